@@ -1,0 +1,835 @@
+//! The use cases: parse input into valid values, decide who may do what, apply the rules,
+//! and hand the store one atomic unit of work with its audit event. Every method is
+//! synchronous (diesel is), so the HTTP adapter runs it on the blocking pool.
+
+use crate::audit::{AuditDraft, ChainReport, ChainWalker, Outcome};
+use crate::auth::{self, ThrottleVerdict};
+use crate::clock::Clock;
+use crate::entities::{Actor, Agency, Center, LoginThrottle, RequestMeta, Session, User};
+use crate::error::{DomainError, FieldError, Validator};
+use crate::page::{Page, PageRequest};
+use crate::ports::{AgencyChanges, CenterChanges, RefreshOutcome, Scope, Store, UserChanges};
+use crate::values::{self, AgencyType, Login, OperatingType, PrefectureCode, Role};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Who is calling and from where: what every use case needs for authorization and audit.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub meta: RequestMeta,
+}
+
+#[derive(Clone)]
+pub struct Services {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+/// A successful sign-in or refresh: the session and the refresh token to hand back once.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub refresh_token: String,
+}
+
+/// The result of a sign-in attempt, and how long to hold the answer back (the throttle's
+/// slow-down applies to successes and failures alike, so it reveals nothing).
+#[derive(Debug)]
+pub struct LoginAttempt {
+    pub result: Result<Issued, DomainError>,
+    pub delay: Option<std::time::Duration>,
+}
+
+pub struct CreateCenterInput {
+    pub code: String,
+    pub name: String,
+    pub prefecture_code: String,
+    pub operating_type: String,
+}
+
+#[derive(Default)]
+pub struct UpdateCenterInput {
+    pub name: Option<String>,
+    pub prefecture_code: Option<String>,
+    pub operating_type: Option<String>,
+    pub active: Option<bool>,
+}
+
+pub struct CreateUserInput {
+    pub center_id: Option<Uuid>,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub password: String,
+}
+
+#[derive(Default)]
+pub struct UpdateUserInput {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+pub struct CreateAgencyInput {
+    pub agency_type: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Default)]
+pub struct UpdateAgencyInput {
+    pub agency_type: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+const NAME_MAX: usize = 100;
+const NOTES_MAX: usize = 2000;
+
+impl Services {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn ready(&self) -> Result<(), DomainError> {
+        self.store.ping()
+    }
+
+    // --- start-up --------------------------------------------------------------------
+
+    /// On an installation without a system administrator, creates one. Returns the password
+    /// when it was generated, so the caller can print it once.
+    pub fn bootstrap_admin(
+        &self,
+        login: &str,
+        password: Option<&str>,
+    ) -> Result<Option<String>, DomainError> {
+        if self.store.count_users_with_role(Role::SystemAdmin)? > 0 {
+            return Ok(None);
+        }
+        let login = Login::parse("TSUNAGU_ADMIN_LOGIN", login)
+            .map_err(|e| DomainError::Validation(vec![e]))?;
+        let (password, generated) = match password {
+            Some(p) => {
+                auth::check_password_policy("TSUNAGU_ADMIN_PASSWORD", p, &[login.as_str()])
+                    .map_err(|e| DomainError::Validation(vec![e]))?;
+                (p.to_owned(), false)
+            }
+            None => (auth::new_opaque_token("").0, true),
+        };
+        let now = self.clock.now();
+        let user = User {
+            id: Uuid::now_v7(),
+            center_id: None,
+            login: login.as_str().to_owned(),
+            display_name: "System administrator".to_owned(),
+            role: Role::SystemAdmin,
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let hash = auth::hash_password(&password)?;
+        let audit = AuditDraft::system(now, "user.bootstrap", "user").resource(user.id);
+        self.store.insert_user(&user, &hash, &audit)?;
+        Ok(generated.then_some(password))
+    }
+
+    // --- sign-in ---------------------------------------------------------------------
+
+    pub fn login(&self, meta: &RequestMeta, login: &str, password: &str) -> LoginAttempt {
+        let now = self.clock.now();
+        let key = Login::normalise(login);
+        let base = AuditDraft::anonymous(meta, now, "auth.login", "session");
+
+        let throttle = match self.store.login_throttle(&key) {
+            Ok(t) => t,
+            Err(e) => {
+                return LoginAttempt {
+                    result: Err(e),
+                    delay: None,
+                };
+            }
+        };
+        let failures = throttle.as_ref().map_or(0, |t| {
+            auth::live_failures(t.failures, t.last_failure_at, t.locked_until, now)
+        });
+        let delay = match auth::throttle_verdict(
+            failures,
+            throttle.as_ref().and_then(|t| t.locked_until),
+            now,
+        ) {
+            ThrottleVerdict::Locked { retry_after_secs } => {
+                let ev = base.outcome(Outcome::Denied).detail("locked");
+                let result = self
+                    .store
+                    .append_audit(&[ev])
+                    .and(Err(DomainError::TooManyAttempts { retry_after_secs }));
+                return LoginAttempt {
+                    result,
+                    delay: None,
+                };
+            }
+            ThrottleVerdict::Slow(d) => Some(d),
+            ThrottleVerdict::Allow => None,
+        };
+
+        let creds = match self.store.credentials_by_login(&key) {
+            Ok(c) => c,
+            Err(e) => {
+                return LoginAttempt {
+                    result: Err(e),
+                    delay,
+                };
+            }
+        };
+        let ok_user = match &creds {
+            Some(c) => auth::verify_password(&c.password_hash, password).then_some(&c.user),
+            None => {
+                auth::verify_against_dummy(password);
+                None
+            }
+        };
+        // An inactive user with the right password is answered like a wrong password: the
+        // answer must not tell an attacker which logins exist.
+        let Some(user) = ok_user.filter(|u| u.active) else {
+            let failures = failures + 1;
+            let t = LoginThrottle {
+                login: key.clone(),
+                failures,
+                last_failure_at: now,
+                locked_until: auth::lock_after(failures, now),
+            };
+            let mut ev = base.outcome(Outcome::Denied).detail("invalid_credentials");
+            if let Some(c) = &creds {
+                ev.actor_id = Some(c.user.id);
+                ev.center_id = c.user.center_id;
+            }
+            let result =
+                self.store
+                    .record_login_failure(&t, &ev)
+                    .and(Err(DomainError::Unauthenticated {
+                        code: "invalid_credentials",
+                    }));
+            return LoginAttempt { result, delay };
+        };
+
+        let session = Session {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            created_at: now,
+            expires_at: now + auth::SESSION_TTL,
+            revoked_at: None,
+        };
+        let (refresh_token, refresh_hash) = auth::new_opaque_token("rt_");
+        let mut ev = base.resource(session.id).center(user.center_id);
+        ev.actor_kind = "user";
+        ev.actor_id = Some(user.id);
+        ev.actor_role = Some(user.role.as_str().to_owned());
+        let result = self
+            .store
+            .start_session(&session, &refresh_hash, &key, &ev)
+            .map(|()| Issued {
+                user_id: user.id,
+                session_id: session.id,
+                refresh_token,
+            });
+        LoginAttempt { result, delay }
+    }
+
+    pub fn refresh(&self, meta: &RequestMeta, refresh_token: &str) -> Result<Issued, DomainError> {
+        let now = self.clock.now();
+        let (new_token, new_hash) = auth::new_opaque_token("rt_");
+        let audit = AuditDraft::anonymous(meta, now, "auth.refresh", "session");
+        match self.store.rotate_refresh_token(
+            &auth::hash_token(refresh_token),
+            &new_hash,
+            now,
+            audit,
+        )? {
+            RefreshOutcome::Rotated {
+                user_id,
+                session_id,
+            } => Ok(Issued {
+                user_id,
+                session_id,
+                refresh_token: new_token,
+            }),
+            RefreshOutcome::Reused | RefreshOutcome::Invalid => Err(DomainError::Unauthenticated {
+                code: "invalid_refresh_token",
+            }),
+        }
+    }
+
+    pub fn logout(&self, ctx: &Ctx) -> Result<(), DomainError> {
+        let now = self.clock.now();
+        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "auth.logout", "session")
+            .resource(ctx.actor.session_id);
+        self.store.revoke_session(ctx.actor.session_id, now, &ev)
+    }
+
+    /// The actor behind a verified access token, checked against the database on every
+    /// request so that logout, deactivation and role changes take effect at once.
+    pub fn authenticate(&self, session_id: Uuid, user_id: Uuid) -> Result<Actor, DomainError> {
+        self.store
+            .principal(session_id, user_id, self.clock.now())?
+            .ok_or(DomainError::Unauthenticated {
+                code: "invalid_token",
+            })
+    }
+
+    /// Records a request that was refused or pointed at nothing, which the trail must show
+    /// (someone probing other centers' ids is exactly what an auditor looks for).
+    pub fn audit_refusal(
+        &self,
+        ctx: &Ctx,
+        action: &str,
+        resource_type: &str,
+        resource_id: Option<String>,
+        err: &DomainError,
+    ) {
+        let outcome = match err {
+            DomainError::NotFound => Outcome::NotFound,
+            DomainError::Forbidden { .. } | DomainError::Unauthenticated { .. } => Outcome::Denied,
+            _ => return,
+        };
+        let mut ev = AuditDraft::by_actor(
+            &ctx.actor,
+            &ctx.meta,
+            self.clock.now(),
+            action,
+            resource_type,
+        )
+        .outcome(outcome);
+        ev.resource_id = resource_id;
+        if let Err(e) = self.store.append_audit(&[ev]) {
+            tracing_free_log(&e);
+        }
+    }
+
+    /// Walks the whole audit chain in batches.
+    pub fn verify_audit_chain(&self) -> Result<ChainReport, DomainError> {
+        let mut walker = ChainWalker::default();
+        let mut after = 0;
+        loop {
+            let batch = self.store.audit_chain(after, 5_000)?;
+            let Some(last) = batch.last() else { break };
+            after = last.seq;
+            for ev in &batch {
+                if !walker.feed(ev) {
+                    return Ok(walker.finish());
+                }
+            }
+        }
+        Ok(walker.finish())
+    }
+
+    // --- centers ---------------------------------------------------------------------
+
+    pub fn create_center(
+        &self,
+        ctx: &Ctx,
+        input: CreateCenterInput,
+    ) -> Result<Center, DomainError> {
+        require_system_admin(&ctx.actor)?;
+        let mut v = Validator::new();
+        let code = v.check(values::center_code("code", &input.code));
+        let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
+        let pref = v.check(PrefectureCode::parse(
+            "prefecture_code",
+            &input.prefecture_code,
+        ));
+        let op = v.check(OperatingType::parse(
+            "operating_type",
+            &input.operating_type,
+        ));
+        v.finish()?;
+        let (Some(code), Some(name), Some(pref), Some(operating_type)) = (code, name, pref, op)
+        else {
+            return Err(DomainError::Internal(
+                "validator passed with missing values".into(),
+            ));
+        };
+        let now = self.clock.now();
+        let center = Center {
+            id: Uuid::now_v7(),
+            code,
+            name,
+            prefecture_code: pref.as_string(),
+            operating_type,
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.create", "center")
+            .resource(center.id)
+            .center(Some(center.id));
+        self.store.insert_center(&center, &ev)?;
+        Ok(center)
+    }
+
+    pub fn get_center(&self, ctx: &Ctx, id: Uuid) -> Result<Center, DomainError> {
+        // Staff may read their own center (to show its name); only the system administrator
+        // sees the others.
+        let visible = ctx.actor.role == Role::SystemAdmin || ctx.actor.center_id == Some(id);
+        let found = if visible {
+            self.store.center(id)?
+        } else {
+            None
+        };
+        found.ok_or(DomainError::NotFound).inspect_err(|e| {
+            self.audit_refusal(ctx, "center.read", "center", Some(id.to_string()), e)
+        })
+    }
+
+    pub fn list_centers(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<Center>, DomainError> {
+        require_system_admin(&ctx.actor)?;
+        self.store.centers(page)
+    }
+
+    pub fn update_center(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        expected_version: i32,
+        input: UpdateCenterInput,
+    ) -> Result<Center, DomainError> {
+        require_system_admin(&ctx.actor)?;
+        let mut v = Validator::new();
+        let changes = CenterChanges {
+            name: input
+                .name
+                .as_deref()
+                .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
+            prefecture_code: input.prefecture_code.as_deref().and_then(|p| {
+                v.check(PrefectureCode::parse("prefecture_code", p))
+                    .map(PrefectureCode::as_string)
+            }),
+            operating_type: input
+                .operating_type
+                .as_deref()
+                .and_then(|o| v.check(OperatingType::parse("operating_type", o))),
+            active: input.active,
+        };
+        v.finish()?;
+        let now = self.clock.now();
+        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.update", "center")
+            .resource(id)
+            .center(Some(id))
+            .detail(changed_fields(&[
+                ("name", changes.name.is_some()),
+                ("prefecture_code", changes.prefecture_code.is_some()),
+                ("operating_type", changes.operating_type.is_some()),
+                ("active", changes.active.is_some()),
+            ]));
+        self.store
+            .update_center(id, expected_version, &changes, now, &ev)
+            .inspect_err(|e| {
+                self.audit_refusal(ctx, "center.update", "center", Some(id.to_string()), e)
+            })
+    }
+
+    // --- users -----------------------------------------------------------------------
+
+    pub fn create_user(&self, ctx: &Ctx, input: CreateUserInput) -> Result<User, DomainError> {
+        let actor = &ctx.actor;
+        let mut v = Validator::new();
+        let login = v.check(Login::parse("login", &input.login));
+        let display_name = v.check(values::text(
+            "display_name",
+            &input.display_name,
+            1,
+            NAME_MAX,
+        ));
+        let role = v.check(Role::parse("role", &input.role));
+        let inputs: Vec<&str> = [login.as_ref().map(Login::as_str), display_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        v.check(auth::check_password_policy(
+            "password",
+            &input.password,
+            &inputs,
+        ));
+
+        // Where the new user belongs: a center administrator's own center (any other
+        // center_id is refused), or the center a system administrator names.
+        let center_id = match (actor.role, actor.center_id) {
+            (Role::SystemAdmin, _) => match (role, input.center_id) {
+                (Some(Role::SystemAdmin), Some(_)) => {
+                    v.push(FieldError::new(
+                        "center_id",
+                        "must_be_empty",
+                        "a system administrator belongs to no center",
+                    ));
+                    None
+                }
+                (Some(Role::SystemAdmin), None) | (None, _) => None,
+                (Some(_), None) => {
+                    v.push(FieldError::new(
+                        "center_id",
+                        "required",
+                        "name the center the user belongs to",
+                    ));
+                    None
+                }
+                (Some(_), Some(c)) => Some(c),
+            },
+            (Role::CenterAdmin, Some(own)) => {
+                if input.center_id.is_some_and(|c| c != own) {
+                    v.push(FieldError::new(
+                        "center_id",
+                        "not_own_center",
+                        "must be your own center",
+                    ));
+                }
+                if role == Some(Role::SystemAdmin) {
+                    return Err(DomainError::forbidden(
+                        "role_not_assignable",
+                        "a center administrator cannot create a system administrator",
+                    ));
+                }
+                Some(own)
+            }
+            _ => return Err(forbidden_role()),
+        };
+        v.finish()?;
+        let (Some(login), Some(display_name), Some(role)) = (login, display_name, role) else {
+            return Err(DomainError::Internal(
+                "validator passed with missing values".into(),
+            ));
+        };
+        if let Some(c) = center_id {
+            match self.store.center(c)? {
+                Some(center) if center.active => {}
+                _ => {
+                    return Err(DomainError::field(
+                        "center_id",
+                        "unknown_center",
+                        "no such active center",
+                    ));
+                }
+            }
+        }
+        let hash = auth::hash_password(&input.password)?;
+        let now = self.clock.now();
+        let user = User {
+            id: Uuid::now_v7(),
+            center_id,
+            login: login.as_str().to_owned(),
+            display_name,
+            role,
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.create", "user")
+            .resource(user.id)
+            .center(center_id.or(actor.center_id))
+            .detail(format!("role={}", role.as_str()));
+        self.store.insert_user(&user, &hash, &ev)?;
+        Ok(user)
+    }
+
+    pub fn get_user(&self, ctx: &Ctx, id: Uuid) -> Result<User, DomainError> {
+        let scope = staff_scope(&ctx.actor)?;
+        self.store
+            .user(scope, id)?
+            .ok_or(DomainError::NotFound)
+            .inspect_err(|e| self.audit_refusal(ctx, "user.read", "user", Some(id.to_string()), e))
+    }
+
+    pub fn list_users(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<User>, DomainError> {
+        let scope = staff_scope(&ctx.actor)?;
+        self.store.users(scope, page)
+    }
+
+    pub fn update_user(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        expected_version: i32,
+        input: UpdateUserInput,
+    ) -> Result<User, DomainError> {
+        let actor = &ctx.actor;
+        let scope = match actor.role {
+            Role::SystemAdmin => Scope::All,
+            Role::CenterAdmin => staff_scope(actor)?,
+            _ if actor.user_id == id && input.role.is_none() && input.active.is_none() => {
+                staff_scope(actor)?
+            }
+            _ => return Err(forbidden_role()),
+        };
+        let mut v = Validator::new();
+        let display_name = input
+            .display_name
+            .as_deref()
+            .and_then(|n| v.check(values::text("display_name", n, 1, NAME_MAX)));
+        let role = input
+            .role
+            .as_deref()
+            .and_then(|r| v.check(Role::parse("role", r)));
+        if let Some(p) = &input.password {
+            v.check(auth::check_password_policy("password", p, &[]));
+        }
+        if actor.user_id == id
+            && (role.is_some_and(|r| r != actor.role) || input.active == Some(false))
+        {
+            v.push(FieldError::new(
+                if role.is_some() { "role" } else { "active" },
+                "cannot_change_self",
+                "you cannot change your own role or deactivate yourself",
+            ));
+        }
+        v.finish()?;
+        let current = self
+            .store
+            .user(scope, id)?
+            .ok_or(DomainError::NotFound)
+            .inspect_err(|e| {
+                self.audit_refusal(ctx, "user.update", "user", Some(id.to_string()), e)
+            })?;
+        // A system administrator has no center; nobody turns a center's staff into one or back.
+        if role.is_some_and(|r| (r == Role::SystemAdmin) != (current.role == Role::SystemAdmin)) {
+            return Err(DomainError::field(
+                "role",
+                "role_not_assignable",
+                "cannot move a user between the installation and a center",
+            ));
+        }
+        let password_hash = input
+            .password
+            .as_deref()
+            .map(auth::hash_password)
+            .transpose()?;
+        let changes = UserChanges {
+            display_name,
+            role,
+            active: input.active,
+            password_hash,
+        };
+        let now = self.clock.now();
+        let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.update", "user")
+            .resource(id)
+            .center(current.center_id)
+            .detail(changed_fields(&[
+                ("display_name", changes.display_name.is_some()),
+                ("role", changes.role.is_some()),
+                ("active", changes.active.is_some()),
+                ("password", changes.password_hash.is_some()),
+            ]));
+        self.store
+            .update_user(scope, id, expected_version, &changes, now, &ev)
+    }
+
+    // --- agencies --------------------------------------------------------------------
+
+    pub fn create_agency(
+        &self,
+        ctx: &Ctx,
+        input: CreateAgencyInput,
+    ) -> Result<Agency, DomainError> {
+        let center_id = require_center_admin(&ctx.actor)?;
+        let mut v = Validator::new();
+        let agency_type = v.check(AgencyType::parse("agency_type", &input.agency_type));
+        let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
+        let phone = v
+            .check(values::optional_text("phone", input.phone.as_deref(), 30))
+            .flatten();
+        let address = v
+            .check(values::optional_text(
+                "address",
+                input.address.as_deref(),
+                200,
+            ))
+            .flatten();
+        let notes = v
+            .check(values::optional_text(
+                "notes",
+                input.notes.as_deref(),
+                NOTES_MAX,
+            ))
+            .flatten();
+        v.finish()?;
+        let (Some(agency_type), Some(name)) = (agency_type, name) else {
+            return Err(DomainError::Internal(
+                "validator passed with missing values".into(),
+            ));
+        };
+        let now = self.clock.now();
+        let agency = Agency {
+            id: Uuid::now_v7(),
+            center_id,
+            agency_type,
+            name,
+            phone,
+            address,
+            notes,
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.create", "agency")
+            .resource(agency.id);
+        self.store.insert_agency(&agency, &ev)?;
+        Ok(agency)
+    }
+
+    pub fn get_agency(&self, ctx: &Ctx, id: Uuid) -> Result<Agency, DomainError> {
+        let center = require_center_member(&ctx.actor)?;
+        self.store
+            .agency(Scope::Center(center), id)?
+            .ok_or(DomainError::NotFound)
+            .inspect_err(|e| {
+                self.audit_refusal(ctx, "agency.read", "agency", Some(id.to_string()), e)
+            })
+    }
+
+    pub fn list_agencies(
+        &self,
+        ctx: &Ctx,
+        agency_type: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Agency>, DomainError> {
+        let center = require_center_member(&ctx.actor)?;
+        let t = agency_type
+            .map(|t| AgencyType::parse("agency_type", t))
+            .transpose()
+            .map_err(|e| DomainError::Validation(vec![e]))?;
+        self.store.agencies(Scope::Center(center), t, page)
+    }
+
+    pub fn update_agency(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        expected_version: i32,
+        input: UpdateAgencyInput,
+    ) -> Result<Agency, DomainError> {
+        let center_id = require_center_admin(&ctx.actor)?;
+        let mut v = Validator::new();
+        let changes = AgencyChanges {
+            agency_type: input
+                .agency_type
+                .as_deref()
+                .and_then(|t| v.check(AgencyType::parse("agency_type", t))),
+            name: input
+                .name
+                .as_deref()
+                .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
+            phone: input.phone.map(|p| {
+                v.check(values::optional_text("phone", p.as_deref(), 30))
+                    .flatten()
+            }),
+            address: input.address.map(|p| {
+                v.check(values::optional_text("address", p.as_deref(), 200))
+                    .flatten()
+            }),
+            notes: input.notes.map(|p| {
+                v.check(values::optional_text("notes", p.as_deref(), NOTES_MAX))
+                    .flatten()
+            }),
+            active: input.active,
+        };
+        v.finish()?;
+        let now = self.clock.now();
+        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.update", "agency")
+            .resource(id)
+            .detail(changed_fields(&[
+                ("agency_type", changes.agency_type.is_some()),
+                ("name", changes.name.is_some()),
+                ("phone", changes.phone.is_some()),
+                ("address", changes.address.is_some()),
+                ("notes", changes.notes.is_some()),
+                ("active", changes.active.is_some()),
+            ]));
+        self.store
+            .update_agency(
+                Scope::Center(center_id),
+                id,
+                expected_version,
+                &changes,
+                now,
+                &ev,
+            )
+            .inspect_err(|e| {
+                self.audit_refusal(ctx, "agency.update", "agency", Some(id.to_string()), e)
+            })
+    }
+}
+
+/// Names of the changed fields, for the audit detail (names only: never the values).
+fn changed_fields(fields: &[(&str, bool)]) -> String {
+    let names: Vec<&str> = fields
+        .iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(n, _)| *n)
+        .collect();
+    format!("fields={}", names.join(","))
+}
+
+fn forbidden_role() -> DomainError {
+    DomainError::forbidden("insufficient_role", "your role does not allow this")
+}
+
+fn require_system_admin(actor: &Actor) -> Result<(), DomainError> {
+    if actor.role == Role::SystemAdmin {
+        Ok(())
+    } else {
+        Err(forbidden_role())
+    }
+}
+
+/// The caller's center, for operations that only a center's staff perform.
+pub fn require_center_member(actor: &Actor) -> Result<Uuid, DomainError> {
+    match (actor.role, actor.center_id) {
+        (Role::SystemAdmin, _) | (_, None) => Err(DomainError::forbidden(
+            "center_staff_only",
+            "only a center's staff work with its records",
+        )),
+        (_, Some(c)) => Ok(c),
+    }
+}
+
+fn require_center_admin(actor: &Actor) -> Result<Uuid, DomainError> {
+    let c = require_center_member(actor)?;
+    if actor.role == Role::CenterAdmin {
+        Ok(c)
+    } else {
+        Err(forbidden_role())
+    }
+}
+
+/// Staff records: the system administrator sees every center's, others their own center's.
+fn staff_scope(actor: &Actor) -> Result<Scope, DomainError> {
+    match (actor.role, actor.center_id) {
+        (Role::SystemAdmin, _) => Ok(Scope::All),
+        (_, Some(c)) => Ok(Scope::Center(c)),
+        (_, None) => Err(forbidden_role()),
+    }
+}
+
+/// The domain does not depend on a logging framework; a failed refusal record is reported
+/// on stderr by the adapter's log capture. Refusals must never turn into errors themselves.
+fn tracing_free_log(e: &DomainError) {
+    eprintln!("audit of a refused request failed: {e}");
+}

@@ -1,0 +1,153 @@
+//! Access tokens: short-lived JWTs (HS256, pinned) that name a session. Every request
+//! re-checks the session and user in the database, so logout, deactivation and role changes
+//! stop tokens already issued at once.
+
+use crate::AppState;
+use crate::problem::ApiError;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+use tsunagu_domain::auth::ACCESS_TOKEN_TTL;
+use tsunagu_domain::entities::RequestMeta;
+use tsunagu_domain::service::Ctx;
+use uuid::Uuid;
+
+pub const ISSUER: &str = "tsunagu";
+pub const AUDIENCE: &str = "tsunagu-api";
+/// Clock skew tolerated between replicas, at most 30 s.
+const LEEWAY_SECS: i64 = 30;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    iss: String,
+    aud: String,
+    sub: String,
+    sid: String,
+    exp: i64,
+    nbf: i64,
+    iat: i64,
+    jti: String,
+}
+
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl JwtKeys {
+    pub fn from_secret(secret: &[u8]) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+        }
+    }
+
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(String, i64), ApiError> {
+        let iat = now.timestamp();
+        let exp = (now + ACCESS_TOKEN_TTL).timestamp();
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: user_id.to_string(),
+            sid: session_id.to_string(),
+            exp,
+            nbf: iat,
+            iat,
+            jti: Uuid::now_v7().to_string(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| {
+            tracing::error!(error = %e, "cannot sign an access token");
+            ApiError::internal()
+        })?;
+        Ok((token, exp - iat))
+    }
+
+    /// Checks signature, algorithm, issuer, audience and presence of every claim; the times
+    /// are checked against the injectable clock (not the system clock) so tests can expire tokens.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<(Uuid, Uuid), ApiError> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_issuer(&[ISSUER]);
+        v.set_audience(&[AUDIENCE]);
+        v.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        v.validate_exp = false;
+        v.validate_nbf = false;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+            .map_err(|_| ApiError::unauthenticated("invalid_token"))?;
+        let c = data.claims;
+        let t = now.timestamp();
+        if c.exp + LEEWAY_SECS <= t {
+            return Err(ApiError::unauthenticated("token_expired"));
+        }
+        if c.nbf - LEEWAY_SECS > t || c.iat - LEEWAY_SECS > t || c.jti.is_empty() {
+            return Err(ApiError::unauthenticated("invalid_token"));
+        }
+        let user =
+            Uuid::parse_str(&c.sub).map_err(|_| ApiError::unauthenticated("invalid_token"))?;
+        let session =
+            Uuid::parse_str(&c.sid).map_err(|_| ApiError::unauthenticated("invalid_token"))?;
+        Ok((user, session))
+    }
+}
+
+/// The request id the edge middleware assigned.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub fn request_meta(req: &HttpRequest) -> RequestMeta {
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let source = req.peer_addr().map(|a| a.ip().to_string());
+    RequestMeta { request_id, source }
+}
+
+/// An authenticated caller: extracting it verifies the bearer token and the live session.
+pub struct Caller(pub Ctx);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(ApiError::internal)?
+                .clone();
+            let header = req
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            let token = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| ApiError::unauthenticated("missing_token"))?;
+            let (user_id, session_id) = state.jwt.verify(token, state.services.clock().now())?;
+            let services = state.services.clone();
+            let actor = web::block(move || services.authenticate(session_id, user_id))
+                .await
+                .map_err(|_| ApiError::internal())??;
+            Ok(Caller(Ctx {
+                actor,
+                meta: request_meta(&req),
+            }))
+        })
+    }
+}

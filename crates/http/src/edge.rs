@@ -1,0 +1,194 @@
+//! What every response passes through: a request id, problem+json for errors that actix
+//! produced on its own, security and caching headers, CORS for an allow-list, a log line
+//! (method, route pattern, status, time — never a query string, body or token) and metrics.
+
+use crate::AppState;
+use crate::auth::RequestId;
+use crate::problem::{ApiError, PROBLEM_JSON};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+/// Counters for `/metrics`, in Prometheus text format.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub requests_2xx: AtomicU64,
+    pub requests_3xx: AtomicU64,
+    pub requests_4xx: AtomicU64,
+    pub requests_5xx: AtomicU64,
+    pub duration_micros_sum: AtomicU64,
+}
+
+impl Metrics {
+    fn observe(&self, status: StatusCode, micros: u64) {
+        let c = match status.as_u16() {
+            200..=299 => &self.requests_2xx,
+            300..=399 => &self.requests_3xx,
+            400..=499 => &self.requests_4xx,
+            _ => &self.requests_5xx,
+        };
+        c.fetch_add(1, Ordering::Relaxed);
+        self.duration_micros_sum
+            .fetch_add(micros, Ordering::Relaxed);
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::from(
+            "# HELP tsunagu_http_requests_total HTTP responses by status class.\n# TYPE tsunagu_http_requests_total counter\n",
+        );
+        let mut total = 0;
+        for (class, c) in [
+            ("2xx", &self.requests_2xx),
+            ("3xx", &self.requests_3xx),
+            ("4xx", &self.requests_4xx),
+            ("5xx", &self.requests_5xx),
+        ] {
+            let n = c.load(Ordering::Relaxed);
+            total += n;
+            out.push_str(&format!(
+                "tsunagu_http_requests_total{{class=\"{class}\"}} {n}\n"
+            ));
+        }
+        let secs = self.duration_micros_sum.load(Ordering::Relaxed) as f64 / 1e6;
+        out.push_str("# HELP tsunagu_http_request_duration_seconds Time spent answering requests.\n# TYPE tsunagu_http_request_duration_seconds summary\n");
+        out.push_str(&format!("tsunagu_http_request_duration_seconds_sum {secs}\ntsunagu_http_request_duration_seconds_count {total}\n"));
+        out
+    }
+}
+
+fn set(h: &mut HeaderMap, name: HeaderName, value: &'static str) {
+    h.insert(name, HeaderValue::from_static(value));
+}
+
+pub async fn edge(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let start = Instant::now();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let request_id = uuid::Uuid::now_v7().to_string();
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_owned);
+    let cors_allowed = match (&origin, &state) {
+        (Some(o), Some(s)) => s.config.cors_origins.iter().any(|a| a == o),
+        _ => false,
+    };
+
+    // A CORS preflight from an allowed origin is answered here; from any other origin it
+    // falls through and gets no CORS headers, so the browser refuses the call.
+    let is_preflight = method == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut res = if is_preflight && cors_allowed {
+        let r = HttpResponse::NoContent()
+            .insert_header((
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                "GET, POST, PATCH, DELETE, OPTIONS",
+            ))
+            .insert_header((
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                "authorization, content-type, if-match, idempotency-key, accept",
+            ))
+            .insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"))
+            .finish();
+        req.into_response(r)
+    } else {
+        next.call(req).await?.map_into_boxed_body()
+    };
+
+    // Errors that actix answered on its own (unknown route, wrong method, oversized body …)
+    // come without a problem body: give them one.
+    let status = res.status();
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|c| c.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if (status.is_client_error() || status.is_server_error()) && !is_problem {
+        let keep_allow = res.headers().get(header::ALLOW).cloned();
+        let mut err = ApiError::for_status(status);
+        if status == StatusCode::NOT_FOUND {
+            err = err.detail(format!("no route {} {}", method, path));
+        }
+        let mut new = err.error_response();
+        if let Some(a) = keep_allow {
+            new.headers_mut().insert(header::ALLOW, a);
+        }
+        res = res.into_response(new);
+    }
+
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        h.insert(HeaderName::from_static("x-request-id"), v);
+    }
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::REFERRER_POLICY, "no-referrer");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    if path.starts_with("/api/docs") {
+        // Swagger UI's bundle applies inline styles.
+        set(
+            h,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        );
+    } else {
+        set(
+            h,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        );
+    }
+    if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics" {
+        set(h, header::CACHE_CONTROL, "no-store");
+    } else if path.starts_with("/assets/") && status.is_success() {
+        // Vite puts a content hash in every asset name, so an asset never changes.
+        set(
+            h,
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable",
+        );
+    } else if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-cache");
+    }
+    if cors_allowed {
+        if let Some(o) = origin
+            .as_deref()
+            .and_then(|o| HeaderValue::from_str(o).ok())
+        {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+            set(h, header::VARY, "Origin");
+            set(
+                h,
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                "etag, location, retry-after, x-request-id, ratelimit, ratelimit-policy",
+            );
+        }
+    }
+
+    let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+    if let Some(s) = &state {
+        s.metrics.observe(status, micros);
+    }
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "-".to_owned());
+    tracing::info!(request_id = %request_id, method = %method, route = %route, status = status.as_u16(), micros, "request");
+    Ok(res)
+}

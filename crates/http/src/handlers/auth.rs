@@ -1,0 +1,120 @@
+//! Sign-in, token refresh, sign-out and `/me`.
+
+use super::blocking;
+use crate::AppState;
+use crate::auth::{Caller, request_meta};
+use crate::dto::{LoginRequest, Me, RefreshRequest, TokenPair};
+use crate::problem::{ApiError, Problem};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use tsunagu_domain::service::Issued;
+
+fn pair(state: &AppState, issued: Issued) -> Result<TokenPair, ApiError> {
+    let (access_token, expires_in) = state.jwt.issue(
+        issued.user_id,
+        issued.session_id,
+        state.services.clock().now(),
+    )?;
+    Ok(TokenPair {
+        access_token,
+        refresh_token: issued.refresh_token,
+        token_type: "Bearer",
+        expires_in,
+    })
+}
+
+/// Sign in with a login and password.
+///
+/// Unknown logins and wrong passwords answer identically. Repeated failures for one login
+/// are slowed down and then refused with 429 and `Retry-After`. Every attempt is audited.
+#[utoipa::path(
+    tag = "auth", operation_id = "login",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 401, description = "Wrong login or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`too_many_attempts`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let meta = request_meta(&req);
+    let services = state.services.clone();
+    let LoginRequest { login, password } = body.into_inner();
+    let attempt = web::block(move || services.login(&meta, &login, &password))
+        .await
+        .map_err(|_| ApiError::internal())?;
+    if let Some(d) = attempt.delay {
+        // Slows a guesser down without holding a worker thread.
+        actix_web::rt::time::sleep(d).await;
+    }
+    let issued = attempt.result?;
+    Ok(HttpResponse::Ok().json(pair(&state, issued)?))
+}
+
+/// Exchange a refresh token for a new pair.
+///
+/// The token is spent: presenting it again revokes the whole session (someone else holds it).
+#[utoipa::path(
+    tag = "auth", operation_id = "refresh_tokens",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenPair),
+        (status = 401, description = "Unknown, spent or expired token (`invalid_refresh_token`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let meta = request_meta(&req);
+    let services = state.services.clone();
+    let token = body.into_inner().refresh_token;
+    let issued = blocking(move || services.refresh(&meta, &token)).await?;
+    Ok(HttpResponse::Ok().json(pair(&state, issued)?))
+}
+
+/// Sign out: the session's access and refresh tokens stop working at once.
+#[utoipa::path(
+    tag = "auth", operation_id = "logout",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let services = state.services.clone();
+    blocking(move || services.logout(&caller.0)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in caller.
+#[utoipa::path(
+    tag = "auth", operation_id = "get_me",
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+pub async fn me(caller: Caller) -> HttpResponse {
+    let a = caller.0.actor;
+    HttpResponse::Ok().json(Me {
+        id: a.user_id,
+        login: a.login,
+        display_name: a.display_name,
+        role: a.role.as_str().to_owned(),
+        center_id: a.center_id,
+    })
+}

@@ -1,0 +1,72 @@
+//! Request handlers: parse the wire types, call a domain service on the blocking pool, and
+//! shape the answer. No rules live here.
+
+pub mod agencies;
+pub mod auth;
+pub mod centers;
+pub mod ops;
+pub mod users;
+
+use crate::problem::ApiError;
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use tsunagu_domain::DomainError;
+use tsunagu_domain::page::PageRequest;
+
+/// Runs synchronous domain work (diesel, argon2) off the async executor.
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, DomainError> + Send + 'static,
+{
+    match web::block(f).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(e) => {
+            tracing::error!(error = %e, "blocking task failed");
+            Err(ApiError::internal())
+        }
+    }
+}
+
+pub(crate) fn etag(version: i32) -> String {
+    format!("\"v{version}\"")
+}
+
+/// The version a `PATCH` expects, from `If-Match`: 428 when missing, 412 when it is not one
+/// of ours (it cannot match any current version).
+pub(crate) fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
+    let raw = req
+        .headers()
+        .get(header::IF_MATCH)
+        .ok_or_else(ApiError::precondition_required)?;
+    let s = raw.to_str().unwrap_or("").trim();
+    let first = s.split(',').next().unwrap_or("").trim();
+    let tag = first.strip_prefix("W/").unwrap_or(first);
+    tag.strip_prefix("\"v")
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|n| n.parse::<i32>().ok())
+        .ok_or_else(|| ApiError::from(DomainError::PreconditionFailed))
+}
+
+pub(crate) fn page(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    PageRequest::parse(limit, cursor).map_err(|e| ApiError::from(DomainError::Validation(e)))
+}
+
+pub(crate) fn json_with_etag<T: Serialize>(
+    status: StatusCode,
+    version: i32,
+    body: &T,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+pub(crate) fn created<T: Serialize>(location: String, version: i32, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::ETAG, etag(version)))
+        .insert_header((header::LOCATION, location))
+        .json(body)
+}

@@ -1,0 +1,137 @@
+//! `/users`: a center's staff (center administrator; the system administrator for any center).
+
+use super::{blocking, created, if_match, json_with_etag, page};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::{CreateUser, ListOf, ListQuery, UpdateUser, UserDto};
+use crate::problem::{ApiError, Problem};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use tsunagu_domain::service::{CreateUserInput, UpdateUserInput};
+use uuid::Uuid;
+
+/// List users: the caller's center's staff (the system administrator sees all).
+#[utoipa::path(
+    tag = "users",
+    operation_id = "list_users",
+    params(ListQuery),
+    responses(
+        (status = 200, body = ListOf<UserDto>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let req = page(q.limit, q.cursor.as_deref())?;
+    let s = state.services.clone();
+    let p = blocking(move || s.list_users(&caller.0, req)).await?;
+    Ok(HttpResponse::Ok().json(ListOf::from_page(p, UserDto::from)))
+}
+
+/// Create a user. A system administrator names the `center_id` (this is how a center gets
+/// its first `center_admin`); a center administrator creates staff of its own center.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "create_user",
+    request_body = CreateUser,
+    responses(
+        (status = 201, body = UserDto, headers(("ETag" = String), ("Location" = String))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The login is taken (`login_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, e.g. a weak password (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let input = CreateUserInput {
+        center_id: b.center_id,
+        login: b.login,
+        display_name: b.display_name,
+        role: b.role,
+        password: b.password,
+    };
+    let s = state.services.clone();
+    let u = blocking(move || s.create_user(&caller.0, input)).await?;
+    Ok(created(
+        format!("/api/v1/users/{}", u.id),
+        u.version,
+        &UserDto::from(u),
+    ))
+}
+
+/// Read a user of the caller's center.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "get_user",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = UserDto, headers(("ETag" = String))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/users/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let u = blocking(move || s.get_user(&caller.0, id)).await?;
+    Ok(json_with_etag(StatusCode::OK, u.version, &UserDto::from(u)))
+}
+
+/// Change a user (center administrator; anyone may change their own display name and
+/// password). `active: false` deactivates. Requires `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "update_user",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    request_body = UpdateUser,
+    responses(
+        (status = 200, body = UserDto, headers(("ETag" = String))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/users/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let b = body.into_inner();
+    let input = UpdateUserInput {
+        display_name: b.display_name,
+        role: b.role,
+        active: b.active,
+        password: b.password,
+    };
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let u = blocking(move || s.update_user(&caller.0, id, version, input)).await?;
+    Ok(json_with_etag(StatusCode::OK, u.version, &UserDto::from(u)))
+}

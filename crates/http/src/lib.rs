@@ -1,0 +1,287 @@
+//! Tsunagu's HTTP adapter: actix-web handlers, wire types, problem details, authentication
+//! and the OpenAPI document, which is generated from the same router that serves requests
+//! so the two cannot drift. This crate does not depend on diesel (CI checks it).
+
+pub mod auth;
+pub mod dto;
+mod edge;
+mod handlers;
+pub mod problem;
+mod spa;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{App, HttpRequest, HttpResponse, middleware, web};
+use problem::ApiError;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tsunagu_domain::service::Services;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContactBuilder, InfoBuilder, LicenseBuilder, OpenApi, ServerBuilder};
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use auth::JwtKeys;
+pub use edge::Metrics;
+
+/// Largest JSON body accepted; anything bigger is 413.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Origins allowed to call the API from a browser (CORS); empty means none.
+    pub cors_origins: Vec<String>,
+    /// Where the built SPA is (`frontend/dist`); `None` serves no SPA.
+    pub spa_dir: Option<PathBuf>,
+}
+
+/// What every handler shares. Cheap to clone: everything inside is reference-counted.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub jwt: JwtKeys,
+    pub config: Arc<HttpConfig>,
+    pub metrics: Arc<Metrics>,
+    spec: Arc<OpenApi>,
+    routes: Arc<Vec<(Vec<String>, Vec<String>)>>,
+}
+
+impl AppState {
+    pub fn new(services: Services, jwt: JwtKeys, config: HttpConfig) -> Self {
+        let spec = openapi();
+        let routes = route_table(&spec);
+        Self {
+            services,
+            jwt,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            spec: Arc::new(spec),
+            routes: Arc::new(routes),
+        }
+    }
+}
+
+fn api_v1() -> utoipa_actix_web::scope::Scope<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    use handlers::{agencies, auth, centers, users};
+    scope("/api/v1")
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(centers::list)
+        .service(centers::create)
+        .service(centers::read)
+        .service(centers::update)
+        .service(users::list)
+        .service(users::create)
+        .service(users::read)
+        .service(users::update)
+        .service(agencies::list)
+        .service(agencies::create)
+        .service(agencies::read)
+        .service(agencies::update)
+}
+
+fn base_doc() -> OpenApi {
+    let info = InfoBuilder::new()
+        .title("Tsunagu API")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(
+            "Case management for Japan's intractable-disease consultation support centers (難病相談支援センター): \
+             patients, consultations (相談), referrals to employment agencies at one of four levels (紹介), \
+             follow-up (フォローアップ), supervision and the ministry's figures.\n\n\
+             Conventions: JSON with snake_case fields; ids are UUID v7; times are RFC 3339 UTC; dates are YYYY-MM-DD. \
+             Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. \
+             Lists take `limit` (1–200, default 50) and `cursor`, and answer `{items, next_cursor}`. \
+             Every single-resource GET returns an `ETag`; `PATCH` requires it in `If-Match` (428 without, 412 when stale). \
+             Everything is scoped to the caller's center: another center's record answers 404, exactly like a missing one.",
+        ))
+        .license(Some(LicenseBuilder::new().name("Apache-2.0").identifier(Some("Apache-2.0")).build()))
+        .contact(Some(ContactBuilder::new().name(Some("Tsunagu")).build()))
+        .build();
+    let mut doc = OpenApi::new(info, utoipa::openapi::Paths::new());
+    doc.servers = Some(vec![
+        ServerBuilder::new()
+            .url("/")
+            .description(Some("This server"))
+            .build(),
+    ]);
+    let mut components = utoipa::openapi::Components::new();
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .description(Some(
+                    "An access token from `POST /api/v1/auth/login` or `/auth/refresh`",
+                ))
+                .build(),
+        ),
+    );
+    doc.components = Some(components);
+    doc
+}
+
+/// The OpenAPI document, generated from the router. `tsunagu openapi` prints it and a test
+/// compares it with the committed `openapi/openapi.json`.
+pub fn openapi() -> OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(base_doc())
+        .service(handlers::ops::healthz)
+        .service(handlers::ops::readyz)
+        .service(handlers::ops::metrics)
+        .service(api_v1())
+        .split_for_parts();
+    spec
+}
+
+/// The spec's paths as segments with the methods each allows, for honest 405 answers.
+fn route_table(spec: &OpenApi) -> Vec<(Vec<String>, Vec<String>)> {
+    spec.paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let segs = path
+                .trim_matches('/')
+                .split('/')
+                .map(str::to_owned)
+                .collect();
+            let mut methods = Vec::new();
+            for (m, present) in [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ] {
+                if present {
+                    methods.push(m.to_owned());
+                }
+            }
+            (segs, methods)
+        })
+        .collect()
+}
+
+/// Requests no route took: 405 with `Allow` when the path exists under other methods,
+/// otherwise 404 — both as problems.
+async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    use actix_web::ResponseError;
+    let segs: Vec<&str> = req.path().trim_matches('/').split('/').collect();
+    let allowed = state.routes.iter().find(|(pattern, _)| {
+        pattern.len() == segs.len()
+            && pattern
+                .iter()
+                .zip(&segs)
+                .all(|(p, s)| (p.starts_with('{') && p.ends_with('}')) || p == s)
+    });
+    match allowed {
+        Some((_, methods)) if req.method() != actix_web::http::Method::OPTIONS => {
+            ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED)
+                .detail(format!("{} is not allowed here", req.method()))
+                .header(header::ALLOW, methods.join(", "))
+                .error_response()
+        }
+        _ => {
+            if !req.path().starts_with("/api/") {
+                if let Some(r) = spa::index(&req, &state) {
+                    return r;
+                }
+            }
+            ApiError::for_status(StatusCode::NOT_FOUND)
+                .detail(format!("no route {} {}", req.method(), req.path()))
+                .error_response()
+        }
+    }
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let e = match &err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Payload too large",
+            )
+            .detail(format!("the body may be at most {JSON_LIMIT} bytes"))
+        }
+        JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+        )
+        .detail("send the body as application/json"),
+        JsonPayloadError::Deserialize(de) if de.is_data() => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "The body does not match the schema",
+        )
+        .detail(de.to_string()),
+        JsonPayloadError::Deserialize(de) => ApiError::bad_request(
+            "malformed_json",
+            format!("the body is not valid JSON: {de}"),
+        ),
+        _ => ApiError::bad_request("unreadable_body", "the body could not be read"),
+    };
+    e.into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("invalid_query", err.to_string()).into()
+}
+
+fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    // An id that is not a UUID names no record: the same answer as a missing one.
+    ApiError::not_found().into()
+}
+
+/// The whole application: API, docs, operations endpoints and the SPA.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let spec = (*state.spec).clone();
+    let spa_dir = state.config.spa_dir.clone();
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .app_data(web::Data::new(state))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .service(handlers::ops::healthz)
+        .service(handlers::ops::readyz)
+        .service(handlers::ops::metrics)
+        .service(api_v1())
+        .split_for_parts();
+    let app = app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec));
+    let app = match spa_dir {
+        Some(dir) if dir.join("index.html").is_file() => app.service(spa::files(&dir)),
+        _ => app,
+    };
+    app.default_service(web::to(fallback))
+        .wrap(middleware::from_fn(edge::edge))
+}

@@ -1,0 +1,204 @@
+//! RFC 9457 problem details: the one shape every error takes, with a stable `code`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use std::fmt;
+use tsunagu_domain::{DomainError, FieldError};
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem. Clients switch on `code`, which never changes once published.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:tsunagu:problem:validation_failed", "title": "The input is not valid",
+    "status": 422, "detail": "2 fields are not valid", "code": "validation_failed",
+    "errors": [{"field": "prefecture_code", "code": "invalid_prefecture", "message": "must be a JIS X 0401 code from \"01\" to \"47\""}]
+}))]
+pub struct Problem {
+    /// `urn:tsunagu:problem:{code}`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine-readable code, e.g. `validation_failed`, `not_found`, `precondition_failed`.
+    pub code: String,
+    /// For `validation_failed`: every invalid field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field's name in the request body or query, e.g. `family_name_kana`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// An error on its way to becoming a problem response.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub title: &'static str,
+    pub detail: Option<String>,
+    pub errors: Vec<FieldError>,
+    pub headers: Vec<(HeaderName, String)>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Self {
+        Self {
+            status,
+            code,
+            title,
+            detail: None,
+            errors: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+
+    pub fn header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found").detail("no such record")
+    }
+
+    pub fn unauthenticated(code: &'static str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, "Not signed in")
+            .header(header::WWW_AUTHENTICATE, "Bearer")
+    }
+
+    pub fn precondition_required() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if_match_required",
+            "If-Match required",
+        )
+        .detail("send the ETag you read in If-Match, so that nobody's change is overwritten")
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, "Bad request").detail(detail)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Internal error",
+        )
+        .detail("the error was logged; please try again or report it with the X-Request-Id")
+    }
+
+    /// A problem for a status that arrived without one (actix's own 404/405/413 …).
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, title) = match status.as_u16() {
+            400 => ("bad_request", "Bad request"),
+            401 => ("unauthenticated", "Not signed in"),
+            403 => ("forbidden", "Forbidden"),
+            404 => ("route_not_found", "Not found"),
+            405 => ("method_not_allowed", "Method not allowed"),
+            406 => ("not_acceptable", "Not acceptable"),
+            408 => ("request_timeout", "Request timeout"),
+            411 => ("length_required", "Length required"),
+            413 => ("payload_too_large", "Payload too large"),
+            414 => ("uri_too_long", "URI too long"),
+            415 => ("unsupported_media_type", "Unsupported media type"),
+            431 => ("headers_too_large", "Request headers too large"),
+            503 => ("unavailable", "Service unavailable"),
+            s if s >= 500 => ("internal_error", "Internal error"),
+            _ => ("error", "Error"),
+        };
+        Self::new(status, code, title)
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        Problem {
+            type_uri: format!("urn:tsunagu:problem:{}", self.code),
+            title: self.title.to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.to_owned(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    code: e.code.to_owned(),
+                    message: e.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.code)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        for (name, value) in &self.headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                res.insert_header((name.clone(), v));
+            }
+        }
+        let body = serde_json::to_vec(&self.to_problem()).unwrap_or_default();
+        res.body(body)
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Validation(errors) => {
+                let n = errors.len();
+                let mut a = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "The input is not valid")
+                    .detail(if n == 1 { "1 field is not valid".to_owned() } else { format!("{n} fields are not valid") });
+                a.errors = errors;
+                a
+            }
+            DomainError::NotFound => Self::not_found(),
+            DomainError::Unauthenticated { code } => Self::unauthenticated(code),
+            DomainError::Forbidden { code, detail } => Self::new(StatusCode::FORBIDDEN, code, "Forbidden").detail(detail),
+            DomainError::PreconditionFailed => Self::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", "The record has changed")
+                .detail("someone changed this record after you read it; read it again and reapply your change"),
+            DomainError::Conflict { code, detail } => Self::new(StatusCode::CONFLICT, code, "Conflict").detail(detail),
+            DomainError::Rule { code, detail } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "Not allowed by the rules").detail(detail),
+            DomainError::TooManyAttempts { retry_after_secs } => Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts")
+                .detail(format!("try again in {retry_after_secs} seconds"))
+                .header(header::RETRY_AFTER, retry_after_secs.to_string()),
+            DomainError::Unavailable(msg) => {
+                tracing::warn!(error = %msg, "database unavailable");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable").detail("the database cannot be reached; try again shortly").header(header::RETRY_AFTER, "5")
+            }
+            DomainError::Internal(msg) => {
+                tracing::error!(error = %msg, "internal error");
+                Self::internal()
+            }
+        }
+    }
+}

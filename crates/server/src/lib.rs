@@ -1,0 +1,167 @@
+//! Wiring: configuration from the environment (and an optional file), the database, the
+//! domain services and the HTTP server. `main.rs` is only the command line around this, and
+//! the integration tests start the real server through [`start`].
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tsunagu_domain::Clock;
+use tsunagu_domain::service::Services;
+use tsunagu_http::{AppState, HttpConfig, JwtKeys};
+use tsunagu_store::{DatabaseUrl, DieselStore};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://tsunagu.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Everything `tsunagu` reads from its environment. See the README's configuration table.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub database_url: String,
+    pub pool_size: u32,
+    pub admin_login: String,
+    pub admin_password: Option<String>,
+    pub jwt_secret: Option<Vec<u8>>,
+    pub cors_origins: Vec<String>,
+    pub spa_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads `TSUNAGU_*` variables; a `KEY=VALUE` file named by `TSUNAGU_CONFIG` adds to them
+    /// (the environment wins).
+    pub fn from_env() -> Result<Self, String> {
+        let mut vars: HashMap<String, String> = HashMap::new();
+        if let Ok(path) = std::env::var("TSUNAGU_CONFIG") {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read TSUNAGU_CONFIG={path}: {e}"))?;
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let (k, v) = line
+                    .split_once('=')
+                    .ok_or_else(|| format!("{path}:{}: expected KEY=VALUE", n + 1))?;
+                vars.insert(k.trim().to_owned(), v.trim().trim_matches('"').to_owned());
+            }
+        }
+        for (k, v) in std::env::vars() {
+            if k.starts_with("TSUNAGU_") {
+                vars.insert(k, v);
+            }
+        }
+        Self::from_map(&vars)
+    }
+
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Self, String> {
+        let get = |k: &str| {
+            vars.get(k)
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let pool_size = match get("TSUNAGU_DATABASE_POOL_SIZE") {
+            None => tsunagu_store::default_pool_size(),
+            Some(s) => s
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=256).contains(n))
+                .ok_or("TSUNAGU_DATABASE_POOL_SIZE must be a number from 1 to 256")?,
+        };
+        let jwt_secret = match get("TSUNAGU_JWT_SECRET") {
+            None => None,
+            Some(s) if s.len() >= 32 => Some(s.into_bytes()),
+            Some(_) => return Err("TSUNAGU_JWT_SECRET must be at least 32 characters".into()),
+        };
+        let spa_dir = match get("TSUNAGU_SPA_DIR") {
+            Some(d) => Some(PathBuf::from(d)),
+            None => Some(PathBuf::from("frontend/dist")).filter(|p| p.join("index.html").is_file()),
+        };
+        Ok(Self {
+            listen: get("TSUNAGU_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into()),
+            database_url: get("TSUNAGU_DATABASE_URL")
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            pool_size,
+            admin_login: get("TSUNAGU_ADMIN_LOGIN").unwrap_or_else(|| "admin".into()),
+            admin_password: get("TSUNAGU_ADMIN_PASSWORD"),
+            jwt_secret,
+            cors_origins: get("TSUNAGU_CORS_ORIGINS")
+                .map(|s| {
+                    s.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            spa_dir,
+        })
+    }
+}
+
+/// Opens the database, applies pending migrations, and returns the store.
+pub fn open_store(cfg: &Config) -> Result<DieselStore, String> {
+    let url = DatabaseUrl::parse(&cfg.database_url);
+    let pool = tsunagu_store::open_pool(&url, cfg.pool_size).map_err(|e| e.to_string())?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to {}: {e}", url.redacted()))?;
+    let applied = tsunagu_store::run_migrations(&mut conn)
+        .map_err(|e| format!("cannot migrate {}: {e}", url.redacted()))?;
+    for m in applied {
+        tracing::info!(migration = %m, "applied migration");
+    }
+    drop(conn);
+    Ok(DieselStore::new(pool, url.backend))
+}
+
+/// A server that is listening; await `server` to run it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub server: actix_web::dev::Server,
+    pub services: Services,
+    /// The system administrator's password, when it was generated on this start.
+    pub generated_admin_password: Option<String>,
+}
+
+/// Opens the store, creates the first system administrator if there is none, binds the
+/// listener and builds the server. Must be called inside an actix/tokio runtime.
+pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
+    let store = open_store(cfg)?;
+    let services = Services::new(Arc::new(store), clock);
+    let generated_admin_password = services
+        .bootstrap_admin(&cfg.admin_login, cfg.admin_password.as_deref())
+        .map_err(|e| format!("cannot create the system administrator: {e:?}"))?;
+    let secret = match &cfg.jwt_secret {
+        Some(s) => s.clone(),
+        None => {
+            tracing::warn!(
+                "TSUNAGU_JWT_SECRET is not set: using a random key, so access tokens do not survive a restart; set it when running more than one replica"
+            );
+            let mut b = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut b);
+            b.to_vec()
+        }
+    };
+    let state = AppState::new(
+        services.clone(),
+        JwtKeys::from_secret(&secret),
+        HttpConfig {
+            cors_origins: cfg.cors_origins.clone(),
+            spa_dir: cfg.spa_dir.clone(),
+        },
+    );
+    let listener = TcpListener::bind(&cfg.listen)
+        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let server = actix_web::HttpServer::new(move || tsunagu_http::app(state.clone()))
+        .listen(listener)
+        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?
+        .shutdown_timeout(10)
+        .run();
+    Ok(Running {
+        addr,
+        server,
+        services,
+        generated_admin_password,
+    })
+}

@@ -1,0 +1,731 @@
+//! Tsunagu's persistence: the diesel implementation of the domain's [`Store`] port for
+//! SQLite (the embedded default) and PostgreSQL (production). All SQL lives in this crate.
+
+pub mod db;
+mod rows;
+pub mod schema;
+
+use chrono::{DateTime, Utc};
+use db::{DbConn, Pool, PooledConn, write_tx};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use rows::{AgencyRow, AuditRow, CenterRow, UserRow, naive, utc, uuid};
+use schema::{
+    agencies, audit_chain_head, audit_events, centers, login_throttles, refresh_tokens, sessions,
+    users,
+};
+use std::time::Duration;
+use tsunagu_domain::DomainError;
+use tsunagu_domain::audit::{AuditDraft, AuditEvent, Outcome, chain_hash};
+use tsunagu_domain::entities::{
+    Actor, Agency, Center, LoginThrottle, Session, User, UserCredentials,
+};
+use tsunagu_domain::page::{Page, PageRequest};
+use tsunagu_domain::ports::{
+    AgencyChanges, CenterChanges, RefreshOutcome, Scope, Store, StoreResult, UserChanges,
+};
+use tsunagu_domain::values::{AgencyType, Role};
+use uuid::Uuid;
+
+pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_migrations};
+
+/// Store-level failures, folded into [`DomainError`] at the port boundary.
+#[derive(Debug, thiserror::Error)]
+enum StoreError {
+    #[error(transparent)]
+    Query(#[from] DieselError),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+impl From<StoreError> for DomainError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Domain(d) => d,
+            StoreError::Query(q) => query_error(q),
+        }
+    }
+}
+
+fn query_error(e: DieselError) -> DomainError {
+    match e {
+        DieselError::NotFound => DomainError::NotFound,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            let what = info
+                .constraint_name()
+                .map(str::to_owned)
+                .unwrap_or_else(|| info.message().to_owned());
+            if what.contains("login") {
+                DomainError::conflict("login_taken", "this login is already in use")
+            } else if what.contains("code") {
+                DomainError::conflict("code_taken", "this code is already in use")
+            } else {
+                DomainError::conflict(
+                    "already_exists",
+                    "a record with these values already exists",
+                )
+            }
+        }
+        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+            DomainError::Unavailable(info.message().to_owned())
+        }
+        other => DomainError::Internal(other.to_string()),
+    }
+}
+
+#[derive(Clone)]
+pub struct DieselStore {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl DieselStore {
+    pub fn new(pool: Pool, backend: Backend) -> Self {
+        Self { pool, backend }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    fn conn(&self) -> StoreResult<PooledConn> {
+        self.pool
+            .get()
+            .map_err(|e| DomainError::Unavailable(e.to_string()))
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>) -> StoreResult<T> {
+        let mut c = self.conn()?;
+        f(&mut c).map_err(Into::into)
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>) -> StoreResult<T> {
+        let mut c = self.conn()?;
+        write_tx(&mut c, f).map_err(Into::into)
+    }
+}
+
+/// Appends events to the hash chain inside the caller's transaction. Updating the head row
+/// first takes its lock, which serialises appends across connections and API replicas; the
+/// head then tells the sequence number and hash to continue from.
+fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> Result<(), StoreError> {
+    if drafts.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev): (i64, String) =
+        diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+            .set(audit_chain_head::seq.eq(audit_chain_head::seq))
+            .returning((audit_chain_head::seq, audit_chain_head::hash))
+            .get_result(conn)?;
+    for d in drafts {
+        seq += 1;
+        let hash = chain_hash(&prev, &d.record().canonical(seq));
+        diesel::insert_into(audit_events::table)
+            .values(AuditRow::new(seq, d, prev, hash.clone()))
+            .execute(conn)?;
+        prev = hash;
+    }
+    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+        .set((
+            audit_chain_head::seq.eq(seq),
+            audit_chain_head::hash.eq(prev),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn one_audit(conn: &mut DbConn, d: &AuditDraft) -> Result<(), StoreError> {
+    append_events(conn, std::slice::from_ref(d))
+}
+
+fn page_of<T>(rows: Vec<T>, req: PageRequest, id_of: impl Fn(&T) -> Uuid) -> Page<T> {
+    Page::from_rows(rows, req, id_of)
+}
+
+fn after_key(req: PageRequest) -> String {
+    req.after.map(|u| u.to_string()).unwrap_or_default()
+}
+
+/// After an update matched no row: the record is gone (or another center's), or its version moved.
+fn missing_or_stale(exists: bool) -> StoreError {
+    StoreError::Domain(if exists {
+        DomainError::PreconditionFailed
+    } else {
+        DomainError::NotFound
+    })
+}
+
+impl Store for DieselStore {
+    fn ping(&self) -> StoreResult<()> {
+        let mut c = self
+            .pool
+            .get_timeout(Duration::from_secs(2))
+            .map_err(|e| DomainError::Unavailable(e.to_string()))?;
+        diesel::sql_query("SELECT 1")
+            .execute(&mut *c)
+            .map(|_| ())
+            .map_err(query_error)
+    }
+
+    fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()> {
+        self.write(|c| append_events(c, events))
+    }
+
+    fn audit_chain(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>> {
+        self.read(|c| {
+            let rows: Vec<AuditRow> = audit_events::table
+                .filter(audit_events::seq.gt(after_seq))
+                .order(audit_events::seq.asc())
+                .limit(limit)
+                .select(AuditRow::as_select())
+                .load(c)?;
+            Ok(rows.into_iter().map(AuditRow::into_event).collect())
+        })
+    }
+
+    fn count_users_with_role(&self, role: Role) -> StoreResult<i64> {
+        self.read(|c| {
+            Ok(users::table
+                .filter(users::role.eq(role.as_str()))
+                .count()
+                .get_result(c)?)
+        })
+    }
+
+    fn credentials_by_login(&self, login: &str) -> StoreResult<Option<UserCredentials>> {
+        self.read(|c| {
+            let row: Option<UserRow> = users::table
+                .filter(users::login.eq(login))
+                .select(UserRow::as_select())
+                .first(c)
+                .optional()?;
+            row.map(|r| {
+                let password_hash = r.password_hash.clone();
+                Ok(UserCredentials {
+                    user: r.into_entity()?,
+                    password_hash,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn login_throttle(&self, login: &str) -> StoreResult<Option<LoginThrottle>> {
+        self.read(|c| {
+            let row: Option<(
+                String,
+                i32,
+                chrono::NaiveDateTime,
+                Option<chrono::NaiveDateTime>,
+            )> = login_throttles::table
+                .filter(login_throttles::login.eq(login))
+                .first(c)
+                .optional()?;
+            Ok(row.map(|(login, failures, last, locked)| LoginThrottle {
+                login,
+                failures,
+                last_failure_at: utc(last),
+                locked_until: locked.map(utc),
+            }))
+        })
+    }
+
+    fn record_login_failure(&self, t: &LoginThrottle, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| {
+            // Read-then-write is safe here: the transaction is a writer from its start.
+            let values = (
+                login_throttles::failures.eq(t.failures),
+                login_throttles::last_failure_at.eq(naive(t.last_failure_at)),
+                login_throttles::locked_until.eq(t.locked_until.map(naive)),
+            );
+            let n =
+                diesel::update(login_throttles::table.filter(login_throttles::login.eq(&t.login)))
+                    .set(values)
+                    .execute(c)?;
+            if n == 0 {
+                diesel::insert_into(login_throttles::table)
+                    .values((
+                        login_throttles::login.eq(&t.login),
+                        values.0,
+                        values.1,
+                        values.2,
+                    ))
+                    .execute(c)?;
+            }
+            one_audit(c, audit)
+        })
+    }
+
+    fn start_session(
+        &self,
+        s: &Session,
+        refresh_hash: &str,
+        login: &str,
+        audit: &AuditDraft,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            diesel::insert_into(sessions::table)
+                .values((
+                    sessions::id.eq(s.id.to_string()),
+                    sessions::user_id.eq(s.user_id.to_string()),
+                    sessions::created_at.eq(naive(s.created_at)),
+                    sessions::expires_at.eq(naive(s.expires_at)),
+                    sessions::revoked_at.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(c)?;
+            diesel::insert_into(refresh_tokens::table)
+                .values((
+                    refresh_tokens::token_hash.eq(refresh_hash),
+                    refresh_tokens::session_id.eq(s.id.to_string()),
+                    refresh_tokens::issued_at.eq(naive(s.created_at)),
+                    refresh_tokens::spent_at.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(c)?;
+            diesel::delete(login_throttles::table.filter(login_throttles::login.eq(login)))
+                .execute(c)?;
+            one_audit(c, audit)
+        })
+    }
+
+    fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        now: DateTime<Utc>,
+        mut audit: AuditDraft,
+    ) -> StoreResult<RefreshOutcome> {
+        self.write(|c| {
+            let found: Option<(
+                String,
+                Option<chrono::NaiveDateTime>,
+                String,
+                chrono::NaiveDateTime,
+                Option<chrono::NaiveDateTime>,
+                String,
+                bool,
+                Option<String>,
+                String,
+            )> = refresh_tokens::table
+                .inner_join(sessions::table.inner_join(users::table))
+                .filter(refresh_tokens::token_hash.eq(old_hash))
+                .select((
+                    refresh_tokens::session_id,
+                    refresh_tokens::spent_at,
+                    sessions::user_id,
+                    sessions::expires_at,
+                    sessions::revoked_at,
+                    users::role,
+                    users::active,
+                    users::center_id,
+                    users::id,
+                ))
+                .first(c)
+                .optional()?;
+            let Some((
+                session_id,
+                spent_at,
+                user_id,
+                expires_at,
+                revoked_at,
+                role,
+                active,
+                center_id,
+                _,
+            )) = found
+            else {
+                one_audit(c, &audit.outcome(Outcome::Denied).detail("unknown_token"))?;
+                return Ok(RefreshOutcome::Invalid);
+            };
+            audit.actor_kind = "user";
+            audit.actor_id = Some(uuid("sessions.user_id", &user_id)?);
+            audit.actor_role = Some(role);
+            audit.center_id = center_id
+                .as_deref()
+                .map(|s| uuid("users.center_id", s))
+                .transpose()?;
+            audit.resource_id = Some(session_id.clone());
+            if spent_at.is_some() {
+                // A spent token came back: whoever holds the chain of tokens is not alone.
+                diesel::update(
+                    sessions::table
+                        .filter(sessions::id.eq(&session_id))
+                        .filter(sessions::revoked_at.is_null()),
+                )
+                .set(sessions::revoked_at.eq(Some(naive(now))))
+                .execute(c)?;
+                one_audit(
+                    c,
+                    &audit
+                        .outcome(Outcome::Denied)
+                        .detail("refresh_token_reused_session_revoked"),
+                )?;
+                return Ok(RefreshOutcome::Reused);
+            }
+            if revoked_at.is_some() || utc(expires_at) <= now || !active {
+                one_audit(c, &audit.outcome(Outcome::Denied).detail("session_ended"))?;
+                return Ok(RefreshOutcome::Invalid);
+            }
+            let spent = diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::token_hash.eq(old_hash))
+                    .filter(refresh_tokens::spent_at.is_null()),
+            )
+            .set(refresh_tokens::spent_at.eq(Some(naive(now))))
+            .execute(c)?;
+            if spent != 1 {
+                return Ok(RefreshOutcome::Invalid);
+            }
+            diesel::insert_into(refresh_tokens::table)
+                .values((
+                    refresh_tokens::token_hash.eq(new_hash),
+                    refresh_tokens::session_id.eq(&session_id),
+                    refresh_tokens::issued_at.eq(naive(now)),
+                    refresh_tokens::spent_at.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(c)?;
+            one_audit(c, &audit)?;
+            Ok(RefreshOutcome::Rotated {
+                user_id: uuid("sessions.user_id", &user_id)?,
+                session_id: uuid("sessions.id", &session_id)?,
+            })
+        })
+    }
+
+    fn revoke_session(
+        &self,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            diesel::update(
+                sessions::table
+                    .filter(sessions::id.eq(session_id.to_string()))
+                    .filter(sessions::revoked_at.is_null()),
+            )
+            .set(sessions::revoked_at.eq(Some(naive(now))))
+            .execute(c)?;
+            one_audit(c, audit)
+        })
+    }
+
+    fn principal(
+        &self,
+        session_id: Uuid,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Actor>> {
+        self.read(|c| {
+            let row: Option<UserRow> = sessions::table
+                .inner_join(users::table.left_join(centers::table))
+                .filter(sessions::id.eq(session_id.to_string()))
+                .filter(sessions::user_id.eq(user_id.to_string()))
+                .filter(sessions::revoked_at.is_null())
+                .filter(sessions::expires_at.gt(naive(now)))
+                .filter(users::active.eq(true))
+                // A deactivated center locks out its staff; the system administrator has none.
+                .filter(users::center_id.is_null().or(centers::active.eq(true)))
+                .select(UserRow::as_select())
+                .first(c)
+                .optional()?;
+            row.map(|r| {
+                let u = r.into_entity()?;
+                Ok(Actor {
+                    user_id: u.id,
+                    session_id,
+                    role: u.role,
+                    center_id: u.center_id,
+                    login: u.login,
+                    display_name: u.display_name,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn insert_center(&self, center: &Center, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| {
+            diesel::insert_into(centers::table)
+                .values(CenterRow::from_entity(center))
+                .execute(c)?;
+            one_audit(c, audit)
+        })
+    }
+
+    fn center(&self, id: Uuid) -> StoreResult<Option<Center>> {
+        self.read(|c| {
+            let row: Option<CenterRow> = centers::table
+                .find(id.to_string())
+                .select(CenterRow::as_select())
+                .first(c)
+                .optional()?;
+            Ok(row.map(CenterRow::into_entity).transpose()?)
+        })
+    }
+
+    fn centers(&self, req: PageRequest) -> StoreResult<Page<Center>> {
+        self.read(|c| {
+            let rows: Vec<CenterRow> = centers::table
+                .filter(centers::id.gt(after_key(req)))
+                .order(centers::id.asc())
+                .limit(req.limit + 1)
+                .select(CenterRow::as_select())
+                .load(c)?;
+            let items = rows
+                .into_iter()
+                .map(CenterRow::into_entity)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(page_of(items, req, |x| x.id))
+        })
+    }
+
+    fn update_center(
+        &self,
+        id: Uuid,
+        expected_version: i32,
+        ch: &CenterChanges,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> StoreResult<Center> {
+        self.write(|c| {
+            let target = centers::table
+                .filter(centers::id.eq(id.to_string()))
+                .filter(centers::version.eq(expected_version));
+            let n = diesel::update(target)
+                .set((
+                    ch.name.as_ref().map(|v| centers::name.eq(v)),
+                    ch.prefecture_code
+                        .as_ref()
+                        .map(|v| centers::prefecture_code.eq(v)),
+                    ch.operating_type
+                        .map(|v| centers::operating_type.eq(v.as_str())),
+                    ch.active.map(|v| centers::active.eq(v)),
+                    centers::version.eq(centers::version + 1),
+                    centers::updated_at.eq(naive(now)),
+                ))
+                .execute(c)?;
+            if n == 0 {
+                let exists = centers::table
+                    .find(id.to_string())
+                    .count()
+                    .get_result::<i64>(c)?
+                    > 0;
+                return Err(missing_or_stale(exists));
+            }
+            one_audit(c, audit)?;
+            Ok(centers::table
+                .find(id.to_string())
+                .select(CenterRow::as_select())
+                .first(c)?
+                .into_entity()?)
+        })
+    }
+
+    fn insert_user(&self, user: &User, password_hash: &str, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| {
+            diesel::insert_into(users::table)
+                .values(UserRow::from_entity(user, password_hash))
+                .execute(c)?;
+            one_audit(c, audit)
+        })
+    }
+
+    fn user(&self, scope: Scope, id: Uuid) -> StoreResult<Option<User>> {
+        self.read(|c| {
+            let mut q = users::table
+                .filter(users::id.eq(id.to_string()))
+                .select(UserRow::as_select())
+                .into_boxed();
+            if let Scope::Center(center) = scope {
+                q = q.filter(users::center_id.eq(center.to_string()));
+            }
+            let row: Option<UserRow> = q.first(c).optional()?;
+            Ok(row.map(UserRow::into_entity).transpose()?)
+        })
+    }
+
+    fn users(&self, scope: Scope, req: PageRequest) -> StoreResult<Page<User>> {
+        self.read(|c| {
+            let mut q = users::table
+                .filter(users::id.gt(after_key(req)))
+                .order(users::id.asc())
+                .limit(req.limit + 1)
+                .select(UserRow::as_select())
+                .into_boxed();
+            if let Scope::Center(center) = scope {
+                q = q.filter(users::center_id.eq(center.to_string()));
+            }
+            let rows: Vec<UserRow> = q.load(c)?;
+            let items = rows
+                .into_iter()
+                .map(UserRow::into_entity)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(page_of(items, req, |x| x.id))
+        })
+    }
+
+    fn update_user(
+        &self,
+        scope: Scope,
+        id: Uuid,
+        expected_version: i32,
+        ch: &UserChanges,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> StoreResult<User> {
+        self.write(|c| {
+            let center_filter = match scope {
+                Scope::All => None,
+                Scope::Center(center) => Some(center.to_string()),
+            };
+            let mut target = diesel::update(users::table)
+                .filter(users::id.eq(id.to_string()))
+                .filter(users::version.eq(expected_version))
+                .into_boxed();
+            if let Some(center) = &center_filter {
+                target = target.filter(users::center_id.eq(center));
+            }
+            let n = target
+                .set((
+                    ch.display_name.as_ref().map(|v| users::display_name.eq(v)),
+                    ch.role.map(|v| users::role.eq(v.as_str())),
+                    ch.active.map(|v| users::active.eq(v)),
+                    ch.password_hash
+                        .as_ref()
+                        .map(|v| users::password_hash.eq(v)),
+                    users::version.eq(users::version + 1),
+                    users::updated_at.eq(naive(now)),
+                ))
+                .execute(c)?;
+            let mut check = users::table
+                .filter(users::id.eq(id.to_string()))
+                .into_boxed();
+            if let Some(center) = &center_filter {
+                check = check.filter(users::center_id.eq(center));
+            }
+            if n == 0 {
+                let exists = check.count().get_result::<i64>(c)? > 0;
+                return Err(missing_or_stale(exists));
+            }
+            if ch.ends_sessions() {
+                diesel::update(
+                    sessions::table
+                        .filter(sessions::user_id.eq(id.to_string()))
+                        .filter(sessions::revoked_at.is_null()),
+                )
+                .set(sessions::revoked_at.eq(Some(naive(now))))
+                .execute(c)?;
+            }
+            one_audit(c, audit)?;
+            Ok(users::table
+                .find(id.to_string())
+                .select(UserRow::as_select())
+                .first(c)?
+                .into_entity()?)
+        })
+    }
+
+    fn insert_agency(&self, agency: &Agency, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| {
+            diesel::insert_into(agencies::table)
+                .values(AgencyRow::from_entity(agency))
+                .execute(c)?;
+            one_audit(c, audit)
+        })
+    }
+
+    fn agency(&self, scope: Scope, id: Uuid) -> StoreResult<Option<Agency>> {
+        self.read(|c| {
+            let mut q = agencies::table
+                .filter(agencies::id.eq(id.to_string()))
+                .select(AgencyRow::as_select())
+                .into_boxed();
+            if let Scope::Center(center) = scope {
+                q = q.filter(agencies::center_id.eq(center.to_string()));
+            }
+            let row: Option<AgencyRow> = q.first(c).optional()?;
+            Ok(row.map(AgencyRow::into_entity).transpose()?)
+        })
+    }
+
+    fn agencies(
+        &self,
+        scope: Scope,
+        agency_type: Option<AgencyType>,
+        req: PageRequest,
+    ) -> StoreResult<Page<Agency>> {
+        self.read(|c| {
+            let mut q = agencies::table
+                .filter(agencies::id.gt(after_key(req)))
+                .order(agencies::id.asc())
+                .limit(req.limit + 1)
+                .select(AgencyRow::as_select())
+                .into_boxed();
+            if let Scope::Center(center) = scope {
+                q = q.filter(agencies::center_id.eq(center.to_string()));
+            }
+            if let Some(t) = agency_type {
+                q = q.filter(agencies::agency_type.eq(t.as_str()));
+            }
+            let rows: Vec<AgencyRow> = q.load(c)?;
+            let items = rows
+                .into_iter()
+                .map(AgencyRow::into_entity)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(page_of(items, req, |x| x.id))
+        })
+    }
+
+    fn update_agency(
+        &self,
+        scope: Scope,
+        id: Uuid,
+        expected_version: i32,
+        ch: &AgencyChanges,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> StoreResult<Agency> {
+        self.write(|c| {
+            let Scope::Center(center) = scope else {
+                return Err(StoreError::Domain(DomainError::NotFound));
+            };
+            let center = center.to_string();
+            let n = diesel::update(
+                agencies::table
+                    .filter(agencies::id.eq(id.to_string()))
+                    .filter(agencies::center_id.eq(&center))
+                    .filter(agencies::version.eq(expected_version)),
+            )
+            .set((
+                ch.agency_type.map(|v| agencies::agency_type.eq(v.as_str())),
+                ch.name.as_ref().map(|v| agencies::name.eq(v)),
+                ch.phone.as_ref().map(|v| agencies::phone.eq(v.clone())),
+                ch.address.as_ref().map(|v| agencies::address.eq(v.clone())),
+                ch.notes.as_ref().map(|v| agencies::notes.eq(v.clone())),
+                ch.active.map(|v| agencies::active.eq(v)),
+                agencies::version.eq(agencies::version + 1),
+                agencies::updated_at.eq(naive(now)),
+            ))
+            .execute(c)?;
+            if n == 0 {
+                let exists = agencies::table
+                    .filter(agencies::id.eq(id.to_string()))
+                    .filter(agencies::center_id.eq(&center))
+                    .count()
+                    .get_result::<i64>(c)?
+                    > 0;
+                return Err(missing_or_stale(exists));
+            }
+            one_audit(c, audit)?;
+            Ok(agencies::table
+                .find(id.to_string())
+                .select(AgencyRow::as_select())
+                .first(c)?
+                .into_entity()?)
+        })
+    }
+}

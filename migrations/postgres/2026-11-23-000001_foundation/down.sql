@@ -1,0 +1,11 @@
+DROP TABLE audit_chain_head;
+DROP TRIGGER audit_events_no_truncate ON audit_events;
+DROP TRIGGER audit_events_no_update ON audit_events;
+DROP TABLE audit_events;
+DROP FUNCTION audit_events_append_only();
+DROP TABLE agencies;
+DROP TABLE login_throttles;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE centers;

@@ -1,0 +1,10 @@
+DROP TABLE audit_chain_head;
+DROP TRIGGER audit_events_no_delete;
+DROP TRIGGER audit_events_no_update;
+DROP TABLE audit_events;
+DROP TABLE agencies;
+DROP TABLE login_throttles;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE centers;
