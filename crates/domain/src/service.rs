@@ -294,6 +294,20 @@ impl Services {
             })
     }
 
+    /// Runs a use case and audits it when it is refused or points at nothing.
+    fn guard<T>(
+        &self,
+        ctx: &Ctx,
+        action: &str,
+        resource_type: &str,
+        id: Option<Uuid>,
+        f: impl FnOnce() -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
+        f().inspect_err(|e| {
+            self.audit_refusal(ctx, action, resource_type, id.map(|i| i.to_string()), e)
+        })
+    }
+
     /// Records a request that was refused or pointed at nothing, which the trail must show
     /// (someone probing other centers' ids is exactly what an auditor looks for).
     pub fn audit_refusal(
@@ -347,61 +361,65 @@ impl Services {
         ctx: &Ctx,
         input: CreateCenterInput,
     ) -> Result<Center, DomainError> {
-        require_system_admin(&ctx.actor)?;
-        let mut v = Validator::new();
-        let code = v.check(values::center_code("code", &input.code));
-        let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
-        let pref = v.check(PrefectureCode::parse(
-            "prefecture_code",
-            &input.prefecture_code,
-        ));
-        let op = v.check(OperatingType::parse(
-            "operating_type",
-            &input.operating_type,
-        ));
-        v.finish()?;
-        let (Some(code), Some(name), Some(pref), Some(operating_type)) = (code, name, pref, op)
-        else {
-            return Err(DomainError::Internal(
-                "validator passed with missing values".into(),
+        self.guard(ctx, "center.create", "center", None, || {
+            require_system_admin(&ctx.actor)?;
+            let mut v = Validator::new();
+            let code = v.check(values::center_code("code", &input.code));
+            let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
+            let pref = v.check(PrefectureCode::parse(
+                "prefecture_code",
+                &input.prefecture_code,
             ));
-        };
-        let now = self.clock.now();
-        let center = Center {
-            id: Uuid::now_v7(),
-            code,
-            name,
-            prefecture_code: pref.as_string(),
-            operating_type,
-            active: true,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.create", "center")
-            .resource(center.id)
-            .center(Some(center.id));
-        self.store.insert_center(&center, &ev)?;
-        Ok(center)
+            let op = v.check(OperatingType::parse(
+                "operating_type",
+                &input.operating_type,
+            ));
+            v.finish()?;
+            let (Some(code), Some(name), Some(pref), Some(operating_type)) = (code, name, pref, op)
+            else {
+                return Err(DomainError::Internal(
+                    "validator passed with missing values".into(),
+                ));
+            };
+            let now = self.clock.now();
+            let center = Center {
+                id: Uuid::now_v7(),
+                code,
+                name,
+                prefecture_code: pref.as_string(),
+                operating_type,
+                active: true,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.create", "center")
+                .resource(center.id)
+                .center(Some(center.id));
+            self.store.insert_center(&center, &ev)?;
+            Ok(center)
+        })
     }
 
     pub fn get_center(&self, ctx: &Ctx, id: Uuid) -> Result<Center, DomainError> {
-        // Staff may read their own center (to show its name); only the system administrator
-        // sees the others.
-        let visible = ctx.actor.role == Role::SystemAdmin || ctx.actor.center_id == Some(id);
-        let found = if visible {
-            self.store.center(id)?
-        } else {
-            None
-        };
-        found.ok_or(DomainError::NotFound).inspect_err(|e| {
-            self.audit_refusal(ctx, "center.read", "center", Some(id.to_string()), e)
+        self.guard(ctx, "center.read", "center", Some(id), || {
+            // Staff may read their own center (to show its name); only the system administrator
+            // sees the others.
+            let visible = ctx.actor.role == Role::SystemAdmin || ctx.actor.center_id == Some(id);
+            let found = if visible {
+                self.store.center(id)?
+            } else {
+                None
+            };
+            found.ok_or(DomainError::NotFound)
         })
     }
 
     pub fn list_centers(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<Center>, DomainError> {
-        require_system_admin(&ctx.actor)?;
-        self.store.centers(page)
+        self.guard(ctx, "center.list", "center", None, || {
+            require_system_admin(&ctx.actor)?;
+            self.store.centers(page)
+        })
     }
 
     pub fn update_center(
@@ -411,155 +429,157 @@ impl Services {
         expected_version: i32,
         input: UpdateCenterInput,
     ) -> Result<Center, DomainError> {
-        require_system_admin(&ctx.actor)?;
-        let mut v = Validator::new();
-        let changes = CenterChanges {
-            name: input
-                .name
-                .as_deref()
-                .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
-            prefecture_code: input.prefecture_code.as_deref().and_then(|p| {
-                v.check(PrefectureCode::parse("prefecture_code", p))
-                    .map(PrefectureCode::as_string)
-            }),
-            operating_type: input
-                .operating_type
-                .as_deref()
-                .and_then(|o| v.check(OperatingType::parse("operating_type", o))),
-            active: input.active,
-        };
-        v.finish()?;
-        let now = self.clock.now();
-        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.update", "center")
-            .resource(id)
-            .center(Some(id))
-            .detail(changed_fields(&[
-                ("name", changes.name.is_some()),
-                ("prefecture_code", changes.prefecture_code.is_some()),
-                ("operating_type", changes.operating_type.is_some()),
-                ("active", changes.active.is_some()),
-            ]));
-        self.store
-            .update_center(id, expected_version, &changes, now, &ev)
-            .inspect_err(|e| {
-                self.audit_refusal(ctx, "center.update", "center", Some(id.to_string()), e)
-            })
+        self.guard(ctx, "center.update", "center", Some(id), || {
+            require_system_admin(&ctx.actor)?;
+            let mut v = Validator::new();
+            let changes = CenterChanges {
+                name: input
+                    .name
+                    .as_deref()
+                    .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
+                prefecture_code: input.prefecture_code.as_deref().and_then(|p| {
+                    v.check(PrefectureCode::parse("prefecture_code", p))
+                        .map(PrefectureCode::as_string)
+                }),
+                operating_type: input
+                    .operating_type
+                    .as_deref()
+                    .and_then(|o| v.check(OperatingType::parse("operating_type", o))),
+                active: input.active,
+            };
+            v.finish()?;
+            let now = self.clock.now();
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.update", "center")
+                .resource(id)
+                .center(Some(id))
+                .detail(changed_fields(&[
+                    ("name", changes.name.is_some()),
+                    ("prefecture_code", changes.prefecture_code.is_some()),
+                    ("operating_type", changes.operating_type.is_some()),
+                    ("active", changes.active.is_some()),
+                ]));
+            self.store
+                .update_center(id, expected_version, &changes, now, &ev)
+        })
     }
 
     // --- users -----------------------------------------------------------------------
 
     pub fn create_user(&self, ctx: &Ctx, input: CreateUserInput) -> Result<User, DomainError> {
-        let actor = &ctx.actor;
-        let mut v = Validator::new();
-        let login = v.check(Login::parse("login", &input.login));
-        let display_name = v.check(values::text(
-            "display_name",
-            &input.display_name,
-            1,
-            NAME_MAX,
-        ));
-        let role = v.check(Role::parse("role", &input.role));
-        let inputs: Vec<&str> = [login.as_ref().map(Login::as_str), display_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        v.check(auth::check_password_policy(
-            "password",
-            &input.password,
-            &inputs,
-        ));
-
-        // Where the new user belongs: a center administrator's own center (any other
-        // center_id is refused), or the center a system administrator names.
-        let center_id = match (actor.role, actor.center_id) {
-            (Role::SystemAdmin, _) => match (role, input.center_id) {
-                (Some(Role::SystemAdmin), Some(_)) => {
-                    v.push(FieldError::new(
-                        "center_id",
-                        "must_be_empty",
-                        "a system administrator belongs to no center",
-                    ));
-                    None
-                }
-                (Some(Role::SystemAdmin), None) | (None, _) => None,
-                (Some(_), None) => {
-                    v.push(FieldError::new(
-                        "center_id",
-                        "required",
-                        "name the center the user belongs to",
-                    ));
-                    None
-                }
-                (Some(_), Some(c)) => Some(c),
-            },
-            (Role::CenterAdmin, Some(own)) => {
-                if input.center_id.is_some_and(|c| c != own) {
-                    v.push(FieldError::new(
-                        "center_id",
-                        "not_own_center",
-                        "must be your own center",
-                    ));
-                }
-                if role == Some(Role::SystemAdmin) {
-                    return Err(DomainError::forbidden(
-                        "role_not_assignable",
-                        "a center administrator cannot create a system administrator",
-                    ));
-                }
-                Some(own)
-            }
-            _ => return Err(forbidden_role()),
-        };
-        v.finish()?;
-        let (Some(login), Some(display_name), Some(role)) = (login, display_name, role) else {
-            return Err(DomainError::Internal(
-                "validator passed with missing values".into(),
+        self.guard(ctx, "user.create", "user", None, || {
+            let actor = &ctx.actor;
+            let mut v = Validator::new();
+            let login = v.check(Login::parse("login", &input.login));
+            let display_name = v.check(values::text(
+                "display_name",
+                &input.display_name,
+                1,
+                NAME_MAX,
             ));
-        };
-        if let Some(c) = center_id {
-            match self.store.center(c)? {
-                Some(center) if center.active => {}
-                _ => {
-                    return Err(DomainError::field(
-                        "center_id",
-                        "unknown_center",
-                        "no such active center",
-                    ));
+            let role = v.check(Role::parse("role", &input.role));
+            let inputs: Vec<&str> = [login.as_ref().map(Login::as_str), display_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            v.check(auth::check_password_policy(
+                "password",
+                &input.password,
+                &inputs,
+            ));
+
+            // Where the new user belongs: a center administrator's own center (any other
+            // center_id is refused), or the center a system administrator names.
+            let center_id = match (actor.role, actor.center_id) {
+                (Role::SystemAdmin, _) => match (role, input.center_id) {
+                    (Some(Role::SystemAdmin), Some(_)) => {
+                        v.push(FieldError::new(
+                            "center_id",
+                            "must_be_empty",
+                            "a system administrator belongs to no center",
+                        ));
+                        None
+                    }
+                    (Some(Role::SystemAdmin), None) | (None, _) => None,
+                    (Some(_), None) => {
+                        v.push(FieldError::new(
+                            "center_id",
+                            "required",
+                            "name the center the user belongs to",
+                        ));
+                        None
+                    }
+                    (Some(_), Some(c)) => Some(c),
+                },
+                (Role::CenterAdmin, Some(own)) => {
+                    if input.center_id.is_some_and(|c| c != own) {
+                        v.push(FieldError::new(
+                            "center_id",
+                            "not_own_center",
+                            "must be your own center",
+                        ));
+                    }
+                    if role == Some(Role::SystemAdmin) {
+                        return Err(DomainError::forbidden(
+                            "role_not_assignable",
+                            "a center administrator cannot create a system administrator",
+                        ));
+                    }
+                    Some(own)
+                }
+                _ => return Err(forbidden_role()),
+            };
+            v.finish()?;
+            let (Some(login), Some(display_name), Some(role)) = (login, display_name, role) else {
+                return Err(DomainError::Internal(
+                    "validator passed with missing values".into(),
+                ));
+            };
+            if let Some(c) = center_id {
+                match self.store.center(c)? {
+                    Some(center) if center.active => {}
+                    _ => {
+                        return Err(DomainError::field(
+                            "center_id",
+                            "unknown_center",
+                            "no such active center",
+                        ));
+                    }
                 }
             }
-        }
-        let hash = auth::hash_password(&input.password)?;
-        let now = self.clock.now();
-        let user = User {
-            id: Uuid::now_v7(),
-            center_id,
-            login: login.as_str().to_owned(),
-            display_name,
-            role,
-            active: true,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.create", "user")
-            .resource(user.id)
-            .center(center_id.or(actor.center_id))
-            .detail(format!("role={}", role.as_str()));
-        self.store.insert_user(&user, &hash, &ev)?;
-        Ok(user)
+            let hash = auth::hash_password(&input.password)?;
+            let now = self.clock.now();
+            let user = User {
+                id: Uuid::now_v7(),
+                center_id,
+                login: login.as_str().to_owned(),
+                display_name,
+                role,
+                active: true,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.create", "user")
+                .resource(user.id)
+                .center(center_id.or(actor.center_id))
+                .detail(format!("role={}", role.as_str()));
+            self.store.insert_user(&user, &hash, &ev)?;
+            Ok(user)
+        })
     }
 
     pub fn get_user(&self, ctx: &Ctx, id: Uuid) -> Result<User, DomainError> {
-        let scope = staff_scope(&ctx.actor)?;
-        self.store
-            .user(scope, id)?
-            .ok_or(DomainError::NotFound)
-            .inspect_err(|e| self.audit_refusal(ctx, "user.read", "user", Some(id.to_string()), e))
+        self.guard(ctx, "user.read", "user", Some(id), || {
+            let scope = staff_scope(&ctx.actor)?;
+            self.store.user(scope, id)?.ok_or(DomainError::NotFound)
+        })
     }
 
     pub fn list_users(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<User>, DomainError> {
-        let scope = staff_scope(&ctx.actor)?;
-        self.store.users(scope, page)
+        self.guard(ctx, "user.list", "user", None, || {
+            let scope = staff_scope(&ctx.actor)?;
+            self.store.users(scope, page)
+        })
     }
 
     pub fn update_user(
@@ -569,75 +589,72 @@ impl Services {
         expected_version: i32,
         input: UpdateUserInput,
     ) -> Result<User, DomainError> {
-        let actor = &ctx.actor;
-        let scope = match actor.role {
-            Role::SystemAdmin => Scope::All,
-            Role::CenterAdmin => staff_scope(actor)?,
-            _ if actor.user_id == id && input.role.is_none() && input.active.is_none() => {
-                staff_scope(actor)?
+        self.guard(ctx, "user.update", "user", Some(id), || {
+            let actor = &ctx.actor;
+            let scope = match actor.role {
+                Role::SystemAdmin => Scope::All,
+                Role::CenterAdmin => staff_scope(actor)?,
+                _ if actor.user_id == id && input.role.is_none() && input.active.is_none() => {
+                    staff_scope(actor)?
+                }
+                _ => return Err(forbidden_role()),
+            };
+            let mut v = Validator::new();
+            let display_name = input
+                .display_name
+                .as_deref()
+                .and_then(|n| v.check(values::text("display_name", n, 1, NAME_MAX)));
+            let role = input
+                .role
+                .as_deref()
+                .and_then(|r| v.check(Role::parse("role", r)));
+            if let Some(p) = &input.password {
+                v.check(auth::check_password_policy("password", p, &[]));
             }
-            _ => return Err(forbidden_role()),
-        };
-        let mut v = Validator::new();
-        let display_name = input
-            .display_name
-            .as_deref()
-            .and_then(|n| v.check(values::text("display_name", n, 1, NAME_MAX)));
-        let role = input
-            .role
-            .as_deref()
-            .and_then(|r| v.check(Role::parse("role", r)));
-        if let Some(p) = &input.password {
-            v.check(auth::check_password_policy("password", p, &[]));
-        }
-        if actor.user_id == id
-            && (role.is_some_and(|r| r != actor.role) || input.active == Some(false))
-        {
-            v.push(FieldError::new(
-                if role.is_some() { "role" } else { "active" },
-                "cannot_change_self",
-                "you cannot change your own role or deactivate yourself",
-            ));
-        }
-        v.finish()?;
-        let current = self
-            .store
-            .user(scope, id)?
-            .ok_or(DomainError::NotFound)
-            .inspect_err(|e| {
-                self.audit_refusal(ctx, "user.update", "user", Some(id.to_string()), e)
-            })?;
-        // A system administrator has no center; nobody turns a center's staff into one or back.
-        if role.is_some_and(|r| (r == Role::SystemAdmin) != (current.role == Role::SystemAdmin)) {
-            return Err(DomainError::field(
-                "role",
-                "role_not_assignable",
-                "cannot move a user between the installation and a center",
-            ));
-        }
-        let password_hash = input
-            .password
-            .as_deref()
-            .map(auth::hash_password)
-            .transpose()?;
-        let changes = UserChanges {
-            display_name,
-            role,
-            active: input.active,
-            password_hash,
-        };
-        let now = self.clock.now();
-        let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.update", "user")
-            .resource(id)
-            .center(current.center_id)
-            .detail(changed_fields(&[
-                ("display_name", changes.display_name.is_some()),
-                ("role", changes.role.is_some()),
-                ("active", changes.active.is_some()),
-                ("password", changes.password_hash.is_some()),
-            ]));
-        self.store
-            .update_user(scope, id, expected_version, &changes, now, &ev)
+            if actor.user_id == id
+                && (role.is_some_and(|r| r != actor.role) || input.active == Some(false))
+            {
+                v.push(FieldError::new(
+                    if role.is_some() { "role" } else { "active" },
+                    "cannot_change_self",
+                    "you cannot change your own role or deactivate yourself",
+                ));
+            }
+            v.finish()?;
+            let current = self.store.user(scope, id)?.ok_or(DomainError::NotFound)?;
+            // A system administrator has no center; nobody turns a center's staff into one or back.
+            if role.is_some_and(|r| (r == Role::SystemAdmin) != (current.role == Role::SystemAdmin))
+            {
+                return Err(DomainError::field(
+                    "role",
+                    "role_not_assignable",
+                    "cannot move a user between the installation and a center",
+                ));
+            }
+            let password_hash = input
+                .password
+                .as_deref()
+                .map(auth::hash_password)
+                .transpose()?;
+            let changes = UserChanges {
+                display_name,
+                role,
+                active: input.active,
+                password_hash,
+            };
+            let now = self.clock.now();
+            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.update", "user")
+                .resource(id)
+                .center(current.center_id)
+                .detail(changed_fields(&[
+                    ("display_name", changes.display_name.is_some()),
+                    ("role", changes.role.is_some()),
+                    ("active", changes.active.is_some()),
+                    ("password", changes.password_hash.is_some()),
+                ]));
+            self.store
+                .update_user(scope, id, expected_version, &changes, now, &ev)
+        })
     }
 
     // --- agencies --------------------------------------------------------------------
@@ -647,61 +664,62 @@ impl Services {
         ctx: &Ctx,
         input: CreateAgencyInput,
     ) -> Result<Agency, DomainError> {
-        let center_id = require_center_admin(&ctx.actor)?;
-        let mut v = Validator::new();
-        let agency_type = v.check(AgencyType::parse("agency_type", &input.agency_type));
-        let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
-        let phone = v
-            .check(values::optional_text("phone", input.phone.as_deref(), 30))
-            .flatten();
-        let address = v
-            .check(values::optional_text(
-                "address",
-                input.address.as_deref(),
-                200,
-            ))
-            .flatten();
-        let notes = v
-            .check(values::optional_text(
-                "notes",
-                input.notes.as_deref(),
-                NOTES_MAX,
-            ))
-            .flatten();
-        v.finish()?;
-        let (Some(agency_type), Some(name)) = (agency_type, name) else {
-            return Err(DomainError::Internal(
-                "validator passed with missing values".into(),
-            ));
-        };
-        let now = self.clock.now();
-        let agency = Agency {
-            id: Uuid::now_v7(),
-            center_id,
-            agency_type,
-            name,
-            phone,
-            address,
-            notes,
-            active: true,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.create", "agency")
-            .resource(agency.id);
-        self.store.insert_agency(&agency, &ev)?;
-        Ok(agency)
+        self.guard(ctx, "agency.create", "agency", None, || {
+            let center_id = require_center_admin(&ctx.actor)?;
+            let mut v = Validator::new();
+            let agency_type = v.check(AgencyType::parse("agency_type", &input.agency_type));
+            let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
+            let phone = v
+                .check(values::optional_text("phone", input.phone.as_deref(), 30))
+                .flatten();
+            let address = v
+                .check(values::optional_text(
+                    "address",
+                    input.address.as_deref(),
+                    200,
+                ))
+                .flatten();
+            let notes = v
+                .check(values::optional_text(
+                    "notes",
+                    input.notes.as_deref(),
+                    NOTES_MAX,
+                ))
+                .flatten();
+            v.finish()?;
+            let (Some(agency_type), Some(name)) = (agency_type, name) else {
+                return Err(DomainError::Internal(
+                    "validator passed with missing values".into(),
+                ));
+            };
+            let now = self.clock.now();
+            let agency = Agency {
+                id: Uuid::now_v7(),
+                center_id,
+                agency_type,
+                name,
+                phone,
+                address,
+                notes,
+                active: true,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.create", "agency")
+                .resource(agency.id);
+            self.store.insert_agency(&agency, &ev)?;
+            Ok(agency)
+        })
     }
 
     pub fn get_agency(&self, ctx: &Ctx, id: Uuid) -> Result<Agency, DomainError> {
-        let center = require_center_member(&ctx.actor)?;
-        self.store
-            .agency(Scope::Center(center), id)?
-            .ok_or(DomainError::NotFound)
-            .inspect_err(|e| {
-                self.audit_refusal(ctx, "agency.read", "agency", Some(id.to_string()), e)
-            })
+        self.guard(ctx, "agency.read", "agency", Some(id), || {
+            let center = require_center_member(&ctx.actor)?;
+            self.store
+                .agency(Scope::Center(center), id)?
+                .ok_or(DomainError::NotFound)
+        })
     }
 
     pub fn list_agencies(
@@ -710,12 +728,14 @@ impl Services {
         agency_type: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Agency>, DomainError> {
-        let center = require_center_member(&ctx.actor)?;
-        let t = agency_type
-            .map(|t| AgencyType::parse("agency_type", t))
-            .transpose()
-            .map_err(|e| DomainError::Validation(vec![e]))?;
-        self.store.agencies(Scope::Center(center), t, page)
+        self.guard(ctx, "agency.list", "agency", None, || {
+            let center = require_center_member(&ctx.actor)?;
+            let t = agency_type
+                .map(|t| AgencyType::parse("agency_type", t))
+                .transpose()
+                .map_err(|e| DomainError::Validation(vec![e]))?;
+            self.store.agencies(Scope::Center(center), t, page)
+        })
     }
 
     pub fn update_agency(
@@ -725,45 +745,45 @@ impl Services {
         expected_version: i32,
         input: UpdateAgencyInput,
     ) -> Result<Agency, DomainError> {
-        let center_id = require_center_admin(&ctx.actor)?;
-        let mut v = Validator::new();
-        let changes = AgencyChanges {
-            agency_type: input
-                .agency_type
-                .as_deref()
-                .and_then(|t| v.check(AgencyType::parse("agency_type", t))),
-            name: input
-                .name
-                .as_deref()
-                .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
-            phone: input.phone.map(|p| {
-                v.check(values::optional_text("phone", p.as_deref(), 30))
-                    .flatten()
-            }),
-            address: input.address.map(|p| {
-                v.check(values::optional_text("address", p.as_deref(), 200))
-                    .flatten()
-            }),
-            notes: input.notes.map(|p| {
-                v.check(values::optional_text("notes", p.as_deref(), NOTES_MAX))
-                    .flatten()
-            }),
-            active: input.active,
-        };
-        v.finish()?;
-        let now = self.clock.now();
-        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.update", "agency")
-            .resource(id)
-            .detail(changed_fields(&[
-                ("agency_type", changes.agency_type.is_some()),
-                ("name", changes.name.is_some()),
-                ("phone", changes.phone.is_some()),
-                ("address", changes.address.is_some()),
-                ("notes", changes.notes.is_some()),
-                ("active", changes.active.is_some()),
-            ]));
-        self.store
-            .update_agency(
+        self.guard(ctx, "agency.update", "agency", Some(id), || {
+            let center_id = require_center_admin(&ctx.actor)?;
+            let mut v = Validator::new();
+            let changes = AgencyChanges {
+                agency_type: input
+                    .agency_type
+                    .as_deref()
+                    .and_then(|t| v.check(AgencyType::parse("agency_type", t))),
+                name: input
+                    .name
+                    .as_deref()
+                    .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
+                phone: input.phone.map(|p| {
+                    v.check(values::optional_text("phone", p.as_deref(), 30))
+                        .flatten()
+                }),
+                address: input.address.map(|p| {
+                    v.check(values::optional_text("address", p.as_deref(), 200))
+                        .flatten()
+                }),
+                notes: input.notes.map(|p| {
+                    v.check(values::optional_text("notes", p.as_deref(), NOTES_MAX))
+                        .flatten()
+                }),
+                active: input.active,
+            };
+            v.finish()?;
+            let now = self.clock.now();
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.update", "agency")
+                .resource(id)
+                .detail(changed_fields(&[
+                    ("agency_type", changes.agency_type.is_some()),
+                    ("name", changes.name.is_some()),
+                    ("phone", changes.phone.is_some()),
+                    ("address", changes.address.is_some()),
+                    ("notes", changes.notes.is_some()),
+                    ("active", changes.active.is_some()),
+                ]));
+            self.store.update_agency(
                 Scope::Center(center_id),
                 id,
                 expected_version,
@@ -771,9 +791,7 @@ impl Services {
                 now,
                 &ev,
             )
-            .inspect_err(|e| {
-                self.audit_refusal(ctx, "agency.update", "agency", Some(id.to_string()), e)
-            })
+        })
     }
 }
 

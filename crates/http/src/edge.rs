@@ -166,19 +166,18 @@ pub async fn edge(
     } else if !h.contains_key(header::CACHE_CONTROL) {
         set(h, header::CACHE_CONTROL, "no-cache");
     }
-    if cors_allowed {
-        if let Some(o) = origin
+    if cors_allowed
+        && let Some(o) = origin
             .as_deref()
             .and_then(|o| HeaderValue::from_str(o).ok())
-        {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
-            set(h, header::VARY, "Origin");
-            set(
-                h,
-                header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                "etag, location, retry-after, x-request-id, ratelimit, ratelimit-policy",
-            );
-        }
+    {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        set(h, header::VARY, "Origin");
+        set(
+            h,
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            "etag, location, retry-after, x-request-id, ratelimit, ratelimit-policy",
+        );
     }
 
     let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);

@@ -6,12 +6,13 @@ pub mod auth;
 pub mod dto;
 mod edge;
 mod handlers;
+mod json;
 pub mod problem;
 mod spa;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{App, HttpRequest, HttpResponse, middleware, web};
@@ -196,47 +197,16 @@ async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
                 .error_response()
         }
         _ => {
-            if !req.path().starts_with("/api/") {
-                if let Some(r) = spa::index(&req, &state) {
-                    return r;
-                }
+            if !req.path().starts_with("/api/")
+                && let Some(r) = spa::index(&req, &state)
+            {
+                return r;
             }
             ApiError::for_status(StatusCode::NOT_FOUND)
                 .detail(format!("no route {} {}", req.method(), req.path()))
                 .error_response()
         }
     }
-}
-
-fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let e = match &err {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "Payload too large",
-            )
-            .detail(format!("the body may be at most {JSON_LIMIT} bytes"))
-        }
-        JsonPayloadError::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Unsupported media type",
-        )
-        .detail("send the body as application/json"),
-        JsonPayloadError::Deserialize(de) if de.is_data() => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            "The body does not match the schema",
-        )
-        .detail(de.to_string()),
-        JsonPayloadError::Deserialize(de) => ApiError::bad_request(
-            "malformed_json",
-            format!("the body is not valid JSON: {de}"),
-        ),
-        _ => ApiError::bad_request("unreadable_body", "the body could not be read"),
-    };
-    e.into()
 }
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
@@ -246,6 +216,10 @@ fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
 fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
     // An id that is not a UUID names no record: the same answer as a missing one.
     ApiError::not_found().into()
+}
+
+async fn serve_spec(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(&*state.spec)
 }
 
 /// The whole application: API, docs, operations endpoints and the SPA.
@@ -265,16 +239,13 @@ pub fn app(
     let (app, _) = App::new()
         .into_utoipa_app()
         .app_data(web::Data::new(state))
-        .app_data(
-            web::JsonConfig::default()
-                .limit(JSON_LIMIT)
-                .error_handler(json_error),
-        )
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .service(handlers::ops::healthz)
         .service(handlers::ops::readyz)
         .service(handlers::ops::metrics)
+        // Before the /api/v1 scope, which would otherwise take this path.
+        .route("/api/v1/openapi.json", web::get().to(serve_spec))
         .service(api_v1())
         .split_for_parts();
     let app = app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec));

@@ -25,6 +25,8 @@ pub struct Config {
     pub jwt_secret: Option<Vec<u8>>,
     pub cors_origins: Vec<String>,
     pub spa_dir: Option<PathBuf>,
+    /// HTTP worker threads; the default is one per core.
+    pub workers: usize,
 }
 
 impl Config {
@@ -94,6 +96,14 @@ impl Config {
                 })
                 .unwrap_or_default(),
             spa_dir,
+            workers: match get("TSUNAGU_WORKERS") {
+                None => std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+                Some(s) => s
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=64).contains(n))
+                    .ok_or("TSUNAGU_WORKERS must be a number from 1 to 64")?,
+            },
         })
     }
 }
@@ -154,6 +164,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let server = actix_web::HttpServer::new(move || tsunagu_http::app(state.clone()))
+        .workers(cfg.workers)
         .listen(listener)
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?
         .shutdown_timeout(10)

@@ -73,6 +73,19 @@ fn query_error(e: DieselError) -> DomainError {
     }
 }
 
+/// A refresh token with what decides whether it may be rotated.
+#[derive(Queryable)]
+struct RefreshLookup {
+    session_id: String,
+    spent_at: Option<chrono::NaiveDateTime>,
+    user_id: String,
+    expires_at: chrono::NaiveDateTime,
+    revoked_at: Option<chrono::NaiveDateTime>,
+    role: String,
+    active: bool,
+    center_id: Option<String>,
+}
+
 #[derive(Clone)]
 pub struct DieselStore {
     pool: Pool,
@@ -299,17 +312,7 @@ impl Store for DieselStore {
         mut audit: AuditDraft,
     ) -> StoreResult<RefreshOutcome> {
         self.write(|c| {
-            let found: Option<(
-                String,
-                Option<chrono::NaiveDateTime>,
-                String,
-                chrono::NaiveDateTime,
-                Option<chrono::NaiveDateTime>,
-                String,
-                bool,
-                Option<String>,
-                String,
-            )> = refresh_tokens::table
+            let found: Option<RefreshLookup> = refresh_tokens::table
                 .inner_join(sessions::table.inner_join(users::table))
                 .filter(refresh_tokens::token_hash.eq(old_hash))
                 .select((
@@ -321,11 +324,10 @@ impl Store for DieselStore {
                     users::role,
                     users::active,
                     users::center_id,
-                    users::id,
                 ))
                 .first(c)
                 .optional()?;
-            let Some((
+            let Some(RefreshLookup {
                 session_id,
                 spent_at,
                 user_id,
@@ -334,8 +336,7 @@ impl Store for DieselStore {
                 role,
                 active,
                 center_id,
-                _,
-            )) = found
+            }) = found
             else {
                 one_audit(c, &audit.outcome(Outcome::Denied).detail("unknown_token"))?;
                 return Ok(RefreshOutcome::Invalid);

@@ -4,6 +4,7 @@ use super::blocking;
 use crate::AppState;
 use crate::auth::{Caller, request_meta};
 use crate::dto::{LoginRequest, Me, RefreshRequest, TokenPair};
+use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use tsunagu_domain::service::Issued;
@@ -41,7 +42,7 @@ fn pair(state: &AppState, issued: Issued) -> Result<TokenPair, ApiError> {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let meta = request_meta(&req);
     let services = state.services.clone();
@@ -73,7 +74,7 @@ pub async fn login(
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: ApiJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let meta = request_meta(&req);
     let services = state.services.clone();

@@ -4,6 +4,7 @@ use super::{blocking, created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{CreateUser, ListOf, ListQuery, UpdateUser, UserDto};
+use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
@@ -53,7 +54,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateUser>,
+    body: ApiJson<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let input = CreateUserInput {
@@ -120,7 +121,7 @@ pub async fn update(
     caller: Caller,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateUser>,
+    body: ApiJson<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match(&req)?;
     let b = body.into_inner();

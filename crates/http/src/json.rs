@@ -1,0 +1,88 @@
+//! The JSON body extractor. It checks syntax before shape, so a broken body is always
+//! `400 malformed_json` (serde alone, streaming, may first stumble on an unknown field of a
+//! half-sent body and call it a schema error).
+
+use crate::JSON_LIMIT;
+use crate::problem::ApiError;
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+pub struct ApiJson<T>(pub T);
+
+impl<T> ApiJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "Payload too large",
+    )
+    .detail(format!("the body may be at most {JSON_LIMIT} bytes"))
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json")
+                    || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Unsupported media type",
+                )
+                .detail("send the body as application/json"));
+            }
+            if declared.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(too_large());
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| {
+                    ApiError::bad_request("unreadable_body", "the body could not be read")
+                })?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+                ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+            })?;
+            serde_json::from_value(value).map(ApiJson).map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    "The body does not match the schema",
+                )
+                .detail(e.to_string())
+            })
+        })
+    }
+}

@@ -1,0 +1,339 @@
+//! The HTTP surface: problem+json for every kind of bad input on every route, headers.
+
+use crate::db_tests;
+use crate::helpers::{Db, spawn, spawn_with};
+use awc::http::Method;
+use serde_json::{Value, json};
+
+/// Every write route with a body that is valid, for the table-driven bad-input checks.
+async fn write_routes(app: &crate::helpers::TestApp) -> Vec<(Method, String, String, Value)> {
+    let c = app.center("c1").await;
+    let agency = app.agency(&c, "hello_work", "ハローワーク広島").await;
+    let (user, _) = app.staff(&c, "sato", "consultant").await;
+    vec![
+        (
+            Method::POST,
+            "/api/v1/auth/login".into(),
+            String::new(),
+            json!({"login": "admin", "password": "x"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/refresh".into(),
+            String::new(),
+            json!({"refresh_token": "x"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/centers".into(),
+            app.admin_token.clone(),
+            json!({"code": "c2", "name": "n", "prefecture_code": "01", "operating_type": "other"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/centers/{}", c.id),
+            app.admin_token.clone(),
+            json!({"name": "n"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/users".into(),
+            c.admin.clone(),
+            json!({"login": "u1", "display_name": "n", "role": "consultant", "password": crate::helpers::STAFF_PASSWORD}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/users/{user}"),
+            c.admin.clone(),
+            json!({"display_name": "n"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/agencies".into(),
+            c.admin.clone(),
+            json!({"agency_type": "other", "name": "n"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/agencies/{agency}"),
+            c.admin.clone(),
+            json!({"name": "n"}),
+        ),
+    ]
+}
+
+async fn bad_bodies_get_problems_on_every_write_route(db: Db) {
+    let app = spawn(db).await;
+    for (method, path, token, good) in write_routes(&app).await {
+        let token = (!token.is_empty()).then_some(token.as_str());
+        let with = |ct: &'static str| vec![("content-type", ct), ("if-match", "\"v1\"")];
+        for broken in [&b"{"[..], b"nope", b"{\"a\" 1}", b""] {
+            let r = app
+                .request(
+                    method.clone(),
+                    &path,
+                    token,
+                    &with("application/json"),
+                    Some(broken.to_vec()),
+                )
+                .await;
+            r.problem(400, "malformed_json");
+        }
+        let r = app
+            .request(
+                method.clone(),
+                &path,
+                token,
+                &with("text/plain"),
+                Some(good.to_string().into_bytes()),
+            )
+            .await;
+        r.problem(415, "unsupported_media_type");
+        let mut extra = good.clone();
+        extra["surprise"] = json!(1);
+        let r = app
+            .request(
+                method.clone(),
+                &path,
+                token,
+                &with("application/json"),
+                Some(extra.to_string().into_bytes()),
+            )
+            .await;
+        r.problem(422, "invalid_body");
+        let r = app
+            .request(
+                method.clone(),
+                &path,
+                token,
+                &with("application/json"),
+                Some(b"[1, 2]".to_vec()),
+            )
+            .await;
+        r.problem(422, "invalid_body");
+        let huge = format!("{{\"name\": \"{}\"}}", "あ".repeat(200_000));
+        let r = app
+            .request(
+                method.clone(),
+                &path,
+                token,
+                &with("application/json"),
+                Some(huge.into_bytes()),
+            )
+            .await;
+        r.problem(413, "payload_too_large");
+        // Wrong types and control characters never reach a 500.
+        let mut wrong = good.clone();
+        if let Some(obj) = wrong.as_object_mut() {
+            for v in obj.values_mut() {
+                *v = json!(12345);
+            }
+        }
+        let r = app
+            .request(
+                method.clone(),
+                &path,
+                token,
+                &with("application/json"),
+                Some(wrong.to_string().into_bytes()),
+            )
+            .await;
+        assert!(r.status.is_client_error(), "{path}: {}", r.status);
+    }
+}
+
+async fn invalid_fields_are_all_listed(db: Db) {
+    let app = spawn(db).await;
+    let c = app.center("c1").await;
+    let r = app.post("/api/v1/centers", &app.admin_token, json!({"code": "bad code!", "name": " ", "prefecture_code": "48", "operating_type": "hospital"})).await.problem(422, "validation_failed");
+    assert_eq!(
+        r.fields(),
+        vec!["code", "name", "prefecture_code", "operating_type"]
+    );
+    let r = app
+        .post(
+            "/api/v1/users",
+            &c.admin,
+            json!({"login": "x", "display_name": "", "role": "boss", "password": "short"}),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        r.fields(),
+        vec!["login", "display_name", "role", "password"]
+    );
+    let r = app
+        .post(
+            "/api/v1/agencies",
+            &c.admin,
+            json!({"agency_type": "school", "name": "x".repeat(101), "notes": "a\u{0007}b"}),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["agency_type", "name", "notes"]);
+    for q in ["limit=0", "limit=201", "cursor=not-a-cursor"] {
+        app.get(&format!("/api/v1/users?{q}"), &c.admin)
+            .await
+            .problem(422, "validation_failed");
+    }
+    app.get("/api/v1/users?limit=abc", &c.admin)
+        .await
+        .problem(400, "invalid_query");
+}
+
+async fn unknown_routes_methods_and_ids_are_problems(db: Db) {
+    let app = spawn(db).await;
+    app.get("/api/v1/nothing-here", &app.admin_token)
+        .await
+        .problem(404, "route_not_found");
+    app.request(Method::GET, "/api/v2/centers", None, &[], None)
+        .await
+        .problem(404, "route_not_found");
+    let r = app
+        .request(
+            Method::DELETE,
+            "/api/v1/centers",
+            Some(&app.admin_token),
+            &[],
+            None,
+        )
+        .await
+        .problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow").as_deref(), Some("GET, POST"));
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/users/0190a3b2-0000-7000-8000-000000000000",
+            Some(&app.admin_token),
+            &[],
+            None,
+        )
+        .await
+        .problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow").as_deref(), Some("GET, PATCH"));
+    app.get("/api/v1/centers/not-a-uuid", &app.admin_token)
+        .await
+        .problem(404, "not_found");
+    app.get(
+        "/api/v1/centers/00000000-0000-0000-0000-000000000000",
+        &app.admin_token,
+    )
+    .await
+    .problem(404, "not_found");
+}
+
+async fn every_answer_carries_the_expected_headers(db: Db) {
+    let app = spawn(db).await;
+    for r in [
+        app.get("/api/v1/me", &app.admin_token).await,
+        app.get("/api/v1/nope", &app.admin_token).await,
+        app.request(Method::GET, "/healthz", None, &[], None).await,
+    ] {
+        assert!(
+            r.header("x-request-id")
+                .is_some_and(|id| uuid::Uuid::parse_str(&id).is_ok())
+        );
+        assert_eq!(r.header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(
+            r.header("x-content-type-options").as_deref(),
+            Some("nosniff")
+        );
+        assert_eq!(r.header("x-frame-options").as_deref(), Some("DENY"));
+        assert!(r.header("content-security-policy").is_some());
+        assert!(
+            r.header("access-control-allow-origin").is_none(),
+            "CORS is off by default"
+        );
+    }
+    let docs = app
+        .request(Method::GET, "/api/docs/", None, &[], None)
+        .await
+        .expect(200);
+    assert!(
+        String::from_utf8_lossy(&docs.raw).contains("swagger"),
+        "the docs page is served without a CDN"
+    );
+    let spec = app
+        .request(Method::GET, "/api/v1/openapi.json", None, &[], None)
+        .await
+        .expect(200);
+    assert_eq!(spec.body["openapi"], "3.1.0");
+    let metrics = app
+        .request(Method::GET, "/metrics", None, &[], None)
+        .await
+        .expect(200);
+    assert!(
+        String::from_utf8_lossy(&metrics.raw)
+            .contains("tsunagu_http_requests_total{class=\"2xx\"}")
+    );
+}
+
+async fn cors_allows_only_the_configured_origins(db: Db) {
+    let app = spawn_with(db, |c| {
+        c.cors_origins = vec!["https://dashboard.example.jp".into()]
+    })
+    .await;
+    let ok = app
+        .request(
+            Method::GET,
+            "/api/v1/me",
+            Some(&app.admin_token),
+            &[("origin", "https://dashboard.example.jp")],
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        ok.header("access-control-allow-origin").as_deref(),
+        Some("https://dashboard.example.jp")
+    );
+    let pre = app
+        .request(
+            Method::OPTIONS,
+            "/api/v1/me",
+            None,
+            &[
+                ("origin", "https://dashboard.example.jp"),
+                ("access-control-request-method", "GET"),
+            ],
+            None,
+        )
+        .await
+        .expect(204);
+    assert!(
+        pre.header("access-control-allow-headers")
+            .unwrap()
+            .contains("authorization")
+    );
+    let other = app
+        .request(
+            Method::GET,
+            "/api/v1/me",
+            Some(&app.admin_token),
+            &[("origin", "https://evil.example")],
+            None,
+        )
+        .await;
+    assert!(other.header("access-control-allow-origin").is_none());
+    let pre = app
+        .request(
+            Method::OPTIONS,
+            "/api/v1/me",
+            None,
+            &[
+                ("origin", "https://evil.example"),
+                ("access-control-request-method", "GET"),
+            ],
+            None,
+        )
+        .await;
+    assert!(pre.header("access-control-allow-origin").is_none());
+}
+
+db_tests!(
+    bad_bodies_get_problems_on_every_write_route,
+    invalid_fields_are_all_listed,
+    unknown_routes_methods_and_ids_are_problems,
+    every_answer_carries_the_expected_headers,
+    cors_allows_only_the_configured_origins,
+);
