@@ -1,7 +1,8 @@
 //! All integration tests in one binary (it links once). Each test runs on SQLite and on
+//! PostgreSQL; see `helpers::db_tests!`.
+
 // The harness is test code: a failed unwrap is a failed test, which is what we want.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! PostgreSQL; see `helpers::db_tests!`.
 
 mod helpers;
 
