@@ -50,6 +50,39 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
+/// What a person may do (see the contract).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // documents the wire values; requests are parsed by the domain
+pub enum Role {
+    SystemAdmin,
+    CenterAdmin,
+    Supervisor,
+    Consultant,
+}
+
+/// 運営形態 of a center.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum OperatingType {
+    MedicalInstitution,
+    Municipality,
+    PatientOrganization,
+    Other,
+}
+
+/// The kind of employment support agency, as the ministry's survey counts them.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum AgencyType {
+    HelloWork,
+    EmploymentLifeSupportCenter,
+    VocationalCenter,
+    Other,
+}
+
 // --- auth -------------------------------------------------------------------------------
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -89,7 +122,7 @@ pub struct Me {
     pub login: String,
     pub display_name: String,
     /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
-    #[schema(example = "consultant")]
+    #[schema(value_type = Role)]
     pub role: String,
     /// The caller's center; `null` for a system administrator.
     pub center_id: Option<Uuid>,
@@ -109,10 +142,12 @@ pub struct CenterDto {
     #[schema(example = "34")]
     pub prefecture_code: String,
     /// 運営形態: `medical_institution`, `municipality`, `patient_organization` or `other`.
-    #[schema(example = "patient_organization")]
+    #[schema(value_type = OperatingType)]
     pub operating_type: String,
     pub active: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -138,6 +173,7 @@ pub struct CreateCenter {
     pub code: String,
     pub name: String,
     pub prefecture_code: String,
+    #[schema(value_type = OperatingType)]
     pub operating_type: String,
 }
 
@@ -148,6 +184,7 @@ pub struct CreateCenter {
 pub struct UpdateCenter {
     pub name: Option<String>,
     pub prefecture_code: Option<String>,
+    #[schema(value_type = Option<OperatingType>)]
     pub operating_type: Option<String>,
     pub active: Option<bool>,
 }
@@ -162,10 +199,12 @@ pub struct UserDto {
     pub center_id: Option<Uuid>,
     pub login: String,
     pub display_name: String,
-    #[schema(example = "consultant")]
+    #[schema(value_type = Role)]
     pub role: String,
     pub active: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -195,6 +234,7 @@ pub struct CreateUser {
     pub login: String,
     pub display_name: String,
     /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
+    #[schema(value_type = Role)]
     pub role: String,
     /// At least 12 characters and not easy to guess; no composition rules.
     #[schema(format = Password)]
@@ -207,6 +247,7 @@ pub struct CreateUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     pub display_name: Option<String>,
+    #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
     pub active: Option<bool>,
     #[schema(format = Password)]
@@ -221,7 +262,7 @@ pub struct AgencyDto {
     pub id: Uuid,
     pub center_id: Uuid,
     /// `hello_work`, `employment_life_support_center`, `vocational_center` or `other`.
-    #[schema(example = "hello_work")]
+    #[schema(value_type = AgencyType)]
     pub agency_type: String,
     /// e.g. ハローワーク広島.
     pub name: String,
@@ -229,7 +270,9 @@ pub struct AgencyDto {
     pub address: Option<String>,
     pub notes: Option<String>,
     pub active: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -254,6 +297,7 @@ impl From<Agency> for AgencyDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"agency_type": "hello_work", "name": "ハローワーク広島", "phone": "082-223-8609"}))]
 pub struct CreateAgency {
+    #[schema(value_type = AgencyType)]
     pub agency_type: String,
     pub name: String,
     pub phone: Option<String>,
@@ -265,6 +309,7 @@ pub struct CreateAgency {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAgency {
+    #[schema(value_type = Option<AgencyType>)]
     pub agency_type: Option<String>,
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
@@ -283,6 +328,7 @@ pub struct UpdateAgency {
 #[into_params(parameter_in = Query)]
 pub struct AgencyListQuery {
     /// Only agencies of this type.
+    #[param(value_type = Option<AgencyType>)]
     pub agency_type: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,

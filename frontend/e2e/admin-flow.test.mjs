@@ -1,0 +1,345 @@
+// The first administration slice end to end, in a real browser against the real server:
+// the system administrator sets up a center and its administrator, who then registers an
+// agency and a consultant. Every main page is checked with axe-core.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
+
+const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture: '34', operatingType: 'patient_organization' };
+const CENTER_ADMIN = { login: 'hiroshima.admin', name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
+const CONSULTANT = { login: 'sato.hanako', name: '佐藤 花子', password: 'Miyajima-deer-oyster-77' };
+const AGENCY = { name: 'ハローワーク広島', phone: '082-223-8609' };
+
+/** @type {import('./support/server.mjs').RunningServer} */
+let server;
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+/** Uncaught errors and Content-Security-Policy violations seen in the page. */
+const pageProblems = /** @type {string[]} */ ([]);
+
+/** Steps build on each other: after one fails, the rest are skipped rather than time out. */
+let broken = false;
+
+/** @param {string} name @param {() => Promise<void> | void} fn */
+function step(name, fn) {
+  it(name, async (t) => {
+    if (broken) {
+      t.skip('an earlier step failed');
+      return;
+    }
+    try {
+      await fn();
+    } catch (e) {
+      broken = true;
+      throw e;
+    }
+  });
+}
+
+/**
+ * The form control labelled `label` (its accessible name may end with the ※必須 badge).
+ * @param {string} label
+ */
+function field(label) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^${escaped}(※必須)?$`));
+}
+
+/** @param {string} name */
+async function expectAccessible(name) {
+  const violations = await seriousViolations(page);
+  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
+}
+
+/** @param {string} text */
+async function expectHeading(text) {
+  await page.getByRole('heading', { level: 1, name: text }).waitFor();
+}
+
+/** @param {string} login @param {string} password */
+async function signIn(login, password) {
+  await expectHeading('ログイン');
+  await field('ログインID').fill(login);
+  await field('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expectHeading('ログイン');
+  await page.getByText('ログアウトしました。', { exact: true }).waitFor();
+}
+
+/** @param {string} name */
+async function nav(name) {
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** A token for calls made beside the browser (to play "someone else"). */
+async function apiToken() {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: ADMIN_LOGIN, password: ADMIN_PASSWORD }),
+  });
+  assert.equal(res.status, 200);
+  const body = /** @type {{access_token: string}} */ (await res.json());
+  return body.access_token;
+}
+
+describe('administration, first slice', () => {
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    // A browser far from Japan: every time on screen must still be Asia/Tokyo.
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'America/New_York' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageProblems.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) pageProblems.push(`CSP: ${m.text()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  step('sends a visitor to sign-in and refuses a wrong password', async () => {
+    await page.goto(`${server.url}/`);
+    await expectHeading('ログイン');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ja');
+    await expectAccessible('the sign-in page');
+
+    await signIn(ADMIN_LOGIN, 'not-the-password');
+    await page.getByText('ログインIDまたはパスワードが正しくありません。', { exact: true }).waitFor();
+    await expectAccessible('the sign-in page with an error');
+  });
+
+  step('signs the system administrator in to a home page for the role', async () => {
+    await signIn(ADMIN_LOGIN, ADMIN_PASSWORD);
+    await expectHeading('ようこそ、System administratorさん');
+    assert.equal(await page.getByTestId('home-role').textContent(), 'システム管理者');
+    await page.getByText(/令和\d+年度/).first().waitFor();
+    const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
+    assert.deepEqual(menu, ['ホーム', 'センター', '職員']);
+    // Tokens stay in memory: web storage is empty (only a language choice would go there).
+    const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
+    assert.deepEqual(stored, []);
+    await expectAccessible('home');
+  });
+
+  step('creates a center, showing the API’s field errors first', async () => {
+    await nav('センター');
+    await expectHeading('センター');
+    await page.getByText('まだ登録がありません。', { exact: true }).waitFor();
+    await expectAccessible('the center list (empty)');
+
+    await page.getByRole('link', { name: 'センターを登録' }).click();
+    await expectHeading('センターの登録');
+    await page.getByRole('button', { name: '登録する' }).click();
+    const summary = page.getByRole('heading', { name: '入力内容を確認してください' });
+    await summary.waitFor();
+    // The error summary takes focus and links each error to its field.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-labelledby')), 'error-summary-title');
+    await page.getByRole('link', { name: /^センター名：/ }).waitFor();
+    assert.equal(await field('センター名').getAttribute('aria-invalid'), 'true');
+    await expectAccessible('the center form with errors');
+
+    await field('センターコード').fill(CENTER.code);
+    await field('センター名').fill(CENTER.name);
+    await field('都道府県').selectOption(CENTER.prefecture);
+    await field('運営形態').selectOption(CENTER.operatingType);
+    await page.getByRole('button', { name: '登録する' }).click();
+
+    await expectHeading('センター');
+    await page.getByText('登録しました。', { exact: true }).waitFor();
+    const row = page.getByRole('row', { name: new RegExp(CENTER.name) });
+    await row.getByRole('cell', { name: '広島県', exact: true }).waitFor();
+    await row.getByRole('cell', { name: '患者・支援者団体委託', exact: true }).waitFor();
+    await expectAccessible('the center list');
+  });
+
+  step('shows what changed when someone else saved the center first, and reapplies', async () => {
+    await page.getByRole('link', { name: CENTER.name }).click();
+    await expectHeading('センターの編集');
+    await field('センター名').fill(`${CENTER.name}（本所）`);
+
+    // Meanwhile another administrator changes the operating type.
+    const token = await apiToken();
+    const list = await (await fetch(`${server.url}/api/v1/centers`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const id = list.items[0].id;
+    const current = await fetch(`${server.url}/api/v1/centers/${id}`, { headers: { Authorization: `Bearer ${token}` } });
+    const patched = await fetch(`${server.url}/api/v1/centers/${id}`, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        'If-Match': current.headers.get('ETag') ?? '',
+      },
+      body: JSON.stringify({ operating_type: 'medical_institution' }),
+    });
+    assert.equal(patched.status, 200);
+
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.getByRole('heading', { name: '他の人がこのセンターを更新しました' }).waitFor();
+    const conflict = page.getByRole('region', { name: '他の人がこのセンターを更新しました' });
+    await conflict.getByRole('row', { name: /運営形態/ }).getByRole('cell', { name: '医療機関委託', exact: true }).waitFor();
+    await expectAccessible('the edit conflict');
+
+    await page.getByRole('button', { name: 'あなたの入力を現在の内容に適用する' }).click();
+    // The other person's change is kept, ours is laid over it.
+    assert.equal(await field('運営形態').inputValue(), 'medical_institution');
+    assert.equal(await field('センター名').inputValue(), `${CENTER.name}（本所）`);
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading('センター');
+    await page.getByText('保存しました。', { exact: true }).waitFor();
+    const savedRow = page.getByRole('row', { name: /（本所）/ });
+    await savedRow.getByRole('cell', { name: '医療機関委託', exact: true }).waitFor();
+
+    // Shown in Asia/Tokyo although this browser lives in New York.
+    const saved = await (await fetch(`${server.url}/api/v1/centers/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const tokyo = new Intl.DateTimeFormat('ja-JP', {
+      timeZone: 'Asia/Tokyo',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(saved.updated_at));
+    await savedRow.getByRole('cell', { name: tokyo, exact: true }).waitFor();
+  });
+
+  step('creates the center’s administrator', async () => {
+    await nav('職員');
+    await expectHeading('職員');
+    await expectAccessible('the staff list');
+    await page.getByRole('link', { name: '職員を登録' }).click();
+    await expectHeading('職員の登録');
+    await field('役割').selectOption('center_admin');
+    await field('所属センター').selectOption({ label: `${CENTER.name}（本所）` });
+    await field('表示名').fill(CENTER_ADMIN.name);
+    await field('ログインID').fill(CENTER_ADMIN.login);
+    // A weak password first: the API's reason appears next to the field.
+    await field('初期パスワード').fill('password1234');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await page.getByRole('link', { name: /^初期パスワード：/ }).waitFor();
+    await expectAccessible('the staff form with errors');
+    await field('初期パスワード').fill(CENTER_ADMIN.password);
+    await page.getByRole('button', { name: '登録する' }).click();
+
+    await expectHeading('職員');
+    await page.getByText('登録しました。', { exact: true }).waitFor();
+    const row = page.getByRole('row', { name: new RegExp(CENTER_ADMIN.name) });
+    await row.getByRole('cell', { name: 'センター管理者', exact: true }).waitFor();
+    await row.getByRole('cell', { name: `${CENTER.name}（本所）`, exact: true }).waitFor();
+  });
+
+  step('signs out and in as the center administrator', async () => {
+    await signOut();
+    await expectAccessible('the sign-in page after sign-out');
+    await signIn(CENTER_ADMIN.login, CENTER_ADMIN.password);
+    await expectHeading(`ようこそ、${CENTER_ADMIN.name}さん`);
+    await page.getByText(`${CENTER.name}（本所）（広島県）`, { exact: true }).waitFor();
+    const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
+    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関']);
+    await expectAccessible('home (center administrator)');
+  });
+
+  step('registers an employment agency', async () => {
+    await nav('就労支援機関');
+    await expectHeading('就労支援機関');
+    await expectAccessible('the agency list (empty)');
+    await page.getByRole('link', { name: '機関を登録' }).click();
+    await expectHeading('就労支援機関の登録');
+    await field('機関の種類').selectOption('hello_work');
+    await field('機関名').fill(AGENCY.name);
+    await field('電話番号').fill(AGENCY.phone);
+    await expectAccessible('the agency form');
+    await page.getByRole('button', { name: '登録する' }).click();
+
+    await expectHeading('就労支援機関');
+    await page.getByText('登録しました。', { exact: true }).waitFor();
+    const row = page.getByRole('row', { name: new RegExp(AGENCY.name) });
+    await row.getByRole('cell', { name: 'ハローワーク（公共職業安定所）', exact: true }).waitFor();
+    await row.getByRole('link', { name: AGENCY.phone }).waitFor();
+    await expectAccessible('the agency list');
+  });
+
+  step('registers a consultant', async () => {
+    await nav('職員');
+    await page.getByRole('link', { name: '職員を登録' }).click();
+    await expectHeading('職員の登録');
+    // A center administrator's staff join its own center: no center to choose.
+    assert.equal(await field('所属センター').count(), 0);
+    await field('役割').selectOption('consultant');
+    await field('表示名').fill(CONSULTANT.name);
+    await field('ログインID').fill(CONSULTANT.login);
+    await field('初期パスワード').fill(CONSULTANT.password);
+    await expectAccessible('the staff form');
+    await page.getByRole('button', { name: '登録する' }).click();
+
+    await expectHeading('職員');
+    await page.getByRole('row', { name: new RegExp(CONSULTANT.name) }).getByRole('cell', { name: '相談員', exact: true }).waitFor();
+    await expectAccessible('the staff list (center administrator)');
+  });
+
+  step('refreshes the session once when the API refuses an access token', async () => {
+    await nav('就労支援機関');
+    await page.getByRole('row', { name: new RegExp(AGENCY.name) }).waitFor();
+    // The next agency request is answered 401, as if the access token had expired.
+    let refused = 0;
+    await page.route('**/api/v1/agencies?**', async (route) => {
+      if (refused === 0) {
+        refused += 1;
+        await route.fulfill({
+          status: 401,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'urn:tsunagu:problem:invalid_token', title: 'Not signed in', status: 401, code: 'invalid_token' }),
+        });
+      } else {
+        await route.continue();
+      }
+    });
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
+    await field('機関の種類').selectOption('hello_work');
+    assert.equal((await refreshed).status(), 200);
+    await page.getByRole('row', { name: new RegExp(AGENCY.name) }).waitFor();
+    assert.equal(refused, 1);
+    await page.unroute('**/api/v1/agencies?**');
+    // Still signed in, now with the rotated pair.
+    await field('機関の種類').selectOption('vocational_center');
+    await page.getByText('まだ登録がありません。', { exact: true }).waitFor();
+    await page.getByTestId('current-user').getByText(CENTER_ADMIN.name).waitFor();
+  });
+
+  step('lets the consultant read agencies but not manage them', async () => {
+    await signOut();
+    await signIn(CONSULTANT.login, CONSULTANT.password);
+    await expectHeading(`ようこそ、${CONSULTANT.name}さん`);
+    await page.getByRole('heading', { level: 2, name: 'フォローアップの予定' }).waitFor();
+    await nav('就労支援機関');
+    await page.getByRole('row', { name: new RegExp(AGENCY.name) }).waitFor();
+    assert.equal(await page.getByRole('link', { name: '機関を登録' }).count(), 0);
+    await expectAccessible('the agency list (consultant)');
+  });
+
+  step('switches to English', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await expectHeading('Employment agencies');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.getByRole('row', { name: new RegExp(AGENCY.name) }).getByRole('cell', { name: 'Hello Work (public employment security office)', exact: true }).waitFor();
+    await expectAccessible('the agency list in English');
+    await page.getByRole('button', { name: '日本語' }).click();
+    await expectHeading('就労支援機関');
+  });
+
+  it('had no uncaught errors or Content-Security-Policy violations', () => {
+    assert.deepEqual(pageProblems, []);
+  });
+});

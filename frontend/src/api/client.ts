@@ -1,0 +1,102 @@
+// The typed API client. Types come from src/api/schema.d.ts, generated from the committed
+// openapi/openapi.json (`npm run gen:api`); never edit them by hand.
+import createClient from 'openapi-fetch';
+import { authenticatedFetch, TokenSession, type RefreshOutcome, type TokenPair } from '../auth/session';
+import { ApiError, networkProblem, toProblem } from './problem';
+import type { components, paths } from './schema';
+
+export type Schemas = components['schemas'];
+export type Me = Schemas['Me'];
+export type Center = Schemas['CenterDto'];
+export type User = Schemas['UserDto'];
+export type Agency = Schemas['AgencyDto'];
+export type CreateCenter = Schemas['CreateCenter'];
+export type UpdateCenter = Schemas['UpdateCenter'];
+export type CreateUser = Schemas['CreateUser'];
+export type UpdateUser = Schemas['UpdateUser'];
+export type CreateAgency = Schemas['CreateAgency'];
+export type UpdateAgency = Schemas['UpdateAgency'];
+
+/**
+ * Origin of the API, e.g. `https://tsunagu.example`; empty (the default) means the origin
+ * that served this page, which is how the Rust server deploys it.
+ */
+export const API_ORIGIN = (import.meta.env.VITE_API_BASE ?? '').replace(/\/+$/, '');
+
+/** Calls that need no token: sign-in and refresh. */
+const publicClient = createClient<paths>({ baseUrl: API_ORIGIN });
+
+async function refreshCall(refreshToken: string): Promise<RefreshOutcome> {
+  const { data, response } = await publicClient.POST('/api/v1/auth/refresh', {
+    body: { refresh_token: refreshToken },
+  });
+  if (data) return { kind: 'ok', tokens: data };
+  // 400/401/403: the refresh token is spent, revoked or expired. Anything else is transient.
+  return response.status >= 400 && response.status < 500 && response.status !== 429
+    ? { kind: 'rejected' }
+    : { kind: 'unavailable' };
+}
+
+/** The one session of this tab. Tokens live in this object only, never in web storage. */
+export const session = new TokenSession(refreshCall);
+
+/** The client for everything behind sign-in: adds the bearer, refreshes on a 401 once. */
+export const api = createClient<paths>({ baseUrl: API_ORIGIN, fetch: authenticatedFetch(session) });
+
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Await an openapi-fetch call; failures (including no answer at all) throw ApiError with
+ * the problem details, successes give the body and the response (for ETag and friends).
+ */
+export async function call<T>(request: Promise<FetchResult<T>>): Promise<{ data: T; response: Response }> {
+  let result: FetchResult<T>;
+  try {
+    result = await request;
+  } catch (e) {
+    throw new ApiError(networkProblem(e));
+  }
+  const { data, error, response } = result;
+  if (!response.ok || data === undefined) {
+    throw new ApiError(toProblem(response.status, error ?? null, response.headers));
+  }
+  return { data, response };
+}
+
+/** A record with the ETag it was read at, for a later `If-Match`. */
+export interface Versioned<T> {
+  readonly data: T;
+  readonly etag: string;
+}
+
+export function versioned<T>({ data, response }: { data: T; response: Response }): Versioned<T> {
+  return { data, etag: response.headers.get('ETag') ?? '' };
+}
+
+export async function loginCall(login: string, password: string): Promise<TokenPair> {
+  const { data } = await call(publicClient.POST('/api/v1/auth/login', { body: { login, password } }));
+  return data;
+}
+
+export async function logoutCall(): Promise<void> {
+  const { response } = await api.POST('/api/v1/auth/logout');
+  if (!response.ok) throw new ApiError(toProblem(response.status, null, response.headers));
+}
+
+export async function fetchMe(): Promise<Me> {
+  return (await call(api.GET('/api/v1/me'))).data;
+}
+
+/** Query keys, in one place so mutations invalidate the right lists. */
+export const keys = {
+  centers: ['centers'] as const,
+  center: (id: string) => ['centers', id] as const,
+  users: ['users'] as const,
+  user: (id: string) => ['users', id] as const,
+  agencies: ['agencies'] as const,
+  agency: (id: string) => ['agencies', id] as const,
+};

@@ -1,0 +1,123 @@
+import type { ReactNode } from 'react';
+import { Link, NavLink, Outlet } from 'react-router';
+import { useAuth } from '../auth/AuthProvider';
+import { navItems } from '../auth/permissions';
+import { Button } from '../components/Button';
+import { Notice } from '../components/Notice';
+import { useI18n } from '../i18n/I18nProvider';
+import { LanguageSwitch } from './LanguageSwitch';
+import { SkipLink } from './SkipLink';
+import { useRouteFocus } from './useRouteFocus';
+
+function Brand() {
+  const { t } = useI18n();
+  return (
+    <Link to="/" className="flex flex-col no-underline text-solid-gray-900 hover:text-solid-gray-900">
+      <span className="text-std-24B-150">{t('app.name')}</span>
+      <span className="text-dns-16N-130 text-solid-gray-700">{t('app.tagline')}</span>
+    </Link>
+  );
+}
+
+function Main({ children }: { children: ReactNode }) {
+  return (
+    <main id="main" tabIndex={-1} className="mx-auto flex w-full max-w-6xl flex-1 flex-col gap-6 px-4 py-8 outline-none">
+      {children}
+    </main>
+  );
+}
+
+function Footer() {
+  const { t } = useI18n();
+  return (
+    <footer className="border-t border-solid-gray-420 bg-solid-gray-50">
+      <p className="mx-auto max-w-6xl px-4 py-4 text-dns-16N-130 text-solid-gray-700">{t('app.title')}</p>
+    </footer>
+  );
+}
+
+/** The sign-in screen's frame: no menu, no account. */
+export function PublicLayout({ children }: { children: ReactNode }) {
+  useRouteFocus();
+  return (
+    <div className="flex min-h-screen flex-col">
+      <SkipLink />
+      <header className="border-b border-solid-gray-420">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+          <Brand />
+          <LanguageSwitch />
+        </div>
+      </header>
+      <Main>{children}</Main>
+      <Footer />
+    </div>
+  );
+}
+
+function IdleWarning() {
+  const { idleWarning, stayActive } = useAuth();
+  const { t } = useI18n();
+  if (idleWarning === null) return null;
+  return (
+    <div className="mx-auto w-full max-w-6xl px-4 pt-4">
+      <Notice tone="warning" live="assertive" title={t('auth.idleWarning', { seconds: idleWarning })}>
+        <Button size="sm" className="mt-2" onClick={stayActive}>
+          {t('auth.stay')}
+        </Button>
+      </Notice>
+    </div>
+  );
+}
+
+/** The signed-in frame: header with the user and language, the menu for the role, main. */
+export function AppShell() {
+  const { me, role, signOut } = useAuth();
+  const { t } = useI18n();
+  useRouteFocus();
+  const roleLabel = role ? t(`role.${role}`) : (me?.role ?? '');
+
+  return (
+    <div className="flex min-h-screen flex-col">
+      <SkipLink />
+      <header className="border-b border-solid-gray-420">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+          <Brand />
+          <div className="flex flex-wrap items-center gap-4">
+            <LanguageSwitch />
+            <section aria-label={t('landmark.account')} className="flex flex-wrap items-center gap-3">
+              <p className="text-dns-16N-130" data-testid="current-user">
+                {t('auth.signedInAs', { name: me?.display_name ?? '', role: roleLabel })}
+              </p>
+              <Button variant="outline" size="sm" onClick={() => void signOut()}>
+                {t('auth.signOut')}
+              </Button>
+            </section>
+          </div>
+        </div>
+        <nav aria-label={t('landmark.primaryNav')} className="bg-blue-1000">
+          <ul className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4">
+            {navItems(role).map((item) => (
+              <li key={item.key}>
+                <NavLink
+                  to={item.to}
+                  end={item.to === '/'}
+                  className={({ isActive }) =>
+                    'inline-block px-4 py-3 text-oln-16B-100 text-white no-underline hover:text-white hover:underline focus-visible:outline-white ' +
+                    (isActive ? 'underline decoration-4 underline-offset-8' : '')
+                  }
+                >
+                  {t(`nav.${item.key}`)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <IdleWarning />
+      <Main>
+        <Outlet />
+      </Main>
+      <Footer />
+    </div>
+  );
+}

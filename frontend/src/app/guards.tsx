@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { useAuth } from '../auth/AuthProvider';
+import { capabilities, type Capabilities } from '../auth/permissions';
+import { useI18n } from '../i18n/I18nProvider';
+import { PageTitle } from './PageTitle';
+
+/** Sends signed-out visitors to sign-in, remembering where they were going. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { me, ended } = useAuth();
+  const location = useLocation();
+  if (!me) {
+    // After a deliberate sign-out the next person starts at home; after an expiry or idle
+    // sign-out the same person usually comes back to where they were.
+    const state = ended === 'signed_out' ? null : { from: location.pathname + location.search };
+    return <Navigate to="/sign-in" replace state={state} />;
+  }
+  return children;
+}
+
+/** Shows a clear refusal instead of a screen the role cannot use. */
+export function RequireCapability({ cap, children }: { cap: keyof Capabilities; children: ReactNode }) {
+  const { role } = useAuth();
+  const { t } = useI18n();
+  if (!capabilities(role)[cap]) {
+    return (
+      <>
+        <PageTitle>{t('forbidden.title')}</PageTitle>
+        <p className="text-std-16N-170">{t('problem.forbidden')}</p>
+      </>
+    );
+  }
+  return children;
+}

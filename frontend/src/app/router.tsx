@@ -1,0 +1,49 @@
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { AgenciesPage } from '../pages/agencies/AgenciesPage';
+import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
+import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
+import { CenterEditPage } from '../pages/centers/CenterEditPage';
+import { CenterNewPage } from '../pages/centers/CenterNewPage';
+import { CentersPage } from '../pages/centers/CentersPage';
+import { HomePage } from '../pages/HomePage';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { SignInPage } from '../pages/SignInPage';
+import { UserEditPage } from '../pages/users/UserEditPage';
+import { UserNewPage } from '../pages/users/UserNewPage';
+import { UsersPage } from '../pages/users/UsersPage';
+import { RequireAuth, RequireCapability } from './guards';
+import { AppShell, PublicLayout } from './Layouts';
+
+export const routes: RouteObject[] = [
+  {
+    path: '/sign-in',
+    element: (
+      <PublicLayout>
+        <SignInPage />
+      </PublicLayout>
+    ),
+  },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <AppShell />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'centers', element: <RequireCapability cap="manageCenters"><CentersPage /></RequireCapability> },
+      { path: 'centers/new', element: <RequireCapability cap="manageCenters"><CenterNewPage /></RequireCapability> },
+      { path: 'centers/:id', element: <RequireCapability cap="manageCenters"><CenterEditPage /></RequireCapability> },
+      { path: 'users', element: <RequireCapability cap="viewUsers"><UsersPage /></RequireCapability> },
+      { path: 'users/new', element: <RequireCapability cap="manageUsers"><UserNewPage /></RequireCapability> },
+      { path: 'users/:id', element: <RequireCapability cap="manageUsers"><UserEditPage /></RequireCapability> },
+      { path: 'agencies', element: <RequireCapability cap="viewAgencies"><AgenciesPage /></RequireCapability> },
+      { path: 'agencies/new', element: <RequireCapability cap="manageAgencies"><AgencyNewPage /></RequireCapability> },
+      { path: 'agencies/:id', element: <RequireCapability cap="manageAgencies"><AgencyEditPage /></RequireCapability> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
+
+export const router = createBrowserRouter(routes);

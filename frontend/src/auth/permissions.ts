@@ -1,0 +1,43 @@
+// What each role may reach in the interface. The server decides for real; this only keeps
+// people from being offered what they cannot do.
+import type { Role } from '../api/enums';
+
+export interface Capabilities {
+  /** List, create and edit centers (the installation's administrator). */
+  readonly manageCenters: boolean;
+  /** See the staff list. */
+  readonly viewUsers: boolean;
+  /** Create staff, change roles, deactivate. */
+  readonly manageUsers: boolean;
+  /** See the center's employment agencies. */
+  readonly viewAgencies: boolean;
+  /** Create, edit and deactivate agencies. */
+  readonly manageAgencies: boolean;
+}
+
+export function capabilities(role: Role | null): Capabilities {
+  return {
+    manageCenters: role === 'system_admin',
+    viewUsers: role === 'system_admin' || role === 'center_admin',
+    manageUsers: role === 'system_admin' || role === 'center_admin',
+    viewAgencies: role === 'center_admin' || role === 'supervisor' || role === 'consultant',
+    manageAgencies: role === 'center_admin',
+  };
+}
+
+export type NavKey = 'home' | 'centers' | 'users' | 'agencies';
+
+export interface NavItem {
+  readonly key: NavKey;
+  readonly to: string;
+}
+
+/** The main menu for a role, in order. */
+export function navItems(role: Role | null): NavItem[] {
+  const can = capabilities(role);
+  const items: NavItem[] = [{ key: 'home', to: '/' }];
+  if (can.manageCenters) items.push({ key: 'centers', to: '/centers' });
+  if (can.viewUsers) items.push({ key: 'users', to: '/users' });
+  if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
+  return items;
+}

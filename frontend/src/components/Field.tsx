@@ -1,0 +1,187 @@
+import type { ComponentProps, ReactNode } from 'react';
+import { useI18n } from '../i18n/I18nProvider';
+
+/** The DOM id of a form field's control; error summaries link to it. */
+export function fieldId(name: string): string {
+  return `field-${name.replaceAll('.', '-')}`;
+}
+
+interface FieldBase {
+  /** The API field name this control edits, e.g. `prefecture_code`. */
+  name: string;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  /** Messages to show under the control (already translated). */
+  errors?: readonly string[];
+}
+
+function describedBy(name: string, hint: string | undefined, errors: readonly string[] | undefined) {
+  const ids = [hint ? `${fieldId(name)}-hint` : null, errors?.length ? `${fieldId(name)}-error` : null];
+  const joined = ids.filter(Boolean).join(' ');
+  return joined === '' ? undefined : joined;
+}
+
+function RequirementBadge({ required }: { required: boolean | undefined }) {
+  const { t } = useI18n();
+  if (!required) return null;
+  return <span className="ml-2 text-dns-16N-130 text-error-1">{t('common.required')}</span>;
+}
+
+function Hint({ name, hint }: { name: string; hint: string | undefined }) {
+  if (!hint) return null;
+  return (
+    <p id={`${fieldId(name)}-hint`} className="text-dns-16N-130 text-solid-gray-700">
+      {hint}
+    </p>
+  );
+}
+
+function Errors({ name, errors }: { name: string; errors: readonly string[] | undefined }) {
+  if (!errors?.length) return null;
+  return (
+    <ul id={`${fieldId(name)}-error`} className="text-dns-16N-130 text-error-1">
+      {errors.map((e) => (
+        <li key={e}>＊{e}</li>
+      ))}
+    </ul>
+  );
+}
+
+function Shell({ name, label, hint, required, errors, children }: FieldBase & { children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-2">
+      <label htmlFor={fieldId(name)} className="text-std-17B-170">
+        {label}
+        <RequirementBadge required={required} />
+      </label>
+      <Hint name={name} hint={hint} />
+      {children}
+      <Errors name={name} errors={errors} />
+    </div>
+  );
+}
+
+const controlClass = (invalid: boolean) =>
+  `w-full max-w-[40rem] rounded-8 border bg-white px-4 py-3 text-oln-16N-100 text-solid-gray-800 ` +
+  `${invalid ? 'border-error-1 border-2' : 'border-solid-gray-900'} ` +
+  `disabled:border-solid-gray-300 disabled:bg-solid-gray-50 disabled:text-solid-gray-420`;
+
+type InputProps = Omit<ComponentProps<'input'>, 'name' | 'id' | 'required'>;
+
+export function TextField({ name, label, hint, required, errors, className = '', ...input }: FieldBase & InputProps) {
+  const invalid = Boolean(errors?.length);
+  return (
+    <Shell name={name} label={label} hint={hint} required={required} errors={errors}>
+      <input
+        id={fieldId(name)}
+        name={name}
+        required={required}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(name, hint, errors)}
+        className={`${controlClass(invalid)} min-h-12 ${className}`}
+        {...input}
+      />
+    </Shell>
+  );
+}
+
+type TextAreaProps = Omit<ComponentProps<'textarea'>, 'name' | 'id' | 'required'>;
+
+export function TextAreaField({ name, label, hint, required, errors, ...area }: FieldBase & TextAreaProps) {
+  const invalid = Boolean(errors?.length);
+  return (
+    <Shell name={name} label={label} hint={hint} required={required} errors={errors}>
+      <textarea
+        id={fieldId(name)}
+        name={name}
+        required={required}
+        rows={4}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(name, hint, errors)}
+        className={`${controlClass(invalid)} leading-170`}
+        {...area}
+      />
+    </Shell>
+  );
+}
+
+export interface Option {
+  readonly value: string;
+  readonly label: string;
+}
+
+type SelectProps = Omit<ComponentProps<'select'>, 'name' | 'id' | 'required' | 'children'> & {
+  options: readonly Option[];
+  /** Shows an empty first choice ("Choose one") while nothing is chosen. */
+  placeholder?: string;
+};
+
+export function SelectField({
+  name,
+  label,
+  hint,
+  required,
+  errors,
+  options,
+  placeholder,
+  ...select
+}: FieldBase & SelectProps) {
+  const invalid = Boolean(errors?.length);
+  return (
+    <Shell name={name} label={label} hint={hint} required={required} errors={errors}>
+      <select
+        id={fieldId(name)}
+        name={name}
+        required={required}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(name, hint, errors)}
+        className={`${controlClass(invalid)} min-h-12`}
+        {...select}
+      >
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Shell>
+  );
+}
+
+type CheckboxProps = Omit<ComponentProps<'input'>, 'name' | 'id' | 'type'>;
+
+export function CheckboxField({ name, label, hint, errors, ...input }: Omit<FieldBase, 'required'> & CheckboxProps) {
+  const invalid = Boolean(errors?.length);
+  return (
+    <div className="flex flex-col gap-1">
+      <div className="flex items-start gap-3">
+        <input
+          id={fieldId(name)}
+          name={name}
+          type="checkbox"
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy(name, hint, errors)}
+          className="mt-1 size-6 shrink-0 accent-blue-900"
+          {...input}
+        />
+        <label htmlFor={fieldId(name)} className="text-std-17N-170">
+          {label}
+        </label>
+      </div>
+      <Hint name={name} hint={hint} />
+      <Errors name={name} errors={errors} />
+    </div>
+  );
+}
+
+/** A field shown read-only in an edit form (e.g. a login that cannot change). */
+export function ReadOnlyField({ label, value }: { label: string; value: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <span className="text-std-17B-170">{label}</span>
+      <span className="text-std-16N-170">{value}</span>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { useLocation } from 'react-router';
+import { useI18n } from '../i18n/I18nProvider';
+import { Notice } from './Notice';
+
+export type FlashKind = 'created' | 'saved';
+
+/** Navigation state that carries a one-line confirmation to the next page. */
+export function flash(kind: FlashKind): { state: { flash: FlashKind } } {
+  return { state: { flash: kind } };
+}
+
+/** Shows the confirmation a form left when it navigated here. */
+export function FlashNotice() {
+  const location = useLocation();
+  const { t } = useI18n();
+  const state = location.state as { flash?: FlashKind } | null;
+  if (!state?.flash) return null;
+  return (
+    <Notice tone="success" live="polite" title={t(state.flash === 'created' ? 'common.created' : 'common.saved')} />
+  );
+}

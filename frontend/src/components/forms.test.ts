@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { changedFields, optionalText, reapplyChanges } from './forms';
+
+describe('changedFields', () => {
+  it('keeps only what the user changed', () => {
+    expect(changedFields({ name: 'A', phone: '1', active: true }, { name: 'B', phone: '1', active: false })).toEqual({
+      name: 'B',
+      active: false,
+    });
+    expect(changedFields({ name: 'A' }, { name: 'A' })).toEqual({});
+  });
+});
+
+describe('optionalText', () => {
+  it('clears empty optional text', () => {
+    expect(optionalText('  ')).toBeNull();
+    expect(optionalText(' 082-223-8609 ')).toBe('082-223-8609');
+  });
+});
+
+describe('reapplyChanges', () => {
+  it("puts the user's changes on the current version without undoing the other person's", () => {
+    const base = { name: 'A', phone: '1', active: true };
+    const mine = { name: 'B', phone: '1', active: true };
+    const current = { name: 'A', phone: '2', active: true };
+    expect(reapplyChanges(base, mine, current)).toEqual({ name: 'B', phone: '2', active: true });
+  });
+
+  it('lets the user win where both changed the same field', () => {
+    expect(reapplyChanges({ name: 'A' }, { name: 'B' }, { name: 'C' })).toEqual({ name: 'B' });
+  });
+});

@@ -1,0 +1,114 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Versioned } from '../api/client';
+import { asProblem, type Problem } from '../api/problem';
+
+/** The fields whose value differs between `base` and `values`. */
+export function changedFields<F extends object>(base: F, values: F): Partial<F> {
+  const out: Partial<F> = {};
+  for (const key of Object.keys(values) as (keyof F)[]) {
+    if (values[key] !== base[key]) out[key] = values[key];
+  }
+  return out;
+}
+
+/**
+ * The user's changes (from `base` to `mine`) laid over `current`: what "reapply my input"
+ * means after someone else saved in between.
+ */
+export function reapplyChanges<F extends object>(base: F, mine: F, current: F): F {
+  return { ...current, ...changedFields(base, mine) };
+}
+
+/** Optional text as the API wants it: trimmed, and null when empty. */
+export function optionalText(value: string): string | null {
+  const v = value.trim();
+  return v === '' ? null : v;
+}
+
+export interface EditForm<T, F> {
+  /** The version being edited (its ETag goes into If-Match). */
+  readonly base: Versioned<T>;
+  readonly values: F;
+  readonly set: <K extends keyof F>(key: K, value: F[K]) => void;
+  /** The problem of the last failed save (not 412), for ErrorSummary and fields. */
+  readonly problem: Problem | null;
+  /** After a 412: the current server version, until the user decides. */
+  readonly conflict: Versioned<T> | null;
+  readonly saving: boolean;
+  readonly submit: () => void;
+  /** Apply the user's changes onto the current version (fields others changed and the user did not are kept). */
+  readonly reapply: () => void;
+  /** Drop the user's input and show the current version. */
+  readonly discard: () => void;
+}
+
+/**
+ * Edit one record under optimistic concurrency: PATCH only what changed with the ETag it
+ * was read at; on 412 fetch the current version and let the user compare and choose.
+ */
+export function useEditForm<T, F extends object>(options: {
+  initial: Versioned<T>;
+  toForm: (record: T) => F;
+  /** Sends `changes` with If-Match `etag`; resolves to the new version. */
+  save: (changes: Partial<F>, etag: string) => Promise<Versioned<T>>;
+  /** Reads the current version (after a 412). */
+  reload: () => Promise<Versioned<T>>;
+  onSaved: (saved: Versioned<T> | null) => void;
+}): EditForm<T, F> {
+  const { initial, toForm, save, reload, onSaved } = options;
+  const [base, setBase] = useState(initial);
+  const [values, setValues] = useState(() => toForm(initial.data));
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [conflict, setConflict] = useState<Versioned<T> | null>(null);
+
+  const mutation = useMutation({
+    mutationFn: async () => {
+      const changes = changedFields(toForm(base.data), values);
+      if (Object.keys(changes).length === 0) return null;
+      return save(changes, base.etag);
+    },
+    onSuccess: (saved) => {
+      setProblem(null);
+      onSaved(saved);
+    },
+    onError: async (error) => {
+      const p = asProblem(error);
+      if (p?.status === 412) {
+        try {
+          setConflict(await reload());
+          setProblem(null);
+          return;
+        } catch (e) {
+          setProblem(asProblem(e) ?? p);
+          return;
+        }
+      }
+      setProblem(p ?? null);
+    },
+  });
+
+  return {
+    base,
+    values,
+    set: (key, value) => setValues((v) => ({ ...v, [key]: value })),
+    problem,
+    conflict,
+    saving: mutation.isPending,
+    submit: () => {
+      if (!mutation.isPending) mutation.mutate();
+    },
+    reapply: () => {
+      if (!conflict) return;
+      setValues(reapplyChanges(toForm(base.data), values, toForm(conflict.data)));
+      setBase(conflict);
+      setConflict(null);
+    },
+    discard: () => {
+      if (!conflict) return;
+      setBase(conflict);
+      setValues(toForm(conflict.data));
+      setConflict(null);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { toProblem } from '../api/problem';
+import { en, ja } from './messages';
+import { fieldErrorMessage, placeholders, problemMessage, translate } from './translate';
+
+describe('dictionaries', () => {
+  it('have the same keys in both languages', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(ja).sort());
+  });
+
+  it('use the same placeholders in both languages', () => {
+    for (const key of Object.keys(ja) as (keyof typeof ja)[]) {
+      expect(placeholders(en[key]).sort(), key).toEqual(placeholders(ja[key]).sort());
+    }
+  });
+
+  it('have no empty message', () => {
+    for (const [key, value] of [...Object.entries(ja), ...Object.entries(en)]) {
+      expect(value.trim(), key).not.toBe('');
+    }
+  });
+
+  it('hold no message that no screen uses', () => {
+    // Keys built at run time from an API value or a code: `role.${role}` and the like.
+    const dynamic = /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang)\./;
+    const files = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!../**/*.d.ts', '!./messages.ts'], {
+      query: '?raw',
+      import: 'default',
+      eager: true,
+    });
+    const source = Object.values(files).join('\n');
+    expect(source).toContain('useI18n');
+    const unused = Object.keys(ja).filter((k) => !dynamic.test(k) && !source.includes(`'${k}'`));
+    expect(unused).toEqual([]);
+  });
+
+  it('name every enum value of the API that the screens show', () => {
+    for (const role of ['system_admin', 'center_admin', 'supervisor', 'consultant']) {
+      expect(Object.keys(ja)).toContain(`role.${role}`);
+    }
+    for (const t of ['hello_work', 'employment_life_support_center', 'vocational_center', 'other']) {
+      expect(Object.keys(ja)).toContain(`agencyType.${t}`);
+    }
+    for (const t of ['medical_institution', 'municipality', 'patient_organization', 'other']) {
+      expect(Object.keys(ja)).toContain(`operatingType.${t}`);
+    }
+  });
+});
+
+describe('translate', () => {
+  it('speaks Japanese and English', () => {
+    expect(translate('ja', 'auth.signIn')).toBe('ログイン');
+    expect(translate('en', 'auth.signIn')).toBe('Sign in');
+  });
+
+  it('fills placeholders, repeated or not', () => {
+    expect(translate('ja', 'auth.signedInAs', { name: '佐藤 花子', role: '相談員' })).toBe('佐藤 花子（相談員）');
+    expect(translate('en', 'form.errorCount', { count: 3 })).toBe('3 problem(s) found.');
+  });
+
+  it('leaves a missing placeholder visible rather than printing undefined', () => {
+    expect(translate('en', 'auth.signedInAs', { name: 'Hanako' })).toBe('Hanako ({role})');
+  });
+});
+
+describe('problem messages', () => {
+  it('translates known problem codes', () => {
+    const p = toProblem(401, { status: 401, code: 'invalid_credentials', title: 'Unauthorized' });
+    expect(problemMessage(p, 'ja')).toBe('ログインIDまたはパスワードが正しくありません。');
+    expect(problemMessage(p, 'en')).toBe('The login or password is not correct.');
+  });
+
+  it('tells how long to wait after too many attempts', () => {
+    const p = toProblem(429, { code: 'too_many_attempts' }, new Headers({ 'Retry-After': '30' }));
+    expect(problemMessage(p, 'ja')).toBe('ログインの試行が多すぎます。30秒後にもう一度お試しください。');
+  });
+
+  it("falls back to the server's detail for unknown codes, and hides 5xx details", () => {
+    expect(problemMessage(toProblem(422, { code: 'no_consent', detail: 'No consent in force.' }), 'ja')).toBe(
+      'No consent in force.',
+    );
+    expect(problemMessage(toProblem(409, { code: 'mystery' }), 'en')).toBe('Something went wrong (mystery).');
+    expect(problemMessage(toProblem(500, { code: 'boom', detail: 'stack…' }), 'en')).toBe(
+      'The server had a problem. Please try again later.',
+    );
+  });
+
+  it('translates field errors it knows and keeps the server message otherwise', () => {
+    expect(fieldErrorMessage({ field: 'name', code: 'required', message: 'must not be empty' }, 'ja')).toBe(
+      '入力してください。',
+    );
+    expect(fieldErrorMessage({ field: 'x', code: 'odd_rule', message: 'must be odd' }, 'ja')).toBe('must be odd');
+  });
+});

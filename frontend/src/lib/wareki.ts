@@ -1,0 +1,102 @@
+// Japanese era (和暦) and fiscal-year (年度) helpers.
+//
+// A fiscal year YYYY (年度) runs from YYYY-04-01 to (YYYY+1)-03-31 in Asia/Tokyo. It is
+// named after the era in force for most of it, which we take as the era on 1 October:
+// FY2019 is 令和元年度 (the era changed on 2019-05-01; government papers say 令和元年度),
+// FY1988 昭和63年度 (Heisei began on 1989-01-08), FY1926 大正15年度 (Showa began on
+// 1926-12-25).
+
+export interface Era {
+  /** Name in kanji, e.g. 令和. */
+  readonly ja: string;
+  /** Romanised name, e.g. Reiwa. */
+  readonly en: string;
+  /** One-letter abbreviation used on forms, e.g. R. */
+  readonly letter: string;
+  /** First day of the era, YYYY-MM-DD (Gregorian). */
+  readonly start: string;
+}
+
+/** Modern eras, newest first. */
+export const ERAS: readonly Era[] = [
+  { ja: '令和', en: 'Reiwa', letter: 'R', start: '2019-05-01' },
+  { ja: '平成', en: 'Heisei', letter: 'H', start: '1989-01-08' },
+  { ja: '昭和', en: 'Showa', letter: 'S', start: '1926-12-25' },
+  { ja: '大正', en: 'Taisho', letter: 'T', start: '1912-07-30' },
+  { ja: '明治', en: 'Meiji', letter: 'M', start: '1868-10-23' },
+];
+
+export interface WarekiYear {
+  readonly era: Era;
+  /** Year within the era; 1 is written 元年. */
+  readonly year: number;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function assertIsoDate(date: string): void {
+  if (!ISO_DATE.test(date)) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+}
+
+/** The era and era year of a Gregorian calendar date (YYYY-MM-DD), or null before Meiji. */
+export function warekiOf(date: string): WarekiYear | null {
+  assertIsoDate(date);
+  // ISO dates compare correctly as strings.
+  const era = ERAS.find((e) => date >= e.start);
+  if (!era) return null;
+  const year = Number(date.slice(0, 4)) - Number(era.start.slice(0, 4)) + 1;
+  return { era, year };
+}
+
+function eraYearJa(w: WarekiYear): string {
+  return `${w.era.ja}${w.year === 1 ? '元' : String(w.year)}年`;
+}
+
+/** A date as 令和7年4月1日; dates before Meiji fall back to the Gregorian form. */
+export function formatWarekiDate(date: string): string {
+  const w = warekiOf(date);
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  if (!w) return `${date.slice(0, 4)}年${month}月${day}日`;
+  return `${eraYearJa(w)}${month}月${day}日`;
+}
+
+function assertFiscalYear(fiscalYear: number): void {
+  if (!Number.isInteger(fiscalYear) || fiscalYear < 1869 || fiscalYear > 9998) {
+    throw new RangeError(`not a supported fiscal year: ${fiscalYear}`);
+  }
+}
+
+/** The era year that names fiscal year `fiscalYear` (the era in force on 1 October). */
+export function warekiOfFiscalYear(fiscalYear: number): WarekiYear {
+  assertFiscalYear(fiscalYear);
+  const w = warekiOf(`${String(fiscalYear).padStart(4, '0')}-10-01`);
+  // assertFiscalYear keeps us after the start of Meiji.
+  if (!w) throw new RangeError(`no era for fiscal year ${fiscalYear}`);
+  return w;
+}
+
+/** 2025 → 令和7年度; 2019 → 令和元年度. */
+export function fiscalYearLabelJa(fiscalYear: number): string {
+  return `${eraYearJa(warekiOfFiscalYear(fiscalYear))}度`;
+}
+
+/** 2025 → "FY2025 (Reiwa 7)". */
+export function fiscalYearLabelEn(fiscalYear: number): string {
+  const w = warekiOfFiscalYear(fiscalYear);
+  return `FY${fiscalYear} (${w.era.en} ${w.year})`;
+}
+
+/** The fiscal year's first and last day, YYYY-MM-DD. */
+export function fiscalYearRange(fiscalYear: number): { from: string; to: string } {
+  assertFiscalYear(fiscalYear);
+  return { from: `${fiscalYear}-04-01`, to: `${fiscalYear + 1}-03-31` };
+}
+
+/** The fiscal year a calendar date (YYYY-MM-DD) falls in: January–March belong to the year before. */
+export function fiscalYearOfDate(date: string): number {
+  assertIsoDate(date);
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  return month >= 4 ? year : year - 1;
+}
