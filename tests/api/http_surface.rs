@@ -245,6 +245,12 @@ async fn every_answer_carries_the_expected_headers(db: Db) {
             "CORS is off by default"
         );
     }
+    // Without the trailing slash the client is redirected to the docs page.
+    let moved = app
+        .request(Method::GET, "/api/docs", None, &[], None)
+        .await
+        .expect(200);
+    assert!(String::from_utf8_lossy(&moved.raw).contains("swagger"));
     let docs = app
         .request(Method::GET, "/api/docs/", None, &[], None)
         .await

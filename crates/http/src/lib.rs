@@ -248,7 +248,16 @@ pub fn app(
         .route("/api/v1/openapi.json", web::get().to(serve_spec))
         .service(api_v1())
         .split_for_parts();
-    let app = app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec));
+    let app = app
+        .route(
+            "/api/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((header::LOCATION, "/api/docs/"))
+                    .finish()
+            }),
+        )
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", spec));
     let app = match spa_dir {
         Some(dir) if dir.join("index.html").is_file() => app.service(spa::files(&dir)),
         _ => app,
