@@ -115,6 +115,12 @@ impl AuditDraft {
         self
     }
 
+    /// Names the patient whose data the event concerns ("who viewed this record").
+    pub fn patient(mut self, patient_id: Uuid) -> Self {
+        self.patient_id = Some(patient_id);
+        self
+    }
+
     pub fn center(mut self, center_id: Option<Uuid>) -> Self {
         self.center_id = center_id;
         self

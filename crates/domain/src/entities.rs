@@ -1,7 +1,11 @@
 //! The records Tsunagu keeps. Ids are UUID v7 (time-ordered); times are UTC, microseconds.
 
-use crate::values::{AgencyType, OperatingType, Role};
-use chrono::{DateTime, Utc};
+use crate::values::{
+    AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod,
+    Level, OperatingType, Program, Purpose, ReferralStatus, Requester, Role, Sex, SharedItem,
+    SupportAwareness, Topic,
+};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 /// A 難病相談支援センター: the unit that owns every record below it.
@@ -12,6 +16,8 @@ pub struct Center {
     pub name: String,
     pub prefecture_code: String,
     pub operating_type: OperatingType,
+    /// Days from a level-4 referral to its automatically scheduled first follow-up.
+    pub follow_up_days: i32,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -97,4 +103,219 @@ pub struct LoginThrottle {
     pub failures: i32,
     pub last_failure_at: DateTime<Utc>,
     pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// A person the center supports. Names and readings are personal data; so is everything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patient {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    /// Per center and fiscal year, readable aloud: `2026-0042`.
+    pub case_number: String,
+    pub family_name: String,
+    pub given_name: String,
+    /// Full-width katakana.
+    pub family_name_kana: String,
+    pub given_name_kana: String,
+    pub birth_date: NaiveDate,
+    pub sex: Option<Sex>,
+    pub prefecture_code: Option<String>,
+    pub municipality_code: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub program: Program,
+    /// 指定難病 告示番号, one of the shipped list.
+    pub disease_number: Option<i32>,
+    /// Free-text diagnosis when the disease is not (or not yet) a designated one.
+    pub diagnosis: Option<String>,
+    pub employment_status: EmploymentStatus,
+    pub support_awareness: SupportAwareness,
+    /// 障害者手帳.
+    pub disability_certificate: bool,
+    pub notes: Option<String>,
+    pub created_by: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Patient {
+    /// What the search index is built from: names and readings, folded.
+    pub fn search_key(&self) -> String {
+        use crate::kana::fold;
+        [
+            fold(&format!("{}{}", self.family_name, self.given_name)),
+            fold(&format!(
+                "{}{}",
+                self.family_name_kana, self.given_name_kana
+            )),
+        ]
+        .join("|")
+    }
+
+    /// The index entries: grams of each part separately, so none spans two parts.
+    pub fn search_grams(&self) -> Vec<String> {
+        let mut g: Vec<String> = self
+            .search_key()
+            .split('|')
+            .flat_map(crate::kana::grams)
+            .collect();
+        g.sort();
+        g.dedup();
+        g
+    }
+}
+
+/// Consent to share the patient's personal data (要配慮個人情報) with outside agencies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub patient_id: Uuid,
+    pub given_on: NaiveDate,
+    pub scope: ConsentScope,
+    pub withdrawn_on: Option<NaiveDate>,
+    pub notes: Option<String>,
+    pub recorded_by: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Consent {
+    /// In force on `day`: given on or before it, and not withdrawn by then.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        self.given_on <= day && self.withdrawn_on.is_none_or(|w| w > day)
+    }
+}
+
+/// 相談. `patient_id` is `None` for an anonymous consultation, which still counts in figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consultation {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub patient_id: Option<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+    pub channel: Channel,
+    pub requester: Requester,
+    pub topics: Vec<Topic>,
+    pub duration_minutes: Option<i32>,
+    /// Joint with the 難病患者就職サポーター.
+    pub with_employment_supporter: bool,
+    pub summary: Option<String>,
+    pub consultant_id: Uuid,
+    pub created_by: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// 紹介: a patient sent to an agency at a level, for a purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub patient_id: Uuid,
+    pub consultation_id: Option<Uuid>,
+    pub agency_id: Uuid,
+    pub purpose: Purpose,
+    pub level: Level,
+    pub referred_on: NaiveDate,
+    /// What was handed over, e.g. 就労相談票.
+    pub handed_over: Option<String>,
+    pub notes: Option<String>,
+    pub status: ReferralStatus,
+    pub outcome: Option<CaseOutcome>,
+    pub closed_on: Option<NaiveDate>,
+    /// The consultant responsible for it.
+    pub consultant_id: Uuid,
+    pub created_by: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One step in a referral's level history; the first has no `from_level`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelChange {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub referral_id: Uuid,
+    pub from_level: Option<Level>,
+    pub to_level: Level,
+    pub reason: Option<String>,
+    pub changed_by: Uuid,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// 第三者提供の記録: personal data handed to an agency, under which consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provision {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub patient_id: Uuid,
+    pub referral_id: Uuid,
+    pub agency_id: Uuid,
+    pub consent_id: Uuid,
+    pub items: Vec<SharedItem>,
+    pub provided_on: NaiveDate,
+    pub recorded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// フォローアップ: scheduled with a due date, then recorded as done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub referral_id: Uuid,
+    pub patient_id: Uuid,
+    pub assignee_id: Uuid,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    pub method: Option<FollowUpMethod>,
+    pub contacted: Option<Contacted>,
+    pub outcome: Option<CaseOutcome>,
+    pub notes: Option<String>,
+    pub next_due_on: Option<NaiveDate>,
+    /// Set when its referral was closed before it was done.
+    pub cancelled_on: Option<NaiveDate>,
+    pub created_by: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl FollowUp {
+    pub fn is_open(&self) -> bool {
+        self.done_on.is_none() && self.cancelled_on.is_none()
+    }
+
+    /// Overdue when still open after its due date, in Asia/Tokyo dates.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.due_on < today
+    }
+}
+
+/// A follow-up with what a work queue shows beside it, read in the same query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpView {
+    pub follow_up: FollowUp,
+    pub case_number: String,
+    pub patient_name: String,
+    pub agency_id: Uuid,
+    pub agency_name: String,
+    pub agency_type: AgencyType,
+    pub level: Level,
+}
+
+/// Everything on a patient's path, for the timeline.
+#[derive(Debug, Clone, Default)]
+pub struct CaseHistory {
+    pub consents: Vec<Consent>,
+    pub consultations: Vec<Consultation>,
+    pub referrals: Vec<Referral>,
+    pub level_changes: Vec<LevelChange>,
+    pub follow_ups: Vec<FollowUpView>,
+    pub provisions: Vec<Provision>,
 }

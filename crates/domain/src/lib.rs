@@ -5,11 +5,16 @@
 //! `*Input` types, calls a [`service::Services`] method on the blocking pool, and maps a
 //! [`DomainError`] to a problem response; the store crate implements [`ports::Store`].
 
+pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod clock;
+pub mod contact;
 pub mod entities;
 pub mod error;
+pub mod kana;
+pub mod master;
 pub mod page;
 pub mod ports;
 pub mod service;

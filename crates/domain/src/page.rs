@@ -1,5 +1,6 @@
-//! Keyset pagination: lists are ordered by id (UUID v7, so by creation time), and the cursor
-//! is the last id of the previous page. Stable under concurrent inserts, unlike offsets.
+//! Keyset pagination: lists are ordered by id (UUID v7, so by creation time), or by a sort
+//! key and then id, and the cursor is the last row's (key and) id. Stable under concurrent
+//! inserts, unlike offsets. A keyed cursor reads `KEY~ID`, e.g. `2026-06-01~0193…`.
 
 use crate::error::FieldError;
 use uuid::Uuid;
@@ -7,10 +8,30 @@ use uuid::Uuid;
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     pub limit: i64,
     pub after: Option<Uuid>,
+    /// The sort key of the last row, for lists ordered by something other than id.
+    pub after_key: Option<CursorKey>,
+}
+
+/// A sort key carried in a cursor: short, and only characters dates and times use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CursorKey(String);
+
+impl CursorKey {
+    fn parse(s: &str) -> Option<Self> {
+        (!s.is_empty()
+            && s.len() <= 40
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '.' | '+' | '_')))
+        .then(|| Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl PageRequest {
@@ -28,22 +49,32 @@ impl PageRequest {
                 DEFAULT_LIMIT
             }
         };
-        let after = match cursor.filter(|c| !c.is_empty()) {
-            None => None,
-            Some(c) => match Uuid::parse_str(c) {
-                Ok(id) => Some(id),
-                Err(_) => {
-                    errors.push(FieldError::new(
-                        "cursor",
-                        "invalid_cursor",
-                        "is not a cursor this API returned",
-                    ));
-                    None
+        let (after, after_key) = match cursor.filter(|c| !c.is_empty()) {
+            None => (None, None),
+            Some(c) => {
+                let (key, id) = match c.split_once('~') {
+                    Some((k, id)) => (CursorKey::parse(k).map(Some), id),
+                    None => (Some(None), c),
+                };
+                match (key, Uuid::parse_str(id)) {
+                    (Some(key), Ok(id)) => (Some(id), key),
+                    _ => {
+                        errors.push(FieldError::new(
+                            "cursor",
+                            "invalid_cursor",
+                            "is not a cursor this API returned",
+                        ));
+                        (None, None)
+                    }
                 }
-            },
+            }
         };
         if errors.is_empty() {
-            Ok(Self { limit, after })
+            Ok(Self {
+                limit,
+                after,
+                after_key,
+            })
         } else {
             Err(errors)
         }
@@ -55,6 +86,7 @@ impl Default for PageRequest {
         Self {
             limit: DEFAULT_LIMIT,
             after: None,
+            after_key: None,
         }
     }
 }
@@ -67,7 +99,7 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` rows: the extra row only says another page exists.
-    pub fn from_rows(mut rows: Vec<T>, req: PageRequest, id_of: impl Fn(&T) -> Uuid) -> Self {
+    pub fn from_rows(mut rows: Vec<T>, req: &PageRequest, id_of: impl Fn(&T) -> Uuid) -> Self {
         let limit = usize::try_from(req.limit).unwrap_or(usize::MAX);
         let more = rows.len() > limit;
         rows.truncate(limit);
@@ -82,10 +114,58 @@ impl<T> Page<T> {
         }
     }
 
+    /// Like [`Page::from_rows`] for lists ordered by a key and then id.
+    pub fn from_rows_keyed(
+        mut rows: Vec<T>,
+        req: &PageRequest,
+        key_of: impl Fn(&T) -> (String, Uuid),
+    ) -> Self {
+        let limit = usize::try_from(req.limit).unwrap_or(usize::MAX);
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let next_cursor = if more {
+            rows.last().map(|r| {
+                let (k, id) = key_of(r);
+                format!("{k}~{id}")
+            })
+        } else {
+            None
+        };
+        Self {
+            items: rows,
+            next_cursor,
+        }
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),
             next_cursor: self.next_cursor,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors() {
+        let id = Uuid::now_v7();
+        let p = PageRequest::parse(None, Some(&id.to_string())).unwrap();
+        assert_eq!((p.after, p.after_key), (Some(id), None));
+        let p = PageRequest::parse(Some(5), Some(&format!("2026-06-01~{id}"))).unwrap();
+        assert_eq!(p.after_key.unwrap().as_str(), "2026-06-01");
+        for bad in [
+            "nope",
+            "x~nope",
+            "a b~0193",
+            &format!("'~{id}"),
+            &format!("~{id}"),
+        ] {
+            assert!(PageRequest::parse(None, Some(bad)).is_err(), "{bad}");
+        }
+        assert!(PageRequest::parse(Some(0), None).is_err());
+        assert!(PageRequest::parse(Some(201), None).is_err());
     }
 }

@@ -5,10 +5,13 @@
 
 use crate::DomainError;
 use crate::audit::{AuditDraft, AuditEvent};
-use crate::entities::{Actor, Agency, Center, LoginThrottle, Session, User, UserCredentials};
+use crate::entities::{
+    Actor, Agency, CaseHistory, Center, Consent, Consultation, FollowUp, FollowUpView, LevelChange,
+    LoginThrottle, Patient, Provision, Referral, Session, User, UserCredentials,
+};
 use crate::page::{Page, PageRequest};
-use crate::values::{AgencyType, OperatingType, Role};
-use chrono::{DateTime, Utc};
+use crate::values::{AgencyType, OperatingType, ReferralStatus, Role};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 pub type StoreResult<T> = Result<T, DomainError>;
@@ -27,6 +30,7 @@ pub struct CenterChanges {
     pub name: Option<String>,
     pub prefecture_code: Option<String>,
     pub operating_type: Option<OperatingType>,
+    pub follow_up_days: Option<i32>,
     pub active: Option<bool>,
 }
 
@@ -53,6 +57,64 @@ pub struct AgencyChanges {
     pub address: Option<Option<String>>,
     pub notes: Option<Option<String>>,
     pub active: Option<bool>,
+}
+
+/// A name search, already folded (see [`crate::kana::fold`]) and split into index grams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientQuery {
+    pub folded: String,
+    pub grams: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsultationFilter {
+    pub patient_id: Option<Uuid>,
+    pub consultant_id: Option<Uuid>,
+    /// Occurred at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Occurred before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferralFilter {
+    pub patient_id: Option<Uuid>,
+    pub agency_id: Option<Uuid>,
+    pub consultant_id: Option<Uuid>,
+    pub status: Option<ReferralStatus>,
+}
+
+/// Which follow-ups a queue shows. `Open` is due and overdue together, overdue first;
+/// `All` is every follow-up including done and cancelled ones, by due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpState {
+    All,
+    Open,
+    Due,
+    Overdue,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpFilter {
+    pub state: FollowUpState,
+    pub assignee: Option<Uuid>,
+    pub referral_id: Option<Uuid>,
+    pub patient_id: Option<Uuid>,
+    /// Today in Asia/Tokyo: what separates due from overdue.
+    pub today: NaiveDate,
+}
+
+/// What a referral's creation or change writes besides the referral row, in the same
+/// transaction: its level history, the record of data provided, a scheduled follow-up,
+/// and (on closing) the cancellation of follow-ups still open.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferralEffects {
+    pub level_change: Option<LevelChange>,
+    /// The store re-checks, inside the transaction, that the named consent is still in force.
+    pub provision: Option<Provision>,
+    pub follow_up: Option<FollowUp>,
+    pub cancel_open_follow_ups_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,4 +222,110 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
         audit: &AuditDraft,
     ) -> StoreResult<Agency>;
+
+    // --- patients --------------------------------------------------------------------
+    // Case records are only ever a center's: these take the center, never a `Scope::All`.
+
+    /// Inserts the patient with its search grams, giving it the center's next case number
+    /// of `fiscal_year`; returns the patient as stored.
+    fn insert_patient(
+        &self,
+        patient: &Patient,
+        fiscal_year: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Patient>;
+    fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>>;
+    /// Patients in id order; with a query, those whose names or readings contain it.
+    fn patients(
+        &self,
+        center: Uuid,
+        query: Option<&PatientQuery>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Patient>>;
+    /// Writes the whole record if its version is still `expected_version`, and rebuilds its
+    /// search grams.
+    fn save_patient(
+        &self,
+        patient: &Patient,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Patient>;
+
+    // --- consents --------------------------------------------------------------------
+    fn insert_consent(&self, consent: &Consent, audit: &AuditDraft) -> StoreResult<()>;
+    fn consent(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Consent>>;
+    /// A patient's consents, oldest first (the history is never rewritten).
+    fn consents(&self, center: Uuid, patient_id: Uuid) -> StoreResult<Vec<Consent>>;
+    fn save_consent(
+        &self,
+        consent: &Consent,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Consent>;
+
+    // --- consultations ---------------------------------------------------------------
+    fn insert_consultation(&self, c: &Consultation, audit: &AuditDraft) -> StoreResult<()>;
+    fn consultation(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Consultation>>;
+    /// Newest first.
+    fn consultations(
+        &self,
+        center: Uuid,
+        filter: &ConsultationFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Consultation>>;
+    fn save_consultation(
+        &self,
+        c: &Consultation,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Consultation>;
+
+    // --- referrals -------------------------------------------------------------------
+    fn insert_referral(
+        &self,
+        r: &Referral,
+        effects: &ReferralEffects,
+        audit: &[AuditDraft],
+    ) -> StoreResult<()>;
+    fn referral(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Referral>>;
+    /// Newest referral date first.
+    fn referrals(
+        &self,
+        center: Uuid,
+        filter: &ReferralFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Referral>>;
+    fn save_referral(
+        &self,
+        r: &Referral,
+        expected_version: i32,
+        effects: &ReferralEffects,
+        audit: &[AuditDraft],
+    ) -> StoreResult<Referral>;
+    /// A referral's level history, oldest first.
+    fn level_changes(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<LevelChange>>;
+    /// The record of data provided to agencies about a patient, oldest first.
+    fn provisions(&self, center: Uuid, patient_id: Uuid) -> StoreResult<Vec<Provision>>;
+
+    // --- follow-ups ------------------------------------------------------------------
+    fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<()>;
+    fn follow_up(&self, center: Uuid, id: Uuid) -> StoreResult<Option<FollowUpView>>;
+    fn follow_ups(
+        &self,
+        center: Uuid,
+        filter: &FollowUpFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<FollowUpView>>;
+    /// Writes the follow-up if its version matches, and inserts `next` (the one it scheduled).
+    fn save_follow_up(
+        &self,
+        f: &FollowUp,
+        expected_version: i32,
+        next: Option<&FollowUp>,
+        audit: &[AuditDraft],
+    ) -> StoreResult<FollowUp>;
+    fn count_done_follow_ups(&self, center: Uuid, referral_id: Uuid) -> StoreResult<i64>;
+
+    /// Everything on one patient's path, for the timeline.
+    fn case_history(&self, center: Uuid, patient_id: Uuid) -> StoreResult<CaseHistory>;
 }

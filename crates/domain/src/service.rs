@@ -2,6 +2,7 @@
 //! and hand the store one atomic unit of work with its audit event. Every method is
 //! synchronous (diesel is), so the HTTP adapter runs it on the blocking pool.
 
+use crate::access::AccessLog;
 use crate::audit::{AuditDraft, ChainReport, ChainWalker, Outcome};
 use crate::auth::{self, ThrottleVerdict};
 use crate::clock::Clock;
@@ -22,8 +23,10 @@ pub struct Ctx {
 
 #[derive(Clone)]
 pub struct Services {
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Where reads of patient data are logged (see [`AccessLog`]).
+    pub(crate) access: AccessLog,
 }
 
 /// A successful sign-in or refresh: the session and the refresh token to hand back once.
@@ -54,6 +57,7 @@ pub struct UpdateCenterInput {
     pub name: Option<String>,
     pub prefecture_code: Option<String>,
     pub operating_type: Option<String>,
+    pub follow_up_days: Option<i32>,
     pub active: Option<bool>,
 }
 
@@ -91,12 +95,23 @@ pub struct UpdateAgencyInput {
     pub active: Option<bool>,
 }
 
-const NAME_MAX: usize = 100;
-const NOTES_MAX: usize = 2000;
+pub(crate) const NAME_MAX: usize = 100;
+pub(crate) const NOTES_MAX: usize = 2000;
 
 impl Services {
+    /// Builds the services and starts the access-log writer.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        let access = AccessLog::start(store.clone());
+        Self {
+            store,
+            clock,
+            access,
+        }
+    }
+
+    /// Waits until every queued access event is written; `false` if `timeout` passed first.
+    pub fn flush_access_log(&self, timeout: std::time::Duration) -> bool {
+        self.access.flush(timeout)
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
@@ -295,7 +310,7 @@ impl Services {
     }
 
     /// Runs a use case and audits it when it is refused or points at nothing.
-    fn guard<T>(
+    pub(crate) fn guard<T>(
         &self,
         ctx: &Ctx,
         action: &str,
@@ -388,6 +403,7 @@ impl Services {
                 name,
                 prefecture_code: pref.as_string(),
                 operating_type,
+                follow_up_days: 14,
                 active: true,
                 version: 1,
                 created_at: now,
@@ -430,7 +446,18 @@ impl Services {
         input: UpdateCenterInput,
     ) -> Result<Center, DomainError> {
         self.guard(ctx, "center.update", "center", Some(id), || {
-            require_system_admin(&ctx.actor)?;
+            // The system administrator runs centers; a center administrator may tune its own
+            // center's case settings and nothing else.
+            let own_settings_only = input.name.is_none()
+                && input.prefecture_code.is_none()
+                && input.operating_type.is_none()
+                && input.active.is_none();
+            match (ctx.actor.role, ctx.actor.center_id) {
+                (Role::SystemAdmin, _) => {}
+                (Role::CenterAdmin, Some(c)) if c == id && own_settings_only => {}
+                (Role::CenterAdmin, Some(c)) if c != id => return Err(DomainError::NotFound),
+                _ => return Err(forbidden_role()),
+            }
             let mut v = Validator::new();
             let changes = CenterChanges {
                 name: input
@@ -445,6 +472,17 @@ impl Services {
                     .operating_type
                     .as_deref()
                     .and_then(|o| v.check(OperatingType::parse("operating_type", o))),
+                follow_up_days: input.follow_up_days.and_then(|d| {
+                    v.check(if (1..=365).contains(&d) {
+                        Ok(d)
+                    } else {
+                        Err(FieldError::new(
+                            "follow_up_days",
+                            "out_of_range",
+                            "must be from 1 to 365 days",
+                        ))
+                    })
+                }),
                 active: input.active,
             };
             v.finish()?;
@@ -454,6 +492,7 @@ impl Services {
                 .center(Some(id))
                 .detail(changed_fields(&[
                     ("name", changes.name.is_some()),
+                    ("follow_up_days", changes.follow_up_days.is_some()),
                     ("prefecture_code", changes.prefecture_code.is_some()),
                     ("operating_type", changes.operating_type.is_some()),
                     ("active", changes.active.is_some()),
@@ -796,7 +835,7 @@ impl Services {
 }
 
 /// Names of the changed fields, for the audit detail (names only: never the values).
-fn changed_fields(fields: &[(&str, bool)]) -> String {
+pub(crate) fn changed_fields(fields: &[(&str, bool)]) -> String {
     let names: Vec<&str> = fields
         .iter()
         .filter(|(_, changed)| *changed)
@@ -805,7 +844,7 @@ fn changed_fields(fields: &[(&str, bool)]) -> String {
     format!("fields={}", names.join(","))
 }
 
-fn forbidden_role() -> DomainError {
+pub(crate) fn forbidden_role() -> DomainError {
     DomainError::forbidden("insufficient_role", "your role does not allow this")
 }
 

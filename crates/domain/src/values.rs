@@ -67,6 +67,272 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// 制度: 指定難病 (`nanbyo`) or 小児慢性特定疾病 (`shoman`).
+    Program {
+        Nanbyo = "nanbyo",
+        Shoman = "shoman",
+    }
+);
+
+text_enum!(
+    Sex {
+        Female = "female",
+        Male = "male",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// The patient's work situation at intake.
+    EmploymentStatus {
+        Employed = "employed",
+        OnLeave = "on_leave",
+        JobSeeking = "job_seeking",
+        NotWorking = "not_working",
+        Student = "student",
+    }
+);
+
+text_enum!(
+    /// Whether the patient knows and uses employment support (the paper's outreach figure).
+    SupportAwareness {
+        Using = "using",
+        UsedBefore = "used_before",
+        AwareNotUsed = "aware_not_used",
+        Unaware = "unaware",
+    }
+);
+
+text_enum!(
+    /// What a consent to share personal data covers.
+    ConsentScope {
+        EmploymentAgencies = "employment_agencies",
+        AllAgencies = "all_agencies",
+    }
+);
+
+impl ConsentScope {
+    /// `employment_agencies` covers the three public employment agency types; `other`
+    /// bodies (an employer, a 社労士, a 就労移行支援事業所) need consent for all agencies.
+    pub fn covers(self, agency_type: AgencyType) -> bool {
+        match self {
+            ConsentScope::AllAgencies => true,
+            ConsentScope::EmploymentAgencies => agency_type != AgencyType::Other,
+        }
+    }
+}
+
+text_enum!(
+    /// How a consultation took place.
+    Channel {
+        InPerson = "in_person",
+        Phone = "phone",
+        Email = "email",
+        Outreach = "outreach",
+        HomeVisit = "home_visit",
+        Online = "online",
+    }
+);
+
+text_enum!(
+    /// Who asked.
+    Requester {
+        Patient = "patient",
+        Family = "family",
+        Agency = "agency",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// What a consultation was about; a consultation has one or more.
+    Topic {
+        Illness = "illness",
+        Employment = "employment",
+        WelfareSystem = "welfare_system",
+        DailyLife = "daily_life",
+        PeerSupport = "peer_support",
+        Psychological = "psychological",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// 新規就労 or 就労継続.
+    Purpose {
+        NewEmployment = "new_employment",
+        JobRetention = "job_retention",
+    }
+);
+
+text_enum!(
+    /// How far the center went when referring (the survey's 対応内容, levels 1 to 4).
+    Level {
+        InformationOnly = "information_only",
+        PhoneMediation = "phone_mediation",
+        Accompanied = "accompanied",
+        AccompaniedWithFollowUp = "accompanied_with_follow_up",
+    }
+);
+
+impl Level {
+    /// 1 to 4, as the survey numbers them.
+    pub fn rank(self) -> u8 {
+        match self {
+            Level::InformationOnly => 1,
+            Level::PhoneMediation => 2,
+            Level::Accompanied => 3,
+            Level::AccompaniedWithFollowUp => 4,
+        }
+    }
+
+    /// From phone mediation up, the center passes the patient's data to the agency.
+    pub fn passes_data(self) -> bool {
+        self.rank() >= 2
+    }
+
+    /// Level 4 is a promise to follow up.
+    pub fn promises_follow_up(self) -> bool {
+        self == Level::AccompaniedWithFollowUp
+    }
+}
+
+text_enum!(
+    ReferralStatus {
+        Open = "open",
+        Closed = "closed",
+    }
+);
+
+text_enum!(
+    /// Where a patient stands after a referral: a follow-up's finding, a closed referral's result.
+    CaseOutcome {
+        Searching = "searching",
+        Employed = "employed",
+        Retained = "retained",
+        LeftJob = "left_job",
+        Declined = "declined",
+        LostContact = "lost_contact",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// How a follow-up was made.
+    FollowUpMethod {
+        Phone = "phone",
+        InPerson = "in_person",
+        Email = "email",
+        Visit = "visit",
+        Online = "online",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// Who the consultant reached in a follow-up.
+    Contacted {
+        Patient = "patient",
+        Agency = "agency",
+        Employer = "employer",
+    }
+);
+
+text_enum!(
+    /// Items of personal data handed to an agency, for the record of provision.
+    SharedItem {
+        Name = "name",
+        BirthDate = "birth_date",
+        Contact = "contact",
+        Address = "address",
+        Diagnosis = "diagnosis",
+        DisabilityCertificate = "disability_certificate",
+        EmploymentHistory = "employment_history",
+        ConsultationRecord = "consultation_record",
+    }
+);
+
+/// Parses a list of enum values (e.g. topics), reporting the first bad one with its index
+/// and refusing an empty list when `min` is 1. Duplicates are dropped; order is kept.
+pub fn enum_list<T: Copy + PartialEq>(
+    field: &str,
+    raw: &[String],
+    min: usize,
+    parse: impl Fn(&str, &str) -> Result<T, FieldError>,
+) -> Result<Vec<T>, FieldError> {
+    if raw.len() < min {
+        return Err(FieldError::new(field, "required", "choose at least one"));
+    }
+    if raw.len() > 32 {
+        return Err(FieldError::new(field, "too_long", "too many values"));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, r) in raw.iter().enumerate() {
+        let v = parse(&format!("{field}[{i}]"), r)?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// Joins enum values for a text column (`"employment,illness"`).
+pub fn join_list<T: Copy>(values: &[T], as_str: impl Fn(T) -> &'static str) -> String {
+    values
+        .iter()
+        .map(|v| as_str(*v))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The reverse of [`join_list`], for values read back from the database.
+pub fn split_list<T>(stored: &str, from_db: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
+    if stored.is_empty() {
+        return Some(Vec::new());
+    }
+    stored.split(',').map(from_db).collect()
+}
+
+/// 年度: the fiscal year a date falls in (April to March), e.g. 2026-03-31 → 2025.
+pub fn fiscal_year(d: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    if d.month() >= 4 {
+        d.year()
+    } else {
+        d.year() - 1
+    }
+}
+
+/// A point in time: RFC 3339 with an offset (`2026-06-01T10:00:00+09:00` or `…Z`), kept in UTC.
+pub fn timestamp(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>, FieldError> {
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            FieldError::new(
+                field,
+                "invalid_datetime",
+                "must be an RFC 3339 date-time with offset, e.g. 2026-06-01T10:00:00+09:00",
+            )
+        })
+}
+
+/// A date field: `YYYY-MM-DD`, within sane bounds (no 0001-01-01 typos).
+pub fn date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldError> {
+    let d = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "invalid_date", "must be a date YYYY-MM-DD"))?;
+    let lo = chrono::NaiveDate::from_ymd_opt(1900, 1, 1);
+    let hi = chrono::NaiveDate::from_ymd_opt(2199, 12, 31);
+    if Some(d) < lo || Some(d) > hi {
+        return Err(FieldError::new(
+            field,
+            "out_of_range",
+            "must be between 1900-01-01 and 2199-12-31",
+        ));
+    }
+    Ok(d)
+}
+
 /// Trims and checks a free-text field's length in characters (not bytes: names are Japanese).
 pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let t = raw.trim();
@@ -235,6 +501,48 @@ mod tests {
         assert_eq!(
             text("n", "a\u{0}b", 1, 10).unwrap_err().code,
             "invalid_characters"
+        );
+    }
+
+    #[test]
+    fn fiscal_years_start_in_april() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(fiscal_year(d(2026, 3, 31)), 2025);
+        assert_eq!(fiscal_year(d(2026, 4, 1)), 2026);
+        assert_eq!(fiscal_year(d(2027, 1, 15)), 2026);
+    }
+
+    #[test]
+    fn levels_and_scopes() {
+        assert!(!Level::InformationOnly.passes_data());
+        assert!(Level::PhoneMediation.passes_data());
+        assert!(Level::AccompaniedWithFollowUp.promises_follow_up());
+        assert!(ConsentScope::EmploymentAgencies.covers(AgencyType::HelloWork));
+        assert!(!ConsentScope::EmploymentAgencies.covers(AgencyType::Other));
+        assert!(ConsentScope::AllAgencies.covers(AgencyType::Other));
+    }
+
+    #[test]
+    fn lists() {
+        let raw = vec![
+            "employment".to_owned(),
+            "illness".to_owned(),
+            "employment".to_owned(),
+        ];
+        let v = enum_list("topics", &raw, 1, Topic::parse).unwrap();
+        assert_eq!(v, vec![Topic::Employment, Topic::Illness]);
+        assert_eq!(join_list(&v, Topic::as_str), "employment,illness");
+        assert_eq!(split_list("employment,illness", Topic::from_db), Some(v));
+        assert_eq!(
+            enum_list("topics", &[], 1, Topic::parse).unwrap_err().code,
+            "required"
+        );
+        let bad = vec!["work".to_owned()];
+        assert_eq!(
+            enum_list("topics", &bad, 1, Topic::parse)
+                .unwrap_err()
+                .field,
+            "topics[0]"
         );
     }
 

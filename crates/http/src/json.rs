@@ -76,12 +76,26 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
             })?;
             serde_json::from_value(value).map(ApiJson).map_err(|e| {
-                ApiError::new(
+                let msg = e.to_string();
+                let mut err = ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid_body",
                     "The body does not match the schema",
-                )
-                .detail(e.to_string())
+                );
+                // serde names the field for these two; a client can show it at the field.
+                for (prefix, code) in [
+                    ("missing field `", "required"),
+                    ("unknown field `", "unknown_field"),
+                ] {
+                    if let Some(field) = msg
+                        .strip_prefix(prefix)
+                        .and_then(|rest| rest.split('`').next())
+                    {
+                        err.errors
+                            .push(tsunagu_domain::FieldError::new(field, code, msg.clone()));
+                    }
+                }
+                err.detail(msg)
             })
         })
     }

@@ -74,7 +74,10 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         InitError = (),
     >,
 > {
-    use handlers::{agencies, auth, centers, users};
+    use handlers::{
+        agencies, auth, centers, consents, consultations, follow_ups, master, patients, referrals,
+        users,
+    };
     scope("/api/v1")
         .service(auth::login)
         .service(auth::refresh)
@@ -92,6 +95,33 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(agencies::create)
         .service(agencies::read)
         .service(agencies::update)
+        .service(patients::list)
+        .service(patients::create)
+        .service(patients::read)
+        .service(patients::update)
+        .service(patients::timeline)
+        .service(patients::list_consents)
+        .service(patients::create_consent)
+        .service(patients::list_provisions)
+        .service(consents::read)
+        .service(consents::update)
+        .service(consultations::list)
+        .service(consultations::create)
+        .service(consultations::read)
+        .service(consultations::update)
+        .service(referrals::list)
+        .service(referrals::create)
+        .service(referrals::read)
+        .service(referrals::update)
+        .service(referrals::level_changes)
+        .service(referrals::list_follow_ups)
+        .service(referrals::create_follow_up)
+        .service(follow_ups::list)
+        .service(follow_ups::read)
+        .service(follow_ups::update)
+        .service(master::diseases)
+        .service(master::prefectures)
+        .service(master::municipalities)
 }
 
 fn base_doc() -> OpenApi {

@@ -202,3 +202,69 @@ impl From<DomainError> for ApiError {
         }
     }
 }
+
+/// The problem answers an operation can give, for the spec: each status with a description
+/// and the problem+json body. Handlers list one of the sets below instead of repeating them.
+fn problem_responses(
+    statuses: &[u16],
+) -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    statuses
+        .iter()
+        .map(|s| {
+            let description = match s {
+                401 => "Not signed in, or the token expired (`invalid_token`)",
+                403 => "The role does not allow it (`insufficient_role`, `center_staff_only`, …)",
+                404 => "No such record in your center (`not_found`)",
+                409 => "Conflicts with the current state",
+                412 => "Changed since you read it (`precondition_failed`)",
+                422 => "Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`)",
+                428 => "No `If-Match` (`if_match_required`)",
+                _ => "Error",
+            };
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content(
+                    PROBLEM_JSON,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build();
+            (s.to_string(), response.into())
+        })
+        .collect()
+}
+
+macro_rules! problem_set {
+    ($(#[$m:meta])* $name:ident = [$($s:literal),+]) => {
+        $(#[$m])*
+        pub struct $name;
+        impl utoipa::IntoResponses for $name {
+            fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::Response>> {
+                problem_responses(&[$($s),+])
+            }
+        }
+    };
+}
+
+problem_set!(
+    /// Reading a list.
+    ListProblems = [401, 403, 422]
+);
+problem_set!(
+    /// Reading one record (or what hangs under it).
+    ReadProblems = [401, 403, 404]
+);
+problem_set!(
+    /// Creating a record.
+    CreateProblems = [401, 403, 422]
+);
+problem_set!(
+    /// Creating a record under another one (which may not exist).
+    CreateUnderProblems = [401, 403, 404, 422]
+);
+problem_set!(
+    /// Changing a record with `If-Match`.
+    UpdateProblems = [401, 403, 404, 412, 422, 428]
+);

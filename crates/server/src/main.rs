@@ -101,6 +101,11 @@ fn serve(cfg: Config) -> Result<(), String> {
         println!("Tsunagu is listening on {url}");
         println!("  sign in:  {url}/");
         println!("  API docs: {url}/api/docs/");
-        running.server.await.map_err(|e| e.to_string())
+        let result = running.server.await.map_err(|e| e.to_string());
+        // Graceful stop (SIGTERM, Ctrl-C): write the queued access events before exiting.
+        if !running.services.flush_access_log(std::time::Duration::from_secs(10)) {
+            eprintln!("tsunagu: some access events could not be written before shutdown");
+        }
+        result
     })
 }

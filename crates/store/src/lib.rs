@@ -1,6 +1,7 @@
 //! Tsunagu's persistence: the diesel implementation of the domain's [`Store`] port for
 //! SQLite (the embedded default) and PostgreSQL (production). All SQL lives in this crate.
 
+mod cases;
 pub mod db;
 mod rows;
 pub mod schema;
@@ -18,11 +19,13 @@ use std::time::Duration;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::{AuditDraft, AuditEvent, Outcome, chain_hash};
 use tsunagu_domain::entities::{
-    Actor, Agency, Center, LoginThrottle, Session, User, UserCredentials,
+    Actor, Agency, CaseHistory, Center, Consent, Consultation, FollowUp, FollowUpView, LevelChange,
+    LoginThrottle, Patient, Provision, Referral, Session, User, UserCredentials,
 };
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{
-    AgencyChanges, CenterChanges, RefreshOutcome, Scope, Store, StoreResult, UserChanges,
+    AgencyChanges, CenterChanges, ConsultationFilter, FollowUpFilter, PatientQuery,
+    ReferralEffects, ReferralFilter, RefreshOutcome, Scope, Store, StoreResult, UserChanges,
 };
 use tsunagu_domain::values::{AgencyType, Role};
 use uuid::Uuid;
@@ -31,7 +34,7 @@ pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_
 
 /// Store-level failures, folded into [`DomainError`] at the port boundary.
 #[derive(Debug, thiserror::Error)]
-enum StoreError {
+pub(crate) enum StoreError {
     #[error(transparent)]
     Query(#[from] DieselError),
     #[error(transparent)]
@@ -125,7 +128,7 @@ impl DieselStore {
 /// Appends events to the hash chain inside the caller's transaction. Updating the head row
 /// first takes its lock, which serialises appends across connections and API replicas; the
 /// head then tells the sequence number and hash to continue from.
-fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> Result<(), StoreError> {
+pub(crate) fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> Result<(), StoreError> {
     if drafts.is_empty() {
         return Ok(());
     }
@@ -155,16 +158,16 @@ fn one_audit(conn: &mut DbConn, d: &AuditDraft) -> Result<(), StoreError> {
     append_events(conn, std::slice::from_ref(d))
 }
 
-fn page_of<T>(rows: Vec<T>, req: PageRequest, id_of: impl Fn(&T) -> Uuid) -> Page<T> {
+fn page_of<T>(rows: Vec<T>, req: &PageRequest, id_of: impl Fn(&T) -> Uuid) -> Page<T> {
     Page::from_rows(rows, req, id_of)
 }
 
-fn after_key(req: PageRequest) -> String {
+fn after_key(req: &PageRequest) -> String {
     req.after.map(|u| u.to_string()).unwrap_or_default()
 }
 
 /// After an update matched no row: the record is gone (or another center's), or its version moved.
-fn missing_or_stale(exists: bool) -> StoreError {
+pub(crate) fn missing_or_stale(exists: bool) -> StoreError {
     StoreError::Domain(if exists {
         DomainError::PreconditionFailed
     } else {
@@ -471,7 +474,7 @@ impl Store for DieselStore {
     fn centers(&self, req: PageRequest) -> StoreResult<Page<Center>> {
         self.read(|c| {
             let rows: Vec<CenterRow> = centers::table
-                .filter(centers::id.gt(after_key(req)))
+                .filter(centers::id.gt(after_key(&req)))
                 .order(centers::id.asc())
                 .limit(req.limit + 1)
                 .select(CenterRow::as_select())
@@ -480,7 +483,7 @@ impl Store for DieselStore {
                 .into_iter()
                 .map(CenterRow::into_entity)
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(page_of(items, req, |x| x.id))
+            Ok(page_of(items, &req, |x| x.id))
         })
     }
 
@@ -505,6 +508,7 @@ impl Store for DieselStore {
                     ch.operating_type
                         .map(|v| centers::operating_type.eq(v.as_str())),
                     ch.active.map(|v| centers::active.eq(v)),
+                    ch.follow_up_days.map(|v| centers::follow_up_days.eq(v)),
                     centers::version.eq(centers::version + 1),
                     centers::updated_at.eq(naive(now)),
                 ))
@@ -552,7 +556,7 @@ impl Store for DieselStore {
     fn users(&self, scope: Scope, req: PageRequest) -> StoreResult<Page<User>> {
         self.read(|c| {
             let mut q = users::table
-                .filter(users::id.gt(after_key(req)))
+                .filter(users::id.gt(after_key(&req)))
                 .order(users::id.asc())
                 .limit(req.limit + 1)
                 .select(UserRow::as_select())
@@ -565,7 +569,7 @@ impl Store for DieselStore {
                 .into_iter()
                 .map(UserRow::into_entity)
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(page_of(items, req, |x| x.id))
+            Ok(page_of(items, &req, |x| x.id))
         })
     }
 
@@ -661,7 +665,7 @@ impl Store for DieselStore {
     ) -> StoreResult<Page<Agency>> {
         self.read(|c| {
             let mut q = agencies::table
-                .filter(agencies::id.gt(after_key(req)))
+                .filter(agencies::id.gt(after_key(&req)))
                 .order(agencies::id.asc())
                 .limit(req.limit + 1)
                 .select(AgencyRow::as_select())
@@ -677,7 +681,7 @@ impl Store for DieselStore {
                 .into_iter()
                 .map(AgencyRow::into_entity)
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(page_of(items, req, |x| x.id))
+            Ok(page_of(items, &req, |x| x.id))
         })
     }
 
@@ -728,5 +732,158 @@ impl Store for DieselStore {
                 .first(c)?
                 .into_entity()?)
         })
+    }
+
+    fn insert_patient(
+        &self,
+        patient: &Patient,
+        fiscal_year: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Patient> {
+        self.write(|c| cases::insert_patient(c, patient, fiscal_year, audit))
+    }
+
+    fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>> {
+        self.read(|c| cases::patient(c, center, id))
+    }
+
+    fn patients(
+        &self,
+        center: Uuid,
+        query: Option<&PatientQuery>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Patient>> {
+        self.read(|c| cases::patients(c, center, query, &page))
+    }
+
+    fn save_patient(
+        &self,
+        patient: &Patient,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Patient> {
+        self.write(|c| cases::save_patient(c, patient, expected_version, audit))
+    }
+
+    fn insert_consent(&self, consent: &Consent, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| cases::insert_consent(c, consent, audit))
+    }
+
+    fn consent(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Consent>> {
+        self.read(|c| cases::consent(c, center, id))
+    }
+
+    fn consents(&self, center: Uuid, patient_id: Uuid) -> StoreResult<Vec<Consent>> {
+        self.read(|c| cases::consents_of(c, center, patient_id))
+    }
+
+    fn save_consent(
+        &self,
+        consent: &Consent,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Consent> {
+        self.write(|c| cases::save_consent(c, consent, expected_version, audit))
+    }
+
+    fn insert_consultation(&self, x: &Consultation, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| cases::insert_consultation(c, x, audit))
+    }
+
+    fn consultation(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Consultation>> {
+        self.read(|c| cases::consultation(c, center, id))
+    }
+
+    fn consultations(
+        &self,
+        center: Uuid,
+        filter: &ConsultationFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Consultation>> {
+        self.read(|c| cases::consultations(c, center, filter, &page))
+    }
+
+    fn save_consultation(
+        &self,
+        x: &Consultation,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Consultation> {
+        self.write(|c| cases::save_consultation(c, x, expected_version, audit))
+    }
+
+    fn insert_referral(
+        &self,
+        r: &Referral,
+        effects: &ReferralEffects,
+        audit: &[AuditDraft],
+    ) -> StoreResult<()> {
+        self.write(|c| cases::insert_referral(c, r, effects, audit))
+    }
+
+    fn referral(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Referral>> {
+        self.read(|c| cases::referral(c, center, id))
+    }
+
+    fn referrals(
+        &self,
+        center: Uuid,
+        filter: &ReferralFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Referral>> {
+        self.read(|c| cases::referrals_page(c, center, filter, &page))
+    }
+
+    fn save_referral(
+        &self,
+        r: &Referral,
+        expected_version: i32,
+        effects: &ReferralEffects,
+        audit: &[AuditDraft],
+    ) -> StoreResult<Referral> {
+        self.write(|c| cases::save_referral(c, r, expected_version, effects, audit))
+    }
+
+    fn level_changes(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<LevelChange>> {
+        self.read(|c| cases::level_changes(c, center, referral_id))
+    }
+
+    fn provisions(&self, center: Uuid, patient_id: Uuid) -> StoreResult<Vec<Provision>> {
+        self.read(|c| cases::provisions(c, center, patient_id))
+    }
+
+    fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| cases::insert_follow_up(c, f, audit))
+    }
+
+    fn follow_up(&self, center: Uuid, id: Uuid) -> StoreResult<Option<FollowUpView>> {
+        self.read(|c| cases::follow_up(c, center, id))
+    }
+
+    fn follow_ups(
+        &self,
+        center: Uuid,
+        filter: &FollowUpFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<FollowUpView>> {
+        self.read(|c| cases::follow_ups_page(c, center, filter, &page))
+    }
+
+    fn save_follow_up(
+        &self,
+        f: &FollowUp,
+        expected_version: i32,
+        next: Option<&FollowUp>,
+        audit: &[AuditDraft],
+    ) -> StoreResult<FollowUp> {
+        self.write(|c| cases::save_follow_up(c, f, expected_version, next, audit))
+    }
+
+    fn count_done_follow_ups(&self, center: Uuid, referral_id: Uuid) -> StoreResult<i64> {
+        self.read(|c| cases::count_done_follow_ups(c, center, referral_id))
+    }
+
+    fn case_history(&self, center: Uuid, patient_id: Uuid) -> StoreResult<CaseHistory> {
+        self.read(|c| cases::case_history(c, center, patient_id))
     }
 }

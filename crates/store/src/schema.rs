@@ -12,6 +12,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        follow_up_days -> Integer,
     }
 }
 
@@ -104,10 +105,169 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_counters (center_id, fiscal_year) {
+        center_id -> Text,
+        fiscal_year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    patients (id) {
+        id -> Text,
+        center_id -> Text,
+        case_number -> Text,
+        family_name -> Text,
+        given_name -> Text,
+        family_name_kana -> Text,
+        given_name_kana -> Text,
+        birth_date -> Date,
+        sex -> Nullable<Text>,
+        prefecture_code -> Nullable<Text>,
+        municipality_code -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        program -> Text,
+        disease_number -> Nullable<Integer>,
+        diagnosis -> Nullable<Text>,
+        employment_status -> Text,
+        support_awareness -> Text,
+        disability_certificate -> Bool,
+        notes -> Nullable<Text>,
+        search_key -> Text,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    patient_search_grams (center_id, gram, patient_id) {
+        center_id -> Text,
+        gram -> Text,
+        patient_id -> Text,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        given_on -> Date,
+        scope -> Text,
+        withdrawn_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        recorded_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        channel -> Text,
+        requester -> Text,
+        topics -> Text,
+        duration_minutes -> Nullable<Integer>,
+        with_employment_supporter -> Bool,
+        summary -> Nullable<Text>,
+        consultant_id -> Text,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        consultation_id -> Nullable<Text>,
+        agency_id -> Text,
+        purpose -> Text,
+        level -> Text,
+        referred_on -> Date,
+        handed_over -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        consultant_id -> Text,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referral_level_changes (id) {
+        id -> Text,
+        center_id -> Text,
+        referral_id -> Text,
+        from_level -> Nullable<Text>,
+        to_level -> Text,
+        reason -> Nullable<Text>,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    data_provisions (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        referral_id -> Text,
+        agency_id -> Text,
+        consent_id -> Text,
+        items -> Text,
+        provided_on -> Date,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> Text,
+        center_id -> Text,
+        referral_id -> Text,
+        patient_id -> Text,
+        assignee_id -> Text,
+        due_on -> Date,
+        done_on -> Nullable<Date>,
+        method -> Nullable<Text>,
+        contacted -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        next_due_on -> Nullable<Date>,
+        cancelled_on -> Nullable<Date>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(agencies -> centers (center_id));
+diesel::joinable!(referrals -> agencies (agency_id));
+diesel::joinable!(referrals -> patients (patient_id));
+diesel::joinable!(follow_ups -> referrals (referral_id));
+diesel::joinable!(follow_ups -> patients (patient_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
@@ -117,7 +277,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttles,
     agencies,
     audit_events,
-    audit_chain_head
+    audit_chain_head,
+    case_counters,
+    patients,
+    patient_search_grams,
+    consents,
+    consultations,
+    referrals,
+    referral_level_changes,
+    data_provisions,
+    follow_ups
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -135,6 +304,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+            "follow_up_days",
         ],
     ),
     (
@@ -203,4 +373,148 @@ pub const TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("audit_chain_head", &["id", "seq", "hash"]),
+    (
+        "case_counters",
+        &["center_id", "fiscal_year", "last_number"],
+    ),
+    (
+        "patients",
+        &[
+            "id",
+            "center_id",
+            "case_number",
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "birth_date",
+            "sex",
+            "prefecture_code",
+            "municipality_code",
+            "phone",
+            "email",
+            "program",
+            "disease_number",
+            "diagnosis",
+            "employment_status",
+            "support_awareness",
+            "disability_certificate",
+            "notes",
+            "search_key",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    ("patient_search_grams", &["center_id", "gram", "patient_id"]),
+    (
+        "consents",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "given_on",
+            "scope",
+            "withdrawn_on",
+            "notes",
+            "recorded_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "consultations",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "occurred_at",
+            "channel",
+            "requester",
+            "topics",
+            "duration_minutes",
+            "with_employment_supporter",
+            "summary",
+            "consultant_id",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "referrals",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "consultation_id",
+            "agency_id",
+            "purpose",
+            "level",
+            "referred_on",
+            "handed_over",
+            "notes",
+            "status",
+            "outcome",
+            "closed_on",
+            "consultant_id",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "referral_level_changes",
+        &[
+            "id",
+            "center_id",
+            "referral_id",
+            "from_level",
+            "to_level",
+            "reason",
+            "changed_by",
+            "changed_at",
+        ],
+    ),
+    (
+        "data_provisions",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "referral_id",
+            "agency_id",
+            "consent_id",
+            "items",
+            "provided_on",
+            "recorded_by",
+            "created_at",
+        ],
+    ),
+    (
+        "follow_ups",
+        &[
+            "id",
+            "center_id",
+            "referral_id",
+            "patient_id",
+            "assignee_id",
+            "due_on",
+            "done_on",
+            "method",
+            "contacted",
+            "outcome",
+            "notes",
+            "next_due_on",
+            "cancelled_on",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
 ];

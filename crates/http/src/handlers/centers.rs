@@ -131,6 +131,7 @@ pub async fn update(
         name: b.name,
         prefecture_code: b.prefecture_code,
         operating_type: b.operating_type,
+        follow_up_days: b.follow_up_days,
         active: b.active,
     };
     let id = id.into_inner();

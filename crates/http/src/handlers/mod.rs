@@ -4,7 +4,13 @@
 pub mod agencies;
 pub mod auth;
 pub mod centers;
+pub mod consents;
+pub mod consultations;
+pub mod follow_ups;
+pub mod master;
 pub mod ops;
+pub mod patients;
+pub mod referrals;
 pub mod users;
 
 use crate::problem::ApiError;

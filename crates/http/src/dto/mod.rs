@@ -8,6 +8,9 @@ use tsunagu_domain::page::Page;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+mod case;
+pub use case::*;
+
 /// Distinguishes an absent field (leave unchanged) from an explicit `null` (clear it).
 pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
@@ -144,6 +147,9 @@ pub struct CenterDto {
     /// 運営形態: `medical_institution`, `municipality`, `patient_organization` or `other`.
     #[schema(value_type = OperatingType)]
     pub operating_type: String,
+    /// Days from a level-4 referral to its automatically scheduled first follow-up (default 14).
+    #[schema(example = 14)]
+    pub follow_up_days: i32,
     pub active: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -159,6 +165,7 @@ impl From<Center> for CenterDto {
             name: c.name,
             prefecture_code: c.prefecture_code,
             operating_type: c.operating_type.as_str().to_owned(),
+            follow_up_days: c.follow_up_days,
             active: c.active,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -178,7 +185,8 @@ pub struct CreateCenter {
 }
 
 /// Fields to change; absent fields stay as they are. `active: false` deactivates the center
-/// and signs out its staff.
+/// and signs out its staff. A center administrator may change only `follow_up_days` of its
+/// own center; everything else is the system administrator's.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCenter {
@@ -186,6 +194,8 @@ pub struct UpdateCenter {
     pub prefecture_code: Option<String>,
     #[schema(value_type = Option<OperatingType>)]
     pub operating_type: Option<String>,
+    /// 1 to 365.
+    pub follow_up_days: Option<i32>,
     pub active: Option<bool>,
 }
 

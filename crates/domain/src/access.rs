@@ -1,0 +1,173 @@
+//! The access log: every read of a patient's data leaves an audit event. Reads are frequent
+//! and must stay fast, so their events are not written inside the read; they are queued and a
+//! background writer appends them to the hash chain as soon as it can, many per transaction.
+//!
+//! The writer starts a transaction the moment the queue is non-empty, so what a crash can
+//! lose is what arrived during the one transaction in flight (milliseconds), never a timer's
+//! worth. Changes never go through here: their events are written in the change's own
+//! transaction, so a failed change leaves no event behind.
+
+use crate::audit::AuditDraft;
+use crate::ports::Store;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+/// Most events per transaction: bounds one transaction's time under a burst.
+const MAX_BATCH: usize = 2_000;
+/// How long to wait before retrying after the database refused a batch.
+const RETRY_MIN: Duration = Duration::from_millis(50);
+const RETRY_MAX: Duration = Duration::from_secs(5);
+
+#[derive(Default)]
+struct State {
+    queue: Vec<AuditDraft>,
+    /// Events ever queued and ever written: `flush` waits for the second to catch up.
+    queued: u64,
+    written: u64,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    /// Wakes the writer when events arrive.
+    arrived: Condvar,
+    /// Wakes `flush` callers when a batch is written.
+    written: Condvar,
+    store: Arc<dyn Store>,
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding this lock cannot leave the queue inconsistent (every update
+        // is a single push or swap), so a poisoned lock is still safe to use.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The last handle is gone (shutdown): write what is left, synchronously.
+        let rest = std::mem::take(&mut self.lock().queue);
+        if !rest.is_empty()
+            && let Err(e) = self.store.append_audit(&rest)
+        {
+            eprintln!(
+                "tsunagu: {} access events could not be written at shutdown: {e}",
+                rest.len()
+            );
+        }
+    }
+}
+
+/// A handle on the access log; clones share one queue and one writer thread.
+#[derive(Clone)]
+pub struct AccessLog {
+    inner: Arc<Inner>,
+    /// No writer thread could be started: write each event synchronously instead.
+    inline: bool,
+}
+
+impl AccessLog {
+    /// Starts the writer thread. It holds only a weak reference, so it ends once every
+    /// handle is dropped (the remaining events are then written by `Inner::drop`).
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        let inner = Arc::new(Inner {
+            state: Mutex::new(State::default()),
+            arrived: Condvar::new(),
+            written: Condvar::new(),
+            store,
+        });
+        let weak = Arc::downgrade(&inner);
+        let spawned = std::thread::Builder::new()
+            .name("tsunagu-access-log".into())
+            .spawn(move || writer(&weak));
+        let inline = match spawned {
+            Ok(_) => false,
+            Err(e) => {
+                eprintln!("tsunagu: cannot start the access-log writer ({e}); writing inline");
+                true
+            }
+        };
+        Self { inner, inline }
+    }
+
+    /// Queues one event; returns at once.
+    pub fn record(&self, event: AuditDraft) {
+        if self.inline {
+            if let Err(e) = self.inner.store.append_audit(std::slice::from_ref(&event)) {
+                eprintln!("tsunagu: an access event could not be written: {e}");
+            }
+            return;
+        }
+        let mut st = self.inner.lock();
+        st.queue.push(event);
+        st.queued += 1;
+        drop(st);
+        self.inner.arrived.notify_one();
+    }
+
+    /// Waits until every event queued before the call is written (or `timeout` passes);
+    /// returns whether it was. For orderly shutdown and for tests that read the trail.
+    pub fn flush(&self, timeout: Duration) -> bool {
+        let mut st = self.inner.lock();
+        let target = st.queued;
+        let deadline = std::time::Instant::now() + timeout;
+        while st.written < target {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            st = match self.inner.written.wait_timeout(st, left) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        true
+    }
+}
+
+fn writer(weak: &Weak<Inner>) {
+    let mut backoff = RETRY_MIN;
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        let batch = {
+            let mut st = inner.lock();
+            if st.queue.is_empty() {
+                // Wake up now and then to notice that every handle is gone.
+                st = match inner.arrived.wait_timeout(st, Duration::from_millis(500)) {
+                    Ok((g, _)) => g,
+                    Err(p) => p.into_inner().0,
+                };
+            }
+            if st.queue.is_empty() {
+                continue;
+            }
+            let n = st.queue.len().min(MAX_BATCH);
+            st.queue.drain(..n).collect::<Vec<_>>()
+        };
+        match inner.store.append_audit(&batch) {
+            Ok(()) => {
+                backoff = RETRY_MIN;
+                let mut st = inner.lock();
+                st.written += batch.len() as u64;
+                drop(st);
+                inner.written.notify_all();
+            }
+            Err(e) => {
+                eprintln!(
+                    "tsunagu: writing {} access events failed, will retry: {e}",
+                    batch.len()
+                );
+                {
+                    // Put them back in front, in order, so the trail keeps its sequence.
+                    let mut st = inner.lock();
+                    let rest = std::mem::take(&mut st.queue);
+                    st.queue = batch;
+                    st.queue.extend(rest);
+                }
+                drop(inner);
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(RETRY_MAX);
+            }
+        }
+    }
+}

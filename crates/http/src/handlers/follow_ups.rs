@@ -1,0 +1,108 @@
+//! `/follow-ups`: the work queue, and recording a follow-up.
+
+use super::{blocking, if_match, json_with_etag, page};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::{FollowUpDto, FollowUpListQuery, ListOf, UpdateFollowUp};
+use crate::json::ApiJson;
+use crate::problem::{ApiError, ListProblems, ReadProblems, UpdateProblems};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, web};
+use tsunagu_domain::cases::{FollowUpQuery, FollowUpUpdate};
+use uuid::Uuid;
+
+/// The follow-up queue: by default everything open, overdue first (overdue is counted in
+/// Asia/Tokyo dates); `?state=due|overdue|done`, `?assignee=me` or a user id.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "list_follow_ups",
+    params(FollowUpListQuery),
+    responses((status = 200, body = ListOf<FollowUpDto>), ListProblems),
+    security(("bearer" = []))
+)]
+#[get("/follow-ups")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<FollowUpListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let req = page(q.limit, q.cursor.as_deref())?;
+    let q = q.into_inner();
+    let query = FollowUpQuery {
+        state: q.state,
+        assignee: q.assignee,
+        patient_id: q.patient_id,
+    };
+    let s = state.services.clone();
+    let today = state.services.clock().today_tokyo();
+    let p = blocking(move || s.list_follow_ups(&caller.0, query, req)).await?;
+    Ok(HttpResponse::Ok().json(ListOf::from_page(p, |v| FollowUpDto::new(v, today))))
+}
+
+/// Read a follow-up.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "get_follow_up",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = FollowUpDto, headers(("ETag" = String))), ReadProblems),
+    security(("bearer" = []))
+)]
+#[get("/follow-ups/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let today = state.services.clock().today_tokyo();
+    let f = blocking(move || s.get_follow_up(&caller.0, id)).await?;
+    let version = f.follow_up.version;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        version,
+        &FollowUpDto::new(f, today),
+    ))
+}
+
+/// Record a follow-up as done (with `next_due_on` to schedule the next one), or reschedule
+/// an open one. Requires `If-Match`.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "update_follow_up",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    request_body = UpdateFollowUp,
+    responses((status = 200, body = FollowUpDto, headers(("ETag" = String))), UpdateProblems),
+    security(("bearer" = []))
+)]
+#[patch("/follow-ups/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpdateFollowUp>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let b = body.into_inner();
+    let input = FollowUpUpdate {
+        due_on: b.due_on,
+        assignee_id: b.assignee_id,
+        done_on: b.done_on,
+        method: b.method,
+        contacted: b.contacted,
+        outcome: b.outcome,
+        notes: b.notes,
+        next_due_on: b.next_due_on,
+    };
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let today = state.services.clock().today_tokyo();
+    let f = blocking(move || s.update_follow_up(&caller.0, id, version, input)).await?;
+    let version = f.follow_up.version;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        version,
+        &FollowUpDto::new(f, today),
+    ))
+}

@@ -1,0 +1,267 @@
+//! `/patients`: people the center supports, their consent, the record of data provided to
+//! agencies, and their timeline. Every read is logged by the domain's access log.
+
+use super::{blocking, created, if_match, json_with_etag, page};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::{
+    ConsentDto, CreateConsent, CreatePatient, ItemsOf, ListOf, PatientDto, PatientListQuery,
+    ProvisionDto, TimelineDto, TimelineEntryDto, UpdatePatient,
+};
+use crate::json::ApiJson;
+use crate::problem::{
+    ApiError, CreateProblems, CreateUnderProblems, ListProblems, ReadProblems, UpdateProblems,
+};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use tsunagu_domain::cases::{ConsentInput, PatientInput};
+use uuid::Uuid;
+
+/// Find patients by any part of the name or the reading (フリガナ), ignoring full/half width
+/// and hiragana/katakana; without `q`, list them all. One audit event records the query and
+/// how many were found.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "list_patients",
+    params(PatientListQuery),
+    responses((status = 200, body = ListOf<PatientDto>), ListProblems),
+    security(("bearer" = []))
+)]
+#[get("/patients")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<PatientListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let req = page(q.limit, q.cursor.as_deref())?;
+    let q = q.into_inner();
+    let s = state.services.clone();
+    let p = blocking(move || s.search_patients(&caller.0, q.q.as_deref(), req)).await?;
+    Ok(HttpResponse::Ok().json(ListOf::from_page(p, PatientDto::from)))
+}
+
+/// Register a patient; the answer carries the new case number.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "create_patient",
+    request_body = CreatePatient,
+    responses(
+        (status = 201, body = PatientDto, headers(("ETag" = String), ("Location" = String))),
+        CreateProblems
+    ),
+    security(("bearer" = []))
+)]
+#[post("/patients")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<CreatePatient>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let input = PatientInput {
+        family_name: Some(b.family_name),
+        given_name: Some(b.given_name),
+        family_name_kana: Some(b.family_name_kana),
+        given_name_kana: Some(b.given_name_kana),
+        birth_date: Some(b.birth_date),
+        sex: Some(b.sex),
+        prefecture_code: Some(b.prefecture_code),
+        municipality_code: Some(b.municipality_code),
+        phone: Some(b.phone),
+        email: Some(b.email),
+        program: Some(b.program),
+        disease_number: Some(b.disease_number),
+        diagnosis: Some(b.diagnosis),
+        employment_status: Some(b.employment_status),
+        support_awareness: Some(b.support_awareness),
+        disability_certificate: b.disability_certificate,
+        notes: Some(b.notes),
+    };
+    let s = state.services.clone();
+    let p = blocking(move || s.create_patient(&caller.0, input)).await?;
+    Ok(created(
+        format!("/api/v1/patients/{}", p.id),
+        p.version,
+        &PatientDto::from(p),
+    ))
+}
+
+/// Read a patient.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "get_patient",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = PatientDto, headers(("ETag" = String))), ReadProblems),
+    security(("bearer" = []))
+)]
+#[get("/patients/{id}")]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let p = blocking(move || s.get_patient(&caller.0, id)).await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        p.version,
+        &PatientDto::from(p),
+    ))
+}
+
+/// Change a patient. Requires `If-Match`.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "update_patient",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    request_body = UpdatePatient,
+    responses((status = 200, body = PatientDto, headers(("ETag" = String))), UpdateProblems),
+    security(("bearer" = []))
+)]
+#[patch("/patients/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpdatePatient>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let b = body.into_inner();
+    let input = PatientInput {
+        family_name: b.family_name,
+        given_name: b.given_name,
+        family_name_kana: b.family_name_kana,
+        given_name_kana: b.given_name_kana,
+        birth_date: b.birth_date,
+        sex: b.sex,
+        prefecture_code: b.prefecture_code,
+        municipality_code: b.municipality_code,
+        phone: b.phone,
+        email: b.email,
+        program: b.program,
+        disease_number: b.disease_number,
+        diagnosis: b.diagnosis,
+        employment_status: b.employment_status,
+        support_awareness: b.support_awareness,
+        disability_certificate: b.disability_certificate,
+        notes: b.notes,
+    };
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let p = blocking(move || s.update_patient(&caller.0, id, version, input)).await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        p.version,
+        &PatientDto::from(p),
+    ))
+}
+
+/// The patient's path in time order: consents, consultations, referrals, level changes,
+/// data provided and follow-ups.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "get_patient_timeline",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = TimelineDto), ReadProblems),
+    security(("bearer" = []))
+)]
+#[get("/patients/{id}/timeline")]
+pub async fn timeline(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let today = state.services.clock().today_tokyo();
+    let (p, items) = blocking(move || s.patient_timeline(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(TimelineDto {
+        patient: p.into(),
+        items: items
+            .into_iter()
+            .map(|e| TimelineEntryDto::new(e, today))
+            .collect(),
+    }))
+}
+
+/// The patient's consents to share data with agencies, oldest first (withdrawn ones too).
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "list_patient_consents",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ItemsOf<ConsentDto>), ReadProblems),
+    security(("bearer" = []))
+)]
+#[get("/patients/{id}/consents")]
+pub async fn list_consents(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let found = blocking(move || s.list_consents(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(ItemsOf {
+        items: found.into_iter().map(ConsentDto::from).collect(),
+    }))
+}
+
+/// Record the patient's consent to share personal data with agencies.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "create_patient_consent",
+    params(("id" = Uuid, Path)),
+    request_body = CreateConsent,
+    responses(
+        (status = 201, body = ConsentDto, headers(("ETag" = String), ("Location" = String))),
+        CreateUnderProblems
+    ),
+    security(("bearer" = []))
+)]
+#[post("/patients/{id}/consents")]
+pub async fn create_consent(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ApiJson<CreateConsent>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let input = ConsentInput {
+        given_on: b.given_on,
+        scope: b.scope,
+        notes: b.notes,
+    };
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let c = blocking(move || s.create_consent(&caller.0, id, input)).await?;
+    Ok(created(
+        format!("/api/v1/consents/{}", c.id),
+        c.version,
+        &ConsentDto::from(c),
+    ))
+}
+
+/// The record of personal data provided to agencies about this patient (to whom, which
+/// items, when, under which consent), oldest first.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "list_patient_provisions",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ItemsOf<ProvisionDto>), ReadProblems),
+    security(("bearer" = []))
+)]
+#[get("/patients/{id}/provisions")]
+pub async fn list_provisions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let found = blocking(move || s.list_provisions(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(ItemsOf {
+        items: found.into_iter().map(ProvisionDto::from).collect(),
+    }))
+}

@@ -1,0 +1,10 @@
+DROP TABLE follow_ups;
+DROP TABLE data_provisions;
+DROP TABLE referral_level_changes;
+DROP TABLE referrals;
+DROP TABLE consultations;
+DROP TABLE consents;
+DROP TABLE patient_search_grams;
+DROP TABLE patients;
+DROP TABLE case_counters;
+ALTER TABLE centers DROP COLUMN follow_up_days;
