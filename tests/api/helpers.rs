@@ -385,8 +385,27 @@ impl TestApp {
         .id()
     }
 
+    /// Every audit event so far (queued access events included), in chain order.
+    pub fn audit_events(&self) -> Vec<tsunagu_domain::audit::AuditRecord> {
+        assert!(
+            self.services
+                .flush_access_log(std::time::Duration::from_secs(10))
+        );
+        self.services
+            .store()
+            .audit_chain(0, 1_000_000)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.record)
+            .collect()
+    }
+
     /// Every audit event so far, in chain order, straight from the store.
     pub fn audit_actions(&self) -> Vec<(String, String)> {
+        assert!(
+            self.services
+                .flush_access_log(std::time::Duration::from_secs(10))
+        );
         self.services
             .store()
             .audit_chain(0, 100_000)

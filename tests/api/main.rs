@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod cases;
 mod http_surface;
 mod platform;
 mod staff;

@@ -1849,11 +1849,17 @@ impl Services {
                     .flatten();
             }
             let recording = !was_done && f.done_on.is_some();
+            // A done_on that did not parse is reported once; the fields that depend on it
+            // are not reported again on its account.
+            let bad_done_on = matches!(input.done_on, Some(Some(_))) && f.done_on.is_none();
             if f.done_on.is_some() {
                 for (field, missing) in [
-                    ("method", f.method.is_none()),
-                    ("contacted", f.contacted.is_none()),
-                    ("outcome", f.outcome.is_none()),
+                    ("method", f.method.is_none() && input.method.is_none()),
+                    (
+                        "contacted",
+                        f.contacted.is_none() && input.contacted.is_none(),
+                    ),
+                    ("outcome", f.outcome.is_none() && input.outcome.is_none()),
                 ] {
                     if missing && input.done_on.is_some() {
                         v.push(FieldError::new(
@@ -1863,7 +1869,7 @@ impl Services {
                         ));
                     }
                 }
-            } else {
+            } else if !bad_done_on {
                 for (field, given) in [
                     ("method", input.method.is_some()),
                     ("contacted", input.contacted.is_some()),
@@ -1879,7 +1885,7 @@ impl Services {
                 }
             }
             let mut next = None;
-            if let Some(raw) = input.next_due_on.as_deref() {
+            if let Some(raw) = input.next_due_on.as_deref().filter(|_| !bad_done_on) {
                 if !recording {
                     v.push(FieldError::new(
                         "next_due_on",
