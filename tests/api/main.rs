@@ -8,6 +8,7 @@ mod helpers;
 
 mod auth;
 mod cases;
+mod demo;
 mod http_surface;
 mod platform;
 mod staff;

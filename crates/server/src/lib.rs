@@ -2,6 +2,9 @@
 //! domain services and the HTTP server. `main.rs` is only the command line around this, and
 //! the integration tests start the real server through [`start`].
 
+pub mod bench;
+pub mod demo;
+
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;

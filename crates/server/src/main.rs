@@ -1,17 +1,26 @@
 //! `tsunagu`: the server binary. Subcommands: `serve` (the default), `migrate`, `openapi`,
-//! `audit verify`.
+//! `audit verify`, `demo-data`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
-const USAGE: &str = "usage: tsunagu [serve | migrate | openapi | audit verify]
+const USAGE: &str =
+    "usage: tsunagu [serve | migrate | openapi | audit verify | demo-data [OPTIONS]]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
   openapi       print the OpenAPI document
   audit verify  walk the audit trail's hash chain and report the first broken link
+  demo-data     create a new center full of fictitious cases over three fiscal years
+                  --center CODE                    the new center's code (default demo)
+                  --patients N                     how many patients (default 2000)
+                  --consultations-per-patient N    on average (default 20)
+                  --seed N                         the same seed makes the same people
+  bench search [--center CODE]
+                measure patient search on this database: with the n-gram index and,
+                as the reference in the same run, by scanning the names
 
 Configuration comes from TSUNAGU_* environment variables; see the README.";
 
@@ -43,6 +52,34 @@ fn main() -> ExitCode {
             Err(e) => fail(&e.to_string()),
         },
         ["audit", "verify"] => run(audit_verify),
+        ["bench", "search", rest @ ..] => {
+            let center = match rest {
+                [] => "demo".to_owned(),
+                ["--center", c] => (*c).to_owned(),
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            };
+            init_logging();
+            match Config::from_env().and_then(|cfg| bench_search(&cfg, &center)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["demo-data", rest @ ..] => match tsunagu_server::demo::DemoOptions::parse(rest) {
+            Ok(o) => {
+                init_logging();
+                match Config::from_env().and_then(|cfg| demo_data(&cfg, &o)) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(&e),
+                }
+            }
+            Err(e) => {
+                eprintln!("tsunagu demo-data: {e}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -89,6 +126,74 @@ fn audit_verify(cfg: Config) -> Result<(), String> {
             b.seq, b.id, b.reason, report.checked
         )),
     }
+}
+
+fn demo_data(cfg: &Config, o: &tsunagu_server::demo::DemoOptions) -> Result<(), String> {
+    use std::io::Write;
+    let store = open_store(cfg)?;
+    let mut last = std::time::Instant::now();
+    let mut progress = |done: usize, total: usize| {
+        // Progress on stderr, at most a few lines a second, and always the last one.
+        if done == total || last.elapsed().as_millis() >= 500 {
+            last = std::time::Instant::now();
+            let mut err = std::io::stderr();
+            let _ = write!(
+                err,
+                "\r  patients {done}/{total} ({}%)",
+                done * 100 / total.max(1)
+            );
+            if done == total {
+                let _ = writeln!(err);
+            }
+        }
+    };
+    let (c, staff) = tsunagu_server::demo::generate(&store, &SystemClock, o, &mut progress)?;
+    println!(
+        "Demo center \"{}\": {} patients, {} consultations, {} referrals, {} follow-ups in {:.1} s",
+        o.center_code, c.patients, c.consultations, c.referrals, c.follow_ups, c.seconds
+    );
+    println!(
+        "Sign in with any of these (password shown only now): {}",
+        staff.password
+    );
+    for (login, role) in &staff.logins {
+        println!("  {login:<24} {role}");
+    }
+    Ok(())
+}
+
+fn bench_search(cfg: &Config, code: &str) -> Result<(), String> {
+    let store = open_store(cfg)?;
+    let center = store
+        .center_by_code(code)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no center with code {code}"))?;
+    let b = tsunagu_server::bench::search(&store, center.id, 50)?;
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "patient search, {} patients, {} queries ({:?})",
+        b.patients,
+        b.queries,
+        store.backend()
+    );
+    println!(
+        "  n-gram index   p50 {:8.2} ms   p95 {:8.2} ms   mean {:8.2} ms",
+        ms(b.indexed.p50),
+        ms(b.indexed.p95),
+        ms(b.indexed.mean)
+    );
+    println!(
+        "  scan (ref.)    p50 {:8.2} ms   p95 {:8.2} ms   mean {:8.2} ms",
+        ms(b.scan.p50),
+        ms(b.scan.p95),
+        ms(b.scan.mean)
+    );
+    println!(
+        "  speed-up       p50 {:.1}x   p95 {:.1}x",
+        ms(b.scan.p50) / ms(b.indexed.p50).max(1e-9),
+        ms(b.scan.p95) / ms(b.indexed.p95).max(1e-9)
+    );
+    Ok(())
 }
 
 fn serve(cfg: Config) -> Result<(), String> {

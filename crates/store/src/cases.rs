@@ -13,7 +13,6 @@ use crate::schema::{
 };
 use crate::{StoreError, append_events, missing_or_stale};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
@@ -182,16 +181,28 @@ pub(crate) fn patients(
         .into_boxed();
     if let Some(query) = query {
         // The index narrows to patients having every gram of the query; LIKE on the folded
-        // key then keeps those where the grams are contiguous and in order.
-        let n = i64::try_from(query.grams.len()).unwrap_or(i64::MAX);
-        if n > 0 {
+        // key then keeps those where the grams are contiguous and in order. The planners
+        // want it phrased differently (measured with `tsunagu bench search` on 100k
+        // patients): PostgreSQL picks good semi-joins from one EXISTS per gram, while
+        // SQLite does best starting from the grams, intersected with GROUP BY … HAVING.
+        if matches!(conn, DbConn::Pg(_)) {
+            for g in &query.grams {
+                q = q.filter(diesel::dsl::exists(
+                    patient_search_grams::table
+                        .filter(patient_search_grams::center_id.eq(center.clone()))
+                        .filter(patient_search_grams::gram.eq(g.clone()))
+                        .filter(patient_search_grams::patient_id.eq(patients::id)),
+                ));
+            }
+        } else if !query.grams.is_empty() {
+            let n = i64::try_from(query.grams.len()).unwrap_or(i64::MAX);
             q = q.filter(
                 patients::id.eq_any(
                     patient_search_grams::table
                         .filter(patient_search_grams::center_id.eq(center.clone()))
                         .filter(patient_search_grams::gram.eq_any(query.grams.clone()))
                         .group_by(patient_search_grams::patient_id)
-                        .having(count_star().eq(n))
+                        .having(diesel::dsl::count_star().eq(n))
                         .select(patient_search_grams::patient_id),
                 ),
             );

@@ -1,6 +1,7 @@
 //! Tsunagu's persistence: the diesel implementation of the domain's [`Store`] port for
 //! SQLite (the embedded default) and PostgreSQL (production). All SQL lives in this crate.
 
+pub mod bulk;
 mod cases;
 pub mod db;
 mod rows;

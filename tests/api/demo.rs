@@ -1,0 +1,104 @@
+//! `tsunagu demo-data`: a living center on both databases, usable through the API.
+
+use crate::db_tests;
+use crate::helpers::{Db, config, spawn};
+use tsunagu_server::demo::{DemoOptions, generate};
+
+async fn demo_data_makes_a_living_center(db: Db) {
+    let app = spawn(db).await;
+    let store = tsunagu_server::open_store(&config(&app.db.url())).unwrap();
+    let o = DemoOptions {
+        center_code: "demo".into(),
+        patients: 1_500,
+        consultations_per_patient: 4,
+        seed: 7,
+    };
+    let mut seen = Vec::new();
+    let (counts, staff) = generate(&store, app.clock.as_ref(), &o, &mut |d, t| {
+        seen.push((d, t))
+    })
+    .unwrap();
+    assert_eq!(
+        seen,
+        vec![(1_000, 1_500), (1_500, 1_500)],
+        "progress is reported per batch"
+    );
+    assert_eq!(counts.patients, 1_500);
+    assert!(counts.consultations >= 1_500 * 3, "{counts:?}");
+    assert!(
+        counts.referrals > 1_000 && counts.follow_ups > 100,
+        "{counts:?}"
+    );
+    // A second run into the same center is refused, not merged.
+    let again = generate(&store, app.clock.as_ref(), &o, &mut |_, _| {});
+    assert!(again.is_err_and(|e| e.contains("exists already")));
+
+    let (login, role) = &staff.logins[2];
+    assert_eq!(*role, "consultant");
+    let t = app.login(login, &staff.password).await;
+    let sup = app.login("demo.supervisor", &staff.password).await;
+    let all = app.get("/api/v1/patients?limit=200", &t).await.expect(200);
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 200);
+    // Readings are real katakana, so search by reading works on generated people.
+    let first = &all.body["items"][0];
+    let kana = first["family_name_kana"].as_str().unwrap();
+    let found = app
+        .get(
+            &format!("/api/v1/patients?q={}&limit=200", encode(kana)),
+            &t,
+        )
+        .await
+        .expect(200);
+    assert!(
+        found.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == first["id"])
+    );
+    // Some follow-ups are overdue (a supervisor has something to see).
+    let overdue = app
+        .get("/api/v1/follow-ups?state=overdue", &sup)
+        .await
+        .expect(200);
+    assert!(!overdue.body["items"].as_array().unwrap().is_empty());
+    let id = first["id"].as_str().unwrap();
+    let tl = app
+        .get(&format!("/api/v1/patients/{id}/timeline"), &t)
+        .await
+        .expect(200);
+    assert!(!tl.body["items"].as_array().unwrap().is_empty());
+    // New patients continue the generated case numbers instead of colliding with them.
+    let p = app
+        .post(
+            "/api/v1/patients",
+            &t,
+            serde_json::json!({"family_name": "新規", "given_name": "太郎", "family_name_kana": "シンキ",
+                   "given_name_kana": "タロウ", "birth_date": "1990-01-01", "program": "nanbyo",
+                   "employment_status": "employed", "support_awareness": "unaware"}),
+        )
+        .await
+        .expect(201);
+    let n: i32 = p.body["case_number"].as_str().unwrap()[5..]
+        .parse()
+        .unwrap();
+    assert!(n > 1, "{}", p.body);
+    assert!(
+        app.services
+            .verify_audit_chain()
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
+    assert!(
+        app.audit_actions()
+            .iter()
+            .any(|(a, _)| a == "demo.generate")
+    );
+}
+
+fn encode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+db_tests!(demo_data_makes_a_living_center);
