@@ -1219,6 +1219,7 @@ impl Services {
                 patient_id: input.patient_id,
                 consultation_id: input.consultation_id,
                 agency_id: agency.id,
+                agency_type: agency.agency_type,
                 purpose,
                 level,
                 referred_on,

@@ -218,6 +218,8 @@ pub struct Referral {
     pub patient_id: Uuid,
     pub consultation_id: Option<Uuid>,
     pub agency_id: Uuid,
+    /// The agency's type when the referral was made: what the survey counts it under.
+    pub agency_type: AgencyType,
     pub purpose: Purpose,
     pub level: Level,
     pub referred_on: NaiveDate,

@@ -17,6 +17,7 @@ pub mod kana;
 pub mod master;
 pub mod page;
 pub mod ports;
+pub mod reports;
 pub mod service;
 pub mod values;
 

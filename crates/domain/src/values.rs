@@ -218,6 +218,18 @@ text_enum!(
     }
 );
 
+impl CaseOutcome {
+    /// Whether this outcome is what a referral of `purpose` was for: a new job for new
+    /// employment, a kept job for job retention (the employment-outcomes report counts these).
+    pub fn achieves(self, purpose: Purpose) -> bool {
+        matches!(
+            (purpose, self),
+            (Purpose::NewEmployment, CaseOutcome::Employed)
+                | (Purpose::JobRetention, CaseOutcome::Retained)
+        )
+    }
+}
+
 text_enum!(
     /// How a follow-up was made.
     FollowUpMethod {

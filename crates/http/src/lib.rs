@@ -7,7 +7,9 @@ pub mod dto;
 mod edge;
 mod handlers;
 mod json;
+mod labels;
 pub mod problem;
+mod sheet;
 mod spa;
 
 use actix_web::body::MessageBody;
@@ -76,7 +78,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
 > {
     use handlers::{
         agencies, auth, centers, consents, consultations, follow_ups, master, patients, referrals,
-        users,
+        reports, users,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -122,6 +124,12 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(master::diseases)
         .service(master::prefectures)
         .service(master::municipalities)
+        .service(reports::referral_levels)
+        .service(reports::cooperation_counts)
+        .service(reports::consultations)
+        .service(reports::employment_outcomes)
+        .service(reports::support_awareness)
+        .service(reports::annual)
 }
 
 fn base_doc() -> OpenApi {

@@ -625,6 +625,7 @@ fn one_case(
             patient_id: pid,
             consultation_id: first_consultation,
             agency_id: agency.id,
+            agency_type: agency.agency_type,
             purpose: weighted(
                 rng,
                 &[(Purpose::NewEmployment, 6), (Purpose::JobRetention, 4)],

@@ -106,6 +106,28 @@ impl DieselStore {
                 .map(FollowUpRow::from_entity)
                 .collect();
             insert_chunks!(conn, follow_ups::table, rows, 17);
+            // The rollups, as the one-by-one writes would have left them.
+            let mut d = crate::rollup::Deltas::default();
+            for c in &batch.consultations {
+                d.consultation(c, 1);
+            }
+            let mut achieved = Vec::new();
+            for r in &batch.referrals {
+                let by_follow_up = batch.follow_ups.iter().any(|f| {
+                    f.referral_id == r.id && f.outcome.is_some_and(|o| o.achieves(r.purpose))
+                });
+                let yes = by_follow_up || r.outcome.is_some_and(|o| o.achieves(r.purpose));
+                d.referral(r, yes, 1);
+                if yes {
+                    achieved.push(r.id.to_string());
+                }
+            }
+            d.apply(conn)?;
+            for chunk in achieved.chunks(MAX_BINDS) {
+                diesel::update(referrals::table.filter(referrals::id.eq_any(chunk)))
+                    .set(referrals::achieved.eq(true))
+                    .execute(conn)?;
+            }
             for (center, year, last) in counters {
                 let n = diesel::update(
                     case_counters::table

@@ -3,6 +3,7 @@
 //! by the center it is given; every change writes its audit events in its own transaction.
 
 use crate::db::DbConn;
+use crate::rollup::{self, Deltas};
 use crate::rows::{
     ConsentRow, ConsultationRow, FollowUpRow, LevelChangeRow, PatientRow, ProvisionRow,
     ReferralRow, naive, uuid,
@@ -30,17 +31,6 @@ use tsunagu_domain::values::{AgencyType, Level};
 use uuid::Uuid;
 
 type R<T> = Result<T, StoreError>;
-
-/// Runs the same diesel expression on whichever backend the connection is: for the few
-/// statements (upserts, multi-row inserts) that diesel cannot build for `MultiConnection`.
-macro_rules! per_backend {
-    ($conn:expr, $c:ident => $body:expr) => {
-        match $conn {
-            DbConn::Pg($c) => $body,
-            DbConn::Sqlite($c) => $body,
-        }
-    };
-}
 
 fn convert<T, U>(rows: Vec<T>, f: impl Fn(T) -> Result<U, DomainError>) -> R<Vec<U>> {
     rows.into_iter()
@@ -311,6 +301,9 @@ pub(crate) fn insert_consultation(
     diesel::insert_into(consultations::table)
         .values(ConsultationRow::from_entity(c))
         .execute(conn)?;
+    let mut d = Deltas::default();
+    d.consultation(c, 1);
+    d.apply(conn)?;
     append_events(conn, std::slice::from_ref(audit))
 }
 
@@ -369,6 +362,7 @@ pub(crate) fn save_consultation(
     expected_version: i32,
     audit: &AuditDraft,
 ) -> R<Consultation> {
+    let old = consultation(conn, c.center_id, c.id)?;
     let row = ConsultationRow::from_entity(c);
     let n = diesel::update(
         consultations::table
@@ -394,6 +388,12 @@ pub(crate) fn save_consultation(
         return Err(missing_or_stale(
             consultation(conn, c.center_id, c.id)?.is_some(),
         ));
+    }
+    if let Some(old) = old {
+        let mut d = Deltas::default();
+        d.consultation(&old, -1);
+        d.consultation(c, 1);
+        d.apply(conn)?;
     }
     append_events(conn, std::slice::from_ref(audit))?;
     consultation(conn, c.center_id, c.id)?.ok_or(StoreError::Domain(DomainError::NotFound))
@@ -464,6 +464,9 @@ pub(crate) fn insert_referral(
         .values(&row)
         .execute(conn)?;
     apply_effects(conn, &row.center_id, &row.id, effects)?;
+    let mut d = Deltas::default();
+    d.referral(r, false, 1);
+    d.apply(conn)?;
     append_events(conn, audit)
 }
 
@@ -523,6 +526,7 @@ pub(crate) fn save_referral(
     effects: &ReferralEffects,
     audit: &[AuditDraft],
 ) -> R<Referral> {
+    let old = referral(conn, r.center_id, r.id)?;
     let row = ReferralRow::from_entity(r);
     let n = diesel::update(
         referrals::table
@@ -549,6 +553,18 @@ pub(crate) fn save_referral(
         ));
     }
     apply_effects(conn, &row.center_id, &row.id, effects)?;
+    let mut d = Deltas::default();
+    if let Some(old) = old
+        && (old.level != r.level || old.purpose != r.purpose)
+    {
+        let achieved = rollup::is_achieved(conn, &row.id)?;
+        d.referral(&old, achieved, -1);
+        d.referral(r, achieved, 1);
+    }
+    if r.outcome.is_some_and(|o| o.achieves(r.purpose)) && rollup::mark_achieved(conn, &row.id)? {
+        d.achieved(r);
+    }
+    d.apply(conn)?;
     append_events(conn, audit)?;
     referral(conn, r.center_id, r.id)?.ok_or(StoreError::Domain(DomainError::NotFound))
 }
@@ -741,6 +757,15 @@ pub(crate) fn save_follow_up(
         diesel::insert_into(follow_ups::table)
             .values(FollowUpRow::from_entity(next))
             .execute(conn)?;
+    }
+    if let Some(outcome) = f.outcome
+        && let Some(r) = referral(conn, f.center_id, f.referral_id)?
+        && outcome.achieves(r.purpose)
+        && rollup::mark_achieved(conn, &row.referral_id)?
+    {
+        let mut d = Deltas::default();
+        d.achieved(&r);
+        d.apply(conn)?;
     }
     append_events(conn, audit)?;
     follow_up(conn, f.center_id, f.id)?

@@ -1,12 +1,26 @@
 //! Tsunagu's persistence: the diesel implementation of the domain's [`Store`] port for
 //! SQLite (the embedded default) and PostgreSQL (production). All SQL lives in this crate.
 
+/// Runs the same diesel expression on whichever backend the connection is: for the few
+/// statements (upserts, multi-row inserts) that diesel cannot build for `MultiConnection`.
+macro_rules! per_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            DbConn::Pg($c) => $body,
+            DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
 pub mod bulk;
 mod cases;
 pub mod db;
+mod reports;
+mod rollup;
 mod rows;
 pub mod schema;
 
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use db::{DbConn, Pool, PooledConn, write_tx};
 use diesel::prelude::*;
@@ -28,7 +42,8 @@ use tsunagu_domain::ports::{
     AgencyChanges, CenterChanges, ConsultationFilter, FollowUpFilter, PatientQuery,
     ReferralEffects, ReferralFilter, RefreshOutcome, Scope, Store, StoreResult, UserChanges,
 };
-use tsunagu_domain::values::{AgencyType, Role};
+use tsunagu_domain::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
+use tsunagu_domain::values::{AgencyType, Role, SupportAwareness};
 use uuid::Uuid;
 
 pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_migrations};
@@ -886,5 +901,57 @@ impl Store for DieselStore {
 
     fn case_history(&self, center: Uuid, patient_id: Uuid) -> StoreResult<CaseHistory> {
         self.read(|c| cases::case_history(c, center, patient_id))
+    }
+
+    fn report_centers(&self, scope: &ReportScope) -> StoreResult<Vec<Uuid>> {
+        self.read(|c| reports::report_centers(c, scope))
+    }
+
+    fn referral_counts(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReferralCount>> {
+        self.read(|c| reports::referral_counts(c, scope, from, to))
+    }
+
+    fn consultation_dims(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DimCount>> {
+        self.read(|c| reports::consultation_dims(c, scope, from, to))
+    }
+
+    fn consultation_days(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(NaiveDate, i64)>> {
+        self.read(|c| reports::consultation_days(c, scope, from, to))
+    }
+
+    fn consulted_patients(&self, scope: &ReportScope, period: &Period) -> StoreResult<i64> {
+        self.read(|c| reports::consulted_patients(c, scope, period))
+    }
+
+    fn referral_outcomes(
+        &self,
+        scope: &ReportScope,
+        period: &Period,
+    ) -> StoreResult<Vec<OutcomeCount>> {
+        self.read(|c| reports::referral_outcomes(c, scope, period))
+    }
+
+    fn support_awareness(
+        &self,
+        scope: &ReportScope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(SupportAwareness, i64)>> {
+        self.read(|c| reports::support_awareness(c, scope, from, to))
     }
 }

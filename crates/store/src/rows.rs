@@ -509,6 +509,7 @@ pub struct ReferralRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub agency_type: String,
 }
 
 impl ReferralRow {
@@ -519,6 +520,7 @@ impl ReferralRow {
             patient_id: r.patient_id.to_string(),
             consultation_id: r.consultation_id.map(|x| x.to_string()),
             agency_id: r.agency_id.to_string(),
+            agency_type: r.agency_type.as_str().to_owned(),
             purpose: r.purpose.as_str().to_owned(),
             level: r.level.as_str().to_owned(),
             referred_on: r.referred_on,
@@ -545,6 +547,10 @@ impl ReferralRow {
                 self.consultation_id.as_deref(),
             )?,
             agency_id: uuid("referrals.agency_id", &self.agency_id)?,
+            agency_type: choice(
+                "referrals.agency_type",
+                AgencyType::from_db(&self.agency_type),
+            )?,
             purpose: choice("referrals.purpose", Purpose::from_db(&self.purpose))?,
             level: choice("referrals.level", Level::from_db(&self.level))?,
             referred_on: self.referred_on,

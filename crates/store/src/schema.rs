@@ -207,6 +207,8 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        agency_type -> Text,
+        achieved -> Bool,
     }
 }
 
@@ -260,6 +262,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referral_counts (center_id, day, agency_type, purpose, level) {
+        center_id -> Text,
+        day -> Date,
+        agency_type -> Text,
+        purpose -> Text,
+        level -> Text,
+        n -> Integer,
+    }
+}
+
+diesel::table! {
+    consultation_counts (center_id, day, dim, value) {
+        center_id -> Text,
+        day -> Date,
+        dim -> Text,
+        value -> Text,
+        n -> Integer,
+    }
+}
+
+diesel::table! {
+    consultation_patients (center_id, fiscal_year, patient_id) {
+        center_id -> Text,
+        fiscal_year -> Integer,
+        patient_id -> Text,
+        n -> Integer,
+    }
+}
+
+diesel::table! {
+    referral_patients (center_id, fiscal_year, agency_type, purpose, patient_id) {
+        center_id -> Text,
+        fiscal_year -> Integer,
+        agency_type -> Text,
+        purpose -> Text,
+        patient_id -> Text,
+        referrals -> Integer,
+        achieved -> Integer,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -286,7 +330,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     referrals,
     referral_level_changes,
     data_provisions,
-    follow_ups
+    follow_ups,
+    referral_counts,
+    consultation_counts,
+    consultation_patients,
+    referral_patients
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -465,6 +513,8 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+            "agency_type",
+            "achieved",
         ],
     ),
     (
@@ -515,6 +565,30 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+        ],
+    ),
+    (
+        "referral_counts",
+        &["center_id", "day", "agency_type", "purpose", "level", "n"],
+    ),
+    (
+        "consultation_counts",
+        &["center_id", "day", "dim", "value", "n"],
+    ),
+    (
+        "consultation_patients",
+        &["center_id", "fiscal_year", "patient_id", "n"],
+    ),
+    (
+        "referral_patients",
+        &[
+            "center_id",
+            "fiscal_year",
+            "agency_type",
+            "purpose",
+            "patient_id",
+            "referrals",
+            "achieved",
         ],
     ),
 ];

@@ -16,6 +16,25 @@ export type CreateUser = Schemas['CreateUser'];
 export type UpdateUser = Schemas['UpdateUser'];
 export type CreateAgency = Schemas['CreateAgency'];
 export type UpdateAgency = Schemas['UpdateAgency'];
+export type Patient = Schemas['PatientDto'];
+export type CreatePatient = Schemas['CreatePatient'];
+export type UpdatePatient = Schemas['UpdatePatient'];
+export type Consent = Schemas['ConsentDto'];
+export type CreateConsent = Schemas['CreateConsent'];
+export type Provision = Schemas['ProvisionDto'];
+export type Consultation = Schemas['ConsultationDto'];
+export type CreateConsultation = Schemas['CreateConsultation'];
+export type Referral = Schemas['ReferralDto'];
+export type CreateReferral = Schemas['CreateReferral'];
+export type UpdateReferral = Schemas['UpdateReferral'];
+export type LevelChange = Schemas['LevelChangeDto'];
+export type FollowUp = Schemas['FollowUpDto'];
+export type UpdateFollowUp = Schemas['UpdateFollowUp'];
+export type Timeline = Schemas['TimelineDto'];
+export type TimelineEntry = Schemas['TimelineEntryDto'];
+export type Disease = Schemas['DiseaseDto'];
+export type PrefectureMaster = Schemas['PrefectureDto'];
+export type Municipality = Schemas['MunicipalityDto'];
 
 /**
  * Origin of the API, e.g. `https://tsunagu.example`; empty (the default) means the origin
@@ -99,4 +118,20 @@ export const keys = {
   user: (id: string) => ['users', id] as const,
   agencies: ['agencies'] as const,
   agency: (id: string) => ['agencies', id] as const,
+  /** Everything about patients and their cases lives under one prefix: a write invalidates it whole. */
+  cases: ['cases'] as const,
+  patients: ['cases', 'patients'] as const,
+  patient: (id: string) => ['cases', 'patients', id] as const,
+  timeline: (id: string) => ['cases', 'patients', id, 'timeline'] as const,
+  consents: (patientId: string) => ['cases', 'patients', patientId, 'consents'] as const,
+  provisions: (patientId: string) => ['cases', 'patients', patientId, 'provisions'] as const,
+  consultations: ['cases', 'consultations'] as const,
+  referral: (id: string) => ['cases', 'referrals', id] as const,
+  levelChanges: (referralId: string) => ['cases', 'referrals', referralId, 'level-changes'] as const,
+  referralFollowUps: (referralId: string) => ['cases', 'referrals', referralId, 'follow-ups'] as const,
+  followUps: ['cases', 'follow-ups'] as const,
+  followUp: (id: string) => ['cases', 'follow-ups', 'one', id] as const,
+  diseases: ['master', 'diseases'] as const,
+  prefectures: ['master', 'prefectures'] as const,
+  municipalities: (prefectureCode: string) => ['master', 'municipalities', prefectureCode] as const,
 };

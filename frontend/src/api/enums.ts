@@ -1,5 +1,6 @@
 // The enum values of the public API contract. The spec types them as enums too (the
 // generated `components['schemas']`); these lists give the screens their order and guards.
+import type { components } from './schema';
 
 export const ROLES = ['system_admin', 'center_admin', 'supervisor', 'consultant'] as const;
 export type Role = (typeof ROLES)[number];
@@ -10,6 +11,69 @@ export type OperatingType = (typeof OPERATING_TYPES)[number];
 export const AGENCY_TYPES = ['hello_work', 'employment_life_support_center', 'vocational_center', 'other'] as const;
 export type AgencyType = (typeof AGENCY_TYPES)[number];
 
+// --- the case: patients, consultations, referrals, follow-ups ---------------------------
+
+export const PROGRAMS = ['nanbyo', 'shoman'] as const;
+export type Program = (typeof PROGRAMS)[number];
+
+export const SEXES = ['female', 'male', 'other'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const EMPLOYMENT_STATUSES = ['employed', 'on_leave', 'job_seeking', 'not_working', 'student'] as const;
+export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
+
+export const SUPPORT_AWARENESS = ['using', 'used_before', 'aware_not_used', 'unaware'] as const;
+export type SupportAwareness = (typeof SUPPORT_AWARENESS)[number];
+
+export const CONSENT_SCOPES = ['employment_agencies', 'all_agencies'] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+export const CHANNELS = ['in_person', 'phone', 'email', 'outreach', 'home_visit', 'online'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const REQUESTERS = ['patient', 'family', 'agency', 'other'] as const;
+export type Requester = (typeof REQUESTERS)[number];
+
+export const TOPICS = ['illness', 'employment', 'welfare_system', 'daily_life', 'peer_support', 'psychological', 'other'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export const PURPOSES = ['new_employment', 'job_retention'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/** The survey's 対応内容 (referral level), from 1 to 4 in this order. */
+export const LEVELS = ['information_only', 'phone_mediation', 'accompanied', 'accompanied_with_follow_up'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const SHARED_ITEMS = [
+  'name',
+  'birth_date',
+  'contact',
+  'address',
+  'diagnosis',
+  'disability_certificate',
+  'employment_history',
+  'consultation_record',
+] as const;
+export type SharedItem = (typeof SHARED_ITEMS)[number];
+
+export const FOLLOW_UP_METHODS = ['phone', 'in_person', 'email', 'visit', 'online', 'other'] as const;
+export type FollowUpMethod = (typeof FOLLOW_UP_METHODS)[number];
+
+export const CONTACTED = ['patient', 'agency', 'employer'] as const;
+export type Contacted = (typeof CONTACTED)[number];
+
+export const CASE_OUTCOMES = ['searching', 'employed', 'retained', 'left_job', 'declined', 'lost_contact', 'other'] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+export const FOLLOW_UP_STATES = ['due', 'overdue', 'done', 'cancelled'] as const;
+export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
+
+export const REFERRAL_STATUSES = ['open', 'closed'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+export const TIMELINE_KINDS = ['consent', 'consultation', 'referral', 'level_change', 'provision', 'follow_up'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
 function guard<T extends string>(values: readonly T[]) {
   return (value: unknown): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
 }
@@ -17,6 +81,22 @@ function guard<T extends string>(values: readonly T[]) {
 export const isRole = guard(ROLES);
 export const isOperatingType = guard(OPERATING_TYPES);
 export const isAgencyType = guard(AGENCY_TYPES);
+export const isProgram = guard(PROGRAMS);
+export const isSex = guard(SEXES);
+export const isEmploymentStatus = guard(EMPLOYMENT_STATUSES);
+export const isSupportAwareness = guard(SUPPORT_AWARENESS);
+export const isConsentScope = guard(CONSENT_SCOPES);
+export const isChannel = guard(CHANNELS);
+export const isRequester = guard(REQUESTERS);
+export const isTopic = guard(TOPICS);
+export const isPurpose = guard(PURPOSES);
+export const isLevel = guard(LEVELS);
+export const isSharedItem = guard(SHARED_ITEMS);
+export const isFollowUpMethod = guard(FOLLOW_UP_METHODS);
+export const isContacted = guard(CONTACTED);
+export const isCaseOutcome = guard(CASE_OUTCOMES);
+export const isFollowUpState = guard(FOLLOW_UP_STATES);
+export const isReferralStatus = guard(REFERRAL_STATUSES);
 
 /** Roles a center administrator gives to its own staff (never system_admin). */
 export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'consultant'];
@@ -30,3 +110,38 @@ export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'con
 export function fromSelect<T extends string>(value: string): T {
   return value as T;
 }
+
+/** Checkbox choices on their way to the API (see fromSelect): values from a list of the matching enum. */
+export function fromChecks<T extends string>(values: readonly string[]): T[] {
+  return values as T[];
+}
+
+// --- the lists above are the spec's enums, no more, no less ----------------------------
+
+type S = components['schemas'];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+
+/** Does not compile when a list above and the spec's enum differ (after `npm run gen:api`). */
+export type EnumsMatchTheSpec = [
+  Assert<Same<Role, S['Role']>>,
+  Assert<Same<OperatingType, S['OperatingType']>>,
+  Assert<Same<AgencyType, S['AgencyType']>>,
+  Assert<Same<Program, S['Program']>>,
+  Assert<Same<Sex, S['Sex']>>,
+  Assert<Same<EmploymentStatus, S['EmploymentStatus']>>,
+  Assert<Same<SupportAwareness, S['SupportAwareness']>>,
+  Assert<Same<ConsentScope, S['ConsentScope']>>,
+  Assert<Same<Channel, S['Channel']>>,
+  Assert<Same<Requester, S['Requester']>>,
+  Assert<Same<Topic, S['Topic']>>,
+  Assert<Same<Purpose, S['Purpose']>>,
+  Assert<Same<Level, S['Level']>>,
+  Assert<Same<SharedItem, S['SharedItem']>>,
+  Assert<Same<FollowUpMethod, S['FollowUpMethod']>>,
+  Assert<Same<Contacted, S['Contacted']>>,
+  Assert<Same<CaseOutcome, S['CaseOutcome']>>,
+  Assert<Same<FollowUpState, S['FollowUpState']>>,
+  Assert<Same<ReferralStatus, S['ReferralStatus']>>,
+  Assert<Same<TimelineKind, S['TimelineKind']>>,
+];

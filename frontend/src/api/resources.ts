@@ -1,4 +1,3 @@
-import { fromSelect, type AgencyType } from './enums';
 // One function per API call the screens make, typed by the generated schema.
 import {
   api,
@@ -6,15 +5,28 @@ import {
   versioned,
   type Agency,
   type Center,
+  type Consent,
+  type Consultation,
   type CreateAgency,
   type CreateCenter,
+  type CreateConsent,
+  type CreateConsultation,
+  type CreatePatient,
+  type CreateReferral,
   type CreateUser,
+  type FollowUp,
+  type Patient,
+  type Referral,
   type UpdateAgency,
   type UpdateCenter,
+  type UpdateFollowUp,
+  type UpdatePatient,
+  type UpdateReferral,
   type UpdateUser,
   type User,
   type Versioned,
 } from './client';
+import { fromSelect, type AgencyType } from './enums';
 
 const PAGE = 50;
 
@@ -56,6 +68,18 @@ export async function listUsers(cursor?: string) {
   return (await call(api.GET('/api/v1/users', { params: { query: { limit: PAGE, cursor } } }))).data;
 }
 
+/** Every staff member of the caller's center, following the cursor (for showing who did what). */
+export async function allUsers(): Promise<User[]> {
+  const out: User[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = (await call(api.GET('/api/v1/users', { params: { query: { limit: 200, cursor } } }))).data;
+    out.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
 export async function getUser(id: string): Promise<Versioned<User>> {
   return versioned(await call(api.GET('/api/v1/users/{id}', { params: { path: { id } } })));
 }
@@ -93,5 +117,185 @@ export async function createAgency(body: CreateAgency, idempotencyKey: string): 
 export async function updateAgency(id: string, body: UpdateAgency, etag: string): Promise<Versioned<Agency>> {
   return versioned(
     await call(api.PATCH('/api/v1/agencies/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
+  );
+}
+
+/** Every agency of the center, following the cursor (a center has a few dozen at most). */
+export async function allAgencies(): Promise<Agency[]> {
+  const out: Agency[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = (await call(api.GET('/api/v1/agencies', { params: { query: { limit: 200, cursor } } }))).data;
+    out.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+// --- master data ---------------------------------------------------------------------
+
+/** The 348 designated intractable diseases (指定難病), all at once: pickers filter them locally. */
+export async function listDiseases() {
+  return (await call(api.GET('/api/v1/diseases'))).data.items;
+}
+
+export async function listPrefectures() {
+  return (await call(api.GET('/api/v1/prefectures'))).data.items;
+}
+
+export async function listMunicipalities(prefectureCode: string) {
+  return (await call(api.GET('/api/v1/municipalities', { params: { query: { prefecture_code: prefectureCode } } }))).data
+    .items;
+}
+
+// --- patients ------------------------------------------------------------------------
+
+export async function listPatients(q: string, cursor?: string) {
+  const query = q.trim() === '' ? undefined : q.trim();
+  return (await call(api.GET('/api/v1/patients', { params: { query: { q: query, limit: PAGE, cursor } } }))).data;
+}
+
+export async function getPatient(id: string): Promise<Versioned<Patient>> {
+  return versioned(await call(api.GET('/api/v1/patients/{id}', { params: { path: { id } } })));
+}
+
+export async function createPatient(body: CreatePatient, idempotencyKey: string): Promise<Patient> {
+  return (await call(api.POST('/api/v1/patients', { body, headers: { 'Idempotency-Key': idempotencyKey } }))).data;
+}
+
+export async function updatePatient(id: string, body: UpdatePatient, etag: string): Promise<Versioned<Patient>> {
+  return versioned(
+    await call(api.PATCH('/api/v1/patients/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
+  );
+}
+
+export async function getTimeline(id: string) {
+  return (await call(api.GET('/api/v1/patients/{id}/timeline', { params: { path: { id } } }))).data;
+}
+
+export async function listProvisions(patientId: string) {
+  return (await call(api.GET('/api/v1/patients/{id}/provisions', { params: { path: { id: patientId } } }))).data.items;
+}
+
+// --- consents ------------------------------------------------------------------------
+
+export async function listConsents(patientId: string): Promise<Consent[]> {
+  return (await call(api.GET('/api/v1/patients/{id}/consents', { params: { path: { id: patientId } } }))).data.items;
+}
+
+export async function createConsent(patientId: string, body: CreateConsent, idempotencyKey: string): Promise<Consent> {
+  return (
+    await call(
+      api.POST('/api/v1/patients/{id}/consents', {
+        params: { path: { id: patientId } },
+        body,
+        headers: { 'Idempotency-Key': idempotencyKey },
+      }),
+    )
+  ).data;
+}
+
+/** Withdraws a consent: reads its current version first (list items carry no ETag). */
+export async function withdrawConsent(id: string, withdrawnOn: string): Promise<Consent> {
+  const current = versioned(await call(api.GET('/api/v1/consents/{id}', { params: { path: { id } } })));
+  return (
+    await call(
+      api.PATCH('/api/v1/consents/{id}', {
+        params: { path: { id }, header: { 'If-Match': current.etag } },
+        body: { withdrawn_on: withdrawnOn },
+      }),
+    )
+  ).data;
+}
+
+// --- consultations -------------------------------------------------------------------
+
+export async function listConsultations(filter: { consultantId?: string; patientId?: string; limit?: number }) {
+  return (
+    await call(
+      api.GET('/api/v1/consultations', {
+        params: {
+          query: { consultant_id: filter.consultantId, patient_id: filter.patientId, limit: filter.limit ?? PAGE },
+        },
+      }),
+    )
+  ).data;
+}
+
+export async function createConsultation(body: CreateConsultation, idempotencyKey: string): Promise<Consultation> {
+  return (await call(api.POST('/api/v1/consultations', { body, headers: { 'Idempotency-Key': idempotencyKey } })))
+    .data;
+}
+
+// --- referrals -----------------------------------------------------------------------
+
+export async function getReferral(id: string): Promise<Versioned<Referral>> {
+  return versioned(await call(api.GET('/api/v1/referrals/{id}', { params: { path: { id } } })));
+}
+
+export async function createReferral(body: CreateReferral, idempotencyKey: string): Promise<Referral> {
+  return (await call(api.POST('/api/v1/referrals', { body, headers: { 'Idempotency-Key': idempotencyKey } }))).data;
+}
+
+export async function updateReferral(id: string, body: UpdateReferral, etag: string): Promise<Versioned<Referral>> {
+  return versioned(
+    await call(api.PATCH('/api/v1/referrals/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
+  );
+}
+
+export async function listLevelChanges(referralId: string) {
+  return (await call(api.GET('/api/v1/referrals/{id}/level-changes', { params: { path: { id: referralId } } }))).data
+    .items;
+}
+
+export async function listReferralFollowUps(referralId: string, cursor?: string) {
+  return (
+    await call(
+      api.GET('/api/v1/referrals/{id}/follow-ups', {
+        params: { path: { id: referralId }, query: { limit: PAGE, cursor } },
+      }),
+    )
+  ).data;
+}
+
+export async function scheduleFollowUp(referralId: string, dueOn: string, idempotencyKey: string): Promise<FollowUp> {
+  return (
+    await call(
+      api.POST('/api/v1/referrals/{id}/follow-ups', {
+        params: { path: { id: referralId } },
+        body: { due_on: dueOn },
+        headers: { 'Idempotency-Key': idempotencyKey },
+      }),
+    )
+  ).data;
+}
+
+// --- follow-ups ----------------------------------------------------------------------
+
+/** The queue. `state` '' means every open one, overdue first; `assignee` 'me', a user id or ''. */
+export async function listFollowUps(filter: { state: string; assignee: string; limit?: number }, cursor?: string) {
+  return (
+    await call(
+      api.GET('/api/v1/follow-ups', {
+        params: {
+          query: {
+            state: filter.state === '' ? undefined : filter.state,
+            assignee: filter.assignee === '' ? undefined : filter.assignee,
+            limit: filter.limit ?? PAGE,
+            cursor,
+          },
+        },
+      }),
+    )
+  ).data;
+}
+
+export async function getFollowUp(id: string): Promise<Versioned<FollowUp>> {
+  return versioned(await call(api.GET('/api/v1/follow-ups/{id}', { params: { path: { id } } })));
+}
+
+export async function updateFollowUp(id: string, body: UpdateFollowUp, etag: string): Promise<Versioned<FollowUp>> {
+  return versioned(
+    await call(api.PATCH('/api/v1/follow-ups/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
   );
 }

@@ -134,6 +134,121 @@ export interface paths {
         patch: operations["update_center"];
         trace?: never;
     };
+    "/api/v1/consents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a consent. */
+        get: operations["get_consent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Withdraw a consent (`withdrawn_on`, once) or correct its notes. Requires `If-Match`. */
+        patch: operations["update_consent"];
+        trace?: never;
+    };
+    "/api/v1/consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultations, newest first, optionally of one patient or consultant or in a time range. */
+        get: operations["list_consultations"];
+        put?: never;
+        /** Record a consultation (`patient_id` null for an anonymous one). */
+        post: operations["create_consultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consultations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a consultation. */
+        get: operations["get_consultation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a consultation. Requires `If-Match`. */
+        patch: operations["update_consultation"];
+        trace?: never;
+    };
+    "/api/v1/diseases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The 348 designated intractable diseases (指定難病) with their 告示番号 and groups;
+         *     `?q=` filters by number or any part of the name.
+         */
+        get: operations["list_diseases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The follow-up queue: by default everything open, overdue first (overdue is counted in
+         *     Asia/Tokyo dates); `?state=due|overdue|done`, `?assignee=me` or a user id.
+         */
+        get: operations["list_follow_ups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/follow-ups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a follow-up. */
+        get: operations["get_follow_up"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record a follow-up as done (with `next_due_on` to schedule the next one), or reschedule
+         *     an open one. Requires `If-Match`.
+         */
+        patch: operations["update_follow_up"];
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -143,6 +258,340 @@ export interface paths {
         };
         /** The signed-in caller. */
         get: operations["get_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipalities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Municipalities (市区町村) with their local government codes, optionally of one prefecture. */
+        get: operations["list_municipalities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find patients by any part of the name or the reading (フリガナ), ignoring full/half width
+         *     and hiragana/katakana; without `q`, list them all. One audit event records the query and
+         *     how many were found.
+         */
+        get: operations["list_patients"];
+        put?: never;
+        /** Register a patient; the answer carries the new case number. */
+        post: operations["create_patient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a patient. */
+        get: operations["get_patient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a patient. Requires `If-Match`. */
+        patch: operations["update_patient"];
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The patient's consents to share data with agencies, oldest first (withdrawn ones too). */
+        get: operations["list_patient_consents"];
+        put?: never;
+        /** Record the patient's consent to share personal data with agencies. */
+        post: operations["create_patient_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/provisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The record of personal data provided to agencies about this patient (to whom, which
+         *     items, when, under which consent), oldest first.
+         */
+        get: operations["list_patient_provisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient's path in time order: consents, consultations, referrals, level changes,
+         *     data provided and follow-ups.
+         */
+        get: operations["get_patient_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/prefectures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 47 prefectures (都道府県) by JIS X 0401 code. */
+        get: operations["list_prefectures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrals, newest referral date first. */
+        get: operations["list_referrals"];
+        put?: never;
+        /**
+         * Refer a patient to an agency. From `phone_mediation` up this passes the patient's data
+         *     and needs a consent in force (422 `consent_required` otherwise) and `shared_items`; it
+         *     writes a record of provision. At `accompanied_with_follow_up` the first follow-up is
+         *     scheduled automatically (the center's `follow_up_days` after the referral date).
+         */
+        post: operations["create_referral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a referral. */
+        get: operations["get_referral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a referral: raise its level (lowering is a supervisor's, with `level_reason`:
+         *     403 `lowering_requires_supervisor`), edit it, or close it with an outcome (a level-4
+         *     referral only after a follow-up is done: 422 `follow_up_required`). Requires `If-Match`.
+         */
+        patch: operations["update_referral"];
+        trace?: never;
+    };
+    "/api/v1/referrals/{id}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The referral's follow-ups (scheduled, done and cancelled), by due date. */
+        get: operations["list_referral_follow_ups"];
+        put?: never;
+        /** Schedule a follow-up of the referral. */
+        post: operations["create_referral_follow_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{id}/level-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every level the referral has had, with who changed it, when and why. */
+        get: operations["list_referral_level_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The annual workbook (.xlsx): every report of the fiscal year on its own sheet, with the
+         *     survey's Japanese headings — what a center hands in for its 年次計画・事業評価.
+         */
+        get: operations["report_annual"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consultations by channel, requester, topic and month; joint with the 難病患者就職サポーター,
+         *     anonymous, and distinct patients.
+         */
+        get: operations["report_consultations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/cooperation-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 連携件数: per agency type and purpose, the period's referrals and their survey band. For
+         *     the system administrator: per agency type and purpose, how many centers fall in each band
+         *     among those with at least one such referral.
+         */
+        get: operations["report_cooperation_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/employment-outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per purpose and agency type: patients referred in the period and, of them, those whose
+         *     referral reached `employed` (new employment) or `retained` (job retention).
+         */
+        get: operations["report_employment_outcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/referral-levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 紹介の対応状況: per agency type, the period's referrals at each level (the level currently
+         *     recorded) and the survey answer (the lower median level, or `none`). For the system
+         *     administrator: per agency type, how many centers gave each answer.
+         */
+        get: operations["report_referral_levels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/support-awareness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Among patients registered in the period who were not working or seeking work: how many
+         *     use, used, know of, or never heard of employment support.
+         */
+        get: operations["report_support_awareness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -272,6 +721,36 @@ export interface components {
          * @enum {string}
          */
         AgencyType: "hello_work" | "employment_life_support_center" | "vocational_center" | "other";
+        AwarenessRowDto: {
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: double
+             * @description Share of `total`, or null when there is none.
+             */
+            rate?: number | null;
+            support_awareness: components["schemas"]["SupportAwareness"];
+        };
+        /** @description Centers per band. */
+        BandCounts: {
+            /** Format: int64 */
+            "1-9": number;
+            /** Format: int64 */
+            "10-49": number;
+            /** Format: int64 */
+            "100+": number;
+            /** Format: int64 */
+            "50-99": number;
+        };
+        /**
+         * @description 求職中, 就職, 就労継続, 離職, 辞退, 連絡不通, その他.
+         * @enum {string}
+         */
+        CaseOutcome: "searching" | "employed" | "retained" | "left_job" | "declined" | "lost_contact" | "other";
+        CenterCooperationCounts: {
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["CooperationRowDto"][];
+        };
         /** @description A 難病相談支援センター. */
         CenterDto: {
             active: boolean;
@@ -279,6 +758,12 @@ export interface components {
             code: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: int32
+             * @description Days from a level-4 referral to its automatically scheduled first follow-up (default 14).
+             * @example 14
+             */
+            follow_up_days: number;
             /** Format: uuid */
             id: string;
             /** @description e.g. 広島県難病相談支援センター. */
@@ -292,6 +777,160 @@ export interface components {
             prefecture_code: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description A center's referral levels. */
+        CenterReferralLevels: {
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["ReferralLevelRow"][];
+        };
+        CentersCooperationCounts: {
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["CooperationBandsRowDto"][];
+        };
+        /** @description Across centers: how many centers gave each answer (the ministry's chart). */
+        CentersReferralLevels: {
+            /**
+             * Format: int64
+             * @description Centers in the figure.
+             */
+            n: number;
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["ReferralLevelAnswersRow"][];
+        };
+        /**
+         * @description 面談, 電話, メール, 出張相談, 訪問, オンライン.
+         * @enum {string}
+         */
+        Channel: "in_person" | "phone" | "email" | "outreach" | "home_visit" | "online";
+        /** @description Consent to share the patient's personal data with outside agencies. */
+        ConsentDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            given_on: string;
+            /** Format: uuid */
+            id: string;
+            notes?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: uuid */
+            recorded_by: string;
+            scope: components["schemas"]["ConsentScope"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: date
+             * @description Set once, by `PATCH /consents/{id}`; the consent then no longer covers new provisions.
+             */
+            withdrawn_on?: string | null;
+        };
+        /**
+         * @description `employment_agencies` covers Hello Work, employment and life support centers and
+         *     vocational centers; `other` agencies need `all_agencies`.
+         * @enum {string}
+         */
+        ConsentScope: "employment_agencies" | "all_agencies";
+        /** @description 相談. `patient_id` is null for an anonymous consultation, which still counts in figures. */
+        ConsultationDto: {
+            channel: components["schemas"]["Channel"];
+            /** Format: uuid */
+            consultant_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            duration_minutes?: number | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /** Format: uuid */
+            patient_id?: string | null;
+            requester: components["schemas"]["Requester"];
+            summary?: string | null;
+            topics: components["schemas"]["Topic"][];
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Joint with the 難病患者就職サポーター. */
+            with_employment_supporter: boolean;
+        };
+        /** @description Consultations in the period (across centers: the totals). */
+        ConsultationsReport: {
+            /**
+             * Format: int64
+             * @description Without a patient on record.
+             */
+            anonymous: number;
+            /**
+             * @description Per channel value.
+             * @example {
+             *       "in_person": 30,
+             *       "phone": 45
+             *     }
+             */
+            by_channel: {
+                [key: string]: number;
+            };
+            by_month: components["schemas"]["MonthCount"][];
+            /**
+             * @example {
+             *       "family": 20,
+             *       "patient": 60
+             *     }
+             */
+            by_requester: {
+                [key: string]: number;
+            };
+            /**
+             * @description A consultation counts once under each of its topics.
+             * @example {
+             *       "employment": 40,
+             *       "illness": 25
+             *     }
+             */
+            by_topic: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Patients with at least one consultation (実人数).
+             */
+            distinct_patients: number;
+            /**
+             * Format: int64
+             * @description Joint with the 難病患者就職サポーター.
+             */
+            joint: number;
+            period: components["schemas"]["PeriodDto"];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @enum {string} */
+        Contacted: "patient" | "agency" | "employer";
+        CooperationBandsRowDto: {
+            agency_type: components["schemas"]["AgencyType"];
+            bands: components["schemas"]["BandCounts"];
+            /**
+             * Format: int64
+             * @description Centers with at least one referral of this type and purpose.
+             */
+            n: number;
+            purpose: components["schemas"]["Purpose"];
+        };
+        /**
+         * @description `CenterCooperationCounts` for a center's staff, `CentersCooperationCounts` for the system
+         *     administrator.
+         */
+        CooperationCountsReport: components["schemas"]["CenterCooperationCounts"] | components["schemas"]["CentersCooperationCounts"];
+        CooperationRowDto: {
+            agency_type: components["schemas"]["AgencyType"];
+            /**
+             * @description `none`, `1-9`, `10-49`, `50-99` or `100+`.
+             * @example 10-49
+             */
+            band: string;
+            /** Format: int64 */
+            count: number;
+            purpose: components["schemas"]["Purpose"];
         };
         /**
          * @example {
@@ -323,6 +962,154 @@ export interface components {
         };
         /**
          * @example {
+         *       "given_on": "2026-05-20",
+         *       "scope": "employment_agencies"
+         *     }
+         */
+        CreateConsent: {
+            /** Format: date */
+            given_on: string;
+            notes?: string | null;
+            scope: components["schemas"]["ConsentScope"];
+        };
+        /**
+         * @description A consultation. `occurred_at` defaults to now and `consultant_id` to the caller (only a
+         *     supervisor records one for someone else).
+         * @example {
+         *       "channel": "phone",
+         *       "duration_minutes": 20,
+         *       "patient_id": null,
+         *       "requester": "family",
+         *       "summary": "匿名の電話相談",
+         *       "topics": [
+         *         "employment",
+         *         "welfare_system"
+         *       ],
+         *       "with_employment_supporter": false
+         *     }
+         */
+        CreateConsultation: {
+            channel: components["schemas"]["Channel"];
+            /** Format: uuid */
+            consultant_id?: string | null;
+            /**
+             * Format: int32
+             * @description 1 to 1440.
+             */
+            duration_minutes?: number | null;
+            /** Format: date-time */
+            occurred_at?: string | null;
+            /** Format: uuid */
+            patient_id?: string | null;
+            requester: components["schemas"]["Requester"];
+            summary?: string | null;
+            /** @description One or more. */
+            topics: components["schemas"]["Topic"][];
+            with_employment_supporter?: boolean | null;
+        };
+        /**
+         * @description Schedule a follow-up; the assignee defaults to the referral's consultant.
+         * @example {
+         *       "due_on": "2026-07-01"
+         *     }
+         */
+        CreateFollowUp: {
+            /** Format: uuid */
+            assignee_id?: string | null;
+            /** Format: date */
+            due_on: string;
+            notes?: string | null;
+        };
+        /**
+         * @description A new patient. Readings may be typed in hiragana or half-width katakana; they are stored
+         *     as full-width katakana.
+         * @example {
+         *       "birth_date": "1985-04-12",
+         *       "disability_certificate": false,
+         *       "disease_number": 97,
+         *       "employment_status": "job_seeking",
+         *       "family_name": "山田",
+         *       "family_name_kana": "やまだ",
+         *       "given_name": "花子",
+         *       "given_name_kana": "ﾊﾅｺ",
+         *       "municipality_code": "341002",
+         *       "phone": "082-000-0000",
+         *       "prefecture_code": "34",
+         *       "program": "nanbyo",
+         *       "sex": "female",
+         *       "support_awareness": "aware_not_used"
+         *     }
+         */
+        CreatePatient: {
+            /** Format: date */
+            birth_date: string;
+            diagnosis?: string | null;
+            disability_certificate?: boolean | null;
+            /**
+             * Format: int32
+             * @description One of `GET /diseases` (nanbyo only); otherwise use `diagnosis`.
+             */
+            disease_number?: number | null;
+            /** Format: email */
+            email?: string | null;
+            employment_status: components["schemas"]["EmploymentStatus"];
+            family_name: string;
+            family_name_kana: string;
+            given_name: string;
+            given_name_kana: string;
+            municipality_code?: string | null;
+            notes?: string | null;
+            phone?: string | null;
+            /** @description `"01"` … `"47"`; implied by `municipality_code` when absent. */
+            prefecture_code?: string | null;
+            program: components["schemas"]["Program"];
+            sex?: components["schemas"]["Sex"] | null;
+            support_awareness: components["schemas"]["SupportAwareness"];
+        };
+        /**
+         * @description A referral. From `phone_mediation` up the patient's data goes to the agency: name it in
+         *     `shared_items`, and a consent in force must cover the agency (else 422 `consent_required`).
+         *     At `accompanied_with_follow_up` the first follow-up is scheduled automatically.
+         * @example {
+         *       "agency_id": "0193f0c2-0000-7000-8000-000000000002",
+         *       "handed_over": "就労相談票",
+         *       "level": "accompanied_with_follow_up",
+         *       "patient_id": "0193f0c2-0000-7000-8000-000000000001",
+         *       "purpose": "new_employment",
+         *       "referred_on": "2026-06-01",
+         *       "shared_items": [
+         *         "name",
+         *         "contact",
+         *         "diagnosis"
+         *       ]
+         *     }
+         */
+        CreateReferral: {
+            /** Format: uuid */
+            agency_id: string;
+            /**
+             * Format: uuid
+             * @description Defaults to the caller; only a supervisor names someone else.
+             */
+            consultant_id?: string | null;
+            /** Format: uuid */
+            consultation_id?: string | null;
+            handed_over?: string | null;
+            level: components["schemas"]["Level"];
+            notes?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            purpose: components["schemas"]["Purpose"];
+            /**
+             * Format: date
+             * @description Defaults to today (Asia/Tokyo).
+             */
+            referred_on?: string | null;
+            /** @description Required from `phone_mediation` up; refused at `information_only`. */
+            shared_items?: components["schemas"]["SharedItem"][] | null;
+        };
+        /**
+         * @example {
          *       "center_id": null,
          *       "display_name": "佐藤 花子",
          *       "login": "sato.hanako",
@@ -348,9 +1135,226 @@ export interface components {
             /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
             role: components["schemas"]["Role"];
         };
+        /** @description A designated intractable disease (指定難病). */
+        DiseaseDto: {
+            /** @description 疾患群. */
+            groups: string[];
+            name: string;
+            /**
+             * Format: int32
+             * @description 告示番号.
+             */
+            number: number;
+        };
+        EmploymentOutcomesReport: {
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["OutcomeRowDto"][];
+        };
+        /**
+         * @description Work situation at intake.
+         * @enum {string}
+         */
+        EmploymentStatus: "employed" | "on_leave" | "job_seeking" | "not_working" | "student";
+        /** @description フォローアップ, with the patient and agency it concerns. */
+        FollowUpDto: {
+            /** Format: uuid */
+            agency_id: string;
+            agency_name: string;
+            agency_type: components["schemas"]["AgencyType"];
+            /** Format: uuid */
+            assignee_id: string;
+            /** Format: date */
+            cancelled_on?: string | null;
+            case_number: string;
+            contacted?: components["schemas"]["Contacted"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date */
+            done_on?: string | null;
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The referral's level. */
+            level: components["schemas"]["Level"];
+            method?: components["schemas"]["FollowUpMethod"] | null;
+            /**
+             * Format: date
+             * @description The due date of the follow-up this one scheduled.
+             */
+            next_due_on?: string | null;
+            notes?: string | null;
+            outcome?: components["schemas"]["CaseOutcome"] | null;
+            /** Format: uuid */
+            patient_id: string;
+            /** @description 氏名, family name first. */
+            patient_name: string;
+            /** Format: uuid */
+            referral_id: string;
+            state: components["schemas"]["FollowUpState"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        FollowUpMethod: "phone" | "in_person" | "email" | "visit" | "online" | "other";
+        /**
+         * @description `due` (open, due today or later), `overdue` (open, past its due date in Asia/Tokyo),
+         *     `done`, or `cancelled` (its referral was closed first).
+         * @enum {string}
+         */
+        FollowUpState: "due" | "overdue" | "done" | "cancelled";
         Health: {
             /** @example ok */
             status: string;
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_ConsentDto: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date */
+                given_on: string;
+                /** Format: uuid */
+                id: string;
+                notes?: string | null;
+                /** Format: uuid */
+                patient_id: string;
+                /** Format: uuid */
+                recorded_by: string;
+                scope: components["schemas"]["ConsentScope"];
+                /** Format: date-time */
+                updated_at: string;
+                /**
+                 * Format: date
+                 * @description Set once, by `PATCH /consents/{id}`; the consent then no longer covers new provisions.
+                 */
+                withdrawn_on?: string | null;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_DiseaseDto: {
+            items: {
+                /** @description 疾患群. */
+                groups: string[];
+                name: string;
+                /**
+                 * Format: int32
+                 * @description 告示番号.
+                 */
+                number: number;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_LevelChangeDto: {
+            items: {
+                /** Format: date-time */
+                changed_at: string;
+                /** Format: uuid */
+                changed_by: string;
+                from_level?: components["schemas"]["Level"] | null;
+                /** Format: uuid */
+                id: string;
+                reason?: string | null;
+                /** Format: uuid */
+                referral_id: string;
+                to_level: components["schemas"]["Level"];
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_MunicipalityDto: {
+            items: {
+                /** @description 全国地方公共団体コード, 6 digits with the check digit. */
+                code: string;
+                kana: string;
+                name: string;
+                prefecture_code: string;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_PrefectureDto: {
+            items: {
+                /** @description JIS X 0401, `"01"` … `"47"`. */
+                code: string;
+                /** @description In hiragana, as the source gives it. */
+                kana: string;
+                name: string;
+                name_en: string;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_ProvisionDto: {
+            items: {
+                /**
+                 * Format: uuid
+                 * @description To whom.
+                 */
+                agency_id: string;
+                /**
+                 * Format: uuid
+                 * @description Under which consent.
+                 */
+                consent_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /** @description Which items. */
+                items: components["schemas"]["SharedItem"][];
+                /** Format: uuid */
+                patient_id: string;
+                /**
+                 * Format: date
+                 * @description When.
+                 */
+                provided_on: string;
+                /** Format: uuid */
+                recorded_by: string;
+                /** Format: uuid */
+                referral_id: string;
+            }[];
+        };
+        /**
+         * @description The survey's 対応内容: 1 案内のみ, 2 電話仲介, 3 同席, 4 同席しフォローアップ.
+         * @enum {string}
+         */
+        Level: "information_only" | "phone_mediation" | "accompanied" | "accompanied_with_follow_up";
+        /** @description Centers per answer. */
+        LevelAnswers: {
+            /** Format: int64 */
+            accompanied: number;
+            /** Format: int64 */
+            accompanied_with_follow_up: number;
+            /** Format: int64 */
+            information_only: number;
+            /** Format: int64 */
+            none: number;
+            /** Format: int64 */
+            phone_mediation: number;
+        };
+        /** @description One step of a referral's level history; the first (`from_level` null) is its creation. */
+        LevelChangeDto: {
+            /** Format: date-time */
+            changed_at: string;
+            /** Format: uuid */
+            changed_by: string;
+            from_level?: components["schemas"]["Level"] | null;
+            /** Format: uuid */
+            id: string;
+            reason?: string | null;
+            /** Format: uuid */
+            referral_id: string;
+            to_level: components["schemas"]["Level"];
+        };
+        /** @description Referrals per level. */
+        LevelCounts: {
+            /** Format: int64 */
+            accompanied: number;
+            /** Format: int64 */
+            accompanied_with_follow_up: number;
+            /** Format: int64 */
+            information_only: number;
+            /** Format: int64 */
+            phone_mediation: number;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_AgencyDto: {
@@ -383,6 +1387,12 @@ export interface components {
                 code: string;
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * Format: int32
+                 * @description Days from a level-4 referral to its automatically scheduled first follow-up (default 14).
+                 * @example 14
+                 */
+                follow_up_days: number;
                 /** Format: uuid */
                 id: string;
                 /** @description e.g. 広島県難病相談支援センター. */
@@ -394,6 +1404,160 @@ export interface components {
                  * @example 34
                  */
                 prefecture_code: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ConsultationDto: {
+            items: {
+                channel: components["schemas"]["Channel"];
+                /** Format: uuid */
+                consultant_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: int32 */
+                duration_minutes?: number | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                occurred_at: string;
+                /** Format: uuid */
+                patient_id?: string | null;
+                requester: components["schemas"]["Requester"];
+                summary?: string | null;
+                topics: components["schemas"]["Topic"][];
+                /** Format: date-time */
+                updated_at: string;
+                /** @description Joint with the 難病患者就職サポーター. */
+                with_employment_supporter: boolean;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_FollowUpDto: {
+            items: {
+                /** Format: uuid */
+                agency_id: string;
+                agency_name: string;
+                agency_type: components["schemas"]["AgencyType"];
+                /** Format: uuid */
+                assignee_id: string;
+                /** Format: date */
+                cancelled_on?: string | null;
+                case_number: string;
+                contacted?: components["schemas"]["Contacted"] | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date */
+                done_on?: string | null;
+                /** Format: date */
+                due_on: string;
+                /** Format: uuid */
+                id: string;
+                /** @description The referral's level. */
+                level: components["schemas"]["Level"];
+                method?: components["schemas"]["FollowUpMethod"] | null;
+                /**
+                 * Format: date
+                 * @description The due date of the follow-up this one scheduled.
+                 */
+                next_due_on?: string | null;
+                notes?: string | null;
+                outcome?: components["schemas"]["CaseOutcome"] | null;
+                /** Format: uuid */
+                patient_id: string;
+                /** @description 氏名, family name first. */
+                patient_name: string;
+                /** Format: uuid */
+                referral_id: string;
+                state: components["schemas"]["FollowUpState"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_PatientDto: {
+            items: {
+                /** Format: date */
+                birth_date: string;
+                /** @description Per center and fiscal year, e.g. `2026-0042`. */
+                case_number: string;
+                /** Format: uuid */
+                center_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                diagnosis?: string | null;
+                /** @description 障害者手帳 held. */
+                disability_certificate: boolean;
+                /** @description The designated disease's name, from the master data. */
+                disease_name?: string | null;
+                /**
+                 * Format: int32
+                 * @description 指定難病 告示番号.
+                 */
+                disease_number?: number | null;
+                email?: string | null;
+                employment_status: components["schemas"]["EmploymentStatus"];
+                family_name: string;
+                /** @description Full-width katakana. */
+                family_name_kana: string;
+                given_name: string;
+                given_name_kana: string;
+                /** Format: uuid */
+                id: string;
+                /** @description 全国地方公共団体コード (6 digits). */
+                municipality_code?: string | null;
+                notes?: string | null;
+                phone?: string | null;
+                prefecture_code?: string | null;
+                program: components["schemas"]["Program"];
+                sex?: components["schemas"]["Sex"] | null;
+                support_awareness: components["schemas"]["SupportAwareness"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ReferralDto: {
+            items: {
+                /** Format: uuid */
+                agency_id: string;
+                /** @description The agency's type when the referral was made (what the ministry's figures count). */
+                agency_type: components["schemas"]["AgencyType"];
+                /** Format: date */
+                closed_on?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The consultant responsible.
+                 */
+                consultant_id: string;
+                /** Format: uuid */
+                consultation_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** @description What was handed over, e.g. 就労相談票. */
+                handed_over?: string | null;
+                /** Format: uuid */
+                id: string;
+                level: components["schemas"]["Level"];
+                notes?: string | null;
+                outcome?: components["schemas"]["CaseOutcome"] | null;
+                /** Format: uuid */
+                patient_id: string;
+                purpose: components["schemas"]["Purpose"];
+                /** Format: date */
+                referred_on: string;
+                status: components["schemas"]["ReferralStatus"];
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -446,11 +1610,104 @@ export interface components {
             /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
             role: components["schemas"]["Role"];
         };
+        MonthCount: {
+            /** Format: int64 */
+            count: number;
+            /**
+             * @description `YYYY-MM`, Asia/Tokyo.
+             * @example 2025-04
+             */
+            month: string;
+        };
+        MunicipalityDto: {
+            /** @description 全国地方公共団体コード, 6 digits with the check digit. */
+            code: string;
+            kana: string;
+            name: string;
+            prefecture_code: string;
+        };
         /**
          * @description 運営形態 of a center.
          * @enum {string}
          */
         OperatingType: "medical_institution" | "municipality" | "patient_organization" | "other";
+        OutcomeRowDto: {
+            /**
+             * Format: int64
+             * @description Of them, those reaching `employed` (new employment) or `retained` (job retention) in a
+             *     follow-up or at closing.
+             */
+            achieved: number;
+            agency_type: components["schemas"]["AgencyType"];
+            purpose: components["schemas"]["Purpose"];
+            /**
+             * Format: double
+             * @description `achieved / referred`, or null without referrals.
+             */
+            rate?: number | null;
+            /**
+             * Format: int64
+             * @description Patients referred in the period.
+             */
+            referred: number;
+        };
+        /** @description A person the center supports. Every read of it is recorded in the audit trail. */
+        PatientDto: {
+            /** Format: date */
+            birth_date: string;
+            /** @description Per center and fiscal year, e.g. `2026-0042`. */
+            case_number: string;
+            /** Format: uuid */
+            center_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            diagnosis?: string | null;
+            /** @description 障害者手帳 held. */
+            disability_certificate: boolean;
+            /** @description The designated disease's name, from the master data. */
+            disease_name?: string | null;
+            /**
+             * Format: int32
+             * @description 指定難病 告示番号.
+             */
+            disease_number?: number | null;
+            email?: string | null;
+            employment_status: components["schemas"]["EmploymentStatus"];
+            family_name: string;
+            /** @description Full-width katakana. */
+            family_name_kana: string;
+            given_name: string;
+            given_name_kana: string;
+            /** Format: uuid */
+            id: string;
+            /** @description 全国地方公共団体コード (6 digits). */
+            municipality_code?: string | null;
+            notes?: string | null;
+            phone?: string | null;
+            prefecture_code?: string | null;
+            program: components["schemas"]["Program"];
+            sex?: components["schemas"]["Sex"] | null;
+            support_awareness: components["schemas"]["SupportAwareness"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The dates a report covers, both included. */
+        PeriodDto: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        PrefectureDto: {
+            /** @description JIS X 0401, `"01"` … `"47"`. */
+            code: string;
+            /** @description In hiragana, as the source gives it. */
+            kana: string;
+            name: string;
+            name_en: string;
+        };
         /**
          * @description An RFC 9457 problem. Clients switch on `code`, which never changes once published.
          * @example {
@@ -487,15 +1744,155 @@ export interface components {
             field: string;
             message: string;
         };
+        /**
+         * @description 制度: `nanbyo` (指定難病) or `shoman` (小児慢性特定疾病).
+         * @enum {string}
+         */
+        Program: "nanbyo" | "shoman";
+        /** @description A record of personal data provided to an agency (第三者提供の記録). */
+        ProvisionDto: {
+            /**
+             * Format: uuid
+             * @description To whom.
+             */
+            agency_id: string;
+            /**
+             * Format: uuid
+             * @description Under which consent.
+             */
+            consent_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Which items. */
+            items: components["schemas"]["SharedItem"][];
+            /** Format: uuid */
+            patient_id: string;
+            /**
+             * Format: date
+             * @description When.
+             */
+            provided_on: string;
+            /** Format: uuid */
+            recorded_by: string;
+            /** Format: uuid */
+            referral_id: string;
+        };
+        /**
+         * @description 新規就労 or 就労継続.
+         * @enum {string}
+         */
+        Purpose: "new_employment" | "job_retention";
+        /** @description 紹介: a patient referred to an agency at a level, for a purpose. */
+        ReferralDto: {
+            /** Format: uuid */
+            agency_id: string;
+            /** @description The agency's type when the referral was made (what the ministry's figures count). */
+            agency_type: components["schemas"]["AgencyType"];
+            /** Format: date */
+            closed_on?: string | null;
+            /**
+             * Format: uuid
+             * @description The consultant responsible.
+             */
+            consultant_id: string;
+            /** Format: uuid */
+            consultation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description What was handed over, e.g. 就労相談票. */
+            handed_over?: string | null;
+            /** Format: uuid */
+            id: string;
+            level: components["schemas"]["Level"];
+            notes?: string | null;
+            outcome?: components["schemas"]["CaseOutcome"] | null;
+            /** Format: uuid */
+            patient_id: string;
+            purpose: components["schemas"]["Purpose"];
+            /** Format: date */
+            referred_on: string;
+            status: components["schemas"]["ReferralStatus"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ReferralLevelAnswersRow: {
+            agency_type: components["schemas"]["AgencyType"];
+            answers: components["schemas"]["LevelAnswers"];
+        };
+        ReferralLevelRow: {
+            agency_type: components["schemas"]["AgencyType"];
+            /**
+             * @description The lower median level of the period's referrals to this agency type, or `none`.
+             * @example information_only
+             */
+            answer: string;
+            counts: components["schemas"]["LevelCounts"];
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description `CenterReferralLevels` for a center's staff, `CentersReferralLevels` for the system
+         *     administrator.
+         */
+        ReferralLevelsReport: components["schemas"]["CenterReferralLevels"] | components["schemas"]["CentersReferralLevels"];
+        /** @enum {string} */
+        ReferralStatus: "open" | "closed";
         RefreshRequest: {
             /** @description The refresh token from the last sign-in or refresh. It can be used once. */
             refresh_token: string;
         };
+        /** @enum {string} */
+        Requester: "patient" | "family" | "agency" | "other";
         /**
          * @description What a person may do (see the contract).
          * @enum {string}
          */
         Role: "system_admin" | "center_admin" | "supervisor" | "consultant";
+        /** @enum {string} */
+        Sex: "female" | "male" | "other";
+        /**
+         * @description Personal data items handed to an agency (recorded in the record of provision).
+         * @enum {string}
+         */
+        SharedItem: "name" | "birth_date" | "contact" | "address" | "diagnosis" | "disability_certificate" | "employment_history" | "consultation_record";
+        /**
+         * @description Use of employment support: currently using, used before, aware but never used, unaware.
+         * @enum {string}
+         */
+        SupportAwareness: "using" | "used_before" | "aware_not_used" | "unaware";
+        /** @description Among patients registered in the period who were `not_working` or `job_seeking`. */
+        SupportAwarenessReport: {
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["AwarenessRowDto"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A patient's path in time order, oldest first. */
+        TimelineDto: {
+            items: components["schemas"]["TimelineEntryDto"][];
+            patient: components["schemas"]["PatientDto"];
+        };
+        /** @description One entry: `kind` says which of the record fields is set. */
+        TimelineEntryDto: {
+            /** Format: date-time */
+            at: string;
+            consent?: components["schemas"]["ConsentDto"] | null;
+            consultation?: components["schemas"]["ConsultationDto"] | null;
+            /**
+             * Format: date
+             * @description The day (Asia/Tokyo) it happened, or is due.
+             */
+            date: string;
+            follow_up?: components["schemas"]["FollowUpDto"] | null;
+            kind: components["schemas"]["TimelineKind"];
+            level_change?: components["schemas"]["LevelChangeDto"] | null;
+            provision?: components["schemas"]["ProvisionDto"] | null;
+            referral?: components["schemas"]["ReferralDto"] | null;
+        };
+        /** @enum {string} */
+        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up";
         /** @description A token pair. Keep the refresh token secret; it is spent on use and a new one returned. */
         TokenPair: {
             /** @description A JWT for `Authorization: Bearer …`, valid for `expires_in` seconds. */
@@ -514,6 +1911,11 @@ export interface components {
              */
             token_type: string;
         };
+        /**
+         * @description 病気・療養, 就労, 制度, 日常生活, ピアサポート, 心理, その他.
+         * @enum {string}
+         */
+        Topic: "illness" | "employment" | "welfare_system" | "daily_life" | "peer_support" | "psychological" | "other";
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdateAgency: {
             active?: boolean | null;
@@ -525,13 +1927,118 @@ export interface components {
         };
         /**
          * @description Fields to change; absent fields stay as they are. `active: false` deactivates the center
-         *     and signs out its staff.
+         *     and signs out its staff. A center administrator may change only `follow_up_days` of its
+         *     own center; everything else is the system administrator's.
          */
         UpdateCenter: {
             active?: boolean | null;
+            /**
+             * Format: int32
+             * @description 1 to 365.
+             */
+            follow_up_days?: number | null;
             name?: string | null;
             operating_type?: components["schemas"]["OperatingType"] | null;
             prefecture_code?: string | null;
+        };
+        /** @description Withdraw (`withdrawn_on`) or correct the notes. A withdrawal cannot be undone. */
+        UpdateConsent: {
+            notes?: string | null;
+            /** Format: date */
+            withdrawn_on?: string | null;
+        };
+        /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
+        UpdateConsultation: {
+            channel?: components["schemas"]["Channel"] | null;
+            /** Format: uuid */
+            consultant_id?: string | null;
+            /** Format: int32 */
+            duration_minutes?: number | null;
+            /** Format: date-time */
+            occurred_at?: string | null;
+            /** Format: uuid */
+            patient_id?: string | null;
+            requester?: components["schemas"]["Requester"] | null;
+            summary?: string | null;
+            topics?: components["schemas"]["Topic"][] | null;
+            with_employment_supporter?: boolean | null;
+        };
+        /**
+         * @description Record a follow-up as done (`done_on` with `method`, `contacted` and `outcome`, and
+         *     `next_due_on` to schedule the next one), or reschedule an open one (`due_on`, `assignee_id`).
+         * @example {
+         *       "contacted": "patient",
+         *       "done_on": "2026-06-15",
+         *       "method": "phone",
+         *       "next_due_on": "2026-07-15",
+         *       "notes": "面接予定",
+         *       "outcome": "searching"
+         *     }
+         */
+        UpdateFollowUp: {
+            /** Format: uuid */
+            assignee_id?: string | null;
+            contacted?: components["schemas"]["Contacted"] | null;
+            /** Format: date */
+            done_on?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            method?: components["schemas"]["FollowUpMethod"] | null;
+            /** Format: date */
+            next_due_on?: string | null;
+            notes?: string | null;
+            outcome?: components["schemas"]["CaseOutcome"] | null;
+        };
+        /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
+        UpdatePatient: {
+            /** Format: date */
+            birth_date?: string | null;
+            diagnosis?: string | null;
+            disability_certificate?: boolean | null;
+            /** Format: int32 */
+            disease_number?: number | null;
+            email?: string | null;
+            employment_status?: components["schemas"]["EmploymentStatus"] | null;
+            family_name?: string | null;
+            family_name_kana?: string | null;
+            given_name?: string | null;
+            given_name_kana?: string | null;
+            municipality_code?: string | null;
+            notes?: string | null;
+            phone?: string | null;
+            prefecture_code?: string | null;
+            program?: components["schemas"]["Program"] | null;
+            sex?: components["schemas"]["Sex"] | null;
+            support_awareness?: components["schemas"]["SupportAwareness"] | null;
+        };
+        /**
+         * @description Change a referral. Raising `level` is anyone's on the case; lowering it is a supervisor's,
+         *     with `level_reason`. `status: "closed"` with `outcome` closes it (a level-4 referral only
+         *     after a follow-up is done).
+         * @example {
+         *       "level": "accompanied",
+         *       "shared_items": [
+         *         "name",
+         *         "contact"
+         *       ]
+         *     }
+         */
+        UpdateReferral: {
+            /**
+             * Format: date
+             * @description Defaults to today when closing.
+             */
+            closed_on?: string | null;
+            /** Format: uuid */
+            consultant_id?: string | null;
+            handed_over?: string | null;
+            level?: components["schemas"]["Level"] | null;
+            level_reason?: string | null;
+            notes?: string | null;
+            outcome?: components["schemas"]["CaseOutcome"] | null;
+            purpose?: components["schemas"]["Purpose"] | null;
+            shared_items?: components["schemas"]["SharedItem"][] | null;
+            status?: components["schemas"]["ReferralStatus"] | null;
         };
         /**
          * @description Fields to change; absent fields stay as they are. Changing the role, the password or
@@ -1121,6 +2628,613 @@ export interface operations {
             };
         };
     };
+    get_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_consent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConsent"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_consultations: {
+        parameters: {
+            query?: {
+                patient_id?: string;
+                /** @description A consultant's id. */
+                consultant_id?: string;
+                /** @description Occurred at or after (RFC 3339). */
+                from?: string;
+                /** @description Occurred before (RFC 3339). */
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ConsultationDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_consultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConsultation"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_consultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_consultation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConsultation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_diseases: {
+        parameters: {
+            query?: {
+                /** @description Any part of the name (width-insensitive), or the number. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_DiseaseDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_follow_ups: {
+        parameters: {
+            query?: {
+                /** @description `due`, `overdue` or `done`; absent: due and overdue, overdue first. */
+                state?: string;
+                /** @description A user id, or `me`. */
+                assignee?: string;
+                patient_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_FollowUpDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_follow_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_follow_up: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFollowUp"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_me: {
         parameters: {
             query?: never;
@@ -1141,6 +3255,1304 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_municipalities: {
+        parameters: {
+            query?: {
+                /** @description Only this prefecture's (`"01"` … `"47"`). */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_MunicipalityDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_patients: {
+        parameters: {
+            query?: {
+                /** @description Any part of the name or the reading; full/half width and hiragana/katakana are ignored. */
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_PatientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_patient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePatient"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_patient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_patient: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePatient"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_patient_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_ConsentDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_patient_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConsent"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_patient_provisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_ProvisionDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_patient_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_prefectures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_PrefectureDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_referrals: {
+        parameters: {
+            query?: {
+                patient_id?: string;
+                agency_id?: string;
+                consultant_id?: string;
+                status?: components["schemas"]["ReferralStatus"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ReferralDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_referral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReferral"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_referral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_referral: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateReferral"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_referral_follow_ups: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_FollowUpDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_referral_follow_up: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFollowUp"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_referral_level_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_LevelChangeDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_annual: {
+        parameters: {
+            query: {
+                /**
+                 * @description 年度.
+                 * @example 2025
+                 */
+                fiscal_year: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An Excel workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_consultations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_cooperation_counts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CooperationCountsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_employment_outcomes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmploymentOutcomesReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_referral_levels: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralLevelsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_support_awareness: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportAwarenessReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,8 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
-import { navItems } from '../auth/permissions';
-import { Button } from '../components/Button';
+import { capabilities, navItems } from '../auth/permissions';
+import { Button, ButtonLink } from '../components/Button';
 import { Notice } from '../components/Notice';
 import { useI18n } from '../i18n/I18nProvider';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -75,6 +75,12 @@ export function AppShell() {
   const { t } = useI18n();
   useRouteFocus();
   const roleLabel = role ? t(`role.${role}`) : (me?.role ?? '');
+  const worksCases = capabilities(role).workCases;
+
+  // Case workers will open the case screens: fetch their code while they read home.
+  useEffect(() => {
+    if (worksCases) void import('../pages/cases/routes');
+  }, [worksCases]);
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -83,6 +89,11 @@ export function AppShell() {
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
           <Brand />
           <div className="flex flex-wrap items-center gap-4">
+            {worksCases && (
+              <ButtonLink to="/consultations/new" size="sm" data-testid="record-consultation">
+                {t('action.recordConsultation')}
+              </ButtonLink>
+            )}
             <LanguageSwitch />
             <section aria-label={t('landmark.account')} className="flex flex-wrap items-center gap-3">
               <p className="text-dns-16N-130" data-testid="current-user">

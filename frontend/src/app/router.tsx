@@ -1,9 +1,11 @@
 import { createBrowserRouter, type RouteObject } from 'react-router';
+import type { CasePage } from '../pages/cases/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
 import { CenterEditPage } from '../pages/centers/CenterEditPage';
 import { CenterNewPage } from '../pages/centers/CenterNewPage';
+import { CenterSettingsPage } from '../pages/centers/CenterSettingsPage';
 import { CentersPage } from '../pages/centers/CentersPage';
 import { HomePage } from '../pages/HomePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
@@ -13,6 +15,17 @@ import { UserNewPage } from '../pages/users/UserNewPage';
 import { UsersPage } from '../pages/users/UsersPage';
 import { RequireAuth, RequireCapability } from './guards';
 import { AppShell, PublicLayout } from './Layouts';
+
+/** A case screen: its code loads with the first visit to any of them (see pages/cases/routes). */
+function caseRoute(path: string, page: CasePage): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { caseElement } = await import('../pages/cases/routes');
+      return { element: caseElement(page) };
+    },
+  };
+}
 
 export const routes: RouteObject[] = [
   {
@@ -41,6 +54,16 @@ export const routes: RouteObject[] = [
       { path: 'agencies', element: <RequireCapability cap="viewAgencies"><AgenciesPage /></RequireCapability> },
       { path: 'agencies/new', element: <RequireCapability cap="manageAgencies"><AgencyNewPage /></RequireCapability> },
       { path: 'agencies/:id', element: <RequireCapability cap="manageAgencies"><AgencyEditPage /></RequireCapability> },
+      { path: 'center-settings', element: <RequireCapability cap="configureCenter"><CenterSettingsPage /></RequireCapability> },
+      caseRoute('patients', 'patients'),
+      caseRoute('patients/new', 'patientNew'),
+      caseRoute('patients/:id', 'patient'),
+      caseRoute('patients/:id/edit', 'patientEdit'),
+      caseRoute('patients/:id/refer', 'referralNew'),
+      caseRoute('consultations/new', 'consultationNew'),
+      caseRoute('referrals/:id', 'referral'),
+      caseRoute('follow-ups', 'followUps'),
+      caseRoute('follow-ups/:id', 'followUp'),
       { path: '*', element: <NotFoundPage /> },
     ],
   },

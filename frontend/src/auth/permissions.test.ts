@@ -9,14 +9,33 @@ describe('navigation by role', () => {
 
   it('gives a center administrator staff and agencies', () => {
     expect(navItems('center_admin').map((i) => i.key)).toEqual(['home', 'users', 'agencies']);
-    expect(capabilities('center_admin')).toMatchObject({ manageUsers: true, manageAgencies: true, manageCenters: false });
+    expect(capabilities('center_admin')).toMatchObject({
+      manageUsers: true,
+      manageAgencies: true,
+      manageCenters: false,
+      configureCenter: true,
+    });
+    expect(capabilities('supervisor').configureCenter).toBe(false);
   });
 
-  it('lets supervisors and consultants read agencies only', () => {
+  it('gives supervisors and consultants the case screens, and agencies to read', () => {
     for (const role of ['supervisor', 'consultant'] as const) {
-      expect(navItems(role).map((i) => i.key)).toEqual(['home', 'agencies']);
-      expect(capabilities(role)).toMatchObject({ viewAgencies: true, manageAgencies: false, manageUsers: false });
+      expect(navItems(role).map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies']);
+      expect(capabilities(role)).toMatchObject({
+        workCases: true,
+        viewAgencies: true,
+        manageAgencies: false,
+        manageUsers: false,
+      });
     }
+    expect(capabilities('supervisor').supervise).toBe(true);
+    expect(capabilities('consultant').supervise).toBe(false);
+  });
+
+  it('keeps patients away from administrators', () => {
+    expect(capabilities('center_admin').workCases).toBe(false);
+    expect(capabilities('system_admin').workCases).toBe(false);
+    expect(capabilities(null).workCases).toBe(false);
   });
 
   it('offers nothing but home to an unknown role', () => {

@@ -13,6 +13,12 @@ export interface Capabilities {
   readonly viewAgencies: boolean;
   /** Create, edit and deactivate agencies. */
   readonly manageAgencies: boolean;
+  /** Patients, consultations, referrals and follow-ups: the center's case workers only. */
+  readonly workCases: boolean;
+  /** Lower a referral's level, and record work for someone else. */
+  readonly supervise: boolean;
+  /** The own center's settings (days to the first follow-up). */
+  readonly configureCenter: boolean;
 }
 
 export function capabilities(role: Role | null): Capabilities {
@@ -22,10 +28,13 @@ export function capabilities(role: Role | null): Capabilities {
     manageUsers: role === 'system_admin' || role === 'center_admin',
     viewAgencies: role === 'center_admin' || role === 'supervisor' || role === 'consultant',
     manageAgencies: role === 'center_admin',
+    workCases: role === 'supervisor' || role === 'consultant',
+    supervise: role === 'supervisor',
+    configureCenter: role === 'center_admin',
   };
 }
 
-export type NavKey = 'home' | 'centers' | 'users' | 'agencies';
+export type NavKey = 'home' | 'centers' | 'users' | 'patients' | 'followUps' | 'agencies';
 
 export interface NavItem {
   readonly key: NavKey;
@@ -38,6 +47,10 @@ export function navItems(role: Role | null): NavItem[] {
   const items: NavItem[] = [{ key: 'home', to: '/' }];
   if (can.manageCenters) items.push({ key: 'centers', to: '/centers' });
   if (can.viewUsers) items.push({ key: 'users', to: '/users' });
+  if (can.workCases) {
+    items.push({ key: 'patients', to: '/patients' });
+    items.push({ key: 'followUps', to: '/follow-ups' });
+  }
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   return items;
 }

@@ -18,10 +18,13 @@ export function useFieldErrors(problem: Problem | null) {
 export function ErrorSummary({
   problem,
   fields,
+  id = 'error-summary',
 }: {
   problem: Problem | null;
   /** API field name → its label on this form. */
   fields: Readonly<Record<string, string>>;
+  /** Distinguishes a second form's summary on the same page. */
+  id?: string;
 }) {
   const { t, lang } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
@@ -62,10 +65,10 @@ export function ErrorSummary({
     <div
       ref={ref}
       tabIndex={-1}
-      aria-labelledby="error-summary-title"
+      aria-labelledby={`${id}-title`}
       className="rounded-8 border-2 border-error-1 bg-white px-4 py-3 focus:outline-4"
     >
-      <h2 id="error-summary-title" className="text-std-18B-160 text-error-2">
+      <h2 id={`${id}-title`} className="text-std-18B-160 text-error-2">
         {items.length > 0 ? t('form.errorSummary') : problemMessage(problem, lang)}
       </h2>
       {items.length > 0 && (

@@ -185,3 +185,134 @@ export function ReadOnlyField({ label, value }: { label: string; value: ReactNod
     </div>
   );
 }
+
+export interface Choice {
+  readonly value: string;
+  readonly label: ReactNode;
+  /** A line under the label. */
+  readonly description?: ReactNode;
+}
+
+/**
+ * The id of one choice of a group. The first choice carries the group's field id, so an
+ * error summary's link lands on the group.
+ */
+function choiceId(name: string, index: number): string {
+  return index === 0 ? fieldId(name) : `${fieldId(name)}-${index}`;
+}
+
+function GroupShell({
+  name,
+  label,
+  hint,
+  required,
+  errors,
+  columns = 1,
+  children,
+}: FieldBase & { columns?: 1 | 2 | 3; children: ReactNode }) {
+  const grid = columns === 1 ? 'flex flex-col gap-2' : columns === 2 ? 'grid gap-2 md:grid-cols-2' : 'grid gap-2 md:grid-cols-3';
+  return (
+    <fieldset className="flex flex-col gap-2" aria-describedby={describedBy(name, hint, errors)}>
+      <legend className="mb-2 text-std-17B-170">
+        {label}
+        <RequirementBadge required={required} />
+      </legend>
+      <Hint name={name} hint={hint} />
+      <div className={grid}>{children}</div>
+      <Errors name={name} errors={errors} />
+    </fieldset>
+  );
+}
+
+/** One choice out of a few, all visible: quick with the arrow keys. */
+export function RadioGroupField({
+  name,
+  label,
+  hint,
+  required,
+  errors,
+  choices,
+  value,
+  onChange,
+  columns,
+}: FieldBase & {
+  choices: readonly Choice[];
+  value: string;
+  onChange: (value: string) => void;
+  columns?: 1 | 2 | 3;
+}) {
+  return (
+    <GroupShell name={name} label={label} hint={hint} required={required} errors={errors} columns={columns}>
+      {choices.map((c, i) => (
+        <div key={c.value} className="flex items-start gap-3">
+          <input
+            id={choiceId(name, i)}
+            type="radio"
+            name={name}
+            value={c.value}
+            checked={value === c.value}
+            onChange={() => onChange(c.value)}
+            aria-invalid={errors?.length ? true : undefined}
+            className="mt-1 size-6 shrink-0 accent-blue-900"
+          />
+          <label htmlFor={choiceId(name, i)} className="text-std-16N-170">
+            {c.label}
+            {c.description !== undefined && (
+              <span className="block text-dns-16N-130 text-solid-gray-700">{c.description}</span>
+            )}
+          </label>
+        </div>
+      ))}
+    </GroupShell>
+  );
+}
+
+/** Any number of choices (none, one or several). */
+export function CheckboxGroupField({
+  name,
+  label,
+  hint,
+  required,
+  errors,
+  choices,
+  values,
+  onChange,
+  columns,
+}: FieldBase & {
+  choices: readonly Choice[];
+  values: readonly string[];
+  onChange: (values: string[]) => void;
+  columns?: 1 | 2 | 3;
+}) {
+  const toggle = (v: string, on: boolean) => {
+    // Keep the order of the choices, whatever order they were ticked in.
+    const next = new Set(values);
+    if (on) next.add(v);
+    else next.delete(v);
+    onChange(choices.map((c) => c.value).filter((x) => next.has(x)));
+  };
+  return (
+    <GroupShell name={name} label={label} hint={hint} required={required} errors={errors} columns={columns}>
+      {choices.map((c, i) => (
+        <div key={c.value} className="flex items-start gap-3">
+          <input
+            id={choiceId(name, i)}
+            type="checkbox"
+            name={name}
+            value={c.value}
+            checked={values.includes(c.value)}
+            aria-invalid={errors?.length ? true : undefined}
+            onChange={(e) => toggle(c.value, e.target.checked)}
+            className="mt-1 size-6 shrink-0 accent-blue-900"
+          />
+          <label htmlFor={choiceId(name, i)} className="text-std-16N-170">
+            {c.label}
+            {c.description !== undefined && (
+              <span className="block text-dns-16N-130 text-solid-gray-700">{c.description}</span>
+            )}
+          </label>
+        </div>
+      ))}
+    </GroupShell>
+  );
+}

@@ -31,8 +31,13 @@ export function Table({
   );
 }
 
-export function Row({ children }: { children: ReactNode }) {
-  return <tr className="border-b border-solid-gray-420 align-top">{children}</tr>;
+/** A row; `highlight` tints it (say why in the row's text too: colour alone tells nothing to some). */
+export function Row({ children, highlight = false }: { children: ReactNode; highlight?: boolean }) {
+  return (
+    <tr className={'border-b border-solid-gray-420 align-top' + (highlight ? ' bg-red-50' : '')} data-highlight={highlight || undefined}>
+      {children}
+    </tr>
+  );
 }
 
 export function Cell({ children, header = false }: { children: ReactNode; header?: boolean }) {

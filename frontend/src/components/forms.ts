@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import type { Versioned } from '../api/client';
 import { asProblem, type Problem } from '../api/problem';
 
@@ -111,4 +111,12 @@ export function useEditForm<T, F extends object>(options: {
       setConflict(null);
     },
   };
+}
+
+/** Ctrl+Enter (⌘+Enter on a Mac) submits the form from any field, text areas included. */
+export function submitOnCtrlEnter(e: KeyboardEvent<HTMLFormElement>): void {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    e.currentTarget.requestSubmit();
+  }
 }

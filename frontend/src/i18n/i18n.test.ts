@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as enums from '../api/enums';
 import { toProblem } from '../api/problem';
 import { en, ja } from './messages';
 import { fieldErrorMessage, placeholders, problemMessage, translate } from './translate';
@@ -22,7 +23,8 @@ describe('dictionaries', () => {
 
   it('hold no message that no screen uses', () => {
     // Keys built at run time from an API value or a code: `role.${role}` and the like.
-    const dynamic = /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang)\./;
+    const dynamic =
+      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind)\./;
     const files = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!../**/*.d.ts', '!./messages.ts'], {
       query: '?raw',
       import: 'default',
@@ -44,6 +46,45 @@ describe('dictionaries', () => {
     for (const t of ['medical_institution', 'municipality', 'patient_organization', 'other']) {
       expect(Object.keys(ja)).toContain(`operatingType.${t}`);
     }
+  });
+
+  it('name every value of every case enum, in both languages, each one differently', () => {
+    // The lists are checked against the spec's enums at compile time (enums.ts).
+    const lists: Record<string, readonly string[]> = {
+      program: enums.PROGRAMS,
+      sex: enums.SEXES,
+      employmentStatus: enums.EMPLOYMENT_STATUSES,
+      supportAwareness: enums.SUPPORT_AWARENESS,
+      consentScope: enums.CONSENT_SCOPES,
+      channel: enums.CHANNELS,
+      requester: enums.REQUESTERS,
+      topic: enums.TOPICS,
+      purpose: enums.PURPOSES,
+      level: enums.LEVELS,
+      sharedItem: enums.SHARED_ITEMS,
+      followUpMethod: enums.FOLLOW_UP_METHODS,
+      contacted: enums.CONTACTED,
+      outcome: enums.CASE_OUTCOMES,
+      followUpState: enums.FOLLOW_UP_STATES,
+      referralStatus: enums.REFERRAL_STATUSES,
+      timelineKind: enums.TIMELINE_KINDS,
+    };
+    for (const [prefix, values] of Object.entries(lists)) {
+      for (const table of [ja, en] as Record<string, string>[]) {
+        const labels = values.map((v) => table[`${prefix}.${v}`]);
+        expect(labels.every((l) => typeof l === 'string' && l.trim() !== ''), `${prefix}: ${values.join(', ')}`).toBe(true);
+        expect(new Set(labels).size, `${prefix} labels are distinct`).toBe(values.length);
+      }
+    }
+  });
+
+  it("uses the survey's own wording for the four levels", () => {
+    expect(enums.LEVELS.map((l) => ja[`level.${l}`])).toEqual([
+      '相談先として患者に案内のみ',
+      '電話仲介の上、患者を誘導',
+      '就労支援機関への相談に同席',
+      '就労支援機関の相談に同席し、その後もフォローアップ',
+    ]);
   });
 });
 

@@ -1,14 +1,19 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { keys } from '../api/client';
-import { getCenter } from '../api/resources';
+import { getCenter, getPatient, listConsultations, listFollowUps } from '../api/resources';
 import { PageTitle } from '../app/PageTitle';
 import { useAuth, useMe } from '../auth/AuthProvider';
 import { capabilities } from '../auth/permissions';
+import { FlashNotice } from '../components/Flash';
+import { Notice } from '../components/Notice';
+import { LoadError, Loading } from '../components/QueryState';
+import { Cell, Row, Table } from '../components/Table';
 import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/translate';
 import { currentFiscalYear } from '../lib/datetime';
-import { prefectureLabel, roleLabel } from './labels';
+import { FollowUpTable } from './followups/FollowUpTable';
+import { channelLabel, joinLabels, patientName, prefectureLabel, roleLabel, topicLabel, withNote } from './labels';
 
 interface Task {
   readonly to: string;
@@ -16,10 +21,17 @@ interface Task {
   readonly desc: MessageKey;
 }
 
+const HOME_FOLLOW_UPS = 20;
+const HOME_CONSULTATIONS = 5;
+
 function useTasks(): Task[] {
   const { role } = useAuth();
   const can = capabilities(role);
   const tasks: Task[] = [];
+  if (can.workCases) {
+    tasks.push({ to: '/consultations/new', title: 'home.task.consultation', desc: 'home.task.consultation.desc' });
+    tasks.push({ to: '/patients', title: 'home.task.patients', desc: 'home.task.patients.desc' });
+  }
   if (can.manageCenters) tasks.push({ to: '/centers', title: 'home.task.centers', desc: 'home.task.centers.desc' });
   if (can.manageUsers) {
     tasks.push(
@@ -27,6 +39,9 @@ function useTasks(): Task[] {
         ? { to: '/users/new', title: 'home.task.usersAdmin', desc: 'home.task.usersAdmin.desc' }
         : { to: '/users', title: 'home.task.users', desc: 'home.task.users.desc' },
     );
+  }
+  if (can.configureCenter) {
+    tasks.push({ to: '/center-settings', title: 'home.task.centerSettings', desc: 'home.task.centerSettings.desc' });
   }
   if (can.manageAgencies) {
     tasks.push({ to: '/agencies', title: 'home.task.agencies', desc: 'home.task.agencies.desc' });
@@ -49,17 +64,131 @@ function CenterName({ id }: { id: string }) {
   );
 }
 
+/** My open follow-ups, overdue first (the API's order), overdue rows highlighted. */
+function MyFollowUps() {
+  const { t } = useI18n();
+  const q = useQuery({
+    queryKey: [...keys.followUps, { state: '', assignee: 'me', limit: HOME_FOLLOW_UPS }],
+    queryFn: () => listFollowUps({ state: '', assignee: 'me', limit: HOME_FOLLOW_UPS }),
+    staleTime: 0,
+  });
+  const overdue = q.data?.items.filter((f) => f.state === 'overdue').length ?? 0;
+  return (
+    <section aria-labelledby="home-followups" className="flex flex-col gap-3" data-slot="follow-up-queue">
+      <h2 id="home-followups" className="text-std-22B-150">
+        {t('home.followUps')}
+      </h2>
+      <p className="text-std-16N-170 text-solid-gray-700">{t('home.followUpsLead')}</p>
+      {q.isPending ? (
+        <Loading />
+      ) : q.error ? (
+        <LoadError error={q.error} retry={() => void q.refetch()} />
+      ) : q.data.items.length === 0 ? (
+        <p className="text-std-16N-170">{t('home.followUpsEmpty')}</p>
+      ) : (
+        <>
+          {overdue > 0 && <Notice tone="error" title={t('home.overdueCount', { count: overdue })} />}
+          <FollowUpTable items={q.data.items} caption={t('home.followUps')} from="/" />
+        </>
+      )}
+      <p>
+        <Link to="/follow-ups">{t('home.followUpsAll')}</Link>
+      </p>
+    </section>
+  );
+}
+
+/** My latest consultations, with the patient's name (anonymous ones say so). */
+function MyConsultations({ myId }: { myId: string }) {
+  const i = useI18n();
+  const { t } = i;
+  const q = useQuery({
+    queryKey: [...keys.consultations, { consultantId: myId, limit: HOME_CONSULTATIONS }],
+    queryFn: () => listConsultations({ consultantId: myId, limit: HOME_CONSULTATIONS }),
+    staleTime: 0,
+  });
+  const patientIds = [...new Set((q.data?.items ?? []).flatMap((c) => (c.patient_id ? [c.patient_id] : [])))];
+  // Consultations carry no patient name: read each patient once (cached with the patient pages).
+  const patients = useQueries({
+    queries: patientIds.map((id) => ({ queryKey: keys.patient(id), queryFn: () => getPatient(id) })),
+  });
+  const nameOf = (id: string) => {
+    const p = patients.find((x) => x.data?.data.id === id)?.data?.data;
+    return p ? withNote(i, patientName(p), p.case_number) : t('common.loading');
+  };
+  return (
+    <section aria-labelledby="home-consultations" className="flex flex-col gap-3">
+      <h2 id="home-consultations" className="text-std-22B-150">
+        {t('home.recentConsultations')}
+      </h2>
+      {q.isPending ? (
+        <Loading />
+      ) : q.error ? (
+        <LoadError error={q.error} retry={() => void q.refetch()} />
+      ) : q.data.items.length === 0 ? (
+        <p className="text-std-16N-170">{t('home.recentConsultationsEmpty')}</p>
+      ) : (
+        <Table
+          caption={t('home.recentConsultations')}
+          head={[t('consultation.when'), t('followUp.patient'), t('consultation.channel'), t('consultation.topics')]}
+        >
+          {q.data.items.map((c) => (
+            <Row key={c.id}>
+              <Cell header>
+                <span className="whitespace-nowrap">{i.dateTime(c.occurred_at)}</span>
+              </Cell>
+              <Cell>
+                {c.patient_id ? (
+                  <Link to={`/patients/${c.patient_id}`}>{nameOf(c.patient_id)}</Link>
+                ) : (
+                  t('consultation.anonymousShort')
+                )}
+              </Cell>
+              <Cell>{channelLabel(i, c.channel)}</Cell>
+              <Cell>{joinLabels(i, c.topics, topicLabel)}</Cell>
+            </Row>
+          ))}
+        </Table>
+      )}
+    </section>
+  );
+}
+
 export function HomePage() {
   const i = useI18n();
   const { t } = i;
   const me = useMe();
   const tasks = useTasks();
   const fy = currentFiscalYear();
-  const worksCases = me.roleKnown === 'consultant' || me.roleKnown === 'supervisor';
+  const worksCases = capabilities(me.roleKnown).workCases;
 
   return (
     <>
       <PageTitle>{t('home.welcome', { name: me.display_name })}</PageTitle>
+      <FlashNotice />
+
+      {worksCases && (
+        <>
+          <MyFollowUps />
+          <MyConsultations myId={me.id} />
+        </>
+      )}
+
+      <section aria-labelledby="home-tasks" className="flex flex-col gap-3">
+        <h2 id="home-tasks" className="text-std-22B-150">
+          {t('home.tasks')}
+        </h2>
+        <ul className="grid gap-4 md:grid-cols-2">
+          {tasks.map((task) => (
+            <li key={task.title} className="rounded-8 border border-solid-gray-420 p-4">
+              <Link to={task.to} className="text-std-18B-160">
+                {t(task.title)}
+              </Link>
+              <p className="mt-1 text-std-16N-170 text-solid-gray-700">{t(task.desc)}</p>
+            </li>
+          ))}
+        </ul>
+      </section>
 
       <section aria-labelledby="home-account" className="flex flex-col gap-3">
         <h2 id="home-account" className="text-std-22B-150">
@@ -84,31 +213,6 @@ export function HomePage() {
           </dd>
         </dl>
       </section>
-
-      <section aria-labelledby="home-tasks" className="flex flex-col gap-3">
-        <h2 id="home-tasks" className="text-std-22B-150">
-          {t('home.tasks')}
-        </h2>
-        <ul className="grid gap-4 md:grid-cols-2">
-          {tasks.map((task) => (
-            <li key={task.title} className="rounded-8 border border-solid-gray-420 p-4">
-              <Link to={task.to} className="text-std-18B-160">
-                {t(task.title)}
-              </Link>
-              <p className="mt-1 text-std-16N-170 text-solid-gray-700">{t(task.desc)}</p>
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      {worksCases && (
-        <section aria-labelledby="home-followups" className="flex flex-col gap-3" data-slot="follow-up-queue">
-          <h2 id="home-followups" className="text-std-22B-150">
-            {t('home.followUps')}
-          </h2>
-          <p className="text-std-16N-170 text-solid-gray-700">{t('home.followUpsLater')}</p>
-        </section>
-      )}
     </>
   );
 }

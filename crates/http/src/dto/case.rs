@@ -492,6 +492,9 @@ pub struct ReferralDto {
     pub patient_id: Uuid,
     pub consultation_id: Option<Uuid>,
     pub agency_id: Uuid,
+    /// The agency's type when the referral was made (what the ministry's figures count).
+    #[schema(value_type = super::AgencyType)]
+    pub agency_type: String,
     #[schema(value_type = Purpose)]
     pub purpose: String,
     #[schema(value_type = Level)]
@@ -522,6 +525,7 @@ impl From<Referral> for ReferralDto {
             patient_id: r.patient_id,
             consultation_id: r.consultation_id,
             agency_id: r.agency_id,
+            agency_type: r.agency_type.as_str().to_owned(),
             purpose: r.purpose.as_str().to_owned(),
             level: r.level.as_str().to_owned(),
             referred_on: date(r.referred_on),

@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 mod case;
+mod reports;
 pub use case::*;
+pub use reports::*;
 
 /// Distinguishes an absent field (leave unchanged) from an explicit `null` (clear it).
 pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>

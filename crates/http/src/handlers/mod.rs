@@ -11,6 +11,7 @@ pub mod master;
 pub mod ops;
 pub mod patients;
 pub mod referrals;
+pub mod reports;
 pub mod users;
 
 use crate::problem::ApiError;

@@ -1,0 +1,83 @@
+//! Japanese labels for spreadsheets, in the survey's own wording where it has one.
+
+use tsunagu_domain::values::{
+    AgencyType, Channel, Level, Purpose, Requester, SupportAwareness, Topic,
+};
+
+pub fn agency_type(t: AgencyType) -> &'static str {
+    match t {
+        AgencyType::HelloWork => "ハローワーク",
+        AgencyType::EmploymentLifeSupportCenter => "障害者就業・生活支援センター",
+        AgencyType::VocationalCenter => "地域障害者職業センター",
+        AgencyType::Other => "その他の就労等関係機関",
+    }
+}
+
+pub fn level(l: Level) -> &'static str {
+    match l {
+        Level::InformationOnly => "相談先として患者に案内のみ",
+        Level::PhoneMediation => "電話仲介の上、患者を誘導",
+        Level::Accompanied => "就労支援機関への相談に同席",
+        Level::AccompaniedWithFollowUp => "就労支援機関の相談に同席し、その後もフォローアップ",
+    }
+}
+
+pub const LEVEL_NONE: &str = "全くできていない";
+
+pub fn purpose(p: Purpose) -> &'static str {
+    match p {
+        Purpose::NewEmployment => "新規就労",
+        Purpose::JobRetention => "就労継続",
+    }
+}
+
+pub fn band(b: &str) -> &'static str {
+    match b {
+        "1-9" => "1～9件",
+        "10-49" => "10～49件",
+        "50-99" => "50～99件",
+        "100+" => "100件以上",
+        _ => "0件",
+    }
+}
+
+pub fn channel(c: Channel) -> &'static str {
+    match c {
+        Channel::InPerson => "面談",
+        Channel::Phone => "電話",
+        Channel::Email => "メール",
+        Channel::Outreach => "出張相談",
+        Channel::HomeVisit => "訪問",
+        Channel::Online => "オンライン",
+    }
+}
+
+pub fn requester(r: Requester) -> &'static str {
+    match r {
+        Requester::Patient => "本人",
+        Requester::Family => "家族",
+        Requester::Agency => "関係機関",
+        Requester::Other => "その他",
+    }
+}
+
+pub fn topic(t: Topic) -> &'static str {
+    match t {
+        Topic::Illness => "病気・療養",
+        Topic::Employment => "就労",
+        Topic::WelfareSystem => "制度",
+        Topic::DailyLife => "日常生活",
+        Topic::PeerSupport => "ピアサポート",
+        Topic::Psychological => "心理",
+        Topic::Other => "その他",
+    }
+}
+
+pub fn awareness(a: SupportAwareness) -> &'static str {
+    match a {
+        SupportAwareness::Using => "現在利用している",
+        SupportAwareness::UsedBefore => "以前利用したことがある",
+        SupportAwareness::AwareNotUsed => "知っているが利用したことはない",
+        SupportAwareness::Unaware => "知らない",
+    }
+}

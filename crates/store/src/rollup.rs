@@ -1,0 +1,235 @@
+//! The report rollups, kept in the same transaction as the change they count: a change that
+//! rolls back takes its counts with it, so the figures always equal the records.
+
+use crate::StoreError;
+use crate::db::DbConn;
+use crate::schema::{
+    consultation_counts, consultation_patients, referral_counts, referral_patients, referrals,
+};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use std::collections::HashMap;
+use tsunagu_domain::clock::tokyo_date;
+use tsunagu_domain::entities::{Consultation, Referral};
+use tsunagu_domain::values;
+
+type R<T> = Result<T, StoreError>;
+
+/// Both backends cap bind parameters per statement; stay well under SQLite's 32766.
+const MAX_BINDS: usize = 30_000;
+
+/// Center, day, dimension and value of the daily consultation counts.
+type ConsultationKey = (String, NaiveDate, &'static str, String);
+type ReferralKey = (String, NaiveDate, String, String, String);
+type PatientYearKey = (String, i32, String);
+type ReferralPatientKey = (String, i32, String, String, String);
+
+/// Deltas to add to the rollups, gathered for one record or for a whole bulk batch.
+#[derive(Default)]
+pub(crate) struct Deltas {
+    consultations: HashMap<ConsultationKey, i32>,
+    consulted: HashMap<PatientYearKey, i32>,
+    referrals: HashMap<ReferralKey, i32>,
+    /// (referrals, achieved) per patient, year, type and purpose.
+    referred: HashMap<ReferralPatientKey, (i32, i32)>,
+}
+
+impl Deltas {
+    pub(crate) fn consultation(&mut self, c: &Consultation, delta: i32) {
+        let day = tokyo_date(c.occurred_at);
+        let center = c.center_id.to_string();
+        let mut add = |dim: &'static str, value: &str| {
+            *self
+                .consultations
+                .entry((center.clone(), day, dim, value.to_owned()))
+                .or_default() += delta;
+        };
+        add("total", "all");
+        add("channel", c.channel.as_str());
+        add("requester", c.requester.as_str());
+        for t in &c.topics {
+            add("topic", t.as_str());
+        }
+        if c.with_employment_supporter {
+            add("joint", "yes");
+        }
+        if c.patient_id.is_none() {
+            add("anonymous", "yes");
+        }
+        if let Some(p) = c.patient_id {
+            *self
+                .consulted
+                .entry((center, values::fiscal_year(day), p.to_string()))
+                .or_default() += delta;
+        }
+    }
+
+    pub(crate) fn referral(&mut self, r: &Referral, achieved: bool, delta: i32) {
+        let center = r.center_id.to_string();
+        *self
+            .referrals
+            .entry((
+                center.clone(),
+                r.referred_on,
+                r.agency_type.as_str().to_owned(),
+                r.purpose.as_str().to_owned(),
+                r.level.as_str().to_owned(),
+            ))
+            .or_default() += delta;
+        let e = self
+            .referred
+            .entry((
+                center,
+                values::fiscal_year(r.referred_on),
+                r.agency_type.as_str().to_owned(),
+                r.purpose.as_str().to_owned(),
+                r.patient_id.to_string(),
+            ))
+            .or_default();
+        e.0 += delta;
+        if achieved {
+            e.1 += delta;
+        }
+    }
+
+    /// A referral reached its outcome (once: the caller checks the flag).
+    pub(crate) fn achieved(&mut self, r: &Referral) {
+        self.referred
+            .entry((
+                r.center_id.to_string(),
+                values::fiscal_year(r.referred_on),
+                r.agency_type.as_str().to_owned(),
+                r.purpose.as_str().to_owned(),
+                r.patient_id.to_string(),
+            ))
+            .or_default()
+            .1 += 1;
+    }
+
+    /// Adds the deltas with upserts, many rows per statement.
+    pub(crate) fn apply(self, conn: &mut DbConn) -> R<()> {
+        let rows: Vec<_> = self
+            .consultations
+            .into_iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|((c, d, dim, v), n)| {
+                use consultation_counts::dsl as t_;
+                (
+                    t_::center_id.eq(c),
+                    t_::day.eq(d),
+                    t_::dim.eq(dim),
+                    t_::value.eq(v),
+                    t_::n.eq(n),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(MAX_BINDS / 5) {
+            use consultation_counts::dsl as t_;
+            per_backend!(conn, c => diesel::insert_into(t_::consultation_counts)
+                .values(chunk)
+                .on_conflict((t_::center_id, t_::day, t_::dim, t_::value))
+                .do_update()
+                .set(t_::n.eq(t_::n + excluded(t_::n)))
+                .execute(c))?;
+        }
+        let rows: Vec<_> = self
+            .consulted
+            .into_iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|((c, y, p), n)| {
+                use consultation_patients::dsl as t_;
+                (
+                    t_::center_id.eq(c),
+                    t_::fiscal_year.eq(y),
+                    t_::patient_id.eq(p),
+                    t_::n.eq(n),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(MAX_BINDS / 4) {
+            use consultation_patients::dsl as t_;
+            per_backend!(conn, c => diesel::insert_into(t_::consultation_patients)
+                .values(chunk)
+                .on_conflict((t_::center_id, t_::fiscal_year, t_::patient_id))
+                .do_update()
+                .set(t_::n.eq(t_::n + excluded(t_::n)))
+                .execute(c))?;
+        }
+        let rows: Vec<_> = self
+            .referrals
+            .into_iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|((c, d, at, p, l), n)| {
+                use referral_counts::dsl as t_;
+                (
+                    t_::center_id.eq(c),
+                    t_::day.eq(d),
+                    t_::agency_type.eq(at),
+                    t_::purpose.eq(p),
+                    t_::level.eq(l),
+                    t_::n.eq(n),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(MAX_BINDS / 6) {
+            use referral_counts::dsl as t_;
+            per_backend!(conn, c => diesel::insert_into(t_::referral_counts)
+                .values(chunk)
+                .on_conflict((t_::center_id, t_::day, t_::agency_type, t_::purpose, t_::level))
+                .do_update()
+                .set(t_::n.eq(t_::n + excluded(t_::n)))
+                .execute(c))?;
+        }
+        let rows: Vec<_> = self
+            .referred
+            .into_iter()
+            .filter(|(_, (n, a))| *n != 0 || *a != 0)
+            .map(|((c, y, at, p, pid), (n, a))| {
+                use referral_patients::dsl as t_;
+                (
+                    t_::center_id.eq(c),
+                    t_::fiscal_year.eq(y),
+                    t_::agency_type.eq(at),
+                    t_::purpose.eq(p),
+                    t_::patient_id.eq(pid),
+                    t_::referrals.eq(n),
+                    t_::achieved.eq(a),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(MAX_BINDS / 7) {
+            use referral_patients::dsl as t_;
+            per_backend!(conn, c => diesel::insert_into(t_::referral_patients)
+                .values(chunk)
+                .on_conflict((t_::center_id, t_::fiscal_year, t_::agency_type, t_::purpose, t_::patient_id))
+                .do_update()
+                .set((
+                    t_::referrals.eq(t_::referrals + excluded(t_::referrals)),
+                    t_::achieved.eq(t_::achieved + excluded(t_::achieved)),
+                ))
+                .execute(c))?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a referral has been counted as having reached its outcome.
+pub(crate) fn is_achieved(conn: &mut DbConn, referral_id: &str) -> R<bool> {
+    Ok(referrals::table
+        .find(referral_id)
+        .select(referrals::achieved)
+        .first(conn)?)
+}
+
+/// Marks a referral as having reached its outcome; true if it was not already.
+pub(crate) fn mark_achieved(conn: &mut DbConn, referral_id: &str) -> R<bool> {
+    let n = diesel::update(
+        referrals::table
+            .filter(referrals::id.eq(referral_id))
+            .filter(referrals::achieved.eq(false)),
+    )
+    .set(referrals::achieved.eq(true))
+    .execute(conn)?;
+    Ok(n == 1)
+}

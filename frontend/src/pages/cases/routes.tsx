@@ -1,0 +1,35 @@
+// The case screens, loaded on first use as one chunk: administrators never download them.
+import { RequireCapability } from '../../app/guards';
+import { ConsultationNewPage } from '../consultations/ConsultationNewPage';
+import { FollowUpRecordPage } from '../followups/FollowUpRecordPage';
+import { FollowUpsPage } from '../followups/FollowUpsPage';
+import { PatientEditPage } from '../patients/PatientEditPage';
+import { PatientNewPage } from '../patients/PatientNewPage';
+import { PatientPage } from '../patients/PatientPage';
+import { PatientsPage } from '../patients/PatientsPage';
+import { ReferralNewPage } from '../referrals/ReferralNewPage';
+import { ReferralPage } from '../referrals/ReferralPage';
+
+const pages = {
+  patients: PatientsPage,
+  patientNew: PatientNewPage,
+  patient: PatientPage,
+  patientEdit: PatientEditPage,
+  referralNew: ReferralNewPage,
+  consultationNew: ConsultationNewPage,
+  referral: ReferralPage,
+  followUps: FollowUpsPage,
+  followUp: FollowUpRecordPage,
+};
+
+export type CasePage = keyof typeof pages;
+
+/** The route element of a case screen, behind the case workers' capability. */
+export function caseElement(page: CasePage) {
+  const Page = pages[page];
+  return (
+    <RequireCapability cap="workCases">
+      <Page />
+    </RequireCapability>
+  );
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { newFollowUpRecord, toRecordFollowUp } from './followUpForm';
+
+describe('recording a follow-up', () => {
+  it('starts at today, by phone, with the patient, and no outcome chosen', () => {
+    expect(newFollowUpRecord('2026-11-24')).toEqual({
+      done_on: '2026-11-24',
+      method: 'phone',
+      contacted: 'patient',
+      outcome: '',
+      notes: '',
+      next_due_on: '',
+    });
+  });
+
+  it('sends the record, and the next due date only when given', () => {
+    const f = { ...newFollowUpRecord('2026-11-24'), outcome: 'searching', notes: ' 面接予定 ' };
+    expect(toRecordFollowUp(f)).toEqual({
+      done_on: '2026-11-24',
+      method: 'phone',
+      contacted: 'patient',
+      outcome: 'searching',
+      notes: '面接予定',
+    });
+    expect(toRecordFollowUp({ ...f, next_due_on: '2026-12-08' }).next_due_on).toBe('2026-12-08');
+  });
+
+  it('leaves an unmade choice out, for the API to ask for it', () => {
+    expect(toRecordFollowUp(newFollowUpRecord('2026-11-24'))).toEqual({
+      done_on: '2026-11-24',
+      method: 'phone',
+      contacted: 'patient',
+      notes: null,
+    });
+  });
+});

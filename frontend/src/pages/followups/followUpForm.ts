@@ -1,0 +1,31 @@
+// Recording a follow-up as done (pure, unit-tested).
+import type { UpdateFollowUp } from '../../api/client';
+import { fromSelect, type CaseOutcome, type Contacted, type FollowUpMethod } from '../../api/enums';
+import { optionalText } from '../../components/forms';
+
+export interface FollowUpRecord {
+  done_on: string;
+  method: string;
+  contacted: string;
+  outcome: string;
+  notes: string;
+  next_due_on: string;
+}
+
+/** Done today, by phone, with the patient: the usual case, so the fewest keys. The outcome is always a choice. */
+export function newFollowUpRecord(today: string): FollowUpRecord {
+  return { done_on: today, method: 'phone', contacted: 'patient', outcome: '', notes: '', next_due_on: '' };
+}
+
+/**
+ * The PATCH that records it done. A choice not made is left out, so that the API answers
+ * "required" for it; an empty next date schedules nothing.
+ */
+export function toRecordFollowUp(f: FollowUpRecord): UpdateFollowUp {
+  const body: UpdateFollowUp = { done_on: f.done_on, notes: optionalText(f.notes) };
+  if (f.method !== '') body.method = fromSelect<FollowUpMethod>(f.method);
+  if (f.contacted !== '') body.contacted = fromSelect<Contacted>(f.contacted);
+  if (f.outcome !== '') body.outcome = fromSelect<CaseOutcome>(f.outcome);
+  if (f.next_due_on !== '') body.next_due_on = f.next_due_on;
+  return body;
+}

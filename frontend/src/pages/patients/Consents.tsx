@@ -1,0 +1,319 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { keys, type Consent } from '../../api/client';
+import { CONSENT_SCOPES, fromSelect, type AgencyType, type ConsentScope } from '../../api/enums';
+import { asProblem, type Problem } from '../../api/problem';
+import { createConsent, listConsents, withdrawConsent } from '../../api/resources';
+import { Button } from '../../components/Button';
+import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
+import { fieldId, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
+import { Notice } from '../../components/Notice';
+import { LoadError, Loading } from '../../components/QueryState';
+import { Cell, Row, StatusBadge, Table } from '../../components/Table';
+import { optionalText } from '../../components/forms';
+import { useIdempotencyKey } from '../../components/useIdempotencyKey';
+import { useI18n } from '../../i18n/I18nProvider';
+import { todayInTokyo } from '../../lib/datetime';
+import { consentCovering, consentInForce } from '../../lib/cases';
+import { useStaffName } from '../cases/useCaseData';
+import { consentScopeLabel, labelled } from '../labels';
+
+export function useConsents(patientId: string) {
+  return useQuery({ queryKey: keys.consents(patientId), queryFn: () => listConsents(patientId), staleTime: 0 });
+}
+
+/**
+ * Record a consent: the date it was given (today by default) and its scope. `withNotes`
+ * off keeps the form small where it sits inside another form's page.
+ */
+export function ConsentForm({
+  patientId,
+  onDone,
+  onCancel,
+  withNotes = true,
+  defaultScope = 'employment_agencies',
+  embedded = false,
+}: {
+  patientId: string;
+  onDone: (consent: Consent) => void;
+  onCancel: () => void;
+  withNotes?: boolean;
+  defaultScope?: ConsentScope;
+  /**
+   * Inside another form (forms cannot nest): a group whose button and Enter key record
+   * the consent without submitting the outer form.
+   */
+  embedded?: boolean;
+}) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [givenOn, setGivenOn] = useState(todayInTokyo());
+  const [scope, setScope] = useState<string>(defaultScope);
+  const [notes, setNotes] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const errorsFor = useFieldErrors(problem);
+  const body = { given_on: givenOn, scope: fromSelect<ConsentScope>(scope), notes: withNotes ? optionalText(notes) : null };
+  const idempotencyKey = useIdempotencyKey(body);
+  const labels = { given_on: t('consent.givenOn'), scope: t('consent.scope'), notes: t('consent.notes') };
+  useEffect(() => {
+    document.getElementById(fieldId('given_on'))?.focus();
+  }, []);
+
+  const mutation = useMutation({
+    mutationFn: () => createConsent(patientId, body, idempotencyKey),
+    onSuccess: async (consent) => {
+      await queryClient.invalidateQueries({ queryKey: keys.patient(patientId) });
+      onDone(consent);
+    },
+    onError: (e) => setProblem(asProblem(e)),
+  });
+
+  const save = () => {
+    if (!mutation.isPending) mutation.mutate();
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    save();
+  };
+  const onGroupKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Enter' && e.target instanceof HTMLInputElement) {
+      e.preventDefault();
+      e.stopPropagation();
+      save();
+    }
+  };
+
+  const fields = (
+    <>
+      <TextField
+        name="given_on"
+        type="date"
+        label={labels.given_on}
+        required
+        value={givenOn}
+        onChange={(e) => setGivenOn(e.target.value)}
+        errors={errorsFor('given_on')}
+      />
+      <RadioGroupField
+        name="scope"
+        label={labels.scope}
+        required
+        choices={CONSENT_SCOPES.map((s) => ({ value: s, label: t(`consentScope.${s}`) }))}
+        value={scope}
+        onChange={setScope}
+        errors={errorsFor('scope')}
+      />
+      {withNotes && (
+        <TextAreaField
+          name="notes"
+          label={labels.notes}
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          errors={errorsFor('notes')}
+        />
+      )}
+      <div className="flex flex-wrap items-center gap-4">
+        <Button type={embedded ? 'button' : 'submit'} disabled={mutation.isPending} onClick={embedded ? save : undefined}>
+          {mutation.isPending ? t('form.saving') : t('consent.save')}
+        </Button>
+        <Button variant="text" onClick={onCancel}>
+          {t('common.cancel')}
+        </Button>
+      </div>
+    </>
+  );
+
+  return (
+    <section aria-labelledby="consent-form-title" className="flex flex-col gap-4 rounded-8 border-2 border-solid-gray-420 bg-white p-4">
+      <h3 id="consent-form-title" className="text-std-18B-160">
+        {t('consent.recordTitle')}
+      </h3>
+      <ErrorSummary id="consent-errors" problem={problem} fields={labels} />
+      {embedded ? (
+        <div className="flex flex-col gap-4" onKeyDown={onGroupKeyDown}>
+          {fields}
+        </div>
+      ) : (
+        <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+          {fields}
+        </form>
+      )}
+    </section>
+  );
+}
+
+function WithdrawForm({ consent, onDone, onCancel }: { consent: Consent; onDone: () => void; onCancel: () => void }) {
+  const i = useI18n();
+  const { t } = i;
+  const queryClient = useQueryClient();
+  const [date, setDate] = useState(todayInTokyo());
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const errorsFor = useFieldErrors(problem);
+  const mutation = useMutation({
+    mutationFn: () => withdrawConsent(consent.id, date),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: keys.patient(consent.patient_id) });
+      onDone();
+    },
+    onError: (e) => setProblem(asProblem(e)),
+  });
+  const title = t('consent.withdrawTitle', { date: i.date(consent.given_on, { era: false }) });
+  useEffect(() => {
+    document.getElementById(fieldId('withdrawn_on'))?.focus();
+  }, []);
+  return (
+    <section aria-label={title} className="flex flex-col gap-4 rounded-8 border-2 border-solid-gray-420 bg-white p-4">
+      <ErrorSummary id="withdraw-errors" problem={problem} fields={{ withdrawn_on: t('consent.withdrawnOn') }} />
+      <form
+        noValidate
+        className="flex flex-col gap-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!mutation.isPending) mutation.mutate();
+        }}
+      >
+        <p className="text-std-17B-170">{title}</p>
+        <TextField
+          name="withdrawn_on"
+          type="date"
+          label={t('consent.withdrawnOn')}
+          required
+          value={date}
+          onChange={(e) => setDate(e.target.value)}
+          errors={errorsFor('withdrawn_on')}
+        />
+        <div className="flex flex-wrap items-center gap-4">
+          <Button type="submit" disabled={mutation.isPending}>
+            {mutation.isPending ? t('form.saving') : t('consent.withdrawSave')}
+          </Button>
+          <Button variant="text" onClick={onCancel}>
+            {t('common.cancel')}
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** One line on whether a consent lets data go (to an agency of `agencyType`, when given). */
+export function ConsentStatus({ consents, agencyType }: { consents: readonly Consent[]; agencyType: AgencyType | null }) {
+  const i = useI18n();
+  const { t } = i;
+  const covering = consentCovering(consents, agencyType, todayInTokyo());
+  if (covering) {
+    const params = { date: i.date(covering.given_on, { era: false }), scope: consentScopeLabel(i, covering.scope) };
+    return (
+      <Notice tone="success" title={agencyType ? t('consent.covering', params) : t('consent.anyInForce', params)} />
+    );
+  }
+  return <Notice tone="warning" title={agencyType ? t('consent.notCovering') : t('consent.noneInForce')} />;
+}
+
+/** The patient's consents: the record, recording a new one, and withdrawing one. */
+export function ConsentsSection({ patientId }: { patientId: string }) {
+  const i = useI18n();
+  const { t } = i;
+  const consents = useConsents(patientId);
+  const staffName = useStaffName();
+  const [recording, setRecording] = useState(false);
+  const [withdrawing, setWithdrawing] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  // When an inline form closes, focus goes back to the button that opens "record".
+  const refocus = useRef(false);
+  const focusOnReturn = (el: HTMLButtonElement | null) => {
+    if (el && refocus.current) {
+      refocus.current = false;
+      el.focus();
+    }
+  };
+  const today = todayInTokyo();
+  const target = withdrawing ? consents.data?.find((c) => c.id === withdrawing) : undefined;
+
+  const close = (message: string | null) => {
+    setRecording(false);
+    setWithdrawing(null);
+    if (message) setDone(message);
+    refocus.current = true;
+  };
+
+  return (
+    <section aria-labelledby="consents-title" className="flex flex-col gap-4">
+      <h2 id="consents-title" className="text-std-22B-150">
+        {t('consent.title')}
+      </h2>
+      <p className="text-std-16N-170 text-solid-gray-700">{t('consent.lead')}</p>
+      {done && <Notice tone="success" live="polite" title={done} />}
+      {consents.isPending ? (
+        <Loading />
+      ) : consents.error ? (
+        <LoadError error={consents.error} retry={() => void consents.refetch()} />
+      ) : consents.data.length === 0 ? (
+        <p className="text-std-16N-170">{t('consent.none')}</p>
+      ) : (
+        <Table
+          caption={t('consent.caption')}
+          head={[t('consent.givenOn'), t('consent.scope'), t('common.status'), t('referral.changedBy'), t('followUp.actions')]}
+        >
+          {consents.data.map((c) => {
+            const inForce = consentInForce(c, today);
+            return (
+              <Row key={c.id}>
+                <Cell header>{i.date(c.given_on)}</Cell>
+                <Cell>{consentScopeLabel(i, c.scope)}</Cell>
+                <Cell>
+                  <StatusBadge active={inForce} activeLabel={t('consent.inForce')} inactiveLabel={t('consent.withdrawn')} />
+                  {c.withdrawn_on && (
+                    <span className="ml-2">
+                      {labelled(i, t('consent.withdrawnOn'), i.date(c.withdrawn_on, { era: false }))}
+                    </span>
+                  )}
+                </Cell>
+                <Cell>{staffName(c.recorded_by)}</Cell>
+                <Cell>
+                  {c.withdrawn_on == null && (
+                    <Button
+                      variant="outline"
+                      size="sm"
+                      aria-expanded={withdrawing === c.id}
+                      onClick={() => {
+                        setDone(null);
+                        setWithdrawing(withdrawing === c.id ? null : c.id);
+                      }}
+                    >
+                      {t('consent.withdraw')}
+                      <span className="sr-only">{t('consent.withdrawContext', { date: i.date(c.given_on, { era: false }) })}</span>
+                    </Button>
+                  )}
+                </Cell>
+              </Row>
+            );
+          })}
+        </Table>
+      )}
+      {target && (
+        <WithdrawForm
+          key={target.id}
+          consent={target}
+          onDone={() => close(t('consent.withdrawRecorded'))}
+          onCancel={() => close(null)}
+        />
+      )}
+      {recording ? (
+        <ConsentForm patientId={patientId} onDone={() => close(t('consent.recorded'))} onCancel={() => close(null)} />
+      ) : (
+        <div>
+          <Button
+            ref={focusOnReturn}
+            variant="outline"
+            onClick={() => {
+              setDone(null);
+              setRecording(true);
+            }}
+          >
+            {t('consent.record')}
+          </Button>
+        </div>
+      )}
+    </section>
+  );
+}
