@@ -11,6 +11,7 @@ async fn demo_data_makes_a_living_center(db: Db) {
         center_code: "demo".into(),
         patients: 1_500,
         consultations_per_patient: 4,
+        referrals_per_patient: 1,
         seed: 7,
     };
     let mut seen = Vec::new();

@@ -11,4 +11,5 @@ mod cases;
 mod demo;
 mod http_surface;
 mod platform;
+mod reports;
 mod staff;

@@ -3,10 +3,16 @@
 //! plain substring scan of the same folded names (what the query would cost without the
 //! index). Run it after `tsunagu demo-data --patients 100000`.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tsunagu_domain::SystemClock;
+use tsunagu_domain::entities::{Actor, RequestMeta};
 use tsunagu_domain::kana;
 use tsunagu_domain::page::PageRequest;
 use tsunagu_domain::ports::{PatientQuery, Store};
+use tsunagu_domain::reports::Period;
+use tsunagu_domain::service::{Ctx, Services};
+use tsunagu_domain::values::Role;
 use tsunagu_store::DieselStore;
 use uuid::Uuid;
 
@@ -109,4 +115,82 @@ fn to_hiragana(s: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// One report's median time for a center and across all centers.
+pub struct ReportTiming {
+    pub name: &'static str,
+    pub center: Duration,
+    pub across: Duration,
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs.get(xs.len() / 2).copied().unwrap_or_default()
+}
+
+/// Times each report for the last full fiscal year through the use cases, as the API runs
+/// them (role checks, rollups, access log), for a supervisor of `center` and for the system
+/// administrator across centers.
+pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<ReportTiming>, String> {
+    let services = Services::new(Arc::new(store), Arc::new(SystemClock));
+    let actor = |role: Role, center_id: Option<Uuid>| Ctx {
+        actor: Actor {
+            user_id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            role,
+            center_id,
+            login: "bench".into(),
+            display_name: "bench".into(),
+        },
+        meta: RequestMeta {
+            request_id: "bench".into(),
+            source: None,
+        },
+    };
+    let sup = actor(Role::Supervisor, Some(center));
+    let admin = actor(Role::SystemAdmin, None);
+    let today = tsunagu_domain::clock::tokyo_date(chrono::Utc::now());
+    let year = tsunagu_domain::values::fiscal_year(today) - 1;
+    let p = Period::fiscal_year(year).ok_or("no fiscal year")?;
+    type Run = fn(&Services, &Ctx, &Period) -> Result<(), tsunagu_domain::DomainError>;
+    let all: [(&'static str, Run); 5] = [
+        ("referral-levels", |s, c, p| {
+            s.report_referral_levels(c, p, None).map(drop)
+        }),
+        ("cooperation-counts", |s, c, p| {
+            s.report_cooperation_counts(c, p, None).map(drop)
+        }),
+        ("consultations", |s, c, p| {
+            s.report_consultations(c, p, None).map(drop)
+        }),
+        ("employment-outcomes", |s, c, p| {
+            s.report_employment_outcomes(c, p, None).map(drop)
+        }),
+        ("support-awareness", |s, c, p| {
+            s.report_support_awareness(c, p, None).map(drop)
+        }),
+    ];
+    let mut out = Vec::new();
+    for (name, run) in all {
+        let time = |ctx: &Ctx| -> Result<Duration, String> {
+            run(&services, ctx, &p).map_err(|e| e.to_string())?;
+            let mut xs = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                let t = Instant::now();
+                run(&services, ctx, &p).map_err(|e| e.to_string())?;
+                xs.push(t.elapsed());
+            }
+            Ok(median(xs))
+        };
+        let center = time(&sup)?;
+        let across = time(&admin)?;
+        out.push(ReportTiming {
+            name,
+            center,
+            across,
+        });
+    }
+    services.flush_access_log(Duration::from_secs(10));
+    Ok(out)
 }

@@ -34,6 +34,9 @@ pub struct DemoOptions {
     pub patients: usize,
     /// Consultations per named patient, on average (anonymous ones come on top, about 5%).
     pub consultations_per_patient: usize,
+    /// Referrals per patient, on average (about one by default; 10 makes 1M referrals from
+    /// 100k patients, the reports benchmark's volume).
+    pub referrals_per_patient: usize,
     pub seed: u64,
 }
 
@@ -43,6 +46,7 @@ impl Default for DemoOptions {
             center_code: "demo".into(),
             patients: 2_000,
             consultations_per_patient: 20,
+            referrals_per_patient: 1,
             seed: 20_261_123,
         }
     }
@@ -64,6 +68,7 @@ impl DemoOptions {
                 "--center" => o.center_code = (*value).to_owned(),
                 "--patients" => o.patients = number(value)?,
                 "--consultations-per-patient" => o.consultations_per_patient = number(value)?,
+                "--referrals-per-patient" => o.referrals_per_patient = number(value)?,
                 "--seed" => o.seed = number(value)? as u64,
                 other => return Err(format!("unknown option {other}")),
             }
@@ -423,7 +428,7 @@ pub fn generate(
                 &workers,
                 &agencies,
                 (start, today),
-                o.consultations_per_patient,
+                (o.consultations_per_patient, o.referrals_per_patient),
                 &mut counters,
             );
         }
@@ -462,7 +467,7 @@ fn one_case(
     workers: &[Uuid],
     agencies: &[Agency],
     (start, today): (NaiveDate, NaiveDate),
-    per_patient: usize,
+    (per_patient, referrals_per_patient): (usize, usize),
     counters: &mut std::collections::BTreeMap<i32, i32>,
 ) {
     let registered = day_between(rng, start, today);
@@ -598,7 +603,11 @@ fn one_case(
     }
 
     // Referrals: most patients get one, some two.
-    let referrals = weighted(rng, &[(0usize, 25), (1, 55), (2, 20)]);
+    let referrals = if referrals_per_patient <= 1 {
+        weighted(rng, &[(0usize, 25), (1, 55), (2, 20)]) * referrals_per_patient
+    } else {
+        rng.gen_range(0..=referrals_per_patient * 2)
+    };
     for _ in 0..referrals {
         let agency = pick(rng, agencies);
         let referred_on = day_between(rng, registered, today);

@@ -17,7 +17,11 @@ const USAGE: &str =
                   --center CODE                    the new center's code (default demo)
                   --patients N                     how many patients (default 2000)
                   --consultations-per-patient N    on average (default 20)
+                  --referrals-per-patient N        on average (default 1)
                   --seed N                         the same seed makes the same people
+  bench reports [--center CODE]
+                time every report for the last full fiscal year: the center's and
+                across all centers (median of 15 runs each)
   bench search [--center CODE]
                 measure patient search on this database: with the n-gram index and,
                 as the reference in the same run, by scanning the names
@@ -52,6 +56,21 @@ fn main() -> ExitCode {
             Err(e) => fail(&e.to_string()),
         },
         ["audit", "verify"] => run(audit_verify),
+        ["bench", "reports", rest @ ..] => {
+            let center = match rest {
+                [] => "demo".to_owned(),
+                ["--center", c] => (*c).to_owned(),
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            };
+            init_logging();
+            match Config::from_env().and_then(|cfg| bench_reports(&cfg, &center)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
         ["bench", "search", rest @ ..] => {
             let center = match rest {
                 [] => "demo".to_owned(),
@@ -158,6 +177,29 @@ fn demo_data(cfg: &Config, o: &tsunagu_server::demo::DemoOptions) -> Result<(), 
     );
     for (login, role) in &staff.logins {
         println!("  {login:<24} {role}");
+    }
+    Ok(())
+}
+
+fn bench_reports(cfg: &Config, code: &str) -> Result<(), String> {
+    let store = open_store(cfg)?;
+    let center = store
+        .center_by_code(code)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no center with code {code}"))?;
+    let rows = tsunagu_server::bench::reports(store, center.id, 15)?;
+    println!("reports for the last full fiscal year, median of 15 runs");
+    println!(
+        "  {:<22} {:>12} {:>16}",
+        "report", "center", "across centers"
+    );
+    for r in rows {
+        println!(
+            "  {:<22} {:>9.1} ms {:>13.1} ms",
+            r.name,
+            r.center.as_secs_f64() * 1000.0,
+            r.across.as_secs_f64() * 1000.0
+        );
     }
     Ok(())
 }
