@@ -5,7 +5,7 @@ use crate::StoreError;
 use crate::db::DbConn;
 use crate::schema::{
     centers, consultation_counts, consultation_patients, consultations, patients, referral_counts,
-    referral_patients, referrals,
+    referral_outcome_totals, referrals,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::{count, count_star, sum};
@@ -166,23 +166,24 @@ pub(crate) fn referral_outcomes(
         ))
     };
     if let Some(year) = period.fiscal_year {
-        use referral_patients::dsl as t;
-        let referred: Vec<(String, String, i64)> = t::referral_patients
+        use referral_outcome_totals::dsl as t;
+        let rows: Vec<(String, String, i32, i32)> = t::referral_outcome_totals
             .filter(t::center_id.eq_any(&ids))
             .filter(t::fiscal_year.eq(year))
-            .filter(t::referrals.gt(0))
-            .group_by((t::agency_type, t::purpose))
-            .select((t::agency_type, t::purpose, count_star()))
+            .select((t::agency_type, t::purpose, t::patients, t::achieved))
             .load(conn)?;
-        let achieved: Vec<(String, String, i64)> = t::referral_patients
-            .filter(t::center_id.eq_any(&ids))
-            .filter(t::fiscal_year.eq(year))
-            .filter(t::referrals.gt(0))
-            .filter(t::achieved.gt(0))
-            .group_by((t::agency_type, t::purpose))
-            .select((t::agency_type, t::purpose, count_star()))
-            .load(conn)?;
-        return merge(referred, achieved, parse);
+        return rows
+            .into_iter()
+            .map(|(at, p, n, a)| {
+                let (agency_type, purpose) = parse(&at, &p)?;
+                Ok(OutcomeCount {
+                    agency_type,
+                    purpose,
+                    referred: i64::from(n),
+                    achieved: i64::from(a),
+                })
+            })
+            .collect();
     }
     use referrals::dsl as r;
     // Distinct per center (patients belong to one center), summed in `merge`.

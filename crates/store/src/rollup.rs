@@ -4,7 +4,8 @@
 use crate::StoreError;
 use crate::db::DbConn;
 use crate::schema::{
-    consultation_counts, consultation_patients, referral_counts, referral_patients, referrals,
+    consultation_counts, consultation_patients, referral_counts, referral_outcome_totals,
+    referral_patients, referrals,
 };
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -181,10 +182,55 @@ impl Deltas {
                 .set(t_::n.eq(t_::n + excluded(t_::n)))
                 .execute(c))?;
         }
-        let rows: Vec<_> = self
+        // Patients referred and achieving, per year, type and purpose, follow from how each
+        // patient's row moves across zero: read the rows the deltas touch, then write both.
+        let referred: Vec<_> = self
             .referred
             .into_iter()
             .filter(|(_, (n, a))| *n != 0 || *a != 0)
+            .collect();
+        let mut existing: HashMap<ReferralPatientKey, (i32, i32)> = HashMap::new();
+        let ids: Vec<String> = {
+            let mut v: Vec<String> = referred
+                .iter()
+                .map(|((_, _, _, _, p), _)| p.clone())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        for chunk in ids.chunks(MAX_BINDS) {
+            use referral_patients::dsl as t_;
+            let rows: Vec<(String, i32, String, String, String, i32, i32)> = t_::referral_patients
+                .filter(t_::patient_id.eq_any(chunk))
+                .select((
+                    t_::center_id,
+                    t_::fiscal_year,
+                    t_::agency_type,
+                    t_::purpose,
+                    t_::patient_id,
+                    t_::referrals,
+                    t_::achieved,
+                ))
+                .load(conn)?;
+            for (c, y, at, p, pid, n, a) in rows {
+                existing.insert((c, y, at, p, pid), (n, a));
+            }
+        }
+        let mut totals: HashMap<(String, i32, String, String), (i32, i32)> = HashMap::new();
+        for (key, (dn, da)) in &referred {
+            let (on, oa) = existing.get(key).copied().unwrap_or((0, 0));
+            let (nn, na) = (on + dn, oa + da);
+            let was = (on > 0, on > 0 && oa > 0);
+            let now = (nn > 0, nn > 0 && na > 0);
+            let e = totals
+                .entry((key.0.clone(), key.1, key.2.clone(), key.3.clone()))
+                .or_default();
+            e.0 += i32::from(now.0) - i32::from(was.0);
+            e.1 += i32::from(now.1) - i32::from(was.1);
+        }
+        let rows: Vec<_> = referred
+            .into_iter()
             .map(|((c, y, at, p, pid), (n, a))| {
                 use referral_patients::dsl as t_;
                 (
@@ -206,6 +252,33 @@ impl Deltas {
                 .do_update()
                 .set((
                     t_::referrals.eq(t_::referrals + excluded(t_::referrals)),
+                    t_::achieved.eq(t_::achieved + excluded(t_::achieved)),
+                ))
+                .execute(c))?;
+        }
+        let rows: Vec<_> = totals
+            .into_iter()
+            .filter(|(_, (n, a))| *n != 0 || *a != 0)
+            .map(|((c, y, at, p), (n, a))| {
+                use referral_outcome_totals::dsl as t_;
+                (
+                    t_::center_id.eq(c),
+                    t_::fiscal_year.eq(y),
+                    t_::agency_type.eq(at),
+                    t_::purpose.eq(p),
+                    t_::patients.eq(n),
+                    t_::achieved.eq(a),
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(MAX_BINDS / 6) {
+            use referral_outcome_totals::dsl as t_;
+            per_backend!(conn, c => diesel::insert_into(t_::referral_outcome_totals)
+                .values(chunk)
+                .on_conflict((t_::center_id, t_::fiscal_year, t_::agency_type, t_::purpose))
+                .do_update()
+                .set((
+                    t_::patients.eq(t_::patients + excluded(t_::patients)),
                     t_::achieved.eq(t_::achieved + excluded(t_::achieved)),
                 ))
                 .execute(c))?;

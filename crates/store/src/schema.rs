@@ -304,6 +304,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referral_outcome_totals (center_id, fiscal_year, agency_type, purpose) {
+        center_id -> Text,
+        fiscal_year -> Integer,
+        agency_type -> Text,
+        purpose -> Text,
+        patients -> Integer,
+        achieved -> Integer,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -334,7 +345,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_counts,
     consultation_counts,
     consultation_patients,
-    referral_patients
+    referral_patients,
+    referral_outcome_totals
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -588,6 +600,17 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "purpose",
             "patient_id",
             "referrals",
+            "achieved",
+        ],
+    ),
+    (
+        "referral_outcome_totals",
+        &[
+            "center_id",
+            "fiscal_year",
+            "agency_type",
+            "purpose",
+            "patients",
             "achieved",
         ],
     ),

@@ -1,4 +1,5 @@
 DROP INDEX patients_center_created_idx;
+DROP TABLE referral_outcome_totals;
 DROP TABLE referral_patients;
 DROP TABLE consultation_patients;
 DROP TABLE consultation_counts;

@@ -54,5 +54,17 @@ CREATE TABLE referral_patients (
     PRIMARY KEY (center_id, fiscal_year, agency_type, purpose, patient_id)
 ) WITHOUT ROWID;
 
+-- Per fiscal year, agency type and purpose: how many patients were referred and how many
+-- of them reached the outcome (kept from the transitions of `referral_patients`).
+CREATE TABLE referral_outcome_totals (
+    center_id TEXT NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    agency_type TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    patients INTEGER NOT NULL,
+    achieved INTEGER NOT NULL,
+    PRIMARY KEY (center_id, fiscal_year, agency_type, purpose)
+) WITHOUT ROWID;
+
 -- Support awareness at intake, by registration time.
 CREATE INDEX patients_center_created_idx ON patients (center_id, created_at, employment_status, support_awareness);
