@@ -13,3 +13,4 @@ mod http_surface;
 mod platform;
 mod reports;
 mod staff;
+mod supervision;

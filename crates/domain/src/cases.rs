@@ -23,7 +23,8 @@ use crate::ports::{
 use crate::service::{Ctx, NAME_MAX, NOTES_MAX, Services, changed_fields, forbidden_role};
 use crate::values::{
     self, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod, Level,
-    Program, Purpose, ReferralStatus, Requester, Role, Sex, SharedItem, SupportAwareness, Topic,
+    Program, Purpose, ReferralStatus, Requester, ReviewState, Role, Sex, SharedItem,
+    SupportAwareness, Topic,
 };
 use crate::{contact, kana, master};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -1228,6 +1229,7 @@ impl Services {
                 status: ReferralStatus::Open,
                 outcome: None,
                 closed_on: None,
+                review_state: ReviewState::None,
                 consultant_id,
                 created_by: ctx.actor.user_id,
                 version: 1,
@@ -1295,6 +1297,7 @@ impl Services {
             notes: None,
             next_due_on: None,
             cancelled_on: None,
+            recorded_by: None,
             created_by: ctx.actor.user_id,
             version: 1,
             created_at: now,
@@ -1340,6 +1343,7 @@ impl Services {
                 agency_id: q.agency_id,
                 consultant_id: q.consultant_id,
                 status,
+                review_state: None,
             };
             let found = self.store.referrals(center, &filter, page)?;
             self.log_list(
@@ -1586,6 +1590,10 @@ impl Services {
                         .detail(other_fields),
                 );
             }
+            // A correction of a returned referral puts it back in review.
+            if current.review_state == ReviewState::Returned {
+                r.review_state = ReviewState::Pending;
+            }
             r.updated_at = now;
             self.store
                 .save_referral(&r, expected_version, &effects, &events)
@@ -1604,6 +1612,7 @@ impl Services {
             referral_id: Some(referral_id),
             patient_id: None,
             today,
+            due_before: None,
         };
         let page = PageRequest {
             limit: 1,
@@ -1727,6 +1736,7 @@ impl Services {
                 referral_id: None,
                 patient_id: q.patient_id,
                 today: self.today(),
+                due_before: None,
             };
             let found = self.store.follow_ups(center, &filter, page)?;
             self.log_list(
@@ -1763,6 +1773,7 @@ impl Services {
                 referral_id: Some(referral_id),
                 patient_id: None,
                 today: self.today(),
+                due_before: None,
             };
             let found = self.store.follow_ups(center, &filter, page)?;
             self.log_list(
@@ -1945,9 +1956,13 @@ impl Services {
                     Some(n)
                 }
             };
+            if recording {
+                f.recorded_by = Some(ctx.actor.user_id);
+            }
             f.updated_at = now;
+            // Recorded follow-up work goes to the supervisor for review.
             self.store
-                .save_follow_up(&f, expected_version, next.as_ref(), &events)?;
+                .save_follow_up(&f, expected_version, next.as_ref(), recording, &events)?;
             self.store
                 .follow_up(center, id)?
                 .ok_or(DomainError::NotFound)

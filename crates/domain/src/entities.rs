@@ -2,8 +2,8 @@
 
 use crate::values::{
     AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod,
-    Level, OperatingType, Program, Purpose, ReferralStatus, Requester, Role, Sex, SharedItem,
-    SupportAwareness, Topic,
+    Level, OperatingType, Program, Purpose, ReferralStatus, Requester, ReviewDecision, ReviewState,
+    Role, Sex, SharedItem, SupportAwareness, Topic,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -18,6 +18,10 @@ pub struct Center {
     pub operating_type: OperatingType,
     /// Days from a level-4 referral to its automatically scheduled first follow-up.
     pub follow_up_days: i32,
+    /// Follow-ups overdue by more than this many days escalate to the supervisor.
+    pub escalation_days: i32,
+    /// Percent of lower-level referrals sampled into the audit queue.
+    pub sample_percent: i32,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -229,6 +233,7 @@ pub struct Referral {
     pub status: ReferralStatus,
     pub outcome: Option<CaseOutcome>,
     pub closed_on: Option<NaiveDate>,
+    pub review_state: ReviewState,
     /// The consultant responsible for it.
     pub consultant_id: Uuid,
     pub created_by: Uuid,
@@ -282,6 +287,8 @@ pub struct FollowUp {
     pub next_due_on: Option<NaiveDate>,
     /// Set when its referral was closed before it was done.
     pub cancelled_on: Option<NaiveDate>,
+    /// Who recorded it as done.
+    pub recorded_by: Option<Uuid>,
     pub created_by: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -320,4 +327,28 @@ pub struct CaseHistory {
     pub level_changes: Vec<LevelChange>,
     pub follow_ups: Vec<FollowUpView>,
     pub provisions: Vec<Provision>,
+}
+
+/// A supervisor's review of a referral's follow-up work. Reviews are kept as history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub referral_id: Uuid,
+    pub reviewer_id: Uuid,
+    pub decision: ReviewDecision,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A referral with what the audit queue shows beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub referral: Referral,
+    pub case_number: String,
+    pub patient_name: String,
+    pub agency_name: String,
+    /// Open follow-ups (not done, not cancelled) and the earliest of their due dates.
+    pub open_follow_ups: i64,
+    pub earliest_open_due: Option<NaiveDate>,
 }

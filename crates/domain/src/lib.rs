@@ -19,6 +19,7 @@ pub mod page;
 pub mod ports;
 pub mod reports;
 pub mod service;
+pub mod supervision;
 pub mod values;
 
 pub use clock::{Clock, SystemClock};

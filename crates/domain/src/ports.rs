@@ -7,11 +7,13 @@ use crate::DomainError;
 use crate::audit::{AuditDraft, AuditEvent};
 use crate::entities::{
     Actor, Agency, CaseHistory, Center, Consent, Consultation, FollowUp, FollowUpView, LevelChange,
-    LoginThrottle, Patient, Provision, Referral, Session, User, UserCredentials,
+    LoginThrottle, Patient, Provision, QueueRow, Referral, Review, Session, User, UserCredentials,
 };
 use crate::page::{Page, PageRequest};
 use crate::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
-use crate::values::{AgencyType, OperatingType, ReferralStatus, Role, SupportAwareness};
+use crate::values::{
+    AgencyType, OperatingType, ReferralStatus, ReviewState, Role, SupportAwareness,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -32,6 +34,8 @@ pub struct CenterChanges {
     pub prefecture_code: Option<String>,
     pub operating_type: Option<OperatingType>,
     pub follow_up_days: Option<i32>,
+    pub escalation_days: Option<i32>,
+    pub sample_percent: Option<i32>,
     pub active: Option<bool>,
 }
 
@@ -60,6 +64,20 @@ pub struct AgencyChanges {
     pub active: Option<bool>,
 }
 
+/// Which audit events to list. `center` is `None` only for the system administrator.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub center: Option<Uuid>,
+    pub patient_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    /// An exact action (`patient.read`) or a prefix ending in a dot (`patient.`).
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Newest first: events with `seq` below this.
+    pub before_seq: Option<i64>,
+}
+
 /// A name search, already folded (see [`crate::kana::fold`]) and split into index grams.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientQuery {
@@ -83,6 +101,7 @@ pub struct ReferralFilter {
     pub agency_id: Option<Uuid>,
     pub consultant_id: Option<Uuid>,
     pub status: Option<ReferralStatus>,
+    pub review_state: Option<ReviewState>,
 }
 
 /// Which follow-ups a queue shows. `Open` is due and overdue together, overdue first;
@@ -104,6 +123,8 @@ pub struct FollowUpFilter {
     pub patient_id: Option<Uuid>,
     /// Today in Asia/Tokyo: what separates due from overdue.
     pub today: NaiveDate,
+    /// Only those due before this day (escalation).
+    pub due_before: Option<NaiveDate>,
 }
 
 /// What a referral's creation or change writes besides the referral row, in the same
@@ -137,6 +158,8 @@ pub trait Store: Send + Sync {
     fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()>;
     /// Events with `seq > after_seq` in chain order, for verification.
     fn audit_chain(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// Events matching the filter, newest first, at most `limit`.
+    fn audit_events(&self, filter: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>>;
 
     // --- sign-in ---------------------------------------------------------------------
     fn count_users_with_role(&self, role: Role) -> StoreResult<i64>;
@@ -318,11 +341,13 @@ pub trait Store: Send + Sync {
         page: PageRequest,
     ) -> StoreResult<Page<FollowUpView>>;
     /// Writes the follow-up if its version matches, and inserts `next` (the one it scheduled).
+    /// With `review_pending`, its referral goes to review (`pending`) in the same transaction.
     fn save_follow_up(
         &self,
         f: &FollowUp,
         expected_version: i32,
         next: Option<&FollowUp>,
+        review_pending: bool,
         audit: &[AuditDraft],
     ) -> StoreResult<FollowUp>;
     fn count_done_follow_ups(&self, center: Uuid, referral_id: Uuid) -> StoreResult<i64>;
@@ -373,4 +398,56 @@ pub trait Store: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<(SupportAwareness, i64)>>;
+
+    // --- supervision -------------------------------------------------------------------
+
+    /// Stores a review and moves its referral to `state` (its version too), if the referral
+    /// is still at `expected_version`.
+    fn insert_review(
+        &self,
+        review: &Review,
+        state: ReviewState,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Referral>;
+    /// A referral's reviews, oldest first.
+    fn reviews(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Review>>;
+    /// Who recorded the referral's done follow-ups.
+    fn follow_up_recorders(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Uuid>>;
+    /// What may need a supervisor's eye: open level-4 referrals, referrals pending review or
+    /// returned, referrals with a follow-up open and due before `escalate_before`, and
+    /// lower-level referrals not yet reviewed since `sample_since` whose id falls in the
+    /// sample (`sample_percent`).
+    fn queue_rows(
+        &self,
+        center: Uuid,
+        escalate_before: NaiveDate,
+        sample_since: NaiveDate,
+        sample_percent: i32,
+    ) -> StoreResult<Vec<QueueRow>>;
+    /// Follow-up statistics per consultant or agency type for a period: see
+    /// [`SummaryCounts`].
+    fn summary_counts(
+        &self,
+        center: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<SummaryCounts>;
+}
+
+/// Raw counts behind the supervision summary; the domain turns them into rates and medians.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SummaryCounts {
+    /// (consultant, agency type, level, referrals made in the period).
+    pub referrals: Vec<(Uuid, AgencyType, crate::values::Level, i64)>,
+    /// (assignee, agency type, follow-ups due in the period (not cancelled), done on time).
+    pub due: Vec<(Uuid, AgencyType, i64, i64)>,
+    /// (assignee, agency type, open follow-ups overdue today).
+    pub overdue: Vec<(Uuid, AgencyType, i64)>,
+    /// (consultant, agency type, days from a referral in the period to its first done
+    /// follow-up).
+    pub first_follow_up_days: Vec<(Uuid, AgencyType, i64)>,
+    /// (consultant, agency type, reviews returned in the period).
+    pub returned: Vec<(Uuid, AgencyType, i64)>,
 }

@@ -58,6 +58,8 @@ pub struct UpdateCenterInput {
     pub prefecture_code: Option<String>,
     pub operating_type: Option<String>,
     pub follow_up_days: Option<i32>,
+    pub escalation_days: Option<i32>,
+    pub sample_percent: Option<i32>,
     pub active: Option<bool>,
 }
 
@@ -404,6 +406,8 @@ impl Services {
                 prefecture_code: pref.as_string(),
                 operating_type,
                 follow_up_days: 14,
+                escalation_days: 7,
+                sample_percent: 10,
                 active: true,
                 version: 1,
                 created_at: now,
@@ -472,17 +476,15 @@ impl Services {
                     .operating_type
                     .as_deref()
                     .and_then(|o| v.check(OperatingType::parse("operating_type", o))),
-                follow_up_days: input.follow_up_days.and_then(|d| {
-                    v.check(if (1..=365).contains(&d) {
-                        Ok(d)
-                    } else {
-                        Err(FieldError::new(
-                            "follow_up_days",
-                            "out_of_range",
-                            "must be from 1 to 365 days",
-                        ))
-                    })
-                }),
+                follow_up_days: input
+                    .follow_up_days
+                    .and_then(|d| v.check(in_range("follow_up_days", d, 1, 365))),
+                escalation_days: input
+                    .escalation_days
+                    .and_then(|d| v.check(in_range("escalation_days", d, 1, 365))),
+                sample_percent: input
+                    .sample_percent
+                    .and_then(|d| v.check(in_range("sample_percent", d, 0, 100))),
                 active: input.active,
             };
             v.finish()?;
@@ -493,6 +495,8 @@ impl Services {
                 .detail(changed_fields(&[
                     ("name", changes.name.is_some()),
                     ("follow_up_days", changes.follow_up_days.is_some()),
+                    ("escalation_days", changes.escalation_days.is_some()),
+                    ("sample_percent", changes.sample_percent.is_some()),
                     ("prefecture_code", changes.prefecture_code.is_some()),
                     ("operating_type", changes.operating_type.is_some()),
                     ("active", changes.active.is_some()),
@@ -842,6 +846,18 @@ pub(crate) fn changed_fields(fields: &[(&str, bool)]) -> String {
         .map(|(n, _)| *n)
         .collect();
     format!("fields={}", names.join(","))
+}
+
+fn in_range(field: &str, n: i32, lo: i32, hi: i32) -> Result<i32, FieldError> {
+    if (lo..=hi).contains(&n) {
+        Ok(n)
+    } else {
+        Err(FieldError::new(
+            field,
+            "out_of_range",
+            format!("must be from {lo} to {hi}"),
+        ))
+    }
 }
 
 pub(crate) fn forbidden_role() -> DomainError {

@@ -252,6 +252,25 @@ text_enum!(
 );
 
 text_enum!(
+    /// A supervisor's decision on a referral's follow-up work.
+    ReviewDecision {
+        Approved = "approved",
+        Returned = "returned",
+    }
+);
+
+text_enum!(
+    /// Where a referral stands in supervision: `pending` once follow-up work was recorded
+    /// (or a returned referral corrected), then `approved` or `returned`.
+    ReviewState {
+        None = "none",
+        Pending = "pending",
+        Approved = "approved",
+        Returned = "returned",
+    }
+);
+
+text_enum!(
     /// Items of personal data handed to an agency, for the record of provision.
     SharedItem {
         Name = "name",

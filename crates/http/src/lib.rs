@@ -77,8 +77,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     >,
 > {
     use handlers::{
-        agencies, auth, centers, consents, consultations, follow_ups, master, patients, referrals,
-        reports, users,
+        agencies, audit, auth, centers, consents, consultations, follow_ups, master, patients,
+        referrals, reports, supervision, users,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -130,6 +130,13 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(reports::employment_outcomes)
         .service(reports::support_awareness)
         .service(reports::annual)
+        .service(audit::list)
+        .service(audit::verify)
+        .service(supervision::create_review)
+        .service(supervision::list_reviews)
+        .service(supervision::queue)
+        .service(supervision::notifications)
+        .service(supervision::summary)
 }
 
 fn base_doc() -> OpenApi {

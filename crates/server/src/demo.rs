@@ -337,6 +337,8 @@ pub fn generate(
         prefecture_code: "34".into(),
         operating_type: OperatingType::PatientOrganization,
         follow_up_days: 14,
+        escalation_days: 7,
+        sample_percent: 10,
         active: true,
         version: 1,
         created_at: now,
@@ -646,6 +648,7 @@ fn one_case(
             status: ReferralStatus::Open,
             outcome: None,
             closed_on: None,
+            review_state: values::ReviewState::None,
             consultant_id: worker,
             created_by: worker,
             version: 1,
@@ -701,6 +704,7 @@ fn one_case(
                     notes: None,
                     next_due_on: None,
                     cancelled_on: None,
+                    recorded_by: None,
                     created_by: worker,
                     version: 1,
                     created_at: created,
@@ -730,6 +734,7 @@ fn one_case(
                     f.outcome = Some(outcome(rng));
                     f.updated_at = office_time(rng, done_on.max(referred_on));
                     f.version = 2;
+                    f.recorded_by = Some(worker);
                     any_done = true;
                     let next = due + Duration::days(30);
                     f.next_due_on = Some(next);

@@ -512,6 +512,9 @@ pub(crate) fn referrals_page(
     if let Some(s) = f.status {
         q = q.filter(r::status.eq(s.as_str()));
     }
+    if let Some(s) = f.review_state {
+        q = q.filter(r::review_state.eq(s.as_str()));
+    }
     let rows: Vec<ReferralRow> = q.load(conn)?;
     let items = convert(rows, ReferralRow::into_entity)?;
     Ok(Page::from_rows_keyed(items, req, |x| {
@@ -542,6 +545,7 @@ pub(crate) fn save_referral(
         referrals::status.eq(&row.status),
         referrals::outcome.eq(&row.outcome),
         referrals::closed_on.eq(row.closed_on),
+        referrals::review_state.eq(&row.review_state),
         referrals::consultant_id.eq(&row.consultant_id),
         referrals::version.eq(expected_version + 1),
         referrals::updated_at.eq(row.updated_at),
@@ -708,6 +712,9 @@ pub(crate) fn follow_ups_page(
     if let Some(p) = f.patient_id {
         q = q.filter(fu::patient_id.eq(p.to_string()));
     }
+    if let Some(d) = f.due_before {
+        q = q.filter(fu::due_on.lt(d));
+    }
     let rows: Vec<ViewRow> = q.load(conn)?;
     let items = convert(rows, view)?;
     let done = f.state == FollowUpState::Done;
@@ -726,6 +733,7 @@ pub(crate) fn save_follow_up(
     f: &FollowUp,
     expected_version: i32,
     next: Option<&FollowUp>,
+    review_pending: bool,
     audit: &[AuditDraft],
 ) -> R<FollowUp> {
     let row = FollowUpRow::from_entity(f);
@@ -744,6 +752,7 @@ pub(crate) fn save_follow_up(
         follow_ups::outcome.eq(&row.outcome),
         follow_ups::notes.eq(&row.notes),
         follow_ups::next_due_on.eq(row.next_due_on),
+        follow_ups::recorded_by.eq(&row.recorded_by),
         follow_ups::version.eq(expected_version + 1),
         follow_ups::updated_at.eq(row.updated_at),
     ))
@@ -757,6 +766,17 @@ pub(crate) fn save_follow_up(
         diesel::insert_into(follow_ups::table)
             .values(FollowUpRow::from_entity(next))
             .execute(conn)?;
+    }
+    if review_pending {
+        // Supervision metadata, not the consultant's content: the referral's version (its
+        // ETag for edits) stays, so recording a follow-up does not invalidate an open form.
+        diesel::update(
+            referrals::table
+                .filter(referrals::id.eq(&row.referral_id))
+                .filter(referrals::review_state.ne("pending")),
+        )
+        .set(referrals::review_state.eq("pending"))
+        .execute(conn)?;
     }
     if let Some(outcome) = f.outcome
         && let Some(r) = referral(conn, f.center_id, f.referral_id)?

@@ -19,6 +19,7 @@ mod reports;
 mod rollup;
 mod rows;
 pub mod schema;
+mod supervision;
 
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
@@ -35,15 +36,16 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::{AuditDraft, AuditEvent, Outcome, chain_hash};
 use tsunagu_domain::entities::{
     Actor, Agency, CaseHistory, Center, Consent, Consultation, FollowUp, FollowUpView, LevelChange,
-    LoginThrottle, Patient, Provision, Referral, Session, User, UserCredentials,
+    LoginThrottle, Patient, Provision, QueueRow, Referral, Review, Session, User, UserCredentials,
 };
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{
-    AgencyChanges, CenterChanges, ConsultationFilter, FollowUpFilter, PatientQuery,
-    ReferralEffects, ReferralFilter, RefreshOutcome, Scope, Store, StoreResult, UserChanges,
+    AgencyChanges, AuditFilter, CenterChanges, ConsultationFilter, FollowUpFilter, PatientQuery,
+    ReferralEffects, ReferralFilter, RefreshOutcome, Scope, Store, StoreResult, SummaryCounts,
+    UserChanges,
 };
 use tsunagu_domain::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
-use tsunagu_domain::values::{AgencyType, Role, SupportAwareness};
+use tsunagu_domain::values::{AgencyType, ReviewState, Role, SupportAwareness};
 use uuid::Uuid;
 
 pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_migrations};
@@ -215,6 +217,44 @@ impl Store for DieselStore {
                 .limit(limit)
                 .select(AuditRow::as_select())
                 .load(c)?;
+            Ok(rows.into_iter().map(AuditRow::into_event).collect())
+        })
+    }
+
+    fn audit_events(&self, f: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>> {
+        self.read(|c| {
+            use audit_events::dsl as e;
+            let mut q = e::audit_events
+                .order(e::seq.desc())
+                .limit(limit)
+                .select(AuditRow::as_select())
+                .into_boxed();
+            if let Some(center) = f.center {
+                q = q.filter(e::center_id.eq(center.to_string()));
+            }
+            if let Some(p) = f.patient_id {
+                q = q.filter(e::patient_id.eq(p.to_string()));
+            }
+            if let Some(a) = f.actor_id {
+                q = q.filter(e::actor_id.eq(a.to_string()));
+            }
+            if let Some(action) = &f.action {
+                q = if action.ends_with('.') {
+                    q.filter(e::action.like(format!("{action}%")))
+                } else {
+                    q.filter(e::action.eq(action.clone()))
+                };
+            }
+            if let Some(t) = f.from {
+                q = q.filter(e::occurred_at.ge(naive(t)));
+            }
+            if let Some(t) = f.to {
+                q = q.filter(e::occurred_at.lt(naive(t)));
+            }
+            if let Some(s) = f.before_seq {
+                q = q.filter(e::seq.lt(s));
+            }
+            let rows: Vec<AuditRow> = q.load(c)?;
             Ok(rows.into_iter().map(AuditRow::into_event).collect())
         })
     }
@@ -525,6 +565,8 @@ impl Store for DieselStore {
                         .map(|v| centers::operating_type.eq(v.as_str())),
                     ch.active.map(|v| centers::active.eq(v)),
                     ch.follow_up_days.map(|v| centers::follow_up_days.eq(v)),
+                    ch.escalation_days.map(|v| centers::escalation_days.eq(v)),
+                    ch.sample_percent.map(|v| centers::sample_percent.eq(v)),
                     centers::version.eq(centers::version + 1),
                     centers::updated_at.eq(naive(now)),
                 ))
@@ -890,9 +932,10 @@ impl Store for DieselStore {
         f: &FollowUp,
         expected_version: i32,
         next: Option<&FollowUp>,
+        review_pending: bool,
         audit: &[AuditDraft],
     ) -> StoreResult<FollowUp> {
-        self.write(|c| cases::save_follow_up(c, f, expected_version, next, audit))
+        self.write(|c| cases::save_follow_up(c, f, expected_version, next, review_pending, audit))
     }
 
     fn count_done_follow_ups(&self, center: Uuid, referral_id: Uuid) -> StoreResult<i64> {
@@ -953,5 +996,45 @@ impl Store for DieselStore {
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<(SupportAwareness, i64)>> {
         self.read(|c| reports::support_awareness(c, scope, from, to))
+    }
+
+    fn insert_review(
+        &self,
+        review: &Review,
+        state: ReviewState,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Referral> {
+        self.write(|c| supervision::insert_review(c, review, state, expected_version, audit))
+    }
+
+    fn reviews(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Review>> {
+        self.read(|c| supervision::reviews_of(c, center, referral_id))
+    }
+
+    fn follow_up_recorders(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Uuid>> {
+        self.read(|c| supervision::follow_up_recorders(c, center, referral_id))
+    }
+
+    fn queue_rows(
+        &self,
+        center: Uuid,
+        escalate_before: NaiveDate,
+        sample_since: NaiveDate,
+        sample_percent: i32,
+    ) -> StoreResult<Vec<QueueRow>> {
+        self.read(|c| {
+            supervision::queue_rows(c, center, escalate_before, sample_since, sample_percent)
+        })
+    }
+
+    fn summary_counts(
+        &self,
+        center: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<SummaryCounts> {
+        self.read(|c| supervision::summary_counts(c, center, from, to, today))
     }
 }

@@ -15,8 +15,8 @@ use tsunagu_domain::entities::{
 };
 use tsunagu_domain::values::{
     self, AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus,
-    FollowUpMethod, Level, OperatingType, Program, Purpose, ReferralStatus, Requester, Role, Sex,
-    SharedItem, SupportAwareness, Topic,
+    FollowUpMethod, Level, OperatingType, Program, Purpose, ReferralStatus, Requester, ReviewState,
+    Role, Sex, SharedItem, SupportAwareness, Topic,
 };
 use uuid::Uuid;
 
@@ -62,6 +62,8 @@ pub struct CenterRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub follow_up_days: i32,
+    pub escalation_days: i32,
+    pub sample_percent: i32,
 }
 
 impl CenterRow {
@@ -73,6 +75,8 @@ impl CenterRow {
             prefecture_code: c.prefecture_code.clone(),
             operating_type: c.operating_type.as_str().to_owned(),
             follow_up_days: c.follow_up_days,
+            escalation_days: c.escalation_days,
+            sample_percent: c.sample_percent,
             active: c.active,
             version: c.version,
             created_at: naive(c.created_at),
@@ -91,6 +95,8 @@ impl CenterRow {
                 OperatingType::from_db(&self.operating_type),
             )?,
             follow_up_days: self.follow_up_days,
+            escalation_days: self.escalation_days,
+            sample_percent: self.sample_percent,
             active: self.active,
             version: self.version,
             created_at: utc(self.created_at),
@@ -510,6 +516,7 @@ pub struct ReferralRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub agency_type: String,
+    pub review_state: String,
 }
 
 impl ReferralRow {
@@ -521,6 +528,7 @@ impl ReferralRow {
             consultation_id: r.consultation_id.map(|x| x.to_string()),
             agency_id: r.agency_id.to_string(),
             agency_type: r.agency_type.as_str().to_owned(),
+            review_state: r.review_state.as_str().to_owned(),
             purpose: r.purpose.as_str().to_owned(),
             level: r.level.as_str().to_owned(),
             referred_on: r.referred_on,
@@ -563,6 +571,10 @@ impl ReferralRow {
                 CaseOutcome::from_db,
             )?,
             closed_on: self.closed_on,
+            review_state: choice(
+                "referrals.review_state",
+                ReviewState::from_db(&self.review_state),
+            )?,
             consultant_id: uuid("referrals.consultant_id", &self.consultant_id)?,
             created_by: uuid("referrals.created_by", &self.created_by)?,
             version: self.version,
@@ -690,6 +702,7 @@ pub struct FollowUpRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub recorded_by: Option<String>,
 }
 
 impl FollowUpRow {
@@ -708,6 +721,7 @@ impl FollowUpRow {
             notes: f.notes.clone(),
             next_due_on: f.next_due_on,
             cancelled_on: f.cancelled_on,
+            recorded_by: f.recorded_by.map(|x| x.to_string()),
             created_by: f.created_by.to_string(),
             version: f.version,
             created_at: naive(f.created_at),
@@ -742,6 +756,7 @@ impl FollowUpRow {
             notes: self.notes,
             next_due_on: self.next_due_on,
             cancelled_on: self.cancelled_on,
+            recorded_by: opt_uuid("follow_ups.recorded_by", self.recorded_by.as_deref())?,
             created_by: uuid("follow_ups.created_by", &self.created_by)?,
             version: self.version,
             created_at: utc(self.created_at),

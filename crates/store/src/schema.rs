@@ -13,6 +13,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         follow_up_days -> Integer,
+        escalation_days -> Integer,
+        sample_percent -> Integer,
     }
 }
 
@@ -209,6 +211,7 @@ diesel::table! {
         updated_at -> Timestamp,
         agency_type -> Text,
         achieved -> Bool,
+        review_state -> Text,
     }
 }
 
@@ -259,6 +262,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        recorded_by -> Nullable<Text>,
     }
 }
 
@@ -315,6 +319,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reviews (id) {
+        id -> Text,
+        center_id -> Text,
+        referral_id -> Text,
+        reviewer_id -> Text,
+        decision -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -323,6 +339,7 @@ diesel::joinable!(referrals -> agencies (agency_id));
 diesel::joinable!(referrals -> patients (patient_id));
 diesel::joinable!(follow_ups -> referrals (referral_id));
 diesel::joinable!(follow_ups -> patients (patient_id));
+diesel::joinable!(reviews -> referrals (referral_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
@@ -346,7 +363,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_counts,
     consultation_patients,
     referral_patients,
-    referral_outcome_totals
+    referral_outcome_totals,
+    reviews
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -365,6 +383,8 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "created_at",
             "updated_at",
             "follow_up_days",
+            "escalation_days",
+            "sample_percent",
         ],
     ),
     (
@@ -527,6 +547,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "updated_at",
             "agency_type",
             "achieved",
+            "review_state",
         ],
     ),
     (
@@ -577,6 +598,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+            "recorded_by",
         ],
     ),
     (
@@ -614,4 +636,23 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "achieved",
         ],
     ),
+    (
+        "reviews",
+        &[
+            "id",
+            "center_id",
+            "referral_id",
+            "reviewer_id",
+            "decision",
+            "comment",
+            "created_at",
+        ],
+    ),
 ];
+
+// Grouping follow-ups by their assignee and their referral's agency type (the supervision
+// summary) needs diesel's permission to mix the two tables' columns in one GROUP BY.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    follow_ups::assignee_id,
+    referrals::agency_type,
+);

@@ -40,6 +40,69 @@ export interface paths {
         patch: operations["update_agency"];
         trace?: never;
     };
+    "/api/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit events of the caller's center (all of them for the system administrator), newest
+         *     first; `?patient_id=` answers "who viewed this record". `Accept: text/csv` exports every
+         *     matching event (up to 100,000). Reading the trail is itself recorded.
+         */
+        get: operations["list_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-events/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Walks the audit trail's hash chain and names the first broken link: a changed byte, a
+         *     deleted or an inserted row is found.
+         */
+        get: operations["verify_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What needs the supervisor's eye, most urgent first: escalated follow-ups, level-4
+         *     referrals whose follow-up is overdue or missing, referrals returned and not yet
+         *     corrected, follow-up work awaiting review, and a sample of lower-level referrals at the
+         *     center's rate. Each item says why it is there.
+         */
+        get: operations["get_audit_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -283,6 +346,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's notifications: follow-ups overdue beyond the center's escalation days
+         *     (a consultant's own; all of the center's for a supervisor) and referrals returned to a
+         *     consultant with the reviewer's comment.
+         */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients": {
         parameters: {
             query?: never;
@@ -478,6 +562,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/referrals/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A referral's reviews, oldest first. */
+        get: operations["list_referral_reviews"];
+        put?: never;
+        /**
+         * A supervisor approves a referral's follow-up work or returns it for correction (a
+         *     comment is required). Four eyes: not on a referral the supervisor made or followed up
+         *     (403 `four_eyes`). A returned referral goes back to its consultant; their next
+         *     follow-up or correction puts it back in review.
+         */
+        post: operations["create_referral_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/annual": {
         parameters: {
             query?: never;
@@ -592,6 +699,27 @@ export interface paths {
          *     use, used, know of, or never heard of employment support.
          */
         get: operations["report_support_awareness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow-up work for a period, per consultant and per agency type: follow-ups done on
+         *     time, overdue now, median days from referral to first follow-up, referrals by level,
+         *     returned reviews.
+         */
+        get: operations["get_supervision_summary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -721,6 +849,50 @@ export interface components {
          * @enum {string}
          */
         AgencyType: "hello_work" | "employment_life_support_center" | "vocational_center" | "other";
+        /** @description Who did or read what. Never the personal data itself. */
+        AuditEventDto: {
+            /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
+            action: string;
+            actor_id?: string | null;
+            /** @description `user`, `client`, `anonymous` or `system`. */
+            actor_kind: string;
+            actor_role?: string | null;
+            center_id?: string | null;
+            /** @description Non-personal context: changed field names, a query and its count, an error code. */
+            detail?: string | null;
+            id: string;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description `success`, `denied`, `not_found` or `failed`. */
+            outcome: string;
+            patient_id?: string | null;
+            request_id: string;
+            resource_id?: string | null;
+            resource_type: string;
+            /**
+             * Format: int64
+             * @description Position in the hash chain.
+             */
+            seq: number;
+            /** @description The client's address. */
+            source?: string | null;
+        };
+        /** @description The audit queue: at most 500 items, most urgent first; `total` counts them all. */
+        AuditQueueDto: {
+            items: components["schemas"]["QueueItemDto"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description The result of walking the hash chain. */
+        AuditVerification: {
+            /**
+             * Format: int64
+             * @description Events checked (up to and including a broken one).
+             */
+            checked: number;
+            first_broken?: components["schemas"]["BrokenLinkDto"] | null;
+            valid: boolean;
+        };
         AwarenessRowDto: {
             /** Format: int64 */
             count: number;
@@ -742,6 +914,13 @@ export interface components {
             /** Format: int64 */
             "50-99": number;
         };
+        BrokenLinkDto: {
+            id: string;
+            /** @description `content_changed`, `previous_hash_mismatch` or `sequence_gap`. */
+            reason: string;
+            /** Format: int64 */
+            seq: number;
+        };
         /**
          * @description 求職中, 就職, 就労継続, 離職, 辞退, 連絡不通, その他.
          * @enum {string}
@@ -760,6 +939,12 @@ export interface components {
             created_at: string;
             /**
              * Format: int32
+             * @description Follow-ups overdue by more than this many days escalate to the supervisor (default 7).
+             * @example 7
+             */
+            escalation_days: number;
+            /**
+             * Format: int32
              * @description Days from a level-4 referral to its automatically scheduled first follow-up (default 14).
              * @example 14
              */
@@ -775,6 +960,12 @@ export interface components {
              * @example 34
              */
             prefecture_code: string;
+            /**
+             * Format: int32
+             * @description Percent of lower-level referrals sampled into the audit queue (default 10).
+             * @example 10
+             */
+            sample_percent: number;
             /** Format: date-time */
             updated_at: string;
         };
@@ -1109,6 +1300,18 @@ export interface components {
             shared_items?: components["schemas"]["SharedItem"][] | null;
         };
         /**
+         * @description Approve the referral's follow-up work, or return it for correction (with a comment).
+         * @example {
+         *       "comment": "就職先の記録が不足しています",
+         *       "decision": "returned"
+         *     }
+         */
+        CreateReview: {
+            /** @description Required when returning. */
+            comment?: string | null;
+            decision: components["schemas"]["ReviewDecision"];
+        };
+        /**
          * @example {
          *       "center_id": null,
          *       "display_name": "佐藤 花子",
@@ -1189,6 +1392,11 @@ export interface components {
             patient_id: string;
             /** @description 氏名, family name first. */
             patient_name: string;
+            /**
+             * Format: uuid
+             * @description Who recorded it as done.
+             */
+            recorded_by?: string | null;
             /** Format: uuid */
             referral_id: string;
             state: components["schemas"]["FollowUpState"];
@@ -1271,6 +1479,20 @@ export interface components {
             }[];
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_NotificationDto: {
+            items: {
+                /** Format: int64 */
+                days_overdue?: number | null;
+                follow_up?: components["schemas"]["FollowUpDto"] | null;
+                kind: components["schemas"]["NotificationKind"];
+                /** Format: uuid */
+                patient_id: string;
+                /** Format: uuid */
+                referral_id: string;
+                review?: components["schemas"]["ReviewDto"] | null;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_PrefectureDto: {
             items: {
                 /** @description JIS X 0401, `"01"` … `"47"`. */
@@ -1311,6 +1533,21 @@ export interface components {
                 recorded_by: string;
                 /** Format: uuid */
                 referral_id: string;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_ReviewDto: {
+            items: {
+                comment?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                decision: components["schemas"]["ReviewDecision"];
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                referral_id: string;
+                /** Format: uuid */
+                reviewer_id: string;
             }[];
         };
         /**
@@ -1380,6 +1617,38 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_AuditEventDto: {
+            items: {
+                /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
+                action: string;
+                actor_id?: string | null;
+                /** @description `user`, `client`, `anonymous` or `system`. */
+                actor_kind: string;
+                actor_role?: string | null;
+                center_id?: string | null;
+                /** @description Non-personal context: changed field names, a query and its count, an error code. */
+                detail?: string | null;
+                id: string;
+                /** Format: date-time */
+                occurred_at: string;
+                /** @description `success`, `denied`, `not_found` or `failed`. */
+                outcome: string;
+                patient_id?: string | null;
+                request_id: string;
+                resource_id?: string | null;
+                resource_type: string;
+                /**
+                 * Format: int64
+                 * @description Position in the hash chain.
+                 */
+                seq: number;
+                /** @description The client's address. */
+                source?: string | null;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_CenterDto: {
             items: {
                 active: boolean;
@@ -1387,6 +1656,12 @@ export interface components {
                 code: string;
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * Format: int32
+                 * @description Follow-ups overdue by more than this many days escalate to the supervisor (default 7).
+                 * @example 7
+                 */
+                escalation_days: number;
                 /**
                  * Format: int32
                  * @description Days from a level-4 referral to its automatically scheduled first follow-up (default 14).
@@ -1404,6 +1679,12 @@ export interface components {
                  * @example 34
                  */
                 prefecture_code: string;
+                /**
+                 * Format: int32
+                 * @description Percent of lower-level referrals sampled into the audit queue (default 10).
+                 * @example 10
+                 */
+                sample_percent: number;
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -1472,6 +1753,11 @@ export interface components {
                 patient_id: string;
                 /** @description 氏名, family name first. */
                 patient_name: string;
+                /**
+                 * Format: uuid
+                 * @description Who recorded it as done.
+                 */
+                recorded_by?: string | null;
                 /** Format: uuid */
                 referral_id: string;
                 state: components["schemas"]["FollowUpState"];
@@ -1557,6 +1843,11 @@ export interface components {
                 purpose: components["schemas"]["Purpose"];
                 /** Format: date */
                 referred_on: string;
+                /**
+                 * @description Supervision: `none`, `pending` (follow-up work recorded, awaiting review), `approved`
+                 *     or `returned` (to be corrected).
+                 */
+                review_state: components["schemas"]["ReviewState"];
                 status: components["schemas"]["ReferralStatus"];
                 /** Format: date-time */
                 updated_at: string;
@@ -1626,6 +1917,20 @@ export interface components {
             name: string;
             prefecture_code: string;
         };
+        /** @description Something the caller should act on. */
+        NotificationDto: {
+            /** Format: int64 */
+            days_overdue?: number | null;
+            follow_up?: components["schemas"]["FollowUpDto"] | null;
+            kind: components["schemas"]["NotificationKind"];
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: uuid */
+            referral_id: string;
+            review?: components["schemas"]["ReviewDto"] | null;
+        };
+        /** @enum {string} */
+        NotificationKind: "follow_up_escalated" | "review_returned";
         /**
          * @description 運営形態 of a center.
          * @enum {string}
@@ -1784,6 +2089,42 @@ export interface components {
          * @enum {string}
          */
         Purpose: "new_employment" | "job_retention";
+        /** @description A referral needing a supervisor's eye, and why. */
+        QueueItemDto: {
+            agency_name: string;
+            agency_type: components["schemas"]["AgencyType"];
+            case_number: string;
+            /** Format: uuid */
+            consultant_id: string;
+            /**
+             * Format: int64
+             * @description Days the earliest open follow-up is overdue (0 when none is).
+             */
+            days_overdue: number;
+            /** Format: date */
+            earliest_open_due?: string | null;
+            level: components["schemas"]["Level"];
+            /**
+             * Format: int64
+             * @description Open follow-ups and the earliest due date among them.
+             */
+            open_follow_ups: number;
+            /** Format: uuid */
+            patient_id: string;
+            patient_name: string;
+            /** @description Most urgent first. */
+            reasons: components["schemas"]["QueueReason"][];
+            /** Format: uuid */
+            referral_id: string;
+            /** Format: date */
+            referred_on: string;
+            review_state: components["schemas"]["ReviewState"];
+        };
+        /**
+         * @description Why a referral is in the audit queue.
+         * @enum {string}
+         */
+        QueueReason: "follow_up_escalated" | "follow_up_overdue" | "follow_up_missing" | "returned" | "awaiting_review" | "sample";
         /** @description 紹介: a patient referred to an agency at a level, for a purpose. */
         ReferralDto: {
             /** Format: uuid */
@@ -1813,6 +2154,11 @@ export interface components {
             purpose: components["schemas"]["Purpose"];
             /** Format: date */
             referred_on: string;
+            /**
+             * @description Supervision: `none`, `pending` (follow-up work recorded, awaiting review), `approved`
+             *     or `returned` (to be corrected).
+             */
+            review_state: components["schemas"]["ReviewState"];
             status: components["schemas"]["ReferralStatus"];
             /** Format: date-time */
             updated_at: string;
@@ -1845,6 +2191,23 @@ export interface components {
         };
         /** @enum {string} */
         Requester: "patient" | "family" | "agency" | "other";
+        /** @enum {string} */
+        ReviewDecision: "approved" | "returned";
+        /** @description A supervisor's review of a referral's follow-up work. */
+        ReviewDto: {
+            comment?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            decision: components["schemas"]["ReviewDecision"];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            referral_id: string;
+            /** Format: uuid */
+            reviewer_id: string;
+        };
+        /** @enum {string} */
+        ReviewState: "none" | "pending" | "approved" | "returned";
         /**
          * @description What a person may do (see the contract).
          * @enum {string}
@@ -1857,6 +2220,39 @@ export interface components {
          * @enum {string}
          */
         SharedItem: "name" | "birth_date" | "contact" | "address" | "diagnosis" | "disability_certificate" | "employment_history" | "consultation_record";
+        /** @description Follow-up work of one consultant or one agency type in the period. */
+        SummaryRowDto: {
+            agency_type?: components["schemas"]["AgencyType"] | null;
+            /**
+             * Format: uuid
+             * @description Set in `by_consultant`.
+             */
+            consultant_id?: string | null;
+            /** Format: int64 */
+            done_on_time: number;
+            /**
+             * Format: int64
+             * @description Follow-ups due in the period (cancelled ones excluded).
+             */
+            follow_ups_due: number;
+            /** Format: double */
+            median_days_to_first_follow_up?: number | null;
+            /**
+             * Format: double
+             * @description `done_on_time / follow_ups_due`.
+             */
+            on_time_rate?: number | null;
+            /** Format: int64 */
+            overdue_now: number;
+            referrals_by_level: components["schemas"]["LevelCounts"];
+            /** Format: int64 */
+            returned_reviews: number;
+        };
+        SupervisionSummaryDto: {
+            by_agency_type: components["schemas"]["SummaryRowDto"][];
+            by_consultant: components["schemas"]["SummaryRowDto"][];
+            period: components["schemas"]["PeriodDto"];
+        };
         /**
          * @description Use of employment support: currently using, used before, aware but never used, unaware.
          * @enum {string}
@@ -1934,12 +2330,22 @@ export interface components {
             active?: boolean | null;
             /**
              * Format: int32
+             * @description 1 to 365: follow-ups overdue longer escalate to the supervisor.
+             */
+            escalation_days?: number | null;
+            /**
+             * Format: int32
              * @description 1 to 365.
              */
             follow_up_days?: number | null;
             name?: string | null;
             operating_type?: components["schemas"]["OperatingType"] | null;
             prefecture_code?: string | null;
+            /**
+             * Format: int32
+             * @description 0 to 100: the share of lower-level referrals sampled into the audit queue.
+             */
+            sample_percent?: number | null;
         };
         /** @description Withdraw (`withdrawn_on`) or correct the notes. A withdrawal cannot be undone. */
         UpdateConsent: {
@@ -2282,6 +2688,158 @@ export interface operations {
                 };
             };
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_audit_events: {
+        parameters: {
+            query?: {
+                /** @description "Who viewed this record": every event naming the patient. */
+                patient_id?: string;
+                actor_id?: string;
+                /** @description An action (`patient.read`) or a prefix ending in a dot (`patient.`). */
+                action?: string;
+                /** @description RFC 3339, inclusive. */
+                from?: string;
+                /** @description RFC 3339, exclusive. */
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, or CSV as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_AuditEventDto"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_audit_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_audit_queue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditQueueDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3313,6 +3871,52 @@ export interface operations {
             };
         };
     };
+    list_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_NotificationDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_patients: {
         parameters: {
             query?: {
@@ -4202,6 +4806,116 @@ export interface operations {
             };
         };
     };
+    list_referral_reviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_ReviewDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_referral_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReview"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     report_annual: {
         parameters: {
             query: {
@@ -4531,6 +5245,64 @@ export interface operations {
                     "application/json": components["schemas"]["SupportAwarenessReport"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_supervision_summary: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionSummaryDto"];
                 };
             };
             /** @description Not signed in, or the token expired (`invalid_token`) */

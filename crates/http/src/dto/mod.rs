@@ -152,6 +152,12 @@ pub struct CenterDto {
     /// Days from a level-4 referral to its automatically scheduled first follow-up (default 14).
     #[schema(example = 14)]
     pub follow_up_days: i32,
+    /// Follow-ups overdue by more than this many days escalate to the supervisor (default 7).
+    #[schema(example = 7)]
+    pub escalation_days: i32,
+    /// Percent of lower-level referrals sampled into the audit queue (default 10).
+    #[schema(example = 10)]
+    pub sample_percent: i32,
     pub active: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -168,6 +174,8 @@ impl From<Center> for CenterDto {
             prefecture_code: c.prefecture_code,
             operating_type: c.operating_type.as_str().to_owned(),
             follow_up_days: c.follow_up_days,
+            escalation_days: c.escalation_days,
+            sample_percent: c.sample_percent,
             active: c.active,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -198,6 +206,10 @@ pub struct UpdateCenter {
     pub operating_type: Option<String>,
     /// 1 to 365.
     pub follow_up_days: Option<i32>,
+    /// 1 to 365: follow-ups overdue longer escalate to the supervisor.
+    pub escalation_days: Option<i32>,
+    /// 0 to 100: the share of lower-level referrals sampled into the audit queue.
+    pub sample_percent: Option<i32>,
     pub active: Option<bool>,
 }
 

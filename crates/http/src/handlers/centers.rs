@@ -132,6 +132,8 @@ pub async fn update(
         prefecture_code: b.prefecture_code,
         operating_type: b.operating_type,
         follow_up_days: b.follow_up_days,
+        escalation_days: b.escalation_days,
+        sample_percent: b.sample_percent,
         active: b.active,
     };
     let id = id.into_inner();

@@ -2,6 +2,7 @@
 //! shape the answer. No rules live here.
 
 pub mod agencies;
+pub mod audit;
 pub mod auth;
 pub mod centers;
 pub mod consents;
@@ -12,6 +13,7 @@ pub mod ops;
 pub mod patients;
 pub mod referrals;
 pub mod reports;
+pub mod supervision;
 pub mod users;
 
 use crate::problem::ApiError;

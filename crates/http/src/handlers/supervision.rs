@@ -1,0 +1,153 @@
+//! Supervision: reviews of referrals, the audit queue, notifications and the summary.
+
+use super::blocking;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::dto::{
+    AuditQueueDto, CreateReview, ItemsOf, NotificationDto, QueueItemDto, ReportQuery, ReviewDto,
+    SummaryRowDto, SupervisionSummaryDto,
+};
+use crate::json::ApiJson;
+use crate::problem::{ApiError, CreateUnderProblems, ListProblems, ReadProblems};
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use tsunagu_domain::reports::Period;
+use uuid::Uuid;
+
+const QUEUE_MAX: usize = 500;
+
+/// A supervisor approves a referral's follow-up work or returns it for correction (a
+/// comment is required). Four eyes: not on a referral the supervisor made or followed up
+/// (403 `four_eyes`). A returned referral goes back to its consultant; their next
+/// follow-up or correction puts it back in review.
+#[utoipa::path(
+    tag = "supervision",
+    operation_id = "create_referral_review",
+    params(("id" = Uuid, Path)),
+    request_body = CreateReview,
+    responses((status = 201, body = ReviewDto, headers(("Location" = String))), CreateUnderProblems),
+    security(("bearer" = []))
+)]
+#[post("/referrals/{id}/reviews")]
+pub async fn create_review(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ApiJson<CreateReview>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let (_, review) =
+        blocking(move || s.review_referral(&caller.0, id, &b.decision, b.comment.as_deref()))
+            .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/referrals/{id}/reviews")))
+        .json(ReviewDto::from(review)))
+}
+
+/// A referral's reviews, oldest first.
+#[utoipa::path(
+    tag = "supervision",
+    operation_id = "list_referral_reviews",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ItemsOf<ReviewDto>), ReadProblems),
+    security(("bearer" = []))
+)]
+#[get("/referrals/{id}/reviews")]
+pub async fn list_reviews(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let found = blocking(move || s.referral_reviews(&caller.0, id)).await?;
+    Ok(HttpResponse::Ok().json(ItemsOf {
+        items: found.into_iter().map(ReviewDto::from).collect(),
+    }))
+}
+
+/// What needs the supervisor's eye, most urgent first: escalated follow-ups, level-4
+/// referrals whose follow-up is overdue or missing, referrals returned and not yet
+/// corrected, follow-up work awaiting review, and a sample of lower-level referrals at the
+/// center's rate. Each item says why it is there.
+#[utoipa::path(
+    tag = "supervision",
+    operation_id = "get_audit_queue",
+    responses((status = 200, body = AuditQueueDto), ListProblems),
+    security(("bearer" = []))
+)]
+#[get("/audit-queue")]
+pub async fn queue(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let s = state.services.clone();
+    let items = blocking(move || s.audit_queue(&caller.0)).await?;
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(HttpResponse::Ok().json(AuditQueueDto {
+        total,
+        items: items
+            .into_iter()
+            .take(QUEUE_MAX)
+            .map(QueueItemDto::from)
+            .collect(),
+    }))
+}
+
+/// The caller's notifications: follow-ups overdue beyond the center's escalation days
+/// (a consultant's own; all of the center's for a supervisor) and referrals returned to a
+/// consultant with the reviewer's comment.
+#[utoipa::path(
+    tag = "supervision",
+    operation_id = "list_notifications",
+    responses((status = 200, body = ItemsOf<NotificationDto>), ListProblems),
+    security(("bearer" = []))
+)]
+#[get("/notifications")]
+pub async fn notifications(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let s = state.services.clone();
+    let today = state.services.clock().today_tokyo();
+    let found = blocking(move || s.notifications(&caller.0)).await?;
+    Ok(HttpResponse::Ok().json(ItemsOf {
+        items: found
+            .into_iter()
+            .map(|n| NotificationDto::new(n, today))
+            .collect(),
+    }))
+}
+
+/// Follow-up work for a period, per consultant and per agency type: follow-ups done on
+/// time, overdue now, median days from referral to first follow-up, referrals by level,
+/// returned reviews.
+#[utoipa::path(
+    tag = "supervision",
+    operation_id = "get_supervision_summary",
+    params(ReportQuery),
+    responses((status = 200, body = SupervisionSummaryDto), ListProblems),
+    security(("bearer" = []))
+)]
+#[get("/supervision/summary")]
+pub async fn summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let p = Period::parse(q.fiscal_year.as_deref(), q.from.as_deref(), q.to.as_deref())?;
+    let s = state.services.clone();
+    let r = blocking(move || s.supervision_summary(&caller.0, &p)).await?;
+    Ok(HttpResponse::Ok().json(SupervisionSummaryDto {
+        period: (&p).into(),
+        by_consultant: r
+            .by_consultant
+            .into_iter()
+            .map(|(who, row)| SummaryRowDto::new(Some(who), None, row))
+            .collect(),
+        by_agency_type: r
+            .by_agency_type
+            .into_iter()
+            .map(|(t, row)| SummaryRowDto::new(None, Some(t.as_str()), row))
+            .collect(),
+    }))
+}
