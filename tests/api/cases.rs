@@ -1022,9 +1022,29 @@ async fn bad_input_names_every_field(db: Db) {
     assert_eq!(r.fields(), vec!["nickname"]);
     let mut b = patient_body("山田", "花子", "ヤマダ", "ハナコ");
     b["disease_number"] = json!("two");
-    app.post("/api/v1/patients", t, b)
+    let r = app
+        .post("/api/v1/patients", t, b)
         .await
         .problem(422, "invalid_body");
+    assert_eq!(r.fields(), vec!["disease_number"]);
+    let r = app
+        .post(
+            "/api/v1/referrals",
+            t,
+            json!({"patient_id": "", "agency_id": k.hello_work, "purpose": "new_employment", "level": "information_only"}),
+        )
+        .await
+        .problem(422, "invalid_body");
+    assert_eq!(r.fields(), vec!["patient_id"]);
+    let r = app
+        .post(
+            "/api/v1/consultations",
+            t,
+            json!({"channel": "phone", "requester": "patient", "topics": ["employment", 3]}),
+        )
+        .await
+        .problem(422, "invalid_body");
+    assert_eq!(r.fields(), vec!["topics[1]"]);
 
     let r = app
         .post(

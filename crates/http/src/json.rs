@@ -75,28 +75,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
                 ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
             })?;
-            serde_json::from_value(value).map(ApiJson).map_err(|e| {
-                let msg = e.to_string();
-                let mut err = ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_body",
-                    "The body does not match the schema",
-                );
-                // serde names the field for these two; a client can show it at the field.
-                for (prefix, code) in [
-                    ("missing field `", "required"),
-                    ("unknown field `", "unknown_field"),
-                ] {
-                    if let Some(field) = msg
-                        .strip_prefix(prefix)
-                        .and_then(|rest| rest.split('`').next())
-                    {
+            serde_path_to_error::deserialize(value)
+                .map(ApiJson)
+                .map_err(|e| {
+                    // The path names the field even when serde's own message does not (a
+                    // malformed UUID, a string where a number belongs), so a client can
+                    // show the error at the field.
+                    let path = e.path().to_string();
+                    let msg = e.inner().to_string();
+                    let mut err = ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_body",
+                        "The body does not match the schema",
+                    );
+                    let named = [
+                        ("missing field `", "required"),
+                        ("unknown field `", "unknown_field"),
+                    ]
+                    .iter()
+                    .find_map(|(prefix, code)| {
+                        msg.strip_prefix(prefix)
+                            .and_then(|rest| rest.split('`').next())
+                            .map(|f| (f.to_owned(), *code))
+                    });
+                    let (field, code) = match named {
+                        Some((f, code)) if path == "." => (f, code),
+                        Some((f, code)) if path == f || path.ends_with(&format!(".{f}")) => {
+                            (path.clone(), code)
+                        }
+                        Some((f, code)) => (format!("{path}.{f}"), code),
+                        None => (path.clone(), "invalid_type"),
+                    };
+                    if field != "." {
                         err.errors
                             .push(tsunagu_domain::FieldError::new(field, code, msg.clone()));
                     }
-                }
-                err.detail(msg)
-            })
+                    err.detail(msg)
+                })
         })
     }
 }

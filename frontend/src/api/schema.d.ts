@@ -3611,7 +3611,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `due`, `overdue` or `done`; absent: due and overdue, overdue first. */
-                state?: string;
+                state?: "due" | "overdue" | "done";
                 /** @description A user id, or `me`. */
                 assignee?: string;
                 patient_id?: string;

@@ -105,6 +105,10 @@ wire_enum!(
     /// `done`, or `cancelled` (its referral was closed first).
     FollowUpState { Due, Overdue, Done, Cancelled }
 );
+wire_enum!(
+    /// Which follow-ups the queue lists.
+    FollowUpQueueState { Due, Overdue, Done }
+);
 wire_enum!(TimelineKind {
     Consent,
     Consultation,
@@ -781,6 +785,7 @@ pub struct UpdateFollowUp {
 #[into_params(parameter_in = Query)]
 pub struct FollowUpListQuery {
     /// `due`, `overdue` or `done`; absent: due and overdue, overdue first.
+    #[param(value_type = Option<FollowUpQueueState>, inline)]
     pub state: Option<String>,
     /// A user id, or `me`.
     pub assignee: Option<String>,
