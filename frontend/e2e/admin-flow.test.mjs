@@ -126,7 +126,7 @@ describe('administration, first slice', () => {
     assert.equal(await page.getByTestId('home-role').textContent(), 'システム管理者');
     await page.getByText(/令和\d+年度/).first().waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', 'センター', '職員']);
+    assert.deepEqual(menu, ['ホーム', 'センター', '職員', '報告']);
     // Tokens stay in memory: web storage is empty (only a language choice would go there).
     const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
     assert.deepEqual(stored, []);
@@ -247,7 +247,7 @@ describe('administration, first slice', () => {
     await expectHeading(`ようこそ、${CENTER_ADMIN.name}さん`);
     await page.getByText(`${CENTER.name}（本所）（広島県）`, { exact: true }).waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関']);
+    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告']);
     await expectAccessible('home (center administrator)');
   });
 

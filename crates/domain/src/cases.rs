@@ -1535,12 +1535,9 @@ impl Services {
                         .detail(format!("{}->{}", current.level.as_str(), l.as_str())),
                 );
                 if passes_new_data {
-                    let agency = self
-                        .store
-                        .agency(Scope::Center(center), r.agency_id)?
-                        .ok_or(DomainError::NotFound)?;
+                    // The referral's own agency type (as counted), like at its creation.
                     let consent =
-                        self.consent_in_force(center, r.patient_id, agency.agency_type, today)?;
+                        self.consent_in_force(center, r.patient_id, r.agency_type, today)?;
                     let p = self.provision(ctx, &r, &consent, items, today);
                     events.push(self.provision_event(ctx, &p));
                     effects.provision = Some(p);

@@ -134,4 +134,7 @@ export const keys = {
   diseases: ['master', 'diseases'] as const,
   prefectures: ['master', 'prefectures'] as const,
   municipalities: (prefectureCode: string) => ['master', 'municipalities', prefectureCode] as const,
+  /** The ministry's figures, per report and query (period, prefecture). */
+  reports: ['reports'] as const,
+  report: (name: string, query: object) => ['reports', name, query] as const,
 };

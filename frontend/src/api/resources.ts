@@ -27,6 +27,7 @@ import {
   type Versioned,
 } from './client';
 import { fromSelect, type AgencyType } from './enums';
+import type { paths } from './schema';
 
 const PAGE = 50;
 
@@ -272,6 +273,13 @@ export async function scheduleFollowUp(referralId: string, dueOn: string, idempo
 
 // --- follow-ups ----------------------------------------------------------------------
 
+type QueueState = NonNullable<NonNullable<paths['/api/v1/follow-ups']['get']['parameters']['query']>['state']>;
+const QUEUE_STATES: readonly string[] = ['due', 'overdue', 'done'] satisfies QueueState[];
+
+function queueState(s: string): QueueState | undefined {
+  return QUEUE_STATES.includes(s) ? (s as QueueState) : undefined;
+}
+
 /** The queue. `state` '' means every open one, overdue first; `assignee` 'me', a user id or ''. */
 export async function listFollowUps(filter: { state: string; assignee: string; limit?: number }, cursor?: string) {
   return (
@@ -279,7 +287,7 @@ export async function listFollowUps(filter: { state: string; assignee: string; l
       api.GET('/api/v1/follow-ups', {
         params: {
           query: {
-            state: filter.state === '' ? undefined : filter.state,
+            state: queueState(filter.state),
             assignee: filter.assignee === '' ? undefined : filter.assignee,
             limit: filter.limit ?? PAGE,
             cursor,

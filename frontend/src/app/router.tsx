@@ -64,6 +64,20 @@ export const routes: RouteObject[] = [
       caseRoute('referrals/:id', 'referral'),
       caseRoute('follow-ups', 'followUps'),
       caseRoute('follow-ups/:id', 'followUp'),
+      {
+        // Charts are heavy and only some roles report: the screen loads on first visit.
+        path: 'reports',
+        lazy: async () => {
+          const { ReportsPage } = await import('../pages/reports/ReportsPage');
+          return {
+            element: (
+              <RequireCapability cap="viewReports">
+                <ReportsPage />
+              </RequireCapability>
+            ),
+          };
+        },
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -3,12 +3,12 @@ import { capabilities, navItems } from './permissions';
 
 describe('navigation by role', () => {
   it('gives the system administrator centers and staff, never patient-side screens', () => {
-    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'users']);
+    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'users', 'reports']);
     expect(capabilities('system_admin').viewAgencies).toBe(false);
   });
 
   it('gives a center administrator staff and agencies', () => {
-    expect(navItems('center_admin').map((i) => i.key)).toEqual(['home', 'users', 'agencies']);
+    expect(navItems('center_admin').map((i) => i.key)).toEqual(['home', 'users', 'agencies', 'reports']);
     expect(capabilities('center_admin')).toMatchObject({
       manageUsers: true,
       manageAgencies: true,
@@ -19,8 +19,9 @@ describe('navigation by role', () => {
   });
 
   it('gives supervisors and consultants the case screens, and agencies to read', () => {
+    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies', 'reports']);
+    expect(navItems('consultant').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies']);
     for (const role of ['supervisor', 'consultant'] as const) {
-      expect(navItems(role).map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies']);
       expect(capabilities(role)).toMatchObject({
         workCases: true,
         viewAgencies: true,
@@ -36,6 +37,14 @@ describe('navigation by role', () => {
     expect(capabilities('center_admin').workCases).toBe(false);
     expect(capabilities('system_admin').workCases).toBe(false);
     expect(capabilities(null).workCases).toBe(false);
+  });
+
+  it('gives reports to supervisors and administrators, never to consultants', () => {
+    expect(capabilities('supervisor').viewReports).toBe(true);
+    expect(capabilities('center_admin').viewReports).toBe(true);
+    expect(capabilities('system_admin').viewReports).toBe(true);
+    expect(capabilities('consultant').viewReports).toBe(false);
+    expect(capabilities(null).viewReports).toBe(false);
   });
 
   it('offers nothing but home to an unknown role', () => {

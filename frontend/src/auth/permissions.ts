@@ -19,6 +19,11 @@ export interface Capabilities {
   readonly supervise: boolean;
   /** The own center's settings (days to the first follow-up). */
   readonly configureCenter: boolean;
+  /**
+   * The ministry's figures: a center's supervisor and administrator for their center, the
+   * system administrator across centers. Consultants record; they do not report.
+   */
+  readonly viewReports: boolean;
 }
 
 export function capabilities(role: Role | null): Capabilities {
@@ -31,10 +36,11 @@ export function capabilities(role: Role | null): Capabilities {
     workCases: role === 'supervisor' || role === 'consultant',
     supervise: role === 'supervisor',
     configureCenter: role === 'center_admin',
+    viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
   };
 }
 
-export type NavKey = 'home' | 'centers' | 'users' | 'patients' | 'followUps' | 'agencies';
+export type NavKey = 'home' | 'centers' | 'users' | 'patients' | 'followUps' | 'agencies' | 'reports';
 
 export interface NavItem {
   readonly key: NavKey;
@@ -52,5 +58,6 @@ export function navItems(role: Role | null): NavItem[] {
     items.push({ key: 'followUps', to: '/follow-ups' });
   }
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
+  if (can.viewReports) items.push({ key: 'reports', to: '/reports' });
   return items;
 }

@@ -48,6 +48,7 @@ function useTasks(): Task[] {
   } else if (can.viewAgencies) {
     tasks.push({ to: '/agencies', title: 'home.task.agenciesRead', desc: 'home.task.agenciesRead.desc' });
   }
+  if (can.viewReports) tasks.push({ to: '/reports', title: 'home.task.reports', desc: 'home.task.reports.desc' });
   return tasks;
 }
 

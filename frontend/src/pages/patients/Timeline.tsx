@@ -81,7 +81,8 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
       <>
         <Facts
           items={[
-            [t('followUp.agency'), a ? withNote(i, a.name, agencyTypeLabel(i, a.agency_type)) : t('common.none')],
+            // The type the referral was made to (what the ministry's figures count), even if the office changed since.
+            [t('followUp.agency'), withNote(i, a?.name ?? t('common.none'), agencyTypeLabel(i, r.agency_type))],
             [t('referral.purpose'), purposeLabel(i, r.purpose)],
             [t('referral.level'), <Level key="l" value={r.level} />],
             [

@@ -6,7 +6,6 @@ import {
   CASE_OUTCOMES,
   LEVELS,
   SHARED_ITEMS,
-  isAgencyType,
   isFollowUpState,
   isLevel,
   type Level,
@@ -95,7 +94,6 @@ function ChangeLevel({ referral, onDone }: { referral: Versioned<Referral>; onDo
   const next = isLevel(level) ? level : null;
   const needsItems = next !== null && levelPassesData(next) && !levelPassesData(current);
   const consents = useConsents(r.patient_id);
-  const agencyType = useAgencies().data?.find((a) => a.id === r.agency_id)?.agency_type;
   const labels = {
     level: t('referral.newLevel'),
     shared_items: t('referral.sharedItems'),
@@ -148,7 +146,7 @@ function ChangeLevel({ referral, onDone }: { referral: Versioned<Referral>; onDo
           />
         )}
         {needsItems && consents.data && (
-          <ConsentStatus consents={consents.data} agencyType={agencyType && isAgencyType(agencyType) ? agencyType : null} />
+          <ConsentStatus consents={consents.data} agencyType={r.agency_type} />
         )}
         {(supervisor || (next !== null && isLowering(current, next))) && (
           <TextField
@@ -329,7 +327,7 @@ export function ReferralPage() {
                     </Link>
                   ),
                 ],
-                [t('followUp.agency'), agency ? withNote(i, agency.name, agencyTypeLabel(i, agency.agency_type)) : t('common.none')],
+                [t('followUp.agency'), withNote(i, agency?.name ?? t('common.none'), agencyTypeLabel(i, r.agency_type))],
                 [t('referral.purpose'), purposeLabel(i, r.purpose)],
                 [t('referral.level'), <LevelOf key="l" value={r.level} />],
                 [t('referral.referredOn'), i.date(r.referred_on)],
