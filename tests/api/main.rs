@@ -14,3 +14,4 @@ mod platform;
 mod reports;
 mod staff;
 mod supervision;
+mod two_factor;

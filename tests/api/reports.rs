@@ -10,8 +10,16 @@ async fn center_in(app: &TestApp, code: &str, prefecture: &str) -> Center {
     let c = app
         .post("/api/v1/centers", &app.admin_token, json!({"code": code, "name": code, "prefecture_code": prefecture, "operating_type": "municipality"}))
         .await
-        .expect(201)
-        .id();
+        .expect(201);
+    app.patch(
+        &format!("/api/v1/centers/{}", c.id()),
+        &app.admin_token,
+        Some(&c.etag()),
+        json!({"totp_roles": []}),
+    )
+    .await
+    .expect(200);
+    let c = c.id();
     let login = format!("{code}.admin");
     app.post("/api/v1/users", &app.admin_token, json!({"center_id": c, "login": login, "display_name": "管理", "role": "center_admin", "password": STAFF_PASSWORD}))
         .await

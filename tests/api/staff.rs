@@ -90,6 +90,25 @@ async fn system_admin_creates_a_center_and_its_first_admin(db: Db) {
     let token = app.login("h.admin", STAFF_PASSWORD).await;
     let me = app.get("/api/v1/me", &token).await.expect(200);
     assert_eq!(me.body["center_id"], c.body["id"]);
+    // By default a center asks its administrators for a second factor: nothing else works
+    // until it is set up (or the center stops asking).
+    assert_eq!(me.body["totp_required"], true);
+    assert_eq!(c.body["totp_roles"], json!(["center_admin", "supervisor"]));
+    app.get("/api/v1/users", &token)
+        .await
+        .problem(403, "totp_enrollment_required");
+    let fresh = app
+        .get(&format!("/api/v1/centers/{}", c.id()), &app.admin_token)
+        .await
+        .expect(200);
+    app.patch(
+        &format!("/api/v1/centers/{}", c.id()),
+        &app.admin_token,
+        Some(&fresh.etag()),
+        json!({"totp_roles": []}),
+    )
+    .await
+    .expect(200);
     // The center administrator creates a consultant in its own center only.
     let other = app.center("other").await;
     let r = app.post("/api/v1/users", &token, json!({"center_id": other.id, "login": "x.y", "display_name": "x", "role": "consultant", "password": STAFF_PASSWORD})).await.problem(422, "validation_failed");

@@ -22,6 +22,8 @@ pub struct Center {
     pub escalation_days: i32,
     /// Percent of lower-level referrals sampled into the audit queue.
     pub sample_percent: i32,
+    /// Roles that must sign in with two factors.
+    pub totp_roles: Vec<Role>,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -47,6 +49,10 @@ pub struct User {
 pub struct UserCredentials {
     pub user: User,
     pub password_hash: String,
+    /// The TOTP secret (base32), once enrolment started.
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub totp_last_step: i64,
 }
 
 /// An outside office a patient is referred to, e.g. ハローワーク広島.
@@ -84,6 +90,10 @@ pub struct Actor {
     pub center_id: Option<Uuid>,
     pub login: String,
     pub display_name: String,
+    pub totp_enabled: bool,
+    /// The center requires two factors for this role and the user has not enrolled: until
+    /// they do, only enrolment and sign-out are open to them.
+    pub must_enroll_totp: bool,
 }
 
 impl Actor {

@@ -20,6 +20,7 @@ pub mod ports;
 pub mod reports;
 pub mod service;
 pub mod supervision;
+pub mod totp;
 pub mod values;
 
 pub use clock::{Clock, SystemClock};

@@ -36,6 +36,7 @@ pub struct CenterChanges {
     pub follow_up_days: Option<i32>,
     pub escalation_days: Option<i32>,
     pub sample_percent: Option<i32>,
+    pub totp_roles: Option<Vec<Role>>,
     pub active: Option<bool>,
 }
 
@@ -198,6 +199,25 @@ pub trait Store: Send + Sync {
         user_id: Uuid,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Actor>>;
+
+    // --- two-factor sign-in ---------------------------------------------------------
+    /// Stores a new secret for a user who has not enabled TOTP yet (409 otherwise).
+    fn start_totp(&self, user_id: Uuid, secret: &str, audit: &AuditDraft) -> StoreResult<()>;
+    /// (secret, enabled, last accepted step).
+    fn totp_state(&self, user_id: Uuid) -> StoreResult<(Option<String>, bool, i64)>;
+    /// Enables TOTP and replaces the recovery codes (stored as hashes).
+    fn enable_totp(
+        &self,
+        user_id: Uuid,
+        step: i64,
+        recovery_hashes: &[String],
+        audit: &AuditDraft,
+    ) -> StoreResult<()>;
+    /// Accepts a code's step if it is newer than the last one accepted (a code is good once).
+    fn use_totp_step(&self, user_id: Uuid, step: i64) -> StoreResult<bool>;
+    /// Spends a recovery code; false if unknown or spent.
+    fn use_recovery_code(&self, user_id: Uuid, hash: &str, now: DateTime<Utc>)
+    -> StoreResult<bool>;
 
     // --- centers ---------------------------------------------------------------------
     fn insert_center(&self, center: &Center, audit: &AuditDraft) -> StoreResult<()>;

@@ -60,6 +60,7 @@ pub struct UpdateCenterInput {
     pub follow_up_days: Option<i32>,
     pub escalation_days: Option<i32>,
     pub sample_percent: Option<i32>,
+    pub totp_roles: Option<Vec<String>>,
     pub active: Option<bool>,
 }
 
@@ -170,7 +171,13 @@ impl Services {
 
     // --- sign-in ---------------------------------------------------------------------
 
-    pub fn login(&self, meta: &RequestMeta, login: &str, password: &str) -> LoginAttempt {
+    pub fn login(
+        &self,
+        meta: &RequestMeta,
+        login: &str,
+        password: &str,
+        second_factor: Option<&str>,
+    ) -> LoginAttempt {
         let now = self.clock.now();
         let key = Login::normalise(login);
         let base = AuditDraft::anonymous(meta, now, "auth.login", "session");
@@ -225,7 +232,68 @@ impl Services {
         };
         // An inactive user with the right password is answered like a wrong password: the
         // answer must not tell an attacker which logins exist.
-        let Some(user) = ok_user.filter(|u| u.active) else {
+        let ok_user = ok_user.filter(|u| u.active);
+        // The second factor, for an enrolled user whose password was right.
+        let mut failure_code = "invalid_credentials";
+        let mut factor = "password";
+        let ok_user = match (ok_user, &creds) {
+            (Some(u), Some(c)) if c.totp_enabled => match second_factor.map(str::trim) {
+                None | Some("") => {
+                    // Not a failure: the normal second step. The client asks for the code.
+                    let mut ev = base.outcome(Outcome::Denied).detail("totp_required");
+                    ev.actor_id = Some(u.id);
+                    ev.center_id = u.center_id;
+                    let result =
+                        self.store
+                            .append_audit(&[ev])
+                            .and(Err(DomainError::Unauthenticated {
+                                code: "totp_required",
+                            }));
+                    return LoginAttempt { result, delay };
+                }
+                Some(code) => {
+                    let accepted = if crate::totp::is_code(code) {
+                        factor = "totp";
+                        let step = c.totp_secret.as_deref().and_then(|s| {
+                            crate::totp::verify(s, code, now.timestamp(), c.totp_last_step)
+                        });
+                        match step {
+                            Some(step) => match self.store.use_totp_step(u.id, step) {
+                                Ok(ok) => ok,
+                                Err(e) => {
+                                    return LoginAttempt {
+                                        result: Err(e),
+                                        delay,
+                                    };
+                                }
+                            },
+                            None => false,
+                        }
+                    } else {
+                        factor = "recovery_code";
+                        match self.store.use_recovery_code(
+                            u.id,
+                            &crate::totp::recovery_hash(code),
+                            now,
+                        ) {
+                            Ok(ok) => ok,
+                            Err(e) => {
+                                return LoginAttempt {
+                                    result: Err(e),
+                                    delay,
+                                };
+                            }
+                        }
+                    };
+                    if !accepted {
+                        failure_code = "invalid_totp";
+                    }
+                    accepted.then_some(u)
+                }
+            },
+            (u, _) => u,
+        };
+        let Some(user) = ok_user else {
             let failures = failures + 1;
             let t = LoginThrottle {
                 login: key.clone(),
@@ -233,17 +301,15 @@ impl Services {
                 last_failure_at: now,
                 locked_until: auth::lock_after(failures, now),
             };
-            let mut ev = base.outcome(Outcome::Denied).detail("invalid_credentials");
+            let mut ev = base.outcome(Outcome::Denied).detail(failure_code);
             if let Some(c) = &creds {
                 ev.actor_id = Some(c.user.id);
                 ev.center_id = c.user.center_id;
             }
-            let result =
-                self.store
-                    .record_login_failure(&t, &ev)
-                    .and(Err(DomainError::Unauthenticated {
-                        code: "invalid_credentials",
-                    }));
+            let result = self
+                .store
+                .record_login_failure(&t, &ev)
+                .and(Err(DomainError::Unauthenticated { code: failure_code }));
             return LoginAttempt { result, delay };
         };
 
@@ -255,7 +321,10 @@ impl Services {
             revoked_at: None,
         };
         let (refresh_token, refresh_hash) = auth::new_opaque_token("rt_");
-        let mut ev = base.resource(session.id).center(user.center_id);
+        let mut ev = base
+            .resource(session.id)
+            .center(user.center_id)
+            .detail(format!("factor={factor}"));
         ev.actor_kind = "user";
         ev.actor_id = Some(user.id);
         ev.actor_role = Some(user.role.as_str().to_owned());
@@ -354,6 +423,80 @@ impl Services {
         }
     }
 
+    /// Starts (or restarts) two-factor enrolment: a new secret and its `otpauth://` URI.
+    pub fn start_totp(&self, ctx: &Ctx) -> Result<(String, String), DomainError> {
+        self.guard(
+            ctx,
+            "auth.totp_start",
+            "user",
+            Some(ctx.actor.user_id),
+            || {
+                if ctx.actor.totp_enabled {
+                    return Err(DomainError::conflict(
+                        "totp_already_enabled",
+                        "two-factor sign-in is already set up for this user",
+                    ));
+                }
+                let secret = crate::totp::new_secret();
+                let ev = AuditDraft::by_actor(
+                    &ctx.actor,
+                    &ctx.meta,
+                    self.clock.now(),
+                    "auth.totp_start",
+                    "user",
+                )
+                .resource(ctx.actor.user_id);
+                self.store.start_totp(ctx.actor.user_id, &secret, &ev)?;
+                let uri = crate::totp::otpauth_uri("Tsunagu", &ctx.actor.login, &secret);
+                Ok((secret, uri))
+            },
+        )
+    }
+
+    /// Confirms enrolment with a code from the app; returns the recovery codes (shown once).
+    pub fn confirm_totp(&self, ctx: &Ctx, code: &str) -> Result<Vec<String>, DomainError> {
+        self.guard(
+            ctx,
+            "auth.totp_enable",
+            "user",
+            Some(ctx.actor.user_id),
+            || {
+                let (secret, enabled, last) = self.store.totp_state(ctx.actor.user_id)?;
+                if enabled {
+                    return Err(DomainError::conflict(
+                        "totp_already_enabled",
+                        "two-factor sign-in is already set up for this user",
+                    ));
+                }
+                let Some(secret) = secret else {
+                    return Err(DomainError::rule(
+                        "totp_not_started",
+                        "start enrolment first (POST /me/totp)",
+                    ));
+                };
+                let now = self.clock.now();
+                let Some(step) = crate::totp::verify(&secret, code, now.timestamp(), last) else {
+                    return Err(DomainError::Validation(vec![FieldError::new(
+                        "code",
+                        "invalid_totp",
+                        "the code does not match; check the app's clock and try the next code",
+                    )]));
+                };
+                let codes = crate::totp::new_recovery_codes();
+                let hashes: Vec<String> = codes
+                    .iter()
+                    .map(|c| crate::totp::recovery_hash(c))
+                    .collect();
+                let ev =
+                    AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "auth.totp_enable", "user")
+                        .resource(ctx.actor.user_id);
+                self.store
+                    .enable_totp(ctx.actor.user_id, step, &hashes, &ev)?;
+                Ok(codes)
+            },
+        )
+    }
+
     /// Walks the whole audit chain in batches.
     pub fn verify_audit_chain(&self) -> Result<ChainReport, DomainError> {
         let mut walker = ChainWalker::default();
@@ -408,6 +551,7 @@ impl Services {
                 follow_up_days: 14,
                 escalation_days: 7,
                 sample_percent: 10,
+                totp_roles: vec![Role::CenterAdmin, Role::Supervisor],
                 active: true,
                 version: 1,
                 created_at: now,
@@ -485,6 +629,21 @@ impl Services {
                 sample_percent: input
                     .sample_percent
                     .and_then(|d| v.check(in_range("sample_percent", d, 0, 100))),
+                totp_roles: input.totp_roles.as_deref().and_then(|r| {
+                    v.check(
+                        values::enum_list("totp_roles", r, 0, Role::parse).and_then(|roles| {
+                            if roles.contains(&Role::SystemAdmin) {
+                                Err(FieldError::new(
+                                    "totp_roles",
+                                    "invalid_choice",
+                                    "a center's roles are center_admin, supervisor and consultant",
+                                ))
+                            } else {
+                                Ok(roles)
+                            }
+                        }),
+                    )
+                }),
                 active: input.active,
             };
             v.finish()?;
@@ -497,6 +656,7 @@ impl Services {
                     ("follow_up_days", changes.follow_up_days.is_some()),
                     ("escalation_days", changes.escalation_days.is_some()),
                     ("sample_percent", changes.sample_percent.is_some()),
+                    ("totp_roles", changes.totp_roles.is_some()),
                     ("prefecture_code", changes.prefecture_code.is_some()),
                     ("operating_type", changes.operating_type.is_some()),
                     ("active", changes.active.is_some()),

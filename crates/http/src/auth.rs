@@ -144,6 +144,24 @@ impl FromRequest for Caller {
             let actor = web::block(move || services.authenticate(session_id, user_id))
                 .await
                 .map_err(|_| ApiError::internal())??;
+            // Until a required second factor is set up, only setting it up (and signing out)
+            // is open.
+            if actor.must_enroll_totp
+                && !matches!(
+                    req.path(),
+                    "/api/v1/me"
+                        | "/api/v1/me/totp"
+                        | "/api/v1/me/totp/confirm"
+                        | "/api/v1/auth/logout"
+                )
+            {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    "totp_enrollment_required",
+                    "Two-factor sign-in required",
+                )
+                .detail("your center requires two-factor sign-in for your role: set it up first (POST /api/v1/me/totp)"));
+            }
             Ok(Caller(Ctx {
                 actor,
                 meta: request_meta(&req),

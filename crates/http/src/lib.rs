@@ -85,6 +85,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(auth::refresh)
         .service(auth::logout)
         .service(auth::me)
+        .service(auth::start_totp)
+        .service(auth::confirm_totp)
         .service(centers::list)
         .service(centers::create)
         .service(centers::read)

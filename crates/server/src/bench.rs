@@ -142,6 +142,8 @@ pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<Repo
             center_id,
             login: "bench".into(),
             display_name: "bench".into(),
+            totp_enabled: false,
+            must_enroll_totp: false,
         },
         meta: RequestMeta {
             request_id: "bench".into(),

@@ -339,6 +339,8 @@ pub fn generate(
         follow_up_days: 14,
         escalation_days: 7,
         sample_percent: 10,
+        // A demo is for looking around: no second factor asked of its fictitious staff.
+        totp_roles: Vec::new(),
         active: true,
         version: 1,
         created_at: now,

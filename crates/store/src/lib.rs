@@ -28,8 +28,8 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use rows::{AgencyRow, AuditRow, CenterRow, UserRow, naive, utc, uuid};
 use schema::{
-    agencies, audit_chain_head, audit_events, centers, login_throttles, refresh_tokens, sessions,
-    users,
+    agencies, audit_chain_head, audit_events, centers, login_throttles, recovery_codes,
+    refresh_tokens, sessions, users,
 };
 use std::time::Duration;
 use tsunagu_domain::DomainError;
@@ -45,7 +45,7 @@ use tsunagu_domain::ports::{
     UserChanges,
 };
 use tsunagu_domain::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
-use tsunagu_domain::values::{AgencyType, ReviewState, Role, SupportAwareness};
+use tsunagu_domain::values::{self, AgencyType, ReviewState, Role, SupportAwareness};
 use uuid::Uuid;
 
 pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_migrations};
@@ -275,14 +275,23 @@ impl Store for DieselStore {
                 .select(UserRow::as_select())
                 .first(c)
                 .optional()?;
-            row.map(|r| {
-                let password_hash = r.password_hash.clone();
-                Ok(UserCredentials {
-                    user: r.into_entity()?,
-                    password_hash,
-                })
-            })
-            .transpose()
+            let Some(r) = row else { return Ok(None) };
+            let (secret, enabled, last): (Option<String>, bool, i64) = users::table
+                .find(&r.id)
+                .select((
+                    users::totp_secret,
+                    users::totp_enabled,
+                    users::totp_last_step,
+                ))
+                .first(c)?;
+            let password_hash = r.password_hash.clone();
+            Ok(Some(UserCredentials {
+                user: r.into_entity()?,
+                password_hash,
+                totp_secret: secret,
+                totp_enabled: enabled,
+                totp_last_step: last,
+            }))
         })
     }
 
@@ -480,7 +489,7 @@ impl Store for DieselStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Actor>> {
         self.read(|c| {
-            let row: Option<UserRow> = sessions::table
+            let row: Option<(UserRow, bool, Option<String>)> = sessions::table
                 .inner_join(users::table.left_join(centers::table))
                 .filter(sessions::id.eq(session_id.to_string()))
                 .filter(sessions::user_id.eq(user_id.to_string()))
@@ -489,21 +498,130 @@ impl Store for DieselStore {
                 .filter(users::active.eq(true))
                 // A deactivated center locks out its staff; the system administrator has none.
                 .filter(users::center_id.is_null().or(centers::active.eq(true)))
-                .select(UserRow::as_select())
+                .select((
+                    UserRow::as_select(),
+                    users::totp_enabled,
+                    centers::totp_roles.nullable(),
+                ))
                 .first(c)
                 .optional()?;
-            row.map(|r| {
-                let u = r.into_entity()?;
-                Ok(Actor {
-                    user_id: u.id,
-                    session_id,
-                    role: u.role,
-                    center_id: u.center_id,
-                    login: u.login,
-                    display_name: u.display_name,
-                })
-            })
-            .transpose()
+            let Some((r, totp_enabled, required)) = row else {
+                return Ok(None);
+            };
+            let u = r.into_entity()?;
+            let must_enroll_totp = !totp_enabled
+                && required.is_some_and(|roles| roles.split(',').any(|x| x == u.role.as_str()));
+            Ok(Some(Actor {
+                user_id: u.id,
+                session_id,
+                role: u.role,
+                center_id: u.center_id,
+                login: u.login,
+                display_name: u.display_name,
+                totp_enabled,
+                must_enroll_totp,
+            }))
+        })
+    }
+
+    fn start_totp(&self, user_id: Uuid, secret: &str, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| {
+            let n = diesel::update(
+                users::table
+                    .filter(users::id.eq(user_id.to_string()))
+                    .filter(users::totp_enabled.eq(false)),
+            )
+            .set(users::totp_secret.eq(Some(secret)))
+            .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Domain(DomainError::conflict(
+                    "totp_already_enabled",
+                    "two-factor sign-in is already set up for this user",
+                )));
+            }
+            one_audit(c, audit)
+        })
+    }
+
+    fn totp_state(&self, user_id: Uuid) -> StoreResult<(Option<String>, bool, i64)> {
+        self.read(|c| {
+            Ok(users::table
+                .find(user_id.to_string())
+                .select((
+                    users::totp_secret,
+                    users::totp_enabled,
+                    users::totp_last_step,
+                ))
+                .first(c)?)
+        })
+    }
+
+    fn enable_totp(
+        &self,
+        user_id: Uuid,
+        step: i64,
+        recovery_hashes: &[String],
+        audit: &AuditDraft,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let id = user_id.to_string();
+            let n = diesel::update(
+                users::table
+                    .filter(users::id.eq(&id))
+                    .filter(users::totp_enabled.eq(false)),
+            )
+            .set((users::totp_enabled.eq(true), users::totp_last_step.eq(step)))
+            .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Domain(DomainError::conflict(
+                    "totp_already_enabled",
+                    "two-factor sign-in is already set up for this user",
+                )));
+            }
+            diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(&id)))
+                .execute(c)?;
+            for h in recovery_hashes {
+                diesel::insert_into(recovery_codes::table)
+                    .values((
+                        recovery_codes::user_id.eq(&id),
+                        recovery_codes::code_hash.eq(h),
+                        recovery_codes::used_at.eq(None::<chrono::NaiveDateTime>),
+                    ))
+                    .execute(c)?;
+            }
+            one_audit(c, audit)
+        })
+    }
+
+    fn use_totp_step(&self, user_id: Uuid, step: i64) -> StoreResult<bool> {
+        self.write(|c| {
+            Ok(diesel::update(
+                users::table
+                    .filter(users::id.eq(user_id.to_string()))
+                    .filter(users::totp_last_step.lt(step)),
+            )
+            .set(users::totp_last_step.eq(step))
+            .execute(c)?
+                == 1)
+        })
+    }
+
+    fn use_recovery_code(
+        &self,
+        user_id: Uuid,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.write(|c| {
+            Ok(diesel::update(
+                recovery_codes::table
+                    .filter(recovery_codes::user_id.eq(user_id.to_string()))
+                    .filter(recovery_codes::code_hash.eq(hash))
+                    .filter(recovery_codes::used_at.is_null()),
+            )
+            .set(recovery_codes::used_at.eq(Some(naive(now))))
+            .execute(c)?
+                == 1)
         })
     }
 
@@ -567,6 +685,9 @@ impl Store for DieselStore {
                     ch.follow_up_days.map(|v| centers::follow_up_days.eq(v)),
                     ch.escalation_days.map(|v| centers::escalation_days.eq(v)),
                     ch.sample_percent.map(|v| centers::sample_percent.eq(v)),
+                    ch.totp_roles
+                        .as_ref()
+                        .map(|v| centers::totp_roles.eq(values::join_list(v, Role::as_str))),
                     centers::version.eq(centers::version + 1),
                     centers::updated_at.eq(naive(now)),
                 ))

@@ -64,6 +64,7 @@ pub struct CenterRow {
     pub follow_up_days: i32,
     pub escalation_days: i32,
     pub sample_percent: i32,
+    pub totp_roles: String,
 }
 
 impl CenterRow {
@@ -77,6 +78,7 @@ impl CenterRow {
             follow_up_days: c.follow_up_days,
             escalation_days: c.escalation_days,
             sample_percent: c.sample_percent,
+            totp_roles: values::join_list(&c.totp_roles, Role::as_str),
             active: c.active,
             version: c.version,
             created_at: naive(c.created_at),
@@ -97,6 +99,10 @@ impl CenterRow {
             follow_up_days: self.follow_up_days,
             escalation_days: self.escalation_days,
             sample_percent: self.sample_percent,
+            totp_roles: choice(
+                "centers.totp_roles",
+                values::split_list(&self.totp_roles, Role::from_db),
+            )?,
             active: self.active,
             version: self.version,
             created_at: utc(self.created_at),

@@ -15,6 +15,7 @@ diesel::table! {
         follow_up_days -> Integer,
         escalation_days -> Integer,
         sample_percent -> Integer,
+        totp_roles -> Text,
     }
 }
 
@@ -30,6 +31,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        totp_secret -> Nullable<Text>,
+        totp_enabled -> Bool,
+        totp_last_step -> BigInt,
     }
 }
 
@@ -331,6 +335,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -364,7 +376,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_patients,
     referral_patients,
     referral_outcome_totals,
-    reviews
+    reviews,
+    recovery_codes
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -385,6 +398,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "follow_up_days",
             "escalation_days",
             "sample_percent",
+            "totp_roles",
         ],
     ),
     (
@@ -400,6 +414,9 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+            "totp_secret",
+            "totp_enabled",
+            "totp_last_step",
         ],
     ),
     (
@@ -648,6 +665,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "created_at",
         ],
     ),
+    ("recovery_codes", &["user_id", "code_hash", "used_at"]),
 ];
 
 // Grouping follow-ups by their assignee and their referral's agency type (the supervision

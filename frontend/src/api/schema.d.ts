@@ -329,6 +329,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start (or restart) setting up two-factor sign-in: a new secret and its `otpauth://` URI
+         *     for an authenticator app. 409 `totp_already_enabled` once set up.
+         */
+        post: operations["start_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish setting up two-factor sign-in with a code from the app; answers ten one-time
+         *     recovery codes, shown only now. A wrong code is 422 with the field code `invalid_totp`.
+         */
+        post: operations["confirm_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/municipalities": {
         parameters: {
             query?: never;
@@ -966,6 +1006,8 @@ export interface components {
              * @example 10
              */
             sample_percent: number;
+            /** @description Roles that must sign in with two factors (default `center_admin`, `supervisor`). */
+            totp_roles: components["schemas"]["Role"][];
             /** Format: date-time */
             updated_at: string;
         };
@@ -1685,6 +1727,8 @@ export interface components {
                  * @example 10
                  */
                 sample_percent: number;
+                /** @description Roles that must sign in with two factors (default `center_admin`, `supervisor`). */
+                totp_roles: components["schemas"]["Role"][];
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -1886,6 +1930,11 @@ export interface components {
         LoginRequest: {
             login: string;
             password: string;
+            /**
+             * @description Once two-factor sign-in is set up: the app's 6-digit code, or a recovery code.
+             *     Without it, a correct password answers 401 `totp_required`.
+             */
+            totp?: string | null;
         };
         /** @description The signed-in caller. */
         Me: {
@@ -1900,6 +1949,13 @@ export interface components {
             login: string;
             /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
             role: components["schemas"]["Role"];
+            /** @description Two-factor sign-in is set up. */
+            totp_enabled: boolean;
+            /**
+             * @description The center requires two factors for this role and they are not set up: until they
+             *     are, every call but `/me`, `/me/totp…` and logout answers 403 `totp_enrollment_required`.
+             */
+            totp_required: boolean;
         };
         MonthCount: {
             /** Format: int64 */
@@ -2125,6 +2181,10 @@ export interface components {
          * @enum {string}
          */
         QueueReason: "follow_up_escalated" | "follow_up_overdue" | "follow_up_missing" | "returned" | "awaiting_review" | "sample";
+        /** @description One-time recovery codes, shown only now: each signs in once in place of a code. */
+        RecoveryCodes: {
+            recovery_codes: string[];
+        };
         /** @description 紹介: a patient referred to an agency at a level, for a purpose. */
         ReferralDto: {
             /** Format: uuid */
@@ -2312,6 +2372,17 @@ export interface components {
          * @enum {string}
          */
         Topic: "illness" | "employment" | "welfare_system" | "daily_life" | "peer_support" | "psychological" | "other";
+        TotpConfirm: {
+            /** @description The 6-digit code the app shows now. */
+            code: string;
+        };
+        /** @description A new TOTP secret: show `otpauth_uri` as a QR code, or the secret for manual entry. */
+        TotpEnrolment: {
+            /** @example otpauth://totp/Tsunagu:sato?secret=JBSWY3DPEHPK3PXP&issuer=Tsunagu&algorithm=SHA1&digits=6&period=30 */
+            otpauth_uri: string;
+            /** @description Base32. */
+            secret: string;
+        };
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdateAgency: {
             active?: boolean | null;
@@ -2346,6 +2417,8 @@ export interface components {
              * @description 0 to 100: the share of lower-level referrals sampled into the audit queue.
              */
             sample_percent?: number | null;
+            /** @description Roles that must sign in with two factors (`center_admin`, `supervisor`, `consultant`). */
+            totp_roles?: components["schemas"]["Role"][] | null;
         };
         /** @description Withdraw (`withdrawn_on`) or correct the notes. A withdrawal cannot be undone. */
         UpdateConsent: {
@@ -3813,6 +3886,88 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -96,6 +96,9 @@ pub enum AgencyType {
 pub struct LoginRequest {
     pub login: String,
     pub password: String,
+    /// Once two-factor sign-in is set up: the app's 6-digit code, or a recovery code.
+    /// Without it, a correct password answers 401 `totp_required`.
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -131,6 +134,35 @@ pub struct Me {
     pub role: String,
     /// The caller's center; `null` for a system administrator.
     pub center_id: Option<Uuid>,
+    /// Two-factor sign-in is set up.
+    pub totp_enabled: bool,
+    /// The center requires two factors for this role and they are not set up: until they
+    /// are, every call but `/me`, `/me/totp…` and logout answers 403 `totp_enrollment_required`.
+    pub totp_required: bool,
+}
+
+/// A new TOTP secret: show `otpauth_uri` as a QR code, or the secret for manual entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpEnrolment {
+    /// Base32.
+    pub secret: String,
+    #[schema(
+        example = "otpauth://totp/Tsunagu:sato?secret=JBSWY3DPEHPK3PXP&issuer=Tsunagu&algorithm=SHA1&digits=6&period=30"
+    )]
+    pub otpauth_uri: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpConfirm {
+    /// The 6-digit code the app shows now.
+    pub code: String,
+}
+
+/// One-time recovery codes, shown only now: each signs in once in place of a code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
 }
 
 // --- centers ----------------------------------------------------------------------------
@@ -158,6 +190,9 @@ pub struct CenterDto {
     /// Percent of lower-level referrals sampled into the audit queue (default 10).
     #[schema(example = 10)]
     pub sample_percent: i32,
+    /// Roles that must sign in with two factors (default `center_admin`, `supervisor`).
+    #[schema(value_type = Vec<Role>)]
+    pub totp_roles: Vec<String>,
     pub active: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -176,6 +211,7 @@ impl From<Center> for CenterDto {
             follow_up_days: c.follow_up_days,
             escalation_days: c.escalation_days,
             sample_percent: c.sample_percent,
+            totp_roles: c.totp_roles.iter().map(|r| r.as_str().to_owned()).collect(),
             active: c.active,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -210,6 +246,9 @@ pub struct UpdateCenter {
     pub escalation_days: Option<i32>,
     /// 0 to 100: the share of lower-level referrals sampled into the audit queue.
     pub sample_percent: Option<i32>,
+    /// Roles that must sign in with two factors (`center_admin`, `supervisor`, `consultant`).
+    #[schema(value_type = Option<Vec<Role>>)]
+    pub totp_roles: Option<Vec<String>>,
     pub active: Option<bool>,
 }
 

@@ -3,7 +3,9 @@
 use super::blocking;
 use crate::AppState;
 use crate::auth::{Caller, request_meta};
-use crate::dto::{LoginRequest, Me, RefreshRequest, TokenPair};
+use crate::dto::{
+    LoginRequest, Me, RecoveryCodes, RefreshRequest, TokenPair, TotpConfirm, TotpEnrolment,
+};
 use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -46,8 +48,12 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let meta = request_meta(&req);
     let services = state.services.clone();
-    let LoginRequest { login, password } = body.into_inner();
-    let attempt = web::block(move || services.login(&meta, &login, &password))
+    let LoginRequest {
+        login,
+        password,
+        totp,
+    } = body.into_inner();
+    let attempt = web::block(move || services.login(&meta, &login, &password, totp.as_deref()))
         .await
         .map_err(|_| ApiError::internal())?;
     if let Some(d) = attempt.delay {
@@ -117,5 +123,56 @@ pub async fn me(caller: Caller) -> HttpResponse {
         display_name: a.display_name,
         role: a.role.as_str().to_owned(),
         center_id: a.center_id,
+        totp_enabled: a.totp_enabled,
+        totp_required: a.must_enroll_totp,
     })
+}
+
+/// Start (or restart) setting up two-factor sign-in: a new secret and its `otpauth://` URI
+/// for an authenticator app. 409 `totp_already_enabled` once set up.
+#[utoipa::path(
+    tag = "auth", operation_id = "start_totp",
+    responses(
+        (status = 200, body = TotpEnrolment),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/totp")]
+pub async fn start_totp(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let s = state.services.clone();
+    let (secret, otpauth_uri) = blocking(move || s.start_totp(&caller.0)).await?;
+    Ok(HttpResponse::Ok().json(TotpEnrolment {
+        secret,
+        otpauth_uri,
+    }))
+}
+
+/// Finish setting up two-factor sign-in with a code from the app; answers ten one-time
+/// recovery codes, shown only now. A wrong code is 422 with the field code `invalid_totp`.
+#[utoipa::path(
+    tag = "auth", operation_id = "confirm_totp",
+    request_body = TotpConfirm,
+    responses(
+        (status = 200, body = RecoveryCodes),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/totp/confirm")]
+pub async fn confirm_totp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<TotpConfirm>,
+) -> Result<HttpResponse, ApiError> {
+    let code = body.into_inner().code;
+    let s = state.services.clone();
+    let recovery_codes = blocking(move || s.confirm_totp(&caller.0, &code)).await?;
+    Ok(HttpResponse::Ok().json(RecoveryCodes { recovery_codes }))
 }

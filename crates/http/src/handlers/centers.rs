@@ -134,6 +134,7 @@ pub async fn update(
         follow_up_days: b.follow_up_days,
         escalation_days: b.escalation_days,
         sample_percent: b.sample_percent,
+        totp_roles: b.totp_roles,
         active: b.active,
     };
     let id = id.into_inner();
