@@ -134,6 +134,12 @@ async fn whole_path_to_a_closed_level_four_referral(db: Db) {
         .expect(201);
     assert_eq!(cons.body["consultant_id"], k.consultant_id.as_str());
     assert_eq!(cons.body["topics"], json!(["employment", "illness"]));
+    let listed = app
+        .get(&format!("/api/v1/consultations?patient_id={pid}"), t)
+        .await
+        .expect(200);
+    assert_eq!(items(&listed)[0]["case_number"], "2026-0001");
+    assert_eq!(items(&listed)[0]["patient_name"], "山田 花子");
     let consent_id = consent(&app, t, &pid, "employment_agencies").await.id();
 
     // Level 4 passes data (recorded) and schedules the first follow-up 14 days later.

@@ -12,7 +12,7 @@ use crate::audit::AuditDraft;
 use crate::clock::tokyo_date;
 use crate::entities::{
     Actor, CaseHistory, Consent, Consultation, FollowUp, FollowUpView, LevelChange, Patient,
-    Provision, Referral,
+    PatientLabel, Provision, Referral,
 };
 use crate::error::{DomainError, FieldError, Validator};
 use crate::page::{Page, PageRequest};
@@ -1048,12 +1048,13 @@ impl Services {
         })
     }
 
+    /// Consultations with the case number and name of their patient (none when anonymous).
     pub fn list_consultations(
         &self,
         ctx: &Ctx,
         q: ConsultationQuery,
         page: PageRequest,
-    ) -> Result<Page<Consultation>, DomainError> {
+    ) -> Result<Page<(Consultation, Option<PatientLabel>)>, DomainError> {
         self.guard(ctx, "consultation.list", "consultation", None, || {
             let center = require_case_worker(&ctx.actor)?;
             let mut v = Validator::new();
@@ -1084,7 +1085,16 @@ impl Services {
                 ]),
                 found.items.len(),
             );
-            Ok(found)
+            let mut ids: Vec<Uuid> = found.items.iter().filter_map(|c| c.patient_id).collect();
+            ids.sort();
+            ids.dedup();
+            let labels = self.store.patient_labels(center, &ids)?;
+            Ok(found.map(|c| {
+                let label = c
+                    .patient_id
+                    .and_then(|p| labels.iter().find(|l| l.id == p).cloned());
+                (c, label)
+            }))
         })
     }
 

@@ -362,3 +362,11 @@ pub struct QueueRow {
     pub open_follow_ups: i64,
     pub earliest_open_due: Option<NaiveDate>,
 }
+
+/// How a list shows a patient next to a record: case number and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientLabel {
+    pub id: Uuid,
+    pub case_number: String,
+    pub name: String,
+}

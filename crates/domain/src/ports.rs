@@ -7,7 +7,8 @@ use crate::DomainError;
 use crate::audit::{AuditDraft, AuditEvent};
 use crate::entities::{
     Actor, Agency, CaseHistory, Center, Consent, Consultation, FollowUp, FollowUpView, LevelChange,
-    LoginThrottle, Patient, Provision, QueueRow, Referral, Review, Session, User, UserCredentials,
+    LoginThrottle, Patient, PatientLabel, Provision, QueueRow, Referral, Review, Session, User,
+    UserCredentials,
 };
 use crate::page::{Page, PageRequest};
 use crate::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
@@ -279,6 +280,8 @@ pub trait Store: Send + Sync {
         audit: &AuditDraft,
     ) -> StoreResult<Patient>;
     fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>>;
+    /// Case numbers and names of the given patients of the center, for lists.
+    fn patient_labels(&self, center: Uuid, ids: &[Uuid]) -> StoreResult<Vec<PatientLabel>>;
     /// Patients in id order; with a query, those whose names or readings contain it.
     fn patients(
         &self,

@@ -19,8 +19,8 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::cases::format_case_number;
 use tsunagu_domain::entities::{
-    CaseHistory, Consent, Consultation, FollowUp, FollowUpView, LevelChange, Patient, Provision,
-    Referral,
+    CaseHistory, Consent, Consultation, FollowUp, FollowUpView, LevelChange, Patient, PatientLabel,
+    Provision, Referral,
 };
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{
@@ -153,6 +153,35 @@ pub(crate) fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Pat
         .first(conn)
         .optional()?;
     Ok(row.map(PatientRow::into_entity).transpose()?)
+}
+
+pub(crate) fn patient_labels(
+    conn: &mut DbConn,
+    center: Uuid,
+    ids: &[Uuid],
+) -> R<Vec<PatientLabel>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(10_000) {
+        let rows: Vec<(String, String, String, String)> = patients::table
+            .filter(patients::center_id.eq(center.to_string()))
+            .filter(patients::id.eq_any(chunk))
+            .select((
+                patients::id,
+                patients::case_number,
+                patients::family_name,
+                patients::given_name,
+            ))
+            .load(conn)?;
+        for (id, case_number, family, given) in rows {
+            out.push(PatientLabel {
+                id: uuid("patients.id", &id)?,
+                case_number,
+                name: format!("{family} {given}"),
+            });
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn patients(

@@ -36,7 +36,8 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::{AuditDraft, AuditEvent, Outcome, chain_hash};
 use tsunagu_domain::entities::{
     Actor, Agency, CaseHistory, Center, Consent, Consultation, FollowUp, FollowUpView, LevelChange,
-    LoginThrottle, Patient, Provision, QueueRow, Referral, Review, Session, User, UserCredentials,
+    LoginThrottle, Patient, PatientLabel, Provision, QueueRow, Referral, Review, Session, User,
+    UserCredentials,
 };
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{
@@ -924,6 +925,10 @@ impl Store for DieselStore {
 
     fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>> {
         self.read(|c| cases::patient(c, center, id))
+    }
+
+    fn patient_labels(&self, center: Uuid, ids: &[Uuid]) -> StoreResult<Vec<PatientLabel>> {
+        self.read(|c| cases::patient_labels(c, center, ids))
     }
 
     fn patients(

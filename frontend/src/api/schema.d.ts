@@ -1065,6 +1065,8 @@ export interface components {
         ConsentScope: "employment_agencies" | "all_agencies";
         /** @description 相談. `patient_id` is null for an anonymous consultation, which still counts in figures. */
         ConsultationDto: {
+            /** @description In lists: the patient's case number (null when anonymous). */
+            case_number?: string | null;
             channel: components["schemas"]["Channel"];
             /** Format: uuid */
             consultant_id: string;
@@ -1078,6 +1080,8 @@ export interface components {
             occurred_at: string;
             /** Format: uuid */
             patient_id?: string | null;
+            /** @description In lists: the patient's name, family name first. */
+            patient_name?: string | null;
             requester: components["schemas"]["Requester"];
             summary?: string | null;
             topics: components["schemas"]["Topic"][];
@@ -1738,6 +1742,8 @@ export interface components {
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_ConsultationDto: {
             items: {
+                /** @description In lists: the patient's case number (null when anonymous). */
+                case_number?: string | null;
                 channel: components["schemas"]["Channel"];
                 /** Format: uuid */
                 consultant_id: string;
@@ -1751,6 +1757,8 @@ export interface components {
                 occurred_at: string;
                 /** Format: uuid */
                 patient_id?: string | null;
+                /** @description In lists: the patient's name, family name first. */
+                patient_name?: string | null;
                 requester: components["schemas"]["Requester"];
                 summary?: string | null;
                 topics: components["schemas"]["Topic"][];

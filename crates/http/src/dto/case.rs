@@ -397,6 +397,12 @@ pub struct ItemsOf<T: ToSchema> {
 pub struct ConsultationDto {
     pub id: Uuid,
     pub patient_id: Option<Uuid>,
+    /// In lists: the patient's case number (null when anonymous).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<String>,
+    /// In lists: the patient's name, family name first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient_name: Option<String>,
     #[schema(format = DateTime)]
     pub occurred_at: String,
     #[schema(value_type = Channel)]
@@ -416,11 +422,27 @@ pub struct ConsultationDto {
     pub updated_at: String,
 }
 
+impl ConsultationDto {
+    pub fn with_label(
+        c: Consultation,
+        label: Option<tsunagu_domain::entities::PatientLabel>,
+    ) -> Self {
+        let mut d = Self::from(c);
+        if let Some(l) = label {
+            d.case_number = Some(l.case_number);
+            d.patient_name = Some(l.name);
+        }
+        d
+    }
+}
+
 impl From<Consultation> for ConsultationDto {
     fn from(c: Consultation) -> Self {
         Self {
             id: c.id,
             patient_id: c.patient_id,
+            case_number: None,
+            patient_name: None,
             occurred_at: ts(c.occurred_at),
             channel: c.channel.as_str().to_owned(),
             requester: c.requester.as_str().to_owned(),

@@ -37,7 +37,9 @@ pub async fn list(
     };
     let s = state.services.clone();
     let p = blocking(move || s.list_consultations(&caller.0, query, req)).await?;
-    Ok(HttpResponse::Ok().json(ListOf::from_page(p, ConsultationDto::from)))
+    Ok(HttpResponse::Ok().json(ListOf::from_page(p, |(c, label)| {
+        ConsultationDto::with_label(c, label)
+    })))
 }
 
 /// Record a consultation (`patient_id` null for an anonymous one).
