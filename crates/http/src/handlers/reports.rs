@@ -14,7 +14,9 @@ use crate::sheet::{self, Sheet};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
+use tsunagu_domain::DomainError;
 use tsunagu_domain::reports::Period;
+use tsunagu_domain::service::{Ctx, Services};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -88,6 +90,29 @@ fn period(q: &ReportQuery) -> Result<Period, ApiError> {
         .map_err(ApiError::from)
 }
 
+/// What every report endpoint does: parse the period, run the use case off the executor,
+/// shape the body, and answer in the format `Accept` asks for.
+async fn run<T, B>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: ReportQuery,
+    stem: &str,
+    compute: fn(&Services, &Ctx, &Period, Option<&str>) -> Result<T, DomainError>,
+    shape: fn(&Period, T) -> (B, Sheet),
+) -> Result<HttpResponse, ApiError>
+where
+    T: Send + 'static,
+    B: Serialize,
+{
+    let p = period(&q)?;
+    let s = state.services.clone();
+    let pref = q.prefecture_code;
+    let r = blocking(move || compute(&s, &caller.0, &p, pref.as_deref())).await?;
+    let (body, sheet) = shape(&p, r);
+    respond(&req, stem, &p, &body, || sheet)
+}
+
 /// 紹介の対応状況: per agency type, the period's referrals at each level (the level currently
 /// recorded) and the survey answer (the lower median level, or `none`). For the system
 /// administrator: per agency type, how many centers gave each answer.
@@ -109,12 +134,20 @@ pub async fn referral_levels(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = period(&q)?;
-    let s = state.services.clone();
-    let pref = q.prefecture_code.clone();
-    let r = blocking(move || s.report_referral_levels(&caller.0, &p, pref.as_deref())).await?;
-    let body = ReferralLevelsReport::new(&p, r);
-    respond(&req, "referral-levels", &p, &body, || body.sheet(&p))
+    run(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "referral-levels",
+        |s, c, p, pr| s.report_referral_levels(c, p, pr),
+        |p, r| {
+            let b = ReferralLevelsReport::new(p, r);
+            let sheet = b.sheet(p);
+            (b, sheet)
+        },
+    )
+    .await
 }
 
 /// 連携件数: per agency type and purpose, the period's referrals and their survey band. For
@@ -138,12 +171,20 @@ pub async fn cooperation_counts(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = period(&q)?;
-    let s = state.services.clone();
-    let pref = q.prefecture_code.clone();
-    let r = blocking(move || s.report_cooperation_counts(&caller.0, &p, pref.as_deref())).await?;
-    let body = CooperationCountsReport::new(&p, r);
-    respond(&req, "cooperation-counts", &p, &body, || body.sheet(&p))
+    run(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "cooperation-counts",
+        |s, c, p, pr| s.report_cooperation_counts(c, p, pr),
+        |p, r| {
+            let b = CooperationCountsReport::new(p, r);
+            let sheet = b.sheet(p);
+            (b, sheet)
+        },
+    )
+    .await
 }
 
 /// Consultations by channel, requester, topic and month; joint with the 難病患者就職サポーター,
@@ -166,12 +207,20 @@ pub async fn consultations(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = period(&q)?;
-    let s = state.services.clone();
-    let pref = q.prefecture_code.clone();
-    let r = blocking(move || s.report_consultations(&caller.0, &p, pref.as_deref())).await?;
-    let body = ConsultationsReport::new(&p, r.clone());
-    respond(&req, "consultations", &p, &body, || body.sheet(&p, &r))
+    run(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "consultations",
+        |s, c, p, pr| s.report_consultations(c, p, pr),
+        |p, r| {
+            let b = ConsultationsReport::new(p, r.clone());
+            let sheet = b.sheet(p, &r);
+            (b, sheet)
+        },
+    )
+    .await
 }
 
 /// Per purpose and agency type: patients referred in the period and, of them, those whose
@@ -194,12 +243,20 @@ pub async fn employment_outcomes(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = period(&q)?;
-    let s = state.services.clone();
-    let pref = q.prefecture_code.clone();
-    let r = blocking(move || s.report_employment_outcomes(&caller.0, &p, pref.as_deref())).await?;
-    let body = EmploymentOutcomesReport::new(&p, r);
-    respond(&req, "employment-outcomes", &p, &body, || body.sheet(&p))
+    run(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "employment-outcomes",
+        |s, c, p, pr| s.report_employment_outcomes(c, p, pr),
+        |p, r| {
+            let b = EmploymentOutcomesReport::new(p, r);
+            let sheet = b.sheet(p);
+            (b, sheet)
+        },
+    )
+    .await
 }
 
 /// Among patients registered in the period who were not working or seeking work: how many
@@ -222,12 +279,20 @@ pub async fn support_awareness(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = period(&q)?;
-    let s = state.services.clone();
-    let pref = q.prefecture_code.clone();
-    let r = blocking(move || s.report_support_awareness(&caller.0, &p, pref.as_deref())).await?;
-    let body = SupportAwarenessReport::new(&p, r.clone());
-    respond(&req, "support-awareness", &p, &body, || body.sheet(&p, &r))
+    run(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "support-awareness",
+        |s, c, p, pr| s.report_support_awareness(c, p, pr),
+        |p, r| {
+            let b = SupportAwarenessReport::new(p, r.clone());
+            let sheet = b.sheet(p, &r);
+            (b, sheet)
+        },
+    )
+    .await
 }
 
 /// The annual workbook (.xlsx): every report of the fiscal year on its own sheet, with the
