@@ -2,9 +2,11 @@
 // the system administrator sets up a center and its administrator, who then registers an
 // agency and a consultant. Every main page is checked with axe-core.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
+import { Authenticator } from './support/totp.mjs';
 
 const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture: '34', operatingType: 'patient_organization' };
 const CENTER_ADMIN = { login: 'hiroshima.admin', name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
@@ -17,6 +19,8 @@ let server;
 let browser;
 /** @type {import('playwright-core').Page} */
 let page;
+/** The center administrator's authenticator app, set up from the enrolment screen. */
+let app = /** @type {Authenticator | null} */ (null);
 /** Uncaught errors and Content-Security-Policy violations seen in the page. */
 const pageProblems = /** @type {string[]} */ ([]);
 
@@ -240,10 +244,60 @@ describe('administration, first slice', () => {
     await row.getByRole('cell', { name: `${CENTER.name}（本所）`, exact: true }).waitFor();
   });
 
-  step('signs out and in as the center administrator', async () => {
+  step('signs out and in as the center administrator, who must first set up two-step sign-in', async () => {
     await signOut();
     await expectAccessible('the sign-in page after sign-out');
     await signIn(CENTER_ADMIN.login, CENTER_ADMIN.password);
+
+    // The center requires two factors of its administrators: nothing else until enrolled.
+    await expectHeading('二段階認証');
+    await page.getByText('センターの方針により、二段階認証の設定が必要です', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('navigation', { name: 'メインメニュー' }).count(), 0);
+    // Another screen by its address (in the app: a reload would forget the in-memory session).
+    await page.evaluate(() => {
+      history.pushState(null, '', '/agencies');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await expectHeading('二段階認証');
+    assert.equal(new URL(page.url()).pathname, '/two-factor');
+    await expectAccessible('two-step sign-in (required)');
+    await page.getByRole('button', { name: '設定を始める' }).click();
+
+    const qr = page.getByRole('img', { name: /^認証アプリに「つなぐ」のアカウント（hiroshima\.admin）を追加するQRコード/ });
+    await qr.waitFor();
+    assert.match((await qr.getAttribute('viewBox')) ?? '', /^0 0 \d+ \d+$/);
+    const secret = (await page.getByTestId('totp-secret').textContent()) ?? '';
+    assert.match(secret, /^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+    await expectAccessible('two-step sign-in: the QR code');
+
+    // A wrong code first: the API's reason appears at the field.
+    await field('確認コード（6桁）').fill('000000');
+    await page.getByRole('button', { name: '確認する', exact: true }).click();
+    await page.getByRole('link', { name: /^確認コード（6桁）：/ }).waitFor();
+    assert.equal(await field('確認コード（6桁）').getAttribute('aria-invalid'), 'true');
+    await expectAccessible('two-step sign-in: a wrong code');
+
+    app = new Authenticator(secret);
+    await field('確認コード（6桁）').fill(await app.code());
+    await page.getByRole('button', { name: '確認する', exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: '3. リカバリーコードを保存する' }).waitFor();
+    const codes = await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents();
+    assert.equal(codes.length, 10);
+    for (const c of codes) assert.match(c, /^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$/);
+    await expectAccessible('two-step sign-in: the recovery codes');
+
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'テキストファイルでダウンロード' }).click(),
+    ]);
+    const text = await readFile(await file.path(), 'utf8');
+    assert.ok(codes.every((c) => text.includes(c)));
+
+    // Not without confirming they are saved.
+    await page.getByRole('button', { name: '続ける' }).click();
+    await page.getByRole('link', { name: /^リカバリーコードを保存しました：/ }).waitFor();
+    await field('リカバリーコードを保存しました').check();
+    await page.getByRole('button', { name: '続ける' }).click();
     await expectHeading(`ようこそ、${CENTER_ADMIN.name}さん`);
     await page.getByText(`${CENTER.name}（本所）（広島県）`, { exact: true }).waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
@@ -287,6 +341,30 @@ describe('administration, first slice', () => {
     await expectHeading('職員');
     await page.getByRole('row', { name: new RegExp(CONSULTANT.name) }).getByRole('cell', { name: '相談員', exact: true }).waitFor();
     await expectAccessible('the staff list (center administrator)');
+  });
+
+  step('signs the center administrator in again with the authenticator app’s code', async () => {
+    await signOut();
+    await signIn(CENTER_ADMIN.login, CENTER_ADMIN.password);
+    await expectHeading('確認コードの入力');
+    const code = field('確認コード（6桁）');
+    assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
+    assert.equal(await code.getAttribute('inputmode'), 'numeric');
+    await page.getByRole('button', { name: 'リカバリーコードを使う' }).waitFor();
+    await expectAccessible('sign-in: the code');
+
+    await code.fill('000000');
+    await page.getByRole('button', { name: '確認してログイン' }).click();
+    await page.getByRole('link', { name: /^確認コード（6桁）：確認コードが正しくありません/ }).waitFor();
+    assert.equal(await code.getAttribute('aria-invalid'), 'true');
+    await expectAccessible('sign-in: a wrong code');
+
+    await code.fill(await /** @type {Authenticator} */ (app).code());
+    await page.getByRole('button', { name: '確認してログイン' }).click();
+    await expectHeading(`ようこそ、${CENTER_ADMIN.name}さん`);
+    await page.getByRole('link', { name: '二段階認証' }).click();
+    await page.getByText('二段階認証は有効です', { exact: true }).waitFor();
+    await expectAccessible('two-step sign-in (on)');
   });
 
   step('refreshes the session once when the API refuses an access token', async () => {

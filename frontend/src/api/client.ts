@@ -96,8 +96,13 @@ export function versioned<T>({ data, response }: { data: T; response: Response }
   return { data, etag: response.headers.get('ETag') ?? '' };
 }
 
-export async function loginCall(login: string, password: string): Promise<TokenPair> {
-  const { data } = await call(publicClient.POST('/api/v1/auth/login', { body: { login, password } }));
+/**
+ * Sign in. `totp` is the second factor (a 6-digit code or a recovery code), sent only after
+ * the server answered `totp_required` for the password alone.
+ */
+export async function loginCall(login: string, password: string, totp?: string): Promise<TokenPair> {
+  const body = totp === undefined ? { login, password } : { login, password, totp };
+  const { data } = await call(publicClient.POST('/api/v1/auth/login', { body }));
   return data;
 }
 
@@ -108,6 +113,16 @@ export async function logoutCall(): Promise<void> {
 
 export async function fetchMe(): Promise<Me> {
   return (await call(api.GET('/api/v1/me'))).data;
+}
+
+/** Start (or restart) two-factor enrolment: a new secret and its otpauth URI. */
+export async function startTotp() {
+  return (await call(api.POST('/api/v1/me/totp'))).data;
+}
+
+/** Confirm enrolment with a code from the app; answers the recovery codes, shown once. */
+export async function confirmTotp(code: string) {
+  return (await call(api.POST('/api/v1/me/totp/confirm', { body: { code } }))).data;
 }
 
 /** Query keys, in one place so mutations invalidate the right lists. */

@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { capabilities, navItems } from '../auth/permissions';
 import { Button, ButtonLink } from '../components/Button';
+import { TWO_FACTOR_PATH } from './guards';
 import { Notice } from '../components/Notice';
 import { useI18n } from '../i18n/I18nProvider';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -75,7 +76,9 @@ export function AppShell() {
   const { t } = useI18n();
   useRouteFocus();
   const roleLabel = role ? t(`role.${role}`) : (me?.role ?? '');
-  const worksCases = capabilities(role).workCases;
+  // Until a user whose center requires two factors has enrolled, nothing else works: no menu.
+  const mustEnrol = me?.totp_required === true;
+  const worksCases = capabilities(role).workCases && !mustEnrol;
 
   // Case workers will open the case screens: fetch their code while they read home.
   useEffect(() => {
@@ -99,15 +102,20 @@ export function AppShell() {
               <p className="text-dns-16N-130" data-testid="current-user">
                 {t('auth.signedInAs', { name: me?.display_name ?? '', role: roleLabel })}
               </p>
+              {!mustEnrol && (
+                <Link to={TWO_FACTOR_PATH} className="text-dns-16N-130">
+                  {t('twoFactor.menu')}
+                </Link>
+              )}
               <Button variant="outline" size="sm" onClick={() => void signOut()}>
                 {t('auth.signOut')}
               </Button>
             </section>
           </div>
         </div>
-        <nav aria-label={t('landmark.primaryNav')} className="bg-blue-1000">
+        <nav aria-label={t('landmark.primaryNav')} className="bg-blue-1000" hidden={mustEnrol}>
           <ul className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4">
-            {navItems(role).map((item) => (
+            {(mustEnrol ? [] : navItems(role)).map((item) => (
               <li key={item.key}>
                 <NavLink
                   to={item.to}

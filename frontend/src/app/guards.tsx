@@ -5,7 +5,13 @@ import { capabilities, type Capabilities } from '../auth/permissions';
 import { useI18n } from '../i18n/I18nProvider';
 import { PageTitle } from './PageTitle';
 
-/** Sends signed-out visitors to sign-in, remembering where they were going. */
+/** The two-factor page: enrolment, and where a user whose center requires it is kept until done. */
+export const TWO_FACTOR_PATH = '/two-factor';
+
+/**
+ * Sends signed-out visitors to sign-in, remembering where they were going; and a user who
+ * must enrol in two-factor sign-in first (every other call would be refused) to enrolment.
+ */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { me, ended } = useAuth();
   const location = useLocation();
@@ -14,6 +20,9 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     // sign-out the same person usually comes back to where they were.
     const state = ended === 'signed_out' ? null : { from: location.pathname + location.search };
     return <Navigate to="/sign-in" replace state={state} />;
+  }
+  if (me.totp_required && location.pathname !== TWO_FACTOR_PATH) {
+    return <Navigate to={TWO_FACTOR_PATH} replace />;
   }
   return children;
 }

@@ -13,7 +13,7 @@ import { SignInPage } from '../pages/SignInPage';
 import { UserEditPage } from '../pages/users/UserEditPage';
 import { UserNewPage } from '../pages/users/UserNewPage';
 import { UsersPage } from '../pages/users/UsersPage';
-import { RequireAuth, RequireCapability } from './guards';
+import { RequireAuth, RequireCapability, TWO_FACTOR_PATH } from './guards';
 import { AppShell, PublicLayout } from './Layouts';
 
 /** A case screen: its code loads with the first visit to any of them (see pages/cases/routes). */
@@ -76,6 +76,14 @@ export const routes: RouteObject[] = [
               </RequireCapability>
             ),
           };
+        },
+      },
+      {
+        // Enrolment in two-factor sign-in, with the QR code library: loaded on first visit.
+        path: TWO_FACTOR_PATH.slice(1),
+        lazy: async () => {
+          const { TwoFactorPage } = await import('../pages/twoFactor/TwoFactorPage');
+          return { element: <TwoFactorPage /> };
         },
       },
       { path: '*', element: <NotFoundPage /> },

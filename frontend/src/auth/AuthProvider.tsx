@@ -14,8 +14,13 @@ export interface Auth {
   readonly ended: EndReason | null;
   /** Seconds left when the idle warning is showing, else null. */
   readonly idleWarning: number | null;
-  /** Throws ApiError on refusal (wrong password, too many attempts). */
-  readonly signIn: (login: string, password: string) => Promise<void>;
+  /**
+   * Throws ApiError on refusal (wrong password, too many attempts; `totp_required` when the
+   * account signs in with two factors and `totp` was not given, `invalid_totp` when wrong).
+   */
+  readonly signIn: (login: string, password: string, totp?: string) => Promise<void>;
+  /** Read the signed-in user again (after enrolling in two-factor sign-in). */
+  readonly reloadMe: () => Promise<void>;
   readonly signOut: () => Promise<void>;
   /** Dismiss the idle warning and keep working. */
   readonly stayActive: () => void;
@@ -47,8 +52,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
-  const signIn = useCallback(async (login: string, password: string) => {
-    const tokens = await loginCall(login, password);
+  const signIn = useCallback(async (login: string, password: string, totp?: string) => {
+    const tokens = await loginCall(login, password, totp);
     session.start(tokens);
     try {
       const who = await fetchMe();
@@ -59,6 +64,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       throw e;
     }
   }, []);
+
+  const reloadMe = useCallback(async () => {
+    const who = await fetchMe();
+    // Screens refused before enrolment (403 totp_enrollment_required) read again.
+    queryClient.clear();
+    setMe(who);
+  }, [queryClient]);
 
   const endWith = useCallback(async (reason: EndReason) => {
     if (!session.active) return;
@@ -98,10 +110,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       ended,
       idleWarning,
       signIn,
+      reloadMe,
       signOut,
       stayActive,
     }),
-    [me, ended, idleWarning, signIn, signOut, stayActive],
+    [me, ended, idleWarning, signIn, reloadMe, signOut, stayActive],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

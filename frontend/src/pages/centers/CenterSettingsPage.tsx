@@ -7,20 +7,18 @@ import { PageTitle } from '../../app/PageTitle';
 import { useMe } from '../../auth/AuthProvider';
 import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { ReadOnlyField, TextField } from '../../components/Field';
+import { CheckboxGroupField, ReadOnlyField, TextField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
 import { useEditForm } from '../../components/forms';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
+import { rolesField, rolesOf, settingsPatch, toSettingsForm, TOTP_ROLES, type SettingsForm } from './centerSettingsForm';
 
-interface SettingsForm {
-  follow_up_days: string;
-}
-
-const toForm = (c: Center): SettingsForm => ({ follow_up_days: String(c.follow_up_days) });
-
-/** What a center administrator sets for its own center: the days to the first follow-up. */
+/**
+ * What a center administrator sets for its own center: the days to the first follow-up and
+ * the roles that must sign in with two factors.
+ */
 export function CenterSettingsPage() {
   const { t } = useI18n();
   const me = useMe();
@@ -44,12 +42,11 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const labels = { follow_up_days: t('centerSettings.followUpDays') };
+  const labels = { follow_up_days: t('centerSettings.followUpDays'), totp_roles: t('centerSettings.totpRoles') };
   const form = useEditForm<Center, SettingsForm>({
     initial,
-    toForm,
-    save: (changes, etag) =>
-      updateCenter(id, changes.follow_up_days === undefined ? {} : { follow_up_days: Number(changes.follow_up_days) }, etag),
+    toForm: toSettingsForm,
+    save: (changes, etag) => updateCenter(id, settingsPatch(changes), etag),
     reload: () => getCenter(id),
     onSaved: (saved) => {
       if (saved) queryClient.setQueryData(keys.center(id), saved);
@@ -58,6 +55,10 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
   });
   const errorsFor = useFieldErrors(form.problem);
   const days = (v: string) => (v === '' ? '' : t('centerSettings.days', { days: v }));
+  const roles = (v: string) => {
+    const list = rolesOf(v);
+    return list.length === 0 ? t('centerSettings.totpRoles.none') : list.map((r) => t(`role.${r}`)).join('、');
+  };
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -73,7 +74,12 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
             {
               label: labels.follow_up_days,
               yours: days(form.values.follow_up_days),
-              current: days(toForm(form.conflict.data).follow_up_days),
+              current: days(toSettingsForm(form.conflict.data).follow_up_days),
+            },
+            {
+              label: labels.totp_roles,
+              yours: roles(form.values.totp_roles),
+              current: roles(toSettingsForm(form.conflict.data).totp_roles),
             },
           ]}
           onReapply={form.reapply}
@@ -95,6 +101,15 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
           value={form.values.follow_up_days}
           onChange={(e) => form.set('follow_up_days', e.target.value)}
           errors={errorsFor('follow_up_days')}
+        />
+        <CheckboxGroupField
+          name="totp_roles"
+          label={labels.totp_roles}
+          hint={t('centerSettings.totpRoles.hint')}
+          choices={TOTP_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+          values={rolesOf(form.values.totp_roles)}
+          onChange={(v) => form.set('totp_roles', rolesField(v))}
+          errors={errorsFor('totp_roles')}
         />
         <FormActions submitLabel={t('common.save')} busy={form.saving} cancelTo="/" />
       </form>

@@ -1,0 +1,39 @@
+// The center settings form (days to the first follow-up, roles that sign in with two
+// factors) and its mapping to the API.
+import type { Center, UpdateCenter } from '../../api/client';
+
+/** The center roles a center can require two-factor sign-in for, in the order shown. */
+export const TOTP_ROLES = ['center_admin', 'supervisor', 'consultant'] as const;
+export type TotpRole = (typeof TOTP_ROLES)[number];
+
+export interface SettingsForm {
+  follow_up_days: string;
+  /**
+   * The ticked roles as one canonical string ("center_admin,supervisor", in TOTP_ROLES
+   * order), so that "changed" and "reapply my changes" compare values, not arrays.
+   */
+  totp_roles: string;
+}
+
+/** Roles as the form keeps them: known center roles only, in TOTP_ROLES order, comma-joined. */
+export function rolesField(roles: readonly string[]): string {
+  return TOTP_ROLES.filter((r) => roles.includes(r)).join(',');
+}
+
+/** The form's roles back as a list. */
+export function rolesOf(field: string): TotpRole[] {
+  const parts = field.split(',');
+  return TOTP_ROLES.filter((r) => parts.includes(r));
+}
+
+export function toSettingsForm(c: Center): SettingsForm {
+  return { follow_up_days: String(c.follow_up_days), totp_roles: rolesField(c.totp_roles) };
+}
+
+/** The PATCH body for the changed fields only. */
+export function settingsPatch(changes: Partial<SettingsForm>): UpdateCenter {
+  const body: UpdateCenter = {};
+  if (changes.follow_up_days !== undefined) body.follow_up_days = Number(changes.follow_up_days);
+  if (changes.totp_roles !== undefined) body.totp_roles = rolesOf(changes.totp_roles);
+  return body;
+}
