@@ -149,6 +149,14 @@ export const keys = {
   diseases: ['master', 'diseases'] as const,
   prefectures: ['master', 'prefectures'] as const,
   municipalities: (prefectureCode: string) => ['master', 'municipalities', prefectureCode] as const,
+  /** Supervision: under `cases` where a case write changes them (a review, a correction). */
+  auditQueue: ['cases', 'supervision', 'queue'] as const,
+  reviews: (referralId: string) => ['cases', 'referrals', referralId, 'reviews'] as const,
+  notifications: ['cases', 'notifications'] as const,
+  supervisionSummary: (query: object) => ['supervision', 'summary', query] as const,
+  /** The audit trail changes with every read: never cached for long. */
+  auditEvents: (filter: object) => ['audit', 'events', filter] as const,
+  auditVerify: ['audit', 'verify'] as const,
   /** The ministry's figures, per report and query (period, prefecture). */
   reports: ['reports'] as const,
   report: (name: string, query: object) => ['reports', name, query] as const,

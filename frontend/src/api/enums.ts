@@ -74,6 +74,28 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 export const TIMELINE_KINDS = ['consent', 'consultation', 'referral', 'level_change', 'provision', 'follow_up'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
+// --- supervision: the audit queue, reviews, notifications ------------------------------
+
+/** Why a referral is in the audit queue, most urgent first (the API's order). */
+export const QUEUE_REASONS = [
+  'follow_up_escalated',
+  'follow_up_overdue',
+  'follow_up_missing',
+  'returned',
+  'awaiting_review',
+  'sample',
+] as const;
+export type QueueReason = (typeof QUEUE_REASONS)[number];
+
+export const REVIEW_STATES = ['none', 'pending', 'approved', 'returned'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+export const REVIEW_DECISIONS = ['approved', 'returned'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+export const NOTIFICATION_KINDS = ['follow_up_escalated', 'review_returned'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
 function guard<T extends string>(values: readonly T[]) {
   return (value: unknown): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
 }
@@ -97,6 +119,9 @@ export const isContacted = guard(CONTACTED);
 export const isCaseOutcome = guard(CASE_OUTCOMES);
 export const isFollowUpState = guard(FOLLOW_UP_STATES);
 export const isReferralStatus = guard(REFERRAL_STATUSES);
+export const isQueueReason = guard(QUEUE_REASONS);
+export const isReviewState = guard(REVIEW_STATES);
+export const isReviewDecision = guard(REVIEW_DECISIONS);
 
 /** Roles a center administrator gives to its own staff (never system_admin). */
 export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'consultant'];
@@ -144,4 +169,8 @@ export type EnumsMatchTheSpec = [
   Assert<Same<FollowUpState, S['FollowUpState']>>,
   Assert<Same<ReferralStatus, S['ReferralStatus']>>,
   Assert<Same<TimelineKind, S['TimelineKind']>>,
+  Assert<Same<QueueReason, S['QueueReason']>>,
+  Assert<Same<ReviewState, S['ReviewState']>>,
+  Assert<Same<ReviewDecision, S['ReviewDecision']>>,
+  Assert<Same<NotificationKind, S['NotificationKind']>>,
 ];

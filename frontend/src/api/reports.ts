@@ -98,7 +98,7 @@ export function fallbackFileName(stem: ReportName | 'annual', query: ReportQuery
   return `${stem}-${period}.${format}`;
 }
 
-async function asFile(
+export async function asFile(
   request: Promise<{ data?: Blob; error?: unknown; response: Response }>,
   fallback: string,
 ): Promise<DownloadedFile> {

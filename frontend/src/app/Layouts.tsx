@@ -6,6 +6,7 @@ import { Button, ButtonLink } from '../components/Button';
 import { TWO_FACTOR_PATH } from './guards';
 import { Notice } from '../components/Notice';
 import { useI18n } from '../i18n/I18nProvider';
+import { NotificationBadge } from '../pages/Notifications';
 import { LanguageSwitch } from './LanguageSwitch';
 import { SkipLink } from './SkipLink';
 import { useRouteFocus } from './useRouteFocus';
@@ -92,6 +93,7 @@ export function AppShell() {
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
           <Brand />
           <div className="flex flex-wrap items-center gap-4">
+            {worksCases && <NotificationBadge />}
             {worksCases && (
               <ButtonLink to="/consultations/new" size="sm" data-testid="record-consultation">
                 {t('action.recordConsultation')}

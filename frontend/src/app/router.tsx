@@ -1,5 +1,6 @@
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import type { CasePage } from '../pages/cases/routes';
+import type { SupervisionPage } from '../pages/supervision/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
@@ -23,6 +24,17 @@ function caseRoute(path: string, page: CasePage): RouteObject {
     lazy: async () => {
       const { caseElement } = await import('../pages/cases/routes');
       return { element: caseElement(page) };
+    },
+  };
+}
+
+/** A supervision screen: its code loads with the first visit to any of them. */
+function supervisionRoute(path: string, page: SupervisionPage): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { supervisionElement } = await import('../pages/supervision/routes');
+      return { element: supervisionElement(page) };
     },
   };
 }
@@ -64,6 +76,9 @@ export const routes: RouteObject[] = [
       caseRoute('referrals/:id', 'referral'),
       caseRoute('follow-ups', 'followUps'),
       caseRoute('follow-ups/:id', 'followUp'),
+      supervisionRoute('supervision', 'queue'),
+      supervisionRoute('supervision/summary', 'summary'),
+      supervisionRoute('supervision/audit', 'audit'),
       {
         // Charts are heavy and only some roles report: the screen loads on first visit.
         path: 'reports',

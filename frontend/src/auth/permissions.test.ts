@@ -19,7 +19,7 @@ describe('navigation by role', () => {
   });
 
   it('gives supervisors and consultants the case screens, and agencies to read', () => {
-    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies', 'reports']);
+    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies', 'reports', 'supervision']);
     expect(navItems('consultant').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies']);
     for (const role of ['supervisor', 'consultant'] as const) {
       expect(capabilities(role)).toMatchObject({
@@ -31,6 +31,14 @@ describe('navigation by role', () => {
     }
     expect(capabilities('supervisor').supervise).toBe(true);
     expect(capabilities('consultant').supervise).toBe(false);
+  });
+
+  it('offers supervision to supervisors only', () => {
+    for (const role of ['system_admin', 'center_admin', 'consultant', null] as const) {
+      expect(capabilities(role).supervise).toBe(false);
+      expect(navItems(role).map((i) => i.key)).not.toContain('supervision');
+    }
+    expect(navItems('supervisor').find((i) => i.key === 'supervision')?.to).toBe('/supervision');
   });
 
   it('keeps patients away from administrators', () => {

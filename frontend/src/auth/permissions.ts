@@ -15,7 +15,10 @@ export interface Capabilities {
   readonly manageAgencies: boolean;
   /** Patients, consultations, referrals and follow-ups: the center's case workers only. */
   readonly workCases: boolean;
-  /** Lower a referral's level, and record work for someone else. */
+  /**
+   * Lower a referral's level, record work for someone else; and supervision: the audit
+   * queue, reviews of referrals, the follow-up summary and the audit trail.
+   */
   readonly supervise: boolean;
   /** The own center's settings (days to the first follow-up). */
   readonly configureCenter: boolean;
@@ -40,7 +43,7 @@ export function capabilities(role: Role | null): Capabilities {
   };
 }
 
-export type NavKey = 'home' | 'centers' | 'users' | 'patients' | 'followUps' | 'agencies' | 'reports';
+export type NavKey = 'home' | 'centers' | 'users' | 'patients' | 'followUps' | 'agencies' | 'reports' | 'supervision';
 
 export interface NavItem {
   readonly key: NavKey;
@@ -59,5 +62,6 @@ export function navItems(role: Role | null): NavItem[] {
   }
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   if (can.viewReports) items.push({ key: 'reports', to: '/reports' });
+  if (can.supervise) items.push({ key: 'supervision', to: '/supervision' });
   return items;
 }

@@ -24,7 +24,7 @@ describe('dictionaries', () => {
   it('hold no message that no screen uses', () => {
     // Keys built at run time from an API value or a code: `role.${role}` and the like.
     const dynamic =
-      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind)\./;
+      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction)\./;
     const files = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!../**/*.d.ts', '!./messages.ts'], {
       query: '?raw',
       import: 'default',
@@ -68,6 +68,10 @@ describe('dictionaries', () => {
       followUpState: enums.FOLLOW_UP_STATES,
       referralStatus: enums.REFERRAL_STATUSES,
       timelineKind: enums.TIMELINE_KINDS,
+      queueReason: enums.QUEUE_REASONS,
+      reviewState: enums.REVIEW_STATES,
+      reviewDecision: enums.REVIEW_DECISIONS,
+      notificationKind: enums.NOTIFICATION_KINDS,
     };
     for (const [prefix, values] of Object.entries(lists)) {
       for (const table of [ja, en] as Record<string, string>[]) {

@@ -13,6 +13,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/translate';
 import { currentFiscalYear } from '../lib/datetime';
 import { FollowUpTable } from './followups/FollowUpTable';
+import { NotificationList } from './Notifications';
 import { channelLabel, joinLabels, patientName, prefectureLabel, roleLabel, topicLabel, withNote } from './labels';
 
 interface Task {
@@ -49,6 +50,7 @@ function useTasks(): Task[] {
     tasks.push({ to: '/agencies', title: 'home.task.agenciesRead', desc: 'home.task.agenciesRead.desc' });
   }
   if (can.viewReports) tasks.push({ to: '/reports', title: 'home.task.reports', desc: 'home.task.reports.desc' });
+  if (can.supervise) tasks.push({ to: '/supervision', title: 'home.task.supervision', desc: 'home.task.supervision.desc' });
   return tasks;
 }
 
@@ -170,6 +172,7 @@ export function HomePage() {
 
       {worksCases && (
         <>
+          <NotificationList />
           <MyFollowUps />
           <MyConsultations myId={me.id} />
         </>

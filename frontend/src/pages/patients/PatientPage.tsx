@@ -19,6 +19,9 @@ import {
   sexLabel,
   supportAwarenessLabel,
 } from '../labels';
+import { useAuth } from '../../auth/AuthProvider';
+import { capabilities } from '../../auth/permissions';
+import { ViewHistory } from '../supervision/ViewHistory';
 import { ConsentsSection, useConsents } from './Consents';
 import { Facts, Timeline } from './Timeline';
 
@@ -70,6 +73,8 @@ export function PatientPage() {
   const { t } = useI18n();
   const timeline = usePatientTimeline(id);
   const consents = useConsents(id);
+  const { role } = useAuth();
+  const supervisor = capabilities(role).supervise;
 
   // The h1 stays the same element from loading to loaded, so focus after navigation stays on it.
   const p = timeline.data?.patient;
@@ -105,6 +110,7 @@ export function PatientPage() {
             </h2>
             <Timeline items={timeline.data.items} consents={consents.data ?? []} />
           </section>
+          {supervisor && <ViewHistory patientId={p.id} />}
         </>
       )}
     </>

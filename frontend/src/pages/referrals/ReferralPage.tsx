@@ -25,7 +25,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import { capabilities } from '../../auth/permissions';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxGroupField, RadioGroupField, SelectField, TextField } from '../../components/Field';
+import { CheckboxGroupField, RadioGroupField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { FlashNotice } from '../../components/Flash';
 import { FollowUpStateBadge, LevelBadge } from '../../components/LevelBadge';
 import { Notice } from '../../components/Notice';
@@ -48,7 +48,9 @@ import {
 } from '../labels';
 import { ConsentStatus, useConsents } from '../patients/Consents';
 import { Facts } from '../patients/Timeline';
+import { ReviewStateBadge } from '../supervision/badges';
 import { isLowering, toClose, toLevelChange } from './referralForm';
+import { ReturnedNotice, ReviewSection } from './Reviews';
 
 function LevelOf({ value }: { value: string }) {
   return isLevel(value) ? <LevelBadge level={value} compact /> : <>{value}</>;
@@ -218,6 +220,41 @@ function CloseReferral({ referral, onDone }: { referral: Versioned<Referral>; on
   );
 }
 
+/** The notes: where a consultant answers a returned referral (saving puts it back into review). */
+function EditNotes({ referral, onDone }: { referral: Versioned<Referral>; onDone: (message: string) => void }) {
+  const { t } = useI18n();
+  const [notes, setNotes] = useState(referral.data.notes ?? '');
+  const { mutation, problem } = useReferralPatch(referral.data.id, () => onDone(t('referral.notesSaved')));
+  const errorsFor = useFieldErrors(problem);
+  return (
+    <>
+      <ErrorSummary id="notes-errors" problem={problem} fields={{ notes: t('referral.notes') }} />
+      <form
+        noValidate
+        className="flex max-w-3xl flex-col gap-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!mutation.isPending) mutation.mutate({ body: { notes: notes.trim() === '' ? null : notes.trim() }, etag: referral.etag });
+        }}
+      >
+        <p className="text-std-16N-170 text-solid-gray-700">{t('referral.editNotesLead')}</p>
+        <TextAreaField
+          name="notes"
+          label={t('referral.notes')}
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          errors={errorsFor('notes')}
+        />
+        <div>
+          <Button type="submit" variant="outline" disabled={mutation.isPending}>
+            {mutation.isPending ? t('form.saving') : t('referral.notesSave')}
+          </Button>
+        </div>
+      </form>
+    </>
+  );
+}
+
 function ScheduleFollowUp({ referralId, onDone }: { referralId: string; onDone: (message: string) => void }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
@@ -273,6 +310,8 @@ export function ReferralPage() {
   const { t } = i;
   const staffName = useStaffName();
   const agencies = useAgencies();
+  const { role } = useAuth();
+  const supervisor = capabilities(role).supervise;
   const [message, setMessage] = useState<string | null>(null);
   // Read afresh on each visit: colleagues work on the same case.
   const referral = useQuery({ queryKey: keys.referral(id), queryFn: () => getReferral(id), staleTime: 0 });
@@ -309,6 +348,7 @@ export function ReferralPage() {
         <>
           <FlashNotice />
           {message && <Notice tone="success" live="polite" title={message} />}
+          {r.review_state === 'returned' && <ReturnedNotice referralId={id} />}
           <section aria-labelledby="referral-summary" className="flex flex-col gap-3">
             <h2 id="referral-summary" className="text-std-22B-150">
               {t('referral.summary')}
@@ -337,6 +377,7 @@ export function ReferralPage() {
                     ? withNote(i, referralStatusLabel(i, r.status), outcomeLabel(i, r.outcome))
                     : referralStatusLabel(i, r.status),
                 ],
+                [t('review.state'), <ReviewStateBadge key="rs" state={r.review_state} />],
                 r.closed_on != null && [t('referral.closedOn'), i.date(r.closed_on)],
                 r.handed_over != null && [t('referral.handedOver'), r.handed_over],
                 provided.length > 0 && [
@@ -426,8 +467,16 @@ export function ReferralPage() {
             {r.status === 'open' && <ScheduleFollowUp referralId={id} onDone={setMessage} />}
           </section>
 
+          {supervisor && <ReviewSection referralId={id} onDone={setMessage} />}
+
           {r.status === 'open' ? (
             <>
+              <section aria-labelledby="edit-notes" className="flex flex-col gap-3">
+                <h2 id="edit-notes" className="text-std-22B-150">
+                  {t('referral.editNotes')}
+                </h2>
+                <EditNotes key={referral.data.etag} referral={referral.data} onDone={setMessage} />
+              </section>
               <section aria-labelledby="change-level" className="flex flex-col gap-3">
                 <h2 id="change-level" className="text-std-22B-150">
                   {t('referral.changeLevel')}

@@ -1,0 +1,402 @@
+// The supervisor's screens end to end, in a real browser against the real server: the audit
+// queue with its reasons, a review returned with a comment (and the four-eyes refusal on a
+// referral the supervisor made), the consultant's notification and correction, the approval,
+// the follow-up summary, the audit trail with its CSV and tamper check, and "who viewed this
+// record" on the patient's page. Every new page is checked with axe-core.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
+import { enrolAdminAndRelax } from './support/totp.mjs';
+
+const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture_code: '34', operating_type: 'patient_organization' };
+const CENTER_ADMIN = { login: 'hiroshima.admin', display_name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
+const CONSULTANT = { login: 'sato.hanako', display_name: '佐藤 花子', password: 'Miyajima-deer-oyster-77' };
+const SUPERVISOR = { login: 'suzuki.ichiro', display_name: '鈴木 一郎', password: 'Onomichi-cycling-bridge-88' };
+const PATIENT_NAME = '山本 和子';
+const RETURN_COMMENT = '就職先との面談の記録が不足しています';
+
+/** @type {import('./support/server.mjs').RunningServer} */
+let server;
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+/** Set up through the API. */
+const ids = { patient: '', reviewed: '', overdue: '', supervisors: '' };
+const pageProblems = /** @type {string[]} */ ([]);
+
+let broken = false;
+
+/** @param {string} name @param {() => Promise<void> | void} fn */
+function step(name, fn) {
+  it(name, async (t) => {
+    if (broken) {
+      t.skip('an earlier step failed');
+      return;
+    }
+    try {
+      await fn();
+    } catch (e) {
+      broken = true;
+      throw e;
+    }
+  });
+}
+
+/** @param {string} text */
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** @param {string} label */
+function field(label) {
+  return page.getByLabel(new RegExp(`^${escape(label)}(※必須)?$`));
+}
+
+/** @param {string} name */
+async function expectAccessible(name) {
+  const violations = await seriousViolations(page);
+  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
+}
+
+/** @param {string | RegExp} text */
+async function expectHeading(text) {
+  await page.getByRole('heading', { level: 1, name: text }).waitFor();
+}
+
+/** @param {string} login @param {string} password */
+async function signIn(login, password) {
+  await expectHeading('ログイン');
+  await field('ログインID').fill(login);
+  await field('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expectHeading('ログイン');
+}
+
+/** @param {string} name */
+async function nav(name) {
+  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** @param {string} name */
+async function subNav(name) {
+  await page.getByRole('navigation', { name: '監督のページ' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** Goes to an address inside the app as its router would, without a reload. @param {string} path */
+async function inAppGo(path) {
+  await page.evaluate((to) => {
+    history.pushState(null, '', to);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+async function menu() {
+  return page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
+}
+
+/**
+ * A call to the API beside the browser; answers the body and the ETag.
+ * @param {string} method @param {string} path @param {string | null} token @param {unknown} [body]
+ * @param {Record<string, string>} [headers]
+ */
+async function apiFull(method, path, token, body, headers = {}) {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
+  return { body: text === '' ? null : JSON.parse(text), etag: res.headers.get('ETag') ?? '' };
+}
+
+/** @param {string} method @param {string} path @param {string | null} token @param {unknown} [body] */
+async function apiCall(method, path, token, body) {
+  return (await apiFull(method, path, token, body)).body;
+}
+
+/** @param {string} login @param {string} password */
+async function token(login, password) {
+  const body = await apiCall('POST', '/auth/login', null, { login, password });
+  return /** @type {string} */ (body.access_token);
+}
+
+/** A day in Asia/Tokyo, YYYY-MM-DD, `offsetDays` from today. */
+function tokyoDate(offsetDays = 0) {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/**
+ * Clicks a download button and returns the file the browser saved, with its name.
+ * @param {import('playwright-core').Locator} button
+ */
+async function download(button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), bytes: await readFile(path) };
+}
+
+/** The audit queue's row of a referral, found by its reason. @param {string} reason */
+function queueRow(reason) {
+  return page.getByRole('row').filter({ has: page.getByTestId('queue-reasons').getByText(reason, { exact: true }) });
+}
+
+describe('supervision: audit queue, reviews, notifications, summary and audit trail', () => {
+  before(async () => {
+    server = await startServer();
+    const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
+    const center = await apiCall('POST', '/centers', admin, CENTER);
+    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    // Two factors are required of administrators and supervisors by default: the
+    // administrator enrols through the API and leaves the rest of this test to passwords.
+    const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
+    const helloWork = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: 'ハローワーク広島' });
+    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+
+    const consultant = await token(CONSULTANT.login, CONSULTANT.password);
+    const supervisor = await token(SUPERVISOR.login, SUPERVISOR.password);
+    const patient = await apiCall('POST', '/patients', consultant, {
+      family_name: '山本',
+      given_name: '和子',
+      family_name_kana: 'ヤマモト',
+      given_name_kana: 'カズコ',
+      birth_date: '1985-04-12',
+      program: 'nanbyo',
+      employment_status: 'job_seeking',
+      support_awareness: 'aware_not_used',
+    });
+    ids.patient = patient.id;
+    await apiCall('POST', `/patients/${patient.id}/consents`, consultant, { given_on: tokyoDate(-60), scope: 'all_agencies' });
+    // The consultant reads the record: "who viewed" shows it to the supervisor.
+    await apiCall('GET', `/patients/${patient.id}`, consultant);
+
+    /** @param {string} tokenOf @param {string} level @param {string} on */
+    const refer = (tokenOf, level, on) =>
+      apiCall('POST', '/referrals', tokenOf, {
+        patient_id: patient.id,
+        agency_id: helloWork.id,
+        purpose: 'new_employment',
+        level,
+        referred_on: on,
+        ...(level === 'information_only' ? {} : { shared_items: ['name', 'contact'] }),
+      });
+
+    // A level-4 referral whose first follow-up the consultant records: awaiting review.
+    const reviewed = await refer(consultant, 'accompanied_with_follow_up', tokyoDate(-20));
+    ids.reviewed = reviewed.id;
+    const firstFollowUp = (await apiCall('GET', `/referrals/${reviewed.id}/follow-ups`, consultant)).items[0];
+    const current = await apiFull('GET', `/follow-ups/${firstFollowUp.id}`, consultant);
+    await apiFull(
+      'PATCH',
+      `/follow-ups/${firstFollowUp.id}`,
+      consultant,
+      { done_on: tokyoDate(-1), method: 'phone', contacted: 'patient', outcome: 'searching', next_due_on: tokyoDate(30) },
+      { 'If-Match': current.etag },
+    );
+
+    // A level-4 referral with a follow-up long overdue: escalated.
+    const overdue = await refer(consultant, 'accompanied_with_follow_up', tokyoDate(-40));
+    ids.overdue = overdue.id;
+    await apiCall('POST', `/referrals/${overdue.id}/follow-ups`, consultant, { due_on: tokyoDate(-30) });
+
+    // A referral the supervisor made: four eyes, they cannot review it.
+    const own = await refer(supervisor, 'information_only', tokyoDate(-5));
+    ids.supervisors = own.id;
+
+    browser = await launchBrowser();
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'America/New_York', acceptDownloads: true });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageProblems.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) pageProblems.push(`CSP: ${m.text()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  step('keeps supervision from consultants', async () => {
+    await page.goto(`${server.url}/`);
+    await signIn(CONSULTANT.login, CONSULTANT.password);
+    await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '就労支援機関']);
+    await inAppGo('/supervision');
+    await expectHeading('このページを表示する権限がありません');
+    await signOut();
+  });
+
+  step('shows the supervisor the audit queue, most urgent first, with its reasons', async () => {
+    await signIn(SUPERVISOR.login, SUPERVISOR.password);
+    await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '就労支援機関', '報告', '監督']);
+    // The escalated follow-ups are the supervisor's notifications too.
+    await page.getByTestId('notification-badge').waitFor();
+    await page.getByTestId('notifications').getByText('エスカレーションされたフォローアップ').waitFor();
+    await expectAccessible('home (supervisor, with notifications)');
+
+    await nav('監督');
+    await expectHeading('監査キュー');
+    const total = (await page.getByTestId('queue-total').textContent()) ?? '';
+    assert.match(total, /^確認が必要な紹介：\d+件$/);
+    const overdue = queueRow('エスカレーション');
+    await overdue.getByText('フォローアップ期限超過', { exact: true }).waitFor();
+    await overdue.getByText(/^\d+日$/).waitFor();
+    await overdue.getByText(CONSULTANT.display_name).waitFor();
+    await overdue.getByText('就労支援機関の相談に同席し、その後もフォローアップ').waitFor();
+    await queueRow('レビュー待ち').waitFor();
+    // Most urgent first: the escalated referral is the first row.
+    const first = page.getByRole('row').nth(1);
+    await first.getByText('エスカレーション', { exact: true }).waitFor();
+    await expectAccessible('the audit queue');
+  });
+
+  step('returns a referral with a comment (a comment is required)', async () => {
+    await queueRow('レビュー待ち').getByRole('link').click();
+    await expectHeading('紹介：ハローワーク広島');
+    assert.equal(new URL(page.url()).pathname, `/referrals/${ids.reviewed}`);
+    await page.getByTestId('review-state').getByText('レビュー待ち').waitFor();
+    await page.getByText('まだレビューはありません。', { exact: true }).waitFor();
+    await page.getByRole('radio', { name: '差し戻し', exact: true }).check();
+    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    // The API's field error, at the field.
+    await page.getByRole('link', { name: /^コメント：/ }).waitFor();
+    assert.equal(await field('コメント').getAttribute('aria-invalid'), 'true');
+    await expectAccessible('the review form with an error');
+    await field('コメント').fill(RETURN_COMMENT);
+    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    await page.getByText('レビューを記録しました。', { exact: true }).waitFor();
+    await page.getByTestId('review-state').getByText('差し戻し中').waitFor();
+    const history = page.getByRole('table', { name: 'レビューの履歴' });
+    await history.getByRole('cell', { name: RETURN_COMMENT }).waitFor();
+    await history.getByRole('cell', { name: '差し戻し', exact: true }).waitFor();
+    await expectAccessible('the referral page after a review');
+  });
+
+  step('explains the four-eyes rule on a referral the supervisor made', async () => {
+    await inAppGo(`/referrals/${ids.supervisors}`);
+    await expectHeading('紹介：ハローワーク広島');
+    await page.getByRole('radio', { name: '承認', exact: true }).check();
+    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    await page.getByRole('heading', { name: /^ご自身が担当・記録した紹介は承認できません。/ }).waitFor();
+    await expectAccessible('the four-eyes refusal');
+  });
+
+  step('shows the follow-up summary per consultant and per agency type', async () => {
+    await nav('監督');
+    await expectHeading('監査キュー');
+    await subNav('フォローアップの集計');
+    await expectHeading('フォローアップの集計');
+    await page.getByTestId('summary-period').getByText(/^集計期間：/).waitFor();
+    const byConsultant = page.getByRole('table', { name: '担当者別' });
+    const row = byConsultant.getByRole('row', { name: new RegExp(`^${CONSULTANT.display_name}`) });
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    assert.equal(cells.length, 7, cells.join(' | '));
+    assert.ok(Number(cells[0]) >= 1, `follow-ups due: ${cells.join(' | ')}`);
+    assert.match(cells[2] ?? '', /%|—/);
+    const byType = page.getByRole('table', { name: '機関の種類別' });
+    await byType.getByRole('row', { name: /^ハローワーク/ }).waitFor();
+    await expectAccessible('the follow-up summary');
+  });
+
+  step('reads the audit trail, downloads it as CSV and checks it for tampering', async () => {
+    await subNav('監査ログ');
+    await expectHeading('監査ログ');
+    const trail = page.getByRole('table', { name: '監査ログ' });
+    await trail.getByRole('cell', { name: 'レビューの記録' }).first().waitFor();
+    await trail.getByRole('cell', { name: '患者情報の閲覧' }).first().waitFor();
+    await expectAccessible('the audit trail');
+
+    const csv = await download(page.getByTestId('downloads-audit').getByRole('button', { name: 'CSVをダウンロード' }));
+    assert.match(csv.name, /\.csv$/);
+    assert.deepEqual([...csv.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a byte-order mark, for Excel');
+    assert.ok(csv.bytes.toString('utf8').includes('patient.read'));
+    await page.getByTestId('downloads-audit').getByText(`${csv.name} をダウンロードしました。`).waitFor();
+
+    // Filtered to one staff member.
+    await field('職員').selectOption({ label: CONSULTANT.display_name });
+    await page.getByRole('button', { name: '絞り込む' }).click();
+    await trail.getByRole('cell', { name: 'レビューの記録' }).first().waitFor({ state: 'detached' });
+    await trail.getByRole('cell', { name: '患者の登録' }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.has('actor'), true);
+
+    await page.getByRole('button', { name: '改ざん検証' }).click();
+    await page.getByTestId('verify-result').getByText(/^改ざんは見つかりませんでした（\d+件を検証）。$/).waitFor();
+    await expectAccessible('the audit trail, verified');
+  });
+
+  step('shows who viewed the patient’s record on the patient’s page', async () => {
+    await inAppGo(`/patients/${ids.patient}`);
+    await expectHeading(PATIENT_NAME);
+    const viewed = page.getByTestId('view-history');
+    await viewed.getByRole('heading', { name: '閲覧履歴' }).waitFor();
+    const row = viewed.getByRole('row').filter({ hasText: '患者情報の閲覧' }).filter({ hasText: CONSULTANT.display_name });
+    await row.first().waitFor();
+    await expectAccessible('the patient page with who viewed it');
+    await signOut();
+  });
+
+  step('tells the consultant what to correct, and takes the correction', async () => {
+    await signIn(CONSULTANT.login, CONSULTANT.password);
+    await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
+    assert.match((await page.getByTestId('notification-badge').textContent()) ?? '', /^お知らせ \d+件$/);
+    const returned = page.getByTestId('returned-notification');
+    await returned.getByText(new RegExp(escape(RETURN_COMMENT))).waitFor();
+    await expectAccessible('home (consultant, with a returned referral)');
+    await page.getByRole('link', { name: '紹介を開いて修正する' }).click();
+    await expectHeading('紹介：ハローワーク広島');
+    assert.equal(new URL(page.url()).pathname, `/referrals/${ids.reviewed}`);
+    await page.getByTestId('returned-comment').getByText(`管理責任者のコメント：${RETURN_COMMENT}`).waitFor();
+    await page.getByTestId('review-state').getByText('差し戻し中').waitFor();
+    // Consultants see no review form.
+    assert.equal(await page.getByRole('button', { name: 'レビューを記録する' }).count(), 0);
+    await field('メモ').fill('ハローワークの担当者と面談日を確認済み（11月20日）');
+    await page.getByRole('button', { name: 'メモを保存する' }).click();
+    await page.getByText('メモを保存しました。', { exact: true }).waitFor();
+    await page.getByTestId('review-state').getByText('レビュー待ち').waitFor();
+    await expectAccessible('the corrected referral');
+    await signOut();
+  });
+
+  step('lets the supervisor approve the corrected referral', async () => {
+    await signIn(SUPERVISOR.login, SUPERVISOR.password);
+    await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
+    await nav('監督');
+    await expectHeading('監査キュー');
+    await queueRow('レビュー待ち').getByRole('link').click();
+    await expectHeading('紹介：ハローワーク広島');
+    await page.getByRole('radio', { name: '承認', exact: true }).check();
+    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    await page.getByText('レビューを記録しました。', { exact: true }).waitFor();
+    await page.getByTestId('review-state').getByText('承認済み').waitFor();
+    const history = page.getByRole('table', { name: 'レビューの履歴' });
+    assert.equal(await history.getByRole('row').count(), 3);
+  });
+
+  step('reads the queue in English', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await inAppGo('/supervision');
+    await expectHeading('Audit queue');
+    await page.getByTestId('queue-reasons').getByText('Escalated', { exact: true }).first().waitFor();
+  });
+
+  step('raised no uncaught error or Content-Security-Policy violation', () => {
+    assert.deepEqual(pageProblems, []);
+  });
+});

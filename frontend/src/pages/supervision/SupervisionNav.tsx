@@ -1,0 +1,30 @@
+import { NavLink } from 'react-router';
+import { useI18n } from '../../i18n/I18nProvider';
+
+const PAGES = [
+  { to: '/supervision', key: 'supervision.queue' },
+  { to: '/supervision/summary', key: 'supervision.summary' },
+  { to: '/supervision/audit', key: 'supervision.audit' },
+] as const;
+
+/** The supervision pages, one click apart. */
+export function SupervisionNav() {
+  const { t } = useI18n();
+  return (
+    <nav aria-label={t('supervision.nav')}>
+      <ul className="flex flex-wrap gap-x-6 gap-y-2 border-b border-solid-gray-420 pb-2 text-std-16N-170">
+        {PAGES.map((p) => (
+          <li key={p.to}>
+            <NavLink
+              to={p.to}
+              end
+              className={({ isActive }) => (isActive ? 'font-bold underline decoration-2 underline-offset-4' : '')}
+            >
+              {t(p.key)}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { QUEUE_REASONS } from '../../api/enums';
+import { en, ja } from '../../i18n/messages';
+import { translate } from '../../i18n/translate';
+import {
+  AUDIT_ACTIONS,
+  auditActionKey,
+  auditActionLabel,
+  countByReason,
+  dayBounds,
+  formatDays,
+  isViewAction,
+  queueReasonLabel,
+  reasonTone,
+  sortByAgencyType,
+  sortByName,
+  sortNotifications,
+} from './supervisionModel';
+
+const tJa = { t: (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('ja', k, p) };
+const tEn = { t: (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('en', k, p) };
+
+describe('queue reasons', () => {
+  it('are named in both languages, each differently, with the wording the centers use', () => {
+    for (const table of [ja, en] as Record<string, string>[]) {
+      const labels = QUEUE_REASONS.map((r) => table[`queueReason.${r}`]);
+      expect(labels.every((l) => typeof l === 'string' && l.trim() !== '')).toBe(true);
+      expect(new Set(labels).size).toBe(QUEUE_REASONS.length);
+    }
+    expect(QUEUE_REASONS.map((r) => queueReasonLabel(tJa, r))).toEqual([
+      'エスカレーション',
+      'フォローアップ期限超過',
+      'フォローアップ未予定',
+      '差し戻し中',
+      'レビュー待ち',
+      '抽出点検',
+    ]);
+    expect(queueReasonLabel(tEn, 'returned')).toBe('Returned');
+  });
+
+  it('shows a reason this version does not know as its code', () => {
+    expect(queueReasonLabel(tJa, 'new_reason')).toBe('new_reason');
+  });
+
+  it('marks overdue work urgent, corrections as warnings, the rest as information', () => {
+    expect(QUEUE_REASONS.map(reasonTone)).toEqual(['urgent', 'urgent', 'warning', 'warning', 'info', 'info']);
+  });
+
+  it('counts items per reason in order of urgency, leaving out reasons with none', () => {
+    const items = [
+      { reasons: ['follow_up_overdue', 'awaiting_review'] },
+      { reasons: ['sample'] },
+      { reasons: ['follow_up_overdue'] },
+    ];
+    expect(countByReason(items)).toEqual([
+      { reason: 'follow_up_overdue', count: 2 },
+      { reason: 'awaiting_review', count: 1 },
+      { reason: 'sample', count: 1 },
+    ]);
+    expect(countByReason([])).toEqual([]);
+  });
+});
+
+describe('audit actions', () => {
+  it('have a label in both languages for every known action', () => {
+    for (const action of AUDIT_ACTIONS) {
+      const key = auditActionKey(action);
+      expect(key, action).not.toBeNull();
+      expect(ja[key!].trim(), action).not.toBe('');
+      expect(en[key!].trim(), action).not.toBe('');
+    }
+  });
+
+  it('have no label key that is not an action', () => {
+    const keys = Object.keys(ja).filter((k) => k.startsWith('auditAction.'));
+    expect(keys.sort()).toEqual(AUDIT_ACTIONS.map((a) => `auditAction.${a}`).sort());
+  });
+
+  it('read as words, and unknown ones as their code', () => {
+    expect(auditActionLabel(tJa, 'patient.read')).toBe('患者情報の閲覧');
+    expect(auditActionLabel(tEn, 'patient.read')).toBe('Viewed the patient');
+    expect(auditActionLabel(tJa, 'something.new')).toBe('something.new');
+    expect(auditActionKey('something.new')).toBeNull();
+  });
+
+  it('tell reads from writes', () => {
+    expect(isViewAction('patient.read')).toBe(true);
+    expect(isViewAction('patient.timeline')).toBe(true);
+    expect(isViewAction('patient.update')).toBe(false);
+    expect(isViewAction('referral.create')).toBe(false);
+  });
+});
+
+describe('dayBounds', () => {
+  it('turns Tokyo days into the API’s bounds, the end exclusive', () => {
+    expect(dayBounds('2026-04-01', '2026-04-30')).toEqual({
+      from: '2026-04-01T00:00:00+09:00',
+      to: '2026-05-01T00:00:00+09:00',
+    });
+    expect(dayBounds('', '2026-12-31')).toEqual({ to: '2027-01-01T00:00:00+09:00' });
+    expect(dayBounds('', '')).toEqual({});
+    expect(dayBounds('yesterday', '')).toEqual({});
+  });
+});
+
+describe('the summary', () => {
+  it('writes medians with at most one decimal, and nothing when there is none', () => {
+    expect(formatDays(3)).toBe('3');
+    expect(formatDays(3.25)).toBe('3.3');
+    expect(formatDays(null)).toBeNull();
+    expect(formatDays(undefined)).toBeNull();
+  });
+
+  it('orders consultants by name, unknown ones last', () => {
+    const rows = [{ n: '鈴木' }, { n: null }, { n: '佐藤' }];
+    expect(sortByName(rows, (r) => r.n).map((r) => r.n)).toEqual([...['佐藤', '鈴木'].sort(new Intl.Collator('ja').compare), null]);
+  });
+
+  it("orders agency types as the survey does, unknown ones last", () => {
+    const rows = [{ agency_type: 'other' }, { agency_type: 'mystery' }, { agency_type: 'hello_work' }, { agency_type: 'vocational_center' }];
+    expect(sortByAgencyType(rows).map((r) => r.agency_type)).toEqual(['hello_work', 'vocational_center', 'other', 'mystery']);
+  });
+});
+
+describe('notifications', () => {
+  it('put returned referrals first, then escalated follow-ups, most overdue first', () => {
+    const items = [
+      { kind: 'follow_up_escalated', days_overdue: 3 },
+      { kind: 'review_returned' },
+      { kind: 'follow_up_escalated', days_overdue: 20 },
+    ];
+    expect(sortNotifications(items)).toEqual([
+      { kind: 'review_returned' },
+      { kind: 'follow_up_escalated', days_overdue: 20 },
+      { kind: 'follow_up_escalated', days_overdue: 3 },
+    ]);
+  });
+});
