@@ -10,6 +10,7 @@ mod auth;
 mod cases;
 mod demo;
 mod http_surface;
+mod idempotency;
 mod platform;
 mod reports;
 mod staff;

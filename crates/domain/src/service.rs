@@ -9,7 +9,10 @@ use crate::clock::Clock;
 use crate::entities::{Actor, Agency, Center, LoginThrottle, RequestMeta, Session, User};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::page::{Page, PageRequest};
-use crate::ports::{AgencyChanges, CenterChanges, RefreshOutcome, Scope, Store, UserChanges};
+use crate::ports::{
+    AgencyChanges, CenterChanges, IdempotencyBegin, RefreshOutcome, Scope, Store, StoredResponse,
+    UserChanges,
+};
 use crate::values::{self, AgencyType, Login, OperatingType, PrefectureCode, Role};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -495,6 +498,37 @@ impl Services {
                 Ok(codes)
             },
         )
+    }
+
+    /// Claims an `Idempotency-Key` for a caller's request (see [`IdempotencyBegin`]). Keys are
+    /// remembered for 24 hours.
+    pub fn idempotency_begin(
+        &self,
+        caller: &str,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<IdempotencyBegin, DomainError> {
+        let now = self.clock.now();
+        self.store.idempotency_begin(
+            caller,
+            key,
+            request_hash,
+            now,
+            now - chrono::Duration::hours(24),
+        )
+    }
+
+    pub fn idempotency_finish(
+        &self,
+        caller: &str,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), DomainError> {
+        self.store.idempotency_finish(caller, key, response)
+    }
+
+    pub fn idempotency_abandon(&self, caller: &str, key: &str) -> Result<(), DomainError> {
+        self.store.idempotency_abandon(caller, key)
     }
 
     /// Walks the whole audit chain in batches.

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod dto;
 mod edge;
 mod handlers;
+mod idempotency;
 mod json;
 mod labels;
 pub mod problem;
@@ -153,6 +154,8 @@ fn base_doc() -> OpenApi {
              Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. \
              Lists take `limit` (1–200, default 50) and `cursor`, and answer `{items, next_cursor}`. \
              Every single-resource GET returns an `ETag`; `PATCH` requires it in `If-Match` (428 without, 412 when stale). \
+             A creating `POST` accepts `Idempotency-Key` (1–255 visible ASCII characters, kept 24 hours per caller): a retry with the same key and body gets the first answer again \
+             (`Idempotent-Replayed: true`), another body is 422 `idempotency_key_reused`, and a retry while the first is still being answered is 409 `idempotency_in_progress`. \
              Everything is scoped to the caller's center: another center's record answers 404, exactly like a missing one.",
         ))
         .license(Some(LicenseBuilder::new().name("Apache-2.0").identifier(Some("Apache-2.0")).build()))
@@ -310,5 +313,6 @@ pub fn app(
         _ => app,
     };
     app.default_service(web::to(fallback))
+        .wrap(middleware::from_fn(idempotency::layer))
         .wrap(middleware::from_fn(edge::edge))
 }

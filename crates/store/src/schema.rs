@@ -343,6 +343,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (caller, key) {
+        caller -> Text,
+        key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
@@ -377,7 +392,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_patients,
     referral_outcome_totals,
     reviews,
-    recovery_codes
+    recovery_codes,
+    idempotency_keys
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -666,6 +682,21 @@ pub const TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("recovery_codes", &["user_id", "code_hash", "used_at"]),
+    (
+        "idempotency_keys",
+        &[
+            "caller",
+            "key",
+            "request_hash",
+            "state",
+            "status",
+            "content_type",
+            "location",
+            "etag",
+            "body",
+            "created_at",
+        ],
+    ),
 ];
 
 // Grouping follow-ups by their assignee and their referral's agency type (the supervision
