@@ -1,7 +1,9 @@
 // The case slice end to end, in a real browser against the real server: a consultant
 // registers a patient, finds them again, records a consultation and the patient's consent,
 // refers them at level 4, sees the follow-up that schedules on the patient's page and at
-// home, and records it. Every new main page is checked with axe-core.
+// home, and records it; the supervisor then finds that referral in the audit queue, approves
+// it, and reads it in the current fiscal year's report. Every new main page is checked with
+// axe-core.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
@@ -18,6 +20,7 @@ const PATIENT = { family: '山本', given: '和子', familyKana: 'やまもと',
 const PATIENT_NAME = `${PATIENT.family} ${PATIENT.given}`;
 /** The center's days from a level-4 referral to its first follow-up, set by its administrator. */
 const FOLLOW_UP_DAYS = 10;
+const HELLO_WORK_LABEL = 'ハローワーク（公共職業安定所）';
 
 /** @type {import('./support/server.mjs').RunningServer} */
 let server;
@@ -27,6 +30,8 @@ let browser;
 let page;
 /** The center administrator's recovery codes (enrolled through the API). */
 let recoveryCodes = /** @type {string[]} */ ([]);
+/** The level-4 referral made through the referral form (its id, from the page's address). */
+let levelFourReferral = '';
 /** Uncaught errors and Content-Security-Policy violations seen in the page. */
 const pageProblems = /** @type {string[]} */ ([]);
 
@@ -81,9 +86,32 @@ async function signIn(login, password) {
   await page.getByRole('button', { name: 'ログイン', exact: true }).click();
 }
 
+async function signOut() {
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expectHeading('ログイン');
+}
+
 /** @param {string} name */
 async function nav(name) {
   await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
+}
+
+async function menu() {
+  return page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
+}
+
+/** The audit queue's rows of referrals in the queue for `reason`. @param {string} reason */
+function queueRows(reason) {
+  return page.getByRole('row').filter({ has: page.getByTestId('queue-reasons').getByText(reason, { exact: true }) });
+}
+
+/**
+ * The cells of a report table's row, found by its row header.
+ * @param {import('playwright-core').Locator} table @param {string} header
+ */
+async function rowCells(table, header) {
+  const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: header, exact: true }) });
+  return (await row.getByRole('cell').allTextContents()).map((s) => s.trim());
 }
 
 /**
@@ -116,13 +144,25 @@ function tokyoDate(offsetDays = 0) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
 
+/** The fiscal year (April to March) running today in Tokyo: the one this test's referrals fall in. */
+function currentFiscalYear() {
+  const [y, m] = tokyoDate().split('-').map(Number);
+  return Number(m) >= 4 ? Number(y) : Number(y) - 1;
+}
+
+/** 2026 → 令和8年度 @param {number} year */
+function reiwa(year) {
+  const n = year - 2018;
+  return `令和${n === 1 ? '元' : n}年度`;
+}
+
 /** 2026-12-08 → 2026年12月8日 (the screens' Japanese date without the era). */
 function jaDate(/** @type {string} */ iso) {
   const [y, m, d] = iso.split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
 
-describe('the case: patient, consultation, consent, referral, follow-up', () => {
+describe('the case: patient, consultation, consent, referral, follow-up, review, report', () => {
   before(async () => {
     server = await startServer();
     // The center and its people come through the API: the first slice's test covers those screens.
@@ -393,6 +433,8 @@ describe('the case: patient, consultation, consent, referral, follow-up', () => 
 
     await expectHeading(`紹介：${HELLO_WORK.name}`);
     await page.getByText('登録しました。', { exact: true }).waitFor();
+    levelFourReferral = new URL(page.url()).pathname.split('/')[2] ?? '';
+    assert.match(levelFourReferral, /^[0-9a-f-]{36}$/);
     // The four-step badge: four filled dots, the survey wording, and "level 4 of 4" for screen readers.
     const summary = page.getByRole('region', { name: '紹介の内容' });
     await summary.getByText('●●●●', { exact: true }).waitFor();
@@ -502,6 +544,107 @@ describe('the case: patient, consultation, consent, referral, follow-up', () => 
     await expectAccessible('the referral page in English');
     await page.getByRole('button', { name: '日本語' }).click();
     await page.getByRole('heading', { level: 2, name: '対応内容の履歴' }).waitFor();
+  });
+
+  step('shows the supervisor the consultant’s recorded follow-up awaiting review in the audit queue', async () => {
+    await signOut();
+    await signIn(SUPERVISOR.login, SUPERVISOR.password);
+    await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '就労支援機関', '報告', '監督']);
+    await nav('監督');
+    await expectHeading('監査キュー');
+    // Only the level-4 referral had follow-up work recorded: it alone awaits review. (The
+    // level-3 referral may be drawn for the quality sample, so the total is not fixed.)
+    const awaiting = queueRows('レビュー待ち');
+    await awaiting.waitFor();
+    assert.equal(await awaiting.count(), 1);
+    await awaiting.getByRole('link', { name: new RegExp(`^${PATIENT_NAME}`) }).waitFor();
+    await awaiting.getByText('●●●●', { exact: true }).waitFor();
+    await awaiting.getByText('就労支援機関の相談に同席し、その後もフォローアップ').waitFor();
+    const agencyCell = awaiting.getByRole('cell', { name: new RegExp(`^${escape(`${HELLO_WORK.name}（${HELLO_WORK_LABEL}）`)}`) });
+    await agencyCell.getByText(jaDate(tokyoDate()), { exact: true }).waitFor();
+    await awaiting.getByText(CONSULTANT.display_name).waitFor();
+    await expectAccessible('the audit queue');
+
+    await awaiting.getByRole('link').click();
+    await expectHeading(`紹介：${HELLO_WORK.name}`);
+    assert.equal(new URL(page.url()).pathname, `/referrals/${levelFourReferral}`);
+    await page.getByRole('region', { name: '紹介の内容' }).getByText('●●●●', { exact: true }).waitFor();
+    await page.getByTestId('review-state').getByText('レビュー待ち', { exact: true }).waitFor();
+    // What is under review: the follow-up the consultant recorded.
+    const followUps = page.getByRole('table', { name: 'フォローアップ', exact: true });
+    await followUps.getByRole('row', { name: new RegExp(jaDate(tokyoDate(FOLLOW_UP_DAYS))) }).getByText('実施済み', { exact: true }).waitFor();
+    await page.getByText('まだレビューはありません。', { exact: true }).waitFor();
+    await expectAccessible('the referral page with the review form');
+  });
+
+  step('lets the supervisor approve the referral (the consultant recorded its follow-up)', async () => {
+    await page.getByRole('radio', { name: '承認', exact: true }).check();
+    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    await page.getByText('レビューを記録しました。', { exact: true }).waitFor();
+    await page.getByTestId('review-state').getByText('承認済み', { exact: true }).waitFor();
+    const history = page.getByRole('table', { name: 'レビューの履歴' });
+    const approved = history.getByRole('row').filter({ hasText: SUPERVISOR.display_name });
+    await approved.getByRole('cell', { name: '承認', exact: true }).waitFor();
+    assert.equal(await history.getByRole('row').count(), 2, 'a header and the one review');
+    await expectAccessible('the approved referral');
+
+    // Approved, it leaves the queue.
+    await nav('監督');
+    await expectHeading('監査キュー');
+    await page.getByTestId('queue-total').waitFor();
+    await queueRows('レビュー待ち').waitFor({ state: 'detached' });
+    // Closed and approved, the level-4 referral has no reason left to be there.
+    assert.equal(await page.getByRole('row').filter({ hasText: '●●●●' }).count(), 0);
+  });
+
+  step('counts the level-4 referral for Hello Work in this fiscal year’s report', async () => {
+    const fy = currentFiscalYear();
+    await nav('報告');
+    await expectHeading('報告');
+    const levels = page.getByTestId('report-referral-levels');
+    const table = levels.getByRole('table', { name: '機関の種類・対応内容別の紹介件数' });
+    // The screen opens on the last completed year: nothing was referred then.
+    assert.equal(await field('年度').inputValue(), String(fy - 1));
+    await page.getByTestId('report-period').getByText(`${fy - 1}年4月1日〜${fy}年3月31日`, { exact: false }).waitFor();
+    await table.getByRole('rowheader', { name: HELLO_WORK_LABEL, exact: true }).waitFor();
+    assert.deepEqual(await rowCells(table, HELLO_WORK_LABEL), ['0（—）', '0（—）', '0（—）', '0（—）', '0', '全くできていない']);
+
+    // This year, still running: today's referrals, at their current levels.
+    await field('年度').selectOption(String(fy));
+    const chosen = await field('年度').evaluate((el) => {
+      const s = /** @type {HTMLSelectElement} */ (el);
+      return s.options[s.selectedIndex]?.text ?? '';
+    });
+    assert.equal(chosen, `${reiwa(fy)}（${fy}年度）・年度途中`);
+    await page.getByTestId('report-period').getByText(`${fy}年4月1日〜${fy + 1}年3月31日`, { exact: false }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('fy'), String(fy));
+    const helloWork = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: HELLO_WORK_LABEL, exact: true }) });
+    await helloWork.getByRole('cell', { name: '1（50.0%）', exact: true }).first().waitFor();
+    // Level 4: the referral approved above; level 3: the one raised from level 1. The
+    // answer is the lower median of the two.
+    assert.deepEqual(await rowCells(table, HELLO_WORK_LABEL), [
+      '0（0.0%）',
+      '0（0.0%）',
+      '1（50.0%）',
+      '1（50.0%）',
+      '2',
+      '3 就労支援機関への相談に同席',
+    ]);
+    // The referral to the other body was refused for want of consent: it was never made.
+    assert.deepEqual(await rowCells(table, 'その他の就労等関係機関'), ['0（—）', '0（—）', '0（—）', '0（—）', '0', '全くできていない']);
+    const summary = (await levels.getByTestId('level-chart-summary').getByRole('listitem').allTextContents()).map((s) => s.trim());
+    assert.equal(summary[0], `${HELLO_WORK_LABEL}（合計 2）：1 0.0%、2 0.0%、3 50.0%、4 50.0%`);
+
+    // The level-4 referral was for new employment and closed "employed": one patient referred, one employed.
+    const outcomes = page.getByTestId('report-employment-outcomes').getByRole('table', { name: '目的・機関の種類別の就職・就労継続' });
+    const newEmployment = outcomes
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: HELLO_WORK_LABEL, exact: true }) })
+      .filter({ hasText: '新規就労' });
+    await newEmployment.getByRole('cell', { name: '100.0%', exact: true }).waitFor();
+    assert.deepEqual((await newEmployment.getByRole('cell').allTextContents()).map((s) => s.trim()), ['新規就労', '1', '1', '100.0%']);
+    await expectAccessible('the reports for the current fiscal year');
   });
 
   it('had no uncaught errors or Content-Security-Policy violations', () => {
