@@ -209,6 +209,8 @@ pub struct TestApp {
     client: awc::Client,
     handle: actix_web::dev::ServerHandle,
     pub admin_token: String,
+    pub config: tsunagu_server::Config,
+    webhooks: Option<tsunagu_server::webhooks::Worker>,
 }
 
 pub fn config(db_url: &str) -> tsunagu_server::Config {
@@ -226,6 +228,16 @@ pub fn config(db_url: &str) -> tsunagu_server::Config {
     vars.insert("TSUNAGU_WORKERS".to_owned(), "1".to_owned());
     vars.insert("TSUNAGU_DATABASE_POOL_SIZE".to_owned(), "4".to_owned());
     vars.insert("TSUNAGU_SPA_DIR".to_owned(), "/nonexistent".to_owned());
+    // Tests make requests far faster than people; `integrations.rs` tests the limits.
+    vars.insert(
+        "TSUNAGU_RATE_LIMIT_USER_PER_MINUTE".to_owned(),
+        "1000000".to_owned(),
+    );
+    vars.insert(
+        "TSUNAGU_RATE_LIMIT_CLIENT_PER_MINUTE".to_owned(),
+        "1000000".to_owned(),
+    );
+    vars.insert("TSUNAGU_WEBHOOK_POLL_MS".to_owned(), "20".to_owned());
     tsunagu_server::Config::from_map(&vars).unwrap()
 }
 
@@ -255,6 +267,8 @@ pub async fn spawn_with(backend: Db, tweak: impl FnOnce(&mut tsunagu_server::Con
         client,
         handle,
         admin_token: String::new(),
+        config: cfg,
+        webhooks: running.webhooks,
     };
     app.admin_token = app.login("admin", ADMIN_PASSWORD).await;
     app
@@ -264,10 +278,35 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop accepting work; the runtime ends with the test.
         drop(self.handle.stop(false));
+        if let Some(w) = self.webhooks.take() {
+            w.stop();
+        }
     }
 }
 
 impl TestApp {
+    /// The server's (injected) current time.
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Stops this server (and its webhook worker) as a crash would, and starts a new one on
+    /// the same database with `tweak` applied to the configuration.
+    pub async fn restart(&mut self, tweak: impl FnOnce(&mut tsunagu_server::Config)) {
+        self.handle.stop(false).await;
+        if let Some(w) = self.webhooks.take() {
+            w.stop();
+        }
+        tweak(&mut self.config);
+        let running = tsunagu_server::start(&self.config, self.clock.clone())
+            .unwrap_or_else(|e| panic!("server did not restart: {e}"));
+        self.handle = running.server.handle();
+        actix_web::rt::spawn(running.server);
+        self.base = format!("http://{}", running.addr);
+        self.services = running.services;
+        self.webhooks = running.webhooks;
+    }
+
     pub async fn request(
         &self,
         method: Method,

@@ -11,6 +11,7 @@ mod cases;
 mod demo;
 mod http_surface;
 mod idempotency;
+mod integrations;
 mod platform;
 mod reports;
 mod staff;

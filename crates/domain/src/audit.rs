@@ -65,7 +65,7 @@ impl AuditDraft {
         Self {
             id: Uuid::now_v7(),
             occurred_at: now,
-            actor_kind: "user",
+            actor_kind: if actor.is_client() { "client" } else { "user" },
             actor_id: Some(actor.user_id),
             actor_role: Some(actor.role.as_str().to_owned()),
             center_id: actor.center_id,

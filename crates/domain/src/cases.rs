@@ -292,6 +292,12 @@ impl Services {
         requested: Option<Uuid>,
     ) -> Result<Uuid, DomainError> {
         match requested {
+            // A client is no one's colleague: it says whose work it records.
+            None if ctx.actor.is_client() => Err(DomainError::field(
+                field,
+                "required",
+                "an API client names the consultant or supervisor it records for",
+            )),
             None => Ok(ctx.actor.user_id),
             Some(id) if id == ctx.actor.user_id => Ok(id),
             Some(id) => {
@@ -900,6 +906,13 @@ impl Services {
     ) -> Result<Consultation, DomainError> {
         self.guard(ctx, "consultation.create", "consultation", None, || {
             let center = require_case_worker(&ctx.actor)?;
+            if ctx.actor.is_client() && input.consultant_id.is_none() {
+                return Err(DomainError::field(
+                    "consultant_id",
+                    "required",
+                    "an API client names the consultant or supervisor it records for",
+                ));
+            }
             let now = self.clock.now();
             let blank = Consultation {
                 id: Uuid::now_v7(),

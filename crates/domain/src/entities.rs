@@ -94,12 +94,20 @@ pub struct Actor {
     /// The center requires two factors for this role and the user has not enrolled: until
     /// they do, only enrolment and sign-out are open to them.
     pub must_enroll_totp: bool,
+    /// For an API client (then `user_id` is the client's id and `role` is `supervisor`, the
+    /// reach of a center's reader): the scopes its token carries. `None` for a person.
+    pub scopes: Option<Vec<String>>,
 }
 
 impl Actor {
     /// The center whose records this actor may touch; `None` for the system administrator.
     pub fn center(&self) -> Option<Uuid> {
         self.center_id
+    }
+
+    /// Whether this is a third-party application rather than a person.
+    pub fn is_client(&self) -> bool {
+        self.scopes.is_some()
     }
 }
 

@@ -11,6 +11,9 @@ use crate::entities::{
     UserCredentials,
 };
 use crate::page::{Page, PageRequest};
+use crate::platform::{
+    ApiClient, AttemptResult, ClientCredentials, Delivery, DeliveryJob, Webhook,
+};
 use crate::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
 use crate::values::{
     AgencyType, OperatingType, ReferralStatus, ReviewState, Role, SupportAwareness,
@@ -499,6 +502,85 @@ pub trait Store: Send + Sync {
         to: NaiveDate,
         today: NaiveDate,
     ) -> StoreResult<SummaryCounts>;
+
+    // --- API clients -------------------------------------------------------------------
+
+    fn insert_api_client(
+        &self,
+        client: &ApiClient,
+        secret_hash: &str,
+        audit: &AuditDraft,
+    ) -> StoreResult<()>;
+    fn api_client(&self, center: Uuid, id: Uuid) -> StoreResult<Option<ApiClient>>;
+    fn api_clients(&self, center: Uuid, page: PageRequest) -> StoreResult<Page<ApiClient>>;
+    /// Saves a client's name, scopes, revocation and secret state if it is still at
+    /// `expected_version`; `secret` replaces the current secret's hash (the previous one then
+    /// keeps working until `previous_secret_expires_at`).
+    fn save_api_client(
+        &self,
+        client: &ApiClient,
+        expected_version: i32,
+        secret: Option<&SecretRotation>,
+        audit: &AuditDraft,
+    ) -> StoreResult<ApiClient>;
+    /// What the token endpoint checks a client's secret against.
+    fn client_credentials(&self, client_id: &str) -> StoreResult<Option<ClientCredentials>>;
+    /// A client that may act now (not revoked, its center active); notes it as used at
+    /// `now` (at most once a minute, so reads stay reads).
+    fn active_client(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ApiClient>>;
+
+    // --- webhooks ----------------------------------------------------------------------
+
+    fn insert_webhook(&self, w: &Webhook, secret: &str, audit: &AuditDraft) -> StoreResult<()>;
+    fn webhook(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Webhook>>;
+    fn webhooks(&self, center: Uuid, page: PageRequest) -> StoreResult<Page<Webhook>>;
+    fn save_webhook(
+        &self,
+        w: &Webhook,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Webhook>;
+    /// Removes a subscription and its pending deliveries (the delivery log goes with it).
+    fn delete_webhook(&self, center: Uuid, id: Uuid, audit: &AuditDraft) -> StoreResult<()>;
+    /// A subscription's deliveries, newest first.
+    fn deliveries(
+        &self,
+        center: Uuid,
+        webhook_id: Uuid,
+        page: PageRequest,
+    ) -> StoreResult<Page<Delivery>>;
+    /// Leases up to `limit` deliveries that are due at `now` until `lease_until`, so that of
+    /// several workers (replicas) exactly one sends each.
+    fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryJob>>;
+    /// Logs an attempt and moves the delivery on: delivered, retried at `next_attempt_at`,
+    /// or given up (`next_attempt_at` `None` after a failure).
+    fn finish_delivery(
+        &self,
+        delivery_id: Uuid,
+        at: DateTime<Utc>,
+        result: &AttemptResult,
+        next_attempt_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()>;
+    /// Writes `follow_up.overdue` events for follow-ups that became overdue (due before
+    /// `today`, not done or cancelled) in centers subscribed to it, each once; returns how
+    /// many. At most `limit` per call.
+    fn announce_overdue(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<usize>;
+}
+
+/// A client's new secret at a rotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRotation {
+    pub new_hash: String,
 }
 
 /// Raw counts behind the supervision summary; the domain turns them into rates and medians.

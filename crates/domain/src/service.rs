@@ -1097,6 +1097,6 @@ fn staff_scope(actor: &Actor) -> Result<Scope, DomainError> {
 
 /// The domain does not depend on a logging framework; a failed refusal record is reported
 /// on stderr by the adapter's log capture. Refusals must never turn into errors themselves.
-fn tracing_free_log(e: &DomainError) {
+pub(crate) fn tracing_free_log(e: &DomainError) {
     eprintln!("audit of a refused request failed: {e}");
 }

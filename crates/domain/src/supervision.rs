@@ -213,7 +213,8 @@ pub struct Summary {
 /// Supervision is the supervisor's: the 管理責任者 of a center.
 fn require_supervisor(actor: &Actor) -> Result<Uuid, DomainError> {
     let center = crate::service::require_center_member(actor)?;
-    if actor.role == Role::Supervisor {
+    // An API client reads with a supervisor's reach but never judges anyone's work.
+    if actor.role == Role::Supervisor && !actor.is_client() {
         Ok(center)
     } else {
         Err(forbidden_role())

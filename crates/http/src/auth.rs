@@ -13,6 +13,8 @@ use std::future::Future;
 use std::pin::Pin;
 use tsunagu_domain::auth::ACCESS_TOKEN_TTL;
 use tsunagu_domain::entities::RequestMeta;
+use tsunagu_domain::integrations::ClientGrant;
+use tsunagu_domain::platform::CLIENT_TOKEN_TTL;
 use tsunagu_domain::service::Ctx;
 use uuid::Uuid;
 
@@ -26,11 +28,26 @@ struct Claims {
     iss: String,
     aud: String,
     sub: String,
-    sid: String,
+    /// A person's session; absent from an API client's token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<String>,
+    /// An API client's granted scopes, space-separated (RFC 8693 `scope`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
+    /// An API client's center.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    center: Option<String>,
     exp: i64,
     nbf: i64,
     iat: i64,
     jti: String,
+}
+
+/// Who an access token speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    User { user: Uuid, session: Uuid },
+    Client { client: Uuid, scopes: Vec<String> },
 }
 
 #[derive(Clone)]
@@ -59,23 +76,52 @@ impl JwtKeys {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             sub: user_id.to_string(),
-            sid: session_id.to_string(),
+            sid: Some(session_id.to_string()),
+            scope: None,
+            center: None,
             exp,
             nbf: iat,
             iat,
             jti: Uuid::now_v7().to_string(),
         };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        self.sign(&claims, exp - iat)
+    }
+
+    /// An API client's access token, carrying its center and granted scopes.
+    pub fn issue_client(
+        &self,
+        grant: &ClientGrant,
+        now: DateTime<Utc>,
+    ) -> Result<(String, i64), ApiError> {
+        let iat = now.timestamp();
+        let exp = (now + CLIENT_TOKEN_TTL).timestamp();
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: grant.client.to_string(),
+            sid: None,
+            scope: Some(grant.scopes.join(" ")),
+            center: Some(grant.center_id.to_string()),
+            exp,
+            nbf: iat,
+            iat,
+            jti: Uuid::now_v7().to_string(),
+        };
+        self.sign(&claims, exp - iat)
+    }
+
+    fn sign(&self, claims: &Claims, expires_in: i64) -> Result<(String, i64), ApiError> {
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
             .map_err(|e| {
-            tracing::error!(error = %e, "cannot sign an access token");
-            ApiError::internal()
-        })?;
-        Ok((token, exp - iat))
+                tracing::error!(error = %e, "cannot sign an access token");
+                ApiError::internal()
+            })?;
+        Ok((token, expires_in))
     }
 
     /// Checks signature, algorithm, issuer, audience and presence of every claim; the times
     /// are checked against the injectable clock (not the system clock) so tests can expire tokens.
-    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<(Uuid, Uuid), ApiError> {
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Principal, ApiError> {
         let mut v = Validation::new(Algorithm::HS256);
         v.set_issuer(&[ISSUER]);
         v.set_audience(&[AUDIENCE]);
@@ -92,11 +138,24 @@ impl JwtKeys {
         if c.nbf - LEEWAY_SECS > t || c.iat - LEEWAY_SECS > t || c.jti.is_empty() {
             return Err(ApiError::unauthenticated("invalid_token"));
         }
-        let user =
+        let sub =
             Uuid::parse_str(&c.sub).map_err(|_| ApiError::unauthenticated("invalid_token"))?;
-        let session =
-            Uuid::parse_str(&c.sid).map_err(|_| ApiError::unauthenticated("invalid_token"))?;
-        Ok((user, session))
+        match (c.sid, c.scope) {
+            (Some(sid), None) => {
+                let session = Uuid::parse_str(&sid)
+                    .map_err(|_| ApiError::unauthenticated("invalid_token"))?;
+                Ok(Principal::User { user: sub, session })
+            }
+            (None, Some(scope)) => Ok(Principal::Client {
+                client: sub,
+                scopes: scope
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            }),
+            _ => Err(ApiError::unauthenticated("invalid_token")),
+        }
     }
 }
 
@@ -139,9 +198,29 @@ impl FromRequest for Caller {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| ApiError::unauthenticated("missing_token"))?;
-            let (user_id, session_id) = state.jwt.verify(token, state.services.clock().now())?;
+            // An API client was checked (rate, revocation, scope) by `scopes::layer`.
+            let checked = req
+                .extensions()
+                .get::<crate::scopes::CheckedClient>()
+                .cloned();
+            if let Some(crate::scopes::CheckedClient(actor)) = checked {
+                return Ok(Caller(Ctx {
+                    actor,
+                    meta: request_meta(&req),
+                }));
+            }
+            let principal = state.jwt.verify(token, state.services.clock().now())?;
+            let Principal::User { user, session } = principal else {
+                // A client token on a route the layer did not see: refuse, never guess.
+                return Err(ApiError::unauthenticated("invalid_token"));
+            };
+            // Before the database: a flood must not reach it.
+            if let Some(verdict) = state.limits.check(crate::ratelimit::Kind::User, user) {
+                req.extensions_mut().insert(verdict.clone());
+                verdict.into_result()?;
+            }
             let services = state.services.clone();
-            let actor = web::block(move || services.authenticate(session_id, user_id))
+            let actor = web::block(move || services.authenticate(session, user))
                 .await
                 .map_err(|_| ApiError::internal())??;
             // Until a required second factor is set up, only setting it up (and signing out)

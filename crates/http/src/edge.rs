@@ -115,7 +115,12 @@ pub async fn edge(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|c| c.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if (status.is_client_error() || status.is_server_error()) && !is_problem {
+    // A handler's own JSON error (the OAuth token endpoint's RFC 6749 shape) stays as it is.
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|c| c.as_bytes().starts_with(b"application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_problem && !is_json {
         let keep_allow = res.headers().get(header::ALLOW).cloned();
         let mut err = ApiError::for_status(status);
         if status == StatusCode::NOT_FOUND {
@@ -128,7 +133,15 @@ pub async fn edge(
         res = res.into_response(new);
     }
 
+    let verdict = res
+        .request()
+        .extensions()
+        .get::<crate::ratelimit::Verdict>()
+        .cloned();
     let h = res.headers_mut();
+    if let Some(v) = verdict {
+        v.apply(h);
+    }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }

@@ -36,11 +36,14 @@ fn caller(req: &ServiceRequest, state: &AppState) -> Option<String> {
     let token = auth
         .strip_prefix("Bearer ")
         .or_else(|| auth.strip_prefix("bearer "))?;
-    let (user, _) = state
+    let principal = state
         .jwt
         .verify(token.trim(), state.services.clock().now())
         .ok()?;
-    Some(format!("user:{user}"))
+    Some(match principal {
+        crate::auth::Principal::User { user, .. } => format!("user:{user}"),
+        crate::auth::Principal::Client { client, .. } => format!("client:{client}"),
+    })
 }
 
 pub async fn layer(

@@ -10,6 +10,8 @@ mod idempotency;
 mod json;
 mod labels;
 pub mod problem;
+pub mod ratelimit;
+mod scopes;
 mod sheet;
 mod spa;
 
@@ -40,6 +42,7 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     /// Where the built SPA is (`frontend/dist`); `None` serves no SPA.
     pub spa_dir: Option<PathBuf>,
+    pub rate_limits: ratelimit::RateLimitConfig,
 }
 
 /// What every handler shares. Cheap to clone: everything inside is reference-counted.
@@ -49,6 +52,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub config: Arc<HttpConfig>,
     pub metrics: Arc<Metrics>,
+    pub limits: Arc<ratelimit::RateLimits>,
+    pub(crate) scopes: Arc<scopes::ScopeTable>,
     spec: Arc<OpenApi>,
     routes: Arc<Vec<(Vec<String>, Vec<String>)>>,
 }
@@ -57,7 +62,10 @@ impl AppState {
     pub fn new(services: Services, jwt: JwtKeys, config: HttpConfig) -> Self {
         let spec = openapi();
         let routes = route_table(&spec);
+        let limits = ratelimit::RateLimits::new(config.rate_limits, services.clock().clone());
         Self {
+            scopes: Arc::new(scopes::ScopeTable::from_spec(&spec)),
+            limits: Arc::new(limits),
             services,
             jwt,
             config: Arc::new(config),
@@ -78,8 +86,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     >,
 > {
     use handlers::{
-        agencies, audit, auth, centers, consents, consultations, follow_ups, master, patients,
-        referrals, reports, supervision, users,
+        agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, master,
+        oauth, patients, referrals, reports, supervision, users, webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -140,6 +148,19 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(supervision::queue)
         .service(supervision::notifications)
         .service(supervision::summary)
+        .service(oauth::token)
+        .service(api_clients::list)
+        .service(api_clients::create)
+        .service(api_clients::read)
+        .service(api_clients::update)
+        .service(api_clients::rotate)
+        .service(api_clients::revoke)
+        .service(webhooks::list)
+        .service(webhooks::create)
+        .service(webhooks::read)
+        .service(webhooks::update)
+        .service(webhooks::remove)
+        .service(webhooks::deliveries)
 }
 
 fn base_doc() -> OpenApi {
@@ -181,8 +202,27 @@ fn base_doc() -> OpenApi {
                 .build(),
         ),
     );
+    components.add_security_scheme("oauth2", client_credentials_scheme());
     doc.components = Some(components);
     doc
+}
+
+/// The OAuth 2.0 client-credentials flow of API clients, with every scope a center may grant.
+fn client_credentials_scheme() -> SecurityScheme {
+    use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes};
+    let scopes = Scopes::from_iter(
+        tsunagu_domain::platform::SCOPES
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    SecurityScheme::OAuth2(OAuth2::with_description(
+        [Flow::ClientCredentials(ClientCredentials::new(
+            "/api/v1/oauth/token",
+            scopes,
+        ))],
+        "API clients of a center: `POST /api/v1/oauth/token` with the client's id and secret. \
+         An operation lists the scope it needs; one without `oauth2` is for the center's staff only.",
+    ))
 }
 
 /// The OpenAPI document, generated from the router. `tsunagu openapi` prints it and a test
@@ -314,5 +354,6 @@ pub fn app(
     };
     app.default_service(web::to(fallback))
         .wrap(middleware::from_fn(idempotency::layer))
+        .wrap(middleware::from_fn(scopes::layer))
         .wrap(middleware::from_fn(edge::edge))
 }

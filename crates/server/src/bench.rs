@@ -144,6 +144,7 @@ pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<Repo
             display_name: "bench".into(),
             totp_enabled: false,
             must_enroll_totp: false,
+            scopes: None,
         },
         meta: RequestMeta {
             request_id: "bench".into(),

@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tsunagu_domain::Clock;
 use tsunagu_domain::service::Services;
+use tsunagu_http::ratelimit::RateLimitConfig;
 use tsunagu_http::{AppState, HttpConfig, JwtKeys};
 use tsunagu_store::{DatabaseUrl, DieselStore};
 
@@ -30,6 +32,12 @@ pub struct Config {
     pub spa_dir: Option<PathBuf>,
     /// HTTP worker threads; the default is one per core.
     pub workers: usize,
+    pub rate_limits: RateLimitConfig,
+    /// Whether this process sends webhook deliveries (several replicas may; each delivery
+    /// is leased to one).
+    pub webhook_worker: bool,
+    /// How often the delivery worker looks for due deliveries when idle.
+    pub webhook_poll: std::time::Duration,
 }
 
 impl Config {
@@ -82,7 +90,45 @@ impl Config {
             Some(d) => Some(PathBuf::from(d)),
             None => Some(PathBuf::from("frontend/dist")).filter(|p| p.join("index.html").is_file()),
         };
+        let per_minute = |k: &str, default: u32| -> Result<u32, String> {
+            match get(k) {
+                None => Ok(default),
+                Some(s) => s
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n <= 1_000_000)
+                    .ok_or_else(|| format!("{k} must be a number from 0 (off) to 1000000")),
+            }
+        };
+        let defaults = RateLimitConfig::default();
+        let rate_limits = RateLimitConfig {
+            user_per_minute: per_minute(
+                "TSUNAGU_RATE_LIMIT_USER_PER_MINUTE",
+                defaults.user_per_minute,
+            )?,
+            client_per_minute: per_minute(
+                "TSUNAGU_RATE_LIMIT_CLIENT_PER_MINUTE",
+                defaults.client_per_minute,
+            )?,
+        };
+        let webhook_worker = match get("TSUNAGU_WEBHOOK_WORKER").as_deref() {
+            None | Some("on" | "true" | "1") => true,
+            Some("off" | "false" | "0") => false,
+            Some(_) => return Err("TSUNAGU_WEBHOOK_WORKER must be on or off".into()),
+        };
+        let webhook_poll = match get("TSUNAGU_WEBHOOK_POLL_MS") {
+            None => std::time::Duration::from_secs(1),
+            Some(s) => s
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (10..=60_000).contains(n))
+                .map(std::time::Duration::from_millis)
+                .ok_or("TSUNAGU_WEBHOOK_POLL_MS must be a number from 10 to 60000")?,
+        };
         Ok(Self {
+            rate_limits,
+            webhook_worker,
+            webhook_poll,
             listen: get("TSUNAGU_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into()),
             database_url: get("TSUNAGU_DATABASE_URL")
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -134,6 +180,8 @@ pub struct Running {
     pub services: Services,
     /// The system administrator's password, when it was generated on this start.
     pub generated_admin_password: Option<String>,
+    /// The webhook delivery worker; dropping it stops it.
+    pub webhooks: Option<webhooks::Worker>,
 }
 
 /// Opens the store, creates the first system administrator if there is none, binds the
@@ -161,6 +209,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         HttpConfig {
             cors_origins: cfg.cors_origins.clone(),
             spa_dir: cfg.spa_dir.clone(),
+            rate_limits: cfg.rate_limits,
         },
     );
     let listener = TcpListener::bind(&cfg.listen)
@@ -172,10 +221,14 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?
         .shutdown_timeout(10)
         .run();
+    let webhooks = cfg
+        .webhook_worker
+        .then(|| webhooks::Worker::spawn(services.clone(), cfg.webhook_poll));
     Ok(Running {
         addr,
         server,
         services,
         generated_admin_password,
+        webhooks,
     })
 }

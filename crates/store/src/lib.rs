@@ -15,6 +15,7 @@ macro_rules! per_backend {
 pub mod bulk;
 mod cases;
 pub mod db;
+mod integrations;
 mod reports;
 mod rollup;
 mod rows;
@@ -40,10 +41,13 @@ use tsunagu_domain::entities::{
     UserCredentials,
 };
 use tsunagu_domain::page::{Page, PageRequest};
+use tsunagu_domain::platform::{
+    ApiClient, AttemptResult, ClientCredentials, Delivery, DeliveryJob, Webhook,
+};
 use tsunagu_domain::ports::{
     AgencyChanges, AuditFilter, CenterChanges, ConsultationFilter, FollowUpFilter,
-    IdempotencyBegin, PatientQuery, ReferralEffects, ReferralFilter, RefreshOutcome, Scope, Store,
-    StoreResult, StoredResponse, SummaryCounts, UserChanges,
+    IdempotencyBegin, PatientQuery, ReferralEffects, ReferralFilter, RefreshOutcome, Scope,
+    SecretRotation, Store, StoreResult, StoredResponse, SummaryCounts, UserChanges,
 };
 use tsunagu_domain::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
 use tsunagu_domain::values::{self, AgencyType, ReviewState, Role, SupportAwareness};
@@ -170,7 +174,8 @@ pub(crate) fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> Result<
             audit_chain_head::hash.eq(prev),
         ))
         .execute(conn)?;
-    Ok(())
+    // The outbox rows of webhook events go in the same transaction as the change.
+    integrations::enqueue_audited(conn, drafts)
 }
 
 fn one_audit(conn: &mut DbConn, d: &AuditDraft) -> Result<(), StoreError> {
@@ -521,6 +526,7 @@ impl Store for DieselStore {
                 display_name: u.display_name,
                 totp_enabled,
                 must_enroll_totp,
+                scopes: None,
             }))
         })
     }
@@ -1269,5 +1275,110 @@ impl Store for DieselStore {
         today: NaiveDate,
     ) -> StoreResult<SummaryCounts> {
         self.read(|c| supervision::summary_counts(c, center, from, to, today))
+    }
+
+    fn insert_api_client(
+        &self,
+        client: &ApiClient,
+        secret_hash: &str,
+        audit: &AuditDraft,
+    ) -> StoreResult<()> {
+        self.write(|c| integrations::insert_api_client(c, client, secret_hash, audit))
+    }
+
+    fn api_client(&self, center: Uuid, id: Uuid) -> StoreResult<Option<ApiClient>> {
+        self.read(|c| integrations::api_client(c, center, id))
+    }
+
+    fn api_clients(&self, center: Uuid, page: PageRequest) -> StoreResult<Page<ApiClient>> {
+        self.read(|c| integrations::api_clients(c, center, &page))
+    }
+
+    fn save_api_client(
+        &self,
+        client: &ApiClient,
+        expected_version: i32,
+        secret: Option<&SecretRotation>,
+        audit: &AuditDraft,
+    ) -> StoreResult<ApiClient> {
+        self.write(|c| {
+            integrations::save_api_client(
+                c,
+                client,
+                expected_version,
+                secret.map(|s| s.new_hash.as_str()),
+                audit,
+            )
+        })
+    }
+
+    fn client_credentials(&self, client_id: &str) -> StoreResult<Option<ClientCredentials>> {
+        self.read(|c| integrations::client_credentials(c, client_id))
+    }
+
+    fn active_client(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ApiClient>> {
+        self.read(|c| integrations::active_client(c, id, now))
+    }
+
+    fn insert_webhook(&self, w: &Webhook, secret: &str, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| integrations::insert_webhook(c, w, secret, audit))
+    }
+
+    fn webhook(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Webhook>> {
+        self.read(|c| integrations::webhook(c, center, id))
+    }
+
+    fn webhooks(&self, center: Uuid, page: PageRequest) -> StoreResult<Page<Webhook>> {
+        self.read(|c| integrations::webhooks_of(c, center, &page))
+    }
+
+    fn save_webhook(
+        &self,
+        w: &Webhook,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Webhook> {
+        self.write(|c| integrations::save_webhook(c, w, expected_version, audit))
+    }
+
+    fn delete_webhook(&self, center: Uuid, id: Uuid, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| integrations::delete_webhook(c, center, id, audit))
+    }
+
+    fn deliveries(
+        &self,
+        center: Uuid,
+        webhook_id: Uuid,
+        page: PageRequest,
+    ) -> StoreResult<Page<Delivery>> {
+        self.read(|c| integrations::deliveries(c, center, webhook_id, &page))
+    }
+
+    fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryJob>> {
+        self.write(|c| integrations::claim_deliveries(c, now, lease_until, limit))
+    }
+
+    fn finish_delivery(
+        &self,
+        delivery_id: Uuid,
+        at: DateTime<Utc>,
+        result: &AttemptResult,
+        next_attempt_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()> {
+        self.write(|c| integrations::finish_delivery(c, delivery_id, at, result, next_attempt_at))
+    }
+
+    fn announce_overdue(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<usize> {
+        self.write(|c| integrations::announce_overdue(c, today, now, limit))
     }
 }

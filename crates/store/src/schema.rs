@@ -267,6 +267,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         recorded_by -> Nullable<Text>,
+        overdue_announced_at -> Nullable<Timestamp>,
     }
 }
 
@@ -358,7 +359,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        center_id -> Text,
+        name -> Text,
+        client_id -> Text,
+        scopes -> Text,
+        secret_hash -> Text,
+        previous_secret_hash -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        secret_rotated_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        center_id -> Text,
+        url -> Text,
+        events -> Text,
+        description -> Nullable<Text>,
+        secret -> Text,
+        active -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        center_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        locked_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempted_at -> Timestamp,
+        status -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
+diesel::joinable!(api_clients -> centers (center_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(agencies -> centers (center_id));
@@ -393,7 +461,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_outcome_totals,
     reviews,
     recovery_codes,
-    idempotency_keys
+    idempotency_keys,
+    api_clients,
+    webhooks,
+    webhook_deliveries,
+    webhook_attempts
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -632,6 +704,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "created_at",
             "updated_at",
             "recorded_by",
+            "overdue_announced_at",
         ],
     ),
     (
@@ -695,6 +768,71 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "etag",
             "body",
             "created_at",
+        ],
+    ),
+    (
+        "api_clients",
+        &[
+            "id",
+            "center_id",
+            "name",
+            "client_id",
+            "scopes",
+            "secret_hash",
+            "previous_secret_hash",
+            "previous_secret_expires_at",
+            "secret_rotated_at",
+            "revoked_at",
+            "last_used_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+    ),
+    (
+        "webhooks",
+        &[
+            "id",
+            "center_id",
+            "url",
+            "events",
+            "description",
+            "secret",
+            "active",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "version",
+        ],
+    ),
+    (
+        "webhook_deliveries",
+        &[
+            "id",
+            "webhook_id",
+            "center_id",
+            "event_type",
+            "payload",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "locked_until",
+            "last_status",
+            "last_error",
+            "created_at",
+            "delivered_at",
+        ],
+    ),
+    (
+        "webhook_attempts",
+        &[
+            "id",
+            "delivery_id",
+            "attempted_at",
+            "status",
+            "error",
+            "duration_ms",
         ],
     ),
 ];

@@ -40,6 +40,88 @@ export interface paths {
         patch: operations["update_agency"];
         trace?: never;
     };
+    "/api/v1/api-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the center's API clients, revoked ones included. */
+        get: operations["list_api_clients"];
+        put?: never;
+        /**
+         * Register an API client with its scopes. The answer carries `client_secret`, shown only
+         *     this once: only its hash is stored.
+         */
+        post: operations["create_api_client"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an API client (never its secret). */
+        get: operations["get_api_client"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a client or change its scopes; a withdrawn scope stops working at once, even
+         *     for tokens already issued. Requires `If-Match`.
+         */
+        patch: operations["update_api_client"];
+        trace?: never;
+    };
+    "/api/v1/api-clients/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a client: its tokens stop working with their next request and it gets no new
+         *     ones. The record stays, for the audit trail.
+         */
+        post: operations["revoke_api_client"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new secret (shown only in this answer). The old one keeps working for
+         *     `overlap_seconds` (default a day), so the application can switch without downtime.
+         */
+        post: operations["rotate_api_client_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -401,6 +483,28 @@ export interface paths {
         get: operations["list_notifications"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange an API client's id and secret for an access token.
+         * @description Form-encoded (`grant_type=client_credentials`, `client_id`, `client_secret`, optional
+         *     `scope`), or with the id and secret in HTTP Basic. The token lasts ten minutes and
+         *     carries the center and the granted scopes; ask again when it expires.
+         */
+        post: operations["oauth_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -810,6 +914,72 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the center's webhook subscriptions. */
+        get: operations["list_webhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL (`https://`) to events. The answer carries the signing `secret`
+         *     (`whsec_…`), shown only this once. Deliveries are signed per Standard Webhooks
+         *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and carry ids, never personal
+         *     data; a receiver answers 2xx within 15 seconds, or the delivery is retried with
+         *     exponential backoff (30 s doubling, at most 6 h apart, 12 attempts).
+         */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a subscription (never its secret). */
+        get: operations["get_webhook"];
+        put?: never;
+        post?: never;
+        /** Remove a subscription with its pending deliveries and delivery log. */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the URL, events or description, or pause with `active: false`. Requires
+         *     `If-Match`.
+         */
+        patch: operations["update_webhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a subscription, newest first: each event, its state and every
+         *     attempt with the receiver's status.
+         */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -889,6 +1059,48 @@ export interface components {
          * @enum {string}
          */
         AgencyType: "hello_work" | "employment_life_support_center" | "vocational_center" | "other";
+        /** @description A third-party application of the center. */
+        ApiClientDto: {
+            /** @description `false` once revoked. */
+            active: boolean;
+            /** Format: uuid */
+            center_id: string;
+            /** @description The public id sent to the token endpoint, `tsu_…`. */
+            client_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the client last got a token or made a call (to the minute).
+             */
+            last_used_at?: string | null;
+            /** @description e.g. 県庁ダッシュボード. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last rotation is still accepted.
+             */
+            previous_secret_expires_at?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            scopes: components["schemas"]["ApiScope"][];
+            /** Format: date-time */
+            secret_rotated_at?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A client with its secret: the only time the secret is ever shown. */
+        ApiClientWithSecret: components["schemas"]["ApiClientDto"] & {
+            /** @description Store it now: only its hash is kept, so it cannot be shown again. */
+            client_secret: string;
+        };
+        /**
+         * @description A scope an API client may be granted.
+         * @enum {string}
+         */
+        ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read";
         /** @description Who did or read what. Never the personal data itself. */
         AuditEventDto: {
             /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
@@ -1035,6 +1247,22 @@ export interface components {
          * @enum {string}
          */
         Channel: "in_person" | "phone" | "email" | "outreach" | "home_visit" | "online";
+        /** @description An access token for an API client (RFC 6749 §5.1). */
+        ClientToken: {
+            access_token: string;
+            /**
+             * Format: int64
+             * @example 600
+             */
+            expires_in: number;
+            /**
+             * @description The granted scopes, space-separated.
+             * @example patients:read reports:read
+             */
+            scope: string;
+            /** @example Bearer */
+            token_type: string;
+        };
         /** @description Consent to share the patient's personal data with outside agencies. */
         ConsentDto: {
             /** Format: date-time */
@@ -1182,6 +1410,18 @@ export interface components {
             name: string;
             notes?: string | null;
             phone?: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "県庁ダッシュボード",
+         *       "scopes": [
+         *         "reports:read"
+         *       ]
+         *     }
+         */
+        CreateApiClient: {
+            name: string;
+            scopes: components["schemas"]["ApiScope"][];
         };
         /**
          * @example {
@@ -1383,6 +1623,59 @@ export interface components {
             password: string;
             /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
             role: components["schemas"]["Role"];
+        };
+        /**
+         * @example {
+         *       "events": [
+         *         "referral.created",
+         *         "follow_up.overdue"
+         *       ],
+         *       "url": "https://dashboard.example.jp/hooks/tsunagu"
+         *     }
+         */
+        CreateWebhook: {
+            description?: string | null;
+            events: components["schemas"]["WebhookEvent"][];
+            url: string;
+        };
+        /** @description One attempt at sending a delivery. */
+        DeliveryAttemptDto: {
+            /** Format: date-time */
+            attempted_at: string;
+            /** Format: int64 */
+            duration_ms: number;
+            error?: string | null;
+            /**
+             * Format: int32
+             * @description The receiver's HTTP status; `null` when it could not be reached.
+             */
+            status?: number | null;
+        };
+        /** @description One event sent (or being sent) to a subscription. */
+        DeliveryDto: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            event_type: components["schemas"]["WebhookEvent"];
+            /** Format: uuid */
+            id: string;
+            last_error?: string | null;
+            /** Format: int32 */
+            last_status?: number | null;
+            log: components["schemas"]["DeliveryAttemptDto"][];
+            /** @description The `webhook-id` header it is sent with, the same on every retry. */
+            message_id: string;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            /** @description The JSON body sent: `{type, timestamp, data}` with ids only. */
+            payload: Record<string, never>;
+            /** @description `pending`, `delivered` or `failed` (given up after 12 attempts). */
+            state: string;
+            /** Format: uuid */
+            webhook_id: string;
         };
         /** @description A designated intractable disease (指定難病). */
         DiseaseDto: {
@@ -1663,6 +1956,42 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ApiClientDto: {
+            items: {
+                /** @description `false` once revoked. */
+                active: boolean;
+                /** Format: uuid */
+                center_id: string;
+                /** @description The public id sent to the token endpoint, `tsu_…`. */
+                client_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: date-time
+                 * @description When the client last got a token or made a call (to the minute).
+                 */
+                last_used_at?: string | null;
+                /** @description e.g. 県庁ダッシュボード. */
+                name: string;
+                /**
+                 * Format: date-time
+                 * @description Until when the secret before the last rotation is still accepted.
+                 */
+                previous_secret_expires_at?: string | null;
+                /** Format: date-time */
+                revoked_at?: string | null;
+                scopes: components["schemas"]["ApiScope"][];
+                /** Format: date-time */
+                secret_rotated_at?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_AuditEventDto: {
             items: {
                 /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
@@ -1766,6 +2095,36 @@ export interface components {
                 updated_at: string;
                 /** @description Joint with the 難病患者就職サポーター. */
                 with_employment_supporter: boolean;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_DeliveryDto: {
+            items: {
+                /** Format: int32 */
+                attempts: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                event_type: components["schemas"]["WebhookEvent"];
+                /** Format: uuid */
+                id: string;
+                last_error?: string | null;
+                /** Format: int32 */
+                last_status?: number | null;
+                log: components["schemas"]["DeliveryAttemptDto"][];
+                /** @description The `webhook-id` header it is sent with, the same on every retry. */
+                message_id: string;
+                /** Format: date-time */
+                next_attempt_at?: string | null;
+                /** @description The JSON body sent: `{type, timestamp, data}` with ids only. */
+                payload: Record<string, never>;
+                /** @description `pending`, `delivered` or `failed` (given up after 12 attempts). */
+                state: string;
+                /** Format: uuid */
+                webhook_id: string;
             }[];
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -1929,6 +2288,26 @@ export interface components {
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
         };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_WebhookDto: {
+            items: {
+                /** @description `false` pauses deliveries; events meanwhile are not queued. */
+                active: boolean;
+                /** Format: uuid */
+                center_id: string;
+                /** Format: date-time */
+                created_at: string;
+                description?: string | null;
+                events: components["schemas"]["WebhookEvent"][];
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                updated_at: string;
+                url: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
         /**
          * @example {
          *       "login": "sato.hanako",
@@ -1995,6 +2374,12 @@ export interface components {
         };
         /** @enum {string} */
         NotificationKind: "follow_up_escalated" | "review_returned";
+        /** @description An error of the token endpoint, in RFC 6749 §5.2's shape. */
+        OAuthError: {
+            /** @description `invalid_request`, `invalid_client`, `unsupported_grant_type` or `invalid_scope`. */
+            error: string;
+            error_description: string;
+        };
         /**
          * @description 運営形態 of a center.
          * @enum {string}
@@ -2281,6 +2666,14 @@ export interface components {
          * @enum {string}
          */
         Role: "system_admin" | "center_admin" | "supervisor" | "consultant";
+        RotateSecret: {
+            /**
+             * Format: int64
+             * @description How long the old secret keeps working, 0 to 2,592,000 seconds (30 days); default
+             *     86,400 (a day).
+             */
+            overlap_seconds?: number | null;
+        };
         /** @enum {string} */
         Sex: "female" | "male" | "other";
         /**
@@ -2357,6 +2750,18 @@ export interface components {
         };
         /** @enum {string} */
         TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up";
+        /**
+         * @description The form of `POST /oauth/token` (`application/x-www-form-urlencoded`). The client may
+         *     authenticate with HTTP Basic instead of `client_id` and `client_secret`.
+         */
+        TokenForm: {
+            client_id?: string | null;
+            client_secret?: string | null;
+            /** @example client_credentials */
+            grant_type: string;
+            /** @description Space-separated; a subset of the client's scopes (all of them when absent). */
+            scope?: string | null;
+        };
         /** @description A token pair. Keep the refresh token secret; it is spent on use and a new one returned. */
         TokenPair: {
             /** @description A JWT for `Authorization: Bearer …`, valid for `expires_in` seconds. */
@@ -2399,6 +2804,10 @@ export interface components {
             name?: string | null;
             notes?: string | null;
             phone?: string | null;
+        };
+        UpdateApiClient: {
+            name?: string | null;
+            scopes?: components["schemas"]["ApiScope"][] | null;
         };
         /**
          * @description Fields to change; absent fields stay as they are. `active: false` deactivates the center
@@ -2538,6 +2947,12 @@ export interface components {
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
         };
+        UpdateWebhook: {
+            active?: boolean | null;
+            description?: string | null;
+            events?: components["schemas"]["WebhookEvent"][] | null;
+            url?: string | null;
+        };
         /** @description A member of staff. */
         UserDto: {
             active: boolean;
@@ -2555,6 +2970,32 @@ export interface components {
             role: components["schemas"]["Role"];
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description A webhook subscription of the center. */
+        WebhookDto: {
+            /** @description `false` pauses deliveries; events meanwhile are not queued. */
+            active: boolean;
+            /** Format: uuid */
+            center_id: string;
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            events: components["schemas"]["WebhookEvent"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+        };
+        /**
+         * @description An event a webhook may subscribe to.
+         * @enum {string}
+         */
+        WebhookEvent: "patient.created" | "patient.updated" | "consultation.created" | "consultation.updated" | "referral.created" | "referral.updated" | "referral.level_changed" | "referral.closed" | "follow_up.scheduled" | "follow_up.recorded" | "follow_up.overdue" | "review.approved" | "review.returned";
+        /** @description A subscription with its signing secret: the only time it is shown. */
+        WebhookWithSecret: components["schemas"]["WebhookDto"] & {
+            /** @description `whsec_…`: verify `webhook-signature` with it (Standard Webhooks). */
+            secret: string;
         };
     };
     responses: never;
@@ -2768,6 +3209,370 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_api_clients: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ApiClientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiClient"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientWithSecret"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_api_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_api_client: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApiClient"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_api_client: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotate_api_client_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSecret"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientWithSecret"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
             428: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,6 +4876,57 @@ export interface operations {
             };
             /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oauth_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenForm"];
+            };
+        };
+        responses: {
+            /** @description An access token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientToken"];
+                };
+            };
+            /** @description `invalid_request`, `unsupported_grant_type` or `invalid_scope` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `invalid_client`: unknown, wrong secret, or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Too many requests for this client id */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5702,6 +6558,341 @@ export interface operations {
                 };
             };
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_WebhookDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhook"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhook"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_DeliveryDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,8 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 mod case;
+mod integrations;
 mod reports;
 pub use case::*;
+pub use integrations::*;
 pub use reports::*;
 
 /// Distinguishes an absent field (leave unchanged) from an explicit `null` (clear it).

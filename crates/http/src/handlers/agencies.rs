@@ -22,7 +22,7 @@ use uuid::Uuid;
         (status = 403, description = "Not a center's staff", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["agencies:read"]))
 )]
 #[get("/agencies")]
 pub async fn list(
@@ -83,7 +83,7 @@ pub async fn create(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["agencies:read"]))
 )]
 #[get("/agencies/{id}")]
 pub async fn read(

@@ -25,7 +25,7 @@ use tsunagu_domain::supervision::{AuditQuery, EXPORT_MAX};
          content((ListOf<AuditEventDto> = "application/json"), (String = "text/csv"))),
         ListProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["audit:read"]))
 )]
 #[get("/audit-events")]
 pub async fn list(
@@ -111,7 +111,7 @@ pub async fn list(
     tag = "audit",
     operation_id = "verify_audit_events",
     responses((status = 200, body = AuditVerification), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["audit:read"]))
 )]
 #[get("/audit-events/verify")]
 pub async fn verify(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {

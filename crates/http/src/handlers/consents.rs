@@ -17,7 +17,7 @@ use uuid::Uuid;
     operation_id = "get_consent",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ConsentDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/consents/{id}")]
 pub async fn read(
@@ -42,7 +42,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
     request_body = UpdateConsent,
     responses((status = 200, body = ConsentDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:write"]))
 )]
 #[patch("/consents/{id}")]
 pub async fn update(

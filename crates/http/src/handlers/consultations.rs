@@ -19,7 +19,7 @@ use uuid::Uuid;
     operation_id = "list_consultations",
     params(ConsultationListQuery),
     responses((status = 200, body = ListOf<ConsultationDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["consultations:read"]))
 )]
 #[get("/consultations")]
 pub async fn list(
@@ -51,7 +51,7 @@ pub async fn list(
         (status = 201, body = ConsultationDto, headers(("ETag" = String), ("Location" = String))),
         CreateProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["consultations:write"]))
 )]
 #[post("/consultations")]
 pub async fn create(
@@ -86,7 +86,7 @@ pub async fn create(
     operation_id = "get_consultation",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ConsultationDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["consultations:read"]))
 )]
 #[get("/consultations/{id}")]
 pub async fn read(
@@ -111,7 +111,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
     request_body = UpdateConsultation,
     responses((status = 200, body = ConsultationDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["consultations:write"]))
 )]
 #[patch("/consultations/{id}")]
 pub async fn update(

@@ -18,7 +18,7 @@ use uuid::Uuid;
     operation_id = "list_follow_ups",
     params(FollowUpListQuery),
     responses((status = 200, body = ListOf<FollowUpDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["follow_ups:read"]))
 )]
 #[get("/follow-ups")]
 pub async fn list(
@@ -45,7 +45,7 @@ pub async fn list(
     operation_id = "get_follow_up",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = FollowUpDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["follow_ups:read"]))
 )]
 #[get("/follow-ups/{id}")]
 pub async fn read(
@@ -73,7 +73,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
     request_body = UpdateFollowUp,
     responses((status = 200, body = FollowUpDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["follow_ups:write"]))
 )]
 #[patch("/follow-ups/{id}")]
 pub async fn update(

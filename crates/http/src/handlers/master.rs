@@ -24,7 +24,7 @@ fn cached<T: serde::Serialize>(body: &T) -> HttpResponse {
     operation_id = "list_diseases",
     params(DiseaseQuery),
     responses((status = 200, body = ItemsOf<DiseaseDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = []))
 )]
 #[get("/diseases")]
 pub async fn diseases(
@@ -53,7 +53,7 @@ pub async fn diseases(
     tag = "master data",
     operation_id = "list_prefectures",
     responses((status = 200, body = ItemsOf<PrefectureDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = []))
 )]
 #[get("/prefectures")]
 pub async fn prefectures(_caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -75,7 +75,7 @@ pub async fn prefectures(_caller: Caller) -> Result<HttpResponse, ApiError> {
     operation_id = "list_municipalities",
     params(MunicipalityQuery),
     responses((status = 200, body = ItemsOf<MunicipalityDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = []))
 )]
 #[get("/municipalities")]
 pub async fn municipalities(

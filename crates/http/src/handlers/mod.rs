@@ -2,6 +2,7 @@
 //! shape the answer. No rules live here.
 
 pub mod agencies;
+pub mod api_clients;
 pub mod audit;
 pub mod auth;
 pub mod centers;
@@ -9,12 +10,14 @@ pub mod consents;
 pub mod consultations;
 pub mod follow_ups;
 pub mod master;
+pub mod oauth;
 pub mod ops;
 pub mod patients;
 pub mod referrals;
 pub mod reports;
 pub mod supervision;
 pub mod users;
+pub mod webhooks;
 
 use crate::problem::ApiError;
 use actix_web::http::StatusCode;

@@ -25,7 +25,7 @@ use uuid::Uuid;
     operation_id = "list_patients",
     params(PatientListQuery),
     responses((status = 200, body = ListOf<PatientDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients")]
 pub async fn list(
@@ -49,7 +49,7 @@ pub async fn list(
         (status = 201, body = PatientDto, headers(("ETag" = String), ("Location" = String))),
         CreateProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:write"]))
 )]
 #[post("/patients")]
 pub async fn create(
@@ -92,7 +92,7 @@ pub async fn create(
     operation_id = "get_patient",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = PatientDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}")]
 pub async fn read(
@@ -117,7 +117,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
     request_body = UpdatePatient,
     responses((status = 200, body = PatientDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:write"]))
 )]
 #[patch("/patients/{id}")]
 pub async fn update(
@@ -165,7 +165,7 @@ pub async fn update(
     operation_id = "get_patient_timeline",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = TimelineDto), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}/timeline")]
 pub async fn timeline(
@@ -192,7 +192,7 @@ pub async fn timeline(
     operation_id = "list_patient_consents",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ItemsOf<ConsentDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}/consents")]
 pub async fn list_consents(
@@ -218,7 +218,7 @@ pub async fn list_consents(
         (status = 201, body = ConsentDto, headers(("ETag" = String), ("Location" = String))),
         CreateUnderProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:write"]))
 )]
 #[post("/patients/{id}/consents")]
 pub async fn create_consent(
@@ -250,7 +250,7 @@ pub async fn create_consent(
     operation_id = "list_patient_provisions",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ItemsOf<ProvisionDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}/provisions")]
 pub async fn list_provisions(

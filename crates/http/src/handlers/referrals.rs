@@ -22,7 +22,7 @@ use uuid::Uuid;
     operation_id = "list_referrals",
     params(ReferralListQuery),
     responses((status = 200, body = ListOf<ReferralDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["referrals:read"]))
 )]
 #[get("/referrals")]
 pub async fn list(
@@ -55,7 +55,7 @@ pub async fn list(
         (status = 201, body = ReferralDto, headers(("ETag" = String), ("Location" = String))),
         CreateProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["referrals:write"]))
 )]
 #[post("/referrals")]
 pub async fn create(
@@ -91,7 +91,7 @@ pub async fn create(
     operation_id = "get_referral",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ReferralDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["referrals:read"]))
 )]
 #[get("/referrals/{id}")]
 pub async fn read(
@@ -118,7 +118,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
     request_body = UpdateReferral,
     responses((status = 200, body = ReferralDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["referrals:write"]))
 )]
 #[patch("/referrals/{id}")]
 pub async fn update(
@@ -158,7 +158,7 @@ pub async fn update(
     operation_id = "list_referral_level_changes",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ItemsOf<LevelChangeDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["referrals:read"]))
 )]
 #[get("/referrals/{id}/level-changes")]
 pub async fn level_changes(
@@ -180,7 +180,7 @@ pub async fn level_changes(
     operation_id = "list_referral_follow_ups",
     params(("id" = Uuid, Path), ListQuery),
     responses((status = 200, body = ListOf<FollowUpDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["follow_ups:read"]))
 )]
 #[get("/referrals/{id}/follow-ups")]
 pub async fn list_follow_ups(
@@ -207,7 +207,7 @@ pub async fn list_follow_ups(
         (status = 201, body = FollowUpDto, headers(("ETag" = String), ("Location" = String))),
         CreateUnderProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["follow_ups:write"]))
 )]
 #[post("/referrals/{id}/follow-ups")]
 pub async fn create_follow_up(

@@ -125,7 +125,7 @@ where
          content((ReferralLevelsReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         ListProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
 )]
 #[get("/reports/referral-levels")]
 pub async fn referral_levels(
@@ -162,7 +162,7 @@ pub async fn referral_levels(
          content((CooperationCountsReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         ListProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
 )]
 #[get("/reports/cooperation-counts")]
 pub async fn cooperation_counts(
@@ -198,7 +198,7 @@ pub async fn cooperation_counts(
          content((ConsultationsReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         ListProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
 )]
 #[get("/reports/consultations")]
 pub async fn consultations(
@@ -234,7 +234,7 @@ pub async fn consultations(
          content((EmploymentOutcomesReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         ListProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
 )]
 #[get("/reports/employment-outcomes")]
 pub async fn employment_outcomes(
@@ -270,7 +270,7 @@ pub async fn employment_outcomes(
          content((SupportAwarenessReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         ListProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
 )]
 #[get("/reports/support-awareness")]
 pub async fn support_awareness(
@@ -306,7 +306,7 @@ pub async fn support_awareness(
          content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         ListProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
 )]
 #[get("/reports/annual")]
 pub async fn annual(

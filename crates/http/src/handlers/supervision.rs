@@ -52,7 +52,7 @@ pub async fn create_review(
     operation_id = "list_referral_reviews",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ItemsOf<ReviewDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["referrals:read"]))
 )]
 #[get("/referrals/{id}/reviews")]
 pub async fn list_reviews(

@@ -1,0 +1,612 @@
+//! Third-party applications: API clients (their scopes, secrets and tokens) and webhooks
+//! (subscriptions, the events they carry, Standard Webhooks signing and the retry schedule).
+//!
+//! An API client acts within one center with a supervisor's reach, narrowed to the scopes
+//! its center granted; the HTTP adapter refuses every operation outside those scopes before
+//! any of this runs, and the rules below refuse what no client may do (reviews, staff).
+
+use crate::audit::{AuditDraft, Outcome};
+use crate::error::FieldError;
+use base64::Engine as _;
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use uuid::Uuid;
+
+/// Every scope a center may grant, with what it allows.
+pub const SCOPES: &[(&str, &str)] = &[
+    (
+        "patients:read",
+        "Read patients, their consent, data provided and timeline",
+    ),
+    ("patients:write", "Register and change patients and consent"),
+    ("consultations:read", "Read consultations (相談)"),
+    ("consultations:write", "Record and change consultations"),
+    (
+        "referrals:read",
+        "Read referrals (紹介), their level history and follow-ups",
+    ),
+    ("referrals:write", "Refer patients and change referrals"),
+    ("follow_ups:read", "Read the follow-up queue"),
+    ("follow_ups:write", "Schedule and record follow-ups"),
+    ("agencies:read", "Read the center's agencies"),
+    (
+        "reports:read",
+        "Read the ministry's figures and other reports",
+    ),
+    ("audit:read", "Read the audit trail and verify its chain"),
+];
+
+/// Access tokens of API clients live as long as people's: ten minutes.
+pub const CLIENT_TOKEN_TTL: Duration = Duration::minutes(10);
+/// How long the previous secret keeps working after a rotation when the caller does not say.
+pub const DEFAULT_ROTATION_OVERLAP: Duration = Duration::hours(24);
+/// The longest overlap a rotation may ask for.
+pub const MAX_ROTATION_OVERLAP: Duration = Duration::days(30);
+
+pub const CLIENT_ID_PREFIX: &str = "tsu_";
+pub const CLIENT_SECRET_PREFIX: &str = "tsusec_";
+pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
+
+/// A third-party application of a center.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub name: String,
+    /// The public identifier sent to the token endpoint.
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub secret_rotated_at: Option<DateTime<Utc>>,
+    /// Until when the secret before the last rotation is still accepted.
+    pub previous_secret_expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub version: i32,
+}
+
+/// What the store holds to check a client's secret.
+#[derive(Debug, Clone)]
+pub struct ClientCredentials {
+    pub client: ApiClient,
+    pub secret_hash: String,
+    pub previous_secret_hash: Option<String>,
+    /// The center is active (a deactivated center's clients get no tokens).
+    pub center_active: bool,
+}
+
+impl ClientCredentials {
+    /// Whether `secret` is the current one, or the previous one within its overlap.
+    pub fn accepts(&self, secret: &str, now: DateTime<Utc>) -> bool {
+        let h = crate::auth::hash_token(secret);
+        let current = constant_time_eq(h.as_bytes(), self.secret_hash.as_bytes());
+        let previous = match (
+            &self.previous_secret_hash,
+            self.client.previous_secret_expires_at,
+        ) {
+            (Some(p), Some(until)) => now < until && constant_time_eq(h.as_bytes(), p.as_bytes()),
+            _ => false,
+        };
+        current | previous
+    }
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A new client id (public) and secret (shown once) with the secret's hash.
+pub fn new_client_credentials() -> (String, String, String) {
+    let mut id = [0u8; 12];
+    rand::thread_rng().fill_bytes(&mut id);
+    let client_id = format!("{CLIENT_ID_PREFIX}{}", hex::encode(id));
+    let (secret, hash) = crate::auth::new_opaque_token(CLIENT_SECRET_PREFIX);
+    (client_id, secret, hash)
+}
+
+/// Validates a list of scopes: known ones only, at least one, each once, in catalog order.
+pub fn parse_scopes(field: &str, requested: &[String]) -> Result<Vec<String>, FieldError> {
+    if requested.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "required",
+            "grant at least one scope",
+        ));
+    }
+    if let Some(bad) = requested
+        .iter()
+        .find(|s| !SCOPES.iter().any(|(k, _)| k == s))
+    {
+        return Err(FieldError::new(
+            field,
+            "unknown_scope",
+            format!(
+                "{bad:?} is not a scope; known: {}",
+                SCOPES
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    Ok(SCOPES
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| requested.iter().any(|r| r == k))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The scopes a token carries: what was asked for (everything granted when nothing was),
+/// which must all be granted. `Err` names the first scope asked for and not granted.
+pub fn token_scopes(granted: &[String], requested: Option<&str>) -> Result<Vec<String>, String> {
+    let asked: Vec<&str> = requested
+        .map(|s| s.split(' ').filter(|x| !x.is_empty()).collect())
+        .unwrap_or_default();
+    if asked.is_empty() {
+        return Ok(granted.to_vec());
+    }
+    if let Some(bad) = asked.iter().find(|a| !granted.iter().any(|g| g == *a)) {
+        return Err((*bad).to_owned());
+    }
+    Ok(granted
+        .iter()
+        .filter(|g| asked.contains(&g.as_str()))
+        .cloned()
+        .collect())
+}
+
+// --- webhooks ----------------------------------------------------------------------------
+
+/// Every event a webhook may subscribe to, with when it is sent.
+pub const EVENTS: &[(&str, &str)] = &[
+    ("patient.created", "a patient was registered"),
+    ("patient.updated", "a patient's record changed"),
+    ("consultation.created", "a consultation was recorded"),
+    ("consultation.updated", "a consultation changed"),
+    ("referral.created", "a patient was referred to an agency"),
+    ("referral.updated", "a referral's details changed"),
+    (
+        "referral.level_changed",
+        "a referral's level of support changed",
+    ),
+    ("referral.closed", "a referral was closed"),
+    ("follow_up.scheduled", "a follow-up was scheduled"),
+    ("follow_up.recorded", "a follow-up was recorded as done"),
+    (
+        "follow_up.overdue",
+        "a follow-up passed its due day without being recorded",
+    ),
+    (
+        "review.approved",
+        "a supervisor approved a referral's follow-up",
+    ),
+    (
+        "review.returned",
+        "a supervisor returned a referral's follow-up with a comment",
+    ),
+];
+
+/// After this many failed attempts a delivery is given up (about a day of retries).
+pub const MAX_DELIVERY_ATTEMPTS: i32 = 12;
+
+/// A center's subscription to events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub url: String,
+    pub events: Vec<String>,
+    pub description: Option<String>,
+    pub active: bool,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+/// One event on its way to one subscriber, with its attempts so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Also the `webhook-id` header: the same on every retry, so receivers can deduplicate.
+    pub id: Uuid,
+    pub webhook_id: Uuid,
+    pub center_id: Uuid,
+    pub event_type: String,
+    pub payload: String,
+    /// `pending`, `delivered` or `failed` (given up).
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Every attempt so far, oldest first (filled in for the delivery log).
+    pub log: Vec<AttemptRecord>,
+}
+
+/// One attempt in the delivery log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    pub attempted_at: DateTime<Utc>,
+    pub status: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+/// A delivery claimed by a worker, with what it needs to send it.
+#[derive(Debug, Clone)]
+pub struct DeliveryJob {
+    pub delivery: Delivery,
+    pub url: String,
+    pub secret: String,
+}
+
+/// What one attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptResult {
+    pub status: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+impl AttemptResult {
+    /// Any 2xx answer counts as received (Standard Webhooks).
+    pub fn succeeded(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// Validates a subscription's events: known ones, at least one, each once, catalog order.
+pub fn parse_events(field: &str, requested: &[String]) -> Result<Vec<String>, FieldError> {
+    if requested.is_empty() {
+        return Err(FieldError::new(
+            field,
+            "required",
+            "subscribe to at least one event",
+        ));
+    }
+    if let Some(bad) = requested
+        .iter()
+        .find(|s| !EVENTS.iter().any(|(k, _)| k == s))
+    {
+        return Err(FieldError::new(
+            field,
+            "unknown_event",
+            format!("{bad:?} is not an event this API sends"),
+        ));
+    }
+    Ok(EVENTS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| requested.iter().any(|r| r == k))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// A subscriber URL: `https://`, or `http://` to this machine only (a receiver under
+/// development); no credentials in it, at most 2,000 characters.
+pub fn parse_webhook_url(field: &str, raw: &str) -> Result<String, FieldError> {
+    let url = raw.trim();
+    let bad = |msg: &str| Err(FieldError::new(field, "invalid_url", msg.to_owned()));
+    if url.len() > 2000 {
+        return bad("must be at most 2000 characters");
+    }
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => return bad("must be an absolute https:// URL"),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') || url.chars().any(char::is_whitespace) {
+        return bad("must be an absolute URL with a host and no credentials");
+    }
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    match scheme.as_str() {
+        "https" => Ok(url.to_owned()),
+        "http" if loopback => Ok(url.to_owned()),
+        "http" => bad("must use https:// (http:// only to localhost, for development)"),
+        _ => bad("must be an https:// URL"),
+    }
+}
+
+/// A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks has it.
+pub fn new_webhook_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!(
+        "{WEBHOOK_SECRET_PREFIX}{}",
+        base64::engine::general_purpose::STANDARD.encode(b)
+    )
+}
+
+/// The `webhook-signature` value: `v1,` and the base64 HMAC-SHA256 of
+/// `{webhook-id}.{webhook-timestamp}.{body}` under the secret's decoded bytes.
+pub fn sign(secret: &str, msg_id: &str, timestamp: i64, body: &str) -> Option<String> {
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.strip_prefix(WEBHOOK_SECRET_PREFIX).unwrap_or(secret))
+        .ok()?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
+    mac.update(format!("{msg_id}.{timestamp}.").as_bytes());
+    mac.update(body.as_bytes());
+    Some(format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    ))
+}
+
+/// The `webhook-id` of a delivery.
+pub fn message_id(delivery: Uuid) -> String {
+    format!("msg_{}", delivery.simple())
+}
+
+/// When to try again after `attempts` failed attempts: 30 s doubling each time, at most
+/// six hours apart; `None` once [`MAX_DELIVERY_ATTEMPTS`] have failed.
+pub fn next_attempt(attempts: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if attempts >= MAX_DELIVERY_ATTEMPTS {
+        return None;
+    }
+    let exp = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    let secs = (30i64 << exp).min(6 * 3600);
+    Some(now + Duration::seconds(secs))
+}
+
+/// An event for subscribers: its type and the payload's JSON. Payloads carry ids and
+/// codes only, never a person's data, so a leaked or misdirected delivery reveals nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundEvent {
+    pub center_id: Uuid,
+    pub event_type: &'static str,
+    pub payload: String,
+}
+
+fn payload(event_type: &str, at: DateTime<Utc>, data: &[(&str, String)]) -> String {
+    // Every value is an id, a code or a time: no escaping is ever needed, which a test checks.
+    let fields: Vec<String> = data
+        .iter()
+        .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+        .collect();
+    format!(
+        "{{\"type\":\"{event_type}\",\"timestamp\":\"{}\",\"data\":{{{}}}}}",
+        at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        fields.join(",")
+    )
+}
+
+/// The webhook event an audited change makes, if any: the outbox row is written in the
+/// same transaction as the change and its audit event, so no event is lost or invented.
+pub fn event_of(d: &AuditDraft) -> Option<OutboundEvent> {
+    if d.outcome != Outcome::Success {
+        return None;
+    }
+    let center_id = d.center_id?;
+    let event_type = match d.action.as_str() {
+        "patient.create" => "patient.created",
+        "patient.update" => "patient.updated",
+        "consultation.create" => "consultation.created",
+        "consultation.update" => "consultation.updated",
+        "referral.create" => "referral.created",
+        "referral.update" => "referral.updated",
+        "referral.level_change" => "referral.level_changed",
+        "referral.close" => "referral.closed",
+        "follow_up.schedule" | "follow_up.create" => "follow_up.scheduled",
+        "follow_up.record" => "follow_up.recorded",
+        "review.create" => match d.detail.as_deref() {
+            Some("decision=returned") => "review.returned",
+            Some("decision=approved") => "review.approved",
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let mut data = vec![("center_id", center_id.to_string())];
+    if let Some(id) = &d.resource_id {
+        // Resource ids are UUIDs; anything else is not ours to forward.
+        if Uuid::parse_str(id).is_ok() {
+            data.push(("id", id.clone()));
+        }
+    }
+    data.push(("resource_type", d.resource_type.clone()));
+    if let Some(p) = d.patient_id {
+        data.push(("patient_id", p.to_string()));
+    }
+    Some(OutboundEvent {
+        center_id,
+        event_type,
+        payload: payload(event_type, d.occurred_at, &data),
+    })
+}
+
+/// The `follow_up.overdue` event of one follow-up.
+pub fn overdue_event(
+    center_id: Uuid,
+    follow_up: Uuid,
+    referral: Uuid,
+    patient: Uuid,
+    at: DateTime<Utc>,
+) -> OutboundEvent {
+    OutboundEvent {
+        center_id,
+        event_type: "follow_up.overdue",
+        payload: payload(
+            "follow_up.overdue",
+            at,
+            &[
+                ("center_id", center_id.to_string()),
+                ("id", follow_up.to_string()),
+                ("resource_type", "follow_up".into()),
+                ("referral_id", referral.to_string()),
+                ("patient_id", patient.to_string()),
+            ],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_validated_and_ordered() {
+        let s = parse_scopes(
+            "scopes",
+            &[
+                "reports:read".into(),
+                "patients:read".into(),
+                "reports:read".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s, vec!["patients:read", "reports:read"]);
+        assert_eq!(parse_scopes("scopes", &[]).unwrap_err().code, "required");
+        assert_eq!(
+            parse_scopes("scopes", &["patients:delete".into()])
+                .unwrap_err()
+                .code,
+            "unknown_scope"
+        );
+    }
+
+    #[test]
+    fn token_scopes_narrow_never_widen() {
+        let granted = vec!["patients:read".to_owned(), "reports:read".to_owned()];
+        assert_eq!(token_scopes(&granted, None).unwrap(), granted);
+        assert_eq!(token_scopes(&granted, Some("  ")).unwrap(), granted);
+        assert_eq!(
+            token_scopes(&granted, Some("reports:read")).unwrap(),
+            vec!["reports:read"]
+        );
+        assert_eq!(
+            token_scopes(&granted, Some("reports:read audit:read")).unwrap_err(),
+            "audit:read"
+        );
+    }
+
+    #[test]
+    fn secrets_check_current_and_previous_within_overlap() {
+        let now = Utc::now();
+        let (client_id, secret, hash) = new_client_credentials();
+        let (old, old_hash) = crate::auth::new_opaque_token(CLIENT_SECRET_PREFIX);
+        assert!(client_id.starts_with(CLIENT_ID_PREFIX));
+        let creds = ClientCredentials {
+            client: ApiClient {
+                id: Uuid::now_v7(),
+                center_id: Uuid::now_v7(),
+                name: "x".into(),
+                client_id,
+                scopes: vec![],
+                created_by: Uuid::now_v7(),
+                created_at: now,
+                updated_at: now,
+                secret_rotated_at: Some(now),
+                previous_secret_expires_at: Some(now + Duration::hours(1)),
+                revoked_at: None,
+                last_used_at: None,
+                version: 1,
+            },
+            secret_hash: hash,
+            previous_secret_hash: Some(old_hash),
+            center_active: true,
+        };
+        assert!(creds.accepts(&secret, now));
+        assert!(creds.accepts(&old, now));
+        assert!(!creds.accepts(&old, now + Duration::hours(1)));
+        assert!(!creds.accepts("tsusec_wrong", now));
+    }
+
+    #[test]
+    fn urls_must_be_https_except_to_this_machine() {
+        assert!(parse_webhook_url("url", "https://example.jp/hook").is_ok());
+        assert!(parse_webhook_url("url", "http://127.0.0.1:9000/h").is_ok());
+        assert!(parse_webhook_url("url", "http://localhost/h").is_ok());
+        assert!(parse_webhook_url("url", "http://[::1]:80/h").is_ok());
+        for bad in [
+            "http://example.jp/h",
+            "ftp://example.jp",
+            "https://user:pw@example.jp/",
+            "example.jp/h",
+            "https:///path",
+            "http://127.0.0.1.example.jp/h",
+        ] {
+            assert_eq!(
+                parse_webhook_url("url", bad).unwrap_err().code,
+                "invalid_url",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn signature_matches_the_standard_webhooks_example() {
+        // The example in the Standard Webhooks specification.
+        let sig = sign(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            r#"{"test": 2432232314}"#,
+        )
+        .unwrap();
+        assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    }
+
+    #[test]
+    fn backoff_doubles_then_gives_up() {
+        let now = Utc::now();
+        assert_eq!(next_attempt(1, now), Some(now + Duration::seconds(30)));
+        assert_eq!(next_attempt(2, now), Some(now + Duration::seconds(60)));
+        assert_eq!(next_attempt(11, now), Some(now + Duration::hours(6)));
+        assert_eq!(next_attempt(MAX_DELIVERY_ATTEMPTS, now), None);
+    }
+
+    #[test]
+    fn events_carry_ids_only() {
+        let actor = crate::entities::Actor {
+            user_id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            role: crate::values::Role::Consultant,
+            center_id: Some(Uuid::now_v7()),
+            login: "a".into(),
+            display_name: "山田 太郎".into(),
+            totp_enabled: false,
+            must_enroll_totp: false,
+            scopes: None,
+        };
+        let patient = Uuid::now_v7();
+        let d = AuditDraft::by_actor(
+            &actor,
+            &crate::entities::RequestMeta::default(),
+            Utc::now(),
+            "referral.create",
+            "referral",
+        )
+        .resource(Uuid::now_v7())
+        .patient(patient);
+        let e = event_of(&d).unwrap();
+        assert_eq!(e.event_type, "referral.created");
+        assert!(e.payload.contains(&patient.to_string()));
+        assert!(!e.payload.contains("山田"));
+        assert!(e.payload.starts_with("{\"type\":\"referral.created\""));
+        let read = AuditDraft::by_actor(
+            &actor,
+            &crate::entities::RequestMeta::default(),
+            Utc::now(),
+            "patient.read",
+            "patient",
+        );
+        assert!(event_of(&read).is_none());
+    }
+}

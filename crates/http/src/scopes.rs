@@ -1,0 +1,169 @@
+//! Which operations an API client may call, and with which scope: read from the OpenAPI
+//! document's `oauth2` security requirements, so what third parties read is what is
+//! enforced.
+
+use crate::AppState;
+use crate::auth::Principal;
+use crate::problem::ApiError;
+use actix_web::HttpMessage;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{Error, ResponseError, web};
+use std::collections::HashMap;
+use tsunagu_domain::DomainError;
+use tsunagu_domain::entities::Actor;
+use tsunagu_domain::service::Ctx;
+use utoipa::openapi::OpenApi;
+
+/// `(METHOD, path pattern)` → the scope needed (`None`: any client token), for operations
+/// open to API clients. Operations not listed are for people only.
+#[derive(Debug, Default)]
+pub struct ScopeTable(HashMap<(String, String), Option<String>>);
+
+/// Whether a request path matches a path template of the document (`{x}` matches one
+/// segment).
+fn matches(template: &str, path: &str) -> bool {
+    let t: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_matches('/').split('/').collect();
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p)
+}
+
+impl ScopeTable {
+    pub fn from_spec(spec: &OpenApi) -> Self {
+        let mut map = HashMap::new();
+        let Ok(doc) = serde_json::to_value(spec) else {
+            return Self(map);
+        };
+        let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) else {
+            return Self(map);
+        };
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            for (method, op) in item {
+                let requirements = op
+                    .get("security")
+                    .and_then(|s| s.as_array())
+                    .cloned()
+                    .unwrap_or_default();
+                for r in requirements {
+                    if let Some(scopes) = r.get("oauth2").and_then(|s| s.as_array()) {
+                        let scope = scopes.first().and_then(|s| s.as_str()).map(str::to_owned);
+                        map.insert((method.to_ascii_uppercase(), path.clone()), scope);
+                    }
+                }
+            }
+        }
+        Self(map)
+    }
+
+    /// For a request: `None`: not open to clients; `Some(None)`: any client;
+    /// `Some(Some(s))`: needs `s`. Where two templates match, the one with more literal
+    /// segments is the route actix takes.
+    pub fn required(&self, method: &str, path: &str) -> Option<Option<&str>> {
+        self.0
+            .iter()
+            .filter(|((m, t), _)| m == method && matches(t, path))
+            .max_by_key(|((_, t), _)| t.split('/').filter(|s| !s.starts_with('{')).count())
+            .map(|(_, s)| s.as_deref())
+    }
+}
+
+/// Refuses an API client's call outside its scopes before anything else reads the request
+/// (so the answer does not depend on the body), and audits the refusal.
+pub async fn layer(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let refusal = match req.app_data::<web::Data<AppState>>() {
+        Some(state) if req.path().starts_with("/api/v1/") => check(&req, state).await,
+        _ => None,
+    };
+    match refusal {
+        Some(e) => Ok(req.into_response(e.error_response())),
+        None => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+    }
+}
+
+/// A client's actor, loaded (and its scopes checked) by [`layer`], for the `Caller`
+/// extractor to reuse.
+#[derive(Clone)]
+pub struct CheckedClient(pub Actor);
+
+async fn check(req: &ServiceRequest, state: &web::Data<AppState>) -> Option<ApiError> {
+    let auth = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = auth
+        .strip_prefix("Bearer ")
+        .or_else(|| auth.strip_prefix("bearer "))?;
+    let Ok(Principal::Client { client, scopes }) =
+        state.jwt.verify(token.trim(), state.services.clock().now())
+    else {
+        return None; // people, and bad tokens, are the Caller extractor's business
+    };
+    // The limit comes before the database.
+    if let Some(verdict) = state.limits.check(crate::ratelimit::Kind::Client, client) {
+        req.extensions_mut().insert(verdict.clone());
+        if let Err(e) = verdict.into_result() {
+            return Some(e);
+        }
+    }
+    // The client as it is now: revoked → 401, withdrawn scopes gone.
+    let services = state.services.clone();
+    let actor = match web::block(move || services.client_actor(client, &scopes)).await {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => return Some(ApiError::from(e)),
+        Err(_) => return Some(ApiError::internal()),
+    };
+    let method = req.method().as_str().to_owned();
+    let path = req.path().to_owned();
+    let granted = actor.scopes.clone().unwrap_or_default();
+    let refusal = match state.scopes.required(&method, &path) {
+        Some(Some(scope)) if !granted.iter().any(|s| s == scope) => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            "Outside the client's scopes",
+        )
+        .detail(format!("this operation needs the scope {scope}"))
+        .header(
+            header::WWW_AUTHENTICATE,
+            format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\""),
+        ),
+        Some(_) => {
+            req.extensions_mut().insert(CheckedClient(actor));
+            return None;
+        }
+        None => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "client_not_allowed",
+            "Not open to API clients",
+        )
+        .detail("this operation is for the center's staff, not for API clients"),
+    };
+    // The trail names the client and the operation it tried.
+    let services = state.services.clone();
+    let ctx = Ctx {
+        actor,
+        meta: crate::auth::request_meta(req.request()),
+    };
+    let code = refusal.code;
+    let _ = web::block(move || {
+        services.audit_refusal(
+            &ctx,
+            "api.scope_check",
+            "operation",
+            Some(format!("{method} {path}")),
+            &DomainError::forbidden(code, ""),
+        );
+    })
+    .await;
+    Some(refusal)
+}
