@@ -23,6 +23,7 @@ db_tests!(
     webhooks_are_signed_and_carry_ids_only,
     outbox_survives_a_restart_and_retries_with_backoff,
     overdue_follow_ups_are_announced_once,
+    sync_by_updated_since_misses_nothing_under_concurrent_writes,
 );
 
 const ALL_SCOPES: &[&str] = &[
@@ -924,4 +925,108 @@ async fn overdue_follow_ups_are_announced_once(db: Db) {
     assert_eq!(body["type"], "follow_up.overdue");
     assert_eq!(body["data"]["id"], fu.as_str());
     assert_eq!(body["data"]["referral_id"], r.as_str());
+}
+
+/// A mirror kept by `updated_since` while four writers create and edit patients at once:
+/// at the end it holds every patient at its latest version, and no change arrived twice.
+async fn sync_by_updated_since_misses_nothing_under_concurrent_writes(db: Db) {
+    let app = spawn(db).await;
+    let center = app.center("hiroshima").await;
+    let (_, consultant) = app.staff(&center, "sato", "consultant").await;
+    let c = register(&app, &center.admin, &["patients:read"]).await;
+    let reader = client_token(&app, &c, None).await;
+    let done = std::cell::Cell::new(false);
+
+    let writers = futures_util::future::join_all((0..4).map(|w| {
+        let (app, consultant) = (&app, consultant.clone());
+        async move {
+            for i in 0..8 {
+                let p = app
+                    .post(
+                        "/api/v1/patients",
+                        &consultant,
+                        patient_json(&format!("書{w}{i}")),
+                    )
+                    .await
+                    .expect(201);
+                if i % 2 == 0 {
+                    app.patch(
+                        &format!("/api/v1/patients/{}", p.id()),
+                        &consultant,
+                        Some(&p.etag()),
+                        json!({"notes": "更新"}),
+                    )
+                    .await
+                    .expect(200);
+                }
+            }
+        }
+    }));
+    let sync = async {
+        let mut mirror: std::collections::HashMap<String, String> = Default::default();
+        let mut seen: std::collections::HashSet<(String, String)> = Default::default();
+        let mut since = "2000-01-01T00:00:00Z".to_owned();
+        loop {
+            let finished = done.get();
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut url = format!("/api/v1/patients?limit=5&updated_since={since}");
+                if let Some(c) = &cursor {
+                    url.push_str(&format!("&cursor={}", urlencode(c)));
+                }
+                let page = app.get(&url, &reader).await.expect(200);
+                let items = page.body["items"].as_array().unwrap().clone();
+                let mut last_time: Option<String> = None;
+                for it in &items {
+                    let id = it["id"].as_str().unwrap().to_owned();
+                    let at = it["updated_at"].as_str().unwrap().to_owned();
+                    if let Some(prev) = &last_time {
+                        assert!(prev.as_str() < at.as_str(), "oldest change first");
+                    }
+                    assert!(seen.insert((id.clone(), at.clone())), "a change came twice");
+                    mirror.insert(id, at.clone());
+                    last_time = Some(at.clone());
+                    since = urlencode(&at);
+                }
+                cursor = page.body["next_cursor"].as_str().map(str::to_owned);
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            if finished {
+                return mirror;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    };
+    let (_, mirror) = futures_util::future::join(
+        async {
+            writers.await;
+            done.set(true);
+        },
+        sync,
+    )
+    .await;
+    // The truth, read in full.
+    let mut truth = std::collections::HashMap::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = "/api/v1/patients?limit=200".to_owned();
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page = app.get(&url, &consultant).await.expect(200);
+        for it in page.body["items"].as_array().unwrap() {
+            truth.insert(
+                it["id"].as_str().unwrap().to_owned(),
+                it["updated_at"].as_str().unwrap().to_owned(),
+            );
+        }
+        cursor = page.body["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(truth.len(), 32);
+    assert_eq!(mirror, truth);
 }

@@ -938,8 +938,8 @@ impl Services {
             if let Some(p) = c.patient_id {
                 ev = ev.patient(p);
             }
-            self.store.insert_consultation(&c, &ev)?;
-            Ok(c)
+            let updated_at = self.store.insert_consultation(&c, &ev)?;
+            Ok(Consultation { updated_at, ..c })
         })
     }
 
@@ -1295,8 +1295,8 @@ impl Services {
                 events.push(self.schedule_event(ctx, &f));
                 effects.follow_up = Some(f);
             }
-            self.store.insert_referral(&r, &effects, &events)?;
-            Ok(r)
+            let updated_at = self.store.insert_referral(&r, &effects, &events)?;
+            Ok(Referral { updated_at, ..r })
         })
     }
 
@@ -1750,8 +1750,14 @@ impl Services {
                 },
             };
             v.finish()?;
+            // Syncing without a state mirrors every follow-up, done and cancelled ones too.
+            let default = if page.updated_since.is_some() {
+                FollowUpState::All
+            } else {
+                FollowUpState::Open
+            };
             let filter = FollowUpFilter {
-                state: state.unwrap_or(FollowUpState::Open),
+                state: state.unwrap_or(default),
                 assignee,
                 referral_id: None,
                 patient_id: q.patient_id,

@@ -14,6 +14,11 @@ pub struct PageRequest {
     pub after: Option<Uuid>,
     /// The sort key of the last row, for lists ordered by something other than id.
     pub after_key: Option<CursorKey>,
+    /// Incremental sync: only records changed after this time, oldest change first (the
+    /// cursor then carries `updated_at`). Change times follow commit order, so a client that
+    /// pages to the end and resumes from the last `updated_at` it saw misses nothing and
+    /// sees nothing twice.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A sort key carried in a cursor: short, and only characters dates and times use.
@@ -74,6 +79,7 @@ impl PageRequest {
                 limit,
                 after,
                 after_key,
+                updated_since: None,
             })
         } else {
             Err(errors)
@@ -87,6 +93,7 @@ impl Default for PageRequest {
             limit: DEFAULT_LIMIT,
             after: None,
             after_key: None,
+            updated_since: None,
         }
     }
 }

@@ -356,7 +356,12 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Consent>;
 
     // --- consultations ---------------------------------------------------------------
-    fn insert_consultation(&self, c: &Consultation, audit: &AuditDraft) -> StoreResult<()>;
+    /// Returns the stored `updated_at` (see [`Store::insert_referral`]).
+    fn insert_consultation(
+        &self,
+        c: &Consultation,
+        audit: &AuditDraft,
+    ) -> StoreResult<DateTime<Utc>>;
     fn consultation(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Consultation>>;
     /// Newest first.
     fn consultations(
@@ -373,12 +378,14 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Consultation>;
 
     // --- referrals -------------------------------------------------------------------
+    /// Returns the stored `updated_at`: writes to case records take it from a clock that
+    /// follows commit order (never earlier than the record's own), for incremental sync.
     fn insert_referral(
         &self,
         r: &Referral,
         effects: &ReferralEffects,
         audit: &[AuditDraft],
-    ) -> StoreResult<()>;
+    ) -> StoreResult<DateTime<Utc>>;
     fn referral(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Referral>>;
     /// Newest referral date first.
     fn referrals(
@@ -400,7 +407,8 @@ pub trait Store: Send + Sync {
     fn provisions(&self, center: Uuid, patient_id: Uuid) -> StoreResult<Vec<Provision>>;
 
     // --- follow-ups ------------------------------------------------------------------
-    fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<()>;
+    /// Returns the stored `updated_at` (see [`Store::insert_referral`]).
+    fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<DateTime<Utc>>;
     fn follow_up(&self, center: Uuid, id: Uuid) -> StoreResult<Option<FollowUpView>>;
     fn follow_ups(
         &self,

@@ -6,14 +6,14 @@ use crate::db::DbConn;
 use crate::rollup::{self, Deltas};
 use crate::rows::{
     ConsentRow, ConsultationRow, FollowUpRow, LevelChangeRow, PatientRow, ProvisionRow,
-    ReferralRow, naive, uuid,
+    ReferralRow, naive, utc, uuid,
 };
 use crate::schema::{
     agencies, case_counters, consents, consultations, data_provisions, follow_ups,
     patient_search_grams, patients, referral_level_changes, referrals,
 };
-use crate::{StoreError, append_events, missing_or_stale};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::{StoreError, append_events, change_stamp, missing_or_stale};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
@@ -134,8 +134,10 @@ pub(crate) fn insert_patient(
     fiscal_year: i32,
     audit: &AuditDraft,
 ) -> R<Patient> {
+    let stamp = change_stamp(conn, p.updated_at)?;
     let n = next_case_number(conn, &p.center_id.to_string(), fiscal_year)?;
     let mut p = p.clone();
+    p.updated_at = utc(stamp);
     p.case_number = format_case_number(fiscal_year, i64::from(n));
     diesel::insert_into(patients::table)
         .values(PatientRow::from_entity(&p))
@@ -193,11 +195,25 @@ pub(crate) fn patients(
     let center = center.to_string();
     let mut q = patients::table
         .filter(patients::center_id.eq(&center))
-        .filter(patients::id.gt(after_id(req)))
-        .order(patients::id.asc())
         .limit(req.limit + 1)
         .select(PatientRow::as_select())
         .into_boxed();
+    if let Some(since) = req.updated_since {
+        q = q
+            .filter(patients::updated_at.gt(naive(since)))
+            .order((patients::updated_at.asc(), patients::id.asc()));
+        if let Some((t, id)) = cursor_time(req)? {
+            q = q.filter(
+                patients::updated_at
+                    .gt(t)
+                    .or(patients::updated_at.eq(t).and(patients::id.gt(id))),
+            );
+        }
+    } else {
+        q = q
+            .filter(patients::id.gt(after_id(req)))
+            .order(patients::id.asc());
+    }
     if let Some(query) = query {
         // The index narrows to patients having every gram of the query; LIKE on the folded
         // key then keeps those where the grams are contiguous and in order. The planners
@@ -234,7 +250,11 @@ pub(crate) fn patients(
     }
     let rows: Vec<PatientRow> = q.load(conn)?;
     let items = convert(rows, PatientRow::into_entity)?;
-    Ok(Page::from_rows(items, req, |x| x.id))
+    Ok(if req.updated_since.is_some() {
+        Page::from_rows_keyed(items, req, |x| (time_key(x.updated_at), x.id))
+    } else {
+        Page::from_rows(items, req, |x| x.id)
+    })
 }
 
 pub(crate) fn save_patient(
@@ -243,8 +263,10 @@ pub(crate) fn save_patient(
     expected_version: i32,
     audit: &AuditDraft,
 ) -> R<Patient> {
+    let stamp = change_stamp(conn, p.updated_at)?;
     let mut row = PatientRow::from_entity(p);
     row.version = expected_version + 1;
+    row.updated_at = stamp;
     let n = diesel::update(
         patients::table
             .filter(patients::id.eq(p.id.to_string()))
@@ -326,14 +348,18 @@ pub(crate) fn insert_consultation(
     conn: &mut DbConn,
     c: &Consultation,
     audit: &AuditDraft,
-) -> R<()> {
+) -> R<DateTime<Utc>> {
+    let stamp = change_stamp(conn, c.updated_at)?;
+    let mut row = ConsultationRow::from_entity(c);
+    row.updated_at = stamp;
     diesel::insert_into(consultations::table)
-        .values(ConsultationRow::from_entity(c))
+        .values(row)
         .execute(conn)?;
     let mut d = Deltas::default();
     d.consultation(c, 1);
     d.apply(conn)?;
-    append_events(conn, std::slice::from_ref(audit))
+    append_events(conn, std::slice::from_ref(audit))?;
+    Ok(utc(stamp))
 }
 
 pub(crate) fn consultation(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Consultation>> {
@@ -359,7 +385,18 @@ pub(crate) fn consultations(
         .limit(req.limit + 1)
         .select(ConsultationRow::as_select())
         .into_boxed();
-    if let Some((t, id)) = cursor_time(req)? {
+    if let Some(since) = req.updated_since {
+        q = q
+            .filter(c::updated_at.gt(naive(since)))
+            .order((c::updated_at.asc(), c::id.asc()));
+        if let Some((t, id)) = cursor_time(req)? {
+            q = q.filter(
+                c::updated_at
+                    .gt(t)
+                    .or(c::updated_at.eq(t).and(c::id.gt(id))),
+            );
+        }
+    } else if let Some((t, id)) = cursor_time(req)? {
         q = q.filter(
             c::occurred_at
                 .lt(t)
@@ -380,8 +417,12 @@ pub(crate) fn consultations(
     }
     let rows: Vec<ConsultationRow> = q.load(conn)?;
     let items = convert(rows, ConsultationRow::into_entity)?;
+    let sync = req.updated_since.is_some();
     Ok(Page::from_rows_keyed(items, req, |x| {
-        (time_key(x.occurred_at), x.id)
+        (
+            time_key(if sync { x.updated_at } else { x.occurred_at }),
+            x.id,
+        )
     }))
 }
 
@@ -391,8 +432,10 @@ pub(crate) fn save_consultation(
     expected_version: i32,
     audit: &AuditDraft,
 ) -> R<Consultation> {
+    let stamp = change_stamp(conn, c.updated_at)?;
     let old = consultation(conn, c.center_id, c.id)?;
-    let row = ConsultationRow::from_entity(c);
+    let mut row = ConsultationRow::from_entity(c);
+    row.updated_at = stamp;
     let n = diesel::update(
         consultations::table
             .filter(consultations::id.eq(&row.id))
@@ -431,7 +474,13 @@ pub(crate) fn save_consultation(
 // --- referrals ---------------------------------------------------------------------------
 
 /// Writes what goes with a referral's creation or change, in the caller's transaction.
-fn apply_effects(conn: &mut DbConn, center: &str, referral_id: &str, e: &ReferralEffects) -> R<()> {
+fn apply_effects(
+    conn: &mut DbConn,
+    center: &str,
+    referral_id: &str,
+    e: &ReferralEffects,
+    stamp: NaiveDateTime,
+) -> R<()> {
     if let Some(l) = &e.level_change {
         diesel::insert_into(referral_level_changes::table)
             .values(LevelChangeRow::from_entity(l))
@@ -461,8 +510,10 @@ fn apply_effects(conn: &mut DbConn, center: &str, referral_id: &str, e: &Referra
             .execute(conn)?;
     }
     if let Some(f) = &e.follow_up {
+        let mut row = FollowUpRow::from_entity(f);
+        row.updated_at = stamp;
         diesel::insert_into(follow_ups::table)
-            .values(FollowUpRow::from_entity(f))
+            .values(row)
             .execute(conn)?;
     }
     if let Some(day) = e.cancel_open_follow_ups_on {
@@ -476,6 +527,7 @@ fn apply_effects(conn: &mut DbConn, center: &str, referral_id: &str, e: &Referra
         .set((
             follow_ups::cancelled_on.eq(Some(day)),
             follow_ups::version.eq(follow_ups::version + 1),
+            follow_ups::updated_at.eq(stamp),
         ))
         .execute(conn)?;
     }
@@ -487,16 +539,19 @@ pub(crate) fn insert_referral(
     r: &Referral,
     effects: &ReferralEffects,
     audit: &[AuditDraft],
-) -> R<()> {
-    let row = ReferralRow::from_entity(r);
+) -> R<DateTime<Utc>> {
+    let stamp = change_stamp(conn, r.updated_at)?;
+    let mut row = ReferralRow::from_entity(r);
+    row.updated_at = stamp;
     diesel::insert_into(referrals::table)
         .values(&row)
         .execute(conn)?;
-    apply_effects(conn, &row.center_id, &row.id, effects)?;
+    apply_effects(conn, &row.center_id, &row.id, effects, stamp)?;
     let mut d = Deltas::default();
     d.referral(r, false, 1);
     d.apply(conn)?;
-    append_events(conn, audit)
+    append_events(conn, audit)?;
+    Ok(utc(stamp))
 }
 
 pub(crate) fn referral(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Referral>> {
@@ -522,7 +577,18 @@ pub(crate) fn referrals_page(
         .limit(req.limit + 1)
         .select(ReferralRow::as_select())
         .into_boxed();
-    if let Some((d, id)) = cursor_date(req)? {
+    if let Some(since) = req.updated_since {
+        q = q
+            .filter(r::updated_at.gt(naive(since)))
+            .order((r::updated_at.asc(), r::id.asc()));
+        if let Some((t, id)) = cursor_time(req)? {
+            q = q.filter(
+                r::updated_at
+                    .gt(t)
+                    .or(r::updated_at.eq(t).and(r::id.gt(id))),
+            );
+        }
+    } else if let Some((d, id)) = cursor_date(req)? {
         q = q.filter(
             r::referred_on
                 .lt(d)
@@ -546,8 +612,13 @@ pub(crate) fn referrals_page(
     }
     let rows: Vec<ReferralRow> = q.load(conn)?;
     let items = convert(rows, ReferralRow::into_entity)?;
+    let sync = req.updated_since.is_some();
     Ok(Page::from_rows_keyed(items, req, |x| {
-        (x.referred_on.to_string(), x.id)
+        if sync {
+            (time_key(x.updated_at), x.id)
+        } else {
+            (x.referred_on.to_string(), x.id)
+        }
     }))
 }
 
@@ -558,8 +629,10 @@ pub(crate) fn save_referral(
     effects: &ReferralEffects,
     audit: &[AuditDraft],
 ) -> R<Referral> {
+    let stamp = change_stamp(conn, r.updated_at)?;
     let old = referral(conn, r.center_id, r.id)?;
-    let row = ReferralRow::from_entity(r);
+    let mut row = ReferralRow::from_entity(r);
+    row.updated_at = stamp;
     let n = diesel::update(
         referrals::table
             .filter(referrals::id.eq(&row.id))
@@ -585,7 +658,7 @@ pub(crate) fn save_referral(
             referral(conn, r.center_id, r.id)?.is_some(),
         ));
     }
-    apply_effects(conn, &row.center_id, &row.id, effects)?;
+    apply_effects(conn, &row.center_id, &row.id, effects, stamp)?;
     let mut d = Deltas::default();
     if let Some(old) = old
         && (old.level != r.level || old.purpose != r.purpose)
@@ -634,11 +707,19 @@ pub(crate) fn provisions(conn: &mut DbConn, center: Uuid, patient_id: Uuid) -> R
 
 // --- follow-ups --------------------------------------------------------------------------
 
-pub(crate) fn insert_follow_up(conn: &mut DbConn, f: &FollowUp, audit: &AuditDraft) -> R<()> {
+pub(crate) fn insert_follow_up(
+    conn: &mut DbConn,
+    f: &FollowUp,
+    audit: &AuditDraft,
+) -> R<DateTime<Utc>> {
+    let stamp = change_stamp(conn, f.updated_at)?;
+    let mut row = FollowUpRow::from_entity(f);
+    row.updated_at = stamp;
     diesel::insert_into(follow_ups::table)
-        .values(FollowUpRow::from_entity(f))
+        .values(row)
         .execute(conn)?;
-    append_events(conn, std::slice::from_ref(audit))
+    append_events(conn, std::slice::from_ref(audit))?;
+    Ok(utc(stamp))
 }
 
 type ViewRow = (
@@ -709,7 +790,8 @@ pub(crate) fn follow_ups_page(
         .limit(req.limit + 1)
         .into_boxed();
     let open = fu::done_on.is_null().and(fu::cancelled_on.is_null());
-    let cursor = cursor_date(req)?;
+    let sync = req.updated_since.is_some();
+    let cursor = if sync { None } else { cursor_date(req)? };
     match f.state {
         FollowUpState::Done => {
             q = q
@@ -744,10 +826,25 @@ pub(crate) fn follow_ups_page(
     if let Some(d) = f.due_before {
         q = q.filter(fu::due_on.lt(d));
     }
+    if let Some(since) = req.updated_since {
+        q = q
+            .filter(fu::updated_at.gt(naive(since)))
+            .order((fu::updated_at.asc(), fu::id.asc()));
+        if let Some((t, id)) = cursor_time(req)? {
+            q = q.filter(
+                fu::updated_at
+                    .gt(t)
+                    .or(fu::updated_at.eq(t).and(fu::id.gt(id))),
+            );
+        }
+    }
     let rows: Vec<ViewRow> = q.load(conn)?;
     let items = convert(rows, view)?;
     let done = f.state == FollowUpState::Done;
     Ok(Page::from_rows_keyed(items, req, |x| {
+        if sync {
+            return (time_key(x.follow_up.updated_at), x.follow_up.id);
+        }
         let d = if done {
             x.follow_up.done_on.unwrap_or(x.follow_up.due_on)
         } else {
@@ -765,7 +862,9 @@ pub(crate) fn save_follow_up(
     review_pending: bool,
     audit: &[AuditDraft],
 ) -> R<FollowUp> {
-    let row = FollowUpRow::from_entity(f);
+    let stamp = change_stamp(conn, f.updated_at)?;
+    let mut row = FollowUpRow::from_entity(f);
+    row.updated_at = stamp;
     let n = diesel::update(
         follow_ups::table
             .filter(follow_ups::id.eq(&row.id))
@@ -792,8 +891,10 @@ pub(crate) fn save_follow_up(
         ));
     }
     if let Some(next) = next {
+        let mut next = FollowUpRow::from_entity(next);
+        next.updated_at = stamp;
         diesel::insert_into(follow_ups::table)
-            .values(FollowUpRow::from_entity(next))
+            .values(next)
             .execute(conn)?;
     }
     if review_pending {
@@ -804,7 +905,10 @@ pub(crate) fn save_follow_up(
                 .filter(referrals::id.eq(&row.referral_id))
                 .filter(referrals::review_state.ne("pending")),
         )
-        .set(referrals::review_state.eq("pending"))
+        .set((
+            referrals::review_state.eq("pending"),
+            referrals::updated_at.eq(stamp),
+        ))
         .execute(conn)?;
     }
     if let Some(outcome) = f.outcome

@@ -178,6 +178,30 @@ pub(crate) fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> Result<
     integrations::enqueue_audited(conn, drafts)
 }
 
+/// The `updated_at` of a change to case records, taken under the audit chain's lock (which
+/// the transaction holds until it commits): never before `proposed`, and always after the
+/// last one given. So these times follow commit order, and a client syncing with
+/// `updated_since` cannot miss a change that committed late with an earlier time.
+pub(crate) fn change_stamp(
+    conn: &mut DbConn,
+    proposed: DateTime<Utc>,
+) -> Result<chrono::NaiveDateTime, StoreError> {
+    let last: Option<chrono::NaiveDateTime> =
+        diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+            .set(audit_chain_head::seq.eq(audit_chain_head::seq))
+            .returning(audit_chain_head::last_change_at)
+            .get_result(conn)?;
+    let proposed = naive(proposed);
+    let stamp = match last {
+        Some(l) if l >= proposed => l + chrono::Duration::microseconds(1),
+        _ => proposed,
+    };
+    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+        .set(audit_chain_head::last_change_at.eq(Some(stamp)))
+        .execute(conn)?;
+    Ok(stamp)
+}
+
 fn one_audit(conn: &mut DbConn, d: &AuditDraft) -> Result<(), StoreError> {
     append_events(conn, std::slice::from_ref(d))
 }
@@ -1083,7 +1107,11 @@ impl Store for DieselStore {
         self.write(|c| cases::save_consent(c, consent, expected_version, audit))
     }
 
-    fn insert_consultation(&self, x: &Consultation, audit: &AuditDraft) -> StoreResult<()> {
+    fn insert_consultation(
+        &self,
+        x: &Consultation,
+        audit: &AuditDraft,
+    ) -> StoreResult<DateTime<Utc>> {
         self.write(|c| cases::insert_consultation(c, x, audit))
     }
 
@@ -1114,7 +1142,7 @@ impl Store for DieselStore {
         r: &Referral,
         effects: &ReferralEffects,
         audit: &[AuditDraft],
-    ) -> StoreResult<()> {
+    ) -> StoreResult<DateTime<Utc>> {
         self.write(|c| cases::insert_referral(c, r, effects, audit))
     }
 
@@ -1149,7 +1177,7 @@ impl Store for DieselStore {
         self.read(|c| cases::provisions(c, center, patient_id))
     }
 
-    fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<()> {
+    fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<DateTime<Utc>> {
         self.write(|c| cases::insert_follow_up(c, f, audit))
     }
 

@@ -108,6 +108,7 @@ diesel::table! {
         id -> Integer,
         seq -> BigInt,
         hash -> Text,
+        last_change_at -> Nullable<Timestamp>,
     }
 }
 
@@ -557,7 +558,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "hash",
         ],
     ),
-    ("audit_chain_head", &["id", "seq", "hash"]),
+    ("audit_chain_head", &["id", "seq", "hash", "last_change_at"]),
     (
         "case_counters",
         &["center_id", "fiscal_year", "last_number"],

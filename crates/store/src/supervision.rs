@@ -47,6 +47,7 @@ pub(crate) fn insert_review(
     expected_version: i32,
     audit: &AuditDraft,
 ) -> R<Referral> {
+    let stamp = crate::change_stamp(conn, rv.created_at)?;
     let center = rv.center_id.to_string();
     let rid = rv.referral_id.to_string();
     let n = diesel::update(
@@ -58,6 +59,7 @@ pub(crate) fn insert_review(
     .set((
         referrals::review_state.eq(state.as_str()),
         referrals::version.eq(expected_version + 1),
+        referrals::updated_at.eq(stamp),
     ))
     .execute(conn)?;
     if n == 0 {

@@ -4216,6 +4216,11 @@ export interface operations {
                 to?: string;
                 limit?: number;
                 cursor?: string;
+                /**
+                 * @description Incremental sync: only records changed after this time (RFC 3339), oldest change
+                 *     first. Page to the end, then resume with the last item's `updated_at`.
+                 */
+                updated_since?: string;
             };
             header?: never;
             path?: never;
@@ -4503,6 +4508,11 @@ export interface operations {
                 patient_id?: string;
                 limit?: number;
                 cursor?: string;
+                /**
+                 * @description Incremental sync: only records changed after this time (RFC 3339), oldest change
+                 *     first. Page to the end, then resume with the last item's `updated_at`.
+                 */
+                updated_since?: string;
             };
             header?: never;
             path?: never;
@@ -4943,6 +4953,11 @@ export interface operations {
                 q?: string;
                 limit?: number;
                 cursor?: string;
+                /**
+                 * @description Incremental sync: only records changed after this time (RFC 3339), oldest change
+                 *     first. Page to the end, then resume with the last item's `updated_at`.
+                 */
+                updated_since?: string;
             };
             header?: never;
             path?: never;
@@ -5433,6 +5448,11 @@ export interface operations {
                 status?: components["schemas"]["ReferralStatus"];
                 limit?: number;
                 cursor?: string;
+                /**
+                 * @description Incremental sync: only records changed after this time (RFC 3339), oldest change
+                 *     first. Page to the end, then resume with the last item's `updated_at`.
+                 */
+                updated_since?: string;
             };
             header?: never;
             path?: never;

@@ -1,3 +1,8 @@
+DROP INDEX follow_ups_sync_idx;
+DROP INDEX referrals_sync_idx;
+DROP INDEX consultations_sync_idx;
+DROP INDEX patients_sync_idx;
+ALTER TABLE audit_chain_head DROP COLUMN last_change_at;
 ALTER TABLE follow_ups DROP COLUMN overdue_announced_at;
 DROP TABLE webhook_attempts;
 DROP TABLE webhook_deliveries;

@@ -69,3 +69,12 @@ CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (delivery_id, att
 
 -- When follow_up.overdue was queued for a follow-up, so it is announced once.
 ALTER TABLE follow_ups ADD COLUMN overdue_announced_at TIMESTAMP;
+
+-- Incremental sync (`?updated_since=`): every change to a case record takes its
+-- `updated_at` from one clock, advanced under the audit chain's lock (held to commit), so
+-- those times are in commit order and a client that mirrors by them misses nothing.
+ALTER TABLE audit_chain_head ADD COLUMN last_change_at TIMESTAMP;
+CREATE INDEX patients_sync_idx ON patients (center_id, updated_at, id);
+CREATE INDEX consultations_sync_idx ON consultations (center_id, updated_at, id);
+CREATE INDEX referrals_sync_idx ON referrals (center_id, updated_at, id);
+CREATE INDEX follow_ups_sync_idx ON follow_ups (center_id, updated_at, id);

@@ -284,6 +284,9 @@ pub struct PatientListQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+    /// Incremental sync: only records changed after this time (RFC 3339), oldest change
+    /// first. Page to the end, then resume with the last item's `updated_at`.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 // --- consents ---------------------------------------------------------------------------
@@ -518,6 +521,9 @@ pub struct ConsultationListQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+    /// Incremental sync: only records changed after this time (RFC 3339), oldest change
+    /// first. Page to the end, then resume with the last item's `updated_at`.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 // --- referrals ----------------------------------------------------------------------------
@@ -651,6 +657,9 @@ pub struct ReferralListQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+    /// Incremental sync: only records changed after this time (RFC 3339), oldest change
+    /// first. Page to the end, then resume with the last item's `updated_at`.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One step of a referral's level history; the first (`from_level` null) is its creation.
@@ -815,6 +824,9 @@ pub struct FollowUpListQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+    /// Incremental sync: only records changed after this time (RFC 3339), oldest change
+    /// first. Page to the end, then resume with the last item's `updated_at`.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 // --- timeline -----------------------------------------------------------------------------

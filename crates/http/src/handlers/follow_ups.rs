@@ -26,7 +26,8 @@ pub async fn list(
     caller: Caller,
     q: web::Query<FollowUpListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = page(q.limit, q.cursor.as_deref())?;
+    let mut req = page(q.limit, q.cursor.as_deref())?;
+    req.updated_since = q.updated_since;
     let q = q.into_inner();
     let query = FollowUpQuery {
         state: q.state,

@@ -33,7 +33,8 @@ pub async fn list(
     caller: Caller,
     q: web::Query<PatientListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let req = page(q.limit, q.cursor.as_deref())?;
+    let mut req = page(q.limit, q.cursor.as_deref())?;
+    req.updated_since = q.updated_since;
     let q = q.into_inner();
     let s = state.services.clone();
     let p = blocking(move || s.search_patients(&caller.0, q.q.as_deref(), req)).await?;
