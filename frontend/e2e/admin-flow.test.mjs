@@ -301,7 +301,7 @@ describe('administration, first slice', () => {
     await expectHeading(`ようこそ、${CENTER_ADMIN.name}さん`);
     await page.getByText(`${CENTER.name}（本所）（広島県）`, { exact: true }).waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告']);
+    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '外部連携']);
     await expectAccessible('home (center administrator)');
   });
 

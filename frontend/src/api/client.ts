@@ -160,4 +160,10 @@ export const keys = {
   /** The ministry's figures, per report and query (period, prefecture). */
   reports: ['reports'] as const,
   report: (name: string, query: object) => ['reports', name, query] as const,
+  /** Third-party integration: the center's API clients and webhooks (center administrator). */
+  apiClients: ['integrations', 'api-clients'] as const,
+  apiClient: (id: string) => ['integrations', 'api-clients', id] as const,
+  webhooks: ['integrations', 'webhooks'] as const,
+  webhook: (id: string) => ['integrations', 'webhooks', id] as const,
+  webhookDeliveries: (id: string) => ['integrations', 'webhooks', id, 'deliveries'] as const,
 };

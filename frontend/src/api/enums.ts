@@ -96,6 +96,46 @@ export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 export const NOTIFICATION_KINDS = ['follow_up_escalated', 'review_returned'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+// --- third-party integration: API clients and webhooks --------------------------------
+
+/** What an API client may be granted, in the API's catalog order. */
+export const API_SCOPES = [
+  'patients:read',
+  'patients:write',
+  'consultations:read',
+  'consultations:write',
+  'referrals:read',
+  'referrals:write',
+  'follow_ups:read',
+  'follow_ups:write',
+  'agencies:read',
+  'reports:read',
+  'audit:read',
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** The events a webhook may subscribe to, in the API's catalog order. */
+export const WEBHOOK_EVENTS = [
+  'patient.created',
+  'patient.updated',
+  'consultation.created',
+  'consultation.updated',
+  'referral.created',
+  'referral.updated',
+  'referral.level_changed',
+  'referral.closed',
+  'follow_up.scheduled',
+  'follow_up.recorded',
+  'follow_up.overdue',
+  'review.approved',
+  'review.returned',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** A delivery's state (the spec types it as a string: `pending`, `delivered` or `failed`). */
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
 function guard<T extends string>(values: readonly T[]) {
   return (value: unknown): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
 }
@@ -122,6 +162,9 @@ export const isReferralStatus = guard(REFERRAL_STATUSES);
 export const isQueueReason = guard(QUEUE_REASONS);
 export const isReviewState = guard(REVIEW_STATES);
 export const isReviewDecision = guard(REVIEW_DECISIONS);
+export const isApiScope = guard(API_SCOPES);
+export const isWebhookEvent = guard(WEBHOOK_EVENTS);
+export const isDeliveryState = guard(DELIVERY_STATES);
 
 /** Roles a center administrator gives to its own staff (never system_admin). */
 export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'consultant'];
@@ -173,4 +216,6 @@ export type EnumsMatchTheSpec = [
   Assert<Same<ReviewState, S['ReviewState']>>,
   Assert<Same<ReviewDecision, S['ReviewDecision']>>,
   Assert<Same<NotificationKind, S['NotificationKind']>>,
+  Assert<Same<ApiScope, S['ApiScope']>>,
+  Assert<Same<WebhookEvent, S['WebhookEvent']>>,
 ];

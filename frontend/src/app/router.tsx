@@ -1,5 +1,6 @@
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import type { CasePage } from '../pages/cases/routes';
+import type { IntegrationPage } from '../pages/integrations/routes';
 import type { SupervisionPage } from '../pages/supervision/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
@@ -35,6 +36,17 @@ function supervisionRoute(path: string, page: SupervisionPage): RouteObject {
     lazy: async () => {
       const { supervisionElement } = await import('../pages/supervision/routes');
       return { element: supervisionElement(page) };
+    },
+  };
+}
+
+/** An integration screen (API clients, webhooks): its code loads with the first visit to any of them. */
+function integrationRoute(path: string, page: IntegrationPage): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { integrationElement } = await import('../pages/integrations/routes');
+      return { element: integrationElement(page) };
     },
   };
 }
@@ -79,6 +91,13 @@ export const routes: RouteObject[] = [
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),
+      integrationRoute('integrations', 'index'),
+      integrationRoute('integrations/api-clients', 'apiClients'),
+      integrationRoute('integrations/api-clients/new', 'apiClientNew'),
+      integrationRoute('integrations/api-clients/:id', 'apiClient'),
+      integrationRoute('integrations/webhooks', 'webhooks'),
+      integrationRoute('integrations/webhooks/new', 'webhookNew'),
+      integrationRoute('integrations/webhooks/:id', 'webhook'),
       {
         // Charts are heavy and only some roles report: the screen loads on first visit.
         path: 'reports',

@@ -8,7 +8,7 @@ describe('navigation by role', () => {
   });
 
   it('gives a center administrator staff and agencies', () => {
-    expect(navItems('center_admin').map((i) => i.key)).toEqual(['home', 'users', 'agencies', 'reports']);
+    expect(navItems('center_admin').map((i) => i.key)).toEqual(['home', 'users', 'agencies', 'reports', 'integrations']);
     expect(capabilities('center_admin')).toMatchObject({
       manageUsers: true,
       manageAgencies: true,
@@ -53,6 +53,15 @@ describe('navigation by role', () => {
     expect(capabilities('system_admin').viewReports).toBe(true);
     expect(capabilities('consultant').viewReports).toBe(false);
     expect(capabilities(null).viewReports).toBe(false);
+  });
+
+  it('offers the integrations (API clients, webhooks) to the center administrator only', () => {
+    expect(capabilities('center_admin').manageIntegrations).toBe(true);
+    expect(navItems('center_admin').find((i) => i.key === 'integrations')?.to).toBe('/integrations');
+    for (const role of ['system_admin', 'supervisor', 'consultant', null] as const) {
+      expect(capabilities(role).manageIntegrations).toBe(false);
+      expect(navItems(role).map((i) => i.key)).not.toContain('integrations');
+    }
   });
 
   it('offers nothing but home to an unknown role', () => {

@@ -27,6 +27,11 @@ export interface Capabilities {
    * system administrator across centers. Consultants record; they do not report.
    */
   readonly viewReports: boolean;
+  /**
+   * Third-party integration: the center's API clients (their scopes and secrets) and
+   * webhooks. The center's administrator only.
+   */
+  readonly manageIntegrations: boolean;
 }
 
 export function capabilities(role: Role | null): Capabilities {
@@ -40,10 +45,20 @@ export function capabilities(role: Role | null): Capabilities {
     supervise: role === 'supervisor',
     configureCenter: role === 'center_admin',
     viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
+    manageIntegrations: role === 'center_admin',
   };
 }
 
-export type NavKey = 'home' | 'centers' | 'users' | 'patients' | 'followUps' | 'agencies' | 'reports' | 'supervision';
+export type NavKey =
+  | 'home'
+  | 'centers'
+  | 'users'
+  | 'patients'
+  | 'followUps'
+  | 'agencies'
+  | 'reports'
+  | 'supervision'
+  | 'integrations';
 
 export interface NavItem {
   readonly key: NavKey;
@@ -63,5 +78,6 @@ export function navItems(role: Role | null): NavItem[] {
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   if (can.viewReports) items.push({ key: 'reports', to: '/reports' });
   if (can.supervise) items.push({ key: 'supervision', to: '/supervision' });
+  if (can.manageIntegrations) items.push({ key: 'integrations', to: '/integrations' });
   return items;
 }

@@ -316,3 +316,84 @@ export function CheckboxGroupField({
     </GroupShell>
   );
 }
+
+export interface ChoiceSubgroup {
+  /** Unique within the field: part of the subgroup's DOM id. */
+  readonly id: string;
+  readonly legend: string;
+  readonly choices: readonly Choice[];
+}
+
+/**
+ * Any number of choices from a long list, shown in named subgroups: one fieldset with the
+ * field's label, a fieldset per subgroup inside. The value is one set across the subgroups.
+ */
+export function GroupedCheckboxField({
+  name,
+  label,
+  hint,
+  required,
+  errors,
+  groups,
+  values,
+  onChange,
+}: FieldBase & {
+  groups: readonly ChoiceSubgroup[];
+  values: readonly string[];
+  onChange: (values: string[]) => void;
+}) {
+  const all = groups.flatMap((g) => g.choices.map((c) => c.value));
+  const toggle = (v: string, on: boolean) => {
+    // Keep the order of the choices, whatever order they were ticked in.
+    const next = new Set(values);
+    if (on) next.add(v);
+    else next.delete(v);
+    onChange(all.filter((x) => next.has(x)));
+  };
+  // The first choice of the first subgroup carries the field's id (see choiceId).
+  const firstIndex = groups.map((_, gi) => groups.slice(0, gi).reduce((n, g) => n + g.choices.length, 0));
+  return (
+    <fieldset className="flex flex-col gap-3" aria-describedby={describedBy(name, hint, errors)}>
+      <legend className="mb-2 text-std-17B-170">
+        {label}
+        <RequirementBadge required={required} />
+      </legend>
+      <Hint name={name} hint={hint} />
+      <div className="grid gap-4 md:grid-cols-2">
+        {groups.map((g, gi) => (
+          <fieldset
+            key={g.id}
+            id={`${fieldId(name)}-group-${g.id}`}
+            className="flex flex-col gap-2 rounded-8 border border-solid-gray-420 px-4 pb-4 pt-2"
+          >
+            <legend className="px-1 text-std-16B-170">{g.legend}</legend>
+            {g.choices.map((c, ci) => {
+              const id = choiceId(name, (firstIndex[gi] ?? 0) + ci);
+              return (
+                <div key={c.value} className="flex items-start gap-3">
+                  <input
+                    id={id}
+                    type="checkbox"
+                    name={name}
+                    value={c.value}
+                    checked={values.includes(c.value)}
+                    aria-invalid={errors?.length ? true : undefined}
+                    onChange={(e) => toggle(c.value, e.target.checked)}
+                    className="mt-1 size-6 shrink-0 accent-blue-900"
+                  />
+                  <label htmlFor={id} className="text-std-16N-170">
+                    {c.label}
+                    {c.description !== undefined && (
+                      <span className="block text-dns-16N-130 text-solid-gray-700">{c.description}</span>
+                    )}
+                  </label>
+                </div>
+              );
+            })}
+          </fieldset>
+        ))}
+      </div>
+      <Errors name={name} errors={errors} />
+    </fieldset>
+  );
+}

@@ -1,4 +1,24 @@
-import type { ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+
+/**
+ * Whether an element's content is wider than the element (so it scrolls sideways): checked
+ * before the first paint and again whenever its size or its first child's changes.
+ */
+function useScrollsSideways(ref: RefObject<HTMLElement | null>): boolean {
+  const [scrolls, setScrolls] = useState(false);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const check = () => setScrolls(el.scrollWidth > el.clientWidth);
+    check();
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, [ref]);
+  return scrolls;
+}
 
 /** A data table with a caption (visually hidden when the page heading already says it). */
 export function Table({
@@ -12,10 +32,23 @@ export function Table({
   head: readonly string[];
   children: ReactNode;
 }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const captionId = useId();
+  // A table wider than the screen scrolls: keyboard users can then focus it and scroll with
+  // the arrow keys, and hear which table it is.
+  const scrolls = useScrollsSideways(scroller);
   return (
-    <div className="overflow-x-auto">
+    <div
+      ref={scroller}
+      className="overflow-x-auto"
+      tabIndex={scrolls ? 0 : undefined}
+      role={scrolls ? 'region' : undefined}
+      aria-labelledby={scrolls ? captionId : undefined}
+    >
       <table className="w-full min-w-[40rem] text-left text-std-16N-170">
-        <caption className={captionHidden ? 'sr-only' : 'mb-2 text-left text-std-18B-160'}>{caption}</caption>
+        <caption id={captionId} className={captionHidden ? 'sr-only' : 'mb-2 text-left text-std-18B-160'}>
+          {caption}
+        </caption>
         <thead>
           <tr className="border-b-2 border-solid-gray-900">
             {head.map((h) => (
@@ -54,7 +87,7 @@ export function StatusBadge({ active, activeLabel, inactiveLabel }: { active: bo
   return (
     <span
       className={
-        'inline-block rounded-4 border px-2 text-dns-16N-130 ' +
+        'inline-block whitespace-nowrap rounded-4 border px-2 text-dns-16N-130 ' +
         (active ? 'border-success-2 text-success-2' : 'border-solid-gray-600 bg-solid-gray-50 text-solid-gray-700')
       }
     >

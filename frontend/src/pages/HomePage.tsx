@@ -51,6 +51,9 @@ function useTasks(): Task[] {
   }
   if (can.viewReports) tasks.push({ to: '/reports', title: 'home.task.reports', desc: 'home.task.reports.desc' });
   if (can.supervise) tasks.push({ to: '/supervision', title: 'home.task.supervision', desc: 'home.task.supervision.desc' });
+  if (can.manageIntegrations) {
+    tasks.push({ to: '/integrations', title: 'home.task.integrations', desc: 'home.task.integrations.desc' });
+  }
   return tasks;
 }
 
