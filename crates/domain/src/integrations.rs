@@ -43,6 +43,17 @@ impl From<DomainError> for TokenRefusal {
     }
 }
 
+/// The token endpoint's audit event for a known client: the client is the actor, in its
+/// center, with the reach its tokens get.
+fn token_event(meta: &RequestMeta, now: DateTime<Utc>, c: &ApiClient) -> AuditDraft {
+    let mut ev = AuditDraft::anonymous(meta, now, "oauth.token", "api_client").resource(c.id);
+    ev.actor_kind = "client";
+    ev.actor_id = Some(c.id);
+    ev.actor_role = Some(Role::Supervisor.as_str().to_owned());
+    ev.center_id = Some(c.center_id);
+    ev
+}
+
 fn require_admin(actor: &Actor) -> Result<Uuid, DomainError> {
     let c = require_center_member(actor)?;
     if actor.role == Role::CenterAdmin && !actor.is_client() {
@@ -276,15 +287,12 @@ impl Services {
         let now = self.clock.now();
         let creds = self.store.client_credentials(client_id)?;
         let refuse = |code: &str, client: Option<&ApiClient>| {
-            let mut ev = AuditDraft::anonymous(meta, now, "oauth.token", "api_client")
-                .outcome(Outcome::Denied)
-                .detail(code.to_owned());
-            if let Some(c) = client {
-                ev.actor_kind = "client";
-                ev.actor_id = Some(c.id);
-                ev.center_id = Some(c.center_id);
-                ev = ev.resource(c.id);
+            let ev = match client {
+                Some(c) => token_event(meta, now, c),
+                None => AuditDraft::anonymous(meta, now, "oauth.token", "api_client"),
             }
+            .outcome(Outcome::Denied)
+            .detail(code.to_owned());
             if let Err(e) = self.store.append_audit(&[ev]) {
                 crate::service::tracing_free_log(&e);
             }
@@ -308,13 +316,7 @@ impl Services {
             }
         };
         let c = &creds.client;
-        let mut ev = AuditDraft::anonymous(meta, now, "oauth.token", "api_client")
-            .resource(c.id)
-            .detail(format!("scopes={}", scopes.join(" ")));
-        ev.actor_kind = "client";
-        ev.actor_id = Some(c.id);
-        ev.actor_role = Some(Role::Supervisor.as_str().to_owned());
-        ev.center_id = Some(c.center_id);
+        let ev = token_event(meta, now, c).detail(format!("scopes={}", scopes.join(" ")));
         self.store.append_audit(&[ev])?;
         // Marks it used; a revoked client cannot get here.
         self.store.active_client(c.id, now)?;

@@ -116,7 +116,7 @@ pub fn api_client(c: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<ApiClient>
 pub fn api_clients(c: &mut DbConn, center: Uuid, req: &PageRequest) -> R<Page<ApiClient>> {
     let rows: Vec<ApiClientRow> = api_clients::table
         .filter(api_clients::center_id.eq(center.to_string()))
-        .filter(api_clients::id.gt(req.after.map(|u| u.to_string()).unwrap_or_default()))
+        .filter(api_clients::id.gt(crate::after_key(req)))
         .order(api_clients::id.asc())
         .limit(req.limit + 1)
         .select(ApiClientRow::as_select())
@@ -284,7 +284,7 @@ pub fn webhook(c: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Webhook>> {
 pub fn webhooks_of(c: &mut DbConn, center: Uuid, req: &PageRequest) -> R<Page<Webhook>> {
     let rows: Vec<WebhookRow> = webhooks::table
         .filter(webhooks::center_id.eq(center.to_string()))
-        .filter(webhooks::id.gt(req.after.map(|u| u.to_string()).unwrap_or_default()))
+        .filter(webhooks::id.gt(crate::after_key(req)))
         .order(webhooks::id.asc())
         .limit(req.limit + 1)
         .select(WebhookRow::as_select())

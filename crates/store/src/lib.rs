@@ -210,7 +210,7 @@ fn page_of<T>(rows: Vec<T>, req: &PageRequest, id_of: impl Fn(&T) -> Uuid) -> Pa
     Page::from_rows(rows, req, id_of)
 }
 
-fn after_key(req: &PageRequest) -> String {
+pub(crate) fn after_key(req: &PageRequest) -> String {
     req.after.map(|u| u.to_string()).unwrap_or_default()
 }
 
