@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tsunagu_domain::Clock;
-use tsunagu_domain::service::Services;
+use tsunagu_domain::app::Services;
 
 pub const ADMIN_PASSWORD: &str = "Tsunagu-test-Admin-2026!";
 pub const STAFF_PASSWORD: &str = "kintsugi lantern orbit 2026";

@@ -407,7 +407,7 @@ async fn clients_stay_in_their_center_and_are_named_in_the_trail(db: Db) {
     // The center's other staff cannot manage clients; another center cannot see them.
     app.get("/api/v1/api-clients", &consultant)
         .await
-        .problem(403, "role_forbidden");
+        .problem(403, "insufficient_role");
     app.get(&format!("/api/v1/api-clients/{}", c.id), &okayama.admin)
         .await
         .problem(404, "not_found");
@@ -740,7 +740,7 @@ async fn webhooks_are_managed_by_the_center_admin(db: Db) {
         .problem(404, "not_found");
     app.get("/api/v1/webhooks", &consultant)
         .await
-        .problem(403, "role_forbidden");
+        .problem(403, "insufficient_role");
     app.request(
         Method::DELETE,
         &format!("/api/v1/webhooks/{id}"),

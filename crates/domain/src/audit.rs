@@ -3,6 +3,7 @@
 //! inserted row is found by walking it.
 
 use crate::entities::{Actor, RequestMeta};
+use crate::events::Action;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -42,9 +43,9 @@ pub struct AuditDraft {
     pub actor_id: Option<Uuid>,
     pub actor_role: Option<String>,
     pub center_id: Option<Uuid>,
-    /// Dotted verb, e.g. `user.create`, `auth.login`, `patient.read`.
-    pub action: String,
-    pub resource_type: String,
+    /// What happened; its stored name (`user.create`, `patient.read`) and the kind of
+    /// record it concerns come from the action itself.
+    pub action: Action,
     pub resource_id: Option<String>,
     pub patient_id: Option<Uuid>,
     pub outcome: Outcome,
@@ -55,13 +56,7 @@ pub struct AuditDraft {
 }
 
 impl AuditDraft {
-    pub fn by_actor(
-        actor: &Actor,
-        meta: &RequestMeta,
-        now: DateTime<Utc>,
-        action: &str,
-        resource_type: &str,
-    ) -> Self {
+    pub fn by_actor(actor: &Actor, meta: &RequestMeta, now: DateTime<Utc>, action: Action) -> Self {
         Self {
             id: Uuid::now_v7(),
             occurred_at: now,
@@ -69,8 +64,7 @@ impl AuditDraft {
             actor_id: Some(actor.user_id),
             actor_role: Some(actor.role.as_str().to_owned()),
             center_id: actor.center_id,
-            action: action.to_owned(),
-            resource_type: resource_type.to_owned(),
+            action,
             resource_id: None,
             patient_id: None,
             outcome: Outcome::Success,
@@ -80,12 +74,7 @@ impl AuditDraft {
         }
     }
 
-    pub fn anonymous(
-        meta: &RequestMeta,
-        now: DateTime<Utc>,
-        action: &str,
-        resource_type: &str,
-    ) -> Self {
+    pub fn anonymous(meta: &RequestMeta, now: DateTime<Utc>, action: Action) -> Self {
         Self {
             id: Uuid::now_v7(),
             occurred_at: now,
@@ -93,8 +82,7 @@ impl AuditDraft {
             actor_id: None,
             actor_role: None,
             center_id: None,
-            action: action.to_owned(),
-            resource_type: resource_type.to_owned(),
+            action,
             resource_id: None,
             patient_id: None,
             outcome: Outcome::Success,
@@ -104,8 +92,8 @@ impl AuditDraft {
         }
     }
 
-    pub fn system(now: DateTime<Utc>, action: &str, resource_type: &str) -> Self {
-        let mut d = Self::anonymous(&RequestMeta::default(), now, action, resource_type);
+    pub fn system(now: DateTime<Utc>, action: Action) -> Self {
+        let mut d = Self::anonymous(&RequestMeta::default(), now, action);
         d.actor_kind = "system";
         d
     }
@@ -147,8 +135,8 @@ impl AuditDraft {
             actor_id: self.actor_id.map(|u| u.to_string()),
             actor_role: self.actor_role.clone(),
             center_id: self.center_id.map(|u| u.to_string()),
-            action: self.action.clone(),
-            resource_type: self.resource_type.clone(),
+            action: self.action.as_str().to_owned(),
+            resource_type: self.action.resource_type().to_owned(),
             resource_id: self.resource_id.clone(),
             patient_id: self.patient_id.map(|u| u.to_string()),
             outcome: self.outcome.as_str().to_owned(),
@@ -316,7 +304,7 @@ mod tests {
         (1..=n)
             .map(|seq| {
                 let t = Utc.timestamp_opt(1_700_000_000 + seq, 0).unwrap();
-                let d = AuditDraft::system(t, "test.event", "thing")
+                let d = AuditDraft::system(t, Action::AuditVerify)
                     .resource(seq)
                     .detail("line\nbreak")
                     .record();
@@ -351,7 +339,7 @@ mod tests {
     #[test]
     fn changed_deleted_inserted_are_found() {
         let mut c = chain(5);
-        c[2].record.action = "test.other".into();
+        c[2].record.action = "audit.list".into();
         assert_eq!(
             walk(&c).first_broken.unwrap(),
             BrokenLink {

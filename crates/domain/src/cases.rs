@@ -8,6 +8,7 @@
 //!   automatically, and the referral cannot be closed before one is done.
 //! - Reads of a patient's data are logged through the access log.
 
+use crate::app::{Ctx, NAME_MAX, NOTES_MAX, Services, changed_fields};
 use crate::audit::AuditDraft;
 use crate::clock::tokyo_date;
 use crate::entities::{
@@ -15,16 +16,17 @@ use crate::entities::{
     PatientLabel, Provision, Referral,
 };
 use crate::error::{DomainError, FieldError, Validator};
+use crate::events::Action;
 use crate::page::{Page, PageRequest};
+use crate::policy::{self, Permission};
 use crate::ports::{
     ConsultationFilter, FollowUpFilter, FollowUpState, PatientQuery, ReferralEffects,
     ReferralFilter, Scope,
 };
-use crate::service::{Ctx, NAME_MAX, NOTES_MAX, Services, changed_fields, forbidden_role};
 use crate::values::{
     self, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod, Level,
-    Program, Purpose, ReferralStatus, Requester, ReviewState, Role, Sex, SharedItem,
-    SupportAwareness, Topic,
+    Program, Purpose, ReferralStatus, Requester, ReviewState, Sex, SharedItem, SupportAwareness,
+    Topic,
 };
 use crate::{contact, kana, master};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -193,15 +195,9 @@ fn set<T>(v: &mut Validator, target: &mut T, parsed: Option<Result<T, FieldError
     }
 }
 
-/// Case work is done by consultants and supervisors of a center. A center administrator
-/// manages staff and agencies but does not see patients: health data is shared on a
-/// need-to-know basis.
+/// Case work is done by consultants and supervisors of a center (see [`Permission::CaseWork`]).
 fn require_case_worker(actor: &Actor) -> Result<Uuid, DomainError> {
-    let center = crate::service::require_center_member(actor)?;
-    match actor.role {
-        Role::Consultant | Role::Supervisor => Ok(center),
-        _ => Err(forbidden_role()),
-    }
+    policy::permit_in_center(actor, Permission::CaseWork)
 }
 
 fn missing(what: &str) -> DomainError {
@@ -231,50 +227,10 @@ pub fn format_case_number(fiscal_year: i32, n: i64) -> String {
 }
 
 impl Services {
-    fn today(&self) -> NaiveDate {
-        tokyo_date(self.clock.now())
-    }
-
-    fn ev(&self, ctx: &Ctx, action: &str, resource_type: &str) -> AuditDraft {
-        AuditDraft::by_actor(
-            &ctx.actor,
-            &ctx.meta,
-            self.clock.now(),
-            action,
-            resource_type,
-        )
-    }
-
-    /// Logs a read of one patient's data (asynchronously, see [`crate::access`]).
-    fn log_read(&self, ctx: &Ctx, action: &str, resource_type: &str, id: Uuid, patient: Uuid) {
-        self.access.record(
-            self.ev(ctx, action, resource_type)
-                .resource(id)
-                .patient(patient),
-        );
-    }
-
-    /// Logs a list or search: one event with the query and how many records it returned.
-    fn log_list(&self, ctx: &Ctx, action: &str, resource_type: &str, query: &str, count: usize) {
-        let mut ev = self
-            .ev(ctx, action, resource_type)
-            .detail(format!("{query}; count={count}"));
-        if let Some(p) = query
-            .split("; ")
-            .find_map(|kv| kv.strip_prefix("patient_id="))
-            .and_then(|p| Uuid::parse_str(p).ok())
-        {
-            ev = ev.patient(p);
-        }
-        self.access.record(ev);
-    }
-
     /// A staff member who can be given case work: an active consultant or supervisor of the center.
     fn case_worker(&self, center: Uuid, field: &str, id: Uuid) -> Result<Uuid, DomainError> {
         match self.store.user(Scope::Center(center), id)? {
-            Some(u) if u.active && matches!(u.role, Role::Consultant | Role::Supervisor) => {
-                Ok(u.id)
-            }
+            Some(u) if u.active && policy::can_do_case_work(u.role) => Ok(u.id),
             _ => Err(DomainError::field(
                 field,
                 "unknown_user",
@@ -301,12 +257,7 @@ impl Services {
             None => Ok(ctx.actor.user_id),
             Some(id) if id == ctx.actor.user_id => Ok(id),
             Some(id) => {
-                if ctx.actor.role != Role::Supervisor {
-                    return Err(DomainError::forbidden(
-                        "supervisor_only",
-                        "only a supervisor records work for someone else",
-                    ));
-                }
+                policy::act_for_colleague(&ctx.actor)?;
                 self.case_worker(center, field, id)
             }
         }
@@ -315,7 +266,7 @@ impl Services {
     // --- patients --------------------------------------------------------------------
 
     pub fn create_patient(&self, ctx: &Ctx, input: PatientInput) -> Result<Patient, DomainError> {
-        self.guard(ctx, "patient.create", "patient", None, || {
+        self.guard(ctx, Action::PatientCreate, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let now = self.clock.now();
             let blank = Patient {
@@ -346,7 +297,7 @@ impl Services {
             };
             let p = self.apply_patient(blank, input, true)?;
             let ev = self
-                .ev(ctx, "patient.create", "patient")
+                .ev(ctx, Action::PatientCreate)
                 .resource(p.id)
                 .patient(p.id);
             self.store
@@ -546,13 +497,13 @@ impl Services {
     }
 
     pub fn get_patient(&self, ctx: &Ctx, id: Uuid) -> Result<Patient, DomainError> {
-        self.guard(ctx, "patient.read", "patient", Some(id), || {
+        self.guard(ctx, Action::PatientRead, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let p = self
                 .store
                 .patient(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(ctx, "patient.read", "patient", id, id);
+            self.log_read(ctx, Action::PatientRead, id, id);
             Ok(p)
         })
     }
@@ -565,7 +516,7 @@ impl Services {
         q: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Patient>, DomainError> {
-        self.guard(ctx, "patient.search", "patient", None, || {
+        self.guard(ctx, Action::PatientSearch, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let raw = q.unwrap_or("");
             if raw.chars().count() > QUERY_MAX {
@@ -582,17 +533,11 @@ impl Services {
             });
             let found = self.store.patients(center, query.as_ref(), page)?;
             let action = if query.is_some() {
-                "patient.search"
+                Action::PatientSearch
             } else {
-                "patient.list"
+                Action::PatientList
             };
-            self.log_list(
-                ctx,
-                action,
-                "patient",
-                &format!("q={}", raw.trim()),
-                found.items.len(),
-            );
+            self.log_list(ctx, action, &format!("q={}", raw.trim()), found.items.len());
             Ok(found)
         })
     }
@@ -604,7 +549,7 @@ impl Services {
         expected_version: i32,
         input: PatientInput,
     ) -> Result<Patient, DomainError> {
-        self.guard(ctx, "patient.update", "patient", Some(id), || {
+        self.guard(ctx, Action::PatientUpdate, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let current = self
                 .store
@@ -635,7 +580,7 @@ impl Services {
             let mut p = self.apply_patient(current, input, false)?;
             p.updated_at = self.clock.now();
             let ev = self
-                .ev(ctx, "patient.update", "patient")
+                .ev(ctx, Action::PatientUpdate)
                 .resource(id)
                 .patient(id)
                 .detail(fields);
@@ -650,14 +595,14 @@ impl Services {
         ctx: &Ctx,
         id: Uuid,
     ) -> Result<(Patient, Vec<TimelineEntry>), DomainError> {
-        self.guard(ctx, "patient.timeline", "patient", Some(id), || {
+        self.guard(ctx, Action::PatientTimeline, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let p = self
                 .store
                 .patient(center, id)?
                 .ok_or(DomainError::NotFound)?;
             let history = self.store.case_history(center, id)?;
-            self.log_read(ctx, "patient.timeline", "patient", id, id);
+            self.log_read(ctx, Action::PatientTimeline, id, id);
             Ok((p, timeline(history)))
         })
     }
@@ -670,7 +615,7 @@ impl Services {
         patient_id: Uuid,
         input: ConsentInput,
     ) -> Result<Consent, DomainError> {
-        self.guard(ctx, "consent.create", "consent", None, || {
+        self.guard(ctx, Action::ConsentCreate, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let today = self.today();
             let mut v = Validator::new();
@@ -708,7 +653,7 @@ impl Services {
                 updated_at: now,
             };
             let ev = self
-                .ev(ctx, "consent.create", "consent")
+                .ev(ctx, Action::ConsentCreate)
                 .resource(c.id)
                 .patient(patient_id)
                 .detail(format!("scope={}", scope.as_str()));
@@ -718,7 +663,7 @@ impl Services {
     }
 
     pub fn list_consents(&self, ctx: &Ctx, patient_id: Uuid) -> Result<Vec<Consent>, DomainError> {
-        self.guard(ctx, "consent.list", "consent", Some(patient_id), || {
+        self.guard(ctx, Action::ConsentList, Some(patient_id), || {
             let center = require_case_worker(&ctx.actor)?;
             self.store
                 .patient(center, patient_id)?
@@ -726,8 +671,7 @@ impl Services {
             let list = self.store.consents(center, patient_id)?;
             self.log_list(
                 ctx,
-                "consent.list",
-                "consent",
+                Action::ConsentList,
                 &format!("patient_id={patient_id}"),
                 list.len(),
             );
@@ -736,13 +680,13 @@ impl Services {
     }
 
     pub fn get_consent(&self, ctx: &Ctx, id: Uuid) -> Result<Consent, DomainError> {
-        self.guard(ctx, "consent.read", "consent", Some(id), || {
+        self.guard(ctx, Action::ConsentRead, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let c = self
                 .store
                 .consent(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(ctx, "consent.read", "consent", id, c.patient_id);
+            self.log_read(ctx, Action::ConsentRead, id, c.patient_id);
             Ok(c)
         })
     }
@@ -755,7 +699,7 @@ impl Services {
         expected_version: i32,
         input: ConsentUpdate,
     ) -> Result<Consent, DomainError> {
-        self.guard(ctx, "consent.update", "consent", Some(id), || {
+        self.guard(ctx, Action::ConsentUpdate, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let mut c = self
                 .store
@@ -807,14 +751,11 @@ impl Services {
             v.finish()?;
             c.updated_at = self.clock.now();
             let action = if withdrawing {
-                "consent.withdraw"
+                Action::ConsentWithdraw
             } else {
-                "consent.update"
+                Action::ConsentUpdate
             };
-            let ev = self
-                .ev(ctx, action, "consent")
-                .resource(id)
-                .patient(c.patient_id);
+            let ev = self.ev(ctx, action).resource(id).patient(c.patient_id);
             self.store.save_consent(&c, expected_version, &ev)
         })
     }
@@ -864,7 +805,7 @@ impl Services {
     }
 
     fn provision_event(&self, ctx: &Ctx, p: &Provision) -> AuditDraft {
-        self.ev(ctx, "data.provide", "provision")
+        self.ev(ctx, Action::DataProvide)
             .resource(p.id)
             .patient(p.patient_id)
             .detail(format!(
@@ -880,7 +821,7 @@ impl Services {
         ctx: &Ctx,
         patient_id: Uuid,
     ) -> Result<Vec<Provision>, DomainError> {
-        self.guard(ctx, "provision.list", "provision", Some(patient_id), || {
+        self.guard(ctx, Action::ProvisionList, Some(patient_id), || {
             let center = require_case_worker(&ctx.actor)?;
             self.store
                 .patient(center, patient_id)?
@@ -888,8 +829,7 @@ impl Services {
             let list = self.store.provisions(center, patient_id)?;
             self.log_list(
                 ctx,
-                "provision.list",
-                "provision",
+                Action::ProvisionList,
                 &format!("patient_id={patient_id}"),
                 list.len(),
             );
@@ -904,7 +844,7 @@ impl Services {
         ctx: &Ctx,
         input: ConsultationInput,
     ) -> Result<Consultation, DomainError> {
-        self.guard(ctx, "consultation.create", "consultation", None, || {
+        self.guard(ctx, Action::ConsultationCreate, None, || {
             let center = require_case_worker(&ctx.actor)?;
             if ctx.actor.is_client() && input.consultant_id.is_none() {
                 return Err(DomainError::field(
@@ -932,9 +872,7 @@ impl Services {
                 updated_at: now,
             };
             let c = self.apply_consultation(ctx, center, blank, input, true)?;
-            let mut ev = self
-                .ev(ctx, "consultation.create", "consultation")
-                .resource(c.id);
+            let mut ev = self.ev(ctx, Action::ConsultationCreate).resource(c.id);
             if let Some(p) = c.patient_id {
                 ev = ev.patient(p);
             }
@@ -1048,14 +986,14 @@ impl Services {
     }
 
     pub fn get_consultation(&self, ctx: &Ctx, id: Uuid) -> Result<Consultation, DomainError> {
-        self.guard(ctx, "consultation.read", "consultation", Some(id), || {
+        self.guard(ctx, Action::ConsultationRead, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let c = self
                 .store
                 .consultation(center, id)?
                 .ok_or(DomainError::NotFound)?;
             if let Some(p) = c.patient_id {
-                self.log_read(ctx, "consultation.read", "consultation", id, p);
+                self.log_read(ctx, Action::ConsultationRead, id, p);
             }
             Ok(c)
         })
@@ -1068,7 +1006,7 @@ impl Services {
         q: ConsultationQuery,
         page: PageRequest,
     ) -> Result<Page<(Consultation, Option<PatientLabel>)>, DomainError> {
-        self.guard(ctx, "consultation.list", "consultation", None, || {
+        self.guard(ctx, Action::ConsultationList, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let mut v = Validator::new();
             let from = q
@@ -1088,8 +1026,7 @@ impl Services {
             let found = self.store.consultations(center, &filter, page)?;
             self.log_list(
                 ctx,
-                "consultation.list",
-                "consultation",
+                Action::ConsultationList,
                 &describe(&[
                     ("patient_id", q.patient_id.map(|x| x.to_string())),
                     ("consultant_id", q.consultant_id.map(|x| x.to_string())),
@@ -1118,7 +1055,7 @@ impl Services {
         expected_version: i32,
         input: ConsultationInput,
     ) -> Result<Consultation, DomainError> {
-        self.guard(ctx, "consultation.update", "consultation", Some(id), || {
+        self.guard(ctx, Action::ConsultationUpdate, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let current = self
                 .store
@@ -1141,7 +1078,7 @@ impl Services {
             let mut c = self.apply_consultation(ctx, center, current, input, false)?;
             c.updated_at = self.clock.now();
             let mut ev = self
-                .ev(ctx, "consultation.update", "consultation")
+                .ev(ctx, Action::ConsultationUpdate)
                 .resource(id)
                 .detail(fields);
             if let Some(p) = c.patient_id {
@@ -1158,7 +1095,7 @@ impl Services {
         ctx: &Ctx,
         input: ReferralInput,
     ) -> Result<Referral, DomainError> {
-        self.guard(ctx, "referral.create", "referral", None, || {
+        self.guard(ctx, Action::ReferralCreate, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let today = self.today();
             let mut v = Validator::new();
@@ -1260,7 +1197,7 @@ impl Services {
                 updated_at: now,
             };
             let mut events = vec![
-                self.ev(ctx, "referral.create", "referral")
+                self.ev(ctx, Action::ReferralCreate)
                     .resource(r.id)
                     .patient(r.patient_id)
                     .detail(format!(
@@ -1329,20 +1266,20 @@ impl Services {
     }
 
     fn schedule_event(&self, ctx: &Ctx, f: &FollowUp) -> AuditDraft {
-        self.ev(ctx, "follow_up.schedule", "follow_up")
+        self.ev(ctx, Action::FollowUpSchedule)
             .resource(f.id)
             .patient(f.patient_id)
             .detail(format!("referral={}; due_on={}", f.referral_id, f.due_on))
     }
 
     pub fn get_referral(&self, ctx: &Ctx, id: Uuid) -> Result<Referral, DomainError> {
-        self.guard(ctx, "referral.read", "referral", Some(id), || {
+        self.guard(ctx, Action::ReferralRead, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let r = self
                 .store
                 .referral(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(ctx, "referral.read", "referral", id, r.patient_id);
+            self.log_read(ctx, Action::ReferralRead, id, r.patient_id);
             Ok(r)
         })
     }
@@ -1353,7 +1290,7 @@ impl Services {
         q: ReferralQuery,
         page: PageRequest,
     ) -> Result<Page<Referral>, DomainError> {
-        self.guard(ctx, "referral.list", "referral", None, || {
+        self.guard(ctx, Action::ReferralList, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let status = q
                 .status
@@ -1371,8 +1308,7 @@ impl Services {
             let found = self.store.referrals(center, &filter, page)?;
             self.log_list(
                 ctx,
-                "referral.list",
-                "referral",
+                Action::ReferralList,
                 &describe(&[
                     ("patient_id", q.patient_id.map(|x| x.to_string())),
                     ("agency_id", q.agency_id.map(|x| x.to_string())),
@@ -1390,14 +1326,14 @@ impl Services {
         ctx: &Ctx,
         id: Uuid,
     ) -> Result<Vec<LevelChange>, DomainError> {
-        self.guard(ctx, "referral.levels", "referral", Some(id), || {
+        self.guard(ctx, Action::ReferralLevels, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let r = self
                 .store
                 .referral(center, id)?
                 .ok_or(DomainError::NotFound)?;
             let list = self.store.level_changes(center, id)?;
-            self.log_read(ctx, "referral.levels", "referral", id, r.patient_id);
+            self.log_read(ctx, Action::ReferralLevels, id, r.patient_id);
             Ok(list)
         })
     }
@@ -1411,7 +1347,7 @@ impl Services {
         expected_version: i32,
         input: ReferralUpdate,
     ) -> Result<Referral, DomainError> {
-        self.guard(ctx, "referral.update", "referral", Some(id), || {
+        self.guard(ctx, Action::ReferralUpdate, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let current = self
                 .store
@@ -1517,23 +1453,13 @@ impl Services {
                 ));
             }
             v.finish()?;
-            if new_level.is_some_and(|l| l.rank() < current.level.rank())
-                && ctx.actor.role != Role::Supervisor
-            {
-                return Err(DomainError::forbidden(
-                    "lowering_requires_supervisor",
-                    "only a supervisor may lower a referral's level",
-                ));
+            if new_level.is_some_and(|l| l.rank() < current.level.rank()) {
+                policy::lower_level(&ctx.actor)?;
             }
             if let Some(who) = input.consultant_id
                 && who != r.consultant_id
             {
-                if ctx.actor.role != Role::Supervisor {
-                    return Err(DomainError::forbidden(
-                        "supervisor_only",
-                        "only a supervisor hands a referral to someone else",
-                    ));
-                }
+                policy::act_for_colleague(&ctx.actor)?;
                 r.consultant_id = self.case_worker(center, "consultant_id", who)?;
             }
 
@@ -1552,7 +1478,7 @@ impl Services {
                     changed_at: now,
                 });
                 events.push(
-                    self.ev(ctx, "referral.level_change", "referral")
+                    self.ev(ctx, Action::ReferralLevelChange)
                         .resource(id)
                         .patient(r.patient_id)
                         .detail(format!("{}->{}", current.level.as_str(), l.as_str())),
@@ -1589,7 +1515,7 @@ impl Services {
                 r.closed_on = Some(closed_on);
                 effects.cancel_open_follow_ups_on = Some(closed_on);
                 events.push(
-                    self.ev(ctx, "referral.close", "referral")
+                    self.ev(ctx, Action::ReferralClose)
                         .resource(id)
                         .patient(r.patient_id)
                         .detail(format!("outcome={}", outcome.as_str())),
@@ -1604,7 +1530,7 @@ impl Services {
             if events.is_empty() || other_fields != "fields=" {
                 events.insert(
                     0,
-                    self.ev(ctx, "referral.update", "referral")
+                    self.ev(ctx, Action::ReferralUpdate)
                         .resource(id)
                         .patient(r.patient_id)
                         .detail(other_fields),
@@ -1653,7 +1579,7 @@ impl Services {
         referral_id: Uuid,
         input: FollowUpInput,
     ) -> Result<FollowUpView, DomainError> {
-        self.guard(ctx, "follow_up.create", "follow_up", None, || {
+        self.guard(ctx, Action::FollowUpCreate, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let r = self
                 .store
@@ -1693,19 +1619,13 @@ impl Services {
     }
 
     pub fn get_follow_up(&self, ctx: &Ctx, id: Uuid) -> Result<FollowUpView, DomainError> {
-        self.guard(ctx, "follow_up.read", "follow_up", Some(id), || {
+        self.guard(ctx, Action::FollowUpRead, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let f = self
                 .store
                 .follow_up(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(
-                ctx,
-                "follow_up.read",
-                "follow_up",
-                id,
-                f.follow_up.patient_id,
-            );
+            self.log_read(ctx, Action::FollowUpRead, id, f.follow_up.patient_id);
             Ok(f)
         })
     }
@@ -1717,7 +1637,7 @@ impl Services {
         q: FollowUpQuery,
         page: PageRequest,
     ) -> Result<Page<FollowUpView>, DomainError> {
-        self.guard(ctx, "follow_up.list", "follow_up", None, || {
+        self.guard(ctx, Action::FollowUpList, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let mut v = Validator::new();
             let state = match q.state.as_deref() {
@@ -1767,8 +1687,7 @@ impl Services {
             let found = self.store.follow_ups(center, &filter, page)?;
             self.log_list(
                 ctx,
-                "follow_up.list",
-                "follow_up",
+                Action::FollowUpList,
                 &describe(&[
                     ("state", q.state.clone()),
                     ("assignee", assignee.map(|a| a.to_string())),
@@ -1787,7 +1706,7 @@ impl Services {
         referral_id: Uuid,
         page: PageRequest,
     ) -> Result<Page<FollowUpView>, DomainError> {
-        self.guard(ctx, "follow_up.list", "referral", Some(referral_id), || {
+        self.guard(ctx, Action::ReferralFollowUps, Some(referral_id), || {
             let center = require_case_worker(&ctx.actor)?;
             let r = self
                 .store
@@ -1804,8 +1723,7 @@ impl Services {
             let found = self.store.follow_ups(center, &filter, page)?;
             self.log_list(
                 ctx,
-                "follow_up.list",
-                "follow_up",
+                Action::FollowUpList,
                 &format!("referral_id={referral_id}; patient_id={}", r.patient_id),
                 found.items.len(),
             );
@@ -1821,7 +1739,7 @@ impl Services {
         expected_version: i32,
         input: FollowUpUpdate,
     ) -> Result<FollowUpView, DomainError> {
-        self.guard(ctx, "follow_up.update", "follow_up", Some(id), || {
+        self.guard(ctx, Action::FollowUpUpdate, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let view = self
                 .store
@@ -1950,12 +1868,12 @@ impl Services {
             }
             let mut events = Vec::new();
             let action = if recording {
-                "follow_up.record"
+                Action::FollowUpRecord
             } else {
-                "follow_up.update"
+                Action::FollowUpUpdate
             };
             events.push(
-                self.ev(ctx, action, "follow_up")
+                self.ev(ctx, action)
                     .resource(id)
                     .patient(f.patient_id)
                     .detail(changed_fields(&[

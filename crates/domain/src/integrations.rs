@@ -3,16 +3,18 @@
 //! worker sends what the outbox holds. The rules (scopes, secrets, signing, retries) are in
 //! [`crate::platform`].
 
+use crate::app::{Ctx, Services};
 use crate::audit::{AuditDraft, Outcome};
 use crate::entities::{Actor, RequestMeta};
 use crate::error::{DomainError, Validator};
+use crate::events::Action;
 use crate::page::{Page, PageRequest};
 use crate::platform::{
     self, ApiClient, AttemptResult, DEFAULT_ROTATION_OVERLAP, Delivery, DeliveryJob,
     MAX_ROTATION_OVERLAP, Webhook,
 };
+use crate::policy::{self, Permission};
 use crate::ports::SecretRotation;
-use crate::service::{Ctx, Services, require_center_member};
 use crate::values::{self, Role};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
@@ -46,7 +48,7 @@ impl From<DomainError> for TokenRefusal {
 /// The token endpoint's audit event for a known client: the client is the actor, in its
 /// center, with the reach its tokens get.
 fn token_event(meta: &RequestMeta, now: DateTime<Utc>, c: &ApiClient) -> AuditDraft {
-    let mut ev = AuditDraft::anonymous(meta, now, "oauth.token", "api_client").resource(c.id);
+    let mut ev = AuditDraft::anonymous(meta, now, Action::OauthToken).resource(c.id);
     ev.actor_kind = "client";
     ev.actor_id = Some(c.id);
     ev.actor_role = Some(Role::Supervisor.as_str().to_owned());
@@ -54,27 +56,14 @@ fn token_event(meta: &RequestMeta, now: DateTime<Utc>, c: &ApiClient) -> AuditDr
     ev
 }
 
+/// Integrations are the center administrator's ([`Permission::ManageIntegrations`]).
 fn require_admin(actor: &Actor) -> Result<Uuid, DomainError> {
-    let c = require_center_member(actor)?;
-    if actor.role == Role::CenterAdmin && !actor.is_client() {
-        Ok(c)
-    } else {
-        Err(DomainError::forbidden(
-            "role_forbidden",
-            "only the center's administrator manages integrations",
-        ))
-    }
+    policy::permit_in_center(actor, Permission::ManageIntegrations)
 }
 
 impl Services {
-    fn integration_event(&self, ctx: &Ctx, action: &str, resource_type: &str) -> AuditDraft {
-        AuditDraft::by_actor(
-            &ctx.actor,
-            &ctx.meta,
-            self.clock.now(),
-            action,
-            resource_type,
-        )
+    fn integration_event(&self, ctx: &Ctx, action: Action) -> AuditDraft {
+        AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action)
     }
 
     // --- API clients -------------------------------------------------------------------
@@ -86,7 +75,7 @@ impl Services {
         name: &str,
         scopes: &[String],
     ) -> Result<(ApiClient, String), DomainError> {
-        self.guard(ctx, "api_client.create", "api_client", None, || {
+        self.guard(ctx, Action::ApiClientCreate, None, || {
             let center_id = require_admin(&ctx.actor)?;
             let mut v = Validator::new();
             let name = v.check(values::text("name", name, 1, CLIENT_NAME_MAX));
@@ -115,7 +104,7 @@ impl Services {
                 version: 1,
             };
             let ev = self
-                .integration_event(ctx, "api_client.create", "api_client")
+                .integration_event(ctx, Action::ApiClientCreate)
                 .resource(client.id)
                 .detail(format!("scopes={}", client.scopes.join(" ")));
             self.store.insert_api_client(&client, &hash, &ev)?;
@@ -128,14 +117,14 @@ impl Services {
         ctx: &Ctx,
         page: PageRequest,
     ) -> Result<Page<ApiClient>, DomainError> {
-        self.guard(ctx, "api_client.list", "api_client", None, || {
+        self.guard(ctx, Action::ApiClientList, None, || {
             let center = require_admin(&ctx.actor)?;
             self.store.api_clients(center, page)
         })
     }
 
     pub fn get_api_client(&self, ctx: &Ctx, id: Uuid) -> Result<ApiClient, DomainError> {
-        self.guard(ctx, "api_client.read", "api_client", Some(id), || {
+        self.guard(ctx, Action::ApiClientRead, Some(id), || {
             let center = require_admin(&ctx.actor)?;
             self.store
                 .api_client(center, id)?
@@ -153,7 +142,7 @@ impl Services {
         name: Option<&str>,
         scopes: Option<&[String]>,
     ) -> Result<ApiClient, DomainError> {
-        self.guard(ctx, "api_client.update", "api_client", Some(id), || {
+        self.guard(ctx, Action::ApiClientUpdate, Some(id), || {
             let center = require_admin(&ctx.actor)?;
             let mut c = self
                 .store
@@ -182,7 +171,7 @@ impl Services {
             }
             c.updated_at = self.clock.now();
             let ev = self
-                .integration_event(ctx, "api_client.update", "api_client")
+                .integration_event(ctx, Action::ApiClientUpdate)
                 .resource(c.id)
                 .detail(format!("scopes={}", c.scopes.join(" ")));
             self.store.save_api_client(&c, expected_version, None, &ev)
@@ -197,64 +186,58 @@ impl Services {
         id: Uuid,
         overlap_seconds: Option<i64>,
     ) -> Result<(ApiClient, String), DomainError> {
-        self.guard(
-            ctx,
-            "api_client.rotate_secret",
-            "api_client",
-            Some(id),
-            || {
-                let center = require_admin(&ctx.actor)?;
-                let overlap = match overlap_seconds {
-                    None => DEFAULT_ROTATION_OVERLAP,
-                    Some(s) if (0..=MAX_ROTATION_OVERLAP.num_seconds()).contains(&s) => {
-                        Duration::seconds(s)
-                    }
-                    Some(_) => {
-                        return Err(DomainError::field(
-                            "overlap_seconds",
-                            "out_of_range",
-                            format!(
-                                "must be from 0 to {} (30 days)",
-                                MAX_ROTATION_OVERLAP.num_seconds()
-                            ),
-                        ));
-                    }
-                };
-                let mut c = self
-                    .store
-                    .api_client(center, id)?
-                    .ok_or(DomainError::NotFound)?;
-                if c.revoked_at.is_some() {
-                    return Err(DomainError::rule(
-                        "client_revoked",
-                        "this client is revoked; register a new one",
+        self.guard(ctx, Action::ApiClientRotateSecret, Some(id), || {
+            let center = require_admin(&ctx.actor)?;
+            let overlap = match overlap_seconds {
+                None => DEFAULT_ROTATION_OVERLAP,
+                Some(s) if (0..=MAX_ROTATION_OVERLAP.num_seconds()).contains(&s) => {
+                    Duration::seconds(s)
+                }
+                Some(_) => {
+                    return Err(DomainError::field(
+                        "overlap_seconds",
+                        "out_of_range",
+                        format!(
+                            "must be from 0 to {} (30 days)",
+                            MAX_ROTATION_OVERLAP.num_seconds()
+                        ),
                     ));
                 }
-                let now = self.clock.now();
-                let (secret, hash) = crate::auth::new_opaque_token(platform::CLIENT_SECRET_PREFIX);
-                let version = c.version;
-                c.secret_rotated_at = Some(now);
-                c.previous_secret_expires_at = Some(now + overlap);
-                c.updated_at = now;
-                let ev = self
-                    .integration_event(ctx, "api_client.rotate_secret", "api_client")
-                    .resource(c.id)
-                    .detail(format!("overlap_seconds={}", overlap.num_seconds()));
-                let c = self.store.save_api_client(
-                    &c,
-                    version,
-                    Some(&SecretRotation { new_hash: hash }),
-                    &ev,
-                )?;
-                Ok((c, secret))
-            },
-        )
+            };
+            let mut c = self
+                .store
+                .api_client(center, id)?
+                .ok_or(DomainError::NotFound)?;
+            if c.revoked_at.is_some() {
+                return Err(DomainError::rule(
+                    "client_revoked",
+                    "this client is revoked; register a new one",
+                ));
+            }
+            let now = self.clock.now();
+            let (secret, hash) = crate::auth::new_opaque_token(platform::CLIENT_SECRET_PREFIX);
+            let version = c.version;
+            c.secret_rotated_at = Some(now);
+            c.previous_secret_expires_at = Some(now + overlap);
+            c.updated_at = now;
+            let ev = self
+                .integration_event(ctx, Action::ApiClientRotateSecret)
+                .resource(c.id)
+                .detail(format!("overlap_seconds={}", overlap.num_seconds()));
+            let c = self.store.save_api_client(
+                &c,
+                version,
+                Some(&SecretRotation { new_hash: hash }),
+                &ev,
+            )?;
+            Ok((c, secret))
+        })
     }
 
     /// Revokes a client: its tokens stop working with the next request, and it gets no new
     /// ones. Revoking twice is harmless.
     pub fn revoke_api_client(&self, ctx: &Ctx, id: Uuid) -> Result<ApiClient, DomainError> {
-        self.guard(ctx, "api_client.revoke", "api_client", Some(id), || {
+        self.guard(ctx, Action::ApiClientRevoke, Some(id), || {
             let center = require_admin(&ctx.actor)?;
             let mut c = self
                 .store
@@ -269,7 +252,7 @@ impl Services {
             c.previous_secret_expires_at = None;
             c.updated_at = now;
             let ev = self
-                .integration_event(ctx, "api_client.revoke", "api_client")
+                .integration_event(ctx, Action::ApiClientRevoke)
                 .resource(c.id);
             self.store.save_api_client(&c, version, None, &ev)
         })
@@ -289,12 +272,12 @@ impl Services {
         let refuse = |code: &str, client: Option<&ApiClient>| {
             let ev = match client {
                 Some(c) => token_event(meta, now, c),
-                None => AuditDraft::anonymous(meta, now, "oauth.token", "api_client"),
+                None => AuditDraft::anonymous(meta, now, Action::OauthToken),
             }
             .outcome(Outcome::Denied)
             .detail(code.to_owned());
             if let Err(e) = self.store.append_audit(&[ev]) {
-                crate::service::tracing_free_log(&e);
+                crate::app::tracing_free_log(&e);
             }
         };
         let Some(creds) = creds else {
@@ -363,7 +346,7 @@ impl Services {
         events: &[String],
         description: Option<&str>,
     ) -> Result<(Webhook, String), DomainError> {
-        self.guard(ctx, "webhook.create", "webhook", None, || {
+        self.guard(ctx, Action::WebhookCreate, None, || {
             let center_id = require_admin(&ctx.actor)?;
             let mut v = Validator::new();
             let url = v.check(platform::parse_webhook_url("url", url));
@@ -392,7 +375,7 @@ impl Services {
             };
             let secret = platform::new_webhook_secret();
             let ev = self
-                .integration_event(ctx, "webhook.create", "webhook")
+                .integration_event(ctx, Action::WebhookCreate)
                 .resource(w.id)
                 .detail(format!("events={}", w.events.join(" ")));
             self.store.insert_webhook(&w, &secret, &ev)?;
@@ -405,14 +388,14 @@ impl Services {
         ctx: &Ctx,
         page: PageRequest,
     ) -> Result<Page<Webhook>, DomainError> {
-        self.guard(ctx, "webhook.list", "webhook", None, || {
+        self.guard(ctx, Action::WebhookList, None, || {
             let center = require_admin(&ctx.actor)?;
             self.store.webhooks(center, page)
         })
     }
 
     pub fn get_webhook(&self, ctx: &Ctx, id: Uuid) -> Result<Webhook, DomainError> {
-        self.guard(ctx, "webhook.read", "webhook", Some(id), || {
+        self.guard(ctx, Action::WebhookRead, Some(id), || {
             let center = require_admin(&ctx.actor)?;
             self.store.webhook(center, id)?.ok_or(DomainError::NotFound)
         })
@@ -427,7 +410,7 @@ impl Services {
         expected_version: i32,
         input: WebhookChanges,
     ) -> Result<Webhook, DomainError> {
-        self.guard(ctx, "webhook.update", "webhook", Some(id), || {
+        self.guard(ctx, Action::WebhookUpdate, Some(id), || {
             let center = require_admin(&ctx.actor)?;
             let mut w = self
                 .store
@@ -458,7 +441,7 @@ impl Services {
             v.finish()?;
             w.updated_at = self.clock.now();
             let ev = self
-                .integration_event(ctx, "webhook.update", "webhook")
+                .integration_event(ctx, Action::WebhookUpdate)
                 .resource(w.id)
                 .detail(format!(
                     "events={}; active={}",
@@ -470,10 +453,10 @@ impl Services {
     }
 
     pub fn delete_webhook(&self, ctx: &Ctx, id: Uuid) -> Result<(), DomainError> {
-        self.guard(ctx, "webhook.delete", "webhook", Some(id), || {
+        self.guard(ctx, Action::WebhookDelete, Some(id), || {
             let center = require_admin(&ctx.actor)?;
             let ev = self
-                .integration_event(ctx, "webhook.delete", "webhook")
+                .integration_event(ctx, Action::WebhookDelete)
                 .resource(id);
             self.store.delete_webhook(center, id, &ev)
         })
@@ -486,19 +469,13 @@ impl Services {
         webhook_id: Uuid,
         page: PageRequest,
     ) -> Result<Page<Delivery>, DomainError> {
-        self.guard(
-            ctx,
-            "webhook.deliveries",
-            "webhook",
-            Some(webhook_id),
-            || {
-                let center = require_admin(&ctx.actor)?;
-                self.store
-                    .webhook(center, webhook_id)?
-                    .ok_or(DomainError::NotFound)?;
-                self.store.deliveries(center, webhook_id, page)
-            },
-        )
+        self.guard(ctx, Action::WebhookDeliveries, Some(webhook_id), || {
+            let center = require_admin(&ctx.actor)?;
+            self.store
+                .webhook(center, webhook_id)?
+                .ok_or(DomainError::NotFound)?;
+            self.store.deliveries(center, webhook_id, page)
+        })
     }
 
     // --- the delivery worker's side ----------------------------------------------------

@@ -7,6 +7,7 @@
 
 use crate::audit::{AuditDraft, Outcome};
 use crate::error::FieldError;
+use crate::events::WebhookEvent;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use hmac::{Hmac, Mac};
@@ -164,35 +165,6 @@ pub fn token_scopes(granted: &[String], requested: Option<&str>) -> Result<Vec<S
 
 // --- webhooks ----------------------------------------------------------------------------
 
-/// Every event a webhook may subscribe to, with when it is sent.
-pub const EVENTS: &[(&str, &str)] = &[
-    ("patient.created", "a patient was registered"),
-    ("patient.updated", "a patient's record changed"),
-    ("consultation.created", "a consultation was recorded"),
-    ("consultation.updated", "a consultation changed"),
-    ("referral.created", "a patient was referred to an agency"),
-    ("referral.updated", "a referral's details changed"),
-    (
-        "referral.level_changed",
-        "a referral's level of support changed",
-    ),
-    ("referral.closed", "a referral was closed"),
-    ("follow_up.scheduled", "a follow-up was scheduled"),
-    ("follow_up.recorded", "a follow-up was recorded as done"),
-    (
-        "follow_up.overdue",
-        "a follow-up passed its due day without being recorded",
-    ),
-    (
-        "review.approved",
-        "a supervisor approved a referral's follow-up",
-    ),
-    (
-        "review.returned",
-        "a supervisor returned a referral's follow-up with a comment",
-    ),
-];
-
 /// After this many failed attempts a delivery is given up (about a day of retries).
 pub const MAX_DELIVERY_ATTEMPTS: i32 = 12;
 
@@ -273,19 +245,16 @@ pub fn parse_events(field: &str, requested: &[String]) -> Result<Vec<String>, Fi
             "subscribe to at least one event",
         ));
     }
-    if let Some(bad) = requested
-        .iter()
-        .find(|s| !EVENTS.iter().any(|(k, _)| k == s))
-    {
+    if let Some(bad) = requested.iter().find(|s| WebhookEvent::parse(s).is_none()) {
         return Err(FieldError::new(
             field,
             "unknown_event",
             format!("{bad:?} is not an event this API sends"),
         ));
     }
-    Ok(EVENTS
+    Ok(WebhookEvent::ALL
         .iter()
-        .map(|(k, _)| *k)
+        .map(|e| e.as_str())
         .filter(|k| requested.iter().any(|r| r == k))
         .map(str::to_owned)
         .collect())
@@ -390,29 +359,13 @@ fn payload(event_type: &str, at: DateTime<Utc>, data: &[(&str, String)]) -> Stri
 
 /// The webhook event an audited change makes, if any: the outbox row is written in the
 /// same transaction as the change and its audit event, so no event is lost or invented.
+/// Which actions announce which event is decided by the typed [`crate::events::Action::webhook`] alone.
 pub fn event_of(d: &AuditDraft) -> Option<OutboundEvent> {
     if d.outcome != Outcome::Success {
         return None;
     }
     let center_id = d.center_id?;
-    let event_type = match d.action.as_str() {
-        "patient.create" => "patient.created",
-        "patient.update" => "patient.updated",
-        "consultation.create" => "consultation.created",
-        "consultation.update" => "consultation.updated",
-        "referral.create" => "referral.created",
-        "referral.update" => "referral.updated",
-        "referral.level_change" => "referral.level_changed",
-        "referral.close" => "referral.closed",
-        "follow_up.schedule" | "follow_up.create" => "follow_up.scheduled",
-        "follow_up.record" => "follow_up.recorded",
-        "review.create" => match d.detail.as_deref() {
-            Some("decision=returned") => "review.returned",
-            Some("decision=approved") => "review.approved",
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let event_type = d.action.webhook()?.as_str();
     let mut data = vec![("center_id", center_id.to_string())];
     if let Some(id) = &d.resource_id {
         // Resource ids are UUIDs; anything else is not ours to forward.
@@ -420,7 +373,7 @@ pub fn event_of(d: &AuditDraft) -> Option<OutboundEvent> {
             data.push(("id", id.clone()));
         }
     }
-    data.push(("resource_type", d.resource_type.clone()));
+    data.push(("resource_type", d.action.resource_type().to_owned()));
     if let Some(p) = d.patient_id {
         data.push(("patient_id", p.to_string()));
     }
@@ -441,9 +394,9 @@ pub fn overdue_event(
 ) -> OutboundEvent {
     OutboundEvent {
         center_id,
-        event_type: "follow_up.overdue",
+        event_type: WebhookEvent::FollowUpOverdue.as_str(),
         payload: payload(
-            "follow_up.overdue",
+            WebhookEvent::FollowUpOverdue.as_str(),
             at,
             &[
                 ("center_id", center_id.to_string()),
@@ -459,6 +412,7 @@ pub fn overdue_event(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::Action;
 
     #[test]
     fn scopes_are_validated_and_ordered() {
@@ -590,8 +544,7 @@ mod tests {
             &actor,
             &crate::entities::RequestMeta::default(),
             Utc::now(),
-            "referral.create",
-            "referral",
+            Action::ReferralCreate,
         )
         .resource(Uuid::now_v7())
         .patient(patient);
@@ -604,8 +557,7 @@ mod tests {
             &actor,
             &crate::entities::RequestMeta::default(),
             Utc::now(),
-            "patient.read",
-            "patient",
+            Action::PatientRead,
         );
         assert!(event_of(&read).is_none());
     }

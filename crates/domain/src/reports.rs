@@ -10,13 +10,15 @@
 //! A center's supervisor and administrator see their center; the system administrator sees
 //! every center (or one prefecture) aggregated, never a patient.
 
+use crate::app::{Ctx, Services};
 use crate::audit::AuditDraft;
 use crate::clock::tokyo;
 use crate::entities::Actor;
 use crate::error::{DomainError, FieldError, Validator};
-use crate::service::{Ctx, Services, forbidden_role};
+use crate::events::Action;
+use crate::policy::{self, Permission, Reach};
 use crate::values::{
-    AgencyType, Channel, Level, PrefectureCode, Purpose, Requester, Role, SupportAwareness, Topic,
+    AgencyType, Channel, Level, PrefectureCode, Purpose, Requester, SupportAwareness, Topic,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeMap;
@@ -287,15 +289,15 @@ fn rate(part: i64, whole: i64) -> Option<f64> {
 /// Reports are for a center's supervisor or administrator, or across centers for the
 /// system administrator; consultants record, they do not report.
 fn report_scope(actor: &Actor, prefecture: Option<&str>) -> Result<ReportScope, DomainError> {
-    match (actor.role, actor.center_id) {
-        (Role::SystemAdmin, _) => {
+    match policy::permit(actor, Permission::ReadReports)? {
+        Reach::All => {
             let prefecture_code = prefecture
                 .map(|p| PrefectureCode::parse("prefecture_code", p).map(PrefectureCode::as_string))
                 .transpose()
                 .map_err(|e| DomainError::Validation(vec![e]))?;
             Ok(ReportScope::Centers { prefecture_code })
         }
-        (Role::Supervisor | Role::CenterAdmin, Some(c)) => {
+        Reach::Center(c) => {
             if prefecture.is_some() {
                 return Err(DomainError::field(
                     "prefecture_code",
@@ -305,7 +307,6 @@ fn report_scope(actor: &Actor, prefecture: Option<&str>) -> Result<ReportScope, 
             }
             Ok(ReportScope::Center(c))
         }
-        _ => Err(forbidden_role()),
     }
 }
 
@@ -314,18 +315,17 @@ impl Services {
     fn report<T>(
         &self,
         ctx: &Ctx,
-        name: &str,
+        action: Action,
         prefecture: Option<&str>,
         period: &Period,
         f: impl FnOnce(&ReportScope) -> Result<T, DomainError>,
     ) -> Result<T, DomainError> {
-        let action = format!("report.{name}");
-        self.guard(ctx, &action, "report", None, || {
+        self.guard(ctx, action, None, || {
             let scope = report_scope(&ctx.actor, prefecture)?;
             let out = f(&scope)?;
             self.access.record(
-                AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), &action, "report")
-                    .detail(format!(
+                AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action).detail(
+                    format!(
                         "from={}; to={}{}",
                         period.from,
                         period.to,
@@ -334,7 +334,8 @@ impl Services {
                             ReportScope::Centers { prefecture_code } =>
                                 format!("; across={}", prefecture_code.as_deref().unwrap_or("all")),
                         }
-                    )),
+                    ),
+                ),
             );
             Ok(out)
         })
@@ -346,57 +347,63 @@ impl Services {
         period: &Period,
         prefecture: Option<&str>,
     ) -> Result<ReferralLevels, DomainError> {
-        self.report(ctx, "referral_levels", prefecture, period, |scope| {
-            let counts = self.store.referral_counts(scope, period.from, period.to)?;
-            // Per center and agency type: counts per level.
-            let mut per: BTreeMap<(Uuid, AgencyType), [i64; 4]> = BTreeMap::new();
-            for c in &counts {
-                let slot = &mut per.entry((c.center_id, c.agency_type)).or_default()
-                    [usize::from(c.level.rank() - 1)];
-                *slot += c.n;
-            }
-            match scope {
-                ReportScope::Center(center) => Ok(ReferralLevels::Center(
-                    AgencyType::ALL
-                        .iter()
-                        .map(|t| {
-                            let counts = per.get(&(*center, *t)).copied().unwrap_or_default();
-                            LevelRow {
-                                agency_type: *t,
-                                counts,
-                                total: counts.iter().sum(),
-                                answer: lower_median(&counts),
-                            }
-                        })
-                        .collect(),
-                )),
-                ReportScope::Centers { .. } => {
-                    let centers = self.store.report_centers(scope)?;
-                    let rows = AgencyType::ALL
-                        .iter()
-                        .map(|t| {
-                            let mut row = LevelAnswersRow {
-                                agency_type: *t,
-                                none: 0,
-                                levels: [0; 4],
-                            };
-                            for c in &centers {
-                                let counts = per.get(&(*c, *t)).copied().unwrap_or_default();
-                                match lower_median(&counts) {
-                                    None => row.none += 1,
-                                    Some(l) => row.levels[usize::from(l.rank() - 1)] += 1,
-                                }
-                            }
-                            row
-                        })
-                        .collect();
-                    Ok(ReferralLevels::Centers {
-                        n: i64::try_from(centers.len()).unwrap_or(i64::MAX),
-                        rows,
-                    })
+        self.report(
+            ctx,
+            Action::ReportReferralLevels,
+            prefecture,
+            period,
+            |scope| {
+                let counts = self.store.referral_counts(scope, period.from, period.to)?;
+                // Per center and agency type: counts per level.
+                let mut per: BTreeMap<(Uuid, AgencyType), [i64; 4]> = BTreeMap::new();
+                for c in &counts {
+                    let slot = &mut per.entry((c.center_id, c.agency_type)).or_default()
+                        [usize::from(c.level.rank() - 1)];
+                    *slot += c.n;
                 }
-            }
-        })
+                match scope {
+                    ReportScope::Center(center) => Ok(ReferralLevels::Center(
+                        AgencyType::ALL
+                            .iter()
+                            .map(|t| {
+                                let counts = per.get(&(*center, *t)).copied().unwrap_or_default();
+                                LevelRow {
+                                    agency_type: *t,
+                                    counts,
+                                    total: counts.iter().sum(),
+                                    answer: lower_median(&counts),
+                                }
+                            })
+                            .collect(),
+                    )),
+                    ReportScope::Centers { .. } => {
+                        let centers = self.store.report_centers(scope)?;
+                        let rows = AgencyType::ALL
+                            .iter()
+                            .map(|t| {
+                                let mut row = LevelAnswersRow {
+                                    agency_type: *t,
+                                    none: 0,
+                                    levels: [0; 4],
+                                };
+                                for c in &centers {
+                                    let counts = per.get(&(*c, *t)).copied().unwrap_or_default();
+                                    match lower_median(&counts) {
+                                        None => row.none += 1,
+                                        Some(l) => row.levels[usize::from(l.rank() - 1)] += 1,
+                                    }
+                                }
+                                row
+                            })
+                            .collect();
+                        Ok(ReferralLevels::Centers {
+                            n: i64::try_from(centers.len()).unwrap_or(i64::MAX),
+                            rows,
+                        })
+                    }
+                }
+            },
+        )
     }
 
     pub fn report_cooperation_counts(
@@ -405,53 +412,61 @@ impl Services {
         period: &Period,
         prefecture: Option<&str>,
     ) -> Result<CooperationCounts, DomainError> {
-        self.report(ctx, "cooperation_counts", prefecture, period, |scope| {
-            let counts = self.store.referral_counts(scope, period.from, period.to)?;
-            let mut per: BTreeMap<(Uuid, AgencyType, Purpose), i64> = BTreeMap::new();
-            for c in &counts {
-                *per.entry((c.center_id, c.agency_type, c.purpose))
-                    .or_default() += c.n;
-            }
-            let pairs = AgencyType::ALL
-                .iter()
-                .flat_map(|t| Purpose::ALL.iter().map(move |p| (*t, *p)));
-            match scope {
-                ReportScope::Center(center) => Ok(CooperationCounts::Center(
-                    pairs
-                        .map(|(t, p)| {
-                            let count = per.get(&(*center, t, p)).copied().unwrap_or(0);
-                            CooperationRow {
-                                agency_type: t,
-                                purpose: p,
-                                count,
-                                band: band(count),
-                            }
-                        })
-                        .collect(),
-                )),
-                ReportScope::Centers { .. } => Ok(CooperationCounts::Centers(
-                    pairs
-                        .map(|(t, p)| {
-                            let mut row = CooperationBandsRow {
-                                agency_type: t,
-                                purpose: p,
-                                n: 0,
-                                bands: [0; 4],
-                            };
-                            for ((_, ct, cp), count) in &per {
-                                if (*ct, *cp) == (t, p) && *count > 0 {
-                                    row.n += 1;
-                                    if let Some(i) = BANDS.iter().position(|b| *b == band(*count)) {
-                                        row.bands[i] += 1;
+        self.report(
+            ctx,
+            Action::ReportCooperationCounts,
+            prefecture,
+            period,
+            |scope| {
+                let counts = self.store.referral_counts(scope, period.from, period.to)?;
+                let mut per: BTreeMap<(Uuid, AgencyType, Purpose), i64> = BTreeMap::new();
+                for c in &counts {
+                    *per.entry((c.center_id, c.agency_type, c.purpose))
+                        .or_default() += c.n;
+                }
+                let pairs = AgencyType::ALL
+                    .iter()
+                    .flat_map(|t| Purpose::ALL.iter().map(move |p| (*t, *p)));
+                match scope {
+                    ReportScope::Center(center) => Ok(CooperationCounts::Center(
+                        pairs
+                            .map(|(t, p)| {
+                                let count = per.get(&(*center, t, p)).copied().unwrap_or(0);
+                                CooperationRow {
+                                    agency_type: t,
+                                    purpose: p,
+                                    count,
+                                    band: band(count),
+                                }
+                            })
+                            .collect(),
+                    )),
+                    ReportScope::Centers { .. } => Ok(CooperationCounts::Centers(
+                        pairs
+                            .map(|(t, p)| {
+                                let mut row = CooperationBandsRow {
+                                    agency_type: t,
+                                    purpose: p,
+                                    n: 0,
+                                    bands: [0; 4],
+                                };
+                                for ((_, ct, cp), count) in &per {
+                                    if (*ct, *cp) == (t, p) && *count > 0 {
+                                        row.n += 1;
+                                        if let Some(i) =
+                                            BANDS.iter().position(|b| *b == band(*count))
+                                        {
+                                            row.bands[i] += 1;
+                                        }
                                     }
                                 }
-                            }
-                            row
-                        })
-                        .collect(),
-                )),
-            }
-        })
+                                row
+                            })
+                            .collect(),
+                    )),
+                }
+            },
+        )
     }
 
     pub fn report_consultations(
@@ -460,53 +475,59 @@ impl Services {
         period: &Period,
         prefecture: Option<&str>,
     ) -> Result<ConsultationReport, DomainError> {
-        self.report(ctx, "consultations", prefecture, period, |scope| {
-            let dims = self
-                .store
-                .consultation_dims(scope, period.from, period.to)?;
-            let days = self
-                .store
-                .consultation_days(scope, period.from, period.to)?;
-            let get = |dim: &str, value: &str| {
-                dims.iter()
-                    .filter(|d| d.dim == dim && d.value == value)
-                    .map(|d| d.n)
-                    .sum::<i64>()
-            };
-            let mut months: BTreeMap<String, i64> = BTreeMap::new();
-            let mut m = NaiveDate::from_ymd_opt(period.from.year(), period.from.month(), 1)
-                .unwrap_or(period.from);
-            while m <= period.to {
-                months.insert(format!("{:04}-{:02}", m.year(), m.month()), 0);
-                m = m
-                    .checked_add_months(chrono::Months::new(1))
-                    .unwrap_or(NaiveDate::MAX);
-            }
-            for (day, n) in days {
-                *months
-                    .entry(format!("{:04}-{:02}", day.year(), day.month()))
-                    .or_default() += n;
-            }
-            Ok(ConsultationReport {
-                total: get("total", "all"),
-                anonymous: get("anonymous", "yes"),
-                joint: get("joint", "yes"),
-                distinct_patients: self.store.consulted_patients(scope, period)?,
-                by_channel: Channel::ALL
-                    .iter()
-                    .map(|c| (*c, get("channel", c.as_str())))
-                    .collect(),
-                by_requester: Requester::ALL
-                    .iter()
-                    .map(|r| (*r, get("requester", r.as_str())))
-                    .collect(),
-                by_topic: Topic::ALL
-                    .iter()
-                    .map(|t| (*t, get("topic", t.as_str())))
-                    .collect(),
-                by_month: months.into_iter().collect(),
-            })
-        })
+        self.report(
+            ctx,
+            Action::ReportConsultations,
+            prefecture,
+            period,
+            |scope| {
+                let dims = self
+                    .store
+                    .consultation_dims(scope, period.from, period.to)?;
+                let days = self
+                    .store
+                    .consultation_days(scope, period.from, period.to)?;
+                let get = |dim: &str, value: &str| {
+                    dims.iter()
+                        .filter(|d| d.dim == dim && d.value == value)
+                        .map(|d| d.n)
+                        .sum::<i64>()
+                };
+                let mut months: BTreeMap<String, i64> = BTreeMap::new();
+                let mut m = NaiveDate::from_ymd_opt(period.from.year(), period.from.month(), 1)
+                    .unwrap_or(period.from);
+                while m <= period.to {
+                    months.insert(format!("{:04}-{:02}", m.year(), m.month()), 0);
+                    m = m
+                        .checked_add_months(chrono::Months::new(1))
+                        .unwrap_or(NaiveDate::MAX);
+                }
+                for (day, n) in days {
+                    *months
+                        .entry(format!("{:04}-{:02}", day.year(), day.month()))
+                        .or_default() += n;
+                }
+                Ok(ConsultationReport {
+                    total: get("total", "all"),
+                    anonymous: get("anonymous", "yes"),
+                    joint: get("joint", "yes"),
+                    distinct_patients: self.store.consulted_patients(scope, period)?,
+                    by_channel: Channel::ALL
+                        .iter()
+                        .map(|c| (*c, get("channel", c.as_str())))
+                        .collect(),
+                    by_requester: Requester::ALL
+                        .iter()
+                        .map(|r| (*r, get("requester", r.as_str())))
+                        .collect(),
+                    by_topic: Topic::ALL
+                        .iter()
+                        .map(|t| (*t, get("topic", t.as_str())))
+                        .collect(),
+                    by_month: months.into_iter().collect(),
+                })
+            },
+        )
     }
 
     pub fn report_employment_outcomes(
@@ -515,26 +536,32 @@ impl Services {
         period: &Period,
         prefecture: Option<&str>,
     ) -> Result<Vec<OutcomeRow>, DomainError> {
-        self.report(ctx, "employment_outcomes", prefecture, period, |scope| {
-            let counts = self.store.referral_outcomes(scope, period)?;
-            Ok(Purpose::ALL
-                .iter()
-                .flat_map(|p| AgencyType::ALL.iter().map(move |t| (*t, *p)))
-                .map(|(t, p)| {
-                    let (referred, achieved) = counts
-                        .iter()
-                        .filter(|c| c.agency_type == t && c.purpose == p)
-                        .fold((0, 0), |(r, a), c| (r + c.referred, a + c.achieved));
-                    OutcomeRow {
-                        agency_type: t,
-                        purpose: p,
-                        referred,
-                        achieved,
-                        rate: rate(achieved, referred),
-                    }
-                })
-                .collect())
-        })
+        self.report(
+            ctx,
+            Action::ReportEmploymentOutcomes,
+            prefecture,
+            period,
+            |scope| {
+                let counts = self.store.referral_outcomes(scope, period)?;
+                Ok(Purpose::ALL
+                    .iter()
+                    .flat_map(|p| AgencyType::ALL.iter().map(move |t| (*t, *p)))
+                    .map(|(t, p)| {
+                        let (referred, achieved) = counts
+                            .iter()
+                            .filter(|c| c.agency_type == t && c.purpose == p)
+                            .fold((0, 0), |(r, a), c| (r + c.referred, a + c.achieved));
+                        OutcomeRow {
+                            agency_type: t,
+                            purpose: p,
+                            referred,
+                            achieved,
+                            rate: rate(achieved, referred),
+                        }
+                    })
+                    .collect())
+            },
+        )
     }
 
     pub fn report_support_awareness(
@@ -543,21 +570,27 @@ impl Services {
         period: &Period,
         prefecture: Option<&str>,
     ) -> Result<AwarenessReport, DomainError> {
-        self.report(ctx, "support_awareness", prefecture, period, |scope| {
-            let (from, to) = period.utc_range();
-            let counts = self.store.support_awareness(scope, from, to)?;
-            let total: i64 = counts.iter().map(|(_, n)| n).sum();
-            Ok(AwarenessReport {
-                total,
-                rows: SupportAwareness::ALL
-                    .iter()
-                    .map(|a| {
-                        let n = counts.iter().filter(|(x, _)| x == a).map(|(_, n)| n).sum();
-                        (*a, n, rate(n, total))
-                    })
-                    .collect(),
-            })
-        })
+        self.report(
+            ctx,
+            Action::ReportSupportAwareness,
+            prefecture,
+            period,
+            |scope| {
+                let (from, to) = period.utc_range();
+                let counts = self.store.support_awareness(scope, from, to)?;
+                let total: i64 = counts.iter().map(|(_, n)| n).sum();
+                Ok(AwarenessReport {
+                    total,
+                    rows: SupportAwareness::ALL
+                        .iter()
+                        .map(|a| {
+                            let n = counts.iter().filter(|(x, _)| x == a).map(|(_, n)| n).sum();
+                            (*a, n, rate(n, total))
+                        })
+                        .collect(),
+                })
+            },
+        )
     }
 }
 

@@ -2,35 +2,20 @@
 //! and hand the store one atomic unit of work with its audit event. Every method is
 //! synchronous (diesel is), so the HTTP adapter runs it on the blocking pool.
 
-use crate::access::AccessLog;
+use crate::app::{Ctx, NAME_MAX, NOTES_MAX, Services, changed_fields};
 use crate::audit::{AuditDraft, ChainReport, ChainWalker, Outcome};
 use crate::auth::{self, ThrottleVerdict};
-use crate::clock::Clock;
 use crate::entities::{Actor, Agency, Center, LoginThrottle, RequestMeta, Session, User};
 use crate::error::{DomainError, FieldError, Validator};
+use crate::events::Action;
 use crate::page::{Page, PageRequest};
+use crate::policy::{self, Permission, Reach};
 use crate::ports::{
-    AgencyChanges, CenterChanges, IdempotencyBegin, RefreshOutcome, Scope, Store, StoredResponse,
+    AgencyChanges, CenterChanges, IdempotencyBegin, RefreshOutcome, Scope, StoredResponse,
     UserChanges,
 };
 use crate::values::{self, AgencyType, Login, OperatingType, PrefectureCode, Role};
-use std::sync::Arc;
 use uuid::Uuid;
-
-/// Who is calling and from where: what every use case needs for authorization and audit.
-#[derive(Debug, Clone)]
-pub struct Ctx {
-    pub actor: Actor,
-    pub meta: RequestMeta,
-}
-
-#[derive(Clone)]
-pub struct Services {
-    pub(crate) store: Arc<dyn Store>,
-    pub(crate) clock: Arc<dyn Clock>,
-    /// Where reads of patient data are logged (see [`AccessLog`]).
-    pub(crate) access: AccessLog,
-}
 
 /// A successful sign-in or refresh: the session and the refresh token to hand back once.
 #[derive(Debug, Clone)]
@@ -101,37 +86,7 @@ pub struct UpdateAgencyInput {
     pub active: Option<bool>,
 }
 
-pub(crate) const NAME_MAX: usize = 100;
-pub(crate) const NOTES_MAX: usize = 2000;
-
 impl Services {
-    /// Builds the services and starts the access-log writer.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        let access = AccessLog::start(store.clone());
-        Self {
-            store,
-            clock,
-            access,
-        }
-    }
-
-    /// Waits until every queued access event is written; `false` if `timeout` passed first.
-    pub fn flush_access_log(&self, timeout: std::time::Duration) -> bool {
-        self.access.flush(timeout)
-    }
-
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
-    pub fn ready(&self) -> Result<(), DomainError> {
-        self.store.ping()
-    }
-
     // --- start-up --------------------------------------------------------------------
 
     /// On an installation without a system administrator, creates one. Returns the password
@@ -167,7 +122,7 @@ impl Services {
             updated_at: now,
         };
         let hash = auth::hash_password(&password)?;
-        let audit = AuditDraft::system(now, "user.bootstrap", "user").resource(user.id);
+        let audit = AuditDraft::system(now, Action::UserBootstrap).resource(user.id);
         self.store.insert_user(&user, &hash, &audit)?;
         Ok(generated.then_some(password))
     }
@@ -183,7 +138,7 @@ impl Services {
     ) -> LoginAttempt {
         let now = self.clock.now();
         let key = Login::normalise(login);
-        let base = AuditDraft::anonymous(meta, now, "auth.login", "session");
+        let base = AuditDraft::anonymous(meta, now, Action::Login);
 
         let throttle = match self.store.login_throttle(&key) {
             Ok(t) => t,
@@ -345,7 +300,7 @@ impl Services {
     pub fn refresh(&self, meta: &RequestMeta, refresh_token: &str) -> Result<Issued, DomainError> {
         let now = self.clock.now();
         let (new_token, new_hash) = auth::new_opaque_token("rt_");
-        let audit = AuditDraft::anonymous(meta, now, "auth.refresh", "session");
+        let audit = AuditDraft::anonymous(meta, now, Action::Refresh);
         match self.store.rotate_refresh_token(
             &auth::hash_token(refresh_token),
             &new_hash,
@@ -368,7 +323,7 @@ impl Services {
 
     pub fn logout(&self, ctx: &Ctx) -> Result<(), DomainError> {
         let now = self.clock.now();
-        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "auth.logout", "session")
+        let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::Logout)
             .resource(ctx.actor.session_id);
         self.store.revoke_session(ctx.actor.session_id, now, &ev)
     }
@@ -383,121 +338,60 @@ impl Services {
             })
     }
 
-    /// Runs a use case and audits it when it is refused or points at nothing.
-    pub(crate) fn guard<T>(
-        &self,
-        ctx: &Ctx,
-        action: &str,
-        resource_type: &str,
-        id: Option<Uuid>,
-        f: impl FnOnce() -> Result<T, DomainError>,
-    ) -> Result<T, DomainError> {
-        f().inspect_err(|e| {
-            self.audit_refusal(ctx, action, resource_type, id.map(|i| i.to_string()), e)
-        })
-    }
-
-    /// Records a request that was refused or pointed at nothing, which the trail must show
-    /// (someone probing other centers' ids is exactly what an auditor looks for).
-    pub fn audit_refusal(
-        &self,
-        ctx: &Ctx,
-        action: &str,
-        resource_type: &str,
-        resource_id: Option<String>,
-        err: &DomainError,
-    ) {
-        let outcome = match err {
-            DomainError::NotFound => Outcome::NotFound,
-            DomainError::Forbidden { .. } | DomainError::Unauthenticated { .. } => Outcome::Denied,
-            _ => return,
-        };
-        let mut ev = AuditDraft::by_actor(
-            &ctx.actor,
-            &ctx.meta,
-            self.clock.now(),
-            action,
-            resource_type,
-        )
-        .outcome(outcome);
-        ev.resource_id = resource_id;
-        if let Err(e) = self.store.append_audit(&[ev]) {
-            tracing_free_log(&e);
-        }
-    }
-
     /// Starts (or restarts) two-factor enrolment: a new secret and its `otpauth://` URI.
     pub fn start_totp(&self, ctx: &Ctx) -> Result<(String, String), DomainError> {
-        self.guard(
-            ctx,
-            "auth.totp_start",
-            "user",
-            Some(ctx.actor.user_id),
-            || {
-                if ctx.actor.totp_enabled {
-                    return Err(DomainError::conflict(
-                        "totp_already_enabled",
-                        "two-factor sign-in is already set up for this user",
-                    ));
-                }
-                let secret = crate::totp::new_secret();
-                let ev = AuditDraft::by_actor(
-                    &ctx.actor,
-                    &ctx.meta,
-                    self.clock.now(),
-                    "auth.totp_start",
-                    "user",
-                )
-                .resource(ctx.actor.user_id);
-                self.store.start_totp(ctx.actor.user_id, &secret, &ev)?;
-                let uri = crate::totp::otpauth_uri("Tsunagu", &ctx.actor.login, &secret);
-                Ok((secret, uri))
-            },
-        )
+        self.guard(ctx, Action::TotpStart, Some(ctx.actor.user_id), || {
+            if ctx.actor.totp_enabled {
+                return Err(DomainError::conflict(
+                    "totp_already_enabled",
+                    "two-factor sign-in is already set up for this user",
+                ));
+            }
+            let secret = crate::totp::new_secret();
+            let ev =
+                AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), Action::TotpStart)
+                    .resource(ctx.actor.user_id);
+            self.store.start_totp(ctx.actor.user_id, &secret, &ev)?;
+            let uri = crate::totp::otpauth_uri("Tsunagu", &ctx.actor.login, &secret);
+            Ok((secret, uri))
+        })
     }
 
     /// Confirms enrolment with a code from the app; returns the recovery codes (shown once).
     pub fn confirm_totp(&self, ctx: &Ctx, code: &str) -> Result<Vec<String>, DomainError> {
-        self.guard(
-            ctx,
-            "auth.totp_enable",
-            "user",
-            Some(ctx.actor.user_id),
-            || {
-                let (secret, enabled, last) = self.store.totp_state(ctx.actor.user_id)?;
-                if enabled {
-                    return Err(DomainError::conflict(
-                        "totp_already_enabled",
-                        "two-factor sign-in is already set up for this user",
-                    ));
-                }
-                let Some(secret) = secret else {
-                    return Err(DomainError::rule(
-                        "totp_not_started",
-                        "start enrolment first (POST /me/totp)",
-                    ));
-                };
-                let now = self.clock.now();
-                let Some(step) = crate::totp::verify(&secret, code, now.timestamp(), last) else {
-                    return Err(DomainError::Validation(vec![FieldError::new(
-                        "code",
-                        "invalid_totp",
-                        "the code does not match; check the app's clock and try the next code",
-                    )]));
-                };
-                let codes = crate::totp::new_recovery_codes();
-                let hashes: Vec<String> = codes
-                    .iter()
-                    .map(|c| crate::totp::recovery_hash(c))
-                    .collect();
-                let ev =
-                    AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "auth.totp_enable", "user")
-                        .resource(ctx.actor.user_id);
-                self.store
-                    .enable_totp(ctx.actor.user_id, step, &hashes, &ev)?;
-                Ok(codes)
-            },
-        )
+        self.guard(ctx, Action::TotpEnable, Some(ctx.actor.user_id), || {
+            let (secret, enabled, last) = self.store.totp_state(ctx.actor.user_id)?;
+            if enabled {
+                return Err(DomainError::conflict(
+                    "totp_already_enabled",
+                    "two-factor sign-in is already set up for this user",
+                ));
+            }
+            let Some(secret) = secret else {
+                return Err(DomainError::rule(
+                    "totp_not_started",
+                    "start enrolment first (POST /me/totp)",
+                ));
+            };
+            let now = self.clock.now();
+            let Some(step) = crate::totp::verify(&secret, code, now.timestamp(), last) else {
+                return Err(DomainError::Validation(vec![FieldError::new(
+                    "code",
+                    "invalid_totp",
+                    "the code does not match; check the app's clock and try the next code",
+                )]));
+            };
+            let codes = crate::totp::new_recovery_codes();
+            let hashes: Vec<String> = codes
+                .iter()
+                .map(|c| crate::totp::recovery_hash(c))
+                .collect();
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::TotpEnable)
+                .resource(ctx.actor.user_id);
+            self.store
+                .enable_totp(ctx.actor.user_id, step, &hashes, &ev)?;
+            Ok(codes)
+        })
     }
 
     /// Claims an `Idempotency-Key` for a caller's request (see [`IdempotencyBegin`]). Keys are
@@ -555,7 +449,7 @@ impl Services {
         ctx: &Ctx,
         input: CreateCenterInput,
     ) -> Result<Center, DomainError> {
-        self.guard(ctx, "center.create", "center", None, || {
+        self.guard(ctx, Action::CenterCreate, None, || {
             require_system_admin(&ctx.actor)?;
             let mut v = Validator::new();
             let code = v.check(values::center_code("code", &input.code));
@@ -591,7 +485,7 @@ impl Services {
                 created_at: now,
                 updated_at: now,
             };
-            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.create", "center")
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::CenterCreate)
                 .resource(center.id)
                 .center(Some(center.id));
             self.store.insert_center(&center, &ev)?;
@@ -600,10 +494,10 @@ impl Services {
     }
 
     pub fn get_center(&self, ctx: &Ctx, id: Uuid) -> Result<Center, DomainError> {
-        self.guard(ctx, "center.read", "center", Some(id), || {
+        self.guard(ctx, Action::CenterRead, Some(id), || {
             // Staff may read their own center (to show its name); only the system administrator
             // sees the others.
-            let visible = ctx.actor.role == Role::SystemAdmin || ctx.actor.center_id == Some(id);
+            let visible = policy::may_see_center(&ctx.actor, id);
             let found = if visible {
                 self.store.center(id)?
             } else {
@@ -614,7 +508,7 @@ impl Services {
     }
 
     pub fn list_centers(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<Center>, DomainError> {
-        self.guard(ctx, "center.list", "center", None, || {
+        self.guard(ctx, Action::CenterList, None, || {
             require_system_admin(&ctx.actor)?;
             self.store.centers(page)
         })
@@ -627,19 +521,14 @@ impl Services {
         expected_version: i32,
         input: UpdateCenterInput,
     ) -> Result<Center, DomainError> {
-        self.guard(ctx, "center.update", "center", Some(id), || {
+        self.guard(ctx, Action::CenterUpdate, Some(id), || {
             // The system administrator runs centers; a center administrator may tune its own
             // center's case settings and nothing else.
             let own_settings_only = input.name.is_none()
                 && input.prefecture_code.is_none()
                 && input.operating_type.is_none()
                 && input.active.is_none();
-            match (ctx.actor.role, ctx.actor.center_id) {
-                (Role::SystemAdmin, _) => {}
-                (Role::CenterAdmin, Some(c)) if c == id && own_settings_only => {}
-                (Role::CenterAdmin, Some(c)) if c != id => return Err(DomainError::NotFound),
-                _ => return Err(forbidden_role()),
-            }
+            policy::update_center(&ctx.actor, id, own_settings_only)?;
             let mut v = Validator::new();
             let changes = CenterChanges {
                 name: input
@@ -682,7 +571,7 @@ impl Services {
             };
             v.finish()?;
             let now = self.clock.now();
-            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "center.update", "center")
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::CenterUpdate)
                 .resource(id)
                 .center(Some(id))
                 .detail(changed_fields(&[
@@ -703,7 +592,7 @@ impl Services {
     // --- users -----------------------------------------------------------------------
 
     pub fn create_user(&self, ctx: &Ctx, input: CreateUserInput) -> Result<User, DomainError> {
-        self.guard(ctx, "user.create", "user", None, || {
+        self.guard(ctx, Action::UserCreate, None, || {
             let actor = &ctx.actor;
             let mut v = Validator::new();
             let login = v.check(Login::parse("login", &input.login));
@@ -726,8 +615,8 @@ impl Services {
 
             // Where the new user belongs: a center administrator's own center (any other
             // center_id is refused), or the center a system administrator names.
-            let center_id = match (actor.role, actor.center_id) {
-                (Role::SystemAdmin, _) => match (role, input.center_id) {
+            let center_id = match policy::permit(actor, Permission::ManageStaff)? {
+                Reach::All => match (role, input.center_id) {
                     (Some(Role::SystemAdmin), Some(_)) => {
                         v.push(FieldError::new(
                             "center_id",
@@ -747,7 +636,7 @@ impl Services {
                     }
                     (Some(_), Some(c)) => Some(c),
                 },
-                (Role::CenterAdmin, Some(own)) => {
+                Reach::Center(own) => {
                     if input.center_id.is_some_and(|c| c != own) {
                         v.push(FieldError::new(
                             "center_id",
@@ -755,15 +644,11 @@ impl Services {
                             "must be your own center",
                         ));
                     }
-                    if role == Some(Role::SystemAdmin) {
-                        return Err(DomainError::forbidden(
-                            "role_not_assignable",
-                            "a center administrator cannot create a system administrator",
-                        ));
+                    if let Some(r) = role {
+                        policy::assign_role(actor, r)?;
                     }
                     Some(own)
                 }
-                _ => return Err(forbidden_role()),
             };
             v.finish()?;
             let (Some(login), Some(display_name), Some(role)) = (login, display_name, role) else {
@@ -796,7 +681,7 @@ impl Services {
                 created_at: now,
                 updated_at: now,
             };
-            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.create", "user")
+            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, Action::UserCreate)
                 .resource(user.id)
                 .center(center_id.or(actor.center_id))
                 .detail(format!("role={}", role.as_str()));
@@ -806,14 +691,14 @@ impl Services {
     }
 
     pub fn get_user(&self, ctx: &Ctx, id: Uuid) -> Result<User, DomainError> {
-        self.guard(ctx, "user.read", "user", Some(id), || {
+        self.guard(ctx, Action::UserRead, Some(id), || {
             let scope = staff_scope(&ctx.actor)?;
             self.store.user(scope, id)?.ok_or(DomainError::NotFound)
         })
     }
 
     pub fn list_users(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<User>, DomainError> {
-        self.guard(ctx, "user.list", "user", None, || {
+        self.guard(ctx, Action::UserList, None, || {
             let scope = staff_scope(&ctx.actor)?;
             self.store.users(scope, page)
         })
@@ -826,16 +711,13 @@ impl Services {
         expected_version: i32,
         input: UpdateUserInput,
     ) -> Result<User, DomainError> {
-        self.guard(ctx, "user.update", "user", Some(id), || {
+        self.guard(ctx, Action::UserUpdate, Some(id), || {
             let actor = &ctx.actor;
-            let scope = match actor.role {
-                Role::SystemAdmin => Scope::All,
-                Role::CenterAdmin => staff_scope(actor)?,
-                _ if actor.user_id == id && input.role.is_none() && input.active.is_none() => {
-                    staff_scope(actor)?
-                }
-                _ => return Err(forbidden_role()),
-            };
+            let scope = scope_of(policy::update_staff(
+                actor,
+                id,
+                input.role.is_some() || input.active.is_some(),
+            )?);
             let mut v = Validator::new();
             let display_name = input
                 .display_name
@@ -880,7 +762,7 @@ impl Services {
                 password_hash,
             };
             let now = self.clock.now();
-            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, "user.update", "user")
+            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, Action::UserUpdate)
                 .resource(id)
                 .center(current.center_id)
                 .detail(changed_fields(&[
@@ -901,8 +783,8 @@ impl Services {
         ctx: &Ctx,
         input: CreateAgencyInput,
     ) -> Result<Agency, DomainError> {
-        self.guard(ctx, "agency.create", "agency", None, || {
-            let center_id = require_center_admin(&ctx.actor)?;
+        self.guard(ctx, Action::AgencyCreate, None, || {
+            let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageAgencies)?;
             let mut v = Validator::new();
             let agency_type = v.check(AgencyType::parse("agency_type", &input.agency_type));
             let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
@@ -943,7 +825,7 @@ impl Services {
                 created_at: now,
                 updated_at: now,
             };
-            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.create", "agency")
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::AgencyCreate)
                 .resource(agency.id);
             self.store.insert_agency(&agency, &ev)?;
             Ok(agency)
@@ -951,8 +833,8 @@ impl Services {
     }
 
     pub fn get_agency(&self, ctx: &Ctx, id: Uuid) -> Result<Agency, DomainError> {
-        self.guard(ctx, "agency.read", "agency", Some(id), || {
-            let center = require_center_member(&ctx.actor)?;
+        self.guard(ctx, Action::AgencyRead, Some(id), || {
+            let center = policy::permit_in_center(&ctx.actor, Permission::ReadAgencies)?;
             self.store
                 .agency(Scope::Center(center), id)?
                 .ok_or(DomainError::NotFound)
@@ -965,8 +847,8 @@ impl Services {
         agency_type: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<Agency>, DomainError> {
-        self.guard(ctx, "agency.list", "agency", None, || {
-            let center = require_center_member(&ctx.actor)?;
+        self.guard(ctx, Action::AgencyList, None, || {
+            let center = policy::permit_in_center(&ctx.actor, Permission::ReadAgencies)?;
             let t = agency_type
                 .map(|t| AgencyType::parse("agency_type", t))
                 .transpose()
@@ -982,8 +864,8 @@ impl Services {
         expected_version: i32,
         input: UpdateAgencyInput,
     ) -> Result<Agency, DomainError> {
-        self.guard(ctx, "agency.update", "agency", Some(id), || {
-            let center_id = require_center_admin(&ctx.actor)?;
+        self.guard(ctx, Action::AgencyUpdate, Some(id), || {
+            let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageAgencies)?;
             let mut v = Validator::new();
             let changes = AgencyChanges {
                 agency_type: input
@@ -1010,7 +892,7 @@ impl Services {
             };
             v.finish()?;
             let now = self.clock.now();
-            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, "agency.update", "agency")
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::AgencyUpdate)
                 .resource(id)
                 .detail(changed_fields(&[
                     ("agency_type", changes.agency_type.is_some()),
@@ -1032,16 +914,6 @@ impl Services {
     }
 }
 
-/// Names of the changed fields, for the audit detail (names only: never the values).
-pub(crate) fn changed_fields(fields: &[(&str, bool)]) -> String {
-    let names: Vec<&str> = fields
-        .iter()
-        .filter(|(_, changed)| *changed)
-        .map(|(n, _)| *n)
-        .collect();
-    format!("fields={}", names.join(","))
-}
-
 fn in_range(field: &str, n: i32, lo: i32, hi: i32) -> Result<i32, FieldError> {
     if (lo..=hi).contains(&n) {
         Ok(n)
@@ -1054,49 +926,18 @@ fn in_range(field: &str, n: i32, lo: i32, hi: i32) -> Result<i32, FieldError> {
     }
 }
 
-pub(crate) fn forbidden_role() -> DomainError {
-    DomainError::forbidden("insufficient_role", "your role does not allow this")
+/// The store's scope for a policy reach.
+fn scope_of(reach: Reach) -> Scope {
+    match reach {
+        Reach::Center(c) => Scope::Center(c),
+        Reach::All => Scope::All,
+    }
 }
 
 fn require_system_admin(actor: &Actor) -> Result<(), DomainError> {
-    if actor.role == Role::SystemAdmin {
-        Ok(())
-    } else {
-        Err(forbidden_role())
-    }
+    policy::permit(actor, Permission::ManageCenters).map(|_| ())
 }
 
-/// The caller's center, for operations that only a center's staff perform.
-pub fn require_center_member(actor: &Actor) -> Result<Uuid, DomainError> {
-    match (actor.role, actor.center_id) {
-        (Role::SystemAdmin, _) | (_, None) => Err(DomainError::forbidden(
-            "center_staff_only",
-            "only a center's staff work with its records",
-        )),
-        (_, Some(c)) => Ok(c),
-    }
-}
-
-fn require_center_admin(actor: &Actor) -> Result<Uuid, DomainError> {
-    let c = require_center_member(actor)?;
-    if actor.role == Role::CenterAdmin {
-        Ok(c)
-    } else {
-        Err(forbidden_role())
-    }
-}
-
-/// Staff records: the system administrator sees every center's, others their own center's.
 fn staff_scope(actor: &Actor) -> Result<Scope, DomainError> {
-    match (actor.role, actor.center_id) {
-        (Role::SystemAdmin, _) => Ok(Scope::All),
-        (_, Some(c)) => Ok(Scope::Center(c)),
-        (_, None) => Err(forbidden_role()),
-    }
-}
-
-/// The domain does not depend on a logging framework; a failed refusal record is reported
-/// on stderr by the adapter's log capture. Refusals must never turn into errors themselves.
-pub(crate) fn tracing_free_log(e: &DomainError) {
-    eprintln!("audit of a refused request failed: {e}");
+    policy::permit(actor, Permission::ReadStaff).map(scope_of)
 }

@@ -1,10 +1,12 @@
 //! Supervision (監査): the audit trail as supervisors read it, and its verification.
 
+use crate::app::{Ctx, Services};
 use crate::audit::{AuditDraft, AuditEvent, ChainReport};
 use crate::entities::Actor;
 use crate::error::{DomainError, FieldError, Validator};
+use crate::events::Action;
+use crate::policy::{self, Permission, Reach};
 use crate::ports::AuditFilter;
-use crate::service::{Ctx, Services, forbidden_role};
 use crate::values::{self, Role};
 use uuid::Uuid;
 
@@ -24,14 +26,9 @@ pub struct AuditQuery {
 /// Most events one CSV export holds; narrow the filters for more.
 pub const EXPORT_MAX: i64 = 100_000;
 
-/// Who may read the trail: a center's supervisor or administrator (their center's events),
-/// or the system administrator (every center's, and the installation's own).
+/// Who may read the trail ([`Permission::ReadAuditTrail`]): `None` is every center's.
 fn trail_scope(actor: &Actor) -> Result<Option<Uuid>, DomainError> {
-    match (actor.role, actor.center_id) {
-        (Role::SystemAdmin, _) => Ok(None),
-        (Role::Supervisor | Role::CenterAdmin, Some(c)) => Ok(Some(c)),
-        _ => Err(forbidden_role()),
-    }
+    policy::permit(actor, Permission::ReadAuditTrail).map(Reach::center)
 }
 
 impl Services {
@@ -43,8 +40,12 @@ impl Services {
         limit: i64,
         export: bool,
     ) -> Result<Vec<AuditEvent>, DomainError> {
-        let action = if export { "audit.export" } else { "audit.list" };
-        self.guard(ctx, action, "audit_event", None, || {
+        let action = if export {
+            Action::AuditExport
+        } else {
+            Action::AuditList
+        };
+        self.guard(ctx, action, None, || {
             let center = trail_scope(&ctx.actor)?;
             let mut v = Validator::new();
             let from = q
@@ -78,20 +79,14 @@ impl Services {
                 before_seq: q.before_seq,
             };
             let events = self.store.audit_events(&filter, limit)?;
-            let mut ev = AuditDraft::by_actor(
-                &ctx.actor,
-                &ctx.meta,
-                self.clock.now(),
-                action,
-                "audit_event",
-            )
-            .detail(format!(
-                "patient_id={}; actor_id={}; action={}; count={}",
-                q.patient_id.map(|x| x.to_string()).unwrap_or_default(),
-                q.actor_id.map(|x| x.to_string()).unwrap_or_default(),
-                q.action.clone().unwrap_or_default(),
-                events.len()
-            ));
+            let mut ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action)
+                .detail(format!(
+                    "patient_id={}; actor_id={}; action={}; count={}",
+                    q.patient_id.map(|x| x.to_string()).unwrap_or_default(),
+                    q.actor_id.map(|x| x.to_string()).unwrap_or_default(),
+                    q.action.clone().unwrap_or_default(),
+                    events.len()
+                ));
             if let Some(p) = q.patient_id {
                 ev = ev.patient(p);
             }
@@ -102,24 +97,18 @@ impl Services {
 
     /// Walks the whole chain (for supervisors, administrators and the system administrator).
     pub fn verify_audit(&self, ctx: &Ctx) -> Result<ChainReport, DomainError> {
-        self.guard(ctx, "audit.verify", "audit_event", None, || {
+        self.guard(ctx, Action::AuditVerify, None, || {
             trail_scope(&ctx.actor)?;
             // Everything queued so far belongs to the chain being checked.
             self.access.flush(std::time::Duration::from_secs(5));
             let report = self.verify_audit_chain()?;
             self.access.record(
-                AuditDraft::by_actor(
-                    &ctx.actor,
-                    &ctx.meta,
-                    self.clock.now(),
-                    "audit.verify",
-                    "audit_event",
-                )
-                .detail(format!(
-                    "checked={}; valid={}",
-                    report.checked,
-                    report.first_broken.is_none()
-                )),
+                AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), Action::AuditVerify)
+                    .detail(format!(
+                        "checked={}; valid={}",
+                        report.checked,
+                        report.first_broken.is_none()
+                    )),
             );
             Ok(report)
         })
@@ -210,15 +199,9 @@ pub struct Summary {
     pub by_agency_type: BTreeMap<AgencyType, SummaryRow>,
 }
 
-/// Supervision is the supervisor's: the 管理責任者 of a center.
+/// Supervision is the supervisor's: the 管理責任者 of a center ([`Permission::Supervise`]).
 fn require_supervisor(actor: &Actor) -> Result<Uuid, DomainError> {
-    let center = crate::service::require_center_member(actor)?;
-    // An API client reads with a supervisor's reach but never judges anyone's work.
-    if actor.role == Role::Supervisor && !actor.is_client() {
-        Ok(center)
-    } else {
-        Err(forbidden_role())
-    }
+    policy::permit_in_center(actor, Permission::Supervise)
 }
 
 /// Whether a referral falls in the quality sample: its id's random tail (UUID v7 ends in
@@ -254,7 +237,7 @@ impl Services {
         decision: &str,
         comment: Option<&str>,
     ) -> Result<(Referral, Review), DomainError> {
-        self.guard(ctx, "review.create", "referral", Some(referral_id), || {
+        self.guard(ctx, Action::ReviewApprove, Some(referral_id), || {
             let center = require_supervisor(&ctx.actor)?;
             let mut v = Validator::new();
             let decision = v.check(ReviewDecision::parse("decision", decision));
@@ -279,18 +262,8 @@ impl Services {
                 .referral(center, referral_id)?
                 .ok_or(DomainError::NotFound)?;
             let me = ctx.actor.user_id;
-            if r.consultant_id == me
-                || r.created_by == me
-                || self
-                    .store
-                    .follow_up_recorders(center, referral_id)?
-                    .contains(&me)
-            {
-                return Err(DomainError::forbidden(
-                    "four_eyes",
-                    "a supervisor does not review a referral they made or followed up",
-                ));
-            }
+            let recorders = self.store.follow_up_recorders(center, referral_id)?;
+            policy::review(&ctx.actor, r.consultant_id, r.created_by, &recorders)?;
             let review = Review {
                 id: Uuid::now_v7(),
                 center_id: center,
@@ -300,20 +273,14 @@ impl Services {
                 comment,
                 created_at: self.clock.now(),
             };
-            let state = match decision {
-                ReviewDecision::Approved => ReviewState::Approved,
-                ReviewDecision::Returned => ReviewState::Returned,
+            let (state, action) = match decision {
+                ReviewDecision::Approved => (ReviewState::Approved, Action::ReviewApprove),
+                ReviewDecision::Returned => (ReviewState::Returned, Action::ReviewReturn),
             };
-            let ev = AuditDraft::by_actor(
-                &ctx.actor,
-                &ctx.meta,
-                self.clock.now(),
-                "review.create",
-                "referral",
-            )
-            .resource(referral_id)
-            .patient(r.patient_id)
-            .detail(format!("decision={}", decision.as_str()));
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action)
+                .resource(referral_id)
+                .patient(r.patient_id)
+                .detail(format!("decision={}", decision.as_str()));
             let r = self.store.insert_review(&review, state, r.version, &ev)?;
             Ok((r, review))
         })
@@ -325,27 +292,18 @@ impl Services {
         ctx: &Ctx,
         referral_id: Uuid,
     ) -> Result<Vec<Review>, DomainError> {
-        self.guard(ctx, "review.list", "referral", Some(referral_id), || {
-            let center = crate::service::require_center_member(&ctx.actor)?;
-            if !matches!(ctx.actor.role, Role::Supervisor | Role::Consultant) {
-                return Err(forbidden_role());
-            }
+        self.guard(ctx, Action::ReviewList, Some(referral_id), || {
+            let center = policy::permit_in_center(&ctx.actor, Permission::CaseWork)?;
             let r = self
                 .store
                 .referral(center, referral_id)?
                 .ok_or(DomainError::NotFound)?;
             let list = self.store.reviews(center, referral_id)?;
             self.access.record(
-                AuditDraft::by_actor(
-                    &ctx.actor,
-                    &ctx.meta,
-                    self.clock.now(),
-                    "review.list",
-                    "referral",
-                )
-                .resource(referral_id)
-                .patient(r.patient_id)
-                .detail(format!("count={}", list.len())),
+                AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), Action::ReviewList)
+                    .resource(referral_id)
+                    .patient(r.patient_id)
+                    .detail(format!("count={}", list.len())),
             );
             Ok(list)
         })
@@ -353,7 +311,7 @@ impl Services {
 
     /// What needs the supervisor's eye, most urgent first, each with its reasons.
     pub fn audit_queue(&self, ctx: &Ctx) -> Result<Vec<QueueItem>, DomainError> {
-        self.guard(ctx, "audit_queue.read", "referral", None, || {
+        self.guard(ctx, Action::AuditQueueRead, None, || {
             let center = require_supervisor(&ctx.actor)?;
             let c = self.store.center(center)?.ok_or(DomainError::NotFound)?;
             let today = self.today_tokyo();
@@ -414,8 +372,7 @@ impl Services {
                     &ctx.actor,
                     &ctx.meta,
                     self.clock.now(),
-                    "audit_queue.read",
-                    "referral",
+                    Action::AuditQueueRead,
                 )
                 .detail(format!("count={}", items.len())),
             );
@@ -426,8 +383,8 @@ impl Services {
     /// The caller's notifications: escalated follow-ups (their own, or every one in the
     /// center for a supervisor) and, for a consultant, referrals returned to them.
     pub fn notifications(&self, ctx: &Ctx) -> Result<Vec<Notification>, DomainError> {
-        self.guard(ctx, "notification.list", "notification", None, || {
-            let center = crate::service::require_center_member(&ctx.actor)?;
+        self.guard(ctx, Action::NotificationList, None, || {
+            let center = policy::own_center(&ctx.actor)?;
             let supervisor = match ctx.actor.role {
                 Role::Supervisor => true,
                 Role::Consultant => false,
@@ -484,8 +441,7 @@ impl Services {
                     &ctx.actor,
                     &ctx.meta,
                     self.clock.now(),
-                    "notification.list",
-                    "notification",
+                    Action::NotificationList,
                 )
                 .detail(format!("count={}", out.len())),
             );
@@ -499,7 +455,7 @@ impl Services {
         ctx: &Ctx,
         period: &crate::reports::Period,
     ) -> Result<Summary, DomainError> {
-        self.guard(ctx, "supervision.summary", "report", None, || {
+        self.guard(ctx, Action::SupervisionSummary, None, || {
             let center = require_supervisor(&ctx.actor)?;
             let today = self.today_tokyo();
             let counts = self
@@ -556,8 +512,7 @@ impl Services {
                     &ctx.actor,
                     &ctx.meta,
                     self.clock.now(),
-                    "supervision.summary",
-                    "report",
+                    Action::SupervisionSummary,
                 )
                 .detail(format!("from={}; to={}", period.from, period.to)),
             );

@@ -11,11 +11,12 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
+use tsunagu_domain::app::Ctx;
 use tsunagu_domain::auth::ACCESS_TOKEN_TTL;
 use tsunagu_domain::entities::RequestMeta;
 use tsunagu_domain::integrations::ClientGrant;
 use tsunagu_domain::platform::CLIENT_TOKEN_TTL;
-use tsunagu_domain::service::Ctx;
+use tsunagu_domain::policy;
 use uuid::Uuid;
 
 pub const ISSUER: &str = "tsunagu";
@@ -173,8 +174,14 @@ pub fn request_meta(req: &HttpRequest) -> RequestMeta {
     RequestMeta { request_id, source }
 }
 
-/// An authenticated caller: extracting it verifies the bearer token and the live session.
+/// An authenticated caller: extracting it verifies the bearer token and the live session,
+/// and that a second factor the caller's center requires is in place
+/// ([`policy::second_factor_in_place`]).
 pub struct Caller(pub Ctx);
+
+/// A caller working on their own account (reading it, enrolling a second factor, signing
+/// out): open before a required second factor is set up, which is the point of it.
+pub struct AccountCaller(pub Ctx);
 
 impl FromRequest for Caller {
     type Error = ApiError;
@@ -183,68 +190,67 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(ApiError::internal)?
-                .clone();
-            let header = req
-                .headers()
-                .get(actix_web::http::header::AUTHORIZATION)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("");
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or_else(|| ApiError::unauthenticated("missing_token"))?;
-            // An API client was checked (rate, revocation, scope) by `scopes::layer`.
-            let checked = req
-                .extensions()
-                .get::<crate::scopes::CheckedClient>()
-                .cloned();
-            if let Some(crate::scopes::CheckedClient(actor)) = checked {
-                return Ok(Caller(Ctx {
-                    actor,
-                    meta: request_meta(&req),
-                }));
-            }
-            let principal = state.jwt.verify(token, state.services.clock().now())?;
-            let Principal::User { user, session } = principal else {
-                // A client token on a route the layer did not see: refuse, never guess.
-                return Err(ApiError::unauthenticated("invalid_token"));
-            };
-            // Before the database: a flood must not reach it.
-            if let Some(verdict) = state.limits.check(crate::ratelimit::Kind::User, user) {
-                req.extensions_mut().insert(verdict.clone());
-                verdict.into_result()?;
-            }
-            let services = state.services.clone();
-            let actor = web::block(move || services.authenticate(session, user))
-                .await
-                .map_err(|_| ApiError::internal())??;
-            // Until a required second factor is set up, only setting it up (and signing out)
-            // is open.
-            if actor.must_enroll_totp
-                && !matches!(
-                    req.path(),
-                    "/api/v1/me"
-                        | "/api/v1/me/totp"
-                        | "/api/v1/me/totp/confirm"
-                        | "/api/v1/auth/logout"
-                )
-            {
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::FORBIDDEN,
-                    "totp_enrollment_required",
-                    "Two-factor sign-in required",
-                )
-                .detail("your center requires two-factor sign-in for your role: set it up first (POST /api/v1/me/totp)"));
-            }
-            Ok(Caller(Ctx {
-                actor,
-                meta: request_meta(&req),
-            }))
+            let ctx = authenticate(&req).await?;
+            policy::second_factor_in_place(&ctx.actor)?;
+            Ok(Caller(ctx))
         })
     }
+}
+
+impl FromRequest for AccountCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(&req).await.map(AccountCaller) })
+    }
+}
+
+/// The bearer token and the live session (or the API client the scope layer checked).
+async fn authenticate(req: &HttpRequest) -> Result<Ctx, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(ApiError::internal)?
+        .clone();
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthenticated("missing_token"))?;
+    // An API client was checked (rate, revocation, scope) by `scopes::layer`.
+    let checked = req
+        .extensions()
+        .get::<crate::scopes::CheckedClient>()
+        .cloned();
+    if let Some(crate::scopes::CheckedClient(actor)) = checked {
+        return Ok(Ctx {
+            actor,
+            meta: request_meta(req),
+        });
+    }
+    let principal = state.jwt.verify(token, state.services.clock().now())?;
+    let Principal::User { user, session } = principal else {
+        // A client token on a route the layer did not see: refuse, never guess.
+        return Err(ApiError::unauthenticated("invalid_token"));
+    };
+    // Before the database: a flood must not reach it.
+    if let Some(verdict) = state.limits.check(crate::ratelimit::Kind::User, user) {
+        req.extensions_mut().insert(verdict.clone());
+        verdict.into_result()?;
+    }
+    let services = state.services.clone();
+    let actor = web::block(move || services.authenticate(session, user))
+        .await
+        .map_err(|_| ApiError::internal())??;
+    Ok(Ctx {
+        actor,
+        meta: request_meta(req),
+    })
 }

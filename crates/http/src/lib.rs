@@ -24,7 +24,7 @@ use actix_web::{App, HttpRequest, HttpResponse, middleware, web};
 use problem::ApiError;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tsunagu_domain::service::Services;
+use tsunagu_domain::app::Services;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContactBuilder, InfoBuilder, LicenseBuilder, OpenApi, ServerBuilder};
 use utoipa_actix_web::{AppExt, scope};

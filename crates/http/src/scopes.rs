@@ -13,8 +13,9 @@ use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 use std::collections::HashMap;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::app::Ctx;
 use tsunagu_domain::entities::Actor;
-use tsunagu_domain::service::Ctx;
+use tsunagu_domain::events::Action;
 use utoipa::openapi::OpenApi;
 
 /// `(METHOD, path pattern)` → the scope needed (`None`: any client token), for operations
@@ -158,8 +159,7 @@ async fn check(req: &ServiceRequest, state: &web::Data<AppState>) -> Option<ApiE
     let _ = web::block(move || {
         services.audit_refusal(
             &ctx,
-            "api.scope_check",
-            "operation",
+            Action::ScopeCheck,
             Some(format!("{method} {path}")),
             &DomainError::forbidden(code, ""),
         );

@@ -6,12 +6,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tsunagu_domain::SystemClock;
+use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::entities::{Actor, RequestMeta};
 use tsunagu_domain::kana;
 use tsunagu_domain::page::PageRequest;
 use tsunagu_domain::ports::{PatientQuery, Store};
 use tsunagu_domain::reports::Period;
-use tsunagu_domain::service::{Ctx, Services};
 use tsunagu_domain::values::Role;
 use tsunagu_store::DieselStore;
 use uuid::Uuid;

@@ -18,6 +18,7 @@ use tsunagu_domain::entities::{
     Agency, Center, Consent, Consultation, FollowUp, LevelChange, Patient, Provision, Referral,
     User,
 };
+use tsunagu_domain::events::Action;
 use tsunagu_domain::ports::Store;
 use tsunagu_domain::values::{
     self, AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus,
@@ -346,13 +347,13 @@ pub fn generate(
         created_at: now,
         updated_at: now,
     };
-    let sys = |action: &str, rtype: &str, id: Uuid| {
-        AuditDraft::system(now, action, rtype)
+    let sys = |action: Action, id: Uuid| {
+        AuditDraft::system(now, action)
             .resource(id)
             .center(Some(center.id))
     };
     store
-        .insert_center(&center, &sys("center.create", "center", center.id))
+        .insert_center(&center, &sys(Action::CenterCreate, center.id))
         .map_err(|e| match e {
             tsunagu_domain::DomainError::Conflict { .. } => format!(
                 "a center with code {code} exists already; demo data goes into a new center (use --center)"
@@ -385,7 +386,7 @@ pub fn generate(
             updated_at: now,
         };
         store
-            .insert_user(&user, &hash, &sys("user.create", "user", user.id))
+            .insert_user(&user, &hash, &sys(Action::UserCreate, user.id))
             .map_err(err)?;
         if role != Role::CenterAdmin {
             workers.push(user.id);
@@ -408,7 +409,7 @@ pub fn generate(
             updated_at: now,
         };
         store
-            .insert_agency(&a, &sys("agency.create", "agency", a.id))
+            .insert_agency(&a, &sys(Action::AgencyCreate, a.id))
             .map_err(err)?;
         agencies.push(a);
     }
@@ -446,7 +447,7 @@ pub fn generate(
             .collect();
         done += n;
         let audit = if done == o.patients {
-            vec![sys("demo.generate", "center", center.id).detail(format!(
+            vec![sys(Action::DemoGenerate, center.id).detail(format!(
                 "patients={}; consultations={}; referrals={}; follow_ups={}; seed={}",
                 counts.patients, counts.consultations, counts.referrals, counts.follow_ups, o.seed
             ))]

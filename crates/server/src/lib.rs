@@ -11,7 +11,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tsunagu_domain::Clock;
-use tsunagu_domain::service::Services;
+use tsunagu_domain::app::Services;
 use tsunagu_http::ratelimit::RateLimitConfig;
 use tsunagu_http::{AppState, HttpConfig, JwtKeys};
 use tsunagu_store::{DatabaseUrl, DieselStore};

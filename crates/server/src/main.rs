@@ -131,7 +131,7 @@ fn migrate(cfg: Config) -> Result<(), String> {
 
 fn audit_verify(cfg: Config) -> Result<(), String> {
     let store = open_store(&cfg)?;
-    let services = tsunagu_domain::service::Services::new(Arc::new(store), Arc::new(SystemClock));
+    let services = tsunagu_domain::app::Services::new(Arc::new(store), Arc::new(SystemClock));
     let report = services
         .verify_audit_chain()
         .map_err(|e| format!("cannot read the audit trail: {e}"))?;

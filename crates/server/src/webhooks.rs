@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use tsunagu_domain::app::Services;
 use tsunagu_domain::platform::{AttemptResult, DeliveryJob};
-use tsunagu_domain::service::Services;
 
 /// Deliveries sent at once.
 const BATCH: i64 = 16;

@@ -2,7 +2,7 @@
 
 use super::blocking;
 use crate::AppState;
-use crate::auth::{Caller, request_meta};
+use crate::auth::{AccountCaller, request_meta};
 use crate::dto::{
     LoginRequest, Me, RecoveryCodes, RefreshRequest, TokenPair, TotpConfirm, TotpEnrolment,
 };
@@ -99,7 +99,10 @@ pub async fn refresh(
     security(("bearer" = []))
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: AccountCaller,
+) -> Result<HttpResponse, ApiError> {
     let services = state.services.clone();
     blocking(move || services.logout(&caller.0)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -115,7 +118,7 @@ pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
     security(("bearer" = []))
 )]
 #[get("/me")]
-pub async fn me(caller: Caller) -> HttpResponse {
+pub async fn me(caller: AccountCaller) -> HttpResponse {
     let a = caller.0.actor;
     HttpResponse::Ok().json(Me {
         id: a.user_id,
@@ -142,7 +145,7 @@ pub async fn me(caller: Caller) -> HttpResponse {
 #[post("/me/totp")]
 pub async fn start_totp(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: AccountCaller,
 ) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
     let (secret, otpauth_uri) = blocking(move || s.start_totp(&caller.0)).await?;
@@ -168,7 +171,7 @@ pub async fn start_totp(
 #[post("/me/totp/confirm")]
 pub async fn confirm_totp(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: AccountCaller,
     body: ApiJson<TotpConfirm>,
 ) -> Result<HttpResponse, ApiError> {
     let code = body.into_inner().code;

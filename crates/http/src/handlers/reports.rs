@@ -15,8 +15,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::reports::Period;
-use tsunagu_domain::service::{Ctx, Services};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

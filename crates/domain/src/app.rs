@@ -1,0 +1,140 @@
+//! The application core every feature's use cases share: who is calling ([`Ctx`]), the
+//! ports and clock they work with ([`Services`]), auditing a refused request, and logging
+//! reads of personal data. Each feature reaches its use cases through a facade declared
+//! with [`crate::facade!`], e.g. `services.patients().create(ctx, input)`.
+
+use crate::access::AccessLog;
+use crate::audit::{AuditDraft, Outcome};
+use crate::clock::{Clock, tokyo_date};
+use crate::entities::{Actor, RequestMeta};
+use crate::error::DomainError;
+use crate::events::Action;
+use crate::ports::Store;
+use chrono::NaiveDate;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Who is calling and from where: what every use case needs for authorization and audit.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub meta: RequestMeta,
+}
+
+#[derive(Clone)]
+pub struct Services {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    /// Where reads of patient data are logged (see [`AccessLog`]).
+    pub(crate) access: AccessLog,
+}
+
+pub const NAME_MAX: usize = 100;
+pub const NOTES_MAX: usize = 2000;
+
+impl Services {
+    /// Builds the services and starts the access-log writer.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        let access = AccessLog::start(store.clone());
+        Self {
+            store,
+            clock,
+            access,
+        }
+    }
+
+    /// Waits until every queued access event is written; `false` if `timeout` passed first.
+    pub fn flush_access_log(&self, timeout: std::time::Duration) -> bool {
+        self.access.flush(timeout)
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn ready(&self) -> Result<(), DomainError> {
+        self.store.ping()
+    }
+
+    /// Runs a use case and audits it when it is refused or points at nothing.
+    pub(crate) fn guard<T>(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        id: Option<Uuid>,
+        f: impl FnOnce() -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
+        f().inspect_err(|e| self.audit_refusal(ctx, action, id.map(|i| i.to_string()), e))
+    }
+
+    /// Records a request that was refused or pointed at nothing, which the trail must show
+    /// (someone probing other centers' ids is exactly what an auditor looks for).
+    pub fn audit_refusal(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        resource_id: Option<String>,
+        err: &DomainError,
+    ) {
+        let outcome = match err {
+            DomainError::NotFound => Outcome::NotFound,
+            DomainError::Forbidden { .. } | DomainError::Unauthenticated { .. } => Outcome::Denied,
+            _ => return,
+        };
+        let mut ev =
+            AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action).outcome(outcome);
+        ev.resource_id = resource_id;
+        if let Err(e) = self.store.append_audit(&[ev]) {
+            tracing_free_log(&e);
+        }
+    }
+
+    pub(crate) fn today(&self) -> NaiveDate {
+        tokyo_date(self.clock.now())
+    }
+
+    pub(crate) fn ev(&self, ctx: &Ctx, action: Action) -> AuditDraft {
+        AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action)
+    }
+
+    /// Logs a read of one patient's data (asynchronously, see [`crate::access`]).
+    pub(crate) fn log_read(&self, ctx: &Ctx, action: Action, id: Uuid, patient: Uuid) {
+        self.access
+            .record(self.ev(ctx, action).resource(id).patient(patient));
+    }
+
+    /// Logs a list or search: one event with the query and how many records it returned.
+    pub(crate) fn log_list(&self, ctx: &Ctx, action: Action, query: &str, count: usize) {
+        let mut ev = self
+            .ev(ctx, action)
+            .detail(format!("{query}; count={count}"));
+        if let Some(p) = query
+            .split("; ")
+            .find_map(|kv| kv.strip_prefix("patient_id="))
+            .and_then(|p| Uuid::parse_str(p).ok())
+        {
+            ev = ev.patient(p);
+        }
+        self.access.record(ev);
+    }
+}
+
+/// Names of the changed fields, for the audit detail (names only: never the values).
+pub(crate) fn changed_fields(fields: &[(&str, bool)]) -> String {
+    let names: Vec<&str> = fields
+        .iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(n, _)| *n)
+        .collect();
+    format!("fields={}", names.join(","))
+}
+
+/// The domain does not depend on a logging framework; a failed refusal record is reported
+/// on stderr by the adapter's log capture. Refusals must never turn into errors themselves.
+pub(crate) fn tracing_free_log(e: &DomainError) {
+    eprintln!("audit of a refused request failed: {e}");
+}

@@ -1,0 +1,505 @@
+//! Who may do what. Every role and tenancy check of the use cases asks this module, so "may
+//! this actor do this to this record" has one answer, and each kind of refusal one stable
+//! problem code:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `insufficient_role` | the caller's role does not allow the operation (before this module, managing integrations answered `role_forbidden`; it is now `insufficient_role`) |
+//! | `center_staff_only` | the operation works on a center's records and the caller belongs to no center |
+//! | `supervisor_only` | recording work for a colleague, or handing it to someone else |
+//! | `lowering_requires_supervisor` | lowering a referral's level |
+//! | `four_eyes` | a supervisor reviewing a referral they made or followed up |
+//! | `role_not_assignable` | a center administrator creating a system administrator |
+//!
+//! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
+//! always asked with the [`Reach`] this module returns.
+
+use crate::entities::Actor;
+use crate::error::DomainError;
+use crate::values::Role;
+use uuid::Uuid;
+
+/// What the caller asks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read and record case work: patients, consents, consultations, referrals, follow-ups,
+    /// their history and reviews. Health data is shared on a need-to-know basis: a center
+    /// administrator manages staff and agencies but does not see patients.
+    CaseWork,
+    /// Judge colleagues' work: review referrals, read the audit queue and the supervision
+    /// summary. A supervisor in person only; an API client reads with a supervisor's reach
+    /// but never judges anyone's work.
+    Supervise,
+    /// Read the ministry's figures: a center's supervisor or administrator for their center,
+    /// the system administrator across centers.
+    ReadReports,
+    /// Read the audit trail: a center's supervisor or administrator (their center's events),
+    /// or the system administrator (every center's and the installation's own).
+    ReadAuditTrail,
+    /// Read the center's agencies (every member of the center).
+    ReadAgencies,
+    /// Register and change agencies (the center's administrator).
+    ManageAgencies,
+    /// API clients and webhooks (the center's administrator, in person).
+    ManageIntegrations,
+    /// Create and list centers (the system administrator).
+    ManageCenters,
+    /// Read staff records: the system administrator every center's, others their own center's.
+    ReadStaff,
+    /// Create staff and change their role or activity: the system administrator anywhere, a
+    /// center administrator in their own center.
+    ManageStaff,
+}
+
+/// How far a permitted caller reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// One center's records.
+    Center(Uuid),
+    /// Every center (the system administrator).
+    All,
+}
+
+impl Reach {
+    /// The center, for operations that only ever work inside one.
+    pub fn center(self) -> Option<Uuid> {
+        match self {
+            Reach::Center(c) => Some(c),
+            Reach::All => None,
+        }
+    }
+}
+
+pub fn insufficient_role() -> DomainError {
+    DomainError::forbidden("insufficient_role", "your role does not allow this")
+}
+
+fn center_staff_only() -> DomainError {
+    DomainError::forbidden(
+        "center_staff_only",
+        "only a center's staff work with its records",
+    )
+}
+
+/// The caller's center, for operations that only a center's staff perform.
+pub fn own_center(actor: &Actor) -> Result<Uuid, DomainError> {
+    match (actor.role, actor.center_id) {
+        (Role::SystemAdmin, _) | (_, None) => Err(center_staff_only()),
+        (_, Some(c)) => Ok(c),
+    }
+}
+
+/// Whether `actor` may do `p`, and how far it reaches.
+pub fn permit(actor: &Actor, p: Permission) -> Result<Reach, DomainError> {
+    use Permission as P;
+    let in_person = !actor.is_client();
+    match p {
+        P::CaseWork => {
+            let c = own_center(actor)?;
+            if can_do_case_work(actor.role) {
+                Ok(Reach::Center(c))
+            } else {
+                Err(insufficient_role())
+            }
+        }
+        P::Supervise => {
+            let c = own_center(actor)?;
+            if actor.role == Role::Supervisor && in_person {
+                Ok(Reach::Center(c))
+            } else {
+                Err(insufficient_role())
+            }
+        }
+        P::ReadReports | P::ReadAuditTrail => match (actor.role, actor.center_id) {
+            (Role::SystemAdmin, _) => Ok(Reach::All),
+            (Role::Supervisor | Role::CenterAdmin, Some(c)) => Ok(Reach::Center(c)),
+            _ => Err(insufficient_role()),
+        },
+        P::ReadAgencies => own_center(actor).map(Reach::Center),
+        P::ManageAgencies => {
+            let c = own_center(actor)?;
+            if actor.role == Role::CenterAdmin {
+                Ok(Reach::Center(c))
+            } else {
+                Err(insufficient_role())
+            }
+        }
+        P::ManageIntegrations => {
+            let c = own_center(actor)?;
+            if actor.role == Role::CenterAdmin && in_person {
+                Ok(Reach::Center(c))
+            } else {
+                Err(insufficient_role())
+            }
+        }
+        P::ManageCenters => {
+            if actor.role == Role::SystemAdmin {
+                Ok(Reach::All)
+            } else {
+                Err(insufficient_role())
+            }
+        }
+        P::ReadStaff => match (actor.role, actor.center_id) {
+            (Role::SystemAdmin, _) => Ok(Reach::All),
+            (_, Some(c)) => Ok(Reach::Center(c)),
+            (_, None) => Err(insufficient_role()),
+        },
+        P::ManageStaff => match (actor.role, actor.center_id) {
+            (Role::SystemAdmin, _) => Ok(Reach::All),
+            (Role::CenterAdmin, Some(c)) => Ok(Reach::Center(c)),
+            _ => Err(insufficient_role()),
+        },
+    }
+}
+
+/// The center of a center-scoped permission (every permission but the system
+/// administrator's).
+pub fn permit_in_center(actor: &Actor, p: Permission) -> Result<Uuid, DomainError> {
+    match permit(actor, p)? {
+        Reach::Center(c) => Ok(c),
+        Reach::All => Err(center_staff_only()),
+    }
+}
+
+/// Roles that carry case work, and so may be given records to look after.
+pub fn can_do_case_work(role: Role) -> bool {
+    matches!(role, Role::Consultant | Role::Supervisor)
+}
+
+/// Recording work in a colleague's name, or handing a record to someone else: a
+/// supervisor's call.
+pub fn act_for_colleague(actor: &Actor) -> Result<(), DomainError> {
+    if actor.role == Role::Supervisor {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "supervisor_only",
+            "only a supervisor records work for someone else or hands it over",
+        ))
+    }
+}
+
+/// Lowering a referral's level undoes a promise made to the patient: a supervisor's call.
+pub fn lower_level(actor: &Actor) -> Result<(), DomainError> {
+    if actor.role == Role::Supervisor {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "lowering_requires_supervisor",
+            "only a supervisor may lower a referral's level",
+        ))
+    }
+}
+
+/// Four eyes: a supervisor does not review a referral they made, are in charge of, or
+/// followed up.
+pub fn review(
+    actor: &Actor,
+    consultant_id: Uuid,
+    created_by: Uuid,
+    follow_up_recorders: &[Uuid],
+) -> Result<(), DomainError> {
+    let me = actor.user_id;
+    if consultant_id == me || created_by == me || follow_up_recorders.contains(&me) {
+        Err(DomainError::forbidden(
+            "four_eyes",
+            "a supervisor does not review a referral they made or followed up",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Staff may read their own center (to show its name); only the system administrator sees
+/// the others. Anything else answers 404, like a missing center.
+pub fn may_see_center(actor: &Actor, center_id: Uuid) -> bool {
+    actor.role == Role::SystemAdmin || actor.center_id == Some(center_id)
+}
+
+/// The system administrator runs centers; a center administrator may tune its own center's
+/// case settings (`settings_only`) and nothing else. Another center answers 404.
+pub fn update_center(
+    actor: &Actor,
+    center_id: Uuid,
+    settings_only: bool,
+) -> Result<(), DomainError> {
+    match (actor.role, actor.center_id) {
+        (Role::SystemAdmin, _) => Ok(()),
+        (Role::CenterAdmin, Some(c)) if c == center_id && settings_only => Ok(()),
+        (Role::CenterAdmin, Some(c)) if c != center_id => Err(DomainError::NotFound),
+        _ => Err(insufficient_role()),
+    }
+}
+
+/// Who may give a new or changed staff member this role: only the system administrator
+/// makes system administrators.
+pub fn assign_role(actor: &Actor, role: Role) -> Result<(), DomainError> {
+    if role == Role::SystemAdmin && actor.role != Role::SystemAdmin {
+        Err(DomainError::forbidden(
+            "role_not_assignable",
+            "a center administrator cannot create a system administrator",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Changing a staff record: administrators change their staff; anyone may change their own
+/// name and password, but not their own role or activity.
+pub fn update_staff(
+    actor: &Actor,
+    user_id: Uuid,
+    changes_role_or_activity: bool,
+) -> Result<Reach, DomainError> {
+    match actor.role {
+        Role::SystemAdmin | Role::CenterAdmin => permit(actor, Permission::ManageStaff),
+        _ if actor.user_id == user_id && !changes_role_or_activity => {
+            permit(actor, Permission::ReadStaff)
+        }
+        _ => Err(insufficient_role()),
+    }
+}
+
+/// Where a center requires a second factor for the caller's role and it is not set up yet,
+/// only the caller's own account (reading it, enrolling, signing out) is open: every other
+/// operation refuses until then.
+pub fn second_factor_in_place(actor: &Actor) -> Result<(), DomainError> {
+    if actor.must_enroll_totp {
+        Err(DomainError::forbidden(
+            "totp_enrollment_required",
+            "your center requires two-factor sign-in for your role: set it up first (POST /api/v1/me/totp)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, center: Option<Uuid>) -> Actor {
+        Actor {
+            user_id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            role,
+            center_id: center,
+            login: "x".into(),
+            display_name: "x".into(),
+            totp_enabled: false,
+            must_enroll_totp: false,
+            scopes: None,
+        }
+    }
+
+    fn client(center: Uuid) -> Actor {
+        Actor {
+            scopes: Some(vec!["patients:read".into()]),
+            ..actor(Role::Supervisor, Some(center))
+        }
+    }
+
+    fn code(r: Result<Reach, DomainError>) -> &'static str {
+        match r {
+            Ok(Reach::Center(_)) => "center",
+            Ok(Reach::All) => "all",
+            Err(DomainError::Forbidden { code, .. }) => code,
+            Err(_) => "other",
+        }
+    }
+
+    /// The whole matrix of roles and permissions, written out.
+    #[test]
+    fn every_role_against_every_permission() {
+        let c = Uuid::now_v7();
+        let sys = actor(Role::SystemAdmin, None);
+        let admin = actor(Role::CenterAdmin, Some(c));
+        let sup = actor(Role::Supervisor, Some(c));
+        let con = actor(Role::Consultant, Some(c));
+        let app = client(c);
+        use Permission as P;
+        let rows: &[(P, [&str; 5])] = &[
+            // system admin, center admin, supervisor, consultant, API client
+            (
+                P::CaseWork,
+                [
+                    "center_staff_only",
+                    "insufficient_role",
+                    "center",
+                    "center",
+                    "center",
+                ],
+            ),
+            (
+                P::Supervise,
+                [
+                    "center_staff_only",
+                    "insufficient_role",
+                    "center",
+                    "insufficient_role",
+                    "insufficient_role",
+                ],
+            ),
+            (
+                P::ReadReports,
+                ["all", "center", "center", "insufficient_role", "center"],
+            ),
+            (
+                P::ReadAuditTrail,
+                ["all", "center", "center", "insufficient_role", "center"],
+            ),
+            (
+                P::ReadAgencies,
+                ["center_staff_only", "center", "center", "center", "center"],
+            ),
+            (
+                P::ManageAgencies,
+                [
+                    "center_staff_only",
+                    "center",
+                    "insufficient_role",
+                    "insufficient_role",
+                    "insufficient_role",
+                ],
+            ),
+            (
+                P::ManageIntegrations,
+                [
+                    "center_staff_only",
+                    "center",
+                    "insufficient_role",
+                    "insufficient_role",
+                    "insufficient_role",
+                ],
+            ),
+            (
+                P::ManageCenters,
+                [
+                    "all",
+                    "insufficient_role",
+                    "insufficient_role",
+                    "insufficient_role",
+                    "insufficient_role",
+                ],
+            ),
+            (
+                P::ReadStaff,
+                ["all", "center", "center", "center", "center"],
+            ),
+            (
+                P::ManageStaff,
+                [
+                    "all",
+                    "center",
+                    "insufficient_role",
+                    "insufficient_role",
+                    "insufficient_role",
+                ],
+            ),
+        ];
+        for (p, expected) in rows {
+            let got = [&sys, &admin, &sup, &con, &app].map(|a| code(permit(a, *p)));
+            assert_eq!(&got, expected, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn reach_is_the_callers_own_center() {
+        let c = Uuid::now_v7();
+        let con = actor(Role::Consultant, Some(c));
+        assert_eq!(
+            permit(&con, Permission::CaseWork).unwrap(),
+            Reach::Center(c)
+        );
+        assert_eq!(permit_in_center(&con, Permission::CaseWork).unwrap(), c);
+        let sys = actor(Role::SystemAdmin, None);
+        assert!(permit_in_center(&sys, Permission::ReadReports).is_err());
+    }
+
+    #[test]
+    fn only_a_supervisor_lowers_a_level_or_acts_for_a_colleague() {
+        let c = Some(Uuid::now_v7());
+        assert!(lower_level(&actor(Role::Supervisor, c)).is_ok());
+        assert!(act_for_colleague(&actor(Role::Supervisor, c)).is_ok());
+        for a in [actor(Role::Consultant, c), actor(Role::CenterAdmin, c)] {
+            assert!(matches!(
+                lower_level(&a),
+                Err(DomainError::Forbidden {
+                    code: "lowering_requires_supervisor",
+                    ..
+                })
+            ));
+            assert!(matches!(
+                act_for_colleague(&a),
+                Err(DomainError::Forbidden {
+                    code: "supervisor_only",
+                    ..
+                })
+            ));
+        }
+    }
+
+    #[test]
+    fn four_eyes_on_reviews() {
+        let sup = actor(Role::Supervisor, Some(Uuid::now_v7()));
+        let other = Uuid::now_v7();
+        assert!(review(&sup, other, other, &[other]).is_ok());
+        for (consultant, creator, recorders) in [
+            (sup.user_id, other, vec![]),
+            (other, sup.user_id, vec![]),
+            (other, other, vec![other, sup.user_id]),
+        ] {
+            assert!(matches!(
+                review(&sup, consultant, creator, &recorders),
+                Err(DomainError::Forbidden {
+                    code: "four_eyes",
+                    ..
+                })
+            ));
+        }
+    }
+
+    #[test]
+    fn a_required_second_factor_comes_first() {
+        let mut a = actor(Role::Supervisor, Some(Uuid::now_v7()));
+        assert!(second_factor_in_place(&a).is_ok());
+        a.must_enroll_totp = true;
+        assert!(matches!(
+            second_factor_in_place(&a),
+            Err(DomainError::Forbidden {
+                code: "totp_enrollment_required",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn centers_and_staff() {
+        let c = Uuid::now_v7();
+        let elsewhere = Uuid::now_v7();
+        let admin = actor(Role::CenterAdmin, Some(c));
+        assert!(may_see_center(&admin, c));
+        assert!(!may_see_center(&admin, elsewhere));
+        assert!(may_see_center(&actor(Role::SystemAdmin, None), elsewhere));
+        assert!(update_center(&admin, c, true).is_ok());
+        assert!(update_center(&admin, c, false).is_err());
+        assert!(matches!(
+            update_center(&admin, elsewhere, true),
+            Err(DomainError::NotFound)
+        ));
+        assert!(update_center(&actor(Role::Supervisor, Some(c)), c, true).is_err());
+        assert!(assign_role(&admin, Role::SystemAdmin).is_err());
+        assert!(assign_role(&admin, Role::Supervisor).is_ok());
+        let con = actor(Role::Consultant, Some(c));
+        assert_eq!(
+            update_staff(&con, con.user_id, false).unwrap(),
+            Reach::Center(c)
+        );
+        assert!(update_staff(&con, con.user_id, true).is_err());
+        assert!(update_staff(&con, Uuid::now_v7(), false).is_err());
+        assert_eq!(
+            update_staff(&admin, Uuid::now_v7(), true).unwrap(),
+            Reach::Center(c)
+        );
+    }
+}
