@@ -10,7 +10,7 @@
 use crate::audit::AuditDraft;
 use crate::ports::Store;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Most events per transaction: bounds one transaction's time under a burst.
 const MAX_BATCH: usize = 2_000;
@@ -50,9 +50,10 @@ impl Drop for Inner {
         if !rest.is_empty()
             && let Err(e) = self.store.append_audit(&rest)
         {
-            eprintln!(
-                "tsunagu: {} access events could not be written at shutdown: {e}",
-                rest.len()
+            tracing::error!(
+                events = rest.len(),
+                error = %e,
+                "access events could not be written at shutdown"
             );
         }
     }
@@ -83,7 +84,7 @@ impl AccessLog {
         let inline = match spawned {
             Ok(_) => false,
             Err(e) => {
-                eprintln!("tsunagu: cannot start the access-log writer ({e}); writing inline");
+                tracing::error!(error = %e, "cannot start the access-log writer; writing inline");
                 true
             }
         };
@@ -94,7 +95,7 @@ impl AccessLog {
     pub fn record(&self, event: AuditDraft) {
         if self.inline {
             if let Err(e) = self.inner.store.append_audit(std::slice::from_ref(&event)) {
-                eprintln!("tsunagu: an access event could not be written: {e}");
+                tracing::error!(error = %e, "an access event could not be written");
             }
             return;
         }
@@ -144,8 +145,22 @@ fn writer(weak: &Weak<Inner>) {
             let n = st.queue.len().min(MAX_BATCH);
             st.queue.drain(..n).collect::<Vec<_>>()
         };
-        match inner.store.append_audit(&batch) {
+        // Counts and times only: the events themselves name patients.
+        let span = tracing::info_span!(
+            "access_log_batch",
+            events = batch.len(),
+            duration_ms = tracing::field::Empty
+        );
+        let entered = span.enter();
+        let started = Instant::now();
+        let result = inner.store.append_audit(&batch);
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        match result {
             Ok(()) => {
+                tracing::debug!("access events written");
                 backoff = RETRY_MIN;
                 let mut st = inner.lock();
                 st.written += batch.len() as u64;
@@ -153,9 +168,10 @@ fn writer(weak: &Weak<Inner>) {
                 inner.written.notify_all();
             }
             Err(e) => {
-                eprintln!(
-                    "tsunagu: writing {} access events failed, will retry: {e}",
-                    batch.len()
+                tracing::warn!(
+                    error = %e,
+                    retry_in_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX),
+                    "writing access events failed; will retry"
                 );
                 {
                     // Put them back in front, in order, so the trail keeps its sequence.
@@ -164,6 +180,7 @@ fn writer(weak: &Weak<Inner>) {
                     st.queue = batch;
                     st.queue.extend(rest);
                 }
+                drop(entered);
                 drop(inner);
                 std::thread::sleep(backoff);
                 backoff = (backoff * 2).min(RETRY_MAX);

@@ -4,6 +4,9 @@
 //! An API client acts within one center with a supervisor's reach, narrowed to the scopes
 //! its center granted; the HTTP adapter refuses every operation outside those scopes before
 //! any of this runs, and the rules below refuse what no client may do (reviews, staff).
+//!
+//! Signing stays ours: the `standardwebhooks` crate has had one release (2024, on base64 0.21)
+//! and would pull `http` and `time` into the domain for ten lines the spec's vector checks.
 
 use crate::audit::{AuditDraft, Outcome};
 use crate::error::FieldError;

@@ -1,13 +1,13 @@
 //! Time-based one-time passwords (RFC 6238; HMAC-SHA1, 6 digits, 30-second steps — what
-//! authenticator apps expect) and one-time recovery codes.
+//! authenticator apps expect) and one-time recovery codes. The codes and base32 come from
+//! `totp-rs`; what is ours is the rule that a step is accepted once.
 
-use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha1::Sha1;
+use totp_rs::{Algorithm, Secret, Totp};
 
 pub const STEP_SECONDS: i64 = 30;
 pub const RECOVERY_CODES: usize = 10;
-const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const DIGITS: u8 = 6;
 
 /// A new 160-bit secret, base32 (RFC 4648, no padding), as authenticator apps take it.
 pub fn new_secret() -> String {
@@ -16,49 +16,49 @@ pub fn new_secret() -> String {
     base32(&bytes)
 }
 
+/// RFC 4648 base32 without padding.
 pub fn base32(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let (mut buf, mut bits) = (0u32, 0u32);
-    for b in bytes {
-        buf = (buf << 8) | u32::from(*b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(ALPHABET[((buf >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(ALPHABET[((buf << (5 - bits)) & 31) as usize]));
-    }
-    out
+    Secret::from(bytes).to_base32()
 }
 
+/// Reads base32 as people type it: any case, with spaces or padding.
 pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut buf, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|c| *c != b'=' && *c != b' ') {
-        let v = ALPHABET.iter().position(|a| *a == c.to_ascii_uppercase())?;
-        buf = (buf << 5) | u32::try_from(v).ok()?;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((buf >> bits) & 0xFF).ok()?);
-        }
-    }
-    Some(out)
+    let clean: String = s
+        .chars()
+        .filter(|c| *c != '=' && *c != ' ')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    Secret::try_from_base32(clean)
+        .ok()
+        .map(|s| s.as_bytes().to_vec())
 }
 
-/// The 6-digit code of a time step.
+/// The generator for a secret, with no drift allowed: [`verify`] walks the steps itself.
+fn totp(secret: &[u8], digits: u8) -> Option<Totp> {
+    totp_rs::Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(digits)
+        .with_skew(0)
+        .with_step_duration(STEP_SECONDS.unsigned_abs())
+        .with_secret(secret)
+        .build()
+        .ok()
+}
+
+/// The first second of a time step, as the generator takes it.
+fn step_start(step: i64) -> Option<u64> {
+    u64::try_from(step)
+        .ok()?
+        .checked_mul(STEP_SECONDS.unsigned_abs())
+}
+
+/// The 6-digit code of a time step (`None` for a secret shorter than RFC 4226's 128 bits).
 pub fn code(secret: &[u8], step: i64) -> Option<u32> {
-    let mut mac = Hmac::<Sha1>::new_from_slice(secret).ok()?;
-    mac.update(&step.to_be_bytes());
-    let h = mac.finalize().into_bytes();
-    let offset = usize::from(h[h.len() - 1] & 0x0F);
-    let bin = (u32::from(h[offset] & 0x7F) << 24)
-        | (u32::from(h[offset + 1]) << 16)
-        | (u32::from(h[offset + 2]) << 8)
-        | u32::from(h[offset + 3]);
-    Some(bin % 1_000_000)
+    totp(secret, DIGITS)?
+        .generate(step_start(step)?)
+        .to_string()
+        .parse()
+        .ok()
 }
 
 pub fn step_at(unix_seconds: i64) -> i64 {
@@ -69,13 +69,13 @@ pub fn step_at(unix_seconds: i64) -> i64 {
 /// way) and newer than `last_step` (a code is good once).
 pub fn verify(secret_b32: &str, input: &str, unix_seconds: i64, last_step: i64) -> Option<i64> {
     let input = input.trim();
-    if input.len() != 6 || !input.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_code(input) {
         return None;
     }
-    let want: u32 = input.parse().ok()?;
-    let secret = base32_decode(secret_b32)?;
+    let totp = totp(&base32_decode(secret_b32)?, DIGITS)?;
     let now = step_at(unix_seconds);
-    (now - 1..=now + 1).find(|s| *s > last_step && code(&secret, *s) == Some(want))
+    (now - 1..=now + 1)
+        .find(|s| *s > last_step && step_start(*s).is_some_and(|t| totp.check(input, t).is_some()))
 }
 
 /// Whether an input looks like a TOTP code rather than a recovery code.
@@ -143,6 +143,10 @@ mod tests {
             (2_000_000_000, 69_279_037),
         ] {
             assert_eq!(code(secret, step_at(t)), Some(want % 1_000_000), "t={t}");
+            let eight = totp(secret, 8)
+                .unwrap()
+                .generate(step_start(step_at(t)).unwrap());
+            assert_eq!(eight.to_string(), format!("{want:08}"), "t={t}");
         }
     }
 
@@ -159,6 +163,9 @@ mod tests {
         assert!(verify(&s, &c, now + 30, 0).is_some(), "one step of drift");
         assert!(verify(&s, &c, now + 90, 0).is_none());
         assert!(verify(&s, "12345", now, 0).is_none());
+        assert_eq!(base32_decode(&s.to_lowercase()).unwrap(), bytes);
+        assert_eq!(base32(b"foobar"), "MZXW6YTBOI", "RFC 4648 section 10");
+        assert_eq!(base32_decode("MZXW6YTBOI======").unwrap(), b"foobar");
         assert!(
             otpauth_uri("Tsunagu", "sato", &s).starts_with("otpauth://totp/Tsunagu:sato?secret=")
         );

@@ -11,53 +11,72 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
-use std::sync::atomic::{AtomicU64, Ordering};
+use prometheus_client::encoding::prometheus_text;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
 use std::time::Instant;
 
-/// Counters for `/metrics`, in Prometheus text format.
-#[derive(Debug, Default)]
+/// The Prometheus text format's media type, for `GET /metrics`.
+pub const METRICS_CONTENT_TYPE: &str = prometheus_text::CONTENT_TYPE;
+
+/// Upper bounds of the request-duration buckets, in seconds: Prometheus's customary ones.
+const DURATION_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// What `/metrics` reports: responses by status class and the time spent answering them.
 pub struct Metrics {
-    pub requests_2xx: AtomicU64,
-    pub requests_3xx: AtomicU64,
-    pub requests_4xx: AtomicU64,
-    pub requests_5xx: AtomicU64,
-    pub duration_micros_sum: AtomicU64,
+    registry: Registry,
+    /// The 2xx, 3xx, 4xx and 5xx counters of `tsunagu_http_requests_total`, held so that
+    /// counting a response takes no lock.
+    by_class: [Counter; 4],
+    duration: Histogram,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("tsunagu_http");
+        let requests = Family::<[(&'static str, &'static str); 1], Counter>::default();
+        // Every class is there from the start, so a scrape sees zeros rather than nothing.
+        let by_class =
+            ["2xx", "3xx", "4xx", "5xx"].map(|c| requests.get_or_create(&[("class", c)]).clone());
+        registry.register("requests", "HTTP responses by status class", requests);
+        let duration = Histogram::new(DURATION_BUCKETS);
+        registry.register_with_unit(
+            "request_duration",
+            "Time spent answering requests",
+            Unit::Seconds,
+            duration.clone(),
+        );
+        Self {
+            registry,
+            by_class,
+            duration,
+        }
+    }
 }
 
 impl Metrics {
-    fn observe(&self, status: StatusCode, micros: u64) {
-        let c = match status.as_u16() {
-            200..=299 => &self.requests_2xx,
-            300..=399 => &self.requests_3xx,
-            400..=499 => &self.requests_4xx,
-            _ => &self.requests_5xx,
+    fn observe(&self, status: StatusCode, seconds: f64) {
+        let class = match status.as_u16() {
+            200..=299 => 0,
+            300..=399 => 1,
+            400..=499 => 2,
+            _ => 3,
         };
-        c.fetch_add(1, Ordering::Relaxed);
-        self.duration_micros_sum
-            .fetch_add(micros, Ordering::Relaxed);
+        self.by_class[class].inc();
+        self.duration.observe(seconds);
     }
 
+    /// The Prometheus text format (version 0.0.4).
     pub fn render(&self) -> String {
-        let mut out = String::from(
-            "# HELP tsunagu_http_requests_total HTTP responses by status class.\n# TYPE tsunagu_http_requests_total counter\n",
-        );
-        let mut total = 0;
-        for (class, c) in [
-            ("2xx", &self.requests_2xx),
-            ("3xx", &self.requests_3xx),
-            ("4xx", &self.requests_4xx),
-            ("5xx", &self.requests_5xx),
-        ] {
-            let n = c.load(Ordering::Relaxed);
-            total += n;
-            out.push_str(&format!(
-                "tsunagu_http_requests_total{{class=\"{class}\"}} {n}\n"
-            ));
-        }
-        let secs = self.duration_micros_sum.load(Ordering::Relaxed) as f64 / 1e6;
-        out.push_str("# HELP tsunagu_http_request_duration_seconds Time spent answering requests.\n# TYPE tsunagu_http_request_duration_seconds summary\n");
-        out.push_str(&format!("tsunagu_http_request_duration_seconds_sum {secs}\ntsunagu_http_request_duration_seconds_count {total}\n"));
-        out
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        prometheus_text::encode(&mut out, &self.registry)
+            .map(|()| out)
+            .unwrap_or_default()
     }
 }
 
@@ -193,9 +212,10 @@ pub async fn edge(
         );
     }
 
-    let micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let elapsed = start.elapsed();
+    let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
     if let Some(s) = &state {
-        s.metrics.observe(status, micros);
+        s.metrics.observe(status, elapsed.as_secs_f64());
     }
     let route = res
         .request()
@@ -203,4 +223,29 @@ pub async fn edge(
         .unwrap_or_else(|| "-".to_owned());
     tracing::info!(request_id = %request_id, method = %method, route = %route, status = status.as_u16(), micros, "request");
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_keep_their_names_in_the_text_format() {
+        let m = Metrics::default();
+        m.observe(StatusCode::OK, 0.25);
+        m.observe(StatusCode::NOT_FOUND, 0.5);
+        let text = m.render();
+        for line in [
+            "# TYPE tsunagu_http_requests_total counter\n",
+            "tsunagu_http_requests_total{class=\"2xx\"} 1\n",
+            "tsunagu_http_requests_total{class=\"4xx\"} 1\n",
+            "tsunagu_http_requests_total{class=\"5xx\"} 0\n",
+            "# TYPE tsunagu_http_request_duration_seconds histogram\n",
+            "tsunagu_http_request_duration_seconds_bucket{le=\"0.25\"} 1\n",
+            "tsunagu_http_request_duration_seconds_sum 0.75\n",
+            "tsunagu_http_request_duration_seconds_count 2\n",
+        ] {
+            assert!(text.contains(line), "{line:?} missing from\n{text}");
+        }
+    }
 }

@@ -251,7 +251,7 @@ fn serve(cfg: Config) -> Result<(), String> {
         let result = running.server.await.map_err(|e| e.to_string());
         // Graceful stop (SIGTERM, Ctrl-C): write the queued access events before exiting.
         if !running.services.flush_access_log(std::time::Duration::from_secs(10)) {
-            eprintln!("tsunagu: some access events could not be written before shutdown");
+            tracing::error!("some access events could not be written before shutdown");
         }
         result
     })

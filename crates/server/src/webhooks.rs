@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use tracing::Instrument as _;
 use tsunagu_domain::app::Services;
 use tsunagu_domain::platform::{AttemptResult, DeliveryJob};
 
@@ -97,11 +98,34 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
             }
             continue;
         }
+        // Ids, counts and times only: never the URL (it may carry a token) or the payload.
+        let batch = tracing::info_span!("webhook_batch", deliveries = jobs.len());
         let sends = jobs.into_iter().map(|job| {
             let client = client.clone();
             let services = services.clone();
+            let span = tracing::info_span!(
+                parent: &batch,
+                "webhook_delivery",
+                delivery_id = %job.delivery.id,
+                webhook_id = %job.delivery.webhook_id,
+                event_type = %job.delivery.event_type,
+                attempt = job.delivery.attempts + 1,
+            );
             async move {
                 let result = send(&client, &services, &job).await;
+                if result.succeeded() {
+                    tracing::debug!(
+                        status = result.status,
+                        duration_ms = result.duration_ms,
+                        "webhook delivered"
+                    );
+                } else {
+                    tracing::info!(
+                        status = result.status,
+                        duration_ms = result.duration_ms,
+                        "webhook attempt failed"
+                    );
+                }
                 let s = services.clone();
                 let outcome =
                     actix_web::rt::task::spawn_blocking(move || s.record_attempt(&job, &result))
@@ -110,8 +134,11 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
                     tracing::warn!("cannot record a webhook attempt; it will be retried");
                 }
             }
+            .instrument(span)
         });
-        futures_util::future::join_all(sends).await;
+        futures_util::future::join_all(sends)
+            .instrument(batch)
+            .await;
     }
 }
 
