@@ -414,9 +414,18 @@ mod tests {
         let c = consent(ConsentScope::EmploymentAgencies, day(10), Some(day(20)));
         assert!(c.allows_provision(AgencyType::HelloWork, day(10)));
         assert!(c.allows_provision(AgencyType::HelloWork, day(19)));
-        assert!(!c.allows_provision(AgencyType::HelloWork, day(9)), "not yet given");
-        assert!(!c.allows_provision(AgencyType::HelloWork, day(20)), "withdrawn that day");
-        assert!(!c.allows_provision(AgencyType::Other, day(15)), "outside its scope");
+        assert!(
+            !c.allows_provision(AgencyType::HelloWork, day(9)),
+            "not yet given"
+        );
+        assert!(
+            !c.allows_provision(AgencyType::HelloWork, day(20)),
+            "withdrawn that day"
+        );
+        assert!(
+            !c.allows_provision(AgencyType::Other, day(15)),
+            "outside its scope"
+        );
         let all = consent(ConsentScope::AllAgencies, day(10), None);
         assert!(all.allows_provision(AgencyType::Other, day(30)));
     }

@@ -18,7 +18,7 @@ use tsunagu_domain::entities::{
     Agency, Center, Consent, Consultation, FollowUp, LevelChange, Patient, Provision, Referral,
     User,
 };
-use tsunagu_domain::ports::Store;
+use tsunagu_domain::ports::prelude::*;
 use tsunagu_domain::values::{
     self, AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus,
     FollowUpMethod, Level, OperatingType, Program, Purpose, ReferralStatus, Requester, Role, Sex,

@@ -114,7 +114,6 @@ pub mod prelude {
     pub use super::{
         AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
         ConsultationStore, FollowUpStore, Health, IdempotencyStore, Outbox, PatientStore,
-        ReferralStore, ReportStore, SessionStore, Store, SupervisionStore, UserStore,
-        WebhookStore,
+        ReferralStore, ReportStore, SessionStore, Store, SupervisionStore, UserStore, WebhookStore,
     };
 }
