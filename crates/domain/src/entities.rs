@@ -209,6 +209,12 @@ impl Consent {
     pub fn in_force_on(&self, day: NaiveDate) -> bool {
         self.given_on <= day && self.withdrawn_on.is_none_or(|w| w > day)
     }
+
+    /// Whether this consent lets the center pass the patient's data to an agency of
+    /// `agency_type` on `day`: in force then, and its scope covering that kind of agency.
+    pub fn allows_provision(&self, agency_type: AgencyType, day: NaiveDate) -> bool {
+        self.in_force_on(day) && self.scope.covers(agency_type)
+    }
 }
 
 /// 相談. `patient_id` is `None` for an anonymous consultation, which still counts in figures.
@@ -377,4 +383,50 @@ pub struct PatientLabel {
     pub id: Uuid,
     pub case_number: String,
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn consent(scope: ConsentScope, given: NaiveDate, withdrawn: Option<NaiveDate>) -> Consent {
+        Consent {
+            id: Uuid::nil(),
+            center_id: Uuid::nil(),
+            patient_id: Uuid::nil(),
+            given_on: given,
+            scope,
+            withdrawn_on: withdrawn,
+            notes: None,
+            recorded_by: Uuid::nil(),
+            version: 1,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            updated_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 4, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_consent_allows_provision_while_in_force_and_within_its_scope() {
+        let c = consent(ConsentScope::EmploymentAgencies, day(10), Some(day(20)));
+        assert!(c.allows_provision(AgencyType::HelloWork, day(10)));
+        assert!(c.allows_provision(AgencyType::HelloWork, day(19)));
+        assert!(
+            !c.allows_provision(AgencyType::HelloWork, day(9)),
+            "not yet given"
+        );
+        assert!(
+            !c.allows_provision(AgencyType::HelloWork, day(20)),
+            "withdrawn that day"
+        );
+        assert!(
+            !c.allows_provision(AgencyType::Other, day(15)),
+            "outside its scope"
+        );
+        let all = consent(ConsentScope::AllAgencies, day(10), None);
+        assert!(all.allows_provision(AgencyType::Other, day(30)));
+    }
 }

@@ -19,7 +19,7 @@ use tsunagu_domain::entities::{
     User,
 };
 use tsunagu_domain::events::Action;
-use tsunagu_domain::ports::Store;
+use tsunagu_domain::ports::prelude::*;
 use tsunagu_domain::values::{
     self, AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus,
     FollowUpMethod, Level, OperatingType, Program, Purpose, ReferralStatus, Requester, Role, Sex,

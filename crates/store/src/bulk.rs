@@ -2,15 +2,20 @@
 //! the one-record-at-a-time `Store` methods are not built for. Rows are written exactly as
 //! the `Store` would write them (same row types, same search grams).
 
+use crate::DieselStore;
+use crate::audit::append_events;
+use crate::centers::CenterRow;
+use crate::consents::ConsentRow;
+use crate::consultations::ConsultationRow;
 use crate::db::DbConn;
-use crate::rows::{
-    ConsentRow, ConsultationRow, FollowUpRow, LevelChangeRow, PatientRow, ProvisionRow, ReferralRow,
-};
+use crate::error::StoreError;
+use crate::follow_ups::FollowUpRow;
+use crate::patients::PatientRow;
+use crate::referrals::{LevelChangeRow, ProvisionRow, ReferralRow};
 use crate::schema::{
     case_counters, consents, consultations, data_provisions, follow_ups, patient_search_grams,
     patients, referral_level_changes, referrals,
 };
-use crate::{DieselStore, StoreError, append_events};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
@@ -167,12 +172,12 @@ impl DieselStore {
     ) -> Result<Option<tsunagu_domain::entities::Center>, DomainError> {
         use crate::schema::centers;
         self.read(|c| {
-            let row: Option<crate::rows::CenterRow> = centers::table
+            let row: Option<CenterRow> = centers::table
                 .filter(centers::code.eq(code))
-                .select(crate::rows::CenterRow::as_select())
+                .select(CenterRow::as_select())
                 .first(c)
                 .optional()?;
-            Ok(row.map(crate::rows::CenterRow::into_entity).transpose()?)
+            Ok(row.map(CenterRow::into_entity).transpose()?)
         })
     }
 

@@ -1,8 +1,10 @@
 //! The SQL of the reports: sums over the rollups (see `rollup.rs`), and, for periods that
 //! are not a fiscal year, distinct counts over the records themselves.
 
-use crate::StoreError;
+use crate::DieselStore;
 use crate::db::DbConn;
+use crate::error::{R, StoreError};
+use crate::rows::uuid;
 use crate::schema::{
     centers, consultation_counts, consultation_patients, consultations, patients, referral_counts,
     referral_outcome_totals, referrals,
@@ -11,11 +13,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::ports::{ReportStore, StoreResult};
 use tsunagu_domain::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
 use tsunagu_domain::values::{AgencyType, Level, Purpose, SupportAwareness};
 use uuid::Uuid;
-
-type R<T> = Result<T, StoreError>;
 
 fn bad(what: &str) -> StoreError {
     StoreError::Domain(DomainError::Internal(format!(
@@ -24,7 +25,7 @@ fn bad(what: &str) -> StoreError {
 }
 
 /// The centers a scope covers, as stored ids.
-pub(crate) fn center_ids(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<String>> {
+fn center_ids(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<String>> {
     match scope {
         ReportScope::Center(c) => Ok(vec![c.to_string()]),
         ReportScope::Centers { prefecture_code } => {
@@ -35,180 +36,6 @@ pub(crate) fn center_ids(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<String
             Ok(q.order(centers::id.asc()).load(conn)?)
         }
     }
-}
-
-pub(crate) fn report_centers(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<Uuid>> {
-    center_ids(conn, scope)?
-        .iter()
-        .map(|s| crate::rows::uuid("centers.id", s).map_err(StoreError::from))
-        .collect()
-}
-
-pub(crate) fn referral_counts(
-    conn: &mut DbConn,
-    scope: &ReportScope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> R<Vec<ReferralCount>> {
-    use referral_counts::dsl as t;
-    let ids = center_ids(conn, scope)?;
-    let rows: Vec<(String, String, String, String, Option<i64>)> = t::referral_counts
-        .filter(t::center_id.eq_any(&ids))
-        .filter(t::day.between(from, to))
-        .group_by((t::center_id, t::agency_type, t::purpose, t::level))
-        .select((
-            t::center_id,
-            t::agency_type,
-            t::purpose,
-            t::level,
-            sum(t::n),
-        ))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(c, at, p, l, n)| {
-            Ok(ReferralCount {
-                center_id: crate::rows::uuid("referral_counts.center_id", &c)?,
-                agency_type: AgencyType::from_db(&at).ok_or_else(|| bad("agency_type"))?,
-                purpose: Purpose::from_db(&p).ok_or_else(|| bad("purpose"))?,
-                level: Level::from_db(&l).ok_or_else(|| bad("level"))?,
-                n: n.unwrap_or(0),
-            })
-        })
-        .collect()
-}
-
-pub(crate) fn consultation_dims(
-    conn: &mut DbConn,
-    scope: &ReportScope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> R<Vec<DimCount>> {
-    use consultation_counts::dsl as t;
-    let ids = center_ids(conn, scope)?;
-    let rows: Vec<(String, String, Option<i64>)> = t::consultation_counts
-        .filter(t::center_id.eq_any(&ids))
-        .filter(t::day.between(from, to))
-        .group_by((t::dim, t::value))
-        .select((t::dim, t::value, sum(t::n)))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(dim, value, n)| DimCount {
-            dim,
-            value,
-            n: n.unwrap_or(0),
-        })
-        .collect())
-}
-
-pub(crate) fn consultation_days(
-    conn: &mut DbConn,
-    scope: &ReportScope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> R<Vec<(NaiveDate, i64)>> {
-    use consultation_counts::dsl as t;
-    let ids = center_ids(conn, scope)?;
-    let rows: Vec<(NaiveDate, Option<i64>)> = t::consultation_counts
-        .filter(t::center_id.eq_any(&ids))
-        .filter(t::day.between(from, to))
-        .filter(t::dim.eq("total"))
-        .group_by(t::day)
-        .select((t::day, sum(t::n)))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(d, n)| (d, n.unwrap_or(0))).collect())
-}
-
-/// Patients with at least one consultation in the period: from the per-year rollup for a
-/// fiscal year, otherwise counted over the consultations.
-pub(crate) fn consulted_patients(
-    conn: &mut DbConn,
-    scope: &ReportScope,
-    period: &Period,
-) -> R<i64> {
-    let ids = center_ids(conn, scope)?;
-    if let Some(year) = period.fiscal_year {
-        use consultation_patients::dsl as t;
-        return Ok(t::consultation_patients
-            .filter(t::center_id.eq_any(&ids))
-            .filter(t::fiscal_year.eq(year))
-            .filter(t::n.gt(0))
-            .select(count_star())
-            .first(conn)?);
-    }
-    let (from, to) = period.utc_range();
-    // Patients are a center's own, so distinct per center adds up across centers.
-    let rows: Vec<(String, i64)> = consultations::table
-        .filter(consultations::center_id.eq_any(&ids))
-        .filter(consultations::occurred_at.ge(from.naive_utc()))
-        .filter(consultations::occurred_at.lt(to.naive_utc()))
-        .filter(consultations::patient_id.is_not_null())
-        .group_by(consultations::center_id)
-        .select((
-            consultations::center_id,
-            count(consultations::patient_id).aggregate_distinct(),
-        ))
-        .load(conn)?;
-    Ok(rows.iter().map(|(_, n)| n).sum())
-}
-
-/// Patients referred per agency type and purpose, and how many of them reached the outcome.
-pub(crate) fn referral_outcomes(
-    conn: &mut DbConn,
-    scope: &ReportScope,
-    period: &Period,
-) -> R<Vec<OutcomeCount>> {
-    let ids = center_ids(conn, scope)?;
-    let parse = |at: &str, p: &str| -> R<(AgencyType, Purpose)> {
-        Ok((
-            AgencyType::from_db(at).ok_or_else(|| bad("agency_type"))?,
-            Purpose::from_db(p).ok_or_else(|| bad("purpose"))?,
-        ))
-    };
-    if let Some(year) = period.fiscal_year {
-        use referral_outcome_totals::dsl as t;
-        let rows: Vec<(String, String, i32, i32)> = t::referral_outcome_totals
-            .filter(t::center_id.eq_any(&ids))
-            .filter(t::fiscal_year.eq(year))
-            .select((t::agency_type, t::purpose, t::patients, t::achieved))
-            .load(conn)?;
-        return rows
-            .into_iter()
-            .map(|(at, p, n, a)| {
-                let (agency_type, purpose) = parse(&at, &p)?;
-                Ok(OutcomeCount {
-                    agency_type,
-                    purpose,
-                    referred: i64::from(n),
-                    achieved: i64::from(a),
-                })
-            })
-            .collect();
-    }
-    use referrals::dsl as r;
-    // Distinct per center (patients belong to one center), summed in `merge`.
-    let referred: Vec<(String, String, i64)> = r::referrals
-        .filter(r::center_id.eq_any(&ids))
-        .filter(r::referred_on.between(period.from, period.to))
-        .group_by((r::center_id, r::agency_type, r::purpose))
-        .select((
-            r::agency_type,
-            r::purpose,
-            count(r::patient_id).aggregate_distinct(),
-        ))
-        .load(conn)?;
-    let achieved: Vec<(String, String, i64)> = r::referrals
-        .filter(r::center_id.eq_any(&ids))
-        .filter(r::referred_on.between(period.from, period.to))
-        .filter(r::achieved.eq(true))
-        .group_by((r::center_id, r::agency_type, r::purpose))
-        .select((
-            r::agency_type,
-            r::purpose,
-            count(r::patient_id).aggregate_distinct(),
-        ))
-        .load(conn)?;
-    merge(referred, achieved, parse)
 }
 
 /// Rows of referred and of achieved patients, side by side; the domain sums them per agency
@@ -233,27 +60,220 @@ fn merge(
     Ok(out)
 }
 
-pub(crate) fn support_awareness(
-    conn: &mut DbConn,
-    scope: &ReportScope,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> R<Vec<(SupportAwareness, i64)>> {
-    let ids = center_ids(conn, scope)?;
-    let rows: Vec<(String, i64)> = patients::table
-        .filter(patients::center_id.eq_any(&ids))
-        .filter(patients::created_at.ge(from.naive_utc()))
-        .filter(patients::created_at.lt(to.naive_utc()))
-        .filter(patients::employment_status.eq_any(["not_working", "job_seeking"]))
-        .group_by(patients::support_awareness)
-        .select((patients::support_awareness, count_star()))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(a, n)| {
-            Ok((
-                SupportAwareness::from_db(&a).ok_or_else(|| bad("support_awareness"))?,
-                n,
-            ))
+impl ReportStore for DieselStore {
+    #[tracing::instrument(skip_all, fields(?scope))]
+    fn report_centers(&self, scope: &ReportScope) -> StoreResult<Vec<Uuid>> {
+        self.read(|conn| {
+            center_ids(conn, scope)?
+                .iter()
+                .map(|s| uuid("centers.id", s).map_err(StoreError::from))
+                .collect()
         })
-        .collect()
+    }
+
+    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    fn referral_counts(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReferralCount>> {
+        self.read(|conn| {
+            use referral_counts::dsl as t;
+            let ids = center_ids(conn, scope)?;
+            let rows: Vec<(String, String, String, String, Option<i64>)> = t::referral_counts
+                .filter(t::center_id.eq_any(&ids))
+                .filter(t::day.between(from, to))
+                .group_by((t::center_id, t::agency_type, t::purpose, t::level))
+                .select((
+                    t::center_id,
+                    t::agency_type,
+                    t::purpose,
+                    t::level,
+                    sum(t::n),
+                ))
+                .load(conn)?;
+            rows.into_iter()
+                .map(|(c, at, p, l, n)| {
+                    Ok(ReferralCount {
+                        center_id: uuid("referral_counts.center_id", &c)?,
+                        agency_type: AgencyType::from_db(&at).ok_or_else(|| bad("agency_type"))?,
+                        purpose: Purpose::from_db(&p).ok_or_else(|| bad("purpose"))?,
+                        level: Level::from_db(&l).ok_or_else(|| bad("level"))?,
+                        n: n.unwrap_or(0),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    fn consultation_dims(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DimCount>> {
+        self.read(|conn| {
+            use consultation_counts::dsl as t;
+            let ids = center_ids(conn, scope)?;
+            let rows: Vec<(String, String, Option<i64>)> = t::consultation_counts
+                .filter(t::center_id.eq_any(&ids))
+                .filter(t::day.between(from, to))
+                .group_by((t::dim, t::value))
+                .select((t::dim, t::value, sum(t::n)))
+                .load(conn)?;
+            Ok(rows
+                .into_iter()
+                .map(|(dim, value, n)| DimCount {
+                    dim,
+                    value,
+                    n: n.unwrap_or(0),
+                })
+                .collect())
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    fn consultation_days(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(NaiveDate, i64)>> {
+        self.read(|conn| {
+            use consultation_counts::dsl as t;
+            let ids = center_ids(conn, scope)?;
+            let rows: Vec<(NaiveDate, Option<i64>)> = t::consultation_counts
+                .filter(t::center_id.eq_any(&ids))
+                .filter(t::day.between(from, to))
+                .filter(t::dim.eq("total"))
+                .group_by(t::day)
+                .select((t::day, sum(t::n)))
+                .load(conn)?;
+            Ok(rows.into_iter().map(|(d, n)| (d, n.unwrap_or(0))).collect())
+        })
+    }
+
+    /// Patients with at least one consultation in the period: from the per-year rollup for a
+    /// fiscal year, otherwise counted over the consultations.
+    #[tracing::instrument(skip_all, fields(?scope, from = %period.from, to = %period.to))]
+    fn consulted_patients(&self, scope: &ReportScope, period: &Period) -> StoreResult<i64> {
+        self.read(|conn| {
+            let ids = center_ids(conn, scope)?;
+            if let Some(year) = period.fiscal_year {
+                use consultation_patients::dsl as t;
+                return Ok(t::consultation_patients
+                    .filter(t::center_id.eq_any(&ids))
+                    .filter(t::fiscal_year.eq(year))
+                    .filter(t::n.gt(0))
+                    .select(count_star())
+                    .first(conn)?);
+            }
+            let (from, to) = period.utc_range();
+            // Patients are a center's own, so distinct per center adds up across centers.
+            let rows: Vec<(String, i64)> = consultations::table
+                .filter(consultations::center_id.eq_any(&ids))
+                .filter(consultations::occurred_at.ge(from.naive_utc()))
+                .filter(consultations::occurred_at.lt(to.naive_utc()))
+                .filter(consultations::patient_id.is_not_null())
+                .group_by(consultations::center_id)
+                .select((
+                    consultations::center_id,
+                    count(consultations::patient_id).aggregate_distinct(),
+                ))
+                .load(conn)?;
+            Ok(rows.iter().map(|(_, n)| n).sum())
+        })
+    }
+
+    /// Patients referred per agency type and purpose, and how many of them reached the outcome.
+    #[tracing::instrument(skip_all, fields(?scope, from = %period.from, to = %period.to))]
+    fn referral_outcomes(
+        &self,
+        scope: &ReportScope,
+        period: &Period,
+    ) -> StoreResult<Vec<OutcomeCount>> {
+        self.read(|conn| {
+            let ids = center_ids(conn, scope)?;
+            let parse = |at: &str, p: &str| -> R<(AgencyType, Purpose)> {
+                Ok((
+                    AgencyType::from_db(at).ok_or_else(|| bad("agency_type"))?,
+                    Purpose::from_db(p).ok_or_else(|| bad("purpose"))?,
+                ))
+            };
+            if let Some(year) = period.fiscal_year {
+                use referral_outcome_totals::dsl as t;
+                let rows: Vec<(String, String, i32, i32)> = t::referral_outcome_totals
+                    .filter(t::center_id.eq_any(&ids))
+                    .filter(t::fiscal_year.eq(year))
+                    .select((t::agency_type, t::purpose, t::patients, t::achieved))
+                    .load(conn)?;
+                return rows
+                    .into_iter()
+                    .map(|(at, p, n, a)| {
+                        let (agency_type, purpose) = parse(&at, &p)?;
+                        Ok(OutcomeCount {
+                            agency_type,
+                            purpose,
+                            referred: i64::from(n),
+                            achieved: i64::from(a),
+                        })
+                    })
+                    .collect();
+            }
+            use referrals::dsl as r;
+            // Distinct per center (patients belong to one center), summed in `merge`.
+            let referred: Vec<(String, String, i64)> = r::referrals
+                .filter(r::center_id.eq_any(&ids))
+                .filter(r::referred_on.between(period.from, period.to))
+                .group_by((r::center_id, r::agency_type, r::purpose))
+                .select((
+                    r::agency_type,
+                    r::purpose,
+                    count(r::patient_id).aggregate_distinct(),
+                ))
+                .load(conn)?;
+            let achieved: Vec<(String, String, i64)> = r::referrals
+                .filter(r::center_id.eq_any(&ids))
+                .filter(r::referred_on.between(period.from, period.to))
+                .filter(r::achieved.eq(true))
+                .group_by((r::center_id, r::agency_type, r::purpose))
+                .select((
+                    r::agency_type,
+                    r::purpose,
+                    count(r::patient_id).aggregate_distinct(),
+                ))
+                .load(conn)?;
+            merge(referred, achieved, parse)
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    fn support_awareness(
+        &self,
+        scope: &ReportScope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(SupportAwareness, i64)>> {
+        self.read(|conn| {
+            let ids = center_ids(conn, scope)?;
+            let rows: Vec<(String, i64)> = patients::table
+                .filter(patients::center_id.eq_any(&ids))
+                .filter(patients::created_at.ge(from.naive_utc()))
+                .filter(patients::created_at.lt(to.naive_utc()))
+                .filter(patients::employment_status.eq_any(["not_working", "job_seeking"]))
+                .group_by(patients::support_awareness)
+                .select((patients::support_awareness, count_star()))
+                .load(conn)?;
+            rows.into_iter()
+                .map(|(a, n)| {
+                    Ok((
+                        SupportAwareness::from_db(&a).ok_or_else(|| bad("support_awareness"))?,
+                        n,
+                    ))
+                })
+                .collect()
+        })
+    }
 }

@@ -1,8 +1,8 @@
 //! The report rollups, kept in the same transaction as the change they count: a change that
 //! rolls back takes its counts with it, so the figures always equal the records.
 
-use crate::StoreError;
 use crate::db::DbConn;
+use crate::error::R;
 use crate::schema::{
     consultation_counts, consultation_patients, referral_counts, referral_outcome_totals,
     referral_patients, referrals,
@@ -14,8 +14,6 @@ use std::collections::HashMap;
 use tsunagu_domain::clock::tokyo_date;
 use tsunagu_domain::entities::{Consultation, Referral};
 use tsunagu_domain::values;
-
-type R<T> = Result<T, StoreError>;
 
 /// Both backends cap bind parameters per statement; stay well under SQLite's 32766.
 const MAX_BINDS: usize = 30_000;

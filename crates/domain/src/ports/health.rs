@@ -1,0 +1,6 @@
+use super::StoreResult;
+
+pub trait Health {
+    /// A cheap round trip, for `/readyz`.
+    fn ping(&self) -> StoreResult<()>;
+}

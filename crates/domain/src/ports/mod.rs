@@ -1,0 +1,119 @@
+//! The ports the domain needs from persistence, one small trait per feature. The store crate
+//! implements each of them for SQLite and PostgreSQL; [`Store`] is all of them together, which
+//! is what the services hold (`Arc<dyn Store>`). Every method that changes data writes the
+//! given audit event in the same transaction, so a change without its event (or an event
+//! without its change) cannot be committed.
+//!
+//! Code that calls store methods on a concrete type (not through `dyn Store`) brings the
+//! feature traits into scope with `use tsunagu_domain::ports::prelude::*;`.
+
+mod agencies;
+mod api_clients;
+mod audit;
+mod centers;
+mod consents;
+mod consultations;
+mod follow_ups;
+mod health;
+mod history;
+mod idempotency;
+mod outbox;
+mod patients;
+mod referrals;
+mod reports;
+mod sessions;
+mod supervision;
+mod users;
+mod webhooks;
+
+pub use agencies::{AgencyChanges, AgencyStore};
+pub use api_clients::{ApiClientStore, SecretRotation};
+pub use audit::{AuditFilter, AuditLog};
+pub use centers::{CenterChanges, CenterStore};
+pub use consents::ConsentStore;
+pub use consultations::{ConsultationFilter, ConsultationStore};
+pub use follow_ups::{FollowUpFilter, FollowUpState, FollowUpStore};
+pub use health::Health;
+pub use history::CaseHistoryStore;
+pub use idempotency::{IdempotencyBegin, IdempotencyStore, StoredResponse};
+pub use outbox::Outbox;
+pub use patients::{PatientQuery, PatientStore};
+pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
+pub use reports::ReportStore;
+pub use sessions::{RefreshOutcome, SessionStore};
+pub use supervision::{SummaryCounts, SupervisionStore};
+pub use users::{UserChanges, UserStore};
+pub use webhooks::WebhookStore;
+
+use crate::DomainError;
+use uuid::Uuid;
+
+pub type StoreResult<T> = Result<T, DomainError>;
+
+/// Which centers' records a query may see. Handing the store a scope (rather than filtering
+/// afterwards) keeps other centers' rows out of every result, count and 404.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The installation: only ever given for a `system_admin`'s non-patient records.
+    All,
+    Center(Uuid),
+}
+
+/// Everything the services need from persistence. Implemented for every type that implements
+/// each feature's port, so an adapter only ever writes the feature traits.
+pub trait Store:
+    Health
+    + AuditLog
+    + SessionStore
+    + IdempotencyStore
+    + CenterStore
+    + UserStore
+    + AgencyStore
+    + PatientStore
+    + ConsentStore
+    + ConsultationStore
+    + ReferralStore
+    + FollowUpStore
+    + CaseHistoryStore
+    + ReportStore
+    + SupervisionStore
+    + ApiClientStore
+    + WebhookStore
+    + Outbox
+    + Send
+    + Sync
+{
+}
+
+impl<T> Store for T where
+    T: Health
+        + AuditLog
+        + SessionStore
+        + IdempotencyStore
+        + CenterStore
+        + UserStore
+        + AgencyStore
+        + PatientStore
+        + ConsentStore
+        + ConsultationStore
+        + ReferralStore
+        + FollowUpStore
+        + CaseHistoryStore
+        + ReportStore
+        + SupervisionStore
+        + ApiClientStore
+        + WebhookStore
+        + Outbox
+        + Send
+        + Sync
+{
+}
+
+/// The port traits, for calling store methods: `use crate::ports::prelude::*;`.
+pub mod prelude {
+    pub use super::{
+        AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
+        ConsultationStore, FollowUpStore, Health, IdempotencyStore, Outbox, PatientStore,
+        ReferralStore, ReportStore, SessionStore, Store, SupervisionStore, UserStore, WebhookStore,
+    };
+}

@@ -1,0 +1,43 @@
+use super::StoreResult;
+use crate::audit::AuditDraft;
+use crate::entities::{Patient, PatientLabel};
+use crate::page::{Page, PageRequest};
+use uuid::Uuid;
+
+/// A name search, already folded (see [`crate::kana::fold`]) and split into index grams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientQuery {
+    pub folded: String,
+    pub grams: Vec<String>,
+}
+
+/// Patients and their name index. Case records are only ever a center's: the case ports
+/// take the center, never a `Scope::All`.
+pub trait PatientStore {
+    /// Inserts the patient with its search grams, giving it the center's next case number
+    /// of `fiscal_year`; returns the patient as stored.
+    fn insert_patient(
+        &self,
+        patient: &Patient,
+        fiscal_year: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Patient>;
+    fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>>;
+    /// Case numbers and names of the given patients of the center, for lists.
+    fn patient_labels(&self, center: Uuid, ids: &[Uuid]) -> StoreResult<Vec<PatientLabel>>;
+    /// Patients in id order; with a query, those whose names or readings contain it.
+    fn patients(
+        &self,
+        center: Uuid,
+        query: Option<&PatientQuery>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Patient>>;
+    /// Writes the whole record if its version is still `expected_version`, and rebuilds its
+    /// search grams.
+    fn save_patient(
+        &self,
+        patient: &Patient,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Patient>;
+}

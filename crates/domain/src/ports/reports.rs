@@ -1,0 +1,50 @@
+use super::StoreResult;
+use crate::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
+use crate::values::SupportAwareness;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+/// The figures of the reports, read from rollups kept by the writes of the case ports.
+pub trait ReportStore {
+    /// Every center the scope covers.
+    fn report_centers(&self, scope: &ReportScope) -> StoreResult<Vec<Uuid>>;
+    /// Referrals made in the period (inclusive dates) per center, agency type, purpose and
+    /// current level.
+    fn referral_counts(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReferralCount>>;
+    /// Consultations in the period per dimension and value (`total`, `channel`, `requester`,
+    /// `topic`, `joint`, `anonymous`).
+    fn consultation_dims(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DimCount>>;
+    /// Consultations per Tokyo day with any.
+    fn consultation_days(
+        &self,
+        scope: &ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(NaiveDate, i64)>>;
+    /// Patients with at least one consultation in the period.
+    fn consulted_patients(&self, scope: &ReportScope, period: &Period) -> StoreResult<i64>;
+    /// Patients referred in the period per agency type and purpose, and those reaching the
+    /// outcome.
+    fn referral_outcomes(
+        &self,
+        scope: &ReportScope,
+        period: &Period,
+    ) -> StoreResult<Vec<OutcomeCount>>;
+    /// Patients registered in `[from, to)` who were not working or seeking work, per awareness.
+    fn support_awareness(
+        &self,
+        scope: &ReportScope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(SupportAwareness, i64)>>;
+}

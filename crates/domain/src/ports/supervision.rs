@@ -1,0 +1,58 @@
+use super::StoreResult;
+use crate::audit::AuditDraft;
+use crate::entities::{QueueRow, Referral, Review};
+use crate::values::{AgencyType, Level, ReviewState};
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+/// Raw counts behind the supervision summary; the domain turns them into rates and medians.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SummaryCounts {
+    /// (consultant, agency type, level, referrals made in the period).
+    pub referrals: Vec<(Uuid, AgencyType, Level, i64)>,
+    /// (assignee, agency type, follow-ups due in the period (not cancelled), done on time).
+    pub due: Vec<(Uuid, AgencyType, i64, i64)>,
+    /// (assignee, agency type, open follow-ups overdue today).
+    pub overdue: Vec<(Uuid, AgencyType, i64)>,
+    /// (consultant, agency type, days from a referral in the period to its first done
+    /// follow-up).
+    pub first_follow_up_days: Vec<(Uuid, AgencyType, i64)>,
+    /// (consultant, agency type, reviews returned in the period).
+    pub returned: Vec<(Uuid, AgencyType, i64)>,
+}
+
+pub trait SupervisionStore {
+    /// Stores a review and moves its referral to `state` (its version too), if the referral
+    /// is still at `expected_version`.
+    fn insert_review(
+        &self,
+        review: &Review,
+        state: ReviewState,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<Referral>;
+    /// A referral's reviews, oldest first.
+    fn reviews(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Review>>;
+    /// Who recorded the referral's done follow-ups.
+    fn follow_up_recorders(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Uuid>>;
+    /// What may need a supervisor's eye: open level-4 referrals, referrals pending review or
+    /// returned, referrals with a follow-up open and due before `escalate_before`, and
+    /// lower-level referrals not yet reviewed since `sample_since` whose id falls in the
+    /// sample (`sample_percent`).
+    fn queue_rows(
+        &self,
+        center: Uuid,
+        escalate_before: NaiveDate,
+        sample_since: NaiveDate,
+        sample_percent: i32,
+    ) -> StoreResult<Vec<QueueRow>>;
+    /// Follow-up statistics per consultant or agency type for a period: see
+    /// [`SummaryCounts`].
+    fn summary_counts(
+        &self,
+        center: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> StoreResult<SummaryCounts>;
+}
