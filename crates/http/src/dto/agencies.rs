@@ -1,8 +1,9 @@
 //! Wire types of agencies (就労支援機関): where patients are referred.
 
-use super::{AgencyType, double_option, ts};
+use super::{AgencyType, ConsentScope, double_option, ts};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::entities::Agency;
+use tsunagu_domain::values;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -20,6 +21,10 @@ pub struct AgencyDto {
     pub address: Option<String>,
     pub notes: Option<String>,
     pub active: bool,
+    /// The consent scopes that cover an agency of this type, narrowest first: data goes to
+    /// it at `phone_mediation` and up only under a consent in force of one of these scopes.
+    #[schema(value_type = Vec<ConsentScope>)]
+    pub consent_scopes: Vec<&'static str>,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -37,6 +42,10 @@ impl From<Agency> for AgencyDto {
             address: a.address,
             notes: a.notes,
             active: a.active,
+            consent_scopes: values::ConsentScope::covering(a.agency_type)
+                .into_iter()
+                .map(values::ConsentScope::as_str)
+                .collect(),
             created_at: ts(a.created_at),
             updated_at: ts(a.updated_at),
         }
@@ -83,4 +92,35 @@ pub struct AgencyListQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use tsunagu_domain::values::AgencyType as Type;
+
+    fn agency(agency_type: Type) -> Agency {
+        Agency {
+            id: Uuid::nil(),
+            center_id: Uuid::nil(),
+            agency_type,
+            name: "ハローワーク広島".into(),
+            phone: None,
+            address: None,
+            notes: None,
+            active: true,
+            version: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn an_agency_names_the_consent_scopes_that_cover_it() {
+        let d = AgencyDto::from(agency(Type::HelloWork));
+        assert_eq!(d.consent_scopes, ["employment_agencies", "all_agencies"]);
+        let d = AgencyDto::from(agency(Type::Other));
+        assert_eq!(d.consent_scopes, ["all_agencies"]);
+    }
 }
