@@ -121,6 +121,15 @@ impl ConsentScope {
             ConsentScope::EmploymentAgencies => agency_type != AgencyType::Other,
         }
     }
+
+    /// The scopes whose consent covers an agency of this type, narrowest first.
+    pub fn covering(agency_type: AgencyType) -> Vec<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.covers(agency_type))
+            .collect()
+    }
 }
 
 text_enum!(
@@ -551,6 +560,14 @@ mod tests {
         assert!(ConsentScope::EmploymentAgencies.covers(AgencyType::HelloWork));
         assert!(!ConsentScope::EmploymentAgencies.covers(AgencyType::Other));
         assert!(ConsentScope::AllAgencies.covers(AgencyType::Other));
+        assert_eq!(
+            ConsentScope::covering(AgencyType::HelloWork),
+            [ConsentScope::EmploymentAgencies, ConsentScope::AllAgencies]
+        );
+        assert_eq!(
+            ConsentScope::covering(AgencyType::Other),
+            [ConsentScope::AllAgencies]
+        );
     }
 
     #[test]

@@ -1043,6 +1043,11 @@ export interface components {
             agency_type: components["schemas"]["AgencyType"];
             /** Format: uuid */
             center_id: string;
+            /**
+             * @description The consent scopes that cover an agency of this type, narrowest first: data goes to
+             *     it at `phone_mediation` and up only under a consent in force of one of these scopes.
+             */
+            consent_scopes: components["schemas"]["ConsentScope"][];
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -1941,6 +1946,11 @@ export interface components {
                 agency_type: components["schemas"]["AgencyType"];
                 /** Format: uuid */
                 center_id: string;
+                /**
+                 * @description The consent scopes that cover an agency of this type, narrowest first: data goes to
+                 *     it at `phone_mediation` and up only under a consent in force of one of these scopes.
+                 */
+                consent_scopes: components["schemas"]["ConsentScope"][];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */

@@ -3,12 +3,12 @@ import { LEVELS } from '../api/enums';
 import {
   consentCovering,
   consentInForce,
+  consentScopesFor,
   levelDots,
   levelPassesData,
   levelPromisesFollowUp,
   levelRank,
   levelsAbove,
-  scopeCovers,
 } from './cases';
 
 describe('the four-step level badge', () => {
@@ -35,11 +35,19 @@ describe('the four-step level badge', () => {
 describe('consent', () => {
   const employment = { given_on: '2026-04-01', withdrawn_on: null, scope: 'employment_agencies' };
   const all = { given_on: '2026-05-01', withdrawn_on: '2026-06-01', scope: 'all_agencies' };
+  // As the API answers them: each agency names the consent scopes that cover it.
+  const helloWork = ['employment_agencies', 'all_agencies'] as const;
+  const other = ['all_agencies'] as const;
 
-  it('covers agencies by scope', () => {
-    expect(scopeCovers('employment_agencies', 'hello_work')).toBe(true);
-    expect(scopeCovers('employment_agencies', 'other')).toBe(false);
-    expect(scopeCovers('all_agencies', 'other')).toBe(true);
+  it('takes the covering scopes from an agency of the type', () => {
+    const agencies = [
+      { agency_type: 'hello_work', consent_scopes: helloWork },
+      { agency_type: 'other', consent_scopes: other },
+    ];
+    expect(consentScopesFor(agencies, 'other')).toBe(other);
+    expect(consentScopesFor(agencies, 'hello_work')).toBe(helloWork);
+    expect(consentScopesFor(agencies, 'vocational_center')).toBeNull();
+    expect(consentScopesFor([], '')).toBeNull();
   });
 
   it('is in force from the day given until the day withdrawn', () => {
@@ -49,11 +57,11 @@ describe('consent', () => {
     expect(consentInForce(all, '2026-06-01')).toBe(false);
   });
 
-  it('finds the latest consent covering an agency type', () => {
-    expect(consentCovering([employment, all], 'other', '2026-05-15')).toBe(all);
-    expect(consentCovering([employment, all], 'other', '2026-06-15')).toBeUndefined();
-    expect(consentCovering([employment, all], 'hello_work', '2026-05-15')).toBe(all);
-    expect(consentCovering([employment, all], 'hello_work', '2026-06-15')).toBe(employment);
+  it('finds the latest consent in force of a covering scope', () => {
+    expect(consentCovering([employment, all], other, '2026-05-15')).toBe(all);
+    expect(consentCovering([employment, all], other, '2026-06-15')).toBeUndefined();
+    expect(consentCovering([employment, all], helloWork, '2026-05-15')).toBe(all);
+    expect(consentCovering([employment, all], helloWork, '2026-06-15')).toBe(employment);
     expect(consentCovering([employment], null, '2026-06-15')).toBe(employment);
     expect(consentCovering([], null, '2026-06-15')).toBeUndefined();
   });

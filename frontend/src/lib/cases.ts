@@ -1,7 +1,8 @@
 // Rules of the case that the screens need before asking the server: the referral level's
-// four steps, and whether a consent covers an agency. The server decides for real; these
-// only let the screens show the right controls and warnings.
-import { LEVELS, type AgencyType, type ConsentScope, type Level } from '../api/enums';
+// four steps, and which consent lets data go to an agency. The server decides for real;
+// these only let the screens show the right controls and warnings. Which consent scopes
+// cover an agency is the server's to say (each agency names them): nothing here decides it.
+import { LEVELS, type ConsentScope, type Level } from '../api/enums';
 
 export type LevelRank = 1 | 2 | 3 | 4;
 
@@ -31,11 +32,6 @@ export function levelsAbove(level: Level): Level[] {
   return LEVELS.filter((l) => levelRank(l) > levelRank(level));
 }
 
-/** Does a consent of this scope cover an agency of this type? "Other" bodies need all agencies. */
-export function scopeCovers(scope: ConsentScope, agencyType: AgencyType): boolean {
-  return scope === 'all_agencies' || agencyType !== 'other';
-}
-
 export interface ConsentLike {
   readonly given_on: string;
   readonly withdrawn_on?: string | null;
@@ -47,17 +43,32 @@ export function consentInForce(c: ConsentLike, day: string): boolean {
   return c.given_on <= day && (c.withdrawn_on == null || c.withdrawn_on > day);
 }
 
+/** What the API says of an agency: its type, and the consent scopes that cover it. */
+export interface AgencyLike {
+  readonly agency_type: string;
+  readonly consent_scopes: readonly ConsentScope[];
+}
+
 /**
- * The consent that lets data go to an agency of `agencyType` on `day` (the latest given),
- * or undefined. Without an agency type: the latest consent in force at all.
+ * The consent scopes the API names for agencies of `agencyType` (the same for every agency
+ * of a type), or null when no agency of that type is known.
+ */
+export function consentScopesFor(agencies: readonly AgencyLike[], agencyType: string): readonly ConsentScope[] | null {
+  return agencies.find((a) => a.agency_type === agencyType)?.consent_scopes ?? null;
+}
+
+/**
+ * The consent that lets data go to an agency on `day` (the latest given): one in force
+ * whose scope is among the agency's `scopes`, or undefined. Without scopes (no agency
+ * chosen yet): the latest consent in force at all.
  */
 export function consentCovering<C extends ConsentLike>(
   consents: readonly C[],
-  agencyType: AgencyType | null,
+  scopes: readonly string[] | null,
   day: string,
 ): C | undefined {
   return [...consents]
     .filter((c) => consentInForce(c, day))
-    .filter((c) => agencyType === null || scopeCovers(c.scope as ConsentScope, agencyType))
+    .filter((c) => scopes === null || scopes.includes(c.scope))
     .sort((a, b) => (a.given_on < b.given_on ? 1 : a.given_on > b.given_on ? -1 : 0))[0];
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { keys, type Consent } from '../../api/client';
-import { CONSENT_SCOPES, fromSelect, type AgencyType, type ConsentScope } from '../../api/enums';
+import { CONSENT_SCOPES, fromSelect, type ConsentScope } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { createConsent, listConsents, withdrawConsent } from '../../api/resources';
 import { Button } from '../../components/Button';
@@ -195,18 +195,19 @@ function WithdrawForm({ consent, onDone, onCancel }: { consent: Consent; onDone:
   );
 }
 
-/** One line on whether a consent lets data go (to an agency of `agencyType`, when given). */
-export function ConsentStatus({ consents, agencyType }: { consents: readonly Consent[]; agencyType: AgencyType | null }) {
+/**
+ * One line on whether a consent lets data go: to an agency covered by `scopes` (what the
+ * API names for it), or, without them, at all.
+ */
+export function ConsentStatus({ consents, scopes }: { consents: readonly Consent[]; scopes: readonly ConsentScope[] | null }) {
   const i = useI18n();
   const { t } = i;
-  const covering = consentCovering(consents, agencyType, todayInTokyo());
+  const covering = consentCovering(consents, scopes, todayInTokyo());
   if (covering) {
     const params = { date: i.date(covering.given_on, { era: false }), scope: consentScopeLabel(i, covering.scope) };
-    return (
-      <Notice tone="success" title={agencyType ? t('consent.covering', params) : t('consent.anyInForce', params)} />
-    );
+    return <Notice tone="success" title={scopes ? t('consent.covering', params) : t('consent.anyInForce', params)} />;
   }
-  return <Notice tone="warning" title={agencyType ? t('consent.notCovering') : t('consent.noneInForce')} />;
+  return <Notice tone="warning" title={scopes ? t('consent.notCovering') : t('consent.noneInForce')} />;
 }
 
 /** The patient's consents: the record, recording a new one, and withdrawing one. */

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { keys } from '../../api/client';
-import { AGENCY_TYPES, LEVELS, PURPOSES, SHARED_ITEMS, isAgencyType, isLevel } from '../../api/enums';
+import { AGENCY_TYPES, LEVELS, PURPOSES, SHARED_ITEMS, isLevel, type ConsentScope } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { createReferral, getCenter, listConsultations } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
@@ -18,7 +18,7 @@ import { LoadError, Loading } from '../../components/QueryState';
 import { submitOnCtrlEnter } from '../../components/forms';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
-import { levelPromisesFollowUp } from '../../lib/cases';
+import { consentScopesFor, levelPromisesFollowUp } from '../../lib/cases';
 import { todayInTokyo } from '../../lib/datetime';
 import { useAgencies } from '../cases/useCaseData';
 import { channelLabel, joinLabels, patientName, topicLabel, withNote } from '../labels';
@@ -26,14 +26,18 @@ import { ConsentForm, ConsentStatus, useConsents } from '../patients/Consents';
 import { usePatientTimeline } from '../patients/PatientPage';
 import { checkReferral, formPassesData, newReferral, toCreateReferral, type ReferralForm } from './referralForm';
 
-/** The patient's consent, right where it matters, with a way to record one on the spot. */
+/**
+ * The patient's consent, right where it matters, with a way to record one on the spot.
+ * `scopes` are the consent scopes the API names for the chosen agency type (null before one
+ * is chosen); a new consent defaults to the narrowest of them.
+ */
 function ConsentPanel({
   patientId,
-  agencyType,
+  scopes,
   highlight,
 }: {
   patientId: string;
-  agencyType: string;
+  scopes: readonly ConsentScope[] | null;
   highlight: boolean;
 }) {
   const { t } = useI18n();
@@ -64,14 +68,14 @@ function ConsentPanel({
       ) : consents.error ? (
         <LoadError error={consents.error} retry={() => void consents.refetch()} />
       ) : (
-        <ConsentStatus consents={consents.data} agencyType={isAgencyType(agencyType) ? agencyType : null} />
+        <ConsentStatus consents={consents.data} scopes={scopes} />
       )}
       {recording ? (
         <ConsentForm
           embedded
           withNotes={false}
           patientId={patientId}
-          defaultScope={agencyType === 'other' ? 'all_agencies' : 'employment_agencies'}
+          defaultScope={scopes?.[0]}
           onDone={() => {
             setRecording(false);
             setRecorded(true);
@@ -241,7 +245,7 @@ export function ReferralNewPage() {
                 />
                 <ConsentPanel
                   patientId={patientId}
-                  agencyType={values.agency_type}
+                  scopes={agencies.data ? consentScopesFor(agencies.data, values.agency_type) : null}
                   highlight={problem?.code === 'consent_required'}
                 />
               </>

@@ -33,7 +33,7 @@ import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
-import { levelPassesData, levelsAbove } from '../../lib/cases';
+import { consentScopesFor, levelPassesData, levelsAbove } from '../../lib/cases';
 import { addDays, todayInTokyo } from '../../lib/datetime';
 import { useAgencies, useStaffName } from '../cases/useCaseData';
 import {
@@ -96,6 +96,7 @@ function ChangeLevel({ referral, onDone }: { referral: Versioned<Referral>; onDo
   const next = isLevel(level) ? level : null;
   const needsItems = next !== null && levelPassesData(next) && !levelPassesData(current);
   const consents = useConsents(r.patient_id);
+  const agencies = useAgencies();
   const labels = {
     level: t('referral.newLevel'),
     shared_items: t('referral.sharedItems'),
@@ -147,8 +148,9 @@ function ChangeLevel({ referral, onDone }: { referral: Versioned<Referral>; onDo
             errors={errorsFor('shared_items')}
           />
         )}
-        {needsItems && consents.data && (
-          <ConsentStatus consents={consents.data} agencyType={r.agency_type} />
+        {needsItems && consents.data && agencies.data && (
+          // The referral's agency type as recorded is what the server checks consent against.
+          <ConsentStatus consents={consents.data} scopes={consentScopesFor(agencies.data, r.agency_type)} />
         )}
         {(supervisor || (next !== null && isLowering(current, next))) && (
           <TextField

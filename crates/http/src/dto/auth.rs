@@ -1,0 +1,81 @@
+//! Wire types of signing in: passwords, tokens, two factors and the caller.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"login": "sato.hanako", "password": "correct horse battery staple"}))]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+    /// Once two-factor sign-in is set up: the app's 6-digit code, or a recovery code.
+    /// Without it, a correct password answers 401 `totp_required`.
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token from the last sign-in or refresh. It can be used once.
+    pub refresh_token: String,
+}
+
+/// A token pair. Keep the refresh token secret; it is spent on use and a new one returned.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// A JWT for `Authorization: Bearer …`, valid for `expires_in` seconds.
+    pub access_token: String,
+    /// Opaque; exchange it at `/auth/refresh` for a new pair before the session ends (12 h).
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 600)]
+    pub expires_in: i64,
+}
+
+/// The signed-in caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub login: String,
+    pub display_name: String,
+    /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
+    #[schema(value_type = Role)]
+    pub role: String,
+    /// The caller's center; `null` for a system administrator.
+    pub center_id: Option<Uuid>,
+    /// Two-factor sign-in is set up.
+    pub totp_enabled: bool,
+    /// The center requires two factors for this role and they are not set up: until they
+    /// are, every call but `/me`, `/me/totp…` and logout answers 403 `totp_enrollment_required`.
+    pub totp_required: bool,
+}
+
+/// A new TOTP secret: show `otpauth_uri` as a QR code, or the secret for manual entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpEnrolment {
+    /// Base32.
+    pub secret: String,
+    #[schema(
+        example = "otpauth://totp/Tsunagu:sato?secret=JBSWY3DPEHPK3PXP&issuer=Tsunagu&algorithm=SHA1&digits=6&period=30"
+    )]
+    pub otpauth_uri: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpConfirm {
+    /// The 6-digit code the app shows now.
+    pub code: String,
+}
+
+/// One-time recovery codes, shown only now: each signs in once in place of a code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}

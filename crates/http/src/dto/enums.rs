@@ -1,0 +1,325 @@
+//! The enums of the wire: each documents its values in the spec (the domain parses requests).
+//!
+//! Most mirror a domain enum, written `Wire = domain::Enum { … }`: the macro matches the two
+//! both ways without a wildcard, so a variant added on either side fails to compile until
+//! the other has it, and the test below checks the spec spells each value as the domain does.
+
+use tsunagu_domain::supervision;
+use tsunagu_domain::values;
+use utoipa::ToSchema;
+
+/// What a test needs of a wire enum that mirrors a domain enum.
+#[cfg(test)]
+trait Mirror: ToSchema {
+    /// The domain's values, in the domain's order.
+    fn domain_values() -> Vec<&'static str>;
+}
+
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident = $domain:path { $($variant:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+        #[schema(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl From<$domain> for $name {
+            fn from(d: $domain) -> Self {
+                type D = $domain;
+                match d { $(D::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$name> for $domain {
+            fn from(w: $name) -> Self {
+                match w { $($name::$variant => Self::$variant),+ }
+            }
+        }
+
+        #[cfg(test)]
+        impl Mirror for $name {
+            fn domain_values() -> Vec<&'static str> {
+                type D = $domain;
+                // The domain's order is its declaration order, which its `Ord` follows.
+                let mut all: Vec<D> = [$($name::$variant),+].into_iter().map(D::from).collect();
+                all.sort();
+                all.into_iter().map(D::as_str).collect()
+            }
+        }
+    };
+    ($(#[$m:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(ToSchema)]
+        #[schema(rename_all = "snake_case")]
+        #[allow(dead_code)]
+        pub enum $name { $($variant),+ }
+    };
+}
+
+// --- staff, centers and agencies ----------------------------------------------------------
+
+wire_enum!(
+    /// What a person may do (see the contract).
+    Role = values::Role { SystemAdmin, CenterAdmin, Supervisor, Consultant }
+);
+wire_enum!(
+    /// 運営形態 of a center.
+    OperatingType = values::OperatingType { MedicalInstitution, Municipality, PatientOrganization, Other }
+);
+wire_enum!(
+    /// The kind of employment support agency, as the ministry's survey counts them.
+    AgencyType = values::AgencyType { HelloWork, EmploymentLifeSupportCenter, VocationalCenter, Other }
+);
+
+// --- the case -----------------------------------------------------------------------------
+
+wire_enum!(
+    /// 制度: `nanbyo` (指定難病) or `shoman` (小児慢性特定疾病).
+    Program = values::Program { Nanbyo, Shoman }
+);
+wire_enum!(
+    Sex = values::Sex {
+        Female,
+        Male,
+        Other
+    }
+);
+wire_enum!(
+    /// Work situation at intake.
+    EmploymentStatus = values::EmploymentStatus { Employed, OnLeave, JobSeeking, NotWorking, Student }
+);
+wire_enum!(
+    /// Use of employment support: currently using, used before, aware but never used, unaware.
+    SupportAwareness = values::SupportAwareness { Using, UsedBefore, AwareNotUsed, Unaware }
+);
+wire_enum!(
+    /// `employment_agencies` covers Hello Work, employment and life support centers and
+    /// vocational centers; `other` agencies need `all_agencies`.
+    ConsentScope = values::ConsentScope { EmploymentAgencies, AllAgencies }
+);
+wire_enum!(
+    /// 面談, 電話, メール, 出張相談, 訪問, オンライン.
+    Channel = values::Channel { InPerson, Phone, Email, Outreach, HomeVisit, Online }
+);
+wire_enum!(
+    Requester = values::Requester {
+        Patient,
+        Family,
+        Agency,
+        Other
+    }
+);
+wire_enum!(
+    /// 病気・療養, 就労, 制度, 日常生活, ピアサポート, 心理, その他.
+    Topic = values::Topic { Illness, Employment, WelfareSystem, DailyLife, PeerSupport, Psychological, Other }
+);
+wire_enum!(
+    /// 新規就労 or 就労継続.
+    Purpose = values::Purpose { NewEmployment, JobRetention }
+);
+wire_enum!(
+    /// The survey's 対応内容: 1 案内のみ, 2 電話仲介, 3 同席, 4 同席しフォローアップ.
+    Level = values::Level { InformationOnly, PhoneMediation, Accompanied, AccompaniedWithFollowUp }
+);
+wire_enum!(ReferralStatus = values::ReferralStatus { Open, Closed });
+wire_enum!(
+    /// 求職中, 就職, 就労継続, 離職, 辞退, 連絡不通, その他.
+    CaseOutcome = values::CaseOutcome { Searching, Employed, Retained, LeftJob, Declined, LostContact, Other }
+);
+wire_enum!(
+    FollowUpMethod = values::FollowUpMethod {
+        Phone,
+        InPerson,
+        Email,
+        Visit,
+        Online,
+        Other
+    }
+);
+wire_enum!(
+    Contacted = values::Contacted {
+        Patient,
+        Agency,
+        Employer
+    }
+);
+wire_enum!(
+    /// Personal data items handed to an agency (recorded in the record of provision).
+    SharedItem = values::SharedItem { Name, BirthDate, Contact, Address, Diagnosis, DisabilityCertificate, EmploymentHistory, ConsultationRecord }
+);
+
+// --- supervision --------------------------------------------------------------------------
+
+wire_enum!(
+    ReviewState = values::ReviewState {
+        None,
+        Pending,
+        Approved,
+        Returned
+    }
+);
+wire_enum!(ReviewDecision = values::ReviewDecision { Approved, Returned });
+wire_enum!(
+    /// Why a referral is in the audit queue.
+    QueueReason = supervision::QueueReason { FollowUpEscalated, FollowUpOverdue, FollowUpMissing, Returned, AwaitingReview, Sample }
+);
+
+// --- of the wire only: states and kinds the adapter derives -------------------------------
+
+wire_enum!(
+    /// `due` (open, due today or later), `overdue` (open, past its due date in Asia/Tokyo),
+    /// `done`, or `cancelled` (its referral was closed first).
+    FollowUpState { Due, Overdue, Done, Cancelled }
+);
+wire_enum!(
+    /// Which follow-ups the queue lists.
+    FollowUpQueueState { Due, Overdue, Done }
+);
+wire_enum!(TimelineKind {
+    Consent,
+    Consultation,
+    Referral,
+    LevelChange,
+    Provision,
+    FollowUp
+});
+wire_enum!(NotificationKind {
+    FollowUpEscalated,
+    ReviewReturned
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::{ApiScope, WebhookEvent};
+    use std::collections::BTreeSet;
+    use tsunagu_domain::platform;
+
+    /// The `enum` values of every named schema of the published document.
+    fn spec_enums() -> Vec<(String, Vec<String>)> {
+        let doc = serde_json::to_value(crate::openapi()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        schemas
+            .iter()
+            .filter_map(|(name, s)| {
+                let values = s.get("enum")?.as_array()?;
+                let values = values.iter().map(|v| v.as_str().unwrap().to_owned());
+                Some((name.clone(), values.collect()))
+            })
+            .collect()
+    }
+
+    fn spec_values<T: ToSchema>(spec: &[(String, Vec<String>)]) -> &[String] {
+        let name = T::name();
+        let (_, values) = spec
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name} is not in the published document"));
+        values
+    }
+
+    struct Checked<'a> {
+        spec: &'a [(String, Vec<String>)],
+        names: BTreeSet<String>,
+    }
+
+    impl Checked<'_> {
+        fn mirror<T: Mirror>(&mut self) {
+            self.table::<T>(&T::domain_values());
+        }
+
+        fn table<T: ToSchema>(&mut self, domain: &[&str]) {
+            let name = T::name().into_owned();
+            assert_eq!(
+                spec_values::<T>(self.spec),
+                domain,
+                "the spec's {name} differs from the domain's values"
+            );
+            self.names.insert(name);
+        }
+    }
+
+    #[test]
+    fn spec_enums_spell_the_domains_values_in_its_order() {
+        let spec = spec_enums();
+        let mut c = Checked {
+            spec: &spec,
+            names: BTreeSet::new(),
+        };
+        c.mirror::<Role>();
+        c.mirror::<OperatingType>();
+        c.mirror::<AgencyType>();
+        c.mirror::<Program>();
+        c.mirror::<Sex>();
+        c.mirror::<EmploymentStatus>();
+        c.mirror::<SupportAwareness>();
+        c.mirror::<ConsentScope>();
+        c.mirror::<Channel>();
+        c.mirror::<Requester>();
+        c.mirror::<Topic>();
+        c.mirror::<Purpose>();
+        c.mirror::<Level>();
+        c.mirror::<ReferralStatus>();
+        c.mirror::<CaseOutcome>();
+        c.mirror::<FollowUpMethod>();
+        c.mirror::<Contacted>();
+        c.mirror::<SharedItem>();
+        c.mirror::<ReviewState>();
+        c.mirror::<ReviewDecision>();
+        c.mirror::<QueueReason>();
+        let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
+        c.table::<ApiScope>(&scopes);
+        let events: Vec<&str> = platform::EVENTS.iter().map(|(k, _)| *k).collect();
+        c.table::<WebhookEvent>(&events);
+
+        // Every other enum of the spec is the adapter's own; a new one must be placed on
+        // one side or the other here.
+        let wire_only: BTreeSet<&str> =
+            ["FollowUpState", "NotificationKind", "TimelineKind"].into();
+        for (name, _) in &spec {
+            assert!(
+                c.names.contains(name) || wire_only.contains(name.as_str()),
+                "the spec's enum {name} is neither checked against the domain nor listed as wire-only"
+            );
+        }
+    }
+
+    #[test]
+    fn the_domains_order_is_its_list() {
+        // `Mirror` sorts by the domain's `Ord`; that must be the order of its `ALL`.
+        macro_rules! same_as_all {
+            ($($e:ident),+) => {$(
+                let all: Vec<&str> = values::$e::ALL.iter().map(|v| v.as_str()).collect();
+                assert_eq!($e::domain_values(), all, stringify!($e));
+            )+};
+        }
+        same_as_all!(
+            Role,
+            OperatingType,
+            AgencyType,
+            Program,
+            Sex,
+            EmploymentStatus,
+            SupportAwareness,
+            ConsentScope,
+            Channel,
+            Requester,
+            Topic,
+            Purpose,
+            Level,
+            ReferralStatus,
+            CaseOutcome,
+            FollowUpMethod,
+            Contacted,
+            SharedItem,
+            ReviewState,
+            ReviewDecision
+        );
+    }
+
+    #[test]
+    fn wire_and_domain_convert_both_ways() {
+        for d in values::AgencyType::ALL {
+            assert_eq!(values::AgencyType::from(AgencyType::from(*d)), *d);
+        }
+    }
+}

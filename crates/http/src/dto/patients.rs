@@ -1,0 +1,173 @@
+//! Wire types of patients: the person a center supports.
+
+use super::{EmploymentStatus, Program, Sex, SupportAwareness, date, double_option, ts};
+use serde::{Deserialize, Serialize};
+use tsunagu_domain::entities::Patient;
+use tsunagu_domain::master;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A person the center supports. Every read of it is recorded in the audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatientDto {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    /// Per center and fiscal year, e.g. `2026-0042`.
+    pub case_number: String,
+    pub family_name: String,
+    pub given_name: String,
+    /// Full-width katakana.
+    pub family_name_kana: String,
+    pub given_name_kana: String,
+    #[schema(format = Date)]
+    pub birth_date: String,
+    #[schema(value_type = Option<Sex>)]
+    pub sex: Option<String>,
+    pub prefecture_code: Option<String>,
+    /// 全国地方公共団体コード (6 digits).
+    pub municipality_code: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    #[schema(value_type = Program)]
+    pub program: String,
+    /// 指定難病 告示番号.
+    pub disease_number: Option<i32>,
+    /// The designated disease's name, from the master data.
+    pub disease_name: Option<String>,
+    pub diagnosis: Option<String>,
+    #[schema(value_type = EmploymentStatus)]
+    pub employment_status: String,
+    #[schema(value_type = SupportAwareness)]
+    pub support_awareness: String,
+    /// 障害者手帳 held.
+    pub disability_certificate: bool,
+    pub notes: Option<String>,
+    pub created_by: Uuid,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl From<Patient> for PatientDto {
+    fn from(p: Patient) -> Self {
+        Self {
+            id: p.id,
+            center_id: p.center_id,
+            case_number: p.case_number,
+            family_name: p.family_name,
+            given_name: p.given_name,
+            family_name_kana: p.family_name_kana,
+            given_name_kana: p.given_name_kana,
+            birth_date: date(p.birth_date),
+            sex: p.sex.map(|x| x.as_str().to_owned()),
+            prefecture_code: p.prefecture_code,
+            municipality_code: p.municipality_code,
+            phone: p.phone,
+            email: p.email,
+            program: p.program.as_str().to_owned(),
+            disease_number: p.disease_number,
+            disease_name: p
+                .disease_number
+                .and_then(master::disease)
+                .map(|d| d.name.clone()),
+            diagnosis: p.diagnosis,
+            employment_status: p.employment_status.as_str().to_owned(),
+            support_awareness: p.support_awareness.as_str().to_owned(),
+            disability_certificate: p.disability_certificate,
+            notes: p.notes,
+            created_by: p.created_by,
+            created_at: ts(p.created_at),
+            updated_at: ts(p.updated_at),
+        }
+    }
+}
+
+/// A new patient. Readings may be typed in hiragana or half-width katakana; they are stored
+/// as full-width katakana.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"family_name": "山田", "given_name": "花子", "family_name_kana": "やまだ", "given_name_kana": "ﾊﾅｺ", "birth_date": "1985-04-12", "sex": "female", "prefecture_code": "34", "municipality_code": "341002", "phone": "082-000-0000", "program": "nanbyo", "disease_number": 97, "employment_status": "job_seeking", "support_awareness": "aware_not_used", "disability_certificate": false}))]
+pub struct CreatePatient {
+    pub family_name: String,
+    pub given_name: String,
+    pub family_name_kana: String,
+    pub given_name_kana: String,
+    #[schema(format = Date)]
+    pub birth_date: String,
+    #[schema(value_type = Option<Sex>)]
+    pub sex: Option<String>,
+    /// `"01"` … `"47"`; implied by `municipality_code` when absent.
+    pub prefecture_code: Option<String>,
+    pub municipality_code: Option<String>,
+    pub phone: Option<String>,
+    #[schema(format = Email)]
+    pub email: Option<String>,
+    #[schema(value_type = Program)]
+    pub program: String,
+    /// One of `GET /diseases` (nanbyo only); otherwise use `diagnosis`.
+    pub disease_number: Option<i32>,
+    pub diagnosis: Option<String>,
+    #[schema(value_type = EmploymentStatus)]
+    pub employment_status: String,
+    #[schema(value_type = SupportAwareness)]
+    pub support_awareness: String,
+    pub disability_certificate: Option<bool>,
+    pub notes: Option<String>,
+}
+
+/// Fields to change; absent fields stay as they are, `null` clears an optional one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePatient {
+    pub family_name: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name_kana: Option<String>,
+    pub given_name_kana: Option<String>,
+    #[schema(format = Date)]
+    pub birth_date: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Sex>)]
+    pub sex: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub prefecture_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub municipality_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[schema(value_type = Option<Program>)]
+    pub program: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub disease_number: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub diagnosis: Option<Option<String>>,
+    #[schema(value_type = Option<EmploymentStatus>)]
+    pub employment_status: Option<String>,
+    #[schema(value_type = Option<SupportAwareness>)]
+    pub support_awareness: Option<String>,
+    pub disability_certificate: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PatientListQuery {
+    /// Any part of the name or the reading; full/half width and hiragana/katakana are ignored.
+    pub q: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Incremental sync: only records changed after this time (RFC 3339), oldest change
+    /// first. Page to the end, then resume with the last item's `updated_at`.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}

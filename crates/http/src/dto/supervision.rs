@@ -1,0 +1,195 @@
+//! Wire types of supervision: reviews, the audit queue, notifications and the summary.
+
+use super::{
+    FollowUpDto, Level, NotificationKind, QueueReason, ReviewDecision, ReviewState, date, ts,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A supervisor's review of a referral's follow-up work.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewDto {
+    pub id: Uuid,
+    pub referral_id: Uuid,
+    pub reviewer_id: Uuid,
+    #[schema(value_type = ReviewDecision)]
+    pub decision: String,
+    pub comment: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<tsunagu_domain::entities::Review> for ReviewDto {
+    fn from(r: tsunagu_domain::entities::Review) -> Self {
+        Self {
+            id: r.id,
+            referral_id: r.referral_id,
+            reviewer_id: r.reviewer_id,
+            decision: r.decision.as_str().to_owned(),
+            comment: r.comment,
+            created_at: ts(r.created_at),
+        }
+    }
+}
+
+/// Approve the referral's follow-up work, or return it for correction (with a comment).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "returned", "comment": "就職先の記録が不足しています"}))]
+pub struct CreateReview {
+    #[schema(value_type = ReviewDecision)]
+    pub decision: String,
+    /// Required when returning.
+    pub comment: Option<String>,
+}
+
+/// A referral needing a supervisor's eye, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItemDto {
+    pub referral_id: Uuid,
+    /// Most urgent first.
+    #[schema(value_type = Vec<QueueReason>)]
+    pub reasons: Vec<&'static str>,
+    pub patient_id: Uuid,
+    pub case_number: String,
+    pub patient_name: String,
+    pub agency_name: String,
+    #[schema(value_type = super::AgencyType)]
+    pub agency_type: String,
+    #[schema(value_type = Level)]
+    pub level: String,
+    #[schema(format = Date)]
+    pub referred_on: String,
+    pub consultant_id: Uuid,
+    #[schema(value_type = ReviewState)]
+    pub review_state: String,
+    /// Open follow-ups and the earliest due date among them.
+    pub open_follow_ups: i64,
+    #[schema(format = Date)]
+    pub earliest_open_due: Option<String>,
+    /// Days the earliest open follow-up is overdue (0 when none is).
+    pub days_overdue: i64,
+}
+
+impl From<tsunagu_domain::supervision::QueueItem> for QueueItemDto {
+    fn from(q: tsunagu_domain::supervision::QueueItem) -> Self {
+        let r = q.row.referral;
+        Self {
+            referral_id: r.id,
+            reasons: q.reasons.iter().map(|x| x.as_str()).collect(),
+            patient_id: r.patient_id,
+            case_number: q.row.case_number,
+            patient_name: q.row.patient_name,
+            agency_name: q.row.agency_name,
+            agency_type: r.agency_type.as_str().to_owned(),
+            level: r.level.as_str().to_owned(),
+            referred_on: date(r.referred_on),
+            consultant_id: r.consultant_id,
+            review_state: r.review_state.as_str().to_owned(),
+            open_follow_ups: q.row.open_follow_ups,
+            earliest_open_due: q.row.earliest_open_due.map(date),
+            days_overdue: q.days_overdue,
+        }
+    }
+}
+
+/// The audit queue: at most 500 items, most urgent first; `total` counts them all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditQueueDto {
+    pub total: i64,
+    pub items: Vec<QueueItemDto>,
+}
+
+/// Something the caller should act on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationDto {
+    #[schema(value_type = NotificationKind)]
+    pub kind: &'static str,
+    pub referral_id: Uuid,
+    pub patient_id: Uuid,
+    /// For an escalated follow-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUpDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_overdue: Option<i64>,
+    /// For a returned referral: the review with its comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewDto>,
+}
+
+impl NotificationDto {
+    pub fn new(n: tsunagu_domain::supervision::Notification, today: NaiveDate) -> Self {
+        use tsunagu_domain::supervision::Notification;
+        match n {
+            Notification::Escalated {
+                follow_up,
+                days_overdue,
+            } => Self {
+                kind: "follow_up_escalated",
+                referral_id: follow_up.follow_up.referral_id,
+                patient_id: follow_up.follow_up.patient_id,
+                follow_up: Some(FollowUpDto::new(follow_up, today)),
+                days_overdue: Some(days_overdue),
+                review: None,
+            },
+            Notification::Returned { referral, review } => Self {
+                kind: "review_returned",
+                referral_id: referral.id,
+                patient_id: referral.patient_id,
+                follow_up: None,
+                days_overdue: None,
+                review: Some(review.into()),
+            },
+        }
+    }
+}
+
+/// Follow-up work of one consultant or one agency type in the period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryRowDto {
+    /// Set in `by_consultant`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consultant_id: Option<Uuid>,
+    /// Set in `by_agency_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<super::AgencyType>)]
+    pub agency_type: Option<&'static str>,
+    /// Follow-ups due in the period (cancelled ones excluded).
+    pub follow_ups_due: i64,
+    pub done_on_time: i64,
+    /// `done_on_time / follow_ups_due`.
+    pub on_time_rate: Option<f64>,
+    pub overdue_now: i64,
+    pub median_days_to_first_follow_up: Option<f64>,
+    pub referrals_by_level: super::LevelCounts,
+    pub returned_reviews: i64,
+}
+
+impl SummaryRowDto {
+    pub fn new(
+        consultant_id: Option<Uuid>,
+        agency_type: Option<&'static str>,
+        r: tsunagu_domain::supervision::SummaryRow,
+    ) -> Self {
+        Self {
+            consultant_id,
+            agency_type,
+            follow_ups_due: r.follow_ups_due,
+            done_on_time: r.done_on_time,
+            on_time_rate: r.on_time_rate,
+            overdue_now: r.overdue_now,
+            median_days_to_first_follow_up: r.median_days_to_first_follow_up,
+            referrals_by_level: r.referrals_by_level.into(),
+            returned_reviews: r.returned_reviews,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupervisionSummaryDto {
+    pub period: super::PeriodDto,
+    pub by_consultant: Vec<SummaryRowDto>,
+    pub by_agency_type: Vec<SummaryRowDto>,
+}

@@ -1,0 +1,70 @@
+//! Wire types of staff.
+
+use super::{Role, ts};
+use serde::{Deserialize, Serialize};
+use tsunagu_domain::entities::User;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A member of staff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: Uuid,
+    /// `null` for a system administrator.
+    pub center_id: Option<Uuid>,
+    pub login: String,
+    pub display_name: String,
+    #[schema(value_type = Role)]
+    pub role: String,
+    pub active: bool,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl From<User> for UserDto {
+    fn from(u: User) -> Self {
+        Self {
+            id: u.id,
+            center_id: u.center_id,
+            login: u.login,
+            display_name: u.display_name,
+            role: u.role.as_str().to_owned(),
+            active: u.active,
+            created_at: ts(u.created_at),
+            updated_at: ts(u.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"center_id": null, "login": "sato.hanako", "display_name": "佐藤 花子", "role": "consultant", "password": "correct horse battery staple"}))]
+pub struct CreateUser {
+    /// Required when a system administrator creates a center's user; a center administrator
+    /// may omit it (or must send its own center).
+    pub center_id: Option<Uuid>,
+    /// 3 to 64 characters: letters, digits and `. _ - @`; case-insensitive.
+    pub login: String,
+    pub display_name: String,
+    /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
+    #[schema(value_type = Role)]
+    pub role: String,
+    /// At least 12 characters and not easy to guess; no composition rules.
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+/// Fields to change; absent fields stay as they are. Changing the role, the password or
+/// `active: false` ends the user's sessions at once.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    pub display_name: Option<String>,
+    #[schema(value_type = Option<Role>)]
+    pub role: Option<String>,
+    pub active: Option<bool>,
+    #[schema(format = Password)]
+    pub password: Option<String>,
+}
