@@ -70,7 +70,7 @@ impl AgencyRow {
 }
 
 impl AgencyStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %agency.center_id, id = %agency.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %agency.center_id, id = %agency.id))]
     fn insert_agency(&self, agency: &Agency, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             diesel::insert_into(agencies::table)
@@ -80,7 +80,7 @@ impl AgencyStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %id))]
     fn agency(&self, scope: Scope, id: Uuid) -> StoreResult<Option<Agency>> {
         self.read(|c| {
             let mut q = agencies::table
@@ -95,7 +95,7 @@ impl AgencyStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope))]
     fn agencies(
         &self,
         scope: Scope,
@@ -121,7 +121,7 @@ impl AgencyStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %id))]
     fn update_agency(
         &self,
         scope: Scope,

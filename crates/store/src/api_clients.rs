@@ -91,7 +91,7 @@ fn api_client(c: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<ApiClient>> {
 }
 
 impl ApiClientStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %client.center_id, id = %client.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %client.center_id, id = %client.id))]
     fn insert_api_client(
         &self,
         client: &ApiClient,
@@ -106,12 +106,12 @@ impl ApiClientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn api_client(&self, center: Uuid, id: Uuid) -> StoreResult<Option<ApiClient>> {
         self.read(|c| api_client(c, center, id))
     }
 
-    #[tracing::instrument(skip_all, fields(%center))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center))]
     fn api_clients(&self, center: Uuid, req: PageRequest) -> StoreResult<Page<ApiClient>> {
         self.read(|c| {
             let rows: Vec<ApiClientRow> = api_clients::table
@@ -126,7 +126,7 @@ impl ApiClientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(center = %client.center_id, id = %client.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %client.center_id, id = %client.id))]
     fn save_api_client(
         &self,
         client: &ApiClient,
@@ -174,7 +174,7 @@ impl ApiClientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn client_credentials(&self, client_id: &str) -> StoreResult<Option<ClientCredentials>> {
         self.read(|c| {
             let row: Option<(ApiClientRow, bool)> = api_clients::table
@@ -197,7 +197,7 @@ impl ApiClientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%id))]
     fn active_client(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ApiClient>> {
         self.read(|c| {
             let row: Option<ApiClientRow> = api_clients::table

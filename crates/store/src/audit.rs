@@ -147,12 +147,12 @@ pub(crate) fn change_stamp(conn: &mut DbConn, proposed: DateTime<Utc>) -> R<Naiv
 }
 
 impl AuditLog for DieselStore {
-    #[tracing::instrument(skip_all, fields(events = events.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
     fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()> {
         self.write(|c| append_events(c, events))
     }
 
-    #[tracing::instrument(skip_all, fields(after_seq = after_seq, limit = limit))]
+    #[tracing::instrument(level = "debug", skip_all, fields(after_seq = after_seq, limit = limit))]
     fn audit_chain(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>> {
         self.read(|c| {
             let rows: Vec<AuditRow> = audit_events::table
@@ -165,7 +165,7 @@ impl AuditLog for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(center = ?f.center, limit = limit))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = ?f.center, limit = limit))]
     fn audit_events(&self, f: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>> {
         self.read(|c| {
             use audit_events::dsl as e;

@@ -79,7 +79,7 @@ impl CenterRow {
 }
 
 impl CenterStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(id = %center.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %center.id))]
     fn insert_center(&self, center: &Center, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             diesel::insert_into(centers::table)
@@ -89,7 +89,7 @@ impl CenterStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%id))]
     fn center(&self, id: Uuid) -> StoreResult<Option<Center>> {
         self.read(|c| {
             let row: Option<CenterRow> = centers::table
@@ -101,7 +101,7 @@ impl CenterStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn centers(&self, req: PageRequest) -> StoreResult<Page<Center>> {
         self.read(|c| {
             let rows: Vec<CenterRow> = centers::table
@@ -115,7 +115,7 @@ impl CenterStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%id))]
     fn update_center(
         &self,
         id: Uuid,

@@ -87,7 +87,7 @@ pub(crate) fn consents_of(conn: &mut DbConn, center: Uuid, patient_id: Uuid) -> 
 }
 
 impl ConsentStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %x.center_id, id = %x.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %x.center_id, id = %x.id))]
     fn insert_consent(&self, x: &Consent, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|conn| {
             diesel::insert_into(consents::table)
@@ -97,17 +97,17 @@ impl ConsentStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn consent(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Consent>> {
         self.read(|conn| consent(conn, center, id))
     }
 
-    #[tracing::instrument(skip_all, fields(%center, patient = %patient_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, patient = %patient_id))]
     fn consents(&self, center: Uuid, patient_id: Uuid) -> StoreResult<Vec<Consent>> {
         self.read(|conn| consents_of(conn, center, patient_id))
     }
 
-    #[tracing::instrument(skip_all, fields(center = %x.center_id, id = %x.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %x.center_id, id = %x.id))]
     fn save_consent(
         &self,
         x: &Consent,

@@ -97,7 +97,7 @@ fn consultation(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Consultat
 }
 
 impl ConsultationStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %x.center_id, id = %x.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %x.center_id, id = %x.id))]
     fn insert_consultation(
         &self,
         x: &Consultation,
@@ -118,12 +118,12 @@ impl ConsultationStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn consultation(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Consultation>> {
         self.read(|conn| consultation(conn, center, id))
     }
 
-    #[tracing::instrument(skip_all, fields(%center))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center))]
     fn consultations(
         &self,
         center: Uuid,
@@ -180,7 +180,7 @@ impl ConsultationStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(center = %x.center_id, id = %x.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %x.center_id, id = %x.id))]
     fn save_consultation(
         &self,
         x: &Consultation,

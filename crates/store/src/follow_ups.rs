@@ -161,7 +161,7 @@ fn follow_up(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<FollowUpView
 }
 
 impl FollowUpStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %f.center_id, id = %f.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %f.center_id, id = %f.id))]
     fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<DateTime<Utc>> {
         self.write(|conn| {
             let stamp = change_stamp(conn, f.updated_at)?;
@@ -175,12 +175,12 @@ impl FollowUpStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn follow_up(&self, center: Uuid, id: Uuid) -> StoreResult<Option<FollowUpView>> {
         self.read(|conn| follow_up(conn, center, id))
     }
 
-    #[tracing::instrument(skip_all, fields(%center, state = ?f.state))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, state = ?f.state))]
     fn follow_ups(
         &self,
         center: Uuid,
@@ -260,6 +260,7 @@ impl FollowUpStore for DieselStore {
     }
 
     #[tracing::instrument(
+        level = "debug",
         skip_all,
         fields(center = %f.center_id, id = %f.id, review_pending = review_pending, events = audit.len())
     )]
@@ -338,7 +339,7 @@ impl FollowUpStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, referral = %referral_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, referral = %referral_id))]
     fn count_done_follow_ups(&self, center: Uuid, referral_id: Uuid) -> StoreResult<i64> {
         self.read(|conn| {
             Ok(follow_ups::table

@@ -15,7 +15,7 @@ use tsunagu_domain::ports::{CaseHistoryStore, StoreResult};
 use uuid::Uuid;
 
 impl CaseHistoryStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(%center, patient = %patient_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, patient = %patient_id))]
     fn case_history(&self, center: Uuid, patient_id: Uuid) -> StoreResult<CaseHistory> {
         self.read(|conn| {
             let c = center.to_string();

@@ -20,7 +20,7 @@ type KeyRow = (
 );
 
 impl IdempotencyStore for DieselStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn idempotency_begin(
         &self,
         caller: &str,
@@ -84,7 +84,7 @@ impl IdempotencyStore for DieselStore {
         }
     }
 
-    #[tracing::instrument(skip_all, fields(status = r.status))]
+    #[tracing::instrument(level = "debug", skip_all, fields(status = r.status))]
     fn idempotency_finish(&self, caller: &str, key: &str, r: &StoredResponse) -> StoreResult<()> {
         self.write(|c| {
             diesel::update(
@@ -105,7 +105,7 @@ impl IdempotencyStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn idempotency_abandon(&self, caller: &str, key: &str) -> StoreResult<()> {
         self.write(|c| {
             diesel::delete(

@@ -90,7 +90,7 @@ impl DieselStore {
 }
 
 impl Health for DieselStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn ping(&self) -> StoreResult<()> {
         let mut c = self
             .pool

@@ -102,7 +102,7 @@ pub(crate) fn enqueue(c: &mut DbConn, e: &OutboundEvent, now: DateTime<Utc>) -> 
 }
 
 impl Outbox for DieselStore {
-    #[tracing::instrument(skip_all, fields(limit = limit))]
+    #[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
     fn claim_deliveries(
         &self,
         now: DateTime<Utc>,
@@ -153,7 +153,7 @@ impl Outbox for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(delivery = %delivery_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(delivery = %delivery_id))]
     fn finish_delivery(
         &self,
         delivery_id: Uuid,
@@ -195,7 +195,7 @@ impl Outbox for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%today, limit = limit))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%today, limit = limit))]
     fn announce_overdue(
         &self,
         today: NaiveDate,

@@ -176,7 +176,7 @@ fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
 }
 
 impl PatientStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %p.center_id, id = %p.id, fiscal_year = fiscal_year))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %p.center_id, id = %p.id, fiscal_year = fiscal_year))]
     fn insert_patient(
         &self,
         p: &Patient,
@@ -198,12 +198,12 @@ impl PatientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>> {
         self.read(|conn| patient(conn, center, id))
     }
 
-    #[tracing::instrument(skip_all, fields(%center, ids = ids.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, ids = ids.len()))]
     fn patient_labels(&self, center: Uuid, ids: &[Uuid]) -> StoreResult<Vec<PatientLabel>> {
         self.read(|conn| {
             let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
@@ -231,7 +231,7 @@ impl PatientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, search = query.is_some()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, search = query.is_some()))]
     fn patients(
         &self,
         center: Uuid,
@@ -306,7 +306,7 @@ impl PatientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(center = %p.center_id, id = %p.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %p.center_id, id = %p.id))]
     fn save_patient(
         &self,
         p: &Patient,

@@ -293,7 +293,7 @@ fn apply_effects(
 }
 
 impl ReferralStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %r.center_id, id = %r.id, events = audit.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %r.center_id, id = %r.id, events = audit.len()))]
     fn insert_referral(
         &self,
         r: &Referral,
@@ -316,12 +316,12 @@ impl ReferralStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn referral(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Referral>> {
         self.read(|conn| referral(conn, center, id))
     }
 
-    #[tracing::instrument(skip_all, fields(%center))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center))]
     fn referrals(
         &self,
         center: Uuid,
@@ -382,7 +382,7 @@ impl ReferralStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(center = %r.center_id, id = %r.id, events = audit.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %r.center_id, id = %r.id, events = audit.len()))]
     fn save_referral(
         &self,
         r: &Referral,
@@ -440,7 +440,7 @@ impl ReferralStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, referral = %referral_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, referral = %referral_id))]
     fn level_changes(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<LevelChange>> {
         self.read(|conn| {
             let rows: Vec<LevelChangeRow> = referral_level_changes::table
@@ -456,7 +456,7 @@ impl ReferralStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, patient = %patient_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, patient = %patient_id))]
     fn provisions(&self, center: Uuid, patient_id: Uuid) -> StoreResult<Vec<Provision>> {
         self.read(|conn| provisions_of(conn, center, patient_id))
     }

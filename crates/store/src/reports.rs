@@ -61,7 +61,7 @@ fn merge(
 }
 
 impl ReportStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(?scope))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope))]
     fn report_centers(&self, scope: &ReportScope) -> StoreResult<Vec<Uuid>> {
         self.read(|conn| {
             center_ids(conn, scope)?
@@ -71,7 +71,7 @@ impl ReportStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %from, %to))]
     fn referral_counts(
         &self,
         scope: &ReportScope,
@@ -107,7 +107,7 @@ impl ReportStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %from, %to))]
     fn consultation_dims(
         &self,
         scope: &ReportScope,
@@ -134,7 +134,7 @@ impl ReportStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %from, %to))]
     fn consultation_days(
         &self,
         scope: &ReportScope,
@@ -157,7 +157,7 @@ impl ReportStore for DieselStore {
 
     /// Patients with at least one consultation in the period: from the per-year rollup for a
     /// fiscal year, otherwise counted over the consultations.
-    #[tracing::instrument(skip_all, fields(?scope, from = %period.from, to = %period.to))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, from = %period.from, to = %period.to))]
     fn consulted_patients(&self, scope: &ReportScope, period: &Period) -> StoreResult<i64> {
         self.read(|conn| {
             let ids = center_ids(conn, scope)?;
@@ -188,7 +188,7 @@ impl ReportStore for DieselStore {
     }
 
     /// Patients referred per agency type and purpose, and how many of them reached the outcome.
-    #[tracing::instrument(skip_all, fields(?scope, from = %period.from, to = %period.to))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, from = %period.from, to = %period.to))]
     fn referral_outcomes(
         &self,
         scope: &ReportScope,
@@ -249,7 +249,7 @@ impl ReportStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %from, %to))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %from, %to))]
     fn support_awareness(
         &self,
         scope: &ReportScope,

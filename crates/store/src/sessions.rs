@@ -36,7 +36,7 @@ fn totp_already_enabled() -> StoreError {
 }
 
 impl SessionStore for DieselStore {
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn credentials_by_login(&self, login: &str) -> StoreResult<Option<UserCredentials>> {
         self.read(|c| {
             let row: Option<UserRow> = users::table
@@ -64,7 +64,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn login_throttle(&self, login: &str) -> StoreResult<Option<LoginThrottle>> {
         self.read(|c| {
             let row: Option<(String, i32, NaiveDateTime, Option<NaiveDateTime>)> =
@@ -81,7 +81,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(failures = t.failures))]
+    #[tracing::instrument(level = "debug", skip_all, fields(failures = t.failures))]
     fn record_login_failure(&self, t: &LoginThrottle, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             // Read-then-write is safe here: the transaction is a writer from its start.
@@ -108,7 +108,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(session = %s.id, user = %s.user_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(session = %s.id, user = %s.user_id))]
     fn start_session(
         &self,
         s: &Session,
@@ -140,7 +140,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all)]
+    #[tracing::instrument(level = "debug", skip_all)]
     fn rotate_refresh_token(
         &self,
         old_hash: &str,
@@ -233,7 +233,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(session = %session_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(session = %session_id))]
     fn revoke_session(
         &self,
         session_id: Uuid,
@@ -252,7 +252,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(session = %session_id, user = %user_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(session = %session_id, user = %user_id))]
     fn principal(
         &self,
         session_id: Uuid,
@@ -296,7 +296,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(user = %user_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id))]
     fn start_totp(&self, user_id: Uuid, secret: &str, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             let n = diesel::update(
@@ -313,7 +313,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(user = %user_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id))]
     fn totp_state(&self, user_id: Uuid) -> StoreResult<(Option<String>, bool, i64)> {
         self.read(|c| {
             Ok(users::table
@@ -327,7 +327,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(user = %user_id, codes = recovery_hashes.len()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id, codes = recovery_hashes.len()))]
     fn enable_totp(
         &self,
         user_id: Uuid,
@@ -362,7 +362,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(user = %user_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id))]
     fn use_totp_step(&self, user_id: Uuid, step: i64) -> StoreResult<bool> {
         self.write(|c| {
             Ok(diesel::update(
@@ -376,7 +376,7 @@ impl SessionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(user = %user_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id))]
     fn use_recovery_code(
         &self,
         user_id: Uuid,

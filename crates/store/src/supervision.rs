@@ -40,7 +40,7 @@ fn bad(what: &str) -> StoreError {
 }
 
 impl SupervisionStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %rv.center_id, referral = %rv.referral_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %rv.center_id, referral = %rv.referral_id))]
     fn insert_review(
         &self,
         rv: &Review,
@@ -85,7 +85,7 @@ impl SupervisionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, referral = %referral_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, referral = %referral_id))]
     fn reviews(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Review>> {
         self.read(|conn| {
             let rows: Vec<ReviewTuple> = reviews::table
@@ -119,7 +119,7 @@ impl SupervisionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, referral = %referral_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, referral = %referral_id))]
     fn follow_up_recorders(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Uuid>> {
         self.read(|conn| {
             let rows: Vec<Option<String>> = follow_ups::table
@@ -136,7 +136,7 @@ impl SupervisionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, sample_percent = sample_percent))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, sample_percent = sample_percent))]
     fn queue_rows(
         &self,
         center: Uuid,
@@ -220,7 +220,7 @@ impl SupervisionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %from, %to))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %from, %to))]
     fn summary_counts(
         &self,
         center: Uuid,

@@ -67,7 +67,7 @@ impl UserRow {
 }
 
 impl UserStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(role = role.as_str()))]
+    #[tracing::instrument(level = "debug", skip_all, fields(role = role.as_str()))]
     fn count_users_with_role(&self, role: Role) -> StoreResult<i64> {
         self.read(|c| {
             Ok(users::table
@@ -77,7 +77,7 @@ impl UserStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(center = ?user.center_id, id = %user.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = ?user.center_id, id = %user.id))]
     fn insert_user(&self, user: &User, password_hash: &str, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             diesel::insert_into(users::table)
@@ -87,7 +87,7 @@ impl UserStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %id))]
     fn user(&self, scope: Scope, id: Uuid) -> StoreResult<Option<User>> {
         self.read(|c| {
             let mut q = users::table
@@ -102,7 +102,7 @@ impl UserStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope))]
     fn users(&self, scope: Scope, req: PageRequest) -> StoreResult<Page<User>> {
         self.read(|c| {
             let mut q = users::table
@@ -120,7 +120,7 @@ impl UserStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(?scope, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %id))]
     fn update_user(
         &self,
         scope: Scope,

@@ -110,7 +110,7 @@ fn attempts_of(c: &mut DbConn, ids: &[Uuid]) -> R<HashMap<Uuid, Vec<AttemptRecor
 }
 
 impl WebhookStore for DieselStore {
-    #[tracing::instrument(skip_all, fields(center = %w.center_id, id = %w.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %w.center_id, id = %w.id))]
     fn insert_webhook(&self, w: &Webhook, secret: &str, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             diesel::insert_into(webhooks::table)
@@ -120,12 +120,12 @@ impl WebhookStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn webhook(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Webhook>> {
         self.read(|c| webhook(c, center, id))
     }
 
-    #[tracing::instrument(skip_all, fields(%center))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center))]
     fn webhooks(&self, center: Uuid, req: PageRequest) -> StoreResult<Page<Webhook>> {
         self.read(|c| {
             let rows: Vec<WebhookRow> = webhooks::table
@@ -140,7 +140,7 @@ impl WebhookStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(center = %w.center_id, id = %w.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %w.center_id, id = %w.id))]
     fn save_webhook(
         &self,
         w: &Webhook,
@@ -172,7 +172,7 @@ impl WebhookStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, %id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
     fn delete_webhook(&self, center: Uuid, id: Uuid, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             let id = id.to_string();
@@ -202,7 +202,7 @@ impl WebhookStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(%center, webhook = %webhook_id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, webhook = %webhook_id))]
     fn deliveries(
         &self,
         center: Uuid,
