@@ -268,7 +268,10 @@ mod tests {
         c.mirror::<QueueReason>();
         let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
         c.table::<ApiScope>(&scopes);
-        let events: Vec<&str> = platform::EVENTS.iter().map(|(k, _)| *k).collect();
+        let events: Vec<&str> = tsunagu_domain::events::WebhookEvent::ALL
+            .iter()
+            .map(|e| e.as_str())
+            .collect();
         c.table::<WebhookEvent>(&events);
 
         // Every other enum of the spec is the adapter's own; a new one must be placed on

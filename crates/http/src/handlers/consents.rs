@@ -27,7 +27,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.get_consent(&caller.0, id)).await?;
+    let c = blocking(move || s.consents().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -60,7 +60,7 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.update_consent(&caller.0, id, version, input)).await?;
+    let c = blocking(move || s.consents().update(&caller.0, id, version, input)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

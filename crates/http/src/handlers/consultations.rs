@@ -37,7 +37,7 @@ pub async fn list(
         to: q.to,
     };
     let s = state.services.clone();
-    let p = blocking(move || s.list_consultations(&caller.0, query, req)).await?;
+    let p = blocking(move || s.consultations().list(&caller.0, query, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |(c, label)| {
         ConsultationDto::with_label(c, label)
     })))
@@ -73,7 +73,7 @@ pub async fn create(
         consultant_id: b.consultant_id,
     };
     let s = state.services.clone();
-    let c = blocking(move || s.create_consultation(&caller.0, input)).await?;
+    let c = blocking(move || s.consultations().create(&caller.0, input)).await?;
     Ok(created(
         format!("/api/v1/consultations/{}", c.id),
         c.version,
@@ -97,7 +97,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.get_consultation(&caller.0, id)).await?;
+    let c = blocking(move || s.consultations().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -137,7 +137,7 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.update_consultation(&caller.0, id, version, input)).await?;
+    let c = blocking(move || s.consultations().update(&caller.0, id, version, input)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

@@ -36,7 +36,7 @@ pub async fn list(
     };
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.list_follow_ups(&caller.0, query, req)).await?;
+    let p = blocking(move || s.follow_ups().list(&caller.0, query, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |v| FollowUpDto::new(v, today))))
 }
 
@@ -57,7 +57,7 @@ pub async fn read(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let f = blocking(move || s.get_follow_up(&caller.0, id)).await?;
+    let f = blocking(move || s.follow_ups().get(&caller.0, id)).await?;
     let version = f.follow_up.version;
     Ok(json_with_etag(
         StatusCode::OK,
@@ -99,7 +99,7 @@ pub async fn update(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let f = blocking(move || s.update_follow_up(&caller.0, id, version, input)).await?;
+    let f = blocking(move || s.follow_ups().update(&caller.0, id, version, input)).await?;
     let version = f.follow_up.version;
     Ok(json_with_etag(
         StatusCode::OK,

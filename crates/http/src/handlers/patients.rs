@@ -37,7 +37,7 @@ pub async fn list(
     req.updated_since = q.updated_since;
     let q = q.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.search_patients(&caller.0, q.q.as_deref(), req)).await?;
+    let p = blocking(move || s.patients().search(&caller.0, q.q.as_deref(), req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, PatientDto::from)))
 }
 
@@ -79,7 +79,7 @@ pub async fn create(
         notes: Some(b.notes),
     };
     let s = state.services.clone();
-    let p = blocking(move || s.create_patient(&caller.0, input)).await?;
+    let p = blocking(move || s.patients().create(&caller.0, input)).await?;
     Ok(created(
         format!("/api/v1/patients/{}", p.id),
         p.version,
@@ -103,7 +103,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.get_patient(&caller.0, id)).await?;
+    let p = blocking(move || s.patients().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -151,7 +151,7 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.update_patient(&caller.0, id, version, input)).await?;
+    let p = blocking(move || s.patients().update(&caller.0, id, version, input)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -177,7 +177,7 @@ pub async fn timeline(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let (p, items) = blocking(move || s.patient_timeline(&caller.0, id)).await?;
+    let (p, items) = blocking(move || s.patients().timeline(&caller.0, id)).await?;
     Ok(HttpResponse::Ok().json(TimelineDto {
         patient: p.into(),
         items: items
@@ -203,7 +203,7 @@ pub async fn list_consents(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.list_consents(&caller.0, id)).await?;
+    let found = blocking(move || s.consents().list(&caller.0, id)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(ConsentDto::from).collect(),
     }))
@@ -236,7 +236,7 @@ pub async fn create_consent(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.create_consent(&caller.0, id, input)).await?;
+    let c = blocking(move || s.consents().create(&caller.0, id, input)).await?;
     Ok(created(
         format!("/api/v1/consents/{}", c.id),
         c.version,
@@ -261,7 +261,7 @@ pub async fn list_provisions(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.list_provisions(&caller.0, id)).await?;
+    let found = blocking(move || s.consents().provisions(&caller.0, id)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(ProvisionDto::from).collect(),
     }))

@@ -40,7 +40,7 @@ pub async fn list(
         status: q.status,
     };
     let s = state.services.clone();
-    let p = blocking(move || s.list_referrals(&caller.0, query, req)).await?;
+    let p = blocking(move || s.referrals().list(&caller.0, query, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, ReferralDto::from)))
 }
 
@@ -78,7 +78,7 @@ pub async fn create(
         consultant_id: b.consultant_id,
     };
     let s = state.services.clone();
-    let r = blocking(move || s.create_referral(&caller.0, input)).await?;
+    let r = blocking(move || s.referrals().create(&caller.0, input)).await?;
     Ok(created(
         format!("/api/v1/referrals/{}", r.id),
         r.version,
@@ -102,7 +102,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let r = blocking(move || s.get_referral(&caller.0, id)).await?;
+    let r = blocking(move || s.referrals().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         r.version,
@@ -145,7 +145,7 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let r = blocking(move || s.update_referral(&caller.0, id, version, input)).await?;
+    let r = blocking(move || s.referrals().update(&caller.0, id, version, input)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         r.version,
@@ -169,7 +169,7 @@ pub async fn level_changes(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.referral_level_changes(&caller.0, id)).await?;
+    let found = blocking(move || s.referrals().level_changes(&caller.0, id)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(LevelChangeDto::from).collect(),
     }))
@@ -194,7 +194,7 @@ pub async fn list_follow_ups(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.referral_follow_ups(&caller.0, id, req)).await?;
+    let p = blocking(move || s.follow_ups().for_referral(&caller.0, id, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |v| FollowUpDto::new(v, today))))
 }
 
@@ -226,7 +226,7 @@ pub async fn create_follow_up(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let f = blocking(move || s.create_follow_up(&caller.0, id, input)).await?;
+    let f = blocking(move || s.follow_ups().create(&caller.0, id, input)).await?;
     let version = f.follow_up.version;
     Ok(created(
         format!("/api/v1/follow-ups/{}", f.follow_up.id),

@@ -1,0 +1,570 @@
+//! Patients: registering the people the center supports, finding them by name or reading,
+//! and correcting their records. Each gets a case number per center and fiscal year.
+
+use super::{require_case_worker, required, set};
+use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
+use crate::clock::tokyo_date;
+use crate::entities::Patient;
+use crate::error::{DomainError, FieldError, Validator};
+use crate::events::Action;
+use crate::page::{Page, PageRequest};
+use crate::ports::PatientQuery;
+use crate::values::{self, EmploymentStatus, Program, Sex, SupportAwareness};
+use crate::{contact, kana, master};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+const KANA_MAX: usize = 100;
+const DIAGNOSIS_MAX: usize = 200;
+const QUERY_MAX: usize = 100;
+
+/// The patient fields a create or an update carries; `None` leaves a field as it is, and
+/// `Some(None)` clears an optional one.
+#[derive(Debug, Default, Clone)]
+pub struct PatientInput {
+    pub family_name: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name_kana: Option<String>,
+    pub given_name_kana: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: Option<Option<String>>,
+    pub prefecture_code: Option<Option<String>>,
+    pub municipality_code: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub program: Option<String>,
+    pub disease_number: Option<Option<i32>>,
+    pub diagnosis: Option<Option<String>>,
+    pub employment_status: Option<String>,
+    pub support_awareness: Option<String>,
+    pub disability_certificate: Option<bool>,
+    pub notes: Option<Option<String>>,
+}
+
+impl PatientInput {
+    /// Which fields the input carries, for the audit detail.
+    fn fields(&self) -> String {
+        changed_fields(&[
+            ("family_name", self.family_name.is_some()),
+            ("given_name", self.given_name.is_some()),
+            ("family_name_kana", self.family_name_kana.is_some()),
+            ("given_name_kana", self.given_name_kana.is_some()),
+            ("birth_date", self.birth_date.is_some()),
+            ("sex", self.sex.is_some()),
+            ("prefecture_code", self.prefecture_code.is_some()),
+            ("municipality_code", self.municipality_code.is_some()),
+            ("phone", self.phone.is_some()),
+            ("email", self.email.is_some()),
+            ("program", self.program.is_some()),
+            ("disease_number", self.disease_number.is_some()),
+            ("diagnosis", self.diagnosis.is_some()),
+            ("employment_status", self.employment_status.is_some()),
+            ("support_awareness", self.support_awareness.is_some()),
+            (
+                "disability_certificate",
+                self.disability_certificate.is_some(),
+            ),
+            ("notes", self.notes.is_some()),
+        ])
+    }
+}
+
+crate::facade!(
+    /// Registering, finding and correcting patients: `services.patients()`.
+    Patients,
+    patients
+);
+
+impl Patients<'_> {
+    #[tracing::instrument(name = "patients.create", skip_all, fields(center_id = ?ctx.actor.center_id))]
+    pub fn create(&self, ctx: &Ctx, input: PatientInput) -> Result<Patient, DomainError> {
+        self.guard(ctx, Action::PatientCreate, None, || {
+            let center = require_case_worker(&ctx.actor)?;
+            let now = self.clock.now();
+            let blank = blank(center, ctx.actor.user_id, now);
+            let p = apply(blank, input, true, self.today())?;
+            let ev = self
+                .ev(ctx, Action::PatientCreate)
+                .resource(p.id)
+                .patient(p.id);
+            self.store
+                .insert_patient(&p, values::fiscal_year(tokyo_date(now)), &ev)
+        })
+    }
+
+    #[tracing::instrument(name = "patients.get", skip_all, fields(center_id = ?ctx.actor.center_id, %id))]
+    pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<Patient, DomainError> {
+        self.guard(ctx, Action::PatientRead, Some(id), || {
+            let center = require_case_worker(&ctx.actor)?;
+            let p = self
+                .store
+                .patient(center, id)?
+                .ok_or(DomainError::NotFound)?;
+            self.log_read(ctx, Action::PatientRead, id, id);
+            Ok(p)
+        })
+    }
+
+    /// Finds patients by any part of the name or the reading, ignoring width and
+    /// hiragana/katakana; without a query, lists them all.
+    #[tracing::instrument(name = "patients.search", skip_all, fields(center_id = ?ctx.actor.center_id))]
+    pub fn search(
+        &self,
+        ctx: &Ctx,
+        q: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Patient>, DomainError> {
+        self.guard(ctx, Action::PatientSearch, None, || {
+            let center = require_case_worker(&ctx.actor)?;
+            let raw = q.unwrap_or("");
+            let query = search_query(raw)?;
+            let found = self.store.patients(center, query.as_ref(), page)?;
+            let action = if query.is_some() {
+                Action::PatientSearch
+            } else {
+                Action::PatientList
+            };
+            self.log_list(ctx, action, &format!("q={}", raw.trim()), found.items.len());
+            Ok(found)
+        })
+    }
+
+    #[tracing::instrument(name = "patients.update", skip_all, fields(center_id = ?ctx.actor.center_id, %id))]
+    pub fn update(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        expected_version: i32,
+        input: PatientInput,
+    ) -> Result<Patient, DomainError> {
+        self.guard(ctx, Action::PatientUpdate, Some(id), || {
+            let center = require_case_worker(&ctx.actor)?;
+            let current = self
+                .store
+                .patient(center, id)?
+                .ok_or(DomainError::NotFound)?;
+            let fields = input.fields();
+            let mut p = apply(current, input, false, self.today())?;
+            p.updated_at = self.clock.now();
+            let ev = self
+                .ev(ctx, Action::PatientUpdate)
+                .resource(id)
+                .patient(id)
+                .detail(fields);
+            self.store.save_patient(&p, expected_version, &ev)
+        })
+    }
+}
+
+/// The case number of the `n`th patient registered in a center in a fiscal year: short
+/// enough to read aloud on the phone (`2026-0042`).
+pub fn format_case_number(fiscal_year: i32, n: i64) -> String {
+    format!("{fiscal_year}-{n:04}")
+}
+
+/// A new patient before the input is applied; the store gives the case number.
+fn blank(center: Uuid, by: Uuid, now: DateTime<Utc>) -> Patient {
+    Patient {
+        id: Uuid::now_v7(),
+        center_id: center,
+        case_number: String::new(),
+        family_name: String::new(),
+        given_name: String::new(),
+        family_name_kana: String::new(),
+        given_name_kana: String::new(),
+        birth_date: NaiveDate::MIN,
+        sex: None,
+        prefecture_code: None,
+        municipality_code: None,
+        phone: None,
+        email: None,
+        program: Program::Nanbyo,
+        disease_number: None,
+        diagnosis: None,
+        employment_status: EmploymentStatus::NotWorking,
+        support_awareness: SupportAwareness::Unaware,
+        disability_certificate: false,
+        notes: None,
+        created_by: by,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The folded query and its n-grams; `None` lists every patient.
+fn search_query(raw: &str) -> Result<Option<PatientQuery>, DomainError> {
+    if raw.chars().count() > QUERY_MAX {
+        return Err(DomainError::field(
+            "q",
+            "too_long",
+            format!("must be at most {QUERY_MAX} characters"),
+        ));
+    }
+    let folded = kana::fold(raw);
+    Ok((!folded.is_empty()).then(|| PatientQuery {
+        grams: kana::query_grams(&folded),
+        folded,
+    }))
+}
+
+/// Parses the input onto `p`, checking every field and the rules between them. A create
+/// needs the names, their readings, the birth date, the program and the two statuses.
+fn apply(
+    mut p: Patient,
+    input: PatientInput,
+    create: bool,
+    today: NaiveDate,
+) -> Result<Patient, DomainError> {
+    let mut v = Validator::new();
+    if create {
+        for (field, present) in [
+            ("family_name", input.family_name.is_some()),
+            ("given_name", input.given_name.is_some()),
+            ("family_name_kana", input.family_name_kana.is_some()),
+            ("given_name_kana", input.given_name_kana.is_some()),
+            ("birth_date", input.birth_date.is_some()),
+            ("program", input.program.is_some()),
+            ("employment_status", input.employment_status.is_some()),
+            ("support_awareness", input.support_awareness.is_some()),
+        ] {
+            if !present {
+                v.push(required(field));
+            }
+        }
+    }
+    let name = |field: &'static str| move |x: &String| values::text(field, x, 1, NAME_MAX);
+    let reading = |field: &'static str| move |x: &String| kana::kana(field, x, KANA_MAX);
+    set(
+        &mut v,
+        &mut p.family_name,
+        input.family_name.as_ref().map(name("family_name")),
+    );
+    set(
+        &mut v,
+        &mut p.given_name,
+        input.given_name.as_ref().map(name("given_name")),
+    );
+    set(
+        &mut v,
+        &mut p.family_name_kana,
+        input
+            .family_name_kana
+            .as_ref()
+            .map(reading("family_name_kana")),
+    );
+    set(
+        &mut v,
+        &mut p.given_name_kana,
+        input
+            .given_name_kana
+            .as_ref()
+            .map(reading("given_name_kana")),
+    );
+    set(
+        &mut v,
+        &mut p.birth_date,
+        input.birth_date.as_deref().map(|x| {
+            values::date("birth_date", x).and_then(|d| super::not_in_future("birth_date", d, today))
+        }),
+    );
+    if let Some(x) = input.sex {
+        p.sex = x.as_deref().and_then(|s| v.check(Sex::parse("sex", s)));
+    }
+    apply_place(
+        &mut v,
+        &mut p,
+        input.prefecture_code,
+        input.municipality_code,
+    );
+    if let Some(x) = input.phone {
+        p.phone = match x.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => v.check(contact::phone("phone", s)),
+        };
+    }
+    if let Some(x) = input.email {
+        p.email = match x.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => v.check(contact::email("email", s)),
+        };
+    }
+    set(
+        &mut v,
+        &mut p.program,
+        input
+            .program
+            .as_deref()
+            .map(|x| Program::parse("program", x)),
+    );
+    apply_disease(&mut v, &mut p, input.disease_number);
+    if let Some(x) = input.diagnosis {
+        p.diagnosis = v
+            .check(values::optional_text(
+                "diagnosis",
+                x.as_deref(),
+                DIAGNOSIS_MAX,
+            ))
+            .flatten();
+    }
+    set(
+        &mut v,
+        &mut p.employment_status,
+        input
+            .employment_status
+            .as_deref()
+            .map(|x| EmploymentStatus::parse("employment_status", x)),
+    );
+    set(
+        &mut v,
+        &mut p.support_awareness,
+        input
+            .support_awareness
+            .as_deref()
+            .map(|x| SupportAwareness::parse("support_awareness", x)),
+    );
+    if let Some(x) = input.disability_certificate {
+        p.disability_certificate = x;
+    }
+    if let Some(x) = input.notes {
+        p.notes = v
+            .check(values::optional_text("notes", x.as_deref(), NOTES_MAX))
+            .flatten();
+    }
+    v.finish()?;
+    Ok(p)
+}
+
+/// Where the patient lives: a JIS prefecture code and a local government code. A
+/// municipality implies its prefecture; a contradicting pair is a mistake.
+fn apply_place(
+    v: &mut Validator,
+    p: &mut Patient,
+    prefecture: Option<Option<String>>,
+    municipality: Option<Option<String>>,
+) {
+    if let Some(x) = prefecture {
+        p.prefecture_code = x.as_deref().and_then(|code| {
+            v.check(match master::prefecture(code) {
+                Some(pref) => Ok(pref.code.clone()),
+                None => Err(FieldError::new(
+                    "prefecture_code",
+                    "invalid_prefecture",
+                    "must be a JIS X 0401 code from \"01\" to \"47\"",
+                )),
+            })
+        });
+    }
+    if let Some(x) = municipality {
+        p.municipality_code = x.as_deref().and_then(|code| {
+            v.check(match master::municipality(code) {
+                Some(m) => Ok(m.code.clone()),
+                None => Err(FieldError::new(
+                    "municipality_code",
+                    "unknown_municipality",
+                    "must be a 6-digit local government code (全国地方公共団体コード)",
+                )),
+            })
+        });
+    }
+    if let Some(m) = p
+        .municipality_code
+        .as_deref()
+        .and_then(master::municipality)
+    {
+        match p.prefecture_code.as_deref() {
+            None => p.prefecture_code = Some(m.prefecture_code.clone()),
+            Some(pc) if pc != m.prefecture_code => v.push(FieldError::new(
+                "municipality_code",
+                "not_in_prefecture",
+                "is not in the given prefecture",
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// A designated intractable disease number (指定難病 告示番号) from the shipped list, which
+/// belongs to the nanbyo program: a child's illness (shoman) is described by its diagnosis.
+fn apply_disease(v: &mut Validator, p: &mut Patient, number: Option<Option<i32>>) {
+    if let Some(x) = number {
+        p.disease_number = x.and_then(|n| {
+            v.check(match master::disease(n) {
+                Some(_) => Ok(n),
+                None => Err(FieldError::new(
+                    "disease_number",
+                    "unknown_disease",
+                    "must be the number of a designated intractable disease (指定難病 告示番号 1–348)",
+                )),
+            })
+        });
+    }
+    if p.disease_number.is_some() && p.program == Program::Shoman {
+        v.push(FieldError::new(
+            "disease_number",
+            "not_for_program",
+            "designated intractable disease numbers apply to the nanbyo program; use diagnosis",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, field_codes};
+    use super::*;
+
+    fn today() -> NaiveDate {
+        day(2026, 5, 10)
+    }
+
+    fn full() -> PatientInput {
+        PatientInput {
+            family_name: Some("山田".into()),
+            given_name: Some("花子".into()),
+            family_name_kana: Some("やまだ".into()),
+            given_name_kana: Some("ﾊﾅｺ".into()),
+            birth_date: Some("1990-04-01".into()),
+            program: Some("nanbyo".into()),
+            employment_status: Some("employed".into()),
+            support_awareness: Some("unaware".into()),
+            ..PatientInput::default()
+        }
+    }
+
+    fn new(input: PatientInput) -> Result<Patient, DomainError> {
+        apply(
+            blank(Uuid::nil(), Uuid::nil(), DateTime::<Utc>::UNIX_EPOCH),
+            input,
+            true,
+            today(),
+        )
+    }
+
+    #[test]
+    fn case_numbers_read_aloud() {
+        assert_eq!(format_case_number(2026, 42), "2026-0042");
+        assert_eq!(format_case_number(2025, 1), "2025-0001");
+        assert_eq!(format_case_number(2026, 12345), "2026-12345");
+    }
+
+    #[test]
+    fn a_new_patient_needs_names_readings_birth_date_program_and_statuses() {
+        assert_eq!(
+            field_codes(new(PatientInput::default())),
+            [
+                "family_name:required",
+                "given_name:required",
+                "family_name_kana:required",
+                "given_name_kana:required",
+                "birth_date:required",
+                "program:required",
+                "employment_status:required",
+                "support_awareness:required",
+            ]
+        );
+        let p = new(full()).unwrap();
+        assert_eq!(p.family_name_kana, "ヤマダ");
+        assert_eq!(p.given_name_kana, "ハナコ");
+        assert_eq!(p.birth_date, day(1990, 4, 1));
+    }
+
+    #[test]
+    fn an_update_changes_only_what_it_carries() {
+        let p = new(full()).unwrap();
+        let same = apply(p.clone(), PatientInput::default(), false, today()).unwrap();
+        assert_eq!(same, p);
+        let cleared = apply(
+            Patient {
+                phone: Some("090-1234-5678".into()),
+                ..p.clone()
+            },
+            PatientInput {
+                phone: Some(Some("  ".into())),
+                ..PatientInput::default()
+            },
+            false,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(cleared.phone, None);
+    }
+
+    #[test]
+    fn a_birth_date_is_not_in_the_future() {
+        let input = PatientInput {
+            birth_date: Some("2026-05-11".into()),
+            ..full()
+        };
+        assert_eq!(field_codes(new(input)), ["birth_date:in_future"]);
+    }
+
+    #[test]
+    fn a_municipality_implies_its_prefecture_and_must_not_contradict_it() {
+        let sapporo = Some(Some("011002".to_owned()));
+        let p = new(PatientInput {
+            municipality_code: sapporo.clone(),
+            ..full()
+        })
+        .unwrap();
+        assert_eq!(p.prefecture_code.as_deref(), Some("01"));
+        let contradicting = PatientInput {
+            prefecture_code: Some(Some("34".into())),
+            municipality_code: sapporo,
+            ..full()
+        };
+        assert_eq!(
+            field_codes(new(contradicting)),
+            ["municipality_code:not_in_prefecture"]
+        );
+        let unknown = PatientInput {
+            prefecture_code: Some(Some("48".into())),
+            municipality_code: Some(Some("999999".into())),
+            ..full()
+        };
+        assert_eq!(
+            field_codes(new(unknown)),
+            [
+                "prefecture_code:invalid_prefecture",
+                "municipality_code:unknown_municipality"
+            ]
+        );
+    }
+
+    #[test]
+    fn disease_numbers_come_from_the_list_and_belong_to_nanbyo() {
+        let p = new(PatientInput {
+            disease_number: Some(Some(1)),
+            ..full()
+        })
+        .unwrap();
+        assert_eq!(p.disease_number, Some(1));
+        let unknown = PatientInput {
+            disease_number: Some(Some(349)),
+            ..full()
+        };
+        assert_eq!(
+            field_codes(new(unknown)),
+            ["disease_number:unknown_disease"]
+        );
+        let shoman = PatientInput {
+            program: Some("shoman".into()),
+            ..full()
+        };
+        assert_eq!(
+            field_codes(apply(p, shoman, false, today())),
+            ["disease_number:not_for_program"]
+        );
+    }
+
+    #[test]
+    fn search_queries_are_bounded_and_an_empty_one_lists_everyone() {
+        assert!(search_query("").unwrap().is_none());
+        assert!(search_query("  ").unwrap().is_none());
+        let q = search_query("ﾔﾏﾀﾞ").unwrap().unwrap();
+        assert_eq!(q.folded, kana::fold("やまだ"));
+        assert!(matches!(
+            search_query(&"あ".repeat(QUERY_MAX + 1)),
+            Err(DomainError::Validation(_))
+        ));
+    }
+}

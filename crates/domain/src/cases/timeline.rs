@@ -1,0 +1,207 @@
+//! A patient's path in time order: consents, consultations, referrals, level changes, data
+//! provided and follow-ups, in one answer (`services.patients().timeline(…)`).
+
+use super::patients::Patients;
+use super::require_case_worker;
+use crate::app::Ctx;
+use crate::clock::tokyo_date;
+use crate::entities::{
+    CaseHistory, Consent, Consultation, FollowUpView, LevelChange, Patient, Provision, Referral,
+};
+use crate::error::DomainError;
+use crate::events::Action;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+/// One entry of a patient's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimelineItem {
+    Consent(Consent),
+    Consultation(Consultation),
+    Referral(Referral),
+    LevelChange(LevelChange),
+    FollowUp(FollowUpView),
+    Provision(Provision),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// The day it happened (or is due), in Asia/Tokyo.
+    pub date: NaiveDate,
+    /// When it happened or was recorded, to order entries of one day.
+    pub at: DateTime<Utc>,
+    pub item: TimelineItem,
+}
+
+impl Patients<'_> {
+    /// A patient's path in time order: consents, consultations, referrals, level changes,
+    /// data provided and follow-ups, in one answer.
+    #[tracing::instrument(name = "patients.timeline", skip_all, fields(center_id = ?ctx.actor.center_id, %id))]
+    pub fn timeline(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<(Patient, Vec<TimelineEntry>), DomainError> {
+        self.guard(ctx, Action::PatientTimeline, Some(id), || {
+            let center = require_case_worker(&ctx.actor)?;
+            let p = self
+                .store
+                .patient(center, id)?
+                .ok_or(DomainError::NotFound)?;
+            let history = self.store.case_history(center, id)?;
+            self.log_read(ctx, Action::PatientTimeline, id, id);
+            Ok((p, merge(history)))
+        })
+    }
+}
+
+/// Merges a patient's records into one time line. Dated records (a referral's date, a
+/// follow-up's due or done date) sort by their date and then by when they were recorded,
+/// so a referral made after a consultation on the same day comes after it.
+fn merge(h: CaseHistory) -> Vec<TimelineEntry> {
+    let mut out = Vec::new();
+    for c in h.consents {
+        out.push(TimelineEntry {
+            date: c.given_on,
+            at: c.created_at,
+            item: TimelineItem::Consent(c),
+        });
+    }
+    for c in h.consultations {
+        out.push(TimelineEntry {
+            date: tokyo_date(c.occurred_at),
+            at: c.occurred_at,
+            item: TimelineItem::Consultation(c),
+        });
+    }
+    for r in h.referrals {
+        out.push(TimelineEntry {
+            date: r.referred_on,
+            at: r.created_at,
+            item: TimelineItem::Referral(r),
+        });
+    }
+    // The first level is the referral itself; later ones are changes worth their own line.
+    for l in h
+        .level_changes
+        .into_iter()
+        .filter(|l| l.from_level.is_some())
+    {
+        out.push(TimelineEntry {
+            date: tokyo_date(l.changed_at),
+            at: l.changed_at,
+            item: TimelineItem::LevelChange(l),
+        });
+    }
+    for p in h.provisions {
+        out.push(TimelineEntry {
+            date: p.provided_on,
+            at: p.created_at,
+            item: TimelineItem::Provision(p),
+        });
+    }
+    for f in h.follow_ups {
+        let (date, at) = match f.follow_up.done_on {
+            Some(d) => (d, f.follow_up.updated_at),
+            None => (f.follow_up.due_on, f.follow_up.created_at),
+        };
+        out.push(TimelineEntry {
+            date,
+            at,
+            item: TimelineItem::FollowUp(f),
+        });
+    }
+    out.sort_by_key(|a| (a.date, a.at));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{at, consent, day, follow_up, referral};
+    use super::*;
+    use crate::values::{AgencyType, Channel, ConsentScope, Level, Requester};
+
+    fn kind(e: &TimelineEntry) -> &'static str {
+        match e.item {
+            TimelineItem::Consent(_) => "consent",
+            TimelineItem::Consultation(_) => "consultation",
+            TimelineItem::Referral(_) => "referral",
+            TimelineItem::LevelChange(_) => "level_change",
+            TimelineItem::FollowUp(_) => "follow_up",
+            TimelineItem::Provision(_) => "provision",
+        }
+    }
+
+    #[test]
+    fn records_are_ordered_by_their_day_then_by_when_they_were_recorded() {
+        let mut c = consent(ConsentScope::AllAgencies, day(2026, 5, 1));
+        c.created_at = at("2026-05-01T09:00:00+09:00");
+        // A consultation late in the evening in Tokyo is still that Tokyo day.
+        let consultation = Consultation {
+            id: Uuid::now_v7(),
+            center_id: Uuid::nil(),
+            patient_id: None,
+            occurred_at: at("2026-05-02T23:30:00+09:00"),
+            channel: Channel::Phone,
+            requester: Requester::Patient,
+            topics: vec![],
+            duration_minutes: None,
+            with_employment_supporter: false,
+            summary: None,
+            consultant_id: Uuid::nil(),
+            created_by: Uuid::nil(),
+            version: 1,
+            created_at: at("2026-05-02T14:30:00Z"),
+            updated_at: at("2026-05-02T14:30:00Z"),
+        };
+        let mut r = referral(Level::AccompaniedWithFollowUp, day(2026, 5, 2));
+        r.created_at = at("2026-05-02T10:00:00+09:00");
+        let change = |from: Option<Level>, when: &str| LevelChange {
+            id: Uuid::now_v7(),
+            center_id: Uuid::nil(),
+            referral_id: r.id,
+            from_level: from,
+            to_level: Level::AccompaniedWithFollowUp,
+            reason: None,
+            changed_by: Uuid::nil(),
+            changed_at: at(when),
+        };
+        let mut done = follow_up(day(2026, 5, 16));
+        done.done_on = Some(day(2026, 5, 3));
+        done.updated_at = at("2026-05-03T12:00:00+09:00");
+        let open = follow_up(day(2026, 5, 20));
+        let view = |f| FollowUpView {
+            follow_up: f,
+            case_number: "2026-0001".into(),
+            patient_name: "x".into(),
+            agency_id: Uuid::nil(),
+            agency_name: "x".into(),
+            agency_type: AgencyType::HelloWork,
+            level: Level::AccompaniedWithFollowUp,
+        };
+        let history = CaseHistory {
+            consents: vec![c],
+            consultations: vec![consultation],
+            referrals: vec![r.clone()],
+            level_changes: vec![
+                change(None, "2026-05-02T10:00:00+09:00"),
+                change(Some(Level::Accompanied), "2026-05-02T11:00:00+09:00"),
+            ],
+            follow_ups: vec![view(open), view(done)],
+            provisions: vec![],
+        };
+        let entries = merge(history);
+        let got: Vec<(&str, NaiveDate)> = entries.iter().map(|e| (kind(e), e.date)).collect();
+        assert_eq!(
+            got,
+            [
+                ("consent", day(2026, 5, 1)),
+                ("referral", day(2026, 5, 2)),
+                ("level_change", day(2026, 5, 2)),
+                ("consultation", day(2026, 5, 2)),
+                ("follow_up", day(2026, 5, 3)),
+                ("follow_up", day(2026, 5, 20)),
+            ]
+        );
+    }
+}
