@@ -14,7 +14,7 @@ use crate::page::{Page, PageRequest};
 use crate::platform::{
     ApiClient, AttemptResult, ClientCredentials, Delivery, DeliveryJob, Webhook,
 };
-use crate::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
+use crate::reports::model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
 use crate::values::{
     AgencyType, OperatingType, ReferralStatus, ReviewState, Role, SupportAwareness,
 };
