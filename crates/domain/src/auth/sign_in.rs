@@ -195,7 +195,10 @@ impl SignIn<'_> {
         now: DateTime<Utc>,
     ) -> Result<Option<&'static str>, DomainError> {
         let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
-            let mut ev = base.clone().outcome(Outcome::Denied).detail("totp_required");
+            let mut ev = base
+                .clone()
+                .outcome(Outcome::Denied)
+                .detail("totp_required");
             ev.actor_id = Some(user.id);
             ev.center_id = user.center_id;
             self.store.append_audit(&[ev])?;
@@ -214,9 +217,9 @@ impl SignIn<'_> {
             };
             Ok(accepted.then_some("totp"))
         } else {
-            let accepted = self
-                .store
-                .use_recovery_code(user.id, &totp::recovery_hash(code), now)?;
+            let accepted =
+                self.store
+                    .use_recovery_code(user.id, &totp::recovery_hash(code), now)?;
             Ok(accepted.then_some("recovery_code"))
         }
     }

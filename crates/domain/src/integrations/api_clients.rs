@@ -229,10 +229,7 @@ mod tests {
     fn rotation_overlap_defaults_to_a_day_and_stays_within_30_days() {
         assert_eq!(rotation_overlap(None), Ok(Duration::hours(24)));
         assert_eq!(rotation_overlap(Some(0)), Ok(Duration::zero()));
-        assert_eq!(
-            rotation_overlap(Some(30 * 86_400)),
-            Ok(Duration::days(30))
-        );
+        assert_eq!(rotation_overlap(Some(30 * 86_400)), Ok(Duration::days(30)));
         for bad in [-1, 30 * 86_400 + 1] {
             assert_eq!(
                 rotation_overlap(Some(bad)).unwrap_err().code,

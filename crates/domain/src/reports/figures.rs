@@ -251,8 +251,8 @@ pub fn centers_cooperation(counts: &[ReferralCount]) -> CooperationCounts {
 /// `YYYY-MM` of every month the period touches, in order.
 fn months(period: &Period) -> Vec<String> {
     let mut out = Vec::new();
-    let mut m = NaiveDate::from_ymd_opt(period.from.year(), period.from.month(), 1)
-        .unwrap_or(period.from);
+    let mut m =
+        NaiveDate::from_ymd_opt(period.from.year(), period.from.month(), 1).unwrap_or(period.from);
     while m <= period.to {
         out.push(format!("{:04}-{:02}", m.year(), m.month()));
         m = m

@@ -80,14 +80,15 @@ fn self_change(
     role: Option<Role>,
     active: Option<bool>,
 ) -> Option<FieldError> {
-    (actor.user_id == id && (role.is_some_and(|r| r != actor.role) || active == Some(false)))
-        .then(|| {
+    (actor.user_id == id && (role.is_some_and(|r| r != actor.role) || active == Some(false))).then(
+        || {
             FieldError::new(
                 if role.is_some() { "role" } else { "active" },
                 "cannot_change_self",
                 "you cannot change your own role or deactivate yourself",
             )
-        })
+        },
+    )
 }
 
 /// A system administrator has no center: nobody turns a center's staff into one or back.
@@ -366,10 +367,22 @@ mod tests {
 
     #[test]
     fn nobody_moves_between_the_installation_and_a_center() {
-        assert!(crosses_installation(Role::Consultant, Some(Role::SystemAdmin)));
-        assert!(crosses_installation(Role::SystemAdmin, Some(Role::CenterAdmin)));
-        assert!(!crosses_installation(Role::Consultant, Some(Role::Supervisor)));
-        assert!(!crosses_installation(Role::SystemAdmin, Some(Role::SystemAdmin)));
+        assert!(crosses_installation(
+            Role::Consultant,
+            Some(Role::SystemAdmin)
+        ));
+        assert!(crosses_installation(
+            Role::SystemAdmin,
+            Some(Role::CenterAdmin)
+        ));
+        assert!(!crosses_installation(
+            Role::Consultant,
+            Some(Role::Supervisor)
+        ));
+        assert!(!crosses_installation(
+            Role::SystemAdmin,
+            Some(Role::SystemAdmin)
+        ));
         assert!(!crosses_installation(Role::SystemAdmin, None));
     }
 }

@@ -35,8 +35,7 @@ const VERIFY_BATCH: i64 = 5_000;
 fn action_filter_ok(a: &str) -> bool {
     !a.is_empty()
         && a.len() <= 64
-        && a
-            .chars()
+        && a.chars()
             .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
 }
 
@@ -118,11 +117,12 @@ impl AuditTrail<'_> {
             // Everything queued so far belongs to the chain being checked.
             self.access.flush(std::time::Duration::from_secs(5));
             let report = self.verify_chain()?;
-            self.access.record(self.ev(ctx, Action::AuditVerify).detail(format!(
-                "checked={}; valid={}",
-                report.checked,
-                report.first_broken.is_none()
-            )));
+            self.access
+                .record(self.ev(ctx, Action::AuditVerify).detail(format!(
+                    "checked={}; valid={}",
+                    report.checked,
+                    report.first_broken.is_none()
+                )));
             Ok(report)
         })
     }
@@ -157,7 +157,13 @@ mod tests {
         for ok in ["patient.read", "patient.", "auth.totp_start"] {
             assert!(action_filter_ok(ok), "{ok}");
         }
-        for bad in ["", "Patient.read", "patient read", "patient.*", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Patient.read",
+            "patient read",
+            "patient.*",
+            &"a".repeat(65),
+        ] {
             assert!(!action_filter_ok(bad), "{bad}");
         }
     }

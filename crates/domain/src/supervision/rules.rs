@@ -342,7 +342,10 @@ mod tests {
     #[test]
     fn reviews_and_corrections_move_the_review_state() {
         assert!(comment_required(ReviewDecision::Returned, None));
-        assert!(!comment_required(ReviewDecision::Returned, Some("add the date")));
+        assert!(!comment_required(
+            ReviewDecision::Returned,
+            Some("add the date")
+        ));
         assert!(!comment_required(ReviewDecision::Approved, None));
         assert_eq!(
             after_review(ReviewDecision::Approved),
@@ -352,7 +355,10 @@ mod tests {
             after_review(ReviewDecision::Returned),
             (ReviewState::Returned, Action::ReviewReturn)
         );
-        assert_eq!(after_correction(ReviewState::Returned), ReviewState::Pending);
+        assert_eq!(
+            after_correction(ReviewState::Returned),
+            ReviewState::Pending
+        );
         for s in [
             ReviewState::None,
             ReviewState::Pending,

@@ -98,9 +98,9 @@ impl SupervisionSummary<'_> {
     pub fn get(&self, ctx: &Ctx, period: &Period) -> Result<Summary, DomainError> {
         self.guard(ctx, Action::SupervisionSummary, None, || {
             let center = require_supervisor(&ctx.actor)?;
-            let counts =
-                self.store
-                    .summary_counts(center, period.from, period.to, self.today())?;
+            let counts = self
+                .store
+                .summary_counts(center, period.from, period.to, self.today())?;
             let summary = summarise(&counts);
             self.access.record(
                 self.ev(ctx, Action::SupervisionSummary)
