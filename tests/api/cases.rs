@@ -309,7 +309,7 @@ async fn whole_path_to_a_closed_level_four_referral(db: Db) {
         );
     }
     // The whole chain still verifies.
-    let report = app.services.verify_audit_chain().unwrap();
+    let report = app.services.audit_trail().verify_chain().unwrap();
     assert!(report.first_broken.is_none());
 }
 
@@ -1271,7 +1271,8 @@ async fn every_read_of_patient_data_is_logged(db: Db) {
     assert_eq!(n, 41);
     assert!(
         app.services
-            .verify_audit_chain()
+            .audit_trail()
+            .verify_chain()
             .unwrap()
             .first_broken
             .is_none()

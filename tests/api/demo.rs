@@ -86,7 +86,8 @@ async fn demo_data_makes_a_living_center(db: Db) {
     assert!(n > 1, "{}", p.body);
     assert!(
         app.services
-            .verify_audit_chain()
+            .audit_trail()
+            .verify_chain()
             .unwrap()
             .first_broken
             .is_none()

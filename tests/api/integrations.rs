@@ -912,13 +912,17 @@ async fn overdue_follow_ups_are_announced_once(db: Db) {
         .expect(201)
         .id();
     assert_eq!(
-        app.services.announce_overdue(100).unwrap(),
+        app.services.deliveries().announce_overdue(100).unwrap(),
         0,
         "not yet due"
     );
     app.clock.advance(Duration::days(3));
-    assert_eq!(app.services.announce_overdue(100).unwrap(), 1);
-    assert_eq!(app.services.announce_overdue(100).unwrap(), 0, "only once");
+    assert_eq!(app.services.deliveries().announce_overdue(100).unwrap(), 1);
+    assert_eq!(
+        app.services.deliveries().announce_overdue(100).unwrap(),
+        0,
+        "only once"
+    );
     let got = wait_for(&rx, 1).await;
     assert!(verify_signature(&secret, &got[0]));
     let body: Value = serde_json::from_str(&got[0].body).unwrap();

@@ -139,7 +139,7 @@ async fn audit_events_are_append_only(db: Db) {
         .unwrap()
         .n;
     assert!(n >= 4, "center, user, sign-ins: {n}");
-    let report = app.services.verify_audit_chain().unwrap();
+    let report = app.services.audit_trail().verify_chain().unwrap();
     assert_eq!(report.checked, n);
     assert!(report.first_broken.is_none());
 }

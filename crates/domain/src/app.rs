@@ -133,8 +133,8 @@ pub(crate) fn changed_fields(fields: &[(&str, bool)]) -> String {
     format!("fields={}", names.join(","))
 }
 
-/// The domain does not depend on a logging framework; a failed refusal record is reported
-/// on stderr by the adapter's log capture. Refusals must never turn into errors themselves.
+/// Reports an audit record of a refusal that could not be written. Refusals must never
+/// turn into errors themselves, so this only logs.
 pub(crate) fn tracing_free_log(e: &DomainError) {
-    eprintln!("audit of a refused request failed: {e}");
+    tracing::error!(error = %e, "audit of a refused request failed");
 }

@@ -246,7 +246,7 @@ async fn authenticate(req: &HttpRequest) -> Result<Ctx, ApiError> {
         verdict.into_result()?;
     }
     let services = state.services.clone();
-    let actor = web::block(move || services.authenticate(session, user))
+    let actor = web::block(move || services.sign_in().authenticate(session, user))
         .await
         .map_err(|_| ApiError::internal())??;
     Ok(Ctx {

@@ -106,7 +106,7 @@ pub async fn layer(
 
     let s = state.services.clone();
     let (c, k) = (caller.clone(), key.clone());
-    let begun = web::block(move || s.idempotency_begin(&c, &k, &hash)).await;
+    let begun = web::block(move || s.idempotency().begin(&c, &k, &hash)).await;
     let begun = match begun {
         Ok(Ok(b)) => b,
         Ok(Err(e)) => {
@@ -174,7 +174,7 @@ pub async fn layer(
             let s = state.services.clone();
             if status.is_server_error() {
                 // The server failed: forget the key so that a retry may try again.
-                let _ = web::block(move || s.idempotency_abandon(&caller, &key)).await;
+                let _ = web::block(move || s.idempotency().abandon(&caller, &key)).await;
             } else {
                 let stored = StoredResponse {
                     status: status.as_u16(),
@@ -183,7 +183,7 @@ pub async fn layer(
                     etag: text(header::ETAG),
                     body: String::from_utf8_lossy(&bytes).into_owned(),
                 };
-                let _ = web::block(move || s.idempotency_finish(&caller, &key, &stored)).await;
+                let _ = web::block(move || s.idempotency().finish(&caller, &key, &stored)).await;
             }
             let res = head.set_body(BoxBody::new(bytes));
             Ok(ServiceResponse::new(http_req, res))

@@ -119,7 +119,7 @@ async fn check(req: &ServiceRequest, state: &web::Data<AppState>) -> Option<ApiE
     }
     // The client as it is now: revoked → 401, withdrawn scopes gone.
     let services = state.services.clone();
-    let actor = match web::block(move || services.client_actor(client, &scopes)).await {
+    let actor = match web::block(move || services.oauth().authenticate(client, &scopes)).await {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => return Some(ApiError::from(e)),
         Err(_) => return Some(ApiError::internal()),

@@ -160,19 +160,19 @@ pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<Repo
     type Run = fn(&Services, &Ctx, &Period) -> Result<(), tsunagu_domain::DomainError>;
     let all: [(&'static str, Run); 5] = [
         ("referral-levels", |s, c, p| {
-            s.report_referral_levels(c, p, None).map(drop)
+            s.reports().referral_levels(c, p, None).map(drop)
         }),
         ("cooperation-counts", |s, c, p| {
-            s.report_cooperation_counts(c, p, None).map(drop)
+            s.reports().cooperation_counts(c, p, None).map(drop)
         }),
         ("consultations", |s, c, p| {
-            s.report_consultations(c, p, None).map(drop)
+            s.reports().consultations(c, p, None).map(drop)
         }),
         ("employment-outcomes", |s, c, p| {
-            s.report_employment_outcomes(c, p, None).map(drop)
+            s.reports().employment_outcomes(c, p, None).map(drop)
         }),
         ("support-awareness", |s, c, p| {
-            s.report_support_awareness(c, p, None).map(drop)
+            s.reports().support_awareness(c, p, None).map(drop)
         }),
     ];
     let mut out = Vec::new();

@@ -190,6 +190,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let store = open_store(cfg)?;
     let services = Services::new(Arc::new(store), clock);
     let generated_admin_password = services
+        .users()
         .bootstrap_admin(&cfg.admin_login, cfg.admin_password.as_deref())
         .map_err(|e| format!("cannot create the system administrator: {e:?}"))?;
     let secret = match &cfg.jwt_secret {

@@ -133,7 +133,8 @@ fn audit_verify(cfg: Config) -> Result<(), String> {
     let store = open_store(&cfg)?;
     let services = tsunagu_domain::app::Services::new(Arc::new(store), Arc::new(SystemClock));
     let report = services
-        .verify_audit_chain()
+        .audit_trail()
+        .verify_chain()
         .map_err(|e| format!("cannot read the audit trail: {e}"))?;
     match report.first_broken {
         None => {

@@ -72,7 +72,9 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
         if last_overdue.is_none_or(|t| t.elapsed() >= OVERDUE_EVERY) {
             last_overdue = Some(Instant::now());
             let s = services.clone();
-            match actix_web::rt::task::spawn_blocking(move || s.announce_overdue(1000)).await {
+            match actix_web::rt::task::spawn_blocking(move || s.deliveries().announce_overdue(1000))
+                .await
+            {
                 Ok(Ok(n)) if n > 0 => tracing::info!(events = n, "follow-ups fell overdue"),
                 Ok(Err(e)) => tracing::warn!(error = %e, "cannot look for overdue follow-ups"),
                 _ => {}
@@ -80,7 +82,7 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
         }
         let s = services.clone();
         let jobs =
-            match actix_web::rt::task::spawn_blocking(move || s.claim_deliveries(BATCH, LEASE))
+            match actix_web::rt::task::spawn_blocking(move || s.deliveries().claim(BATCH, LEASE))
                 .await
             {
                 Ok(Ok(jobs)) => jobs,
@@ -127,9 +129,10 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
                     );
                 }
                 let s = services.clone();
-                let outcome =
-                    actix_web::rt::task::spawn_blocking(move || s.record_attempt(&job, &result))
-                        .await;
+                let outcome = actix_web::rt::task::spawn_blocking(move || {
+                    s.deliveries().record_attempt(&job, &result)
+                })
+                .await;
                 if !matches!(outcome, Ok(Ok(()))) {
                     tracing::warn!("cannot record a webhook attempt; it will be retried");
                 }
@@ -144,7 +147,7 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
 
 async fn send(client: &awc::Client, services: &Services, job: &DeliveryJob) -> AttemptResult {
     let started = Instant::now();
-    let Some(headers) = Services::signed_headers(job, services.clock().now()) else {
+    let Some(headers) = services.deliveries().signed_headers(job) else {
         return AttemptResult {
             status: None,
             error: Some("the subscription's secret cannot be used to sign".into()),

@@ -8,7 +8,7 @@ use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use tsunagu_domain::service::{CreateAgencyInput, UpdateAgencyInput};
+use tsunagu_domain::staff::{CreateAgencyInput, UpdateAgencyInput};
 use uuid::Uuid;
 
 /// List the center's agencies, optionally of one type.
@@ -33,7 +33,7 @@ pub async fn list(
     let req = page(q.limit, q.cursor.as_deref())?;
     let q = q.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.list_agencies(&caller.0, q.agency_type.as_deref(), req)).await?;
+    let p = blocking(move || s.agencies().list(&caller.0, q.agency_type.as_deref(), req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, AgencyDto::from)))
 }
 
@@ -65,7 +65,7 @@ pub async fn create(
         notes: b.notes,
     };
     let s = state.services.clone();
-    let a = blocking(move || s.create_agency(&caller.0, input)).await?;
+    let a = blocking(move || s.agencies().create(&caller.0, input)).await?;
     Ok(created(
         format!("/api/v1/agencies/{}", a.id),
         a.version,
@@ -93,7 +93,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let a = blocking(move || s.get_agency(&caller.0, id)).await?;
+    let a = blocking(move || s.agencies().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         a.version,
@@ -138,7 +138,7 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let a = blocking(move || s.update_agency(&caller.0, id, version, input)).await?;
+    let a = blocking(move || s.agencies().update(&caller.0, id, version, input)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         a.version,

@@ -28,7 +28,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.list_api_clients(&caller.0, req)).await?;
+    let p = blocking(move || s.api_clients().list(&caller.0, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, ApiClientDto::from)))
 }
 
@@ -51,7 +51,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let s = state.services.clone();
-    let (c, secret) = blocking(move || s.create_api_client(&caller.0, &b.name, &b.scopes)).await?;
+    let (c, secret) =
+        blocking(move || s.api_clients().create(&caller.0, &b.name, &b.scopes)).await?;
     Ok(created(
         format!("/api/v1/api-clients/{}", c.id),
         c.version,
@@ -77,7 +78,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.get_api_client(&caller.0, id)).await?;
+    let c = blocking(move || s.api_clients().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -107,7 +108,7 @@ pub async fn update(
     let id = id.into_inner();
     let s = state.services.clone();
     let c = blocking(move || {
-        s.update_api_client(
+        s.api_clients().update(
             &caller.0,
             id,
             version,
@@ -142,7 +143,8 @@ pub async fn rotate(
     let id = id.into_inner();
     let overlap = body.into_inner().overlap_seconds;
     let s = state.services.clone();
-    let (c, secret) = blocking(move || s.rotate_api_client_secret(&caller.0, id, overlap)).await?;
+    let (c, secret) =
+        blocking(move || s.api_clients().rotate_secret(&caller.0, id, overlap)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -169,7 +171,7 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.revoke_api_client(&caller.0, id)).await?;
+    let c = blocking(move || s.api_clients().revoke(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

@@ -69,7 +69,7 @@ pub async fn list(
     };
     let s = state.services.clone();
     let fetch = if csv { EXPORT_MAX } else { limit + 1 };
-    let mut events = blocking(move || s.list_audit_events(&caller.0, query, fetch, csv)).await?;
+    let mut events = blocking(move || s.audit_trail().list(&caller.0, query, fetch, csv)).await?;
     if csv {
         let sheet = Sheet {
             name: "audit".into(),
@@ -116,7 +116,7 @@ pub async fn list(
 #[get("/audit-events/verify")]
 pub async fn verify(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
-    let r = blocking(move || s.verify_audit(&caller.0)).await?;
+    let r = blocking(move || s.audit_trail().verify(&caller.0)).await?;
     Ok(HttpResponse::Ok().json(AuditVerification {
         valid: r.first_broken.is_none(),
         checked: r.checked,

@@ -9,7 +9,7 @@ use crate::dto::{
 use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use tsunagu_domain::service::Issued;
+use tsunagu_domain::auth::Issued;
 
 fn pair(state: &AppState, issued: Issued) -> Result<TokenPair, ApiError> {
     let (access_token, expires_in) = state.jwt.issue(
@@ -53,9 +53,13 @@ pub async fn login(
         password,
         totp,
     } = body.into_inner();
-    let attempt = web::block(move || services.login(&meta, &login, &password, totp.as_deref()))
-        .await
-        .map_err(|_| ApiError::internal())?;
+    let attempt = web::block(move || {
+        services
+            .sign_in()
+            .login(&meta, &login, &password, totp.as_deref())
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
     if let Some(d) = attempt.delay {
         // Slows a guesser down without holding a worker thread.
         actix_web::rt::time::sleep(d).await;
@@ -85,7 +89,7 @@ pub async fn refresh(
     let meta = request_meta(&req);
     let services = state.services.clone();
     let token = body.into_inner().refresh_token;
-    let issued = blocking(move || services.refresh(&meta, &token)).await?;
+    let issued = blocking(move || services.sign_in().refresh(&meta, &token)).await?;
     Ok(HttpResponse::Ok().json(pair(&state, issued)?))
 }
 
@@ -104,7 +108,7 @@ pub async fn logout(
     caller: AccountCaller,
 ) -> Result<HttpResponse, ApiError> {
     let services = state.services.clone();
-    blocking(move || services.logout(&caller.0)).await?;
+    blocking(move || services.sign_in().logout(&caller.0)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -148,7 +152,7 @@ pub async fn start_totp(
     caller: AccountCaller,
 ) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
-    let (secret, otpauth_uri) = blocking(move || s.start_totp(&caller.0)).await?;
+    let (secret, otpauth_uri) = blocking(move || s.two_factor().start(&caller.0)).await?;
     Ok(HttpResponse::Ok().json(TotpEnrolment {
         secret,
         otpauth_uri,
@@ -176,6 +180,6 @@ pub async fn confirm_totp(
 ) -> Result<HttpResponse, ApiError> {
     let code = body.into_inner().code;
     let s = state.services.clone();
-    let recovery_codes = blocking(move || s.confirm_totp(&caller.0, &code)).await?;
+    let recovery_codes = blocking(move || s.two_factor().confirm(&caller.0, &code)).await?;
     Ok(HttpResponse::Ok().json(RecoveryCodes { recovery_codes }))
 }

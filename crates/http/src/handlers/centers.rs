@@ -8,7 +8,7 @@ use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use tsunagu_domain::service::{CreateCenterInput, UpdateCenterInput};
+use tsunagu_domain::staff::{CreateCenterInput, UpdateCenterInput};
 use uuid::Uuid;
 
 /// List centers (system administrator).
@@ -32,7 +32,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.list_centers(&caller.0, req)).await?;
+    let p = blocking(move || s.centers().list(&caller.0, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, CenterDto::from)))
 }
 
@@ -64,7 +64,7 @@ pub async fn create(
         operating_type: b.operating_type,
     };
     let s = state.services.clone();
-    let c = blocking(move || s.create_center(&caller.0, input)).await?;
+    let c = blocking(move || s.centers().create(&caller.0, input)).await?;
     Ok(created(
         format!("/api/v1/centers/{}", c.id),
         c.version,
@@ -92,7 +92,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.get_center(&caller.0, id)).await?;
+    let c = blocking(move || s.centers().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -139,7 +139,7 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.update_center(&caller.0, id, version, input)).await?;
+    let c = blocking(move || s.centers().update(&caller.0, id, version, input)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

@@ -144,10 +144,13 @@ pub async fn token(
     let meta = request_meta(&req);
     let scope = form.get("scope").cloned();
     let services = state.services.clone();
-    let result =
-        web::block(move || services.client_token(&meta, &client_id, &secret, scope.as_deref()))
-            .await
-            .map_err(|_| crate::problem::ApiError::internal())?;
+    let result = web::block(move || {
+        services
+            .oauth()
+            .token(&meta, &client_id, &secret, scope.as_deref())
+    })
+    .await
+    .map_err(|_| crate::problem::ApiError::internal())?;
     let grant = match result {
         Ok(g) => g,
         Err(TokenRefusal::InvalidClient) => {

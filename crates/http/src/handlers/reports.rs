@@ -16,7 +16,10 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::app::{Ctx, Services};
-use tsunagu_domain::reports::Period;
+use tsunagu_domain::reports::{
+    AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, Period, ReferralLevels,
+    Reports,
+};
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -90,27 +93,110 @@ fn period(q: &ReportQuery) -> Result<Period, ApiError> {
         .map_err(ApiError::from)
 }
 
+/// One report as `/reports/*` serves it: the file name's stem, the domain use case that
+/// computes its figures, and how they become the JSON body and the sheet.
+trait Report: Serialize + Sized {
+    const STEM: &'static str;
+    type Figures: Send + 'static;
+    fn compute(
+        reports: Reports<'_>,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<Self::Figures, DomainError>;
+    fn shape(period: &Period, figures: Self::Figures) -> (Self, Sheet);
+}
+
+/// Implements [`Report`] for a report body: its stem, its figures and use case, and whether
+/// its sheet is drawn from the figures as well as from the body.
+macro_rules! report {
+    (@shape $p:ident, $f:ident) => {{
+        let b = Self::new($p, $f);
+        let sheet = b.sheet($p);
+        (b, sheet)
+    }};
+    (@shape $p:ident, $f:ident, from_figures) => {{
+        let b = Self::new($p, $f.clone());
+        let sheet = b.sheet($p, &$f);
+        (b, sheet)
+    }};
+    ($body:ty, $stem:literal, $figures:ty, $use_case:ident $(, $from_figures:ident)?) => {
+        impl Report for $body {
+            const STEM: &'static str = $stem;
+            type Figures = $figures;
+            fn compute(
+                r: Reports<'_>,
+                c: &Ctx,
+                p: &Period,
+                pref: Option<&str>,
+            ) -> Result<$figures, DomainError> {
+                r.$use_case(c, p, pref)
+            }
+            fn shape(p: &Period, f: $figures) -> (Self, Sheet) {
+                report!(@shape p, f $(, $from_figures)?)
+            }
+        }
+    };
+}
+
+report!(
+    ReferralLevelsReport,
+    "referral-levels",
+    ReferralLevels,
+    referral_levels
+);
+report!(
+    CooperationCountsReport,
+    "cooperation-counts",
+    CooperationCounts,
+    cooperation_counts
+);
+report!(
+    ConsultationsReport,
+    "consultations",
+    ConsultationReport,
+    consultations,
+    from_figures
+);
+report!(
+    EmploymentOutcomesReport,
+    "employment-outcomes",
+    Vec<OutcomeRow>,
+    employment_outcomes
+);
+report!(
+    SupportAwarenessReport,
+    "support-awareness",
+    AwarenessReport,
+    support_awareness,
+    from_figures
+);
+
 /// What every report endpoint does: parse the period, run the use case off the executor,
 /// shape the body, and answer in the format `Accept` asks for.
-async fn run<T, B>(
+async fn serve<R: Report>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
     q: ReportQuery,
-    stem: &str,
-    compute: fn(&Services, &Ctx, &Period, Option<&str>) -> Result<T, DomainError>,
-    shape: fn(&Period, T) -> (B, Sheet),
-) -> Result<HttpResponse, ApiError>
-where
-    T: Send + 'static,
-    B: Serialize,
-{
+) -> Result<HttpResponse, ApiError> {
     let p = period(&q)?;
     let s = state.services.clone();
     let pref = q.prefecture_code;
-    let r = blocking(move || compute(&s, &caller.0, &p, pref.as_deref())).await?;
-    let (body, sheet) = shape(&p, r);
-    respond(&req, stem, &p, &body, || sheet)
+    let figures = blocking(move || R::compute(s.reports(), &caller.0, &p, pref.as_deref())).await?;
+    let (body, sheet) = R::shape(&p, figures);
+    respond(&req, R::STEM, &p, &body, || sheet)
+}
+
+/// A report's sheet in the annual workbook.
+fn sheet_of<R: Report>(
+    s: &Services,
+    ctx: &Ctx,
+    p: &Period,
+    pref: Option<&str>,
+) -> Result<Sheet, DomainError> {
+    let figures = R::compute(s.reports(), ctx, p, pref)?;
+    Ok(R::shape(p, figures).1)
 }
 
 /// 紹介の対応状況: per agency type, the period's referrals at each level (the level currently
@@ -134,20 +220,7 @@ pub async fn referral_levels(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    run(
-        state,
-        caller,
-        req,
-        q.into_inner(),
-        "referral-levels",
-        |s, c, p, pr| s.report_referral_levels(c, p, pr),
-        |p, r| {
-            let b = ReferralLevelsReport::new(p, r);
-            let sheet = b.sheet(p);
-            (b, sheet)
-        },
-    )
-    .await
+    serve::<ReferralLevelsReport>(state, caller, req, q.into_inner()).await
 }
 
 /// 連携件数: per agency type and purpose, the period's referrals and their survey band. For
@@ -171,20 +244,7 @@ pub async fn cooperation_counts(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    run(
-        state,
-        caller,
-        req,
-        q.into_inner(),
-        "cooperation-counts",
-        |s, c, p, pr| s.report_cooperation_counts(c, p, pr),
-        |p, r| {
-            let b = CooperationCountsReport::new(p, r);
-            let sheet = b.sheet(p);
-            (b, sheet)
-        },
-    )
-    .await
+    serve::<CooperationCountsReport>(state, caller, req, q.into_inner()).await
 }
 
 /// Consultations by channel, requester, topic and month; joint with the 難病患者就職サポーター,
@@ -207,20 +267,7 @@ pub async fn consultations(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    run(
-        state,
-        caller,
-        req,
-        q.into_inner(),
-        "consultations",
-        |s, c, p, pr| s.report_consultations(c, p, pr),
-        |p, r| {
-            let b = ConsultationsReport::new(p, r.clone());
-            let sheet = b.sheet(p, &r);
-            (b, sheet)
-        },
-    )
-    .await
+    serve::<ConsultationsReport>(state, caller, req, q.into_inner()).await
 }
 
 /// Per purpose and agency type: patients referred in the period and, of them, those whose
@@ -243,20 +290,7 @@ pub async fn employment_outcomes(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    run(
-        state,
-        caller,
-        req,
-        q.into_inner(),
-        "employment-outcomes",
-        |s, c, p, pr| s.report_employment_outcomes(c, p, pr),
-        |p, r| {
-            let b = EmploymentOutcomesReport::new(p, r);
-            let sheet = b.sheet(p);
-            (b, sheet)
-        },
-    )
-    .await
+    serve::<EmploymentOutcomesReport>(state, caller, req, q.into_inner()).await
 }
 
 /// Among patients registered in the period who were not working or seeking work: how many
@@ -279,20 +313,7 @@ pub async fn support_awareness(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    run(
-        state,
-        caller,
-        req,
-        q.into_inner(),
-        "support-awareness",
-        |s, c, p, pr| s.report_support_awareness(c, p, pr),
-        |p, r| {
-            let b = SupportAwarenessReport::new(p, r.clone());
-            let sheet = b.sheet(p, &r);
-            (b, sheet)
-        },
-    )
-    .await
+    serve::<SupportAwarenessReport>(state, caller, req, q.into_inner()).await
 }
 
 /// The annual workbook (.xlsx): every report of the fiscal year on its own sheet, with the
@@ -318,20 +339,13 @@ pub async fn annual(
     let s = state.services.clone();
     let pref = q.prefecture_code.clone();
     let sheets = blocking(move || {
-        let ctx = &caller.0;
-        let pref = pref.as_deref();
-        let levels = ReferralLevelsReport::new(&p, s.report_referral_levels(ctx, &p, pref)?);
-        let coop = CooperationCountsReport::new(&p, s.report_cooperation_counts(ctx, &p, pref)?);
-        let cons = s.report_consultations(ctx, &p, pref)?;
-        let outcomes =
-            EmploymentOutcomesReport::new(&p, s.report_employment_outcomes(ctx, &p, pref)?);
-        let aware = s.report_support_awareness(ctx, &p, pref)?;
+        let (ctx, pref) = (&caller.0, pref.as_deref());
         Ok(vec![
-            levels.sheet(&p),
-            coop.sheet(&p),
-            ConsultationsReport::new(&p, cons.clone()).sheet(&p, &cons),
-            outcomes.sheet(&p),
-            SupportAwarenessReport::new(&p, aware.clone()).sheet(&p, &aware),
+            sheet_of::<ReferralLevelsReport>(&s, ctx, &p, pref)?,
+            sheet_of::<CooperationCountsReport>(&s, ctx, &p, pref)?,
+            sheet_of::<ConsultationsReport>(&s, ctx, &p, pref)?,
+            sheet_of::<EmploymentOutcomesReport>(&s, ctx, &p, pref)?,
+            sheet_of::<SupportAwarenessReport>(&s, ctx, &p, pref)?,
         ])
     })
     .await?;

@@ -38,9 +38,11 @@ pub async fn create_review(
     let b = body.into_inner();
     let id = id.into_inner();
     let s = state.services.clone();
-    let (_, review) =
-        blocking(move || s.review_referral(&caller.0, id, &b.decision, b.comment.as_deref()))
-            .await?;
+    let (_, review) = blocking(move || {
+        s.reviews()
+            .create(&caller.0, id, &b.decision, b.comment.as_deref())
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/referrals/{id}/reviews")))
         .json(ReviewDto::from(review)))
@@ -62,7 +64,7 @@ pub async fn list_reviews(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.referral_reviews(&caller.0, id)).await?;
+    let found = blocking(move || s.reviews().list(&caller.0, id)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(ReviewDto::from).collect(),
     }))
@@ -81,7 +83,7 @@ pub async fn list_reviews(
 #[get("/audit-queue")]
 pub async fn queue(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
-    let items = blocking(move || s.audit_queue(&caller.0)).await?;
+    let items = blocking(move || s.audit_queue().list(&caller.0)).await?;
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(HttpResponse::Ok().json(AuditQueueDto {
         total,
@@ -109,7 +111,7 @@ pub async fn notifications(
 ) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let found = blocking(move || s.notifications(&caller.0)).await?;
+    let found = blocking(move || s.notifications().list(&caller.0)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found
             .into_iter()
@@ -136,7 +138,7 @@ pub async fn summary(
 ) -> Result<HttpResponse, ApiError> {
     let p = Period::parse(q.fiscal_year.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     let s = state.services.clone();
-    let r = blocking(move || s.supervision_summary(&caller.0, &p)).await?;
+    let r = blocking(move || s.supervision_summary().get(&caller.0, &p)).await?;
     Ok(HttpResponse::Ok().json(SupervisionSummaryDto {
         period: (&p).into(),
         by_consultant: r

@@ -8,7 +8,7 @@ use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use tsunagu_domain::service::{CreateUserInput, UpdateUserInput};
+use tsunagu_domain::staff::{CreateUserInput, UpdateUserInput};
 use uuid::Uuid;
 
 /// List users: the caller's center's staff (the system administrator sees all).
@@ -31,7 +31,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.list_users(&caller.0, req)).await?;
+    let p = blocking(move || s.users().list(&caller.0, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, UserDto::from)))
 }
 
@@ -65,7 +65,7 @@ pub async fn create(
         password: b.password,
     };
     let s = state.services.clone();
-    let u = blocking(move || s.create_user(&caller.0, input)).await?;
+    let u = blocking(move || s.users().create(&caller.0, input)).await?;
     Ok(created(
         format!("/api/v1/users/{}", u.id),
         u.version,
@@ -93,7 +93,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let u = blocking(move || s.get_user(&caller.0, id)).await?;
+    let u = blocking(move || s.users().get(&caller.0, id)).await?;
     Ok(json_with_etag(StatusCode::OK, u.version, &UserDto::from(u)))
 }
 
@@ -133,6 +133,6 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let u = blocking(move || s.update_user(&caller.0, id, version, input)).await?;
+    let u = blocking(move || s.users().update(&caller.0, id, version, input)).await?;
     Ok(json_with_etag(StatusCode::OK, u.version, &UserDto::from(u)))
 }

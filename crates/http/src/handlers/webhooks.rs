@@ -29,7 +29,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.list_webhooks(&caller.0, req)).await?;
+    let p = blocking(move || s.webhooks().list(&caller.0, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, WebhookDto::from)))
 }
 
@@ -55,9 +55,11 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let s = state.services.clone();
-    let (w, secret) =
-        blocking(move || s.create_webhook(&caller.0, &b.url, &b.events, b.description.as_deref()))
-            .await?;
+    let (w, secret) = blocking(move || {
+        s.webhooks()
+            .create(&caller.0, &b.url, &b.events, b.description.as_deref())
+    })
+    .await?;
     Ok(created(
         format!("/api/v1/webhooks/{}", w.id),
         w.version,
@@ -83,7 +85,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let w = blocking(move || s.get_webhook(&caller.0, id)).await?;
+    let w = blocking(move || s.webhooks().get(&caller.0, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         w.version,
@@ -118,7 +120,7 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let w = blocking(move || s.update_webhook(&caller.0, id, version, changes)).await?;
+    let w = blocking(move || s.webhooks().update(&caller.0, id, version, changes)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         w.version,
@@ -141,7 +143,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    blocking(move || s.delete_webhook(&caller.0, id)).await?;
+    blocking(move || s.webhooks().delete(&caller.0, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -163,6 +165,6 @@ pub async fn deliveries(
     let req = page(q.limit, q.cursor.as_deref())?;
     let id = id.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.list_deliveries(&caller.0, id, req)).await?;
+    let p = blocking(move || s.webhooks().deliveries(&caller.0, id, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, DeliveryDto::from)))
 }

@@ -1,5 +1,13 @@
-//! Sign-in rules: the password policy, password hashing, refresh tokens and the throttle on
-//! repeated failures. Token *signing* is the HTTP adapter's business; what a token means is here.
+//! Sign-in: the rules (the password policy, password hashing, refresh tokens and the
+//! throttle on repeated failures, here) and the use cases — signing in and out
+//! ([`sign_in`]) and setting up a second factor ([`two_factor`]). Token *signing* is the HTTP
+//! adapter's business; what a token means is here.
+
+pub mod sign_in;
+pub mod two_factor;
+
+pub use sign_in::{Issued, LoginAttempt, SignIn};
+pub use two_factor::TwoFactor;
 
 use crate::error::FieldError;
 use argon2::Argon2;

@@ -1,0 +1,170 @@
+//! What a report asks the store for (whose records, which period) and what the store
+//! answers: the rollups the figures are computed from.
+
+use crate::clock::tokyo;
+use crate::error::{DomainError, FieldError, Validator};
+use crate::values::{AgencyType, Level, Purpose};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
+
+/// Whose records a report counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportScope {
+    Center(Uuid),
+    /// Every center, or those of one prefecture.
+    Centers {
+        prefecture_code: Option<String>,
+    },
+}
+
+impl ReportScope {
+    pub fn is_center(&self) -> bool {
+        matches!(self, ReportScope::Center(_))
+    }
+}
+
+/// A report's period: Asia/Tokyo dates, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Set when the period was asked for as a fiscal year (the store has per-year rollups).
+    pub fiscal_year: Option<i32>,
+}
+
+impl Period {
+    /// 年度 `year`: 1 April to 31 March.
+    pub fn fiscal_year(year: i32) -> Option<Self> {
+        Some(Self {
+            from: NaiveDate::from_ymd_opt(year, 4, 1)?,
+            to: NaiveDate::from_ymd_opt(year + 1, 3, 31)?,
+            fiscal_year: Some(year),
+        })
+    }
+
+    /// `fiscal_year=YYYY`, or `from` and `to` (YYYY-MM-DD).
+    pub fn parse(
+        fiscal_year: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Self, DomainError> {
+        let mut v = Validator::new();
+        let period = match (fiscal_year, from, to) {
+            (Some(y), None, None) => {
+                let year = y
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (2000..=2100).contains(y));
+                match year.and_then(Self::fiscal_year) {
+                    Some(p) => Some(p),
+                    None => {
+                        v.push(FieldError::new(
+                            "fiscal_year",
+                            "invalid_fiscal_year",
+                            "must be a year from 2000 to 2100 (年度 YYYY runs from YYYY-04-01 to the next 03-31)",
+                        ));
+                        None
+                    }
+                }
+            }
+            (None, Some(f), Some(t)) => {
+                let f = v.check(crate::values::date("from", f));
+                let t = v.check(crate::values::date("to", t));
+                match (f, t) {
+                    (Some(f), Some(t)) if f > t => {
+                        v.push(FieldError::new(
+                            "to",
+                            "before_from",
+                            "must not be before from",
+                        ));
+                        None
+                    }
+                    (Some(f), Some(t)) if (t - f).num_days() > 366 * 5 => {
+                        v.push(FieldError::new(
+                            "to",
+                            "period_too_long",
+                            "a period may span at most five years",
+                        ));
+                        None
+                    }
+                    (Some(from), Some(to)) => Some(Self {
+                        from,
+                        to,
+                        fiscal_year: None,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => {
+                v.push(FieldError::new(
+                    "fiscal_year",
+                    "period_required",
+                    "give either fiscal_year, or both from and to",
+                ));
+                None
+            }
+        };
+        v.finish()?;
+        period.ok_or_else(|| DomainError::Internal("validator passed without a period".into()))
+    }
+
+    /// The period as UTC instants: [from 00:00 Tokyo, the day after `to` 00:00 Tokyo).
+    pub fn utc_range(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = |d: NaiveDate| {
+            let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+            tokyo()
+                .from_local_datetime(&local)
+                .single()
+                .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
+        };
+        (start(self.from), start(self.to + Duration::days(1)))
+    }
+}
+
+// --- what the store answers -----------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralCount {
+    pub center_id: Uuid,
+    pub agency_type: AgencyType,
+    pub purpose: Purpose,
+    pub level: Level,
+    pub n: i64,
+}
+
+/// One dimension's value and its count, e.g. (`channel`, `phone`, 42).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DimCount {
+    pub dim: String,
+    pub value: String,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeCount {
+    pub agency_type: AgencyType,
+    pub purpose: Purpose,
+    pub referred: i64,
+    pub achieved: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let p = Period::parse(Some("2025"), None, None).unwrap();
+        assert_eq!(p.from.to_string(), "2025-04-01");
+        assert_eq!(p.to.to_string(), "2026-03-31");
+        let (a, b) = p.utc_range();
+        assert_eq!(a.to_rfc3339(), "2025-03-31T15:00:00+00:00");
+        assert_eq!(b.to_rfc3339(), "2026-03-31T15:00:00+00:00");
+        assert!(Period::parse(None, Some("2025-05-01"), Some("2025-04-01")).is_err());
+        assert!(Period::parse(None, None, None).is_err());
+        assert!(Period::parse(Some("1999"), None, None).is_err());
+        assert!(Period::parse(Some("2025"), Some("2025-04-01"), None).is_err());
+        assert!(Period::parse(None, Some("2020-01-01"), Some("2026-01-01")).is_err());
+    }
+}

@@ -1,0 +1,222 @@
+//! Reading the reports: who may, whose records, and the read recorded in the trail.
+
+use super::figures::{
+    self, AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, ReferralLevels,
+};
+use super::model::{Period, ReportScope};
+use crate::app::Ctx;
+use crate::entities::Actor;
+use crate::error::DomainError;
+use crate::events::Action;
+use crate::policy::{self, Permission, Reach};
+use crate::values::PrefectureCode;
+
+/// Reports are for a center's supervisor or administrator, or across centers for the
+/// system administrator; consultants record, they do not report.
+fn report_scope(actor: &Actor, prefecture: Option<&str>) -> Result<ReportScope, DomainError> {
+    match policy::permit(actor, Permission::ReadReports)? {
+        Reach::All => {
+            let prefecture_code = prefecture
+                .map(|p| PrefectureCode::parse("prefecture_code", p).map(PrefectureCode::as_string))
+                .transpose()
+                .map_err(|e| DomainError::Validation(vec![e]))?;
+            Ok(ReportScope::Centers { prefecture_code })
+        }
+        Reach::Center(c) => {
+            if prefecture.is_some() {
+                return Err(DomainError::field(
+                    "prefecture_code",
+                    "not_allowed",
+                    "only the system administrator reports across centers",
+                ));
+            }
+            Ok(ReportScope::Center(c))
+        }
+    }
+}
+
+/// What the trail records of a report read: the period and, across centers, which.
+fn read_detail(period: &Period, scope: &ReportScope) -> String {
+    let across = match scope {
+        ReportScope::Center(_) => String::new(),
+        ReportScope::Centers { prefecture_code } => {
+            format!("; across={}", prefecture_code.as_deref().unwrap_or("all"))
+        }
+    };
+    format!("from={}; to={}{across}", period.from, period.to)
+}
+
+crate::facade!(
+    /// The ministry's reports: `services.reports()`.
+    Reports,
+    reports
+);
+
+impl Reports<'_> {
+    /// Checks the caller and the period, computes the report, and logs it as read.
+    fn read<T>(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        prefecture: Option<&str>,
+        period: &Period,
+        f: impl FnOnce(&ReportScope) -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
+        self.guard(ctx, action, None, || {
+            let scope = report_scope(&ctx.actor, prefecture)?;
+            let out = f(&scope)?;
+            self.access
+                .record(self.ev(ctx, action).detail(read_detail(period, &scope)));
+            Ok(out)
+        })
+    }
+
+    /// 紹介の対応状況 (see [`figures::center_levels`], [`figures::centers_levels`]).
+    #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
+    pub fn referral_levels(
+        &self,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<ReferralLevels, DomainError> {
+        self.read(
+            ctx,
+            Action::ReportReferralLevels,
+            prefecture,
+            period,
+            |scope| {
+                let counts = self.store.referral_counts(scope, period.from, period.to)?;
+                match scope {
+                    ReportScope::Center(center) => Ok(figures::center_levels(*center, &counts)),
+                    ReportScope::Centers { .. } => {
+                        let centers = self.store.report_centers(scope)?;
+                        Ok(figures::centers_levels(&centers, &counts))
+                    }
+                }
+            },
+        )
+    }
+
+    /// 連携件数 (see [`figures::center_cooperation`], [`figures::centers_cooperation`]).
+    #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
+    pub fn cooperation_counts(
+        &self,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<CooperationCounts, DomainError> {
+        self.read(
+            ctx,
+            Action::ReportCooperationCounts,
+            prefecture,
+            period,
+            |scope| {
+                let counts = self.store.referral_counts(scope, period.from, period.to)?;
+                Ok(match scope {
+                    ReportScope::Center(center) => figures::center_cooperation(*center, &counts),
+                    ReportScope::Centers { .. } => figures::centers_cooperation(&counts),
+                })
+            },
+        )
+    }
+
+    /// Consultations by channel, requester, topic and month.
+    #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
+    pub fn consultations(
+        &self,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<ConsultationReport, DomainError> {
+        self.read(
+            ctx,
+            Action::ReportConsultations,
+            prefecture,
+            period,
+            |scope| {
+                let dims = self
+                    .store
+                    .consultation_dims(scope, period.from, period.to)?;
+                let days = self
+                    .store
+                    .consultation_days(scope, period.from, period.to)?;
+                let distinct = self.store.consulted_patients(scope, period)?;
+                Ok(figures::consultations(period, &dims, &days, distinct))
+            },
+        )
+    }
+
+    /// Employment outcomes per purpose and agency type.
+    #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
+    pub fn employment_outcomes(
+        &self,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<Vec<OutcomeRow>, DomainError> {
+        self.read(
+            ctx,
+            Action::ReportEmploymentOutcomes,
+            prefecture,
+            period,
+            |scope| {
+                let counts = self.store.referral_outcomes(scope, period)?;
+                Ok(figures::employment_outcomes(&counts))
+            },
+        )
+    }
+
+    /// Awareness of employment support among patients not working or seeking work.
+    #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
+    pub fn support_awareness(
+        &self,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<AwarenessReport, DomainError> {
+        self.read(
+            ctx,
+            Action::ReportSupportAwareness,
+            prefecture,
+            period,
+            |scope| {
+                let (from, to) = period.utc_range();
+                let counts = self.store.support_awareness(scope, from, to)?;
+                Ok(figures::support_awareness(&counts))
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn a_report_read_names_its_period_and_reach() {
+        let p = Period::fiscal_year(2025).unwrap();
+        assert_eq!(
+            read_detail(&p, &ReportScope::Center(Uuid::now_v7())),
+            "from=2025-04-01; to=2026-03-31"
+        );
+        assert_eq!(
+            read_detail(
+                &p,
+                &ReportScope::Centers {
+                    prefecture_code: None
+                }
+            ),
+            "from=2025-04-01; to=2026-03-31; across=all"
+        );
+        assert_eq!(
+            read_detail(
+                &p,
+                &ReportScope::Centers {
+                    prefecture_code: Some("34".into())
+                }
+            ),
+            "from=2025-04-01; to=2026-03-31; across=34"
+        );
+    }
+}

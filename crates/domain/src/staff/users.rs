@@ -1,0 +1,388 @@
+//! Staff accounts: the installation's first system administrator, and the users
+//! administrators create, read and change.
+
+use crate::app::{Ctx, NAME_MAX, changed_fields};
+use crate::audit::AuditDraft;
+use crate::auth;
+use crate::entities::{Actor, User};
+use crate::error::{DomainError, FieldError, Validator};
+use crate::events::Action;
+use crate::page::{Page, PageRequest};
+use crate::policy::{self, Permission, Reach};
+use crate::ports::{Scope, UserChanges};
+use crate::values::{self, Login, Role};
+use uuid::Uuid;
+
+pub struct CreateUserInput {
+    pub center_id: Option<Uuid>,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub password: String,
+}
+
+#[derive(Default)]
+pub struct UpdateUserInput {
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+/// The store's scope for a policy reach.
+fn scope_of(reach: Reach) -> Scope {
+    match reach {
+        Reach::Center(c) => Scope::Center(c),
+        Reach::All => Scope::All,
+    }
+}
+
+fn staff_scope(actor: &Actor) -> Result<Scope, DomainError> {
+    policy::permit(actor, Permission::ReadStaff).map(scope_of)
+}
+
+/// Where a new user belongs: a center administrator's own center (naming any other is
+/// refused), or the center a system administrator names — none for a system administrator,
+/// one for everybody else.
+fn new_users_center(
+    reach: Reach,
+    role: Option<Role>,
+    requested: Option<Uuid>,
+) -> Result<Option<Uuid>, FieldError> {
+    match reach {
+        Reach::All => match (role, requested) {
+            (Some(Role::SystemAdmin), Some(_)) => Err(FieldError::new(
+                "center_id",
+                "must_be_empty",
+                "a system administrator belongs to no center",
+            )),
+            (Some(Role::SystemAdmin), None) | (None, _) => Ok(None),
+            (Some(_), None) => Err(FieldError::new(
+                "center_id",
+                "required",
+                "name the center the user belongs to",
+            )),
+            (Some(_), Some(c)) => Ok(Some(c)),
+        },
+        Reach::Center(own) if requested.is_some_and(|c| c != own) => Err(FieldError::new(
+            "center_id",
+            "not_own_center",
+            "must be your own center",
+        )),
+        Reach::Center(own) => Ok(Some(own)),
+    }
+}
+
+/// Nobody changes their own role or deactivates themselves.
+fn self_change(
+    actor: &Actor,
+    id: Uuid,
+    role: Option<Role>,
+    active: Option<bool>,
+) -> Option<FieldError> {
+    (actor.user_id == id && (role.is_some_and(|r| r != actor.role) || active == Some(false))).then(
+        || {
+            FieldError::new(
+                if role.is_some() { "role" } else { "active" },
+                "cannot_change_self",
+                "you cannot change your own role or deactivate yourself",
+            )
+        },
+    )
+}
+
+/// A system administrator has no center: nobody turns a center's staff into one or back.
+fn crosses_installation(current: Role, new: Option<Role>) -> bool {
+    new.is_some_and(|r| (r == Role::SystemAdmin) != (current == Role::SystemAdmin))
+}
+
+crate::facade!(
+    /// Staff accounts: `services.users()`.
+    Users,
+    users
+);
+
+impl Users<'_> {
+    /// On an installation without a system administrator, creates one. Returns the password
+    /// when it was generated, so the caller can print it once.
+    #[tracing::instrument(skip_all)]
+    pub fn bootstrap_admin(
+        &self,
+        login: &str,
+        password: Option<&str>,
+    ) -> Result<Option<String>, DomainError> {
+        if self.store.count_users_with_role(Role::SystemAdmin)? > 0 {
+            return Ok(None);
+        }
+        let login = Login::parse("TSUNAGU_ADMIN_LOGIN", login)
+            .map_err(|e| DomainError::Validation(vec![e]))?;
+        let (password, generated) = match password {
+            Some(p) => {
+                auth::check_password_policy("TSUNAGU_ADMIN_PASSWORD", p, &[login.as_str()])
+                    .map_err(|e| DomainError::Validation(vec![e]))?;
+                (p.to_owned(), false)
+            }
+            None => (auth::new_opaque_token("").0, true),
+        };
+        let now = self.clock.now();
+        let user = User {
+            id: Uuid::now_v7(),
+            center_id: None,
+            login: login.as_str().to_owned(),
+            display_name: "System administrator".to_owned(),
+            role: Role::SystemAdmin,
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let hash = auth::hash_password(&password)?;
+        let audit = AuditDraft::system(now, Action::UserBootstrap).resource(user.id);
+        self.store.insert_user(&user, &hash, &audit)?;
+        Ok(generated.then_some(password))
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
+    pub fn create(&self, ctx: &Ctx, input: CreateUserInput) -> Result<User, DomainError> {
+        self.guard(ctx, Action::UserCreate, None, || {
+            let actor = &ctx.actor;
+            let mut v = Validator::new();
+            let login = v.check(Login::parse("login", &input.login));
+            let display_name = v.check(values::text(
+                "display_name",
+                &input.display_name,
+                1,
+                NAME_MAX,
+            ));
+            let role = v.check(Role::parse("role", &input.role));
+            let inputs: Vec<&str> = [login.as_ref().map(Login::as_str), display_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            v.check(auth::check_password_policy(
+                "password",
+                &input.password,
+                &inputs,
+            ));
+            let reach = policy::permit(actor, Permission::ManageStaff)?;
+            let center_id = v
+                .check(new_users_center(reach, role, input.center_id))
+                .flatten();
+            if let Some(r) = role {
+                policy::assign_role(actor, r)?;
+            }
+            v.finish()?;
+            let (Some(login), Some(display_name), Some(role)) = (login, display_name, role) else {
+                return Err(DomainError::Internal(
+                    "validator passed with missing values".into(),
+                ));
+            };
+            if let Some(c) = center_id {
+                match self.store.center(c)? {
+                    Some(center) if center.active => {}
+                    _ => {
+                        return Err(DomainError::field(
+                            "center_id",
+                            "unknown_center",
+                            "no such active center",
+                        ));
+                    }
+                }
+            }
+            let hash = auth::hash_password(&input.password)?;
+            let now = self.clock.now();
+            let user = User {
+                id: Uuid::now_v7(),
+                center_id,
+                login: login.as_str().to_owned(),
+                display_name,
+                role,
+                active: true,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, Action::UserCreate)
+                .resource(user.id)
+                .center(center_id.or(actor.center_id))
+                .detail(format!("role={}", role.as_str()));
+            self.store.insert_user(&user, &hash, &ev)?;
+            tracing::Span::current().record("user_id", tracing::field::display(user.id));
+            Ok(user)
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = %id))]
+    pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<User, DomainError> {
+        self.guard(ctx, Action::UserRead, Some(id), || {
+            let scope = staff_scope(&ctx.actor)?;
+            self.store.user(scope, id)?.ok_or(DomainError::NotFound)
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(count = tracing::field::Empty))]
+    pub fn list(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<User>, DomainError> {
+        self.guard(ctx, Action::UserList, None, || {
+            let scope = staff_scope(&ctx.actor)?;
+            let page = self.store.users(scope, page)?;
+            tracing::Span::current().record("count", page.items.len());
+            Ok(page)
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = %id))]
+    pub fn update(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        expected_version: i32,
+        input: UpdateUserInput,
+    ) -> Result<User, DomainError> {
+        self.guard(ctx, Action::UserUpdate, Some(id), || {
+            let actor = &ctx.actor;
+            let scope = scope_of(policy::update_staff(
+                actor,
+                id,
+                input.role.is_some() || input.active.is_some(),
+            )?);
+            let mut v = Validator::new();
+            let display_name = input
+                .display_name
+                .as_deref()
+                .and_then(|n| v.check(values::text("display_name", n, 1, NAME_MAX)));
+            let role = input
+                .role
+                .as_deref()
+                .and_then(|r| v.check(Role::parse("role", r)));
+            if let Some(p) = &input.password {
+                v.check(auth::check_password_policy("password", p, &[]));
+            }
+            if let Some(e) = self_change(actor, id, role, input.active) {
+                v.push(e);
+            }
+            v.finish()?;
+            let current = self.store.user(scope, id)?.ok_or(DomainError::NotFound)?;
+            if crosses_installation(current.role, role) {
+                return Err(DomainError::field(
+                    "role",
+                    "role_not_assignable",
+                    "cannot move a user between the installation and a center",
+                ));
+            }
+            let password_hash = input
+                .password
+                .as_deref()
+                .map(auth::hash_password)
+                .transpose()?;
+            let changes = UserChanges {
+                display_name,
+                role,
+                active: input.active,
+                password_hash,
+            };
+            let now = self.clock.now();
+            let ev = AuditDraft::by_actor(actor, &ctx.meta, now, Action::UserUpdate)
+                .resource(id)
+                .center(current.center_id)
+                .detail(changed_fields(&[
+                    ("display_name", changes.display_name.is_some()),
+                    ("role", changes.role.is_some()),
+                    ("active", changes.active.is_some()),
+                    ("password", changes.password_hash.is_some()),
+                ]));
+            self.store
+                .update_user(scope, id, expected_version, &changes, now, &ev)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            role,
+            center_id: None,
+            login: "x".into(),
+            display_name: "x".into(),
+            totp_enabled: false,
+            must_enroll_totp: false,
+            scopes: None,
+        }
+    }
+
+    fn code(r: Result<Option<Uuid>, FieldError>) -> &'static str {
+        match r {
+            Ok(Some(_)) => "center",
+            Ok(None) => "none",
+            Err(e) => e.code,
+        }
+    }
+
+    #[test]
+    fn a_new_user_belongs_to_one_center_unless_system_admin() {
+        let own = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let all = Reach::All;
+        let sys = Some(Role::SystemAdmin);
+        let con = Some(Role::Consultant);
+        assert_eq!(code(new_users_center(all, sys, None)), "none");
+        assert_eq!(code(new_users_center(all, sys, Some(own))), "must_be_empty");
+        assert_eq!(code(new_users_center(all, con, None)), "required");
+        assert_eq!(new_users_center(all, con, Some(other)), Ok(Some(other)));
+        // An unparsable role is reported on its own field.
+        assert_eq!(code(new_users_center(all, None, Some(own))), "none");
+        let mine = Reach::Center(own);
+        assert_eq!(new_users_center(mine, con, None), Ok(Some(own)));
+        assert_eq!(new_users_center(mine, con, Some(own)), Ok(Some(own)));
+        assert_eq!(
+            code(new_users_center(mine, con, Some(other))),
+            "not_own_center"
+        );
+    }
+
+    #[test]
+    fn nobody_demotes_or_deactivates_themselves() {
+        let me = actor(Role::CenterAdmin);
+        let someone = Uuid::now_v7();
+        assert!(self_change(&me, me.user_id, Some(Role::CenterAdmin), Some(true)).is_none());
+        assert!(self_change(&me, me.user_id, None, None).is_none());
+        assert_eq!(
+            self_change(&me, me.user_id, Some(Role::Consultant), None)
+                .unwrap()
+                .field,
+            "role"
+        );
+        assert_eq!(
+            self_change(&me, me.user_id, None, Some(false))
+                .unwrap()
+                .field,
+            "active"
+        );
+        assert!(self_change(&me, someone, Some(Role::Consultant), Some(false)).is_none());
+    }
+
+    #[test]
+    fn nobody_moves_between_the_installation_and_a_center() {
+        assert!(crosses_installation(
+            Role::Consultant,
+            Some(Role::SystemAdmin)
+        ));
+        assert!(crosses_installation(
+            Role::SystemAdmin,
+            Some(Role::CenterAdmin)
+        ));
+        assert!(!crosses_installation(
+            Role::Consultant,
+            Some(Role::Supervisor)
+        ));
+        assert!(!crosses_installation(
+            Role::SystemAdmin,
+            Some(Role::SystemAdmin)
+        ));
+        assert!(!crosses_installation(Role::SystemAdmin, None));
+    }
+}
