@@ -36,26 +36,34 @@ macro_rules! db_tests {
 }
 
 /// A clock the test sets and moves; starts at a fixed instant so runs are deterministic.
-pub struct TestClock(Mutex<DateTime<Utc>>);
+pub struct TestClock {
+    base: Mutex<DateTime<Utc>>,
+    /// When this test's clock started: real time keeps moving from here, so ids and events
+    /// stay ordered within a test, while one test's drift never depends on how long the
+    /// tests before it took (a process-wide start made boundary tests flaky under load).
+    wall: DateTime<Utc>,
+}
 
 impl TestClock {
+    pub fn starting_at(t: DateTime<Utc>) -> Self {
+        Self {
+            base: Mutex::new(t),
+            wall: Utc::now(),
+        }
+    }
+
     pub fn advance(&self, d: Duration) {
-        let mut t = self.0.lock().unwrap();
+        let mut t = self.base.lock().unwrap();
         *t += d;
     }
 }
 
 impl Clock for TestClock {
     fn now(&self) -> DateTime<Utc> {
-        // Real time keeps moving too, so ids and events stay ordered within a test.
-        let base = *self.0.lock().unwrap();
-        tsunagu_domain::clock::truncate_micros(
-            base + (Utc::now() - *START_WALL.get_or_init(Utc::now)),
-        )
+        let base = *self.base.lock().unwrap();
+        tsunagu_domain::clock::truncate_micros(base + (Utc::now() - self.wall))
     }
 }
-
-static START_WALL: std::sync::OnceLock<DateTime<Utc>> = std::sync::OnceLock::new();
 
 pub fn postgres_base_url() -> String {
     std::env::var("TSUNAGU_TEST_POSTGRES_URL")
@@ -249,9 +257,9 @@ pub async fn spawn_with(backend: Db, tweak: impl FnOnce(&mut tsunagu_server::Con
     let db = TestDb::create(backend);
     let mut cfg = config(&db.url());
     tweak(&mut cfg);
-    let clock = Arc::new(TestClock(Mutex::new(
+    let clock = Arc::new(TestClock::starting_at(
         Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
-    )));
+    ));
     let running = tsunagu_server::start(&cfg, clock.clone())
         .unwrap_or_else(|e| panic!("server did not start: {e}"));
     let handle = running.server.handle();

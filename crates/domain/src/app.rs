@@ -89,7 +89,7 @@ impl Services {
             AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action).outcome(outcome);
         ev.resource_id = resource_id;
         if let Err(e) = self.store.append_audit(&[ev]) {
-            tracing_free_log(&e);
+            log_unaudited_refusal(&e);
         }
     }
 
@@ -135,6 +135,6 @@ pub(crate) fn changed_fields(fields: &[(&str, bool)]) -> String {
 
 /// Reports an audit record of a refusal that could not be written. Refusals must never
 /// turn into errors themselves, so this only logs.
-pub(crate) fn tracing_free_log(e: &DomainError) {
+pub(crate) fn log_unaudited_refusal(e: &DomainError) {
     tracing::error!(error = %e, "audit of a refused request failed");
 }

@@ -11,7 +11,7 @@ use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::follow_ups::FollowUpRow;
 use crate::patients::PatientRow;
-use crate::referrals::{LevelChangeRow, ProvisionRow, ReferralRow};
+use crate::referral_rows::{LevelChangeRow, ProvisionRow, ReferralRow};
 use crate::schema::{
     case_counters, consents, consultations, data_provisions, follow_ups, patient_search_grams,
     patients, referral_level_changes, referrals,

@@ -6,7 +6,7 @@ use crate::audit::{append_event, append_events, change_stamp};
 use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
 use crate::paging::{cursor_date, cursor_time, time_key};
-use crate::referrals::referral;
+use crate::referral_rows::referral;
 use crate::rollup::{self, Deltas};
 use crate::rows::{convert, naive, opt_choice, opt_uuid, utc, uuid};
 use crate::schema::{agencies, follow_ups, patients, referrals};

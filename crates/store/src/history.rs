@@ -4,7 +4,7 @@ use crate::DieselStore;
 use crate::consents::consents_of;
 use crate::consultations::ConsultationRow;
 use crate::follow_ups::{FollowUpRow, ViewRow, follow_up_views, view};
-use crate::referrals::{LevelChangeRow, ReferralRow, provisions_of};
+use crate::referral_rows::{LevelChangeRow, ReferralRow, provisions_of};
 use crate::rows::convert;
 use crate::schema::{
     agencies, consultations, follow_ups, patients, referral_level_changes, referrals,

@@ -28,6 +28,7 @@ mod idempotency;
 mod outbox;
 mod paging;
 mod patients;
+mod referral_rows;
 mod referrals;
 mod reports;
 mod rollup;

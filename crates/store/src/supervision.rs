@@ -3,7 +3,7 @@
 use crate::DieselStore;
 use crate::audit::{append_event, change_stamp};
 use crate::error::{StoreError, missing_or_stale, not_found};
-use crate::referrals::{ReferralRow, referral};
+use crate::referral_rows::{ReferralRow, referral};
 use crate::rows::{naive, uuid};
 use crate::schema::{agencies, follow_ups, patients, referrals, reviews};
 use chrono::NaiveDate;

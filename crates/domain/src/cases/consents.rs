@@ -257,7 +257,7 @@ fn in_force(
     consents
         .into_iter()
         .rev()
-        .find(|c| c.in_force_on(day) && c.scope.covers(agency_type))
+        .find(|c| c.allows_provision(agency_type, day))
         .ok_or_else(|| {
             DomainError::rule(
                 "consent_required",

@@ -96,7 +96,7 @@ impl OAuth<'_> {
             .outcome(Outcome::Denied)
             .detail(code.to_owned());
             if let Err(e) = self.store.append_audit(&[ev]) {
-                crate::app::tracing_free_log(&e);
+                crate::app::log_unaudited_refusal(&e);
             }
         };
         let Some(creds) = creds else {
