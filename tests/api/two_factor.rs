@@ -6,7 +6,7 @@ use crate::helpers::{Db, STAFF_PASSWORD, TestApp, spawn};
 use chrono::Duration;
 use serde_json::json;
 use tsunagu_domain::Clock;
-use tsunagu_domain::totp;
+use tsunagu_domain::auth::totp;
 
 fn code_now(app: &TestApp, secret: &str) -> String {
     let bytes = totp::base32_decode(secret).unwrap();

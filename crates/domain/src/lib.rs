@@ -52,7 +52,6 @@ pub mod ports;
 pub mod reports;
 pub mod staff;
 pub mod supervision;
-pub mod totp;
 pub mod values;
 
 pub use clock::{Clock, SystemClock};

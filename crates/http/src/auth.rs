@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use tsunagu_domain::app::Ctx;
 use tsunagu_domain::auth::ACCESS_TOKEN_TTL;
-use tsunagu_domain::entities::RequestMeta;
+use tsunagu_domain::entities::{Actor, RequestMeta};
 use tsunagu_domain::integrations::ClientGrant;
 use tsunagu_domain::platform::CLIENT_TOKEN_TTL;
 use tsunagu_domain::policy;
@@ -174,6 +174,11 @@ pub fn request_meta(req: &HttpRequest) -> RequestMeta {
     RequestMeta { request_id, source }
 }
 
+/// An API client's actor, loaded (and its scopes checked) by the scope layer
+/// ([`crate::scopes::layer`]) before the body is read, for the extractors to reuse.
+#[derive(Clone)]
+pub struct CheckedClient(pub Actor);
+
 /// An authenticated caller: extracting it verifies the bearer token and the live session,
 /// and that a second factor the caller's center requires is in place
 /// ([`policy::second_factor_in_place`]).
@@ -225,11 +230,8 @@ async fn authenticate(req: &HttpRequest) -> Result<Ctx, ApiError> {
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::unauthenticated("missing_token"))?;
     // An API client was checked (rate, revocation, scope) by `scopes::layer`.
-    let checked = req
-        .extensions()
-        .get::<crate::scopes::CheckedClient>()
-        .cloned();
-    if let Some(crate::scopes::CheckedClient(actor)) = checked {
+    let checked = req.extensions().get::<CheckedClient>().cloned();
+    if let Some(CheckedClient(actor)) = checked {
         return Ok(Ctx {
             actor,
             meta: request_meta(req),

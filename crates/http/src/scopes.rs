@@ -3,7 +3,7 @@
 //! enforced.
 
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::{CheckedClient, Principal};
 use crate::problem::ApiError;
 use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
@@ -14,7 +14,6 @@ use actix_web::{Error, ResponseError, web};
 use std::collections::HashMap;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::app::Ctx;
-use tsunagu_domain::entities::Actor;
 use tsunagu_domain::events::Action;
 use utoipa::openapi::OpenApi;
 
@@ -94,11 +93,6 @@ pub async fn layer(
             .map(ServiceResponse::map_into_boxed_body),
     }
 }
-
-/// A client's actor, loaded (and its scopes checked) by [`layer`], for the `Caller`
-/// extractor to reuse.
-#[derive(Clone)]
-pub struct CheckedClient(pub Actor);
 
 async fn check(req: &ServiceRequest, state: &web::Data<AppState>) -> Option<ApiError> {
     let auth = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;

@@ -4,6 +4,7 @@
 //! adapter's business; what a token means is here.
 
 pub mod sign_in;
+pub mod totp;
 pub mod two_factor;
 
 pub use sign_in::{Issued, LoginAttempt, SignIn};

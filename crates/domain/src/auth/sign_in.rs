@@ -3,12 +3,12 @@
 
 use crate::app::Ctx;
 use crate::audit::{AuditDraft, Outcome};
+use crate::auth::totp;
 use crate::auth::{self, ThrottleVerdict};
 use crate::entities::{Actor, LoginThrottle, RequestMeta, Session, User, UserCredentials};
 use crate::error::DomainError;
 use crate::events::Action;
 use crate::ports::RefreshOutcome;
-use crate::totp;
 use crate::values::Login;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

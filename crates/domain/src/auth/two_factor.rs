@@ -2,9 +2,9 @@
 
 use crate::app::Ctx;
 use crate::audit::AuditDraft;
+use crate::auth::totp;
 use crate::error::{DomainError, FieldError};
 use crate::events::Action;
-use crate::totp;
 
 crate::facade!(
     /// Two-factor enrolment: `services.two_factor()`.

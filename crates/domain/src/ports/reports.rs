@@ -1,5 +1,5 @@
 use super::StoreResult;
-use crate::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
+use crate::reports::model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
 use crate::values::SupportAwareness;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;

@@ -124,7 +124,7 @@ pub fn recovery_hash(code: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    crate::auth::hash_token(&norm)
+    super::hash_token(&norm)
 }
 
 #[cfg(test)]
