@@ -7,9 +7,6 @@ pub mod sign_in;
 pub mod totp;
 pub mod two_factor;
 
-pub use sign_in::{Issued, LoginAttempt, SignIn};
-pub use two_factor::TwoFactor;
-
 use crate::error::FieldError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};

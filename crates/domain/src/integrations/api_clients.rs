@@ -1,11 +1,11 @@
 //! API clients: a center's third-party applications, their scopes and secrets.
 
-use super::require_admin;
 use crate::app::Ctx;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
 use crate::page::{Page, PageRequest};
 use crate::platform::{self, ApiClient, DEFAULT_ROTATION_OVERLAP, MAX_ROTATION_OVERLAP};
+use crate::policy::{self, Permission};
 use crate::ports::SecretRotation;
 use crate::values;
 use chrono::Duration;
@@ -60,7 +60,7 @@ impl ApiClients<'_> {
         scopes: &[String],
     ) -> Result<(ApiClient, String), DomainError> {
         self.guard(ctx, Action::ApiClientCreate, None, || {
-            let center_id = require_admin(&ctx.actor)?;
+            let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let mut v = Validator::new();
             let name = v.check(values::text("name", name, 1, CLIENT_NAME_MAX));
             let scopes = v.check(platform::parse_scopes("scopes", scopes));
@@ -100,7 +100,7 @@ impl ApiClients<'_> {
     #[tracing::instrument(skip_all, fields(count = tracing::field::Empty))]
     pub fn list(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<ApiClient>, DomainError> {
         self.guard(ctx, Action::ApiClientList, None, || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let page = self.store.api_clients(center, page)?;
             tracing::Span::current().record("count", page.items.len());
             Ok(page)
@@ -110,7 +110,7 @@ impl ApiClients<'_> {
     #[tracing::instrument(skip_all, fields(client = %id))]
     pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<ApiClient, DomainError> {
         self.guard(ctx, Action::ApiClientRead, Some(id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             self.store
                 .api_client(center, id)?
                 .ok_or(DomainError::NotFound)
@@ -129,7 +129,7 @@ impl ApiClients<'_> {
         scopes: Option<&[String]>,
     ) -> Result<ApiClient, DomainError> {
         self.guard(ctx, Action::ApiClientUpdate, Some(id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let mut c = self
                 .store
                 .api_client(center, id)?
@@ -169,7 +169,7 @@ impl ApiClients<'_> {
         overlap_seconds: Option<i64>,
     ) -> Result<(ApiClient, String), DomainError> {
         self.guard(ctx, Action::ApiClientRotateSecret, Some(id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let overlap =
                 rotation_overlap(overlap_seconds).map_err(|e| DomainError::Validation(vec![e]))?;
             let mut c = self
@@ -202,7 +202,7 @@ impl ApiClients<'_> {
     #[tracing::instrument(skip_all, fields(client = %id))]
     pub fn revoke(&self, ctx: &Ctx, id: Uuid) -> Result<ApiClient, DomainError> {
         self.guard(ctx, Action::ApiClientRevoke, Some(id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let mut c = self
                 .store
                 .api_client(center, id)?

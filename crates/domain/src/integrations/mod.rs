@@ -13,13 +13,3 @@ pub use api_clients::ApiClients;
 pub use deliveries::{Deliveries, signed_headers};
 pub use oauth::{ClientGrant, OAuth, TokenRefusal};
 pub use webhooks::{WebhookChanges, Webhooks};
-
-use crate::entities::Actor;
-use crate::error::DomainError;
-use crate::policy::{self, Permission};
-use uuid::Uuid;
-
-/// Integrations are the center administrator's ([`Permission::ManageIntegrations`]).
-fn require_admin(actor: &Actor) -> Result<Uuid, DomainError> {
-    policy::permit_in_center(actor, Permission::ManageIntegrations)
-}

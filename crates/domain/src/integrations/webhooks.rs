@@ -1,11 +1,11 @@
 //! Webhook subscriptions and their delivery logs, as a center administrator manages them.
 
-use super::require_admin;
 use crate::app::Ctx;
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
 use crate::page::{Page, PageRequest};
 use crate::platform::{self, Delivery, Webhook};
+use crate::policy::{self, Permission};
 use crate::values;
 use uuid::Uuid;
 
@@ -37,7 +37,7 @@ impl Webhooks<'_> {
         description: Option<&str>,
     ) -> Result<(Webhook, String), DomainError> {
         self.guard(ctx, Action::WebhookCreate, None, || {
-            let center_id = require_admin(&ctx.actor)?;
+            let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let mut v = Validator::new();
             let url = v.check(platform::parse_webhook_url("url", url));
             let events = v.check(platform::parse_events("events", events));
@@ -81,7 +81,7 @@ impl Webhooks<'_> {
     #[tracing::instrument(skip_all, fields(count = tracing::field::Empty))]
     pub fn list(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<Webhook>, DomainError> {
         self.guard(ctx, Action::WebhookList, None, || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let page = self.store.webhooks(center, page)?;
             tracing::Span::current().record("count", page.items.len());
             Ok(page)
@@ -91,7 +91,7 @@ impl Webhooks<'_> {
     #[tracing::instrument(skip_all, fields(webhook = %id))]
     pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<Webhook, DomainError> {
         self.guard(ctx, Action::WebhookRead, Some(id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             self.store.webhook(center, id)?.ok_or(DomainError::NotFound)
         })
     }
@@ -107,7 +107,7 @@ impl Webhooks<'_> {
         input: WebhookChanges,
     ) -> Result<Webhook, DomainError> {
         self.guard(ctx, Action::WebhookUpdate, Some(id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let mut w = self
                 .store
                 .webhook(center, id)?
@@ -155,7 +155,7 @@ impl Webhooks<'_> {
     #[tracing::instrument(skip_all, fields(webhook = %id))]
     pub fn delete(&self, ctx: &Ctx, id: Uuid) -> Result<(), DomainError> {
         self.guard(ctx, Action::WebhookDelete, Some(id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let ev = self.ev(ctx, Action::WebhookDelete).resource(id);
             self.store.delete_webhook(center, id, &ev)
         })
@@ -170,7 +170,7 @@ impl Webhooks<'_> {
         page: PageRequest,
     ) -> Result<Page<Delivery>, DomainError> {
         self.guard(ctx, Action::WebhookDeliveries, Some(webhook_id), || {
-            let center = require_admin(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             self.store
                 .webhook(center, webhook_id)?
                 .ok_or(DomainError::NotFound)?;

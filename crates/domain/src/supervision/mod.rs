@@ -17,13 +17,3 @@ pub use queue::{AuditQueue, QueueItem};
 pub use reviews::Reviews;
 pub use rules::{QueueReason, sampled};
 pub use summary::{Summary, SummaryRow, SupervisionSummary};
-
-use crate::entities::Actor;
-use crate::error::DomainError;
-use crate::policy::{self, Permission};
-use uuid::Uuid;
-
-/// Supervision is the supervisor's: the 管理責任者 of a center ([`Permission::Supervise`]).
-fn require_supervisor(actor: &Actor) -> Result<Uuid, DomainError> {
-    policy::permit_in_center(actor, Permission::Supervise)
-}

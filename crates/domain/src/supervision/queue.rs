@@ -1,12 +1,12 @@
 //! The audit queue: what needs the supervisor's eye, most urgent first, each with its
 //! reasons (see [`super::rules`]).
 
-use super::require_supervisor;
 use super::rules::{self, QueueFacts, QueueReason};
 use crate::app::Ctx;
 use crate::entities::QueueRow;
 use crate::error::DomainError;
 use crate::events::Action;
+use crate::policy::{self, Permission};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueItem {
@@ -28,7 +28,7 @@ impl AuditQueue<'_> {
     #[tracing::instrument(skip_all, fields(count = tracing::field::Empty))]
     pub fn list(&self, ctx: &Ctx) -> Result<Vec<QueueItem>, DomainError> {
         self.guard(ctx, Action::AuditQueueRead, None, || {
-            let center = require_supervisor(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::Supervise)?;
             let c = self.store.center(center)?.ok_or(DomainError::NotFound)?;
             let today = self.today();
             let escalate_before = rules::escalate_before(today, c.escalation_days);

@@ -1,7 +1,6 @@
 //! A supervisor's review of a referral's follow-up work: approved, or returned with a
 //! comment. Reviews are kept as history.
 
-use super::require_supervisor;
 use super::rules::{after_review, comment_required};
 use crate::app::Ctx;
 use crate::entities::{Referral, Review};
@@ -31,7 +30,7 @@ impl Reviews<'_> {
         comment: Option<&str>,
     ) -> Result<(Referral, Review), DomainError> {
         self.guard(ctx, Action::ReviewApprove, Some(referral_id), || {
-            let center = require_supervisor(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::Supervise)?;
             let mut v = Validator::new();
             let decision = v.check(ReviewDecision::parse("decision", decision));
             let comment = v

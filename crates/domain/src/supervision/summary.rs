@@ -1,12 +1,12 @@
 //! The supervision summary: follow-up work per consultant and per agency type for a period.
 
-use super::require_supervisor;
 use super::rules::{median, on_time_rate};
 use crate::app::Ctx;
 use crate::error::DomainError;
 use crate::events::Action;
+use crate::policy::{self, Permission};
 use crate::ports::SummaryCounts;
-use crate::reports::Period;
+use crate::reports::model::Period;
 use crate::values::AgencyType;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -97,7 +97,7 @@ impl SupervisionSummary<'_> {
     #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
     pub fn get(&self, ctx: &Ctx, period: &Period) -> Result<Summary, DomainError> {
         self.guard(ctx, Action::SupervisionSummary, None, || {
-            let center = require_supervisor(&ctx.actor)?;
+            let center = policy::permit_in_center(&ctx.actor, Permission::Supervise)?;
             let counts = self
                 .store
                 .summary_counts(center, period.from, period.to, self.today())?;

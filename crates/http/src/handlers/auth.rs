@@ -9,7 +9,7 @@ use crate::dto::{
 use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use tsunagu_domain::auth::Issued;
+use tsunagu_domain::auth::sign_in::Issued;
 
 fn pair(state: &AppState, issued: Issued) -> Result<TokenPair, ApiError> {
     let (access_token, expires_in) = state.jwt.issue(
