@@ -151,14 +151,6 @@ pub fn after_review(decision: ReviewDecision) -> (ReviewState, Action) {
     }
 }
 
-/// A correction of a returned referral puts it back in review; any other state stays.
-pub fn after_correction(state: ReviewState) -> ReviewState {
-    match state {
-        ReviewState::Returned => ReviewState::Pending,
-        other => other,
-    }
-}
-
 /// The median of a set of day counts (the mean of the middle two for an even count).
 pub fn median(mut xs: Vec<i64>) -> Option<f64> {
     if xs.is_empty() {
@@ -355,17 +347,6 @@ mod tests {
             after_review(ReviewDecision::Returned),
             (ReviewState::Returned, Action::ReviewReturn)
         );
-        assert_eq!(
-            after_correction(ReviewState::Returned),
-            ReviewState::Pending
-        );
-        for s in [
-            ReviewState::None,
-            ReviewState::Pending,
-            ReviewState::Approved,
-        ] {
-            assert_eq!(after_correction(s), s);
-        }
     }
 
     #[test]

@@ -303,7 +303,8 @@ fn may_close(level: Level, done_follow_ups: i64) -> Result<(), DomainError> {
     }
 }
 
-/// A correction of a returned referral puts it back in review.
+/// A correction of a returned referral puts it back in review (the supervisor sees it again);
+/// any other review state stays.
 fn review_after_change(state: ReviewState) -> ReviewState {
     match state {
         ReviewState::Returned => ReviewState::Pending,
