@@ -59,55 +59,39 @@ pub enum Scope {
     Center(Uuid),
 }
 
-/// Everything the services need from persistence. Implemented for every type that implements
-/// each feature's port, so an adapter only ever writes the feature traits.
-pub trait Store:
-    Health
-    + AuditLog
-    + SessionStore
-    + IdempotencyStore
-    + CenterStore
-    + UserStore
-    + AgencyStore
-    + PatientStore
-    + ConsentStore
-    + ConsultationStore
-    + ReferralStore
-    + FollowUpStore
-    + CaseHistoryStore
-    + ReportStore
-    + SupervisionStore
-    + ApiClientStore
-    + WebhookStore
-    + Outbox
-    + Send
-    + Sync
-{
+/// Declares [`Store`] as the sum of the feature ports and implements it for every type
+/// that implements each of them, from one list (a new feature's port is one more name).
+macro_rules! store_of {
+    ($($port:ident),+ $(,)?) => {
+        /// Everything the services need from persistence. Implemented for every type that
+        /// implements each feature's port, so an adapter only ever writes the feature traits.
+        pub trait Store: $($port +)+ Send + Sync {}
+
+        impl<T> Store for T where T: $($port +)+ Send + Sync {}
+    };
 }
 
-impl<T> Store for T where
-    T: Health
-        + AuditLog
-        + SessionStore
-        + IdempotencyStore
-        + CenterStore
-        + UserStore
-        + AgencyStore
-        + PatientStore
-        + ConsentStore
-        + ConsultationStore
-        + ReferralStore
-        + FollowUpStore
-        + CaseHistoryStore
-        + ReportStore
-        + SupervisionStore
-        + ApiClientStore
-        + WebhookStore
-        + Outbox
-        + Send
-        + Sync
-{
-}
+store_of!(
+    Health,
+    AuditLog,
+    SessionStore,
+    IdempotencyStore,
+    CenterStore,
+    UserStore,
+    AgencyStore,
+    PatientStore,
+    ConsentStore,
+    ConsultationStore,
+    ReferralStore,
+    FollowUpStore,
+    CaseHistoryStore,
+    ReportStore,
+    SupervisionStore,
+    ApiClientStore,
+    WebhookStore,
+    Outbox,
+);
+
 
 /// The port traits, for calling store methods: `use crate::ports::prelude::*;`.
 pub mod prelude {
