@@ -92,7 +92,6 @@ store_of!(
     Outbox,
 );
 
-
 /// The port traits, for calling store methods: `use crate::ports::prelude::*;`.
 pub mod prelude {
     pub use super::{
