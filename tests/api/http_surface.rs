@@ -336,7 +336,40 @@ async fn cors_allows_only_the_configured_origins(db: Db) {
     assert!(pre.header("access-control-allow-origin").is_none());
 }
 
+/// U+0000 cannot be stored in PostgreSQL text (SQLite takes it): both refuse it alike with a
+/// 4xx, in a JSON body (at the field), a query string and the token endpoint's form.
+async fn nul_characters_are_refused_alike(db: Db) {
+    let app = spawn(db).await;
+    let r = app
+        .post_anon(
+            "/api/v1/auth/login",
+            json!({"login": "a\u{0}b", "password": "whatever-it-is"}),
+        )
+        .await
+        .problem(422, "invalid_body");
+    assert_eq!(r.body["errors"][0]["field"], "login");
+    assert_eq!(r.body["errors"][0]["code"], "invalid_character");
+    app.get("/api/v1/centers?limit=10&q=%00", &app.admin_token)
+        .await
+        .problem(400, "invalid_character");
+    app.request(Method::GET, "/api/v1/patients?q=a%00", None, &[], None)
+        .await
+        .problem(400, "invalid_character");
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/oauth/token",
+            None,
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(b"grant_type=client_credentials&client_id=a%00b&client_secret=x".to_vec()),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 400, "{}", r.body);
+    assert_eq!(r.body["error"], "invalid_request");
+}
+
 db_tests!(
+    nul_characters_are_refused_alike,
     bad_bodies_get_problems_on_every_write_route,
     invalid_fields_are_all_listed,
     unknown_routes_methods_and_ids_are_problems,

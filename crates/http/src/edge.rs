@@ -110,7 +110,17 @@ pub async fn edge(
         && req
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let mut res = if is_preflight && cors_allowed {
+    // No query parameter holds U+0000 (PostgreSQL cannot compare one; SQLite can): one
+    // answer for both databases, before any handler parses the query.
+    let nul_in_query = req.query_string().to_ascii_lowercase().contains("%00");
+    let mut res = if nul_in_query {
+        let r = ApiError::bad_request(
+            "invalid_character",
+            "a query parameter contains the NUL character (%00)",
+        )
+        .error_response();
+        req.into_response(r)
+    } else if is_preflight && cors_allowed {
         let r = HttpResponse::NoContent()
             .insert_header((
                 header::ACCESS_CONTROL_ALLOW_METHODS,

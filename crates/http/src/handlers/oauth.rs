@@ -92,6 +92,13 @@ pub async fn token(
     let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
         return Ok(bad_request("the form cannot be parsed"));
     };
+    // No client id, secret or scope holds U+0000; PostgreSQL could not even compare one.
+    if pairs
+        .iter()
+        .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Ok(bad_request("a parameter contains the NUL character"));
+    }
     let mut form: HashMap<String, String> = HashMap::new();
     for (k, v) in pairs {
         // RFC 6749 §3.2: parameters must not be included more than once.
