@@ -69,6 +69,10 @@ async fn demo_data_makes_a_living_center(db: Db) {
         .await
         .expect(200);
     assert!(!tl.body["items"].as_array().unwrap().is_empty());
+    // The demo center asks no second factor of its fictitious staff.
+    let center = store.center_by_code("demo").unwrap().unwrap();
+    assert!(center.totp_roles.is_empty(), "{:?}", center.totp_roles);
+    demo_records_pass_the_rules(&app, &sup).await;
     // New patients continue the generated case numbers instead of colliding with them.
     let p = app
         .post(
@@ -96,6 +100,85 @@ async fn demo_data_makes_a_living_center(db: Db) {
         app.audit_actions()
             .iter()
             .any(|(a, _)| a == "demo.generate")
+    );
+}
+
+/// A sample of the demo's referrals keeps the rules the API enforces: passing data needs a
+/// consent in force covering the agency and leaves a record of provision; a level-4
+/// referral is closed only after a follow-up was done.
+async fn demo_records_pass_the_rules(app: &crate::helpers::TestApp, sup: &str) {
+    use tsunagu_domain::values::{AgencyType, ConsentScope, Level};
+    let day = |v: &serde_json::Value| {
+        chrono::NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
+    };
+    let refs = app
+        .get("/api/v1/referrals?limit=200", sup)
+        .await
+        .expect(200);
+    let refs = refs.body["items"].as_array().unwrap().clone();
+    assert!(!refs.is_empty());
+    let (mut passing, mut closed4) = (0, 0);
+    for r in &refs {
+        let level = Level::parse("level", r["level"].as_str().unwrap()).unwrap();
+        let agency_type =
+            AgencyType::parse("agency_type", r["agency_type"].as_str().unwrap()).unwrap();
+        let referred_on = day(&r["referred_on"]);
+        let pid = r["patient_id"].as_str().unwrap();
+        if level.passes_data() {
+            passing += 1;
+            let consents = app
+                .get(&format!("/api/v1/patients/{pid}/consents"), sup)
+                .await
+                .expect(200);
+            let covering: Vec<_> = consents.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| {
+                    let scope = ConsentScope::parse("scope", c["scope"].as_str().unwrap()).unwrap();
+                    day(&c["given_on"]) <= referred_on
+                        && (c["withdrawn_on"].is_null() || day(&c["withdrawn_on"]) > referred_on)
+                        && scope.covers(agency_type)
+                })
+                .map(|c| c["id"].clone())
+                .collect();
+            assert!(!covering.is_empty(), "no consent covers {r}");
+            let provisions = app
+                .get(&format!("/api/v1/patients/{pid}/provisions"), sup)
+                .await
+                .expect(200);
+            assert!(
+                provisions.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["referral_id"] == r["id"]
+                        && p["agency_id"] == r["agency_id"]
+                        && covering.contains(&p["consent_id"])),
+                "no provision under a covering consent for {r}"
+            );
+        }
+        if level.promises_follow_up() && r["status"] == "closed" {
+            closed4 += 1;
+            let id = r["id"].as_str().unwrap();
+            let fus = app
+                .get(&format!("/api/v1/referrals/{id}/follow-ups?limit=200"), sup)
+                .await
+                .expect(200);
+            assert!(
+                fus.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| !f["done_on"].is_null()),
+                "closed level-4 referral without a done follow-up: {r}"
+            );
+        }
+    }
+    // Closed level-4 referrals are rarer; the sample need not hold one to prove the first rule.
+    assert!(
+        passing > 0,
+        "the sample has no data-passing referral ({closed4} closed level-4)"
     );
 }
 

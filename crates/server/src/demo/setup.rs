@@ -1,0 +1,154 @@
+//! The demo center, its staff and its agencies, made through the use cases the API calls
+//! (so the center's settings, logins, roles and agencies pass the same rules), by the
+//! system administrator and then by the center's own administrator.
+
+use super::DemoStaff;
+use super::clock::DemoClock;
+use super::names::AGENCIES;
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use rand::rngs::StdRng;
+use std::sync::Arc;
+use tsunagu_domain::DomainError;
+use tsunagu_domain::app::{Ctx, Services};
+use tsunagu_domain::auth;
+use tsunagu_domain::entities::{Actor, Agency, Center, RequestMeta};
+use tsunagu_domain::staff::agencies::CreateAgencyInput;
+use tsunagu_domain::staff::centers::{CreateCenterInput, UpdateCenterInput};
+use tsunagu_domain::staff::users::CreateUserInput;
+use tsunagu_domain::values::{OperatingType, Role};
+use tsunagu_store::DieselStore;
+use uuid::Uuid;
+
+/// What the cases are written against.
+pub(super) struct DemoCenter {
+    pub center: Center,
+    /// The supervisor and consultants, who record cases.
+    pub workers: Vec<Uuid>,
+    pub agencies: Vec<Agency>,
+    pub staff: DemoStaff,
+}
+
+/// The context of a fictitious person acting in the demo run.
+fn ctx(user_id: Uuid, role: Role, center_id: Option<Uuid>, login: &str) -> Ctx {
+    Ctx {
+        actor: Actor {
+            user_id,
+            session_id: Uuid::now_v7(),
+            role,
+            center_id,
+            login: login.to_owned(),
+            display_name: login.to_owned(),
+            totp_enabled: false,
+            must_enroll_totp: false,
+            scopes: None,
+        },
+        meta: RequestMeta {
+            request_id: "demo-data".into(),
+            source: Some("tsunagu demo-data".into()),
+        },
+    }
+}
+
+pub(super) fn center_staff_agencies(
+    store: &DieselStore,
+    now: DateTime<Utc>,
+    code: &str,
+    rng: &mut StdRng,
+) -> Result<DemoCenter, String> {
+    let err = |e: DomainError| e.to_string();
+    let services = Services::new(Arc::new(store.clone()), Arc::new(DemoClock::new(now)));
+    // The command line acts as the system administrator, as `tsunagu` itself does at startup.
+    let system = ctx(Uuid::nil(), Role::SystemAdmin, None, "demo-data");
+    let center = services
+        .centers()
+        .create(
+            &system,
+            CreateCenterInput {
+                code: code.to_owned(),
+                name: format!("デモ難病相談支援センター（{code}）"),
+                prefecture_code: "34".into(),
+                operating_type: OperatingType::PatientOrganization.as_str().into(),
+            },
+        )
+        .map_err(|e| match e {
+            DomainError::Conflict { .. } => format!(
+                "a center with code {code} exists already; demo data goes into a new center (use --center)"
+            ),
+            other => other.to_string(),
+        })?;
+    let center = services
+        .centers()
+        .update(
+            &system,
+            center.id,
+            center.version,
+            UpdateCenterInput {
+                follow_up_days: Some(14),
+                escalation_days: Some(7),
+                sample_percent: Some(10),
+                // A demo is for looking around: no second factor asked of its fictitious staff.
+                totp_roles: Some(Vec::new()),
+                ..Default::default()
+            },
+        )
+        .map_err(err)?;
+    let password = auth::new_opaque_token("demo-").0;
+    let mut staff = DemoStaff {
+        logins: Vec::new(),
+        password,
+    };
+    let mut workers = Vec::new();
+    let mut admin = None;
+    for (suffix, role, name) in [
+        ("admin", Role::CenterAdmin, "管理 デモ"),
+        ("supervisor", Role::Supervisor, "監督 デモ"),
+        ("consultant1", Role::Consultant, "相談 一子"),
+        ("consultant2", Role::Consultant, "相談 二郎"),
+        ("consultant3", Role::Consultant, "相談 三恵"),
+    ] {
+        let user = services
+            .users()
+            .create(
+                &system,
+                CreateUserInput {
+                    center_id: Some(center.id),
+                    login: format!("{code}.{suffix}"),
+                    display_name: name.into(),
+                    role: role.as_str().into(),
+                    password: staff.password.clone(),
+                },
+            )
+            .map_err(err)?;
+        if role == Role::CenterAdmin {
+            admin = Some(ctx(user.id, role, Some(center.id), &user.login));
+        } else {
+            workers.push(user.id);
+        }
+        staff.logins.push((user.login, role.as_str()));
+    }
+    let admin = admin.ok_or("the demo center has no administrator")?;
+    let mut agencies = Vec::new();
+    for (t, name) in AGENCIES {
+        let a = services
+            .agencies()
+            .create(
+                &admin,
+                CreateAgencyInput {
+                    agency_type: t.as_str().into(),
+                    name: (*name).into(),
+                    phone: Some(format!("082-000-{:04}", rng.gen_range(0..10_000))),
+                    address: None,
+                    notes: Some("デモデータ（架空の機関）".into()),
+                },
+            )
+            .map_err(err)?;
+        agencies.push(a);
+    }
+    Ok(DemoCenter {
+        center,
+        workers,
+        agencies,
+        staff,
+    })
+}
