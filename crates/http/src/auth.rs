@@ -139,6 +139,12 @@ impl JwtKeys {
         if c.nbf - LEEWAY_SECS > t || c.iat - LEEWAY_SECS > t || c.jti.is_empty() {
             return Err(ApiError::unauthenticated("invalid_token"));
         }
+        // This server never issues a token that lives longer than its longest lifetime: one
+        // that claims to (a leaked key's ten-year token) is refused, not honoured.
+        let longest = ACCESS_TOKEN_TTL.max(CLIENT_TOKEN_TTL).num_seconds() + LEEWAY_SECS;
+        if c.exp - c.iat > longest || c.exp - t > longest {
+            return Err(ApiError::unauthenticated("invalid_token"));
+        }
         let sub =
             Uuid::parse_str(&c.sub).map_err(|_| ApiError::unauthenticated("invalid_token"))?;
         match (c.sid, c.scope) {
@@ -255,4 +261,42 @@ async fn authenticate(req: &HttpRequest) -> Result<Ctx, ApiError> {
         actor,
         meta: request_meta(req),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn signed(keys: &JwtKeys, iat: i64, exp: i64) -> String {
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: Uuid::now_v7().to_string(),
+            sid: Some(Uuid::now_v7().to_string()),
+            scope: None,
+            center: None,
+            exp,
+            nbf: iat,
+            iat,
+            jti: Uuid::now_v7().to_string(),
+        };
+        keys.sign(&claims, exp - iat).unwrap().0
+    }
+
+    #[test]
+    fn a_token_longer_lived_than_any_issued_is_refused() {
+        let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+        let t = now.timestamp();
+        let (issued, _) = keys.issue(Uuid::now_v7(), Uuid::now_v7(), now).unwrap();
+        assert!(keys.verify(&issued, now).is_ok());
+        let ten_years = signed(&keys, t, t + 10 * 365 * 86_400);
+        assert!(keys.verify(&ten_years, now).is_err());
+        // Backdating `iat` does not help: the expiry is also capped from now.
+        let backdated = signed(&keys, t - 10 * 365 * 86_400, t + 10 * 365 * 86_400);
+        assert!(keys.verify(&backdated, now).is_err());
+        let ordinary = signed(&keys, t, t + 600);
+        assert!(keys.verify(&ordinary, now).is_ok());
+    }
 }
