@@ -337,18 +337,16 @@ async fn cors_allows_only_the_configured_origins(db: Db) {
 }
 
 /// U+0000 cannot be stored in PostgreSQL text (SQLite takes it): both refuse it alike with a
-/// 4xx, in a JSON body (at the field), a query string and the token endpoint's form.
+/// 4xx — in a login (an unknown login's answer), a query string and the token endpoint's
+/// form. (Text fields of records refuse it at the field: `cases::bad_input_names_every_field`.)
 async fn nul_characters_are_refused_alike(db: Db) {
     let app = spawn(db).await;
-    let r = app
-        .post_anon(
-            "/api/v1/auth/login",
-            json!({"login": "a\u{0}b", "password": "whatever-it-is"}),
-        )
-        .await
-        .problem(422, "invalid_body");
-    assert_eq!(r.body["errors"][0]["field"], "login");
-    assert_eq!(r.body["errors"][0]["code"], "invalid_character");
+    app.post_anon(
+        "/api/v1/auth/login",
+        json!({"login": "a\u{0}b", "password": "whatever-it-is"}),
+    )
+    .await
+    .problem(401, "invalid_credentials");
     app.get("/api/v1/centers?limit=10&q=%00", &app.admin_token)
         .await
         .problem(400, "invalid_character");

@@ -75,21 +75,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
                 ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
             })?;
-            // PostgreSQL cannot store U+0000 in text (SQLite can): refuse it the same way on
-            // both, at the field, before it reaches a database.
-            if let Some(field) = nul_at(&value, "") {
-                let mut err = ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_body",
-                    "The body does not match the schema",
-                );
-                err.errors.push(tsunagu_domain::FieldError::new(
-                    field,
-                    "invalid_character",
-                    "must not contain the NUL character (U+0000)",
-                ));
-                return Err(err.detail("a text contains the NUL character (U+0000)"));
-            }
             serde_path_to_error::deserialize(value)
                 .map(ApiJson)
                 .map_err(|e| {
@@ -128,56 +113,5 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     err.detail(msg)
                 })
         })
-    }
-}
-
-/// The path of the first string or key holding U+0000, in the same dotted form the schema
-/// errors use (`items[2].name`), or `None`.
-fn nul_at(v: &serde_json::Value, path: &str) -> Option<String> {
-    use serde_json::Value;
-    let join = |k: &str| {
-        if path.is_empty() {
-            k.to_owned()
-        } else {
-            format!("{path}.{k}")
-        }
-    };
-    match v {
-        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
-            ".".to_owned()
-        } else {
-            path.to_owned()
-        }),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, x)| nul_at(x, &format!("{path}[{i}]"))),
-        Value::Object(m) => m.iter().find_map(|(k, x)| {
-            if k.contains('\0') {
-                Some(join(&k.replace('\0', "")))
-            } else {
-                nul_at(x, &join(k))
-            }
-        }),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::nul_at;
-    use serde_json::json;
-
-    #[test]
-    fn nul_is_found_at_its_field() {
-        assert_eq!(
-            nul_at(&json!({"login": "a\u{0}b"}), ""),
-            Some("login".into())
-        );
-        assert_eq!(
-            nul_at(&json!({"x": [{"y": "ok"}, {"y": "\u{0}"}]}), ""),
-            Some("x[1].y".into())
-        );
-        assert_eq!(nul_at(&json!({"a": "山田", "b": [1, "x"]}), ""), None);
     }
 }

@@ -47,6 +47,22 @@ impl SignIn<'_> {
         let now = self.clock.now();
         let key = Login::normalise(login);
         let base = AuditDraft::anonymous(meta, now, Action::Login);
+        if key.contains('\0') {
+            // No login holds U+0000, and PostgreSQL cannot even compare text holding one:
+            // the answer is an unknown login's, without asking for it (the attempt is still
+            // on the trail).
+            let ev = base.outcome(Outcome::Denied).detail("invalid_credentials");
+            let result = self
+                .store
+                .append_audit(&[ev])
+                .and(Err(DomainError::Unauthenticated {
+                    code: "invalid_credentials",
+                }));
+            return LoginAttempt {
+                result,
+                delay: None,
+            };
+        }
         let (failures, delay) = match self.throttle(&key, &base, now) {
             Ok(t) => t,
             Err(e) => {
