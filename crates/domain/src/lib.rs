@@ -50,6 +50,7 @@ pub mod platform;
 pub mod policy;
 pub mod ports;
 pub mod reports;
+pub mod secrets;
 pub mod staff;
 pub mod supervision;
 pub mod values;

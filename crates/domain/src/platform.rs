@@ -86,7 +86,7 @@ pub struct ClientCredentials {
 impl ClientCredentials {
     /// Whether `secret` is the current one, or the previous one within its overlap.
     pub fn accepts(&self, secret: &str, now: DateTime<Utc>) -> bool {
-        let h = crate::auth::hash_token(secret);
+        let h = crate::secrets::hash_token(secret);
         let current = constant_time_eq(h.as_bytes(), self.secret_hash.as_bytes());
         let previous = match (
             &self.previous_secret_hash,
@@ -109,7 +109,7 @@ pub fn new_client_credentials() -> (String, String, String) {
     let mut id = [0u8; 12];
     rand::thread_rng().fill_bytes(&mut id);
     let client_id = format!("{CLIENT_ID_PREFIX}{}", hex::encode(id));
-    let (secret, hash) = crate::auth::new_opaque_token(CLIENT_SECRET_PREFIX);
+    let (secret, hash) = crate::secrets::new_opaque_token(CLIENT_SECRET_PREFIX);
     (client_id, secret, hash)
 }
 
@@ -457,7 +457,7 @@ mod tests {
     fn secrets_check_current_and_previous_within_overlap() {
         let now = Utc::now();
         let (client_id, secret, hash) = new_client_credentials();
-        let (old, old_hash) = crate::auth::new_opaque_token(CLIENT_SECRET_PREFIX);
+        let (old, old_hash) = crate::secrets::new_opaque_token(CLIENT_SECRET_PREFIX);
         assert!(client_id.starts_with(CLIENT_ID_PREFIX));
         let creds = ClientCredentials {
             client: ApiClient {

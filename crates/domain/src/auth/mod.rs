@@ -7,12 +7,12 @@ pub mod sign_in;
 pub mod totp;
 pub mod two_factor;
 
+pub use crate::secrets::{hash_token, new_opaque_token};
+
 use crate::error::FieldError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 /// NIST SP 800-63B: at least 12 here (the bar), long passphrases welcome.
@@ -87,25 +87,6 @@ pub fn verify_against_dummy(password: &str) {
     let hash = DUMMY
         .get_or_init(|| hash_password("tsunagu dummy password for timing").unwrap_or_default());
     let _ = verify_password(hash, password);
-}
-
-/// An opaque secret (256 random bits, base64url) and the hash that is stored in its place.
-pub fn new_opaque_token(prefix: &str) -> (String, String) {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = format!("{prefix}{}", base64url(&bytes));
-    let hash = hash_token(&token);
-    (token, hash)
-}
-
-/// SHA-256 is right for high-entropy random tokens (unlike passwords, they cannot be guessed).
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// What the throttle says about one more attempt of a login.
