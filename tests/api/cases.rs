@@ -590,6 +590,57 @@ async fn levels_are_raised_freely_and_lowered_by_supervisors(db: Db) {
     .expect(200);
 }
 
+/// A level-4 referral entered weeks after it was made keeps the due date its promise had:
+/// the lapse shows at once in the consultant's queue and the supervisor's audit queue.
+async fn a_late_entered_level_four_referral_is_overdue_at_once(db: Db) {
+    let app = spawn(db).await;
+    let mut k = setup(&app, "c1").await;
+    let t = &k.consultant;
+    let pid = patient(&app, t, "佐藤", "花子", "サトウ", "ハナコ").await;
+    consent(&app, t, &pid, "employment_agencies").await;
+    // A month on (2026-07-01 JST), the consultant records a referral made on 5/21.
+    app.clock.advance(Duration::days(30));
+    k.sign_in_again(&app).await;
+    let t = &k.consultant;
+    let r = app
+        .post(
+            "/api/v1/referrals",
+            t,
+            json!({"patient_id": pid, "agency_id": k.hello_work, "purpose": "new_employment",
+                   "level": "accompanied_with_follow_up", "referred_on": "2026-05-21",
+                   "shared_items": ["name"]}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let q = app
+        .get("/api/v1/follow-ups?state=overdue&assignee=me", t)
+        .await
+        .expect(200);
+    assert_eq!(items(&q).len(), 1, "{}", q.body);
+    assert_eq!(items(&q)[0]["referral_id"], r.as_str());
+    assert_eq!(items(&q)[0]["due_on"], "2026-06-04");
+    assert_eq!(items(&q)[0]["state"], "overdue");
+    let queue = app
+        .get("/api/v1/audit-queue", &k.supervisor)
+        .await
+        .expect(200);
+    let entry = items(&queue)
+        .iter()
+        .find(|i| i["referral_id"] == r.as_str())
+        .unwrap_or_else(|| panic!("not in the audit queue: {}", queue.body));
+    let reasons: Vec<&str> = entry["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        reasons.contains(&"follow_up_escalated") || reasons.contains(&"follow_up_overdue"),
+        "{reasons:?}"
+    );
+}
+
 /// The work queue: overdue first, counted in Asia/Tokyo dates.
 async fn follow_up_queue_counts_overdue_in_tokyo(db: Db) {
     let app = spawn(db).await;
@@ -1419,6 +1470,7 @@ db_tests!(
     referrals_that_pass_data_need_consent,
     levels_are_raised_freely_and_lowered_by_supervisors,
     follow_up_queue_counts_overdue_in_tokyo,
+    a_late_entered_level_four_referral_is_overdue_at_once,
     patients_are_found_by_name_or_reading,
     other_centers_cases_are_404_on_every_route,
     bad_input_names_every_field,

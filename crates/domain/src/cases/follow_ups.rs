@@ -305,10 +305,11 @@ pub(super) fn schedule(
 }
 
 /// When the first follow-up a referral promises is due: the center's `follow_up_days` after
-/// `from` (the referral's date, or the day the level was raised), never before today, so a
-/// referral recorded late is not overdue the moment it is made.
-pub(super) fn first_due(from: NaiveDate, follow_up_days: i32, today: NaiveDate) -> NaiveDate {
-    (from + Duration::days(i64::from(follow_up_days))).max(today)
+/// `from` (the referral's date, or the day the level was raised). A referral recorded late
+/// keeps the date its promise fell due: if that has passed, it is overdue at once and the
+/// queues say so, rather than hiding the lapse behind a fresh due date.
+pub(super) fn first_due(from: NaiveDate, follow_up_days: i32) -> NaiveDate {
+    from + Duration::days(i64::from(follow_up_days))
 }
 
 fn of_referral(referral_id: Uuid, state: FollowUpState, today: NaiveDate) -> FollowUpFilter {
@@ -547,12 +548,12 @@ mod tests {
     }
 
     #[test]
-    fn the_first_follow_up_is_due_the_centers_days_after_and_never_in_the_past() {
-        assert_eq!(first_due(day(2026, 5, 1), 14, today()), day(2026, 5, 15));
-        assert_eq!(first_due(today(), 7, today()), day(2026, 5, 17));
-        // Recorded a month late: due today, not two weeks ago.
-        assert_eq!(first_due(day(2026, 4, 1), 14, today()), today());
-        assert_eq!(first_due(day(2026, 4, 26), 14, today()), today());
+    fn the_first_follow_up_is_due_the_centers_days_after_even_when_recorded_late() {
+        assert_eq!(first_due(day(2026, 5, 1), 14), day(2026, 5, 15));
+        assert_eq!(first_due(today(), 7), day(2026, 5, 17));
+        // Recorded a month late: the promise fell due two weeks ago, and stays so.
+        assert_eq!(first_due(day(2026, 4, 1), 14), day(2026, 4, 15));
+        assert!(first_due(day(2026, 4, 1), 14) < today());
     }
 
     #[test]

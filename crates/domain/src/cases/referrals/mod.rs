@@ -156,7 +156,7 @@ impl Referrals<'_> {
             }
             if brings.first_follow_up {
                 let days = self.follow_ups().days_after_referral(center)?;
-                let due = follow_ups::first_due(r.referred_on, days, today);
+                let due = follow_ups::first_due(r.referred_on, days);
                 effects.follow_up = Some(self.schedule_first(ctx, &r, due, &mut events));
             }
             let updated_at = self.store.insert_referral(&r, &effects, &events)?;

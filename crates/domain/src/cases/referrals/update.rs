@@ -88,7 +88,7 @@ impl Referrals<'_> {
                 }
                 if brings.first_follow_up {
                     let days = self.follow_ups().days_after_referral(center)?;
-                    let due = follow_ups::first_due(today, days, today);
+                    let due = follow_ups::first_due(today, days);
                     effects.follow_up = Some(self.schedule_first(ctx, &r, due, &mut events));
                 }
             }
