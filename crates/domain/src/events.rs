@@ -260,24 +260,6 @@ impl Action {
             | A::WebhookDeliveries => None,
         }
     }
-
-    /// Whether the action reads data (rather than changing it or signing in).
-    pub fn is_read(self) -> bool {
-        let name = self.as_str();
-        [
-            ".read",
-            ".list",
-            ".search",
-            ".timeline",
-            ".levels",
-            ".deliveries",
-            ".summary",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s))
-            || name.starts_with("report.")
-            || matches!(self, Action::AuditExport | Action::AuditVerify)
-    }
 }
 
 #[cfg(test)]
@@ -339,13 +321,5 @@ mod tests {
             Some(WebhookEvent::ReviewReturned)
         );
         assert_eq!(WebhookEvent::parse("review.create"), None);
-    }
-
-    #[test]
-    fn reads_are_told_from_changes() {
-        assert!(Action::PatientRead.is_read());
-        assert!(Action::ReportConsultations.is_read());
-        assert!(!Action::PatientCreate.is_read());
-        assert!(!Action::Login.is_read());
     }
 }
