@@ -9,27 +9,39 @@ async fn demo_data_makes_a_living_center(db: Db) {
     let store = tsunagu_server::open_store(&config(&app.db.url())).unwrap();
     let o = DemoOptions {
         center_code: "demo".into(),
-        patients: 1_500,
-        consultations_per_patient: 4,
+        patients: 250,
+        consultations_per_patient: 3,
         referrals_per_patient: 1,
         seed: 7,
     };
-    let mut seen = Vec::new();
-    let (counts, staff) = generate(&store, app.clock.as_ref(), &o, &mut |d, t| {
-        seen.push((d, t))
+    // Generated off the test's runtime: blocking it for seconds starves the HTTP client's
+    // connection pool, which then fails the next request.
+    let (clock, st, opts) = (app.clock.clone(), store.clone(), o.clone());
+    let (counts, staff, seen) = actix_web::rt::task::spawn_blocking(move || {
+        let mut seen = Vec::new();
+        let (counts, staff) =
+            generate(&st, clock.as_ref(), &opts, &mut |d, t| seen.push((d, t))).unwrap();
+        (counts, staff, seen)
     })
+    .await
     .unwrap();
     assert_eq!(
         seen,
-        vec![(1_000, 1_500), (1_500, 1_500)],
-        "progress is reported per batch"
+        vec![(100, 250), (200, 250), (250, 250)],
+        "progress is reported every 100 patients and at the end"
     );
-    assert_eq!(counts.patients, 1_500);
-    assert!(counts.consultations >= 1_500 * 3, "{counts:?}");
+    assert_eq!(counts.patients, 250);
+    assert!(counts.consultations >= 250, "{counts:?}");
     assert!(
-        counts.referrals > 1_000 && counts.follow_ups > 100,
+        counts.referrals > 150 && counts.follow_ups > 20,
         "{counts:?}"
     );
+    // Every record was made by its use case, which left its event in the trail.
+    let actions = app.audit_actions();
+    let made = |a: &str| actions.iter().filter(|(x, _)| x == a).count();
+    assert_eq!(made("patient.create"), counts.patients);
+    assert_eq!(made("consultation.create"), counts.consultations);
+    assert_eq!(made("referral.create"), counts.referrals);
     // A second run into the same center is refused, not merged.
     let again = generate(&store, app.clock.as_ref(), &o, &mut |_, _| {});
     assert!(again.is_err_and(|e| e.contains("exists already")));
@@ -186,4 +198,63 @@ fn encode(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
 
-db_tests!(demo_data_makes_a_living_center);
+/// The batched store the generator uses: a refused use case rolls back alone (its
+/// savepoint), committed work stays, and what was not committed is gone when the batch is
+/// dropped.
+async fn a_batch_commits_what_passed_and_drops_the_rest(db: Db) {
+    use std::sync::Arc;
+    use tsunagu_domain::app::Services;
+    use tsunagu_domain::staff::centers::CreateCenterInput;
+    let app = spawn(db).await;
+    let store = tsunagu_server::open_store(&config(&app.db.url())).unwrap();
+    let system = tsunagu_domain::app::Ctx {
+        actor: tsunagu_domain::entities::Actor {
+            user_id: uuid::Uuid::nil(),
+            session_id: uuid::Uuid::now_v7(),
+            role: tsunagu_domain::values::Role::SystemAdmin,
+            center_id: None,
+            login: "batch-test".into(),
+            display_name: "batch-test".into(),
+            totp_enabled: false,
+            must_enroll_totp: false,
+            scopes: None,
+        },
+        meta: tsunagu_domain::entities::RequestMeta {
+            request_id: "batch-test".into(),
+            source: None,
+        },
+    };
+    let center = |code: &str| CreateCenterInput {
+        code: code.into(),
+        name: format!("センター {code}"),
+        prefecture_code: "13".into(),
+        operating_type: "municipality".into(),
+    };
+    {
+        let (batched, mut batch) = store.batched().unwrap();
+        let s = Services::new(Arc::new(batched), app.clock.clone());
+        s.centers().create(&system, center("kept")).unwrap();
+        // Refused by the store (the code exists): only this use case rolls back.
+        assert!(s.centers().create(&system, center("kept")).is_err());
+        s.centers().create(&system, center("kept2")).unwrap();
+        batch.commit().unwrap();
+        s.centers().create(&system, center("dropped")).unwrap();
+        // Dropped without `finish`.
+    }
+    assert!(store.center_by_code("kept").unwrap().is_some());
+    assert!(store.center_by_code("kept2").unwrap().is_some());
+    assert!(store.center_by_code("dropped").unwrap().is_none());
+    assert!(
+        app.services
+            .audit_trail()
+            .verify_chain()
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
+}
+
+db_tests!(
+    demo_data_makes_a_living_center,
+    a_batch_commits_what_passed_and_drops_the_rest
+);

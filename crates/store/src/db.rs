@@ -161,7 +161,9 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
 
 /// Runs `f` in a transaction that is a writer from its first statement. On SQLite that is
 /// `BEGIN IMMEDIATE`: a deferred transaction that reads first and writes later fails with
-/// SQLITE_BUSY instead of waiting when another writer got in between.
+/// SQLITE_BUSY instead of waiting when another writer got in between. Inside an open
+/// transaction (see [`crate::Batch`]) it is a savepoint, so a refused change still rolls
+/// back alone.
 pub fn write_tx<T, E>(
     conn: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
@@ -169,21 +171,34 @@ pub fn write_tx<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    begin_write(conn)?;
+    let out = f(conn);
+    end(conn, out.is_ok())?;
+    out
+}
+
+/// Opens a writing transaction, or a savepoint when one is open already.
+pub(crate) fn begin_write(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
+    let depth = <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()?;
     match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+        DbConn::Sqlite(c) if depth.is_none() => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction(c),
+        DbConn::Pg(c) => AnsiTransactionManager::begin_transaction(c),
     }
-    match f(conn) {
-        Ok(v) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(v)
-        }
-        Err(e) => {
-            // The original error matters more than a failed rollback, which leaves the
-            // connection marked broken and the pool drops it.
-            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
-            Err(e)
-        }
+}
+
+/// Commits (`ok`) or rolls back the innermost transaction or savepoint.
+pub(crate) fn end(conn: &mut DbConn, ok: bool) -> Result<(), diesel::result::Error> {
+    if ok {
+        <DbConn as Connection>::TransactionManager::commit_transaction(conn)
+    } else {
+        // The original error matters more than a failed rollback, which leaves the
+        // connection marked broken and the pool drops it.
+        let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+        Ok(())
     }
 }
 

@@ -16,7 +16,7 @@ macro_rules! per_backend {
 mod agencies;
 mod api_clients;
 mod audit;
-pub mod bulk;
+mod batch;
 mod centers;
 mod consents;
 mod consultations;
@@ -46,17 +46,24 @@ use std::time::Duration;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::ports::{Health, StoreResult};
 
+pub use batch::Batch;
 pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_migrations};
 
 #[derive(Clone)]
 pub struct DieselStore {
     pool: Pool,
     backend: Backend,
+    /// The one connection every call uses inside a [`Batch`]; `None` for the pool.
+    pinned: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
 }
 
 impl DieselStore {
     pub fn new(pool: Pool, backend: Backend) -> Self {
-        Self { pool, backend }
+        Self {
+            pool,
+            backend,
+            pinned: None,
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -77,6 +84,9 @@ impl DieselStore {
         &self,
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> StoreResult<T> {
+        if let Some(pinned) = &self.pinned {
+            return f(&mut batch::lock(pinned)).map_err(Into::into);
+        }
         let mut c = self.conn()?;
         f(&mut c).map_err(Into::into)
     }
@@ -85,6 +95,9 @@ impl DieselStore {
         &self,
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> StoreResult<T> {
+        if let Some(pinned) = &self.pinned {
+            return write_tx(&mut batch::lock(pinned), f).map_err(Into::into);
+        }
         let mut c = self.conn()?;
         write_tx(&mut c, f).map_err(Into::into)
     }

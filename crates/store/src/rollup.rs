@@ -24,7 +24,7 @@ type ReferralKey = (String, NaiveDate, String, String, String);
 type PatientYearKey = (String, i32, String);
 type ReferralPatientKey = (String, i32, String, String, String);
 
-/// Deltas to add to the rollups, gathered for one record or for a whole bulk batch.
+/// Deltas to add to the rollups, gathered for one record.
 #[derive(Default)]
 pub(crate) struct Deltas {
     consultations: HashMap<ConsultationKey, i32>,

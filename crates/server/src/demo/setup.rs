@@ -3,12 +3,9 @@
 //! system administrator and then by the center's own administrator.
 
 use super::DemoStaff;
-use super::clock::DemoClock;
 use super::names::AGENCIES;
-use chrono::{DateTime, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
-use std::sync::Arc;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::auth;
@@ -17,14 +14,13 @@ use tsunagu_domain::staff::agencies::CreateAgencyInput;
 use tsunagu_domain::staff::centers::{CreateCenterInput, UpdateCenterInput};
 use tsunagu_domain::staff::users::CreateUserInput;
 use tsunagu_domain::values::{OperatingType, Role};
-use tsunagu_store::DieselStore;
 use uuid::Uuid;
 
 /// What the cases are written against.
 pub(super) struct DemoCenter {
     pub center: Center,
-    /// The supervisor and consultants, who record cases.
-    pub workers: Vec<Uuid>,
+    /// The supervisor and consultants, who record cases, as they act.
+    pub workers: Vec<Ctx>,
     pub agencies: Vec<Agency>,
     pub staff: DemoStaff,
 }
@@ -51,13 +47,11 @@ fn ctx(user_id: Uuid, role: Role, center_id: Option<Uuid>, login: &str) -> Ctx {
 }
 
 pub(super) fn center_staff_agencies(
-    store: &DieselStore,
-    now: DateTime<Utc>,
+    services: &Services,
     code: &str,
     rng: &mut StdRng,
 ) -> Result<DemoCenter, String> {
     let err = |e: DomainError| e.to_string();
-    let services = Services::new(Arc::new(store.clone()), Arc::new(DemoClock::new(now)));
     // The command line acts as the system administrator, as `tsunagu` itself does at startup.
     let system = ctx(Uuid::nil(), Role::SystemAdmin, None, "demo-data");
     let center = services
@@ -120,10 +114,11 @@ pub(super) fn center_staff_agencies(
                 },
             )
             .map_err(err)?;
+        let acting = ctx(user.id, role, Some(center.id), &user.login);
         if role == Role::CenterAdmin {
-            admin = Some(ctx(user.id, role, Some(center.id), &user.login));
+            admin = Some(acting);
         } else {
-            workers.push(user.id);
+            workers.push(acting);
         }
         staff.logins.push((user.login, role.as_str()));
     }
