@@ -1330,6 +1330,85 @@ async fn every_read_of_patient_data_is_logged(db: Db) {
     );
 }
 
+/// A read answers only once its access event is stored: right after each answer the event
+/// is in the database (nothing is flushed), and while the database refuses access events a
+/// read answers 503 instead of the data; once it accepts them again, reads answer.
+async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+    use tsunagu_store::db::DbConn;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let app = spawn(db).await;
+    let k = setup(&app, "c1").await;
+    let t = &k.consultant;
+    let pid = patient(&app, t, "佐藤", "花子", "サトウ", "ハナコ").await;
+    let path = format!("/api/v1/patients/{pid}");
+    let mut raw = app.db.raw();
+    let count = format!(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'patient.read' AND patient_id = '{pid}'"
+    );
+    for i in 1..=5 {
+        app.get(&path, t).await.expect(200);
+        let n = diesel::sql_query(&count)
+            .get_result::<N>(&mut raw)
+            .unwrap()
+            .n;
+        assert_eq!(n, i, "the answer came before its access event was stored");
+    }
+    let (refuse, allow): (&[&str], &[&str]) = match raw {
+        DbConn::Sqlite(_) => (
+            &[
+                "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_events WHEN NEW.action = 'patient.read' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+            ],
+            &["DROP TRIGGER refuse_reads"],
+        ),
+        DbConn::Pg(_) => (
+            &[
+                "CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'patient.read' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$",
+                "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_reads()",
+            ],
+            &["DROP TRIGGER refuse_reads ON audit_events"],
+        ),
+    };
+    for sql in refuse {
+        diesel::sql_query(*sql).execute(&mut raw).unwrap();
+    }
+    let refused = app.get(&path, t).await.problem(503, "unavailable");
+    assert!(
+        refused.body.get("family_name").is_none(),
+        "{}",
+        refused.body
+    );
+    for sql in allow {
+        diesel::sql_query(*sql).execute(&mut raw).unwrap();
+    }
+    // The writer retries the refused batch; reads answer again once it went through.
+    let mut answered = false;
+    for _ in 0..50 {
+        if app.get(&path, t).await.status == 200 {
+            answered = true;
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(
+        answered,
+        "reads did not recover after the database accepted events again"
+    );
+    assert!(
+        app.services
+            .audit_trail()
+            .verify_chain()
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
+}
+
 /// Anonymous consultations count; only a supervisor records one for someone else.
 async fn consultations_anonymous_and_on_behalf(db: Db) {
     let app = spawn(db).await;
@@ -1476,6 +1555,7 @@ db_tests!(
     bad_input_names_every_field,
     concurrent_case_edits_are_resolved_by_if_match,
     every_read_of_patient_data_is_logged,
+    a_read_answers_only_after_its_access_event_is_stored,
     consultations_anonymous_and_on_behalf,
     master_data_and_center_settings,
 );

@@ -30,6 +30,8 @@ pub struct Services {
 }
 
 pub const NAME_MAX: usize = 100;
+/// How long a read waits for its access event to commit before it answers 503 instead.
+const ACCESS_LOG_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 pub const NOTES_MAX: usize = 2000;
 
 impl Services {
@@ -101,14 +103,32 @@ impl Services {
         AuditDraft::by_actor(&ctx.actor, &ctx.meta, self.clock.now(), action)
     }
 
-    /// Logs a read of one patient's data (asynchronously, see [`crate::access`]).
-    pub(crate) fn log_read(&self, ctx: &Ctx, action: Action, id: Uuid, patient: Uuid) {
-        self.access
-            .record(self.ev(ctx, action).resource(id).patient(patient));
+    /// Logs a read of one patient's data; returns once the event is durable (see
+    /// [`crate::access`]), so the data is answered only after.
+    pub(crate) fn log_read(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        id: Uuid,
+        patient: Uuid,
+    ) -> Result<(), DomainError> {
+        self.log_access(self.ev(ctx, action).resource(id).patient(patient))
     }
 
-    /// Logs a list or search: one event with the query and how many records it returned.
-    pub(crate) fn log_list(&self, ctx: &Ctx, action: Action, query: &str, count: usize) {
+    /// Appends a read's access event; returns once it is durable.
+    pub(crate) fn log_access(&self, ev: AuditDraft) -> Result<(), DomainError> {
+        self.access.record(ev, ACCESS_LOG_WAIT)
+    }
+
+    /// Logs a list or search: one event with the query and how many records it returned;
+    /// durable before it returns, like [`Self::log_read`].
+    pub(crate) fn log_list(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        query: &str,
+        count: usize,
+    ) -> Result<(), DomainError> {
         let mut ev = self
             .ev(ctx, action)
             .detail(format!("{query}; count={count}"));
@@ -119,7 +139,7 @@ impl Services {
         {
             ev = ev.patient(p);
         }
-        self.access.record(ev);
+        self.log_access(ev)
     }
 }
 

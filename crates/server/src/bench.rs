@@ -1,13 +1,19 @@
-//! `tsunagu bench search`: how fast the patient name search answers on the configured
-//! database, with the n-gram index and, as the reference measured in the same run, with a
-//! plain substring scan of the same folded names (what the query would cost without the
-//! index). Run it after `tsunagu demo-data --patients 100000`.
+//! Benchmarks that print figures, each against a reference measured in the same run:
+//! - `tsunagu bench search`: the patient name search with the n-gram index, and a plain
+//!   substring scan of the same folded names (what the query would cost without the index);
+//! - `tsunagu bench reports`: every report through the use cases;
+//! - `tsunagu bench reads`: reads of a patient, each answered only once its access event is
+//!   stored (group commit), against a commit per read and against reads that log nothing.
+//!
+//! Run them after `tsunagu demo-data`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tsunagu_domain::SystemClock;
 use tsunagu_domain::app::{Ctx, Services};
+use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::{Actor, RequestMeta};
+use tsunagu_domain::events::Action;
 use tsunagu_domain::kana;
 use tsunagu_domain::page::PageRequest;
 use tsunagu_domain::ports::PatientQuery;
@@ -16,6 +22,27 @@ use tsunagu_domain::reports::Period;
 use tsunagu_domain::values::Role;
 use tsunagu_store::DieselStore;
 use uuid::Uuid;
+
+/// Someone acting in a benchmark.
+fn actor(role: Role, center_id: Option<Uuid>) -> Ctx {
+    Ctx {
+        actor: Actor {
+            user_id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            role,
+            center_id,
+            login: "bench".into(),
+            display_name: "bench".into(),
+            totp_enabled: false,
+            must_enroll_totp: false,
+            scopes: None,
+        },
+        meta: RequestMeta {
+            request_id: "bench".into(),
+            source: None,
+        },
+    }
+}
 
 /// Latency figures of one way of searching.
 #[derive(Debug, Clone, Copy)]
@@ -135,23 +162,6 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 /// administrator across centers.
 pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<ReportTiming>, String> {
     let services = Services::new(Arc::new(store), Arc::new(SystemClock));
-    let actor = |role: Role, center_id: Option<Uuid>| Ctx {
-        actor: Actor {
-            user_id: Uuid::now_v7(),
-            session_id: Uuid::now_v7(),
-            role,
-            center_id,
-            login: "bench".into(),
-            display_name: "bench".into(),
-            totp_enabled: false,
-            must_enroll_totp: false,
-            scopes: None,
-        },
-        meta: RequestMeta {
-            request_id: "bench".into(),
-            source: None,
-        },
-    };
     let sup = actor(Role::Supervisor, Some(center));
     let admin = actor(Role::SystemAdmin, None);
     let today = tsunagu_domain::clock::tokyo_date(chrono::Utc::now());
@@ -197,4 +207,97 @@ pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<Repo
     }
     services.flush_access_log(Duration::from_secs(10));
     Ok(out)
+}
+
+/// Reads per second of one way of reading.
+pub struct ReadsBench {
+    pub threads: usize,
+    pub reads: usize,
+    /// Through the use case: each answer waits for its access event, many events per commit.
+    pub grouped: f64,
+    /// Reference: each read appends its own event in its own commit before it answers.
+    pub one_by_one: f64,
+    /// Reference: the same reads with no access event at all (what logging costs).
+    pub unlogged: f64,
+}
+
+/// `threads` readers each read `per_thread` of the center's patients, three ways.
+pub fn reads(
+    store: DieselStore,
+    center: Uuid,
+    threads: usize,
+    per_thread: usize,
+) -> Result<ReadsBench, String> {
+    let ids: Vec<Uuid> = store
+        .patients(
+            center,
+            None,
+            PageRequest {
+                limit: 200,
+                ..PageRequest::default()
+            },
+        )
+        .map_err(|e| e.to_string())?
+        .items
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    if ids.is_empty() {
+        return Err("the center has no patients; run `tsunagu demo-data` first".into());
+    }
+    let services = Services::new(Arc::new(store.clone()), Arc::new(SystemClock));
+    let ctx = actor(Role::Consultant, Some(center));
+    let read = |how: u8, id: Uuid| -> Result<(), tsunagu_domain::DomainError> {
+        match how {
+            0 => services.patients().get(&ctx, id).map(drop),
+            1 => {
+                store.patient(center, id)?;
+                let ev = AuditDraft::by_actor(
+                    &ctx.actor,
+                    &ctx.meta,
+                    chrono::Utc::now(),
+                    Action::PatientRead,
+                )
+                .resource(id)
+                .patient(id);
+                store.append_audit(&[ev])
+            }
+            _ => store.patient(center, id).map(drop),
+        }
+    };
+    let run = |how: u8| -> Result<f64, String> {
+        let started = Instant::now();
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (ids, read) = (&ids, &read);
+                    s.spawn(move || {
+                        for i in 0..per_thread {
+                            read(how, ids[(t * per_thread + i) % ids.len()])?;
+                        }
+                        Ok::<(), tsunagu_domain::DomainError>(())
+                    })
+                })
+                .collect();
+            for w in workers {
+                w.join()
+                    .map_err(|_| "a reader panicked".to_owned())?
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok::<(), String>(())
+        })?;
+        Ok((threads * per_thread) as f64 / started.elapsed().as_secs_f64())
+    };
+    // Warm the caches once for all three.
+    run(2)?;
+    let grouped = run(0)?;
+    let one_by_one = run(1)?;
+    let unlogged = run(2)?;
+    Ok(ReadsBench {
+        threads,
+        reads: threads * per_thread,
+        grouped,
+        one_by_one,
+        unlogged,
+    })
 }

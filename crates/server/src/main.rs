@@ -7,7 +7,7 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify | demo-data [OPTIONS]]
+    "usage: tsunagu [serve | migrate | openapi | audit verify | demo-data [OPTIONS] | bench reports|reads|search]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
@@ -22,6 +22,9 @@ const USAGE: &str =
   bench reports [--center CODE]
                 time every report for the last full fiscal year: the center's and
                 across all centers (median of 15 runs each)
+  bench reads [--center CODE]
+                reads per second of a patient, each answered after its access event
+                is stored: group commit vs a commit per read vs no logging
   bench search [--center CODE]
                 measure patient search on this database: with the n-gram index and,
                 as the reference in the same run, by scanning the names
@@ -67,6 +70,21 @@ fn main() -> ExitCode {
             };
             init_logging();
             match Config::from_env().and_then(|cfg| bench_reports(&cfg, &center)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["bench", "reads", rest @ ..] => {
+            let center = match rest {
+                [] => "demo".to_owned(),
+                ["--center", c] => (*c).to_owned(),
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            };
+            init_logging();
+            match Config::from_env().and_then(|cfg| bench_reads(&cfg, &center)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),
             }
@@ -200,6 +218,32 @@ fn bench_reports(cfg: &Config, code: &str) -> Result<(), String> {
             r.name,
             r.center.as_secs_f64() * 1000.0,
             r.across.as_secs_f64() * 1000.0
+        );
+    }
+    Ok(())
+}
+
+fn bench_reads(cfg: &Config, code: &str) -> Result<(), String> {
+    let store = open_store(cfg)?;
+    let center = store
+        .center_by_code(code)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no center with code {code}"))?;
+    let backend = store.backend();
+    println!("reads of a patient ({backend:?}), reads per second");
+    println!(
+        "  {:>7} {:>14} {:>14} {:>14} {:>10}",
+        "threads", "group commit", "commit each", "no logging", "gain"
+    );
+    for threads in [1, 4, 16, 64] {
+        let b = tsunagu_server::bench::reads(store.clone(), center.id, threads, 2000 / threads)?;
+        println!(
+            "  {:>7} {:>14.0} {:>14.0} {:>14.0} {:>9.1}x",
+            b.threads,
+            b.grouped,
+            b.one_by_one,
+            b.unlogged,
+            b.grouped / b.one_by_one.max(1e-9)
         );
     }
     Ok(())

@@ -82,7 +82,7 @@ impl Consents<'_> {
                 Action::ConsentList,
                 &format!("patient_id={patient_id}"),
                 list.len(),
-            );
+            )?;
             Ok(list)
         })
     }
@@ -95,7 +95,7 @@ impl Consents<'_> {
                 .store
                 .consent(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(ctx, Action::ConsentRead, id, c.patient_id);
+            self.log_read(ctx, Action::ConsentRead, id, c.patient_id)?;
             Ok(c)
         })
     }
@@ -141,7 +141,7 @@ impl Consents<'_> {
                 Action::ProvisionList,
                 &format!("patient_id={patient_id}"),
                 list.len(),
-            );
+            )?;
             Ok(list)
         })
     }

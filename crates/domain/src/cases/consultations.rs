@@ -95,7 +95,7 @@ impl Consultations<'_> {
                 .consultation(center, id)?
                 .ok_or(DomainError::NotFound)?;
             if let Some(p) = c.patient_id {
-                self.log_read(ctx, Action::ConsultationRead, id, p);
+                self.log_read(ctx, Action::ConsultationRead, id, p)?;
             }
             Ok(c)
         })
@@ -137,7 +137,7 @@ impl Consultations<'_> {
                     ("to", q.to.clone()),
                 ]),
                 found.items.len(),
-            );
+            )?;
             let mut ids: Vec<Uuid> = found.items.iter().filter_map(|c| c.patient_id).collect();
             ids.sort();
             ids.dedup();

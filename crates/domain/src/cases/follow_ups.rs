@@ -109,7 +109,7 @@ impl FollowUps<'_> {
                 .store
                 .follow_up(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(ctx, Action::FollowUpRead, id, f.follow_up.patient_id);
+            self.log_read(ctx, Action::FollowUpRead, id, f.follow_up.patient_id)?;
             Ok(f)
         })
     }
@@ -136,7 +136,7 @@ impl FollowUps<'_> {
                     ("patient_id", q.patient_id.map(|x| x.to_string())),
                 ]),
                 found.items.len(),
-            );
+            )?;
             Ok(found)
         })
     }
@@ -162,7 +162,7 @@ impl FollowUps<'_> {
                 Action::FollowUpList,
                 &format!("referral_id={referral_id}; patient_id={}", r.patient_id),
                 found.items.len(),
-            );
+            )?;
             Ok(found)
         })
     }

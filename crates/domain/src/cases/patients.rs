@@ -100,7 +100,7 @@ impl Patients<'_> {
                 .store
                 .patient(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(ctx, Action::PatientRead, id, id);
+            self.log_read(ctx, Action::PatientRead, id, id)?;
             Ok(p)
         })
     }
@@ -124,7 +124,7 @@ impl Patients<'_> {
             } else {
                 Action::PatientList
             };
-            self.log_list(ctx, action, &format!("q={}", raw.trim()), found.items.len());
+            self.log_list(ctx, action, &format!("q={}", raw.trim()), found.items.len())?;
             Ok(found)
         })
     }

@@ -49,7 +49,7 @@ impl Patients<'_> {
                 .patient(center, id)?
                 .ok_or(DomainError::NotFound)?;
             let history = self.store.case_history(center, id)?;
-            self.log_read(ctx, Action::PatientTimeline, id, id);
+            self.log_read(ctx, Action::PatientTimeline, id, id)?;
             Ok((p, merge(history)))
         })
     }

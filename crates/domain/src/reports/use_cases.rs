@@ -65,8 +65,7 @@ impl Reports<'_> {
         self.guard(ctx, action, None, || {
             let scope = report_scope(&ctx.actor, prefecture)?;
             let out = f(&scope)?;
-            self.access
-                .record(self.ev(ctx, action).detail(read_detail(period, &scope)));
+            self.log_access(self.ev(ctx, action).detail(read_detail(period, &scope)))?;
             Ok(out)
         })
     }

@@ -104,7 +104,7 @@ impl AuditTrail<'_> {
             if let Some(p) = q.patient_id {
                 ev = ev.patient(p);
             }
-            self.access.record(ev);
+            self.log_access(ev)?;
             Ok(events)
         })
     }
@@ -117,12 +117,11 @@ impl AuditTrail<'_> {
             // Everything queued so far belongs to the chain being checked.
             self.access.flush(std::time::Duration::from_secs(5));
             let report = self.verify_chain()?;
-            self.access
-                .record(self.ev(ctx, Action::AuditVerify).detail(format!(
-                    "checked={}; valid={}",
-                    report.checked,
-                    report.first_broken.is_none()
-                )));
+            self.log_access(self.ev(ctx, Action::AuditVerify).detail(format!(
+                "checked={}; valid={}",
+                report.checked,
+                report.first_broken.is_none()
+            )))?;
             Ok(report)
         })
     }

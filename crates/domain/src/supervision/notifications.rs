@@ -101,10 +101,10 @@ impl Notifications<'_> {
                 }
             }
             tracing::Span::current().record("count", out.len());
-            self.access.record(
+            self.log_access(
                 self.ev(ctx, Action::NotificationList)
                     .detail(format!("count={}", out.len())),
-            );
+            )?;
             Ok(out)
         })
     }

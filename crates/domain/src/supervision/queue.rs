@@ -58,10 +58,10 @@ impl AuditQueue<'_> {
                 rules::queue_order(i.reasons[0], i.days_overdue, i.row.referral.referred_on)
             });
             tracing::Span::current().record("count", items.len());
-            self.access.record(
+            self.log_access(
                 self.ev(ctx, Action::AuditQueueRead)
                     .detail(format!("count={}", items.len())),
-            );
+            )?;
             Ok(items)
         })
     }

@@ -86,12 +86,12 @@ impl Reviews<'_> {
                 .ok_or(DomainError::NotFound)?;
             let list = self.store.reviews(center, referral_id)?;
             tracing::Span::current().record("count", list.len());
-            self.access.record(
+            self.log_access(
                 self.ev(ctx, Action::ReviewList)
                     .resource(referral_id)
                     .patient(r.patient_id)
                     .detail(format!("count={}", list.len())),
-            );
+            )?;
             Ok(list)
         })
     }

@@ -172,7 +172,7 @@ impl Referrals<'_> {
                 .store
                 .referral(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            self.log_read(ctx, Action::ReferralRead, id, r.patient_id);
+            self.log_read(ctx, Action::ReferralRead, id, r.patient_id)?;
             Ok(r)
         })
     }
@@ -210,7 +210,7 @@ impl Referrals<'_> {
                     ("status", q.status.clone()),
                 ]),
                 found.items.len(),
-            );
+            )?;
             Ok(found)
         })
     }
@@ -225,7 +225,7 @@ impl Referrals<'_> {
                 .referral(center, id)?
                 .ok_or(DomainError::NotFound)?;
             let list = self.store.level_changes(center, id)?;
-            self.log_read(ctx, Action::ReferralLevels, id, r.patient_id);
+            self.log_read(ctx, Action::ReferralLevels, id, r.patient_id)?;
             Ok(list)
         })
     }
