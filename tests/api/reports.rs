@@ -648,7 +648,103 @@ async fn reports_are_for_supervisors_and_admins_in_three_formats(db: Db) {
     );
 }
 
+/// Hello Work's (referred, achieved) for new employment and for job retention in FY2025.
+async fn counts(app: &TestApp, t: &str) -> ((i64, i64), (i64, i64)) {
+    let r = app
+        .get("/api/v1/reports/employment-outcomes?fiscal_year=2025", t)
+        .await
+        .expect(200);
+    let row = |purpose: &str| {
+        r.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["agency_type"] == "hello_work" && x["purpose"] == purpose)
+            .map(|x| {
+                (
+                    x["referred"].as_i64().unwrap(),
+                    x["achieved"].as_i64().unwrap(),
+                )
+            })
+            .unwrap_or((0, 0))
+    };
+    (row("new_employment"), row("job_retention"))
+}
+
+/// The outcome counts follow the records: a follow-up outcome edited away takes the
+/// referral out of "achieved", editing it back brings it in, and a changed purpose moves the
+/// referral to the other row, judged by the new purpose.
+async fn an_edited_outcome_moves_the_outcome_counts(db: Db) {
+    let app = spawn(db).await;
+    let c = center_in(&app, "e", "13").await;
+    let (_, t) = app.staff(&c, "e.sup", "supervisor").await;
+    let hw = app.agency(&c, "hello_work", "ハローワーク").await;
+    let p = new_patient(&app, &t, "job_seeking", "unaware").await;
+    consent_all(&app, &t, &p).await;
+    let (rid, _) = refer(
+        &app,
+        &t,
+        &p,
+        &hw,
+        "new_employment",
+        "accompanied_with_follow_up",
+        "2025-06-01",
+    )
+    .await;
+    let fus = app
+        .get(&format!("/api/v1/referrals/{rid}/follow-ups"), &t)
+        .await
+        .expect(200);
+    let fid = fus.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let fpath = format!("/api/v1/follow-ups/{fid}");
+    let etag = app.get(&fpath, &t).await.expect(200).etag();
+    let recorded = app
+        .patch(&fpath, &t, Some(&etag), json!({"done_on": "2025-06-15", "method": "phone", "contacted": "patient", "outcome": "employed"}))
+        .await
+        .expect(200);
+    assert_eq!(counts(&app, &t).await, ((1, 1), (0, 0)));
+    let edited = app
+        .patch(
+            &fpath,
+            &t,
+            Some(&recorded.etag()),
+            json!({"outcome": "searching"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        counts(&app, &t).await,
+        ((1, 0), (0, 0)),
+        "an outcome edited away still counted"
+    );
+    app.patch(
+        &fpath,
+        &t,
+        Some(&edited.etag()),
+        json!({"outcome": "employed"}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(counts(&app, &t).await, ((1, 1), (0, 0)));
+    let retag = app
+        .get(&format!("/api/v1/referrals/{rid}"), &t)
+        .await
+        .expect(200)
+        .etag();
+    app.patch(
+        &format!("/api/v1/referrals/{rid}"),
+        &t,
+        Some(&retag),
+        json!({"purpose": "job_retention"}),
+    )
+    .await
+    .expect(200);
+    // Employed does not achieve keeping a job.
+    assert_eq!(counts(&app, &t).await, ((0, 0), (1, 0)));
+}
+
 db_tests!(
+    an_edited_outcome_moves_the_outcome_counts,
     the_center_figures_are_exact,
     across_centers_counts_centers_not_patients,
     reports_are_for_supervisors_and_admins_in_three_formats,

@@ -323,14 +323,16 @@ impl FollowUpStore for DieselStore {
                 ))
                 .execute(conn)?;
             }
-            if let Some(outcome) = f.outcome
-                && let Some(r) = referral(conn, f.center_id, f.referral_id)?
-                && outcome.achieves(r.purpose)
-                && rollup::mark_achieved(conn, &row.referral_id)?
-            {
-                let mut d = Deltas::default();
-                d.achieved(&r);
-                d.apply(conn)?;
+            // A recorded or edited outcome can bring the referral into the outcome counts or
+            // take it out again.
+            if let Some(r) = referral(conn, f.center_id, f.referral_id)? {
+                let was = rollup::is_achieved(conn, &row.referral_id)?;
+                let now = rollup::settle_achieved(conn, &r)?;
+                if was != now {
+                    let mut d = Deltas::default();
+                    d.achieved(&r, if now { 1 } else { -1 });
+                    d.apply(conn)?;
+                }
             }
             append_events(conn, audit)?;
             follow_up(conn, f.center_id, f.id)?

@@ -204,18 +204,18 @@ impl ReferralStore for DieselStore {
                 ));
             }
             apply_effects(conn, r, effects, stamp)?;
+            // The counts move from what the referral was to what it is: its level and
+            // purpose, and whether it reached its outcome (which the purpose decides too).
             let mut d = Deltas::default();
-            if let Some(old) = old
-                && (old.level != r.level || old.purpose != r.purpose)
-            {
-                let achieved = rollup::is_achieved(conn, &row.id)?;
-                d.referral(&old, achieved, -1);
-                d.referral(r, achieved, 1);
-            }
-            if r.outcome.is_some_and(|o| o.achieves(r.purpose))
-                && rollup::mark_achieved(conn, &row.id)?
-            {
-                d.achieved(r);
+            let was = rollup::is_achieved(conn, &row.id)?;
+            let now = rollup::settle_achieved(conn, r)?;
+            match old {
+                Some(old) if old.level != r.level || old.purpose != r.purpose => {
+                    d.referral(&old, was, -1);
+                    d.referral(r, now, 1);
+                }
+                _ if was != now => d.achieved(r, if now { 1 } else { -1 }),
+                _ => {}
             }
             d.apply(conn)?;
             append_events(conn, audit)?;

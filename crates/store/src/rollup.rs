@@ -4,8 +4,8 @@
 use crate::db::DbConn;
 use crate::error::R;
 use crate::schema::{
-    consultation_counts, consultation_patients, referral_counts, referral_outcome_totals,
-    referral_patients, referrals,
+    consultation_counts, consultation_patients, follow_ups, referral_counts,
+    referral_outcome_totals, referral_patients, referrals,
 };
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -13,7 +13,8 @@ use diesel::upsert::excluded;
 use std::collections::HashMap;
 use tsunagu_domain::clock::tokyo_date;
 use tsunagu_domain::entities::{Consultation, Referral};
-use tsunagu_domain::values;
+use tsunagu_domain::reports::referral_achieved;
+use tsunagu_domain::values::{self, CaseOutcome};
 
 /// Both backends cap bind parameters per statement; stay well under SQLite's 32766.
 const MAX_BINDS: usize = 30_000;
@@ -92,8 +93,9 @@ impl Deltas {
         }
     }
 
-    /// A referral reached its outcome (once: the caller checks the flag).
-    pub(crate) fn achieved(&mut self, r: &Referral) {
+    /// A referral came to count as having reached its outcome (`delta` 1), or stopped
+    /// counting (-1); see [`settle_achieved`].
+    pub(crate) fn achieved(&mut self, r: &Referral, delta: i32) {
         self.referred
             .entry((
                 r.center_id.to_string(),
@@ -103,7 +105,7 @@ impl Deltas {
                 r.patient_id.to_string(),
             ))
             .or_default()
-            .1 += 1;
+            .1 += delta;
     }
 
     /// Adds the deltas with upserts, many rows per statement.
@@ -293,14 +295,22 @@ pub(crate) fn is_achieved(conn: &mut DbConn, referral_id: &str) -> R<bool> {
         .first(conn)?)
 }
 
-/// Marks a referral as having reached its outcome; true if it was not already.
-pub(crate) fn mark_achieved(conn: &mut DbConn, referral_id: &str) -> R<bool> {
-    let n = diesel::update(
-        referrals::table
-            .filter(referrals::id.eq(referral_id))
-            .filter(referrals::achieved.eq(false)),
-    )
-    .set(referrals::achieved.eq(true))
-    .execute(conn)?;
-    Ok(n == 1)
+/// Recomputes from the records whether `r` (as it now stands) reached its outcome, stores
+/// the flag, and returns it. The rule is the domain's [`referral_achieved`].
+pub(crate) fn settle_achieved(conn: &mut DbConn, r: &Referral) -> R<bool> {
+    let recorded: Vec<Option<String>> = follow_ups::table
+        .filter(follow_ups::referral_id.eq(r.id.to_string()))
+        .filter(follow_ups::done_on.is_not_null())
+        .select(follow_ups::outcome)
+        .load(conn)?;
+    let outcomes: Vec<CaseOutcome> = recorded
+        .iter()
+        .flatten()
+        .filter_map(|o| CaseOutcome::parse("outcome", o).ok())
+        .collect();
+    let now = referral_achieved(r.purpose, r.outcome, &outcomes);
+    diesel::update(referrals::table.find(r.id.to_string()))
+        .set(referrals::achieved.eq(now))
+        .execute(conn)?;
+    Ok(now)
 }

@@ -20,5 +20,5 @@ pub use figures::{
     AwarenessReport, BANDS, ConsultationReport, CooperationBandsRow, CooperationCounts,
     CooperationRow, LevelAnswersRow, LevelRow, OutcomeRow, ReferralLevels, band, lower_median,
 };
-pub use model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
+pub use model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope, referral_achieved};
 pub use use_cases::Reports;

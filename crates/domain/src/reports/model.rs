@@ -3,7 +3,7 @@
 
 use crate::clock::tokyo;
 use crate::error::{DomainError, FieldError, Validator};
-use crate::values::{AgencyType, Level, Purpose};
+use crate::values::{AgencyType, CaseOutcome, Level, Purpose};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
 
@@ -149,9 +149,42 @@ pub struct OutcomeCount {
     pub achieved: i64,
 }
 
+/// Whether a referral reached its outcome, for the employment-outcomes report: its closing
+/// outcome or any recorded follow-up's outcome achieves its purpose (employed for a new job,
+/// retained for keeping one). Recomputed from the records on every change, so an outcome
+/// edited away, or a purpose changed, takes the referral out of the count again.
+pub fn referral_achieved(
+    purpose: Purpose,
+    closing: Option<CaseOutcome>,
+    follow_ups: &[CaseOutcome],
+) -> bool {
+    closing
+        .into_iter()
+        .chain(follow_ups.iter().copied())
+        .any(|o| o.achieves(purpose))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_referral_is_achieved_while_an_outcome_achieves_its_purpose() {
+        use CaseOutcome::*;
+        let new = Purpose::NewEmployment;
+        assert!(!referral_achieved(new, None, &[]));
+        assert!(referral_achieved(new, None, &[Searching, Employed]));
+        assert!(referral_achieved(new, Some(Employed), &[Searching]));
+        // Edited from employed to searching: no longer achieved.
+        assert!(!referral_achieved(new, None, &[Searching]));
+        // The purpose decides which outcome counts.
+        assert!(!referral_achieved(Purpose::JobRetention, None, &[Employed]));
+        assert!(referral_achieved(
+            Purpose::JobRetention,
+            Some(Retained),
+            &[]
+        ));
+    }
 
     #[test]
     fn periods() {
