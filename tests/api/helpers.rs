@@ -246,6 +246,12 @@ pub fn config(db_url: &str) -> tsunagu_server::Config {
         "1000000".to_owned(),
     );
     vars.insert("TSUNAGU_WEBHOOK_POLL_MS".to_owned(), "20".to_owned());
+    // The tests' webhook receivers listen on loopback, which is otherwise refused;
+    // `integrations.rs` clears this to test the refusal.
+    vars.insert(
+        "TSUNAGU_WEBHOOK_ALLOW_HOSTS".to_owned(),
+        "127.0.0.1".to_owned(),
+    );
     tsunagu_server::Config::from_map(&vars).unwrap()
 }
 

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tsunagu_domain::Clock;
 use tsunagu_domain::app::Services;
+use tsunagu_domain::integrations::targets::AllowHosts;
 use tsunagu_http::ratelimit::RateLimitConfig;
 use tsunagu_http::{AppState, HttpConfig, JwtKeys};
 use tsunagu_store::{DatabaseUrl, DieselStore};
@@ -38,6 +39,8 @@ pub struct Config {
     pub webhook_worker: bool,
     /// How often the delivery worker looks for due deliveries when idle.
     pub webhook_poll: std::time::Duration,
+    /// Internal hosts webhooks may go to anyway (local development and tests).
+    pub webhook_allow_hosts: AllowHosts,
 }
 
 impl Config {
@@ -125,10 +128,14 @@ impl Config {
                 .map(std::time::Duration::from_millis)
                 .ok_or("TSUNAGU_WEBHOOK_POLL_MS must be a number from 10 to 60000")?,
         };
+        let webhook_allow_hosts =
+            AllowHosts::parse(&get("TSUNAGU_WEBHOOK_ALLOW_HOSTS").unwrap_or_default())
+                .map_err(|e| format!("TSUNAGU_WEBHOOK_ALLOW_HOSTS: {e}"))?;
         Ok(Self {
             rate_limits,
             webhook_worker,
             webhook_poll,
+            webhook_allow_hosts,
             listen: get("TSUNAGU_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into()),
             database_url: get("TSUNAGU_DATABASE_URL")
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -188,7 +195,13 @@ pub struct Running {
 /// listener and builds the server. Must be called inside an actix/tokio runtime.
 pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let store = open_store(cfg)?;
-    let services = Services::new(Arc::new(store), clock);
+    let services = Services::new(Arc::new(store), clock)
+        .with_webhook_allow_hosts(cfg.webhook_allow_hosts.clone());
+    if !cfg.webhook_allow_hosts.is_empty() {
+        tracing::warn!(
+            "TSUNAGU_WEBHOOK_ALLOW_HOSTS is set: webhooks may go to the internal hosts it names; do not use it in production"
+        );
+    }
     let generated_admin_password = services
         .users()
         .bootstrap_admin(&cfg.admin_login, cfg.admin_password.as_deref())
