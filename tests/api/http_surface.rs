@@ -366,6 +366,83 @@ async fn nul_characters_are_refused_alike(db: Db) {
     assert_eq!(r.body["error"], "invalid_request");
 }
 
+/// Sends raw bytes and reads until the server closes the connection; panics if it is still
+/// open after `wait`. Answers what arrived and how long the server took.
+fn raw_exchange(
+    addr: &str,
+    send: &[u8],
+    wait: std::time::Duration,
+) -> (String, std::time::Duration) {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(wait)).unwrap();
+    s.write_all(send).unwrap();
+    let start = std::time::Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!(
+                    "the connection is still open after {wait:?}; got {:?}",
+                    String::from_utf8_lossy(&got)
+                )
+            }
+            // A reset is a close too.
+            Err(_) => break,
+        }
+    }
+    (String::from_utf8_lossy(&got).into_owned(), start.elapsed())
+}
+
+/// Slowloris: a body that declares 1000 bytes and sends 9, and a head that never ends, are
+/// answered 408 and the connection closed within the configured time (short here).
+async fn slow_heads_and_bodies_are_cut_off(db: Db) {
+    let app = spawn_with(db, |c| {
+        c.http_limits.header_timeout = std::time::Duration::from_millis(500);
+        c.http_limits.body_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let addr = app.base.strip_prefix("http://").unwrap().to_owned();
+    let wait = std::time::Duration::from_secs(5);
+    let a = addr.clone();
+    let (body, took) = actix_web::rt::task::spawn_blocking(move || {
+        raw_exchange(
+            &a,
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"login\":",
+            wait,
+        )
+    })
+    .await
+    .unwrap();
+    assert!(body.starts_with("HTTP/1.1 408"), "{body}");
+    assert!(body.contains("request_timeout"), "{body}");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    let (head, took) = actix_web::rt::task::spawn_blocking(move || {
+        raw_exchange(
+            &addr,
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nX-Slow: ",
+            wait,
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        head.is_empty() || head.starts_with("HTTP/1.1 408"),
+        "{head}"
+    );
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    // A body that arrives in time is unaffected.
+    app.try_login("admin", "wrong password").await.expect(401);
+}
+
 db_tests!(
     nul_characters_are_refused_alike,
     bad_bodies_get_problems_on_every_write_route,
@@ -373,4 +450,5 @@ db_tests!(
     unknown_routes_methods_and_ids_are_problems,
     every_answer_carries_the_expected_headers,
     cors_allows_only_the_configured_origins,
+    slow_heads_and_bodies_are_cut_off,
 );

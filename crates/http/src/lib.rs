@@ -3,6 +3,7 @@
 //! so the two cannot drift. This crate does not depend on diesel (CI checks it).
 
 pub mod auth;
+mod deadline;
 pub mod dto;
 mod edge;
 mod handlers;
@@ -43,6 +44,8 @@ pub struct HttpConfig {
     /// Where the built SPA is (`frontend/dist`); `None` serves no SPA.
     pub spa_dir: Option<PathBuf>,
     pub rate_limits: ratelimit::RateLimitConfig,
+    /// How long a request body may take to arrive after its head; zero means no limit.
+    pub body_timeout: std::time::Duration,
 }
 
 /// What every handler shares. Cheap to clone: everything inside is reference-counted.
@@ -355,5 +358,8 @@ pub fn app(
     app.default_service(web::to(fallback))
         .wrap(middleware::from_fn(idempotency::layer))
         .wrap(middleware::from_fn(scopes::layer))
+        // Outside every layer that reads the body (idempotency hashes it), inside the edge
+        // so the 408 gets the usual headers.
+        .wrap(middleware::from_fn(deadline::layer))
         .wrap(middleware::from_fn(edge::edge))
 }

@@ -41,6 +41,39 @@ pub struct Config {
     pub webhook_poll: std::time::Duration,
     /// Internal hosts webhooks may go to anyway (local development and tests).
     pub webhook_allow_hosts: AllowHosts,
+    /// Connection limits and timeouts against slow and idle clients.
+    pub http_limits: HttpLimits,
+}
+
+/// How long a client may take and how many may be connected: a client that sends its head
+/// or body slowly (slowloris) or idles on a kept-alive connection is cut off. See the
+/// README's configuration table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// The request head must arrive within this (actix-web's `client_request_timeout`);
+    /// 408 otherwise.
+    pub header_timeout: std::time::Duration,
+    /// The request body must arrive within this after the head; 408 otherwise.
+    pub body_timeout: std::time::Duration,
+    /// An idle kept-alive connection is closed after this.
+    pub keep_alive: std::time::Duration,
+    /// Time a client has to acknowledge the connection's shutdown.
+    pub disconnect_timeout: std::time::Duration,
+    /// Connections each worker thread holds at once; more wait in the listen backlog.
+    pub max_connections_per_worker: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        use std::time::Duration;
+        Self {
+            header_timeout: Duration::from_secs(5),
+            body_timeout: Duration::from_secs(30),
+            keep_alive: Duration::from_secs(15),
+            disconnect_timeout: Duration::from_secs(1),
+            max_connections_per_worker: 1024,
+        }
+    }
 }
 
 impl Config {
@@ -131,8 +164,38 @@ impl Config {
         let webhook_allow_hosts =
             AllowHosts::parse(&get("TSUNAGU_WEBHOOK_ALLOW_HOSTS").unwrap_or_default())
                 .map_err(|e| format!("TSUNAGU_WEBHOOK_ALLOW_HOSTS: {e}"))?;
+        let millis =
+            |k: &str, default: std::time::Duration| -> Result<std::time::Duration, String> {
+                match get(k) {
+                    None => Ok(default),
+                    Some(s) => s
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| (100..=600_000).contains(n))
+                        .map(std::time::Duration::from_millis)
+                        .ok_or_else(|| {
+                            format!("{k} must be a number of milliseconds from 100 to 600000")
+                        }),
+                }
+            };
+        let d = HttpLimits::default();
+        let http_limits = HttpLimits {
+            header_timeout: millis("TSUNAGU_HTTP_HEADER_TIMEOUT_MS", d.header_timeout)?,
+            body_timeout: millis("TSUNAGU_HTTP_BODY_TIMEOUT_MS", d.body_timeout)?,
+            keep_alive: millis("TSUNAGU_HTTP_KEEP_ALIVE_MS", d.keep_alive)?,
+            disconnect_timeout: millis("TSUNAGU_HTTP_DISCONNECT_TIMEOUT_MS", d.disconnect_timeout)?,
+            max_connections_per_worker: match get("TSUNAGU_HTTP_MAX_CONNECTIONS") {
+                None => d.max_connections_per_worker,
+                Some(s) => s
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or("TSUNAGU_HTTP_MAX_CONNECTIONS must be a number from 1 to 100000")?,
+            },
+        };
         Ok(Self {
             rate_limits,
+            http_limits,
             webhook_worker,
             webhook_poll,
             webhook_allow_hosts,
@@ -224,6 +287,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
             cors_origins: cfg.cors_origins.clone(),
             spa_dir: cfg.spa_dir.clone(),
             rate_limits: cfg.rate_limits,
+            body_timeout: cfg.http_limits.body_timeout,
         },
     );
     let listener = TcpListener::bind(&cfg.listen)
@@ -231,6 +295,10 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let server = actix_web::HttpServer::new(move || tsunagu_http::app(state.clone()))
         .workers(cfg.workers)
+        .client_request_timeout(cfg.http_limits.header_timeout)
+        .client_disconnect_timeout(cfg.http_limits.disconnect_timeout)
+        .keep_alive(cfg.http_limits.keep_alive)
+        .max_connections(cfg.http_limits.max_connections_per_worker)
         .listen(listener)
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?
         .shutdown_timeout(10)
