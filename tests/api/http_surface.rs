@@ -89,6 +89,27 @@ async fn bad_bodies_get_problems_on_every_write_route(db: Db) {
             )
             .await;
         r.problem(415, "unsupported_media_type");
+        // A JSON Patch is a list of operations, never a record; a merge patch is what a
+        // PATCH means here, but nothing to create.
+        for ct in [
+            "application/json-patch+json",
+            "application/merge-patch+json",
+        ] {
+            let r = app
+                .request(
+                    method.clone(),
+                    &path,
+                    token,
+                    &with(ct),
+                    Some(good.to_string().into_bytes()),
+                )
+                .await;
+            if method == Method::POST || ct == "application/json-patch+json" {
+                r.problem(415, "unsupported_media_type");
+            } else {
+                assert_ne!(r.status.as_u16(), 415, "{ct} on {method} {path}");
+            }
+        }
         let mut extra = good.clone();
         extra["surprise"] = json!(1);
         let r = app
