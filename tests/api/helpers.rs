@@ -219,6 +219,8 @@ pub struct TestApp {
     pub admin_token: String,
     pub config: tsunagu_server::Config,
     webhooks: Option<tsunagu_server::webhooks::Worker>,
+    /// `http://host:port` of the separate metrics address, when configured.
+    pub metrics_base: Option<String>,
 }
 
 pub fn config(db_url: &str) -> tsunagu_server::Config {
@@ -283,6 +285,7 @@ pub async fn spawn_with(backend: Db, tweak: impl FnOnce(&mut tsunagu_server::Con
         admin_token: String::new(),
         config: cfg,
         webhooks: running.webhooks,
+        metrics_base: running.metrics_addr.map(|a| format!("http://{a}")),
     };
     app.admin_token = app.login("admin", ADMIN_PASSWORD).await;
     app
@@ -319,6 +322,7 @@ impl TestApp {
         self.base = format!("http://{}", running.addr);
         self.services = running.services;
         self.webhooks = running.webhooks;
+        self.metrics_base = running.metrics_addr.map(|a| format!("http://{a}"));
     }
 
     pub async fn request(

@@ -285,14 +285,91 @@ async fn every_answer_carries_the_expected_headers(db: Db) {
         .await
         .expect(200);
     assert_eq!(spec.body["openapi"], "3.1.0");
-    let metrics = app
-        .request(Method::GET, "/metrics", None, &[], None)
+    // Metrics are not public by default (see metrics_are_not_public below).
+    app.request(Method::GET, "/metrics", None, &[], None)
+        .await
+        .problem(404, "not_found");
+}
+
+const METRICS_TOKEN: &str = "metrics-token-metrics-token-0123456789";
+
+/// `/metrics` answers on the API's address only with the configured bearer token (404
+/// without one configured), and on its own address without one.
+async fn metrics_are_not_public(db: Db) {
+    let app = spawn_with(db, |c| {
+        c.metrics_token = Some(METRICS_TOKEN.into());
+        c.metrics_listen = Some("127.0.0.1:0".into());
+    })
+    .await;
+    let get = |headers: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.request(Method::GET, "/metrics", None, &h, None).await
+        }
+    };
+    get(vec![]).await.problem(401, "invalid_token");
+    get(vec![("authorization", "Bearer wrong".into())])
+        .await
+        .problem(401, "invalid_token");
+    get(vec![("authorization", format!("Bearer {METRICS_TOKEN}x"))])
+        .await
+        .problem(401, "invalid_token");
+    let ok = get(vec![("authorization", format!("Bearer {METRICS_TOKEN}"))])
         .await
         .expect(200);
     assert!(
-        String::from_utf8_lossy(&metrics.raw)
-            .contains("tsunagu_http_requests_total{class=\"2xx\"}")
+        String::from_utf8_lossy(&ok.raw).contains("tsunagu_http_requests_total{class=\"2xx\"}")
     );
+    let own = format!("{}/metrics", app.metrics_base.as_deref().unwrap());
+    let mut r = awc::Client::default().get(own).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let text = r.body().await.unwrap();
+    assert!(String::from_utf8_lossy(&text).contains("tsunagu_http_requests_total"));
+}
+
+/// `Strict-Transport-Security` only over https: here, when the operator trusts the proxy in
+/// front and it says `X-Forwarded-Proto: https`. Untrusted, the header is anybody's.
+async fn hsts_follows_a_trusted_proxy(db: Db) {
+    let plain = spawn(db).await;
+    let r = plain
+        .request(
+            Method::GET,
+            "/healthz",
+            None,
+            &[("x-forwarded-proto", "https")],
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.header("strict-transport-security"), None);
+    drop(plain);
+    let app = spawn_with(db, |c| c.trust_proxy = true).await;
+    let r = app
+        .request(
+            Method::GET,
+            "/api/v1/me",
+            None,
+            &[("x-forwarded-proto", "https")],
+            None,
+        )
+        .await
+        .expect(401);
+    assert_eq!(
+        r.header("strict-transport-security").as_deref(),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    for proto in [Some("http"), None] {
+        let h: Vec<(&str, &str)> = proto
+            .map(|p| ("x-forwarded-proto", p))
+            .into_iter()
+            .collect();
+        let r = app
+            .request(Method::GET, "/healthz", None, &h, None)
+            .await
+            .expect(200);
+        assert_eq!(r.header("strict-transport-security"), None, "{proto:?}");
+    }
 }
 
 async fn cors_allows_only_the_configured_origins(db: Db) {
@@ -472,4 +549,6 @@ db_tests!(
     every_answer_carries_the_expected_headers,
     cors_allows_only_the_configured_origins,
     slow_heads_and_bodies_are_cut_off,
+    metrics_are_not_public,
+    hsts_follows_a_trusted_proxy,
 );

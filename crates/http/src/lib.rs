@@ -46,6 +46,12 @@ pub struct HttpConfig {
     pub rate_limits: ratelimit::RateLimitConfig,
     /// How long a request body may take to arrive after its head; zero means no limit.
     pub body_timeout: std::time::Duration,
+    /// The bearer token `GET /metrics` on the API's address needs; `None` serves no
+    /// metrics there.
+    pub metrics_token: Option<String>,
+    /// Whether `X-Forwarded-Proto` is believed (the server runs behind a proxy that sets
+    /// it): it decides `Strict-Transport-Security`.
+    pub trust_proxy: bool,
 }
 
 /// What every handler shares. Cheap to clone: everything inside is reference-counted.
@@ -313,6 +319,24 @@ fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
 
 async fn serve_spec(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(&*state.spec)
+}
+
+/// Only `GET /metrics`, unauthenticated, for the separate metrics address
+/// (`TSUNAGU_METRICS_LISTEN`).
+pub fn metrics_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .route("/metrics", web::get().to(handlers::ops::metrics_open))
 }
 
 /// The whole application: API, docs, operations endpoints and the SPA.

@@ -43,6 +43,14 @@ pub struct Config {
     pub webhook_allow_hosts: AllowHosts,
     /// Connection limits and timeouts against slow and idle clients.
     pub http_limits: HttpLimits,
+    /// The bearer token for `GET /metrics` on the API's address; without it metrics are not
+    /// served there.
+    pub metrics_token: Option<String>,
+    /// A separate address serving only `GET /metrics`, without a token (bind it where only
+    /// the monitoring reaches).
+    pub metrics_listen: Option<String>,
+    /// Whether a proxy in front sets `X-Forwarded-Proto` and is trusted to (HSTS).
+    pub trust_proxy: bool,
 }
 
 /// How long a client may take and how many may be connected: a client that sends its head
@@ -193,9 +201,26 @@ impl Config {
                     .ok_or("TSUNAGU_HTTP_MAX_CONNECTIONS must be a number from 1 to 100000")?,
             },
         };
+        let metrics_token = match get("TSUNAGU_METRICS_TOKEN") {
+            None => None,
+            Some(t) if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_graphic()) => Some(t),
+            Some(_) => {
+                return Err(
+                    "TSUNAGU_METRICS_TOKEN must be at least 32 printable ASCII characters".into(),
+                );
+            }
+        };
+        let trust_proxy = match get("TSUNAGU_TRUST_PROXY").as_deref() {
+            None | Some("off" | "false" | "0") => false,
+            Some("on" | "true" | "1") => true,
+            Some(_) => return Err("TSUNAGU_TRUST_PROXY must be on or off".into()),
+        };
         Ok(Self {
             rate_limits,
             http_limits,
+            metrics_token,
+            metrics_listen: get("TSUNAGU_METRICS_LISTEN"),
+            trust_proxy,
             webhook_worker,
             webhook_poll,
             webhook_allow_hosts,
@@ -252,6 +277,8 @@ pub struct Running {
     pub generated_admin_password: Option<String>,
     /// The webhook delivery worker; dropping it stops it.
     pub webhooks: Option<webhooks::Worker>,
+    /// Where `GET /metrics` is served without a token (`TSUNAGU_METRICS_LISTEN`).
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// Opens the store, creates the first system administrator if there is none, binds the
@@ -288,12 +315,15 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
             spa_dir: cfg.spa_dir.clone(),
             rate_limits: cfg.rate_limits,
             body_timeout: cfg.http_limits.body_timeout,
+            metrics_token: cfg.metrics_token.clone(),
+            trust_proxy: cfg.trust_proxy,
         },
     );
     let listener = TcpListener::bind(&cfg.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let server = actix_web::HttpServer::new(move || tsunagu_http::app(state.clone()))
+    let api_state = state.clone();
+    let server = actix_web::HttpServer::new(move || tsunagu_http::app(api_state.clone()))
         .workers(cfg.workers)
         .client_request_timeout(cfg.http_limits.header_timeout)
         .client_disconnect_timeout(cfg.http_limits.disconnect_timeout)
@@ -303,6 +333,23 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?
         .shutdown_timeout(10)
         .run();
+    let metrics_addr = match &cfg.metrics_listen {
+        None => None,
+        Some(listen) => {
+            let l = TcpListener::bind(listen)
+                .map_err(|e| format!("cannot listen on TSUNAGU_METRICS_LISTEN={listen}: {e}"))?;
+            let a = l.local_addr().map_err(|e| e.to_string())?;
+            let st = state.clone();
+            let metrics = actix_web::HttpServer::new(move || tsunagu_http::metrics_app(st.clone()))
+                .workers(1)
+                .listen(l)
+                .map_err(|e| format!("cannot listen on TSUNAGU_METRICS_LISTEN={listen}: {e}"))?
+                .shutdown_timeout(1)
+                .run();
+            actix_web::rt::spawn(metrics);
+            Some(a)
+        }
+    };
     let webhooks = cfg
         .webhook_worker
         .then(|| webhooks::Worker::spawn(services.clone(), cfg.webhook_poll));
@@ -312,5 +359,6 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         services,
         generated_admin_password,
         webhooks,
+        metrics_addr,
     })
 }
