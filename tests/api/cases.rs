@@ -1544,6 +1544,65 @@ async fn master_data_and_center_settings(db: Db) {
     .problem(404, "not_found");
 }
 
+/// Names that would spoof a list or a CSV export (a right-to-left override, only zero-width
+/// characters, a byte-order mark, private use, noncharacters) are refused at the field;
+/// Japanese as people write it, 旧字体 and 異体字 included, is not.
+async fn invisible_and_bidirectional_characters_are_refused_in_names(db: Db) {
+    let app = spawn(db).await;
+    let k = setup(&app, "c1").await;
+    for (field, bad) in [
+        ("family_name", "山田\u{202E}子花"),
+        ("family_name", "\u{200D}"),
+        ("given_name", "\u{200B}\u{200D}\u{2060}"),
+        ("given_name", "\u{FEFF}花子"),
+        ("family_name", "山田\u{E000}"),
+        ("family_name", "山田\u{FFFF}"),
+        ("given_name", "花\u{2067}子"),
+        ("diagnosis", "\u{202E}病名"),
+        ("notes", "本人希望\u{202E}"),
+        ("notes", "\u{FDD0}"),
+    ] {
+        let mut body = patient_body("山田", "花子", "やまだ", "はなこ");
+        body[field] = json!(bad);
+        let r = app
+            .post("/api/v1/patients", &k.consultant, body)
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(r.fields(), vec![field], "{}", bad.escape_unicode());
+        assert_eq!(r.body["errors"][0]["code"], "invalid_characters");
+    }
+    for (family, given) in [
+        ("髙橋", "𠮷子"),
+        ("渡邉\u{E0101}", "榮一"),
+        ("﨑山", "花子"),
+        ("山田\u{3000}", "花 子"),
+    ] {
+        let r = app
+            .post(
+                "/api/v1/patients",
+                &k.consultant,
+                patient_body(family, given, "やまだ", "はなこ"),
+            )
+            .await
+            .expect(201);
+        assert_eq!(r.body["given_name"], given.trim());
+    }
+    // The same rule for every name: staff, agencies, centers.
+    app.post(
+        "/api/v1/agencies",
+        &k.c.admin,
+        json!({"agency_type": "other", "name": "株式会社\u{202E}ぐなつ"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    app.post("/api/v1/users", &k.c.admin, json!({"login": "kato", "display_name": "\u{200D}", "role": "consultant", "password": STAFF_PASSWORD}))
+        .await
+        .problem(422, "validation_failed");
+    app.post("/api/v1/centers", &app.admin_token, json!({"code": "c9", "name": "\u{FEFF}センター", "prefecture_code": "34", "operating_type": "other"}))
+        .await
+        .problem(422, "validation_failed");
+}
+
 db_tests!(
     whole_path_to_a_closed_level_four_referral,
     referrals_that_pass_data_need_consent,
@@ -1558,4 +1617,5 @@ db_tests!(
     a_read_answers_only_after_its_access_event_is_stored,
     consultations_anonymous_and_on_behalf,
     master_data_and_center_settings,
+    invisible_and_bidirectional_characters_are_refused_in_names,
 );

@@ -219,6 +219,8 @@ pub struct TestApp {
     pub admin_token: String,
     pub config: tsunagu_server::Config,
     webhooks: Option<tsunagu_server::webhooks::Worker>,
+    /// `http://host:port` of the separate metrics address, when configured.
+    pub metrics_base: Option<String>,
 }
 
 pub fn config(db_url: &str) -> tsunagu_server::Config {
@@ -246,6 +248,12 @@ pub fn config(db_url: &str) -> tsunagu_server::Config {
         "1000000".to_owned(),
     );
     vars.insert("TSUNAGU_WEBHOOK_POLL_MS".to_owned(), "20".to_owned());
+    // The tests' webhook receivers listen on loopback, which is otherwise refused;
+    // `integrations.rs` clears this to test the refusal.
+    vars.insert(
+        "TSUNAGU_WEBHOOK_ALLOW_HOSTS".to_owned(),
+        "127.0.0.1".to_owned(),
+    );
     tsunagu_server::Config::from_map(&vars).unwrap()
 }
 
@@ -277,6 +285,7 @@ pub async fn spawn_with(backend: Db, tweak: impl FnOnce(&mut tsunagu_server::Con
         admin_token: String::new(),
         config: cfg,
         webhooks: running.webhooks,
+        metrics_base: running.metrics_addr.map(|a| format!("http://{a}")),
     };
     app.admin_token = app.login("admin", ADMIN_PASSWORD).await;
     app
@@ -313,6 +322,7 @@ impl TestApp {
         self.base = format!("http://{}", running.addr);
         self.services = running.services;
         self.webhooks = running.webhooks;
+        self.metrics_base = running.metrics_addr.map(|a| format!("http://{a}"));
     }
 
     pub async fn request(

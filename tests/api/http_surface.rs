@@ -89,6 +89,27 @@ async fn bad_bodies_get_problems_on_every_write_route(db: Db) {
             )
             .await;
         r.problem(415, "unsupported_media_type");
+        // A JSON Patch is a list of operations, never a record; a merge patch is what a
+        // PATCH means here, but nothing to create.
+        for ct in [
+            "application/json-patch+json",
+            "application/merge-patch+json",
+        ] {
+            let r = app
+                .request(
+                    method.clone(),
+                    &path,
+                    token,
+                    &with(ct),
+                    Some(good.to_string().into_bytes()),
+                )
+                .await;
+            if method == Method::POST || ct == "application/json-patch+json" {
+                r.problem(415, "unsupported_media_type");
+            } else {
+                assert_ne!(r.status.as_u16(), 415, "{ct} on {method} {path}");
+            }
+        }
         let mut extra = good.clone();
         extra["surprise"] = json!(1);
         let r = app
@@ -264,14 +285,91 @@ async fn every_answer_carries_the_expected_headers(db: Db) {
         .await
         .expect(200);
     assert_eq!(spec.body["openapi"], "3.1.0");
-    let metrics = app
-        .request(Method::GET, "/metrics", None, &[], None)
+    // Metrics are not public by default (see metrics_are_not_public below).
+    app.request(Method::GET, "/metrics", None, &[], None)
+        .await
+        .problem(404, "not_found");
+}
+
+const METRICS_TOKEN: &str = "metrics-token-metrics-token-0123456789";
+
+/// `/metrics` answers on the API's address only with the configured bearer token (404
+/// without one configured), and on its own address without one.
+async fn metrics_are_not_public(db: Db) {
+    let app = spawn_with(db, |c| {
+        c.metrics_token = Some(METRICS_TOKEN.into());
+        c.metrics_listen = Some("127.0.0.1:0".into());
+    })
+    .await;
+    let get = |headers: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.request(Method::GET, "/metrics", None, &h, None).await
+        }
+    };
+    get(vec![]).await.problem(401, "invalid_token");
+    get(vec![("authorization", "Bearer wrong".into())])
+        .await
+        .problem(401, "invalid_token");
+    get(vec![("authorization", format!("Bearer {METRICS_TOKEN}x"))])
+        .await
+        .problem(401, "invalid_token");
+    let ok = get(vec![("authorization", format!("Bearer {METRICS_TOKEN}"))])
         .await
         .expect(200);
     assert!(
-        String::from_utf8_lossy(&metrics.raw)
-            .contains("tsunagu_http_requests_total{class=\"2xx\"}")
+        String::from_utf8_lossy(&ok.raw).contains("tsunagu_http_requests_total{class=\"2xx\"}")
     );
+    let own = format!("{}/metrics", app.metrics_base.as_deref().unwrap());
+    let mut r = awc::Client::default().get(own).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let text = r.body().await.unwrap();
+    assert!(String::from_utf8_lossy(&text).contains("tsunagu_http_requests_total"));
+}
+
+/// `Strict-Transport-Security` only over https: here, when the operator trusts the proxy in
+/// front and it says `X-Forwarded-Proto: https`. Untrusted, the header is anybody's.
+async fn hsts_follows_a_trusted_proxy(db: Db) {
+    let plain = spawn(db).await;
+    let r = plain
+        .request(
+            Method::GET,
+            "/healthz",
+            None,
+            &[("x-forwarded-proto", "https")],
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.header("strict-transport-security"), None);
+    drop(plain);
+    let app = spawn_with(db, |c| c.trust_proxy = true).await;
+    let r = app
+        .request(
+            Method::GET,
+            "/api/v1/me",
+            None,
+            &[("x-forwarded-proto", "https")],
+            None,
+        )
+        .await
+        .expect(401);
+    assert_eq!(
+        r.header("strict-transport-security").as_deref(),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    for proto in [Some("http"), None] {
+        let h: Vec<(&str, &str)> = proto
+            .map(|p| ("x-forwarded-proto", p))
+            .into_iter()
+            .collect();
+        let r = app
+            .request(Method::GET, "/healthz", None, &h, None)
+            .await
+            .expect(200);
+        assert_eq!(r.header("strict-transport-security"), None, "{proto:?}");
+    }
 }
 
 async fn cors_allows_only_the_configured_origins(db: Db) {
@@ -366,6 +464,83 @@ async fn nul_characters_are_refused_alike(db: Db) {
     assert_eq!(r.body["error"], "invalid_request");
 }
 
+/// Sends raw bytes and reads until the server closes the connection; panics if it is still
+/// open after `wait`. Answers what arrived and how long the server took.
+fn raw_exchange(
+    addr: &str,
+    send: &[u8],
+    wait: std::time::Duration,
+) -> (String, std::time::Duration) {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(wait)).unwrap();
+    s.write_all(send).unwrap();
+    let start = std::time::Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                panic!(
+                    "the connection is still open after {wait:?}; got {:?}",
+                    String::from_utf8_lossy(&got)
+                )
+            }
+            // A reset is a close too.
+            Err(_) => break,
+        }
+    }
+    (String::from_utf8_lossy(&got).into_owned(), start.elapsed())
+}
+
+/// Slowloris: a body that declares 1000 bytes and sends 9, and a head that never ends, are
+/// answered 408 and the connection closed within the configured time (short here).
+async fn slow_heads_and_bodies_are_cut_off(db: Db) {
+    let app = spawn_with(db, |c| {
+        c.http_limits.header_timeout = std::time::Duration::from_millis(500);
+        c.http_limits.body_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let addr = app.base.strip_prefix("http://").unwrap().to_owned();
+    let wait = std::time::Duration::from_secs(5);
+    let a = addr.clone();
+    let (body, took) = actix_web::rt::task::spawn_blocking(move || {
+        raw_exchange(
+            &a,
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"login\":",
+            wait,
+        )
+    })
+    .await
+    .unwrap();
+    assert!(body.starts_with("HTTP/1.1 408"), "{body}");
+    assert!(body.contains("request_timeout"), "{body}");
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    let (head, took) = actix_web::rt::task::spawn_blocking(move || {
+        raw_exchange(
+            &addr,
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nX-Slow: ",
+            wait,
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        head.is_empty() || head.starts_with("HTTP/1.1 408"),
+        "{head}"
+    );
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+    // A body that arrives in time is unaffected.
+    app.try_login("admin", "wrong password").await.expect(401);
+}
+
 db_tests!(
     nul_characters_are_refused_alike,
     bad_bodies_get_problems_on_every_write_route,
@@ -373,4 +548,7 @@ db_tests!(
     unknown_routes_methods_and_ids_are_problems,
     every_answer_carries_the_expected_headers,
     cors_allows_only_the_configured_origins,
+    slow_heads_and_bodies_are_cut_off,
+    metrics_are_not_public,
+    hsts_follows_a_trusted_proxy,
 );

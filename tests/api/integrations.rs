@@ -12,6 +12,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::sync::{Arc, Mutex};
+use tsunagu_domain::integrations::targets::AllowHosts;
 
 db_tests!(
     token_endpoint_speaks_rfc_6749,
@@ -23,6 +24,8 @@ db_tests!(
     webhooks_are_signed_and_carry_ids_only,
     outbox_survives_a_restart_and_retries_with_backoff,
     overdue_follow_ups_are_announced_once,
+    webhook_targets_inside_the_network_are_refused,
+    deliveries_to_addresses_inside_are_refused_and_logged_generically,
     sync_by_updated_since_misses_nothing_under_concurrent_writes,
 );
 
@@ -929,6 +932,126 @@ async fn overdue_follow_ups_are_announced_once(db: Db) {
     assert_eq!(body["type"], "follow_up.overdue");
     assert_eq!(body["data"]["id"], fu.as_str());
     assert_eq!(body["data"]["referral_id"], r.as_str());
+}
+
+/// The forms an outside test registered: each is refused at POST and at PATCH with a field
+/// error, when the operator allowed nothing.
+async fn webhook_targets_inside_the_network_are_refused(db: Db) {
+    let app = spawn_with(db, |cfg| cfg.webhook_allow_hosts = AllowHosts::default()).await;
+    let center = app.center("hiroshima").await;
+    let refused = [
+        "http://127.0.0.1:5432/",
+        "https://127.0.0.1:8443/hook",
+        "https://localhost/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://metadata.google.internal/computeMetadata/v1/",
+        "https://10.0.0.8/",
+        "https://172.16.0.1/",
+        "https://192.168.10.1/",
+        "https://[fd00::1]/",
+        "https://[::1]/",
+        "https://[::ffff:169.254.169.254]/",
+        "https://[fe80::1]/",
+        "https://0x7f000001/",
+        "https://2130706433/",
+        "https://0/",
+        "https://0.0.0.0/",
+        "https://127.1/",
+        "https://224.0.0.1/",
+    ];
+    for url in refused {
+        let r = app
+            .post(
+                "/api/v1/webhooks",
+                &center.admin,
+                json!({"url": url, "events": ["referral.created"]}),
+            )
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(r.fields(), vec!["url"], "{url}");
+        assert_eq!(r.body["errors"][0]["code"], "target_not_allowed", "{url}");
+    }
+    let (id, _) = subscribe(
+        &app,
+        &center.admin,
+        "https://dashboard.example.jp/hooks",
+        &["referral.created"],
+    )
+    .await;
+    let w = app
+        .get(&format!("/api/v1/webhooks/{id}"), &center.admin)
+        .await
+        .expect(200);
+    for url in refused {
+        let r = app
+            .patch(
+                &format!("/api/v1/webhooks/{id}"),
+                &center.admin,
+                Some(&w.etag()),
+                json!({"url": url}),
+            )
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(r.body["errors"][0]["code"], "target_not_allowed", "{url}");
+    }
+    let still = app
+        .get(&format!("/api/v1/webhooks/{id}"), &center.admin)
+        .await
+        .expect(200);
+    assert_eq!(still.body["url"], "https://dashboard.example.jp/hooks");
+}
+
+/// Targets registered while the operator allowed them (a development setup) and sent to
+/// after the allow-list is gone: a name that now resolves to loopback is refused at the
+/// connection (DNS rebinding looks the same), an address literal before it; the log says
+/// only that the target is not allowed, with no status and no time.
+async fn deliveries_to_addresses_inside_are_refused_and_logged_generically(db: Db) {
+    let mut app = spawn_with(db, |cfg| {
+        cfg.webhook_worker = false;
+        cfg.webhook_allow_hosts = AllowHosts::parse("localhost,127.0.0.1").unwrap();
+    })
+    .await;
+    let rx = receiver(0).await;
+    let center = app.center("hiroshima").await;
+    let (_, consultant) = app.staff(&center, "sato", "consultant").await;
+    let by_name = rx.url.replace("127.0.0.1", "localhost");
+    let (named, _) = subscribe(&app, &center.admin, &by_name, &["patient.created"]).await;
+    let (literal, _) = subscribe(&app, &center.admin, &rx.url, &["patient.created"]).await;
+    app.post("/api/v1/patients", &consultant, patient_json("山田"))
+        .await
+        .expect(201);
+    app.restart(|cfg| {
+        cfg.webhook_worker = true;
+        cfg.webhook_allow_hosts = AllowHosts::default();
+    })
+    .await;
+    for wid in [named, literal] {
+        let mut log = Value::Null;
+        for _ in 0..250 {
+            log = app
+                .get(&format!("/api/v1/webhooks/{wid}/deliveries"), &center.admin)
+                .await
+                .expect(200)
+                .body;
+            if log["items"][0]["attempts"] == 1 {
+                break;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let item = &log["items"][0];
+        assert_eq!(item["attempts"], 1, "{log}");
+        assert_eq!(item["state"], "pending");
+        assert_eq!(item["last_status"], Value::Null);
+        assert_eq!(item["last_error"], "the target address is not allowed");
+        let attempt = &item["log"][0];
+        assert_eq!(attempt["status"], Value::Null);
+        assert_eq!(attempt["error"], "the target address is not allowed");
+        assert_eq!(attempt["duration_ms"], 0);
+    }
+    assert!(
+        rx.got.lock().unwrap().is_empty(),
+        "nothing reached loopback"
+    );
 }
 
 /// A mirror kept by `updated_since` while four writers create and edit patients at once:

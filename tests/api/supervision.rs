@@ -527,9 +527,49 @@ async fn verification_finds_a_changed_a_deleted_and_an_inserted_row(db: Db) {
     }
 }
 
+/// A name typed into the patient search is patient data: the center's supervisor reads it
+/// in the trail, the center administrator and the system administrator (who do not see
+/// patients) read the event with the query redacted, in JSON and in CSV alike.
+async fn typed_patient_searches_are_hidden_from_administrators(db: Db) {
+    let app = spawn(db).await;
+    let k = team(&app).await;
+    app.get("/api/v1/patients?q=%E5%B1%B1%E7%94%B0%E8%8A%B1", &k.sato)
+        .await
+        .expect(200);
+    // Access events are written in the background.
+    assert!(
+        app.services
+            .flush_access_log(std::time::Duration::from_secs(10))
+    );
+    let path = "/api/v1/audit-events?action=patient.search";
+    let detail =
+        |r: &crate::helpers::Resp| r.body["items"][0]["detail"].as_str().unwrap().to_owned();
+    let sup = app.get(path, &k.sup).await.expect(200);
+    assert_eq!(detail(&sup), "q=山田花; count=1");
+    for token in [&k.c.admin, &app.admin_token] {
+        let r = app.get(path, token).await.expect(200);
+        assert_eq!(detail(&r), "q=[redacted]; count=1");
+        assert!(!String::from_utf8_lossy(&r.raw).contains("山田"));
+        let csv = app
+            .request(
+                awc::http::Method::GET,
+                path,
+                Some(token),
+                &[("accept", "text/csv")],
+                None,
+            )
+            .await
+            .expect(200);
+        let text = String::from_utf8_lossy(&csv.raw);
+        assert!(text.contains("q=[redacted]"), "{text}");
+        assert!(!text.contains("山田"), "{text}");
+    }
+}
+
 db_tests!(
     the_queue_shows_what_needs_an_eye_and_why,
     reviews_keep_four_eyes_and_return_work_for_correction,
     the_audit_trail_answers_who_did_and_saw_what,
     verification_finds_a_changed_a_deleted_and_an_inserted_row,
+    typed_patient_searches_are_hidden_from_administrators,
 );

@@ -9,6 +9,7 @@ use crate::clock::{Clock, tokyo_date};
 use crate::entities::{Actor, RequestMeta};
 use crate::error::DomainError;
 use crate::events::Action;
+use crate::integrations::targets::AllowHosts;
 use crate::ports::Store;
 use chrono::NaiveDate;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct Services {
     pub(crate) clock: Arc<dyn Clock>,
     /// Where reads of patient data are logged (see [`AccessLog`]).
     pub(crate) access: AccessLog,
+    /// Internal webhook targets the operator allowed (see [`crate::integrations::targets`]).
+    pub(crate) webhook_allow: Arc<AllowHosts>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -42,7 +45,20 @@ impl Services {
             store,
             clock,
             access,
+            webhook_allow: Arc::default(),
         }
+    }
+
+    /// Lets webhooks go to these internal hosts (`TSUNAGU_WEBHOOK_ALLOW_HOSTS`); without it
+    /// every target must be public.
+    pub fn with_webhook_allow_hosts(mut self, allow: AllowHosts) -> Self {
+        self.webhook_allow = Arc::new(allow);
+        self
+    }
+
+    /// The internal webhook targets the operator allowed.
+    pub fn webhook_allow_hosts(&self) -> &AllowHosts {
+        &self.webhook_allow
     }
 
     /// Waits until every queued access event is written; `false` if `timeout` passed first.

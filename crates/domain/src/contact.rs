@@ -116,7 +116,7 @@ pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
         && local.chars().count() <= EMAIL_LOCAL_MAX
         && !local
             .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '@');
+            .any(|c| c.is_whitespace() || crate::values::unsafe_in_name(c) || c == '@');
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2 && labels.iter().all(|l| is_domain_label(l));
     if !local_ok || !domain_ok {
@@ -209,6 +209,8 @@ mod tests {
         assert_eq!(email_code(""), "required");
         assert_eq!(email_code("   "), "required");
         assert_eq!(email_code("taro"), "invalid_email");
+        assert_eq!(email_code("taro\u{202E}@example.jp"), "invalid_email");
+        assert_eq!(email_code("\u{200B}@example.jp"), "invalid_email");
         assert_eq!(email_code("@example.jp"), "invalid_email");
         assert_eq!(email_code("taro@"), "invalid_email");
         assert_eq!(email_code("taro@localhost"), "invalid_email");

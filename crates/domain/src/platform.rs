@@ -263,38 +263,14 @@ pub fn parse_events(field: &str, requested: &[String]) -> Result<Vec<String>, Fi
         .collect())
 }
 
-/// A subscriber URL: `https://`, or `http://` to this machine only (a receiver under
-/// development); no credentials in it, at most 2,000 characters.
-pub fn parse_webhook_url(field: &str, raw: &str) -> Result<String, FieldError> {
-    let url = raw.trim();
-    let bad = |msg: &str| Err(FieldError::new(field, "invalid_url", msg.to_owned()));
-    if url.len() > 2000 {
-        return bad("must be at most 2000 characters");
-    }
-    let (scheme, rest) = match url.split_once("://") {
-        Some((s, r)) => (s.to_ascii_lowercase(), r),
-        None => return bad("must be an absolute https:// URL"),
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.is_empty() || authority.contains('@') || url.chars().any(char::is_whitespace) {
-        return bad("must be an absolute URL with a host and no credentials");
-    }
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        authority.split(':').next().unwrap_or("")
-    };
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host == "::1"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|a| a.is_loopback());
-    match scheme.as_str() {
-        "https" => Ok(url.to_owned()),
-        "http" if loopback => Ok(url.to_owned()),
-        "http" => bad("must use https:// (http:// only to localhost, for development)"),
-        _ => bad("must be an https:// URL"),
-    }
+/// A webhook URL as registered: see [`crate::integrations::targets::check_registration`]
+/// (https to a public host, or what the operator allowed).
+pub fn parse_webhook_url(
+    field: &str,
+    raw: &str,
+    allow: &crate::integrations::targets::AllowHosts,
+) -> Result<String, FieldError> {
+    crate::integrations::targets::check_registration(field, raw, allow)
 }
 
 /// A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks has it.
@@ -486,11 +462,20 @@ mod tests {
     }
 
     #[test]
-    fn urls_must_be_https_except_to_this_machine() {
-        assert!(parse_webhook_url("url", "https://example.jp/hook").is_ok());
-        assert!(parse_webhook_url("url", "http://127.0.0.1:9000/h").is_ok());
-        assert!(parse_webhook_url("url", "http://localhost/h").is_ok());
-        assert!(parse_webhook_url("url", "http://[::1]:80/h").is_ok());
+    fn urls_must_be_https_to_a_public_host_unless_allowed() {
+        use crate::integrations::targets::AllowHosts;
+        let none = AllowHosts::default();
+        let dev = AllowHosts::parse("127.0.0.1,localhost,[::1]").unwrap();
+        assert!(parse_webhook_url("url", "https://example.jp/hook", &none).is_ok());
+        assert!(parse_webhook_url("url", "http://127.0.0.1:9000/h", &dev).is_ok());
+        assert!(parse_webhook_url("url", "http://localhost/h", &dev).is_ok());
+        assert!(parse_webhook_url("url", "http://[::1]:80/h", &dev).is_ok());
+        assert_eq!(
+            parse_webhook_url("url", "http://127.0.0.1:9000/h", &none)
+                .unwrap_err()
+                .code,
+            "target_not_allowed"
+        );
         for bad in [
             "http://example.jp/h",
             "ftp://example.jp",
@@ -500,7 +485,7 @@ mod tests {
             "http://127.0.0.1.example.jp/h",
         ] {
             assert_eq!(
-                parse_webhook_url("url", bad).unwrap_err().code,
+                parse_webhook_url("url", bad, &dev).unwrap_err().code,
                 "invalid_url",
                 "{bad}"
             );

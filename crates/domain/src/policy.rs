@@ -161,6 +161,19 @@ pub fn permit_in_center(actor: &Actor, p: Permission) -> Result<Uuid, DomainErro
     }
 }
 
+/// Whether the caller may read what staff typed to find patients (the `q=` of search
+/// events in the audit trail): a name typed into the search is patient data, so only who
+/// may see patients reads it — not a center administrator nor the system administrator,
+/// and an API client only with `patients:read`. Others read the events with the query
+/// redacted.
+pub fn may_read_patient_searches(actor: &Actor) -> bool {
+    permit(actor, Permission::CaseWork).is_ok()
+        && actor
+            .scopes
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|x| x == "patients:read"))
+}
+
 /// Roles that carry case work, and so may be given records to look after.
 pub fn can_do_case_work(role: Role) -> bool {
     matches!(role, Role::Consultant | Role::Supervisor)
@@ -401,6 +414,15 @@ mod tests {
             let got = [&sys, &admin, &sup, &con, &app].map(|a| code(permit(a, *p)));
             assert_eq!(&got, expected, "{p:?}");
         }
+        // Typed patient searches in the audit trail: only who sees patients.
+        let audit_only = Actor {
+            scopes: Some(vec!["audit:read".into()]),
+            ..actor(Role::Supervisor, Some(c))
+        };
+        assert_eq!(
+            [&sys, &admin, &sup, &con, &app, &audit_only].map(may_read_patient_searches),
+            [false, false, true, true, true, false]
+        );
     }
 
     #[test]

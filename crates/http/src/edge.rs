@@ -84,6 +84,20 @@ fn set(h: &mut HeaderMap, name: HeaderName, value: &'static str) {
     h.insert(name, HeaderValue::from_static(value));
 }
 
+/// Whether the client reached us over https: the connection itself is TLS, or the proxy in
+/// front (when the operator says it is trusted, `TSUNAGU_TRUST_PROXY`) says so in
+/// `X-Forwarded-Proto`. Without that trust the header is anybody's to set, so it is ignored.
+fn over_https(req: &ServiceRequest, trust_proxy: bool) -> bool {
+    req.app_config().secure()
+        || (trust_proxy
+            && req
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("https")))
+}
+
 pub async fn edge(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -94,6 +108,7 @@ pub async fn edge(
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().clone();
     let path = req.path().to_owned();
+    let https = over_https(&req, state.as_ref().is_some_and(|s| s.config.trust_proxy));
     let origin = req
         .headers()
         .get(header::ORIGIN)
@@ -173,6 +188,15 @@ pub async fn edge(
     }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
+    }
+    if https {
+        // A year, as the HSTS preload list asks; only ever sent over https (a browser
+        // ignores it over http, and a proxy's say-so counts only when the operator trusts it).
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
     }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "no-referrer");

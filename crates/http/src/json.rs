@@ -14,6 +14,19 @@ use std::pin::Pin;
 
 pub struct ApiJson<T>(pub T);
 
+/// Whether a body of this media type (lower case, no parameters) is read as JSON.
+/// `application/json` and other `+json` types are; a JSON Patch (RFC 6902) is a list of
+/// operations, not the record, so it never is; a JSON Merge Patch (RFC 7396) is what a
+/// `PATCH` here means, but not a record to create, so only a `PATCH` takes it.
+fn accepts_media(m: &str, is_patch: bool) -> bool {
+    match m {
+        "application/json" => true,
+        "application/json-patch+json" => false,
+        "application/merge-patch+json" => is_patch,
+        _ => m.starts_with("application/") && m.ends_with("+json"),
+    }
+}
+
 impl<T> ApiJson<T> {
     pub fn into_inner(self) -> T {
         self.0
@@ -34,16 +47,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
+        let media = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
-            .is_some_and(|m| {
-                let m = m.trim();
-                m.eq_ignore_ascii_case("application/json")
-                    || (m.starts_with("application/") && m.ends_with("+json"))
-            });
+            .map(|m| m.trim().to_ascii_lowercase());
+        let is_json = media
+            .as_deref()
+            .is_some_and(|m| accepts_media(m, req.method() == actix_web::http::Method::PATCH));
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -113,5 +125,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     err.detail(msg)
                 })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_media;
+
+    #[test]
+    fn patch_documents_are_not_records() {
+        assert!(accepts_media("application/json", false));
+        assert!(accepts_media("application/problem+json", false));
+        assert!(!accepts_media("application/json-patch+json", false));
+        assert!(!accepts_media("application/json-patch+json", true));
+        assert!(!accepts_media("application/merge-patch+json", false));
+        assert!(accepts_media("application/merge-patch+json", true));
+        assert!(!accepts_media("text/plain", false));
     }
 }

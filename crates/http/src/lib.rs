@@ -3,6 +3,7 @@
 //! so the two cannot drift. This crate does not depend on diesel (CI checks it).
 
 pub mod auth;
+mod deadline;
 pub mod dto;
 mod edge;
 mod handlers;
@@ -43,6 +44,14 @@ pub struct HttpConfig {
     /// Where the built SPA is (`frontend/dist`); `None` serves no SPA.
     pub spa_dir: Option<PathBuf>,
     pub rate_limits: ratelimit::RateLimitConfig,
+    /// How long a request body may take to arrive after its head; zero means no limit.
+    pub body_timeout: std::time::Duration,
+    /// The bearer token `GET /metrics` on the API's address needs; `None` serves no
+    /// metrics there.
+    pub metrics_token: Option<String>,
+    /// Whether `X-Forwarded-Proto` is believed (the server runs behind a proxy that sets
+    /// it): it decides `Strict-Transport-Security`.
+    pub trust_proxy: bool,
 }
 
 /// What every handler shares. Cheap to clone: everything inside is reference-counted.
@@ -312,6 +321,24 @@ async fn serve_spec(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(&*state.spec)
 }
 
+/// Only `GET /metrics`, unauthenticated, for the separate metrics address
+/// (`TSUNAGU_METRICS_LISTEN`).
+pub fn metrics_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(state))
+        .route("/metrics", web::get().to(handlers::ops::metrics_open))
+}
+
 /// The whole application: API, docs, operations endpoints and the SPA.
 pub fn app(
     state: AppState,
@@ -355,5 +382,8 @@ pub fn app(
     app.default_service(web::to(fallback))
         .wrap(middleware::from_fn(idempotency::layer))
         .wrap(middleware::from_fn(scopes::layer))
+        // Outside every layer that reads the body (idempotency hashes it), inside the edge
+        // so the 408 gets the usual headers.
+        .wrap(middleware::from_fn(deadline::layer))
         .wrap(middleware::from_fn(edge::edge))
 }

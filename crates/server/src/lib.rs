@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tsunagu_domain::Clock;
 use tsunagu_domain::app::Services;
+use tsunagu_domain::integrations::targets::AllowHosts;
 use tsunagu_http::ratelimit::RateLimitConfig;
 use tsunagu_http::{AppState, HttpConfig, JwtKeys};
 use tsunagu_store::{DatabaseUrl, DieselStore};
@@ -38,6 +39,49 @@ pub struct Config {
     pub webhook_worker: bool,
     /// How often the delivery worker looks for due deliveries when idle.
     pub webhook_poll: std::time::Duration,
+    /// Internal hosts webhooks may go to anyway (local development and tests).
+    pub webhook_allow_hosts: AllowHosts,
+    /// Connection limits and timeouts against slow and idle clients.
+    pub http_limits: HttpLimits,
+    /// The bearer token for `GET /metrics` on the API's address; without it metrics are not
+    /// served there.
+    pub metrics_token: Option<String>,
+    /// A separate address serving only `GET /metrics`, without a token (bind it where only
+    /// the monitoring reaches).
+    pub metrics_listen: Option<String>,
+    /// Whether a proxy in front sets `X-Forwarded-Proto` and is trusted to (HSTS).
+    pub trust_proxy: bool,
+}
+
+/// How long a client may take and how many may be connected: a client that sends its head
+/// or body slowly (slowloris) or idles on a kept-alive connection is cut off. See the
+/// README's configuration table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// The request head must arrive within this (actix-web's `client_request_timeout`);
+    /// 408 otherwise.
+    pub header_timeout: std::time::Duration,
+    /// The request body must arrive within this after the head; 408 otherwise.
+    pub body_timeout: std::time::Duration,
+    /// An idle kept-alive connection is closed after this.
+    pub keep_alive: std::time::Duration,
+    /// Time a client has to acknowledge the connection's shutdown.
+    pub disconnect_timeout: std::time::Duration,
+    /// Connections each worker thread holds at once; more wait in the listen backlog.
+    pub max_connections_per_worker: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        use std::time::Duration;
+        Self {
+            header_timeout: Duration::from_secs(5),
+            body_timeout: Duration::from_secs(30),
+            keep_alive: Duration::from_secs(15),
+            disconnect_timeout: Duration::from_secs(1),
+            max_connections_per_worker: 1024,
+        }
+    }
 }
 
 impl Config {
@@ -125,10 +169,61 @@ impl Config {
                 .map(std::time::Duration::from_millis)
                 .ok_or("TSUNAGU_WEBHOOK_POLL_MS must be a number from 10 to 60000")?,
         };
+        let webhook_allow_hosts =
+            AllowHosts::parse(&get("TSUNAGU_WEBHOOK_ALLOW_HOSTS").unwrap_or_default())
+                .map_err(|e| format!("TSUNAGU_WEBHOOK_ALLOW_HOSTS: {e}"))?;
+        let millis =
+            |k: &str, default: std::time::Duration| -> Result<std::time::Duration, String> {
+                match get(k) {
+                    None => Ok(default),
+                    Some(s) => s
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| (100..=600_000).contains(n))
+                        .map(std::time::Duration::from_millis)
+                        .ok_or_else(|| {
+                            format!("{k} must be a number of milliseconds from 100 to 600000")
+                        }),
+                }
+            };
+        let d = HttpLimits::default();
+        let http_limits = HttpLimits {
+            header_timeout: millis("TSUNAGU_HTTP_HEADER_TIMEOUT_MS", d.header_timeout)?,
+            body_timeout: millis("TSUNAGU_HTTP_BODY_TIMEOUT_MS", d.body_timeout)?,
+            keep_alive: millis("TSUNAGU_HTTP_KEEP_ALIVE_MS", d.keep_alive)?,
+            disconnect_timeout: millis("TSUNAGU_HTTP_DISCONNECT_TIMEOUT_MS", d.disconnect_timeout)?,
+            max_connections_per_worker: match get("TSUNAGU_HTTP_MAX_CONNECTIONS") {
+                None => d.max_connections_per_worker,
+                Some(s) => s
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or("TSUNAGU_HTTP_MAX_CONNECTIONS must be a number from 1 to 100000")?,
+            },
+        };
+        let metrics_token = match get("TSUNAGU_METRICS_TOKEN") {
+            None => None,
+            Some(t) if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_graphic()) => Some(t),
+            Some(_) => {
+                return Err(
+                    "TSUNAGU_METRICS_TOKEN must be at least 32 printable ASCII characters".into(),
+                );
+            }
+        };
+        let trust_proxy = match get("TSUNAGU_TRUST_PROXY").as_deref() {
+            None | Some("off" | "false" | "0") => false,
+            Some("on" | "true" | "1") => true,
+            Some(_) => return Err("TSUNAGU_TRUST_PROXY must be on or off".into()),
+        };
         Ok(Self {
             rate_limits,
+            http_limits,
+            metrics_token,
+            metrics_listen: get("TSUNAGU_METRICS_LISTEN"),
+            trust_proxy,
             webhook_worker,
             webhook_poll,
+            webhook_allow_hosts,
             listen: get("TSUNAGU_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into()),
             database_url: get("TSUNAGU_DATABASE_URL")
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -182,13 +277,21 @@ pub struct Running {
     pub generated_admin_password: Option<String>,
     /// The webhook delivery worker; dropping it stops it.
     pub webhooks: Option<webhooks::Worker>,
+    /// Where `GET /metrics` is served without a token (`TSUNAGU_METRICS_LISTEN`).
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// Opens the store, creates the first system administrator if there is none, binds the
 /// listener and builds the server. Must be called inside an actix/tokio runtime.
 pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let store = open_store(cfg)?;
-    let services = Services::new(Arc::new(store), clock);
+    let services = Services::new(Arc::new(store), clock)
+        .with_webhook_allow_hosts(cfg.webhook_allow_hosts.clone());
+    if !cfg.webhook_allow_hosts.is_empty() {
+        tracing::warn!(
+            "TSUNAGU_WEBHOOK_ALLOW_HOSTS is set: webhooks may go to the internal hosts it names; do not use it in production"
+        );
+    }
     let generated_admin_password = services
         .users()
         .bootstrap_admin(&cfg.admin_login, cfg.admin_password.as_deref())
@@ -211,17 +314,42 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
             cors_origins: cfg.cors_origins.clone(),
             spa_dir: cfg.spa_dir.clone(),
             rate_limits: cfg.rate_limits,
+            body_timeout: cfg.http_limits.body_timeout,
+            metrics_token: cfg.metrics_token.clone(),
+            trust_proxy: cfg.trust_proxy,
         },
     );
     let listener = TcpListener::bind(&cfg.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let server = actix_web::HttpServer::new(move || tsunagu_http::app(state.clone()))
+    let api_state = state.clone();
+    let server = actix_web::HttpServer::new(move || tsunagu_http::app(api_state.clone()))
         .workers(cfg.workers)
+        .client_request_timeout(cfg.http_limits.header_timeout)
+        .client_disconnect_timeout(cfg.http_limits.disconnect_timeout)
+        .keep_alive(cfg.http_limits.keep_alive)
+        .max_connections(cfg.http_limits.max_connections_per_worker)
         .listen(listener)
         .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?
         .shutdown_timeout(10)
         .run();
+    let metrics_addr = match &cfg.metrics_listen {
+        None => None,
+        Some(listen) => {
+            let l = TcpListener::bind(listen)
+                .map_err(|e| format!("cannot listen on TSUNAGU_METRICS_LISTEN={listen}: {e}"))?;
+            let a = l.local_addr().map_err(|e| e.to_string())?;
+            let st = state.clone();
+            let metrics = actix_web::HttpServer::new(move || tsunagu_http::metrics_app(st.clone()))
+                .workers(1)
+                .listen(l)
+                .map_err(|e| format!("cannot listen on TSUNAGU_METRICS_LISTEN={listen}: {e}"))?
+                .shutdown_timeout(1)
+                .run();
+            actix_web::rt::spawn(metrics);
+            Some(a)
+        }
+    };
     let webhooks = cfg
         .webhook_worker
         .then(|| webhooks::Worker::spawn(services.clone(), cfg.webhook_poll));
@@ -231,5 +359,6 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         services,
         generated_admin_password,
         webhooks,
+        metrics_addr,
     })
 }

@@ -293,6 +293,9 @@ fn serve(cfg: Config) -> Result<(), String> {
         println!("Tsunagu is listening on {url}");
         println!("  sign in:  {url}/");
         println!("  API docs: {url}/api/docs/");
+        if let Some(a) = running.metrics_addr {
+            println!("  metrics:  http://{a}/metrics");
+        }
         let result = running.server.await.map_err(|e| e.to_string());
         // Graceful stop (SIGTERM, Ctrl-C): write the queued access events before exiting.
         if !running.services.flush_access_log(std::time::Duration::from_secs(10)) {

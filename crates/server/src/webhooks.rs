@@ -3,14 +3,23 @@
 //! the database, so several replicas can run it against one PostgreSQL and each delivery is
 //! sent by one of them; a process that dies mid-send leaves a lease that lapses, and the
 //! delivery is retried (receivers deduplicate by `webhook-id`).
+//!
+//! Where it sends is checked twice (see `tsunagu_domain::integrations::targets`): the URL
+//! before each attempt (scheme, and the address when the host is one), and the addresses a
+//! name resolves to, by the client's own resolver, which hands the connector only addresses
+//! it checked — so a name that resolved to a public address at registration and to loopback
+//! now (DNS rebinding) is refused, and the check and the connection see the same addresses.
 
 use chrono::Duration as ChronoDuration;
+use futures_util::future::LocalBoxFuture;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs as _};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tracing::Instrument as _;
 use tsunagu_domain::app::Services;
+use tsunagu_domain::integrations::targets::{self, AllowHosts};
 use tsunagu_domain::platform::{AttemptResult, DeliveryJob};
 
 /// Deliveries sent at once.
@@ -58,7 +67,14 @@ impl Drop for Worker {
 }
 
 async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
+    let allow = Arc::new(services.webhook_allow_hosts().clone());
+    let resolver = actix_tls::connect::Resolver::custom(CheckedResolver {
+        allow: allow.clone(),
+    });
+    let connector =
+        awc::Connector::new().connector(actix_tls::connect::Connector::new(resolver).service());
     let client = awc::Client::builder()
+        .connector(connector)
         .timeout(SEND_TIMEOUT)
         // A receiver's redirect is not followed: the subscription names where data goes.
         .max_redirects(0)
@@ -105,6 +121,7 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
         let sends = jobs.into_iter().map(|job| {
             let client = client.clone();
             let services = services.clone();
+            let allow = allow.clone();
             let span = tracing::info_span!(
                 parent: &batch,
                 "webhook_delivery",
@@ -114,7 +131,7 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
                 attempt = job.delivery.attempts + 1,
             );
             async move {
-                let result = send(&client, &services, &job).await;
+                let result = send(&client, &services, &allow, &job).await;
                 if result.succeeded() {
                     tracing::debug!(
                         status = result.status,
@@ -145,7 +162,25 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
     }
 }
 
-async fn send(client: &awc::Client, services: &Services, job: &DeliveryJob) -> AttemptResult {
+/// The attempt of a delivery whose target is refused: no status, no time and a generic
+/// text, so the log says nothing about what listens behind the address.
+fn refused() -> AttemptResult {
+    AttemptResult {
+        status: None,
+        error: Some(targets::REFUSED_TARGET.into()),
+        duration_ms: 0,
+    }
+}
+
+async fn send(
+    client: &awc::Client,
+    services: &Services,
+    allow: &AllowHosts,
+    job: &DeliveryJob,
+) -> AttemptResult {
+    if targets::check_delivery(&job.url, allow).is_err() {
+        return refused();
+    }
     let started = Instant::now();
     let Some(headers) = services.deliveries().signed_headers(job) else {
         return AttemptResult {
@@ -171,6 +206,11 @@ async fn send(client: &awc::Client, services: &Services, job: &DeliveryJob) -> A
                 duration_ms,
             }
         }
+        Err(awc::error::SendRequestError::Connect(awc::error::ConnectError::Resolver(e)))
+            if e.is::<RefusedTarget>() =>
+        {
+            refused()
+        }
         Err(e) => {
             let mut msg = e.to_string();
             msg.truncate(500);
@@ -180,5 +220,87 @@ async fn send(client: &awc::Client, services: &Services, job: &DeliveryJob) -> A
                 duration_ms,
             }
         }
+    }
+}
+
+/// The resolver's answer when a name resolves to an address that is not allowed.
+#[derive(Debug)]
+struct RefusedTarget;
+
+impl std::fmt::Display for RefusedTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(targets::REFUSED_TARGET)
+    }
+}
+
+impl std::error::Error for RefusedTarget {}
+
+/// Resolves a webhook's host with the system resolver and lets the connection go ahead
+/// only when every address is public (or the operator allowed the host); the connector
+/// then connects to exactly these addresses.
+struct CheckedResolver {
+    allow: Arc<AllowHosts>,
+}
+
+impl actix_tls::connect::Resolve for CheckedResolver {
+    fn lookup<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+    ) -> LocalBoxFuture<'a, Result<Vec<SocketAddr>, Box<dyn std::error::Error>>> {
+        Box::pin(async move {
+            let addrs = lookup(host, port).await?;
+            let ips: Vec<IpAddr> = addrs.iter().map(SocketAddr::ip).collect();
+            if targets::resolved_allowed(&self.allow, host, port, &ips) {
+                Ok(addrs)
+            } else {
+                Err(Box::new(RefusedTarget) as Box<dyn std::error::Error>)
+            }
+        })
+    }
+}
+
+/// The system resolver (getaddrinfo), off the event loop. An IPv6 literal arrives in its
+/// brackets, as the URL has it.
+async fn lookup(host: &str, port: u16) -> Result<Vec<SocketAddr>, Box<dyn std::error::Error>> {
+    let query = if host.starts_with('[') {
+        format!("{host}:{port}")
+    } else if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let addrs = actix_web::rt::task::spawn_blocking(move || {
+        query.to_socket_addrs().map(Iterator::collect::<Vec<_>>)
+    })
+    .await??;
+    Ok(addrs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_tls::connect::Resolve as _;
+
+    /// A name that resolves to loopback is refused at connection time, whatever it was
+    /// when registered; the operator's allow-list lets it through.
+    #[actix_web::test]
+    async fn the_resolver_refuses_names_that_resolve_inside() {
+        let none = CheckedResolver {
+            allow: Arc::new(AllowHosts::default()),
+        };
+        let err = none.lookup("localhost", 8080).await.unwrap_err();
+        assert!(err.is::<RefusedTarget>());
+        let err = none.lookup("[::1]", 8080).await.unwrap_err();
+        assert!(err.is::<RefusedTarget>());
+        let dev = CheckedResolver {
+            allow: Arc::new(AllowHosts::parse("localhost").unwrap()),
+        };
+        let addrs = dev.lookup("localhost", 8080).await.unwrap();
+        assert!(
+            addrs
+                .iter()
+                .all(|a| a.ip().is_loopback() && a.port() == 8080)
+        );
     }
 }

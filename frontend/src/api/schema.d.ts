@@ -1004,7 +1004,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics. */
+        /**
+         * Prometheus metrics (not public).
+         * @description On the API's address it answers only with
+         *     `Authorization: Bearer <TSUNAGU_METRICS_TOKEN>` (401 `invalid_token` otherwise), and 404
+         *     when no token is configured; `TSUNAGU_METRICS_LISTEN` serves it on a separate address.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -6967,6 +6972,24 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description The metrics token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No metrics token is configured: metrics are not served on this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -240,7 +240,7 @@ export const ja = {
   'fieldError.required': '入力してください。',
   'fieldError.too_short': '文字数が足りません。',
   'fieldError.too_long': '文字数が多すぎます。',
-  'fieldError.invalid_characters': '使えない文字が含まれています。',
+  'fieldError.invalid_characters': '使えない文字（制御文字、見えない文字、文字の向きを変える文字、外字領域の文字など）が含まれています。',
   'fieldError.invalid_length': '文字数が範囲外です。',
   'fieldError.invalid_choice': '選択肢から選んでください。',
   'fieldError.invalid_prefecture': '都道府県を選んでください。',
@@ -1021,7 +1021,8 @@ export const ja = {
   'fieldError.choose_at_least_one': '1つ以上選んでください。',
   'fieldError.unknown_scope': '存在しない権限が含まれています。',
   'fieldError.unknown_event': '存在しないイベントが含まれています。',
-  'fieldError.invalid_url': 'https:// で始まるURLを入力してください（http:// は localhost だけに使えます）。',
+  'fieldError.invalid_url': 'https:// で始まるURLを入力してください。',
+  'fieldError.target_not_allowed': 'インターネット上の公開されたホストを指定してください（localhost、社内・プライベートのアドレスは使えません）。',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ja;
@@ -1265,7 +1266,7 @@ export const en: Messages = {
   'fieldError.required': 'Enter a value.',
   'fieldError.too_short': 'Too short.',
   'fieldError.too_long': 'Too long.',
-  'fieldError.invalid_characters': 'Contains characters that are not allowed.',
+  'fieldError.invalid_characters': 'Contains characters that are not allowed (control, invisible, direction-changing or private-use characters).',
   'fieldError.invalid_length': 'The length is out of range.',
   'fieldError.invalid_choice': 'Choose one of the options.',
   'fieldError.invalid_prefecture': 'Choose a prefecture.',
@@ -2052,5 +2053,6 @@ export const en: Messages = {
   'fieldError.choose_at_least_one': 'Choose at least one.',
   'fieldError.unknown_scope': 'Contains a permission that does not exist.',
   'fieldError.unknown_event': 'Contains an event that does not exist.',
-  'fieldError.invalid_url': 'Enter a URL starting with https:// (http:// only to localhost).',
+  'fieldError.invalid_url': 'Enter a URL starting with https://.',
+  'fieldError.target_not_allowed': 'Enter a public internet host (localhost, private and internal addresses are not allowed).',
 };

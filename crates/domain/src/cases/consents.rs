@@ -181,7 +181,7 @@ fn parse_new(
     );
     let scope = v.check(ConsentScope::parse("scope", &input.scope));
     let notes = v
-        .check(values::optional_text(
+        .check(values::optional_prose(
             "notes",
             input.notes.as_deref(),
             NOTES_MAX,
@@ -240,7 +240,7 @@ fn apply_update(
     };
     if let Some(n) = input.notes {
         c.notes = v
-            .check(values::optional_text("notes", n.as_deref(), NOTES_MAX))
+            .check(values::optional_prose("notes", n.as_deref(), NOTES_MAX))
             .flatten();
     }
     v.finish()?;

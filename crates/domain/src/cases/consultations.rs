@@ -280,7 +280,7 @@ fn apply_fields(
     }
     if let Some(x) = &input.summary {
         c.summary = v
-            .check(values::optional_text("summary", x.as_deref(), SUMMARY_MAX))
+            .check(values::optional_prose("summary", x.as_deref(), SUMMARY_MAX))
             .flatten();
     }
     v.finish()?;

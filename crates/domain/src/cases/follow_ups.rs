@@ -71,7 +71,7 @@ impl FollowUps<'_> {
             let mut v = Validator::new();
             let due_on = v.check(values::date("due_on", &input.due_on));
             let notes = v
-                .check(values::optional_text(
+                .check(values::optional_prose(
                     "notes",
                     input.notes.as_deref(),
                     NOTES_MAX,
@@ -450,7 +450,7 @@ fn apply_update(
     }
     if let Some(x) = &input.notes {
         f.notes = v
-            .check(values::optional_text("notes", x.as_deref(), NOTES_MAX))
+            .check(values::optional_prose("notes", x.as_deref(), NOTES_MAX))
             .flatten();
     }
     let recording = !was_done && f.done_on.is_some();

@@ -233,7 +233,7 @@ fn apply(
             }
         }
     }
-    let name = |field: &'static str| move |x: &String| values::text(field, x, 1, NAME_MAX);
+    let name = |field: &'static str| move |x: &String| values::name_text(field, x, 1, NAME_MAX);
     let reading = |field: &'static str| move |x: &String| kana::kana(field, x, KANA_MAX);
     set(
         &mut v,
@@ -328,7 +328,7 @@ fn apply(
     }
     if let Some(x) = input.notes {
         p.notes = v
-            .check(values::optional_text("notes", x.as_deref(), NOTES_MAX))
+            .check(values::optional_prose("notes", x.as_deref(), NOTES_MAX))
             .flatten();
     }
     v.finish()?;

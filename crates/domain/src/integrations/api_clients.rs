@@ -62,7 +62,7 @@ impl ApiClients<'_> {
         self.guard(ctx, Action::ApiClientCreate, None, || {
             let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let mut v = Validator::new();
-            let name = v.check(values::text("name", name, 1, CLIENT_NAME_MAX));
+            let name = v.check(values::name_text("name", name, 1, CLIENT_NAME_MAX));
             let scopes = v.check(platform::parse_scopes("scopes", scopes));
             v.finish()?;
             let (Some(name), Some(scopes)) = (name, scopes) else {
@@ -139,7 +139,7 @@ impl ApiClients<'_> {
             }
             let mut v = Validator::new();
             if let Some(n) = name
-                && let Some(n) = v.check(values::text("name", n, 1, CLIENT_NAME_MAX))
+                && let Some(n) = v.check(values::name_text("name", n, 1, CLIENT_NAME_MAX))
             {
                 c.name = n;
             }

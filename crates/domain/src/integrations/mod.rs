@@ -7,6 +7,7 @@
 pub mod api_clients;
 pub mod deliveries;
 pub mod oauth;
+pub mod targets;
 pub mod webhooks;
 
 pub use api_clients::ApiClients;

@@ -39,7 +39,7 @@ impl Webhooks<'_> {
         self.guard(ctx, Action::WebhookCreate, None, || {
             let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
             let mut v = Validator::new();
-            let url = v.check(platform::parse_webhook_url("url", url));
+            let url = v.check(platform::parse_webhook_url("url", url, &self.webhook_allow));
             let events = v.check(platform::parse_events("events", events));
             let description = v
                 .check(values::optional_text(
@@ -117,7 +117,8 @@ impl Webhooks<'_> {
             }
             let mut v = Validator::new();
             if let Some(u) = input.url
-                && let Some(u) = v.check(platform::parse_webhook_url("url", &u))
+                && let Some(u) =
+                    v.check(platform::parse_webhook_url("url", &u, &self.webhook_allow))
             {
                 w.url = u;
             }

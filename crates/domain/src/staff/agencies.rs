@@ -46,7 +46,7 @@ impl Agencies<'_> {
             let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageAgencies)?;
             let mut v = Validator::new();
             let agency_type = v.check(AgencyType::parse("agency_type", &input.agency_type));
-            let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
+            let name = v.check(values::name_text("name", &input.name, 1, NAME_MAX));
             let phone = v
                 .check(values::optional_text(
                     "phone",
@@ -62,7 +62,7 @@ impl Agencies<'_> {
                 ))
                 .flatten();
             let notes = v
-                .check(values::optional_text(
+                .check(values::optional_prose(
                     "notes",
                     input.notes.as_deref(),
                     NOTES_MAX,
@@ -144,7 +144,7 @@ impl Agencies<'_> {
                 name: input
                     .name
                     .as_deref()
-                    .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
+                    .and_then(|n| v.check(values::name_text("name", n, 1, NAME_MAX))),
                 phone: input.phone.map(|p| {
                     v.check(values::optional_text("phone", p.as_deref(), PHONE_MAX))
                         .flatten()
@@ -154,7 +154,7 @@ impl Agencies<'_> {
                         .flatten()
                 }),
                 notes: input.notes.map(|p| {
-                    v.check(values::optional_text("notes", p.as_deref(), NOTES_MAX))
+                    v.check(values::optional_prose("notes", p.as_deref(), NOTES_MAX))
                         .flatten()
                 }),
                 active: input.active,

@@ -93,7 +93,7 @@ impl Centers<'_> {
             policy::permit(&ctx.actor, Permission::ManageCenters)?;
             let mut v = Validator::new();
             let code = v.check(values::center_code("code", &input.code));
-            let name = v.check(values::text("name", &input.name, 1, NAME_MAX));
+            let name = v.check(values::name_text("name", &input.name, 1, NAME_MAX));
             let pref = v.check(PrefectureCode::parse(
                 "prefecture_code",
                 &input.prefecture_code,
@@ -169,7 +169,7 @@ impl Centers<'_> {
                 name: input
                     .name
                     .as_deref()
-                    .and_then(|n| v.check(values::text("name", n, 1, NAME_MAX))),
+                    .and_then(|n| v.check(values::name_text("name", n, 1, NAME_MAX))),
                 prefecture_code: input.prefecture_code.as_deref().and_then(|p| {
                     v.check(PrefectureCode::parse("prefecture_code", p))
                         .map(PrefectureCode::as_string)

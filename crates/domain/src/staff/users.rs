@@ -148,7 +148,7 @@ impl Users<'_> {
             let actor = &ctx.actor;
             let mut v = Validator::new();
             let login = v.check(Login::parse("login", &input.login));
-            let display_name = v.check(values::text(
+            let display_name = v.check(values::name_text(
                 "display_name",
                 &input.display_name,
                 1,
@@ -249,7 +249,7 @@ impl Users<'_> {
             let display_name = input
                 .display_name
                 .as_deref()
-                .and_then(|n| v.check(values::text("display_name", n, 1, NAME_MAX)));
+                .and_then(|n| v.check(values::name_text("display_name", n, 1, NAME_MAX)));
             let role = input
                 .role
                 .as_deref()

@@ -39,6 +39,27 @@ fn action_filter_ok(a: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
 }
 
+/// What a search event's detail says of the query once redacted.
+const REDACTED: &str = "q=[redacted]";
+
+/// A list event's detail with the typed query (`q=…`, up to the `; count=` that follows
+/// it) replaced, for readers who do not see patients: the name someone searched for is the
+/// patient's data. Other details are returned as they are.
+fn redact_searches(detail: &str) -> String {
+    let start = if detail.starts_with("q=") {
+        Some(0)
+    } else {
+        detail.find("; q=").map(|i| i + 2)
+    };
+    let Some(start) = start else {
+        return detail.to_owned();
+    };
+    let end = detail[start..]
+        .rfind("; count=")
+        .map_or(detail.len(), |i| start + i);
+    format!("{}{REDACTED}{}", &detail[..start], &detail[end..])
+}
+
 /// Who may read the trail ([`Permission::ReadAuditTrail`]): `None` is every center's.
 fn trail_scope(actor: &Actor) -> Result<Option<Uuid>, DomainError> {
     policy::permit(actor, Permission::ReadAuditTrail).map(Reach::center)
@@ -92,7 +113,14 @@ impl AuditTrail<'_> {
                 to,
                 before_seq: q.before_seq,
             };
-            let events = self.store.audit_events(&filter, limit)?;
+            let mut events = self.store.audit_events(&filter, limit)?;
+            if !policy::may_read_patient_searches(&ctx.actor) {
+                for e in &mut events {
+                    if let Some(d) = e.record.detail.as_deref() {
+                        e.record.detail = Some(redact_searches(d));
+                    }
+                }
+            }
             tracing::Span::current().record("count", events.len());
             let mut ev = self.ev(ctx, action).detail(format!(
                 "patient_id={}; actor_id={}; action={}; count={}",
@@ -150,6 +178,28 @@ impl AuditTrail<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_searches_are_redacted() {
+        assert_eq!(
+            redact_searches("q=山田 花子; count=2"),
+            "q=[redacted]; count=2"
+        );
+        assert_eq!(
+            redact_searches("q=a; count=1; count=3"),
+            "q=[redacted]; count=3",
+            "a query that looks like a count is redacted whole"
+        );
+        assert_eq!(redact_searches("q=; count=0"), "q=[redacted]; count=0");
+        assert_eq!(
+            redact_searches("status=open; q=やまだ; count=4"),
+            "status=open; q=[redacted]; count=4"
+        );
+        assert_eq!(redact_searches("q=やまだ"), "q=[redacted]");
+        for kept in ["fields=notes", "patient_id=1; count=3", "faq=1"] {
+            assert_eq!(redact_searches(kept), kept);
+        }
+    }
 
     #[test]
     fn action_filters_are_names_or_prefixes() {

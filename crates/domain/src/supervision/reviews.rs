@@ -34,7 +34,7 @@ impl Reviews<'_> {
             let mut v = Validator::new();
             let decision = v.check(ReviewDecision::parse("decision", decision));
             let comment = v
-                .check(values::optional_text("comment", comment, COMMENT_MAX))
+                .check(values::optional_prose("comment", comment, COMMENT_MAX))
                 .flatten();
             if decision.is_some_and(|d| comment_required(d, comment.as_deref())) {
                 v.push(FieldError::new(

@@ -268,14 +268,14 @@ fn parse_new(input: &ReferralInput, today: NaiveDate) -> Result<NewReferral, Dom
         ),
     };
     let handed_over = v
-        .check(values::optional_text(
+        .check(values::optional_prose(
             "handed_over",
             input.handed_over.as_deref(),
             HANDED_OVER_MAX,
         ))
         .flatten();
     let notes = v
-        .check(values::optional_text(
+        .check(values::optional_prose(
             "notes",
             input.notes.as_deref(),
             NOTES_MAX,

@@ -178,7 +178,7 @@ fn apply_update(
         .and_then(|x| v.check(Level::parse("level", x)))
         .filter(|l| *l != current.level);
     let reason = v
-        .check(values::optional_text(
+        .check(values::optional_prose(
             "level_reason",
             input.level_reason.as_deref(),
             NOTES_MAX,
@@ -194,7 +194,7 @@ fn apply_update(
     );
     if let Some(x) = &input.handed_over {
         r.handed_over = v
-            .check(values::optional_text(
+            .check(values::optional_prose(
                 "handed_over",
                 x.as_deref(),
                 HANDED_OVER_MAX,
@@ -203,7 +203,7 @@ fn apply_update(
     }
     if let Some(x) = &input.notes {
         r.notes = v
-            .check(values::optional_text("notes", x.as_deref(), NOTES_MAX))
+            .check(values::optional_prose("notes", x.as_deref(), NOTES_MAX))
             .flatten();
     }
     let closing = closing(&mut v, input, current.referred_on, today);
