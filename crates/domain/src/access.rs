@@ -9,7 +9,10 @@
 //!
 //! If the database refuses a batch, its readers are told at once (the read fails with
 //! `Unavailable`, never answered unaudited) and the writer retries the batch: the trail may
-//! then record a read whose answer was an error, never the opposite. Changes never go
+//! then record a read whose answer was an error, never the opposite. Reads that answer no
+//! personal data (report totals, the supervision summary's counts, a chain verification)
+//! only queue their event ([`AccessLog::queue`]): they must answer even while the trail
+//! cannot be appended to, which is when a verification is needed most. Changes never go
 //! through here: their events are written in the change's own transaction.
 
 use crate::audit::AuditDraft;
@@ -100,6 +103,23 @@ impl AccessLog {
             }
         };
         Self { inner, inline }
+    }
+
+    /// Queues an event of a read that carries no personal data (a report's totals, a chain
+    /// verification) and returns at once: such a read must still answer while the trail
+    /// cannot be appended to (verification exists for exactly that case).
+    pub fn queue(&self, event: AuditDraft) {
+        if self.inline {
+            if let Err(e) = self.inner.store.append_audit(std::slice::from_ref(&event)) {
+                tracing::error!(error = %e, "an access event could not be written");
+            }
+            return;
+        }
+        let mut st = self.inner.lock();
+        st.queue.push(event);
+        st.queued += 1;
+        drop(st);
+        self.inner.arrived.notify_one();
     }
 
     /// Appends one event and returns once it is durable (committed with its batch), or an

@@ -131,9 +131,16 @@ impl Services {
         self.log_access(self.ev(ctx, action).resource(id).patient(patient))
     }
 
-    /// Appends a read's access event; returns once it is durable.
+    /// Appends a read's access event; returns once it is durable. For every read that
+    /// answers personal data.
     pub(crate) fn log_access(&self, ev: AuditDraft) -> Result<(), DomainError> {
         self.access.record(ev, ACCESS_LOG_WAIT)
+    }
+
+    /// Queues the event of a read that answers no personal data (totals, a verification),
+    /// which must answer even while the trail cannot be appended to.
+    pub(crate) fn log_impersonal_read(&self, ev: AuditDraft) {
+        self.access.queue(ev);
     }
 
     /// Logs a list or search: one event with the query and how many records it returned;

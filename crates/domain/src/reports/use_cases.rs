@@ -65,7 +65,8 @@ impl Reports<'_> {
         self.guard(ctx, action, None, || {
             let scope = report_scope(&ctx.actor, prefecture)?;
             let out = f(&scope)?;
-            self.log_access(self.ev(ctx, action).detail(read_detail(period, &scope)))?;
+            // Totals only, never a patient: the report need not wait for its event.
+            self.log_impersonal_read(self.ev(ctx, action).detail(read_detail(period, &scope)));
             Ok(out)
         })
     }

@@ -102,10 +102,10 @@ impl SupervisionSummary<'_> {
                 .store
                 .summary_counts(center, period.from, period.to, self.today())?;
             let summary = summarise(&counts);
-            self.log_access(
+            self.log_impersonal_read(
                 self.ev(ctx, Action::SupervisionSummary)
                     .detail(format!("from={}; to={}", period.from, period.to)),
-            )?;
+            );
             Ok(summary)
         })
     }
