@@ -92,7 +92,9 @@ impl AccessLog {
     }
 
     /// Queues one event; returns at once.
-    pub fn record(&self, event: AuditDraft) {
+    pub fn record(&self, mut event: AuditDraft) {
+        // A read never completes an idempotent request: only a change's own transaction does.
+        event.idempotency = None;
         if self.inline {
             if let Err(e) = self.inner.store.append_audit(std::slice::from_ref(&event)) {
                 tracing::error!(error = %e, "an access event could not be written");

@@ -150,6 +150,7 @@ pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<Repo
         meta: RequestMeta {
             request_id: "bench".into(),
             source: None,
+            idempotency: None,
         },
     };
     let sup = actor(Role::Supervisor, Some(center));

@@ -34,6 +34,7 @@ mod reports;
 mod rollup;
 mod rows;
 pub mod schema;
+pub mod sealed;
 mod sessions;
 mod supervision;
 mod users;
@@ -44,6 +45,7 @@ use diesel::prelude::*;
 use error::{StoreError, query_error};
 use std::time::Duration;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::data_keys::DataKeys;
 use tsunagu_domain::ports::{Health, StoreResult};
 
 pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_migrations};
@@ -52,11 +54,17 @@ pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_
 pub struct DieselStore {
     pool: Pool,
     backend: Backend,
+    /// Seals and opens the secrets kept at rest (see [`sealed`]).
+    keys: std::sync::Arc<DataKeys>,
 }
 
 impl DieselStore {
-    pub fn new(pool: Pool, backend: Backend) -> Self {
-        Self { pool, backend }
+    pub fn new(pool: Pool, backend: Backend, keys: DataKeys) -> Self {
+        Self {
+            pool,
+            backend,
+            keys: std::sync::Arc::new(keys),
+        }
     }
 
     pub fn backend(&self) -> Backend {
