@@ -112,6 +112,14 @@ async fn secrets_are_sealed_at_rest_and_keys_rotate(db: Db) {
         (2, 0, key_id(&new).as_str())
     );
     sealed_under(&app, &new);
+    let trail = app
+        .get(
+            "/api/v1/audit-events?action=data_keys.reseal",
+            &app.admin_token,
+        )
+        .await
+        .expect(200);
+    assert_eq!(trail.body["items"][0]["resource_id"], key_id(&new));
 
     // Without the new key the server refuses to start, naming the key it lacks.
     let mut only_old = app.config.clone();

@@ -12,7 +12,9 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use std::collections::BTreeSet;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::data_keys::{DataKeys, is_sealed};
+use tsunagu_domain::events::Action;
 use tsunagu_domain::ports::StoreResult;
 
 pub(crate) fn totp_context(user_id: &str) -> String {
@@ -145,6 +147,17 @@ fn reseal(conn: &mut DbConn, keys: &DataKeys, rotate: bool) -> R<Resealed> {
         }
         Ok::<_, StoreError>(())
     })?;
+    if n != Resealed::default() {
+        // Re-sealing rewrites no meaning, but when and under which key it happened is for
+        // the trail (the values themselves never are).
+        let ev = AuditDraft::system(chrono::Utc::now(), Action::DataKeysReseal)
+            .resource(keys.current_id())
+            .detail(format!(
+                "old_key={}; plaintext={}; rotate={rotate}",
+                n.old_key, n.plaintext
+            ));
+        write_tx(conn, |c| crate::audit::append_event(c, &ev))?;
+    }
     Ok(n)
 }
 
