@@ -222,6 +222,7 @@ async fn a_batch_commits_what_passed_and_drops_the_rest(db: Db) {
         meta: tsunagu_domain::entities::RequestMeta {
             request_id: "batch-test".into(),
             source: None,
+            idempotency: None,
         },
     };
     let center = |code: &str| CreateCenterInput {

@@ -13,6 +13,8 @@ use tsunagu_domain::Clock;
 use tsunagu_domain::app::Services;
 
 pub const ADMIN_PASSWORD: &str = "Tsunagu-test-Admin-2026!";
+/// The data key of the PostgreSQL tests (32 bytes of 0x2a, base64).
+pub const TEST_DATA_KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
 pub const STAFF_PASSWORD: &str = "kintsugi lantern orbit 2026";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +119,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         match self {
             TestDb::Sqlite(p) => {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".key"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
                 }
             }
@@ -254,6 +256,11 @@ pub fn config(db_url: &str) -> tsunagu_server::Config {
         "TSUNAGU_WEBHOOK_ALLOW_HOSTS".to_owned(),
         "127.0.0.1".to_owned(),
     );
+    // PostgreSQL needs a data key; SQLite goes without one, as a local start does, and gets a
+    // key file beside the database.
+    if db_url.starts_with("postgres") {
+        vars.insert("TSUNAGU_DATA_KEY".to_owned(), TEST_DATA_KEY.to_owned());
+    }
     tsunagu_server::Config::from_map(&vars).unwrap()
 }
 

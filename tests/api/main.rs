@@ -14,6 +14,7 @@ mod idempotency;
 mod integrations;
 mod platform;
 mod reports;
+mod secrets;
 mod staff;
 mod supervision;
 mod two_factor;

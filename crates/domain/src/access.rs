@@ -108,7 +108,9 @@ impl AccessLog {
     /// Queues an event of a read that carries no personal data (a report's totals, a chain
     /// verification) and returns at once: such a read must still answer while the trail
     /// cannot be appended to (verification exists for exactly that case).
-    pub fn queue(&self, event: AuditDraft) {
+    pub fn queue(&self, mut event: AuditDraft) {
+        // A read never completes an idempotent request: only a change's own transaction does.
+        event.idempotency = None;
         if self.inline {
             if let Err(e) = self.inner.store.append_audit(std::slice::from_ref(&event)) {
                 tracing::error!(error = %e, "an access event could not be written");
@@ -124,7 +126,8 @@ impl AccessLog {
 
     /// Appends one event and returns once it is durable (committed with its batch), or an
     /// `Unavailable` error if the database refused the batch or `timeout` passed first.
-    pub fn record(&self, event: AuditDraft, timeout: Duration) -> Result<(), DomainError> {
+    pub fn record(&self, mut event: AuditDraft, timeout: Duration) -> Result<(), DomainError> {
+        event.idempotency = None;
         if self.inline {
             return self.inner.store.append_audit(std::slice::from_ref(&event));
         }

@@ -4,6 +4,7 @@
 
 use crate::entities::{Actor, RequestMeta};
 use crate::events::Action;
+use crate::idempotency::IdempotencyClaim;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -53,6 +54,9 @@ pub struct AuditDraft {
     pub source: Option<String>,
     /// Non-personal context: changed field names, a result count, an error code.
     pub detail: Option<String>,
+    /// The request's `Idempotency-Key` claim, which a successful change marks committed in
+    /// its own transaction. Not part of the stored event.
+    pub idempotency: Option<IdempotencyClaim>,
 }
 
 impl AuditDraft {
@@ -71,6 +75,7 @@ impl AuditDraft {
             request_id: meta.request_id.clone(),
             source: meta.source.clone(),
             detail: None,
+            idempotency: meta.idempotency.clone(),
         }
     }
 
@@ -89,6 +94,7 @@ impl AuditDraft {
             request_id: meta.request_id.clone(),
             source: meta.source.clone(),
             detail: None,
+            idempotency: meta.idempotency.clone(),
         }
     }
 

@@ -116,6 +116,9 @@ impl Actor {
 pub struct RequestMeta {
     pub request_id: String,
     pub source: Option<String>,
+    /// The request's hold on its `Idempotency-Key`, if it has one: the store marks the key
+    /// committed in the same transaction as the change (see [`crate::idempotency`]).
+    pub idempotency: Option<crate::idempotency::IdempotencyClaim>,
 }
 
 /// The failed-sign-in state of one login name (known or not).

@@ -57,6 +57,9 @@ actions! {
     AgencyUpdate = ("agency.update", "agency"),
     /// Fictitious records written by `tsunagu demo-data`.
     DemoGenerate = ("demo.generate", "center"),
+    /// Stored secrets sealed anew under the current data key (`tsunagu keys rotate`, or
+    /// plaintext from an older version sealed on start).
+    DataKeysReseal = ("data_keys.reseal", "data_key"),
     // the case
     PatientCreate = ("patient.create", "patient"),
     PatientRead = ("patient.read", "patient"),
@@ -212,6 +215,7 @@ impl Action {
             | A::AgencyList
             | A::AgencyUpdate
             | A::DemoGenerate
+            | A::DataKeysReseal
             | A::PatientRead
             | A::PatientSearch
             | A::PatientList

@@ -38,6 +38,7 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod contact;
+pub mod data_keys;
 pub mod entities;
 pub mod error;
 pub mod events;

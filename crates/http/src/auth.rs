@@ -177,7 +177,15 @@ pub fn request_meta(req: &HttpRequest) -> RequestMeta {
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let source = req.peer_addr().map(|a| a.ip().to_string());
-    RequestMeta { request_id, source }
+    let idempotency = req
+        .extensions()
+        .get::<tsunagu_domain::idempotency::IdempotencyClaim>()
+        .cloned();
+    RequestMeta {
+        request_id,
+        source,
+        idempotency,
+    }
 }
 
 /// An API client's actor, loaded (and its scopes checked) by the scope layer

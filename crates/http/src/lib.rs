@@ -185,7 +185,8 @@ fn base_doc() -> OpenApi {
              Lists take `limit` (1–200, default 50) and `cursor`, and answer `{items, next_cursor}`. \
              Every single-resource GET returns an `ETag`; `PATCH` requires it in `If-Match` (428 without, 412 when stale). \
              A creating `POST` accepts `Idempotency-Key` (1–255 visible ASCII characters, kept 24 hours per caller): a retry with the same key and body gets the first answer again \
-             (`Idempotent-Replayed: true`), another body is 422 `idempotency_key_reused`, and a retry while the first is still being answered is 409 `idempotency_in_progress`. \
+             (`Idempotent-Replayed: true`) — or, when that answer carried a secret or was lost in a crash after the change committed, the record as it is now (never the secret) under the original status and `Location`; \
+             another body is 422 `idempotency_key_reused`, and a retry while the first attempt still holds the key (at most 30 s) is 409 `idempotency_in_progress` with `Retry-After`. \
              Everything is scoped to the caller's center: another center's record answers 404, exactly like a missing one.",
         ))
         .license(Some(LicenseBuilder::new().name("Apache-2.0").identifier(Some("Apache-2.0")).build()))

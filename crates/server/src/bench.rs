@@ -40,6 +40,7 @@ fn actor(role: Role, center_id: Option<Uuid>) -> Ctx {
         meta: RequestMeta {
             request_id: "bench".into(),
             source: None,
+            idempotency: None,
         },
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod housekeeping;
 pub mod webhooks;
 
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tsunagu_domain::Clock;
 use tsunagu_domain::app::Services;
+use tsunagu_domain::data_keys::DataKeys;
 use tsunagu_domain::integrations::targets::AllowHosts;
 use tsunagu_http::ratelimit::RateLimitConfig;
 use tsunagu_http::{AppState, HttpConfig, JwtKeys};
@@ -51,6 +53,8 @@ pub struct Config {
     pub metrics_listen: Option<String>,
     /// Whether a proxy in front sets `X-Forwarded-Proto` and is trusted to (HSTS).
     pub trust_proxy: bool,
+    /// Where the data keys come from (see [`DataKeySource`]).
+    pub data_keys: DataKeySource,
 }
 
 /// How long a client may take and how many may be connected: a client that sends its head
@@ -80,6 +84,31 @@ impl Default for HttpLimits {
             keep_alive: Duration::from_secs(15),
             disconnect_timeout: Duration::from_secs(1),
             max_connections_per_worker: 1024,
+        }
+    }
+}
+
+/// Where the keys that seal secrets at rest come from: `TSUNAGU_DATA_KEY` (with
+/// `TSUNAGU_DATA_KEYS_OLD`), a key file (`TSUNAGU_DATA_KEY_FILE`), or — only for a SQLite
+/// file — a key file beside the database, made on the first start.
+#[derive(Clone, Default)]
+pub enum DataKeySource {
+    Env {
+        current: String,
+        old: Vec<String>,
+    },
+    File(PathBuf),
+    #[default]
+    Unset,
+}
+
+impl std::fmt::Debug for DataKeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the keys themselves.
+        match self {
+            Self::Env { old, .. } => write!(f, "Env {{ old: {} }}", old.len()),
+            Self::File(p) => write!(f, "File({})", p.display()),
+            Self::Unset => write!(f, "Unset"),
         }
     }
 }
@@ -215,7 +244,37 @@ impl Config {
             Some("on" | "true" | "1") => true,
             Some(_) => return Err("TSUNAGU_TRUST_PROXY must be on or off".into()),
         };
+        let data_keys = match (
+            get("TSUNAGU_DATA_KEY"),
+            get("TSUNAGU_DATA_KEY_FILE"),
+            get("TSUNAGU_DATA_KEYS_OLD"),
+        ) {
+            (Some(_), Some(_), _) => {
+                return Err("set TSUNAGU_DATA_KEY or TSUNAGU_DATA_KEY_FILE, not both".into());
+            }
+            (Some(current), None, old) => {
+                let old: Vec<String> = old
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|k| k.trim().to_owned())
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                let olds: Vec<&str> = old.iter().map(String::as_str).collect();
+                DataKeys::from_base64(&current, &olds)
+                    .map_err(|e| format!("TSUNAGU_DATA_KEY / TSUNAGU_DATA_KEYS_OLD: {e}"))?;
+                DataKeySource::Env { current, old }
+            }
+            (None, Some(path), None) => DataKeySource::File(PathBuf::from(path)),
+            (None, _, Some(_)) => {
+                return Err(
+                    "TSUNAGU_DATA_KEYS_OLD needs TSUNAGU_DATA_KEY (a key file lists old keys itself)"
+                        .into(),
+                );
+            }
+            (None, None, None) => DataKeySource::Unset,
+        };
         Ok(Self {
+            data_keys,
             rate_limits,
             http_limits,
             metrics_token,
@@ -252,7 +311,9 @@ impl Config {
     }
 }
 
-/// Opens the database, applies pending migrations, and returns the store.
+/// Opens the database, applies pending migrations, loads the data keys (checking that they
+/// open every secret the database holds), seals any secret still stored in plaintext, and
+/// returns the store.
 pub fn open_store(cfg: &Config) -> Result<DieselStore, String> {
     let url = DatabaseUrl::parse(&cfg.database_url);
     let pool = tsunagu_store::open_pool(&url, cfg.pool_size).map_err(|e| e.to_string())?;
@@ -264,8 +325,115 @@ pub fn open_store(cfg: &Config) -> Result<DieselStore, String> {
     for m in applied {
         tracing::info!(migration = %m, "applied migration");
     }
+    let needed = tsunagu_store::sealed::sealed_key_ids(&mut conn)
+        .map_err(|e| format!("cannot read {}: {e}", url.redacted()))?;
     drop(conn);
-    Ok(DieselStore::new(pool, url.backend))
+    let keys = data_keys(&cfg.data_keys, &url, !needed.is_empty())?;
+    let missing: Vec<&str> = needed
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !keys.ids().contains(id))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "the database holds secrets sealed under data key(s) {} which are not configured \
+             (configured: {}); add the old key to TSUNAGU_DATA_KEYS_OLD or the key file",
+            missing.join(", "),
+            keys.ids().join(", ")
+        ));
+    }
+    let store = DieselStore::new(pool, url.backend, keys);
+    let sealed = store
+        .reseal_secrets(false)
+        .map_err(|e| format!("cannot seal stored secrets: {e}"))?;
+    if sealed.plaintext > 0 {
+        tracing::info!(
+            count = sealed.plaintext,
+            "sealed secrets that an older version stored in plaintext"
+        );
+    }
+    Ok(store)
+}
+
+/// `tsunagu keys rotate`: re-seals every stored secret under the current data key (and
+/// any left in plaintext); answers the counts and the current key's id.
+pub fn rotate_keys(cfg: &Config) -> Result<(tsunagu_store::sealed::Resealed, String), String> {
+    let store = open_store(cfg)?;
+    let n = store
+        .reseal_secrets(true)
+        .map_err(|e| format!("cannot re-seal the stored secrets: {e}"))?;
+    tracing::info!(
+        old_key = n.old_key,
+        plaintext = n.plaintext,
+        key = store.data_key_id(),
+        "re-sealed stored secrets under the current data key"
+    );
+    Ok((n, store.data_key_id().to_owned()))
+}
+
+/// The data keys from the configuration. Without one, a SQLite file gets a key file beside
+/// it (made on the first start, mode 0600) so a local start needs no setup; PostgreSQL, a
+/// production database, must be given one.
+fn data_keys(
+    src: &DataKeySource,
+    url: &DatabaseUrl,
+    holds_sealed: bool,
+) -> Result<DataKeys, String> {
+    let from_file = |path: &std::path::Path| -> Result<DataKeys, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the data key file {}: {e}", path.display()))?;
+        DataKeys::from_file_text(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    match src {
+        DataKeySource::Env { current, old } => {
+            let old: Vec<&str> = old.iter().map(String::as_str).collect();
+            DataKeys::from_base64(current, &old).map_err(|e| format!("TSUNAGU_DATA_KEY: {e}"))
+        }
+        DataKeySource::File(path) => from_file(path),
+        DataKeySource::Unset => {
+            let Some(db) = url.sqlite_file() else {
+                return Err("TSUNAGU_DATA_KEY or TSUNAGU_DATA_KEY_FILE must be set: it seals \
+                            TOTP and webhook secrets at rest (make a key with `tsunagu keys generate`)"
+                    .into());
+            };
+            let path = PathBuf::from(format!("{db}.key"));
+            if path.exists() {
+                return from_file(&path);
+            }
+            if holds_sealed {
+                return Err(format!(
+                    "the database holds sealed secrets but no data key is configured and {} \
+                     does not exist: restore that file or set TSUNAGU_DATA_KEY",
+                    path.display()
+                ));
+            }
+            write_key_file(&path)?;
+            tracing::warn!(
+                file = %path.display(),
+                "TSUNAGU_DATA_KEY is not set: generated a data key file beside the database; \
+                 keep it with the database (and its backups) — the secrets it seals cannot be read without it"
+            );
+            from_file(&path)
+        }
+    }
+}
+
+/// Writes a new key file readable by its owner only.
+fn write_key_file(path: &std::path::Path) -> Result<(), String> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts
+        .open(path)
+        .map_err(|e| format!("cannot create the data key file {}: {e}", path.display()))?;
+    writeln!(
+        f,
+        "# Tsunagu data keys: the first line seals, later lines only open (see the README).\n{}",
+        tsunagu_domain::data_keys::generate_key()
+    )
+    .map_err(|e| format!("cannot write the data key file {}: {e}", path.display()))
 }
 
 /// A server that is listening; await `server` to run it.
@@ -279,6 +447,8 @@ pub struct Running {
     pub webhooks: Option<webhooks::Worker>,
     /// Where `GET /metrics` is served without a token (`TSUNAGU_METRICS_LISTEN`).
     pub metrics_addr: Option<SocketAddr>,
+    /// Purges expired idempotency keys; dropping it stops it.
+    pub housekeeping: housekeeping::Housekeeper,
 }
 
 /// Opens the store, creates the first system administrator if there is none, binds the
@@ -353,6 +523,8 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let webhooks = cfg
         .webhook_worker
         .then(|| webhooks::Worker::spawn(services.clone(), cfg.webhook_poll));
+    let housekeeping =
+        housekeeping::Housekeeper::spawn(services.clone(), housekeeping::PURGE_EVERY);
     Ok(Running {
         addr,
         server,
@@ -360,5 +532,6 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         generated_admin_password,
         webhooks,
         metrics_addr,
+        housekeeping,
     })
 }

@@ -1,5 +1,5 @@
 //! `tsunagu`: the server binary. Subcommands: `serve` (the default), `migrate`, `openapi`,
-//! `audit verify`, `demo-data`.
+//! `audit verify`, `keys generate|rotate`, `demo-data`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -7,12 +7,15 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify | demo-data [OPTIONS] | bench reports|reads|search]
+    "usage: tsunagu [serve | migrate | openapi | audit verify | keys generate|rotate | demo-data [OPTIONS] | bench reports|reads|search]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
   openapi       print the OpenAPI document
   audit verify  walk the audit trail's hash chain and report the first broken link
+  keys generate print a new random data key (base64, 32 bytes)
+  keys rotate   re-seal every stored secret under the current data key, so the old
+                keys (TSUNAGU_DATA_KEYS_OLD, later lines of the key file) can be dropped
   demo-data     create a new center full of fictitious cases over three fiscal years
                   --center CODE                    the new center's code (default demo)
                   --patients N                     how many patients (default 2000)
@@ -59,6 +62,11 @@ fn main() -> ExitCode {
             Err(e) => fail(&e.to_string()),
         },
         ["audit", "verify"] => run(audit_verify),
+        ["keys", "generate"] => {
+            println!("{}", tsunagu_domain::data_keys::generate_key());
+            ExitCode::SUCCESS
+        }
+        ["keys", "rotate"] => run(keys_rotate),
         ["bench", "reports", rest @ ..] => {
             let center = match rest {
                 [] => "demo".to_owned(),
@@ -144,6 +152,15 @@ fn fail(msg: &str) -> ExitCode {
 fn migrate(cfg: Config) -> Result<(), String> {
     open_store(&cfg)?;
     println!("migrations are up to date");
+    Ok(())
+}
+
+fn keys_rotate(cfg: Config) -> Result<(), String> {
+    let (n, key) = tsunagu_server::rotate_keys(&cfg)?;
+    println!(
+        "re-sealed {} secret(s) sealed under older keys and {} stored in plaintext; every secret is now under key {key}",
+        n.old_key, n.plaintext
+    );
     Ok(())
 }
 

@@ -87,7 +87,8 @@ impl AuditRow {
 
 /// Records the events of a change inside the caller's transaction: appends each to the hash
 /// chain and, when it announces a webhook event, writes that event's outbox rows, so the
-/// change, its audit trail and its deliveries commit (or fail) together.
+/// change, its audit trail and its deliveries commit (or fail) together — and so does the
+/// mark that completes the request's `Idempotency-Key`, if it has one.
 ///
 /// Updating the head row first takes its lock, which serialises appends across connections
 /// and API replicas; the head then tells the sequence number and hash to continue from.
@@ -118,7 +119,8 @@ pub(crate) fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> R<()> {
             audit_chain_head::hash.eq(prev),
         ))
         .execute(conn)?;
-    Ok(())
+    // A change made under an Idempotency-Key completes the key in this same transaction.
+    crate::idempotency::mark_committed(conn, drafts)
 }
 
 pub(crate) fn append_event(conn: &mut DbConn, d: &AuditDraft) -> R<()> {

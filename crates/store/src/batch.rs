@@ -69,6 +69,7 @@ impl DieselStore {
             pool: self.pool.clone(),
             backend: self.backend,
             pinned: Some(conn.clone()),
+            keys: self.keys.clone(),
         };
         Ok((store, Batch { conn, open: true }))
     }

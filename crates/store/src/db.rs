@@ -54,6 +54,14 @@ impl DatabaseUrl {
         }
     }
 
+    /// The SQLite database file, when the URL names one (not `:memory:` or a `file:` URI).
+    pub fn sqlite_file(&self) -> Option<&str> {
+        (self.backend == Backend::Sqlite
+            && !self.target.starts_with(':')
+            && !self.target.starts_with("file:"))
+        .then_some(self.target.as_str())
+    }
+
     /// The URL without a password, for logs.
     pub fn redacted(&self) -> String {
         match self.backend {

@@ -34,6 +34,7 @@ mod reports;
 mod rollup;
 mod rows;
 pub mod schema;
+pub mod sealed;
 mod sessions;
 mod supervision;
 mod users;
@@ -44,6 +45,7 @@ use diesel::prelude::*;
 use error::{StoreError, query_error};
 use std::time::Duration;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::data_keys::DataKeys;
 use tsunagu_domain::ports::{Health, StoreResult};
 
 pub use batch::Batch;
@@ -55,14 +57,17 @@ pub struct DieselStore {
     backend: Backend,
     /// The one connection every call uses inside a [`Batch`]; `None` for the pool.
     pinned: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
+    /// Seals and opens the secrets kept at rest (see [`sealed`]).
+    keys: std::sync::Arc<DataKeys>,
 }
 
 impl DieselStore {
-    pub fn new(pool: Pool, backend: Backend) -> Self {
+    pub fn new(pool: Pool, backend: Backend, keys: DataKeys) -> Self {
         Self {
             pool,
             backend,
             pinned: None,
+            keys: std::sync::Arc::new(keys),
         }
     }
 

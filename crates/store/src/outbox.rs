@@ -138,11 +138,18 @@ impl Outbox for DieselStore {
                 if won == 0 {
                     continue;
                 }
-                let (t, url, secret): (DeliveryTuple, String, String) = webhook_deliveries::table
-                    .inner_join(webhooks::table)
-                    .filter(webhook_deliveries::id.eq(&id))
-                    .select((delivery_columns!(), webhooks::url, webhooks::secret))
-                    .first(c)?;
+                let (t, url, hook, secret): (DeliveryTuple, String, String, String) =
+                    webhook_deliveries::table
+                        .inner_join(webhooks::table)
+                        .filter(webhook_deliveries::id.eq(&id))
+                        .select((
+                            delivery_columns!(),
+                            webhooks::url,
+                            webhooks::id,
+                            webhooks::secret,
+                        ))
+                        .first(c)?;
+                let secret = self.open(&crate::sealed::webhook_context(&hook), &secret)?;
                 jobs.push(DeliveryJob {
                     delivery: delivery(t)?,
                     url,

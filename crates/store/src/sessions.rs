@@ -6,6 +6,7 @@ use crate::audit::append_event;
 use crate::error::StoreError;
 use crate::rows::{naive, utc, uuid};
 use crate::schema::{centers, login_throttles, recovery_codes, refresh_tokens, sessions, users};
+use crate::sealed::totp_context;
 use crate::users::UserRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -54,6 +55,9 @@ impl SessionStore for DieselStore {
                 ))
                 .first(c)?;
             let password_hash = r.password_hash.clone();
+            let secret = secret
+                .map(|s| self.open(&totp_context(&r.id), &s))
+                .transpose()?;
             Ok(Some(UserCredentials {
                 user: r.into_entity()?,
                 password_hash,
@@ -304,7 +308,9 @@ impl SessionStore for DieselStore {
                     .filter(users::id.eq(user_id.to_string()))
                     .filter(users::totp_enabled.eq(false)),
             )
-            .set(users::totp_secret.eq(Some(secret)))
+            .set(
+                users::totp_secret.eq(Some(self.seal(&totp_context(&user_id.to_string()), secret))),
+            )
             .execute(c)?;
             if n == 0 {
                 return Err(totp_already_enabled());
@@ -316,14 +322,18 @@ impl SessionStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id))]
     fn totp_state(&self, user_id: Uuid) -> StoreResult<(Option<String>, bool, i64)> {
         self.read(|c| {
-            Ok(users::table
+            let (secret, enabled, last): (Option<String>, bool, i64) = users::table
                 .find(user_id.to_string())
                 .select((
                     users::totp_secret,
                     users::totp_enabled,
                     users::totp_last_step,
                 ))
-                .first(c)?)
+                .first(c)?;
+            let secret = secret
+                .map(|s| self.open(&totp_context(&user_id.to_string()), &s))
+                .transpose()?;
+            Ok((secret, enabled, last))
         })
     }
 

@@ -8,6 +8,7 @@ use crate::outbox::{DeliveryTuple, delivery, delivery_columns};
 use crate::paging::after_key;
 use crate::rows::{convert, naive, utc, uuid, words};
 use crate::schema::{webhook_attempts, webhook_deliveries, webhooks};
+use crate::sealed::webhook_context;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -114,7 +115,10 @@ impl WebhookStore for DieselStore {
     fn insert_webhook(&self, w: &Webhook, secret: &str, audit: &AuditDraft) -> StoreResult<()> {
         self.write(|c| {
             diesel::insert_into(webhooks::table)
-                .values((WebhookRow::from_entity(w), webhooks::secret.eq(secret)))
+                .values((
+                    WebhookRow::from_entity(w),
+                    webhooks::secret.eq(self.seal(&webhook_context(&w.id.to_string()), secret)),
+                ))
                 .execute(c)?;
             append_event(c, audit)
         })

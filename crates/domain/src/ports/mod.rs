@@ -35,7 +35,7 @@ pub use consultations::{ConsultationFilter, ConsultationStore};
 pub use follow_ups::{FollowUpFilter, FollowUpState, FollowUpStore};
 pub use health::Health;
 pub use history::CaseHistoryStore;
-pub use idempotency::{IdempotencyBegin, IdempotencyStore, StoredResponse};
+pub use idempotency::{CommittedChange, IdempotencyBegin, IdempotencyStore, StoredResponse};
 pub use outbox::Outbox;
 pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};

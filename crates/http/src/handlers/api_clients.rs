@@ -53,14 +53,14 @@ pub async fn create(
     let s = state.services.clone();
     let (c, secret) =
         blocking(move || s.api_clients().create(&caller.0, &b.name, &b.scopes)).await?;
-    Ok(created(
+    Ok(crate::idempotency::secret_answer(created(
         format!("/api/v1/api-clients/{}", c.id),
         c.version,
         &ApiClientWithSecret {
             client: ApiClientDto::from(c),
             client_secret: secret,
         },
-    ))
+    )))
 }
 
 /// Read an API client (never its secret).
@@ -145,14 +145,14 @@ pub async fn rotate(
     let s = state.services.clone();
     let (c, secret) =
         blocking(move || s.api_clients().rotate_secret(&caller.0, id, overlap)).await?;
-    Ok(json_with_etag(
+    Ok(crate::idempotency::secret_answer(json_with_etag(
         StatusCode::OK,
         c.version,
         &ApiClientWithSecret {
             client: ApiClientDto::from(c),
             client_secret: secret,
         },
-    ))
+    )))
 }
 
 /// Revoke a client: its tokens stop working with their next request and it gets no new

@@ -60,14 +60,14 @@ pub async fn create(
             .create(&caller.0, &b.url, &b.events, b.description.as_deref())
     })
     .await?;
-    Ok(created(
+    Ok(crate::idempotency::secret_answer(created(
         format!("/api/v1/webhooks/{}", w.id),
         w.version,
         &WebhookWithSecret {
             webhook: WebhookDto::from(w),
             secret,
         },
-    ))
+    )))
 }
 
 /// Read a subscription (never its secret).

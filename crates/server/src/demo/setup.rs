@@ -42,6 +42,7 @@ fn ctx(user_id: Uuid, role: Role, center_id: Option<Uuid>, login: &str) -> Ctx {
         meta: RequestMeta {
             request_id: "demo-data".into(),
             source: Some("tsunagu demo-data".into()),
+            idempotency: None,
         },
     }
 }
