@@ -8,8 +8,9 @@ use crate::helpers::{Db, TestApp, spawn};
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use tsunagu_domain::audit::checkpoint::Checkpoint;
-use tsunagu_domain::audit::{AuditEvent, GENESIS_HASH, chain_hash, keyed_chain_hash};
+use tsunagu_domain::audit::{AuditDraft, AuditEvent, GENESIS_HASH, chain_hash, keyed_chain_hash};
 use tsunagu_domain::data_keys::{DataKeys, generate_key};
+use tsunagu_domain::events::Action;
 
 /// How a tamperer re-links the events they touched.
 enum Relink<'a> {
@@ -260,6 +261,15 @@ async fn a_checkpoint_pins_the_trail_before_it(db: Db) {
     );
     assert_eq!(verdict(&app), (None, "intact"), "the documented limit");
     assert_eq!(pinned(pin.clone()), (Some(cp.seq), "checkpoint_mismatch"));
+    // That is also what an upgraded database looks like: events after the point are keyed.
+    app.services
+        .store()
+        .append_audit(&[AuditDraft::system(chrono::Utc::now(), Action::AuditVerify)])
+        .unwrap();
+    let after = events(&app);
+    assert!(after.last().unwrap().key_id.is_some());
+    assert!(after.first().unwrap().key_id.is_none());
+    assert_eq!(verdict(&app), (None, "intact"));
 
     // Cut back to before the checkpoint, the head moved along: only the checkpoint knows.
     let app = spawn(db).await;

@@ -21,7 +21,8 @@ const USAGE: &str =
                 the audit key: keep it outside the database
   keys generate print a new random data key (base64, 32 bytes)
   keys rotate   re-seal every stored secret under the current data key, so the old
-                keys (TSUNAGU_DATA_KEYS_OLD, later lines of the key file) can be dropped
+                keys (TSUNAGU_DATA_KEYS_OLD, later lines of the key file) seal nothing
+                more; keep them as long as audit events chained under them are verified
   demo-data     create a new center full of fictitious cases over three fiscal years
                   --center CODE                    the new center's code (default demo)
                   --patients N                     how many patients (default 2000)
