@@ -174,7 +174,8 @@ export interface paths {
          * What needs the supervisor's eye, most urgent first: escalated follow-ups, level-4
          *     referrals whose follow-up is overdue or missing, referrals returned and not yet
          *     corrected, follow-up work awaiting review, and a sample of lower-level referrals at the
-         *     center's rate. Each item says why it is there.
+         *     center's rate. Each item says why it is there. Paged (follow `next_cursor`); `total` and
+         *     `by_reason` count the whole queue on every page.
          */
         get: operations["get_audit_queue"];
         put?: never;
@@ -1139,10 +1140,20 @@ export interface components {
             /** @description The client's address. */
             source?: string | null;
         };
-        /** @description The audit queue: at most 500 items, most urgent first; `total` counts them all. */
+        /** @description A page of the audit queue, most urgent first, with counts of the whole queue. */
         AuditQueueDto: {
+            /**
+             * @description How many referrals of the whole queue carry each reason (one may carry several), most
+             *     urgent first; reasons nobody carries are left out.
+             */
+            by_reason: components["schemas"]["ReasonCountDto"][];
             items: components["schemas"]["QueueItemDto"][];
-            /** Format: int64 */
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Referrals in the whole queue.
+             */
             total: number;
         };
         /** @description The result of walking the hash chain. */
@@ -2598,6 +2609,11 @@ export interface components {
          * @enum {string}
          */
         QueueReason: "follow_up_escalated" | "follow_up_overdue" | "follow_up_missing" | "returned" | "awaiting_review" | "sample";
+        ReasonCountDto: {
+            /** Format: int64 */
+            count: number;
+            reason: components["schemas"]["QueueReason"];
+        };
         /** @description One-time recovery codes, shown only now: each signs in once in place of a code. */
         RecoveryCodes: {
             recovery_codes: string[];
@@ -3715,7 +3731,12 @@ export interface operations {
     };
     get_audit_queue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -41,7 +41,7 @@ pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;
 pub use sessions::{RefreshOutcome, SessionStore};
-pub use supervision::{SummaryCounts, SupervisionStore};
+pub use supervision::{QueuePage, SummaryCounts, SupervisionStore};
 pub use users::{UserChanges, UserStore};
 pub use webhooks::WebhookStore;
 
