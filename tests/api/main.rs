@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod backup;
 mod cases;
 mod demo;
 mod http_surface;

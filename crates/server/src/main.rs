@@ -1,5 +1,5 @@
 //! `tsunagu`: the server binary. Subcommands: `serve` (the default), `migrate`, `openapi`,
-//! `audit verify`, `keys generate|rotate`, `demo-data`.
+//! `audit verify`, `keys generate|rotate`, `backup`, `restore`, `demo-data`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify | keys generate|rotate | demo-data [OPTIONS] | bench reports|reads|search]
+    "usage: tsunagu [serve | migrate | openapi | audit verify | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
@@ -16,6 +16,13 @@ const USAGE: &str =
   keys generate print a new random data key (base64, 32 bytes)
   keys rotate   re-seal every stored secret under the current data key, so the old
                 keys (TSUNAGU_DATA_KEYS_OLD, later lines of the key file) can be dropped
+  backup FILE   SQLite: write a consistent copy of the database to FILE (a new file)
+                while the server runs, and the data key file beside it as FILE.key;
+                PostgreSQL: explains pg_dump / pg_basebackup (see the README)
+  restore FILE [--force]
+                SQLite: check FILE (integrity, schema version, data keys) and put it in
+                place of the database, with FILE.key; the server must be stopped;
+                --force replaces an existing database (kept aside, not deleted)
   demo-data     create a new center full of fictitious cases over three fiscal years
                   --center CODE                    the new center's code (default demo)
                   --patients N                     how many patients (default 2000)
@@ -67,6 +74,30 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         ["keys", "rotate"] => run(keys_rotate),
+        ["backup", file] => {
+            let file = std::path::PathBuf::from(file);
+            init_logging();
+            match Config::from_env().and_then(|cfg| backup(&cfg, &file)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["restore", rest @ ..] => {
+            let (file, force) = match rest {
+                [f] => (*f, false),
+                [f, "--force"] | ["--force", f] => (*f, true),
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            };
+            let file = std::path::PathBuf::from(file);
+            init_logging();
+            match Config::from_env().and_then(|cfg| restore(&cfg, &file, force)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
         ["bench", "reports", rest @ ..] => {
             let center = match rest {
                 [] => "demo".to_owned(),
@@ -152,6 +183,35 @@ fn fail(msg: &str) -> ExitCode {
 fn migrate(cfg: Config) -> Result<(), String> {
     open_store(&cfg)?;
     println!("migrations are up to date");
+    Ok(())
+}
+
+fn backup(cfg: &Config, file: &std::path::Path) -> Result<(), String> {
+    let r = tsunagu_server::backup::backup(cfg, file)?;
+    println!(
+        "backup written to {} (audit trail up to seq {})\n{}",
+        r.file.display(),
+        r.audit_seq,
+        r.key_note
+    );
+    Ok(())
+}
+
+fn restore(cfg: &Config, file: &std::path::Path, force: bool) -> Result<(), String> {
+    let r = tsunagu_server::backup::restore(cfg, file, force)?;
+    for p in &r.kept_aside {
+        println!("kept the replaced file as {}", p.display());
+    }
+    for m in &r.migrated {
+        println!("applied migration {m}");
+    }
+    println!(
+        "restored {} from {} (audit trail up to seq {}, then the restore itself); \
+         check it with `tsunagu audit verify`",
+        r.database.display(),
+        file.display(),
+        r.audit_seq
+    );
     Ok(())
 }
 

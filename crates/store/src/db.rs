@@ -167,6 +167,14 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
     applied.map_err(|e| e.to_string())
 }
 
+/// The versions of this binary's SQLite migrations, as `__diesel_schema_migrations` stores them.
+pub(crate) fn sqlite_migration_versions() -> Result<std::collections::BTreeSet<String>, String> {
+    use diesel::migration::MigrationSource;
+    let all = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+        .map_err(|e| e.to_string())?;
+    Ok(all.iter().map(|m| m.name().version().to_string()).collect())
+}
+
 /// Runs `f` in a transaction that is a writer from its first statement. On SQLite that is
 /// `BEGIN IMMEDIATE`: a deferred transaction that reads first and writes later fails with
 /// SQLITE_BUSY instead of waiting when another writer got in between. Inside an open
