@@ -2,12 +2,12 @@
 //! into a fresh database, holds every record it had, its audit chain verifies, and its
 //! sealed secrets (TOTP, webhook) still open — the data key travelled (SQLite: the key file
 //! beside the backup) or was kept (PostgreSQL: `TSUNAGU_DATA_KEY`). SQLite goes through
-//! `tsunagu backup` / `tsunagu restore`; PostgreSQL through `pg_dump -Fc` / `pg_restore`
-//! and the server's migrations, as the README says to.
+//! `tsunagu backup` / `tsunagu restore`; PostgreSQL through `pg_dump -Fc` and
+//! `tsunagu restore` (which runs `pg_restore`), as the README says to. Both restores keep
+//! the backup's trail event for event and record `database.restore` right after it.
 
 use crate::helpers::{
-    Db, STAFF_PASSWORD, TEST_DATA_KEY, TestApp, TestDb, pg_url_for_database, postgres_base_url,
-    spawn, spawn_on,
+    Db, STAFF_PASSWORD, TEST_DATA_KEY, TestApp, TestDb, postgres_base_url, spawn, spawn_on,
 };
 use diesel::RunQueryDsl;
 use serde_json::{Value, json};
@@ -130,9 +130,55 @@ async fn make_records(app: &TestApp) -> Made {
     }
 }
 
-/// The restored server answers every record as the first did, its chain verifies, and the
-/// secrets sealed under the data key open with the key it has (`keys`).
-async fn check_restored(restored: &TestApp, made: &Made, keys: &DataKeys) {
+/// The chain as (seq, hash), straight from the store.
+fn chain(app: &TestApp) -> Vec<(i64, String)> {
+    assert!(
+        app.services
+            .flush_access_log(std::time::Duration::from_secs(10))
+    );
+    app.services
+        .store()
+        .audit_chain(0, 1_000_000)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.seq, e.hash))
+        .collect()
+}
+
+/// The restored server holds the backup's trail event for event (`live` up to `audit_seq`)
+/// and then the restore; it answers every record as the first did, its chain verifies, and
+/// the secrets sealed under the data key open with the key it has (`keys`).
+async fn check_restored(
+    restored: &TestApp,
+    made: &Made,
+    live: &[(i64, String)],
+    audit_seq: i64,
+    keys: &DataKeys,
+) {
+    let backed_up: Vec<_> = live.iter().filter(|(s, _)| *s <= audit_seq).collect();
+    assert_eq!(
+        backed_up.len() as i64,
+        audit_seq,
+        "the live trail has no gap"
+    );
+    let events = restored.audit_events();
+    let trail = chain(restored);
+    assert_eq!(
+        trail.iter().take(backed_up.len()).collect::<Vec<_>>(),
+        backed_up,
+        "every event of the backup, unchanged"
+    );
+    let restore = &events[audit_seq as usize];
+    assert_eq!(
+        restore.action, "database.restore",
+        "right after the backup's last event"
+    );
+    let detail = restore.detail.as_deref().unwrap_or("");
+    assert!(
+        detail.contains(&format!("audit_seq={audit_seq};")),
+        "{detail}"
+    );
+
     let t = restored.login("bk.ito", STAFF_PASSWORD).await;
     for (path, body, etag) in &made.records {
         let r = restored.get(path, &t).await.expect(200);
@@ -145,9 +191,11 @@ async fn check_restored(restored: &TestApp, made: &Made, keys: &DataKeys) {
         .await
         .expect(200);
     assert_eq!(v.body["valid"], true, "{}", v.body);
-    assert!(v.body["checked"].as_i64().unwrap() > 20, "{}", v.body);
-    let report = restored.services.audit_trail().verify_chain().unwrap();
-    assert!(report.first_broken.is_none());
+    assert!(
+        v.body["checked"].as_i64().unwrap() > audit_seq,
+        "{}",
+        v.body
+    );
 
     // The TOTP secret opens: sign-in with the second factor works on the restored server
     // (a step later: the code used to confirm is not accepted twice).
@@ -186,26 +234,41 @@ fn temp_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("tsunagu-{}-{name}", uuid::Uuid::now_v7().simple()))
 }
 
-fn remove_with_companions(p: &std::path::Path) {
-    for suffix in ["", ".key", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
-    }
+/// A copy of a backup and its key file, to be spoilt; removed when dropped.
+fn copy_of(backup: &std::path::Path, name: &str) -> TestDb {
+    let copy = temp_path(name);
+    std::fs::copy(backup, &copy).unwrap();
+    std::fs::copy(
+        format!("{}.key", backup.display()),
+        format!("{}.key", copy.display()),
+    )
+    .unwrap();
+    TestDb::Sqlite(copy)
+}
+
+fn sqlite_config(path: &std::path::Path) -> tsunagu_server::Config {
+    crate::helpers::config(&format!("sqlite://{}", path.display()))
 }
 
 #[actix_web::test]
 async fn sqlite_backup_while_serving_and_restore_into_a_fresh_database() {
     let app = spawn(Db::Sqlite).await;
     let made = make_records(&app).await;
-    let backup = temp_path("backup.db");
+    let backup = TestDb::Sqlite(temp_path("backup.db"));
+    let TestDb::Sqlite(backup_path) = &backup else {
+        unreachable!()
+    };
 
-    // The backup is taken while the server serves.
-    let report = tsunagu_server::backup::backup(&app.config, &backup).unwrap();
-    assert!(backup.is_file());
+    // The backup is taken while the server serves (the reads' access events made durable
+    // first, so the live trail continues with the backup's own event).
+    app.audit_events();
+    let report = tsunagu_server::backup::backup(&app.config, backup_path).unwrap();
+    assert!(backup_path.is_file());
     assert!(report.audit_seq > 20);
     let key_file = report.key_file.clone().expect("the key file travels");
     assert_eq!(
         key_file,
-        std::path::PathBuf::from(format!("{}.key", backup.display()))
+        std::path::PathBuf::from(format!("{}.key", backup_path.display()))
     );
     #[cfg(unix)]
     {
@@ -214,11 +277,12 @@ async fn sqlite_backup_while_serving_and_restore_into_a_fresh_database() {
         assert_eq!(mode & 0o777, 0o600, "the key copy is its owner's only");
     }
     // It never overwrites a file.
-    let err = tsunagu_server::backup::backup(&app.config, &backup).unwrap_err();
+    let err = tsunagu_server::backup::backup(&app.config, backup_path).unwrap_err();
     assert!(err.contains("exists"), "{err}");
-    // The live trail records that a copy was made.
+    // The live trail records that a copy was made, right after the copy's last event.
     let live = app.audit_events();
-    assert_eq!(live.last().unwrap().action, "database.backup");
+    let backed = &live[report.audit_seq as usize];
+    assert_eq!(backed.action, "database.backup");
     // A record made after the backup is not in it.
     let ito = app.login("bk.ito", STAFF_PASSWORD).await;
     let later = app
@@ -234,106 +298,156 @@ async fn sqlite_backup_while_serving_and_restore_into_a_fresh_database() {
         .await
         .expect(201)
         .id();
+    let live_chain = chain(&app);
 
-    // A restore never replaces the database a server has open, even with --force.
-    let err = tsunagu_server::backup::restore(&app.config, &backup, false).unwrap_err();
+    // A database holding records is replaced only with --force, and never while a server
+    // has it open.
+    let err = tsunagu_server::backup::restore(&app.config, backup_path, false).unwrap_err();
     assert!(err.contains("--force"), "{err}");
-    let err = tsunagu_server::backup::restore(&app.config, &backup, true).unwrap_err();
+    let err = tsunagu_server::backup::restore(&app.config, backup_path, true).unwrap_err();
     assert!(err.contains("open in another process"), "{err}");
-    // A file that is not a Tsunagu database is refused, and nothing is left behind.
+
+    // Refused, leaving nothing behind: a file that is not a Tsunagu database; a backup
+    // from a newer schema; one whose trail was edited; one without its data key.
+    let fresh = TestDb::Sqlite(temp_path("restored.db"));
+    let TestDb::Sqlite(fresh_path) = &fresh else {
+        unreachable!()
+    };
+    let cfg = sqlite_config(fresh_path);
     let junk = temp_path("junk.db");
     std::fs::write(&junk, b"not a database at all").unwrap();
-    let fresh = temp_path("restored.db");
-    let cfg = crate::helpers::config(&format!("sqlite://{}", fresh.display()));
     let err = tsunagu_server::backup::restore(&cfg, &junk, false).unwrap_err();
-    assert!(err.contains("not"), "{err}");
-    assert!(!fresh.exists());
-    remove_with_companions(&junk);
+    let _ = std::fs::remove_file(&junk);
+    assert!(err.contains("not a Tsunagu database"), "{err}");
+
+    let newer = copy_of(backup_path, "newer.db");
+    diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES ('99991231000000')")
+        .execute(&mut newer.raw())
+        .unwrap();
+    let TestDb::Sqlite(newer_path) = &newer else {
+        unreachable!()
+    };
+    let err = tsunagu_server::backup::restore(&cfg, newer_path, false).unwrap_err();
+    assert!(
+        err.contains("newer Tsunagu") && err.contains("99991231000000"),
+        "{err}"
+    );
+
+    let edited = copy_of(backup_path, "edited.db");
+    {
+        use diesel::connection::SimpleConnection;
+        // As a superuser can: lift the append-only trigger, then edit an event.
+        edited
+            .raw()
+            .batch_execute(
+                "DROP TRIGGER audit_events_no_update;
+                 UPDATE audit_events SET detail = 'nothing happened' WHERE seq = 5;",
+            )
+            .unwrap();
+    }
+    let TestDb::Sqlite(edited_path) = &edited else {
+        unreachable!()
+    };
+    let err = tsunagu_server::backup::restore(&cfg, edited_path, false).unwrap_err();
+    assert!(
+        err.contains("does not verify") && err.contains("seq 5"),
+        "{err}"
+    );
+
+    let keyless = copy_of(backup_path, "keyless.db");
+    let TestDb::Sqlite(keyless_path) = &keyless else {
+        unreachable!()
+    };
+    std::fs::remove_file(format!("{}.key", keyless_path.display())).unwrap();
+    let err = tsunagu_server::backup::restore(&cfg, keyless_path, false).unwrap_err();
+    assert!(err.contains("no data key"), "{err}");
+    assert!(!fresh_path.exists(), "a refused restore leaves nothing");
+    let dir: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(&*fresh_path.file_name().unwrap().to_string_lossy()))
+        .collect();
+    assert!(dir.is_empty(), "no temporary file left: {dir:?}");
 
     // Into a fresh path: the database and its key file.
-    let restored = tsunagu_server::backup::restore(&cfg, &backup, false).unwrap();
-    assert_eq!(restored.database, fresh);
+    let restored = tsunagu_server::backup::restore(&cfg, backup_path, false).unwrap();
+    assert_eq!(restored.database.as_ref(), Some(fresh_path));
     assert_eq!(restored.audit_seq, report.audit_seq);
-    let restored_key = std::fs::read_to_string(format!("{}.key", fresh.display())).unwrap();
+    let restored_key = std::fs::read_to_string(format!("{}.key", fresh_path.display())).unwrap();
     assert_eq!(restored_key, std::fs::read_to_string(&key_file).unwrap());
     // Restoring again over it needs --force.
-    let err = tsunagu_server::backup::restore(&cfg, &backup, false).unwrap_err();
+    let err = tsunagu_server::backup::restore(&cfg, backup_path, false).unwrap_err();
     assert!(err.contains("--force"), "{err}");
 
     // A second server on the restored database.
-    let second = spawn_on(TestDb::Sqlite(fresh.clone()), |_| {}).await;
+    let second = spawn_on(fresh, |_| {}).await;
     let keys = DataKeys::from_file_text(&restored_key).unwrap();
-    check_restored(&second, &made, &keys).await;
+    check_restored(&second, &made, &live_chain, report.audit_seq, &keys).await;
     let t = second.login("bk.ito", STAFF_PASSWORD).await;
     second
         .get(&format!("/api/v1/patients/{later}"), &t)
         .await
         .expect(404);
-    // The restored trail ends with the restore, after the backup's events.
-    let events = second.audit_events();
-    let restore = events
-        .iter()
-        .find(|e| e.action == "database.restore")
-        .expect("the restore is in the trail");
-    assert!(
-        restore
-            .detail
-            .as_deref()
-            .unwrap_or("")
-            .contains("audit_seq=")
-    );
-
-    // A restore never replaces the database a server has open, even with --force.
-    let err = tsunagu_server::backup::restore(&second.config, &backup, true).unwrap_err();
-    assert!(err.contains("open in another process"), "{err}");
     drop(second);
 
     // With --force, a database no process has open is replaced and the old one kept aside.
-    let other = temp_path("other.db");
-    let other_cfg = crate::helpers::config(&format!("sqlite://{}", other.display()));
-    tsunagu_server::backup::restore(&other_cfg, &backup, false).unwrap();
-    let again = tsunagu_server::backup::restore(&other_cfg, &backup, true).unwrap();
+    let other = TestDb::Sqlite(temp_path("other.db"));
+    let TestDb::Sqlite(other_path) = &other else {
+        unreachable!()
+    };
+    let other_cfg = sqlite_config(other_path);
+    tsunagu_server::backup::restore(&other_cfg, backup_path, false).unwrap();
+    let again = tsunagu_server::backup::restore(&other_cfg, backup_path, true).unwrap();
     assert_eq!(again.kept_aside.len(), 1, "{:?}", again.kept_aside);
     for p in &again.kept_aside {
         assert!(p.is_file());
         let _ = std::fs::remove_file(p);
     }
-    remove_with_companions(&other);
-    remove_with_companions(&backup);
-    remove_with_companions(&fresh);
 }
 
 #[actix_web::test]
-async fn postgres_backup_is_explained_and_pg_dump_restores_into_a_fresh_database() {
+async fn postgres_pg_dump_restores_into_a_fresh_database() {
     let app = spawn(Db::Postgres).await;
-    // `tsunagu backup` and `restore` on PostgreSQL explain PostgreSQL's tools.
+    // `tsunagu backup` on PostgreSQL explains PostgreSQL's tools.
     let err = tsunagu_server::backup::backup(&app.config, &temp_path("pg.db")).unwrap_err();
     assert!(
         err.contains("pg_dump -Fc") && err.contains("pg_basebackup"),
         "{err}"
     );
     assert!(err.contains("TSUNAGU_DATA_KEY"), "{err}");
-    let err = tsunagu_server::backup::restore(&app.config, &temp_path("pg.db"), true).unwrap_err();
-    assert!(err.contains("pg_restore"), "{err}");
 
     // What the README says to do, with PostgreSQL's client tools (installed by `.ci/run`;
-    // a missing tool fails the test rather than skipping it).
+    // a missing tool fails the test rather than skipping it). The test's database is shared
+    // by the tests' schemas, so the dump takes this test's schema only.
     let made = make_records(&app).await;
     let TestDb::Postgres { base, schema } = &app.db else {
         unreachable!()
     };
+    let pg_dump = |file: &std::path::Path| {
+        let out = std::process::Command::new("pg_dump")
+            .args(["-Fc", "-n", schema, "--file"])
+            .arg(file)
+            .arg(format!("--dbname={base}"))
+            .output()
+            .expect("pg_dump is needed for this test (postgresql-client)");
+        assert!(
+            out.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let live_chain = chain(&app);
+    let audit_seq = live_chain.last().unwrap().0;
     let dump = temp_path("pg.dump");
-    let out = std::process::Command::new("pg_dump")
-        .args(["-Fc", "--no-owner", "-n", schema, "--file"])
-        .arg(&dump)
-        .arg(format!("--dbname={base}"))
-        .output()
-        .expect("pg_dump is needed for this test (postgresql-client)");
-    assert!(
-        out.status.success(),
-        "pg_dump: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    pg_dump(&dump);
+
+    // The same dump with one migration this binary does not know.
+    diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES ('99991231000000')")
+        .execute(&mut app.db.raw())
+        .unwrap();
+    let newer = temp_path("newer.dump");
+    pg_dump(&newer);
 
     let database = format!("r_{}", uuid::Uuid::now_v7().simple());
     {
@@ -348,22 +462,24 @@ async fn postgres_backup_is_explained_and_pg_dump_restores_into_a_fresh_database
         database: database.clone(),
         schema: schema.clone(),
     };
-    let out = std::process::Command::new("pg_restore")
-        .args(["--no-owner", "--exit-on-error", "-d"])
-        .arg(pg_url_for_database(base, &database))
-        .arg(&dump)
-        .output()
-        .expect("pg_restore is needed for this test (postgresql-client)");
-    let _ = std::fs::remove_file(&dump);
+    let cfg = crate::helpers::config(&target.url());
+    // Refused before anything is loaded: a dump of a newer schema, a database with tables.
+    let err = tsunagu_server::backup::restore(&cfg, &newer, false).unwrap_err();
+    let _ = std::fs::remove_file(&newer);
     assert!(
-        out.status.success(),
-        "pg_restore: {}",
-        String::from_utf8_lossy(&out.stderr)
+        err.contains("newer Tsunagu") && err.contains("99991231000000"),
+        "{err}"
     );
+    let err = tsunagu_server::backup::restore(&app.config, &dump, true).unwrap_err();
+    assert!(err.contains("holds tables"), "{err}");
 
-    // `tsunagu migrate` (the server applies pending migrations on start alike), then serve.
-    tsunagu_server::open_store(&crate::helpers::config(&target.url())).unwrap();
+    let restored = tsunagu_server::backup::restore(&cfg, &dump, false);
+    let _ = std::fs::remove_file(&dump);
+    let restored = restored.unwrap();
+    assert_eq!(restored.audit_seq, audit_seq);
+    assert!(restored.migrated.is_empty(), "{:?}", restored.migrated);
+
     let second = spawn_on(target, |_| {}).await;
     let keys = DataKeys::from_base64(TEST_DATA_KEY, &[]).unwrap();
-    check_restored(&second, &made, &keys).await;
+    check_restored(&second, &made, &live_chain, audit_seq, &keys).await;
 }

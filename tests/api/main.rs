@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod audit_chain;
 mod auth;
 mod backup;
 mod cases;

@@ -9,11 +9,17 @@
 //!
 //! Every value is sealed with a *context* (e.g. `users.totp_secret:<user id>`) as associated
 //! data, so a ciphertext copied to another row or column does not open there.
+//!
+//! Each data key also yields the key of the audit chain's MAC ([`DataKeys::audit_mac_key`]):
+//! HKDF-SHA256-Expand (RFC 5869) with the data key as the pseudorandom key and a label of
+//! its own, so the audit trail is keyed by what seals secrets without the two uses ever
+//! sharing a key, and it carries the data key's id (and rotates with it).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -42,11 +48,16 @@ pub enum OpenError {
     Forged,
 }
 
-/// One data key and its id.
+/// The HKDF `info` of the audit chain's MAC key. Fixed forever: changing it would make
+/// every keyed audit event fail verification.
+const AUDIT_MAC_INFO: &[u8] = b"tsunagu audit chain mac v1";
+
+/// One data key, its id and the audit MAC key derived from it.
 #[derive(Clone)]
 struct DataKey {
     id: String,
     cipher: XChaCha20Poly1305,
+    audit_mac: [u8; 32],
 }
 
 impl DataKey {
@@ -54,8 +65,28 @@ impl DataKey {
         Self {
             id: key_id(bytes),
             cipher: XChaCha20Poly1305::new(bytes.into()),
+            audit_mac: hkdf_expand32(bytes, AUDIT_MAC_INFO),
         }
     }
+}
+
+/// HKDF-SHA256-Expand for one 32-byte block: `T(1) = HMAC(prk, info ‖ 0x01)`. A data key is
+/// 32 uniformly random bytes, so it serves as the pseudorandom key without the extract step
+/// (RFC 5869, section 3.3).
+fn hkdf_expand32(prk: &[u8; 32], info: &[u8]) -> [u8; 32] {
+    hmac_sha256(prk, &[info, &[1]])
+}
+
+/// HMAC-SHA256 over the concatenation of `parts`.
+pub(crate) fn hmac_sha256(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC takes a key of any length, so a 32-byte key is never refused.
+    let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        unreachable!("HMAC accepts keys of every length")
+    };
+    for p in parts {
+        m.update(p);
+    }
+    m.finalize().into_bytes().into()
 }
 
 /// The configured data keys: the current one, which seals, and older ones, which only open.
@@ -133,6 +164,19 @@ impl DataKeys {
 
     pub fn current_id(&self) -> &str {
         &self.current.id
+    }
+
+    /// The audit chain's MAC key derived from the data key with this id, if it is configured.
+    pub fn audit_mac_key(&self, id: &str) -> Option<&[u8; 32]> {
+        std::iter::once(&self.current)
+            .chain(&self.old)
+            .find(|k| k.id == id)
+            .map(|k| &k.audit_mac)
+    }
+
+    /// The current key's id and audit MAC key: what new audit events are chained under.
+    pub fn current_audit_mac_key(&self) -> (&str, &[u8; 32]) {
+        (&self.current.id, &self.current.audit_mac)
     }
 
     /// Every configured key's id, current first.
@@ -293,6 +337,36 @@ mod tests {
         assert_eq!(
             DataKeys::from_base64("c2hvcnQ=", &[]).unwrap_err(),
             KeyError::Malformed
+        );
+    }
+
+    #[test]
+    fn the_audit_mac_key_is_derived_per_data_key_and_differs_from_it() {
+        let (old, new) = keys();
+        let k = DataKeys::from_base64(&new, &[&old]).unwrap();
+        let o = DataKeys::from_base64(&old, &[]).unwrap();
+        let (id, cur) = k.current_audit_mac_key();
+        assert_eq!(id, k.current_id());
+        assert_eq!(k.audit_mac_key(id), Some(cur));
+        assert_eq!(
+            k.audit_mac_key(o.current_id()),
+            Some(o.current_audit_mac_key().1),
+            "an old key still yields its audit key"
+        );
+        assert_ne!(cur, o.current_audit_mac_key().1);
+        assert_eq!(k.audit_mac_key("abcdefgh"), None);
+        let raw: [u8; 32] = STANDARD.decode(&new).unwrap().try_into().unwrap();
+        assert_ne!(cur, &raw, "the MAC key is not the data key itself");
+        // RFC 5869 test case 1's PRK and OKM, first 32 bytes (info f0..f9, L = 42).
+        let prk: [u8; 32] =
+            hex::decode("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5")
+                .unwrap()
+                .try_into()
+                .unwrap();
+        let info = hex::decode("f0f1f2f3f4f5f6f7f8f9").unwrap();
+        assert_eq!(
+            hex::encode(hkdf_expand32(&prk, &info)),
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
         );
     }
 

@@ -1,6 +1,8 @@
 //! Background housekeeping inside `tsunagu serve`: forgets `Idempotency-Key`s older than a
-//! day, with their sealed answers, so the table holds no more than a day of requests. The
-//! delete is by age only, so any number of replicas may run it at once.
+//! day, with their sealed answers, so the table holds no more than a day of requests (the
+//! delete is by age only, so any number of replicas may run it at once); and, when
+//! configured, verifies the audit chain periodically and writes a signed checkpoint of it to
+//! the log, which is shipped away from the database (see the README's "Audit trail").
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,11 +21,21 @@ pub struct Housekeeper {
 impl Housekeeper {
     /// Purges at once, then every `every`, until stopped or dropped.
     pub fn spawn(services: Services, every: Duration) -> Self {
+        Self::spawn_with_checkpoints(services, every, None)
+    }
+
+    /// [`Self::spawn`], and a checkpoint of the audit chain in the log every
+    /// `checkpoint_every` (the first after one interval, not at start).
+    pub fn spawn_with_checkpoints(
+        services: Services,
+        every: Duration,
+        checkpoint_every: Option<Duration>,
+    ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("tsunagu-housekeeping".into())
-            .spawn(move || run(&services, every, &flag))
+            .spawn(move || run(&services, every, checkpoint_every, &flag))
             .map_err(|e| tracing::error!(error = %e, "cannot start housekeeping"))
             .ok();
         Self { stop, thread }
@@ -43,9 +55,19 @@ impl Drop for Housekeeper {
     }
 }
 
-fn run(services: &Services, every: Duration, stop: &AtomicBool) {
+fn run(
+    services: &Services,
+    every: Duration,
+    checkpoint_every: Option<Duration>,
+    stop: &AtomicBool,
+) {
     let mut last: Option<Instant> = None;
+    let mut last_checkpoint = Instant::now();
     while !stop.load(Ordering::Relaxed) {
+        if checkpoint_every.is_some_and(|e| last_checkpoint.elapsed() >= e) {
+            last_checkpoint = Instant::now();
+            log_checkpoint(services);
+        }
         if last.is_none_or(|t| t.elapsed() >= every) {
             last = Some(Instant::now());
             let span = tracing::info_span!("idempotency_purge");
@@ -57,5 +79,30 @@ fn run(services: &Services, every: Duration, stop: &AtomicBool) {
             }
         }
         std::thread::sleep(every.min(Duration::from_millis(200)));
+    }
+}
+
+/// Verifies the chain and logs a signed checkpoint of it (its fields are those of the
+/// checkpoint file `tsunagu audit verify --checkpoint` reads), or, if it is broken, an error.
+fn log_checkpoint(services: &Services) {
+    let span = tracing::info_span!("audit_checkpoint");
+    let _guard = span.enter();
+    match services.audit_trail().checkpoint() {
+        Ok(Ok(cp)) => tracing::info!(
+            seq = cp.seq,
+            hash = %cp.hash,
+            keyed_from = cp.keyed_from,
+            time = %cp.time.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            key_id = %cp.key_id,
+            mac = %cp.mac,
+            "audit trail checkpoint"
+        ),
+        Ok(Err(b)) => tracing::error!(
+            seq = b.seq,
+            id = %b.id,
+            reason = b.reason,
+            "audit trail BROKEN: no checkpoint"
+        ),
+        Err(e) => tracing::warn!(error = %e, "cannot check the audit trail for a checkpoint"),
     }
 }

@@ -56,6 +56,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Where the data keys come from (see [`DataKeySource`]).
     pub data_keys: DataKeySource,
+    /// How often the server verifies the audit chain and logs a signed checkpoint of it;
+    /// `None` is never.
+    pub audit_checkpoint_every: Option<std::time::Duration>,
 }
 
 /// How long a client may take and how many may be connected: a client that sends its head
@@ -274,8 +277,20 @@ impl Config {
             }
             (None, None, None) => DataKeySource::Unset,
         };
+        let audit_checkpoint_every = match get("TSUNAGU_AUDIT_CHECKPOINT_MINUTES") {
+            None => Some(60),
+            Some(s) => s
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= 10_080)
+                .ok_or("TSUNAGU_AUDIT_CHECKPOINT_MINUTES must be a number from 0 (off) to 10080")?
+                .into(),
+        }
+        .filter(|m| *m > 0)
+        .map(|m| std::time::Duration::from_secs(m * 60));
         Ok(Self {
             data_keys,
+            audit_checkpoint_every,
             rate_limits,
             http_limits,
             metrics_token,
@@ -524,8 +539,11 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let webhooks = cfg
         .webhook_worker
         .then(|| webhooks::Worker::spawn(services.clone(), cfg.webhook_poll));
-    let housekeeping =
-        housekeeping::Housekeeper::spawn(services.clone(), housekeeping::PURGE_EVERY);
+    let housekeeping = housekeeping::Housekeeper::spawn_with_checkpoints(
+        services.clone(),
+        housekeeping::PURGE_EVERY,
+        cfg.audit_checkpoint_every,
+    );
     Ok(Running {
         addr,
         server,
@@ -535,4 +553,29 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         metrics_addr,
         housekeeping,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(k: &str, v: &str) -> Result<Config, String> {
+        Config::from_map(&HashMap::from([(k.to_owned(), v.to_owned())]))
+    }
+
+    #[test]
+    fn audit_checkpoints_are_hourly_unless_configured() {
+        use std::time::Duration;
+        let every =
+            |v: &str| with("TSUNAGU_AUDIT_CHECKPOINT_MINUTES", v).map(|c| c.audit_checkpoint_every);
+        assert_eq!(
+            Config::from_map(&HashMap::new()).map(|c| c.audit_checkpoint_every),
+            Ok(Some(Duration::from_secs(3600)))
+        );
+        assert_eq!(every("15"), Ok(Some(Duration::from_secs(900))));
+        assert_eq!(every("0"), Ok(None));
+        for bad in ["-1", "x", "10081"] {
+            assert!(every(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! `tsunagu`: the server binary. Subcommands: `serve` (the default), `migrate`, `openapi`,
-//! `audit verify`, `keys generate|rotate`, `backup`, `restore`, `demo-data`.
+//! `audit verify|checkpoint`, `keys generate|rotate`, `backup`, `restore`, `demo-data`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -7,22 +7,31 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search]
+    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
   openapi       print the OpenAPI document
-  audit verify  walk the audit trail's hash chain and report the first broken link
+  audit verify [--checkpoint FILE]
+                walk the audit trail's keyed hash chain to the chain's head and report
+                the first broken link; with a checkpoint, also prove that nothing at or
+                before its sequence number was changed, removed or inserted
+  audit checkpoint [--out FILE]
+                verify the chain, then print (or write to FILE) a checkpoint signed with
+                the audit key: keep it outside the database
   keys generate print a new random data key (base64, 32 bytes)
   keys rotate   re-seal every stored secret under the current data key, so the old
-                keys (TSUNAGU_DATA_KEYS_OLD, later lines of the key file) can be dropped
+                keys (TSUNAGU_DATA_KEYS_OLD, later lines of the key file) seal nothing
+                more; keep them as long as audit events chained under them are verified
   backup FILE   SQLite: write a consistent copy of the database to FILE (a new file)
                 while the server runs, and the data key file beside it as FILE.key;
                 PostgreSQL: explains pg_dump / pg_basebackup (see the README)
   restore FILE [--force]
-                SQLite: check FILE (integrity, schema version, data keys) and put it in
-                place of the database, with FILE.key; the server must be stopped;
-                --force replaces an existing database (kept aside, not deleted)
+                check the backup (schema not newer, data keys at hand), put it in place,
+                apply migrations, verify its audit chain and record the restore;
+                SQLite: FILE from `backup` (with FILE.key), the server stopped; --force
+                replaces a database holding records (kept aside, not deleted);
+                PostgreSQL: FILE from pg_dump -Fc, into an empty database
   demo-data     create a new center full of fictitious cases over three fiscal years
                   --center CODE                    the new center's code (default demo)
                   --patients N                     how many patients (default 2000)
@@ -68,7 +77,24 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e.to_string()),
         },
-        ["audit", "verify"] => run(audit_verify),
+        ["audit", "verify"] => run(|cfg| audit_verify(cfg, None)),
+        ["audit", "verify", "--checkpoint", file] => {
+            let file = (*file).to_owned();
+            init_logging();
+            match Config::from_env().and_then(|cfg| audit_verify(cfg, Some(&file))) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["audit", "checkpoint"] => run(|cfg| audit_checkpoint(cfg, None)),
+        ["audit", "checkpoint", "--out", file] => {
+            let file = (*file).to_owned();
+            init_logging();
+            match Config::from_env().and_then(|cfg| audit_checkpoint(cfg, Some(&file))) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
         ["keys", "generate"] => {
             println!("{}", tsunagu_domain::data_keys::generate_key());
             ExitCode::SUCCESS
@@ -205,10 +231,13 @@ fn restore(cfg: &Config, file: &std::path::Path, force: bool) -> Result<(), Stri
     for m in &r.migrated {
         println!("applied migration {m}");
     }
+    let into = r.database.as_ref().map_or_else(
+        || tsunagu_store::DatabaseUrl::parse(&cfg.database_url).redacted(),
+        |p| p.display().to_string(),
+    );
     println!(
-        "restored {} from {} (audit trail up to seq {}, then the restore itself); \
-         check it with `tsunagu audit verify`",
-        r.database.display(),
+        "restored {into} from {}: its audit trail verifies up to seq {}, followed by the \
+         restore itself",
         file.display(),
         r.audit_seq
     );
@@ -224,23 +253,90 @@ fn keys_rotate(cfg: Config) -> Result<(), String> {
     Ok(())
 }
 
-fn audit_verify(cfg: Config) -> Result<(), String> {
+fn audit_verify(cfg: Config, checkpoint: Option<&str>) -> Result<(), String> {
+    use tsunagu_domain::audit::checkpoint::Checkpoint;
     let store = open_store(&cfg)?;
     let services = tsunagu_domain::app::Services::new(Arc::new(store), Arc::new(SystemClock));
-    let report = services
-        .audit_trail()
-        .verify_chain()
+    let trail = services.audit_trail();
+    let pin = match checkpoint {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the checkpoint {path}: {e}"))?;
+            let cp = Checkpoint::parse(&text).map_err(|e| format!("{path}: {e}"))?;
+            Some(
+                trail
+                    .check_checkpoint(&cp)
+                    .map_err(|e| format!("{path}: {e}"))?,
+            )
+        }
+    };
+    let pinned = pin.as_ref().map(|p| p.seq);
+    let report = trail
+        .verify_chain_pinned(pin)
         .map_err(|e| format!("cannot read the audit trail: {e}"))?;
     match report.first_broken {
         None => {
-            println!("audit trail intact: {} events checked", report.checked);
+            println!(
+                "audit trail intact: {} events checked, ending at the chain's head (seq {}){}{}",
+                report.checked,
+                report.last_seq,
+                pinned.map_or_else(String::new, |s| format!(
+                    "; matches the checkpoint at seq {s}"
+                )),
+                if report.keyed_from_seq > 1 {
+                    format!(
+                        "; events before seq {} predate the keyed chain (plain SHA-256)",
+                        report.keyed_from_seq
+                    )
+                } else {
+                    String::new()
+                }
+            );
             Ok(())
         }
         Some(b) => Err(format!(
-            "audit trail BROKEN at seq {} (event {}): {}; {} events checked",
-            b.seq, b.id, b.reason, report.checked
+            "audit trail BROKEN at seq {}{}: {}; {} events checked",
+            b.seq,
+            if b.id.is_empty() {
+                String::new()
+            } else {
+                format!(" (event {})", b.id)
+            },
+            b.reason,
+            report.checked
         )),
     }
+}
+
+fn audit_checkpoint(cfg: Config, out: Option<&str>) -> Result<(), String> {
+    let store = open_store(&cfg)?;
+    let services = tsunagu_domain::app::Services::new(Arc::new(store), Arc::new(SystemClock));
+    let cp = match services
+        .audit_trail()
+        .checkpoint()
+        .map_err(|e| format!("cannot read the audit trail: {e}"))?
+    {
+        Ok(cp) => cp,
+        Err(b) => {
+            return Err(format!(
+                "no checkpoint: the audit trail is BROKEN at seq {}: {}",
+                b.seq, b.reason
+            ));
+        }
+    };
+    match out {
+        None => print!("{}", cp.encode()),
+        Some(path) => {
+            std::fs::write(path, cp.encode())
+                .map_err(|e| format!("cannot write the checkpoint {path}: {e}"))?;
+            eprintln!(
+                "wrote a checkpoint of the audit trail at seq {} to {path}; keep it outside the database",
+                cp.seq
+            );
+        }
+    }
+    Ok(())
 }
 
 fn demo_data(cfg: &Config, o: &tsunagu_server::demo::DemoOptions) -> Result<(), String> {

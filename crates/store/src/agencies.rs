@@ -76,7 +76,7 @@ impl AgencyStore for DieselStore {
             diesel::insert_into(agencies::table)
                 .values(AgencyRow::from_entity(agency))
                 .execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -162,7 +162,7 @@ impl AgencyStore for DieselStore {
                     > 0;
                 return Err(missing_or_stale(exists));
             }
-            append_event(c, audit)?;
+            append_event(c, &self.keys, audit)?;
             Ok(agencies::table
                 .find(id.to_string())
                 .select(AgencyRow::as_select())

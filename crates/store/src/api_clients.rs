@@ -102,7 +102,7 @@ impl ApiClientStore for DieselStore {
             diesel::insert_into(api_clients::table)
                 .values(ApiClientRow::new(client, secret_hash))
                 .execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -169,7 +169,7 @@ impl ApiClientStore for DieselStore {
                 let exists = api_client(c, client.center_id, client.id)?.is_some();
                 return Err(missing_or_stale(exists));
             }
-            append_event(c, audit)?;
+            append_event(c, &self.keys, audit)?;
             api_client(c, client.center_id, client.id)?.ok_or_else(not_found)
         })
     }

@@ -10,7 +10,9 @@ use crate::rows::{naive, utc};
 use crate::schema::{audit_chain_head, audit_events};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
-use tsunagu_domain::audit::{AuditDraft, AuditEvent, AuditRecord, chain_hash};
+use std::sync::Arc;
+use tsunagu_domain::audit::{AuditDraft, AuditEvent, AuditRecord, ChainHead, keyed_chain_hash};
+use tsunagu_domain::data_keys::DataKeys;
 use tsunagu_domain::platform;
 use tsunagu_domain::ports::{AuditFilter, AuditLog, StoreResult};
 
@@ -34,10 +36,13 @@ pub struct AuditRow {
     pub detail: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The data key whose audit MAC key chained the event; `NULL` for the unkeyed events
+    /// of a database from before the chain was keyed.
+    pub key_id: Option<String>,
 }
 
 impl AuditRow {
-    pub fn new(seq: i64, d: &AuditDraft, prev_hash: String, hash: String) -> Self {
+    pub fn new(seq: i64, d: &AuditDraft, prev_hash: String, hash: String, key_id: &str) -> Self {
         Self {
             seq,
             id: d.id.to_string(),
@@ -56,6 +61,7 @@ impl AuditRow {
             detail: d.detail.clone(),
             prev_hash,
             hash,
+            key_id: Some(key_id.to_owned()),
         }
     }
 
@@ -81,6 +87,7 @@ impl AuditRow {
             },
             prev_hash: self.prev_hash,
             hash: self.hash,
+            key_id: self.key_id,
         }
     }
 }
@@ -92,7 +99,9 @@ impl AuditRow {
 ///
 /// Updating the head row first takes its lock, which serialises appends across connections
 /// and API replicas; the head then tells the sequence number and hash to continue from.
-pub(crate) fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> R<()> {
+/// Each link is an HMAC under the current data key's audit MAC key (see
+/// [`tsunagu_domain::audit`]), and the event records that key's id.
+pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditDraft]) -> R<()> {
     if drafts.is_empty() {
         return Ok(());
     }
@@ -101,11 +110,12 @@ pub(crate) fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> R<()> {
             .set(audit_chain_head::seq.eq(audit_chain_head::seq))
             .returning((audit_chain_head::seq, audit_chain_head::hash))
             .get_result(conn)?;
+    let (key_id, key) = keys.current_audit_mac_key();
     for d in drafts {
         seq += 1;
-        let hash = chain_hash(&prev, &d.record().canonical(seq));
+        let hash = keyed_chain_hash(key, &prev, &d.record().canonical(seq));
         diesel::insert_into(audit_events::table)
-            .values(AuditRow::new(seq, d, prev, hash.clone()))
+            .values(AuditRow::new(seq, d, prev, hash.clone(), key_id))
             .execute(conn)?;
         prev = hash;
         // The one place an audited change becomes an outbound event.
@@ -123,8 +133,8 @@ pub(crate) fn append_events(conn: &mut DbConn, drafts: &[AuditDraft]) -> R<()> {
     crate::idempotency::mark_committed(conn, drafts)
 }
 
-pub(crate) fn append_event(conn: &mut DbConn, d: &AuditDraft) -> R<()> {
-    append_events(conn, std::slice::from_ref(d))
+pub(crate) fn append_event(conn: &mut DbConn, keys: &DataKeys, d: &AuditDraft) -> R<()> {
+    append_events(conn, keys, std::slice::from_ref(d))
 }
 
 /// The `updated_at` of a change to case records, taken under the audit chain's lock (which
@@ -151,7 +161,30 @@ pub(crate) fn change_stamp(conn: &mut DbConn, proposed: DateTime<Utc>) -> R<Naiv
 impl AuditLog for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
     fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()> {
-        self.write(|c| append_events(c, events))
+        self.write(|c| append_events(c, &self.keys, events))
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    fn audit_chain_head(&self) -> StoreResult<ChainHead> {
+        self.read(|c| {
+            let (seq, hash, keyed_from_seq) = audit_chain_head::table
+                .filter(audit_chain_head::id.eq(1))
+                .select((
+                    audit_chain_head::seq,
+                    audit_chain_head::hash,
+                    audit_chain_head::keyed_from_seq,
+                ))
+                .first(c)?;
+            Ok(ChainHead {
+                seq,
+                hash,
+                keyed_from_seq,
+            })
+        })
+    }
+
+    fn audit_chain_keys(&self) -> Arc<DataKeys> {
+        self.keys.clone()
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(after_seq = after_seq, limit = limit))]

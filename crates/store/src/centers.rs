@@ -85,7 +85,7 @@ impl CenterStore for DieselStore {
             diesel::insert_into(centers::table)
                 .values(CenterRow::from_entity(center))
                 .execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -155,7 +155,7 @@ impl CenterStore for DieselStore {
                     > 0;
                 return Err(missing_or_stale(exists));
             }
-            append_event(c, audit)?;
+            append_event(c, &self.keys, audit)?;
             Ok(centers::table
                 .find(id.to_string())
                 .select(CenterRow::as_select())

@@ -93,7 +93,7 @@ impl ConsentStore for DieselStore {
             diesel::insert_into(consents::table)
                 .values(ConsentRow::from_entity(x))
                 .execute(conn)?;
-            append_event(conn, audit)
+            append_event(conn, &self.keys, audit)
         })
     }
 
@@ -133,7 +133,7 @@ impl ConsentStore for DieselStore {
                     consent(conn, x.center_id, x.id)?.is_some(),
                 ));
             }
-            append_event(conn, audit)?;
+            append_event(conn, &self.keys, audit)?;
             consent(conn, x.center_id, x.id)?.ok_or_else(not_found)
         })
     }

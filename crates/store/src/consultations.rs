@@ -113,7 +113,7 @@ impl ConsultationStore for DieselStore {
             let mut d = Deltas::default();
             d.consultation(x, 1);
             d.apply(conn)?;
-            append_event(conn, audit)?;
+            append_event(conn, &self.keys, audit)?;
             Ok(utc(stamp))
         })
     }
@@ -223,7 +223,7 @@ impl ConsultationStore for DieselStore {
                 d.consultation(x, 1);
                 d.apply(conn)?;
             }
-            append_event(conn, audit)?;
+            append_event(conn, &self.keys, audit)?;
             consultation(conn, x.center_id, x.id)?.ok_or_else(not_found)
         })
     }

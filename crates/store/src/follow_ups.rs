@@ -170,7 +170,7 @@ impl FollowUpStore for DieselStore {
             diesel::insert_into(follow_ups::table)
                 .values(row)
                 .execute(conn)?;
-            append_event(conn, audit)?;
+            append_event(conn, &self.keys, audit)?;
             Ok(utc(stamp))
         })
     }
@@ -334,7 +334,7 @@ impl FollowUpStore for DieselStore {
                     d.apply(conn)?;
                 }
             }
-            append_events(conn, audit)?;
+            append_events(conn, &self.keys, audit)?;
             follow_up(conn, f.center_id, f.id)?
                 .map(|v| v.follow_up)
                 .ok_or_else(not_found)

@@ -193,7 +193,7 @@ impl PatientStore for DieselStore {
                 .values(PatientRow::from_entity(&p))
                 .execute(conn)?;
             write_grams(conn, &p)?;
-            append_event(conn, audit)?;
+            append_event(conn, &self.keys, audit)?;
             Ok(p)
         })
     }
@@ -332,7 +332,7 @@ impl PatientStore for DieselStore {
                 ));
             }
             write_grams(conn, p)?;
-            append_event(conn, audit)?;
+            append_event(conn, &self.keys, audit)?;
             patient(conn, p.center_id, p.id)?.ok_or_else(not_found)
         })
     }

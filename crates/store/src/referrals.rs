@@ -94,7 +94,7 @@ impl ReferralStore for DieselStore {
             let mut d = Deltas::default();
             d.referral(r, false, 1);
             d.apply(conn)?;
-            append_events(conn, audit)?;
+            append_events(conn, &self.keys, audit)?;
             Ok(utc(stamp))
         })
     }
@@ -218,7 +218,7 @@ impl ReferralStore for DieselStore {
                 _ => {}
             }
             d.apply(conn)?;
-            append_events(conn, audit)?;
+            append_events(conn, &self.keys, audit)?;
             referral(conn, r.center_id, r.id)?.ok_or_else(not_found)
         })
     }

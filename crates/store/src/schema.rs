@@ -100,6 +100,7 @@ diesel::table! {
         detail -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        key_id -> Nullable<Text>,
     }
 }
 
@@ -109,6 +110,7 @@ diesel::table! {
         seq -> BigInt,
         hash -> Text,
         last_change_at -> Nullable<Timestamp>,
+        keyed_from_seq -> BigInt,
     }
 }
 
@@ -561,9 +563,13 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "detail",
             "prev_hash",
             "hash",
+            "key_id",
         ],
     ),
-    ("audit_chain_head", &["id", "seq", "hash", "last_change_at"]),
+    (
+        "audit_chain_head",
+        &["id", "seq", "hash", "last_change_at", "keyed_from_seq"],
+    ),
     (
         "case_counters",
         &["center_id", "fiscal_year", "last_number"],

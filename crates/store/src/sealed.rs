@@ -156,7 +156,7 @@ fn reseal(conn: &mut DbConn, keys: &DataKeys, rotate: bool) -> R<Resealed> {
                 "old_key={}; plaintext={}; rotate={rotate}",
                 n.old_key, n.plaintext
             ));
-        write_tx(conn, |c| crate::audit::append_event(c, &ev))?;
+        write_tx(conn, |c| crate::audit::append_event(c, keys, &ev))?;
     }
     Ok(n)
 }

@@ -108,7 +108,7 @@ impl SessionStore for DieselStore {
                     ))
                     .execute(c)?;
             }
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -140,7 +140,7 @@ impl SessionStore for DieselStore {
                 .execute(c)?;
             diesel::delete(login_throttles::table.filter(login_throttles::login.eq(login)))
                 .execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -179,7 +179,11 @@ impl SessionStore for DieselStore {
                 center_id,
             }) = found
             else {
-                append_event(c, &audit.outcome(Outcome::Denied).detail("unknown_token"))?;
+                append_event(
+                    c,
+                    &self.keys,
+                    &audit.outcome(Outcome::Denied).detail("unknown_token"),
+                )?;
                 return Ok(RefreshOutcome::Invalid);
             };
             audit.actor_kind = "user";
@@ -201,6 +205,7 @@ impl SessionStore for DieselStore {
                 .execute(c)?;
                 append_event(
                     c,
+                    &self.keys,
                     &audit
                         .outcome(Outcome::Denied)
                         .detail("refresh_token_reused_session_revoked"),
@@ -208,7 +213,11 @@ impl SessionStore for DieselStore {
                 return Ok(RefreshOutcome::Reused);
             }
             if revoked_at.is_some() || utc(expires_at) <= now || !active {
-                append_event(c, &audit.outcome(Outcome::Denied).detail("session_ended"))?;
+                append_event(
+                    c,
+                    &self.keys,
+                    &audit.outcome(Outcome::Denied).detail("session_ended"),
+                )?;
                 return Ok(RefreshOutcome::Invalid);
             }
             let spent = diesel::update(
@@ -229,7 +238,7 @@ impl SessionStore for DieselStore {
                     refresh_tokens::spent_at.eq(None::<NaiveDateTime>),
                 ))
                 .execute(c)?;
-            append_event(c, &audit)?;
+            append_event(c, &self.keys, &audit)?;
             Ok(RefreshOutcome::Rotated {
                 user_id: uuid("sessions.user_id", &user_id)?,
                 session_id: uuid("sessions.id", &session_id)?,
@@ -252,7 +261,7 @@ impl SessionStore for DieselStore {
             )
             .set(sessions::revoked_at.eq(Some(naive(now))))
             .execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -315,7 +324,7 @@ impl SessionStore for DieselStore {
             if n == 0 {
                 return Err(totp_already_enabled());
             }
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -368,7 +377,7 @@ impl SessionStore for DieselStore {
                     ))
                     .execute(c)?;
             }
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 

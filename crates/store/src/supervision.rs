@@ -80,7 +80,7 @@ impl SupervisionStore for DieselStore {
                     reviews::created_at.eq(naive(rv.created_at)),
                 ))
                 .execute(conn)?;
-            append_event(conn, audit)?;
+            append_event(conn, &self.keys, audit)?;
             referral(conn, rv.center_id, rv.referral_id)?.ok_or_else(not_found)
         })
     }

@@ -83,7 +83,7 @@ impl UserStore for DieselStore {
             diesel::insert_into(users::table)
                 .values(UserRow::from_entity(user, password_hash))
                 .execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -173,7 +173,7 @@ impl UserStore for DieselStore {
                 .set(sessions::revoked_at.eq(Some(naive(now))))
                 .execute(c)?;
             }
-            append_event(c, audit)?;
+            append_event(c, &self.keys, audit)?;
             Ok(users::table
                 .find(id.to_string())
                 .select(UserRow::as_select())

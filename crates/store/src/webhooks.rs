@@ -120,7 +120,7 @@ impl WebhookStore for DieselStore {
                     webhooks::secret.eq(self.seal(&webhook_context(&w.id.to_string()), secret)),
                 ))
                 .execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 
@@ -171,7 +171,7 @@ impl WebhookStore for DieselStore {
                 let exists = webhook(c, w.center_id, w.id)?.is_some();
                 return Err(missing_or_stale(exists));
             }
-            append_event(c, audit)?;
+            append_event(c, &self.keys, audit)?;
             webhook(c, w.center_id, w.id)?.ok_or_else(not_found)
         })
     }
@@ -202,7 +202,7 @@ impl WebhookStore for DieselStore {
             )
             .execute(c)?;
             diesel::delete(webhooks::table.filter(webhooks::id.eq(&id))).execute(c)?;
-            append_event(c, audit)
+            append_event(c, &self.keys, audit)
         })
     }
 

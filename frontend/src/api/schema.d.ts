@@ -1177,10 +1177,19 @@ export interface components {
             "50-99": number;
         };
         BrokenLinkDto: {
+            /** @description The event's id; empty when the event is missing. */
             id: string;
-            /** @description `content_changed`, `previous_hash_mismatch` or `sequence_gap`. */
+            /**
+             * @description `content_changed`, `previous_hash_mismatch`, `sequence_gap`, `not_keyed` (an
+             *     unkeyed link after the upgrade point: written without the audit key), `unknown_key`
+             *     (chained under a data key that is not configured), `truncated` (the trail ends
+             *     before the chain's head says), `head_mismatch` or `upgrade_point_changed`.
+             */
             reason: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The event at fault; for `truncated`, the first missing `seq`.
+             */
             seq: number;
         };
         /**

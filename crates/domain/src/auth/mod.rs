@@ -3,6 +3,7 @@
 //! ([`sign_in`]) and setting up a second factor ([`two_factor`]). Token *signing* is the HTTP
 //! adapter's business; what a token means is here.
 
+pub mod hashing;
 pub mod sign_in;
 pub mod totp;
 pub mod two_factor;
@@ -66,18 +67,31 @@ pub fn check_password_policy(
     Ok(())
 }
 
-/// Hashes with argon2id, m=19456 KiB, t=2, p=1 (OWASP's minimum; the crate's default).
+/// Hashes with argon2id, m=19456 KiB, t=2, p=1 (OWASP's minimum; the crate's default), on
+/// the bounded hashing pool ([`hashing`]).
 pub fn hash_password(password: &str) -> Result<String, crate::DomainError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| crate::DomainError::Internal(format!("argon2 hash: {e}")))
+    let password = zeroize::Zeroizing::new(password.to_owned());
+    hashing::run(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| crate::DomainError::Internal(format!("argon2 hash: {e}")))
+    })
+    .unwrap_or_else(|| Err(crate::DomainError::Internal("argon2 hash panicked".into())))
 }
 
+/// Checks a password against its hash, on the bounded hashing pool ([`hashing`]).
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
+    let (hash, password) = (
+        hash.to_owned(),
+        zeroize::Zeroizing::new(password.to_owned()),
+    );
+    hashing::run(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .unwrap_or(false)
 }
 
 /// Spends the same time as a real check, so an unknown login cannot be told apart from a

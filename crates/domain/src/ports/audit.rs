@@ -1,6 +1,8 @@
 use super::StoreResult;
-use crate::audit::{AuditDraft, AuditEvent};
+use crate::audit::{AuditDraft, AuditEvent, ChainHead};
+use crate::data_keys::DataKeys;
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Which audit events to list. `center` is `None` only for the system administrator.
@@ -23,6 +25,11 @@ pub trait AuditLog {
     fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()>;
     /// Events with `seq > after_seq` in chain order, for verification.
     fn audit_chain(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// The chain's head row.
+    fn audit_chain_head(&self) -> StoreResult<ChainHead>;
+    /// The keys events are chained under (the data keys, whose audit MAC keys the store
+    /// appends with), for verification and checkpoints.
+    fn audit_chain_keys(&self) -> Arc<DataKeys>;
     /// Events matching the filter, newest first, at most `limit`.
     fn audit_events(&self, filter: &AuditFilter, limit: i64) -> StoreResult<Vec<AuditEvent>>;
 }

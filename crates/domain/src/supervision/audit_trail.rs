@@ -2,7 +2,8 @@
 //! and the verification of its hash chain.
 
 use crate::app::Ctx;
-use crate::audit::{AuditEvent, ChainReport, ChainWalker};
+use crate::audit::checkpoint::{Checkpoint, CheckpointError};
+use crate::audit::{AuditEvent, BrokenLink, ChainReport, ChainWalker, Pin};
 use crate::entities::Actor;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
@@ -29,6 +30,11 @@ pub const EXPORT_MAX: i64 = 100_000;
 
 /// Events read from the store at a time while verifying the chain.
 const VERIFY_BATCH: i64 = 5_000;
+
+/// Most times a verification catches up with events appended while it walked, before it
+/// compares with the head it last read (which then names events it did not walk, and is
+/// reported as truncation only if those events are indeed missing: see `verify_chain`).
+const VERIFY_ROUNDS: usize = 20;
 
 /// An action filter: a stored action name such as `patient.read`, or a prefix of one such
 /// as `patient.`.
@@ -154,24 +160,74 @@ impl AuditTrail<'_> {
         })
     }
 
-    /// Walks the whole audit chain in batches (`tsunagu audit verify`, and [`Self::verify`]).
-    #[tracing::instrument(skip_all, fields(checked = tracing::field::Empty))]
+    /// Walks the whole audit chain in batches (`tsunagu audit verify`, and [`Self::verify`]),
+    /// then checks that it ends where the head row says.
+    ///
+    /// The head is read after the events: an append commits its events and the head
+    /// together, so a head past the last event read means either events appended meanwhile
+    /// (walked in another round) or events removed (found when a round finds none).
     pub fn verify_chain(&self) -> Result<ChainReport, DomainError> {
-        let mut walker = ChainWalker::default();
+        self.verify_chain_pinned(None)
+    }
+
+    /// [`Self::verify_chain`], also requiring the chain to pass through `pin` (from a
+    /// checkpoint [`Self::check_checkpoint`] accepted).
+    #[tracing::instrument(skip_all, fields(checked = tracing::field::Empty))]
+    pub fn verify_chain_pinned(&self, pin: Option<Pin>) -> Result<ChainReport, DomainError> {
+        let keys = self.store.audit_chain_keys();
+        let mut head = self.store.audit_chain_head()?;
+        let mut walker = ChainWalker::new(&keys, head.keyed_from_seq);
+        if let Some(pin) = pin {
+            walker = walker.pinned(pin);
+        }
         let mut after = 0;
-        'batches: loop {
-            let batch = self.store.audit_chain(after, VERIFY_BATCH)?;
-            let Some(last) = batch.last() else { break };
-            after = last.seq;
-            for ev in &batch {
-                if !walker.feed(ev) {
-                    break 'batches;
+        for _round in 0..VERIFY_ROUNDS {
+            let start = after;
+            'batches: loop {
+                let batch = self.store.audit_chain(after, VERIFY_BATCH)?;
+                let Some(last) = batch.last() else { break };
+                after = last.seq;
+                for ev in &batch {
+                    if !walker.feed(ev) {
+                        break 'batches;
+                    }
                 }
             }
+            head = self.store.audit_chain_head()?;
+            if walker.is_broken() || head.seq <= after || after == start {
+                break;
+            }
         }
-        let report = walker.finish();
+        let report = walker.finish(&head);
         tracing::Span::current().record("checked", report.checked);
         Ok(report)
+    }
+
+    /// Checks a checkpoint's signature (`tsunagu audit verify --checkpoint FILE`); on
+    /// success, the point it pins for [`Self::verify_chain_pinned`].
+    pub fn check_checkpoint(&self, cp: &Checkpoint) -> Result<Pin, CheckpointError> {
+        cp.verify(&self.store.audit_chain_keys())
+    }
+
+    /// Verifies the chain and, when it is intact, signs a checkpoint of where it ends
+    /// (`tsunagu audit checkpoint`, and the periodic checkpoint in the log). A broken chain
+    /// gets no checkpoint: signing it would vouch for the damage.
+    #[tracing::instrument(skip_all)]
+    pub fn checkpoint(&self) -> Result<Result<Checkpoint, BrokenLink>, DomainError> {
+        let report = self.verify_chain()?;
+        if let Some(broken) = report.first_broken {
+            return Ok(Err(broken));
+        }
+        // What the walk verified, not a head read later: events appended since are not
+        // vouched for.
+        let keys = self.store.audit_chain_keys();
+        Ok(Ok(Checkpoint::sign(
+            &keys,
+            report.last_seq,
+            &report.last_hash,
+            report.keyed_from_seq,
+            self.clock.now(),
+        )))
     }
 }
 

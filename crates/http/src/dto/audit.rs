@@ -114,9 +114,14 @@ pub struct AuditListQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BrokenLinkDto {
+    /// The event at fault; for `truncated`, the first missing `seq`.
     pub seq: i64,
+    /// The event's id; empty when the event is missing.
     pub id: String,
-    /// `content_changed`, `previous_hash_mismatch` or `sequence_gap`.
+    /// `content_changed`, `previous_hash_mismatch`, `sequence_gap`, `not_keyed` (an
+    /// unkeyed link after the upgrade point: written without the audit key), `unknown_key`
+    /// (chained under a data key that is not configured), `truncated` (the trail ends
+    /// before the chain's head says), `head_mismatch` or `upgrade_point_changed`.
     pub reason: &'static str,
 }
 
