@@ -127,11 +127,13 @@ async fn whole_path_to_a_closed_level_four_referral(db: Db) {
             "/api/v1/consultations",
             t,
             json!({"patient_id": pid, "channel": "in_person", "requester": "patient",
-                   "topics": ["employment", "illness"], "duration_minutes": 45,
+                   "topics": ["employment", "illness"], "duration_minutes": 45.0,
                    "with_employment_supporter": true, "summary": "就労の相談"}),
         )
         .await
         .expect(201);
+    // `45.0` is an integer to JSON Schema, so it is one here too.
+    assert_eq!(cons.body["duration_minutes"], 45);
     assert_eq!(cons.body["consultant_id"], k.consultant_id.as_str());
     assert_eq!(cons.body["topics"], json!(["employment", "illness"]));
     let listed = app

@@ -232,6 +232,12 @@ async fn unknown_routes_methods_and_ids_are_problems(db: Db) {
         .await
         .problem(405, "method_not_allowed");
     assert_eq!(r.header("allow").as_deref(), Some("GET, PATCH"));
+    // Paths outside the API's scope too (actix's own 405 comes without `Allow`).
+    let r = app
+        .request(Method::TRACE, "/healthz", None, &[], None)
+        .await
+        .problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow").as_deref(), Some("GET"));
     app.get("/api/v1/centers/not-a-uuid", &app.admin_token)
         .await
         .problem(404, "not_found");

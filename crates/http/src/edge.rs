@@ -165,7 +165,18 @@ pub async fn edge(
         .get(header::CONTENT_TYPE)
         .is_some_and(|c| c.as_bytes().starts_with(b"application/json"));
     if (status.is_client_error() || status.is_server_error()) && !is_problem && !is_json {
-        let keep_allow = res.headers().get(header::ALLOW).cloned();
+        // RFC 9110: a 405 names the methods that are allowed. Actix's own 405 (a method the
+        // resource does not take) does not, so they come from the spec's route table.
+        let keep_allow = res.headers().get(header::ALLOW).cloned().or_else(|| {
+            (status == StatusCode::METHOD_NOT_ALLOWED)
+                .then(|| {
+                    res.request()
+                        .app_data::<actix_web::web::Data<crate::AppState>>()
+                })
+                .flatten()
+                .and_then(|state| crate::allowed_methods(&state.routes, &path))
+                .and_then(|m| header::HeaderValue::from_str(&m.join(", ")).ok())
+        });
         let mut err = ApiError::for_status(status);
         if status == StatusCode::NOT_FOUND {
             err = err.detail(format!("no route {} {}", method, path));

@@ -33,6 +33,27 @@ impl<T> ApiJson<T> {
     }
 }
 
+/// JSON Schema's `integer` is any number without a fraction, so `20.0` is a valid
+/// `duration_minutes`; serde reads it only as a float. Such numbers become integers before
+/// the body is read into its type (a float field takes an integer as well).
+fn integral_floats_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Exact: |f| < 2^53, so the conversion loses nothing.
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
+}
+
 fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -84,9 +105,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+            let mut value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
                 ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
             })?;
+            integral_floats_as_integers(&mut value);
             serde_path_to_error::deserialize(value)
                 .map(ApiJson)
                 .map_err(|e| {

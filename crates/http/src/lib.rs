@@ -279,20 +279,30 @@ fn route_table(spec: &OpenApi) -> Vec<(Vec<String>, Vec<String>)> {
         .collect()
 }
 
+/// The methods the spec allows on a path, if any operation matches it.
+pub(crate) fn allowed_methods<'r>(
+    routes: &'r [(Vec<String>, Vec<String>)],
+    path: &str,
+) -> Option<&'r [String]> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    routes
+        .iter()
+        .find(|(pattern, _)| {
+            pattern.len() == segs.len()
+                && pattern
+                    .iter()
+                    .zip(&segs)
+                    .all(|(p, s)| (p.starts_with('{') && p.ends_with('}')) || p == s)
+        })
+        .map(|(_, methods)| methods.as_slice())
+}
+
 /// Requests no route took: 405 with `Allow` when the path exists under other methods,
 /// otherwise 404 — both as problems.
 async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     use actix_web::ResponseError;
-    let segs: Vec<&str> = req.path().trim_matches('/').split('/').collect();
-    let allowed = state.routes.iter().find(|(pattern, _)| {
-        pattern.len() == segs.len()
-            && pattern
-                .iter()
-                .zip(&segs)
-                .all(|(p, s)| (p.starts_with('{') && p.ends_with('}')) || p == s)
-    });
-    match allowed {
-        Some((_, methods)) if req.method() != actix_web::http::Method::OPTIONS => {
+    match allowed_methods(&state.routes, req.path()) {
+        Some(methods) if req.method() != actix_web::http::Method::OPTIONS => {
             ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED)
                 .detail(format!("{} is not allowed here", req.method()))
                 .header(header::ALLOW, methods.join(", "))

@@ -243,7 +243,8 @@ fn problem_responses(
 }
 
 /// Adds the answers every operation of a kind can give, whatever its handler: the edge's
-/// refusals of a body (400, 408, 413, 415) where there is a body, of a query string (400)
+/// refusals of a body (400, 408, 413, 415, and 422 for one that does not match its schema)
+/// where there is a body, of a query string (400)
 /// where there are parameters, the rate limit (429) where there is a caller, and the
 /// database being away (503) everywhere under the API. One place, so no operation's
 /// documented answers miss one of them.
@@ -263,7 +264,7 @@ pub fn add_common_answers(doc: &mut utoipa::openapi::OpenApi) {
         {
             let mut statuses = Vec::new();
             if op.request_body.is_some() {
-                statuses.extend([400, 408, 413, 415]);
+                statuses.extend([400, 408, 413, 415, 422]);
             }
             let has_query = op.parameters.as_ref().is_some_and(|ps| {
                 ps.iter().any(|p| {
@@ -301,6 +302,10 @@ macro_rules! problem_set {
 problem_set!(
     /// Reading a list.
     ListProblems = [401, 403, 422]
+);
+problem_set!(
+    /// Reading a list under a record (which may not exist).
+    ListUnderProblems = [401, 403, 404, 422]
 );
 problem_set!(
     /// Reading one record (or what hangs under it).

@@ -4438,6 +4438,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
             429: {
                 headers: {
@@ -6206,6 +6215,15 @@ export interface operations {
             };
             /** @description The body is not `application/json` (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9316,6 +9334,15 @@ export interface operations {
             };
             /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -80,10 +80,13 @@ pub struct UpdateCenter {
     #[schema(value_type = Option<OperatingType>)]
     pub operating_type: Option<String>,
     /// 1 to 365.
+    #[schema(minimum = 1, maximum = 365)]
     pub follow_up_days: Option<i32>,
     /// 1 to 365: follow-ups overdue longer escalate to the supervisor.
+    #[schema(minimum = 1, maximum = 365)]
     pub escalation_days: Option<i32>,
     /// 0 to 100: the share of lower-level referrals sampled into the audit queue.
+    #[schema(minimum = 0, maximum = 100)]
     pub sample_percent: Option<i32>,
     /// Roles that must sign in with two factors (`center_admin`, `supervisor`, `consultant`).
     #[schema(value_type = Option<Vec<Role>>)]

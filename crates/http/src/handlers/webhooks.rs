@@ -8,7 +8,9 @@ use crate::dto::{
     CreateWebhook, DeliveryDto, ListOf, ListQuery, UpdateWebhook, WebhookDto, WebhookWithSecret,
 };
 use crate::json::ApiJson;
-use crate::problem::{ApiError, CreateProblems, ListProblems, ReadProblems, UpdateProblems};
+use crate::problem::{
+    ApiError, CreateProblems, ListProblems, ListUnderProblems, ReadProblems, UpdateProblems,
+};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use tsunagu_domain::integrations::WebhookChanges;
@@ -152,7 +154,7 @@ pub async fn remove(
 #[utoipa::path(
     tag = "integration", operation_id = "list_webhook_deliveries",
     params(("id" = Uuid, Path), ListQuery),
-    responses((status = 200, body = ListOf<DeliveryDto>), ListProblems),
+    responses((status = 200, body = ListOf<DeliveryDto>), ListUnderProblems),
     security(("bearer" = []))
 )]
 #[get("/webhooks/{id}/deliveries")]
