@@ -82,7 +82,10 @@ pub fn hash_password(password: &str) -> Result<String, crate::DomainError> {
 
 /// Checks a password against its hash, on the bounded hashing pool ([`hashing`]).
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    let (hash, password) = (hash.to_owned(), zeroize::Zeroizing::new(password.to_owned()));
+    let (hash, password) = (
+        hash.to_owned(),
+        zeroize::Zeroizing::new(password.to_owned()),
+    );
     hashing::run(move || {
         Argon2::default()
             .verify_password(password.as_bytes(), hash.as_str())
