@@ -75,7 +75,33 @@ pub fn postgres_base_url() -> String {
 /// A fresh database; removed when dropped.
 pub enum TestDb {
     Sqlite(PathBuf),
-    Postgres { base: String, schema: String },
+    Postgres {
+        base: String,
+        schema: String,
+    },
+    /// A whole database of its own on the local server (a restored dump), with the schema
+    /// to use in it; dropped with the database.
+    PgDatabase {
+        base: String,
+        database: String,
+        schema: String,
+    },
+}
+
+/// `base` (a PostgreSQL URL) naming `database` instead of its own.
+pub fn pg_url_for_database(base: &str, database: &str) -> String {
+    let (head, query) = base
+        .split_once('?')
+        .map_or((base, None), |(h, q)| (h, Some(q)));
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let root = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    match query {
+        Some(q) => format!("{root}/{database}?{q}"),
+        None => format!("{root}/{database}"),
+    }
 }
 
 impl TestDb {
@@ -103,6 +129,15 @@ impl TestDb {
                 let sep = if base.contains('?') { '&' } else { '?' };
                 format!("{base}{sep}options=-csearch_path%3D{schema}")
             }
+            TestDb::PgDatabase {
+                base,
+                database,
+                schema,
+            } => {
+                let url = pg_url_for_database(base, database);
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}options=-csearch_path%3D{schema}")
+            }
         }
     }
 
@@ -127,6 +162,14 @@ impl Drop for TestDb {
                 if let Ok(mut c) = PgConnection::establish(base) {
                     let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
                         .execute(&mut c);
+                }
+            }
+            TestDb::PgDatabase { base, database, .. } => {
+                if let Ok(mut c) = PgConnection::establish(base) {
+                    let _ = diesel::sql_query(format!(
+                        "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
+                    ))
+                    .execute(&mut c);
                 }
             }
         }
@@ -269,7 +312,11 @@ pub async fn spawn(backend: Db) -> TestApp {
 }
 
 pub async fn spawn_with(backend: Db, tweak: impl FnOnce(&mut tsunagu_server::Config)) -> TestApp {
-    let db = TestDb::create(backend);
+    spawn_on(TestDb::create(backend), tweak).await
+}
+
+/// A server on a database the test made (a restored backup); it drops the database.
+pub async fn spawn_on(db: TestDb, tweak: impl FnOnce(&mut tsunagu_server::Config)) -> TestApp {
     let mut cfg = config(&db.url());
     tweak(&mut cfg);
     let clock = Arc::new(TestClock::starting_at(

@@ -8,6 +8,7 @@ mod helpers;
 
 mod audit_chain;
 mod auth;
+mod backup;
 mod cases;
 mod demo;
 mod http_surface;

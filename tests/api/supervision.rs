@@ -566,7 +566,156 @@ async fn typed_patient_searches_are_hidden_from_administrators(db: Db) {
     }
 }
 
+/// Issue 13 (12): the queue is paged by the database. Walking it one item a page gives the
+/// whole queue in the rules' order (most urgent reason, longest overdue, oldest referral),
+/// with no item twice, and every page counts the whole queue.
+async fn the_queue_pages_in_its_order_and_counts_the_whole_queue(db: Db) {
+    let app = spawn(db).await;
+    let k = team(&app).await;
+    let path = format!("/api/v1/centers/{}", k.c.id);
+    let e = app.get(&path, &k.c.admin).await.expect(200).etag();
+    app.patch(
+        &path,
+        &k.c.admin,
+        Some(&e),
+        json!({"sample_percent": 100, "escalation_days": 10}),
+    )
+    .await
+    .expect(200);
+    // Level-4 referrals whose follow-ups are due on different days (overdue 40, 20, 5 days
+    // and not yet), two of them on the same day so the referral date decides; and
+    // lower-level ones for the sample.
+    for (on, due) in [
+        ("2026-04-01", "2026-04-22"),
+        ("2026-04-10", "2026-05-12"),
+        ("2026-04-05", "2026-05-12"),
+        ("2026-05-01", "2026-05-27"),
+        ("2026-05-20", "2026-06-20"),
+    ] {
+        let r = k
+            .refer(&app, &k.sato, "accompanied_with_follow_up", on)
+            .await;
+        let (fid, fe) = first_follow_up(&app, &k.sato, &r).await;
+        app.patch(
+            &format!("/api/v1/follow-ups/{fid}"),
+            &k.sato,
+            Some(&fe),
+            json!({"due_on": due}),
+        )
+        .await
+        .expect(200);
+    }
+    for on in ["2026-05-02", "2026-04-20", "2026-05-30"] {
+        k.refer(&app, &k.ito, "information_only", on).await;
+    }
+
+    let all = app
+        .get("/api/v1/audit-queue?limit=200", &k.sup)
+        .await
+        .expect(200);
+    let items = all.body["items"].as_array().unwrap().clone();
+    // The level-4 referral not yet due has no reason to be there.
+    assert_eq!(items.len(), 7, "{}", all.body);
+    assert_eq!(all.body["total"], 7);
+    assert!(all.body["next_cursor"].is_null());
+    // The rules' order, checked from what each item says.
+    let rank = |i: &Value| {
+        let first = i["reasons"][0].as_str().unwrap();
+        [
+            "follow_up_escalated",
+            "follow_up_overdue",
+            "follow_up_missing",
+            "returned",
+            "awaiting_review",
+            "sample",
+        ]
+        .iter()
+        .position(|r| *r == first)
+        .unwrap()
+    };
+    let keys: Vec<(usize, i64, String)> = items
+        .iter()
+        .map(|i| {
+            (
+                rank(i),
+                -i["days_overdue"].as_i64().unwrap(),
+                i["referred_on"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "{}", all.body);
+    let overdue: Vec<i64> = items
+        .iter()
+        .map(|i| i["days_overdue"].as_i64().unwrap())
+        .collect();
+    assert_eq!(overdue, [40, 20, 20, 5, 0, 0, 0]);
+    assert_eq!(
+        items[1]["referred_on"], "2026-04-05",
+        "same overdue: older first"
+    );
+    // The counts are of reasons carried, whatever the page.
+    let mut counted: Vec<(String, i64)> = Vec::new();
+    for reason in items.iter().flat_map(|i| i["reasons"].as_array().unwrap()) {
+        let reason = reason.as_str().unwrap().to_owned();
+        match counted.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((reason, 1)),
+        }
+    }
+    let by_reason: Vec<(String, i64)> = all.body["by_reason"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["reason"].as_str().unwrap().to_owned(),
+                c["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(by_reason, counted);
+    assert_eq!(
+        by_reason[0],
+        ("follow_up_escalated".to_owned(), 3),
+        "overdue by more than 10 days"
+    );
+
+    // One a page: the same items in the same order, each page with the whole queue's counts.
+    let mut walked = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("/api/v1/audit-queue?limit=1&cursor={c}"),
+            None => "/api/v1/audit-queue?limit=1".to_owned(),
+        };
+        let page = app.get(&url, &k.sup).await.expect(200);
+        assert_eq!(page.body["total"], 7);
+        assert_eq!(page.body["by_reason"], all.body["by_reason"]);
+        walked.extend(page.body["items"].as_array().unwrap().clone());
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+        assert!(walked.len() <= 7, "the walk does not end");
+    }
+    assert_eq!(walked, items);
+    // A cursor the API did not give is refused.
+    let id = items[0]["referral_id"].as_str().unwrap();
+    for bad in [
+        format!("9_2026-01-01_2026-01-01~{id}"),
+        format!("0_x_2026-01-01~{id}"),
+        format!("2026-01-01~{id}"),
+    ] {
+        app.get(&format!("/api/v1/audit-queue?cursor={bad}"), &k.sup)
+            .await
+            .problem(422, "validation_failed");
+    }
+}
+
 db_tests!(
+    the_queue_pages_in_its_order_and_counts_the_whole_queue,
     the_queue_shows_what_needs_an_eye_and_why,
     reviews_keep_four_eyes_and_return_work_for_correction,
     the_audit_trail_answers_who_did_and_saw_what,

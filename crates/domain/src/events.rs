@@ -60,6 +60,11 @@ actions! {
     /// Stored secrets sealed anew under the current data key (`tsunagu keys rotate`, or
     /// plaintext from an older version sealed on start).
     DataKeysReseal = ("data_keys.reseal", "data_key"),
+    /// A copy of the whole database written by `tsunagu backup` (every record left it).
+    DatabaseBackup = ("database.backup", "database"),
+    /// The database put back from a backup by `tsunagu restore` (recorded in the restored
+    /// trail, after the backup's last event).
+    DatabaseRestore = ("database.restore", "database"),
     // the case
     PatientCreate = ("patient.create", "patient"),
     PatientRead = ("patient.read", "patient"),
@@ -232,6 +237,8 @@ impl Action {
             | A::AgencyUpdate
             | A::DemoGenerate
             | A::DataKeysReseal
+            | A::DatabaseBackup
+            | A::DatabaseRestore
             | A::PatientRead
             | A::PatientSearch
             | A::PatientList

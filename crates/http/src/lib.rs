@@ -257,6 +257,8 @@ pub fn openapi() -> OpenApi {
         .service(handlers::ops::metrics)
         .service(api_v1())
         .split_for_parts();
+    let mut spec = spec;
+    problem::add_common_answers(&mut spec);
     spec
 }
 

@@ -213,6 +213,12 @@ fn problem_responses(
         .iter()
         .map(|s| {
             let description = match s {
+                400 => "The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`)",
+                408 => "The body did not arrive in time (`request_timeout`)",
+                413 => "The body is too large (`payload_too_large`)",
+                415 => "The body is not `application/json` (`unsupported_media_type`)",
+                429 => "Over the rate limit (`rate_limited`, with `Retry-After`)",
+                503 => "The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`)",
                 401 => "Not signed in, or the token expired (`invalid_token`)",
                 403 => "The role does not allow it (`insufficient_role`, `center_staff_only`, …)",
                 404 => "No such record in your center (`not_found`)",
@@ -234,6 +240,50 @@ fn problem_responses(
             (s.to_string(), response.into())
         })
         .collect()
+}
+
+/// Adds the answers every operation of a kind can give, whatever its handler: the edge's
+/// refusals of a body (400, 408, 413, 415) where there is a body, of a query string (400)
+/// where there are parameters, the rate limit (429) where there is a caller, and the
+/// database being away (503) everywhere under the API. One place, so no operation's
+/// documented answers miss one of them.
+pub fn add_common_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let under_api = path.starts_with("/api/");
+        for op in [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let mut statuses = Vec::new();
+            if op.request_body.is_some() {
+                statuses.extend([400, 408, 413, 415]);
+            }
+            let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                ps.iter().any(|p| {
+                    matches!(p, utoipa::openapi::RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query))
+                })
+            });
+            if has_query {
+                statuses.push(400);
+            }
+            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                statuses.push(429);
+            }
+            if under_api {
+                statuses.push(503);
+            }
+            for (status, response) in problem_responses(&statuses) {
+                op.responses.responses.entry(status).or_insert(response);
+            }
+        }
+    }
 }
 
 macro_rules! problem_set {

@@ -2,6 +2,7 @@
 //! domain services and the HTTP server. `main.rs` is only the command line around this, and
 //! the integration tests start the real server through [`start`].
 
+pub mod backup;
 pub mod bench;
 pub mod demo;
 pub mod housekeeping;
@@ -389,7 +390,7 @@ pub fn rotate_keys(cfg: &Config) -> Result<(tsunagu_store::sealed::Resealed, Str
 /// The data keys from the configuration. Without one, a SQLite file gets a key file beside
 /// it (made on the first start, mode 0600) so a local start needs no setup; PostgreSQL, a
 /// production database, must be given one.
-fn data_keys(
+pub(crate) fn data_keys(
     src: &DataKeySource,
     url: &DatabaseUrl,
     holds_sealed: bool,

@@ -1,5 +1,5 @@
 //! `tsunagu`: the server binary. Subcommands: `serve` (the default), `migrate`, `openapi`,
-//! `audit verify|checkpoint`, `keys generate|rotate`, `demo-data`.
+//! `audit verify|checkpoint`, `keys generate|rotate`, `backup`, `restore`, `demo-data`.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | demo-data [OPTIONS] | bench reports|reads|search]
+    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
@@ -23,6 +23,15 @@ const USAGE: &str =
   keys rotate   re-seal every stored secret under the current data key, so the old
                 keys (TSUNAGU_DATA_KEYS_OLD, later lines of the key file) seal nothing
                 more; keep them as long as audit events chained under them are verified
+  backup FILE   SQLite: write a consistent copy of the database to FILE (a new file)
+                while the server runs, and the data key file beside it as FILE.key;
+                PostgreSQL: explains pg_dump / pg_basebackup (see the README)
+  restore FILE [--force]
+                check the backup (schema not newer, data keys at hand), put it in place,
+                apply migrations, verify its audit chain and record the restore;
+                SQLite: FILE from `backup` (with FILE.key), the server stopped; --force
+                replaces a database holding records (kept aside, not deleted);
+                PostgreSQL: FILE from pg_dump -Fc, into an empty database
   demo-data     create a new center full of fictitious cases over three fiscal years
                   --center CODE                    the new center's code (default demo)
                   --patients N                     how many patients (default 2000)
@@ -91,6 +100,30 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         ["keys", "rotate"] => run(keys_rotate),
+        ["backup", file] => {
+            let file = std::path::PathBuf::from(file);
+            init_logging();
+            match Config::from_env().and_then(|cfg| backup(&cfg, &file)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["restore", rest @ ..] => {
+            let (file, force) = match rest {
+                [f] => (*f, false),
+                [f, "--force"] | ["--force", f] => (*f, true),
+                _ => {
+                    eprintln!("{USAGE}");
+                    return ExitCode::from(2);
+                }
+            };
+            let file = std::path::PathBuf::from(file);
+            init_logging();
+            match Config::from_env().and_then(|cfg| restore(&cfg, &file, force)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
         ["bench", "reports", rest @ ..] => {
             let center = match rest {
                 [] => "demo".to_owned(),
@@ -176,6 +209,38 @@ fn fail(msg: &str) -> ExitCode {
 fn migrate(cfg: Config) -> Result<(), String> {
     open_store(&cfg)?;
     println!("migrations are up to date");
+    Ok(())
+}
+
+fn backup(cfg: &Config, file: &std::path::Path) -> Result<(), String> {
+    let r = tsunagu_server::backup::backup(cfg, file)?;
+    println!(
+        "backup written to {} (audit trail up to seq {})\n{}",
+        r.file.display(),
+        r.audit_seq,
+        r.key_note
+    );
+    Ok(())
+}
+
+fn restore(cfg: &Config, file: &std::path::Path, force: bool) -> Result<(), String> {
+    let r = tsunagu_server::backup::restore(cfg, file, force)?;
+    for p in &r.kept_aside {
+        println!("kept the replaced file as {}", p.display());
+    }
+    for m in &r.migrated {
+        println!("applied migration {m}");
+    }
+    let into = r.database.as_ref().map_or_else(
+        || tsunagu_store::DatabaseUrl::parse(&cfg.database_url).redacted(),
+        |p| p.display().to_string(),
+    );
+    println!(
+        "restored {into} from {}: its audit trail verifies up to seq {}, followed by the \
+         restore itself",
+        file.display(),
+        r.audit_seq
+    );
     Ok(())
 }
 

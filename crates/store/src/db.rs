@@ -103,8 +103,10 @@ impl r2d2::ManageConnection for Manager {
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer; FULL sync makes a commit durable
                 // before we answer 2xx (NORMAL can lose the last commits on power loss);
-                // the busy timeout makes concurrent writers wait instead of failing.
-                c.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
+                // the busy timeout makes concurrent writers wait instead of failing. It comes
+                // first: two connections switching a file that is not yet in WAL mode (a new
+                // or restored database) would otherwise fail with "database is locked".
+                c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(c))
             }
@@ -165,6 +167,23 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
             .map(|v| v.iter().map(ToString::to_string).collect()),
     };
     applied.map_err(|e| e.to_string())
+}
+
+/// The versions of this binary's migrations for `backend`, as `__diesel_schema_migrations`
+/// stores them.
+pub(crate) fn migration_versions(
+    backend: Backend,
+) -> Result<std::collections::BTreeSet<String>, String> {
+    use diesel::migration::MigrationSource;
+    let names = match backend {
+        Backend::Sqlite => {
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+                .map(|all| all.iter().map(|m| m.name().version().to_string()).collect())
+        }
+        Backend::Postgres => MigrationSource::<diesel::pg::Pg>::migrations(&PG_MIGRATIONS)
+            .map(|all| all.iter().map(|m| m.name().version().to_string()).collect()),
+    };
+    names.map_err(|e| e.to_string())
 }
 
 /// Runs `f` in a transaction that is a writer from its first statement. On SQLite that is

@@ -16,6 +16,7 @@ macro_rules! per_backend {
 mod agencies;
 mod api_clients;
 mod audit;
+pub mod backup;
 mod batch;
 mod centers;
 mod consents;

@@ -2,19 +2,24 @@
 
 use crate::DieselStore;
 use crate::audit::{append_event, change_stamp};
-use crate::error::{StoreError, missing_or_stale, not_found};
+use crate::db::DbConn;
+use crate::error::{R, StoreError, missing_or_stale, not_found};
 use crate::referral_rows::{ReferralRow, referral};
 use crate::rows::{naive, uuid};
 use crate::schema::{agencies, follow_ups, patients, referrals, reviews};
 use chrono::NaiveDate;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
 use std::collections::HashMap;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::{QueueRow, Referral, Review};
-use tsunagu_domain::ports::{StoreResult, SummaryCounts, SupervisionStore};
-use tsunagu_domain::values::{AgencyType, Level, ReviewDecision, ReviewState};
+use tsunagu_domain::page::{Page, PageRequest};
+use tsunagu_domain::ports::{QueuePage, StoreResult, SummaryCounts, SupervisionStore};
+use tsunagu_domain::supervision::QueueReason;
+use tsunagu_domain::supervision::rules::{QueueBounds, sample_hex_limit};
+use tsunagu_domain::values::{AgencyType, Level, ReferralStatus, ReviewDecision, ReviewState};
 use uuid::Uuid;
 
 /// A review as read: id, center, referral, reviewer, decision, comment, time.
@@ -28,9 +33,207 @@ type ReviewTuple = (
     chrono::NaiveDateTime,
 );
 
-diesel::define_sql_function! {
-    /// `substr(text, start, length)`: the same on SQLite and PostgreSQL.
-    fn substr(s: diesel::sql_types::Text, start: diesel::sql_types::Integer, len: diesel::sql_types::Integer) -> diesel::sql_types::Text;
+/// A referral of the audit queue with its sort key (see [`queue_sql`]).
+#[derive(QueryableByName)]
+struct QueueKey {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Integer)]
+    rank: i32,
+    #[diesel(sql_type = Date)]
+    overdue_key: NaiveDate,
+    #[diesel(sql_type = Date)]
+    referred_on: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    open_follow_ups: i64,
+    #[diesel(sql_type = Nullable<Date>)]
+    earliest_open_due: Option<NaiveDate>,
+}
+
+/// The whole queue's size and how many referrals carry each reason, in
+/// [`QueueReason::ALL`]'s order.
+#[derive(QueryableByName)]
+struct QueueCounts {
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+    #[diesel(sql_type = BigInt)]
+    r0: i64,
+    #[diesel(sql_type = BigInt)]
+    r1: i64,
+    #[diesel(sql_type = BigInt)]
+    r2: i64,
+    #[diesel(sql_type = BigInt)]
+    r3: i64,
+    #[diesel(sql_type = BigInt)]
+    r4: i64,
+    #[diesel(sql_type = BigInt)]
+    r5: i64,
+}
+
+impl QueueCounts {
+    fn by_reason(&self) -> [i64; 6] {
+        [self.r0, self.r1, self.r2, self.r3, self.r4, self.r5]
+    }
+}
+
+/// The referrals of the queue, each with a 0/1 column per reason in [`QueueReason::ALL`]'s
+/// order (`r0` … `r5`): [`tsunagu_domain::supervision::rules::queue_reasons`] in SQL, so the
+/// database can count, order and page the queue. `$1` center, `$2` escalate before, `$3`
+/// today, `$4` sample since, `$5` the sample's hex bound. The first WHERE only narrows the
+/// scan to referrals that can have a reason.
+fn queue_cte() -> String {
+    let four = Level::AccompaniedWithFollowUp.as_str();
+    let open = ReferralStatus::Open.as_str();
+    let (none, pending, returned) = (
+        ReviewState::None.as_str(),
+        ReviewState::Pending.as_str(),
+        ReviewState::Returned.as_str(),
+    );
+    format!(
+        "WITH open_fu AS (
+             SELECT referral_id, COUNT(*) AS n, MIN(due_on) AS due FROM follow_ups
+             WHERE center_id = $1 AND done_on IS NULL AND cancelled_on IS NULL
+             GROUP BY referral_id
+         ), flagged AS (
+             SELECT r.id, r.referred_on, COALESCE(o.n, 0) AS open_follow_ups,
+                    o.due AS earliest_open_due,
+                    CASE WHEN o.due < $2 THEN 1 ELSE 0 END AS r0,
+                    CASE WHEN r.level = '{four}' AND r.status = '{open}' AND o.due < $3
+                         THEN 1 ELSE 0 END AS r1,
+                    CASE WHEN r.level = '{four}' AND r.status = '{open}' AND o.referral_id IS NULL
+                         THEN 1 ELSE 0 END AS r2,
+                    CASE WHEN r.review_state = '{returned}' THEN 1 ELSE 0 END AS r3,
+                    CASE WHEN r.review_state = '{pending}' THEN 1 ELSE 0 END AS r4,
+                    CASE WHEN r.review_state = '{none}' AND r.level <> '{four}'
+                              AND r.referred_on >= $4 AND substr(r.id, 33, 4) < $5
+                         THEN 1 ELSE 0 END AS r5
+             FROM referrals r LEFT JOIN open_fu o ON o.referral_id = r.id
+             WHERE r.center_id = $1
+               AND ((r.level = '{four}' AND r.status = '{open}')
+                    OR r.review_state IN ('{pending}', '{returned}')
+                    OR o.due < $2
+                    OR (r.level <> '{four}' AND r.review_state = '{none}' AND r.referred_on >= $4))
+         ), queued AS (
+             SELECT * FROM flagged WHERE r0 + r1 + r2 + r3 + r4 + r5 > 0
+         ) "
+    )
+}
+
+/// SQLite numbers its parameters `?1`; PostgreSQL `$1`.
+fn for_backend(conn: &impl HasPlaceholders, sql: String) -> String {
+    if conn.numbers_with_question_marks() {
+        sql.replace('$', "?")
+    } else {
+        sql
+    }
+}
+
+trait HasPlaceholders {
+    fn numbers_with_question_marks(&self) -> bool;
+}
+
+impl HasPlaceholders for diesel::PgConnection {
+    fn numbers_with_question_marks(&self) -> bool {
+        false
+    }
+}
+
+impl HasPlaceholders for diesel::SqliteConnection {
+    fn numbers_with_question_marks(&self) -> bool {
+        true
+    }
+}
+
+/// A page of the queue in its order (most urgent reason, longest overdue, oldest referral,
+/// id), after the cursor's `($6 rank, $7 overdue key, $8 referred on, $9 id)` when there is
+/// one; one row more than the page says another page follows.
+fn queue_sql(conn: &impl HasPlaceholders, after: bool, limit: i64) -> String {
+    let ranks = (0..6)
+        .map(|i| format!("WHEN r{i} = 1 THEN {i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let after = if after {
+        "WHERE rank > $6 OR (rank = $6 AND (overdue_key > $7 OR (overdue_key = $7
+           AND (referred_on > $8 OR (referred_on = $8 AND id > $9)))))"
+    } else {
+        ""
+    };
+    for_backend(
+        conn,
+        format!(
+            "{cte} , ranked AS (
+                 SELECT id, referred_on, open_follow_ups, earliest_open_due,
+                        CASE {ranks} END AS rank,
+                        CASE WHEN earliest_open_due < $3 THEN earliest_open_due ELSE $3 END
+                            AS overdue_key
+                 FROM queued
+             )
+             SELECT id, rank, overdue_key, referred_on, open_follow_ups, earliest_open_due
+             FROM ranked {after}
+             ORDER BY rank, overdue_key, referred_on, id
+             LIMIT {limit}",
+            cte = queue_cte(),
+            limit = limit.saturating_add(1),
+        ),
+    )
+}
+
+fn queue_counts_sql(conn: &impl HasPlaceholders) -> String {
+    let sums = (0..6)
+        .map(|i| format!("COALESCE(SUM(r{i}), 0) AS r{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for_backend(
+        conn,
+        format!(
+            "{cte} SELECT COUNT(*) AS total, {sums} FROM queued",
+            cte = queue_cte()
+        ),
+    )
+}
+
+/// Binds the queue's five parameters, `$1` … `$5` of [`queue_cte`]. A macro because each
+/// bind changes the query's type.
+macro_rules! bind_bounds {
+    ($q:expr, $center:expr, $b:expr) => {
+        $q.bind::<Text, _>($center.to_owned())
+            .bind::<Date, _>($b.escalate_before)
+            .bind::<Date, _>($b.today)
+            .bind::<Date, _>($b.sample_since)
+            .bind::<Text, _>(sample_hex_limit($b.sample_percent))
+    };
+}
+
+/// The cursor of a queue page: `RANK_OVERDUEKEY_REFERREDON~ID`.
+fn queue_cursor(page: &PageRequest) -> R<Option<(i32, NaiveDate, NaiveDate, String)>> {
+    let bad = || {
+        StoreError::Domain(DomainError::field(
+            "cursor",
+            "invalid_cursor",
+            "is not a cursor this API returned",
+        ))
+    };
+    match (&page.after_key, page.after) {
+        (None, None) => Ok(None),
+        (Some(k), Some(id)) => {
+            let mut parts = k.as_str().split('_');
+            let (Some(rank), Some(due), Some(on), None) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err(bad());
+            };
+            let rank = rank
+                .parse::<i32>()
+                .ok()
+                .filter(|r| QueueReason::from_rank(*r).is_some());
+            let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            match (rank, date(due), date(on)) {
+                (Some(r), Some(d), Some(o)) => Ok(Some((r, d, o, id.to_string()))),
+                _ => Err(bad()),
+            }
+        }
+        _ => Err(bad()),
+    }
 }
 
 fn bad(what: &str) -> StoreError {
@@ -136,87 +339,80 @@ impl SupervisionStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(%center, sample_percent = sample_percent))]
-    fn queue_rows(
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, limit = page.limit))]
+    fn queue_page(
         &self,
         center: Uuid,
-        escalate_before: NaiveDate,
-        sample_since: NaiveDate,
-        sample_percent: i32,
-    ) -> StoreResult<Vec<QueueRow>> {
+        bounds: &QueueBounds,
+        page: &PageRequest,
+    ) -> StoreResult<QueuePage> {
+        let after = queue_cursor(page)?;
         self.read(|conn| {
             let c = center.to_string();
-            let level4 = Level::AccompaniedWithFollowUp.as_str();
-            let escalated = follow_ups::table
-                .filter(follow_ups::center_id.eq(c.clone()))
-                .filter(follow_ups::done_on.is_null())
-                .filter(follow_ups::cancelled_on.is_null())
-                .filter(follow_ups::due_on.lt(escalate_before))
-                .select(follow_ups::referral_id);
-            // The sample: the id's last 16 bits (random in a UUID v7) below the percentage, the
-            // same test as `tsunagu_domain::supervision::sampled`.
-            let limit = u32::try_from(sample_percent.clamp(0, 100)).unwrap_or(0) * 65_536 / 100;
-            let hex_limit = if limit >= 65_536 {
-                "g".to_owned()
-            } else {
-                format!("{limit:04x}")
-            };
-            let rows: Vec<(ReferralRow, String, String, String, String)> = referrals::table
-                .inner_join(patients::table)
-                .inner_join(agencies::table)
-                .filter(referrals::center_id.eq(c.clone()))
-                .filter(
-                    referrals::level
-                        .eq(level4)
-                        .and(referrals::status.eq("open"))
-                        .or(referrals::review_state.eq_any(["pending", "returned"]))
-                        .or(referrals::id.eq_any(escalated))
-                        .or(referrals::level
-                            .ne(level4)
-                            .and(referrals::review_state.eq("none"))
-                            .and(referrals::referred_on.ge(sample_since))
-                            .and(substr(referrals::id, 33, 4).lt(hex_limit))),
-                )
-                .select((
-                    ReferralRow::as_select(),
-                    patients::case_number,
-                    patients::family_name,
-                    patients::given_name,
-                    agencies::name,
-                ))
-                .load(conn)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.0.id.clone()).collect();
-            let mut open: HashMap<String, (i64, Option<NaiveDate>)> = HashMap::new();
-            for chunk in ids.chunks(30_000) {
-                let agg: Vec<(String, i64, Option<NaiveDate>)> = follow_ups::table
-                    .filter(follow_ups::center_id.eq(c.clone()))
-                    .filter(follow_ups::referral_id.eq_any(chunk))
-                    .filter(follow_ups::done_on.is_null())
-                    .filter(follow_ups::cancelled_on.is_null())
-                    .group_by(follow_ups::referral_id)
-                    .select((
-                        follow_ups::referral_id,
-                        count_star(),
-                        min(follow_ups::due_on),
-                    ))
-                    .load(conn)?;
-                for (id, n, due) in agg {
-                    open.insert(id, (n, due));
+            let keys: Vec<QueueKey> = per_backend!(conn, conn => {
+                let q = diesel::sql_query(queue_sql(conn, after.is_some(), page.limit));
+                let q = bind_bounds!(q, &c, bounds);
+                match &after {
+                    Some((rank, due, on, id)) => q
+                        .bind::<Integer, _>(*rank)
+                        .bind::<Date, _>(*due)
+                        .bind::<Date, _>(*on)
+                        .bind::<Text, _>(id.clone())
+                        .load(conn)?,
+                    None => q.load(conn)?,
                 }
-            }
-            rows.into_iter()
-                .map(|(r, case_number, family, given, agency_name)| {
-                    let (n, due) = open.get(&r.id).copied().unwrap_or((0, None));
-                    Ok(QueueRow {
+            });
+            let counts: QueueCounts = per_backend!(conn, conn => {
+                bind_bounds!(diesel::sql_query(queue_counts_sql(conn)), &c, bounds).get_result(conn)?
+            });
+
+            let ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+            let mut full: HashMap<String, (ReferralRow, String, String, String, String)> =
+                referrals::table
+                    .inner_join(patients::table)
+                    .inner_join(agencies::table)
+                    .filter(referrals::center_id.eq(&c))
+                    .filter(referrals::id.eq_any(&ids))
+                    .select((
+                        ReferralRow::as_select(),
+                        patients::case_number,
+                        patients::family_name,
+                        patients::given_name,
+                        agencies::name,
+                    ))
+                    .load::<(ReferralRow, String, String, String, String)>(conn)?
+                    .into_iter()
+                    .map(|r| (r.0.id.clone(), r))
+                    .collect();
+            let mut rows = Vec::with_capacity(keys.len());
+            for k in keys {
+                let (r, case_number, family, given, agency_name) =
+                    full.remove(&k.id).ok_or_else(not_found)?;
+                let key = format!("{}_{}_{}", k.rank, k.overdue_key, k.referred_on);
+                rows.push((
+                    QueueRow {
                         referral: r.into_entity()?,
                         case_number,
                         patient_name: format!("{family} {given}"),
                         agency_name,
-                        open_follow_ups: n,
-                        earliest_open_due: due,
-                    })
-                })
-                .collect()
+                        open_follow_ups: k.open_follow_ups,
+                        earliest_open_due: k.earliest_open_due,
+                    },
+                    key,
+                ));
+            }
+            let rows = Page::from_rows_keyed(rows, page, |(row, key)| (key.clone(), row.referral.id))
+                .map(|(row, _)| row);
+            let by_reason = QueueReason::ALL
+                .into_iter()
+                .zip(counts.by_reason())
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            Ok(QueuePage {
+                rows,
+                total: counts.total,
+                by_reason,
+            })
         })
     }
 

@@ -16,8 +16,9 @@ export type AuditVerification = Schemas['AuditVerification'];
 
 const JSON_ONLY = { Accept: 'application/json' } as const;
 
-export async function getAuditQueue(): Promise<AuditQueue> {
-  return (await call(api.GET('/api/v1/audit-queue'))).data;
+/** A page of the audit queue; `total` and `by_reason` count the whole queue. */
+export async function getAuditQueue(cursor?: string): Promise<AuditQueue> {
+  return (await call(api.GET('/api/v1/audit-queue', { params: { query: { cursor } } }))).data;
 }
 
 export async function listReviews(referralId: string): Promise<Review[]> {

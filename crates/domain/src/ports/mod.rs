@@ -42,7 +42,7 @@ pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;
 pub use sessions::{RefreshOutcome, SessionStore};
-pub use supervision::{SummaryCounts, SupervisionStore};
+pub use supervision::{QueuePage, SummaryCounts, SupervisionStore};
 pub use support_plans::{PlanEffects, PlanFilter, ReviewDue, SupportPlanStore};
 pub use users::{UserChanges, UserStore};
 pub use webhooks::WebhookStore;

@@ -1,6 +1,8 @@
 use super::StoreResult;
 use crate::audit::AuditDraft;
 use crate::entities::{QueueRow, Referral, Review};
+use crate::page::{Page, PageRequest};
+use crate::supervision::rules::{QueueBounds, QueueReason};
 use crate::values::{AgencyType, Level, ReviewState};
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -21,6 +23,17 @@ pub struct SummaryCounts {
     pub returned: Vec<(Uuid, AgencyType, i64)>,
 }
 
+/// A page of the audit queue and the whole queue's counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuePage {
+    pub rows: Page<QueueRow>,
+    /// Referrals in the queue, on every page.
+    pub total: i64,
+    /// How many referrals carry each reason (a referral may carry several), most urgent
+    /// reason first; reasons nobody carries are left out.
+    pub by_reason: Vec<(QueueReason, i64)>,
+}
+
 pub trait SupervisionStore {
     /// Stores a review and moves its referral to `state` (its version too), if the referral
     /// is still at `expected_version`.
@@ -35,17 +48,16 @@ pub trait SupervisionStore {
     fn reviews(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Review>>;
     /// Who recorded the referral's done follow-ups.
     fn follow_up_recorders(&self, center: Uuid, referral_id: Uuid) -> StoreResult<Vec<Uuid>>;
-    /// What may need a supervisor's eye: open level-4 referrals, referrals pending review or
-    /// returned, referrals with a follow-up open and due before `escalate_before`, and
-    /// lower-level referrals not yet reviewed since `sample_since` whose id falls in the
-    /// sample (`sample_percent`).
-    fn queue_rows(
+    /// One page of the audit queue: the referrals for which
+    /// [`crate::supervision::rules::queue_reasons`] finds a reason, in
+    /// [`crate::supervision::rules::queue_order`], found and ordered by the database so only
+    /// the page is loaded; with how many there are in all and how many carry each reason.
+    fn queue_page(
         &self,
         center: Uuid,
-        escalate_before: NaiveDate,
-        sample_since: NaiveDate,
-        sample_percent: i32,
-    ) -> StoreResult<Vec<QueueRow>>;
+        bounds: &QueueBounds,
+        page: &PageRequest,
+    ) -> StoreResult<QueuePage>;
     /// Follow-up statistics per consultant or agency type for a period: see
     /// [`SummaryCounts`].
     fn summary_counts(

@@ -31,6 +31,31 @@ pub enum QueueReason {
 }
 
 impl QueueReason {
+    /// Every reason, most urgent first: the queue's order, and the rank the store sorts by
+    /// (a reason's index here).
+    pub const ALL: [Self; 6] = [
+        Self::FollowUpEscalated,
+        Self::FollowUpOverdue,
+        Self::FollowUpMissing,
+        Self::Returned,
+        Self::AwaitingReview,
+        Self::Sample,
+    ];
+
+    pub fn rank(self) -> i32 {
+        Self::ALL
+            .iter()
+            .position(|r| *r == self)
+            .and_then(|i| i32::try_from(i).ok())
+            .unwrap_or(i32::MAX)
+    }
+
+    pub fn from_rank(rank: i32) -> Option<Self> {
+        usize::try_from(rank)
+            .ok()
+            .and_then(|i| Self::ALL.get(i).copied())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::FollowUpEscalated => "follow_up_escalated",
@@ -57,6 +82,45 @@ pub fn sample_since(today: NaiveDate) -> NaiveDate {
 /// Days the earliest open follow-up is overdue (0 when none is).
 pub fn days_overdue(earliest_open_due: Option<NaiveDate>, today: NaiveDate) -> i64 {
     earliest_open_due.map_or(0, |d| (today - d).num_days().max(0))
+}
+
+/// What decides membership in the audit queue on a given day, for a given center.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueBounds {
+    pub today: NaiveDate,
+    pub escalate_before: NaiveDate,
+    pub sample_since: NaiveDate,
+    pub sample_percent: i32,
+}
+
+impl QueueBounds {
+    pub fn new(today: NaiveDate, escalation_days: i32, sample_percent: i32) -> Self {
+        Self {
+            today,
+            escalate_before: escalate_before(today, escalation_days),
+            sample_since: sample_since(today),
+            sample_percent,
+        }
+    }
+}
+
+/// The queue's second sort key as a date: the earliest open due date while it is past,
+/// else today. Sorting by it ascending is sorting by days overdue descending, which lets a
+/// database order (and page) the queue by a column.
+pub fn overdue_key(earliest_open_due: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    earliest_open_due.map_or(today, |d| d.min(today))
+}
+
+/// The sample's bound on an id's last four hex digits: ids whose tail sorts below it as
+/// text are in the sample — [`sampled`] for a database, comparing the lower-case text of
+/// the id. `g` sorts above every hex digit, so 100 % takes every id.
+pub fn sample_hex_limit(percent: i32) -> String {
+    let limit = u32::try_from(percent.clamp(0, 100)).unwrap_or(0) * 65_536 / 100;
+    if limit >= 65_536 {
+        "g".to_owned()
+    } else {
+        format!("{limit:04x}")
+    }
 }
 
 /// Whether a referral falls in the quality sample: its id's random tail (UUID v7 ends in
@@ -129,7 +193,8 @@ pub fn queue_reasons(
 }
 
 /// The queue's order, as a sort key: the most urgent reason first, then the longest
-/// overdue, then the oldest referral.
+/// overdue, then the oldest referral (then the id, so pages never overlap; see
+/// [`overdue_key`] for the same order as the store applies it).
 pub fn queue_order(
     most_urgent: QueueReason,
     days_overdue: i64,
@@ -357,5 +422,52 @@ mod tests {
         assert_eq!(on_time_rate(0, 0), None);
         assert_eq!(on_time_rate(2, 3), Some(0.667));
         assert_eq!(on_time_rate(3, 3), Some(1.0));
+    }
+
+    #[test]
+    fn the_store_can_order_and_sample_by_columns() {
+        // Ranks follow the enum's order of urgency and come back.
+        let ranks: Vec<i32> = QueueReason::ALL.iter().map(|r| r.rank()).collect();
+        assert_eq!(ranks, [0, 1, 2, 3, 4, 5]);
+        assert!(QueueReason::ALL.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            QueueReason::from_rank(2),
+            Some(QueueReason::FollowUpMissing)
+        );
+        assert_eq!(QueueReason::from_rank(6), None);
+        assert_eq!(QueueReason::from_rank(-1), None);
+        // The due-date key orders like days overdue, longest first.
+        let today = day("2026-06-10");
+        let dues = [
+            Some("2026-06-01"),
+            None,
+            Some("2026-05-01"),
+            Some("2026-07-01"),
+        ];
+        let mut by_days: Vec<_> = dues.iter().map(|d| d.map(day)).collect();
+        let mut by_key = by_days.clone();
+        by_days.sort_by_key(|d| Reverse(days_overdue(*d, today)));
+        by_key.sort_by_key(|d| overdue_key(*d, today));
+        let days = |v: &[Option<NaiveDate>]| -> Vec<i64> {
+            v.iter().map(|d| days_overdue(*d, today)).collect()
+        };
+        assert_eq!(days(&by_days), days(&by_key));
+        assert_eq!(overdue_key(Some(day("2026-07-01")), today), today);
+        // The text bound samples exactly the ids `sampled` takes.
+        for percent in [0, 1, 10, 37, 99, 100] {
+            let limit = sample_hex_limit(percent);
+            for _ in 0..2_000 {
+                let id = Uuid::now_v7();
+                let tail = &id.to_string()[32..36];
+                assert_eq!(
+                    tail < limit.as_str(),
+                    sampled(id, percent),
+                    "{id} {percent}"
+                );
+            }
+        }
+        let (low, high) = edge_ids();
+        assert!(low.to_string()[32..36] < *sample_hex_limit(1));
+        assert!(high.to_string()[32..36] >= *sample_hex_limit(99));
     }
 }

@@ -95,11 +95,24 @@ impl From<tsunagu_domain::supervision::QueueItem> for QueueItemDto {
     }
 }
 
-/// The audit queue: at most 500 items, most urgent first; `total` counts them all.
+/// A page of the audit queue, most urgent first, with counts of the whole queue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditQueueDto {
+    /// Referrals in the whole queue.
     pub total: i64,
+    /// How many referrals of the whole queue carry each reason (one may carry several), most
+    /// urgent first; reasons nobody carries are left out.
+    pub by_reason: Vec<ReasonCountDto>,
     pub items: Vec<QueueItemDto>,
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonCountDto {
+    #[schema(value_type = QueueReason)]
+    pub reason: &'static str,
+    pub count: i64,
 }
 
 /// Something the caller should act on.

@@ -1,11 +1,11 @@
 //! Supervision: reviews of referrals, the audit queue, notifications and the summary.
 
-use super::blocking;
+use super::{blocking, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
-    AuditQueueDto, CreateReview, ItemsOf, NotificationDto, QueueItemDto, ReportQuery, ReviewDto,
-    SummaryRowDto, SupervisionSummaryDto,
+    AuditQueueDto, CreateReview, ItemsOf, ListQuery, NotificationDto, QueueItemDto, ReasonCountDto,
+    ReportQuery, ReviewDto, SummaryRowDto, SupervisionSummaryDto,
 };
 use crate::json::ApiJson;
 use crate::problem::{ApiError, CreateUnderProblems, ListProblems, ReadProblems};
@@ -13,8 +13,6 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use tsunagu_domain::reports::Period;
 use uuid::Uuid;
-
-const QUEUE_MAX: usize = 500;
 
 /// A supervisor approves a referral's follow-up work or returns it for correction (a
 /// comment is required). Four eyes: not on a referral the supervisor made or followed up
@@ -73,25 +71,41 @@ pub async fn list_reviews(
 /// What needs the supervisor's eye, most urgent first: escalated follow-ups, level-4
 /// referrals whose follow-up is overdue or missing, referrals returned and not yet
 /// corrected, follow-up work awaiting review, and a sample of lower-level referrals at the
-/// center's rate. Each item says why it is there.
+/// center's rate. Each item says why it is there. Paged (follow `next_cursor`); `total` and
+/// `by_reason` count the whole queue on every page.
 #[utoipa::path(
     tag = "supervision",
     operation_id = "get_audit_queue",
+    params(ListQuery),
     responses((status = 200, body = AuditQueueDto), ListProblems),
     security(("bearer" = []))
 )]
 #[get("/audit-queue")]
-pub async fn queue(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn queue(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let items = blocking(move || s.audit_queue().list(&caller.0)).await?;
-    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let queue = blocking(move || s.audit_queue().list(&caller.0, &req)).await?;
     Ok(HttpResponse::Ok().json(AuditQueueDto {
-        total,
-        items: items
+        total: queue.total,
+        by_reason: queue
+            .by_reason
             .into_iter()
-            .take(QUEUE_MAX)
+            .map(|(reason, count)| ReasonCountDto {
+                reason: reason.as_str(),
+                count,
+            })
+            .collect(),
+        items: queue
+            .items
+            .items
+            .into_iter()
             .map(QueueItemDto::from)
             .collect(),
+        next_cursor: queue.items.next_cursor,
     }))
 }
 

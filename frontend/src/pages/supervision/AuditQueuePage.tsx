@@ -1,13 +1,14 @@
 // 監査キュー: the referrals that need the supervisor's eye, most urgent first (the API's order).
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { keys } from '../../api/client';
 import { isLevel } from '../../api/enums';
 import { getAuditQueue } from '../../api/supervision';
 import { PageTitle } from '../../app/PageTitle';
 import { LevelBadge } from '../../components/LevelBadge';
+import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
+import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useStaffName } from '../cases/useCaseData';
 import { agencyTypeLabel, withNote } from '../labels';
@@ -19,7 +20,8 @@ export function AuditQueuePage() {
   const i = useI18n();
   const { t } = i;
   const staffName = useStaffName();
-  const queue = useQuery({ queryKey: keys.auditQueue, queryFn: getAuditQueue, staleTime: 0 });
+  const queue = useCursorList(keys.auditQueue, getAuditQueue, { alwaysRefetch: true });
+  const total = queue.lastPage?.total ?? 0;
 
   return (
     <>
@@ -29,20 +31,20 @@ export function AuditQueuePage() {
       {queue.isPending ? (
         <Loading />
       ) : queue.error ? (
-        <LoadError error={queue.error} retry={() => void queue.refetch()} />
+        <LoadError error={queue.error} retry={queue.refetch} />
       ) : (
         <>
           <section aria-labelledby="queue-summary" className="flex flex-col gap-2 rounded-8 border border-solid-gray-420 p-4">
             <h2 id="queue-summary" className="text-std-20B-150" data-testid="queue-total">
-              {t('queue.total', { count: queue.data.total })}
+              {t('queue.total', { count: total })}
             </h2>
-            {queue.data.items.length < queue.data.total && (
-              <p className="text-std-16N-170">{t('queue.truncated', { shown: queue.data.items.length, total: queue.data.total })}</p>
+            {queue.items.length < total && (
+              <p className="text-std-16N-170">{t('queue.truncated', { shown: queue.items.length, total })}</p>
             )}
-            {queue.data.items.length > 0 && (
+            {total > 0 && (
               <>
                 <ul className="flex flex-wrap gap-x-6 gap-y-2 text-std-16N-170" aria-label={t('queue.byReason')}>
-                  {countByReason(queue.data.items).map(({ reason, count }) => (
+                  {countByReason(queue.lastPage?.by_reason ?? []).map(({ reason, count }) => (
                     <li key={reason} className={reasonTone(reason) === 'urgent' ? 'font-bold text-error-2' : ''}>
                       {t('queue.reasonCount', { reason: queueReasonLabel(i, reason), count })}
                     </li>
@@ -51,14 +53,14 @@ export function AuditQueuePage() {
               </>
             )}
           </section>
-          {queue.data.items.length === 0 ? (
+          {queue.items.length === 0 ? (
             <p className="text-std-16N-170">{t('queue.empty')}</p>
           ) : (
             <Table
               caption={t('supervision.queue')}
               head={[t('queue.patient'), t('queue.reasons'), t('queue.level'), t('queue.referral'), t('queue.overdue'), t('queue.consultant')]}
             >
-              {queue.data.items.map((item) => {
+              {queue.items.map((item) => {
                 const urgent = item.reasons.some((r) => r === 'follow_up_escalated' || r === 'follow_up_overdue');
                 return (
                   <Row key={item.referral_id} highlight={urgent}>
@@ -100,6 +102,9 @@ export function AuditQueuePage() {
                 );
               })}
             </Table>
+          )}
+          {queue.items.length > 0 && (
+            <ListFooter count={queue.items.length} hasMore={queue.hasMore} loadingMore={queue.loadingMore} loadMore={queue.loadMore} />
           )}
         </>
       )}

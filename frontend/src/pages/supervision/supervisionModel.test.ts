@@ -46,13 +46,15 @@ describe('queue reasons', () => {
     expect(QUEUE_REASONS.map(reasonTone)).toEqual(['urgent', 'urgent', 'warning', 'warning', 'info', 'info']);
   });
 
-  it('counts items per reason in order of urgency, leaving out reasons with none', () => {
-    const items = [
-      { reasons: ['follow_up_overdue', 'awaiting_review'] },
-      { reasons: ['sample'] },
-      { reasons: ['follow_up_overdue'] },
+  it('orders the queue\'s counts by urgency, leaving out reasons with none or unknown', () => {
+    const byReason = [
+      { reason: 'sample', count: 1 },
+      { reason: 'follow_up_overdue', count: 2 },
+      { reason: 'new_reason', count: 5 },
+      { reason: 'returned', count: 0 },
+      { reason: 'awaiting_review', count: 1 },
     ];
-    expect(countByReason(items)).toEqual([
+    expect(countByReason(byReason)).toEqual([
       { reason: 'follow_up_overdue', count: 2 },
       { reason: 'awaiting_review', count: 1 },
       { reason: 'sample', count: 1 },

@@ -27,11 +27,11 @@ export function queueReasonLabel(i: Pick<I18n, 't'>, reason: string): string {
   return isQueueReason(reason) ? i.t(`queueReason.${reason}`) : reason;
 }
 
-/** How many queue items carry each reason, in the API's order of urgency; reasons with none left out. */
-export function countByReason(items: readonly { reasons: readonly string[] }[]): { reason: QueueReason; count: number }[] {
+/** The queue's counts per reason in order of urgency, reasons this version does not know and reasons with none left out. */
+export function countByReason(byReason: readonly { reason: string; count: number }[]): { reason: QueueReason; count: number }[] {
   return QUEUE_REASONS.map((reason) => ({
     reason,
-    count: items.filter((item) => item.reasons.includes(reason)).length,
+    count: byReason.find((c) => c.reason === reason)?.count ?? 0,
   })).filter((c) => c.count > 0);
 }
 
