@@ -666,9 +666,74 @@ async fn the_self_reliance_worker_role(db: Db) {
     let _ = &t.sup_id;
 }
 
+/// A third-party application with `shoman:write` names whose plan it records, reads with
+/// `shoman:read`, and never reviews.
+async fn api_clients_name_the_author_and_do_not_review(db: Db) {
+    let app = spawn(db).await;
+    let t = team(&app, "c1").await;
+    let made = app
+        .post(
+            "/api/v1/api-clients",
+            &t.c.admin,
+            json!({"name": "支援計画連携", "scopes": ["shoman:read", "shoman:write"]}),
+        )
+        .await
+        .expect(201);
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        made.body["client_id"].as_str().unwrap(),
+        made.body["client_secret"].as_str().unwrap()
+    );
+    let token = app
+        .request(
+            Method::POST,
+            "/api/v1/oauth/token",
+            None,
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(form.into_bytes()),
+        )
+        .await
+        .expect(200)
+        .body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .post("/api/v1/support-plans", &token, plan_body(&t.child))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["author_id"]);
+    let mut body = plan_body(&t.child);
+    body["author_id"] = json!(t.worker_id);
+    let p = app
+        .post("/api/v1/support-plans", &token, body)
+        .await
+        .expect(201);
+    assert_eq!(p.body["author_id"], t.worker_id.as_str());
+    let id = p.id();
+    app.patch(
+        &format!("/api/v1/support-plans/{id}"),
+        &token,
+        Some(&p.etag()),
+        json!({"state": "submitted"}),
+    )
+    .await
+    .expect(200);
+    review(&app, &token, &id, json!({"decision": "approved"}))
+        .await
+        .problem(403, "client_not_allowed");
+    review(&app, &t.sup, &id, json!({"decision": "approved"}))
+        .await
+        .expect(201);
+    app.get(&format!("/api/v1/support-plans/{id}/reviews"), &token)
+        .await
+        .expect(200);
+}
+
 db_tests!(
     four_eyes_and_versions,
     review_scheduling_and_overdue_lists,
     refused_elsewhere,
     the_self_reliance_worker_role,
+    api_clients_name_the_author_and_do_not_review,
 );
