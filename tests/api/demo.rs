@@ -230,6 +230,7 @@ async fn a_batch_commits_what_passed_and_drops_the_rest(db: Db) {
         name: format!("センター {code}"),
         prefecture_code: "13".into(),
         operating_type: "municipality".into(),
+        programs: None,
     };
     {
         let (batched, mut batch) = store.batched().unwrap();

@@ -41,6 +41,8 @@ const ALL_SCOPES: &[&str] = &[
     "agencies:read",
     "reports:read",
     "audit:read",
+    "shoman:read",
+    "shoman:write",
 ];
 
 /// A registered client: its record's id, client id and secret.
@@ -249,6 +251,20 @@ async fn token_endpoint_speaks_rfc_6749(db: Db) {
 async fn every_operation_enforces_its_declared_scope(db: Db) {
     let app = spawn(db).await;
     let center = app.center("hiroshima").await;
+    // Both programs, so that 小慢 operations answer past their program check too.
+    let etag = app
+        .get(&format!("/api/v1/centers/{}", center.id), &app.admin_token)
+        .await
+        .expect(200)
+        .etag();
+    app.patch(
+        &format!("/api/v1/centers/{}", center.id),
+        &app.admin_token,
+        Some(&etag),
+        json!({"programs": ["nanbyo", "shoman"]}),
+    )
+    .await
+    .expect(200);
     let spec = app
         .get("/api/v1/openapi.json", &app.admin_token)
         .await
@@ -274,7 +290,7 @@ async fn every_operation_enforces_its_declared_scope(db: Db) {
                 continue; // sign-in, token, operations endpoints: no token involved
             }
             let oauth = security.iter().find_map(|r| r.get("oauth2")).cloned();
-            let url = path.replace("{id}", &id);
+            let url = path.replace("{id}", &id).replace("{action_id}", &id);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let call = |token: String| {
                 let (m, url) = (m.clone(), url.clone());

@@ -19,4 +19,5 @@ mod reports;
 mod secrets;
 mod staff;
 mod supervision;
+mod support_plans;
 mod two_factor;

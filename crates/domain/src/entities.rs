@@ -24,6 +24,9 @@ pub struct Center {
     pub sample_percent: i32,
     /// Roles that must sign in with two factors.
     pub totp_roles: Vec<Role>,
+    /// The programs it runs: 難病 (`nanbyo`), 小慢 自立支援 (`shoman`) or both. 小慢 work
+    /// (support plans) is open only where `shoman` is run.
+    pub programs: Vec<Program>,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,

@@ -109,6 +109,22 @@ actions! {
     AuditList = ("audit.list", "audit_event"),
     AuditExport = ("audit.export", "audit_event"),
     AuditVerify = ("audit.verify", "audit_event"),
+    // 小慢 self-reliance support: support plans, their reviews and actions
+    SupportPlanCreate = ("support_plan.create", "support_plan"),
+    SupportPlanRead = ("support_plan.read", "support_plan"),
+    SupportPlanList = ("support_plan.list", "support_plan"),
+    SupportPlanUpdate = ("support_plan.update", "support_plan"),
+    /// A draft submitted for a supervisor's review (its revision is kept as a version).
+    SupportPlanSubmit = ("support_plan.submit", "support_plan"),
+    SupportPlanVersions = ("support_plan.versions", "support_plan"),
+    SupportPlanApprove = ("support_plan_review.create", "support_plan"),
+    SupportPlanReturn = ("support_plan_review.create", "support_plan"),
+    SupportPlanReviewList = ("support_plan_review.list", "support_plan"),
+    SupportPlanActionCreate = ("support_plan_action.create", "support_plan_action"),
+    SupportPlanActionRead = ("support_plan_action.read", "support_plan_action"),
+    /// The actions of one support plan.
+    SupportPlanActionList = ("support_plan_action.list", "support_plan"),
+    SupportPlanActionUpdate = ("support_plan_action.update", "support_plan_action"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
@@ -250,6 +266,19 @@ impl Action {
             | A::AuditList
             | A::AuditExport
             | A::AuditVerify
+            | A::SupportPlanCreate
+            | A::SupportPlanRead
+            | A::SupportPlanList
+            | A::SupportPlanUpdate
+            | A::SupportPlanSubmit
+            | A::SupportPlanVersions
+            | A::SupportPlanApprove
+            | A::SupportPlanReturn
+            | A::SupportPlanReviewList
+            | A::SupportPlanActionCreate
+            | A::SupportPlanActionRead
+            | A::SupportPlanActionList
+            | A::SupportPlanActionUpdate
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations

@@ -52,6 +52,7 @@ pub mod policy;
 pub mod ports;
 pub mod reports;
 pub mod secrets;
+pub mod shoman;
 pub mod staff;
 pub mod supervision;
 pub mod values;

@@ -40,6 +40,14 @@ pub const SCOPES: &[(&str, &str)] = &[
         "Read the ministry's figures and other reports",
     ),
     ("audit:read", "Read the audit trail and verify its chain"),
+    (
+        "shoman:read",
+        "Read 小慢 support plans, their versions, reviews and actions",
+    ),
+    (
+        "shoman:write",
+        "Draft, revise and submit 小慢 support plans and follow up their actions",
+    ),
 ];
 
 /// Access tokens of API clients live as long as people's: ten minutes.

@@ -8,15 +8,16 @@
 //! | `center_staff_only` | the operation works on a center's records and the caller belongs to no center |
 //! | `supervisor_only` | recording work for a colleague, or handing it to someone else |
 //! | `lowering_requires_supervisor` | lowering a referral's level |
-//! | `four_eyes` | a supervisor reviewing a referral they made or followed up |
+//! | `four_eyes` | a supervisor reviewing a referral they made or followed up, or a support plan they wrote or submitted |
 //! | `role_not_assignable` | a center administrator creating a system administrator |
+//! | `program_not_offered` | 小慢 work (support plans) in a center that does not run `shoman` |
 //!
 //! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
 //! always asked with the [`Reach`] this module returns.
 
-use crate::entities::Actor;
+use crate::entities::{Actor, Center};
 use crate::error::DomainError;
-use crate::values::Role;
+use crate::values::{Program, Role};
 use uuid::Uuid;
 
 /// What the caller asks to do.
@@ -174,9 +175,45 @@ pub fn may_read_patient_searches(actor: &Actor) -> bool {
             .is_none_or(|s| s.iter().any(|x| x == "patients:read"))
 }
 
-/// Roles that carry case work, and so may be given records to look after.
+/// Roles that carry case work, and so may be given records to look after. The 自立支援員
+/// of the 小慢 project has a consultant's reach in the same center.
 pub fn can_do_case_work(role: Role) -> bool {
-    matches!(role, Role::Consultant | Role::Supervisor)
+    matches!(
+        role,
+        Role::Consultant | Role::Supervisor | Role::SelfRelianceWorker
+    )
+}
+
+/// 小慢 work (support plans) is open only in a center that runs the `shoman` program;
+/// elsewhere it answers 403 `program_not_offered`, so a client learns the center does not
+/// run it rather than that a record is missing.
+pub fn program_offered(center: &Center, program: Program) -> Result<(), DomainError> {
+    if center.programs.contains(&program) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(
+            "program_not_offered",
+            format!("your center does not run the {} program", program.as_str()),
+        ))
+    }
+}
+
+/// Four eyes on a support plan: a supervisor does not review a plan they wrote or
+/// submitted.
+pub fn review_plan(
+    actor: &Actor,
+    author_id: Uuid,
+    submitted_by: Option<Uuid>,
+) -> Result<(), DomainError> {
+    let me = actor.user_id;
+    if author_id == me || submitted_by == Some(me) {
+        Err(DomainError::forbidden(
+            "four_eyes",
+            "a supervisor does not review a support plan they wrote or submitted",
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 /// Recording work in a colleague's name, or handing a record to someone else: a
@@ -479,6 +516,76 @@ mod tests {
                 })
             ));
         }
+    }
+
+    #[test]
+    fn a_self_reliance_worker_has_a_consultants_reach() {
+        let c = Uuid::now_v7();
+        let con = actor(Role::Consultant, Some(c));
+        let srw = actor(Role::SelfRelianceWorker, Some(c));
+        for p in [
+            Permission::CaseWork,
+            Permission::Supervise,
+            Permission::ReadReports,
+            Permission::ReadAuditTrail,
+            Permission::ReadAgencies,
+            Permission::ManageAgencies,
+            Permission::ManageIntegrations,
+            Permission::ManageCenters,
+            Permission::ReadStaff,
+            Permission::ManageStaff,
+        ] {
+            assert_eq!(code(permit(&srw, p)), code(permit(&con, p)), "{p:?}");
+        }
+        assert!(can_do_case_work(Role::SelfRelianceWorker));
+        assert!(lower_level(&srw).is_err());
+    }
+
+    #[test]
+    fn four_eyes_on_support_plans() {
+        let sup = actor(Role::Supervisor, Some(Uuid::now_v7()));
+        let other = Uuid::now_v7();
+        assert!(review_plan(&sup, other, Some(other)).is_ok());
+        assert!(review_plan(&sup, other, None).is_ok());
+        for (author, submitter) in [(sup.user_id, None), (other, Some(sup.user_id))] {
+            assert!(matches!(
+                review_plan(&sup, author, submitter),
+                Err(DomainError::Forbidden {
+                    code: "four_eyes",
+                    ..
+                })
+            ));
+        }
+    }
+
+    #[test]
+    fn shoman_work_only_where_the_center_runs_it() {
+        let now = chrono::Utc::now();
+        let mut center = Center {
+            id: Uuid::now_v7(),
+            code: "c".into(),
+            name: "c".into(),
+            prefecture_code: "34".into(),
+            operating_type: crate::values::OperatingType::Other,
+            follow_up_days: 14,
+            escalation_days: 7,
+            sample_percent: 10,
+            totp_roles: vec![],
+            programs: vec![Program::Nanbyo],
+            active: true,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        assert!(matches!(
+            program_offered(&center, Program::Shoman),
+            Err(DomainError::Forbidden {
+                code: "program_not_offered",
+                ..
+            })
+        ));
+        center.programs = vec![Program::Nanbyo, Program::Shoman];
+        assert!(program_offered(&center, Program::Shoman).is_ok());
     }
 
     #[test]

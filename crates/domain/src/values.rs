@@ -41,12 +41,15 @@ macro_rules! text_enum {
 }
 
 text_enum!(
-    /// What a person may do. `system_admin` runs the installation and never sees a patient.
+    /// What a person may do. `system_admin` runs the installation and never sees a patient;
+    /// `self_reliance_worker` is the 自立支援員 of the 小慢 self-reliance support project, with
+    /// a consultant's reach.
     Role {
         SystemAdmin = "system_admin",
         CenterAdmin = "center_admin",
         Supervisor = "supervisor",
         Consultant = "consultant",
+        SelfRelianceWorker = "self_reliance_worker",
     }
 );
 
@@ -75,6 +78,56 @@ text_enum!(
     Program {
         Nanbyo = "nanbyo",
         Shoman = "shoman",
+    }
+);
+
+/// The programs a center runs when nothing says otherwise: centers from before programs
+/// were recorded are 難病相談支援センター.
+pub const DEFAULT_PROGRAMS: &[Program] = &[Program::Nanbyo];
+
+text_enum!(
+    /// Where a 小慢 support plan stands: drafted, submitted for review, approved by a
+    /// supervisor or returned with a comment. Editing a returned or approved plan starts its
+    /// next revision as a draft.
+    PlanState {
+        Draft = "draft",
+        Submitted = "submitted",
+        Approved = "approved",
+        Returned = "returned",
+    }
+);
+
+text_enum!(
+    /// What a support plan's goal is about: 自立, 就労, 就学, 療養.
+    GoalKind {
+        Independence = "independence",
+        Employment = "employment",
+        Schooling = "schooling",
+        MedicalCare = "medical_care",
+    }
+);
+
+text_enum!(
+    /// The body that delivers a support plan's action.
+    BodyKind {
+        School = "school",
+        Employer = "employer",
+        Hospital = "hospital",
+        WelfareOffice = "welfare_office",
+        HelloWork = "hello_work",
+        OtherCenter = "other_center",
+        OptionalProject = "optional_project",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// How a support plan's action went, followed up like a referral.
+    ActionState {
+        Open = "open",
+        Done = "done",
+        NotDone = "not_done",
+        Changed = "changed",
     }
 );
 

@@ -234,8 +234,9 @@ fn replay_head(stored: &StoredResponse, status: u16) -> actix_web::HttpResponseB
 fn record_path(change: &CommittedChange) -> Option<String> {
     let id = change.resource_id.as_deref()?;
     uuid::Uuid::parse_str(id).ok()?;
-    // A review's event names the referral it reviewed, which is not what it answered.
-    if change.action.starts_with("review.") {
+    // A review's event names the referral or plan it reviewed, which is not what it
+    // answered.
+    if change.action.starts_with("review.") || change.action.starts_with("support_plan_review.") {
         return None;
     }
     let collection = match change.resource_type.as_str() {
@@ -249,6 +250,7 @@ fn record_path(change: &CommittedChange) -> Option<String> {
         "agency" => "agencies",
         "api_client" => "api-clients",
         "webhook" => "webhooks",
+        "support_plan" => "support-plans",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))

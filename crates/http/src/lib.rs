@@ -96,7 +96,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
 > {
     use handlers::{
         agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, master,
-        oauth, patients, referrals, reports, supervision, users, webhooks,
+        oauth, patients, referrals, reports, supervision, support_plans, users, webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -157,6 +157,17 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(supervision::queue)
         .service(supervision::notifications)
         .service(supervision::summary)
+        .service(support_plans::list)
+        .service(support_plans::create)
+        .service(support_plans::read)
+        .service(support_plans::update)
+        .service(support_plans::versions)
+        .service(support_plans::create_review)
+        .service(support_plans::list_reviews)
+        .service(support_plans::list_actions)
+        .service(support_plans::create_action)
+        .service(support_plans::read_action)
+        .service(support_plans::update_action)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

@@ -13,7 +13,7 @@ use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::Center;
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{CenterChanges, CenterStore, StoreResult};
-use tsunagu_domain::values::{self, OperatingType, Role};
+use tsunagu_domain::values::{self, OperatingType, Program, Role};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -32,6 +32,7 @@ pub struct CenterRow {
     pub escalation_days: i32,
     pub sample_percent: i32,
     pub totp_roles: String,
+    pub programs: String,
 }
 
 impl CenterRow {
@@ -46,6 +47,7 @@ impl CenterRow {
             escalation_days: c.escalation_days,
             sample_percent: c.sample_percent,
             totp_roles: values::join_list(&c.totp_roles, Role::as_str),
+            programs: values::join_list(&c.programs, Program::as_str),
             active: c.active,
             version: c.version,
             created_at: naive(c.created_at),
@@ -69,6 +71,10 @@ impl CenterRow {
             totp_roles: choice(
                 "centers.totp_roles",
                 values::split_list(&self.totp_roles, Role::from_db),
+            )?,
+            programs: choice(
+                "centers.programs",
+                values::split_list(&self.programs, Program::from_db),
             )?,
             active: self.active,
             version: self.version,
@@ -143,6 +149,9 @@ impl CenterStore for DieselStore {
                     ch.totp_roles
                         .as_ref()
                         .map(|v| centers::totp_roles.eq(values::join_list(v, Role::as_str))),
+                    ch.programs
+                        .as_ref()
+                        .map(|v| centers::programs.eq(values::join_list(v, Program::as_str))),
                     centers::version.eq(centers::version + 1),
                     centers::updated_at.eq(naive(now)),
                 ))

@@ -38,6 +38,7 @@ pub mod schema;
 pub mod sealed;
 mod sessions;
 mod supervision;
+mod support_plans;
 mod users;
 mod webhooks;
 

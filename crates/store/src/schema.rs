@@ -16,6 +16,7 @@ diesel::table! {
         escalation_days -> Integer,
         sample_percent -> Integer,
         totp_roles -> Text,
+        programs -> Text,
     }
 }
 
@@ -432,6 +433,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    support_plans (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        state -> Text,
+        revision -> Integer,
+        situation -> Nullable<Text>,
+        wishes -> Nullable<Text>,
+        goals -> Text,
+        review_due_on -> Nullable<Date>,
+        approved_on -> Nullable<Date>,
+        author_id -> Text,
+        submitted_by -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_plan_versions (id) {
+        id -> Text,
+        center_id -> Text,
+        plan_id -> Text,
+        revision -> Integer,
+        situation -> Nullable<Text>,
+        wishes -> Nullable<Text>,
+        goals -> Text,
+        review_due_on -> Nullable<Date>,
+        submitted_by -> Text,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_plan_reviews (id) {
+        id -> Text,
+        center_id -> Text,
+        plan_id -> Text,
+        revision -> Integer,
+        reviewer_id -> Text,
+        decision -> Text,
+        comment -> Nullable<Text>,
+        review_due_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_plan_actions (id) {
+        id -> Text,
+        center_id -> Text,
+        plan_id -> Text,
+        patient_id -> Text,
+        body_kind -> Text,
+        body_name -> Text,
+        description -> Nullable<Text>,
+        responsible -> Text,
+        due_on -> Date,
+        state -> Text,
+        outcome -> Nullable<Text>,
+        next_on -> Nullable<Date>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(api_clients -> centers (center_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -443,6 +515,7 @@ diesel::joinable!(referrals -> patients (patient_id));
 diesel::joinable!(follow_ups -> referrals (referral_id));
 diesel::joinable!(follow_ups -> patients (patient_id));
 diesel::joinable!(reviews -> referrals (referral_id));
+diesel::joinable!(support_plans -> patients (patient_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
@@ -473,7 +546,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     webhooks,
     webhook_deliveries,
-    webhook_attempts
+    webhook_attempts,
+    support_plans,
+    support_plan_versions,
+    support_plan_reviews,
+    support_plan_actions
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -495,6 +572,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "escalation_days",
             "sample_percent",
             "totp_roles",
+            "programs",
         ],
     ),
     (
@@ -850,6 +928,77 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "status",
             "error",
             "duration_ms",
+        ],
+    ),
+    (
+        "support_plans",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "state",
+            "revision",
+            "situation",
+            "wishes",
+            "goals",
+            "review_due_on",
+            "approved_on",
+            "author_id",
+            "submitted_by",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "support_plan_versions",
+        &[
+            "id",
+            "center_id",
+            "plan_id",
+            "revision",
+            "situation",
+            "wishes",
+            "goals",
+            "review_due_on",
+            "submitted_by",
+            "submitted_at",
+        ],
+    ),
+    (
+        "support_plan_reviews",
+        &[
+            "id",
+            "center_id",
+            "plan_id",
+            "revision",
+            "reviewer_id",
+            "decision",
+            "comment",
+            "review_due_on",
+            "created_at",
+        ],
+    ),
+    (
+        "support_plan_actions",
+        &[
+            "id",
+            "center_id",
+            "plan_id",
+            "patient_id",
+            "body_kind",
+            "body_name",
+            "description",
+            "responsible",
+            "due_on",
+            "state",
+            "outcome",
+            "next_on",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
         ],
     ),
 ];

@@ -2,7 +2,7 @@
 // generated `components['schemas']`); these lists give the screens their order and guards.
 import type { components } from './schema';
 
-export const ROLES = ['system_admin', 'center_admin', 'supervisor', 'consultant'] as const;
+export const ROLES = ['system_admin', 'center_admin', 'supervisor', 'consultant', 'self_reliance_worker'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const OPERATING_TYPES = ['medical_institution', 'municipality', 'patient_organization', 'other'] as const;
@@ -111,6 +111,8 @@ export const API_SCOPES = [
   'agencies:read',
   'reports:read',
   'audit:read',
+  'shoman:read',
+  'shoman:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
@@ -167,7 +169,7 @@ export const isWebhookEvent = guard(WEBHOOK_EVENTS);
 export const isDeliveryState = guard(DELIVERY_STATES);
 
 /** Roles a center administrator gives to its own staff (never system_admin). */
-export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'consultant'];
+export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'consultant', 'self_reliance_worker'];
 
 /**
  * A select's value on its way to the API. Selects start unchosen (`''`); rather than

@@ -873,6 +873,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/support-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Support plans of the center, in creation order; `?patient_id=`, `?state=`,
+         *     `?review_due=overdue|scheduled` (by the next review's day, earliest first; Asia/Tokyo),
+         *     `?action_overdue=true` (an open action past its due day).
+         */
+        get: operations["list_support_plans"];
+        put?: never;
+        /**
+         * Draft a support plan for a patient of the `shoman` program (422 `patient_not_shoman`
+         *     for another program's patient).
+         */
+        post: operations["create_support_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a support plan (its current revision). */
+        get: operations["get_support_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Revise a plan or submit it for review (`state: "submitted"`). Editing a returned or
+         *     approved plan starts its next revision; a plan under review is not edited (422
+         *     `plan_under_review`); only a draft is submitted (422 `plan_not_draft`). Requires
+         *     `If-Match`.
+         */
+        patch: operations["update_support_plan"];
+        trace?: never;
+    };
+    "/api/v1/support-plans/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's actions by due day; `overdue` says which open ones are past it. */
+        get: operations["list_support_plan_actions"];
+        put?: never;
+        /** Add an action to a plan: the body that delivers it, who is responsible, by when. */
+        post: operations["create_support_plan_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-plans/{id}/actions/{action_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one action of a plan. */
+        get: operations["get_support_plan_action"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an action or follow it up: `done`, `not_done` or `changed` with the `outcome`,
+         *     and the `next_on` date. Requires `If-Match`.
+         */
+        patch: operations["update_support_plan_action"];
+        trace?: never;
+    };
+    "/api/v1/support-plans/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's reviews, oldest first. */
+        get: operations["list_support_plan_reviews"];
+        put?: never;
+        /**
+         * A supervisor approves the submitted revision (scheduling the next review: the given
+         *     `review_due_on`, or six months on) or returns it with a comment. Four eyes: never on a
+         *     plan the supervisor wrote or submitted (403 `four_eyes`); only a submitted plan (422
+         *     `plan_not_submitted`).
+         */
+        post: operations["create_support_plan_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-plans/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's revisions as they were submitted for review, oldest first. */
+        get: operations["list_support_plan_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1041,6 +1168,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description How an action went: still `open`, `done`, `not_done` or `changed`.
+         * @enum {string}
+         */
+        ActionState: "open" | "done" | "not_done" | "changed";
         /** @description An outside office patients are referred to (就労支援機関). */
         AgencyDto: {
             active: boolean;
@@ -1111,7 +1243,7 @@ export interface components {
          * @description A scope an API client may be granted.
          * @enum {string}
          */
-        ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read";
+        ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read" | "shoman:read" | "shoman:write";
         /** @description Who did or read what. Never the personal data itself. */
         AuditEventDto: {
             /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
@@ -1187,6 +1319,12 @@ export interface components {
             /** Format: int64 */
             "50-99": number;
         };
+        /**
+         * @description The body that delivers an action: 学校, 企業, 医療機関, 福祉事務所, ハローワーク,
+         *     他のセンター, 任意事業, その他.
+         * @enum {string}
+         */
+        BodyKind: "school" | "employer" | "hospital" | "welfare_office" | "hello_work" | "other_center" | "optional_project" | "other";
         BrokenLinkDto: {
             /** @description The event's id; empty when the event is missing. */
             id: string;
@@ -1242,6 +1380,12 @@ export interface components {
              * @example 34
              */
             prefecture_code: string;
+            /**
+             * @description The programs the center runs: `nanbyo` (難病相談支援センター), `shoman` (小慢
+             *     自立支援事業) or both. 小慢 work (`/support-plans`) answers 403 `program_not_offered`
+             *     where `shoman` is not run.
+             */
+            programs: components["schemas"]["Program"][];
             /**
              * Format: int32
              * @description Percent of lower-level referrals sampled into the audit queue (default 10).
@@ -1466,6 +1610,8 @@ export interface components {
             name: string;
             operating_type: components["schemas"]["OperatingType"];
             prefecture_code: string;
+            /** @description The programs the center runs (at least one); absent means `["nanbyo"]`. */
+            programs?: components["schemas"]["Program"][] | null;
         };
         /**
          * @example {
@@ -1574,6 +1720,40 @@ export interface components {
             support_awareness: components["schemas"]["SupportAwareness"];
         };
         /**
+         * @example {
+         *       "body_kind": "school",
+         *       "body_name": "広島県立〇〇高等学校",
+         *       "description": "通院日の欠席への配慮を相談する",
+         *       "due_on": "2026-07-31",
+         *       "responsible": "担任 山本"
+         *     }
+         */
+        CreatePlanAction: {
+            body_kind: components["schemas"]["BodyKind"];
+            body_name: string;
+            description?: string | null;
+            /** Format: date */
+            due_on: string;
+            responsible: string;
+        };
+        /**
+         * @example {
+         *       "decision": "approved",
+         *       "review_due_on": "2027-04-01"
+         *     }
+         */
+        CreatePlanReview: {
+            /** @description Required when returning: what to revise. */
+            comment?: string | null;
+            decision: components["schemas"]["ReviewDecision"];
+            /**
+             * Format: date
+             * @description On approval: the next review (after today), e.g. entering high school or turning
+             *     18; without it, six months after the approval.
+             */
+            review_due_on?: string | null;
+        };
+        /**
          * @description A referral. From `phone_mediation` up the patient's data goes to the agency: name it in
          *     `shared_items`, and a consent in force must cover the agency (else 422 `consent_required`).
          *     At `accompanied_with_follow_up` the first follow-up is scheduled automatically.
@@ -1626,6 +1806,35 @@ export interface components {
             /** @description Required when returning. */
             comment?: string | null;
             decision: components["schemas"]["ReviewDecision"];
+        };
+        /**
+         * @example {
+         *       "goals": [
+         *         {
+         *           "kind": "employment",
+         *           "text": "職場体験に参加する"
+         *         }
+         *       ],
+         *       "patient_id": "0193a0b4-0000-7000-8000-000000000001",
+         *       "situation": "高校2年。通院は月1回。",
+         *       "wishes": "卒業後は地元で働きたい"
+         *     }
+         */
+        CreateSupportPlan: {
+            /**
+             * Format: uuid
+             * @description Whose plan it is: the caller unless a supervisor names a colleague; an API client
+             *     must name one.
+             */
+            author_id?: string | null;
+            goals?: components["schemas"]["GoalDto"][];
+            /**
+             * Format: uuid
+             * @description A patient of the `shoman` program (422 `patient_not_shoman` otherwise).
+             */
+            patient_id: string;
+            situation?: string | null;
+            wishes?: string | null;
         };
         /**
          * @example {
@@ -1780,6 +1989,17 @@ export interface components {
          * @enum {string}
          */
         FollowUpState: "due" | "overdue" | "done" | "cancelled";
+        /** @description A goal of a support plan. */
+        GoalDto: {
+            kind: components["schemas"]["GoalKind"];
+            /** @example 高校卒業後の就職に向けて職場体験に参加する */
+            text: string;
+        };
+        /**
+         * @description 自立, 就労, 就学, 療養.
+         * @enum {string}
+         */
+        GoalKind: "independence" | "employment" | "schooling" | "medical_care";
         Health: {
             /** @example ok */
             status: string;
@@ -1859,6 +2079,78 @@ export interface components {
                 /** Format: uuid */
                 referral_id: string;
                 review?: components["schemas"]["ReviewDto"] | null;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_PlanActionDto: {
+            items: {
+                body_kind: components["schemas"]["BodyKind"];
+                /** @description e.g. 広島県立〇〇高等学校. */
+                body_name: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                description?: string | null;
+                /** Format: date */
+                due_on: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date */
+                next_on?: string | null;
+                outcome?: string | null;
+                /** @description Open and past its due day (Asia/Tokyo). */
+                overdue: boolean;
+                /** Format: uuid */
+                patient_id: string;
+                /** Format: uuid */
+                plan_id: string;
+                /** @description Who is responsible for it. */
+                responsible: string;
+                state: components["schemas"]["ActionState"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_PlanReviewDto: {
+            items: {
+                comment?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                decision: components["schemas"]["ReviewDecision"];
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                plan_id: string;
+                /**
+                 * Format: date
+                 * @description The next review an approval scheduled.
+                 */
+                review_due_on?: string | null;
+                /** Format: uuid */
+                reviewer_id: string;
+                /**
+                 * Format: int32
+                 * @description The revision it decided on.
+                 */
+                revision: number;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_PlanVersionDto: {
+            items: {
+                goals: components["schemas"]["GoalDto"][];
+                /** Format: date */
+                review_due_on?: string | null;
+                /** Format: int32 */
+                revision: number;
+                situation?: string | null;
+                /** Format: date-time */
+                submitted_at: string;
+                /** Format: uuid */
+                submitted_by: string;
+                wishes?: string | null;
             }[];
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
@@ -2090,6 +2382,12 @@ export interface components {
                  */
                 prefecture_code: string;
                 /**
+                 * @description The programs the center runs: `nanbyo` (難病相談支援センター), `shoman` (小慢
+                 *     自立支援事業) or both. 小慢 work (`/support-plans`) answers 403 `program_not_offered`
+                 *     where `shoman` is not run.
+                 */
+                programs: components["schemas"]["Program"][];
+                /**
                  * Format: int32
                  * @description Percent of lower-level referrals sampled into the audit queue (default 10).
                  * @example 10
@@ -2302,6 +2600,47 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_SupportPlanDto: {
+            items: {
+                /** Format: date */
+                approved_on?: string | null;
+                /** Format: uuid */
+                author_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                goals: components["schemas"]["GoalDto"][];
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                patient_id: string;
+                /**
+                 * Format: date
+                 * @description The next review, set when a supervisor approves the plan.
+                 */
+                review_due_on?: string | null;
+                /** @description Whether that day has passed (Asia/Tokyo). */
+                review_overdue: boolean;
+                /**
+                 * Format: int32
+                 * @description 1 for the first plan; each revision after a supervisor's decision adds one.
+                 */
+                revision: number;
+                /** @description The child's and family's situation (状況). */
+                situation?: string | null;
+                state: components["schemas"]["PlanState"];
+                /** Format: uuid */
+                submitted_by?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description Their wishes (希望). */
+                wishes?: string | null;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_UserDto: {
             items: {
                 active: boolean;
@@ -2488,6 +2827,78 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+        };
+        /** @description An action of a support plan, followed up like a referral. */
+        PlanActionDto: {
+            body_kind: components["schemas"]["BodyKind"];
+            /** @description e.g. 広島県立〇〇高等学校. */
+            body_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            description?: string | null;
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            next_on?: string | null;
+            outcome?: string | null;
+            /** @description Open and past its due day (Asia/Tokyo). */
+            overdue: boolean;
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** @description Who is responsible for it. */
+            responsible: string;
+            state: components["schemas"]["ActionState"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A supervisor's decision on a submitted revision. */
+        PlanReviewDto: {
+            comment?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            decision: components["schemas"]["ReviewDecision"];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            plan_id: string;
+            /**
+             * Format: date
+             * @description The next review an approval scheduled.
+             */
+            review_due_on?: string | null;
+            /** Format: uuid */
+            reviewer_id: string;
+            /**
+             * Format: int32
+             * @description The revision it decided on.
+             */
+            revision: number;
+        };
+        /**
+         * @description A support plan: `draft`, `submitted` for review, `approved` or `returned` by a
+         *     supervisor. Editing a returned or approved plan starts its next revision as a draft.
+         * @enum {string}
+         */
+        PlanState: "draft" | "submitted" | "approved" | "returned";
+        /** @description A revision as it was submitted for review. */
+        PlanVersionDto: {
+            goals: components["schemas"]["GoalDto"][];
+            /** Format: date */
+            review_due_on?: string | null;
+            /** Format: int32 */
+            revision: number;
+            situation?: string | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: uuid */
+            submitted_by: string;
+            wishes?: string | null;
         };
         PrefectureDto: {
             /** @description JIS X 0401, `"01"` … `"47"`. */
@@ -2705,7 +3116,7 @@ export interface components {
          * @description What a person may do (see the contract).
          * @enum {string}
          */
-        Role: "system_admin" | "center_admin" | "supervisor" | "consultant";
+        Role: "system_admin" | "center_admin" | "supervisor" | "consultant" | "self_reliance_worker";
         RotateSecret: {
             /**
              * Format: int64
@@ -2765,6 +3176,43 @@ export interface components {
             rows: components["schemas"]["AwarenessRowDto"][];
             /** Format: int64 */
             total: number;
+        };
+        /** @description 各種支援策の利用計画: a 小慢 child's support plan, as its current revision. */
+        SupportPlanDto: {
+            /** Format: date */
+            approved_on?: string | null;
+            /** Format: uuid */
+            author_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            goals: components["schemas"]["GoalDto"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            patient_id: string;
+            /**
+             * Format: date
+             * @description The next review, set when a supervisor approves the plan.
+             */
+            review_due_on?: string | null;
+            /** @description Whether that day has passed (Asia/Tokyo). */
+            review_overdue: boolean;
+            /**
+             * Format: int32
+             * @description 1 for the first plan; each revision after a supervisor's decision adds one.
+             */
+            revision: number;
+            /** @description The child's and family's situation (状況). */
+            situation?: string | null;
+            state: components["schemas"]["PlanState"];
+            /** Format: uuid */
+            submitted_by?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Their wishes (希望). */
+            wishes?: string | null;
         };
         /** @description A patient's path in time order, oldest first. */
         TimelineDto: {
@@ -2869,12 +3317,14 @@ export interface components {
             name?: string | null;
             operating_type?: components["schemas"]["OperatingType"] | null;
             prefecture_code?: string | null;
+            /** @description The programs the center runs (at least one; the system administrator's). */
+            programs?: components["schemas"]["Program"][] | null;
             /**
              * Format: int32
              * @description 0 to 100: the share of lower-level referrals sampled into the audit queue.
              */
             sample_percent?: number | null;
-            /** @description Roles that must sign in with two factors (`center_admin`, `supervisor`, `consultant`). */
+            /** @description Roles that must sign in with two factors (`center_admin`, `supervisor`, `consultant`, `self_reliance_worker`). */
             totp_roles?: components["schemas"]["Role"][] | null;
         };
         /** @description Withdraw (`withdrawn_on`) or correct the notes. A withdrawal cannot be undone. */
@@ -2948,6 +3398,22 @@ export interface components {
             support_awareness?: components["schemas"]["SupportAwareness"] | null;
         };
         /**
+         * @description Fields to change; absent fields stay, `null` clears. Following an action up as `done`,
+         *     `not_done` or `changed` needs its `outcome`.
+         */
+        UpdatePlanAction: {
+            body_kind?: components["schemas"]["BodyKind"] | null;
+            body_name?: string | null;
+            description?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            /** Format: date */
+            next_on?: string | null;
+            outcome?: string | null;
+            responsible?: string | null;
+            state?: components["schemas"]["ActionState"] | null;
+        };
+        /**
          * @description Change a referral. Raising `level` is anyone's on the case; lowering it is a supervisor's,
          *     with `level_reason`. `status: "closed"` with `outcome` closes it (a level-4 referral only
          *     after a follow-up is done).
@@ -2975,6 +3441,18 @@ export interface components {
             purpose?: components["schemas"]["Purpose"] | null;
             shared_items?: components["schemas"]["SharedItem"][] | null;
             status?: components["schemas"]["ReferralStatus"] | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears. Editing a returned or approved plan
+         *     starts its next revision as a draft; a submitted plan is not edited (422
+         *     `plan_under_review`). `state: "submitted"` submits a draft for review (it needs the
+         *     situation or wishes and at least one goal) and keeps that revision in `/versions`.
+         */
+        UpdateSupportPlan: {
+            goals?: components["schemas"]["GoalDto"][] | null;
+            situation?: string | null;
+            state?: components["schemas"]["PlanState"] | null;
+            wishes?: string | null;
         };
         /**
          * @description Fields to change; absent fields stay as they are. Changing the role, the password or
@@ -8443,6 +8921,1040 @@ export interface operations {
             };
             /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_support_plans: {
+        parameters: {
+            query?: {
+                patient_id?: string;
+                state?: components["schemas"]["PlanState"];
+                /**
+                 * @description `overdue`: the next review's day has passed (Asia/Tokyo); `scheduled`: today or
+                 *     later. Either lists by that day, earliest first.
+                 */
+                review_due?: "overdue" | "scheduled";
+                /** @description `true`: only plans with an open action past its due day. */
+                action_overdue?: boolean;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_SupportPlanDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_support_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSupportPlan"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportPlanDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_support_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportPlanDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_support_plan: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSupportPlan"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportPlanDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_support_plan_actions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_PlanActionDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_support_plan_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePlanAction"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanActionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_support_plan_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                action_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanActionDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_support_plan_action: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+                action_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePlanAction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanActionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_support_plan_reviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_PlanReviewDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_support_plan_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePlanReview"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanReviewDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_support_plan_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_PlanVersionDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -34,14 +34,19 @@ export interface Capabilities {
   readonly manageIntegrations: boolean;
 }
 
+/** The center's case workers: the 自立支援員 has a consultant's reach. */
+function isCaseWorker(role: Role | null): boolean {
+  return role === 'supervisor' || role === 'consultant' || role === 'self_reliance_worker';
+}
+
 export function capabilities(role: Role | null): Capabilities {
   return {
     manageCenters: role === 'system_admin',
     viewUsers: role === 'system_admin' || role === 'center_admin',
     manageUsers: role === 'system_admin' || role === 'center_admin',
-    viewAgencies: role === 'center_admin' || role === 'supervisor' || role === 'consultant',
+    viewAgencies: role === 'center_admin' || isCaseWorker(role),
     manageAgencies: role === 'center_admin',
-    workCases: role === 'supervisor' || role === 'consultant',
+    workCases: isCaseWorker(role),
     supervise: role === 'supervisor',
     configureCenter: role === 'center_admin',
     viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',

@@ -37,7 +37,7 @@ describe('dictionaries', () => {
   });
 
   it('name every enum value of the API that the screens show', () => {
-    for (const role of ['system_admin', 'center_admin', 'supervisor', 'consultant']) {
+    for (const role of ['system_admin', 'center_admin', 'supervisor', 'consultant', 'self_reliance_worker']) {
       expect(Object.keys(ja)).toContain(`role.${role}`);
     }
     for (const t of ['hello_work', 'employment_life_support_center', 'vocational_center', 'other']) {

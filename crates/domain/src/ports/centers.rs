@@ -2,7 +2,7 @@ use super::StoreResult;
 use crate::audit::AuditDraft;
 use crate::entities::Center;
 use crate::page::{Page, PageRequest};
-use crate::values::{OperatingType, Role};
+use crate::values::{OperatingType, Program, Role};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -15,6 +15,7 @@ pub struct CenterChanges {
     pub escalation_days: Option<i32>,
     pub sample_percent: Option<i32>,
     pub totp_roles: Option<Vec<Role>>,
+    pub programs: Option<Vec<Program>>,
     pub active: Option<bool>,
 }
 

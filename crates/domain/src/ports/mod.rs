@@ -23,6 +23,7 @@ mod referrals;
 mod reports;
 mod sessions;
 mod supervision;
+mod support_plans;
 mod users;
 mod webhooks;
 
@@ -42,6 +43,7 @@ pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;
 pub use sessions::{RefreshOutcome, SessionStore};
 pub use supervision::{QueuePage, SummaryCounts, SupervisionStore};
+pub use support_plans::{PlanEffects, PlanFilter, ReviewDue, SupportPlanStore};
 pub use users::{UserChanges, UserStore};
 pub use webhooks::WebhookStore;
 
@@ -87,6 +89,7 @@ store_of!(
     CaseHistoryStore,
     ReportStore,
     SupervisionStore,
+    SupportPlanStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -97,6 +100,7 @@ pub mod prelude {
     pub use super::{
         AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
         ConsultationStore, FollowUpStore, Health, IdempotencyStore, Outbox, PatientStore,
-        ReferralStore, ReportStore, SessionStore, Store, SupervisionStore, UserStore, WebhookStore,
+        ReferralStore, ReportStore, SessionStore, Store, SupervisionStore, SupportPlanStore,
+        UserStore, WebhookStore,
     };
 }

@@ -9,7 +9,7 @@ use crate::events::Action;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::CenterChanges;
-use crate::values::{self, OperatingType, PrefectureCode, Role};
+use crate::values::{self, OperatingType, PrefectureCode, Program, Role};
 use uuid::Uuid;
 
 pub struct CreateCenterInput {
@@ -17,6 +17,8 @@ pub struct CreateCenterInput {
     pub name: String,
     pub prefecture_code: String,
     pub operating_type: String,
+    /// `nanbyo`, `shoman` or both; absent means `nanbyo`.
+    pub programs: Option<Vec<String>>,
 }
 
 #[derive(Default)]
@@ -28,6 +30,7 @@ pub struct UpdateCenterInput {
     pub escalation_days: Option<i32>,
     pub sample_percent: Option<i32>,
     pub totp_roles: Option<Vec<String>>,
+    pub programs: Option<Vec<String>>,
     pub active: Option<bool>,
 }
 
@@ -39,6 +42,7 @@ impl UpdateCenterInput {
         self.name.is_none()
             && self.prefecture_code.is_none()
             && self.operating_type.is_none()
+            && self.programs.is_none()
             && self.active.is_none()
     }
 }
@@ -73,11 +77,20 @@ fn totp_roles(field: &str, raw: &[String]) -> Result<Vec<Role>, FieldError> {
         Err(FieldError::new(
             field,
             "invalid_choice",
-            "a center's roles are center_admin, supervisor and consultant",
+            "a center's roles are center_admin, supervisor, consultant and self_reliance_worker",
         ))
     } else {
         Ok(roles)
     }
+}
+
+/// The programs a center runs: at least one. Which programs a center runs is the
+/// prefecture's decision (a 小慢 project is commissioned under 児童福祉法 第19条の22), so
+/// it is set with the center's identity, by the system administrator.
+fn programs(field: &str, raw: &[String]) -> Result<Vec<Program>, FieldError> {
+    let mut p = values::enum_list(field, raw, 1, Program::parse)?;
+    p.sort();
+    Ok(p)
 }
 
 crate::facade!(
@@ -102,8 +115,13 @@ impl Centers<'_> {
                 "operating_type",
                 &input.operating_type,
             ));
+            let programs = match input.programs.as_deref() {
+                None => Some(values::DEFAULT_PROGRAMS.to_vec()),
+                Some(raw) => v.check(programs("programs", raw)),
+            };
             v.finish()?;
-            let (Some(code), Some(name), Some(pref), Some(operating_type)) = (code, name, pref, op)
+            let (Some(code), Some(name), Some(pref), Some(operating_type), Some(programs)) =
+                (code, name, pref, op, programs)
             else {
                 return Err(DomainError::Internal(
                     "validator passed with missing values".into(),
@@ -120,6 +138,7 @@ impl Centers<'_> {
                 escalation_days: DEFAULT_ESCALATION_DAYS,
                 sample_percent: DEFAULT_SAMPLE_PERCENT,
                 totp_roles: default_totp_roles(),
+                programs,
                 active: true,
                 version: 1,
                 created_at: now,
@@ -191,6 +210,10 @@ impl Centers<'_> {
                     .totp_roles
                     .as_deref()
                     .and_then(|r| v.check(totp_roles("totp_roles", r))),
+                programs: input
+                    .programs
+                    .as_deref()
+                    .and_then(|r| v.check(programs("programs", r))),
                 active: input.active,
             };
             v.finish()?;
@@ -206,6 +229,7 @@ impl Centers<'_> {
                     ("totp_roles", changes.totp_roles.is_some()),
                     ("prefecture_code", changes.prefecture_code.is_some()),
                     ("operating_type", changes.operating_type.is_some()),
+                    ("programs", changes.programs.is_some()),
                     ("active", changes.active.is_some()),
                 ]));
             self.store
@@ -245,6 +269,10 @@ mod tests {
                 active: Some(false),
                 ..UpdateCenterInput::default()
             },
+            UpdateCenterInput {
+                programs: Some(vec!["shoman".into()]),
+                ..UpdateCenterInput::default()
+            },
         ] {
             assert!(!other.settings_only());
         }
@@ -264,5 +292,18 @@ mod tests {
             "invalid_choice"
         );
         assert_eq!(totp_roles("r", &[]), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_center_runs_at_least_one_known_program() {
+        assert_eq!(
+            programs("p", &["shoman".into(), "nanbyo".into()]),
+            Ok(vec![Program::Nanbyo, Program::Shoman])
+        );
+        assert_eq!(programs("p", &[]).unwrap_err().code, "required");
+        assert_eq!(
+            programs("p", &["kids".into()]).unwrap_err().code,
+            "invalid_choice"
+        );
     }
 }

@@ -34,7 +34,7 @@ enum Audience {
 fn audience(role: Role) -> Option<Audience> {
     match role {
         Role::Supervisor => Some(Audience::Center),
-        Role::Consultant => Some(Audience::Own),
+        Role::Consultant | Role::SelfRelianceWorker => Some(Audience::Own),
         _ => None,
     }
 }

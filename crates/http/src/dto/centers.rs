@@ -1,6 +1,6 @@
 //! Wire types of centers (難病相談支援センター).
 
-use super::{OperatingType, Role, ts};
+use super::{OperatingType, Program, Role, ts};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::entities::Center;
 use utoipa::ToSchema;
@@ -32,6 +32,11 @@ pub struct CenterDto {
     /// Roles that must sign in with two factors (default `center_admin`, `supervisor`).
     #[schema(value_type = Vec<Role>)]
     pub totp_roles: Vec<String>,
+    /// The programs the center runs: `nanbyo` (難病相談支援センター), `shoman` (小慢
+    /// 自立支援事業) or both. 小慢 work (`/support-plans`) answers 403 `program_not_offered`
+    /// where `shoman` is not run.
+    #[schema(value_type = Vec<Program>)]
+    pub programs: Vec<String>,
     pub active: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -51,6 +56,7 @@ impl From<Center> for CenterDto {
             escalation_days: c.escalation_days,
             sample_percent: c.sample_percent,
             totp_roles: c.totp_roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            programs: c.programs.iter().map(|p| p.as_str().to_owned()).collect(),
             active: c.active,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -67,6 +73,9 @@ pub struct CreateCenter {
     pub prefecture_code: String,
     #[schema(value_type = OperatingType)]
     pub operating_type: String,
+    /// The programs the center runs (at least one); absent means `["nanbyo"]`.
+    #[schema(value_type = Option<Vec<Program>>)]
+    pub programs: Option<Vec<String>>,
 }
 
 /// Fields to change; absent fields stay as they are. `active: false` deactivates the center
@@ -88,8 +97,11 @@ pub struct UpdateCenter {
     /// 0 to 100: the share of lower-level referrals sampled into the audit queue.
     #[schema(minimum = 0, maximum = 100)]
     pub sample_percent: Option<i32>,
-    /// Roles that must sign in with two factors (`center_admin`, `supervisor`, `consultant`).
+    /// Roles that must sign in with two factors (`center_admin`, `supervisor`, `consultant`, `self_reliance_worker`).
     #[schema(value_type = Option<Vec<Role>>)]
     pub totp_roles: Option<Vec<String>>,
+    /// The programs the center runs (at least one; the system administrator's).
+    #[schema(value_type = Option<Vec<Program>>)]
+    pub programs: Option<Vec<String>>,
     pub active: Option<bool>,
 }

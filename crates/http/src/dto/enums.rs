@@ -59,7 +59,7 @@ macro_rules! wire_enum {
 
 wire_enum!(
     /// What a person may do (see the contract).
-    Role = values::Role { SystemAdmin, CenterAdmin, Supervisor, Consultant }
+    Role = values::Role { SystemAdmin, CenterAdmin, Supervisor, Consultant, SelfRelianceWorker }
 );
 wire_enum!(
     /// 運営形態 of a center.
@@ -163,6 +163,27 @@ wire_enum!(
     QueueReason = supervision::QueueReason { FollowUpEscalated, FollowUpOverdue, FollowUpMissing, Returned, AwaitingReview, Sample }
 );
 
+// --- 小慢 self-reliance support -----------------------------------------------------------
+
+wire_enum!(
+    /// A support plan: `draft`, `submitted` for review, `approved` or `returned` by a
+    /// supervisor. Editing a returned or approved plan starts its next revision as a draft.
+    PlanState = values::PlanState { Draft, Submitted, Approved, Returned }
+);
+wire_enum!(
+    /// 自立, 就労, 就学, 療養.
+    GoalKind = values::GoalKind { Independence, Employment, Schooling, MedicalCare }
+);
+wire_enum!(
+    /// The body that delivers an action: 学校, 企業, 医療機関, 福祉事務所, ハローワーク,
+    /// 他のセンター, 任意事業, その他.
+    BodyKind = values::BodyKind { School, Employer, Hospital, WelfareOffice, HelloWork, OtherCenter, OptionalProject, Other }
+);
+wire_enum!(
+    /// How an action went: still `open`, `done`, `not_done` or `changed`.
+    ActionState = values::ActionState { Open, Done, NotDone, Changed }
+);
+
 // --- of the wire only: states and kinds the adapter derives -------------------------------
 
 wire_enum!(
@@ -182,6 +203,11 @@ wire_enum!(TimelineKind {
     Provision,
     FollowUp
 });
+wire_enum!(
+    /// Plans by their next review: `overdue` (the day has passed, Asia/Tokyo) or
+    /// `scheduled` (today or later).
+    PlanReviewDue { Overdue, Scheduled }
+);
 wire_enum!(NotificationKind {
     FollowUpEscalated,
     ReviewReturned
@@ -266,6 +292,10 @@ mod tests {
         c.mirror::<ReviewState>();
         c.mirror::<ReviewDecision>();
         c.mirror::<QueueReason>();
+        c.mirror::<PlanState>();
+        c.mirror::<GoalKind>();
+        c.mirror::<BodyKind>();
+        c.mirror::<ActionState>();
         let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
         c.table::<ApiScope>(&scopes);
         let events: Vec<&str> = tsunagu_domain::events::WebhookEvent::ALL
@@ -315,7 +345,11 @@ mod tests {
             Contacted,
             SharedItem,
             ReviewState,
-            ReviewDecision
+            ReviewDecision,
+            PlanState,
+            GoalKind,
+            BodyKind,
+            ActionState
         );
     }
 

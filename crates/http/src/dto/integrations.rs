@@ -32,6 +32,10 @@ pub enum ApiScope {
     ReportsRead,
     #[schema(rename = "audit:read")]
     AuditRead,
+    #[schema(rename = "shoman:read")]
+    ShomanRead,
+    #[schema(rename = "shoman:write")]
+    ShomanWrite,
 }
 
 /// An event a webhook may subscribe to.

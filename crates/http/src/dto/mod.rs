@@ -21,6 +21,7 @@ mod patients;
 mod referrals;
 mod reports;
 mod supervision;
+mod support_plans;
 mod timeline;
 mod users;
 pub use agencies::*;
@@ -37,6 +38,7 @@ pub use patients::*;
 pub use referrals::*;
 pub use reports::*;
 pub use supervision::*;
+pub use support_plans::*;
 pub use timeline::*;
 pub use users::*;
 

@@ -62,6 +62,7 @@ pub async fn create(
         name: b.name,
         prefecture_code: b.prefecture_code,
         operating_type: b.operating_type,
+        programs: b.programs,
     };
     let s = state.services.clone();
     let c = blocking(move || s.centers().create(&caller.0, input)).await?;
@@ -135,6 +136,7 @@ pub async fn update(
         escalation_days: b.escalation_days,
         sample_percent: b.sample_percent,
         totp_roles: b.totp_roles,
+        programs: b.programs,
         active: b.active,
     };
     let id = id.into_inner();

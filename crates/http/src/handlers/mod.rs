@@ -16,6 +16,7 @@ pub mod patients;
 pub mod referrals;
 pub mod reports;
 pub mod supervision;
+pub mod support_plans;
 pub mod users;
 pub mod webhooks;
 

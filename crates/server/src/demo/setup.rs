@@ -64,6 +64,7 @@ pub(super) fn center_staff_agencies(
                 name: format!("デモ難病相談支援センター（{code}）"),
                 prefecture_code: "34".into(),
                 operating_type: OperatingType::PatientOrganization.as_str().into(),
+                programs: None,
             },
         )
         .map_err(|e| match e {

@@ -3,7 +3,7 @@
 import type { Center, UpdateCenter } from '../../api/client';
 
 /** The center roles a center can require two-factor sign-in for, in the order shown. */
-export const TOTP_ROLES = ['center_admin', 'supervisor', 'consultant'] as const;
+export const TOTP_ROLES = ['center_admin', 'supervisor', 'consultant', 'self_reliance_worker'] as const;
 export type TotpRole = (typeof TOTP_ROLES)[number];
 
 export interface SettingsForm {

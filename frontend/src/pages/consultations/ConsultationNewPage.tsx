@@ -162,7 +162,7 @@ export function ConsultationNewPage() {
   };
 
   const caseWorkers = (staff.data ?? []).filter(
-    (u) => u.active && (u.role === 'consultant' || u.role === 'supervisor') && u.id !== me.id,
+    (u) => u.active && (u.role === 'consultant' || u.role === 'supervisor' || u.role === 'self_reliance_worker') && u.id !== me.id,
   );
 
   return (

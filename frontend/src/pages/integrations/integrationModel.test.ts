@@ -97,6 +97,7 @@ describe('scopes', () => {
       'consultations:write',
       'referrals:write',
       'follow_ups:write',
+      'shoman:write',
     ]);
   });
 

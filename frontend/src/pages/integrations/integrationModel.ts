@@ -62,6 +62,8 @@ export const SCOPE_LABELS = {
   'agencies:read': 'apiScope.agencies:read',
   'reports:read': 'apiScope.reports:read',
   'audit:read': 'apiScope.audit:read',
+  'shoman:read': 'apiScope.shoman:read',
+  'shoman:write': 'apiScope.shoman:write',
 } as const satisfies Record<ApiScope, MessageKey>;
 
 export interface ChoiceGroup<T extends string> {
@@ -87,6 +89,7 @@ export const SCOPE_GROUPS: readonly ChoiceGroup<ApiScope>[] = [
     values: ['referrals:read', 'referrals:write', 'follow_ups:read', 'follow_ups:write'],
   },
   { id: 'center', legend: 'apiClient.scopeGroup.center', values: ['agencies:read', 'reports:read', 'audit:read'] },
+  { id: 'shoman', legend: 'apiClient.scopeGroup.shoman', values: ['shoman:read', 'shoman:write'] },
 ];
 
 export function scopeLabel(i: Pick<I18n, 't'>, scope: string): string {

@@ -1,0 +1,307 @@
+//! Wire types of 小慢 support plans (各種支援策の利用計画), their versions, reviews and
+//! actions.
+
+use super::{
+    ActionState, BodyKind, GoalKind, PlanReviewDue, PlanState, ReviewDecision, date, double_option,
+    ts,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tsunagu_domain::shoman::{
+    Goal, GoalInput, PlanAction, PlanReview, PlanVersion, SupportPlan, rules,
+};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A goal of a support plan.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalDto {
+    #[schema(value_type = GoalKind)]
+    pub kind: String,
+    #[schema(example = "高校卒業後の就職に向けて職場体験に参加する")]
+    pub text: String,
+}
+
+impl From<Goal> for GoalDto {
+    fn from(g: Goal) -> Self {
+        Self {
+            kind: g.kind.as_str().to_owned(),
+            text: g.text,
+        }
+    }
+}
+
+impl From<GoalDto> for GoalInput {
+    fn from(g: GoalDto) -> Self {
+        Self {
+            kind: g.kind,
+            text: g.text,
+        }
+    }
+}
+
+/// 各種支援策の利用計画: a 小慢 child's support plan, as its current revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupportPlanDto {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    #[schema(value_type = PlanState)]
+    pub state: String,
+    /// 1 for the first plan; each revision after a supervisor's decision adds one.
+    pub revision: i32,
+    /// The child's and family's situation (状況).
+    pub situation: Option<String>,
+    /// Their wishes (希望).
+    pub wishes: Option<String>,
+    pub goals: Vec<GoalDto>,
+    /// The next review, set when a supervisor approves the plan.
+    #[schema(format = Date)]
+    pub review_due_on: Option<String>,
+    /// Whether that day has passed (Asia/Tokyo).
+    pub review_overdue: bool,
+    #[schema(format = Date)]
+    pub approved_on: Option<String>,
+    pub author_id: Uuid,
+    pub submitted_by: Option<Uuid>,
+    pub created_by: Uuid,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl SupportPlanDto {
+    /// `today` (Asia/Tokyo) decides whether the review is overdue.
+    pub fn new(p: SupportPlan, today: NaiveDate) -> Self {
+        Self {
+            review_overdue: rules::review_overdue(&p, today),
+            id: p.id,
+            patient_id: p.patient_id,
+            state: p.state.as_str().to_owned(),
+            revision: p.revision,
+            situation: p.situation,
+            wishes: p.wishes,
+            goals: p.goals.into_iter().map(GoalDto::from).collect(),
+            review_due_on: p.review_due_on.map(date),
+            approved_on: p.approved_on.map(date),
+            author_id: p.author_id,
+            submitted_by: p.submitted_by,
+            created_by: p.created_by,
+            created_at: ts(p.created_at),
+            updated_at: ts(p.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"patient_id": "0193a0b4-0000-7000-8000-000000000001", "situation": "高校2年。通院は月1回。", "wishes": "卒業後は地元で働きたい", "goals": [{"kind": "employment", "text": "職場体験に参加する"}]}))]
+pub struct CreateSupportPlan {
+    /// A patient of the `shoman` program (422 `patient_not_shoman` otherwise).
+    pub patient_id: Uuid,
+    pub situation: Option<String>,
+    pub wishes: Option<String>,
+    #[serde(default)]
+    pub goals: Vec<GoalDto>,
+    /// Whose plan it is: the caller unless a supervisor names a colleague; an API client
+    /// must name one.
+    pub author_id: Option<Uuid>,
+}
+
+/// Fields to change; absent fields stay, `null` clears. Editing a returned or approved plan
+/// starts its next revision as a draft; a submitted plan is not edited (422
+/// `plan_under_review`). `state: "submitted"` submits a draft for review (it needs the
+/// situation or wishes and at least one goal) and keeps that revision in `/versions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSupportPlan {
+    #[serde(default, deserialize_with = "double_option")]
+    pub situation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub wishes: Option<Option<String>>,
+    pub goals: Option<Vec<GoalDto>>,
+    /// Only `submitted`.
+    #[schema(value_type = Option<PlanState>)]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SupportPlanListQuery {
+    pub patient_id: Option<Uuid>,
+    #[param(value_type = Option<PlanState>)]
+    pub state: Option<String>,
+    /// `overdue`: the next review's day has passed (Asia/Tokyo); `scheduled`: today or
+    /// later. Either lists by that day, earliest first.
+    #[param(value_type = Option<PlanReviewDue>, inline)]
+    pub review_due: Option<String>,
+    /// `true`: only plans with an open action past its due day.
+    pub action_overdue: Option<bool>,
+    /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A revision as it was submitted for review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanVersionDto {
+    pub revision: i32,
+    pub situation: Option<String>,
+    pub wishes: Option<String>,
+    pub goals: Vec<GoalDto>,
+    #[schema(format = Date)]
+    pub review_due_on: Option<String>,
+    pub submitted_by: Uuid,
+    #[schema(format = DateTime)]
+    pub submitted_at: String,
+}
+
+impl From<PlanVersion> for PlanVersionDto {
+    fn from(v: PlanVersion) -> Self {
+        Self {
+            revision: v.revision,
+            situation: v.situation,
+            wishes: v.wishes,
+            goals: v.goals.into_iter().map(GoalDto::from).collect(),
+            review_due_on: v.review_due_on.map(date),
+            submitted_by: v.submitted_by,
+            submitted_at: ts(v.submitted_at),
+        }
+    }
+}
+
+/// A supervisor's decision on a submitted revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanReviewDto {
+    pub id: Uuid,
+    pub plan_id: Uuid,
+    /// The revision it decided on.
+    pub revision: i32,
+    pub reviewer_id: Uuid,
+    #[schema(value_type = ReviewDecision)]
+    pub decision: String,
+    pub comment: Option<String>,
+    /// The next review an approval scheduled.
+    #[schema(format = Date)]
+    pub review_due_on: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<PlanReview> for PlanReviewDto {
+    fn from(r: PlanReview) -> Self {
+        Self {
+            id: r.id,
+            plan_id: r.plan_id,
+            revision: r.revision,
+            reviewer_id: r.reviewer_id,
+            decision: r.decision.as_str().to_owned(),
+            comment: r.comment,
+            review_due_on: r.review_due_on.map(date),
+            created_at: ts(r.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"decision": "approved", "review_due_on": "2027-04-01"}))]
+pub struct CreatePlanReview {
+    #[schema(value_type = ReviewDecision)]
+    pub decision: String,
+    /// Required when returning: what to revise.
+    pub comment: Option<String>,
+    /// On approval: the next review (after today), e.g. entering high school or turning
+    /// 18; without it, six months after the approval.
+    #[schema(format = Date)]
+    pub review_due_on: Option<String>,
+}
+
+/// An action of a support plan, followed up like a referral.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanActionDto {
+    pub id: Uuid,
+    pub plan_id: Uuid,
+    pub patient_id: Uuid,
+    #[schema(value_type = BodyKind)]
+    pub body_kind: String,
+    /// e.g. 広島県立〇〇高等学校.
+    pub body_name: String,
+    pub description: Option<String>,
+    /// Who is responsible for it.
+    pub responsible: String,
+    #[schema(format = Date)]
+    pub due_on: String,
+    #[schema(value_type = ActionState)]
+    pub state: String,
+    /// Open and past its due day (Asia/Tokyo).
+    pub overdue: bool,
+    pub outcome: Option<String>,
+    #[schema(format = Date)]
+    pub next_on: Option<String>,
+    pub created_by: Uuid,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl PlanActionDto {
+    pub fn new(a: PlanAction, today: NaiveDate) -> Self {
+        Self {
+            overdue: a.is_overdue(today),
+            id: a.id,
+            plan_id: a.plan_id,
+            patient_id: a.patient_id,
+            body_kind: a.body_kind.as_str().to_owned(),
+            body_name: a.body_name,
+            description: a.description,
+            responsible: a.responsible,
+            due_on: date(a.due_on),
+            state: a.state.as_str().to_owned(),
+            outcome: a.outcome,
+            next_on: a.next_on.map(date),
+            created_by: a.created_by,
+            created_at: ts(a.created_at),
+            updated_at: ts(a.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body_kind": "school", "body_name": "広島県立〇〇高等学校", "responsible": "担任 山本", "due_on": "2026-07-31", "description": "通院日の欠席への配慮を相談する"}))]
+pub struct CreatePlanAction {
+    #[schema(value_type = BodyKind)]
+    pub body_kind: String,
+    pub body_name: String,
+    pub description: Option<String>,
+    pub responsible: String,
+    #[schema(format = Date)]
+    pub due_on: String,
+}
+
+/// Fields to change; absent fields stay, `null` clears. Following an action up as `done`,
+/// `not_done` or `changed` needs its `outcome`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePlanAction {
+    #[schema(value_type = Option<BodyKind>)]
+    pub body_kind: Option<String>,
+    pub body_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub description: Option<Option<String>>,
+    pub responsible: Option<String>,
+    #[schema(format = Date)]
+    pub due_on: Option<String>,
+    #[schema(value_type = Option<ActionState>)]
+    pub state: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub outcome: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(format = Date)]
+    pub next_on: Option<Option<String>>,
+}
