@@ -160,6 +160,14 @@ export const keys = {
   /** The ministry's figures, per report and query (period, prefecture). */
   reports: ['reports'] as const,
   report: (name: string, query: object) => ['reports', name, query] as const,
+  /** 小慢 support plans: under `cases`, since a plan's reads and writes go with the patient's. */
+  supportPlans: ['cases', 'support-plans'] as const,
+  supportPlan: (id: string) => ['cases', 'support-plans', 'one', id] as const,
+  planVersions: (id: string) => ['cases', 'support-plans', 'one', id, 'versions'] as const,
+  planReviews: (id: string) => ['cases', 'support-plans', 'one', id, 'reviews'] as const,
+  planActions: (id: string) => ['cases', 'support-plans', 'one', id, 'actions'] as const,
+  /** The caller's own center (its programs decide the menu). */
+  ownCenter: (id: string) => ['centers', 'own', id] as const,
   /** Third-party integration: the center's API clients and webhooks (center administrator). */
   apiClients: ['integrations', 'api-clients'] as const,
   apiClient: (id: string) => ['integrations', 'api-clients', id] as const,

@@ -1,4 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
+import { keys } from '../api/client';
+import { getCenter } from '../api/resources';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { capabilities, navItems } from '../auth/permissions';
@@ -80,6 +83,15 @@ export function AppShell() {
   // Until a user whose center requires two factors has enrolled, nothing else works: no menu.
   const mustEnrol = me?.totp_required === true;
   const worksCases = capabilities(role).workCases && !mustEnrol;
+  // Staff may read their own center: its programs decide whether 小慢 screens are offered.
+  const centerId = me?.center_id ?? '';
+  const center = useQuery({
+    queryKey: keys.ownCenter(centerId),
+    queryFn: () => getCenter(centerId),
+    enabled: worksCases && centerId !== '',
+    staleTime: 5 * 60_000,
+  });
+  const programs = center.data?.data.programs ?? [];
 
   // Case workers will open the case screens: fetch their code while they read home.
   useEffect(() => {
@@ -117,7 +129,7 @@ export function AppShell() {
         </div>
         <nav aria-label={t('landmark.primaryNav')} className="bg-blue-1000" hidden={mustEnrol}>
           <ul className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4">
-            {(mustEnrol ? [] : navItems(role)).map((item) => (
+            {(mustEnrol ? [] : navItems(role, programs)).map((item) => (
               <li key={item.key}>
                 <NavLink
                   to={item.to}

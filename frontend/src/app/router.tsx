@@ -2,6 +2,7 @@ import { createBrowserRouter, type RouteObject } from 'react-router';
 import type { CasePage } from '../pages/cases/routes';
 import type { IntegrationPage } from '../pages/integrations/routes';
 import type { SupervisionPage } from '../pages/supervision/routes';
+import type { SupportPlanScreen } from '../pages/supportPlans/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
@@ -36,6 +37,17 @@ function supervisionRoute(path: string, page: SupervisionPage): RouteObject {
     lazy: async () => {
       const { supervisionElement } = await import('../pages/supervision/routes');
       return { element: supervisionElement(page) };
+    },
+  };
+}
+
+/** A 小慢 support-plan screen: its code loads with the first visit to any of them. */
+function supportPlanRoute(path: string, page: SupportPlanScreen): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { supportPlanElement } = await import('../pages/supportPlans/routes');
+      return { element: supportPlanElement(page) };
     },
   };
 }
@@ -88,6 +100,9 @@ export const routes: RouteObject[] = [
       caseRoute('referrals/:id', 'referral'),
       caseRoute('follow-ups', 'followUps'),
       caseRoute('follow-ups/:id', 'followUp'),
+      supportPlanRoute('support-plans', 'list'),
+      supportPlanRoute('support-plans/new', 'create'),
+      supportPlanRoute('support-plans/:id', 'plan'),
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),

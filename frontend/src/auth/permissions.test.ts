@@ -64,6 +64,22 @@ describe('navigation by role', () => {
     }
   });
 
+  it('offers support plans to case workers only where the center runs 小慢', () => {
+    for (const role of ['supervisor', 'consultant', 'self_reliance_worker'] as const) {
+      expect(navItems(role, ['nanbyo', 'shoman']).find((i) => i.key === 'supportPlans')?.to).toBe('/support-plans');
+      expect(navItems(role, ['nanbyo']).map((i) => i.key)).not.toContain('supportPlans');
+      expect(navItems(role).map((i) => i.key)).not.toContain('supportPlans');
+    }
+    expect(navItems('center_admin', ['shoman']).map((i) => i.key)).not.toContain('supportPlans');
+    expect(navItems('self_reliance_worker', ['shoman']).map((i) => i.key)).toEqual([
+      'home',
+      'patients',
+      'followUps',
+      'supportPlans',
+      'agencies',
+    ]);
+  });
+
   it('offers nothing but home to an unknown role', () => {
     expect(navItems(null).map((i) => i.key)).toEqual(['home']);
   });

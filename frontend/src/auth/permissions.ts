@@ -60,6 +60,7 @@ export type NavKey =
   | 'users'
   | 'patients'
   | 'followUps'
+  | 'supportPlans'
   | 'agencies'
   | 'reports'
   | 'supervision'
@@ -70,8 +71,11 @@ export interface NavItem {
   readonly to: string;
 }
 
-/** The main menu for a role, in order. */
-export function navItems(role: Role | null): NavItem[] {
+/**
+ * The main menu for a role, in order. `programs` are those of the user's center (unknown
+ * until read): 支援計画 shows to its case workers only where the center runs 小慢.
+ */
+export function navItems(role: Role | null, programs: readonly string[] = []): NavItem[] {
   const can = capabilities(role);
   const items: NavItem[] = [{ key: 'home', to: '/' }];
   if (can.manageCenters) items.push({ key: 'centers', to: '/centers' });
@@ -79,6 +83,7 @@ export function navItems(role: Role | null): NavItem[] {
   if (can.workCases) {
     items.push({ key: 'patients', to: '/patients' });
     items.push({ key: 'followUps', to: '/follow-ups' });
+    if (programs.includes('shoman')) items.push({ key: 'supportPlans', to: '/support-plans' });
   }
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   if (can.viewReports) items.push({ key: 'reports', to: '/reports' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as enums from '../api/enums';
+import * as plans from '../pages/supportPlans/supportPlanModel';
 import { toProblem } from '../api/problem';
 import { en, ja } from './messages';
 import { fieldErrorMessage, placeholders, problemMessage, translate } from './translate';
@@ -24,7 +25,7 @@ describe('dictionaries', () => {
   it('hold no message that no screen uses', () => {
     // Keys built at run time from an API value or a code: `role.${role}` and the like.
     const dynamic =
-      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction)\./;
+      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction|planState|planView|goalKind|actionState|bodyKind)\./;
     const files = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!../**/*.d.ts', '!./messages.ts'], {
       query: '?raw',
       import: 'default',
@@ -45,6 +46,22 @@ describe('dictionaries', () => {
     }
     for (const t of ['medical_institution', 'municipality', 'patient_organization', 'other']) {
       expect(Object.keys(ja)).toContain(`operatingType.${t}`);
+    }
+  });
+
+  it('name every value of the support plans\' enums, in both languages', () => {
+    const lists: Record<string, readonly string[]> = {
+      planState: plans.PLAN_STATES,
+      planView: plans.PLAN_VIEWS,
+      goalKind: plans.GOAL_KINDS,
+      actionState: plans.ACTION_STATES,
+      bodyKind: plans.BODY_KINDS,
+    };
+    for (const [prefix, values] of Object.entries(lists)) {
+      for (const v of values) {
+        expect(Object.keys(ja), `${prefix}.${v}`).toContain(`${prefix}.${v}`);
+        expect(Object.keys(en), `${prefix}.${v}`).toContain(`${prefix}.${v}`);
+      }
     }
   });
 

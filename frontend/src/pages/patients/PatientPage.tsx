@@ -98,6 +98,9 @@ export function PatientPage() {
           <div className="flex flex-wrap gap-3">
             <ButtonLink to={`/consultations/new?patient=${p.id}`}>{t('patient.recordConsultation')}</ButtonLink>
             <ButtonLink to={`/patients/${p.id}/refer`}>{t('patient.refer')}</ButtonLink>
+            {p.program === 'shoman' && (
+              <ButtonLink to={`/support-plans/new?patient=${p.id}`}>{t('plan.createFromPatient')}</ButtonLink>
+            )}
             <ButtonLink variant="outline" to={`/patients/${p.id}/edit`}>
               {t('patient.edit')}
             </ButtonLink>
