@@ -241,7 +241,12 @@ describe('support plans: a 自立支援員 writes a plan, a supervisor approves 
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
     await nav('支援計画');
     await expectHeading('支援計画');
-    await field('状態').selectOption({ label: '提出済み' });
+    // The unfiltered list stays on screen, dimmed, until the filtered one arrives.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/support-plans?') && r.url().includes('state=submitted')),
+      field('状態').selectOption({ label: '提出済み' }),
+    ]);
+    await page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
     const link = page.getByRole('link', { name: PATIENT_NAME });
     await link.waitFor();
     await expectAccessible('support plans (supervisor)');
