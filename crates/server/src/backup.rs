@@ -254,6 +254,22 @@ fn finish_restore(
     let store = Arc::new(DieselStore::new(pool, url.backend, keys));
     let released = Arc::downgrade(&store);
     let services = Services::new(store, Arc::new(SystemClock));
+    let outcome = verify_and_record(&services, from);
+    // The database is moved, used or deleted next, so its connections must be closed on
+    // every path, a refusal too: the access-log writer thread (the verification queued an
+    // access event) lets go of the store within half a second of the services, and writing
+    // after the caller removed a refused copy would leave a file behind.
+    drop(services);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while released.strong_count() > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    outcome.map(|seq| (migrated, seq))
+}
+
+/// Verifies the restored trail and records the restore after its last event; the last
+/// `seq` of the backup's trail.
+fn verify_and_record(services: &Services, from: &Path) -> Result<i64, String> {
     let report = services
         .audit_trail()
         .verify_chain()
@@ -276,14 +292,7 @@ fn finish_restore(
         .store()
         .append_audit(&[event])
         .map_err(|e| format!("cannot record the restore: {e}"))?;
-    // The database is moved or used next, so its connections must be closed: the
-    // access-log writer thread lets go of the store within half a second of the services.
-    drop(services);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while released.strong_count() > 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    Ok((migrated, report.last_seq))
+    Ok(report.last_seq)
 }
 
 /// The keys a restored SQLite database will have, and the key file text to put beside it
