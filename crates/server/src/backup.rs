@@ -234,7 +234,7 @@ fn finish_restore(
     keys: DataKeys,
     from: &Path,
 ) -> Result<(Vec<String>, i64), String> {
-    let pool = tsunagu_store::open_pool(url, 2).map_err(|e| e.to_string())?;
+    let pool = tsunagu_store::open_short_lived_pool(url, 2).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let migrated = tsunagu_store::run_migrations(&mut conn)
         .map_err(|e| format!("cannot migrate the restored database: {e}"))?;

@@ -238,15 +238,21 @@ pub fn sqlite_self_contained(path: &Path) -> Result<(), String> {
     let failed = |e: String| format!("cannot fold the WAL into {}: {e}", path.display());
     c.batch_execute("PRAGMA busy_timeout = 5000;")
         .map_err(|e| failed(e.to_string()))?;
+    // Leaving WAL needs the only connection: one still closing (a pool's last) makes the
+    // switch answer "locked" at once rather than wait, so that is retried like a refusal.
     for _ in 0..50 {
-        let mode: Vec<JournalRow> = diesel::sql_query("PRAGMA journal_mode = DELETE")
-            .load(&mut c)
-            .map_err(|e| failed(e.to_string()))?;
-        if mode
-            .first()
-            .is_some_and(|m| m.journal_mode.eq_ignore_ascii_case("delete"))
-        {
-            return Ok(());
+        let mode: Result<Vec<JournalRow>, _> =
+            diesel::sql_query("PRAGMA journal_mode = DELETE").load(&mut c);
+        match mode {
+            Ok(m)
+                if m.first()
+                    .is_some_and(|m| m.journal_mode.eq_ignore_ascii_case("delete")) =>
+            {
+                return Ok(());
+            }
+            Ok(_) => {}
+            Err(e) if e.to_string().contains("locked") || e.to_string().contains("busy") => {}
+            Err(e) => return Err(failed(e.to_string())),
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }

@@ -145,9 +145,20 @@ pub enum OpenError {
 
 /// Opens the pool, failing fast with a clear message when the database cannot be reached.
 pub fn open_pool(url: &DatabaseUrl, size: u32) -> Result<Pool, OpenError> {
+    pool_keeping(url, size, 1)
+}
+
+/// A pool for a short task on a file that is moved or deleted right after (a restore): it
+/// keeps no idle connection, so no background thread of the pool opens the file again once
+/// the pool is dropped.
+pub fn open_short_lived_pool(url: &DatabaseUrl, size: u32) -> Result<Pool, OpenError> {
+    pool_keeping(url, size, 0)
+}
+
+fn pool_keeping(url: &DatabaseUrl, size: u32, min_idle: u32) -> Result<Pool, OpenError> {
     r2d2::Pool::builder()
         .max_size(size)
-        .min_idle(Some(1))
+        .min_idle(Some(min_idle))
         .connection_timeout(Duration::from_secs(5))
         .build(Manager::new(url.clone()))
         .map_err(|source| OpenError::Connect {

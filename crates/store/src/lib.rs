@@ -51,7 +51,10 @@ use tsunagu_domain::data_keys::DataKeys;
 use tsunagu_domain::ports::{Health, StoreResult};
 
 pub use batch::Batch;
-pub use db::{Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, run_migrations};
+pub use db::{
+    Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, open_short_lived_pool,
+    run_migrations,
+};
 
 #[derive(Clone)]
 pub struct DieselStore {
