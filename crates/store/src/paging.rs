@@ -11,7 +11,7 @@ pub(crate) fn after_key(req: &PageRequest) -> String {
     req.after.map(|u| u.to_string()).unwrap_or_default()
 }
 
-fn bad_cursor() -> StoreError {
+pub(crate) fn bad_cursor() -> StoreError {
     StoreError::Domain(DomainError::field(
         "cursor",
         "invalid_cursor",

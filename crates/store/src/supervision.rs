@@ -4,6 +4,7 @@ use crate::DieselStore;
 use crate::audit::{append_event, change_stamp};
 use crate::db::DbConn;
 use crate::error::{R, StoreError, missing_or_stale, not_found};
+use crate::paging::bad_cursor;
 use crate::referral_rows::{ReferralRow, referral};
 use crate::rows::{naive, uuid};
 use crate::schema::{agencies, follow_ups, patients, referrals, reviews};
@@ -119,35 +120,18 @@ fn queue_cte() -> String {
     )
 }
 
-/// SQLite numbers its parameters `?1`; PostgreSQL `$1`.
-fn for_backend(conn: &impl HasPlaceholders, sql: String) -> String {
-    if conn.numbers_with_question_marks() {
-        sql.replace('$', "?")
-    } else {
-        sql
-    }
-}
-
-trait HasPlaceholders {
-    fn numbers_with_question_marks(&self) -> bool;
-}
-
-impl HasPlaceholders for diesel::PgConnection {
-    fn numbers_with_question_marks(&self) -> bool {
-        false
-    }
-}
-
-impl HasPlaceholders for diesel::SqliteConnection {
-    fn numbers_with_question_marks(&self) -> bool {
-        true
+/// SQLite numbers its parameters `?1`; PostgreSQL `$1`: the SQL is written for PostgreSQL.
+fn numbered_for(conn: &DbConn, sql: String) -> String {
+    match conn {
+        DbConn::Sqlite(_) => sql.replace('$', "?"),
+        DbConn::Pg(_) => sql,
     }
 }
 
 /// A page of the queue in its order (most urgent reason, longest overdue, oldest referral,
 /// id), after the cursor's `($6 rank, $7 overdue key, $8 referred on, $9 id)` when there is
 /// one; one row more than the page says another page follows.
-fn queue_sql(conn: &impl HasPlaceholders, after: bool, limit: i64) -> String {
+fn queue_sql(conn: &DbConn, after: bool, limit: i64) -> String {
     let ranks = (0..6)
         .map(|i| format!("WHEN r{i} = 1 THEN {i}"))
         .collect::<Vec<_>>()
@@ -158,7 +142,7 @@ fn queue_sql(conn: &impl HasPlaceholders, after: bool, limit: i64) -> String {
     } else {
         ""
     };
-    for_backend(
+    numbered_for(
         conn,
         format!(
             "{cte} , ranked AS (
@@ -178,12 +162,12 @@ fn queue_sql(conn: &impl HasPlaceholders, after: bool, limit: i64) -> String {
     )
 }
 
-fn queue_counts_sql(conn: &impl HasPlaceholders) -> String {
+fn queue_counts_sql(conn: &DbConn) -> String {
     let sums = (0..6)
         .map(|i| format!("COALESCE(SUM(r{i}), 0) AS r{i}"))
         .collect::<Vec<_>>()
         .join(", ");
-    for_backend(
+    numbered_for(
         conn,
         format!(
             "{cte} SELECT COUNT(*) AS total, {sums} FROM queued",
@@ -206,13 +190,7 @@ macro_rules! bind_bounds {
 
 /// The cursor of a queue page: `RANK_OVERDUEKEY_REFERREDON~ID`.
 fn queue_cursor(page: &PageRequest) -> R<Option<(i32, NaiveDate, NaiveDate, String)>> {
-    let bad = || {
-        StoreError::Domain(DomainError::field(
-            "cursor",
-            "invalid_cursor",
-            "is not a cursor this API returned",
-        ))
-    };
+    let bad = bad_cursor;
     match (&page.after_key, page.after) {
         (None, None) => Ok(None),
         (Some(k), Some(id)) => {
@@ -349,8 +327,12 @@ impl SupervisionStore for DieselStore {
         let after = queue_cursor(page)?;
         self.read(|conn| {
             let c = center.to_string();
+            let (page_sql, counts_sql) = (
+                queue_sql(conn, after.is_some(), page.limit),
+                queue_counts_sql(conn),
+            );
             let keys: Vec<QueueKey> = per_backend!(conn, conn => {
-                let q = diesel::sql_query(queue_sql(conn, after.is_some(), page.limit));
+                let q = diesel::sql_query(page_sql);
                 let q = bind_bounds!(q, &c, bounds);
                 match &after {
                     Some((rank, due, on, id)) => q
@@ -363,7 +345,7 @@ impl SupervisionStore for DieselStore {
                 }
             });
             let counts: QueueCounts = per_backend!(conn, conn => {
-                bind_bounds!(diesel::sql_query(queue_counts_sql(conn)), &c, bounds).get_result(conn)?
+                bind_bounds!(diesel::sql_query(counts_sql), &c, bounds).get_result(conn)?
             });
 
             let ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
@@ -401,8 +383,9 @@ impl SupervisionStore for DieselStore {
                     key,
                 ));
             }
-            let rows = Page::from_rows_keyed(rows, page, |(row, key)| (key.clone(), row.referral.id))
-                .map(|(row, _)| row);
+            let rows =
+                Page::from_rows_keyed(rows, page, |(row, key)| (key.clone(), row.referral.id))
+                    .map(|(row, _)| row);
             let by_reason = QueueReason::ALL
                 .into_iter()
                 .zip(counts.by_reason())
