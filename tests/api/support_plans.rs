@@ -9,20 +9,20 @@ use awc::http::Method;
 use chrono::Duration;
 use serde_json::{Value, json};
 
-struct Team {
-    c: Center,
-    worker: String,
-    worker_id: String,
-    con: String,
-    sup: String,
-    sup_id: String,
-    sup2: String,
-    child: String,
+pub(crate) struct Team {
+    pub c: Center,
+    pub worker: String,
+    pub worker_id: String,
+    pub con: String,
+    pub sup: String,
+    pub sup_id: String,
+    pub sup2: String,
+    pub child: String,
 }
 
 /// A center running both programs, with a 自立支援員, a consultant, two supervisors and a
 /// 小慢 child.
-async fn team(app: &TestApp, code: &str) -> Team {
+pub(crate) async fn team(app: &TestApp, code: &str) -> Team {
     let c = app.center(code).await;
     run_programs(app, &c, json!(["nanbyo", "shoman"])).await;
     let (worker_id, worker) = app
@@ -44,7 +44,7 @@ async fn team(app: &TestApp, code: &str) -> Team {
     }
 }
 
-async fn run_programs(app: &TestApp, c: &Center, programs: Value) {
+pub(crate) async fn run_programs(app: &TestApp, c: &Center, programs: Value) {
     let etag = app
         .get(&format!("/api/v1/centers/{}", c.id), &app.admin_token)
         .await

@@ -357,6 +357,23 @@ pub struct CaseHistory {
     pub level_changes: Vec<LevelChange>,
     pub follow_ups: Vec<FollowUpView>,
     pub provisions: Vec<Provision>,
+    pub program_changes: Vec<ProgramChange>,
+}
+
+/// A patient's move between programs, e.g. a 小慢 child who turns 20 and continues in the
+/// adult 難病 program as the same patient (移行期): the patient keeps one record and this
+/// keeps the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramChange {
+    pub id: Uuid,
+    pub center_id: Uuid,
+    pub patient_id: Uuid,
+    pub from: Program,
+    pub to: Program,
+    /// The day of the change, in Asia/Tokyo.
+    pub changed_on: NaiveDate,
+    pub changed_by: Uuid,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A supervisor's review of a referral's follow-up work. Reviews are kept as history.

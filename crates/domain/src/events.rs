@@ -125,6 +125,8 @@ actions! {
     /// The actions of one support plan.
     SupportPlanActionList = ("support_plan_action.list", "support_plan"),
     SupportPlanActionUpdate = ("support_plan_action.update", "support_plan_action"),
+    /// The 移行期 list: 小慢 children approaching the end of the program.
+    TransitionList = ("transition.list", "patient"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
@@ -279,6 +281,7 @@ impl Action {
             | A::SupportPlanActionRead
             | A::SupportPlanActionList
             | A::SupportPlanActionUpdate
+            | A::TransitionList
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations

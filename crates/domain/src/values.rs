@@ -98,12 +98,25 @@ text_enum!(
 );
 
 text_enum!(
-    /// What a support plan's goal is about: 自立, 就労, 就学, 療養.
+    /// What a support plan's goal is about: 自立, 就労, 就学, 療養, 移行期 (the move to the
+    /// adult 難病 program and adult care).
     GoalKind {
         Independence = "independence",
         Employment = "employment",
         Schooling = "schooling",
         MedicalCare = "medical_care",
+        Transition = "transition",
+    }
+);
+
+text_enum!(
+    /// Where a 小慢 child stands in the transition (移行期): `approaching` (under 18),
+    /// `extended` (18 or 19, treatment continuing), `over_age` (20 or older and still 小慢:
+    /// the move to the adult program is overdue).
+    TransitionStage {
+        Approaching = "approaching",
+        Extended = "extended",
+        OverAge = "over_age",
     }
 );
 

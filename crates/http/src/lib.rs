@@ -168,6 +168,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(support_plans::create_action)
         .service(support_plans::read_action)
         .service(support_plans::update_action)
+        .service(support_plans::transition)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

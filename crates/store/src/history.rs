@@ -4,6 +4,7 @@ use crate::DieselStore;
 use crate::consents::consents_of;
 use crate::consultations::ConsultationRow;
 use crate::follow_ups::{FollowUpRow, ViewRow, follow_up_views, view};
+use crate::patients::program_changes_of;
 use crate::referral_rows::{LevelChangeRow, ReferralRow, provisions_of};
 use crate::rows::convert;
 use crate::schema::{
@@ -51,6 +52,7 @@ impl CaseHistoryStore for DieselStore {
                 level_changes: convert(level_rows, LevelChangeRow::into_entity)?,
                 follow_ups: convert(follow_rows, view)?,
                 provisions: provisions_of(conn, center, patient_id)?,
+                program_changes: program_changes_of(conn, center, patient_id)?,
             })
         })
     }

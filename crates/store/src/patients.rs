@@ -6,13 +6,13 @@ use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
 use crate::paging::{after_key, cursor_time, time_key};
 use crate::rows::{choice, convert, naive, opt_choice, utc, uuid};
-use crate::schema::{case_counters, patient_search_grams, patients};
+use crate::schema::{case_counters, patient_program_changes, patient_search_grams, patients};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::cases::format_case_number;
-use tsunagu_domain::entities::{Patient, PatientLabel};
+use tsunagu_domain::entities::{Patient, PatientLabel, ProgramChange};
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{PatientQuery, PatientStore, StoreResult};
 use tsunagu_domain::values::{EmploymentStatus, Program, Sex, SupportAwareness};
@@ -165,6 +165,68 @@ fn write_grams(conn: &mut DbConn, p: &Patient) -> R<()> {
     Ok(())
 }
 
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = patient_program_changes)]
+pub struct ProgramChangeRow {
+    pub id: String,
+    pub center_id: String,
+    pub patient_id: String,
+    pub from_program: String,
+    pub to_program: String,
+    pub changed_on: NaiveDate,
+    pub changed_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl ProgramChangeRow {
+    fn from_entity(c: &ProgramChange) -> Self {
+        Self {
+            id: c.id.to_string(),
+            center_id: c.center_id.to_string(),
+            patient_id: c.patient_id.to_string(),
+            from_program: c.from.as_str().to_owned(),
+            to_program: c.to.as_str().to_owned(),
+            changed_on: c.changed_on,
+            changed_by: c.changed_by.to_string(),
+            created_at: naive(c.created_at),
+        }
+    }
+
+    fn into_entity(self) -> Result<ProgramChange, DomainError> {
+        Ok(ProgramChange {
+            id: uuid("patient_program_changes.id", &self.id)?,
+            center_id: uuid("patient_program_changes.center_id", &self.center_id)?,
+            patient_id: uuid("patient_program_changes.patient_id", &self.patient_id)?,
+            from: choice(
+                "patient_program_changes.from_program",
+                Program::from_db(&self.from_program),
+            )?,
+            to: choice(
+                "patient_program_changes.to_program",
+                Program::from_db(&self.to_program),
+            )?,
+            changed_on: self.changed_on,
+            changed_by: uuid("patient_program_changes.changed_by", &self.changed_by)?,
+            created_at: utc(self.created_at),
+        })
+    }
+}
+
+/// A patient's changes of program, oldest first.
+pub(crate) fn program_changes_of(
+    conn: &mut DbConn,
+    center: Uuid,
+    patient_id: Uuid,
+) -> R<Vec<ProgramChange>> {
+    let rows: Vec<ProgramChangeRow> = patient_program_changes::table
+        .filter(patient_program_changes::patient_id.eq(patient_id.to_string()))
+        .filter(patient_program_changes::center_id.eq(center.to_string()))
+        .order(patient_program_changes::created_at.asc())
+        .select(ProgramChangeRow::as_select())
+        .load(conn)?;
+    convert(rows, ProgramChangeRow::into_entity)
+}
+
 fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
     let row: Option<PatientRow> = patients::table
         .filter(patients::id.eq(id.to_string()))
@@ -311,6 +373,7 @@ impl PatientStore for DieselStore {
         &self,
         p: &Patient,
         expected_version: i32,
+        program_change: Option<&ProgramChange>,
         audit: &AuditDraft,
     ) -> StoreResult<Patient> {
         self.write(|conn| {
@@ -332,6 +395,11 @@ impl PatientStore for DieselStore {
                 ));
             }
             write_grams(conn, p)?;
+            if let Some(c) = program_change {
+                diesel::insert_into(patient_program_changes::table)
+                    .values(ProgramChangeRow::from_entity(c))
+                    .execute(conn)?;
+            }
             append_event(conn, &self.keys, audit)?;
             patient(conn, p.center_id, p.id)?.ok_or_else(not_found)
         })

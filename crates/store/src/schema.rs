@@ -504,6 +504,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    patient_program_changes (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        from_program -> Text,
+        to_program -> Text,
+        changed_on -> Date,
+        changed_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(api_clients -> centers (center_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -550,7 +563,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_plans,
     support_plan_versions,
     support_plan_reviews,
-    support_plan_actions
+    support_plan_actions,
+    patient_program_changes
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -999,6 +1013,19 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+        ],
+    ),
+    (
+        "patient_program_changes",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "from_program",
+            "to_program",
+            "changed_on",
+            "changed_by",
+            "created_at",
         ],
     ),
 ];

@@ -8,17 +8,20 @@ use crate::error::{R, missing_or_stale, not_found};
 use crate::paging::{after_key, cursor_date};
 use crate::rows::{choice, convert, naive, opt_uuid, utc, uuid};
 use crate::schema::{
-    support_plan_actions, support_plan_reviews, support_plan_versions, support_plans,
+    patients, support_plan_actions, support_plan_reviews, support_plan_versions, support_plans,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde_json::{Value, json};
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
+use tsunagu_domain::entities::PatientLabel;
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{PlanEffects, PlanFilter, ReviewDue, StoreResult, SupportPlanStore};
-use tsunagu_domain::shoman::{Goal, PlanAction, PlanReview, PlanVersion, SupportPlan};
-use tsunagu_domain::values::{ActionState, BodyKind, GoalKind, PlanState, ReviewDecision};
+use tsunagu_domain::shoman::{
+    Goal, PlanAction, PlanReview, PlanVersion, SupportPlan, TransitionCandidate,
+};
+use tsunagu_domain::values::{ActionState, BodyKind, GoalKind, PlanState, Program, ReviewDecision};
 use uuid::Uuid;
 
 /// Goals are stored as one JSON array of `{"kind", "text"}`: they are only ever read and
@@ -542,6 +545,68 @@ impl SupportPlanStore for DieselStore {
             }
             append_event(conn, &self.keys, audit)?;
             action(conn, a.center_id, a.plan_id, a.id)?.ok_or_else(not_found)
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %born_on_or_before))]
+    fn transition_candidates(
+        &self,
+        center: Uuid,
+        born_on_or_before: NaiveDate,
+        req: PageRequest,
+    ) -> StoreResult<Page<TransitionCandidate>> {
+        self.read(|conn| {
+            let c = center.to_string();
+            let mut q = patients::table
+                .filter(patients::center_id.eq(&c))
+                .filter(patients::program.eq(Program::Shoman.as_str()))
+                .filter(patients::birth_date.le(born_on_or_before))
+                .select((
+                    patients::id,
+                    patients::case_number,
+                    patients::family_name,
+                    patients::given_name,
+                    patients::birth_date,
+                ))
+                .order((patients::birth_date.asc(), patients::id.asc()))
+                .limit(req.limit + 1)
+                .into_boxed();
+            if let Some((d, id)) = cursor_date(&req)? {
+                q = q.filter(
+                    patients::birth_date
+                        .gt(d)
+                        .or(patients::birth_date.eq(d).and(patients::id.gt(id))),
+                );
+            }
+            let rows: Vec<(String, String, String, String, NaiveDate)> = q.load(conn)?;
+            let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+            // Each child's latest plan: plan ids are time-ordered, so the greatest is newest.
+            let plan_rows: Vec<PlanRow> = support_plans::table
+                .filter(support_plans::center_id.eq(&c))
+                .filter(support_plans::patient_id.eq_any(ids))
+                .order(support_plans::id.asc())
+                .select(PlanRow::as_select())
+                .load(conn)?;
+            let mut latest = std::collections::HashMap::new();
+            for p in convert(plan_rows, PlanRow::into_entity)? {
+                latest.insert(p.patient_id, p);
+            }
+            let mut items = Vec::with_capacity(rows.len());
+            for (id, case_number, family, given, birth_date) in rows {
+                let id = uuid("patients.id", &id)?;
+                items.push(TransitionCandidate {
+                    patient: PatientLabel {
+                        id,
+                        case_number,
+                        name: format!("{family} {given}"),
+                    },
+                    birth_date,
+                    plan: latest.remove(&id),
+                });
+            }
+            Ok(Page::from_rows_keyed(items, &req, |c| {
+                (c.birth_date.to_string(), c.patient.id)
+            }))
         })
     }
 }

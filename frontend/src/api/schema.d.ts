@@ -1000,6 +1000,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The transition (移行期) list: the center's 小慢 children who turn 18 within
+         *     `within_months` (default 24), and older children still in the program, oldest first,
+         *     each with their latest plan and its transition goals. Moving a child to the adult 難病
+         *     program is `PATCH /patients/{id}` with `program: "nanbyo"`: the same patient, with the
+         *     change kept on the timeline.
+         */
+        get: operations["list_transition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1996,10 +2019,10 @@ export interface components {
             text: string;
         };
         /**
-         * @description 自立, 就労, 就学, 療養.
+         * @description 自立, 就労, 就学, 療養, 移行期.
          * @enum {string}
          */
-        GoalKind: "independence" | "employment" | "schooling" | "medical_care";
+        GoalKind: "independence" | "employment" | "schooling" | "medical_care" | "transition";
         Health: {
             /** @example ok */
             status: string;
@@ -2641,6 +2664,29 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_TransitionEntryDto: {
+            items: {
+                /** Format: int32 */
+                age: number;
+                /** Format: date */
+                birth_date: string;
+                case_number: string;
+                /** Format: uuid */
+                patient_id: string;
+                patient_name: string;
+                plan?: components["schemas"]["SupportPlanDto"] | null;
+                stage: components["schemas"]["TransitionStage"];
+                /** @description That plan's goals of kind `transition`. */
+                transition_goals: components["schemas"]["GoalDto"][];
+                /** Format: date */
+                turns_18_on: string;
+                /** Format: date */
+                turns_20_on: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_UserDto: {
             items: {
                 active: boolean;
@@ -2949,6 +2995,24 @@ export interface components {
          * @enum {string}
          */
         Program: "nanbyo" | "shoman";
+        /**
+         * @description A patient's move between programs (移行期: a 小慢 child continuing in the adult 難病
+         *     program as the same patient).
+         */
+        ProgramChangeDto: {
+            /** Format: uuid */
+            changed_by: string;
+            /** Format: date */
+            changed_on: string;
+            /** Format: date-time */
+            created_at: string;
+            from_program: components["schemas"]["Program"];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            patient_id: string;
+            to_program: components["schemas"]["Program"];
+        };
         /** @description A record of personal data provided to an agency (第三者提供の記録). */
         ProvisionDto: {
             /**
@@ -3233,11 +3297,12 @@ export interface components {
             follow_up?: components["schemas"]["FollowUpDto"] | null;
             kind: components["schemas"]["TimelineKind"];
             level_change?: components["schemas"]["LevelChangeDto"] | null;
+            program_change?: components["schemas"]["ProgramChangeDto"] | null;
             provision?: components["schemas"]["ProvisionDto"] | null;
             referral?: components["schemas"]["ReferralDto"] | null;
         };
         /** @enum {string} */
-        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up";
+        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up" | "program_change";
         /**
          * @description The form of `POST /oauth/token` (`application/x-www-form-urlencoded`). The client may
          *     authenticate with HTTP Basic instead of `client_id` and `client_secret`.
@@ -3284,6 +3349,31 @@ export interface components {
             /** @description Base32. */
             secret: string;
         };
+        /** @description A 小慢 child on the transition (移行期) list, with their latest plan. */
+        TransitionEntryDto: {
+            /** Format: int32 */
+            age: number;
+            /** Format: date */
+            birth_date: string;
+            case_number: string;
+            /** Format: uuid */
+            patient_id: string;
+            patient_name: string;
+            plan?: components["schemas"]["SupportPlanDto"] | null;
+            stage: components["schemas"]["TransitionStage"];
+            /** @description That plan's goals of kind `transition`. */
+            transition_goals: components["schemas"]["GoalDto"][];
+            /** Format: date */
+            turns_18_on: string;
+            /** Format: date */
+            turns_20_on: string;
+        };
+        /**
+         * @description Where a 小慢 child stands in the transition (移行期): `approaching` (under 18),
+         *     `extended` (18 or 19, treatment continuing), `over_age` (20 or older and still 小慢).
+         * @enum {string}
+         */
+        TransitionStage: "approaching" | "extended" | "over_age";
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdateAgency: {
             active?: boolean | null;
@@ -9955,6 +10045,89 @@ export interface operations {
             };
             /** @description No such record in your center (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_transition: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Children who turn 18 within this many months (1 to 60, default 24), and every older
+                 *     child still in the 小慢 program.
+                 */
+                within_months?: number;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_TransitionEntryDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -337,6 +337,8 @@ export const ja = {
   'timelineKind.level_change': '対応内容の変更',
   'timelineKind.provision': '個人情報の提供',
   'timelineKind.follow_up': 'フォローアップ',
+  'timelineKind.program_change': '制度の移行',
+  'timeline.programChange': '制度',
 
   'level.step': '4段階中の{rank}段階目：',
 
@@ -1040,6 +1042,7 @@ export const ja = {
   'goalKind.employment': '就労',
   'goalKind.schooling': '就学',
   'goalKind.medical_care': '療養',
+  'goalKind.transition': '移行期',
   'actionState.open': '未了',
   'actionState.done': '完了',
   'actionState.not_done': '未実施',
@@ -1471,6 +1474,8 @@ export const en: Messages = {
   'timelineKind.level_change': 'Level changed',
   'timelineKind.provision': 'Personal data provided',
   'timelineKind.follow_up': 'Follow-up',
+  'timelineKind.program_change': 'Program changed',
+  'timeline.programChange': 'Program',
 
   'level.step': 'Level {rank} of 4: ',
 
@@ -2179,6 +2184,7 @@ export const en: Messages = {
   'goalKind.employment': 'Employment',
   'goalKind.schooling': 'Schooling',
   'goalKind.medical_care': 'Medical care',
+  'goalKind.transition': 'Transition to adult care',
   'actionState.open': 'Open',
   'actionState.done': 'Done',
   'actionState.not_done': 'Not done',

@@ -4,7 +4,7 @@
 use super::{require_case_worker, required, set};
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::clock::tokyo_date;
-use crate::entities::Patient;
+use crate::entities::{Patient, ProgramChange};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
 use crate::page::{Page, PageRequest};
@@ -144,15 +144,48 @@ impl Patients<'_> {
                 .patient(center, id)?
                 .ok_or(DomainError::NotFound)?;
             let fields = input.fields();
+            let from = current.program;
             let mut p = apply(current, input, false, self.today())?;
             p.updated_at = self.clock.now();
+            let change = if from == p.program {
+                None
+            } else {
+                let c = self.store.center(center)?.ok_or(DomainError::NotFound)?;
+                program_move_allowed(&c.programs, p.program)?;
+                Some(ProgramChange {
+                    id: Uuid::now_v7(),
+                    center_id: center,
+                    patient_id: id,
+                    from,
+                    to: p.program,
+                    changed_on: self.today(),
+                    changed_by: ctx.actor.user_id,
+                    created_at: p.updated_at,
+                })
+            };
             let ev = self
                 .ev(ctx, Action::PatientUpdate)
                 .resource(id)
                 .patient(id)
                 .detail(fields);
-            self.store.save_patient(&p, expected_version, &ev)
+            self.store
+                .save_patient(&p, expected_version, change.as_ref(), &ev)
         })
+    }
+}
+
+/// A patient moves to another program (移行期: a 小慢 child continuing in the adult 難病
+/// program) only where the center runs that program; elsewhere the case goes to a center that
+/// does, which is a transfer, not a change of program.
+pub fn program_move_allowed(center_programs: &[Program], to: Program) -> Result<(), DomainError> {
+    if center_programs.contains(&to) {
+        Ok(())
+    } else {
+        Err(DomainError::Validation(vec![FieldError::new(
+            "program",
+            "not_offered",
+            format!("this center does not run the {} program", to.as_str()),
+        )]))
     }
 }
 

@@ -6,7 +6,8 @@ use super::require_case_worker;
 use crate::app::Ctx;
 use crate::clock::tokyo_date;
 use crate::entities::{
-    CaseHistory, Consent, Consultation, FollowUpView, LevelChange, Patient, Provision, Referral,
+    CaseHistory, Consent, Consultation, FollowUpView, LevelChange, Patient, ProgramChange,
+    Provision, Referral,
 };
 use crate::error::DomainError;
 use crate::events::Action;
@@ -22,6 +23,7 @@ pub enum TimelineItem {
     LevelChange(LevelChange),
     FollowUp(FollowUpView),
     Provision(Provision),
+    ProgramChange(ProgramChange),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +113,13 @@ fn merge(h: CaseHistory) -> Vec<TimelineEntry> {
             item: TimelineItem::FollowUp(f),
         });
     }
+    for c in h.program_changes {
+        out.push(TimelineEntry {
+            date: c.changed_on,
+            at: c.created_at,
+            item: TimelineItem::ProgramChange(c),
+        });
+    }
     out.sort_by_key(|a| (a.date, a.at));
     out
 }
@@ -129,6 +138,7 @@ mod tests {
             TimelineItem::LevelChange(_) => "level_change",
             TimelineItem::FollowUp(_) => "follow_up",
             TimelineItem::Provision(_) => "provision",
+            TimelineItem::ProgramChange(_) => "program_change",
         }
     }
 
@@ -189,6 +199,7 @@ mod tests {
             ],
             follow_ups: vec![view(open), view(done)],
             provisions: vec![],
+            program_changes: vec![],
         };
         let entries = merge(history);
         let got: Vec<(&str, NaiveDate)> = entries.iter().map(|e| (kind(e), e.date)).collect();

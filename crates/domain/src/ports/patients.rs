@@ -1,6 +1,6 @@
 use super::StoreResult;
 use crate::audit::AuditDraft;
-use crate::entities::{Patient, PatientLabel};
+use crate::entities::{Patient, PatientLabel, ProgramChange};
 use crate::page::{Page, PageRequest};
 use uuid::Uuid;
 
@@ -33,11 +33,12 @@ pub trait PatientStore {
         page: PageRequest,
     ) -> StoreResult<Page<Patient>>;
     /// Writes the whole record if its version is still `expected_version`, and rebuilds its
-    /// search grams.
+    /// search grams; a change of program is kept in the same transaction.
     fn save_patient(
         &self,
         patient: &Patient,
         expected_version: i32,
+        program_change: Option<&ProgramChange>,
         audit: &AuditDraft,
     ) -> StoreResult<Patient>;
 }

@@ -1,7 +1,7 @@
 use super::StoreResult;
 use crate::audit::AuditDraft;
 use crate::page::{Page, PageRequest};
-use crate::shoman::{PlanAction, PlanReview, PlanVersion, SupportPlan};
+use crate::shoman::{PlanAction, PlanReview, PlanVersion, SupportPlan, TransitionCandidate};
 use crate::values::PlanState;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -73,4 +73,12 @@ pub trait SupportPlanStore {
         expected_version: i32,
         audit: &AuditDraft,
     ) -> StoreResult<PlanAction>;
+    /// The center's patients of the `shoman` program born on or before `born_on_or_before`,
+    /// oldest first (by birth date, then id), each with their latest plan.
+    fn transition_candidates(
+        &self,
+        center: Uuid,
+        born_on_or_before: NaiveDate,
+        page: PageRequest,
+    ) -> StoreResult<Page<TransitionCandidate>>;
 }

@@ -13,10 +13,12 @@ mod model;
 mod plans;
 mod reviews;
 pub mod rules;
+pub mod transition;
 
 pub use actions::{ActionInput, ActionUpdate};
 pub use model::{Goal, PlanAction, PlanReview, PlanVersion, SupportPlan};
 pub use plans::{GoalInput, PlanInput, PlanQuery, PlanUpdate};
+pub use transition::{TransitionCandidate, TransitionEntry};
 
 use crate::app::Ctx;
 use crate::error::DomainError;

@@ -171,8 +171,13 @@ wire_enum!(
     PlanState = values::PlanState { Draft, Submitted, Approved, Returned }
 );
 wire_enum!(
-    /// 自立, 就労, 就学, 療養.
-    GoalKind = values::GoalKind { Independence, Employment, Schooling, MedicalCare }
+    /// 自立, 就労, 就学, 療養, 移行期.
+    GoalKind = values::GoalKind { Independence, Employment, Schooling, MedicalCare, Transition }
+);
+wire_enum!(
+    /// Where a 小慢 child stands in the transition (移行期): `approaching` (under 18),
+    /// `extended` (18 or 19, treatment continuing), `over_age` (20 or older and still 小慢).
+    TransitionStage = values::TransitionStage { Approaching, Extended, OverAge }
 );
 wire_enum!(
     /// The body that delivers an action: 学校, 企業, 医療機関, 福祉事務所, ハローワーク,
@@ -201,7 +206,8 @@ wire_enum!(TimelineKind {
     Referral,
     LevelChange,
     Provision,
-    FollowUp
+    FollowUp,
+    ProgramChange
 });
 wire_enum!(
     /// Plans by their next review: `overdue` (the day has passed, Asia/Tokyo) or
@@ -275,6 +281,7 @@ mod tests {
         c.mirror::<OperatingType>();
         c.mirror::<AgencyType>();
         c.mirror::<Program>();
+        c.mirror::<TransitionStage>();
         c.mirror::<Sex>();
         c.mirror::<EmploymentStatus>();
         c.mirror::<SupportAwareness>();

@@ -2,7 +2,7 @@
 
 use super::{EmploymentStatus, Program, Sex, SupportAwareness, date, double_option, ts};
 use serde::{Deserialize, Serialize};
-use tsunagu_domain::entities::Patient;
+use tsunagu_domain::entities::{Patient, ProgramChange};
 use tsunagu_domain::master;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -170,4 +170,35 @@ pub struct PatientListQuery {
     /// Incremental sync: only records changed after this time (RFC 3339), oldest change
     /// first. Page to the end, then resume with the last item's `updated_at`.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A patient's move between programs (移行期: a 小慢 child continuing in the adult 難病
+/// program as the same patient).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgramChangeDto {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    #[schema(value_type = Program)]
+    pub from_program: String,
+    #[schema(value_type = Program)]
+    pub to_program: String,
+    #[schema(format = Date)]
+    pub changed_on: String,
+    pub changed_by: Uuid,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<ProgramChange> for ProgramChangeDto {
+    fn from(c: ProgramChange) -> Self {
+        Self {
+            id: c.id,
+            patient_id: c.patient_id,
+            from_program: c.from.as_str().to_owned(),
+            to_program: c.to.as_str().to_owned(),
+            changed_on: date(c.changed_on),
+            changed_by: c.changed_by,
+            created_at: ts(c.created_at),
+        }
+    }
 }

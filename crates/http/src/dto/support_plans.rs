@@ -2,13 +2,13 @@
 //! actions.
 
 use super::{
-    ActionState, BodyKind, GoalKind, PlanReviewDue, PlanState, ReviewDecision, date, double_option,
-    ts,
+    ActionState, BodyKind, GoalKind, PlanReviewDue, PlanState, ReviewDecision, TransitionStage,
+    date, double_option, ts,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::shoman::{
-    Goal, GoalInput, PlanAction, PlanReview, PlanVersion, SupportPlan, rules,
+    Goal, GoalInput, PlanAction, PlanReview, PlanVersion, SupportPlan, TransitionEntry, rules,
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -304,4 +304,57 @@ pub struct UpdatePlanAction {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(format = Date)]
     pub next_on: Option<Option<String>>,
+}
+
+/// `GET /transition`: how far ahead to look.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TransitionQuery {
+    /// Children who turn 18 within this many months (1 to 60, default 24), and every older
+    /// child still in the 小慢 program.
+    #[param(minimum = 1, maximum = 60)]
+    pub within_months: Option<i64>,
+    /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A 小慢 child on the transition (移行期) list, with their latest plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionEntryDto {
+    pub patient_id: Uuid,
+    pub case_number: String,
+    pub patient_name: String,
+    #[schema(format = Date)]
+    pub birth_date: String,
+    pub age: u32,
+    #[schema(format = Date)]
+    pub turns_18_on: String,
+    #[schema(format = Date)]
+    pub turns_20_on: String,
+    #[schema(value_type = TransitionStage)]
+    pub stage: &'static str,
+    /// The child's latest support plan.
+    pub plan: Option<SupportPlanDto>,
+    /// That plan's goals of kind `transition`.
+    pub transition_goals: Vec<GoalDto>,
+}
+
+impl TransitionEntryDto {
+    pub fn new(e: TransitionEntry, today: NaiveDate) -> Self {
+        Self {
+            patient_id: e.patient.id,
+            case_number: e.patient.case_number,
+            patient_name: e.patient.name,
+            birth_date: date(e.birth_date),
+            age: e.age,
+            turns_18_on: date(e.turns_18_on),
+            turns_20_on: date(e.turns_20_on),
+            stage: e.stage.as_str(),
+            plan: e.plan.map(|p| SupportPlanDto::new(p, today)),
+            transition_goals: e.transition_goals.into_iter().map(GoalDto::from).collect(),
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! Wire types of a patient's timeline: every record of the case in time order.
 
 use super::{
-    ConsentDto, ConsultationDto, FollowUpDto, LevelChangeDto, PatientDto, ProvisionDto,
-    ReferralDto, TimelineKind, date, ts,
+    ConsentDto, ConsultationDto, FollowUpDto, LevelChangeDto, PatientDto, ProgramChangeDto,
+    ProvisionDto, ReferralDto, TimelineKind, date, ts,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -31,6 +31,8 @@ pub struct TimelineEntryDto {
     pub provision: Option<ProvisionDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<FollowUpDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program_change: Option<ProgramChangeDto>,
 }
 
 impl TimelineEntryDto {
@@ -45,6 +47,7 @@ impl TimelineEntryDto {
             level_change: None,
             provision: None,
             follow_up: None,
+            program_change: None,
         };
         match e.item {
             TimelineItem::Consent(c) => {
@@ -70,6 +73,10 @@ impl TimelineEntryDto {
             TimelineItem::FollowUp(f) => {
                 d.kind = "follow_up";
                 d.follow_up = Some(FollowUpDto::new(f, today));
+            }
+            TimelineItem::ProgramChange(c) => {
+                d.kind = "program_change";
+                d.program_change = Some(c.into());
             }
         }
         d

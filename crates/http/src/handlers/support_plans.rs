@@ -7,8 +7,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
     CreatePlanAction, CreatePlanReview, CreateSupportPlan, ItemsOf, ListOf, PlanActionDto,
-    PlanReviewDto, PlanVersionDto, SupportPlanDto, SupportPlanListQuery, UpdatePlanAction,
-    UpdateSupportPlan,
+    PlanReviewDto, PlanVersionDto, SupportPlanDto, SupportPlanListQuery, TransitionEntryDto,
+    TransitionQuery, UpdatePlanAction, UpdateSupportPlan,
 };
 use crate::json::ApiJson;
 use crate::problem::{
@@ -365,4 +365,30 @@ pub async fn update_action(
         a.version,
         &PlanActionDto::new(a, today),
     ))
+}
+
+/// The transition (移行期) list: the center's 小慢 children who turn 18 within
+/// `within_months` (default 24), and older children still in the program, oldest first,
+/// each with their latest plan and its transition goals. Moving a child to the adult 難病
+/// program is `PATCH /patients/{id}` with `program: "nanbyo"`: the same patient, with the
+/// change kept on the timeline.
+#[utoipa::path(
+    tag = "support-plans",
+    operation_id = "list_transition",
+    params(TransitionQuery),
+    responses((status = 200, body = ListOf<TransitionEntryDto>), ListProblems),
+    security(("bearer" = []), ("oauth2" = ["shoman:read"]))
+)]
+#[get("/transition")]
+pub async fn transition(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<TransitionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let req = page(q.limit, q.cursor.as_deref())?;
+    let months = q.within_months;
+    let s = state.services.clone();
+    let today = state.services.clock().today_tokyo();
+    let p = blocking(move || s.support_plans().transition(&caller.0, months, req)).await?;
+    Ok(HttpResponse::Ok().json(ListOf::from_page(p, |x| TransitionEntryDto::new(x, today))))
 }

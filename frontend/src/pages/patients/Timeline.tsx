@@ -43,6 +43,7 @@ const kindTone: Record<TimelineKind, string> = {
   level_change: 'border-warning-orange-2',
   provision: 'border-solid-gray-600',
   follow_up: 'border-blue-600',
+  program_change: 'border-success-2',
 };
 
 function Level({ value }: { value: string }) {
@@ -118,6 +119,23 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
           ],
           l.reason != null && [t('referral.reason'), l.reason],
           [t('referral.changedBy'), staffName(l.changed_by)],
+        ]}
+      />
+    );
+  } else if (entry.kind === 'program_change' && entry.program_change) {
+    const c = entry.program_change;
+    body = (
+      <Facts
+        items={[
+          [
+            t('timeline.programChange'),
+            <span key="p" className="inline-flex flex-wrap items-baseline gap-2">
+              {t(`program.${c.from_program}`)}
+              <span aria-hidden="true">→</span>
+              {t(`program.${c.to_program}`)}
+            </span>,
+          ],
+          [t('referral.changedBy'), staffName(c.changed_by)],
         ]}
       />
     );
@@ -197,7 +215,7 @@ export function Timeline({ items, consents }: { items: readonly TimelineEntry[];
   return (
     <ol className="flex flex-col gap-4" aria-label={t('patient.timeline')}>
       {items.map((e) => (
-        <Entry key={`${e.kind}-${e.consultation?.id ?? e.referral?.id ?? e.level_change?.id ?? e.provision?.id ?? e.consent?.id ?? e.follow_up?.id ?? e.at}`} entry={e} consents={consents} />
+        <Entry key={`${e.kind}-${e.consultation?.id ?? e.referral?.id ?? e.level_change?.id ?? e.provision?.id ?? e.consent?.id ?? e.follow_up?.id ?? e.program_change?.id ?? e.at}`} entry={e} consents={consents} />
       ))}
     </ol>
   );

@@ -5,7 +5,7 @@
 import type { ActionState, BodyKind, Goal, GoalKind, PlanAction, PlanFilter, PlanState, SupportPlan } from '../../api/supportPlans';
 
 export const PLAN_STATES = ['draft', 'submitted', 'approved', 'returned'] as const satisfies readonly PlanState[];
-export const GOAL_KINDS = ['independence', 'employment', 'schooling', 'medical_care'] as const satisfies readonly GoalKind[];
+export const GOAL_KINDS = ['independence', 'employment', 'schooling', 'medical_care', 'transition'] as const satisfies readonly GoalKind[];
 export const ACTION_STATES = ['open', 'done', 'not_done', 'changed'] as const satisfies readonly ActionState[];
 /** The states an action is followed up with (open is where it starts). */
 export const FOLLOW_UP_STATES = ['done', 'not_done', 'changed'] as const satisfies readonly ActionState[];
