@@ -75,7 +75,7 @@ fn plan_body(patient: &str) -> Value {
 }
 
 /// Drafts a plan as `token` and submits it; returns its id.
-async fn submitted_plan(app: &TestApp, token: &str, patient: &str) -> String {
+pub(crate) async fn submitted_plan(app: &TestApp, token: &str, patient: &str) -> String {
     let p = app
         .post("/api/v1/support-plans", token, plan_body(patient))
         .await
@@ -99,7 +99,12 @@ async fn plan_etag(app: &TestApp, token: &str, id: &str) -> String {
         .etag()
 }
 
-async fn review(app: &TestApp, token: &str, id: &str, body: Value) -> crate::helpers::Resp {
+pub(crate) async fn review(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    body: Value,
+) -> crate::helpers::Resp {
     app.post(&format!("/api/v1/support-plans/{id}/reviews"), token, body)
         .await
 }

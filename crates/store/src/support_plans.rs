@@ -18,6 +18,7 @@ use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::PatientLabel;
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{PlanEffects, PlanFilter, ReviewDue, StoreResult, SupportPlanStore};
+use tsunagu_domain::shoman::queue::PlanQueueRow;
 use tsunagu_domain::shoman::{
     Goal, PlanAction, PlanReview, PlanVersion, SupportPlan, TransitionCandidate,
 };
@@ -607,6 +608,80 @@ impl SupportPlanStore for DieselStore {
             Ok(Page::from_rows_keyed(items, &req, |c| {
                 (c.birth_date.to_string(), c.patient.id)
             }))
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %today))]
+    fn plan_queue_candidates(
+        &self,
+        center: Uuid,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<PlanQueueRow>> {
+        self.read(|conn| {
+            use diesel::dsl::min;
+            let c = center.to_string();
+            let open_due: Vec<(String, Option<NaiveDate>)> = support_plan_actions::table
+                .filter(support_plan_actions::center_id.eq(&c))
+                .filter(support_plan_actions::state.eq(ActionState::Open.as_str()))
+                .group_by(support_plan_actions::plan_id)
+                .select((
+                    support_plan_actions::plan_id,
+                    min(support_plan_actions::due_on),
+                ))
+                .load(conn)?;
+            let earliest: std::collections::HashMap<String, NaiveDate> = open_due
+                .into_iter()
+                .filter_map(|(id, d)| d.map(|d| (id, d)))
+                .collect();
+            let overdue_action_plans: Vec<&String> = earliest
+                .iter()
+                .filter(|(_, d)| **d < today)
+                .map(|(id, _)| id)
+                .collect();
+            let rows: Vec<PlanRow> = support_plans::table
+                .filter(support_plans::center_id.eq(&c))
+                .filter(
+                    support_plans::state
+                        .eq(PlanState::Submitted.as_str())
+                        .or(support_plans::review_due_on.lt(today))
+                        .or(support_plans::id.eq_any(overdue_action_plans)),
+                )
+                .order(support_plans::id.asc())
+                .select(PlanRow::as_select())
+                .load(conn)?;
+            let plans = convert(rows, PlanRow::into_entity)?;
+            let patient_ids: Vec<String> = plans.iter().map(|p| p.patient_id.to_string()).collect();
+            let labels: std::collections::HashMap<String, (String, String, String)> =
+                patients::table
+                    .filter(patients::center_id.eq(&c))
+                    .filter(patients::id.eq_any(&patient_ids))
+                    .select((
+                        patients::id,
+                        patients::case_number,
+                        patients::family_name,
+                        patients::given_name,
+                    ))
+                    .load::<(String, String, String, String)>(conn)?
+                    .into_iter()
+                    .map(|(id, n, f, g)| (id, (n, f, g)))
+                    .collect();
+            let mut out = Vec::with_capacity(plans.len());
+            for plan in plans {
+                let (case_number, family, given) = labels
+                    .get(&plan.patient_id.to_string())
+                    .cloned()
+                    .ok_or_else(not_found)?;
+                out.push(PlanQueueRow {
+                    earliest_open_action_due: earliest.get(&plan.id.to_string()).copied(),
+                    patient: PatientLabel {
+                        id: plan.patient_id,
+                        case_number,
+                        name: format!("{family} {given}"),
+                    },
+                    plan,
+                });
+            }
+            Ok(out)
         })
     }
 }

@@ -1305,6 +1305,7 @@ export interface components {
             items: components["schemas"]["QueueItemDto"][];
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
+            support_plans?: components["schemas"]["PlanQueueDto"] | null;
             /**
              * Format: int64
              * @description Referrals in the whole queue.
@@ -2902,6 +2903,56 @@ export interface components {
             state: components["schemas"]["ActionState"];
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description The 小慢 support plans part of the audit queue. */
+        PlanQueueDto: {
+            by_reason: components["schemas"]["PlanReasonCountDto"][];
+            /** @description The 100 most urgent, most urgent first (the plan list's filters reach the rest). */
+            items: components["schemas"]["PlanQueueItemDto"][];
+            /**
+             * Format: int64
+             * @description Plans needing the supervisor's eye.
+             */
+            total: number;
+        };
+        /** @description A 小慢 support plan needing a supervisor's eye, and why. */
+        PlanQueueItemDto: {
+            /** Format: uuid */
+            author_id: string;
+            case_number: string;
+            /**
+             * Format: int64
+             * @description Days the review, or else the earliest action, is overdue (0 when neither is).
+             */
+            days_overdue: number;
+            /**
+             * Format: date
+             * @description The earliest due day of the plan's open actions.
+             */
+            earliest_open_action_due?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            patient_name: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** @description Most urgent first. */
+            reasons: components["schemas"]["PlanQueueReason"][];
+            /** Format: date */
+            review_due_on?: string | null;
+            /** Format: int32 */
+            revision: number;
+            state: components["schemas"]["PlanState"];
+        };
+        /**
+         * @description Why a support plan is in the audit queue: its review is overdue beyond the center's
+         *     escalation days, its review is overdue, an action is overdue, or it awaits review.
+         * @enum {string}
+         */
+        PlanQueueReason: "review_escalated" | "review_overdue" | "action_overdue" | "awaiting_review";
+        PlanReasonCountDto: {
+            /** Format: int64 */
+            count: number;
+            reason: components["schemas"]["PlanQueueReason"];
         };
         /** @description A supervisor's decision on a submitted revision. */
         PlanReviewDto: {

@@ -1,6 +1,7 @@
 use super::StoreResult;
 use crate::audit::AuditDraft;
 use crate::page::{Page, PageRequest};
+use crate::shoman::queue::PlanQueueRow;
 use crate::shoman::{PlanAction, PlanReview, PlanVersion, SupportPlan, TransitionCandidate};
 use crate::values::PlanState;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -73,6 +74,14 @@ pub trait SupportPlanStore {
         expected_version: i32,
         audit: &AuditDraft,
     ) -> StoreResult<PlanAction>;
+    /// The plans that may need the supervisor's eye on `today`: submitted, with a review
+    /// day passed, or with an open action past its due day; each with its child and the
+    /// earliest open action's due day. The domain decides the reasons and the order.
+    fn plan_queue_candidates(
+        &self,
+        center: Uuid,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<PlanQueueRow>>;
     /// The center's patients of the `shoman` program born on or before `born_on_or_before`,
     /// oldest first (by birth date, then id), each with their latest plan.
     fn transition_candidates(

@@ -11,6 +11,7 @@
 mod actions;
 mod model;
 mod plans;
+pub mod queue;
 mod reviews;
 pub mod rules;
 pub mod transition;

@@ -9,6 +9,8 @@ use crate::error::DomainError;
 use crate::events::Action;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
+use crate::shoman::queue::{self as plan_queue, PlanQueue};
+use crate::values::Program;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueItem {
@@ -25,6 +27,8 @@ pub struct Queue {
     pub items: Page<QueueItem>,
     pub total: i64,
     pub by_reason: Vec<(QueueReason, i64)>,
+    /// 小慢 support plans needing the supervisor's eye, where the center runs `shoman`.
+    pub plans: Option<PlanQueue>,
 }
 
 crate::facade!(
@@ -57,15 +61,27 @@ impl AuditQueue<'_> {
             if let Some(odd) = items.items.iter().find(|i| i.reasons.is_empty()) {
                 tracing::warn!(referral = %odd.row.referral.id, "queued without a reason");
             }
+            let plans = if c.programs.contains(&Program::Shoman) {
+                let rows = self.store.plan_queue_candidates(center, bounds.today)?;
+                Some(plan_queue::build(
+                    rows,
+                    bounds.today,
+                    bounds.escalate_before,
+                ))
+            } else {
+                None
+            };
             tracing::Span::current().record("count", found.total);
-            self.log_access(
-                self.ev(ctx, Action::AuditQueueRead)
-                    .detail(format!("count={}", items.items.len())),
-            )?;
+            self.log_access(self.ev(ctx, Action::AuditQueueRead).detail(format!(
+                "count={}; plans={}",
+                items.items.len(),
+                plans.as_ref().map_or(0, |p| p.items.len())
+            )))?;
             Ok(Queue {
                 items,
                 total: found.total,
                 by_reason: found.by_reason,
+                plans,
             })
         })
     }

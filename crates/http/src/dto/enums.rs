@@ -166,6 +166,12 @@ wire_enum!(
 // --- 小慢 self-reliance support -----------------------------------------------------------
 
 wire_enum!(
+    /// Why a support plan is in the audit queue: its review is overdue beyond the center's
+    /// escalation days, its review is overdue, an action is overdue, or it awaits review.
+    PlanQueueReason = tsunagu_domain::shoman::queue::PlanQueueReason { ReviewEscalated, ReviewOverdue, ActionOverdue, AwaitingReview }
+);
+
+wire_enum!(
     /// A support plan: `draft`, `submitted` for review, `approved` or `returned` by a
     /// supervisor. Editing a returned or approved plan starts its next revision as a draft.
     PlanState = values::PlanState { Draft, Submitted, Approved, Returned }
@@ -299,6 +305,7 @@ mod tests {
         c.mirror::<ReviewState>();
         c.mirror::<ReviewDecision>();
         c.mirror::<QueueReason>();
+        c.mirror::<PlanQueueReason>();
         c.mirror::<PlanState>();
         c.mirror::<GoalKind>();
         c.mirror::<BodyKind>();

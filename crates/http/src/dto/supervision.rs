@@ -1,7 +1,8 @@
 //! Wire types of supervision: reviews, the audit queue, notifications and the summary.
 
 use super::{
-    FollowUpDto, Level, NotificationKind, QueueReason, ReviewDecision, ReviewState, date, ts,
+    FollowUpDto, Level, NotificationKind, PlanQueueReason, PlanState, QueueReason, ReviewDecision,
+    ReviewState, date, ts,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,82 @@ impl From<tsunagu_domain::supervision::QueueItem> for QueueItemDto {
     }
 }
 
+/// A 小慢 support plan needing a supervisor's eye, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanQueueItemDto {
+    pub plan_id: Uuid,
+    /// Most urgent first.
+    #[schema(value_type = Vec<PlanQueueReason>)]
+    pub reasons: Vec<&'static str>,
+    pub patient_id: Uuid,
+    pub case_number: String,
+    pub patient_name: String,
+    #[schema(value_type = PlanState)]
+    pub state: String,
+    pub revision: i32,
+    pub author_id: Uuid,
+    #[schema(format = Date)]
+    pub review_due_on: Option<String>,
+    /// The earliest due day of the plan's open actions.
+    #[schema(format = Date)]
+    pub earliest_open_action_due: Option<String>,
+    /// Days the review, or else the earliest action, is overdue (0 when neither is).
+    pub days_overdue: i64,
+}
+
+impl From<tsunagu_domain::shoman::queue::PlanQueueItem> for PlanQueueItemDto {
+    fn from(q: tsunagu_domain::shoman::queue::PlanQueueItem) -> Self {
+        let p = q.row.plan;
+        Self {
+            plan_id: p.id,
+            reasons: q.reasons.iter().map(|x| x.as_str()).collect(),
+            patient_id: p.patient_id,
+            case_number: q.row.patient.case_number,
+            patient_name: q.row.patient.name,
+            state: p.state.as_str().to_owned(),
+            revision: p.revision,
+            author_id: p.author_id,
+            review_due_on: p.review_due_on.map(date),
+            earliest_open_action_due: q.row.earliest_open_action_due.map(date),
+            days_overdue: q.days_overdue,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanReasonCountDto {
+    #[schema(value_type = PlanQueueReason)]
+    pub reason: &'static str,
+    pub count: i64,
+}
+
+/// The 小慢 support plans part of the audit queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanQueueDto {
+    /// Plans needing the supervisor's eye.
+    pub total: i64,
+    pub by_reason: Vec<PlanReasonCountDto>,
+    /// The 100 most urgent, most urgent first (the plan list's filters reach the rest).
+    pub items: Vec<PlanQueueItemDto>,
+}
+
+impl From<tsunagu_domain::shoman::queue::PlanQueue> for PlanQueueDto {
+    fn from(q: tsunagu_domain::shoman::queue::PlanQueue) -> Self {
+        Self {
+            total: q.total,
+            by_reason: q
+                .by_reason
+                .into_iter()
+                .map(|(reason, count)| PlanReasonCountDto {
+                    reason: reason.as_str(),
+                    count,
+                })
+                .collect(),
+            items: q.items.into_iter().map(PlanQueueItemDto::from).collect(),
+        }
+    }
+}
+
 /// A page of the audit queue, most urgent first, with counts of the whole queue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditQueueDto {
@@ -106,6 +183,10 @@ pub struct AuditQueueDto {
     pub items: Vec<QueueItemDto>,
     /// Pass as `?cursor=` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// 小慢 support plans needing the supervisor's eye (the same on every page); absent
+    /// where the center does not run the `shoman` program.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_plans: Option<PlanQueueDto>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

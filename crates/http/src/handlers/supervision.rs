@@ -4,8 +4,8 @@ use super::{blocking, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
-    AuditQueueDto, CreateReview, ItemsOf, ListQuery, NotificationDto, QueueItemDto, ReasonCountDto,
-    ReportQuery, ReviewDto, SummaryRowDto, SupervisionSummaryDto,
+    AuditQueueDto, CreateReview, ItemsOf, ListQuery, NotificationDto, PlanQueueDto, QueueItemDto,
+    ReasonCountDto, ReportQuery, ReviewDto, SummaryRowDto, SupervisionSummaryDto,
 };
 use crate::json::ApiJson;
 use crate::problem::{ApiError, CreateUnderProblems, ListProblems, ReadProblems};
@@ -106,6 +106,7 @@ pub async fn queue(
             .map(QueueItemDto::from)
             .collect(),
         next_cursor: queue.items.next_cursor,
+        support_plans: queue.plans.map(PlanQueueDto::from),
     }))
 }
 
