@@ -17,6 +17,7 @@ mod integrations;
 mod platform;
 mod reports;
 mod secrets;
+mod shoman_liaison;
 mod shoman_queue;
 mod shoman_transition;
 mod staff;

@@ -105,7 +105,8 @@ async fn transition_list_and_move_without_re_entry(db: Db) {
         "/api/v1/consultations",
         w,
         json!({"patient_id": over, "occurred_at": "2026-05-20T01:00:00Z", "channel": "phone",
-               "requester": "patient", "topics": ["employment"]}),
+               "requester": "family", "topics": ["employment"],
+               "shoman_menu": "self_reliance_guidance", "shoman_requester": "family"}),
     )
     .await
     .expect(201);

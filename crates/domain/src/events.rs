@@ -127,12 +127,20 @@ actions! {
     SupportPlanActionUpdate = ("support_plan_action.update", "support_plan_action"),
     /// The 移行期 list: 小慢 children approaching the end of the program.
     TransitionList = ("transition.list", "patient"),
+    // 小慢 liaison with schools, employers and agencies
+    LiaisonContactCreate = ("liaison_contact.create", "liaison_contact"),
+    LiaisonContactRead = ("liaison_contact.read", "liaison_contact"),
+    LiaisonContactList = ("liaison_contact.list", "liaison_contact"),
+    LiaisonContactUpdate = ("liaison_contact.update", "liaison_contact"),
+    /// A child's data passed to a school or employer on a liaison contact (第三者提供).
+    LiaisonProvide = ("data.provide", "liaison_provision"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
     ReportConsultations = ("report.consultations", "report"),
     ReportEmploymentOutcomes = ("report.employment_outcomes", "report"),
     ReportSupportAwareness = ("report.support_awareness", "report"),
+    ReportShomanConsultations = ("report.shoman_consultations", "report"),
     // integrations
     ApiClientCreate = ("api_client.create", "api_client"),
     ApiClientRead = ("api_client.read", "api_client"),
@@ -282,11 +290,17 @@ impl Action {
             | A::SupportPlanActionList
             | A::SupportPlanActionUpdate
             | A::TransitionList
+            | A::LiaisonContactCreate
+            | A::LiaisonContactRead
+            | A::LiaisonContactList
+            | A::LiaisonContactUpdate
+            | A::LiaisonProvide
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations
             | A::ReportEmploymentOutcomes
             | A::ReportSupportAwareness
+            | A::ReportShomanConsultations
             | A::ApiClientCreate
             | A::ApiClientRead
             | A::ApiClientList

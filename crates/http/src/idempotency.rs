@@ -251,6 +251,7 @@ fn record_path(change: &CommittedChange) -> Option<String> {
         "api_client" => "api-clients",
         "webhook" => "webhooks",
         "support_plan" => "support-plans",
+        "liaison_contact" => "liaison-contacts",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))

@@ -1,7 +1,8 @@
 //! Japanese labels for spreadsheets, in the survey's own wording where it has one.
 
 use tsunagu_domain::values::{
-    AgencyType, Channel, Level, Purpose, Requester, SupportAwareness, Topic,
+    AgencyType, Channel, Level, Purpose, Requester, ShomanMenu, ShomanRequester, SupportAwareness,
+    Topic,
 };
 
 pub fn agency_type(t: AgencyType) -> &'static str {
@@ -79,5 +80,26 @@ pub fn awareness(a: SupportAwareness) -> &'static str {
         SupportAwareness::UsedBefore => "以前利用したことがある",
         SupportAwareness::AwareNotUsed => "知っているが利用したことはない",
         SupportAwareness::Unaware => "知らない",
+    }
+}
+
+/// 相談支援のメニュー (小児慢性特定疾病児童等自立支援事業).
+pub fn shoman_menu(m: ShomanMenu) -> &'static str {
+    match m {
+        ShomanMenu::RyoikuGuidance => "療育相談指導",
+        ShomanMenu::ItinerantGuidance => "巡回相談指導",
+        ShomanMenu::PeerCounseling => "ピアカウンセリング",
+        ShomanMenu::SelfRelianceGuidance => "自立に向けた育成相談",
+        ShomanMenu::SchoolEmployer => "学校・企業等からの相談",
+    }
+}
+
+pub fn shoman_requester(r: ShomanRequester) -> &'static str {
+    match r {
+        ShomanRequester::Child => "本人",
+        ShomanRequester::Family => "家族",
+        ShomanRequester::School => "学校",
+        ShomanRequester::Employer => "企業",
+        ShomanRequester::Other => "その他",
     }
 }

@@ -95,8 +95,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     >,
 > {
     use handlers::{
-        agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, master,
-        oauth, patients, referrals, reports, supervision, support_plans, users, webhooks,
+        agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, liaison,
+        master, oauth, patients, referrals, reports, supervision, support_plans, users, webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -149,6 +149,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(reports::consultations)
         .service(reports::employment_outcomes)
         .service(reports::support_awareness)
+        .service(reports::shoman_consultations)
         .service(reports::annual)
         .service(audit::list)
         .service(audit::verify)
@@ -169,6 +170,10 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(support_plans::read_action)
         .service(support_plans::update_action)
         .service(support_plans::transition)
+        .service(liaison::list)
+        .service(liaison::create)
+        .service(liaison::read)
+        .service(liaison::update)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

@@ -25,8 +25,22 @@ export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 export const SUPPORT_AWARENESS = ['using', 'used_before', 'aware_not_used', 'unaware'] as const;
 export type SupportAwareness = (typeof SUPPORT_AWARENESS)[number];
 
-export const CONSENT_SCOPES = ['employment_agencies', 'all_agencies'] as const;
+export const CONSENT_SCOPES = ['employment_agencies', 'all_agencies', 'schools', 'employers', 'all_bodies'] as const;
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+/** Who gave a consent: the patient, or a minor's guardian. */
+export const GIVEN_BY = ['self', 'guardian'] as const;
+export type GivenBy = (typeof GIVEN_BY)[number];
+
+/** 小慢 相談支援のメニュー, in the menu's order. */
+export const SHOMAN_MENUS = ['ryoiku_guidance', 'itinerant_guidance', 'peer_counseling', 'self_reliance_guidance', 'school_employer'] as const;
+export type ShomanMenu = (typeof SHOMAN_MENUS)[number];
+
+export const SHOMAN_REQUESTERS = ['child', 'family', 'school', 'employer', 'other'] as const;
+export type ShomanRequester = (typeof SHOMAN_REQUESTERS)[number];
+
+export const LIAISON_CHANNELS = ['phone', 'visit', 'meeting', 'email', 'letter', 'online'] as const;
+export type LiaisonChannel = (typeof LIAISON_CHANNELS)[number];
 
 export const CHANNELS = ['in_person', 'phone', 'email', 'outreach', 'home_visit', 'online'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -202,6 +216,10 @@ export type EnumsMatchTheSpec = [
   Assert<Same<EmploymentStatus, S['EmploymentStatus']>>,
   Assert<Same<SupportAwareness, S['SupportAwareness']>>,
   Assert<Same<ConsentScope, S['ConsentScope']>>,
+  Assert<Same<GivenBy, S['GivenBy']>>,
+  Assert<Same<ShomanMenu, S['ShomanMenu']>>,
+  Assert<Same<ShomanRequester, S['ShomanRequester']>>,
+  Assert<Same<LiaisonChannel, S['LiaisonChannel']>>,
   Assert<Same<Channel, S['Channel']>>,
   Assert<Same<Requester, S['Requester']>>,
   Assert<Same<Topic, S['Topic']>>,

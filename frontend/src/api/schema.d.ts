@@ -395,6 +395,52 @@ export interface paths {
         patch: operations["update_follow_up"];
         trace?: never;
     };
+    "/api/v1/liaison-contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts of the center, newest contact day first; `?patient_id=`, `?plan_id=`,
+         *     `?action_id=`.
+         */
+        get: operations["list_liaison_contacts"];
+        put?: never;
+        /**
+         * Record a contact about a patient of the `shoman` program (422 `patient_not_shoman`
+         *     otherwise). Passing data to a school or employer needs the child's consent covering it
+         *     (422 `consent_required`) and leaves a record of provision.
+         */
+        post: operations["create_liaison_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/liaison-contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a contact. */
+        get: operations["get_liaison_contact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a contact. Requires `If-Match`. Turning `shared_data` on for a school or employer
+         *     checks the consent and leaves the record of provision then.
+         */
+        patch: operations["update_liaison_contact"];
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -824,6 +870,28 @@ export interface paths {
          *     administrator: per agency type, how many centers gave each answer.
          */
         get: operations["report_referral_levels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 小慢 consultations by menu kind (相談支援のメニュー) and requester (child, family, school,
+         *     employer, other); those without a menu are not counted. A center's supervisor and
+         *     administrator see their center, the system administrator every center or one
+         *     prefecture's, summed.
+         */
+        get: operations["report_shoman_consultations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1377,6 +1445,13 @@ export interface components {
         /** @description A 難病相談支援センター. */
         CenterDto: {
             active: boolean;
+            /**
+             * Format: int32
+             * @description From this age (at the consent's day) a minor's consent needs the child's own assent
+             *     beside the guardian's (`child_assent: true`); 0: never (default 15).
+             * @example 15
+             */
+            child_assent_age: number;
             /** @description Short code, unique in the installation, e.g. `hiroshima`. */
             code: string;
             /** Format: date-time */
@@ -1463,10 +1538,17 @@ export interface components {
         };
         /** @description Consent to share the patient's personal data with outside agencies. */
         ConsentDto: {
+            /** @description The child assented as well. */
+            child_assent: boolean;
             /** Format: date-time */
             created_at: string;
+            given_by?: components["schemas"]["GivenBy"] | null;
             /** Format: date */
             given_on: string;
+            /** @description The guardian who gave it (for a minor). */
+            guardian_name?: string | null;
+            /** @description How the guardian is related to the patient (母, 父…). */
+            guardian_relationship?: string | null;
             /** Format: uuid */
             id: string;
             notes?: string | null;
@@ -1485,10 +1567,12 @@ export interface components {
         };
         /**
          * @description `employment_agencies` covers Hello Work, employment and life support centers and
-         *     vocational centers; `other` agencies need `all_agencies`.
+         *     vocational centers; `other` agencies need `all_agencies`. For 小慢 liaison: a school
+         *     needs `schools` or `all_bodies`; an employer `employers`, `all_agencies` or
+         *     `all_bodies`; `all_bodies` covers every agency too.
          * @enum {string}
          */
-        ConsentScope: "employment_agencies" | "all_agencies";
+        ConsentScope: "employment_agencies" | "all_agencies" | "schools" | "employers" | "all_bodies";
         /** @description 相談. `patient_id` is null for an anonymous consultation, which still counts in figures. */
         ConsultationDto: {
             /** @description In lists: the patient's case number (null when anonymous). */
@@ -1509,6 +1593,8 @@ export interface components {
             /** @description In lists: the patient's name, family name first. */
             patient_name?: string | null;
             requester: components["schemas"]["Requester"];
+            shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+            shoman_requester?: components["schemas"]["ShomanRequester"] | null;
             summary?: string | null;
             topics: components["schemas"]["Topic"][];
             /** Format: date-time */
@@ -1644,8 +1730,14 @@ export interface components {
          *     }
          */
         CreateConsent: {
+            /** @description The child agreed as well (default false). */
+            child_assent?: boolean | null;
+            given_by?: components["schemas"]["GivenBy"] | null;
             /** Format: date */
             given_on: string;
+            guardian_name?: string | null;
+            /** @description Free text: 母, 父, 祖母… */
+            guardian_relationship?: string | null;
             notes?: string | null;
             scope: components["schemas"]["ConsentScope"];
         };
@@ -1679,6 +1771,8 @@ export interface components {
             /** Format: uuid */
             patient_id?: string | null;
             requester: components["schemas"]["Requester"];
+            shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+            shoman_requester?: components["schemas"]["ShomanRequester"] | null;
             summary?: string | null;
             /** @description One or more. */
             topics: components["schemas"]["Topic"][];
@@ -1696,6 +1790,45 @@ export interface components {
             /** Format: date */
             due_on: string;
             notes?: string | null;
+        };
+        /**
+         * @description A contact. `plan_id` and `action_id` are optional (an action alone names its plan);
+         *     they must be the child's (422 `plan_not_of_patient`, `action_not_of_plan`).
+         *     `shared_data: true` to a `school` or `employer` needs the child's consent in force on
+         *     `contacted_on` covering it (scope `schools` / `employers` / `all_bodies`; an employer
+         *     also `all_agencies`), else 422 `consent_required`; it leaves a record of provision.
+         * @example {
+         *       "body_kind": "school",
+         *       "body_name": "広島県立〇〇高等学校",
+         *       "channel": "phone",
+         *       "contact_person": "担任",
+         *       "contacted_on": "2026-06-10",
+         *       "patient_id": "0193a1b2-0000-7000-8000-000000000001",
+         *       "shared_data": false,
+         *       "summary": "修学旅行時の服薬について相談"
+         *     }
+         */
+        CreateLiaisonContact: {
+            /** Format: uuid */
+            action_id?: string | null;
+            body_kind: components["schemas"]["BodyKind"];
+            body_name: string;
+            channel: components["schemas"]["LiaisonChannel"];
+            contact_person?: string | null;
+            /**
+             * Format: date
+             * @description Not in the future (Asia/Tokyo).
+             */
+            contacted_on: string;
+            /** Format: date */
+            next_on?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: uuid */
+            plan_id?: string | null;
+            /** @description Default false. */
+            shared_data?: boolean | null;
+            summary: string;
         };
         /**
          * @description A new patient. Readings may be typed in hiragana or half-width katakana; they are stored
@@ -2013,6 +2146,11 @@ export interface components {
          * @enum {string}
          */
         FollowUpState: "due" | "overdue" | "done" | "cancelled";
+        /**
+         * @description Who gave a consent: the patient (`self`) or, for a minor, the guardian (`guardian`).
+         * @enum {string}
+         */
+        GivenBy: "self" | "guardian";
         /** @description A goal of a support plan. */
         GoalDto: {
             kind: components["schemas"]["GoalKind"];
@@ -2031,10 +2169,17 @@ export interface components {
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_ConsentDto: {
             items: {
+                /** @description The child assented as well. */
+                child_assent: boolean;
                 /** Format: date-time */
                 created_at: string;
+                given_by?: components["schemas"]["GivenBy"] | null;
                 /** Format: date */
                 given_on: string;
+                /** @description The guardian who gave it (for a minor). */
+                guardian_name?: string | null;
+                /** @description How the guardian is related to the patient (母, 父…). */
+                guardian_relationship?: string | null;
                 /** Format: uuid */
                 id: string;
                 notes?: string | null;
@@ -2278,6 +2423,59 @@ export interface components {
             /** Format: int64 */
             phone_mediation: number;
         };
+        /**
+         * @description How a liaison contact took place: 電話, 訪問, 会議, メール, 文書, オンライン.
+         * @enum {string}
+         */
+        LiaisonChannel: "phone" | "visit" | "meeting" | "email" | "letter" | "online";
+        /** @description A contact with a school, employer or agency about a 小慢 child. */
+        LiaisonContactDto: {
+            /** Format: uuid */
+            action_id?: string | null;
+            body_kind: components["schemas"]["BodyKind"];
+            body_name: string;
+            channel: components["schemas"]["LiaisonChannel"];
+            contact_person?: string | null;
+            /** Format: date */
+            contacted_on: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            next_on?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: uuid */
+            plan_id?: string | null;
+            provision?: components["schemas"]["LiaisonProvisionDto"] | null;
+            /** @description Whether the child's personal data was passed on. */
+            shared_data: boolean;
+            summary: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description 第三者提供の記録 of a contact that passed the child's data to a school or employer. */
+        LiaisonProvisionDto: {
+            /** @description The body as it was named that day. */
+            body_kind: components["schemas"]["BodyKind"];
+            body_name: string;
+            /**
+             * Format: uuid
+             * @description The consent in force that covered it.
+             */
+            consent_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            provided_on: string;
+            /** Format: uuid */
+            recorded_by: string;
+        };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_AgencyDto: {
             items: {
@@ -2378,6 +2576,13 @@ export interface components {
         ListOf_CenterDto: {
             items: {
                 active: boolean;
+                /**
+                 * Format: int32
+                 * @description From this age (at the consent's day) a minor's consent needs the child's own assent
+                 *     beside the guardian's (`child_assent: true`); 0: never (default 15).
+                 * @example 15
+                 */
+                child_assent_age: number;
                 /** @description Short code, unique in the installation, e.g. `hiroshima`. */
                 code: string;
                 /** Format: date-time */
@@ -2446,6 +2651,8 @@ export interface components {
                 /** @description In lists: the patient's name, family name first. */
                 patient_name?: string | null;
                 requester: components["schemas"]["Requester"];
+                shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+                shoman_requester?: components["schemas"]["ShomanRequester"] | null;
                 summary?: string | null;
                 topics: components["schemas"]["Topic"][];
                 /** Format: date-time */
@@ -2529,6 +2736,39 @@ export interface components {
                 /** Format: uuid */
                 referral_id: string;
                 state: components["schemas"]["FollowUpState"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_LiaisonContactDto: {
+            items: {
+                /** Format: uuid */
+                action_id?: string | null;
+                body_kind: components["schemas"]["BodyKind"];
+                body_name: string;
+                channel: components["schemas"]["LiaisonChannel"];
+                contact_person?: string | null;
+                /** Format: date */
+                contacted_on: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date */
+                next_on?: string | null;
+                /** Format: uuid */
+                patient_id: string;
+                /** Format: uuid */
+                plan_id?: string | null;
+                provision?: components["schemas"]["LiaisonProvisionDto"] | null;
+                /** @description Whether the child's personal data was passed on. */
+                shared_data: boolean;
+                summary: string;
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -3247,6 +3487,50 @@ export interface components {
          * @enum {string}
          */
         SharedItem: "name" | "birth_date" | "contact" | "address" | "diagnosis" | "disability_certificate" | "employment_history" | "consultation_record";
+        /**
+         * @description 小慢 consultations of the period by menu kind (相談支援のメニュー, one row per kind, in
+         *     the menu's order) and who asked; consultations without a menu are not counted. Across
+         *     centers for the system administrator (all, or one prefecture's), summed.
+         */
+        ShomanConsultationsReport: {
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["ShomanMenuRow"][];
+            /** Format: int64 */
+            total: number;
+            /** @description Per requester across the menu. */
+            totals: components["schemas"]["ShomanRequesterCounts"];
+        };
+        /**
+         * @description 小慢 相談支援のメニュー: 療育相談指導 (`ryoiku_guidance`), 巡回相談指導
+         *     (`itinerant_guidance`), ピアカウンセリング (`peer_counseling`), 自立に向けた育成相談
+         *     (`self_reliance_guidance`), 学校・企業等からの相談 (`school_employer`).
+         * @enum {string}
+         */
+        ShomanMenu: "ryoiku_guidance" | "itinerant_guidance" | "peer_counseling" | "self_reliance_guidance" | "school_employer";
+        ShomanMenuRow: {
+            counts: components["schemas"]["ShomanRequesterCounts"];
+            shoman_menu: components["schemas"]["ShomanMenu"];
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description Who asked for a 小慢 consultation: the child, the family, a school, an employer, other.
+         * @enum {string}
+         */
+        ShomanRequester: "child" | "family" | "school" | "employer" | "other";
+        /** @description Consultations per requester (in the 小慢 program's terms). */
+        ShomanRequesterCounts: {
+            /** Format: int64 */
+            child: number;
+            /** Format: int64 */
+            employer: number;
+            /** Format: int64 */
+            family: number;
+            /** Format: int64 */
+            other: number;
+            /** Format: int64 */
+            school: number;
+        };
         /** @description Follow-up work of one consultant or one agency type in the period. */
         SummaryRowDto: {
             agency_type?: components["schemas"]["AgencyType"] | null;
@@ -3447,6 +3731,12 @@ export interface components {
             active?: boolean | null;
             /**
              * Format: int32
+             * @description 0 to 20 (0: a child's assent is never required): from this age a minor's consent
+             *     needs the child's assent beside the guardian's. A center setting.
+             */
+            child_assent_age?: number | null;
+            /**
+             * Format: int32
              * @description 1 to 365: follow-ups overdue longer escalate to the supervisor.
              */
             escalation_days?: number | null;
@@ -3486,6 +3776,8 @@ export interface components {
             /** Format: uuid */
             patient_id?: string | null;
             requester?: components["schemas"]["Requester"] | null;
+            shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+            shoman_requester?: components["schemas"]["ShomanRequester"] | null;
             summary?: string | null;
             topics?: components["schemas"]["Topic"][] | null;
             with_employment_supporter?: boolean | null;
@@ -3515,6 +3807,27 @@ export interface components {
             next_due_on?: string | null;
             notes?: string | null;
             outcome?: components["schemas"]["CaseOutcome"] | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears an optional one. Once a record of
+         *     provision exists, `body_kind`, `body_name`, `contacted_on` and `shared_data` stay (422
+         *     `provision_recorded`).
+         */
+        UpdateLiaisonContact: {
+            /** Format: uuid */
+            action_id?: string | null;
+            body_kind?: components["schemas"]["BodyKind"] | null;
+            body_name?: string | null;
+            channel?: components["schemas"]["LiaisonChannel"] | null;
+            contact_person?: string | null;
+            /** Format: date */
+            contacted_on?: string | null;
+            /** Format: date */
+            next_on?: string | null;
+            /** Format: uuid */
+            plan_id?: string | null;
+            shared_data?: boolean | null;
+            summary?: string | null;
         };
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdatePatient: {
@@ -6433,6 +6746,397 @@ export interface operations {
             };
         };
     };
+    list_liaison_contacts: {
+        parameters: {
+            query?: {
+                patient_id?: string;
+                plan_id?: string;
+                action_id?: string;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_LiaisonContactDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_liaison_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLiaisonContact"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiaisonContactDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_liaison_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiaisonContactDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_liaison_contact: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLiaisonContact"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiaisonContactDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_me: {
         parameters: {
             query?: never;
@@ -8856,6 +9560,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferralLevelsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_consultations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanConsultationsReport"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };

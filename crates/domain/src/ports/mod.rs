@@ -17,6 +17,7 @@ mod follow_ups;
 mod health;
 mod history;
 mod idempotency;
+mod liaison;
 mod outbox;
 mod patients;
 mod referrals;
@@ -37,6 +38,7 @@ pub use follow_ups::{FollowUpFilter, FollowUpState, FollowUpStore};
 pub use health::Health;
 pub use history::CaseHistoryStore;
 pub use idempotency::{CommittedChange, IdempotencyBegin, IdempotencyStore, StoredResponse};
+pub use liaison::LiaisonStore;
 pub use outbox::Outbox;
 pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
@@ -90,6 +92,7 @@ store_of!(
     ReportStore,
     SupervisionStore,
     SupportPlanStore,
+    LiaisonStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -99,8 +102,8 @@ store_of!(
 pub mod prelude {
     pub use super::{
         AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
-        ConsultationStore, FollowUpStore, Health, IdempotencyStore, Outbox, PatientStore,
-        ReferralStore, ReportStore, SessionStore, Store, SupervisionStore, SupportPlanStore,
-        UserStore, WebhookStore,
+        ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore, Outbox,
+        PatientStore, ReferralStore, ReportStore, SessionStore, Store, SupervisionStore,
+        SupportPlanStore, UserStore, WebhookStore,
     };
 }
