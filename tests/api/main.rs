@@ -18,6 +18,7 @@ mod platform;
 mod reports;
 mod secrets;
 mod shoman_liaison;
+mod shoman_projects;
 mod shoman_queue;
 mod shoman_transition;
 mod staff;

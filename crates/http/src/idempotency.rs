@@ -252,6 +252,9 @@ fn record_path(change: &CommittedChange) -> Option<String> {
         "webhook" => "webhooks",
         "support_plan" => "support-plans",
         "liaison_contact" => "liaison-contacts",
+        "project" => "projects",
+        "project_session" => "project-sessions",
+        "need" => "needs",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))

@@ -561,6 +561,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shoman_projects (id) {
+        id -> Text,
+        center_id -> Text,
+        kind -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        partner -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shoman_project_sessions (id) {
+        id -> Text,
+        center_id -> Text,
+        project_id -> Text,
+        held_on -> Date,
+        activity -> Text,
+        place -> Nullable<Text>,
+        online -> Bool,
+        staff_ids -> Text,
+        children_count -> Integer,
+        family_count -> Integer,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shoman_session_participants (session_id, patient_id, role) {
+        session_id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    shoman_needs (id) {
+        id -> Text,
+        center_id -> Text,
+        kind -> Text,
+        description -> Text,
+        noted_on -> Date,
+        patient_id -> Nullable<Text>,
+        status -> Text,
+        met_on -> Nullable<Date>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(shoman_project_sessions -> shoman_projects (project_id));
+diesel::joinable!(shoman_session_participants -> shoman_project_sessions (session_id));
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(api_clients -> centers (center_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -610,7 +675,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_plan_actions,
     liaison_contacts,
     liaison_provisions,
-    patient_program_changes
+    patient_program_changes,
+    shoman_projects,
+    shoman_project_sessions,
+    shoman_session_participants,
+    shoman_needs
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -1116,6 +1185,64 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "changed_on",
             "changed_by",
             "created_at",
+        ],
+    ),
+    (
+        "shoman_projects",
+        &[
+            "id",
+            "center_id",
+            "kind",
+            "name",
+            "description",
+            "started_on",
+            "ended_on",
+            "partner",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "shoman_project_sessions",
+        &[
+            "id",
+            "center_id",
+            "project_id",
+            "held_on",
+            "activity",
+            "place",
+            "online",
+            "staff_ids",
+            "children_count",
+            "family_count",
+            "notes",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "shoman_session_participants",
+        &["session_id", "center_id", "patient_id", "role"],
+    ),
+    (
+        "shoman_needs",
+        &[
+            "id",
+            "center_id",
+            "kind",
+            "description",
+            "noted_on",
+            "patient_id",
+            "status",
+            "met_on",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
         ],
     ),
 ];

@@ -515,6 +515,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The needs register in creation order; `?kind=`, `?status=`, `?patient_id=`. */
+        get: operations["list_needs"];
+        put?: never;
+        /** Note a need (ニーズ) the center sees and no one meets, about a patient or anonymous. */
+        post: operations["create_need"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a need (an access event naming its patient, if any). */
+        get: operations["get_need"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a need or follow it up (`status: met` with `met_on`, or `dropped`). Requires
+         *     `If-Match`.
+         */
+        patch: operations["update_need"];
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -645,7 +684,7 @@ export interface paths {
         };
         /**
          * The patient's path in time order: consents, consultations, referrals, level changes,
-         *     data provided and follow-ups.
+         *     data provided, follow-ups and the 小慢 optional-project sessions they were named in.
          */
         get: operations["get_patient_timeline"];
         put?: never;
@@ -667,6 +706,86 @@ export interface paths {
         get: operations["list_prefectures"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/project-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a session (an access event naming each named participant). */
+        get: operations["get_project_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a session; `participants` replaces the named list. Requires `If-Match`. */
+        patch: operations["update_project_session"];
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The center's optional projects in creation order; `?kind=`, `?active=true|false` (not
+         *     ended before today, Asia/Tokyo).
+         */
+        get: operations["list_projects"];
+        put?: never;
+        /** Record an optional project the center runs (in house or commissioned to a `partner`). */
+        post: operations["create_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a project. */
+        get: operations["get_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a project, or end it (`ended_on`). Requires `If-Match`. */
+        patch: operations["update_project"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's sessions in creation order. */
+        get: operations["list_project_sessions"];
+        put?: never;
+        /**
+         * Record a session of a project. The `activity` must fit the project's kind (422
+         *     `activity_not_for_kind`); named participants must be patients of the center (422
+         *     `participant_not_found`) with a consent in force on `held_on` (422
+         *     `participant_without_consent`); the counts cover at least the named participants.
+         */
+        post: operations["create_project_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -892,6 +1011,67 @@ export interface paths {
          *     prefecture's, summed.
          */
         get: operations["report_shoman_consultations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-implementation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 小慢 任意事業の実施状況: for each 小慢 center (実施主体) in scope, which of the five
+         *     project kinds it ran in the period, and a total row with the number and percent of
+         *     centers running each kind.
+         */
+        get: operations["report_shoman_implementation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 小慢 ニーズ: the needs noted in the period, per kind and their status now. */
+        get: operations["report_shoman_needs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 小慢 任意事業: per project kind, the projects that ran at some point of the period, the
+         *     sessions held in it (also per activity) and the children and family members who came
+         *     (summed over sessions). For a center's supervisor or administrator (a center running
+         *     `shoman`, else 403 `program_not_offered`); across 小慢 centers for the system
+         *     administrator. Never a child's name or id.
+         */
+        get: operations["report_shoman_projects"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1264,6 +1444,16 @@ export interface components {
          * @enum {string}
          */
         ActionState: "open" | "done" | "not_done" | "changed";
+        /** @description Sessions of one activity, and who came. */
+        ActivityFigures: {
+            activity: components["schemas"]["SessionActivity"];
+            /** Format: int64 */
+            children: number;
+            /** Format: int64 */
+            family: number;
+            /** Format: int64 */
+            sessions: number;
+        };
         /** @description An outside office patients are referred to (就労支援機関). */
         AgencyDto: {
             active: boolean;
@@ -1831,6 +2021,30 @@ export interface components {
             summary: string;
         };
         /**
+         * @example {
+         *       "description": "きょうだいの預け先がなく通院に付き添えない",
+         *       "kind": "sibling_support",
+         *       "noted_on": "2026-05-10"
+         *     }
+         */
+        CreateNeed: {
+            description: string;
+            kind: components["schemas"]["NeedKind"];
+            /**
+             * Format: date
+             * @description Only with `status: met` (default: today, Asia/Tokyo); not before `noted_on`.
+             */
+            met_on?: string | null;
+            /** Format: date */
+            noted_on: string;
+            /**
+             * Format: uuid
+             * @description A patient of the center, or absent for an anonymous need.
+             */
+            patient_id?: string | null;
+            status?: components["schemas"]["NeedStatus"] | null;
+        };
+        /**
          * @description A new patient. Readings may be typed in hiragana or half-width katakana; they are stored
          *     as full-width katakana.
          * @example {
@@ -1909,6 +2123,70 @@ export interface components {
              *     18; without it, six months after the approval.
              */
             review_due_on?: string | null;
+        };
+        /**
+         * @example {
+         *       "kind": "exchange",
+         *       "name": "きょうだい交流会",
+         *       "partner": "NPO法人 つなぐ会",
+         *       "started_on": "2026-04-01"
+         *     }
+         */
+        CreateProject: {
+            description?: string | null;
+            /**
+             * Format: date
+             * @description Not before `started_on`.
+             */
+            ended_on?: string | null;
+            kind: components["schemas"]["ProjectKind"];
+            name: string;
+            partner?: string | null;
+            /** Format: date */
+            started_on: string;
+        };
+        /**
+         * @example {
+         *       "activity": "children_meeting",
+         *       "children_count": 6,
+         *       "family_count": 4,
+         *       "held_on": "2026-07-20",
+         *       "online": false,
+         *       "participants": [
+         *         {
+         *           "patient_id": "0193a0b4-0000-7000-8000-000000000001",
+         *           "role": "child"
+         *         }
+         *       ],
+         *       "place": "県立こども病院 会議室",
+         *       "staff_ids": []
+         *     }
+         */
+        CreateProjectSession: {
+            /** @description Must fit the project's kind (422 `activity_not_for_kind`). */
+            activity: components["schemas"]["SessionActivity"];
+            /**
+             * Format: int32
+             * @description At least the number of named children.
+             */
+            children_count?: number;
+            /**
+             * Format: int32
+             * @description At least the number of named family participants.
+             */
+            family_count?: number;
+            /** Format: date */
+            held_on: string;
+            notes?: string | null;
+            online?: boolean;
+            /**
+             * @description Patients of the center with a consent in force on `held_on` (422
+             *     `participant_without_consent`, `participant_not_found`).
+             */
+            participants?: components["schemas"]["ParticipantDto"][];
+            place?: string | null;
+            /** @description Active users of the center. */
+            staff_ids?: string[];
         };
         /**
          * @description A referral. From `phone_mediation` up the patient's data goes to the agency: name it in
@@ -2165,6 +2443,62 @@ export interface components {
         Health: {
             /** @example ok */
             status: string;
+        };
+        /** @description One 実施主体 (a 小慢 center) and the kinds it ran. */
+        ImplementationCenter: {
+            /** Format: uuid */
+            center_id: string;
+            code: string;
+            /**
+             * Format: int64
+             * @description How many kinds it ran.
+             */
+            count: number;
+            /**
+             * @description Per project kind: whether it ran one in the period.
+             * @example {
+             *       "caregiver": false,
+             *       "employment": true,
+             *       "exchange": false,
+             *       "other": false,
+             *       "respite": true
+             *     }
+             */
+            kinds: {
+                [key: string]: boolean;
+            };
+            name: string;
+            prefecture_code: string;
+        };
+        /** @description The total row: the number and percent of the 小慢 centers running each kind. */
+        ImplementationTotalDto: {
+            /** Format: int64 */
+            centers: number;
+            /**
+             * @description Percent of `centers`, to one decimal (`null` without centers).
+             * @example {
+             *       "caregiver": 0,
+             *       "employment": 60,
+             *       "exchange": 20,
+             *       "other": 20,
+             *       "respite": 40
+             *     }
+             */
+            percent: {
+                [key: string]: number | null;
+            };
+            /**
+             * @example {
+             *       "caregiver": 0,
+             *       "employment": 3,
+             *       "exchange": 1,
+             *       "other": 1,
+             *       "respite": 2
+             *     }
+             */
+            running: {
+                [key: string]: number;
+            };
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_ConsentDto: {
@@ -2776,6 +3110,35 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_NeedDto: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                description: string;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["NeedKind"];
+                /** Format: date */
+                met_on?: string | null;
+                /** Format: date */
+                noted_on: string;
+                /**
+                 * Format: uuid
+                 * @description `null` for a need noted without naming anyone.
+                 */
+                patient_id?: string | null;
+                status: components["schemas"]["NeedStatus"];
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_PatientDto: {
             items: {
                 /** Format: date */
@@ -2817,6 +3180,77 @@ export interface components {
                 support_awareness: components["schemas"]["SupportAwareness"];
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ProjectDto: {
+            items: {
+                /** @description Not ended before today (Asia/Tokyo). */
+                active: boolean;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                description?: string | null;
+                /**
+                 * Format: date
+                 * @description The last day it runs; `null` while it goes on.
+                 */
+                ended_on?: string | null;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["ProjectKind"];
+                /** @example きょうだい交流キャンプ */
+                name: string;
+                /** @description The body it is commissioned to (委託先), if any. */
+                partner?: string | null;
+                /** Format: date */
+                started_on: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ProjectSessionDto: {
+            items: {
+                activity: components["schemas"]["SessionActivity"];
+                /**
+                 * Format: int32
+                 * @description Children who came, named or not.
+                 */
+                children_count: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /**
+                 * Format: int32
+                 * @description Family members who came, named or not.
+                 */
+                family_count: number;
+                /** Format: date */
+                held_on: string;
+                /** Format: uuid */
+                id: string;
+                notes?: string | null;
+                online: boolean;
+                /** @description Those named with their consent. */
+                participants: components["schemas"]["ParticipantDto"][];
+                place?: string | null;
+                /** Format: uuid */
+                project_id: string;
+                /** @description The center's staff who ran it. */
+                staff_ids: string[];
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
             }[];
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -3021,6 +3455,63 @@ export interface components {
             name: string;
             prefecture_code: string;
         };
+        /** @description ニーズ: a need the center sees and no one meets. */
+        NeedDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NeedKind"];
+            /** Format: date */
+            met_on?: string | null;
+            /** Format: date */
+            noted_on: string;
+            /**
+             * Format: uuid
+             * @description `null` for a need noted without naming anyone.
+             */
+            patient_id?: string | null;
+            status: components["schemas"]["NeedStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description The kind of an unmet need (ニーズ).
+         * @enum {string}
+         */
+        NeedKind: "respite" | "exchange" | "employment" | "caregiver_support" | "sibling_support" | "learning_support" | "schooling" | "medical_care" | "transition" | "financial" | "other";
+        /** @description Needs of one kind by their status now. */
+        NeedKindFigures: {
+            /** Format: int64 */
+            dropped: number;
+            kind: components["schemas"]["NeedKind"];
+            /** Format: int64 */
+            met: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description Where a need stands: `open`, `met` (on `met_on`) or `dropped`.
+         * @enum {string}
+         */
+        NeedStatus: "open" | "met" | "dropped";
+        NeedTotalsDto: {
+            /** Format: int64 */
+            dropped: number;
+            /** Format: int64 */
+            met: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description Something the caller should act on. */
         NotificationDto: {
             /** Format: int64 */
@@ -3066,6 +3557,20 @@ export interface components {
              */
             referred: number;
         };
+        /**
+         * @description A named participant: a patient of the center with a consent in force on the session's
+         *     day, as the `child` or as the child's `family`.
+         */
+        ParticipantDto: {
+            /** Format: uuid */
+            patient_id: string;
+            role: components["schemas"]["ParticipantRole"];
+        };
+        /**
+         * @description A named participant of a session: the `child`, or the child's `family`.
+         * @enum {string}
+         */
+        ParticipantRole: "child" | "family";
         /** @description A person the center supports. Every read of it is recorded in the audit trail. */
         PatientDto: {
             /** Format: date */
@@ -3304,6 +3809,112 @@ export interface components {
             patient_id: string;
             to_program: components["schemas"]["Program"];
         };
+        /** @description An optional project (任意事業) the center runs, in house or commissioned (委託). */
+        ProjectDto: {
+            /** @description Not ended before today (Asia/Tokyo). */
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description The last day it runs; `null` while it goes on.
+             */
+            ended_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ProjectKind"];
+            /** @example きょうだい交流キャンプ */
+            name: string;
+            /** @description The body it is commissioned to (委託先), if any. */
+            partner?: string | null;
+            /** Format: date */
+            started_on: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description 小慢 任意事業: 療養生活支援 (`respite`: 一時預かり), 相互交流支援 (`exchange`), 就職支援
+         *     (`employment`), 介護者支援 (`caregiver`), その他 (`other`: learning support, physical
+         *     training).
+         * @enum {string}
+         */
+        ProjectKind: "respite" | "exchange" | "employment" | "caregiver" | "other";
+        /** @description One project kind. */
+        ProjectKindFigures: {
+            /** @description Every activity of the kind, in order, with zeros. */
+            activities: components["schemas"]["ActivityFigures"][];
+            /**
+             * Format: int64
+             * @description Children who came (summed over sessions).
+             */
+            children: number;
+            /**
+             * Format: int64
+             * @description Family members who came (summed over sessions).
+             */
+            family: number;
+            kind: components["schemas"]["ProjectKind"];
+            /**
+             * Format: int64
+             * @description Projects that ran at some point of the period.
+             */
+            projects: number;
+            /**
+             * Format: int64
+             * @description Sessions held in the period.
+             */
+            sessions: number;
+        };
+        /** @description A session of a project. */
+        ProjectSessionDto: {
+            activity: components["schemas"]["SessionActivity"];
+            /**
+             * Format: int32
+             * @description Children who came, named or not.
+             */
+            children_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /**
+             * Format: int32
+             * @description Family members who came, named or not.
+             */
+            family_count: number;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            notes?: string | null;
+            online: boolean;
+            /** @description Those named with their consent. */
+            participants: components["schemas"]["ParticipantDto"][];
+            place?: string | null;
+            /** Format: uuid */
+            project_id: string;
+            /** @description The center's staff who ran it. */
+            staff_ids: string[];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        ProjectTotalsDto: {
+            /** Format: int64 */
+            children: number;
+            /** Format: int64 */
+            family: number;
+            /** Format: int64 */
+            projects: number;
+            /** Format: int64 */
+            sessions: number;
+        };
         /** @description A record of personal data provided to an agency (第三者提供の記録). */
         ProvisionDto: {
             /**
@@ -3480,6 +4091,14 @@ export interface components {
              */
             overlap_seconds?: number | null;
         };
+        /**
+         * @description What a session did. Each fits one project kind — respite: `temporary_care`;
+         *     exchange: `workshop`, `children_meeting`; employment: `work_experience`,
+         *     `job_consultation_meeting`; caregiver: `hospital_accompaniment`, `sibling_support`;
+         *     other: `learning_support`, `physical_training` — and `other` fits every kind.
+         * @enum {string}
+         */
+        SessionActivity: "temporary_care" | "workshop" | "children_meeting" | "work_experience" | "job_consultation_meeting" | "hospital_accompaniment" | "sibling_support" | "learning_support" | "physical_training" | "other";
         /** @enum {string} */
         Sex: "female" | "male" | "other";
         /**
@@ -3500,6 +4119,13 @@ export interface components {
             /** @description Per requester across the menu. */
             totals: components["schemas"]["ShomanRequesterCounts"];
         };
+        /** @description 実施状況: which kinds of optional project each 小慢 center ran in the period. */
+        ShomanImplementationReport: {
+            /** @description By center code. */
+            centers: components["schemas"]["ImplementationCenter"][];
+            period: components["schemas"]["PeriodDto"];
+            total: components["schemas"]["ImplementationTotalDto"];
+        };
         /**
          * @description 小慢 相談支援のメニュー: 療育相談指導 (`ryoiku_guidance`), 巡回相談指導
          *     (`itinerant_guidance`), ピアカウンセリング (`peer_counseling`), 自立に向けた育成相談
@@ -3512,6 +4138,27 @@ export interface components {
             shoman_menu: components["schemas"]["ShomanMenu"];
             /** Format: int64 */
             total: number;
+        };
+        /** @description ニーズ noted in the period by kind and status. */
+        ShomanNeedsReport: {
+            /** Format: int64 */
+            centers: number;
+            period: components["schemas"]["PeriodDto"];
+            /** @description One row per need kind, in order. */
+            rows: components["schemas"]["NeedKindFigures"][];
+            total: components["schemas"]["NeedTotalsDto"];
+        };
+        /** @description 任意事業: projects run, sessions held and participants, per kind (never a child). */
+        ShomanProjectsReport: {
+            /**
+             * Format: int64
+             * @description The 小慢 centers the figures cover.
+             */
+            centers: number;
+            period: components["schemas"]["PeriodDto"];
+            /** @description One row per project kind, in order. */
+            rows: components["schemas"]["ProjectKindFigures"][];
+            total: components["schemas"]["ProjectTotalsDto"];
         };
         /**
          * @description Who asked for a 小慢 consultation: the child, the family, a school, an employer, other.
@@ -3633,11 +4280,12 @@ export interface components {
             kind: components["schemas"]["TimelineKind"];
             level_change?: components["schemas"]["LevelChangeDto"] | null;
             program_change?: components["schemas"]["ProgramChangeDto"] | null;
+            project_session?: components["schemas"]["ProjectSessionDto"] | null;
             provision?: components["schemas"]["ProvisionDto"] | null;
             referral?: components["schemas"]["ReferralDto"] | null;
         };
         /** @enum {string} */
-        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up" | "program_change";
+        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up" | "program_change" | "project_session";
         /**
          * @description The form of `POST /oauth/token` (`application/x-www-form-urlencoded`). The client may
          *     authenticate with HTTP Basic instead of `client_id` and `client_secret`.
@@ -3829,6 +4477,21 @@ export interface components {
             shared_data?: boolean | null;
             summary?: string | null;
         };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears. Setting `status: met` without
+         *     `met_on` records today (Asia/Tokyo); another status clears `met_on`.
+         */
+        UpdateNeed: {
+            description?: string | null;
+            kind?: components["schemas"]["NeedKind"] | null;
+            /** Format: date */
+            met_on?: string | null;
+            /** Format: date */
+            noted_on?: string | null;
+            /** Format: uuid */
+            patient_id?: string | null;
+            status?: components["schemas"]["NeedStatus"] | null;
+        };
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdatePatient: {
             /** Format: date */
@@ -3866,6 +4529,35 @@ export interface components {
             outcome?: string | null;
             responsible?: string | null;
             state?: components["schemas"]["ActionState"] | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears. A new `kind` must fit the activity
+         *     of every session held (422 `activity_not_for_kind`).
+         */
+        UpdateProject: {
+            description?: string | null;
+            /** Format: date */
+            ended_on?: string | null;
+            kind?: components["schemas"]["ProjectKind"] | null;
+            name?: string | null;
+            partner?: string | null;
+            /** Format: date */
+            started_on?: string | null;
+        };
+        /** @description Fields to change; absent fields stay, `null` clears; `participants` replaces the list. */
+        UpdateProjectSession: {
+            activity?: components["schemas"]["SessionActivity"] | null;
+            /** Format: int32 */
+            children_count?: number | null;
+            /** Format: int32 */
+            family_count?: number | null;
+            /** Format: date */
+            held_on?: string | null;
+            notes?: string | null;
+            online?: boolean | null;
+            participants?: components["schemas"]["ParticipantDto"][] | null;
+            place?: string | null;
+            staff_ids?: string[] | null;
         };
         /**
          * @description Change a referral. Raising `level` is anyone's on the case; lowering it is a supervisor's,
@@ -7414,6 +8106,397 @@ export interface operations {
             };
         };
     };
+    list_needs: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["NeedKind"];
+                status?: components["schemas"]["NeedStatus"];
+                patient_id?: string;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_NeedDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNeed"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_need: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNeed"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_notifications: {
         parameters: {
             query?: never;
@@ -8310,6 +9393,807 @@ export interface operations {
             };
             /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_project_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSessionDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_project_session: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProjectSession"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_projects: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["ProjectKind"];
+                /** @description `true`: not ended before today (Asia/Tokyo); `false`: ended. */
+                active?: boolean;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ProjectDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProject"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_project: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProject"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_project_sessions: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ProjectSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_project_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProjectSession"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9648,6 +11532,270 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShomanConsultationsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_implementation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanImplementationReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_needs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanNeedsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_projects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanProjectsReport"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };

@@ -342,6 +342,7 @@ export const ja = {
   'timelineKind.follow_up': 'フォローアップ',
   'timelineKind.program_change': '制度の移行',
   'timeline.programChange': '制度',
+  'timelineKind.project_session': '任意事業への参加',
 
   'level.step': '4段階中の{rank}段階目：',
 
@@ -1482,6 +1483,7 @@ export const en: Messages = {
   'timelineKind.follow_up': 'Follow-up',
   'timelineKind.program_change': 'Program changed',
   'timeline.programChange': 'Program',
+  'timelineKind.project_session': 'Took part in an optional project',
 
   'level.step': 'Level {rank} of 4: ',
 

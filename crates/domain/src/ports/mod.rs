@@ -23,6 +23,7 @@ mod patients;
 mod referrals;
 mod reports;
 mod sessions;
+mod shoman_projects;
 mod supervision;
 mod support_plans;
 mod users;
@@ -44,6 +45,7 @@ pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;
 pub use sessions::{RefreshOutcome, SessionStore};
+pub use shoman_projects::{NeedFilter, ProjectFilter, ShomanProjectStore};
 pub use supervision::{QueuePage, SummaryCounts, SupervisionStore};
 pub use support_plans::{PlanEffects, PlanFilter, ReviewDue, SupportPlanStore};
 pub use users::{UserChanges, UserStore};
@@ -93,6 +95,7 @@ store_of!(
     SupervisionStore,
     SupportPlanStore,
     LiaisonStore,
+    ShomanProjectStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -103,7 +106,7 @@ pub mod prelude {
     pub use super::{
         AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
         ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore, Outbox,
-        PatientStore, ReferralStore, ReportStore, SessionStore, Store, SupervisionStore,
-        SupportPlanStore, UserStore, WebhookStore,
+        PatientStore, ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store,
+        SupervisionStore, SupportPlanStore, UserStore, WebhookStore,
     };
 }

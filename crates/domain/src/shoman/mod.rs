@@ -6,13 +6,15 @@
 //!
 //! The use cases sit behind one facade, `services.support_plans()`: plans (`plans.rs`),
 //! reviews (`reviews.rs`), actions (`actions.rs`); the rules are pure functions in
-//! `rules.rs`.
+//! `rules.rs`. The optional projects (任意事業), their sessions and the needs register are
+//! [`projects`], behind their own facade.
 
 mod actions;
 pub mod liaison;
 pub mod menu;
 mod model;
 mod plans;
+pub mod projects;
 pub mod queue;
 mod reviews;
 pub mod rules;

@@ -2,7 +2,7 @@
 
 use super::{
     ConsentDto, ConsultationDto, FollowUpDto, LevelChangeDto, PatientDto, ProgramChangeDto,
-    ProvisionDto, ReferralDto, TimelineKind, date, ts,
+    ProjectSessionDto, ProvisionDto, ReferralDto, TimelineKind, date, ts,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -33,6 +33,9 @@ pub struct TimelineEntryDto {
     pub follow_up: Option<FollowUpDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_change: Option<ProgramChangeDto>,
+    /// A 小慢 optional-project session the patient was named in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_session: Option<ProjectSessionDto>,
 }
 
 impl TimelineEntryDto {
@@ -48,6 +51,7 @@ impl TimelineEntryDto {
             provision: None,
             follow_up: None,
             program_change: None,
+            project_session: None,
         };
         match e.item {
             TimelineItem::Consent(c) => {
@@ -77,6 +81,10 @@ impl TimelineEntryDto {
             TimelineItem::ProgramChange(c) => {
                 d.kind = "program_change";
                 d.program_change = Some(c.into());
+            }
+            TimelineItem::ProjectSession(s) => {
+                d.kind = "project_session";
+                d.project_session = Some(s.into());
             }
         }
         d

@@ -44,6 +44,7 @@ const kindTone: Record<TimelineKind, string> = {
   provision: 'border-solid-gray-600',
   follow_up: 'border-blue-600',
   program_change: 'border-success-2',
+  project_session: 'border-success-2',
 };
 
 function Level({ value }: { value: string }) {
