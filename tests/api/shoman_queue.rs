@@ -129,4 +129,112 @@ async fn q_case(app: &crate::helpers::TestApp, token: &str, patient: &str) -> Va
         .clone()
 }
 
-db_tests!(plans_in_the_audit_queue);
+/// `/reports/shoman-plans`, hand-computed: three plans written in fiscal 2026, one
+/// returned, one approved with a review on 1 July that is only approved again on 10 July
+/// (late), one action due in the year and one after it.
+async fn plan_figures(db: Db) {
+    let app = spawn(db).await;
+    let t = team(&app, "c1").await;
+    let a = submitted_plan(&app, &t.worker, &t.child).await;
+    review(
+        &app,
+        &t.sup,
+        &a,
+        json!({"decision": "approved", "review_due_on": "2026-07-01"}),
+    )
+    .await
+    .expect(201);
+    let b = submitted_plan(&app, &t.worker, &t.child).await;
+    review(
+        &app,
+        &t.sup,
+        &b,
+        json!({"decision": "returned", "comment": "目標を具体的に"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        "/api/v1/support-plans",
+        &t.worker,
+        json!({"patient_id": t.child, "goals": []}),
+    )
+    .await
+    .expect(201);
+    for due in ["2026-06-20", "2027-04-02"] {
+        app.post(
+            &format!("/api/v1/support-plans/{a}/actions"),
+            &t.worker,
+            json!({"body_kind": "school", "body_name": "県立高校", "responsible": "担任",
+                   "due_on": due}),
+        )
+        .await
+        .expect(201);
+    }
+
+    // 10 July: the review of 1 July is made late.
+    app.clock.advance(Duration::days(39));
+    let worker = app.login("c1.worker", STAFF_PASSWORD).await;
+    let sup = app.login("c1.sup", STAFF_PASSWORD).await;
+    let etag = app
+        .get(&format!("/api/v1/support-plans/{a}"), &worker)
+        .await
+        .expect(200)
+        .etag();
+    let e2 = app
+        .patch(
+            &format!("/api/v1/support-plans/{a}"),
+            &worker,
+            Some(&etag),
+            json!({"wishes": "夏休みに職場体験"}),
+        )
+        .await
+        .expect(200)
+        .etag();
+    app.patch(
+        &format!("/api/v1/support-plans/{a}"),
+        &worker,
+        Some(&e2),
+        json!({"state": "submitted"}),
+    )
+    .await
+    .expect(200);
+    review(&app, &sup, &a, json!({"decision": "approved"}))
+        .await
+        .expect(201);
+
+    let r = app
+        .get("/api/v1/reports/shoman-plans?fiscal_year=2026", &sup)
+        .await
+        .expect(200);
+    let b = &r.body;
+    assert_eq!(b["plans_written"], 3);
+    assert_eq!(
+        (b["approved"].clone(), b["returned"].clone()),
+        (json!(2), json!(1))
+    );
+    assert_eq!(b["reviews_due"], 1);
+    assert_eq!(b["reviewed_on_time"], 0);
+    assert_eq!(b["reviewed_late"], 1);
+    assert_eq!(b["not_yet_reviewed"], 0);
+    assert_eq!(b["actions_due"], 1);
+    assert_eq!(b["actions_open"], 1);
+    // The year before has none.
+    let r = app
+        .get("/api/v1/reports/shoman-plans?fiscal_year=2025", &sup)
+        .await
+        .expect(200);
+    assert_eq!(r.body["plans_written"], 0);
+    assert_eq!(r.body["approved"], 0);
+    // A 自立支援員 does not read the center's figures; the system administrator does.
+    app.get("/api/v1/reports/shoman-plans?fiscal_year=2026", &worker)
+        .await
+        .expect(403);
+    let admin = app.login("admin", crate::helpers::ADMIN_PASSWORD).await;
+    let r = app
+        .get("/api/v1/reports/shoman-plans?fiscal_year=2026", &admin)
+        .await
+        .expect(200);
+    assert_eq!(r.body["plans_written"], 3);
+}
+
+db_tests!(plans_in_the_audit_queue, plan_figures);

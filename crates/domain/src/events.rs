@@ -156,6 +156,7 @@ actions! {
     ReportEmploymentOutcomes = ("report.employment_outcomes", "report"),
     ReportSupportAwareness = ("report.support_awareness", "report"),
     ReportShomanConsultations = ("report.shoman_consultations", "report"),
+    ReportShomanPlans = ("report.shoman_plans", "report"),
     ReportShomanProjects = ("report.shoman_projects", "report"),
     ReportShomanNeeds = ("report.shoman_needs", "report"),
     ReportShomanImplementation = ("report.shoman_implementation", "report"),
@@ -331,6 +332,7 @@ impl Action {
             | A::ReportEmploymentOutcomes
             | A::ReportSupportAwareness
             | A::ReportShomanConsultations
+            | A::ReportShomanPlans
             | A::ReportShomanProjects
             | A::ReportShomanNeeds
             | A::ReportShomanImplementation

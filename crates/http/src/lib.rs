@@ -151,6 +151,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(reports::employment_outcomes)
         .service(reports::support_awareness)
         .service(reports::shoman_consultations)
+        .service(reports::shoman_plans)
         .service(reports::annual)
         .service(reports::shoman_projects)
         .service(reports::shoman_needs)

@@ -7,16 +7,20 @@ use crate::error::{R, StoreError};
 use crate::rows::uuid;
 use crate::schema::{
     centers, consultation_counts, consultation_patients, consultations, patients, referral_counts,
-    referral_outcome_totals, referrals,
+    referral_outcome_totals, referrals, support_plan_actions, support_plan_reviews, support_plans,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::clock::tokyo_date;
 use tsunagu_domain::ports::{ReportStore, StoreResult};
-use tsunagu_domain::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
+use tsunagu_domain::reports::{
+    DimCount, OutcomeCount, Period, PlanReviewFact, ReferralCount, ReportScope,
+};
 use tsunagu_domain::values::{
-    AgencyType, Level, Purpose, ShomanMenu, ShomanRequester, SupportAwareness,
+    ActionState, AgencyType, Level, Purpose, ReviewDecision, ShomanMenu, ShomanRequester,
+    SupportAwareness,
 };
 use uuid::Uuid;
 
@@ -63,6 +67,58 @@ fn merge(
 }
 
 impl ReportStore for DieselStore {
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, from = %period.from, to = %period.to))]
+    fn shoman_plan_facts(
+        &self,
+        scope: &ReportScope,
+        period: &Period,
+    ) -> StoreResult<(i64, Vec<PlanReviewFact>, Vec<ActionState>)> {
+        self.read(|conn| {
+            let ids = center_ids(conn, scope)?;
+            let (from, to) = period.utc_range();
+            let written: i64 = support_plans::table
+                .filter(support_plans::center_id.eq_any(&ids))
+                .filter(support_plans::created_at.ge(from.naive_utc()))
+                .filter(support_plans::created_at.lt(to.naive_utc()))
+                .select(count_star())
+                .first(conn)?;
+            use support_plan_reviews::dsl as r;
+            let rows: Vec<(String, String, chrono::NaiveDateTime, Option<NaiveDate>)> =
+                r::support_plan_reviews
+                    .filter(r::center_id.eq_any(&ids))
+                    .filter(
+                        r::created_at
+                            .ge(from.naive_utc())
+                            .or(r::review_due_on.between(period.from, period.to)),
+                    )
+                    .select((r::plan_id, r::decision, r::created_at, r::review_due_on))
+                    .load(conn)?;
+            let reviews = rows
+                .into_iter()
+                .map(|(plan, decision, at, due)| {
+                    Ok(PlanReviewFact {
+                        plan_id: uuid("support_plan_reviews.plan_id", &plan)?,
+                        approved: ReviewDecision::from_db(&decision)
+                            .ok_or_else(|| bad("support_plan_reviews.decision"))?
+                            == ReviewDecision::Approved,
+                        reviewed_on: tokyo_date(at.and_utc()),
+                        review_due_on: due,
+                    })
+                })
+                .collect::<R<Vec<_>>>()?;
+            let states: Vec<String> = support_plan_actions::table
+                .filter(support_plan_actions::center_id.eq_any(&ids))
+                .filter(support_plan_actions::due_on.between(period.from, period.to))
+                .select(support_plan_actions::state)
+                .load(conn)?;
+            let actions = states
+                .iter()
+                .map(|s| ActionState::from_db(s).ok_or_else(|| bad("support_plan_actions.state")))
+                .collect::<R<Vec<_>>>()?;
+            Ok((written, reviews, actions))
+        })
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(?scope, %from, %to))]
     fn shoman_consultations(
         &self,

@@ -1057,6 +1057,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/shoman-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 小慢 support plans: written, decided, scheduled reviews kept on time (or late, or not
+         *     yet), and the plan actions due in the period by where they stand. A center's supervisor
+         *     or administrator see their center, the system administrator every center or one
+         *     prefecture's, summed; never a child.
+         */
+        get: operations["report_shoman_plans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/shoman-projects": {
         parameters: {
             query?: never;
@@ -4147,6 +4169,39 @@ export interface components {
             /** @description One row per need kind, in order. */
             rows: components["schemas"]["NeedKindFigures"][];
             total: components["schemas"]["NeedTotalsDto"];
+        };
+        /**
+         * @description 小慢 support plans in the period (各種支援策の利用計画の作成・フォローアップ): plans
+         *     written, supervisors' decisions, scheduled reviews whose day fell in the period and has
+         *     passed (kept on time, late, not yet), and the plan actions due in the period by where
+         *     they stand. Across centers for the system administrator (all, or one prefecture's).
+         */
+        ShomanPlansReport: {
+            /** Format: int64 */
+            actions_changed: number;
+            /** Format: int64 */
+            actions_done: number;
+            /** Format: int64 */
+            actions_due: number;
+            /** Format: int64 */
+            actions_not_done: number;
+            /** Format: int64 */
+            actions_open: number;
+            /** Format: int64 */
+            approved: number;
+            /** Format: int64 */
+            not_yet_reviewed: number;
+            period: components["schemas"]["PeriodDto"];
+            /** Format: int64 */
+            plans_written: number;
+            /** Format: int64 */
+            returned: number;
+            /** Format: int64 */
+            reviewed_late: number;
+            /** Format: int64 */
+            reviewed_on_time: number;
+            /** Format: int64 */
+            reviews_due: number;
         };
         /** @description 任意事業: projects run, sessions held and participants, per kind (never a child). */
         ShomanProjectsReport: {
@@ -11708,6 +11763,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ShomanNeedsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_plans: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanPlansReport"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };

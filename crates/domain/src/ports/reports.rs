@@ -1,6 +1,7 @@
 use super::StoreResult;
 use crate::reports::model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
-use crate::values::{ShomanMenu, ShomanRequester, SupportAwareness};
+use crate::reports::shoman::PlanReviewFact;
+use crate::values::{ActionState, ShomanMenu, ShomanRequester, SupportAwareness};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -55,4 +56,12 @@ pub trait ReportStore {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<(ShomanMenu, ShomanRequester, i64)>>;
+    /// The support plans' facts for the period: plans created in it, every decision made
+    /// from its start on and the approvals that scheduled a review inside it, and the
+    /// states of the actions due in it.
+    fn shoman_plan_facts(
+        &self,
+        scope: &ReportScope,
+        period: &Period,
+    ) -> StoreResult<(i64, Vec<PlanReviewFact>, Vec<ActionState>)>;
 }

@@ -4,7 +4,7 @@ use super::figures::{
     self, AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, ReferralLevels,
 };
 use super::model::{Period, ReportScope};
-use super::shoman::{self, ShomanConsultationReport};
+use super::shoman::{self, ShomanConsultationReport, ShomanPlanReport};
 use crate::app::Ctx;
 use crate::entities::Actor;
 use crate::error::DomainError;
@@ -193,6 +193,34 @@ impl Reports<'_> {
 }
 
 impl Reports<'_> {
+    /// 小慢 support plans: written, decided, reviewed on time, actions followed up (see
+    /// [`shoman::shoman_plans`]).
+    #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
+    pub fn shoman_plans(
+        &self,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<ShomanPlanReport, DomainError> {
+        self.read(
+            ctx,
+            Action::ReportShomanPlans,
+            prefecture,
+            period,
+            |scope| {
+                let (written, reviews, actions) = self.store.shoman_plan_facts(scope, period)?;
+                Ok(shoman::shoman_plans(
+                    written,
+                    &reviews,
+                    &actions,
+                    period.from,
+                    period.to,
+                    self.today(),
+                ))
+            },
+        )
+    }
+
     /// 小慢 consultations by menu kind (相談支援のメニュー) and requester.
     #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
     pub fn shoman_consultations(

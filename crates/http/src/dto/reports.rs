@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tsunagu_domain::reports::{
     AwarenessReport, BANDS, ConsultationReport, CooperationCounts, OutcomeRow, Period,
-    ReferralLevels, ShomanConsultationReport,
+    ReferralLevels, ShomanConsultationReport, ShomanPlanReport,
 };
 use tsunagu_domain::values::{AgencyType, Level, Purpose, ShomanRequester};
 use utoipa::{IntoParams, ToSchema};
@@ -729,6 +729,83 @@ impl ShomanConsultationsReport {
                 header,
                 rows,
             }],
+        }
+    }
+}
+
+/// 小慢 support plans in the period (各種支援策の利用計画の作成・フォローアップ): plans
+/// written, supervisors' decisions, scheduled reviews whose day fell in the period and has
+/// passed (kept on time, late, not yet), and the plan actions due in the period by where
+/// they stand. Across centers for the system administrator (all, or one prefecture's).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShomanPlansReport {
+    pub period: PeriodDto,
+    pub plans_written: i64,
+    pub approved: i64,
+    pub returned: i64,
+    pub reviews_due: i64,
+    pub reviewed_on_time: i64,
+    pub reviewed_late: i64,
+    pub not_yet_reviewed: i64,
+    pub actions_due: i64,
+    pub actions_done: i64,
+    pub actions_not_done: i64,
+    pub actions_changed: i64,
+    pub actions_open: i64,
+}
+
+impl ShomanPlansReport {
+    pub fn new(period: &Period, r: ShomanPlanReport) -> Self {
+        Self {
+            period: period.into(),
+            plans_written: r.plans_written,
+            approved: r.approved,
+            returned: r.returned,
+            reviews_due: r.reviews_due,
+            reviewed_on_time: r.reviewed_on_time,
+            reviewed_late: r.reviewed_late,
+            not_yet_reviewed: r.not_yet_reviewed,
+            actions_due: r.actions_due,
+            actions_done: r.actions_done,
+            actions_not_done: r.actions_not_done,
+            actions_changed: r.actions_changed,
+            actions_open: r.actions_open,
+        }
+    }
+
+    pub fn sheet(&self, period: &Period) -> Sheet {
+        let line = |label: &str, n: i64| vec![Cell::from(label), Cell::from(n)];
+        Sheet {
+            name: "小慢支援計画".into(),
+            title: "小児慢性特定疾病児童等自立支援事業 支援計画の作成・見直し・フォローアップ"
+                .into(),
+            period: period_label(period),
+            sections: vec![
+                Section {
+                    title: Some("支援計画".into()),
+                    header: vec!["項目".into(), "件数".into()],
+                    rows: vec![
+                        line("作成した計画", self.plans_written),
+                        line("承認", self.approved),
+                        line("差し戻し", self.returned),
+                        line("見直し予定日が到来した計画", self.reviews_due),
+                        line("うち期日内に見直し", self.reviewed_on_time),
+                        line("うち期日後に見直し", self.reviewed_late),
+                        line("うち未見直し", self.not_yet_reviewed),
+                    ],
+                },
+                Section {
+                    title: Some("支援内容（期日が期間内のもの）".into()),
+                    header: vec!["実施状況".into(), "件数".into()],
+                    rows: vec![
+                        line("合計", self.actions_due),
+                        line("実施", self.actions_done),
+                        line("未実施", self.actions_not_done),
+                        line("変更", self.actions_changed),
+                        line("対応中", self.actions_open),
+                    ],
+                },
+            ],
         }
     }
 }

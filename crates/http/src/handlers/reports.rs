@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::dto::{
     AnnualQuery, ConsultationsReport, CooperationCountsReport, EmploymentOutcomesReport,
     ReferralLevelsReport, ReportQuery, ShomanConsultationsReport, ShomanImplementationReport,
-    ShomanNeedsReport, ShomanProjectsReport, SupportAwarenessReport,
+    ShomanNeedsReport, ShomanPlansReport, ShomanProjectsReport, SupportAwarenessReport,
 };
 use crate::problem::{ApiError, ListProblems};
 use crate::sheet::{self, Sheet};
@@ -19,7 +19,7 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::reports::{
     AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, Period, ReferralLevels,
-    Reports, ShomanConsultationReport,
+    Reports, ShomanConsultationReport, ShomanPlanReport,
 };
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -173,6 +173,12 @@ report!(
     from_figures
 );
 
+report!(
+    ShomanPlansReport,
+    "shoman-plans",
+    ShomanPlanReport,
+    shoman_plans
+);
 report!(
     ShomanConsultationsReport,
     "shoman-consultations",
@@ -348,6 +354,31 @@ pub async fn shoman_consultations(
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     serve::<ShomanConsultationsReport>(state, caller, req, q.into_inner()).await
+}
+
+/// 小慢 support plans: written, decided, scheduled reviews kept on time (or late, or not
+/// yet), and the plan actions due in the period by where they stand. A center's supervisor
+/// or administrator see their center, the system administrator every center or one
+/// prefecture's, summed; never a child.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "report_shoman_plans",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "JSON, CSV or an Excel workbook, as `Accept` asks",
+         content((ShomanPlansReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        ListProblems
+    ),
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
+)]
+#[get("/reports/shoman-plans")]
+pub async fn shoman_plans(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    serve::<ShomanPlansReport>(state, caller, req, q.into_inner()).await
 }
 
 /// The annual workbook (.xlsx): every report of the fiscal year on its own sheet, with the
