@@ -185,11 +185,26 @@ async fn plan_figures(db: Db) {
             &format!("/api/v1/support-plans/{a}"),
             &worker,
             Some(&etag),
-            json!({"wishes": "夏休みに職場体験"}),
+            json!({"wishes": "夏休みに職場体験", "goals": [
+                {"kind": "employment", "text": "職場体験に参加する", "achieved_on": "2026-07-11"}]}),
         )
         .await
-        .expect(200)
-        .etag();
+        .problem(422, "validation_failed");
+    assert_eq!(e2.fields(), ["goals[0].achieved_on"]);
+    let e2 = app
+        .patch(
+            &format!("/api/v1/support-plans/{a}"),
+            &worker,
+            Some(&etag),
+            json!({"wishes": "夏休みに職場体験", "goals": [
+                {"kind": "employment", "text": "職場体験に参加する", "achieved_on": "2026-07-05"},
+                {"kind": "schooling", "text": "欠席が続いても単位を取る"}]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(e2.body["goals"][0]["achieved_on"], "2026-07-05");
+    assert!(e2.body["goals"][1].get("achieved_on").is_none());
+    let e2 = e2.etag();
     app.patch(
         &format!("/api/v1/support-plans/{a}"),
         &worker,
@@ -218,6 +233,7 @@ async fn plan_figures(db: Db) {
     assert_eq!(b["not_yet_reviewed"], 0);
     assert_eq!(b["actions_due"], 1);
     assert_eq!(b["actions_open"], 1);
+    assert_eq!(b["goals_reached"], 1);
     // The year before has none.
     let r = app
         .get("/api/v1/reports/shoman-plans?fiscal_year=2025", &sup)

@@ -16,7 +16,7 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::clock::tokyo_date;
 use tsunagu_domain::ports::{ReportStore, StoreResult};
 use tsunagu_domain::reports::{
-    DimCount, OutcomeCount, Period, PlanReviewFact, ReferralCount, ReportScope,
+    DimCount, OutcomeCount, Period, PlanFacts, PlanReviewFact, ReferralCount, ReportScope,
 };
 use tsunagu_domain::values::{
     ActionState, AgencyType, Level, Purpose, ReviewDecision, ShomanMenu, ShomanRequester,
@@ -68,11 +68,7 @@ fn merge(
 
 impl ReportStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(?scope, from = %period.from, to = %period.to))]
-    fn shoman_plan_facts(
-        &self,
-        scope: &ReportScope,
-        period: &Period,
-    ) -> StoreResult<(i64, Vec<PlanReviewFact>, Vec<ActionState>)> {
+    fn shoman_plan_facts(&self, scope: &ReportScope, period: &Period) -> StoreResult<PlanFacts> {
         self.read(|conn| {
             let ids = center_ids(conn, scope)?;
             let (from, to) = period.utc_range();
@@ -115,7 +111,31 @@ impl ReportStore for DieselStore {
                 .iter()
                 .map(|s| ActionState::from_db(s).ok_or_else(|| bad("support_plan_actions.state")))
                 .collect::<R<Vec<_>>>()?;
-            Ok((written, reviews, actions))
+            // Goals live in their plan's JSON; only those with a day reached are counted.
+            let goal_lists: Vec<String> = support_plans::table
+                .filter(support_plans::center_id.eq_any(&ids))
+                .filter(support_plans::goals.like("%achieved_on%"))
+                .select(support_plans::goals)
+                .load(conn)?;
+            let mut goals_reached = Vec::new();
+            for s in &goal_lists {
+                let v: serde_json::Value =
+                    serde_json::from_str(s).map_err(|_| bad("support_plans.goals"))?;
+                for g in v.as_array().map(Vec::as_slice).unwrap_or_default() {
+                    if let Some(d) = g.get("achieved_on").and_then(serde_json::Value::as_str) {
+                        goals_reached.push(
+                            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                                .map_err(|_| bad("support_plans.goals"))?,
+                        );
+                    }
+                }
+            }
+            Ok(PlanFacts {
+                plans_written: written,
+                reviews,
+                actions,
+                goals_reached,
+            })
         })
     }
 

@@ -25,13 +25,18 @@ use tsunagu_domain::shoman::{
 use tsunagu_domain::values::{ActionState, BodyKind, GoalKind, PlanState, Program, ReviewDecision};
 use uuid::Uuid;
 
-/// Goals are stored as one JSON array of `{"kind", "text"}`: they are only ever read and
+/// Goals are stored as one JSON array of `{"kind", "text", "achieved_on"?}`: they are only ever read and
 /// written with their plan.
 fn goals_json(goals: &[Goal]) -> String {
     Value::Array(
         goals
             .iter()
-            .map(|g| json!({"kind": g.kind.as_str(), "text": g.text}))
+            .map(|g| match g.achieved_on {
+                None => json!({"kind": g.kind.as_str(), "text": g.text}),
+                Some(d) => {
+                    json!({"kind": g.kind.as_str(), "text": g.text, "achieved_on": d.to_string()})
+                }
+            })
             .collect(),
     )
     .to_string()
@@ -49,7 +54,15 @@ fn goals_from(field: &str, s: &str) -> Result<Vec<Goal>, DomainError> {
                 .and_then(GoalKind::from_db)
                 .ok_or_else(bad)?;
             let text = g["text"].as_str().ok_or_else(bad)?.to_owned();
-            Ok(Goal { kind, text })
+            let achieved_on = match g.get("achieved_on").and_then(Value::as_str) {
+                None => None,
+                Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad())?),
+            };
+            Ok(Goal {
+                kind,
+                text,
+                achieved_on,
+            })
         })
         .collect()
 }

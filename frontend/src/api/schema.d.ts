@@ -2453,6 +2453,11 @@ export interface components {
         GivenBy: "self" | "guardian";
         /** @description A goal of a support plan. */
         GoalDto: {
+            /**
+             * Format: date
+             * @description The day the goal was reached; recorded by revising the plan, so its reviewer sees it.
+             */
+            achieved_on?: string | null;
             kind: components["schemas"]["GoalKind"];
             /** @example 高校卒業後の就職に向けて職場体験に参加する */
             text: string;
@@ -4189,6 +4194,11 @@ export interface components {
             actions_open: number;
             /** Format: int64 */
             approved: number;
+            /**
+             * Format: int64
+             * @description Goals of the plans (as they stand) reached in the period.
+             */
+            goals_reached: number;
             /** Format: int64 */
             not_yet_reviewed: number;
             period: components["schemas"]["PeriodDto"];

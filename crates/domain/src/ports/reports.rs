@@ -1,7 +1,7 @@
 use super::StoreResult;
 use crate::reports::model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
-use crate::reports::shoman::PlanReviewFact;
-use crate::values::{ActionState, ShomanMenu, ShomanRequester, SupportAwareness};
+use crate::reports::shoman::PlanFacts;
+use crate::values::{ShomanMenu, ShomanRequester, SupportAwareness};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -59,9 +59,5 @@ pub trait ReportStore {
     /// The support plans' facts for the period: plans created in it, every decision made
     /// from its start on and the approvals that scheduled a review inside it, and the
     /// states of the actions due in it.
-    fn shoman_plan_facts(
-        &self,
-        scope: &ReportScope,
-        period: &Period,
-    ) -> StoreResult<(i64, Vec<PlanReviewFact>, Vec<ActionState>)>;
+    fn shoman_plan_facts(&self, scope: &ReportScope, period: &Period) -> StoreResult<PlanFacts>;
 }

@@ -22,5 +22,5 @@ pub use figures::{
     CooperationRow, LevelAnswersRow, LevelRow, OutcomeRow, ReferralLevels, band, lower_median,
 };
 pub use model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope, referral_achieved};
-pub use shoman::{PlanReviewFact, ShomanConsultationReport, ShomanPlanReport};
+pub use shoman::{PlanFacts, PlanReviewFact, ShomanConsultationReport, ShomanPlanReport};
 pub use use_cases::Reports;

@@ -56,6 +56,20 @@ pub struct PlanReviewFact {
     pub review_due_on: Option<NaiveDate>,
 }
 
+/// What the store reads for the support plans' figures of a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanFacts {
+    /// Plans created in the period.
+    pub plans_written: i64,
+    /// Every decision made from the period's start, and the approvals that scheduled a
+    /// review inside it.
+    pub reviews: Vec<PlanReviewFact>,
+    /// The states of the plan actions due in the period.
+    pub actions: Vec<ActionState>,
+    /// The days goals of the plans (as they stand) were reached, in the period.
+    pub goals_reached: Vec<NaiveDate>,
+}
+
 /// The support plans' figures of a period (各種支援策の利用計画の作成・フォローアップ).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShomanPlanReport {
@@ -76,6 +90,8 @@ pub struct ShomanPlanReport {
     pub actions_not_done: i64,
     pub actions_changed: i64,
     pub actions_open: i64,
+    /// Goals reached in the period.
+    pub goals_reached: i64,
 }
 
 /// Counts the period `[from, to]` (Asia/Tokyo days) as of `today`. A scheduled review is
@@ -83,16 +99,23 @@ pub struct ShomanPlanReport {
 /// decision made from the period's start, and the approvals that scheduled a review inside
 /// the period.
 pub fn shoman_plans(
-    plans_written: i64,
-    reviews: &[PlanReviewFact],
-    actions: &[ActionState],
+    facts: &PlanFacts,
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
 ) -> ShomanPlanReport {
     let in_period = |d: NaiveDate| from <= d && d <= to;
+    let (reviews, actions) = (&facts.reviews, &facts.actions);
     let mut r = ShomanPlanReport {
-        plans_written,
+        plans_written: facts.plans_written,
+        goals_reached: i64::try_from(
+            facts
+                .goals_reached
+                .iter()
+                .filter(|d| in_period(**d))
+                .count(),
+        )
+        .unwrap_or(i64::MAX),
         ..ShomanPlanReport::default()
     };
     for x in reviews.iter().filter(|x| in_period(x.reviewed_on)) {
@@ -204,14 +227,15 @@ mod tests {
                 Some(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()),
             ),
         ];
-        let r = shoman_plans(
-            3,
-            &reviews,
-            &[ActionState::Done, ActionState::Open, ActionState::Done],
-            from,
-            to,
-            today,
-        );
+        let facts = PlanFacts {
+            plans_written: 3,
+            reviews: reviews.to_vec(),
+            actions: vec![ActionState::Done, ActionState::Open, ActionState::Done],
+            // 31 March 2026 is in the year; 1 April 2026 is not.
+            goals_reached: vec![d(3, 31), NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()],
+        };
+        let r = shoman_plans(&facts, from, to, today);
+        assert_eq!(r.goals_reached, 1);
         assert_eq!(r.plans_written, 3);
         assert_eq!((r.approved, r.returned), (3, 1));
         assert_eq!(r.reviews_due, 3);
@@ -226,7 +250,12 @@ mod tests {
     fn a_review_day_still_ahead_is_not_yet_due() {
         let today = d(11, 1);
         let reviews = [fact(1, true, d(5, 1), Some(d(11, 1)))];
-        let r = shoman_plans(1, &reviews, &[], d(4, 1), d(3, 31), today);
+        let facts = PlanFacts {
+            plans_written: 1,
+            reviews: reviews.to_vec(),
+            ..PlanFacts::default()
+        };
+        let r = shoman_plans(&facts, d(4, 1), d(3, 31), today);
         assert_eq!(r.reviews_due, 0);
     }
 }

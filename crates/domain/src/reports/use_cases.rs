@@ -208,11 +208,9 @@ impl Reports<'_> {
             prefecture,
             period,
             |scope| {
-                let (written, reviews, actions) = self.store.shoman_plan_facts(scope, period)?;
+                let facts = self.store.shoman_plan_facts(scope, period)?;
                 Ok(shoman::shoman_plans(
-                    written,
-                    &reviews,
-                    &actions,
+                    &facts,
                     period.from,
                     period.to,
                     self.today(),

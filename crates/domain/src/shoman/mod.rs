@@ -24,8 +24,8 @@ pub use actions::{ActionInput, ActionUpdate};
 pub use liaison::{
     Liaison, LiaisonContact, LiaisonFilter, LiaisonInput, LiaisonProvision, LiaisonUpdate,
 };
-pub use model::{Goal, PlanAction, PlanReview, PlanVersion, SupportPlan};
-pub use plans::{GoalInput, PlanInput, PlanQuery, PlanUpdate};
+pub use model::{Goal, GoalInput, PlanAction, PlanReview, PlanVersion, SupportPlan};
+pub use plans::{PlanInput, PlanQuery, PlanUpdate};
 pub use transition::{TransitionCandidate, TransitionEntry};
 
 use crate::app::{Ctx, Services};

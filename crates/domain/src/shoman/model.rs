@@ -10,6 +10,16 @@ use uuid::Uuid;
 pub struct Goal {
     pub kind: GoalKind,
     pub text: String,
+    /// The day the goal was reached (recorded in a revision, so its supervisor sees it).
+    pub achieved_on: Option<NaiveDate>,
+}
+
+/// A goal as a caller sends it.
+#[derive(Debug, Clone, Default)]
+pub struct GoalInput {
+    pub kind: String,
+    pub text: String,
+    pub achieved_on: Option<String>,
 }
 
 /// 各種支援策の利用計画: a 小慢 child's support plan. The record is its current revision;

@@ -1,7 +1,7 @@
 //! Support plans: drafted, revised, submitted, read and listed.
 
 use super::SupportPlans;
-use super::model::{Goal, PlanVersion, SupportPlan};
+use super::model::{Goal, GoalInput, PlanVersion, SupportPlan};
 use super::rules::{self, PLAN_TEXT_MAX};
 use crate::app::{Ctx, changed_fields};
 use crate::entities::Actor;
@@ -11,13 +11,8 @@ use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::{PlanEffects, PlanFilter, ReviewDue, Scope};
 use crate::values::{self, PlanState, Program};
+use chrono::NaiveDate;
 use uuid::Uuid;
-
-#[derive(Debug, Clone, Default)]
-pub struct GoalInput {
-    pub kind: String,
-    pub text: String,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct PlanInput {
@@ -48,12 +43,8 @@ pub struct PlanQuery {
     pub action_overdue: Option<bool>,
 }
 
-fn parse_goals(v: &mut Validator, raw: &[GoalInput]) -> Option<Vec<Goal>> {
-    let pairs: Vec<(String, String)> = raw
-        .iter()
-        .map(|g| (g.kind.clone(), g.text.clone()))
-        .collect();
-    v.check(rules::goals("goals", &pairs))
+fn parse_goals(v: &mut Validator, raw: &[GoalInput], today: NaiveDate) -> Option<Vec<Goal>> {
+    v.check(rules::goals("goals", raw, today))
 }
 
 fn prose(v: &mut Validator, field: &str, raw: Option<&str>) -> Option<Option<String>> {
@@ -69,7 +60,7 @@ impl SupportPlans<'_> {
             let mut v = Validator::new();
             let situation = prose(&mut v, "situation", input.situation.as_deref()).flatten();
             let wishes = prose(&mut v, "wishes", input.wishes.as_deref()).flatten();
-            let goals = parse_goals(&mut v, &input.goals).unwrap_or_default();
+            let goals = parse_goals(&mut v, &input.goals, self.today()).unwrap_or_default();
             let patient = self.store.patient(center, input.patient_id)?;
             if patient.is_none() {
                 v.push(FieldError::new(
@@ -189,7 +180,7 @@ impl SupportPlans<'_> {
                 p.wishes = w;
             }
             if let Some(g) = &input.goals
-                && let Some(g) = parse_goals(&mut v, g)
+                && let Some(g) = parse_goals(&mut v, g, self.today())
             {
                 p.goals = g;
             }

@@ -2,7 +2,7 @@
 //! revisions, when it is next reviewed, what a submitted plan and a followed-up action
 //! must say.
 
-use super::model::{Goal, SupportPlan};
+use super::model::{Goal, GoalInput, SupportPlan};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::values::{self, ActionState, GoalKind, PlanState, ReviewDecision};
 use chrono::{Months, NaiveDate};
@@ -124,8 +124,9 @@ pub fn ready_to_submit(
     v.finish()
 }
 
-/// Parses a plan's goals: each a kind and a text, at most [`GOALS_MAX`].
-pub fn goals(field: &str, raw: &[(String, String)]) -> Result<Vec<Goal>, FieldError> {
+/// Parses a plan's goals: each a kind, a text and, once reached, the day (not after
+/// `today`); at most [`GOALS_MAX`].
+pub fn goals(field: &str, raw: &[GoalInput], today: NaiveDate) -> Result<Vec<Goal>, FieldError> {
     if raw.len() > GOALS_MAX {
         return Err(FieldError::new(
             field,
@@ -135,18 +136,40 @@ pub fn goals(field: &str, raw: &[(String, String)]) -> Result<Vec<Goal>, FieldEr
     }
     raw.iter()
         .enumerate()
-        .map(|(i, (kind, text))| {
-            let kind = GoalKind::parse(&format!("{field}[{i}].kind"), kind)?;
-            let text =
-                values::optional_prose(&format!("{field}[{i}].text"), Some(text), GOAL_TEXT_MAX)?
-                    .ok_or_else(|| {
-                    FieldError::new(
-                        format!("{field}[{i}].text"),
-                        "required",
-                        "must not be empty",
-                    )
-                })?;
-            Ok(Goal { kind, text })
+        .map(|(i, g)| {
+            let kind = GoalKind::parse(&format!("{field}[{i}].kind"), &g.kind)?;
+            let achieved_on = match g.achieved_on.as_deref() {
+                None => None,
+                Some(s) => {
+                    let at = format!("{field}[{i}].achieved_on");
+                    let d = values::date(&at, s)?;
+                    if d > today {
+                        return Err(FieldError::new(
+                            at,
+                            "in_future",
+                            "must not be in the future",
+                        ));
+                    }
+                    Some(d)
+                }
+            };
+            let text = values::optional_prose(
+                &format!("{field}[{i}].text"),
+                Some(&g.text),
+                GOAL_TEXT_MAX,
+            )?
+            .ok_or_else(|| {
+                FieldError::new(
+                    format!("{field}[{i}].text"),
+                    "required",
+                    "must not be empty",
+                )
+            })?;
+            Ok(Goal {
+                kind,
+                text,
+                achieved_on,
+            })
         })
         .collect()
 }
@@ -298,6 +321,7 @@ mod tests {
         let g = vec![Goal {
             kind: GoalKind::Schooling,
             text: "高校に通い続ける".into(),
+            achieved_on: None,
         }];
         assert!(ready_to_submit(Some("通院中"), None, &g).is_ok());
         assert!(ready_to_submit(None, Some("進学したい"), &g).is_ok());
@@ -312,31 +336,56 @@ mod tests {
 
     #[test]
     fn goals_are_a_kind_and_a_text() {
+        let g = |kind: &str, text: &str, achieved: Option<&str>| GoalInput {
+            kind: kind.into(),
+            text: text.into(),
+            achieved_on: achieved.map(Into::into),
+        };
+        let today = day(2026, 6, 1);
         let ok = goals(
             "goals",
-            &[("employment".into(), " 職場体験に参加する ".into())],
+            &[g("employment", " 職場体験に参加する ", None)],
+            today,
         )
         .unwrap();
         assert_eq!(ok[0].kind, GoalKind::Employment);
         assert_eq!(ok[0].text, "職場体験に参加する");
-        let e = goals("goals", &[("work".into(), "x".into())]).unwrap_err();
+        assert_eq!(ok[0].achieved_on, None);
+        let e = goals("goals", &[g("work", "x", None)], today).unwrap_err();
         assert_eq!(
             (e.field.as_str(), e.code),
             ("goals[0].kind", "invalid_choice")
         );
         let e = goals(
             "goals",
-            &[
-                ("schooling".into(), "x".into()),
-                ("schooling".into(), " ".into()),
-            ],
+            &[g("schooling", "x", None), g("schooling", " ", None)],
+            today,
         )
         .unwrap_err();
         assert_eq!((e.field.as_str(), e.code), ("goals[1].text", "required"));
-        let many: Vec<(String, String)> = (0..=GOALS_MAX)
-            .map(|_| ("independence".into(), "x".into()))
+        let many: Vec<GoalInput> = (0..=GOALS_MAX)
+            .map(|_| g("independence", "x", None))
             .collect();
-        assert_eq!(goals("goals", &many).unwrap_err().code, "too_long");
+        assert_eq!(goals("goals", &many, today).unwrap_err().code, "too_long");
+    }
+
+    #[test]
+    fn a_goal_is_reached_on_a_day_not_after_today() {
+        let g = |achieved: &str| GoalInput {
+            kind: "employment".into(),
+            text: "職場体験".into(),
+            achieved_on: Some(achieved.into()),
+        };
+        let today = day(2026, 6, 1);
+        let ok = goals("goals", &[g("2026-06-01")], today).unwrap();
+        assert_eq!(ok[0].achieved_on, Some(today));
+        let e = goals("goals", &[g("2026-06-02")], today).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("goals[0].achieved_on", "in_future")
+        );
+        let e = goals("goals", &[g("someday")], today).unwrap_err();
+        assert_eq!(e.field.as_str(), "goals[0].achieved_on");
     }
 
     #[test]

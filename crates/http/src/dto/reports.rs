@@ -752,6 +752,8 @@ pub struct ShomanPlansReport {
     pub actions_not_done: i64,
     pub actions_changed: i64,
     pub actions_open: i64,
+    /// Goals of the plans (as they stand) reached in the period.
+    pub goals_reached: i64,
 }
 
 impl ShomanPlansReport {
@@ -770,6 +772,7 @@ impl ShomanPlansReport {
             actions_not_done: r.actions_not_done,
             actions_changed: r.actions_changed,
             actions_open: r.actions_open,
+            goals_reached: r.goals_reached,
         }
     }
 
@@ -792,6 +795,7 @@ impl ShomanPlansReport {
                         line("うち期日内に見直し", self.reviewed_on_time),
                         line("うち期日後に見直し", self.reviewed_late),
                         line("うち未見直し", self.not_yet_reviewed),
+                        line("目標を達成した件数", self.goals_reached),
                     ],
                 },
                 Section {

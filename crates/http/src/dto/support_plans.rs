@@ -21,6 +21,10 @@ pub struct GoalDto {
     pub kind: String,
     #[schema(example = "高校卒業後の就職に向けて職場体験に参加する")]
     pub text: String,
+    /// The day the goal was reached; recorded by revising the plan, so its reviewer sees it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
+    pub achieved_on: Option<String>,
 }
 
 impl From<Goal> for GoalDto {
@@ -28,6 +32,7 @@ impl From<Goal> for GoalDto {
         Self {
             kind: g.kind.as_str().to_owned(),
             text: g.text,
+            achieved_on: g.achieved_on.map(date),
         }
     }
 }
@@ -37,6 +42,7 @@ impl From<GoalDto> for GoalInput {
         Self {
             kind: g.kind,
             text: g.text,
+            achieved_on: g.achieved_on,
         }
     }
 }
