@@ -51,6 +51,11 @@ async fn transition_list_and_move_without_re_entry(db: Db) {
     .await
     .expect(201);
 
+    // Plan lists name the child.
+    let plans = app.get("/api/v1/support-plans", w).await.expect(200);
+    assert_eq!(plans.body["items"][0]["patient_name"], "小林 陽太");
+    assert!(plans.body["items"][0]["case_number"].is_string());
+
     let r = app.get("/api/v1/transition", w).await.expect(200);
     let items = &r.body["items"];
     // Oldest first; the 14-year-old (18 only in 2030) and the adult of the 難病 program are

@@ -3331,6 +3331,8 @@ export interface components {
                 approved_on?: string | null;
                 /** Format: uuid */
                 author_id: string;
+                /** @description The child's case number and name, in lists. */
+                case_number?: string | null;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: uuid */
@@ -3340,6 +3342,7 @@ export interface components {
                 id: string;
                 /** Format: uuid */
                 patient_id: string;
+                patient_name?: string | null;
                 /**
                  * Format: date
                  * @description The next review, set when a supervisor approves the plan.
@@ -4294,6 +4297,8 @@ export interface components {
             approved_on?: string | null;
             /** Format: uuid */
             author_id: string;
+            /** @description The child's case number and name, in lists. */
+            case_number?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -4303,6 +4308,7 @@ export interface components {
             id: string;
             /** Format: uuid */
             patient_id: string;
+            patient_name?: string | null;
             /**
              * Format: date
              * @description The next review, set when a supervisor approves the plan.

@@ -4,7 +4,7 @@ use super::SupportPlans;
 use super::model::{Goal, GoalInput, PlanVersion, SupportPlan};
 use super::rules::{self, PLAN_TEXT_MAX};
 use crate::app::{Ctx, changed_fields};
-use crate::entities::Actor;
+use crate::entities::{Actor, PatientLabel};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
 use crate::page::{Page, PageRequest};
@@ -127,7 +127,7 @@ impl SupportPlans<'_> {
         ctx: &Ctx,
         q: PlanQuery,
         page: PageRequest,
-    ) -> Result<Page<SupportPlan>, DomainError> {
+    ) -> Result<Page<(SupportPlan, Option<PatientLabel>)>, DomainError> {
         self.guard(ctx, Action::SupportPlanList, None, || {
             let center = self.shoman_center(ctx, Permission::CaseWork)?;
             let filter = filter(&q, self.today())?;
@@ -147,7 +147,15 @@ impl SupportPlans<'_> {
                 &query.join("; "),
                 found.items.len(),
             )?;
-            Ok(found)
+            // Lists show whose plan it is: one read of the page's children, not one per row.
+            let mut ids: Vec<Uuid> = found.items.iter().map(|p| p.patient_id).collect();
+            ids.sort();
+            ids.dedup();
+            let labels = self.store.patient_labels(center, &ids)?;
+            Ok(found.map(|p| {
+                let label = labels.iter().find(|l| l.id == p.patient_id).cloned();
+                (p, label)
+            }))
         })
     }
 

@@ -52,6 +52,11 @@ impl From<GoalDto> for GoalInput {
 pub struct SupportPlanDto {
     pub id: Uuid,
     pub patient_id: Uuid,
+    /// The child's case number and name, in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient_name: Option<String>,
     #[schema(value_type = PlanState)]
     pub state: String,
     /// 1 for the first plan; each revision after a supervisor's decision adds one.
@@ -78,12 +83,28 @@ pub struct SupportPlanDto {
 }
 
 impl SupportPlanDto {
+    /// As a list shows it, with the child's case number and name.
+    pub fn with_label(
+        p: SupportPlan,
+        label: Option<tsunagu_domain::entities::PatientLabel>,
+        today: NaiveDate,
+    ) -> Self {
+        let mut d = Self::new(p, today);
+        if let Some(l) = label {
+            d.case_number = Some(l.case_number);
+            d.patient_name = Some(l.name);
+        }
+        d
+    }
+
     /// `today` (Asia/Tokyo) decides whether the review is overdue.
     pub fn new(p: SupportPlan, today: NaiveDate) -> Self {
         Self {
             review_overdue: rules::review_overdue(&p, today),
             id: p.id,
             patient_id: p.patient_id,
+            case_number: None,
+            patient_name: None,
             state: p.state.as_str().to_owned(),
             revision: p.revision,
             situation: p.situation,

@@ -46,7 +46,9 @@ pub async fn list(
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
     let p = blocking(move || s.support_plans().list(&caller.0, query, req)).await?;
-    Ok(HttpResponse::Ok().json(ListOf::from_page(p, |x| SupportPlanDto::new(x, today))))
+    Ok(HttpResponse::Ok().json(ListOf::from_page(p, |(x, label)| {
+        SupportPlanDto::with_label(x, label, today)
+    })))
 }
 
 /// Draft a support plan for a patient of the `shoman` program (422 `patient_not_shoman`

@@ -1,9 +1,7 @@
 // The 小慢 support plans of the center: every plan, those whose review day has passed, those
 // with an action past its due day; by state too. Each row opens the plan.
-import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { keys } from '../../api/client';
-import { getPatient } from '../../api/resources';
 import { listSupportPlans } from '../../api/supportPlans';
 import { PageTitle } from '../../app/PageTitle';
 import { SelectField } from '../../components/Field';
@@ -15,15 +13,8 @@ import { Cell, Row, Table } from '../../components/Table';
 import { useCursorList } from '../../components/useCursorList';
 import { asProblem } from '../../api/problem';
 import { useI18n } from '../../i18n/I18nProvider';
-import { patientName } from '../labels';
 import { PlanStateBadge } from './badges';
 import { PLAN_STATES, PLAN_VIEWS, isPlanView, planFilter } from './supportPlanModel';
-
-function PatientLink({ id }: { id: string }) {
-  const { t } = useI18n();
-  const patient = useQuery({ queryKey: keys.patient(id), queryFn: () => getPatient(id) });
-  return <>{patient.data ? patientName(patient.data.data) : t('plan.patient')}</>;
-}
 
 export function SupportPlansPage() {
   const i = useI18n();
@@ -89,7 +80,8 @@ export function SupportPlansPage() {
               <Row key={p.id} highlight={p.review_overdue}>
                 <Cell header>
                   <Link to={`/support-plans/${p.id}`} data-testid="plan-link">
-                    <PatientLink id={p.patient_id} />
+                    {p.patient_name ?? t('plan.patient')}
+                    {p.case_number ? <code className="ml-2">{p.case_number}</code> : null}
                   </Link>
                 </Cell>
                 <Cell>
