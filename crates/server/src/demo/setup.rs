@@ -109,7 +109,11 @@ pub(super) fn center_staff_agencies(
         ("consultant1", Role::Consultant, "相談 一子"),
         ("consultant2", Role::Consultant, "相談 二郎"),
         ("consultant3", Role::Consultant, "相談 三恵"),
-        ("self_reliance_worker", Role::SelfRelianceWorker, "自立 支援子"),
+        (
+            "self_reliance_worker",
+            Role::SelfRelianceWorker,
+            "自立 支援子",
+        ),
     ] {
         let user = services
             .users()

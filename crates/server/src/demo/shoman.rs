@@ -119,8 +119,17 @@ pub(super) fn work(
     let mut planned = Vec::new();
     for (i, child) in cohort.iter().enumerate() {
         let wanted = STAGES[i % STAGES.len()];
-        let p = plan_story(rng, services, clock, demo, *child, wanted, today, &mut counts)
-            .map_err(|e| format!("demo 小慢 plan {}: {e}", i + 1))?;
+        let p = plan_story(
+            rng,
+            services,
+            clock,
+            demo,
+            *child,
+            wanted,
+            today,
+            &mut counts,
+        )
+        .map_err(|e| format!("demo 小慢 plan {}: {e}", i + 1))?;
         planned.push(p);
         if (i + 1) % 10 == 0 {
             commit()?;
@@ -653,16 +662,34 @@ fn needs(
     let kinds: [(NeedKind, &str); 8] = [
         (NeedKind::Respite, "通院中に預けられる一時預かりの場がない"),
         (NeedKind::SiblingSupport, "きょうだいが相談できる場がほしい"),
-        (NeedKind::LearningSupport, "長期入院中の学習の遅れを取り戻したい"),
-        (NeedKind::Transition, "成人の診療科へ移る時期と手続きがわからない"),
-        (NeedKind::Employment, "体調に合わせた働き方を相談できる企業が少ない"),
+        (
+            NeedKind::LearningSupport,
+            "長期入院中の学習の遅れを取り戻したい",
+        ),
+        (
+            NeedKind::Transition,
+            "成人の診療科へ移る時期と手続きがわからない",
+        ),
+        (
+            NeedKind::Employment,
+            "体調に合わせた働き方を相談できる企業が少ない",
+        ),
         (NeedKind::Financial, "通院の交通費の負担が大きい"),
-        (NeedKind::CaregiverSupport, "付き添いで保護者が仕事を続けにくい"),
-        (NeedKind::Schooling, "修学旅行への参加に看護の付き添いが必要"),
+        (
+            NeedKind::CaregiverSupport,
+            "付き添いで保護者が仕事を続けにくい",
+        ),
+        (
+            NeedKind::Schooling,
+            "修学旅行への参加に看護の付き添いが必要",
+        ),
     ];
     let n = (4 + planned.len() / 3).min(kinds.len());
     for (i, (kind, text)) in kinds.iter().take(n).enumerate() {
-        let noted_on = super::cases::day_between(rng, today - Duration::days(330), today);
+        // Every third need has been met since: noted early enough to be met by today.
+        let met = i % 3 == 1;
+        let latest = today - Duration::days(if met { 100 } else { 0 });
+        let noted_on = super::cases::day_between(rng, today - Duration::days(330), latest);
         // About a child only after the child's consent, so a need names no one early.
         let patient = planned
             .get(i)
@@ -682,7 +709,7 @@ fn needs(
         )?;
         counts.needs += 1;
         let met_on = noted_on + Duration::days(rng.gen_range(20..=90));
-        if i % 3 == 1 && met_on <= today {
+        if met {
             at(rng, clock, met_on);
             services.shoman_projects().update_need(
                 srw,
