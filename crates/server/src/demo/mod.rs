@@ -7,7 +7,8 @@
 //! combined at random: no real person is described, and every record says it is demo data.
 //!
 //! Every record is made through the same use cases as the API — the center, its staff and
-//! agencies (`setup.rs`), then each patient's story (`cases.rs`) — on a clock the generator
+//! agencies (`setup.rs`), then each patient's story (`cases.rs`), then the 自立支援員's 小慢
+//! work with some of the 小慢 children (`shoman.rs`) — on a clock the generator
 //! sets to the moment each step happens ([`clock::DemoClock`]), so demo data passes every
 //! rule and leaves the audit trail the same work would. Commits are batched (see
 //! [`tsunagu_store::Batch`]): a commit per record would make a demo center take minutes.

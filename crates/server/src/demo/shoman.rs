@@ -94,7 +94,7 @@ impl Stage {
 /// A child with the plan written for them.
 struct Planned {
     child: ShomanChild,
-    /// The day the guardian's consent was given and the plan started.
+    /// The day the consent was given (the guardian's for a minor) and the plan started.
     start: NaiveDate,
     plan: Uuid,
     /// The plan's school action, if any (liaison follows it).
