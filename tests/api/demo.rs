@@ -85,6 +85,7 @@ async fn demo_data_makes_a_living_center(db: Db) {
     let center = store.center_by_code("demo").unwrap().unwrap();
     assert!(center.totp_roles.is_empty(), "{:?}", center.totp_roles);
     demo_records_pass_the_rules(&app, &sup).await;
+    demo_has_shoman_work(&app, &staff, counts.shoman).await;
     // New patients continue the generated case numbers instead of colliding with them.
     let p = app
         .post(
@@ -192,6 +193,139 @@ async fn demo_records_pass_the_rules(app: &crate::helpers::TestApp, sup: &str) {
         passing > 0,
         "the sample has no data-passing referral ({closed4} closed level-4)"
     );
+}
+
+/// The 小慢 self-reliance support work: the center runs both programs, its 自立支援員 signs in
+/// and sees plans at every stage, overdue reviews and actions, the transition list, liaison
+/// with a record of provision to a school, projects with sessions naming consenting
+/// children, and needs; each made by its use case, which left its event.
+async fn demo_has_shoman_work(
+    app: &crate::helpers::TestApp,
+    staff: &tsunagu_server::demo::DemoStaff,
+    made: tsunagu_server::demo::ShomanCounts,
+) {
+    assert!(
+        staff
+            .logins
+            .iter()
+            .any(|(l, r)| l == "demo.self_reliance_worker" && *r == "self_reliance_worker"),
+        "{:?}",
+        staff.logins
+    );
+    assert!(made.plans >= 6 && made.actions >= made.plans, "{made:?}");
+    assert!(
+        made.contacts > 0 && made.sessions > 0 && made.needs >= 4,
+        "{made:?}"
+    );
+    assert_eq!(made.projects, 3, "{made:?}");
+    let actions = app.audit_actions();
+    let n = |a: &str| actions.iter().filter(|(x, _)| x == a).count();
+    assert_eq!(n("support_plan.create"), made.plans);
+    assert!(n("support_plan.submit") > 0 && n("support_plan_review.create") > 0);
+    assert_eq!(n("support_plan_action.create"), made.actions);
+    assert!(n("support_plan_action.update") > 0);
+    assert_eq!(n("liaison_contact.create"), made.contacts);
+    assert_eq!(n("project.create"), made.projects);
+    // One event per named child, or one naming nobody.
+    assert!(n("project_session.create") >= made.sessions);
+    assert_eq!(n("need.create"), made.needs);
+
+    let srw = app
+        .login("demo.self_reliance_worker", &staff.password)
+        .await;
+    let items = |r: &crate::helpers::Resp| r.body["items"].as_array().unwrap().clone();
+    for state in ["draft", "submitted", "approved", "returned"] {
+        let r = app
+            .get(
+                &format!("/api/v1/support-plans?state={state}&limit=200"),
+                &srw,
+            )
+            .await
+            .expect(200);
+        assert!(!items(&r).is_empty(), "no {state} plan");
+        if state == "approved" {
+            assert!(items(&r).iter().all(|p| !p["review_due_on"].is_null()));
+            assert!(
+                items(&r).iter().any(|p| p["revision"] == 2),
+                "no second revision"
+            );
+        }
+        if state == "returned" {
+            let id = items(&r)[0]["id"].as_str().unwrap().to_owned();
+            let reviews = app
+                .get(&format!("/api/v1/support-plans/{id}/reviews"), &srw)
+                .await
+                .expect(200);
+            assert!(
+                items(&reviews)
+                    .iter()
+                    .any(|v| v["decision"] == "returned" && v["comment"].is_string()),
+                "{}",
+                reviews.body
+            );
+        }
+    }
+    for q in [
+        "review_due=overdue",
+        "review_due=scheduled",
+        "action_overdue=true",
+    ] {
+        let r = app
+            .get(&format!("/api/v1/support-plans?{q}"), &srw)
+            .await
+            .expect(200);
+        assert!(!items(&r).is_empty(), "nothing for {q}");
+    }
+    let t = app.get("/api/v1/transition", &srw).await.expect(200);
+    assert!(
+        items(&t)
+            .iter()
+            .any(|e| !e["transition_goals"].as_array().unwrap().is_empty()),
+        "{}",
+        t.body
+    );
+    let contacts = app
+        .get("/api/v1/liaison-contacts?limit=200", &srw)
+        .await
+        .expect(200);
+    assert!(
+        items(&contacts).iter().any(|c| c["body_kind"] == "school"
+            && c["shared_data"] == true
+            && !c["provision"].is_null()),
+        "no contact passing data to a school: {}",
+        contacts.body
+    );
+    let projects = app.get("/api/v1/projects", &srw).await.expect(200);
+    assert_eq!(items(&projects).len(), 3);
+    // A session naming two children is the case each child's own event covers (their ids
+    // once collided in the trail).
+    let (mut named, mut several) = (0, 0);
+    for p in items(&projects) {
+        let id = p["id"].as_str().unwrap();
+        let s = app
+            .get(&format!("/api/v1/projects/{id}/sessions?limit=200"), &srw)
+            .await
+            .expect(200);
+        assert!(!items(&s).is_empty(), "no session of {p}");
+        for x in items(&s) {
+            let ps = x["participants"].as_array().unwrap();
+            let children: std::collections::BTreeSet<&str> = ps
+                .iter()
+                .map(|p| p["patient_id"].as_str().unwrap())
+                .collect();
+            named += usize::from(!ps.is_empty());
+            several += usize::from(children.len() > 1);
+        }
+    }
+    assert!(named > 0, "no session names a consenting child");
+    assert!(several > 0, "no session names two children");
+    let needs = app.get("/api/v1/needs?limit=200", &srw).await.expect(200);
+    let needs = items(&needs);
+    assert!(needs.iter().any(|x| x["status"] == "open"));
+    assert!(needs.iter().any(|x| x["status"] == "met"));
+    let kinds: std::collections::BTreeSet<&str> =
+        needs.iter().map(|x| x["kind"].as_str().unwrap()).collect();
+    assert!(kinds.len() >= 4, "{kinds:?}");
 }
 
 fn encode(s: &str) -> String {

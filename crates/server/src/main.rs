@@ -363,12 +363,17 @@ fn demo_data(cfg: &Config, o: &tsunagu_server::demo::DemoOptions) -> Result<(), 
         "Demo center \"{}\": {} patients, {} consultations, {} referrals, {} follow-ups in {:.1} s",
         o.center_code, c.patients, c.consultations, c.referrals, c.follow_ups, c.seconds
     );
+    let s = c.shoman;
+    println!(
+        "小慢 self-reliance support: {} support plans with {} actions, {} liaison contacts, {} projects with {} sessions, {} needs",
+        s.plans, s.actions, s.contacts, s.projects, s.sessions, s.needs
+    );
     println!(
         "Sign in with any of these (password shown only now): {}",
         staff.password
     );
     for (login, role) in &staff.logins {
-        println!("  {login:<24} {role}");
+        println!("  {login:<26} {role}");
     }
     Ok(())
 }

@@ -73,6 +73,17 @@ pub(super) struct Made {
     pub consultations: usize,
     pub referrals: usize,
     pub follow_ups: usize,
+    /// The patient, when of the 小慢 program: the self-reliance support work is written
+    /// for some of them once every case exists (`shoman.rs`).
+    pub shoman: Option<ShomanChild>,
+}
+
+/// A 小慢 child of the demo, as the self-reliance support work needs them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ShomanChild {
+    pub patient: Uuid,
+    pub birth: NaiveDate,
+    pub registered: NaiveDate,
 }
 
 /// One step of a case. Steps refer to the case's earlier records by position (the n-th
@@ -130,7 +141,16 @@ pub(super) fn one_case(
             _ => {}
         }
     }
-    made.follow_ups = act(rng, services, clock, demo, story)?;
+    let (follow_ups, records) = act(rng, services, clock, demo, story)?;
+    made.follow_ups = follow_ups;
+    made.shoman = match (records.patient, records.profile) {
+        (Some(patient), Some((Program::Shoman, birth))) => Some(ShomanChild {
+            patient,
+            birth,
+            registered,
+        }),
+        _ => None,
+    };
     Ok(made)
 }
 
@@ -338,14 +358,14 @@ fn draw(
 }
 
 /// Acts the story out through the use cases, each step by its worker at its moment.
-/// Returns how many follow-ups it left.
+/// Returns how many follow-ups it left, and the records it made.
 fn act(
     rng: &mut StdRng,
     services: &Services,
     clock: &DemoClock,
     demo: &DemoCenter,
     story: Vec<Dated>,
-) -> Result<usize, DomainError> {
+) -> Result<(usize, Records), DomainError> {
     let own = rng.gen_range(0..demo.workers.len());
     let mut made = Records::default();
     let mut follow_ups = 0;
@@ -446,7 +466,7 @@ fn act(
             }
         }
     }
-    Ok(follow_ups)
+    Ok((follow_ups, made))
 }
 
 /// The referral's open follow-up (at most one is open at a time in a demo story). Looked up

@@ -7,7 +7,8 @@
 //! combined at random: no real person is described, and every record says it is demo data.
 //!
 //! Every record is made through the same use cases as the API — the center, its staff and
-//! agencies (`setup.rs`), then each patient's story (`cases.rs`) — on a clock the generator
+//! agencies (`setup.rs`), then each patient's story (`cases.rs`), then the 自立支援員's 小慢
+//! work with some of the 小慢 children (`shoman.rs`) — on a clock the generator
 //! sets to the moment each step happens ([`clock::DemoClock`]), so demo data passes every
 //! rule and leaves the audit trail the same work would. Commits are batched (see
 //! [`tsunagu_store::Batch`]): a commit per record would make a demo center take minutes.
@@ -16,6 +17,9 @@ mod cases;
 pub mod clock;
 mod names;
 mod setup;
+mod shoman;
+
+pub use shoman::ShomanCounts;
 
 use chrono::NaiveDate;
 use clock::DemoClock;
@@ -89,6 +93,8 @@ pub struct DemoCounts {
     pub consultations: usize,
     pub referrals: usize,
     pub follow_ups: usize,
+    /// The 小慢 self-reliance support work (`shoman.rs`).
+    pub shoman: ShomanCounts,
     pub seconds: f64,
 }
 
@@ -130,6 +136,7 @@ pub fn generate(
         referrals_per_patient: o.referrals_per_patient,
     };
     let mut counts = DemoCounts::default();
+    let mut shoman_children = Vec::new();
     for (i, day) in registered.into_iter().enumerate() {
         let made = cases::one_case(&mut rng, &services, &demo_clock, &demo, (day, today), sizes)
             .map_err(|e| format!("demo patient {}: {e}", i + 1))?;
@@ -137,29 +144,48 @@ pub fn generate(
         counts.consultations += made.consultations;
         counts.referrals += made.referrals;
         counts.follow_ups += made.follow_ups;
+        shoman_children.extend(made.shoman);
         let last = counts.patients == o.patients;
         if counts.patients % COMMIT_EVERY == 0 || last {
-            if last {
-                demo_clock.set(now);
-                let done = AuditDraft::system(now, Action::DemoGenerate)
-                    .resource(demo.center.id)
-                    .center(Some(demo.center.id))
-                    .detail(format!(
-                        "patients={}; consultations={}; referrals={}; follow_ups={}; seed={}",
-                        counts.patients,
-                        counts.consultations,
-                        counts.referrals,
-                        counts.follow_ups,
-                        o.seed
-                    ));
-                services.store().append_audit(&[done]).map_err(err)?;
-            }
             batch.commit().map_err(err)?;
         }
         if counts.patients % PROGRESS_EVERY == 0 || last {
             progress(counts.patients, o.patients);
         }
     }
+    // Once every case exists, the 自立支援員's work with some of the 小慢 children, which
+    // names several of them at once (a session's participants).
+    counts.shoman = shoman::work(
+        &mut rng,
+        &services,
+        &demo_clock,
+        &demo,
+        &shoman_children,
+        today,
+        &mut || batch.commit().map_err(err),
+    )?;
+    demo_clock.set(now);
+    let s = counts.shoman;
+    let done = AuditDraft::system(now, Action::DemoGenerate)
+        .resource(demo.center.id)
+        .center(Some(demo.center.id))
+        .detail(format!(
+            "patients={}; consultations={}; referrals={}; follow_ups={}; support_plans={}; \
+             plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; seed={}",
+            counts.patients,
+            counts.consultations,
+            counts.referrals,
+            counts.follow_ups,
+            s.plans,
+            s.actions,
+            s.contacts,
+            s.projects,
+            s.sessions,
+            s.needs,
+            o.seed
+        ));
+    services.store().append_audit(&[done]).map_err(err)?;
+    batch.commit().map_err(err)?;
     batch.finish().map_err(err)?;
     drop(services);
     store.analyze().map_err(err)?;

@@ -21,6 +21,11 @@ pub(super) struct DemoCenter {
     pub center: Center,
     /// The supervisor and consultants, who record cases, as they act.
     pub workers: Vec<Ctx>,
+    /// The supervisor alone: reviews the 自立支援員's support plans (four eyes).
+    pub supervisor: Ctx,
+    /// The 自立支援員, who writes the 小慢 plans, liaises and runs the optional projects; not
+    /// among `workers`, so the 難病 cases stay the consultants' work.
+    pub self_reliance: Ctx,
     pub agencies: Vec<Agency>,
     pub staff: DemoStaff,
 }
@@ -64,7 +69,8 @@ pub(super) fn center_staff_agencies(
                 name: format!("デモ難病相談支援センター（{code}）"),
                 prefecture_code: "34".into(),
                 operating_type: OperatingType::PatientOrganization.as_str().into(),
-                programs: None,
+                // Both programs, so the demo shows the 小慢 self-reliance support work too.
+                programs: Some(vec!["nanbyo".into(), "shoman".into()]),
             },
         )
         .map_err(|e| match e {
@@ -96,12 +102,18 @@ pub(super) fn center_staff_agencies(
     };
     let mut workers = Vec::new();
     let mut admin = None;
+    let mut self_reliance = None;
     for (suffix, role, name) in [
         ("admin", Role::CenterAdmin, "管理 デモ"),
         ("supervisor", Role::Supervisor, "監督 デモ"),
         ("consultant1", Role::Consultant, "相談 一子"),
         ("consultant2", Role::Consultant, "相談 二郎"),
         ("consultant3", Role::Consultant, "相談 三恵"),
+        (
+            "self_reliance_worker",
+            Role::SelfRelianceWorker,
+            "自立 支援子",
+        ),
     ] {
         let user = services
             .users()
@@ -119,12 +131,20 @@ pub(super) fn center_staff_agencies(
         let acting = ctx(user.id, role, Some(center.id), &user.login);
         if role == Role::CenterAdmin {
             admin = Some(acting);
+        } else if role == Role::SelfRelianceWorker {
+            self_reliance = Some(acting);
         } else {
             workers.push(acting);
         }
         staff.logins.push((user.login, role.as_str()));
     }
     let admin = admin.ok_or("the demo center has no administrator")?;
+    let self_reliance = self_reliance.ok_or("the demo center has no 自立支援員")?;
+    let supervisor = workers
+        .iter()
+        .find(|w| w.actor.role == Role::Supervisor)
+        .cloned()
+        .ok_or("the demo center has no supervisor")?;
     let mut agencies = Vec::new();
     for (t, name) in AGENCIES {
         let a = services
@@ -145,6 +165,8 @@ pub(super) fn center_staff_agencies(
     Ok(DemoCenter {
         center,
         workers,
+        supervisor,
+        self_reliance,
         agencies,
         staff,
     })

@@ -73,8 +73,17 @@ impl ShomanProjects<'_> {
             return self.log_access(base);
         }
         for p in named {
-            self.log_access(base.clone().patient(p))?;
+            self.log_access(naming(&base, p))?;
         }
         Ok(())
     }
+}
+
+/// `base`, naming patient `p`, as an event of its own: the trail's event ids are unique, so
+/// one event per named patient cannot share the id of the draft it is made from (two named
+/// children made a session's creation and reads fail with 409 `already_exists`).
+pub(crate) fn naming(base: &crate::audit::AuditDraft, p: Uuid) -> crate::audit::AuditDraft {
+    let mut ev = base.clone().patient(p);
+    ev.id = Uuid::now_v7();
+    ev
 }

@@ -171,7 +171,7 @@ impl ShomanProjects<'_> {
             } else {
                 let distinct: std::collections::BTreeSet<Uuid> = named.into_iter().collect();
                 for p in distinct {
-                    self.log_access(base.clone().patient(p))?;
+                    self.log_access(super::naming(&base, p))?;
                 }
             }
             Ok(found)

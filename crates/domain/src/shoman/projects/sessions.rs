@@ -366,7 +366,7 @@ impl ShomanProjects<'_> {
         if named.is_empty() {
             vec![base]
         } else {
-            named.into_iter().map(|p| base.clone().patient(p)).collect()
+            named.into_iter().map(|p| super::naming(&base, p)).collect()
         }
     }
 }
