@@ -6,6 +6,7 @@
 
 use crate::db_tests;
 use crate::helpers::{Center, Db, Resp, TestApp, spawn};
+use crate::support_plans::run_programs;
 use awc::http::Method;
 use serde_json::{Value, json};
 
@@ -18,22 +19,6 @@ struct Team {
     child: String,
     /// A 小慢 child without any consent.
     unconsented: String,
-}
-
-async fn run_programs(app: &TestApp, c: &Center, programs: Value) {
-    let etag = app
-        .get(&format!("/api/v1/centers/{}", c.id), &app.admin_token)
-        .await
-        .expect(200)
-        .etag();
-    app.patch(
-        &format!("/api/v1/centers/{}", c.id),
-        &app.admin_token,
-        Some(&etag),
-        json!({ "programs": programs }),
-    )
-    .await
-    .expect(200);
 }
 
 async fn patient(app: &TestApp, token: &str) -> String {
