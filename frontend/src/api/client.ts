@@ -166,6 +166,8 @@ export const keys = {
   planVersions: (id: string) => ['cases', 'support-plans', 'one', id, 'versions'] as const,
   planReviews: (id: string) => ['cases', 'support-plans', 'one', id, 'reviews'] as const,
   planActions: (id: string) => ['cases', 'support-plans', 'one', id, 'actions'] as const,
+  /** The transition (移行期) list for a window in months. */
+  transition: (withinMonths: number) => ['cases', 'transition', withinMonths] as const,
   /** The caller's own center (its programs decide the menu). */
   ownCenter: (id: string) => ['centers', 'own', id] as const,
   /** Third-party integration: the center's API clients and webhooks (center administrator). */

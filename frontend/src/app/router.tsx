@@ -103,6 +103,7 @@ export const routes: RouteObject[] = [
       supportPlanRoute('support-plans', 'list'),
       supportPlanRoute('support-plans/new', 'create'),
       supportPlanRoute('support-plans/:id', 'plan'),
+      supportPlanRoute('transition', 'transition'),
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),

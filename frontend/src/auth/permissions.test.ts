@@ -76,8 +76,17 @@ describe('navigation by role', () => {
       'patients',
       'followUps',
       'supportPlans',
+      'transition',
       'agencies',
     ]);
+  });
+
+  it('offers the transition list (移行期) beside support plans, where the center runs 小慢', () => {
+    for (const role of ['supervisor', 'consultant', 'self_reliance_worker'] as const) {
+      expect(navItems(role, ['shoman']).find((i) => i.key === 'transition')?.to).toBe('/transition');
+      expect(navItems(role, ['nanbyo']).map((i) => i.key)).not.toContain('transition');
+    }
+    expect(navItems('center_admin', ['shoman']).map((i) => i.key)).not.toContain('transition');
   });
 
   it('offers nothing but home to an unknown role', () => {

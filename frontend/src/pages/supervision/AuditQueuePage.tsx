@@ -1,4 +1,5 @@
-// 監査キュー: the referrals that need the supervisor's eye, most urgent first (the API's order).
+// 監査キュー: the referrals that need the supervisor's eye, most urgent first (the API's order),
+// and where the center runs 小慢 its support plans.
 import { Link } from 'react-router';
 import { keys } from '../../api/client';
 import { isLevel } from '../../api/enums';
@@ -13,6 +14,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useStaffName } from '../cases/useCaseData';
 import { agencyTypeLabel, withNote } from '../labels';
 import { ReasonBadges } from './badges';
+import { PlanQueueSection } from './PlanQueueSection';
 import { SupervisionNav } from './SupervisionNav';
 import { countByReason, queueReasonLabel, reasonTone } from './supervisionModel';
 
@@ -106,6 +108,7 @@ export function AuditQueuePage() {
           {queue.items.length > 0 && (
             <ListFooter count={queue.items.length} hasMore={queue.hasMore} loadingMore={queue.loadingMore} loadMore={queue.loadMore} />
           )}
+          {queue.lastPage?.support_plans && <PlanQueueSection queue={queue.lastPage.support_plans} />}
         </>
       )}
     </>

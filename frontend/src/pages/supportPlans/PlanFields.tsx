@@ -1,8 +1,10 @@
 // The plan's contents, shared by the create form and the edit form: the situation and
-// wishes (状況・希望) and the goals (目標) with their kind (自立・就労・就学・療養).
+// wishes (状況・希望) and the goals (目標) with their kind (自立・就労・就学・療養・移行期) and,
+// once reached, the day (達成日).
 import { Button } from '../../components/Button';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n/I18nProvider';
+import { todayInTokyo } from '../../lib/datetime';
 import { GOAL_KINDS, type GoalDraft } from './supportPlanModel';
 
 export interface PlanDraft {
@@ -11,10 +13,23 @@ export interface PlanDraft {
   readonly goals: readonly GoalDraft[];
 }
 
-export const EMPTY_GOAL: GoalDraft = { kind: '', text: '' };
+export const EMPTY_GOAL: GoalDraft = { kind: '', text: '', achievedOn: '' };
 
-export function planLabels(t: ReturnType<typeof useI18n>['t']) {
-  return { situation: t('plan.situation'), wishes: t('plan.wishes'), goals: t('plan.goals'), patient_id: t('plan.patient') };
+/** The labels of the error summary; each goal's achieved day links to its field. */
+export function planLabels(t: ReturnType<typeof useI18n>['t'], goalCount = 0): Record<string, string> {
+  const labels: Record<string, string> = {
+    situation: t('plan.situation'),
+    wishes: t('plan.wishes'),
+    goals: t('plan.goals'),
+    patient_id: t('plan.patient'),
+  };
+  for (let n = 0; n < goalCount; n++) labels[achievedOnField(n)] = t('plan.goalAchievedOnN', { n: n + 1 });
+  return labels;
+}
+
+/** The API's name of a goal's achieved day, which is also the field's (so the summary links to it). */
+function achievedOnField(n: number): string {
+  return `goals[${n}].achieved_on`;
 }
 
 export function PlanFields({
@@ -75,6 +90,18 @@ export function PlanFields({
                 value={g.text}
                 onChange={(e) => setGoal(n, { ...g, text: e.target.value })}
                 errors={errorsFor(`goals[${n}].text`)}
+              />
+            </div>
+            <div className="min-w-48">
+              <TextField
+                name={achievedOnField(n)}
+                type="date"
+                label={t('plan.goalAchievedOnN', { n: n + 1 })}
+                hint={t('plan.goalAchievedOnHint')}
+                max={todayInTokyo()}
+                value={g.achievedOn ?? ''}
+                onChange={(e) => setGoal(n, { ...g, achievedOn: e.target.value })}
+                errors={errorsFor(achievedOnField(n))}
               />
             </div>
             {value.goals.length > 1 && (

@@ -65,7 +65,7 @@ export function SupportPlanNewPage() {
             {t('plan.patient')}：<Link to={`/patients/${patientId}`}>{patientName(patient.data.data)}</Link>
           </p>
           {patient.data.data.program !== 'shoman' && <Notice tone="warning" title={t('problem.patient_not_shoman')} />}
-          <ErrorSummary problem={problem} fields={planLabels(t)} />
+          <ErrorSummary problem={problem} fields={planLabels(t, draft.goals.length)} />
           <form onSubmit={onSubmit} noValidate className={formClass}>
             <PlanFields value={draft} onChange={setDraft} errorsFor={errorsFor} />
             <FormActions submitLabel={t('plan.create')} busy={mutation.isPending} cancelTo={`/patients/${patientId}`} />

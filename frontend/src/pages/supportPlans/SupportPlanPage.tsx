@@ -30,20 +30,26 @@ import { patientName } from '../labels';
 import { Facts } from '../patients/Timeline';
 import { ActionsSection } from './Actions';
 import { PlanStateBadge } from './badges';
-import { PlanFields, planLabels, type PlanDraft } from './PlanFields';
+import { EMPTY_GOAL, PlanFields, planLabels, type PlanDraft } from './PlanFields';
+import { GoalList } from './GoalList';
 import { PlanReviewForm, PlanReviewHistory, usePlanReviews } from './Reviews';
-import { isGoalKind, latestReturnComment, orNull, planAllows, readyToSubmit, toGoals } from './supportPlanModel';
+import { isGoalKind, latestReturnComment, orNull, planAllows, readyToSubmit, toGoalDraft, toGoals } from './supportPlanModel';
 
 function goalText(i: I18n, goals: readonly Goal[]): string {
   if (goals.length === 0) return i.t('common.none');
-  return goals.map((g) => `${isGoalKind(g.kind) ? i.t(`goalKind.${g.kind}`) : g.kind}：${g.text}`).join('\n');
+  return goals
+    .map((g) => {
+      const line = `${isGoalKind(g.kind) ? i.t(`goalKind.${g.kind}`) : g.kind}：${g.text}`;
+      return g.achieved_on ? `${line} ✓ ${i.t('plan.goalAchieved', { date: i.date(g.achieved_on, { era: false }) })}` : line;
+    })
+    .join('\n');
 }
 
 function toDraft(p: SupportPlan): PlanDraft {
   return {
     situation: p.situation ?? '',
     wishes: p.wishes ?? '',
-    goals: p.goals.length > 0 ? p.goals.map((g) => ({ kind: g.kind, text: g.text })) : [{ kind: '', text: '' }],
+    goals: p.goals.length > 0 ? p.goals.map(toGoalDraft) : [EMPTY_GOAL],
   };
 }
 
@@ -103,7 +109,7 @@ function EditPlan({ plan, onDone }: { plan: Versioned<SupportPlan>; onDone: (mes
           }}
         />
       )}
-      <ErrorSummary id="plan-errors" problem={problem} fields={planLabels(t)} />
+      <ErrorSummary id="plan-errors" problem={problem} fields={planLabels(t, draft.goals.length)} />
       <form onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-4">
         {plan.data.state !== 'draft' && <p className="text-std-16N-170 text-solid-gray-700">{t('plan.nextRevisionLead')}</p>}
         <PlanFields value={draft} onChange={setDraft} errorsFor={errorsFor} />
@@ -234,7 +240,7 @@ export function SupportPlanPage() {
                 ],
                 [t('plan.situation'), p.situation ?? t('common.none')],
                 [t('plan.wishes'), p.wishes ?? t('common.none')],
-                [t('plan.goals'), <span key="g" className="whitespace-pre-line">{goalText(i, p.goals)}</span>],
+                [t('plan.goals'), <GoalList key="g" goals={p.goals} />],
               ]}
             />
           </section>

@@ -4,11 +4,13 @@ import { RequireCapability } from '../../app/guards';
 import { SupportPlanNewPage } from './SupportPlanNewPage';
 import { SupportPlanPage } from './SupportPlanPage';
 import { SupportPlansPage } from './SupportPlansPage';
+import { TransitionPage } from '../transition/TransitionPage';
 
 const pages = {
   list: SupportPlansPage,
   create: SupportPlanNewPage,
   plan: SupportPlanPage,
+  transition: TransitionPage,
 };
 
 export type SupportPlanScreen = keyof typeof pages;

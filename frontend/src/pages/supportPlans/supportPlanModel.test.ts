@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanAction } from '../../api/supportPlans';
-import { latestReturnComment, needsOutcome, planAllows, planFilter, readyToSubmit, sortActions, stateTone, toGoals } from './supportPlanModel';
+import { latestReturnComment, needsOutcome, planAllows, planFilter, readyToSubmit, sortActions, stateTone, toGoalDraft, toGoals } from './supportPlanModel';
 
 describe('planFilter', () => {
   it('asks for every plan by default', () => {
@@ -57,6 +57,26 @@ describe('toGoals', () => {
   });
   it('keeps a row with text and no kind for the server to name', () => {
     expect(toGoals([{ kind: '', text: '通院' }])).toHaveLength(1);
+  });
+  it('sends the achieved day of a reached goal, and none for the others', () => {
+    expect(
+      toGoals([
+        { kind: 'transition', text: '成人の診療科に移る', achievedOn: '2026-05-01' },
+        { kind: 'employment', text: '職場体験', achievedOn: '' },
+      ]),
+    ).toStrictEqual([
+      { kind: 'transition', text: '成人の診療科に移る', achieved_on: '2026-05-01' },
+      { kind: 'employment', text: '職場体験' },
+    ]);
+  });
+  it('keeps a row with only an achieved day for the server to name', () => {
+    expect(toGoals([{ kind: '', text: ' ', achievedOn: '2026-05-01' }])).toHaveLength(1);
+  });
+  it('turns a plan\'s goal into a row and back', () => {
+    const goal = { kind: 'schooling' as const, text: '高校に進学する', achieved_on: '2026-04-08' };
+    expect(toGoalDraft(goal)).toEqual({ kind: 'schooling', text: '高校に進学する', achievedOn: '2026-04-08' });
+    expect(toGoals([toGoalDraft(goal)])).toStrictEqual([goal]);
+    expect(toGoalDraft({ kind: 'schooling', text: 'x', achieved_on: null }).achievedOn).toBe('');
   });
 });
 

@@ -80,20 +80,30 @@ export function readyToSubmit(plan: Pick<SupportPlan, 'situation' | 'wishes' | '
   return said && plan.goals.some((g) => g.text.trim() !== '');
 }
 
-/** A goal row being edited: the kind may still be unchosen. */
+/** A goal row being edited: the kind may still be unchosen; `achievedOn` is '' until reached. */
 export interface GoalDraft {
   readonly kind: string;
   readonly text: string;
+  readonly achievedOn?: string;
 }
 
 /**
  * The goals to send: rows left wholly empty are dropped; a row with text but no kind is kept
- * with its raw kind so that the server names the mistake.
+ * with its raw kind so that the server names the mistake. A goal's achieved day goes as
+ * entered (the server refuses one in the future, naming `goals[i].achieved_on`).
  */
 export function toGoals(rows: readonly GoalDraft[]): Goal[] {
   return rows
-    .filter((r) => r.kind !== '' || r.text.trim() !== '')
-    .map((r) => ({ kind: r.kind as GoalKind, text: r.text.trim() }));
+    .filter((r) => r.kind !== '' || r.text.trim() !== '' || (r.achievedOn ?? '') !== '')
+    .map((r) => {
+      const goal: Goal = { kind: r.kind as GoalKind, text: r.text.trim() };
+      return r.achievedOn ? { ...goal, achieved_on: r.achievedOn } : goal;
+    });
+}
+
+/** A plan's goal as an editable row. */
+export function toGoalDraft(goal: Goal): GoalDraft {
+  return { kind: goal.kind, text: goal.text, achievedOn: goal.achieved_on ?? '' };
 }
 
 /** Empty text is "not said" (null) for the API. */
