@@ -14,6 +14,9 @@ import type { MessageKey } from '../i18n/translate';
 import { currentFiscalYear } from '../lib/datetime';
 import { FollowUpTable } from './followups/FollowUpTable';
 import { NotificationList } from './Notifications';
+import { showsPlansDue } from './supportPlans/planDue';
+import { PlansDue } from './supportPlans/PlansDue';
+import { useOwnPrograms } from '../app/useOwnCenter';
 import { channelLabel, joinLabels, patientName, prefectureLabel, roleLabel, topicLabel, withNote } from './labels';
 
 interface Task {
@@ -167,6 +170,8 @@ export function HomePage() {
   const tasks = useTasks();
   const fy = currentFiscalYear();
   const worksCases = capabilities(me.roleKnown).workCases;
+  const programs = useOwnPrograms(me.center_id, worksCases);
+  const plansDue = worksCases && showsPlansDue(me.roleKnown, programs);
 
   return (
     <>
@@ -176,6 +181,7 @@ export function HomePage() {
       {worksCases && (
         <>
           <NotificationList />
+          {plansDue && <PlansDue />}
           <MyFollowUps />
           <MyConsultations myId={me.id} />
         </>
