@@ -125,12 +125,30 @@ actions! {
     /// The actions of one support plan.
     SupportPlanActionList = ("support_plan_action.list", "support_plan"),
     SupportPlanActionUpdate = ("support_plan_action.update", "support_plan_action"),
+    // 小慢 optional projects (任意事業), their sessions and the needs register
+    ProjectCreate = ("project.create", "project"),
+    ProjectRead = ("project.read", "project"),
+    ProjectList = ("project.list", "project"),
+    ProjectUpdate = ("project.update", "project"),
+    /// One event per named participant (each naming the patient), or one naming none.
+    ProjectSessionCreate = ("project_session.create", "project_session"),
+    ProjectSessionRead = ("project_session.read", "project_session"),
+    /// The sessions of one project.
+    ProjectSessionList = ("project_session.list", "project"),
+    ProjectSessionUpdate = ("project_session.update", "project_session"),
+    NeedCreate = ("need.create", "need"),
+    NeedRead = ("need.read", "need"),
+    NeedList = ("need.list", "need"),
+    NeedUpdate = ("need.update", "need"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
     ReportConsultations = ("report.consultations", "report"),
     ReportEmploymentOutcomes = ("report.employment_outcomes", "report"),
     ReportSupportAwareness = ("report.support_awareness", "report"),
+    ReportShomanProjects = ("report.shoman_projects", "report"),
+    ReportShomanNeeds = ("report.shoman_needs", "report"),
+    ReportShomanImplementation = ("report.shoman_implementation", "report"),
     // integrations
     ApiClientCreate = ("api_client.create", "api_client"),
     ApiClientRead = ("api_client.read", "api_client"),
@@ -279,11 +297,26 @@ impl Action {
             | A::SupportPlanActionRead
             | A::SupportPlanActionList
             | A::SupportPlanActionUpdate
+            | A::ProjectCreate
+            | A::ProjectRead
+            | A::ProjectList
+            | A::ProjectUpdate
+            | A::ProjectSessionCreate
+            | A::ProjectSessionRead
+            | A::ProjectSessionList
+            | A::ProjectSessionUpdate
+            | A::NeedCreate
+            | A::NeedRead
+            | A::NeedList
+            | A::NeedUpdate
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations
             | A::ReportEmploymentOutcomes
             | A::ReportSupportAwareness
+            | A::ReportShomanProjects
+            | A::ReportShomanNeeds
+            | A::ReportShomanImplementation
             | A::ApiClientCreate
             | A::ApiClientRead
             | A::ApiClientList

@@ -10,7 +10,7 @@
 //! | `lowering_requires_supervisor` | lowering a referral's level |
 //! | `four_eyes` | a supervisor reviewing a referral they made or followed up, or a support plan they wrote or submitted |
 //! | `role_not_assignable` | a center administrator creating a system administrator |
-//! | `program_not_offered` | 小慢 work (support plans) in a center that does not run `shoman` |
+//! | `program_not_offered` | 小慢 work (support plans, optional projects, needs) in a center that does not run `shoman` |
 //!
 //! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
 //! always asked with the [`Reach`] this module returns.
@@ -196,6 +196,18 @@ pub fn program_offered(center: &Center, program: Program) -> Result<(), DomainEr
             format!("your center does not run the {} program", program.as_str()),
         ))
     }
+}
+
+/// Reading or recording a 小慢 center's optional projects (任意事業), their sessions and its
+/// needs register: the same reach as its support plans (the 自立支援員, consultants and
+/// supervisors read and write; a center administrator manages staff, not children's
+/// records). One place, so that reading and writing can part later without touching the
+/// use cases.
+pub fn shoman_projects(actor: &Actor, write: bool) -> Result<Uuid, DomainError> {
+    // Reading names children (the participants of a session, the patient of a need), so
+    // it needs case work just as writing does.
+    let _ = write;
+    permit_in_center(actor, Permission::CaseWork)
 }
 
 /// Four eyes on a support plan: a supervisor does not review a plan they wrote or

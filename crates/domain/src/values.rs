@@ -132,6 +132,70 @@ text_enum!(
 );
 
 text_enum!(
+    /// The kind of a 小慢 optional project (任意事業): 療養生活支援 (`respite`: 一時預かり),
+    /// 相互交流支援 (`exchange`), 就職支援 (`employment`), 介護者支援 (`caregiver`), その他
+    /// (`other`: learning support, physical training).
+    ProjectKind {
+        Respite = "respite",
+        Exchange = "exchange",
+        Employment = "employment",
+        Caregiver = "caregiver",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// What a session of an optional project did; each fits one project kind (see
+    /// `shoman::projects::rules::activity_fits`), `other` fits every kind.
+    SessionActivity {
+        TemporaryCare = "temporary_care",
+        Workshop = "workshop",
+        ChildrenMeeting = "children_meeting",
+        WorkExperience = "work_experience",
+        JobConsultationMeeting = "job_consultation_meeting",
+        HospitalAccompaniment = "hospital_accompaniment",
+        SiblingSupport = "sibling_support",
+        LearningSupport = "learning_support",
+        PhysicalTraining = "physical_training",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// How a named participant took part in a session: the child, or the child's family.
+    ParticipantRole {
+        Child = "child",
+        Family = "family",
+    }
+);
+
+text_enum!(
+    /// The kind of an unmet need (ニーズ) a center sees, coded so they can be counted.
+    NeedKind {
+        Respite = "respite",
+        Exchange = "exchange",
+        Employment = "employment",
+        CaregiverSupport = "caregiver_support",
+        SiblingSupport = "sibling_support",
+        LearningSupport = "learning_support",
+        Schooling = "schooling",
+        MedicalCare = "medical_care",
+        Transition = "transition",
+        Financial = "financial",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// Where a need stands: still `open`, `met` (on `met_on`), or `dropped`.
+    NeedStatus {
+        Open = "open",
+        Met = "met",
+        Dropped = "dropped",
+    }
+);
+
+text_enum!(
     Sex {
         Female = "female",
         Male = "male",

@@ -251,6 +251,9 @@ fn record_path(change: &CommittedChange) -> Option<String> {
         "api_client" => "api-clients",
         "webhook" => "webhooks",
         "support_plan" => "support-plans",
+        "project" => "projects",
+        "project_session" => "project-sessions",
+        "need" => "needs",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))

@@ -1,7 +1,8 @@
 //! Japanese labels for spreadsheets, in the survey's own wording where it has one.
 
 use tsunagu_domain::values::{
-    AgencyType, Channel, Level, Purpose, Requester, SupportAwareness, Topic,
+    AgencyType, Channel, Level, NeedKind, NeedStatus, ProjectKind, Purpose, Requester,
+    SessionActivity, SupportAwareness, Topic,
 };
 
 pub fn agency_type(t: AgencyType) -> &'static str {
@@ -79,5 +80,55 @@ pub fn awareness(a: SupportAwareness) -> &'static str {
         SupportAwareness::UsedBefore => "以前利用したことがある",
         SupportAwareness::AwareNotUsed => "知っているが利用したことはない",
         SupportAwareness::Unaware => "知らない",
+    }
+}
+
+/// 小慢 任意事業, in the paper's wording.
+pub fn project_kind(k: ProjectKind) -> &'static str {
+    match k {
+        ProjectKind::Respite => "療養生活支援事業",
+        ProjectKind::Exchange => "相互交流支援事業",
+        ProjectKind::Employment => "就職支援事業",
+        ProjectKind::Caregiver => "介護者支援事業",
+        ProjectKind::Other => "その他の自立支援事業",
+    }
+}
+
+pub fn session_activity(a: SessionActivity) -> &'static str {
+    match a {
+        SessionActivity::TemporaryCare => "一時預かり",
+        SessionActivity::Workshop => "ワークショップ",
+        SessionActivity::ChildrenMeeting => "児童等の交流会",
+        SessionActivity::WorkExperience => "職場体験",
+        SessionActivity::JobConsultationMeeting => "就労相談会",
+        SessionActivity::HospitalAccompaniment => "通院の付き添い",
+        SessionActivity::SiblingSupport => "きょうだい支援",
+        SessionActivity::LearningSupport => "学習支援",
+        SessionActivity::PhysicalTraining => "身体づくり支援",
+        SessionActivity::Other => "その他",
+    }
+}
+
+pub fn need_kind(k: NeedKind) -> &'static str {
+    match k {
+        NeedKind::Respite => "レスパイト・一時預かり",
+        NeedKind::Exchange => "交流の場",
+        NeedKind::Employment => "就労",
+        NeedKind::CaregiverSupport => "介護者支援",
+        NeedKind::SiblingSupport => "きょうだい支援",
+        NeedKind::LearningSupport => "学習支援",
+        NeedKind::Schooling => "就学",
+        NeedKind::MedicalCare => "医療的ケア",
+        NeedKind::Transition => "移行期支援",
+        NeedKind::Financial => "経済的支援",
+        NeedKind::Other => "その他",
+    }
+}
+
+pub fn need_status(s: NeedStatus) -> &'static str {
+    match s {
+        NeedStatus::Open => "未対応",
+        NeedStatus::Met => "対応済み",
+        NeedStatus::Dropped => "取り下げ",
     }
 }

@@ -96,7 +96,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
 > {
     use handlers::{
         agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, master,
-        oauth, patients, referrals, reports, supervision, support_plans, users, webhooks,
+        oauth, patients, referrals, reports, shoman_projects, supervision, support_plans, users,
+        webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -150,6 +151,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(reports::employment_outcomes)
         .service(reports::support_awareness)
         .service(reports::annual)
+        .service(reports::shoman_projects)
+        .service(reports::shoman_needs)
+        .service(reports::shoman_implementation)
         .service(audit::list)
         .service(audit::verify)
         .service(supervision::create_review)
@@ -168,6 +172,18 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(support_plans::create_action)
         .service(support_plans::read_action)
         .service(support_plans::update_action)
+        .service(shoman_projects::list)
+        .service(shoman_projects::create)
+        .service(shoman_projects::read)
+        .service(shoman_projects::update)
+        .service(shoman_projects::list_sessions)
+        .service(shoman_projects::create_session)
+        .service(shoman_projects::read_session)
+        .service(shoman_projects::update_session)
+        .service(shoman_projects::list_needs)
+        .service(shoman_projects::create_need)
+        .service(shoman_projects::read_need)
+        .service(shoman_projects::update_need)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

@@ -37,6 +37,7 @@ mod rows;
 pub mod schema;
 pub mod sealed;
 mod sessions;
+mod shoman_projects;
 mod supervision;
 mod support_plans;
 mod users;

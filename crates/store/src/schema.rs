@@ -504,6 +504,69 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shoman_projects (id) {
+        id -> Text,
+        center_id -> Text,
+        kind -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        partner -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shoman_project_sessions (id) {
+        id -> Text,
+        center_id -> Text,
+        project_id -> Text,
+        held_on -> Date,
+        activity -> Text,
+        place -> Nullable<Text>,
+        online -> Bool,
+        staff_ids -> Text,
+        children_count -> Integer,
+        family_count -> Integer,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shoman_session_participants (session_id, patient_id, role) {
+        session_id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    shoman_needs (id) {
+        id -> Text,
+        center_id -> Text,
+        kind -> Text,
+        description -> Text,
+        noted_on -> Date,
+        patient_id -> Nullable<Text>,
+        status -> Text,
+        met_on -> Nullable<Date>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(api_clients -> centers (center_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -516,6 +579,8 @@ diesel::joinable!(follow_ups -> referrals (referral_id));
 diesel::joinable!(follow_ups -> patients (patient_id));
 diesel::joinable!(reviews -> referrals (referral_id));
 diesel::joinable!(support_plans -> patients (patient_id));
+diesel::joinable!(shoman_project_sessions -> shoman_projects (project_id));
+diesel::joinable!(shoman_session_participants -> shoman_project_sessions (session_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
@@ -550,7 +615,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_plans,
     support_plan_versions,
     support_plan_reviews,
-    support_plan_actions
+    support_plan_actions,
+    shoman_projects,
+    shoman_project_sessions,
+    shoman_session_participants,
+    shoman_needs
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -995,6 +1064,64 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "state",
             "outcome",
             "next_on",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "shoman_projects",
+        &[
+            "id",
+            "center_id",
+            "kind",
+            "name",
+            "description",
+            "started_on",
+            "ended_on",
+            "partner",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "shoman_project_sessions",
+        &[
+            "id",
+            "center_id",
+            "project_id",
+            "held_on",
+            "activity",
+            "place",
+            "online",
+            "staff_ids",
+            "children_count",
+            "family_count",
+            "notes",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "shoman_session_participants",
+        &["session_id", "center_id", "patient_id", "role"],
+    ),
+    (
+        "shoman_needs",
+        &[
+            "id",
+            "center_id",
+            "kind",
+            "description",
+            "noted_on",
+            "patient_id",
+            "status",
+            "met_on",
             "created_by",
             "version",
             "created_at",

@@ -22,6 +22,7 @@ mod patients;
 mod referrals;
 mod reports;
 mod sessions;
+mod shoman_projects;
 mod supervision;
 mod support_plans;
 mod users;
@@ -42,6 +43,7 @@ pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;
 pub use sessions::{RefreshOutcome, SessionStore};
+pub use shoman_projects::{NeedFilter, ProjectFilter, ShomanProjectStore};
 pub use supervision::{QueuePage, SummaryCounts, SupervisionStore};
 pub use support_plans::{PlanEffects, PlanFilter, ReviewDue, SupportPlanStore};
 pub use users::{UserChanges, UserStore};
@@ -90,6 +92,7 @@ store_of!(
     ReportStore,
     SupervisionStore,
     SupportPlanStore,
+    ShomanProjectStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -100,7 +103,7 @@ pub mod prelude {
     pub use super::{
         AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
         ConsultationStore, FollowUpStore, Health, IdempotencyStore, Outbox, PatientStore,
-        ReferralStore, ReportStore, SessionStore, Store, SupervisionStore, SupportPlanStore,
-        UserStore, WebhookStore,
+        ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore,
+        SupportPlanStore, UserStore, WebhookStore,
     };
 }

@@ -13,7 +13,10 @@ use crate::values::PrefectureCode;
 
 /// Reports are for a center's supervisor or administrator, or across centers for the
 /// system administrator; consultants record, they do not report.
-fn report_scope(actor: &Actor, prefecture: Option<&str>) -> Result<ReportScope, DomainError> {
+pub(crate) fn report_scope(
+    actor: &Actor,
+    prefecture: Option<&str>,
+) -> Result<ReportScope, DomainError> {
     match policy::permit(actor, Permission::ReadReports)? {
         Reach::All => {
             let prefecture_code = prefecture
@@ -36,7 +39,7 @@ fn report_scope(actor: &Actor, prefecture: Option<&str>) -> Result<ReportScope, 
 }
 
 /// What the trail records of a report read: the period and, across centers, which.
-fn read_detail(period: &Period, scope: &ReportScope) -> String {
+pub(crate) fn read_detail(period: &Period, scope: &ReportScope) -> String {
     let across = match scope {
         ReportScope::Center(_) => String::new(),
         ReportScope::Centers { prefecture_code } => {

@@ -6,11 +6,13 @@
 //!
 //! The use cases sit behind one facade, `services.support_plans()`: plans (`plans.rs`),
 //! reviews (`reviews.rs`), actions (`actions.rs`); the rules are pure functions in
-//! `rules.rs`.
+//! `rules.rs`. The optional projects (任意事業), their sessions and the needs register are
+//! [`projects`], behind their own facade.
 
 mod actions;
 mod model;
 mod plans;
+pub mod projects;
 mod reviews;
 pub mod rules;
 

@@ -184,6 +184,32 @@ wire_enum!(
     ActionState = values::ActionState { Open, Done, NotDone, Changed }
 );
 
+wire_enum!(
+    /// 小慢 任意事業: 療養生活支援 (`respite`: 一時預かり), 相互交流支援 (`exchange`), 就職支援
+    /// (`employment`), 介護者支援 (`caregiver`), その他 (`other`: learning support, physical
+    /// training).
+    ProjectKind = values::ProjectKind { Respite, Exchange, Employment, Caregiver, Other }
+);
+wire_enum!(
+    /// What a session did. Each fits one project kind — respite: `temporary_care`;
+    /// exchange: `workshop`, `children_meeting`; employment: `work_experience`,
+    /// `job_consultation_meeting`; caregiver: `hospital_accompaniment`, `sibling_support`;
+    /// other: `learning_support`, `physical_training` — and `other` fits every kind.
+    SessionActivity = values::SessionActivity { TemporaryCare, Workshop, ChildrenMeeting, WorkExperience, JobConsultationMeeting, HospitalAccompaniment, SiblingSupport, LearningSupport, PhysicalTraining, Other }
+);
+wire_enum!(
+    /// A named participant of a session: the `child`, or the child's `family`.
+    ParticipantRole = values::ParticipantRole { Child, Family }
+);
+wire_enum!(
+    /// The kind of an unmet need (ニーズ).
+    NeedKind = values::NeedKind { Respite, Exchange, Employment, CaregiverSupport, SiblingSupport, LearningSupport, Schooling, MedicalCare, Transition, Financial, Other }
+);
+wire_enum!(
+    /// Where a need stands: `open`, `met` (on `met_on`) or `dropped`.
+    NeedStatus = values::NeedStatus { Open, Met, Dropped }
+);
+
 // --- of the wire only: states and kinds the adapter derives -------------------------------
 
 wire_enum!(
@@ -296,6 +322,11 @@ mod tests {
         c.mirror::<GoalKind>();
         c.mirror::<BodyKind>();
         c.mirror::<ActionState>();
+        c.mirror::<ProjectKind>();
+        c.mirror::<SessionActivity>();
+        c.mirror::<ParticipantRole>();
+        c.mirror::<NeedKind>();
+        c.mirror::<NeedStatus>();
         let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
         c.table::<ApiScope>(&scopes);
         let events: Vec<&str> = tsunagu_domain::events::WebhookEvent::ALL
@@ -349,7 +380,12 @@ mod tests {
             PlanState,
             GoalKind,
             BodyKind,
-            ActionState
+            ActionState,
+            ProjectKind,
+            SessionActivity,
+            ParticipantRole,
+            NeedKind,
+            NeedStatus
         );
     }
 

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod patients;
 pub mod referrals;
 pub mod reports;
+pub mod shoman_projects;
 pub mod supervision;
 pub mod support_plans;
 pub mod users;

@@ -7,7 +7,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
     AnnualQuery, ConsultationsReport, CooperationCountsReport, EmploymentOutcomesReport,
-    ReferralLevelsReport, ReportQuery, SupportAwarenessReport,
+    ReferralLevelsReport, ReportQuery, ShomanImplementationReport, ShomanNeedsReport,
+    ShomanProjectsReport, SupportAwarenessReport,
 };
 use crate::problem::{ApiError, ListProblems};
 use crate::sheet::{self, Sheet};
@@ -350,4 +351,140 @@ pub async fn annual(
     })
     .await?;
     xlsx_response(&file_name("annual", &p), &sheets)
+}
+
+/// 小慢 optional projects' figures: computed by `services.shoman_projects()`, answered like
+/// the other reports. The body and the sheet are both drawn from the figures.
+async fn serve_shoman<F, B>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: ReportQuery,
+    stem: &'static str,
+    compute: impl FnOnce(&Services, &Ctx, &Period, Option<&str>) -> Result<F, DomainError>
+    + Send
+    + 'static,
+    shape: impl FnOnce(&Period, F) -> (B, Sheet),
+) -> Result<HttpResponse, ApiError>
+where
+    F: Send + 'static,
+    B: Serialize,
+{
+    let p = period(&q)?;
+    let s = state.services.clone();
+    let pref = q.prefecture_code;
+    let figures = blocking(move || compute(&s, &caller.0, &p, pref.as_deref())).await?;
+    let (body, sheet) = shape(&p, figures);
+    respond(&req, stem, &p, &body, || sheet)
+}
+
+/// 小慢 任意事業: per project kind, the projects that ran at some point of the period, the
+/// sessions held in it (also per activity) and the children and family members who came
+/// (summed over sessions). For a center's supervisor or administrator (a center running
+/// `shoman`, else 403 `program_not_offered`); across 小慢 centers for the system
+/// administrator. Never a child's name or id.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "report_shoman_projects",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "JSON, CSV or an Excel workbook, as `Accept` asks",
+         content((ShomanProjectsReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        ListProblems
+    ),
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
+)]
+#[get("/reports/shoman-projects")]
+pub async fn shoman_projects(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    serve_shoman(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "shoman-projects",
+        |s, c, p, pref| s.shoman_projects().projects_report(c, p, pref),
+        |p, f| {
+            let b = ShomanProjectsReport::new(p, f.clone());
+            let sheet = b.sheet(p, &f);
+            (b, sheet)
+        },
+    )
+    .await
+}
+
+/// 小慢 ニーズ: the needs noted in the period, per kind and their status now.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "report_shoman_needs",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "JSON, CSV or an Excel workbook, as `Accept` asks",
+         content((ShomanNeedsReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        ListProblems
+    ),
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
+)]
+#[get("/reports/shoman-needs")]
+pub async fn shoman_needs(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    serve_shoman(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "shoman-needs",
+        |s, c, p, pref| s.shoman_projects().needs_report(c, p, pref),
+        |p, f| {
+            let b = ShomanNeedsReport::new(p, f.clone());
+            let sheet = b.sheet(p, &f);
+            (b, sheet)
+        },
+    )
+    .await
+}
+
+/// 小慢 任意事業の実施状況: for each 小慢 center (実施主体) in scope, which of the five
+/// project kinds it ran in the period, and a total row with the number and percent of
+/// centers running each kind.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "report_shoman_implementation",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "JSON, CSV or an Excel workbook, as `Accept` asks",
+         content((ShomanImplementationReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        ListProblems
+    ),
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
+)]
+#[get("/reports/shoman-implementation")]
+pub async fn shoman_implementation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    serve_shoman(
+        state,
+        caller,
+        req,
+        q.into_inner(),
+        "shoman-implementation",
+        |s, c, p, pref| s.shoman_projects().implementation_report(c, p, pref),
+        |p, f| {
+            let b = ShomanImplementationReport::new(p, f.clone());
+            let sheet = b.sheet(p, &f);
+            (b, sheet)
+        },
+    )
+    .await
 }
