@@ -17,6 +17,7 @@ mod integrations;
 mod platform;
 mod reports;
 mod secrets;
+mod shoman_liaison;
 mod staff;
 mod supervision;
 mod support_plans;

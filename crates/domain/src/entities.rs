@@ -2,8 +2,8 @@
 
 use crate::values::{
     AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod,
-    Level, OperatingType, Program, Purpose, ReferralStatus, Requester, ReviewDecision, ReviewState,
-    Role, Sex, SharedItem, SupportAwareness, Topic,
+    GivenBy, Level, OperatingType, Program, Purpose, ReferralStatus, Requester, ReviewDecision,
+    ReviewState, Role, Sex, SharedItem, ShomanMenu, ShomanRequester, SupportAwareness, Topic,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -27,6 +27,9 @@ pub struct Center {
     /// The programs it runs: 難病 (`nanbyo`), 小慢 自立支援 (`shoman`) or both. 小慢 work
     /// (support plans) is open only where `shoman` is run.
     pub programs: Vec<Program>,
+    /// From this age a minor's consent also needs the child's own assent beside the
+    /// guardian's (0: never).
+    pub child_assent_age: i32,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -204,6 +207,13 @@ pub struct Consent {
     pub scope: ConsentScope,
     pub withdrawn_on: Option<NaiveDate>,
     pub notes: Option<String>,
+    /// Who gave it; `None` for consents recorded before the giver was.
+    pub given_by: Option<GivenBy>,
+    /// The guardian who gave it for a minor (法定代理人), and how they are related (母, 父…).
+    pub guardian_name: Option<String>,
+    pub guardian_relationship: Option<String>,
+    /// The child agreed as well (required from the center's `child_assent_age`).
+    pub child_assent: bool,
     pub recorded_by: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -237,6 +247,10 @@ pub struct Consultation {
     /// Joint with the 難病患者就職サポーター.
     pub with_employment_supporter: bool,
     pub summary: Option<String>,
+    /// 小慢 相談支援のメニュー: set for the consultations of a 小慢 patient.
+    pub shoman_menu: Option<ShomanMenu>,
+    /// Who asked, in the 小慢 program's terms (beside `requester`).
+    pub shoman_requester: Option<ShomanRequester>,
     pub consultant_id: Uuid,
     pub created_by: Uuid,
     pub version: i32,
@@ -404,6 +418,10 @@ mod tests {
             scope,
             withdrawn_on: withdrawn,
             notes: None,
+            given_by: None,
+            guardian_name: None,
+            guardian_relationship: None,
+            child_assent: false,
             recorded_by: Uuid::nil(),
             version: 1,
             created_at: DateTime::<Utc>::UNIX_EPOCH,

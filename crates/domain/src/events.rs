@@ -140,6 +140,13 @@ actions! {
     NeedRead = ("need.read", "need"),
     NeedList = ("need.list", "need"),
     NeedUpdate = ("need.update", "need"),
+    // 小慢 liaison with schools, employers and agencies
+    LiaisonContactCreate = ("liaison_contact.create", "liaison_contact"),
+    LiaisonContactRead = ("liaison_contact.read", "liaison_contact"),
+    LiaisonContactList = ("liaison_contact.list", "liaison_contact"),
+    LiaisonContactUpdate = ("liaison_contact.update", "liaison_contact"),
+    /// A child's data passed to a school or employer on a liaison contact (第三者提供).
+    LiaisonProvide = ("data.provide", "liaison_provision"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
@@ -149,6 +156,7 @@ actions! {
     ReportShomanProjects = ("report.shoman_projects", "report"),
     ReportShomanNeeds = ("report.shoman_needs", "report"),
     ReportShomanImplementation = ("report.shoman_implementation", "report"),
+    ReportShomanConsultations = ("report.shoman_consultations", "report"),
     // integrations
     ApiClientCreate = ("api_client.create", "api_client"),
     ApiClientRead = ("api_client.read", "api_client"),
@@ -309,6 +317,11 @@ impl Action {
             | A::NeedRead
             | A::NeedList
             | A::NeedUpdate
+            | A::LiaisonContactCreate
+            | A::LiaisonContactRead
+            | A::LiaisonContactList
+            | A::LiaisonContactUpdate
+            | A::LiaisonProvide
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations
@@ -317,6 +330,7 @@ impl Action {
             | A::ReportShomanProjects
             | A::ReportShomanNeeds
             | A::ReportShomanImplementation
+            | A::ReportShomanConsultations
             | A::ApiClientCreate
             | A::ApiClientRead
             | A::ApiClientList

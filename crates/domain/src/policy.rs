@@ -10,7 +10,7 @@
 //! | `lowering_requires_supervisor` | lowering a referral's level |
 //! | `four_eyes` | a supervisor reviewing a referral they made or followed up, or a support plan they wrote or submitted |
 //! | `role_not_assignable` | a center administrator creating a system administrator |
-//! | `program_not_offered` | 小慢 work (support plans, optional projects, needs) in a center that does not run `shoman` |
+//! | `program_not_offered` | 小慢 work (support plans, optional projects, needs, liaison contacts) in a center that does not run `shoman` |
 //!
 //! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
 //! always asked with the [`Reach`] this module returns.
@@ -584,6 +584,7 @@ mod tests {
             sample_percent: 10,
             totp_roles: vec![],
             programs: vec![Program::Nanbyo],
+            child_assent_age: crate::values::DEFAULT_CHILD_ASSENT_AGE,
             active: true,
             version: 1,
             created_at: now,

@@ -85,6 +85,11 @@ text_enum!(
 /// were recorded are 難病相談支援センター.
 pub const DEFAULT_PROGRAMS: &[Program] = &[Program::Nanbyo];
 
+/// The age from which a minor's consent also needs the child's own assent, unless the
+/// center sets another (中学卒業 — around 15 — is the age commonly taken for a child's own
+/// say over personal data).
+pub const DEFAULT_CHILD_ASSENT_AGE: i32 = 15;
+
 text_enum!(
     /// Where a 小慢 support plan stands: drafted, submitted for review, approved by a
     /// supervisor or returned with a comment. Editing a returned or approved plan starts its
@@ -118,6 +123,55 @@ text_enum!(
         OtherCenter = "other_center",
         OptionalProject = "optional_project",
         Other = "other",
+    }
+);
+
+/// The bodies a liaison contact may pass a child's data to only under consent (and with a
+/// record of provision).
+pub fn body_needs_consent(body: BodyKind) -> bool {
+    matches!(body, BodyKind::School | BodyKind::Employer)
+}
+
+text_enum!(
+    /// 小慢 相談支援のメニュー: 療育相談指導, 巡回相談指導, ピアカウンセリング,
+    /// 自立に向けた育成相談, 学校・企業等からの相談.
+    ShomanMenu {
+        RyoikuGuidance = "ryoiku_guidance",
+        ItinerantGuidance = "itinerant_guidance",
+        PeerCounseling = "peer_counseling",
+        SelfRelianceGuidance = "self_reliance_guidance",
+        SchoolEmployer = "school_employer",
+    }
+);
+
+text_enum!(
+    /// Who asked for a 小慢 consultation, in the program's terms.
+    ShomanRequester {
+        Child = "child",
+        Family = "family",
+        School = "school",
+        Employer = "employer",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// How a liaison contact took place.
+    LiaisonChannel {
+        Phone = "phone",
+        Visit = "visit",
+        Meeting = "meeting",
+        Email = "email",
+        Letter = "letter",
+        Online = "online",
+    }
+);
+
+text_enum!(
+    /// Who gave a consent: the patient (`self`) or, for a minor, the guardian.
+    GivenBy {
+        SelfGiven = "self",
+        Guardian = "guardian",
     }
 );
 
@@ -225,20 +279,43 @@ text_enum!(
 );
 
 text_enum!(
-    /// What a consent to share personal data covers.
+    /// What a consent to share personal data covers. `schools`, `employers` and
+    /// `all_bodies` are for 小慢 liaison: a child's school or employer (see
+    /// [`ConsentScope::covers_body`]); `all_bodies` also covers every agency.
     ConsentScope {
         EmploymentAgencies = "employment_agencies",
         AllAgencies = "all_agencies",
+        Schools = "schools",
+        Employers = "employers",
+        AllBodies = "all_bodies",
     }
 );
 
 impl ConsentScope {
     /// `employment_agencies` covers the three public employment agency types; `other`
     /// bodies (an employer, a 社労士, a 就労移行支援事業所) need consent for all agencies.
+    /// Consent for schools or for employers alone covers no agency.
     pub fn covers(self, agency_type: AgencyType) -> bool {
         match self {
-            ConsentScope::AllAgencies => true,
+            ConsentScope::AllAgencies | ConsentScope::AllBodies => true,
             ConsentScope::EmploymentAgencies => agency_type != AgencyType::Other,
+            ConsentScope::Schools | ConsentScope::Employers => false,
+        }
+    }
+
+    /// Whether passing a child's data to a liaison body of this kind is covered: a school
+    /// by `schools` or `all_bodies`; an employer by `employers`, `all_bodies` or
+    /// `all_agencies` (which has always named an employer among the `other` bodies it
+    /// covers). A school was never an agency: consent for all agencies does not reach it.
+    /// Other bodies need no liaison consent here (agencies go through referrals).
+    pub fn covers_body(self, body: BodyKind) -> bool {
+        match body {
+            BodyKind::School => matches!(self, ConsentScope::Schools | ConsentScope::AllBodies),
+            BodyKind::Employer => matches!(
+                self,
+                ConsentScope::Employers | ConsentScope::AllBodies | ConsentScope::AllAgencies
+            ),
+            _ => false,
         }
     }
 
@@ -624,12 +701,42 @@ mod tests {
         assert!(ConsentScope::AllAgencies.covers(AgencyType::Other));
         assert_eq!(
             ConsentScope::covering(AgencyType::HelloWork),
-            [ConsentScope::EmploymentAgencies, ConsentScope::AllAgencies]
+            [
+                ConsentScope::EmploymentAgencies,
+                ConsentScope::AllAgencies,
+                ConsentScope::AllBodies
+            ]
         );
         assert_eq!(
             ConsentScope::covering(AgencyType::Other),
-            [ConsentScope::AllAgencies]
+            [ConsentScope::AllAgencies, ConsentScope::AllBodies]
         );
+        assert!(!ConsentScope::Schools.covers(AgencyType::HelloWork));
+    }
+
+    #[test]
+    fn a_school_needs_consent_for_schools_an_employer_for_employers_or_all_agencies() {
+        let covering = |b: BodyKind| -> Vec<ConsentScope> {
+            ConsentScope::ALL
+                .iter()
+                .copied()
+                .filter(|s| s.covers_body(b))
+                .collect()
+        };
+        assert_eq!(
+            covering(BodyKind::School),
+            [ConsentScope::Schools, ConsentScope::AllBodies]
+        );
+        assert_eq!(
+            covering(BodyKind::Employer),
+            [
+                ConsentScope::AllAgencies,
+                ConsentScope::Employers,
+                ConsentScope::AllBodies
+            ]
+        );
+        assert!(body_needs_consent(BodyKind::School));
+        assert!(!body_needs_consent(BodyKind::Hospital));
     }
 
     #[test]

@@ -254,6 +254,7 @@ fn record_path(change: &CommittedChange) -> Option<String> {
         "project" => "projects",
         "project_session" => "project-sessions",
         "need" => "needs",
+        "liaison_contact" => "liaison-contacts",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))

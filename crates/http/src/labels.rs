@@ -2,7 +2,7 @@
 
 use tsunagu_domain::values::{
     AgencyType, Channel, Level, NeedKind, NeedStatus, ProjectKind, Purpose, Requester,
-    SessionActivity, SupportAwareness, Topic,
+    SessionActivity, ShomanMenu, ShomanRequester, SupportAwareness, Topic,
 };
 
 pub fn agency_type(t: AgencyType) -> &'static str {
@@ -130,5 +130,26 @@ pub fn need_status(s: NeedStatus) -> &'static str {
         NeedStatus::Open => "未対応",
         NeedStatus::Met => "対応済み",
         NeedStatus::Dropped => "取り下げ",
+    }
+}
+
+/// 相談支援のメニュー (小児慢性特定疾病児童等自立支援事業).
+pub fn shoman_menu(m: ShomanMenu) -> &'static str {
+    match m {
+        ShomanMenu::RyoikuGuidance => "療育相談指導",
+        ShomanMenu::ItinerantGuidance => "巡回相談指導",
+        ShomanMenu::PeerCounseling => "ピアカウンセリング",
+        ShomanMenu::SelfRelianceGuidance => "自立に向けた育成相談",
+        ShomanMenu::SchoolEmployer => "学校・企業等からの相談",
+    }
+}
+
+pub fn shoman_requester(r: ShomanRequester) -> &'static str {
+    match r {
+        ShomanRequester::Child => "本人",
+        ShomanRequester::Family => "家族",
+        ShomanRequester::School => "学校",
+        ShomanRequester::Employer => "企業",
+        ShomanRequester::Other => "その他",
     }
 }

@@ -95,9 +95,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     >,
 > {
     use handlers::{
-        agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, master,
-        oauth, patients, referrals, reports, shoman_projects, supervision, support_plans, users,
-        webhooks,
+        agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, liaison,
+        master, oauth, patients, referrals, reports, shoman_projects, supervision, support_plans,
+        users, webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -150,6 +150,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(reports::consultations)
         .service(reports::employment_outcomes)
         .service(reports::support_awareness)
+        .service(reports::shoman_consultations)
         .service(reports::annual)
         .service(reports::shoman_projects)
         .service(reports::shoman_needs)
@@ -184,6 +185,10 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(shoman_projects::create_need)
         .service(shoman_projects::read_need)
         .service(shoman_projects::update_need)
+        .service(liaison::list)
+        .service(liaison::create)
+        .service(liaison::read)
+        .service(liaison::update)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

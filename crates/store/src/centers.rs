@@ -33,6 +33,7 @@ pub struct CenterRow {
     pub sample_percent: i32,
     pub totp_roles: String,
     pub programs: String,
+    pub child_assent_age: i32,
 }
 
 impl CenterRow {
@@ -48,6 +49,7 @@ impl CenterRow {
             sample_percent: c.sample_percent,
             totp_roles: values::join_list(&c.totp_roles, Role::as_str),
             programs: values::join_list(&c.programs, Program::as_str),
+            child_assent_age: c.child_assent_age,
             active: c.active,
             version: c.version,
             created_at: naive(c.created_at),
@@ -76,6 +78,7 @@ impl CenterRow {
                 "centers.programs",
                 values::split_list(&self.programs, Program::from_db),
             )?,
+            child_assent_age: self.child_assent_age,
             active: self.active,
             version: self.version,
             created_at: utc(self.created_at),
@@ -146,6 +149,7 @@ impl CenterStore for DieselStore {
                     ch.follow_up_days.map(|v| centers::follow_up_days.eq(v)),
                     ch.escalation_days.map(|v| centers::escalation_days.eq(v)),
                     ch.sample_percent.map(|v| centers::sample_percent.eq(v)),
+                    ch.child_assent_age.map(|v| centers::child_assent_age.eq(v)),
                     ch.totp_roles
                         .as_ref()
                         .map(|v| centers::totp_roles.eq(values::join_list(v, Role::as_str))),

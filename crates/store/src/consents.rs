@@ -13,7 +13,7 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::Consent;
 use tsunagu_domain::ports::{ConsentStore, StoreResult};
-use tsunagu_domain::values::ConsentScope;
+use tsunagu_domain::values::{ConsentScope, GivenBy};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -30,6 +30,10 @@ pub struct ConsentRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub given_by: Option<String>,
+    pub guardian_name: Option<String>,
+    pub guardian_relationship: Option<String>,
+    pub child_assent: bool,
 }
 
 impl ConsentRow {
@@ -46,6 +50,10 @@ impl ConsentRow {
             version: c.version,
             created_at: naive(c.created_at),
             updated_at: naive(c.updated_at),
+            given_by: c.given_by.map(|g| g.as_str().to_owned()),
+            guardian_name: c.guardian_name.clone(),
+            guardian_relationship: c.guardian_relationship.clone(),
+            child_assent: c.child_assent,
         }
     }
 
@@ -58,6 +66,14 @@ impl ConsentRow {
             scope: choice("consents.scope", ConsentScope::from_db(&self.scope))?,
             withdrawn_on: self.withdrawn_on,
             notes: self.notes,
+            given_by: self
+                .given_by
+                .as_deref()
+                .map(|g| choice("consents.given_by", GivenBy::from_db(g)))
+                .transpose()?,
+            guardian_name: self.guardian_name,
+            guardian_relationship: self.guardian_relationship,
+            child_assent: self.child_assent,
             recorded_by: uuid("consents.recorded_by", &self.recorded_by)?,
             version: self.version,
             created_at: utc(self.created_at),

@@ -15,7 +15,7 @@ use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::Consultation;
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{ConsultationFilter, ConsultationStore, StoreResult};
-use tsunagu_domain::values::{self, Channel, Requester, Topic};
+use tsunagu_domain::values::{self, Channel, Requester, ShomanMenu, ShomanRequester, Topic};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -36,6 +36,8 @@ pub struct ConsultationRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub shoman_menu: Option<String>,
+    pub shoman_requester: Option<String>,
 }
 
 impl ConsultationRow {
@@ -56,6 +58,8 @@ impl ConsultationRow {
             version: c.version,
             created_at: naive(c.created_at),
             updated_at: naive(c.updated_at),
+            shoman_menu: c.shoman_menu.map(|m| m.as_str().to_owned()),
+            shoman_requester: c.shoman_requester.map(|r| r.as_str().to_owned()),
         }
     }
 
@@ -77,6 +81,21 @@ impl ConsultationRow {
             duration_minutes: self.duration_minutes,
             with_employment_supporter: self.with_employment_supporter,
             summary: self.summary,
+            shoman_menu: self
+                .shoman_menu
+                .as_deref()
+                .map(|m| choice("consultations.shoman_menu", ShomanMenu::from_db(m)))
+                .transpose()?,
+            shoman_requester: self
+                .shoman_requester
+                .as_deref()
+                .map(|r| {
+                    choice(
+                        "consultations.shoman_requester",
+                        ShomanRequester::from_db(r),
+                    )
+                })
+                .transpose()?,
             consultant_id: uuid("consultations.consultant_id", &self.consultant_id)?,
             created_by: uuid("consultations.created_by", &self.created_by)?,
             version: self.version,
@@ -207,6 +226,8 @@ impl ConsultationStore for DieselStore {
                 consultations::duration_minutes.eq(row.duration_minutes),
                 consultations::with_employment_supporter.eq(row.with_employment_supporter),
                 consultations::summary.eq(&row.summary),
+                consultations::shoman_menu.eq(&row.shoman_menu),
+                consultations::shoman_requester.eq(&row.shoman_requester),
                 consultations::consultant_id.eq(&row.consultant_id),
                 consultations::version.eq(expected_version + 1),
                 consultations::updated_at.eq(row.updated_at),

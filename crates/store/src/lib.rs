@@ -26,6 +26,7 @@ mod error;
 mod follow_ups;
 mod history;
 mod idempotency;
+mod liaison;
 mod outbox;
 mod paging;
 mod patients;

@@ -15,7 +15,9 @@ use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::ports::{ReportStore, StoreResult};
 use tsunagu_domain::reports::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
-use tsunagu_domain::values::{AgencyType, Level, Purpose, SupportAwareness};
+use tsunagu_domain::values::{
+    AgencyType, Level, Purpose, ShomanMenu, ShomanRequester, SupportAwareness,
+};
 use uuid::Uuid;
 
 fn bad(what: &str) -> StoreError {
@@ -61,6 +63,41 @@ fn merge(
 }
 
 impl ReportStore for DieselStore {
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %from, %to))]
+    fn shoman_consultations(
+        &self,
+        scope: &ReportScope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(ShomanMenu, ShomanRequester, i64)>> {
+        self.read(|conn| {
+            use consultations::dsl as c;
+            let ids = center_ids(conn, scope)?;
+            let rows: Vec<(Option<String>, Option<String>, i64)> = c::consultations
+                .filter(c::center_id.eq_any(&ids))
+                .filter(c::occurred_at.ge(from.naive_utc()))
+                .filter(c::occurred_at.lt(to.naive_utc()))
+                .filter(c::shoman_menu.is_not_null())
+                .filter(c::shoman_requester.is_not_null())
+                .group_by((c::shoman_menu, c::shoman_requester))
+                .select((c::shoman_menu, c::shoman_requester, count_star()))
+                .load(conn)?;
+            rows.into_iter()
+                .map(|(m, r, n)| {
+                    let menu = m
+                        .as_deref()
+                        .and_then(ShomanMenu::from_db)
+                        .ok_or_else(|| bad("shoman_menu"))?;
+                    let requester = r
+                        .as_deref()
+                        .and_then(ShomanRequester::from_db)
+                        .ok_or_else(|| bad("shoman_requester"))?;
+                    Ok((menu, requester, n))
+                })
+                .collect()
+        })
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(?scope))]
     fn report_centers(&self, scope: &ReportScope) -> StoreResult<Vec<Uuid>> {
         self.read(|conn| {

@@ -17,6 +17,7 @@ diesel::table! {
         sample_percent -> Integer,
         totp_roles -> Text,
         programs -> Text,
+        child_assent_age -> Integer,
     }
 }
 
@@ -174,6 +175,10 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        given_by -> Nullable<Text>,
+        guardian_name -> Nullable<Text>,
+        guardian_relationship -> Nullable<Text>,
+        child_assent -> Bool,
     }
 }
 
@@ -194,6 +199,8 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        shoman_menu -> Nullable<Text>,
+        shoman_requester -> Nullable<Text>,
     }
 }
 
@@ -567,6 +574,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    liaison_contacts (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        plan_id -> Nullable<Text>,
+        action_id -> Nullable<Text>,
+        body_kind -> Text,
+        body_name -> Text,
+        contact_person -> Nullable<Text>,
+        channel -> Text,
+        contacted_on -> Date,
+        summary -> Text,
+        shared_data -> Bool,
+        next_on -> Nullable<Date>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    liaison_provisions (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        contact_id -> Text,
+        body_kind -> Text,
+        body_name -> Text,
+        consent_id -> Text,
+        provided_on -> Date,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(api_clients -> centers (center_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -619,7 +663,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     shoman_projects,
     shoman_project_sessions,
     shoman_session_participants,
-    shoman_needs
+    shoman_needs,
+    liaison_contacts,
+    liaison_provisions
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -642,6 +688,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "sample_percent",
             "totp_roles",
             "programs",
+            "child_assent_age",
         ],
     ),
     (
@@ -766,6 +813,10 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+            "given_by",
+            "guardian_name",
+            "guardian_relationship",
+            "child_assent",
         ],
     ),
     (
@@ -786,6 +837,8 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+            "shoman_menu",
+            "shoman_requester",
         ],
     ),
     (
@@ -1126,6 +1179,43 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+        ],
+    ),
+    (
+        "liaison_contacts",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "plan_id",
+            "action_id",
+            "body_kind",
+            "body_name",
+            "contact_person",
+            "channel",
+            "contacted_on",
+            "summary",
+            "shared_data",
+            "next_on",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "liaison_provisions",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "contact_id",
+            "body_kind",
+            "body_name",
+            "consent_id",
+            "provided_on",
+            "recorded_by",
+            "created_at",
         ],
     ),
 ];

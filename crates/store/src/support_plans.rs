@@ -211,7 +211,7 @@ impl ReviewRow {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = support_plan_actions)]
-struct ActionRow {
+pub(crate) struct ActionRow {
     id: String,
     center_id: String,
     plan_id: String,
@@ -252,7 +252,7 @@ impl ActionRow {
         }
     }
 
-    fn into_entity(self) -> Result<PlanAction, DomainError> {
+    pub(crate) fn into_entity(self) -> Result<PlanAction, DomainError> {
         Ok(PlanAction {
             id: uuid("support_plan_actions.id", &self.id)?,
             center_id: uuid("support_plan_actions.center_id", &self.center_id)?,

@@ -395,6 +395,52 @@ export interface paths {
         patch: operations["update_follow_up"];
         trace?: never;
     };
+    "/api/v1/liaison-contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts of the center, newest contact day first; `?patient_id=`, `?plan_id=`,
+         *     `?action_id=`.
+         */
+        get: operations["list_liaison_contacts"];
+        put?: never;
+        /**
+         * Record a contact about a patient of the `shoman` program (422 `patient_not_shoman`
+         *     otherwise). Passing data to a school or employer needs the child's consent covering it
+         *     (422 `consent_required`) and leaves a record of provision.
+         */
+        post: operations["create_liaison_contact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/liaison-contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a contact. */
+        get: operations["get_liaison_contact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a contact. Requires `If-Match`. Turning `shared_data` on for a school or employer
+         *     checks the consent and leaves the record of provision then.
+         */
+        patch: operations["update_liaison_contact"];
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -467,6 +513,45 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The needs register in creation order; `?kind=`, `?status=`, `?patient_id=`. */
+        get: operations["list_needs"];
+        put?: never;
+        /** Note a need (ニーズ) the center sees and no one meets, about a patient or anonymous. */
+        post: operations["create_need"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a need (an access event naming its patient, if any). */
+        get: operations["get_need"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a need or follow it up (`status: met` with `met_on`, or `dropped`). Requires
+         *     `If-Match`.
+         */
+        patch: operations["update_need"];
         trace?: never;
     };
     "/api/v1/notifications": {
@@ -621,6 +706,86 @@ export interface paths {
         get: operations["list_prefectures"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/project-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a session (an access event naming each named participant). */
+        get: operations["get_project_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a session; `participants` replaces the named list. Requires `If-Match`. */
+        patch: operations["update_project_session"];
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The center's optional projects in creation order; `?kind=`, `?active=true|false` (not
+         *     ended before today, Asia/Tokyo).
+         */
+        get: operations["list_projects"];
+        put?: never;
+        /** Record an optional project the center runs (in house or commissioned to a `partner`). */
+        post: operations["create_project"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a project. */
+        get: operations["get_project"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a project, or end it (`ended_on`). Requires `If-Match`. */
+        patch: operations["update_project"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's sessions in creation order. */
+        get: operations["list_project_sessions"];
+        put?: never;
+        /**
+         * Record a session of a project. The `activity` must fit the project's kind (422
+         *     `activity_not_for_kind`); named participants must be patients of the center (422
+         *     `participant_not_found`) with a consent in force on `held_on` (422
+         *     `participant_without_consent`); the counts cover at least the named participants.
+         */
+        post: operations["create_project_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -824,6 +989,89 @@ export interface paths {
          *     administrator: per agency type, how many centers gave each answer.
          */
         get: operations["report_referral_levels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 小慢 consultations by menu kind (相談支援のメニュー) and requester (child, family, school,
+         *     employer, other); those without a menu are not counted. A center's supervisor and
+         *     administrator see their center, the system administrator every center or one
+         *     prefecture's, summed.
+         */
+        get: operations["report_shoman_consultations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-implementation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 小慢 任意事業の実施状況: for each 小慢 center (実施主体) in scope, which of the five
+         *     project kinds it ran in the period, and a total row with the number and percent of
+         *     centers running each kind.
+         */
+        get: operations["report_shoman_implementation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 小慢 ニーズ: the needs noted in the period, per kind and their status now. */
+        get: operations["report_shoman_needs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/shoman-projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 小慢 任意事業: per project kind, the projects that ran at some point of the period, the
+         *     sessions held in it (also per activity) and the children and family members who came
+         *     (summed over sessions). For a center's supervisor or administrator (a center running
+         *     `shoman`, else 403 `program_not_offered`); across 小慢 centers for the system
+         *     administrator. Never a child's name or id.
+         */
+        get: operations["report_shoman_projects"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1173,6 +1421,16 @@ export interface components {
          * @enum {string}
          */
         ActionState: "open" | "done" | "not_done" | "changed";
+        /** @description Sessions of one activity, and who came. */
+        ActivityFigures: {
+            activity: components["schemas"]["SessionActivity"];
+            /** Format: int64 */
+            children: number;
+            /** Format: int64 */
+            family: number;
+            /** Format: int64 */
+            sessions: number;
+        };
         /** @description An outside office patients are referred to (就労支援機関). */
         AgencyDto: {
             active: boolean;
@@ -1353,6 +1611,13 @@ export interface components {
         /** @description A 難病相談支援センター. */
         CenterDto: {
             active: boolean;
+            /**
+             * Format: int32
+             * @description From this age (at the consent's day) a minor's consent needs the child's own assent
+             *     beside the guardian's (`child_assent: true`); 0: never (default 15).
+             * @example 15
+             */
+            child_assent_age: number;
             /** @description Short code, unique in the installation, e.g. `hiroshima`. */
             code: string;
             /** Format: date-time */
@@ -1439,10 +1704,17 @@ export interface components {
         };
         /** @description Consent to share the patient's personal data with outside agencies. */
         ConsentDto: {
+            /** @description The child assented as well. */
+            child_assent: boolean;
             /** Format: date-time */
             created_at: string;
+            given_by?: components["schemas"]["GivenBy"] | null;
             /** Format: date */
             given_on: string;
+            /** @description The guardian who gave it (for a minor). */
+            guardian_name?: string | null;
+            /** @description How the guardian is related to the patient (母, 父…). */
+            guardian_relationship?: string | null;
             /** Format: uuid */
             id: string;
             notes?: string | null;
@@ -1461,10 +1733,12 @@ export interface components {
         };
         /**
          * @description `employment_agencies` covers Hello Work, employment and life support centers and
-         *     vocational centers; `other` agencies need `all_agencies`.
+         *     vocational centers; `other` agencies need `all_agencies`. For 小慢 liaison: a school
+         *     needs `schools` or `all_bodies`; an employer `employers`, `all_agencies` or
+         *     `all_bodies`; `all_bodies` covers every agency too.
          * @enum {string}
          */
-        ConsentScope: "employment_agencies" | "all_agencies";
+        ConsentScope: "employment_agencies" | "all_agencies" | "schools" | "employers" | "all_bodies";
         /** @description 相談. `patient_id` is null for an anonymous consultation, which still counts in figures. */
         ConsultationDto: {
             /** @description In lists: the patient's case number (null when anonymous). */
@@ -1485,6 +1759,8 @@ export interface components {
             /** @description In lists: the patient's name, family name first. */
             patient_name?: string | null;
             requester: components["schemas"]["Requester"];
+            shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+            shoman_requester?: components["schemas"]["ShomanRequester"] | null;
             summary?: string | null;
             topics: components["schemas"]["Topic"][];
             /** Format: date-time */
@@ -1620,8 +1896,14 @@ export interface components {
          *     }
          */
         CreateConsent: {
+            /** @description The child agreed as well (default false). */
+            child_assent?: boolean | null;
+            given_by?: components["schemas"]["GivenBy"] | null;
             /** Format: date */
             given_on: string;
+            guardian_name?: string | null;
+            /** @description Free text: 母, 父, 祖母… */
+            guardian_relationship?: string | null;
             notes?: string | null;
             scope: components["schemas"]["ConsentScope"];
         };
@@ -1655,6 +1937,8 @@ export interface components {
             /** Format: uuid */
             patient_id?: string | null;
             requester: components["schemas"]["Requester"];
+            shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+            shoman_requester?: components["schemas"]["ShomanRequester"] | null;
             summary?: string | null;
             /** @description One or more. */
             topics: components["schemas"]["Topic"][];
@@ -1672,6 +1956,69 @@ export interface components {
             /** Format: date */
             due_on: string;
             notes?: string | null;
+        };
+        /**
+         * @description A contact. `plan_id` and `action_id` are optional (an action alone names its plan);
+         *     they must be the child's (422 `plan_not_of_patient`, `action_not_of_plan`).
+         *     `shared_data: true` to a `school` or `employer` needs the child's consent in force on
+         *     `contacted_on` covering it (scope `schools` / `employers` / `all_bodies`; an employer
+         *     also `all_agencies`), else 422 `consent_required`; it leaves a record of provision.
+         * @example {
+         *       "body_kind": "school",
+         *       "body_name": "広島県立〇〇高等学校",
+         *       "channel": "phone",
+         *       "contact_person": "担任",
+         *       "contacted_on": "2026-06-10",
+         *       "patient_id": "0193a1b2-0000-7000-8000-000000000001",
+         *       "shared_data": false,
+         *       "summary": "修学旅行時の服薬について相談"
+         *     }
+         */
+        CreateLiaisonContact: {
+            /** Format: uuid */
+            action_id?: string | null;
+            body_kind: components["schemas"]["BodyKind"];
+            body_name: string;
+            channel: components["schemas"]["LiaisonChannel"];
+            contact_person?: string | null;
+            /**
+             * Format: date
+             * @description Not in the future (Asia/Tokyo).
+             */
+            contacted_on: string;
+            /** Format: date */
+            next_on?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: uuid */
+            plan_id?: string | null;
+            /** @description Default false. */
+            shared_data?: boolean | null;
+            summary: string;
+        };
+        /**
+         * @example {
+         *       "description": "きょうだいの預け先がなく通院に付き添えない",
+         *       "kind": "sibling_support",
+         *       "noted_on": "2026-05-10"
+         *     }
+         */
+        CreateNeed: {
+            description: string;
+            kind: components["schemas"]["NeedKind"];
+            /**
+             * Format: date
+             * @description Only with `status: met` (default: today, Asia/Tokyo); not before `noted_on`.
+             */
+            met_on?: string | null;
+            /** Format: date */
+            noted_on: string;
+            /**
+             * Format: uuid
+             * @description A patient of the center, or absent for an anonymous need.
+             */
+            patient_id?: string | null;
+            status?: components["schemas"]["NeedStatus"] | null;
         };
         /**
          * @description A new patient. Readings may be typed in hiragana or half-width katakana; they are stored
@@ -1752,6 +2099,70 @@ export interface components {
              *     18; without it, six months after the approval.
              */
             review_due_on?: string | null;
+        };
+        /**
+         * @example {
+         *       "kind": "exchange",
+         *       "name": "きょうだい交流会",
+         *       "partner": "NPO法人 つなぐ会",
+         *       "started_on": "2026-04-01"
+         *     }
+         */
+        CreateProject: {
+            description?: string | null;
+            /**
+             * Format: date
+             * @description Not before `started_on`.
+             */
+            ended_on?: string | null;
+            kind: components["schemas"]["ProjectKind"];
+            name: string;
+            partner?: string | null;
+            /** Format: date */
+            started_on: string;
+        };
+        /**
+         * @example {
+         *       "activity": "children_meeting",
+         *       "children_count": 6,
+         *       "family_count": 4,
+         *       "held_on": "2026-07-20",
+         *       "online": false,
+         *       "participants": [
+         *         {
+         *           "patient_id": "0193a0b4-0000-7000-8000-000000000001",
+         *           "role": "child"
+         *         }
+         *       ],
+         *       "place": "県立こども病院 会議室",
+         *       "staff_ids": []
+         *     }
+         */
+        CreateProjectSession: {
+            /** @description Must fit the project's kind (422 `activity_not_for_kind`). */
+            activity: components["schemas"]["SessionActivity"];
+            /**
+             * Format: int32
+             * @description At least the number of named children.
+             */
+            children_count?: number;
+            /**
+             * Format: int32
+             * @description At least the number of named family participants.
+             */
+            family_count?: number;
+            /** Format: date */
+            held_on: string;
+            notes?: string | null;
+            online?: boolean;
+            /**
+             * @description Patients of the center with a consent in force on `held_on` (422
+             *     `participant_without_consent`, `participant_not_found`).
+             */
+            participants?: components["schemas"]["ParticipantDto"][];
+            place?: string | null;
+            /** @description Active users of the center. */
+            staff_ids?: string[];
         };
         /**
          * @description A referral. From `phone_mediation` up the patient's data goes to the agency: name it in
@@ -1989,6 +2400,11 @@ export interface components {
          * @enum {string}
          */
         FollowUpState: "due" | "overdue" | "done" | "cancelled";
+        /**
+         * @description Who gave a consent: the patient (`self`) or, for a minor, the guardian (`guardian`).
+         * @enum {string}
+         */
+        GivenBy: "self" | "guardian";
         /** @description A goal of a support plan. */
         GoalDto: {
             kind: components["schemas"]["GoalKind"];
@@ -2004,13 +2420,76 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        /** @description One 実施主体 (a 小慢 center) and the kinds it ran. */
+        ImplementationCenter: {
+            /** Format: uuid */
+            center_id: string;
+            code: string;
+            /**
+             * Format: int64
+             * @description How many kinds it ran.
+             */
+            count: number;
+            /**
+             * @description Per project kind: whether it ran one in the period.
+             * @example {
+             *       "caregiver": false,
+             *       "employment": true,
+             *       "exchange": false,
+             *       "other": false,
+             *       "respite": true
+             *     }
+             */
+            kinds: {
+                [key: string]: boolean;
+            };
+            name: string;
+            prefecture_code: string;
+        };
+        /** @description The total row: the number and percent of the 小慢 centers running each kind. */
+        ImplementationTotalDto: {
+            /** Format: int64 */
+            centers: number;
+            /**
+             * @description Percent of `centers`, to one decimal (`null` without centers).
+             * @example {
+             *       "caregiver": 0,
+             *       "employment": 60,
+             *       "exchange": 20,
+             *       "other": 20,
+             *       "respite": 40
+             *     }
+             */
+            percent: {
+                [key: string]: number | null;
+            };
+            /**
+             * @example {
+             *       "caregiver": 0,
+             *       "employment": 3,
+             *       "exchange": 1,
+             *       "other": 1,
+             *       "respite": 2
+             *     }
+             */
+            running: {
+                [key: string]: number;
+            };
+        };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_ConsentDto: {
             items: {
+                /** @description The child assented as well. */
+                child_assent: boolean;
                 /** Format: date-time */
                 created_at: string;
+                given_by?: components["schemas"]["GivenBy"] | null;
                 /** Format: date */
                 given_on: string;
+                /** @description The guardian who gave it (for a minor). */
+                guardian_name?: string | null;
+                /** @description How the guardian is related to the patient (母, 父…). */
+                guardian_relationship?: string | null;
                 /** Format: uuid */
                 id: string;
                 notes?: string | null;
@@ -2254,6 +2733,59 @@ export interface components {
             /** Format: int64 */
             phone_mediation: number;
         };
+        /**
+         * @description How a liaison contact took place: 電話, 訪問, 会議, メール, 文書, オンライン.
+         * @enum {string}
+         */
+        LiaisonChannel: "phone" | "visit" | "meeting" | "email" | "letter" | "online";
+        /** @description A contact with a school, employer or agency about a 小慢 child. */
+        LiaisonContactDto: {
+            /** Format: uuid */
+            action_id?: string | null;
+            body_kind: components["schemas"]["BodyKind"];
+            body_name: string;
+            channel: components["schemas"]["LiaisonChannel"];
+            contact_person?: string | null;
+            /** Format: date */
+            contacted_on: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            next_on?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: uuid */
+            plan_id?: string | null;
+            provision?: components["schemas"]["LiaisonProvisionDto"] | null;
+            /** @description Whether the child's personal data was passed on. */
+            shared_data: boolean;
+            summary: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description 第三者提供の記録 of a contact that passed the child's data to a school or employer. */
+        LiaisonProvisionDto: {
+            /** @description The body as it was named that day. */
+            body_kind: components["schemas"]["BodyKind"];
+            body_name: string;
+            /**
+             * Format: uuid
+             * @description The consent in force that covered it.
+             */
+            consent_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            provided_on: string;
+            /** Format: uuid */
+            recorded_by: string;
+        };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_AgencyDto: {
             items: {
@@ -2354,6 +2886,13 @@ export interface components {
         ListOf_CenterDto: {
             items: {
                 active: boolean;
+                /**
+                 * Format: int32
+                 * @description From this age (at the consent's day) a minor's consent needs the child's own assent
+                 *     beside the guardian's (`child_assent: true`); 0: never (default 15).
+                 * @example 15
+                 */
+                child_assent_age: number;
                 /** @description Short code, unique in the installation, e.g. `hiroshima`. */
                 code: string;
                 /** Format: date-time */
@@ -2422,6 +2961,8 @@ export interface components {
                 /** @description In lists: the patient's name, family name first. */
                 patient_name?: string | null;
                 requester: components["schemas"]["Requester"];
+                shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+                shoman_requester?: components["schemas"]["ShomanRequester"] | null;
                 summary?: string | null;
                 topics: components["schemas"]["Topic"][];
                 /** Format: date-time */
@@ -2512,6 +3053,68 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_LiaisonContactDto: {
+            items: {
+                /** Format: uuid */
+                action_id?: string | null;
+                body_kind: components["schemas"]["BodyKind"];
+                body_name: string;
+                channel: components["schemas"]["LiaisonChannel"];
+                contact_person?: string | null;
+                /** Format: date */
+                contacted_on: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date */
+                next_on?: string | null;
+                /** Format: uuid */
+                patient_id: string;
+                /** Format: uuid */
+                plan_id?: string | null;
+                provision?: components["schemas"]["LiaisonProvisionDto"] | null;
+                /** @description Whether the child's personal data was passed on. */
+                shared_data: boolean;
+                summary: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_NeedDto: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                description: string;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["NeedKind"];
+                /** Format: date */
+                met_on?: string | null;
+                /** Format: date */
+                noted_on: string;
+                /**
+                 * Format: uuid
+                 * @description `null` for a need noted without naming anyone.
+                 */
+                patient_id?: string | null;
+                status: components["schemas"]["NeedStatus"];
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_PatientDto: {
             items: {
                 /** Format: date */
@@ -2553,6 +3156,77 @@ export interface components {
                 support_awareness: components["schemas"]["SupportAwareness"];
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ProjectDto: {
+            items: {
+                /** @description Not ended before today (Asia/Tokyo). */
+                active: boolean;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                description?: string | null;
+                /**
+                 * Format: date
+                 * @description The last day it runs; `null` while it goes on.
+                 */
+                ended_on?: string | null;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["ProjectKind"];
+                /** @example きょうだい交流キャンプ */
+                name: string;
+                /** @description The body it is commissioned to (委託先), if any. */
+                partner?: string | null;
+                /** Format: date */
+                started_on: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ProjectSessionDto: {
+            items: {
+                activity: components["schemas"]["SessionActivity"];
+                /**
+                 * Format: int32
+                 * @description Children who came, named or not.
+                 */
+                children_count: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /**
+                 * Format: int32
+                 * @description Family members who came, named or not.
+                 */
+                family_count: number;
+                /** Format: date */
+                held_on: string;
+                /** Format: uuid */
+                id: string;
+                notes?: string | null;
+                online: boolean;
+                /** @description Those named with their consent. */
+                participants: components["schemas"]["ParticipantDto"][];
+                place?: string | null;
+                /** Format: uuid */
+                project_id: string;
+                /** @description The center's staff who ran it. */
+                staff_ids: string[];
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
             }[];
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -2734,6 +3408,63 @@ export interface components {
             name: string;
             prefecture_code: string;
         };
+        /** @description ニーズ: a need the center sees and no one meets. */
+        NeedDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NeedKind"];
+            /** Format: date */
+            met_on?: string | null;
+            /** Format: date */
+            noted_on: string;
+            /**
+             * Format: uuid
+             * @description `null` for a need noted without naming anyone.
+             */
+            patient_id?: string | null;
+            status: components["schemas"]["NeedStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description The kind of an unmet need (ニーズ).
+         * @enum {string}
+         */
+        NeedKind: "respite" | "exchange" | "employment" | "caregiver_support" | "sibling_support" | "learning_support" | "schooling" | "medical_care" | "transition" | "financial" | "other";
+        /** @description Needs of one kind by their status now. */
+        NeedKindFigures: {
+            /** Format: int64 */
+            dropped: number;
+            kind: components["schemas"]["NeedKind"];
+            /** Format: int64 */
+            met: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description Where a need stands: `open`, `met` (on `met_on`) or `dropped`.
+         * @enum {string}
+         */
+        NeedStatus: "open" | "met" | "dropped";
+        NeedTotalsDto: {
+            /** Format: int64 */
+            dropped: number;
+            /** Format: int64 */
+            met: number;
+            /** Format: int64 */
+            open: number;
+            /** Format: int64 */
+            total: number;
+        };
         /** @description Something the caller should act on. */
         NotificationDto: {
             /** Format: int64 */
@@ -2779,6 +3510,20 @@ export interface components {
              */
             referred: number;
         };
+        /**
+         * @description A named participant: a patient of the center with a consent in force on the session's
+         *     day, as the `child` or as the child's `family`.
+         */
+        ParticipantDto: {
+            /** Format: uuid */
+            patient_id: string;
+            role: components["schemas"]["ParticipantRole"];
+        };
+        /**
+         * @description A named participant of a session: the `child`, or the child's `family`.
+         * @enum {string}
+         */
+        ParticipantRole: "child" | "family";
         /** @description A person the center supports. Every read of it is recorded in the audit trail. */
         PatientDto: {
             /** Format: date */
@@ -2949,6 +3694,112 @@ export interface components {
          * @enum {string}
          */
         Program: "nanbyo" | "shoman";
+        /** @description An optional project (任意事業) the center runs, in house or commissioned (委託). */
+        ProjectDto: {
+            /** @description Not ended before today (Asia/Tokyo). */
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            description?: string | null;
+            /**
+             * Format: date
+             * @description The last day it runs; `null` while it goes on.
+             */
+            ended_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ProjectKind"];
+            /** @example きょうだい交流キャンプ */
+            name: string;
+            /** @description The body it is commissioned to (委託先), if any. */
+            partner?: string | null;
+            /** Format: date */
+            started_on: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description 小慢 任意事業: 療養生活支援 (`respite`: 一時預かり), 相互交流支援 (`exchange`), 就職支援
+         *     (`employment`), 介護者支援 (`caregiver`), その他 (`other`: learning support, physical
+         *     training).
+         * @enum {string}
+         */
+        ProjectKind: "respite" | "exchange" | "employment" | "caregiver" | "other";
+        /** @description One project kind. */
+        ProjectKindFigures: {
+            /** @description Every activity of the kind, in order, with zeros. */
+            activities: components["schemas"]["ActivityFigures"][];
+            /**
+             * Format: int64
+             * @description Children who came (summed over sessions).
+             */
+            children: number;
+            /**
+             * Format: int64
+             * @description Family members who came (summed over sessions).
+             */
+            family: number;
+            kind: components["schemas"]["ProjectKind"];
+            /**
+             * Format: int64
+             * @description Projects that ran at some point of the period.
+             */
+            projects: number;
+            /**
+             * Format: int64
+             * @description Sessions held in the period.
+             */
+            sessions: number;
+        };
+        /** @description A session of a project. */
+        ProjectSessionDto: {
+            activity: components["schemas"]["SessionActivity"];
+            /**
+             * Format: int32
+             * @description Children who came, named or not.
+             */
+            children_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /**
+             * Format: int32
+             * @description Family members who came, named or not.
+             */
+            family_count: number;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            notes?: string | null;
+            online: boolean;
+            /** @description Those named with their consent. */
+            participants: components["schemas"]["ParticipantDto"][];
+            place?: string | null;
+            /** Format: uuid */
+            project_id: string;
+            /** @description The center's staff who ran it. */
+            staff_ids: string[];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        ProjectTotalsDto: {
+            /** Format: int64 */
+            children: number;
+            /** Format: int64 */
+            family: number;
+            /** Format: int64 */
+            projects: number;
+            /** Format: int64 */
+            sessions: number;
+        };
         /** @description A record of personal data provided to an agency (第三者提供の記録). */
         ProvisionDto: {
             /**
@@ -3125,6 +3976,14 @@ export interface components {
              */
             overlap_seconds?: number | null;
         };
+        /**
+         * @description What a session did. Each fits one project kind — respite: `temporary_care`;
+         *     exchange: `workshop`, `children_meeting`; employment: `work_experience`,
+         *     `job_consultation_meeting`; caregiver: `hospital_accompaniment`, `sibling_support`;
+         *     other: `learning_support`, `physical_training` — and `other` fits every kind.
+         * @enum {string}
+         */
+        SessionActivity: "temporary_care" | "workshop" | "children_meeting" | "work_experience" | "job_consultation_meeting" | "hospital_accompaniment" | "sibling_support" | "learning_support" | "physical_training" | "other";
         /** @enum {string} */
         Sex: "female" | "male" | "other";
         /**
@@ -3132,6 +3991,78 @@ export interface components {
          * @enum {string}
          */
         SharedItem: "name" | "birth_date" | "contact" | "address" | "diagnosis" | "disability_certificate" | "employment_history" | "consultation_record";
+        /**
+         * @description 小慢 consultations of the period by menu kind (相談支援のメニュー, one row per kind, in
+         *     the menu's order) and who asked; consultations without a menu are not counted. Across
+         *     centers for the system administrator (all, or one prefecture's), summed.
+         */
+        ShomanConsultationsReport: {
+            period: components["schemas"]["PeriodDto"];
+            rows: components["schemas"]["ShomanMenuRow"][];
+            /** Format: int64 */
+            total: number;
+            /** @description Per requester across the menu. */
+            totals: components["schemas"]["ShomanRequesterCounts"];
+        };
+        /** @description 実施状況: which kinds of optional project each 小慢 center ran in the period. */
+        ShomanImplementationReport: {
+            /** @description By center code. */
+            centers: components["schemas"]["ImplementationCenter"][];
+            period: components["schemas"]["PeriodDto"];
+            total: components["schemas"]["ImplementationTotalDto"];
+        };
+        /**
+         * @description 小慢 相談支援のメニュー: 療育相談指導 (`ryoiku_guidance`), 巡回相談指導
+         *     (`itinerant_guidance`), ピアカウンセリング (`peer_counseling`), 自立に向けた育成相談
+         *     (`self_reliance_guidance`), 学校・企業等からの相談 (`school_employer`).
+         * @enum {string}
+         */
+        ShomanMenu: "ryoiku_guidance" | "itinerant_guidance" | "peer_counseling" | "self_reliance_guidance" | "school_employer";
+        ShomanMenuRow: {
+            counts: components["schemas"]["ShomanRequesterCounts"];
+            shoman_menu: components["schemas"]["ShomanMenu"];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description ニーズ noted in the period by kind and status. */
+        ShomanNeedsReport: {
+            /** Format: int64 */
+            centers: number;
+            period: components["schemas"]["PeriodDto"];
+            /** @description One row per need kind, in order. */
+            rows: components["schemas"]["NeedKindFigures"][];
+            total: components["schemas"]["NeedTotalsDto"];
+        };
+        /** @description 任意事業: projects run, sessions held and participants, per kind (never a child). */
+        ShomanProjectsReport: {
+            /**
+             * Format: int64
+             * @description The 小慢 centers the figures cover.
+             */
+            centers: number;
+            period: components["schemas"]["PeriodDto"];
+            /** @description One row per project kind, in order. */
+            rows: components["schemas"]["ProjectKindFigures"][];
+            total: components["schemas"]["ProjectTotalsDto"];
+        };
+        /**
+         * @description Who asked for a 小慢 consultation: the child, the family, a school, an employer, other.
+         * @enum {string}
+         */
+        ShomanRequester: "child" | "family" | "school" | "employer" | "other";
+        /** @description Consultations per requester (in the 小慢 program's terms). */
+        ShomanRequesterCounts: {
+            /** Format: int64 */
+            child: number;
+            /** Format: int64 */
+            employer: number;
+            /** Format: int64 */
+            family: number;
+            /** Format: int64 */
+            other: number;
+            /** Format: int64 */
+            school: number;
+        };
         /** @description Follow-up work of one consultant or one agency type in the period. */
         SummaryRowDto: {
             agency_type?: components["schemas"]["AgencyType"] | null;
@@ -3306,6 +4237,12 @@ export interface components {
             active?: boolean | null;
             /**
              * Format: int32
+             * @description 0 to 20 (0: a child's assent is never required): from this age a minor's consent
+             *     needs the child's assent beside the guardian's. A center setting.
+             */
+            child_assent_age?: number | null;
+            /**
+             * Format: int32
              * @description 1 to 365: follow-ups overdue longer escalate to the supervisor.
              */
             escalation_days?: number | null;
@@ -3345,6 +4282,8 @@ export interface components {
             /** Format: uuid */
             patient_id?: string | null;
             requester?: components["schemas"]["Requester"] | null;
+            shoman_menu?: components["schemas"]["ShomanMenu"] | null;
+            shoman_requester?: components["schemas"]["ShomanRequester"] | null;
             summary?: string | null;
             topics?: components["schemas"]["Topic"][] | null;
             with_employment_supporter?: boolean | null;
@@ -3374,6 +4313,42 @@ export interface components {
             next_due_on?: string | null;
             notes?: string | null;
             outcome?: components["schemas"]["CaseOutcome"] | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears an optional one. Once a record of
+         *     provision exists, `body_kind`, `body_name`, `contacted_on` and `shared_data` stay (422
+         *     `provision_recorded`).
+         */
+        UpdateLiaisonContact: {
+            /** Format: uuid */
+            action_id?: string | null;
+            body_kind?: components["schemas"]["BodyKind"] | null;
+            body_name?: string | null;
+            channel?: components["schemas"]["LiaisonChannel"] | null;
+            contact_person?: string | null;
+            /** Format: date */
+            contacted_on?: string | null;
+            /** Format: date */
+            next_on?: string | null;
+            /** Format: uuid */
+            plan_id?: string | null;
+            shared_data?: boolean | null;
+            summary?: string | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears. Setting `status: met` without
+         *     `met_on` records today (Asia/Tokyo); another status clears `met_on`.
+         */
+        UpdateNeed: {
+            description?: string | null;
+            kind?: components["schemas"]["NeedKind"] | null;
+            /** Format: date */
+            met_on?: string | null;
+            /** Format: date */
+            noted_on?: string | null;
+            /** Format: uuid */
+            patient_id?: string | null;
+            status?: components["schemas"]["NeedStatus"] | null;
         };
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdatePatient: {
@@ -3412,6 +4387,35 @@ export interface components {
             outcome?: string | null;
             responsible?: string | null;
             state?: components["schemas"]["ActionState"] | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears. A new `kind` must fit the activity
+         *     of every session held (422 `activity_not_for_kind`).
+         */
+        UpdateProject: {
+            description?: string | null;
+            /** Format: date */
+            ended_on?: string | null;
+            kind?: components["schemas"]["ProjectKind"] | null;
+            name?: string | null;
+            partner?: string | null;
+            /** Format: date */
+            started_on?: string | null;
+        };
+        /** @description Fields to change; absent fields stay, `null` clears; `participants` replaces the list. */
+        UpdateProjectSession: {
+            activity?: components["schemas"]["SessionActivity"] | null;
+            /** Format: int32 */
+            children_count?: number | null;
+            /** Format: int32 */
+            family_count?: number | null;
+            /** Format: date */
+            held_on?: string | null;
+            notes?: string | null;
+            online?: boolean | null;
+            participants?: components["schemas"]["ParticipantDto"][] | null;
+            place?: string | null;
+            staff_ids?: string[] | null;
         };
         /**
          * @description Change a referral. Raising `level` is anyone's on the case; lowering it is a supervisor's,
@@ -6292,6 +7296,397 @@ export interface operations {
             };
         };
     };
+    list_liaison_contacts: {
+        parameters: {
+            query?: {
+                patient_id?: string;
+                plan_id?: string;
+                action_id?: string;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_LiaisonContactDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_liaison_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLiaisonContact"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiaisonContactDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_liaison_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiaisonContactDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_liaison_contact: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLiaisonContact"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiaisonContactDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_me: {
         parameters: {
             query?: never;
@@ -6542,6 +7937,397 @@ export interface operations {
             };
             /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_needs: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["NeedKind"];
+                status?: components["schemas"]["NeedStatus"];
+                patient_id?: string;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_NeedDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNeed"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_need: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_need: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNeed"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7465,6 +9251,798 @@ export interface operations {
             };
             /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_project_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSessionDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_project_session: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProjectSession"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_projects: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["ProjectKind"];
+                /** @description `true`: not ended before today (Asia/Tokyo); `false`: ended. */
+                active?: boolean;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ProjectDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProject"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_project: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProject"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_project_sessions: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ProjectSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_project_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProjectSession"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8715,6 +11293,358 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferralLevelsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_consultations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanConsultationsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_implementation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanImplementationReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_needs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanNeedsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_shoman_projects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included. */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShomanProjectsReport"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };

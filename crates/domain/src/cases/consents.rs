@@ -3,13 +3,13 @@
 //! the consent in force.
 
 use super::{missing, not_in_future, require_case_worker};
-use crate::app::{Ctx, NOTES_MAX};
+use crate::app::{Ctx, NAME_MAX, NOTES_MAX};
 use crate::audit::AuditDraft;
 use crate::entities::{Consent, Provision, Referral};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
-use crate::values::{self, AgencyType, ConsentScope, SharedItem};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::values::{self, AgencyType, ConsentScope, GivenBy, Program, SharedItem};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
 #[derive(Debug, Default, Clone)]
@@ -17,6 +17,90 @@ pub struct ConsentInput {
     pub given_on: String,
     pub scope: String,
     pub notes: Option<String>,
+    /// `self` or `guardian`; absent means `self` (refused for a minor).
+    pub given_by: Option<String>,
+    pub guardian_name: Option<String>,
+    /// e.g. 母, 父, 祖母.
+    pub guardian_relationship: Option<String>,
+    /// The child agreed as well.
+    pub child_assent: Option<bool>,
+}
+
+/// Who gave a consent, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Giver {
+    pub given_by: GivenBy,
+    pub guardian_name: Option<String>,
+    pub guardian_relationship: Option<String>,
+    pub child_assent: bool,
+}
+
+/// Full age on `day` of someone born on `birth` (a birthday counts from the day itself).
+pub fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
+    let mut years = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// 成年 (民法 第4条).
+pub const ADULT_AGE: i32 = 18;
+/// A 小慢 patient stays a 児童等 up to 20 while treatment continues (児童福祉法 第6条の2):
+/// to that age the guardian may still give consent for them.
+pub const SHOMAN_GUARDIAN_AGE: i32 = 20;
+
+/// Whether the consent's giver fits the patient's age on the day it was given.
+///
+/// - Under 18: the guardian gives it, named (422 `guardian_consent_required`,
+///   `guardian_name_required`); from the center's `child_assent_age` (0: never) the child
+///   assents too (422 `child_assent_required`).
+/// - 18 and over: the patient gives it. Only a 小慢 patient under 20 (still a 児童等) may
+///   have the guardian give it instead, and then always with the patient's own assent, who
+///   is of age (422 `guardian_not_allowed`, `child_assent_required`).
+/// - A guardian's name goes only with `given_by: guardian` (422 `guardian_name_not_allowed`).
+pub fn check_giver(
+    giver: &Giver,
+    age: i32,
+    program: Program,
+    child_assent_age: i32,
+) -> Result<(), DomainError> {
+    let by_guardian = giver.given_by == GivenBy::Guardian;
+    if !by_guardian {
+        if giver.guardian_name.is_some() || giver.guardian_relationship.is_some() {
+            return Err(DomainError::rule(
+                "guardian_name_not_allowed",
+                "a guardian is named only when the guardian gives the consent (given_by: guardian)",
+            ));
+        }
+        if age < ADULT_AGE {
+            return Err(DomainError::rule(
+                "guardian_consent_required",
+                "the patient is a minor on the day of consent: the guardian gives it (given_by: guardian, guardian_name)",
+            ));
+        }
+        return Ok(());
+    }
+    if age >= ADULT_AGE && !(program == Program::Shoman && age < SHOMAN_GUARDIAN_AGE) {
+        return Err(DomainError::rule(
+            "guardian_not_allowed",
+            "the patient is of age on the day of consent and gives it themselves (a guardian only for a 小慢 patient under 20)",
+        ));
+    }
+    if giver.guardian_name.is_none() {
+        return Err(DomainError::rule(
+            "guardian_name_required",
+            "a consent given by the guardian names the guardian (guardian_name)",
+        ));
+    }
+    let assent_needed = age >= ADULT_AGE || (child_assent_age > 0 && age >= child_assent_age);
+    if assent_needed && !giver.child_assent {
+        return Err(DomainError::rule(
+            "child_assent_required",
+            "from the center's child_assent_age the child assents as well (child_assent: true)",
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Default, Clone)]
@@ -42,9 +126,21 @@ impl Consents<'_> {
         self.guard(ctx, Action::ConsentCreate, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let (given_on, scope, notes) = parse_new(&input, self.today())?;
-            self.store
+            let giver = parse_giver(&input)?;
+            let patient = self
+                .store
                 .patient(center, patient_id)?
                 .ok_or(DomainError::NotFound)?;
+            let assent_age = self
+                .store
+                .center(center)?
+                .map_or(values::DEFAULT_CHILD_ASSENT_AGE, |c| c.child_assent_age);
+            check_giver(
+                &giver,
+                age_on(patient.birth_date, given_on),
+                patient.program,
+                assent_age,
+            )?;
             let now = self.clock.now();
             let c = Consent {
                 id: Uuid::now_v7(),
@@ -54,6 +150,10 @@ impl Consents<'_> {
                 scope,
                 withdrawn_on: None,
                 notes,
+                given_by: Some(giver.given_by),
+                guardian_name: giver.guardian_name,
+                guardian_relationship: giver.guardian_relationship,
+                child_assent: giver.child_assent,
                 recorded_by: ctx.actor.user_id,
                 version: 1,
                 created_at: now,
@@ -63,7 +163,11 @@ impl Consents<'_> {
                 .ev(ctx, Action::ConsentCreate)
                 .resource(c.id)
                 .patient(patient_id)
-                .detail(format!("scope={}", scope.as_str()));
+                .detail(format!(
+                    "scope={}; given_by={}",
+                    scope.as_str(),
+                    c.given_by.map_or("", GivenBy::as_str)
+                ));
             self.store.insert_consent(&c, &ev)?;
             Ok(c)
         })
@@ -192,6 +296,36 @@ fn parse_new(
         (Some(given_on), Some(scope)) => Ok((given_on, scope, notes)),
         _ => Err(missing("consent fields")),
     }
+}
+
+/// Who gave a new consent: `self` unless said; names trimmed, blank ones dropped.
+fn parse_giver(input: &ConsentInput) -> Result<Giver, DomainError> {
+    let mut v = Validator::new();
+    let given_by = match input.given_by.as_deref() {
+        None => Some(GivenBy::SelfGiven),
+        Some(g) => v.check(GivenBy::parse("given_by", g)),
+    };
+    let guardian_name = v
+        .check(values::optional_prose(
+            "guardian_name",
+            input.guardian_name.as_deref(),
+            NAME_MAX,
+        ))
+        .flatten();
+    let guardian_relationship = v
+        .check(values::optional_prose(
+            "guardian_relationship",
+            input.guardian_relationship.as_deref(),
+            NAME_MAX,
+        ))
+        .flatten();
+    v.finish()?;
+    Ok(Giver {
+        given_by: given_by.unwrap_or(GivenBy::SelfGiven),
+        guardian_name,
+        guardian_relationship,
+        child_assent: input.child_assent.unwrap_or(false),
+    })
 }
 
 /// Applies a correction; `true` when it withdraws the consent. A withdrawn consent stays
@@ -351,12 +485,115 @@ mod tests {
         );
     }
 
+    fn giver(by: GivenBy, name: Option<&str>, assent: bool) -> Giver {
+        Giver {
+            given_by: by,
+            guardian_name: name.map(str::to_owned),
+            guardian_relationship: name.map(|_| "母".to_owned()),
+            child_assent: assent,
+        }
+    }
+
+    fn giver_code(r: Result<(), DomainError>) -> &'static str {
+        match r {
+            Ok(()) => "ok",
+            Err(DomainError::Rule { code, .. }) => code,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn an_age_counts_from_the_birthday_itself() {
+        let born = day(2010, 4, 2);
+        assert_eq!(age_on(born, day(2026, 4, 1)), 15);
+        assert_eq!(age_on(born, day(2026, 4, 2)), 16);
+        assert_eq!(age_on(day(2008, 2, 29), day(2026, 2, 28)), 17);
+        assert_eq!(age_on(day(2008, 2, 29), day(2026, 3, 1)), 18);
+    }
+
+    #[test]
+    fn a_minor_s_consent_is_the_guardian_s_with_the_child_s_assent_from_the_center_s_age() {
+        let guardian = |assent| giver(GivenBy::Guardian, Some("山田花子"), assent);
+        let nanbyo = Program::Nanbyo;
+        // A 10-year-old: the guardian, named; no assent needed yet.
+        assert_eq!(
+            giver_code(check_giver(&guardian(false), 10, nanbyo, 15)),
+            "ok"
+        );
+        assert_eq!(
+            giver_code(check_giver(
+                &giver(GivenBy::SelfGiven, None, false),
+                10,
+                nanbyo,
+                15
+            )),
+            "guardian_consent_required"
+        );
+        assert_eq!(
+            giver_code(check_giver(
+                &giver(GivenBy::Guardian, None, false),
+                10,
+                nanbyo,
+                15
+            )),
+            "guardian_name_required"
+        );
+        // From the center's age the child assents too; 0 never asks for it.
+        assert_eq!(
+            giver_code(check_giver(&guardian(false), 15, nanbyo, 15)),
+            "child_assent_required"
+        );
+        assert_eq!(
+            giver_code(check_giver(&guardian(true), 16, nanbyo, 15)),
+            "ok"
+        );
+        assert_eq!(
+            giver_code(check_giver(&guardian(false), 14, nanbyo, 15)),
+            "ok"
+        );
+        assert_eq!(
+            giver_code(check_giver(&guardian(false), 17, nanbyo, 0)),
+            "ok"
+        );
+    }
+
+    #[test]
+    fn an_adult_gives_consent_and_a_guardian_only_for_a_shoman_patient_under_20() {
+        let own = giver(GivenBy::SelfGiven, None, false);
+        assert_eq!(giver_code(check_giver(&own, 18, Program::Nanbyo, 15)), "ok");
+        assert_eq!(giver_code(check_giver(&own, 40, Program::Shoman, 15)), "ok");
+        let guardian = |assent| giver(GivenBy::Guardian, Some("山田花子"), assent);
+        assert_eq!(
+            giver_code(check_giver(&guardian(true), 18, Program::Nanbyo, 15)),
+            "guardian_not_allowed"
+        );
+        assert_eq!(
+            giver_code(check_giver(&guardian(true), 20, Program::Shoman, 15)),
+            "guardian_not_allowed"
+        );
+        // An 18- or 19-year-old 小慢 patient: the guardian may, with the patient's assent
+        // whatever the center's age.
+        assert_eq!(
+            giver_code(check_giver(&guardian(true), 19, Program::Shoman, 0)),
+            "ok"
+        );
+        assert_eq!(
+            giver_code(check_giver(&guardian(false), 18, Program::Shoman, 0)),
+            "child_assent_required"
+        );
+        let named_self = giver(GivenBy::SelfGiven, Some("山田花子"), false);
+        assert_eq!(
+            giver_code(check_giver(&named_self, 30, Program::Nanbyo, 15)),
+            "guardian_name_not_allowed"
+        );
+    }
+
     #[test]
     fn a_consent_is_given_on_a_day_that_has_passed() {
         let input = |given_on: &str, scope: &str| ConsentInput {
             given_on: given_on.into(),
             scope: scope.into(),
-            notes: None,
+            ..ConsentInput::default()
         };
         let today = day(2026, 5, 10);
         let (d, s, _) = parse_new(&input("2026-05-10", "all_agencies"), today).unwrap();

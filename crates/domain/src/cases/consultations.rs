@@ -8,7 +8,8 @@ use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
 use crate::page::{Page, PageRequest};
 use crate::ports::ConsultationFilter;
-use crate::values::{self, Channel, Requester, Topic};
+use crate::shoman::menu;
+use crate::values::{self, Channel, Program, Requester, ShomanMenu, ShomanRequester, Topic};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -27,6 +28,10 @@ pub struct ConsultationInput {
     pub duration_minutes: Option<Option<i32>>,
     pub with_employment_supporter: Option<bool>,
     pub summary: Option<Option<String>>,
+    /// 小慢 相談支援のメニュー; `Some(None)` clears it.
+    pub shoman_menu: Option<Option<String>>,
+    /// Who asked, in the 小慢 program's terms; `Some(None)` clears it.
+    pub shoman_requester: Option<Option<String>>,
     pub consultant_id: Option<Uuid>,
 }
 
@@ -70,6 +75,8 @@ impl Consultations<'_> {
                 duration_minutes: None,
                 with_employment_supporter: false,
                 summary: None,
+                shoman_menu: None,
+                shoman_requester: None,
                 consultant_id: ctx.actor.user_id,
                 created_by: ctx.actor.user_id,
                 version: 1,
@@ -177,6 +184,8 @@ impl Consultations<'_> {
                     input.with_employment_supporter.is_some(),
                 ),
                 ("summary", input.summary.is_some()),
+                ("shoman_menu", input.shoman_menu.is_some()),
+                ("shoman_requester", input.shoman_requester.is_some()),
                 ("consultant_id", input.consultant_id.is_some()),
             ]);
             let mut c = self.apply(ctx, center, current, input, false)?;
@@ -210,6 +219,23 @@ impl Consultations<'_> {
                 })?;
             }
             c.patient_id = p;
+        }
+        // The 小慢 menu is checked whenever it or the patient it depends on is written, so a
+        // consultation recorded before the menu existed stays valid until one of them changes.
+        if create
+            || input.patient_id.is_some()
+            || input.shoman_menu.is_some()
+            || input.shoman_requester.is_some()
+        {
+            let program = match c.patient_id {
+                Some(pid) => self.store.patient(center, pid)?.map(|p| p.program),
+                None => None,
+            };
+            let runs_shoman = self
+                .store
+                .center(center)?
+                .is_some_and(|x| x.programs.contains(&Program::Shoman));
+            menu::consultation_menu(program, runs_shoman, c.shoman_menu, c.shoman_requester)?;
         }
         if let Some(who) = input.consultant_id
             && who != c.consultant_id
@@ -278,6 +304,16 @@ fn apply_fields(
     if let Some(x) = input.with_employment_supporter {
         c.with_employment_supporter = x;
     }
+    if let Some(x) = &input.shoman_menu {
+        c.shoman_menu = x
+            .as_deref()
+            .and_then(|m| v.check(ShomanMenu::parse("shoman_menu", m)));
+    }
+    if let Some(x) = &input.shoman_requester {
+        c.shoman_requester = x
+            .as_deref()
+            .and_then(|r| v.check(ShomanRequester::parse("shoman_requester", r)));
+    }
     if let Some(x) = &input.summary {
         c.summary = v
             .check(values::optional_prose("summary", x.as_deref(), SUMMARY_MAX))
@@ -337,6 +373,8 @@ mod tests {
             duration_minutes: None,
             with_employment_supporter: false,
             summary: None,
+            shoman_menu: None,
+            shoman_requester: None,
             consultant_id: Uuid::nil(),
             created_by: Uuid::nil(),
             version: 1,

@@ -25,7 +25,10 @@ mod referrals;
 mod testing;
 mod timeline;
 
-pub use consents::{ConsentInput, ConsentUpdate, Consents};
+pub use consents::{
+    ADULT_AGE, ConsentInput, ConsentUpdate, Consents, Giver, SHOMAN_GUARDIAN_AGE, age_on,
+    check_giver,
+};
 pub use consultations::{ConsultationInput, ConsultationQuery, Consultations};
 pub use follow_ups::{FollowUpInput, FollowUpQuery, FollowUpUpdate, FollowUps};
 pub use patients::{PatientInput, Patients, format_case_number};

@@ -148,6 +148,8 @@ mod tests {
             duration_minutes: None,
             with_employment_supporter: false,
             summary: None,
+            shoman_menu: None,
+            shoman_requester: None,
             consultant_id: Uuid::nil(),
             created_by: Uuid::nil(),
             version: 1,

@@ -16,6 +16,7 @@ pub struct CenterChanges {
     pub sample_percent: Option<i32>,
     pub totp_roles: Option<Vec<Role>>,
     pub programs: Option<Vec<Program>>,
+    pub child_assent_age: Option<i32>,
     pub active: Option<bool>,
 }
 

@@ -17,6 +17,7 @@ mod follow_ups;
 mod health;
 mod history;
 mod idempotency;
+mod liaison;
 mod outbox;
 mod patients;
 mod referrals;
@@ -38,6 +39,7 @@ pub use follow_ups::{FollowUpFilter, FollowUpState, FollowUpStore};
 pub use health::Health;
 pub use history::CaseHistoryStore;
 pub use idempotency::{CommittedChange, IdempotencyBegin, IdempotencyStore, StoredResponse};
+pub use liaison::LiaisonStore;
 pub use outbox::Outbox;
 pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
@@ -93,6 +95,7 @@ store_of!(
     SupervisionStore,
     SupportPlanStore,
     ShomanProjectStore,
+    LiaisonStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -102,8 +105,9 @@ store_of!(
 pub mod prelude {
     pub use super::{
         AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
-        ConsultationStore, FollowUpStore, Health, IdempotencyStore, Outbox, PatientStore,
-        ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore,
+        ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore, Outbox,
+        PatientStore, ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store,
+        SupervisionStore,
         SupportPlanStore, UserStore, WebhookStore,
     };
 }

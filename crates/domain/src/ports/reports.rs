@@ -1,6 +1,6 @@
 use super::StoreResult;
 use crate::reports::model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
-use crate::values::SupportAwareness;
+use crate::values::{ShomanMenu, ShomanRequester, SupportAwareness};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -47,4 +47,12 @@ pub trait ReportStore {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<(SupportAwareness, i64)>>;
+    /// 小慢 consultations that occurred in `[from, to)` per menu kind and requester (those
+    /// with a menu only), summed over the scope's centers.
+    fn shoman_consultations(
+        &self,
+        scope: &ReportScope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<(ShomanMenu, ShomanRequester, i64)>>;
 }

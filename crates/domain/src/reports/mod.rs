@@ -14,6 +14,7 @@
 
 pub mod figures;
 pub mod model;
+pub mod shoman;
 pub mod use_cases;
 
 pub use figures::{
@@ -21,4 +22,5 @@ pub use figures::{
     CooperationRow, LevelAnswersRow, LevelRow, OutcomeRow, ReferralLevels, band, lower_median,
 };
 pub use model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope, referral_achieved};
+pub use shoman::ShomanConsultationReport;
 pub use use_cases::Reports;

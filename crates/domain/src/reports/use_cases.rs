@@ -4,6 +4,7 @@ use super::figures::{
     self, AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, ReferralLevels,
 };
 use super::model::{Period, ReportScope};
+use super::shoman::{self, ShomanConsultationReport};
 use crate::app::Ctx;
 use crate::entities::Actor;
 use crate::error::DomainError;
@@ -186,6 +187,29 @@ impl Reports<'_> {
                 let (from, to) = period.utc_range();
                 let counts = self.store.support_awareness(scope, from, to)?;
                 Ok(figures::support_awareness(&counts))
+            },
+        )
+    }
+}
+
+impl Reports<'_> {
+    /// 小慢 consultations by menu kind (相談支援のメニュー) and requester.
+    #[tracing::instrument(skip_all, fields(from = %period.from, to = %period.to))]
+    pub fn shoman_consultations(
+        &self,
+        ctx: &Ctx,
+        period: &Period,
+        prefecture: Option<&str>,
+    ) -> Result<ShomanConsultationReport, DomainError> {
+        self.read(
+            ctx,
+            Action::ReportShomanConsultations,
+            prefecture,
+            period,
+            |scope| {
+                let (from, to) = period.utc_range();
+                let counts = self.store.shoman_consultations(scope, from, to)?;
+                Ok(shoman::shoman_consultations(&counts))
             },
         )
     }

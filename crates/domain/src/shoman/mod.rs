@@ -10,6 +10,8 @@
 //! [`projects`], behind their own facade.
 
 mod actions;
+pub mod liaison;
+pub mod menu;
 mod model;
 mod plans;
 pub mod projects;
@@ -17,14 +19,26 @@ mod reviews;
 pub mod rules;
 
 pub use actions::{ActionInput, ActionUpdate};
+pub use liaison::{
+    Liaison, LiaisonContact, LiaisonFilter, LiaisonInput, LiaisonProvision, LiaisonUpdate,
+};
 pub use model::{Goal, PlanAction, PlanReview, PlanVersion, SupportPlan};
 pub use plans::{GoalInput, PlanInput, PlanQuery, PlanUpdate};
 
-use crate::app::Ctx;
+use crate::app::{Ctx, Services};
 use crate::error::DomainError;
 use crate::policy::{self, Permission};
 use crate::values::Program;
 use uuid::Uuid;
+
+/// The caller's center, for `p`, where it runs the `shoman` program (403
+/// `program_not_offered` elsewhere): the one gate of all 小慢 work (plans, liaison).
+pub(crate) fn shoman_center(s: &Services, ctx: &Ctx, p: Permission) -> Result<Uuid, DomainError> {
+    let center = policy::permit_in_center(&ctx.actor, p)?;
+    let c = s.store.center(center)?.ok_or(DomainError::NotFound)?;
+    policy::program_offered(&c, Program::Shoman)?;
+    Ok(center)
+}
 
 crate::facade!(
     /// 小慢 support plans, their reviews and actions: `services.support_plans()`.
@@ -36,10 +50,7 @@ impl SupportPlans<'_> {
     /// The caller's center, for `p`, where it runs the `shoman` program (403
     /// `program_not_offered` elsewhere).
     fn shoman_center(&self, ctx: &Ctx, p: Permission) -> Result<Uuid, DomainError> {
-        let center = policy::permit_in_center(&ctx.actor, p)?;
-        let c = self.store.center(center)?.ok_or(DomainError::NotFound)?;
-        policy::program_offered(&c, Program::Shoman)?;
-        Ok(center)
+        shoman_center(self, ctx, p)
     }
 
     /// A plan of the caller's center (404 for another center's, like a missing one).

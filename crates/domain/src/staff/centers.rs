@@ -31,6 +31,8 @@ pub struct UpdateCenterInput {
     pub sample_percent: Option<i32>,
     pub totp_roles: Option<Vec<String>>,
     pub programs: Option<Vec<String>>,
+    /// From this age a minor's consent needs the child's assent too (0: never).
+    pub child_assent_age: Option<i32>,
     pub active: Option<bool>,
 }
 
@@ -139,6 +141,7 @@ impl Centers<'_> {
                 sample_percent: DEFAULT_SAMPLE_PERCENT,
                 totp_roles: default_totp_roles(),
                 programs,
+                child_assent_age: crate::values::DEFAULT_CHILD_ASSENT_AGE,
                 active: true,
                 version: 1,
                 created_at: now,
@@ -214,6 +217,9 @@ impl Centers<'_> {
                     .programs
                     .as_deref()
                     .and_then(|r| v.check(programs("programs", r))),
+                child_assent_age: input
+                    .child_assent_age
+                    .and_then(|d| v.check(in_range("child_assent_age", d, 0, 20))),
                 active: input.active,
             };
             v.finish()?;
@@ -230,6 +236,7 @@ impl Centers<'_> {
                     ("prefecture_code", changes.prefecture_code.is_some()),
                     ("operating_type", changes.operating_type.is_some()),
                     ("programs", changes.programs.is_some()),
+                    ("child_assent_age", changes.child_assent_age.is_some()),
                     ("active", changes.active.is_some()),
                 ]));
             self.store

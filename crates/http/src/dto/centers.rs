@@ -37,6 +37,10 @@ pub struct CenterDto {
     /// where `shoman` is not run.
     #[schema(value_type = Vec<Program>)]
     pub programs: Vec<String>,
+    /// From this age (at the consent's day) a minor's consent needs the child's own assent
+    /// beside the guardian's (`child_assent: true`); 0: never (default 15).
+    #[schema(example = 15)]
+    pub child_assent_age: i32,
     pub active: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -57,6 +61,7 @@ impl From<Center> for CenterDto {
             sample_percent: c.sample_percent,
             totp_roles: c.totp_roles.iter().map(|r| r.as_str().to_owned()).collect(),
             programs: c.programs.iter().map(|p| p.as_str().to_owned()).collect(),
+            child_assent_age: c.child_assent_age,
             active: c.active,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -103,5 +108,9 @@ pub struct UpdateCenter {
     /// The programs the center runs (at least one; the system administrator's).
     #[schema(value_type = Option<Vec<Program>>)]
     pub programs: Option<Vec<String>>,
+    /// 0 to 20 (0: a child's assent is never required): from this age a minor's consent
+    /// needs the child's assent beside the guardian's. A center setting.
+    #[schema(minimum = 0, maximum = 20)]
+    pub child_assent_age: Option<i32>,
     pub active: Option<bool>,
 }

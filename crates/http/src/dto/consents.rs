@@ -1,6 +1,6 @@
 //! Wire types of consent to share personal data, and the record of each provision under it.
 
-use super::{ConsentScope, SharedItem, date, double_option, ts};
+use super::{ConsentScope, GivenBy, SharedItem, date, double_option, ts};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::entities::{Consent, Provision};
 use utoipa::ToSchema;
@@ -19,6 +19,15 @@ pub struct ConsentDto {
     #[schema(format = Date)]
     pub withdrawn_on: Option<String>,
     pub notes: Option<String>,
+    /// Who gave it: `self` or `guardian`; null for consents recorded before the giver was.
+    #[schema(value_type = Option<GivenBy>)]
+    pub given_by: Option<&'static str>,
+    /// The guardian who gave it (for a minor).
+    pub guardian_name: Option<String>,
+    /// How the guardian is related to the patient (母, 父…).
+    pub guardian_relationship: Option<String>,
+    /// The child assented as well.
+    pub child_assent: bool,
     pub recorded_by: Uuid,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -35,6 +44,10 @@ impl From<Consent> for ConsentDto {
             scope: c.scope.as_str().to_owned(),
             withdrawn_on: c.withdrawn_on.map(date),
             notes: c.notes,
+            given_by: c.given_by.map(|g| g.as_str()),
+            guardian_name: c.guardian_name,
+            guardian_relationship: c.guardian_relationship,
+            child_assent: c.child_assent,
             recorded_by: c.recorded_by,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -51,6 +64,20 @@ pub struct CreateConsent {
     #[schema(value_type = ConsentScope)]
     pub scope: String,
     pub notes: Option<String>,
+    /// `self` (the default) or `guardian`. On the day of consent a patient under 18 needs
+    /// `guardian` with `guardian_name` (422 `guardian_consent_required`,
+    /// `guardian_name_required`) and, from the center's `child_assent_age`,
+    /// `child_assent: true` (422 `child_assent_required`). A patient of 18 or more gives it
+    /// themselves; only a 小慢 (`shoman`) patient under 20 may have the guardian give it,
+    /// with `child_assent: true` (422 `guardian_not_allowed`). Guardian fields with `self`:
+    /// 422 `guardian_name_not_allowed`.
+    #[schema(value_type = Option<GivenBy>)]
+    pub given_by: Option<String>,
+    pub guardian_name: Option<String>,
+    /// Free text: 母, 父, 祖母…
+    pub guardian_relationship: Option<String>,
+    /// The child agreed as well (default false).
+    pub child_assent: Option<bool>,
 }
 
 /// Withdraw (`withdrawn_on`) or correct the notes. A withdrawal cannot be undone.

@@ -1,6 +1,6 @@
 //! Wire types of consultations (相談).
 
-use super::{Channel, Requester, Topic, double_option, ts};
+use super::{Channel, Requester, ShomanMenu, ShomanRequester, Topic, double_option, ts};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::entities::Consultation;
 use utoipa::{IntoParams, ToSchema};
@@ -29,6 +29,13 @@ pub struct ConsultationDto {
     /// Joint with the 難病患者就職サポーター.
     pub with_employment_supporter: bool,
     pub summary: Option<String>,
+    /// 小慢 相談支援のメニュー: set for a 小慢 patient's consultation (null otherwise, and for
+    /// those recorded before the menu was).
+    #[schema(value_type = Option<ShomanMenu>)]
+    pub shoman_menu: Option<&'static str>,
+    /// Who asked, in the 小慢 program's terms (beside `requester`).
+    #[schema(value_type = Option<ShomanRequester>)]
+    pub shoman_requester: Option<&'static str>,
     pub consultant_id: Uuid,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -64,6 +71,8 @@ impl From<Consultation> for ConsultationDto {
             duration_minutes: c.duration_minutes,
             with_employment_supporter: c.with_employment_supporter,
             summary: c.summary,
+            shoman_menu: c.shoman_menu.map(|m| m.as_str()),
+            shoman_requester: c.shoman_requester.map(|r| r.as_str()),
             consultant_id: c.consultant_id,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -91,6 +100,15 @@ pub struct CreateConsultation {
     pub duration_minutes: Option<i32>,
     pub with_employment_supporter: Option<bool>,
     pub summary: Option<String>,
+    /// Required for a patient of the `shoman` program (422 `shoman_menu_required`), refused
+    /// for other patients (422 `shoman_menu_not_applicable`); for an anonymous consultation,
+    /// optional where the center runs `shoman`, with `shoman_requester`.
+    #[schema(value_type = Option<ShomanMenu>)]
+    pub shoman_menu: Option<String>,
+    /// Who asked, in the 小慢 program's terms: required with `shoman_menu` (422
+    /// `shoman_requester_required`).
+    #[schema(value_type = Option<ShomanRequester>)]
+    pub shoman_requester: Option<String>,
     pub consultant_id: Option<Uuid>,
 }
 
@@ -116,6 +134,13 @@ pub struct UpdateConsultation {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub summary: Option<Option<String>>,
+    /// Checked against the patient whenever it, `shoman_requester` or `patient_id` is sent.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<ShomanMenu>)]
+    pub shoman_menu: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<ShomanRequester>)]
+    pub shoman_requester: Option<Option<String>>,
     pub consultant_id: Option<Uuid>,
 }
 

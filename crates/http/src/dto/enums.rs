@@ -93,8 +93,59 @@ wire_enum!(
 );
 wire_enum!(
     /// `employment_agencies` covers Hello Work, employment and life support centers and
-    /// vocational centers; `other` agencies need `all_agencies`.
-    ConsentScope = values::ConsentScope { EmploymentAgencies, AllAgencies }
+    /// vocational centers; `other` agencies need `all_agencies`. For 小慢 liaison: a school
+    /// needs `schools` or `all_bodies`; an employer `employers`, `all_agencies` or
+    /// `all_bodies`; `all_bodies` covers every agency too.
+    ConsentScope = values::ConsentScope { EmploymentAgencies, AllAgencies, Schools, Employers, AllBodies }
+);
+
+/// Who gave a consent: the patient (`self`) or, for a minor, the guardian (`guardian`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+pub enum GivenBy {
+    #[schema(rename = "self")]
+    SelfGiven,
+    #[schema(rename = "guardian")]
+    Guardian,
+}
+
+impl From<values::GivenBy> for GivenBy {
+    fn from(d: values::GivenBy) -> Self {
+        match d {
+            values::GivenBy::SelfGiven => Self::SelfGiven,
+            values::GivenBy::Guardian => Self::Guardian,
+        }
+    }
+}
+
+impl From<GivenBy> for values::GivenBy {
+    fn from(w: GivenBy) -> Self {
+        match w {
+            GivenBy::SelfGiven => Self::SelfGiven,
+            GivenBy::Guardian => Self::Guardian,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Mirror for GivenBy {
+    fn domain_values() -> Vec<&'static str> {
+        values::GivenBy::ALL.iter().map(|g| g.as_str()).collect()
+    }
+}
+
+wire_enum!(
+    /// 小慢 相談支援のメニュー: 療育相談指導 (`ryoiku_guidance`), 巡回相談指導
+    /// (`itinerant_guidance`), ピアカウンセリング (`peer_counseling`), 自立に向けた育成相談
+    /// (`self_reliance_guidance`), 学校・企業等からの相談 (`school_employer`).
+    ShomanMenu = values::ShomanMenu { RyoikuGuidance, ItinerantGuidance, PeerCounseling, SelfRelianceGuidance, SchoolEmployer }
+);
+wire_enum!(
+    /// Who asked for a 小慢 consultation: the child, the family, a school, an employer, other.
+    ShomanRequester = values::ShomanRequester { Child, Family, School, Employer, Other }
+);
+wire_enum!(
+    /// How a liaison contact took place: 電話, 訪問, 会議, メール, 文書, オンライン.
+    LiaisonChannel = values::LiaisonChannel { Phone, Visit, Meeting, Email, Letter, Online }
 );
 wire_enum!(
     /// 面談, 電話, メール, 出張相談, 訪問, オンライン.
@@ -305,6 +356,10 @@ mod tests {
         c.mirror::<EmploymentStatus>();
         c.mirror::<SupportAwareness>();
         c.mirror::<ConsentScope>();
+        c.mirror::<GivenBy>();
+        c.mirror::<ShomanMenu>();
+        c.mirror::<ShomanRequester>();
+        c.mirror::<LiaisonChannel>();
         c.mirror::<Channel>();
         c.mirror::<Requester>();
         c.mirror::<Topic>();
@@ -365,6 +420,10 @@ mod tests {
             EmploymentStatus,
             SupportAwareness,
             ConsentScope,
+            GivenBy,
+            ShomanMenu,
+            ShomanRequester,
+            LiaisonChannel,
             Channel,
             Requester,
             Topic,

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tsunagu_domain::reports::{
     AwarenessReport, BANDS, ConsultationReport, CooperationCounts, OutcomeRow, Period,
-    ReferralLevels,
+    ReferralLevels, ShomanConsultationReport,
 };
-use tsunagu_domain::values::{AgencyType, Level, Purpose};
+use tsunagu_domain::values::{AgencyType, Level, Purpose, ShomanRequester};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -631,6 +631,102 @@ impl SupportAwarenessReport {
             sections: vec![Section {
                 title: None,
                 header: ["利用・認知", "人数", "割合"].map(str::to_owned).to_vec(),
+                rows,
+            }],
+        }
+    }
+}
+
+/// Consultations per requester (in the 小慢 program's terms).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShomanRequesterCounts {
+    pub child: i64,
+    pub family: i64,
+    pub school: i64,
+    pub employer: i64,
+    pub other: i64,
+}
+
+impl ShomanRequesterCounts {
+    /// From the counts in the requesters' order (child, family, school, employer, other).
+    fn from_cells(cells: &[i64]) -> Self {
+        let at = |i: usize| cells.get(i).copied().unwrap_or(0);
+        Self {
+            child: at(0),
+            family: at(1),
+            school: at(2),
+            employer: at(3),
+            other: at(4),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShomanMenuRow {
+    #[schema(value_type = super::ShomanMenu)]
+    pub shoman_menu: &'static str,
+    pub counts: ShomanRequesterCounts,
+    pub total: i64,
+}
+
+/// 小慢 consultations of the period by menu kind (相談支援のメニュー, one row per kind, in
+/// the menu's order) and who asked; consultations without a menu are not counted. Across
+/// centers for the system administrator (all, or one prefecture's), summed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShomanConsultationsReport {
+    pub period: PeriodDto,
+    pub rows: Vec<ShomanMenuRow>,
+    /// Per requester across the menu.
+    pub totals: ShomanRequesterCounts,
+    pub total: i64,
+}
+
+impl ShomanConsultationsReport {
+    pub fn new(period: &Period, r: ShomanConsultationReport) -> Self {
+        Self {
+            period: period.into(),
+            rows: r
+                .rows
+                .iter()
+                .map(|(m, cells, total)| ShomanMenuRow {
+                    shoman_menu: m.as_str(),
+                    counts: ShomanRequesterCounts::from_cells(cells),
+                    total: *total,
+                })
+                .collect(),
+            totals: ShomanRequesterCounts::from_cells(&r.totals),
+            total: r.total,
+        }
+    }
+
+    pub fn sheet(&self, period: &Period, source: &ShomanConsultationReport) -> Sheet {
+        let mut header = vec!["相談支援のメニュー".to_owned()];
+        header.extend(
+            ShomanRequester::ALL
+                .iter()
+                .map(|r| labels::shoman_requester(*r).to_owned()),
+        );
+        header.push("合計".into());
+        let line = |label: &str, cells: &[i64], total: i64| {
+            let mut row = vec![Cell::from(label)];
+            row.extend(cells.iter().map(|n| Cell::from(*n)));
+            row.push(total.into());
+            row
+        };
+        let mut rows: Vec<Vec<Cell>> = source
+            .rows
+            .iter()
+            .map(|(m, cells, total)| line(labels::shoman_menu(*m), cells, *total))
+            .collect();
+        rows.push(line("合計", &source.totals, source.total));
+        Sheet {
+            name: "小慢相談".into(),
+            title: "小児慢性特定疾病児童等自立支援事業 相談支援のメニュー別・相談者別の相談件数"
+                .into(),
+            period: period_label(period),
+            sections: vec![Section {
+                title: None,
+                header,
                 rows,
             }],
         }

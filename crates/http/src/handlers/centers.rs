@@ -137,6 +137,7 @@ pub async fn update(
         sample_percent: b.sample_percent,
         totp_roles: b.totp_roles,
         programs: b.programs,
+        child_assent_age: b.child_assent_age,
         active: b.active,
     };
     let id = id.into_inner();

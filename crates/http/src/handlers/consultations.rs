@@ -70,6 +70,8 @@ pub async fn create(
         duration_minutes: Some(b.duration_minutes),
         with_employment_supporter: b.with_employment_supporter,
         summary: Some(b.summary),
+        shoman_menu: Some(b.shoman_menu),
+        shoman_requester: Some(b.shoman_requester),
         consultant_id: b.consultant_id,
     };
     let s = state.services.clone();
@@ -133,6 +135,8 @@ pub async fn update(
         duration_minutes: b.duration_minutes,
         with_employment_supporter: b.with_employment_supporter,
         summary: b.summary,
+        shoman_menu: b.shoman_menu,
+        shoman_requester: b.shoman_requester,
         consultant_id: b.consultant_id,
     };
     let id = id.into_inner();

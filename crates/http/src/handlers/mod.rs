@@ -9,6 +9,7 @@ pub mod centers;
 pub mod consents;
 pub mod consultations;
 pub mod follow_ups;
+pub mod liaison;
 pub mod master;
 pub mod oauth;
 pub mod ops;

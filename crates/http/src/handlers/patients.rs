@@ -233,6 +233,10 @@ pub async fn create_consent(
         given_on: b.given_on,
         scope: b.scope,
         notes: b.notes,
+        given_by: b.given_by,
+        guardian_name: b.guardian_name,
+        guardian_relationship: b.guardian_relationship,
+        child_assent: b.child_assent,
     };
     let id = id.into_inner();
     let s = state.services.clone();

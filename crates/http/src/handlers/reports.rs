@@ -7,8 +7,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
     AnnualQuery, ConsultationsReport, CooperationCountsReport, EmploymentOutcomesReport,
-    ReferralLevelsReport, ReportQuery, ShomanImplementationReport, ShomanNeedsReport,
-    ShomanProjectsReport, SupportAwarenessReport,
+    ReferralLevelsReport, ReportQuery, ShomanConsultationsReport, ShomanImplementationReport,
+    ShomanNeedsReport, ShomanProjectsReport, SupportAwarenessReport,
 };
 use crate::problem::{ApiError, ListProblems};
 use crate::sheet::{self, Sheet};
@@ -19,7 +19,7 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::reports::{
     AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, Period, ReferralLevels,
-    Reports,
+    Reports, ShomanConsultationReport,
 };
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -173,6 +173,14 @@ report!(
     from_figures
 );
 
+report!(
+    ShomanConsultationsReport,
+    "shoman-consultations",
+    ShomanConsultationReport,
+    shoman_consultations,
+    from_figures
+);
+
 /// What every report endpoint does: parse the period, run the use case off the executor,
 /// shape the body, and answer in the format `Accept` asks for.
 async fn serve<R: Report>(
@@ -315,6 +323,31 @@ pub async fn support_awareness(
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     serve::<SupportAwarenessReport>(state, caller, req, q.into_inner()).await
+}
+
+/// 小慢 consultations by menu kind (相談支援のメニュー) and requester (child, family, school,
+/// employer, other); those without a menu are not counted. A center's supervisor and
+/// administrator see their center, the system administrator every center or one
+/// prefecture's, summed.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "report_shoman_consultations",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "JSON, CSV or an Excel workbook, as `Accept` asks",
+         content((ShomanConsultationsReport = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        ListProblems
+    ),
+    security(("bearer" = []), ("oauth2" = ["reports:read"]))
+)]
+#[get("/reports/shoman-consultations")]
+pub async fn shoman_consultations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    serve::<ShomanConsultationsReport>(state, caller, req, q.into_inner()).await
 }
 
 /// The annual workbook (.xlsx): every report of the fiscal year on its own sheet, with the

@@ -13,8 +13,8 @@ use rand::rngs::StdRng;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::cases::{
-    ConsentInput, ConsentUpdate, ConsultationInput, FollowUpInput, FollowUpUpdate, PatientInput,
-    ReferralInput, ReferralUpdate,
+    ADULT_AGE, ConsentInput, ConsentUpdate, ConsultationInput, FollowUpInput, FollowUpUpdate,
+    PatientInput, ReferralInput, ReferralUpdate, age_on,
 };
 use tsunagu_domain::clock::tokyo;
 use tsunagu_domain::page::PageRequest;
@@ -104,6 +104,9 @@ struct Dated {
 #[derive(Default)]
 struct Records {
     patient: Option<Uuid>,
+    /// The patient's program and birth date: a 小慢 consultation names its menu, a minor's
+    /// consent is the guardian's (fixed values, drawing nothing from the story's dice).
+    profile: Option<(Program, NaiveDate)>,
     consent: Option<(Uuid, i32)>,
     first_consultation: Option<Uuid>,
     referrals: Vec<Option<Uuid>>,
@@ -175,7 +178,7 @@ fn draw(
             Step::Consent(ConsentInput {
                 given_on: registered.to_string(),
                 scope: scope.as_str().into(),
-                notes: None,
+                ..ConsentInput::default()
             }),
         );
         if let Some(w) = withdrawn {
@@ -361,12 +364,18 @@ fn act(
         let patient = made.patient.unwrap_or_default();
         match d.step {
             Step::Register(input) => {
-                made.patient = Some(services.patients().create(ctx, *input)?.id);
+                let p = services.patients().create(ctx, *input)?;
+                made.patient = Some(p.id);
+                made.profile = Some((p.program, p.birth_date));
             }
             Step::Consult(mut input, named) => {
                 // The talk happened just now; it is recorded when it ends.
                 input.occurred_at = Some(at.to_rfc3339());
                 input.patient_id = Some(named.then_some(patient));
+                if named && made.profile.is_some_and(|(p, _)| p == Program::Shoman) {
+                    input.shoman_menu = Some(Some("self_reliance_guidance".into()));
+                    input.shoman_requester = Some(Some("family".into()));
+                }
                 at += Duration::minutes(input.duration_minutes.flatten().unwrap_or(10).into());
                 clock.set(at);
                 let c = services.consultations().create(ctx, *input)?;
@@ -374,7 +383,17 @@ fn act(
                     made.first_consultation.get_or_insert(c.id);
                 }
             }
-            Step::Consent(input) => {
+            Step::Consent(mut input) => {
+                let minor = made.profile.is_some_and(|(_, born)| {
+                    NaiveDate::parse_from_str(&input.given_on, "%Y-%m-%d")
+                        .is_ok_and(|on| age_on(born, on) < ADULT_AGE)
+                });
+                if minor {
+                    input.given_by = Some("guardian".into());
+                    input.guardian_name = Some("保護者（デモ）".into());
+                    input.guardian_relationship = Some("母".into());
+                    input.child_assent = Some(true);
+                }
                 let c = services.consents().create(ctx, patient, input)?;
                 made.consent = Some((c.id, c.version));
             }
@@ -594,6 +613,8 @@ fn consultation(rng: &mut StdRng, named: bool) -> ConsultationInput {
         duration_minutes: Some(Some(rng.gen_range(5..=90))),
         with_employment_supporter: Some(channel == Channel::Outreach || rng.gen_ratio(1, 12)),
         summary: Some(Some("デモデータ（架空の相談）".into())),
+        shoman_menu: None,
+        shoman_requester: None,
         consultant_id: None,
     }
 }

@@ -1,0 +1,12 @@
+DROP TABLE liaison_provisions;
+DROP TABLE liaison_contacts;
+ALTER TABLE consultations DROP COLUMN shoman_requester;
+ALTER TABLE consultations DROP COLUMN shoman_menu;
+ALTER TABLE centers DROP COLUMN child_assent_age;
+ALTER TABLE consents DROP CONSTRAINT consents_guardian_check;
+ALTER TABLE consents DROP COLUMN child_assent;
+ALTER TABLE consents DROP COLUMN guardian_relationship;
+ALTER TABLE consents DROP COLUMN guardian_name;
+ALTER TABLE consents DROP COLUMN given_by;
+ALTER TABLE consents DROP CONSTRAINT consents_scope_check;
+ALTER TABLE consents ADD CONSTRAINT consents_scope_check CHECK (scope IN ('employment_agencies', 'all_agencies'));
