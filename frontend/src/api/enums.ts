@@ -25,7 +25,9 @@ export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 export const SUPPORT_AWARENESS = ['using', 'used_before', 'aware_not_used', 'unaware'] as const;
 export type SupportAwareness = (typeof SUPPORT_AWARENESS)[number];
 
-export const CONSENT_SCOPES = ['employment_agencies', 'all_agencies'] as const;
+export const CONSENT_SCOPES = ['employment_agencies', 'all_agencies', 'schools', 'employers', 'all_bodies'] as const;
+/** The scopes for 小慢 liaison with schools and employers, offered for a 小慢 patient only. */
+export const SHOMAN_CONSENT_SCOPES: readonly ConsentScope[] = ['schools', 'employers', 'all_bodies'];
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
 export const CHANNELS = ['in_person', 'phone', 'email', 'outreach', 'home_visit', 'online'] as const;
@@ -97,6 +99,18 @@ export const NOTIFICATION_KINDS = ['follow_up_escalated', 'review_returned'] as 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 // --- third-party integration: API clients and webhooks --------------------------------
+
+/** 小慢 相談支援のメニュー, in the guideline's order. */
+export const SHOMAN_MENUS = ['ryoiku_guidance', 'itinerant_guidance', 'peer_counseling', 'self_reliance_guidance', 'school_employer'] as const;
+export type ShomanMenu = (typeof SHOMAN_MENUS)[number];
+
+/** Who asked for a 小慢 consultation, in the program's terms. */
+export const SHOMAN_REQUESTERS = ['child', 'family', 'school', 'employer', 'other'] as const;
+export type ShomanRequester = (typeof SHOMAN_REQUESTERS)[number];
+
+/** Who gave a consent: the patient, or a minor's guardian. */
+export const GIVERS = ['self', 'guardian'] as const;
+export type GivenBy = (typeof GIVERS)[number];
 
 /** What an API client may be granted, in the API's catalog order. */
 export const API_SCOPES = [
@@ -220,4 +234,7 @@ export type EnumsMatchTheSpec = [
   Assert<Same<NotificationKind, S['NotificationKind']>>,
   Assert<Same<ApiScope, S['ApiScope']>>,
   Assert<Same<WebhookEvent, S['WebhookEvent']>>,
+  Assert<Same<ShomanMenu, S['ShomanMenu']>>,
+  Assert<Same<ShomanRequester, S['ShomanRequester']>>,
+  Assert<Same<GivenBy, S['GivenBy']>>,
 ];

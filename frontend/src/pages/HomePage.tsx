@@ -28,13 +28,14 @@ interface Task {
 const HOME_FOLLOW_UPS = 20;
 const HOME_CONSULTATIONS = 5;
 
-function useTasks(): Task[] {
+function useTasks(programs: readonly string[]): Task[] {
   const { role } = useAuth();
   const can = capabilities(role);
   const tasks: Task[] = [];
   if (can.workCases) {
     tasks.push({ to: '/consultations/new', title: 'home.task.consultation', desc: 'home.task.consultation.desc' });
     tasks.push({ to: '/patients', title: 'home.task.patients', desc: 'home.task.patients.desc' });
+    if (programs.includes('shoman')) tasks.push({ to: '/projects', title: 'home.task.projects', desc: 'home.task.projects.desc' });
   }
   if (can.manageCenters) tasks.push({ to: '/centers', title: 'home.task.centers', desc: 'home.task.centers.desc' });
   if (can.manageUsers) {
@@ -167,11 +168,11 @@ export function HomePage() {
   const i = useI18n();
   const { t } = i;
   const me = useMe();
-  const tasks = useTasks();
   const fy = currentFiscalYear();
   const worksCases = capabilities(me.roleKnown).workCases;
   const programs = useOwnPrograms(me.center_id, worksCases);
   const plansDue = worksCases && showsPlansDue(me.roleKnown, programs);
+  const tasks = useTasks(programs);
 
   return (
     <>

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { activitiesFor, needFilter, participantFieldProblem, participantIndex, toCount } from './shomanModel';
+
+describe('activitiesFor', () => {
+  it("offers a project's own activities, then その他", () => {
+    expect(activitiesFor('respite')).toEqual(['temporary_care', 'other']);
+    expect(activitiesFor('employment')).toEqual(['work_experience', 'job_consultation_meeting', 'other']);
+    expect(activitiesFor('other')).toEqual(['learning_support', 'physical_training', 'other']);
+  });
+  it('offers only その他 for a kind it does not know', () => {
+    expect(activitiesFor('mystery')).toEqual(['other']);
+  });
+});
+
+describe('toCount', () => {
+  it('reads whole numbers and leaves empty as not a number for the server to name', () => {
+    expect(toCount(' 3 ')).toBe(3);
+    expect(toCount('')).toBeNaN();
+    expect(toCount('-1')).toBe(-1);
+  });
+});
+
+describe('participantIndex', () => {
+  it('finds the row an error points at', () => {
+    expect(participantIndex('participants[2].patient_id')).toBe(2);
+    expect(participantIndex('participants.0.role')).toBe(0);
+    expect(participantIndex('children_count')).toBeNull();
+  });
+});
+
+describe('participantFieldProblem', () => {
+  const base = { status: 422, title: 't', type: null, retryAfterSeconds: null };
+  const participants = [
+    { patient_id: 'aaaa-1', name: '中村 陽太' },
+    { patient_id: 'bbbb-2', name: '佐藤 花' },
+  ];
+  const message = (code: string, name: string) => `${code}:${name}`;
+  it('moves a participant without consent onto the participants field, naming them', () => {
+    const p = { ...base, code: 'participant_without_consent', detail: 'bbbb-2 has no consent in force on 2026-12-01', errors: [] };
+    expect(participantFieldProblem(p, participants, message).errors).toEqual([
+      { field: 'participants', code: 'participant_without_consent_named', message: 'participant_without_consent:佐藤 花' },
+    ]);
+  });
+  it('leaves other problems as they are', () => {
+    const p = { ...base, code: 'validation_failed', detail: null, errors: [{ field: 'held_on', code: 'required', message: 'x' }] };
+    expect(participantFieldProblem(p, participants, message)).toBe(p);
+  });
+});
+
+describe('needFilter', () => {
+  it('asks for what the filters name, nothing for "all"', () => {
+    expect(needFilter('', 'open')).toEqual({ status: 'open' });
+    expect(needFilter('respite', 'all')).toEqual({ kind: 'respite' });
+    expect(needFilter('nonsense', 'closed')).toEqual({});
+  });
+});
