@@ -47,6 +47,7 @@ function step(name, fn) {
       await fn();
     } catch (e) {
       broken = true;
+      if (process.env.E2E_SHOTS) await page?.screenshot({ path: `/tmp/e2e-${name.slice(0, 20)}.png`, fullPage: true });
       throw e;
     }
   });
@@ -141,6 +142,12 @@ function tokyoDay(days = 0) {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo' }).format(now);
 }
 
+/** The fiscal year (April to March) of today in Tokyo. */
+function fiscalYearNow() {
+  const [y, m] = tokyoDay().split('-').map(Number);
+  return m >= 4 ? y : y - 1;
+}
+
 /**
  * Lets a plan's review day pass: approval only takes a day after today, so the test moves
  * the stored day back, as the calendar would. @param {string} planId
@@ -173,7 +180,14 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     };
     ids.child = (await apiCall('POST', '/patients', worker, child)).id;
     ids.noConsent = (await apiCall('POST', '/patients', worker, { ...child, given_name: '美咲', given_name_kana: 'ミサキ', birth_date: '2012-02-10' })).id;
-    await apiFull('POST', `/patients/${ids.child}/consents`, worker, { given_on: tokyoDay(-30), scope: 'all_agencies' }, { 'Idempotency-Key': 'consent-child' });
+    await apiFull('POST', `/patients/${ids.child}/consents`, worker, {
+      given_on: tokyoDay(-30),
+      scope: 'all_bodies',
+      given_by: 'guardian',
+      guardian_name: '中村 由美',
+      guardian_relationship: '母',
+      child_assent: true,
+    }, { 'Idempotency-Key': 'consent-child' });
 
     // A plan approved some time ago whose review day has passed, with an action past its day.
     const plan = await apiCall('POST', '/support-plans', worker, {
@@ -224,6 +238,144 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await expectHeading(`${CHILD_NAME}さんの支援計画`);
     await page.getByText('次回見直し日を過ぎています。計画を見直して提出してください。').waitFor();
     await page.getByTestId('action-overdue').waitFor();
+  });
+
+  step('registers an optional project from the menu', async () => {
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '支援計画', '任意事業', '就労支援機関']);
+    await nav('任意事業');
+    await expectHeading('任意事業');
+    await page.getByText('まだ任意事業は登録されていません。').waitFor();
+    await expectAccessible('projects (empty)');
+    await page.getByRole('link', { name: '任意事業を登録' }).click();
+    await expectHeading('任意事業の登録');
+    await expectAccessible('new project');
+    await field('事業名').fill(PROJECT);
+    await field('事業の種類').selectOption({ label: '相互交流支援' });
+    await field('委託先').fill('NPO法人 ひろしま小児難病の会');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await expectHeading(PROJECT);
+    await page.getByRole('status').getByText('登録しました。').waitFor();
+    await page.getByText('まだ実施記録はありません。').waitFor();
+    await expectAccessible('project');
+  });
+
+  step('records a session: a participant without consent is refused on the field, one with consent is named', async () => {
+    await field('実施内容').selectOption({ label: '児童等の交流会' });
+    await field('実施場所').fill('広島市中区地域福祉センター');
+    await page.getByRole('checkbox', { name: WORKER.display_name }).check();
+    await field('児童等の人数').fill('5');
+    await field('家族の人数').fill('3');
+    await field('参加者を氏名で検索').fill('ミサキ');
+    await page.getByRole('button', { name: new RegExp(`参加者に追加.*${NO_CONSENT_NAME}`) }).click();
+    await page.getByTestId('participants').getByText(NO_CONSENT_NAME, { exact: true }).waitFor();
+    await page.getByRole('button', { name: '実施を記録する' }).click();
+    const refusal = `${NO_CONSENT_NAME}さんには、実施日に有効な同意がありません。氏名は記録せず、人数にだけ含めてください。`;
+    await page.getByRole('link', { name: `参加者（同意のある方）：${refusal}` }).waitFor();
+    await page.locator('#field-participants-error').getByText(refusal).waitFor();
+    await expectAccessible('project (participant refused)');
+
+    await page.getByRole('button', { name: `${NO_CONSENT_NAME}さんを外す` }).click();
+    await field('参加者を氏名で検索').fill('ヨウタ');
+    await page.getByRole('button', { name: new RegExp(`参加者に追加.*${CHILD_NAME}`) }).click();
+    await page.getByRole('button', { name: '実施を記録する' }).click();
+    await page.getByRole('status').getByText('実施を記録しました。').waitFor();
+    const sessions = page.getByRole('table', { name: '実施記録' });
+    await sessions.getByText('児童等の交流会').waitFor();
+    await sessions.getByRole('link', { name: CHILD_NAME }).waitFor();
+    await sessions.getByText('児童等5人・家族3人').waitFor();
+    await expectAccessible('project (session recorded)');
+  });
+
+  step('notes a need and marks it met', async () => {
+    await page.getByRole('link', { name: '任意事業の一覧に戻る' }).click();
+    await expectHeading('任意事業');
+    await page.getByRole('link', { name: 'ニーズ' }).click();
+    await expectHeading('ニーズ');
+    await page.getByText('条件に合うニーズはありません。').waitFor();
+    await expectAccessible('needs (empty)');
+    await field('ニーズの種類').selectOption({ label: '一時預かり（レスパイト）' });
+    await field('内容').fill('夏休み中の一時預かり先がない');
+    await page.getByRole('button', { name: 'ニーズを記録する' }).click();
+    await page.getByRole('status').getByText('ニーズを記録しました。').waitFor();
+    const table = page.getByRole('table', { name: 'ニーズ' });
+    await table.getByRole('cell', { name: '夏休み中の一時預かり先がない', exact: true }).waitFor();
+    await expectAccessible('needs (one open)');
+    await table.getByRole('button', { name: /充足にする/ }).click();
+    await page.getByRole('status').getByText('ニーズを充足にしました。').waitFor();
+    await page.getByText('条件に合うニーズはありません。').waitFor();
+    await field('表示する状況').selectOption({ label: '充足' });
+    await table.getByTestId('need-status').getByText('充足').waitFor();
+  });
+
+  step('records a consent given by the guardian for the younger child', async () => {
+    await inAppGo(`/patients/${ids.noConsent}`);
+    await expectHeading(NO_CONSENT_NAME);
+    await page.getByRole('button', { name: '同意を記録' }).click();
+    // A minor's consent starts with the guardian as the one who gives it.
+    await page.getByRole('radio', { name: '保護者', exact: true, checked: true }).waitFor();
+    await field('保護者氏名').fill('中村 由美');
+    await field('続柄').fill('母');
+    await expectAccessible('consent form (guardian)');
+    await page.getByRole('button', { name: '同意を記録する' }).click();
+    await page.getByRole('status').getByText('同意を記録しました。').waitFor();
+    await page.getByText('保護者（中村 由美・母）').waitFor();
+  });
+
+  step('records a 小慢 consultation with its menu and who asked', async () => {
+    await inAppGo(`/consultations/new?patient=${ids.child}`);
+    await expectHeading('相談の記録');
+    const menuGroup = page.getByTestId('shoman-menu');
+    await menuGroup.getByRole('radio', { name: 'ピアカウンセリング' }).waitFor();
+    await expectAccessible('consultation form (小慢)');
+    // Without the menu the server refuses it, and the form says so at the menu.
+    await page.getByRole('checkbox', { name: '就労' }).check();
+    await page.getByRole('button', { name: '相談を記録する' }).click();
+    await page.getByRole('link', { name: '相談メニュー：相談メニューを選んでください。' }).waitFor();
+    await menuGroup.getByRole('radio', { name: 'ピアカウンセリング' }).check();
+    await menuGroup.getByRole('radio', { name: '家族' }).check();
+    await page.getByRole('button', { name: '相談を記録する' }).click();
+    await expectHeading(CHILD_NAME);
+    await page.getByRole('status').getByText('登録しました。').waitFor();
+  });
+
+  step('adds a liaison contact on the plan, against its action', async () => {
+    await inAppGo(`/support-plans/${ids.plan}`);
+    await expectHeading(`${CHILD_NAME}さんの支援計画`);
+    await page.getByRole('heading', { name: '関係機関との連絡調整' }).waitFor();
+    await page.getByText('まだ連絡の記録はありません。').waitFor();
+    await field('関係する取組').selectOption({ label: SCHOOL });
+    assert.equal(await field('連絡先の名称').inputValue(), SCHOOL);
+    await field('連絡方法').selectOption({ label: '電話' });
+    await field('先方の担当者').fill('担任 佐藤先生');
+    await field('連絡の内容').fill('職場体験の日程について担任と調整した');
+    await page.getByRole('button', { name: '連絡を記録する' }).click();
+    await page.getByRole('status').getByText('連絡を記録しました。').waitFor();
+    const contacts = page.getByRole('table', { name: '関係機関との連絡調整' });
+    await contacts.getByText('職場体験の日程について担任と調整した').waitFor();
+    await contacts.getByText(`取組：${SCHOOL}`, { exact: false }).waitFor();
+    await expectAccessible('support plan (liaison contact)');
+  });
+
+  step('shows the supervisor the 小慢 figures with the chart', async () => {
+    await signOut();
+    await signIn(SUPERVISOR.login, SUPERVISOR.password);
+    await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
+    // A supervisor where the center runs 小慢 sees the plans due too.
+    await page.locator('[data-slot="plans-due"]').getByTestId('count-review-overdue').getByText('1件').waitFor();
+    await nav('報告');
+    await expectHeading('報告');
+    await page.getByRole('link', { name: '小児慢性特定疾病児童等自立支援事業（小慢）の集計を見る' }).click();
+    await expectHeading('小慢の集計');
+    // The session was held this fiscal year; the screen opens on the last completed one.
+    await field('年度').selectOption(String(fiscalYearNow()));
+    const projects = page.getByTestId('report-shoman-projects');
+    await projects.getByTestId('shoman-projects-chart').waitFor();
+    const row = projects.getByTestId('shoman-projects-table').getByRole('row', { name: /相互交流支援/ });
+    await row.getByRole('cell', { name: '1', exact: true }).first().waitFor();
+    await page.getByTestId('shoman-needs-table').getByRole('row', { name: /一時預かり/ }).waitFor();
+    await page.getByTestId('shoman-implementation-table').getByText(CENTER.name).waitFor();
+    await page.getByTestId('report-shoman-consultations').getByRole('heading', { name: '相談支援（メニュー別・相談者別）' }).waitFor();
+    await expectAccessible('小慢 figures');
   });
 
   step('left no uncaught errors or CSP violations', () => {
