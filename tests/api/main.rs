@@ -18,6 +18,7 @@ mod platform;
 mod reports;
 mod secrets;
 mod shoman_liaison;
+mod shoman_projects;
 mod staff;
 mod supervision;
 mod support_plans;
