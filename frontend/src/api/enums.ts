@@ -30,6 +30,20 @@ export const CONSENT_SCOPES = ['employment_agencies', 'all_agencies', 'schools',
 export const SHOMAN_CONSENT_SCOPES: readonly ConsentScope[] = ['schools', 'employers', 'all_bodies'];
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
+/** Who gave a consent: the patient, or a minor's guardian. */
+export const GIVEN_BY = ['self', 'guardian'] as const;
+export type GivenBy = (typeof GIVEN_BY)[number];
+
+/** 小慢 相談支援のメニュー, in the menu's order. */
+export const SHOMAN_MENUS = ['ryoiku_guidance', 'itinerant_guidance', 'peer_counseling', 'self_reliance_guidance', 'school_employer'] as const;
+export type ShomanMenu = (typeof SHOMAN_MENUS)[number];
+
+export const SHOMAN_REQUESTERS = ['child', 'family', 'school', 'employer', 'other'] as const;
+export type ShomanRequester = (typeof SHOMAN_REQUESTERS)[number];
+
+export const LIAISON_CHANNELS = ['phone', 'visit', 'meeting', 'email', 'letter', 'online'] as const;
+export type LiaisonChannel = (typeof LIAISON_CHANNELS)[number];
+
 export const CHANNELS = ['in_person', 'phone', 'email', 'outreach', 'home_visit', 'online'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -99,18 +113,6 @@ export const NOTIFICATION_KINDS = ['follow_up_escalated', 'review_returned'] as 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 // --- third-party integration: API clients and webhooks --------------------------------
-
-/** 小慢 相談支援のメニュー, in the guideline's order. */
-export const SHOMAN_MENUS = ['ryoiku_guidance', 'itinerant_guidance', 'peer_counseling', 'self_reliance_guidance', 'school_employer'] as const;
-export type ShomanMenu = (typeof SHOMAN_MENUS)[number];
-
-/** Who asked for a 小慢 consultation, in the program's terms. */
-export const SHOMAN_REQUESTERS = ['child', 'family', 'school', 'employer', 'other'] as const;
-export type ShomanRequester = (typeof SHOMAN_REQUESTERS)[number];
-
-/** Who gave a consent: the patient, or a minor's guardian. */
-export const GIVERS = ['self', 'guardian'] as const;
-export type GivenBy = (typeof GIVERS)[number];
 
 /** What an API client may be granted, in the API's catalog order. */
 export const API_SCOPES = [
@@ -216,6 +218,10 @@ export type EnumsMatchTheSpec = [
   Assert<Same<EmploymentStatus, S['EmploymentStatus']>>,
   Assert<Same<SupportAwareness, S['SupportAwareness']>>,
   Assert<Same<ConsentScope, S['ConsentScope']>>,
+  Assert<Same<GivenBy, S['GivenBy']>>,
+  Assert<Same<ShomanMenu, S['ShomanMenu']>>,
+  Assert<Same<ShomanRequester, S['ShomanRequester']>>,
+  Assert<Same<LiaisonChannel, S['LiaisonChannel']>>,
   Assert<Same<Channel, S['Channel']>>,
   Assert<Same<Requester, S['Requester']>>,
   Assert<Same<Topic, S['Topic']>>,
@@ -234,7 +240,4 @@ export type EnumsMatchTheSpec = [
   Assert<Same<NotificationKind, S['NotificationKind']>>,
   Assert<Same<ApiScope, S['ApiScope']>>,
   Assert<Same<WebhookEvent, S['WebhookEvent']>>,
-  Assert<Same<ShomanMenu, S['ShomanMenu']>>,
-  Assert<Same<ShomanRequester, S['ShomanRequester']>>,
-  Assert<Same<GivenBy, S['GivenBy']>>,
 ];

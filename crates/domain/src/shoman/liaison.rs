@@ -650,7 +650,12 @@ mod tests {
             Some(None)
         );
         assert_eq!(
-            code(consent_for(true, BodyKind::School, on, &[agencies.clone()])),
+            code(consent_for(
+                true,
+                BodyKind::School,
+                on,
+                std::slice::from_ref(&agencies)
+            )),
             "consent_required"
         );
         let both = [agencies.clone(), schools.clone()];

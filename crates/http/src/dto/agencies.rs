@@ -119,8 +119,11 @@ mod tests {
     #[test]
     fn an_agency_names_the_consent_scopes_that_cover_it() {
         let d = AgencyDto::from(agency(Type::HelloWork));
-        assert_eq!(d.consent_scopes, ["employment_agencies", "all_agencies"]);
+        assert_eq!(
+            d.consent_scopes,
+            ["employment_agencies", "all_agencies", "all_bodies"]
+        );
         let d = AgencyDto::from(agency(Type::Other));
-        assert_eq!(d.consent_scopes, ["all_agencies"]);
+        assert_eq!(d.consent_scopes, ["all_agencies", "all_bodies"]);
     }
 }

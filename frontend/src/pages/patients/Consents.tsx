@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { keys, type Consent } from '../../api/client';
-import { CONSENT_SCOPES, fromSelect, GIVERS, SHOMAN_CONSENT_SCOPES, type ConsentScope, type GivenBy } from '../../api/enums';
+import { CONSENT_SCOPES, fromSelect, GIVEN_BY, SHOMAN_CONSENT_SCOPES, type ConsentScope, type GivenBy } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { createConsent, getPatient, listConsents, withdrawConsent } from '../../api/resources';
 import { Button } from '../../components/Button';
@@ -128,7 +128,7 @@ export function ConsentForm({
         hint={minor ? t('consent.minorHint') : undefined}
         required
         columns={2}
-        choices={GIVERS.map((g) => ({ value: g, label: t(`givenBy.${g}`) }))}
+        choices={GIVEN_BY.map((g) => ({ value: g, label: t(`givenBy.${g}`) }))}
         value={giver}
         onChange={setGivenBy}
         errors={errorsFor('given_by')}

@@ -1,7 +1,6 @@
 // The 小慢 optional projects (任意事業), their sessions and the needs register, without React:
 // the API's enums in the order the screens offer them, which activities fit which project,
 // and how a session's form becomes the API's body. The server decides for real.
-import type { LiaisonChannel } from '../../api/liaison';
 import type { NeedFilter, NeedKind, NeedStatus, ParticipantRole, ProjectKind, SessionActivity } from '../../api/projects';
 
 /** 療養生活支援, 相互交流支援, 就職支援, 介護者支援, その他 (the paper's order). */
@@ -114,7 +113,7 @@ export function needFilter(kind: string, status: string): NeedFilter {
   };
 }
 
-export { SHOMAN_MENUS, SHOMAN_REQUESTERS } from '../../api/enums';
+export { LIAISON_CHANNELS, SHOMAN_MENUS, SHOMAN_REQUESTERS } from '../../api/enums';
 
 /** A bar per row with its count, for a chart (the table keeps every row, zeros too). */
 export function chartSeries<R>(rows: readonly R[], label: (row: R) => string, count: (row: R) => number): { labels: string[]; counts: number[] } {
@@ -131,6 +130,3 @@ export function percentText(value: number | null | undefined, lang: 'ja' | 'en')
   if (value === null || value === undefined) return '—';
   return `${value.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
 }
-
-/** How a liaison contact took place. */
-export const LIAISON_CHANNELS = ['phone', 'visit', 'meeting', 'email', 'letter', 'online'] as const satisfies readonly LiaisonChannel[];
