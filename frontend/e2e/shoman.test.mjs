@@ -47,7 +47,8 @@ function step(name, fn) {
       await fn();
     } catch (e) {
       broken = true;
-      if (process.env.E2E_SHOTS) await page?.screenshot({ path: `/tmp/e2e-${name.slice(0, 20)}.png`, fullPage: true });
+      // E2E_SHOTS=1 keeps a picture of the page where a step failed.
+      if (process.env.E2E_SHOTS) await page?.screenshot({ path: `/tmp/e2e-shoman-${name.slice(0, 20)}.png`, fullPage: true });
       throw e;
     }
   });
@@ -254,6 +255,7 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await field('委託先').fill('NPO法人 ひろしま小児難病の会');
     await page.getByRole('button', { name: '登録する' }).click();
     await expectHeading(PROJECT);
+    ids.project = new URL(page.url()).pathname.split('/').pop() ?? '';
     await page.getByRole('status').getByText('登録しました。').waitFor();
     await page.getByText('まだ実施記録はありません。').waitFor();
     await expectAccessible('project');
@@ -376,6 +378,38 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await page.getByTestId('shoman-implementation-table').getByText(CENTER.name).waitFor();
     await page.getByTestId('report-shoman-consultations').getByRole('heading', { name: '相談支援（メニュー別・相談者別）' }).waitFor();
     await expectAccessible('小慢 figures');
+  });
+
+  step('fits a phone-width screen, and the participant picker works from the keyboard', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    const pages = [
+      ['/', `ようこそ、${SUPERVISOR.display_name}さん`],
+      ['/projects', '任意事業'],
+      [`/projects/${ids.project}`, PROJECT],
+      ['/needs', 'ニーズ'],
+      [`/support-plans/${ids.plan}`, `${CHILD_NAME}さんの支援計画`],
+      ['/reports/shoman', '小慢の集計'],
+    ];
+    for (const [path, heading] of pages) {
+      await inAppGo(path);
+      await expectHeading(heading);
+      await page.waitForLoadState('networkidle');
+      await page.waitForFunction(() => !document.body.textContent?.includes('読み込み中'));
+      // Wide tables scroll inside their own region; the page itself never scrolls sideways.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${path} is ${overflow}px wider than a phone's screen`);
+    }
+    await inAppGo(`/projects/${ids.project}`);
+    await expectHeading(PROJECT);
+    await field('参加者を氏名で検索').focus();
+    await page.keyboard.type('ヨウタ');
+    const add = page.getByRole('button', { name: new RegExp(`参加者に追加.*${CHILD_NAME}`) });
+    await add.waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await add.evaluate((el) => el === document.activeElement), true, 'Tab reaches the first match');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('participants').getByText(CHILD_NAME, { exact: true }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   step('left no uncaught errors or CSP violations', () => {

@@ -59,7 +59,9 @@ function ScrollArea({ labelledBy, children }: { labelledBy: string; children: Re
   return (
     <div
       ref={ref}
-      className="overflow-x-auto"
+      // `relative`: screen-reader-only text in a cell is positioned absolutely; without a
+      // positioned scroller it escapes the clipping and widens the whole page on a phone.
+      className="relative overflow-x-auto"
       {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-labelledby': labelledBy } : {})}
     >
       {children}
