@@ -259,6 +259,15 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await page.getByRole('status').getByText('登録しました。').waitFor();
     await page.getByText('まだ実施記録はありません。').waitFor();
     await expectAccessible('project');
+
+    await page.getByRole('link', { name: '事業を編集' }).click();
+    await expectHeading('任意事業の編集');
+    await expectAccessible('edit project');
+    await field('内容').fill('夏休みに児童等ときょうだいが交流するキャンプ');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading(PROJECT);
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    await page.getByText('夏休みに児童等ときょうだいが交流するキャンプ').waitFor();
   });
 
   step('records a session: a participant without consent is refused on the field, one with consent is named', async () => {
@@ -378,6 +387,11 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await page.getByTestId('shoman-implementation-table').getByText(CENTER.name).waitFor();
     await page.getByTestId('report-shoman-consultations').getByRole('heading', { name: '相談支援（メニュー別・相談者別）' }).waitFor();
     await expectAccessible('小慢 figures');
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('downloads-shoman-projects').getByRole('button', { name: /CSVをダウンロード/ }).click(),
+    ]);
+    assert.match(file.suggestedFilename(), /\.csv$/);
   });
 
   step('fits a phone-width screen, and the participant picker works from the keyboard', async () => {
