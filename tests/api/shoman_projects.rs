@@ -256,6 +256,27 @@ async fn projects_sessions_and_needs(db: Db) {
         .expect(200);
     assert_eq!(items(&list).len(), 2);
 
+    // The named child's timeline shows the session.
+    let tl = app
+        .get(&format!("/api/v1/patients/{}/timeline", t.child), &t.worker)
+        .await
+        .expect(200);
+    let sessions: Vec<&Value> = items(&tl)
+        .iter()
+        .filter(|e| e["kind"] == "project_session")
+        .collect();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["date"], "2026-05-10");
+    assert_eq!(sessions[0]["project_session"]["id"], sid.as_str());
+    let other = app
+        .get(
+            &format!("/api/v1/patients/{}/timeline", t.unconsented),
+            &t.worker,
+        )
+        .await
+        .expect(200);
+    assert!(!items(&other).iter().any(|e| e["kind"] == "project_session"));
+
     // Reading a session with named participants is an access event naming them.
     let read = app
         .get(&format!("/api/v1/project-sessions/{sid}"), &t.sup)

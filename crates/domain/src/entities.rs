@@ -371,6 +371,8 @@ pub struct CaseHistory {
     pub level_changes: Vec<LevelChange>,
     pub follow_ups: Vec<FollowUpView>,
     pub provisions: Vec<Provision>,
+    /// 小慢 optional-project sessions the patient was named in (as the child or family).
+    pub project_sessions: Vec<crate::shoman::projects::ProjectSession>,
 }
 
 /// A supervisor's review of a referral's follow-up work. Reviews are kept as history.

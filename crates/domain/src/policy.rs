@@ -602,6 +602,33 @@ mod tests {
     }
 
     #[test]
+    fn optional_projects_are_read_and_written_like_support_plans() {
+        let c = Uuid::now_v7();
+        for (role, allowed) in [
+            (Role::SelfRelianceWorker, true),
+            (Role::Consultant, true),
+            (Role::Supervisor, true),
+            (Role::CenterAdmin, false),
+        ] {
+            for write in [false, true] {
+                let got = shoman_projects(&actor(role, Some(c)), write);
+                assert_eq!(got.is_ok(), allowed, "{role:?} write={write}");
+                assert_eq!(
+                    got.is_ok(),
+                    permit_in_center(&actor(role, Some(c)), Permission::CaseWork).is_ok()
+                );
+            }
+        }
+        assert!(matches!(
+            shoman_projects(&actor(Role::SystemAdmin, None), false),
+            Err(DomainError::Forbidden {
+                code: "center_staff_only",
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn a_required_second_factor_comes_first() {
         let mut a = actor(Role::Supervisor, Some(Uuid::now_v7()));
         assert!(second_factor_in_place(&a).is_ok());

@@ -9,6 +9,7 @@ use crate::rows::convert;
 use crate::schema::{
     agencies, consultations, follow_ups, patients, referral_level_changes, referrals,
 };
+use crate::shoman_projects::sessions_naming;
 use diesel::prelude::*;
 use tsunagu_domain::entities::CaseHistory;
 use tsunagu_domain::ports::{CaseHistoryStore, StoreResult};
@@ -51,6 +52,7 @@ impl CaseHistoryStore for DieselStore {
                 level_changes: convert(level_rows, LevelChangeRow::into_entity)?,
                 follow_ups: convert(follow_rows, view)?,
                 provisions: provisions_of(conn, center, patient_id)?,
+                project_sessions: sessions_naming(conn, center, patient_id)?,
             })
         })
     }

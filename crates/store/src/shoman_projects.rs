@@ -269,6 +269,28 @@ fn session(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<ProjectSession
     }
 }
 
+/// The sessions a patient was named in, by day: for the patient's timeline.
+pub(crate) fn sessions_naming(
+    conn: &mut DbConn,
+    center: Uuid,
+    patient: Uuid,
+) -> R<Vec<ProjectSession>> {
+    let named = shoman_session_participants::table
+        .filter(shoman_session_participants::patient_id.eq(patient.to_string()))
+        .filter(shoman_session_participants::center_id.eq(center.to_string()))
+        .select(shoman_session_participants::session_id);
+    let rows: Vec<SessionRow> = shoman_project_sessions::table
+        .filter(shoman_project_sessions::center_id.eq(center.to_string()))
+        .filter(shoman_project_sessions::id.eq_any(named))
+        .order((
+            shoman_project_sessions::held_on.asc(),
+            shoman_project_sessions::id.asc(),
+        ))
+        .select(SessionRow::as_select())
+        .load(conn)?;
+    with_participants(conn, rows)
+}
+
 fn write_participants(conn: &mut DbConn, s: &ProjectSession) -> R<()> {
     diesel::delete(
         shoman_session_participants::table

@@ -87,7 +87,7 @@ export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
 export const REFERRAL_STATUSES = ['open', 'closed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
-export const TIMELINE_KINDS = ['consent', 'consultation', 'referral', 'level_change', 'provision', 'follow_up'] as const;
+export const TIMELINE_KINDS = ['consent', 'consultation', 'referral', 'level_change', 'provision', 'follow_up', 'project_session'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 // --- supervision: the audit queue, reviews, notifications ------------------------------

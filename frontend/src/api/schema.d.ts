@@ -684,7 +684,7 @@ export interface paths {
         };
         /**
          * The patient's path in time order: consents, consultations, referrals, level changes,
-         *     data provided and follow-ups.
+         *     data provided, follow-ups and the 小慢 optional-project sessions they were named in.
          */
         get: operations["get_patient_timeline"];
         put?: never;
@@ -4164,11 +4164,12 @@ export interface components {
             follow_up?: components["schemas"]["FollowUpDto"] | null;
             kind: components["schemas"]["TimelineKind"];
             level_change?: components["schemas"]["LevelChangeDto"] | null;
+            project_session?: components["schemas"]["ProjectSessionDto"] | null;
             provision?: components["schemas"]["ProvisionDto"] | null;
             referral?: components["schemas"]["ReferralDto"] | null;
         };
         /** @enum {string} */
-        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up";
+        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up" | "project_session";
         /**
          * @description The form of `POST /oauth/token` (`application/x-www-form-urlencoded`). The client may
          *     authenticate with HTTP Basic instead of `client_id` and `client_secret`.
@@ -9926,6 +9927,15 @@ export interface operations {
             };
             /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -340,6 +340,7 @@ export const ja = {
   'timelineKind.level_change': '対応内容の変更',
   'timelineKind.provision': '個人情報の提供',
   'timelineKind.follow_up': 'フォローアップ',
+  'timelineKind.project_session': '任意事業への参加',
 
   'level.step': '4段階中の{rank}段階目：',
 
@@ -1692,6 +1693,7 @@ export const en: Messages = {
   'timelineKind.level_change': 'Level changed',
   'timelineKind.provision': 'Personal data provided',
   'timelineKind.follow_up': 'Follow-up',
+  'timelineKind.project_session': 'Took part in an optional project',
 
   'level.step': 'Level {rank} of 4: ',
 

@@ -1,5 +1,6 @@
 //! A patient's path in time order: consents, consultations, referrals, level changes, data
-//! provided and follow-ups, in one answer (`services.patients().timeline(…)`).
+//! provided, follow-ups and the 小慢 optional-project sessions they were named in, in one
+//! answer (`services.patients().timeline(…)`).
 
 use super::patients::Patients;
 use super::require_case_worker;
@@ -10,6 +11,7 @@ use crate::entities::{
 };
 use crate::error::DomainError;
 use crate::events::Action;
+use crate::shoman::projects::ProjectSession;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -22,6 +24,8 @@ pub enum TimelineItem {
     LevelChange(LevelChange),
     FollowUp(FollowUpView),
     Provision(Provision),
+    /// A session of a 小慢 optional project the patient was named in.
+    ProjectSession(ProjectSession),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +115,13 @@ fn merge(h: CaseHistory) -> Vec<TimelineEntry> {
             item: TimelineItem::FollowUp(f),
         });
     }
+    for s in h.project_sessions {
+        out.push(TimelineEntry {
+            date: s.held_on,
+            at: s.created_at,
+            item: TimelineItem::ProjectSession(s),
+        });
+    }
     out.sort_by_key(|a| (a.date, a.at));
     out
 }
@@ -129,6 +140,7 @@ mod tests {
             TimelineItem::LevelChange(_) => "level_change",
             TimelineItem::FollowUp(_) => "follow_up",
             TimelineItem::Provision(_) => "provision",
+            TimelineItem::ProjectSession(_) => "project_session",
         }
     }
 
@@ -191,6 +203,7 @@ mod tests {
             ],
             follow_ups: vec![view(open), view(done)],
             provisions: vec![],
+            project_sessions: vec![],
         };
         let entries = merge(history);
         let got: Vec<(&str, NaiveDate)> = entries.iter().map(|e| (kind(e), e.date)).collect();

@@ -278,7 +278,8 @@ wire_enum!(TimelineKind {
     Referral,
     LevelChange,
     Provision,
-    FollowUp
+    FollowUp,
+    ProjectSession
 });
 wire_enum!(
     /// Plans by their next review: `overdue` (the day has passed, Asia/Tokyo) or

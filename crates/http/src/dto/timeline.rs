@@ -1,8 +1,8 @@
 //! Wire types of a patient's timeline: every record of the case in time order.
 
 use super::{
-    ConsentDto, ConsultationDto, FollowUpDto, LevelChangeDto, PatientDto, ProvisionDto,
-    ReferralDto, TimelineKind, date, ts,
+    ConsentDto, ConsultationDto, FollowUpDto, LevelChangeDto, PatientDto, ProjectSessionDto,
+    ProvisionDto, ReferralDto, TimelineKind, date, ts,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -31,6 +31,9 @@ pub struct TimelineEntryDto {
     pub provision: Option<ProvisionDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<FollowUpDto>,
+    /// A 小慢 optional-project session the patient was named in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_session: Option<ProjectSessionDto>,
 }
 
 impl TimelineEntryDto {
@@ -45,6 +48,7 @@ impl TimelineEntryDto {
             level_change: None,
             provision: None,
             follow_up: None,
+            project_session: None,
         };
         match e.item {
             TimelineItem::Consent(c) => {
@@ -70,6 +74,10 @@ impl TimelineEntryDto {
             TimelineItem::FollowUp(f) => {
                 d.kind = "follow_up";
                 d.follow_up = Some(FollowUpDto::new(f, today));
+            }
+            TimelineItem::ProjectSession(s) => {
+                d.kind = "project_session";
+                d.project_session = Some(s.into());
             }
         }
         d

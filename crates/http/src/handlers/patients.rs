@@ -160,7 +160,7 @@ pub async fn update(
 }
 
 /// The patient's path in time order: consents, consultations, referrals, level changes,
-/// data provided and follow-ups.
+/// data provided, follow-ups and the 小慢 optional-project sessions they were named in.
 #[utoipa::path(
     tag = "patients",
     operation_id = "get_patient_timeline",

@@ -12,7 +12,8 @@ use crate::dto::{
 };
 use crate::json::ApiJson;
 use crate::problem::{
-    ApiError, CreateProblems, CreateUnderProblems, ListProblems, ReadProblems, UpdateProblems,
+    ApiError, CreateProblems, CreateUnderProblems, ListProblems, ListUnderProblems, ReadProblems,
+    UpdateProblems,
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
@@ -157,7 +158,7 @@ pub async fn update(
     tag = "projects",
     operation_id = "list_project_sessions",
     params(("id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = ListOf<ProjectSessionDto>), ListProblems),
+    responses((status = 200, body = ListOf<ProjectSessionDto>), ListUnderProblems),
     security(("bearer" = []), ("oauth2" = ["shoman:read"]))
 )]
 #[get("/projects/{id}/sessions")]

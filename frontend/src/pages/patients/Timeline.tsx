@@ -43,6 +43,7 @@ const kindTone: Record<TimelineKind, string> = {
   level_change: 'border-warning-orange-2',
   provision: 'border-solid-gray-600',
   follow_up: 'border-blue-600',
+  project_session: 'border-success-2',
 };
 
 function Level({ value }: { value: string }) {
