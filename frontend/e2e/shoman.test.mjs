@@ -386,6 +386,9 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await page.getByTestId('shoman-needs-table').getByRole('row', { name: /一時預かり/ }).waitFor();
     await page.getByTestId('shoman-implementation-table').getByText(CENTER.name).waitFor();
     await page.getByTestId('report-shoman-consultations').getByRole('heading', { name: '相談支援（メニュー別・相談者別）' }).waitFor();
+    // The peer counselling asked by the family, recorded above.
+    const peer = page.getByTestId('shoman-consultations-table').getByRole('row', { name: /ピアカウンセリング/ });
+    await peer.getByRole('cell', { name: '1', exact: true }).first().waitFor();
     await expectAccessible('小慢 figures');
     const [file] = await Promise.all([
       page.waitForEvent('download'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activitiesFor, needFilter, participantFieldProblem, participantIndex, toCount } from './shomanModel';
+import { activitiesFor, chartSeries, hasAny, needFilter, participantFieldProblem, participantIndex, percentText, toCount } from './shomanModel';
 
 describe('activitiesFor', () => {
   it("offers a project's own activities, then その他", () => {
@@ -52,5 +52,26 @@ describe('needFilter', () => {
     expect(needFilter('', 'open')).toEqual({ status: 'open' });
     expect(needFilter('respite', 'all')).toEqual({ kind: 'respite' });
     expect(needFilter('nonsense', 'closed')).toEqual({});
+  });
+});
+
+describe('the figures helpers', () => {
+  const rows = [
+    { kind: 'respite', sessions: 0 },
+    { kind: 'exchange', sessions: 3 },
+  ];
+  it('makes one bar per row, zeros kept so the bars line up with the table', () => {
+    expect(chartSeries(rows, (r) => r.kind, (r) => r.sessions)).toEqual({ labels: ['respite', 'exchange'], counts: [0, 3] });
+  });
+  it('draws no chart of zeros only', () => {
+    expect(hasAny([0, 0])).toBe(false);
+    expect(hasAny([0, 3])).toBe(true);
+    expect(hasAny([])).toBe(false);
+  });
+  it('writes a share to one decimal, or the dash without a base', () => {
+    expect(percentText(40, 'ja')).toBe('40.0%');
+    expect(percentText(33.333, 'en')).toBe('33.3%');
+    expect(percentText(null, 'ja')).toBe('—');
+    expect(percentText(undefined, 'en')).toBe('—');
   });
 });
