@@ -359,12 +359,19 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await field('連絡方法').selectOption({ label: '電話' });
     await field('先方の担当者').fill('担任 佐藤先生');
     await field('連絡の内容').fill('職場体験の日程について担任と調整した');
+    // The guardian's consent covers schools: passing the child's data on leaves a record.
+    await page.getByRole('checkbox', { name: '本人の情報を伝えた' }).check();
     await page.getByRole('button', { name: '連絡を記録する' }).click();
     await page.getByRole('status').getByText('連絡を記録しました。').waitFor();
     const contacts = page.getByRole('table', { name: '関係機関との連絡調整' });
     await contacts.getByText('職場体験の日程について担任と調整した').waitFor();
     await contacts.getByText(`取組：${SCHOOL}`, { exact: false }).waitFor();
+    await contacts.getByTestId('liaison-shared').getByText(/提供の記録/).waitFor();
     await expectAccessible('support plan (liaison contact)');
+    // The child's page lists the same contact.
+    await inAppGo(`/patients/${ids.child}`);
+    await expectHeading(CHILD_NAME);
+    await page.getByRole('table', { name: '関係機関との連絡調整' }).getByText('職場体験の日程について担任と調整した').waitFor();
   });
 
   step('shows the supervisor the 小慢 figures with the chart', async () => {

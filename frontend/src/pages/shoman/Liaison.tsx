@@ -22,7 +22,7 @@ import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
 import { BODY_KINDS, isBodyKind } from '../supportPlans/supportPlanModel';
-import { isOneOf, LIAISON_CHANNELS } from './shomanModel';
+import { consentRuleOnField, isOneOf, LIAISON_CHANNELS } from './shomanModel';
 
 function AddContact({
   patientId,
@@ -89,7 +89,10 @@ function AddContact({
       await queryClient.invalidateQueries({ queryKey: keys.patient(patientId) });
       onDone(t('liaison.added'));
     },
-    onError: (e) => setProblem(asProblem(e)),
+    onError: (e) => {
+      const p = asProblem(e);
+      setProblem(p ? consentRuleOnField(p) : null);
+    },
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -260,7 +263,13 @@ export function LiaisonSection({
                 <Cell>{isOneOf(LIAISON_CHANNELS, c.channel) ? t(`liaisonChannel.${c.channel}`) : c.channel}</Cell>
                 <Cell>
                   {c.summary}
-                  {c.shared_data && <span className="block text-dns-16N-130 font-bold">{t('liaison.sharedShort')}</span>}
+                  {c.shared_data && (
+                    <span className="block text-dns-16N-130 font-bold" data-testid="liaison-shared">
+                      {c.provision
+                        ? t('liaison.provisionRecorded', { date: i.date(c.provision.provided_on, { era: false }) })
+                        : t('liaison.sharedShort')}
+                    </span>
+                  )}
                 </Cell>
                 <Cell>{c.next_on ? i.date(c.next_on, { era: false }) : t('common.none')}</Cell>
               </Row>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activitiesFor, chartSeries, hasAny, needFilter, participantFieldProblem, participantIndex, percentText, toCount } from './shomanModel';
+import { activitiesFor, chartSeries, consentRuleOnField, hasAny, needFilter, participantFieldProblem, participantIndex, percentText, toCount } from './shomanModel';
 
 describe('activitiesFor', () => {
   it("offers a project's own activities, then その他", () => {
@@ -73,5 +73,18 @@ describe('the figures helpers', () => {
     expect(percentText(33.333, 'en')).toBe('33.3%');
     expect(percentText(null, 'ja')).toBe('—');
     expect(percentText(undefined, 'en')).toBe('—');
+  });
+});
+
+describe('consentRuleOnField', () => {
+  const base = { status: 422, title: 't', type: null, retryAfterSeconds: null, detail: 'no consent covers schools', errors: [] };
+  it('shows a missing consent at the data-shared box', () => {
+    expect(consentRuleOnField({ ...base, code: 'consent_required' }).errors).toEqual([
+      { field: 'shared_data', code: 'consent_required', message: 'no consent covers schools' },
+    ]);
+  });
+  it('leaves other problems alone', () => {
+    const p = { ...base, code: 'plan_not_of_patient' };
+    expect(consentRuleOnField(p)).toBe(p);
   });
 });

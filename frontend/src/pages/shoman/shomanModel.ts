@@ -130,3 +130,12 @@ export function percentText(value: number | null | undefined, lang: 'ja' | 'en')
   if (value === null || value === undefined) return '—';
   return `${value.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
 }
+
+/**
+ * Passing a child's data to a school or employer without a consent covering it is refused as
+ * a rule (422 `consent_required`, no field): the liaison form shows it at 本人の情報を伝えた.
+ */
+export function consentRuleOnField<P extends ProblemLike>(problem: P): P {
+  if (problem.code !== 'consent_required' || problem.errors.length > 0) return problem;
+  return { ...problem, errors: [{ field: 'shared_data', code: 'consent_required', message: problem.detail ?? '' }] };
+}
