@@ -13,6 +13,8 @@ import { Cell, Row, StatusBadge, Table } from '../../components/Table';
 import { optionalText } from '../../components/forms';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
+import { useMe } from '../../auth/AuthProvider';
+import { useOwnCenter } from '../../app/useOwnCenter';
 import { ageOn, todayInTokyo } from '../../lib/datetime';
 import { consentCovering, consentInForce } from '../../lib/cases';
 import { useStaffName } from '../cases/useCaseData';
@@ -53,7 +55,12 @@ export function ConsentForm({
   // A minor's consent comes from the guardian: the form starts there for one (the patient is
   // read from the cache of the page the form sits on).
   const patient = useQuery({ queryKey: keys.patient(patientId), queryFn: () => getPatient(patientId) });
-  const minor = patient.data ? ageOn(patient.data.data.birth_date, todayInTokyo()) < 18 : false;
+  const age = patient.data ? ageOn(patient.data.data.birth_date, givenOn || todayInTokyo()) : null;
+  const minor = age !== null && age < 18;
+  // From the center's age, a minor's own assent is needed as well: said for this child.
+  const me = useMe();
+  const assentAge = useOwnCenter(me.center_id, true)?.child_assent_age ?? 0;
+  const assentNeeded = minor && assentAge > 0 && age >= assentAge;
   // Schools and employers are 小慢 liaison's bodies: their scopes are offered for a 小慢 patient.
   const shoman = patient.data?.data.program === 'shoman';
   const [givenBy, setGivenBy] = useState<string | null>(null);
@@ -156,7 +163,7 @@ export function ConsentForm({
           <CheckboxField
             name="child_assent"
             label={t('consent.childAssentLabel')}
-            hint={t('consent.childAssentHint')}
+            hint={assentNeeded ? t('consent.childAssentNeeded', { age: assentAge }) : t('consent.childAssentHint')}
             checked={childAssent}
             onChange={(e) => setChildAssent(e.target.checked)}
             errors={errorsFor('child_assent')}
