@@ -146,7 +146,7 @@ function MarkMet({ need, onDone }: { need: Need; onDone: (message: string) => vo
     <>
       <Button size="sm" variant="outline" disabled={mutation.isPending} onClick={() => mutation.mutate()}>
         {t('need.markMet')}
-        <span className="sr-only">{t('need.markMetContext', { kind: need.description })}</span>
+        <span className="sr-only">{t('need.markMetContext', { description: need.description })}</span>
       </Button>
       {p && (
         <p role="alert" className="text-dns-16N-130 text-error-1">
