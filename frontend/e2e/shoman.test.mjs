@@ -245,7 +245,7 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '支援計画', '任意事業', '就労支援機関']);
     await nav('任意事業');
     await expectHeading('任意事業');
-    await page.getByText('まだ任意事業は登録されていません。').waitFor();
+    await page.getByText('条件に合う任意事業はありません。').waitFor();
     await expectAccessible('projects (empty)');
     await page.getByRole('link', { name: '任意事業を登録' }).click();
     await expectHeading('任意事業の登録');

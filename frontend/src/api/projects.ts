@@ -16,8 +16,15 @@ export type UpdateNeed = Schemas['UpdateNeed'];
 export type NeedKind = Schemas['NeedKind'];
 export type NeedStatus = Schemas['NeedStatus'];
 
-export async function listProjects(cursor?: string, limit = 50) {
-  return (await call(api.GET('/api/v1/projects', { params: { query: { limit, cursor } } }))).data;
+/** The list's filters, as the API takes them (empty ones left out). */
+export interface ProjectFilter {
+  readonly kind?: ProjectKind;
+  /** `true`: running (not ended before today); `false`: ended. */
+  readonly active?: boolean;
+}
+
+export async function listProjects(filter: ProjectFilter, cursor?: string, limit = 50) {
+  return (await call(api.GET('/api/v1/projects', { params: { query: { ...filter, limit, cursor } } }))).data;
 }
 
 export async function getProject(id: string): Promise<Versioned<Project>> {

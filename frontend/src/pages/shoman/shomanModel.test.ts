@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activitiesFor, chartSeries, consentRuleOnField, hasAny, needFilter, participantFieldProblem, participantIndex, percentText, toCount } from './shomanModel';
+import { projectFilter, activitiesFor, chartSeries, consentRuleOnField, hasAny, needFilter, participantFieldProblem, participantIndex, percentText, toCount } from './shomanModel';
 
 describe('activitiesFor', () => {
   it("offers a project's own activities, then その他", () => {
@@ -86,5 +86,13 @@ describe('consentRuleOnField', () => {
   it('leaves other problems alone', () => {
     const p = { ...base, code: 'plan_not_of_patient' };
     expect(consentRuleOnField(p)).toBe(p);
+  });
+});
+
+describe('projectFilter', () => {
+  it('asks for running or ended projects, of a kind', () => {
+    expect(projectFilter('', 'active')).toEqual({ active: true });
+    expect(projectFilter('exchange', 'ended')).toEqual({ kind: 'exchange', active: false });
+    expect(projectFilter('nonsense', 'all')).toEqual({});
   });
 });

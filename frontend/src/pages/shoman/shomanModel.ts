@@ -1,7 +1,7 @@
 // The 小慢 optional projects (任意事業), their sessions and the needs register, without React:
 // the API's enums in the order the screens offer them, which activities fit which project,
 // and how a session's form becomes the API's body. The server decides for real.
-import type { NeedFilter, NeedKind, NeedStatus, ParticipantRole, ProjectKind, SessionActivity } from '../../api/projects';
+import type { NeedFilter, ProjectFilter, NeedKind, NeedStatus, ParticipantRole, ProjectKind, SessionActivity } from '../../api/projects';
 
 /** 療養生活支援, 相互交流支援, 就職支援, 介護者支援, その他 (the paper's order). */
 export const PROJECT_KINDS = ['respite', 'exchange', 'employment', 'caregiver', 'other'] as const satisfies readonly ProjectKind[];
@@ -138,4 +138,15 @@ export function percentText(value: number | null | undefined, lang: 'ja' | 'en')
 export function consentRuleOnField<P extends ProblemLike>(problem: P): P {
   if (problem.code !== 'consent_required' || problem.errors.length > 0) return problem;
   return { ...problem, errors: [{ field: 'shared_data', code: 'consent_required', message: problem.detail ?? '' }] };
+}
+
+/** The projects list's views of a project's period. */
+export const PROJECT_VIEWS = ['active', 'ended', 'all'] as const;
+
+/** The projects list's query for the filters in the URL ('' for any kind). */
+export function projectFilter(kind: string, view: string): ProjectFilter {
+  return {
+    ...(isOneOf(PROJECT_KINDS, kind) ? { kind } : {}),
+    ...(view === 'active' ? { active: true } : view === 'ended' ? { active: false } : {}),
+  };
 }
