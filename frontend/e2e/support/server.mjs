@@ -16,6 +16,7 @@ export const ADMIN_PASSWORD = 'Tsunagu-e2e-Admin-2026!';
 /**
  * @typedef {object} RunningServer
  * @property {string} url   base URL, e.g. http://127.0.0.1:40123
+ * @property {string} dbPath  the SQLite file, for a test that must make time pass (a day gone by)
  * @property {() => string} log  everything the server printed so far
  * @property {() => Promise<void>} stop
  */
@@ -73,6 +74,7 @@ export async function startServer() {
 
   return {
     url: /** @type {string} */ (url),
+    dbPath: join(dataDir, 'e2e.db'),
     log: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

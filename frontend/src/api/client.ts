@@ -168,6 +168,13 @@ export const keys = {
   planActions: (id: string) => ['cases', 'support-plans', 'one', id, 'actions'] as const,
   /** The transition (移行期) list for a window in months. */
   transition: (withinMonths: number) => ['cases', 'transition', withinMonths] as const,
+  /** 小慢 optional projects and needs: under `cases`, since sessions name patients. */
+  projects: ['cases', 'projects'] as const,
+  project: (id: string) => ['cases', 'projects', 'one', id] as const,
+  projectSessions: (id: string) => ['cases', 'projects', 'one', id, 'sessions'] as const,
+  needs: ['cases', 'needs'] as const,
+  /** 小慢 liaison contacts (a patient's, or a plan's). */
+  liaisonContacts: ['cases', 'liaison-contacts'] as const,
   /** The caller's own center (its programs decide the menu). */
   ownCenter: (id: string) => ['centers', 'own', id] as const,
   /** Third-party integration: the center's API clients and webhooks (center administrator). */

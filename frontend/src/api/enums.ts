@@ -26,6 +26,8 @@ export const SUPPORT_AWARENESS = ['using', 'used_before', 'aware_not_used', 'una
 export type SupportAwareness = (typeof SUPPORT_AWARENESS)[number];
 
 export const CONSENT_SCOPES = ['employment_agencies', 'all_agencies', 'schools', 'employers', 'all_bodies'] as const;
+/** The scopes for 小慢 liaison with schools and employers, offered for a 小慢 patient only. */
+export const SHOMAN_CONSENT_SCOPES: readonly ConsentScope[] = ['schools', 'employers', 'all_bodies'];
 export type ConsentScope = (typeof CONSENT_SCOPES)[number];
 
 /** Who gave a consent: the patient, or a minor's guardian. */

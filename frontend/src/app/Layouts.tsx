@@ -1,13 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
-import { keys } from '../api/client';
-import { getCenter } from '../api/resources';
 import { Link, NavLink, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { capabilities, navItems } from '../auth/permissions';
 import { Button, ButtonLink } from '../components/Button';
 import { TWO_FACTOR_PATH } from './guards';
 import { Notice } from '../components/Notice';
+import { useOwnPrograms } from './useOwnCenter';
 import { useI18n } from '../i18n/I18nProvider';
 import { NotificationBadge } from '../pages/Notifications';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -84,14 +82,7 @@ export function AppShell() {
   const mustEnrol = me?.totp_required === true;
   const worksCases = capabilities(role).workCases && !mustEnrol;
   // Staff may read their own center: its programs decide whether 小慢 screens are offered.
-  const centerId = me?.center_id ?? '';
-  const center = useQuery({
-    queryKey: keys.ownCenter(centerId),
-    queryFn: () => getCenter(centerId),
-    enabled: worksCases && centerId !== '',
-    staleTime: 5 * 60_000,
-  });
-  const programs = center.data?.data.programs ?? [];
+  const programs = useOwnPrograms(me?.center_id, worksCases);
 
   // Case workers will open the case screens: fetch their code while they read home.
   useEffect(() => {

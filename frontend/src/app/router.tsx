@@ -3,6 +3,7 @@ import type { CasePage } from '../pages/cases/routes';
 import type { IntegrationPage } from '../pages/integrations/routes';
 import type { SupervisionPage } from '../pages/supervision/routes';
 import type { SupportPlanScreen } from '../pages/supportPlans/routes';
+import type { ShomanScreen } from '../pages/shoman/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
@@ -48,6 +49,17 @@ function supportPlanRoute(path: string, page: SupportPlanScreen): RouteObject {
     lazy: async () => {
       const { supportPlanElement } = await import('../pages/supportPlans/routes');
       return { element: supportPlanElement(page) };
+    },
+  };
+}
+
+/** A 小慢 projects, needs or figures screen: its code loads with the first visit to any of them. */
+function shomanRoute(path: string, page: ShomanScreen): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { shomanElement } = await import('../pages/shoman/routes');
+      return { element: shomanElement(page) };
     },
   };
 }
@@ -104,6 +116,12 @@ export const routes: RouteObject[] = [
       supportPlanRoute('support-plans/new', 'create'),
       supportPlanRoute('support-plans/:id', 'plan'),
       supportPlanRoute('transition', 'transition'),
+      shomanRoute('projects', 'projects'),
+      shomanRoute('projects/new', 'projectNew'),
+      shomanRoute('projects/:id', 'project'),
+      shomanRoute('projects/:id/edit', 'projectEdit'),
+      shomanRoute('needs', 'needs'),
+      shomanRoute('reports/shoman', 'figures'),
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),

@@ -67,7 +67,9 @@ describe('navigation by role', () => {
   it('offers support plans to case workers only where the center runs 小慢', () => {
     for (const role of ['supervisor', 'consultant', 'self_reliance_worker'] as const) {
       expect(navItems(role, ['nanbyo', 'shoman']).find((i) => i.key === 'supportPlans')?.to).toBe('/support-plans');
+      expect(navItems(role, ['nanbyo', 'shoman']).find((i) => i.key === 'projects')?.to).toBe('/projects');
       expect(navItems(role, ['nanbyo']).map((i) => i.key)).not.toContain('supportPlans');
+      expect(navItems(role, ['nanbyo']).map((i) => i.key)).not.toContain('projects');
       expect(navItems(role).map((i) => i.key)).not.toContain('supportPlans');
     }
     expect(navItems('center_admin', ['shoman']).map((i) => i.key)).not.toContain('supportPlans');
@@ -77,6 +79,7 @@ describe('navigation by role', () => {
       'followUps',
       'supportPlans',
       'transition',
+      'projects',
       'agencies',
     ]);
   });

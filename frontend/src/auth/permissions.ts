@@ -62,6 +62,7 @@ export type NavKey =
   | 'followUps'
   | 'supportPlans'
   | 'transition'
+  | 'projects'
   | 'agencies'
   | 'reports'
   | 'supervision'
@@ -74,7 +75,7 @@ export interface NavItem {
 
 /**
  * The main menu for a role, in order. `programs` are those of the user's center (unknown
- * until read): 支援計画 and 移行期 show to its case workers only where the center runs 小慢.
+ * until read): 支援計画, 移行期 and 任意事業 show to its case workers only where the center runs 小慢.
  */
 export function navItems(role: Role | null, programs: readonly string[] = []): NavItem[] {
   const can = capabilities(role);
@@ -84,8 +85,11 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
   if (can.workCases) {
     items.push({ key: 'patients', to: '/patients' });
     items.push({ key: 'followUps', to: '/follow-ups' });
-    if (programs.includes('shoman')) items.push({ key: 'supportPlans', to: '/support-plans' });
-    if (programs.includes('shoman')) items.push({ key: 'transition', to: '/transition' });
+    if (programs.includes('shoman')) {
+      items.push({ key: 'supportPlans', to: '/support-plans' });
+      items.push({ key: 'transition', to: '/transition' });
+      items.push({ key: 'projects', to: '/projects' });
+    }
   }
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   if (can.viewReports) items.push({ key: 'reports', to: '/reports' });

@@ -40,7 +40,9 @@ export function Table({
   return (
     <div
       ref={scroller}
-      className="overflow-x-auto"
+      // `relative`: screen-reader-only text in a cell is positioned absolutely; without a
+      // positioned scroller it escapes the clipping and widens the whole page on a phone.
+      className="relative overflow-x-auto"
       tabIndex={scrolls ? 0 : undefined}
       role={scrolls ? 'region' : undefined}
       aria-labelledby={scrolls ? captionId : undefined}

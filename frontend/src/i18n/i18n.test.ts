@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as enums from '../api/enums';
 import * as plans from '../pages/supportPlans/supportPlanModel';
+import * as shoman from '../pages/shoman/shomanModel';
 import { toProblem } from '../api/problem';
 import { en, ja } from './messages';
 import { fieldErrorMessage, placeholders, problemMessage, translate } from './translate';
@@ -25,7 +26,7 @@ describe('dictionaries', () => {
   it('hold no message that no screen uses', () => {
     // Keys built at run time from an API value or a code: `role.${role}` and the like.
     const dynamic =
-      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction|planState|planView|goalKind|actionState|bodyKind)\./;
+      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction|planState|planView|goalKind|actionState|bodyKind|projectKind|sessionActivity|participantRole|needKind|needStatus|shomanMenu|shomanRequester|liaisonChannel|givenBy|projectView)\./;
     const files = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!../**/*.d.ts', '!./messages.ts'], {
       query: '?raw',
       import: 'default',
@@ -49,13 +50,22 @@ describe('dictionaries', () => {
     }
   });
 
-  it('name every value of the support plans\' enums, in both languages', () => {
+  it('name every value of the 小慢 enums (plans, projects, needs), in both languages', () => {
     const lists: Record<string, readonly string[]> = {
       planState: plans.PLAN_STATES,
       planView: plans.PLAN_VIEWS,
       goalKind: plans.GOAL_KINDS,
       actionState: plans.ACTION_STATES,
       bodyKind: plans.BODY_KINDS,
+      projectKind: shoman.PROJECT_KINDS,
+      sessionActivity: shoman.SESSION_ACTIVITIES,
+      participantRole: shoman.PARTICIPANT_ROLES,
+      needKind: shoman.NEED_KINDS,
+      needStatus: shoman.NEED_STATUSES,
+      shomanMenu: shoman.SHOMAN_MENUS,
+      shomanRequester: shoman.SHOMAN_REQUESTERS,
+      liaisonChannel: shoman.LIAISON_CHANNELS,
+      projectView: shoman.PROJECT_VIEWS,
     };
     for (const [prefix, values] of Object.entries(lists)) {
       for (const v of values) {

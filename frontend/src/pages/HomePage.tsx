@@ -14,6 +14,9 @@ import type { MessageKey } from '../i18n/translate';
 import { currentFiscalYear } from '../lib/datetime';
 import { FollowUpTable } from './followups/FollowUpTable';
 import { NotificationList } from './Notifications';
+import { showsPlansDue } from './supportPlans/planDue';
+import { PlansDue } from './supportPlans/PlansDue';
+import { useOwnPrograms } from '../app/useOwnCenter';
 import { channelLabel, joinLabels, patientName, prefectureLabel, roleLabel, topicLabel, withNote } from './labels';
 
 interface Task {
@@ -25,13 +28,14 @@ interface Task {
 const HOME_FOLLOW_UPS = 20;
 const HOME_CONSULTATIONS = 5;
 
-function useTasks(): Task[] {
+function useTasks(programs: readonly string[]): Task[] {
   const { role } = useAuth();
   const can = capabilities(role);
   const tasks: Task[] = [];
   if (can.workCases) {
     tasks.push({ to: '/consultations/new', title: 'home.task.consultation', desc: 'home.task.consultation.desc' });
     tasks.push({ to: '/patients', title: 'home.task.patients', desc: 'home.task.patients.desc' });
+    if (programs.includes('shoman')) tasks.push({ to: '/projects', title: 'home.task.projects', desc: 'home.task.projects.desc' });
   }
   if (can.manageCenters) tasks.push({ to: '/centers', title: 'home.task.centers', desc: 'home.task.centers.desc' });
   if (can.manageUsers) {
@@ -164,9 +168,11 @@ export function HomePage() {
   const i = useI18n();
   const { t } = i;
   const me = useMe();
-  const tasks = useTasks();
   const fy = currentFiscalYear();
   const worksCases = capabilities(me.roleKnown).workCases;
+  const programs = useOwnPrograms(me.center_id, worksCases);
+  const plansDue = worksCases && showsPlansDue(me.roleKnown, programs);
+  const tasks = useTasks(programs);
 
   return (
     <>
@@ -176,6 +182,7 @@ export function HomePage() {
       {worksCases && (
         <>
           <NotificationList />
+          {plansDue && <PlansDue />}
           <MyFollowUps />
           <MyConsultations myId={me.id} />
         </>

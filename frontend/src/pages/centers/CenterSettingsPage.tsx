@@ -16,8 +16,8 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { rolesField, rolesOf, settingsPatch, toSettingsForm, TOTP_ROLES, type SettingsForm } from './centerSettingsForm';
 
 /**
- * What a center administrator sets for its own center: the days to the first follow-up and
- * the roles that must sign in with two factors.
+ * What a center administrator sets for its own center: the days to the first follow-up, the
+ * roles that must sign in with two factors, and the age from which a minor also assents.
  */
 export function CenterSettingsPage() {
   const { t } = useI18n();
@@ -42,7 +42,11 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const labels = { follow_up_days: t('centerSettings.followUpDays'), totp_roles: t('centerSettings.totpRoles') };
+  const labels = {
+    follow_up_days: t('centerSettings.followUpDays'),
+    totp_roles: t('centerSettings.totpRoles'),
+    child_assent_age: t('centerSettings.childAssentAge'),
+  };
   const form = useEditForm<Center, SettingsForm>({
     initial,
     toForm: toSettingsForm,
@@ -81,6 +85,11 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
               yours: roles(form.values.totp_roles),
               current: roles(toSettingsForm(form.conflict.data).totp_roles),
             },
+            {
+              label: labels.child_assent_age,
+              yours: form.values.child_assent_age,
+              current: toSettingsForm(form.conflict.data).child_assent_age,
+            },
           ]}
           onReapply={form.reapply}
           onDiscard={form.discard}
@@ -110,6 +119,19 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
           values={rolesOf(form.values.totp_roles)}
           onChange={(v) => form.set('totp_roles', rolesField(v))}
           errors={errorsFor('totp_roles')}
+        />
+        <TextField
+          name="child_assent_age"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={20}
+          label={labels.child_assent_age}
+          hint={t('centerSettings.childAssentAge.hint')}
+          required
+          value={form.values.child_assent_age}
+          onChange={(e) => form.set('child_assent_age', e.target.value)}
+          errors={errorsFor('child_assent_age')}
         />
         <FormActions submitLabel={t('common.save')} busy={form.saving} cancelTo="/" />
       </form>

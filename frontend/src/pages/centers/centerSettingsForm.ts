@@ -1,5 +1,5 @@
 // The center settings form (days to the first follow-up, roles that sign in with two
-// factors) and its mapping to the API.
+// factors, the age from which a minor's own assent is recorded) and its mapping to the API.
 import type { Center, UpdateCenter } from '../../api/client';
 
 /** The center roles a center can require two-factor sign-in for, in the order shown. */
@@ -13,6 +13,8 @@ export interface SettingsForm {
    * order), so that "changed" and "reapply my changes" compare values, not arrays.
    */
   totp_roles: string;
+  /** From this age a minor's consent needs the child's own assent too ('0': never). */
+  child_assent_age: string;
 }
 
 /** Roles as the form keeps them: known center roles only, in TOTP_ROLES order, comma-joined. */
@@ -27,7 +29,11 @@ export function rolesOf(field: string): TotpRole[] {
 }
 
 export function toSettingsForm(c: Center): SettingsForm {
-  return { follow_up_days: String(c.follow_up_days), totp_roles: rolesField(c.totp_roles) };
+  return {
+    follow_up_days: String(c.follow_up_days),
+    totp_roles: rolesField(c.totp_roles),
+    child_assent_age: String(c.child_assent_age),
+  };
 }
 
 /** The PATCH body for the changed fields only. */
@@ -35,5 +41,9 @@ export function settingsPatch(changes: Partial<SettingsForm>): UpdateCenter {
   const body: UpdateCenter = {};
   if (changes.follow_up_days !== undefined) body.follow_up_days = Number(changes.follow_up_days);
   if (changes.totp_roles !== undefined) body.totp_roles = rolesOf(changes.totp_roles);
+  // Empty is sent as not-a-number (null on the wire) for the server to name the field.
+  if (changes.child_assent_age !== undefined) {
+    body.child_assent_age = changes.child_assent_age.trim() === '' ? null : Number(changes.child_assent_age);
+  }
   return body;
 }

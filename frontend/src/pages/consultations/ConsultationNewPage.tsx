@@ -2,10 +2,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { keys, type Patient } from '../../api/client';
-import { CHANNELS, REQUESTERS, TOPICS } from '../../api/enums';
+import { CHANNELS, REQUESTERS, SHOMAN_MENUS, SHOMAN_REQUESTERS, TOPICS } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { createConsultation, getPatient, listPatients } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
+import { useOwnPrograms } from '../../app/useOwnCenter';
 import { useAuth, useMe } from '../../auth/AuthProvider';
 import { capabilities } from '../../auth/permissions';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
@@ -31,6 +32,8 @@ import {
   ANONYMOUS,
   checkConsultation,
   newConsultation,
+  shomanFields,
+  shomanRuleOnField,
   toCreateConsultation,
   type ConsultationForm,
 } from './consultationForm';
@@ -126,8 +129,11 @@ export function ConsultationNewPage() {
     enabled: patientParam !== null,
   });
   const current = chosen ?? preset.data?.data ?? null;
+  const programs = useOwnPrograms(me.center_id, true);
+  const chosenProgram = current && current.id === values.who ? current.program : null;
+  const shoman = shomanFields(values.who, chosenProgram, programs.includes('shoman'));
 
-  const body = toCreateConsultation(values, startedAt);
+  const body = toCreateConsultation(values, startedAt, shoman);
   const idempotencyKey = useIdempotencyKey(body);
 
   const labels = {
@@ -140,6 +146,8 @@ export function ConsultationNewPage() {
     with_employment_supporter: t('consultation.withSupporter'),
     summary: t('consultation.summary'),
     consultant_id: t('consultation.consultant'),
+    shoman_menu: t('consultation.shomanMenu'),
+    shoman_requester: t('consultation.shomanRequester'),
   };
 
   const mutation = useMutation({
@@ -148,7 +156,10 @@ export function ConsultationNewPage() {
       await queryClient.invalidateQueries({ queryKey: keys.cases });
       void navigate(created.patient_id ? `/patients/${created.patient_id}` : '/', flash('created'));
     },
-    onError: (e) => setProblem(asProblem(e)),
+    onError: (e) => {
+      const p = asProblem(e);
+      setProblem(p ? shomanRuleOnField(p) : null);
+    },
   });
 
   const onSubmit = (e: FormEvent) => {
@@ -209,6 +220,32 @@ export function ConsultationNewPage() {
           onChange={(v) => set('channel', v)}
           errors={errorsFor('channel')}
         />
+        {shoman !== 'hidden' && (
+          <fieldset className="flex flex-col gap-4 rounded-8 border border-solid-gray-420 p-4" data-testid="shoman-menu">
+            <legend className="px-1 text-std-17B-170">{t('consultation.shomanLegend')}</legend>
+            <RadioGroupField
+              name="shoman_menu"
+              label={labels.shoman_menu}
+              hint={shoman === 'optional' ? t('consultation.shomanOptional') : undefined}
+              required={shoman === 'required'}
+              columns={2}
+              choices={SHOMAN_MENUS.map((m) => ({ value: m, label: t(`shomanMenu.${m}`) }))}
+              value={values.shoman_menu}
+              onChange={(v) => set('shoman_menu', v)}
+              errors={errorsFor('shoman_menu')}
+            />
+            <RadioGroupField
+              name="shoman_requester"
+              label={labels.shoman_requester}
+              required={shoman === 'required'}
+              columns={3}
+              choices={SHOMAN_REQUESTERS.map((r) => ({ value: r, label: t(`shomanRequester.${r}`) }))}
+              value={values.shoman_requester}
+              onChange={(v) => set('shoman_requester', v)}
+              errors={errorsFor('shoman_requester')}
+            />
+          </fieldset>
+        )}
         <RadioGroupField
           name="requester"
           label={labels.requester}

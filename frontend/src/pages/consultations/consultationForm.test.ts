@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, checkConsultation, newConsultation, toCreateConsultation } from './consultationForm';
+import { ANONYMOUS, checkConsultation, newConsultation, shomanFields, shomanRuleOnField, toCreateConsultation } from './consultationForm';
 
 const START = '2026-11-24T09:14';
 
@@ -54,5 +54,33 @@ describe('checkConsultation', () => {
     ]);
     expect(checkConsultation({ ...newConsultation(START, null), who: ANONYMOUS })).toBeNull();
     expect(checkConsultation(newConsultation(START, 'p1'))).toBeNull();
+  });
+});
+
+describe('the 小慢 menu and requester', () => {
+  it('are required for a 小慢 patient, optional when anonymous where the center runs 小慢, else not asked', () => {
+    expect(shomanFields('p1', 'shoman', true)).toBe('required');
+    expect(shomanFields('p1', 'nanbyo', true)).toBe('hidden');
+    expect(shomanFields(ANONYMOUS, null, true)).toBe('optional');
+    expect(shomanFields(ANONYMOUS, null, false)).toBe('hidden');
+    expect(shomanFields('', null, true)).toBe('hidden');
+  });
+  it('are sent only where asked, an empty one as null', () => {
+    const f = { ...newConsultation(START, 'p1'), topics: ['illness'], shoman_menu: 'peer_counseling' };
+    expect(toCreateConsultation(f, START, 'required')).toMatchObject({ shoman_menu: 'peer_counseling', shoman_requester: null });
+    expect(toCreateConsultation(f, START)).not.toHaveProperty('shoman_menu');
+  });
+});
+
+describe('shomanRuleOnField', () => {
+  const base = { status: 422, title: 't', type: null, retryAfterSeconds: null, errors: [] };
+  it('puts a missing menu or requester on its field', () => {
+    const p = shomanRuleOnField({ ...base, code: 'shoman_menu_required', detail: 'd' });
+    expect(p.errors).toEqual([{ field: 'shoman_menu', code: 'shoman_menu_required', message: 'd' }]);
+    expect(shomanRuleOnField({ ...base, code: 'shoman_requester_required', detail: null }).errors[0]?.field).toBe('shoman_requester');
+  });
+  it('leaves other problems alone', () => {
+    const p = { ...base, code: 'validation_failed', detail: null };
+    expect(shomanRuleOnField(p)).toBe(p);
   });
 });

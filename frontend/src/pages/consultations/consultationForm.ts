@@ -1,6 +1,6 @@
 // The consultation form's values and the body they become (pure, unit-tested).
 import type { CreateConsultation } from '../../api/client';
-import { fromChecks, fromSelect, type Channel, type Requester, type Topic } from '../../api/enums';
+import { fromChecks, fromSelect, type Channel, type Requester, type ShomanMenu, type ShomanRequester, type Topic } from '../../api/enums';
 import type { Problem } from '../../api/problem';
 import { optionalText } from '../../components/forms';
 import { fromTokyoLocalInput } from '../../lib/datetime';
@@ -21,6 +21,23 @@ export interface ConsultationForm {
   summary: string;
   /** '' for the caller. */
   consultant_id: string;
+  /** 小慢 相談支援のメニュー ('' not chosen). */
+  shoman_menu: string;
+  /** Who asked, in the 小慢 program's terms ('' not chosen). */
+  shoman_requester: string;
+}
+
+/**
+ * Whether the form asks for the 小慢 menu and requester: required for a 小慢 patient,
+ * optional for an anonymous consultation where the center runs 小慢, else not at all (the
+ * server refuses them for another program's patient).
+ */
+export type ShomanFields = 'required' | 'optional' | 'hidden';
+
+export function shomanFields(who: string, patientProgram: string | null, centerRunsShoman: boolean): ShomanFields {
+  if (who === ANONYMOUS) return centerRunsShoman ? 'optional' : 'hidden';
+  if (who === '') return 'hidden';
+  return patientProgram === 'shoman' ? 'required' : 'hidden';
 }
 
 export function newConsultation(now: string, patientId: string | null): ConsultationForm {
@@ -34,6 +51,8 @@ export function newConsultation(now: string, patientId: string | null): Consulta
     with_employment_supporter: false,
     summary: '',
     consultant_id: '',
+    shoman_menu: '',
+    shoman_requester: '',
   };
 }
 
@@ -42,9 +61,19 @@ export function newConsultation(now: string, patientId: string | null): Consulta
  * form's starting value (else the server records "now", whatever this computer's clock
  * says); an emptied field also means now.
  */
-export function toCreateConsultation(f: ConsultationForm, startedAt: string): CreateConsultation {
+export function toCreateConsultation(f: ConsultationForm, startedAt: string, shoman: ShomanFields = 'hidden'): CreateConsultation {
   const minutes = f.duration_minutes.trim() === '' ? null : Number(f.duration_minutes);
+  // Sent only where the form shows them: a required one left empty goes as null for the
+  // server to name; an optional pair left empty is simply not said.
+  const menu =
+    shoman === 'hidden'
+      ? {}
+      : {
+          shoman_menu: f.shoman_menu === '' ? null : fromSelect<ShomanMenu>(f.shoman_menu),
+          shoman_requester: f.shoman_requester === '' ? null : fromSelect<ShomanRequester>(f.shoman_requester),
+        };
   return {
+    ...menu,
     patient_id: f.who === ANONYMOUS || f.who === '' ? null : f.who,
     occurred_at: f.occurred_at === startedAt || f.occurred_at === '' ? null : (fromTokyoLocalInput(f.occurred_at) ?? f.occurred_at),
     channel: fromSelect<Channel>(f.channel),
@@ -72,4 +101,20 @@ export function checkConsultation(f: ConsultationForm): Problem | null {
     errors: [{ field: 'patient_id', code: 'choose_who', message: 'choose a patient or anonymous' }],
     retryAfterSeconds: null,
   };
+}
+
+/** The server's 小慢 menu rules, and the field each one is about. */
+const SHOMAN_RULE_FIELDS: Readonly<Record<string, string>> = {
+  shoman_menu_required: 'shoman_menu',
+  shoman_requester_required: 'shoman_requester',
+};
+
+/**
+ * The server answers a missing 小慢 menu or requester as a rule (422 with a code, no field):
+ * the form shows it on the field it is about, like any other missing answer.
+ */
+export function shomanRuleOnField(problem: Problem): Problem {
+  const field = SHOMAN_RULE_FIELDS[problem.code];
+  if (!field || problem.errors.length > 0) return problem;
+  return { ...problem, errors: [{ field, code: problem.code, message: problem.detail ?? problem.title }] };
 }

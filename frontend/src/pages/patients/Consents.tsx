@@ -1,19 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { keys, type Consent } from '../../api/client';
-import { CONSENT_SCOPES, fromSelect, type ConsentScope } from '../../api/enums';
+import { CONSENT_SCOPES, fromSelect, GIVEN_BY, SHOMAN_CONSENT_SCOPES, type ConsentScope, type GivenBy } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
-import { createConsent, listConsents, withdrawConsent } from '../../api/resources';
+import { createConsent, getPatient, listConsents, withdrawConsent } from '../../api/resources';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { fieldId, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
+import { CheckboxField, fieldId, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, StatusBadge, Table } from '../../components/Table';
 import { optionalText } from '../../components/forms';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
-import { todayInTokyo } from '../../lib/datetime';
+import { useMe } from '../../auth/AuthProvider';
+import { useOwnCenter } from '../../app/useOwnCenter';
+import { ageOn, todayInTokyo } from '../../lib/datetime';
 import { consentCovering, consentInForce } from '../../lib/cases';
 import { useStaffName } from '../cases/useCaseData';
 import { consentScopeLabel, labelled } from '../labels';
@@ -50,11 +52,44 @@ export function ConsentForm({
   const [givenOn, setGivenOn] = useState(todayInTokyo());
   const [scope, setScope] = useState<string>(defaultScope);
   const [notes, setNotes] = useState('');
+  // A minor's consent comes from the guardian: the form starts there for one (the patient is
+  // read from the cache of the page the form sits on).
+  const patient = useQuery({ queryKey: keys.patient(patientId), queryFn: () => getPatient(patientId) });
+  const age = patient.data ? ageOn(patient.data.data.birth_date, givenOn || todayInTokyo()) : null;
+  const minor = age !== null && age < 18;
+  // From the center's age, a minor's own assent is needed as well: said for this child.
+  const me = useMe();
+  const assentAge = useOwnCenter(me.center_id, true)?.child_assent_age ?? 0;
+  const assentNeeded = minor && assentAge > 0 && age >= assentAge;
+  // Schools and employers are 小慢 liaison's bodies: their scopes are offered for a 小慢 patient.
+  const shoman = patient.data?.data.program === 'shoman';
+  const [givenBy, setGivenBy] = useState<string | null>(null);
+  const giver = givenBy ?? (minor ? 'guardian' : 'self');
+  const [guardianName, setGuardianName] = useState('');
+  const [relationship, setRelationship] = useState('');
+  const [childAssent, setChildAssent] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
-  const body = { given_on: givenOn, scope: fromSelect<ConsentScope>(scope), notes: withNotes ? optionalText(notes) : null };
+  const byGuardian = giver === 'guardian';
+  const body = {
+    given_on: givenOn,
+    scope: fromSelect<ConsentScope>(scope),
+    notes: withNotes ? optionalText(notes) : null,
+    given_by: fromSelect<GivenBy>(giver),
+    guardian_name: byGuardian ? optionalText(guardianName) : null,
+    guardian_relationship: byGuardian ? optionalText(relationship) : null,
+    child_assent: byGuardian && childAssent,
+  };
   const idempotencyKey = useIdempotencyKey(body);
-  const labels = { given_on: t('consent.givenOn'), scope: t('consent.scope'), notes: t('consent.notes') };
+  const labels = {
+    given_on: t('consent.givenOn'),
+    scope: t('consent.scope'),
+    notes: t('consent.notes'),
+    given_by: t('consent.givenBy'),
+    guardian_name: t('consent.guardianName'),
+    guardian_relationship: t('consent.guardianRelationship'),
+    child_assent: t('consent.childAssent'),
+  };
   useEffect(() => {
     document.getElementById(fieldId('given_on'))?.focus();
   }, []);
@@ -95,10 +130,54 @@ export function ConsentForm({
         errors={errorsFor('given_on')}
       />
       <RadioGroupField
+        name="given_by"
+        label={labels.given_by}
+        hint={minor ? t('consent.minorHint') : undefined}
+        required
+        columns={2}
+        choices={GIVEN_BY.map((g) => ({ value: g, label: t(`givenBy.${g}`) }))}
+        value={giver}
+        onChange={setGivenBy}
+        errors={errorsFor('given_by')}
+      />
+      {byGuardian && (
+        <>
+          <TextField
+            name="guardian_name"
+            label={labels.guardian_name}
+            required
+            autoComplete="off"
+            value={guardianName}
+            onChange={(e) => setGuardianName(e.target.value)}
+            errors={errorsFor('guardian_name')}
+          />
+          <TextField
+            name="guardian_relationship"
+            label={labels.guardian_relationship}
+            hint={t('consent.guardianRelationshipHint')}
+            autoComplete="off"
+            value={relationship}
+            onChange={(e) => setRelationship(e.target.value)}
+            errors={errorsFor('guardian_relationship')}
+          />
+          <CheckboxField
+            name="child_assent"
+            label={t('consent.childAssentLabel')}
+            hint={assentNeeded ? t('consent.childAssentNeeded', { age: assentAge }) : t('consent.childAssentHint')}
+            checked={childAssent}
+            onChange={(e) => setChildAssent(e.target.checked)}
+            errors={errorsFor('child_assent')}
+          />
+        </>
+      )}
+      <RadioGroupField
         name="scope"
         label={labels.scope}
         required
-        choices={CONSENT_SCOPES.map((s) => ({ value: s, label: t(`consentScope.${s}`) }))}
+        choices={CONSENT_SCOPES.filter((s) => shoman || !SHOMAN_CONSENT_SCOPES.includes(s)).map((s) => ({
+          value: s,
+          label: t(`consentScope.${s}`),
+        }))}
         value={scope}
         onChange={setScope}
         errors={errorsFor('scope')}
@@ -260,7 +339,15 @@ export function ConsentsSection({ patientId }: { patientId: string }) {
             return (
               <Row key={c.id}>
                 <Cell header>{i.date(c.given_on)}</Cell>
-                <Cell>{consentScopeLabel(i, c.scope)}</Cell>
+                <Cell>
+                  {consentScopeLabel(i, c.scope)}
+                  {c.given_by === 'guardian' && (
+                    <span className="block text-dns-16N-130 text-solid-gray-700">
+                      {t('consent.byGuardian', { name: c.guardian_name ?? '', relationship: c.guardian_relationship ?? t('common.none') })}
+                      {c.child_assent ? `・${t('consent.withAssent')}` : ''}
+                    </span>
+                  )}
+                </Cell>
                 <Cell>
                   <StatusBadge active={inForce} activeLabel={t('consent.inForce')} inactiveLabel={t('consent.withdrawn')} />
                   {c.withdrawn_on && (

@@ -22,6 +22,7 @@ import {
 import { useAuth } from '../../auth/AuthProvider';
 import { capabilities } from '../../auth/permissions';
 import { ViewHistory } from '../supervision/ViewHistory';
+import { LiaisonSection } from '../shoman/Liaison';
 import { ConsentsSection, useConsents } from './Consents';
 import { Facts, Timeline } from './Timeline';
 
@@ -107,6 +108,7 @@ export function PatientPage() {
           </div>
           <Profile p={p} />
           <ConsentsSection patientId={p.id} />
+          {p.program === 'shoman' && <LiaisonSection patientId={p.id} />}
           <section aria-labelledby="timeline-title" className="flex flex-col gap-3">
             <h2 id="timeline-title" className="text-std-22B-150">
               {t('patient.timeline')}

@@ -3,7 +3,7 @@
 // the URL, so a report can be bookmarked and the back button works.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { keys } from '../../api/client';
 import type { Problem } from '../../api/problem';
 import { asProblem } from '../../api/problem';
@@ -17,7 +17,8 @@ import {
   getSupportAwareness,
 } from '../../api/reports';
 import { PageTitle } from '../../app/PageTitle';
-import { useAuth } from '../../auth/AuthProvider';
+import { useAuth, useMe } from '../../auth/AuthProvider';
+import { useOwnPrograms } from '../../app/useOwnCenter';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { RadioGroupField, SelectField, TextField } from '../../components/Field';
@@ -69,6 +70,8 @@ export function ReportsPage() {
   const { t } = i;
   const { role } = useAuth();
   const acrossCenters = role === 'system_admin';
+  const me = useMe();
+  const programs = useOwnPrograms(me.center_id, !acrossCenters);
   const [params, setParams] = useSearchParams();
   const filter = filterFromParams(params);
   const query = reportQuery(filter, acrossCenters);
@@ -152,6 +155,11 @@ export function ReportsPage() {
     <>
       <PageTitle>{t('report.title')}</PageTitle>
       <p className="max-w-4xl text-std-16N-170">{acrossCenters ? t('report.leadAcross') : t('report.lead')}</p>
+      {(acrossCenters || programs.includes('shoman')) && (
+        <p className="text-std-16N-170">
+          <Link to="/reports/shoman">{t('shomanReport.link')}</Link>
+        </p>
+      )}
 
       <section aria-labelledby="report-filters" className="flex flex-col gap-4 rounded-8 border border-solid-gray-420 p-4">
         <h2 id="report-filters" className="text-std-20B-150">

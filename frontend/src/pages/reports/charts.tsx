@@ -183,3 +183,50 @@ export function MonthChart({
     </div>
   );
 }
+
+/**
+ * Counts per category (project kinds, need kinds): one horizontal bar each, so long
+ * Japanese names fit on a phone. The same figures are in a table right below it.
+ */
+export function CountChart({
+  labels,
+  counts,
+  seriesLabel,
+  title,
+  describedBy,
+  testId,
+}: {
+  labels: string[];
+  counts: number[];
+  seriesLabel: string;
+  title: string;
+  describedBy: string;
+  testId: string;
+}) {
+  const options: ChartOptions<'bar'> = {
+    indexAxis: 'y',
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    font: { family: fontFamily() },
+    scales: {
+      x: { beginAtZero: true, grid: { color: GRID }, ticks: { precision: 0, font: { family: fontFamily() } } },
+      y: {
+        grid: { display: false },
+        ticks: {
+          autoSkip: false,
+          font: { family: fontFamily(), size: 14 },
+          callback(value) {
+            return wrapLabel(this.getLabelForValue(Number(value)), Math.max(8, Math.floor((this.chart.width * 0.35) / 7)));
+          },
+        },
+      },
+    },
+  };
+  const data = { labels, datasets: [{ label: seriesLabel, data: counts, backgroundColor: BAR, maxBarThickness: 36 }] };
+  return (
+    <div className="relative w-full" style={{ height: `calc(${labels.length} * 2.75rem + 3rem)` }}>
+      <Bar data={data} options={options} role="img" aria-label={title} aria-describedby={describedBy} data-testid={testId} />
+    </div>
+  );
+}

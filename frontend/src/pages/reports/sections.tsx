@@ -59,7 +59,9 @@ function ScrollArea({ labelledBy, children }: { labelledBy: string; children: Re
   return (
     <div
       ref={ref}
-      className="overflow-x-auto"
+      // `relative`: screen-reader-only text in a cell is positioned absolutely; without a
+      // positioned scroller it escapes the clipping and widens the whole page on a phone.
+      className="relative overflow-x-auto"
       {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-labelledby': labelledBy } : {})}
     >
       {children}
@@ -68,7 +70,7 @@ function ScrollArea({ labelledBy, children }: { labelledBy: string; children: Re
 }
 
 /** A figures table: visible caption, wrapping column headers, numbers aligned right. */
-function FigureTable({
+export function FigureTable({
   caption,
   head,
   numericFrom = 1,
@@ -104,7 +106,7 @@ function FigureTable({
   );
 }
 
-function RowHead({ children }: { children: ReactNode }) {
+export function RowHead({ children }: { children: ReactNode }) {
   return (
     <th scope="row" className="px-3 py-2 text-left font-normal">
       {children}
@@ -112,15 +114,15 @@ function RowHead({ children }: { children: ReactNode }) {
   );
 }
 
-function Num({ children, strong = false }: { children: ReactNode; strong?: boolean }) {
+export function Num({ children, strong = false }: { children: ReactNode; strong?: boolean }) {
   return <td className={'px-3 py-2 text-right tabular-nums whitespace-nowrap ' + (strong ? 'font-bold' : '')}>{children}</td>;
 }
 
-function Text({ children }: { children: ReactNode }) {
+export function Text({ children }: { children: ReactNode }) {
   return <td className="px-3 py-2">{children}</td>;
 }
 
-function TableRow({ children, total = false }: { children: ReactNode; total?: boolean }) {
+export function TableRow({ children, total = false }: { children: ReactNode; total?: boolean }) {
   return <tr className={'border-b border-solid-gray-420 align-top ' + (total ? 'bg-solid-gray-50 font-bold' : '')}>{children}</tr>;
 }
 

@@ -9,6 +9,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { getPatient } from '../../api/resources';
 import {
   getSupportPlan,
+  listPlanActions,
   listPlanVersions,
   updateSupportPlan,
   type Goal,
@@ -28,12 +29,19 @@ import { useI18n, type I18n } from '../../i18n/I18nProvider';
 import { useStaffName } from '../cases/useCaseData';
 import { patientName } from '../labels';
 import { Facts } from '../patients/Timeline';
+import { LiaisonSection } from '../shoman/Liaison';
 import { ActionsSection } from './Actions';
 import { PlanStateBadge } from './badges';
 import { EMPTY_GOAL, PlanFields, planLabels, type PlanDraft } from './PlanFields';
 import { GoalList } from './GoalList';
 import { PlanReviewForm, PlanReviewHistory, usePlanReviews } from './Reviews';
 import { isGoalKind, latestReturnComment, orNull, planAllows, readyToSubmit, toGoalDraft, toGoals } from './supportPlanModel';
+
+/** The plan's liaison contacts, with its actions to name (the list is shared with the actions section). */
+function PlanLiaison({ planId, patientId }: { planId: string; patientId: string }) {
+  const actions = useQuery({ queryKey: keys.planActions(planId), queryFn: () => listPlanActions(planId), staleTime: 0 });
+  return <LiaisonSection patientId={patientId} planId={planId} actions={actions.data ?? []} />;
+}
 
 function goalText(i: I18n, goals: readonly Goal[]): string {
   if (goals.length === 0) return i.t('common.none');
@@ -262,6 +270,7 @@ export function SupportPlanPage() {
           )}
 
           <ActionsSection planId={id} onDone={setMessage} />
+          <PlanLiaison planId={id} patientId={p.patient_id} />
 
           {allows.edit && (
             <section aria-labelledby="edit-plan" className="flex flex-col gap-3">

@@ -8,6 +8,7 @@ describe('planFilter', () => {
   });
   it('asks for overdue reviews and overdue actions', () => {
     expect(planFilter('review_overdue', '')).toEqual({ review_due: 'overdue' });
+    expect(planFilter('review_scheduled', '')).toEqual({ review_due: 'scheduled' });
     expect(planFilter('action_overdue', 'approved')).toEqual({ state: 'approved', action_overdue: true });
   });
   it('ignores a state the API does not know', () => {

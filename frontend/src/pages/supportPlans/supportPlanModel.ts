@@ -34,7 +34,7 @@ export function isBodyKind(v: string): v is BodyKind {
 }
 
 /** The list's quick filters. */
-export const PLAN_VIEWS = ['all', 'review_overdue', 'action_overdue'] as const;
+export const PLAN_VIEWS = ['all', 'review_overdue', 'review_scheduled', 'action_overdue'] as const;
 export type PlanView = (typeof PLAN_VIEWS)[number];
 
 export function isPlanView(v: string): v is PlanView {
@@ -45,6 +45,7 @@ export function isPlanView(v: string): v is PlanView {
 export function planFilter(view: string, state: string): PlanFilter {
   const base: PlanFilter = isPlanState(state) ? { state } : {};
   if (view === 'review_overdue') return { ...base, review_due: 'overdue' };
+  if (view === 'review_scheduled') return { ...base, review_due: 'scheduled' };
   if (view === 'action_overdue') return { ...base, action_overdue: true };
   return base;
 }
