@@ -242,7 +242,7 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
   });
 
   step('registers an optional project from the menu', async () => {
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '支援計画', '任意事業', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '支援計画', '移行期', '任意事業', '就労支援機関']);
     await nav('任意事業');
     await expectHeading('任意事業');
     await page.getByText('条件に合う任意事業はありません。').waitFor();
@@ -386,6 +386,10 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await expectHeading('小慢の集計');
     // The session was held this fiscal year; the screen opens on the last completed one.
     await field('年度').selectOption(String(fiscalYearNow()));
+    // The plans this file wrote count as written this year.
+    const written = page.getByTestId('shoman-plans-table').getByRole('row', { name: /作成した計画/ });
+    // (The previous year's figures stay dimmed until this year's arrive.)
+    await written.getByRole('cell', { name: /^[1-9]/ }).waitFor();
     const projects = page.getByTestId('report-shoman-projects');
     await projects.getByTestId('shoman-projects-chart').waitFor();
     const row = projects.getByTestId('shoman-projects-table').getByRole('row', { name: /相互交流支援/ });

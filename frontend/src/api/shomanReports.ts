@@ -7,12 +7,17 @@ export type ShomanProjectsReport = Schemas['ShomanProjectsReport'];
 export type ShomanNeedsReport = Schemas['ShomanNeedsReport'];
 export type ShomanConsultationsReport = Schemas['ShomanConsultationsReport'];
 export type ShomanImplementationReport = Schemas['ShomanImplementationReport'];
+export type ShomanPlansReport = Schemas['ShomanPlansReport'];
 
-/** The four figures, in the order the screen shows them. */
-export const SHOMAN_REPORTS = ['shoman-projects', 'shoman-needs', 'shoman-consultations', 'shoman-implementation'] as const;
+/** The figures, in the order the screen shows them. */
+export const SHOMAN_REPORTS = ['shoman-plans', 'shoman-projects', 'shoman-needs', 'shoman-consultations', 'shoman-implementation'] as const;
 export type ShomanReportName = (typeof SHOMAN_REPORTS)[number];
 
 const JSON_ONLY = { Accept: 'application/json' } as const;
+
+export async function getShomanPlans(query: ReportQuery): Promise<ShomanPlansReport> {
+  return (await call(api.GET('/api/v1/reports/shoman-plans', { params: { query }, headers: JSON_ONLY }))).data as ShomanPlansReport;
+}
 
 export async function getShomanProjects(query: ReportQuery): Promise<ShomanProjectsReport> {
   return (await call(api.GET('/api/v1/reports/shoman-projects', { params: { query }, headers: JSON_ONLY }))).data as ShomanProjectsReport;
@@ -37,6 +42,8 @@ export function downloadShomanReport(name: ShomanReportName, format: FileFormat,
   const init = { params: { query }, headers: { Accept: FILE_TYPES[format] }, parseAs: 'blob' as const };
   const fallback = `${name}-${query.fiscal_year ?? `${query.from ?? ''}-${query.to ?? ''}`}.${format}`;
   switch (name) {
+    case 'shoman-plans':
+      return asFile(api.GET('/api/v1/reports/shoman-plans', init), fallback);
     case 'shoman-projects':
       return asFile(api.GET('/api/v1/reports/shoman-projects', init), fallback);
     case 'shoman-needs':

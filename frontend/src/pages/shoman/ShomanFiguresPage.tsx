@@ -12,6 +12,7 @@ import {
   getShomanConsultations,
   getShomanImplementation,
   getShomanNeeds,
+  getShomanPlans,
   getShomanProjects,
   type ShomanReportName,
 } from '../../api/shomanReports';
@@ -32,6 +33,7 @@ import { activityLabel, needKindLabel, projectKindLabel } from './shomanLabels';
 import { chartSeries, hasAny, isOneOf, percentText, PROJECT_KINDS, SHOMAN_MENUS, SHOMAN_REQUESTERS } from './shomanModel';
 
 const TITLES: Record<ShomanReportName, MessageKey> = {
+  'shoman-plans': 'shomanReport.plans',
   'shoman-projects': 'shomanReport.projects',
   'shoman-needs': 'shomanReport.needs',
   'shoman-consultations': 'shomanReport.consultations',
@@ -101,6 +103,7 @@ export function ShomanFiguresPage() {
   const query = reportQuery(filter, acrossCenters);
   const dates = filterDates(filter);
   const options = { placeholderData: keepPreviousData, staleTime: 60_000 } as const;
+  const plans = useQuery({ queryKey: keys.report('shoman-plans', query), queryFn: () => getShomanPlans(query), ...options });
   const projects = useQuery({ queryKey: keys.report('shoman-projects', query), queryFn: () => getShomanProjects(query), ...options });
   const needs = useQuery({ queryKey: keys.report('shoman-needs', query), queryFn: () => getShomanNeeds(query), ...options });
   const consultations = useQuery({
@@ -113,7 +116,7 @@ export function ShomanFiguresPage() {
     queryFn: () => getShomanImplementation(query),
     ...options,
   });
-  const fetching = [projects, needs, consultations, implementation].some((q) => q.isFetching);
+  const fetching = [plans, projects, needs, consultations, implementation].some((q) => q.isFetching);
   const years = fiscalYearChoices();
   if (!years.includes(fiscalYear)) years.push(fiscalYear);
 
@@ -164,6 +167,54 @@ export function ShomanFiguresPage() {
           {fetching ? t('report.updating') : ''}
         </p>
       </section>
+
+      <Section name="shoman-plans" lead={t('shomanReport.plansLead')} query={plans} apiQuery={query}>
+        {(r) => {
+          const reviews = [r.reviewed_on_time, r.reviewed_late, r.not_yet_reviewed];
+          const rows: [MessageKey, number, boolean?][] = [
+            ['shomanReport.plansWritten', r.plans_written],
+            ['shomanReport.plansApproved', r.approved],
+            ['shomanReport.plansReturned', r.returned],
+            ['shomanReport.reviewsDue', r.reviews_due, true],
+            ['shomanReport.reviewedOnTime', r.reviewed_on_time],
+            ['shomanReport.reviewedLate', r.reviewed_late],
+            ['shomanReport.notYetReviewed', r.not_yet_reviewed],
+            ['shomanReport.actionsDue', r.actions_due, true],
+            ['shomanReport.actionsDone', r.actions_done],
+            ['shomanReport.actionsNotDone', r.actions_not_done],
+            ['shomanReport.actionsChanged', r.actions_changed],
+            ['shomanReport.actionsOpen', r.actions_open],
+            ['shomanReport.goalsReached', r.goals_reached, true],
+          ];
+          return (
+            <>
+              {hasAny(reviews) && (
+                <>
+                  <CountChart
+                    labels={[t('shomanReport.reviewedOnTime'), t('shomanReport.reviewedLate'), t('shomanReport.notYetReviewed')]}
+                    counts={reviews}
+                    seriesLabel={t('shomanReport.reviewsDue')}
+                    title={t('shomanReport.reviewsChart')}
+                    describedBy="shoman-plans-note"
+                    testId="shoman-plans-chart"
+                  />
+                  <p id="shoman-plans-note" className="text-dns-16N-130 text-solid-gray-700">
+                    {t('report.levels.chartNote')}
+                  </p>
+                </>
+              )}
+              <FigureTable caption={t('shomanReport.plans')} head={[t('shomanReport.item'), t('shomanReport.count')]} testId="shoman-plans-table">
+                {rows.map(([key, n, strong]) => (
+                  <TableRow key={key}>
+                    <RowHead>{t(key)}</RowHead>
+                    <Num strong={strong}>{formatCount(n, lang)}</Num>
+                  </TableRow>
+                ))}
+              </FigureTable>
+            </>
+          );
+        }}
+      </Section>
 
       <Section name="shoman-projects" lead={t('shomanReport.projectsLead')} query={projects} apiQuery={query}>
         {(r) => {
