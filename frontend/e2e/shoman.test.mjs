@@ -239,6 +239,16 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await expectHeading(`${CHILD_NAME}さんの支援計画`);
     await page.getByText('次回見直し日を過ぎています。計画を見直して提出してください。').waitFor();
     await page.getByTestId('action-overdue').waitFor();
+    // The follow-up queue carries the same plan work above the referrals' follow-ups.
+    await nav('フォローアップ');
+    await expectHeading('フォローアップ');
+    await page.locator('[data-slot="plans-due"]').getByTestId('count-review-overdue').getByText('1件').waitFor();
+    await page
+      .locator('[data-slot="plans-due"]')
+      .getByRole('table', { name: '見直しが必要な計画' })
+      .getByRole('link', { name: CHILD_NAME })
+      .waitFor();
+    await expectAccessible('follow-up queue (自立支援員)');
   });
 
   step('registers an optional project from the menu', async () => {

@@ -8,11 +8,21 @@ import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
+import { useMe } from '../../auth/AuthProvider';
+import { useOwnPrograms } from '../../app/useOwnCenter';
+import { showsPlansDue } from '../supportPlans/planDue';
+import { PlansDue } from '../supportPlans/PlansDue';
 import { FollowUpTable } from './FollowUpTable';
 
-/** The queue: open follow-ups (overdue first) by default, mine or everyone's. */
+/**
+ * The queue: open follow-ups (overdue first) by default, mine or everyone's; where the center
+ * runs 小慢, the support plans whose review or actions are due come first, as the same work.
+ */
 export function FollowUpsPage() {
   const { t } = useI18n();
+  const me = useMe();
+  const programs = useOwnPrograms(me.center_id, true);
+  const plansDue = showsPlansDue(me.roleKnown, programs);
   const [params, setParams] = useSearchParams();
   const state = params.get('state') ?? '';
   const assignee = params.get('assignee') ?? 'me';
@@ -29,6 +39,7 @@ export function FollowUpsPage() {
     <>
       <PageTitle>{t('followUp.listTitle')}</PageTitle>
       <FlashNotice />
+      {plansDue && <PlansDue />}
       <div className="flex flex-wrap items-end gap-6">
         <div className="min-w-72">
           <SelectField

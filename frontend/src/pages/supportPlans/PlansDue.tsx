@@ -4,7 +4,6 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { asProblem } from '../../api/problem';
 import { keys } from '../../api/client';
-import { getPatient } from '../../api/resources';
 import { listSupportPlans, type PlanFilter, type SupportPlan } from '../../api/supportPlans';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -12,7 +11,6 @@ import { Cell, Row, Table } from '../../components/Table';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/translate';
 import { todayInTokyo } from '../../lib/datetime';
-import { patientName } from '../labels';
 import { PlanStateBadge } from './badges';
 import { countText, dueWithin, HOME_PLAN_LIMIT, REVIEW_SOON_DAYS } from './planDue';
 
@@ -22,12 +20,6 @@ function usePlans(filter: PlanFilter) {
     queryFn: () => listSupportPlans(filter, undefined, HOME_PLAN_LIMIT),
     staleTime: 0,
   });
-}
-
-function PatientName({ id }: { id: string }) {
-  const { t } = useI18n();
-  const patient = useQuery({ queryKey: keys.patient(id), queryFn: () => getPatient(id) });
-  return <>{patient.data ? patientName(patient.data.data) : t('plan.patient')}</>;
 }
 
 function Tile({ to, label, count, urgent, testId }: { to: string; label: string; count: string; urgent: boolean; testId: string }) {
@@ -51,7 +43,7 @@ function PlanTable({ caption, plans, empty }: { caption: MessageKey; plans: read
         <Row key={p.id} highlight={p.review_overdue}>
           <Cell header>
             <Link to={`/support-plans/${p.id}`}>
-              <PatientName id={p.patient_id} />
+              {p.patient_name ?? t('plan.patient')}
             </Link>
           </Cell>
           <Cell>
