@@ -22,6 +22,7 @@ db_tests!(
     rate_limits_per_user_and_per_client,
     webhooks_are_managed_by_the_center_admin,
     webhooks_are_signed_and_carry_ids_only,
+    support_plan_changes_are_announced,
     outbox_survives_a_restart_and_retries_with_backoff,
     overdue_follow_ups_are_announced_once,
     webhook_targets_inside_the_network_are_refused,
@@ -853,6 +854,39 @@ async fn webhooks_are_signed_and_carry_ids_only(db: Db) {
     assert_eq!(item["message_id"], d.id.as_str());
     assert_eq!(item["log"][0]["status"], 204);
     assert_eq!(log["items"].as_array().unwrap().len(), 1);
+}
+
+/// 小慢 support plans announce their drafting, submission and the supervisor's decision,
+/// with ids only.
+async fn support_plan_changes_are_announced(db: Db) {
+    let app = spawn(db).await;
+    let rx = receiver(0).await;
+    let t = crate::support_plans::team(&app, "kobe").await;
+    subscribe(
+        &app,
+        &t.c.admin,
+        &rx.url,
+        &["support_plan.submitted", "support_plan.approved"],
+    )
+    .await;
+    // Drafting is not subscribed to; submission and approval are.
+    let plan = crate::support_plans::submitted_plan(&app, &t.worker, &t.child).await;
+    crate::support_plans::review(&app, &t.sup, &plan, json!({"decision": "approved"}))
+        .await
+        .expect(201);
+    let got = wait_for(&rx, 2).await;
+    let bodies: Vec<Value> = got
+        .iter()
+        .map(|d| serde_json::from_str(&d.body).unwrap())
+        .collect();
+    let types: Vec<&str> = bodies.iter().map(|b| b["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["support_plan.submitted", "support_plan.approved"]);
+    for b in &bodies {
+        assert_eq!(b["data"]["id"], plan.as_str());
+        assert_eq!(b["data"]["patient_id"], t.child.as_str());
+        assert_eq!(b["data"]["resource_type"], "support_plan");
+    }
+    assert!(got.iter().all(|d| !d.body.contains("小林")), "no names");
 }
 
 async fn outbox_survives_a_restart_and_retries_with_backoff(db: Db) {

@@ -224,6 +224,10 @@ webhook_events! {
     FollowUpOverdue = ("follow_up.overdue", "a follow-up passed its due day without being recorded"),
     ReviewApproved = ("review.approved", "a supervisor approved a referral's follow-up"),
     ReviewReturned = ("review.returned", "a supervisor returned a referral's follow-up with a comment"),
+    SupportPlanCreated = ("support_plan.created", "a 小慢 support plan was drafted"),
+    SupportPlanSubmitted = ("support_plan.submitted", "a support plan's revision was submitted for review"),
+    SupportPlanApproved = ("support_plan.approved", "a supervisor approved a support plan's revision"),
+    SupportPlanReturned = ("support_plan.returned", "a supervisor returned a support plan's revision with a comment"),
 }
 
 impl Action {
@@ -246,6 +250,10 @@ impl Action {
             A::FollowUpRecord => Some(W::FollowUpRecorded),
             A::ReviewApprove => Some(W::ReviewApproved),
             A::ReviewReturn => Some(W::ReviewReturned),
+            A::SupportPlanCreate => Some(W::SupportPlanCreated),
+            A::SupportPlanSubmit => Some(W::SupportPlanSubmitted),
+            A::SupportPlanApprove => Some(W::SupportPlanApproved),
+            A::SupportPlanReturn => Some(W::SupportPlanReturned),
             A::Login
             | A::Refresh
             | A::Logout
@@ -295,14 +303,10 @@ impl Action {
             | A::AuditList
             | A::AuditExport
             | A::AuditVerify
-            | A::SupportPlanCreate
             | A::SupportPlanRead
             | A::SupportPlanList
             | A::SupportPlanUpdate
-            | A::SupportPlanSubmit
             | A::SupportPlanVersions
-            | A::SupportPlanApprove
-            | A::SupportPlanReturn
             | A::SupportPlanReviewList
             | A::SupportPlanActionCreate
             | A::SupportPlanActionRead
@@ -383,6 +387,10 @@ mod tests {
                 ("follow_up.record", "follow_up.recorded"),
                 ("review.create", "review.approved"),
                 ("review.create", "review.returned"),
+                ("support_plan.create", "support_plan.created"),
+                ("support_plan.submit", "support_plan.submitted"),
+                ("support_plan_review.create", "support_plan.approved"),
+                ("support_plan_review.create", "support_plan.returned"),
             ]
         );
     }

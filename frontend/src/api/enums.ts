@@ -147,6 +147,10 @@ export const WEBHOOK_EVENTS = [
   'follow_up.overdue',
   'review.approved',
   'review.returned',
+  'support_plan.created',
+  'support_plan.submitted',
+  'support_plan.approved',
+  'support_plan.returned',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 

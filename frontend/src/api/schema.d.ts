@@ -4726,7 +4726,7 @@ export interface components {
          * @description An event a webhook may subscribe to.
          * @enum {string}
          */
-        WebhookEvent: "patient.created" | "patient.updated" | "consultation.created" | "consultation.updated" | "referral.created" | "referral.updated" | "referral.level_changed" | "referral.closed" | "follow_up.scheduled" | "follow_up.recorded" | "follow_up.overdue" | "review.approved" | "review.returned";
+        WebhookEvent: "patient.created" | "patient.updated" | "consultation.created" | "consultation.updated" | "referral.created" | "referral.updated" | "referral.level_changed" | "referral.closed" | "follow_up.scheduled" | "follow_up.recorded" | "follow_up.overdue" | "review.approved" | "review.returned" | "support_plan.created" | "support_plan.submitted" | "support_plan.approved" | "support_plan.returned";
         /** @description A subscription with its signing secret: the only time it is shown. */
         WebhookWithSecret: components["schemas"]["WebhookDto"] & {
             /** @description `whsec_…`: verify `webhook-signature` with it (Standard Webhooks). */

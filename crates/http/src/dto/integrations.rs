@@ -68,6 +68,14 @@ pub enum WebhookEvent {
     ReviewApproved,
     #[schema(rename = "review.returned")]
     ReviewReturned,
+    #[schema(rename = "support_plan.created")]
+    SupportPlanCreated,
+    #[schema(rename = "support_plan.submitted")]
+    SupportPlanSubmitted,
+    #[schema(rename = "support_plan.approved")]
+    SupportPlanApproved,
+    #[schema(rename = "support_plan.returned")]
+    SupportPlanReturned,
 }
 
 /// A third-party application of the center.

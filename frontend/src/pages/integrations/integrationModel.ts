@@ -117,6 +117,10 @@ export const EVENT_LABELS = {
   'follow_up.overdue': 'webhookEvent.follow_up.overdue',
   'review.approved': 'webhookEvent.review.approved',
   'review.returned': 'webhookEvent.review.returned',
+  'support_plan.created': 'webhookEvent.support_plan.created',
+  'support_plan.submitted': 'webhookEvent.support_plan.submitted',
+  'support_plan.approved': 'webhookEvent.support_plan.approved',
+  'support_plan.returned': 'webhookEvent.support_plan.returned',
 } as const satisfies Record<WebhookEvent, MessageKey>;
 
 /** Events by what they are about, as the form offers them. */
@@ -138,6 +142,11 @@ export const EVENT_GROUPS: readonly ChoiceGroup<WebhookEvent>[] = [
     values: ['follow_up.scheduled', 'follow_up.recorded', 'follow_up.overdue'],
   },
   { id: 'review', legend: 'webhook.eventGroup.review', values: ['review.approved', 'review.returned'] },
+  {
+    id: 'support_plan',
+    legend: 'webhook.eventGroup.support_plan',
+    values: ['support_plan.created', 'support_plan.submitted', 'support_plan.approved', 'support_plan.returned'],
+  },
 ];
 
 export function eventLabel(i: Pick<I18n, 't'>, event: string): string {
