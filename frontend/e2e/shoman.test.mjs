@@ -5,8 +5,9 @@
 // their chart. Every new page is checked with axe-core.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
-import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { after, before, describe } from 'node:test';
+import { launchBrowser } from './support/browser.mjs';
+import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
 
@@ -34,107 +35,11 @@ let page;
 const ids = { child: '', noConsent: '', plan: '', project: '' };
 const pageProblems = /** @type {string[]} */ ([]);
 
-let broken = false;
-
-/** @param {string} name @param {() => Promise<void> | void} fn */
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      broken = true;
-      // E2E_SHOTS=1 keeps a picture of the page where a step failed.
-      if (process.env.E2E_SHOTS) await page?.screenshot({ path: `/tmp/e2e-shoman-${name.slice(0, 20)}.png`, fullPage: true });
-      throw e;
-    }
-  });
-}
-
-/** @param {string} text */
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** @param {string} label */
-function field(label) {
-  return page.getByLabel(new RegExp(`^${escape(label)}(※必須)?$`));
-}
-
-/** @param {string} name */
-async function expectAccessible(name) {
-  const violations = await seriousViolations(page);
-  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
-}
-
-/** @param {string | RegExp} text */
-async function expectHeading(text) {
-  await page.getByRole('heading', { level: 1, name: text }).waitFor();
-}
-
-/** @param {string} login @param {string} password */
-async function signIn(login, password) {
-  await expectHeading('ログイン');
-  await field('ログインID').fill(login);
-  await field('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expectHeading('ログイン');
-}
-
-/** @param {string} name */
-async function nav(name) {
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
-}
-
-/** Goes to an address inside the app as its router would, without a reload. @param {string} path */
-async function inAppGo(path) {
-  await page.evaluate((to) => {
-    history.pushState(null, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
-
-async function menu() {
-  return page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-}
-
-/**
- * A call to the API beside the browser; answers the body and the ETag.
- * @param {string} method @param {string} path @param {string | null} token @param {unknown} [body]
- * @param {Record<string, string>} [headers]
- */
-async function apiFull(method, path, token, body, headers = {}) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
-  return { body: text === '' ? null : JSON.parse(text), etag: res.headers.get('ETag') ?? '' };
-}
-
-/** @param {string} method @param {string} path @param {string | null} token @param {unknown} [body] */
-async function apiCall(method, path, token, body) {
-  return (await apiFull(method, path, token, body)).body;
-}
-
-/** @param {string} login @param {string} password */
-async function token(login, password) {
-  const body = await apiCall('POST', '/auth/login', null, { login, password });
-  return /** @type {string} */ (body.access_token);
-}
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token } = harness(
+  'shoman',
+  () => page,
+  () => server,
+);
 
 
 /** Today in Tokyo, and a day some days away from it (YYYY-MM-DD). @param {number} days */

@@ -5,8 +5,9 @@
 // day in the future is refused on the field). Every page is checked with axe-core.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { after, before, describe } from 'node:test';
+import { launchBrowser } from './support/browser.mjs';
+import { escapeRegExp, harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
 
@@ -49,97 +50,11 @@ let page;
 const ids = { patient: '', older: '', plan: '' };
 const pageProblems = /** @type {string[]} */ ([]);
 
-let broken = false;
-
-/** @param {string} name @param {() => Promise<void> | void} fn */
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      broken = true;
-      throw e;
-    }
-  });
-}
-
-/** @param {string} text */
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** @param {string} label */
-function field(label) {
-  return page.getByLabel(new RegExp(`^${escape(label)}(※必須)?$`));
-}
-
-/** @param {string} name */
-async function expectAccessible(name) {
-  const violations = await seriousViolations(page);
-  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
-}
-
-/** @param {string | RegExp} text */
-async function expectHeading(text) {
-  await page.getByRole('heading', { level: 1, name: text }).waitFor();
-}
-
-/** @param {string} login @param {string} password */
-async function signIn(login, password) {
-  await expectHeading('ログイン');
-  await field('ログインID').fill(login);
-  await field('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expectHeading('ログイン');
-}
-
-/** @param {string} name */
-async function nav(name) {
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
-}
-
-async function menu() {
-  return page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-}
-
-/**
- * A call to the API beside the browser; answers the body and the ETag.
- * @param {string} method @param {string} path @param {string | null} token @param {unknown} [body]
- * @param {Record<string, string>} [headers]
- */
-async function apiFull(method, path, token, body, headers = {}) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
-  return { body: text === '' ? null : JSON.parse(text), etag: res.headers.get('ETag') ?? '' };
-}
-
-/** @param {string} method @param {string} path @param {string | null} token @param {unknown} [body] */
-async function apiCall(method, path, token, body) {
-  return (await apiFull(method, path, token, body)).body;
-}
-
-/** @param {string} login @param {string} password */
-async function token(login, password) {
-  const body = await apiCall('POST', '/auth/login', null, { login, password });
-  return /** @type {string} */ (body.access_token);
-}
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, menu, apiFull, apiCall, token } = harness(
+  'transition',
+  () => page,
+  () => server,
+);
 
 describe('transition: the 移行期 list, the audit queue\'s 小慢 plans and goals reached', () => {
   before(async () => {
@@ -210,7 +125,7 @@ describe('transition: the 移行期 list, the audit queue\'s 小慢 plans and go
     await nav('移行期');
     await expectHeading('移行期');
     const table = page.getByRole('table', { name: '移行期' });
-    await table.getByRole('rowheader', { name: new RegExp(escape(CHILD)) }).waitFor();
+    await table.getByRole('rowheader', { name: new RegExp(escapeRegExp(CHILD)) }).waitFor();
 
     // Oldest first: the 19-year-old, extended and without a plan, then the 17-year-old.
     assert.deepEqual(await table.getByTestId('transition-patient').allTextContents(), [OLDER, CHILD]);
@@ -249,7 +164,7 @@ describe('transition: the 移行期 list, the audit queue\'s 小慢 plans and go
     await section.getByText('確認が必要な支援計画：1件').waitFor();
     await section.getByText('承認待ち：1件').waitFor();
     const table = page.getByRole('table', { name: '小慢 支援計画' });
-    const link = table.getByRole('link', { name: new RegExp(`^${escape(CHILD)}（`) });
+    const link = table.getByRole('link', { name: new RegExp(`^${escapeRegExp(CHILD)}（`) });
     await link.waitFor();
     assert.deepEqual(await table.getByTestId('plan-queue-reasons').getByRole('listitem').allTextContents(), ['承認待ち']);
     await expectAccessible('audit queue with 小慢 plans');
