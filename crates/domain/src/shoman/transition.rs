@@ -6,18 +6,15 @@
 use super::SupportPlans;
 use super::model::{Goal, SupportPlan};
 use crate::app::Ctx;
+use crate::cases::{ADULT_AGE, SHOMAN_GUARDIAN_AGE, age_on};
 use crate::entities::PatientLabel;
 use crate::error::{DomainError, FieldError};
 use crate::events::Action;
 use crate::page::{Page, PageRequest};
 use crate::policy::Permission;
 use crate::values::{GoalKind, TransitionStage};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 
-/// The age 小慢 support ends for a child whose treatment has ended (児童福祉法: 18), and the
-/// latest age it continues to when treatment goes on (20).
-pub const END_AGE: u32 = 18;
-pub const EXTENDED_END_AGE: u32 = 20;
 /// How far ahead the list looks by default, and at most.
 pub const DEFAULT_HORIZON_MONTHS: u32 = 24;
 pub const MAX_HORIZON_MONTHS: u32 = 60;
@@ -48,26 +45,17 @@ pub struct TransitionCandidate {
 /// The day someone born on `birth` turns `years` (a 29 February birthday falls on 28
 /// February in common years, as 年齢計算ニ関スル法律 has the age change at the end of the
 /// day before).
-pub fn birthday(birth: NaiveDate, years: u32) -> NaiveDate {
+pub fn birthday(birth: NaiveDate, years: i32) -> NaiveDate {
     birth
-        .checked_add_months(Months::new(years * 12))
+        .checked_add_months(Months::new(years.unsigned_abs() * 12))
         .unwrap_or(birth)
-}
-
-/// Age in whole years on `on`.
-pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
-    let mut age = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    u32::try_from(age).unwrap_or(0)
 }
 
 /// The stage of a child born on `birth`, on `today`.
 pub fn stage(birth: NaiveDate, today: NaiveDate) -> TransitionStage {
     match age_on(birth, today) {
-        a if a < END_AGE => TransitionStage::Approaching,
-        a if a < EXTENDED_END_AGE => TransitionStage::Extended,
+        a if a < ADULT_AGE => TransitionStage::Approaching,
+        a if a < SHOMAN_GUARDIAN_AGE => TransitionStage::Extended,
         _ => TransitionStage::OverAge,
     }
 }
@@ -78,7 +66,7 @@ pub fn born_on_or_before(today: NaiveDate, horizon_months: u32) -> NaiveDate {
         .checked_add_months(Months::new(horizon_months))
         .unwrap_or(today);
     ahead
-        .checked_sub_months(Months::new(END_AGE * 12))
+        .checked_sub_months(Months::new(ADULT_AGE.unsigned_abs() * 12))
         .unwrap_or(ahead)
 }
 
@@ -113,9 +101,10 @@ pub fn entry(c: TransitionCandidate, today: NaiveDate) -> TransitionEntry {
         })
         .unwrap_or_default();
     TransitionEntry {
-        age: age_on(c.birth_date, today),
-        turns_18_on: birthday(c.birth_date, END_AGE),
-        turns_20_on: birthday(c.birth_date, EXTENDED_END_AGE),
+        // Birth dates are never in the future (the patient's record refuses them).
+        age: u32::try_from(age_on(c.birth_date, today)).unwrap_or(0),
+        turns_18_on: birthday(c.birth_date, ADULT_AGE),
+        turns_20_on: birthday(c.birth_date, SHOMAN_GUARDIAN_AGE),
         stage: stage(c.birth_date, today),
         birth_date: c.birth_date,
         patient: c.patient,
@@ -164,7 +153,6 @@ mod tests {
     fn age_changes_on_the_birthday() {
         assert_eq!(age_on(d(2008, 12, 3), d(2026, 12, 2)), 17);
         assert_eq!(age_on(d(2008, 12, 3), d(2026, 12, 3)), 18);
-        assert_eq!(age_on(d(2030, 1, 1), d(2026, 12, 3)), 0);
     }
 
     #[test]
