@@ -227,6 +227,32 @@ pub(crate) fn program_changes_of(
     convert(rows, ProgramChangeRow::into_entity)
 }
 
+/// Case numbers and names of the given patients of the center, for lists.
+pub(crate) fn labels_of(conn: &mut DbConn, center: Uuid, ids: &[Uuid]) -> R<Vec<PatientLabel>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(10_000) {
+        let rows: Vec<(String, String, String, String)> = patients::table
+            .filter(patients::center_id.eq(center.to_string()))
+            .filter(patients::id.eq_any(chunk))
+            .select((
+                patients::id,
+                patients::case_number,
+                patients::family_name,
+                patients::given_name,
+            ))
+            .load(conn)?;
+        for (id, case_number, family, given) in rows {
+            out.push(PatientLabel {
+                id: uuid("patients.id", &id)?,
+                case_number,
+                name: format!("{family} {given}"),
+            });
+        }
+    }
+    Ok(out)
+}
+
 fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
     let row: Option<PatientRow> = patients::table
         .filter(patients::id.eq(id.to_string()))
@@ -267,30 +293,7 @@ impl PatientStore for DieselStore {
 
     #[tracing::instrument(level = "debug", skip_all, fields(%center, ids = ids.len()))]
     fn patient_labels(&self, center: Uuid, ids: &[Uuid]) -> StoreResult<Vec<PatientLabel>> {
-        self.read(|conn| {
-            let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-            let mut out = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(10_000) {
-                let rows: Vec<(String, String, String, String)> = patients::table
-                    .filter(patients::center_id.eq(center.to_string()))
-                    .filter(patients::id.eq_any(chunk))
-                    .select((
-                        patients::id,
-                        patients::case_number,
-                        patients::family_name,
-                        patients::given_name,
-                    ))
-                    .load(conn)?;
-                for (id, case_number, family, given) in rows {
-                    out.push(PatientLabel {
-                        id: uuid("patients.id", &id)?,
-                        case_number,
-                        name: format!("{family} {given}"),
-                    });
-                }
-            }
-            Ok(out)
-        })
+        self.read(|conn| labels_of(conn, center, ids))
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(%center, search = query.is_some()))]

@@ -6,6 +6,7 @@ use crate::audit::{append_event, change_stamp};
 use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
 use crate::paging::{after_key, cursor_date};
+use crate::patients::labels_of;
 use crate::rows::{choice, convert, naive, opt_uuid, utc, uuid};
 use crate::schema::{
     patients, support_plan_actions, support_plan_reviews, support_plan_versions, support_plans,
@@ -663,38 +664,25 @@ impl SupportPlanStore for DieselStore {
                 .select(PlanRow::as_select())
                 .load(conn)?;
             let plans = convert(rows, PlanRow::into_entity)?;
-            let patient_ids: Vec<String> = plans.iter().map(|p| p.patient_id.to_string()).collect();
-            let labels: std::collections::HashMap<String, (String, String, String)> =
-                patients::table
-                    .filter(patients::center_id.eq(&c))
-                    .filter(patients::id.eq_any(&patient_ids))
-                    .select((
-                        patients::id,
-                        patients::case_number,
-                        patients::family_name,
-                        patients::given_name,
-                    ))
-                    .load::<(String, String, String, String)>(conn)?
-                    .into_iter()
-                    .map(|(id, n, f, g)| (id, (n, f, g)))
-                    .collect();
-            let mut out = Vec::with_capacity(plans.len());
-            for plan in plans {
-                let (case_number, family, given) = labels
-                    .get(&plan.patient_id.to_string())
-                    .cloned()
-                    .ok_or_else(not_found)?;
-                out.push(PlanQueueRow {
-                    earliest_open_action_due: earliest.get(&plan.id.to_string()).copied(),
-                    patient: PatientLabel {
-                        id: plan.patient_id,
-                        case_number,
-                        name: format!("{family} {given}"),
-                    },
-                    plan,
-                });
-            }
-            Ok(out)
+            let mut patient_ids: Vec<Uuid> = plans.iter().map(|p| p.patient_id).collect();
+            patient_ids.sort();
+            patient_ids.dedup();
+            let labels = labels_of(conn, center, &patient_ids)?;
+            plans
+                .into_iter()
+                .map(|plan| {
+                    let patient = labels
+                        .iter()
+                        .find(|l| l.id == plan.patient_id)
+                        .cloned()
+                        .ok_or_else(not_found)?;
+                    Ok(PlanQueueRow {
+                        earliest_open_action_due: earliest.get(&plan.id.to_string()).copied(),
+                        patient,
+                        plan,
+                    })
+                })
+                .collect()
         })
     }
 }
