@@ -4,6 +4,7 @@ use crate::db_tests;
 use crate::helpers::{Db, spawn, spawn_with};
 use awc::http::Method;
 use serde_json::{Value, json};
+use tsunagu_domain::ports::Health;
 
 /// Every write route with a body that is valid, for the table-driven bad-input checks.
 async fn write_routes(app: &crate::helpers::TestApp) -> Vec<(Method, String, String, Value)> {
@@ -547,6 +548,76 @@ async fn slow_heads_and_bodies_are_cut_off(db: Db) {
     app.try_login("admin", "wrong password").await.expect(401);
 }
 
+/// A request takes one connection from the pool for its session check and its use case
+/// together (and the access log one per batch it commits), and shows its statements in
+/// `/metrics`. Before, each step took its own: a timeline read took four.
+async fn a_request_takes_one_connection(db: Db) {
+    let app = spawn_with(db, |c| {
+        c.metrics_token = Some(METRICS_TOKEN.into());
+        // Its polling takes connections of its own, at its own pace.
+        c.webhook_worker = false;
+    })
+    .await;
+    let c = app.center("c1").await;
+    let (_, token) = app.staff(&c, "sato", "consultant").await;
+    let patient = app
+        .post(
+            "/api/v1/patients",
+            &token,
+            json!({
+                "family_name": "山田", "given_name": "花子",
+                "family_name_kana": "ヤマダ", "given_name_kana": "ハナコ",
+                "birth_date": "1985-04-12", "program": "nanbyo", "disease_number": 2,
+                "employment_status": "job_seeking", "support_awareness": "aware_not_used",
+                "prefecture_code": "34", "municipality_code": "342106"
+            }),
+        )
+        .await
+        .expect(201)
+        .id();
+    let store = app.services.store().clone();
+    let taken = || {
+        assert!(
+            app.services
+                .flush_access_log(std::time::Duration::from_secs(10))
+        );
+        store.connections_taken()
+    };
+    for path in [
+        format!("/api/v1/patients/{patient}"),
+        format!("/api/v1/patients/{patient}/timeline"),
+    ] {
+        let before = taken();
+        for _ in 0..5 {
+            app.get(&path, &token).await.expect(200);
+            // One at a time, so each read's access event commits in its own batch.
+            taken();
+        }
+        let per_request = (taken() - before) as f64 / 5.0;
+        assert!(
+            per_request <= 2.0,
+            "{path}: {per_request} connections per request (one, and one for the access log)"
+        );
+    }
+    let metrics = app
+        .request(
+            Method::GET,
+            "/metrics",
+            None,
+            &[("authorization", &format!("Bearer {METRICS_TOKEN}"))],
+            None,
+        )
+        .await
+        .expect(200);
+    let text = String::from_utf8_lossy(&metrics.raw).into_owned();
+    let sent: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tsunagu_http_database_statements_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("a statement count");
+    assert!(sent > 0);
+}
+
 db_tests!(
     nul_characters_are_refused_alike,
     bad_bodies_get_problems_on_every_write_route,
@@ -557,4 +628,5 @@ db_tests!(
     slow_heads_and_bodies_are_cut_off,
     metrics_are_not_public,
     hsts_follows_a_trusted_proxy,
+    a_request_takes_one_connection,
 );

@@ -131,6 +131,8 @@ impl AccessLog {
         if self.inline {
             return self.inner.store.append_audit(std::slice::from_ref(&event));
         }
+        // The writer needs a pooled connection to commit what this thread waits for.
+        self.inner.store.release_held_connection();
         let mut st = self.inner.lock();
         st.queue.push(event);
         st.queued += 1;

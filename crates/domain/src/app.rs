@@ -78,6 +78,26 @@ impl Services {
         self.store.ping()
     }
 
+    /// Runs one request's work (its session check and its use case) on one database
+    /// connection (see [`crate::ports::Health::in_one_connection`]).
+    pub fn in_one_connection<T>(
+        &self,
+        f: impl FnOnce() -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.store.in_one_connection(&mut || {
+            if let Some(f) = f.take() {
+                out = Some(f());
+            }
+        });
+        out.unwrap_or_else(|| {
+            Err(DomainError::Internal(
+                "the store did not run the request's work".into(),
+            ))
+        })
+    }
+
     /// Runs a use case and audits it when it is refused or points at nothing.
     pub(crate) fn guard<T>(
         &self,

@@ -3,6 +3,7 @@
 //! stop tokens already issued at once.
 
 use crate::AppState;
+use crate::handlers::blocking;
 use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -11,7 +12,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
-use tsunagu_domain::app::Ctx;
+use tsunagu_domain::DomainError;
+use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::auth::ACCESS_TOKEN_TTL;
 use tsunagu_domain::entities::{Actor, RequestMeta};
 use tsunagu_domain::integrations::ClientGrant;
@@ -193,45 +195,121 @@ pub fn request_meta(req: &HttpRequest) -> RequestMeta {
 #[derive(Clone)]
 pub struct CheckedClient(pub Actor);
 
-/// An authenticated caller: extracting it verifies the bearer token and the live session,
-/// and that a second factor the caller's center requires is in place
+/// An authenticated caller. Extracting it verifies the bearer token (signature, lifetime,
+/// rate) without the database; the live session is checked by [`Caller::run`], on the same
+/// blocking thread and the same database connection as the use case it runs, so a request
+/// hands off to a blocking thread once and checks out one connection. The check still runs
+/// on every request, so logout, deactivation and role changes stop a token at once, on every
+/// replica. A second factor the caller's center requires must be in place
 /// ([`policy::second_factor_in_place`]).
-pub struct Caller(pub Ctx);
+pub struct Caller(Pending);
 
 /// A caller working on their own account (reading it, enrolling a second factor, signing
 /// out): open before a required second factor is set up, which is the point of it.
-pub struct AccountCaller(pub Ctx);
+pub struct AccountCaller(Pending);
+
+/// A caller on a route that needs only to know the caller is signed in (master data): the
+/// session is checked while extracting.
+pub struct SignedIn;
+
+/// A verified token whose session is yet to be checked, and what checking it needs.
+struct Pending {
+    services: Services,
+    who: Who,
+    meta: RequestMeta,
+}
+
+enum Who {
+    User {
+        user: Uuid,
+        session: Uuid,
+    },
+    /// An API client the scope layer has checked already.
+    Client(Actor),
+}
+
+impl Pending {
+    /// Checks the session (on the calling blocking thread), then runs `work` as the caller.
+    fn resolve<T>(
+        self,
+        second_factor: bool,
+        work: impl FnOnce(&Services, &Ctx) -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
+        let Pending {
+            services,
+            who,
+            meta,
+        } = self;
+        services.in_one_connection(|| {
+            let actor = match who {
+                Who::Client(actor) => actor,
+                Who::User { user, session } => services.sign_in().authenticate(session, user)?,
+            };
+            if second_factor {
+                policy::second_factor_in_place(&actor)?;
+            }
+            work(&services, &Ctx { actor, meta })
+        })
+    }
+}
+
+impl Caller {
+    /// Runs `work` as the caller on a blocking thread, after the session check, with one
+    /// database connection for both.
+    pub async fn run<T, F>(self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> Result<T, DomainError> + Send + 'static,
+    {
+        blocking(move || self.0.resolve(true, |_, ctx| work(ctx))).await
+    }
+}
+
+impl AccountCaller {
+    /// Like [`Caller::run`], without requiring the second factor.
+    pub async fn run<T, F>(self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> Result<T, DomainError> + Send + 'static,
+    {
+        blocking(move || self.0.resolve(false, |_, ctx| work(ctx))).await
+    }
+}
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let ctx = authenticate(&req).await?;
-            policy::second_factor_in_place(&ctx.actor)?;
-            Ok(Caller(ctx))
-        })
+        std::future::ready(pending(req).map(Caller))
     }
 }
 
 impl FromRequest for AccountCaller {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { authenticate(&req).await.map(AccountCaller) })
+        std::future::ready(pending(req).map(AccountCaller))
     }
 }
 
-/// The bearer token and the live session (or the API client the scope layer checked).
-async fn authenticate(req: &HttpRequest) -> Result<Ctx, ApiError> {
+impl FromRequest for SignedIn {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let caller = pending(req).map(Caller);
+        Box::pin(async move { caller?.run(|_| Ok(SignedIn)).await })
+    }
+}
+
+/// The bearer token, verified without the database (or the API client the scope layer
+/// checked).
+fn pending(req: &HttpRequest) -> Result<Pending, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
-        .ok_or_else(ApiError::internal)?
-        .clone();
+        .ok_or_else(ApiError::internal)?;
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -243,11 +321,13 @@ async fn authenticate(req: &HttpRequest) -> Result<Ctx, ApiError> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::unauthenticated("missing_token"))?;
+    let services = state.services.clone();
     // An API client was checked (rate, revocation, scope) by `scopes::layer`.
     let checked = req.extensions().get::<CheckedClient>().cloned();
     if let Some(CheckedClient(actor)) = checked {
-        return Ok(Ctx {
-            actor,
+        return Ok(Pending {
+            services,
+            who: Who::Client(actor),
             meta: request_meta(req),
         });
     }
@@ -261,12 +341,9 @@ async fn authenticate(req: &HttpRequest) -> Result<Ctx, ApiError> {
         req.extensions_mut().insert(verdict.clone());
         verdict.into_result()?;
     }
-    let services = state.services.clone();
-    let actor = web::block(move || services.sign_in().authenticate(session, user))
-        .await
-        .map_err(|_| ApiError::internal())??;
-    Ok(Ctx {
-        actor,
+    Ok(Pending {
+        services,
+        who: Who::User { user, session },
         meta: request_meta(req),
     })
 }

@@ -33,6 +33,8 @@ pub struct Metrics {
     /// counting a response takes no lock.
     by_class: [Counter; 4],
     duration: Histogram,
+    /// Follows the store's own count (see [`Metrics::render`]).
+    statements: Counter,
 }
 
 impl Default for Metrics {
@@ -50,10 +52,17 @@ impl Default for Metrics {
             Unit::Seconds,
             duration.clone(),
         );
+        let statements = Counter::default();
+        registry.register(
+            "database_statements",
+            "Statements sent to the database by this process",
+            statements.clone(),
+        );
         Self {
             registry,
             by_class,
             duration,
+            statements,
         }
     }
 }
@@ -70,8 +79,10 @@ impl Metrics {
         self.duration.observe(seconds);
     }
 
-    /// The Prometheus text format (version 0.0.4).
-    pub fn render(&self) -> String {
+    /// The Prometheus text format (version 0.0.4); `statements_sent` is the store's count.
+    pub fn render(&self, statements_sent: u64) -> String {
+        self.statements
+            .inc_by(statements_sent.saturating_sub(self.statements.get()));
         let mut out = String::new();
         // Writing to a String cannot fail.
         prometheus_text::encode(&mut out, &self.registry)
@@ -279,7 +290,7 @@ mod tests {
         let m = Metrics::default();
         m.observe(StatusCode::OK, 0.25);
         m.observe(StatusCode::NOT_FOUND, 0.5);
-        let text = m.render();
+        let text = m.render(0);
         for line in [
             "# TYPE tsunagu_http_requests_total counter\n",
             "tsunagu_http_requests_total{class=\"2xx\"} 1\n",

@@ -53,7 +53,7 @@ pub struct Figures {
     pub mean: Duration,
 }
 
-fn figures(mut samples: Vec<Duration>) -> Figures {
+pub(crate) fn figures(mut samples: Vec<Duration>) -> Figures {
     samples.sort();
     let at = |q: f64| {
         let i = ((samples.len() as f64 - 1.0) * q).round() as usize;

@@ -7,7 +7,7 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search]
+    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search|http]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
@@ -47,6 +47,11 @@ const USAGE: &str =
   bench search [--center CODE]
                 measure patient search on this database: with the n-gram index and,
                 as the reference in the same run, by scanning the names
+  bench http [--center CODE] [--seconds N]
+                the server (a child `tsunagu serve`) against the same use cases run
+                in-process: requests per second, p50/p99, and statements, context
+                switches and CPU ms per request; signs in as TSUNAGU_BENCH_LOGIN
+                (default demo.consultant1) with TSUNAGU_BENCH_PASSWORD
 
 Configuration comes from TSUNAGU_* environment variables; see the README.";
 
@@ -150,6 +155,29 @@ fn main() -> ExitCode {
             };
             init_logging();
             match Config::from_env().and_then(|cfg| bench_reads(&cfg, &center)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["bench", "http", rest @ ..] => {
+            let (mut center, mut seconds) = ("demo".to_owned(), 3u64);
+            let mut it = rest.iter();
+            while let Some(flag) = it.next() {
+                match (*flag, it.next().copied()) {
+                    ("--center", Some(c)) => center = c.to_owned(),
+                    ("--seconds", Some(n)) if n.parse::<u64>().is_ok_and(|n| n > 0) => {
+                        seconds = n.parse().unwrap_or(3);
+                    }
+                    _ => {
+                        eprintln!("{USAGE}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            init_logging();
+            match Config::from_env()
+                .and_then(|cfg| tsunagu_server::bench_http::run(&cfg, &center, seconds))
+            {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),
             }

@@ -70,6 +70,9 @@ impl DieselStore {
             backend: self.backend,
             pinned: Some(conn.clone()),
             keys: self.keys.clone(),
+            id: self.id,
+            suspect: self.suspect.clone(),
+            checkouts: self.checkouts.clone(),
         };
         Ok((store, Batch { conn, open: true }))
     }

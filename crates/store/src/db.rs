@@ -3,10 +3,12 @@
 //! behind a failed SQLite attempt), the SQLite pragmas a server needs, and write transactions.
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(diesel::MultiConnection)]
@@ -128,6 +130,30 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
+/// Statements sent to the database by this process (every connection, every pool).
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+/// How many statements this process has sent to the database: `/metrics` shows it, and
+/// `bench http` divides it by requests, so a change that adds a round trip per request
+/// shows in the figures as what it is.
+pub fn statements_sent() -> u64 {
+    STATEMENTS.load(Ordering::Relaxed)
+}
+
+/// Counts each statement as diesel sends it (an atomic add; nothing is recorded).
+fn counting() -> Option<Box<dyn Instrumentation>> {
+    Some(Box::new(|event: InstrumentationEvent<'_>| {
+        if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+            STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        }
+    }))
+}
+
+/// Marks a connection unusable, so the pool drops it instead of handing it out again.
+pub(crate) fn mark_broken(conn: &mut DbConn) {
+    <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn).set_in_error();
+}
+
 /// The pool size: about two connections per core. Measured here, more than ~4 per core
 /// made p99 latency explode, and a SQLite file has one writer anyway.
 pub fn default_pool_size() -> u32 {
@@ -156,10 +182,19 @@ pub fn open_short_lived_pool(url: &DatabaseUrl, size: u32) -> Result<Pool, OpenE
 }
 
 fn pool_keeping(url: &DatabaseUrl, size: u32, min_idle: u32) -> Result<Pool, OpenError> {
+    static COUNTING: std::sync::Once = std::sync::Once::new();
+    COUNTING.call_once(|| {
+        if let Err(e) = diesel::connection::set_default_instrumentation(counting) {
+            tracing::warn!(error = %e, "statements will not be counted");
+        }
+    });
     r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(min_idle))
         .connection_timeout(Duration::from_secs(5))
+        // No `SELECT 1` per checkout: a lost connection is found on first use instead (see
+        // `DieselStore::conn`).
+        .test_on_check_out(false)
         .build(Manager::new(url.clone()))
         .map_err(|source| OpenError::Connect {
             url: url.redacted(),

@@ -42,9 +42,10 @@ pub(crate) fn query_error(e: DieselError) -> DomainError {
                 )
             }
         }
-        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-            DomainError::Unavailable(info.message().to_owned())
-        }
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            info,
+        ) => DomainError::Unavailable(info.message().to_owned()),
         other => DomainError::Internal(other.to_string()),
     }
 }

@@ -1,6 +1,6 @@
 //! `/agencies`: the outside offices a center refers patients to.
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{AgencyDto, AgencyListQuery, CreateAgency, ListOf, UpdateAgency};
@@ -33,7 +33,9 @@ pub async fn list(
     let req = page(q.limit, q.cursor.as_deref())?;
     let q = q.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.agencies().list(&caller.0, q.agency_type.as_deref(), req)).await?;
+    let p = caller
+        .run(move |ctx| s.agencies().list(ctx, q.agency_type.as_deref(), req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, AgencyDto::from)))
 }
 
@@ -65,7 +67,9 @@ pub async fn create(
         notes: b.notes,
     };
     let s = state.services.clone();
-    let a = blocking(move || s.agencies().create(&caller.0, input)).await?;
+    let a = caller
+        .run(move |ctx| s.agencies().create(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/agencies/{}", a.id),
         a.version,
@@ -93,7 +97,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let a = blocking(move || s.agencies().get(&caller.0, id)).await?;
+    let a = caller.run(move |ctx| s.agencies().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         a.version,
@@ -138,7 +142,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let a = blocking(move || s.agencies().update(&caller.0, id, version, input)).await?;
+    let a = caller
+        .run(move |ctx| s.agencies().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         a.version,

@@ -1,6 +1,6 @@
 //! `/api-clients`: the center's third-party applications (center administrator).
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -28,7 +28,9 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.api_clients().list(&caller.0, req)).await?;
+    let p = caller
+        .run(move |ctx| s.api_clients().list(ctx, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, ApiClientDto::from)))
 }
 
@@ -51,8 +53,9 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let s = state.services.clone();
-    let (c, secret) =
-        blocking(move || s.api_clients().create(&caller.0, &b.name, &b.scopes)).await?;
+    let (c, secret) = caller
+        .run(move |ctx| s.api_clients().create(ctx, &b.name, &b.scopes))
+        .await?;
     Ok(crate::idempotency::secret_answer(created(
         format!("/api/v1/api-clients/{}", c.id),
         c.version,
@@ -78,7 +81,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.api_clients().get(&caller.0, id)).await?;
+    let c = caller.run(move |ctx| s.api_clients().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -107,16 +110,12 @@ pub async fn update(
     let b = body.into_inner();
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || {
-        s.api_clients().update(
-            &caller.0,
-            id,
-            version,
-            b.name.as_deref(),
-            b.scopes.as_deref(),
-        )
-    })
-    .await?;
+    let c = caller
+        .run(move |ctx| {
+            s.api_clients()
+                .update(ctx, id, version, b.name.as_deref(), b.scopes.as_deref())
+        })
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -143,8 +142,9 @@ pub async fn rotate(
     let id = id.into_inner();
     let overlap = body.into_inner().overlap_seconds;
     let s = state.services.clone();
-    let (c, secret) =
-        blocking(move || s.api_clients().rotate_secret(&caller.0, id, overlap)).await?;
+    let (c, secret) = caller
+        .run(move |ctx| s.api_clients().rotate_secret(ctx, id, overlap))
+        .await?;
     Ok(crate::idempotency::secret_answer(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -171,7 +171,9 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.api_clients().revoke(&caller.0, id)).await?;
+    let c = caller
+        .run(move |ctx| s.api_clients().revoke(ctx, id))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

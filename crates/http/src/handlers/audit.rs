@@ -1,7 +1,6 @@
 //! `/audit-events`: the audit trail for supervisors, as JSON pages or a CSV export, and the
 //! verification of its hash chain.
 
-use super::blocking;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{AuditEventDto, AuditListQuery, AuditVerification, BrokenLinkDto, ListOf};
@@ -69,7 +68,9 @@ pub async fn list(
     };
     let s = state.services.clone();
     let fetch = if csv { EXPORT_MAX } else { limit + 1 };
-    let mut events = blocking(move || s.audit_trail().list(&caller.0, query, fetch, csv)).await?;
+    let mut events = caller
+        .run(move |ctx| s.audit_trail().list(ctx, query, fetch, csv))
+        .await?;
     if csv {
         let sheet = Sheet {
             name: "audit".into(),
@@ -116,7 +117,7 @@ pub async fn list(
 #[get("/audit-events/verify")]
 pub async fn verify(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
-    let r = blocking(move || s.audit_trail().verify(&caller.0)).await?;
+    let r = caller.run(move |ctx| s.audit_trail().verify(ctx)).await?;
     Ok(HttpResponse::Ok().json(AuditVerification {
         valid: r.first_broken.is_none(),
         checked: r.checked,

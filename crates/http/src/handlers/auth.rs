@@ -108,7 +108,9 @@ pub async fn logout(
     caller: AccountCaller,
 ) -> Result<HttpResponse, ApiError> {
     let services = state.services.clone();
-    blocking(move || services.sign_in().logout(&caller.0)).await?;
+    caller
+        .run(move |ctx| services.sign_in().logout(ctx))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -122,9 +124,9 @@ pub async fn logout(
     security(("bearer" = []))
 )]
 #[get("/me")]
-pub async fn me(caller: AccountCaller) -> HttpResponse {
-    let a = caller.0.actor;
-    HttpResponse::Ok().json(Me {
+pub async fn me(caller: AccountCaller) -> Result<HttpResponse, ApiError> {
+    let a = caller.run(|ctx| Ok(ctx.actor.clone())).await?;
+    Ok(HttpResponse::Ok().json(Me {
         id: a.user_id,
         login: a.login,
         display_name: a.display_name,
@@ -132,7 +134,7 @@ pub async fn me(caller: AccountCaller) -> HttpResponse {
         center_id: a.center_id,
         totp_enabled: a.totp_enabled,
         totp_required: a.must_enroll_totp,
-    })
+    }))
 }
 
 /// Start (or restart) setting up two-factor sign-in: a new secret and its `otpauth://` URI
@@ -152,7 +154,7 @@ pub async fn start_totp(
     caller: AccountCaller,
 ) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
-    let (secret, otpauth_uri) = blocking(move || s.two_factor().start(&caller.0)).await?;
+    let (secret, otpauth_uri) = caller.run(move |ctx| s.two_factor().start(ctx)).await?;
     Ok(HttpResponse::Ok().json(TotpEnrolment {
         secret,
         otpauth_uri,
@@ -180,6 +182,8 @@ pub async fn confirm_totp(
 ) -> Result<HttpResponse, ApiError> {
     let code = body.into_inner().code;
     let s = state.services.clone();
-    let recovery_codes = blocking(move || s.two_factor().confirm(&caller.0, &code)).await?;
+    let recovery_codes = caller
+        .run(move |ctx| s.two_factor().confirm(ctx, &code))
+        .await?;
     Ok(HttpResponse::Ok().json(RecoveryCodes { recovery_codes }))
 }

@@ -1,6 +1,6 @@
 //! `/centers`: the installation's 難病相談支援センター (system administrator).
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{CenterDto, CreateCenter, ListOf, ListQuery, UpdateCenter};
@@ -32,7 +32,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.centers().list(&caller.0, req)).await?;
+    let p = caller.run(move |ctx| s.centers().list(ctx, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, CenterDto::from)))
 }
 
@@ -65,7 +65,9 @@ pub async fn create(
         programs: b.programs,
     };
     let s = state.services.clone();
-    let c = blocking(move || s.centers().create(&caller.0, input)).await?;
+    let c = caller
+        .run(move |ctx| s.centers().create(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/centers/{}", c.id),
         c.version,
@@ -93,7 +95,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.centers().get(&caller.0, id)).await?;
+    let c = caller.run(move |ctx| s.centers().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -142,7 +144,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.centers().update(&caller.0, id, version, input)).await?;
+    let c = caller
+        .run(move |ctx| s.centers().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

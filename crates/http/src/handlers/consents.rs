@@ -1,6 +1,6 @@
 //! `/consents/{id}`: one consent, and its withdrawal.
 
-use super::{blocking, if_match, json_with_etag};
+use super::{if_match, json_with_etag};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{ConsentDto, UpdateConsent};
@@ -27,7 +27,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.consents().get(&caller.0, id)).await?;
+    let c = caller.run(move |ctx| s.consents().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -60,7 +60,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.consents().update(&caller.0, id, version, input)).await?;
+    let c = caller
+        .run(move |ctx| s.consents().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

@@ -1,6 +1,6 @@
 //! `/consultations`: 相談, named or anonymous.
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -37,7 +37,9 @@ pub async fn list(
         to: q.to,
     };
     let s = state.services.clone();
-    let p = blocking(move || s.consultations().list(&caller.0, query, req)).await?;
+    let p = caller
+        .run(move |ctx| s.consultations().list(ctx, query, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |(c, label)| {
         ConsultationDto::with_label(c, label)
     })))
@@ -75,7 +77,9 @@ pub async fn create(
         consultant_id: b.consultant_id,
     };
     let s = state.services.clone();
-    let c = blocking(move || s.consultations().create(&caller.0, input)).await?;
+    let c = caller
+        .run(move |ctx| s.consultations().create(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/consultations/{}", c.id),
         c.version,
@@ -99,7 +103,9 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.consultations().get(&caller.0, id)).await?;
+    let c = caller
+        .run(move |ctx| s.consultations().get(ctx, id))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -141,7 +147,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.consultations().update(&caller.0, id, version, input)).await?;
+    let c = caller
+        .run(move |ctx| s.consultations().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

@@ -1,6 +1,6 @@
 //! `/follow-ups`: the work queue, and recording a follow-up.
 
-use super::{blocking, if_match, json_with_etag, page};
+use super::{if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{FollowUpDto, FollowUpListQuery, ListOf, UpdateFollowUp};
@@ -36,7 +36,9 @@ pub async fn list(
     };
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.follow_ups().list(&caller.0, query, req)).await?;
+    let p = caller
+        .run(move |ctx| s.follow_ups().list(ctx, query, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |v| FollowUpDto::new(v, today))))
 }
 
@@ -57,7 +59,7 @@ pub async fn read(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let f = blocking(move || s.follow_ups().get(&caller.0, id)).await?;
+    let f = caller.run(move |ctx| s.follow_ups().get(ctx, id)).await?;
     let version = f.follow_up.version;
     Ok(json_with_etag(
         StatusCode::OK,
@@ -99,7 +101,9 @@ pub async fn update(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let f = blocking(move || s.follow_ups().update(&caller.0, id, version, input)).await?;
+    let f = caller
+        .run(move |ctx| s.follow_ups().update(ctx, id, version, input))
+        .await?;
     let version = f.follow_up.version;
     Ok(json_with_etag(
         StatusCode::OK,

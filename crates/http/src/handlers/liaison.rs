@@ -2,7 +2,7 @@
 //! a 小慢 child (関係機関との連絡調整). Every operation answers 403 `program_not_offered` in
 //! a center that does not run the `shoman` program.
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -37,7 +37,9 @@ pub async fn list(
         action_id: q.action_id,
     };
     let s = state.services.clone();
-    let p = blocking(move || s.liaison().list(&caller.0, filter, req)).await?;
+    let p = caller
+        .run(move |ctx| s.liaison().list(ctx, filter, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, LiaisonContactDto::from)))
 }
 
@@ -75,7 +77,9 @@ pub async fn create(
         next_on: b.next_on,
     };
     let s = state.services.clone();
-    let c = blocking(move || s.liaison().create(&caller.0, input)).await?;
+    let c = caller
+        .run(move |ctx| s.liaison().create(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/liaison-contacts/{}", c.id),
         c.version,
@@ -99,7 +103,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.liaison().get(&caller.0, id)).await?;
+    let c = caller.run(move |ctx| s.liaison().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,
@@ -141,7 +145,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.liaison().update(&caller.0, id, version, input)).await?;
+    let c = caller
+        .run(move |ctx| s.liaison().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         c.version,

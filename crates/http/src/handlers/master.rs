@@ -1,7 +1,7 @@
 //! Master data for pickers: designated intractable diseases, prefectures, municipalities.
 //! Shipped with the binary (see `crates/domain/data/README.md` for sources and licences).
 
-use crate::auth::Caller;
+use crate::auth::SignedIn;
 use crate::dto::{
     DiseaseDto, DiseaseQuery, ItemsOf, MunicipalityDto, MunicipalityQuery, PrefectureDto,
 };
@@ -28,7 +28,7 @@ fn cached<T: serde::Serialize>(body: &T) -> HttpResponse {
 )]
 #[get("/diseases")]
 pub async fn diseases(
-    _caller: Caller,
+    _caller: SignedIn,
     q: web::Query<DiseaseQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let needle = q.q.as_deref().map(kana::fold).unwrap_or_default();
@@ -56,7 +56,7 @@ pub async fn diseases(
     security(("bearer" = []), ("oauth2" = []))
 )]
 #[get("/prefectures")]
-pub async fn prefectures(_caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn prefectures(_caller: SignedIn) -> Result<HttpResponse, ApiError> {
     let items = master::prefectures()
         .iter()
         .map(|p| PrefectureDto {
@@ -79,7 +79,7 @@ pub async fn prefectures(_caller: Caller) -> Result<HttpResponse, ApiError> {
 )]
 #[get("/municipalities")]
 pub async fn municipalities(
-    _caller: Caller,
+    _caller: SignedIn,
     q: web::Query<MunicipalityQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let list = match q.prefecture_code.as_deref() {

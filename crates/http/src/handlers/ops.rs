@@ -68,7 +68,11 @@ pub async fn metrics_open(state: web::Data<AppState>) -> HttpResponse {
 fn render(state: &AppState) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(crate::edge::METRICS_CONTENT_TYPE)
-        .body(state.metrics.render())
+        .body(
+            state
+                .metrics
+                .render(state.services.store().statements_sent()),
+        )
 }
 
 /// Compares without an early exit, so the time taken says nothing of where a guess went

@@ -1,7 +1,7 @@
 //! `/patients`: people the center supports, their consent, the record of data provided to
 //! agencies, and their timeline. Every read is logged by the domain's access log.
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -37,7 +37,9 @@ pub async fn list(
     req.updated_since = q.updated_since;
     let q = q.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.patients().search(&caller.0, q.q.as_deref(), req)).await?;
+    let p = caller
+        .run(move |ctx| s.patients().search(ctx, q.q.as_deref(), req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, PatientDto::from)))
 }
 
@@ -79,7 +81,9 @@ pub async fn create(
         notes: Some(b.notes),
     };
     let s = state.services.clone();
-    let p = blocking(move || s.patients().create(&caller.0, input)).await?;
+    let p = caller
+        .run(move |ctx| s.patients().create(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/patients/{}", p.id),
         p.version,
@@ -103,7 +107,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.patients().get(&caller.0, id)).await?;
+    let p = caller.run(move |ctx| s.patients().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -151,7 +155,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.patients().update(&caller.0, id, version, input)).await?;
+    let p = caller
+        .run(move |ctx| s.patients().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -177,7 +183,9 @@ pub async fn timeline(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let (p, items) = blocking(move || s.patients().timeline(&caller.0, id)).await?;
+    let (p, items) = caller
+        .run(move |ctx| s.patients().timeline(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(TimelineDto {
         patient: p.into(),
         items: items
@@ -203,7 +211,7 @@ pub async fn list_consents(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.consents().list(&caller.0, id)).await?;
+    let found = caller.run(move |ctx| s.consents().list(ctx, id)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(ConsentDto::from).collect(),
     }))
@@ -240,7 +248,9 @@ pub async fn create_consent(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let c = blocking(move || s.consents().create(&caller.0, id, input)).await?;
+    let c = caller
+        .run(move |ctx| s.consents().create(ctx, id, input))
+        .await?;
     Ok(created(
         format!("/api/v1/consents/{}", c.id),
         c.version,
@@ -265,7 +275,9 @@ pub async fn list_provisions(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.consents().provisions(&caller.0, id)).await?;
+    let found = caller
+        .run(move |ctx| s.consents().provisions(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(ProvisionDto::from).collect(),
     }))

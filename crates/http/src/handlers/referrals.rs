@@ -1,6 +1,6 @@
 //! `/referrals`: 紹介 at a level, its level history and its follow-ups.
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -40,7 +40,9 @@ pub async fn list(
         status: q.status,
     };
     let s = state.services.clone();
-    let p = blocking(move || s.referrals().list(&caller.0, query, req)).await?;
+    let p = caller
+        .run(move |ctx| s.referrals().list(ctx, query, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, ReferralDto::from)))
 }
 
@@ -78,7 +80,9 @@ pub async fn create(
         consultant_id: b.consultant_id,
     };
     let s = state.services.clone();
-    let r = blocking(move || s.referrals().create(&caller.0, input)).await?;
+    let r = caller
+        .run(move |ctx| s.referrals().create(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/referrals/{}", r.id),
         r.version,
@@ -102,7 +106,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let r = blocking(move || s.referrals().get(&caller.0, id)).await?;
+    let r = caller.run(move |ctx| s.referrals().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         r.version,
@@ -145,7 +149,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let r = blocking(move || s.referrals().update(&caller.0, id, version, input)).await?;
+    let r = caller
+        .run(move |ctx| s.referrals().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         r.version,
@@ -169,7 +175,9 @@ pub async fn level_changes(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.referrals().level_changes(&caller.0, id)).await?;
+    let found = caller
+        .run(move |ctx| s.referrals().level_changes(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(LevelChangeDto::from).collect(),
     }))
@@ -194,7 +202,9 @@ pub async fn list_follow_ups(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.follow_ups().for_referral(&caller.0, id, req)).await?;
+    let p = caller
+        .run(move |ctx| s.follow_ups().for_referral(ctx, id, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |v| FollowUpDto::new(v, today))))
 }
 
@@ -226,7 +236,9 @@ pub async fn create_follow_up(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let f = blocking(move || s.follow_ups().create(&caller.0, id, input)).await?;
+    let f = caller
+        .run(move |ctx| s.follow_ups().create(ctx, id, input))
+        .await?;
     let version = f.follow_up.version;
     Ok(created(
         format!("/api/v1/follow-ups/{}", f.follow_up.id),

@@ -2,7 +2,6 @@
 //! (`Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), and the
 //! annual workbook with every report on its own sheet.
 
-use super::blocking;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -198,7 +197,9 @@ async fn serve<R: Report>(
     let p = period(&q)?;
     let s = state.services.clone();
     let pref = q.prefecture_code;
-    let figures = blocking(move || R::compute(s.reports(), &caller.0, &p, pref.as_deref())).await?;
+    let figures = caller
+        .run(move |ctx| R::compute(s.reports(), ctx, &p, pref.as_deref()))
+        .await?;
     let (body, sheet) = R::shape(&p, figures);
     respond(&req, R::STEM, &p, &body, || sheet)
 }
@@ -403,17 +404,18 @@ pub async fn annual(
     let p = Period::parse(Some(&q.fiscal_year), None, None)?;
     let s = state.services.clone();
     let pref = q.prefecture_code.clone();
-    let sheets = blocking(move || {
-        let (ctx, pref) = (&caller.0, pref.as_deref());
-        Ok(vec![
-            sheet_of::<ReferralLevelsReport>(&s, ctx, &p, pref)?,
-            sheet_of::<CooperationCountsReport>(&s, ctx, &p, pref)?,
-            sheet_of::<ConsultationsReport>(&s, ctx, &p, pref)?,
-            sheet_of::<EmploymentOutcomesReport>(&s, ctx, &p, pref)?,
-            sheet_of::<SupportAwarenessReport>(&s, ctx, &p, pref)?,
-        ])
-    })
-    .await?;
+    let sheets = caller
+        .run(move |ctx| {
+            let (ctx, pref) = (ctx, pref.as_deref());
+            Ok(vec![
+                sheet_of::<ReferralLevelsReport>(&s, ctx, &p, pref)?,
+                sheet_of::<CooperationCountsReport>(&s, ctx, &p, pref)?,
+                sheet_of::<ConsultationsReport>(&s, ctx, &p, pref)?,
+                sheet_of::<EmploymentOutcomesReport>(&s, ctx, &p, pref)?,
+                sheet_of::<SupportAwarenessReport>(&s, ctx, &p, pref)?,
+            ])
+        })
+        .await?;
     xlsx_response(&file_name("annual", &p), &sheets)
 }
 
@@ -437,7 +439,9 @@ where
     let p = period(&q)?;
     let s = state.services.clone();
     let pref = q.prefecture_code;
-    let figures = blocking(move || compute(&s, &caller.0, &p, pref.as_deref())).await?;
+    let figures = caller
+        .run(move |ctx| compute(&s, ctx, &p, pref.as_deref()))
+        .await?;
     let (body, sheet) = shape(&p, figures);
     respond(&req, stem, &p, &body, || sheet)
 }

@@ -2,7 +2,7 @@
 //! optional projects (任意事業), their sessions and the needs register (ニーズ). Every
 //! operation answers 403 `program_not_offered` in a center that does not run `shoman`.
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -46,7 +46,9 @@ pub async fn list(
     };
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.shoman_projects().projects(&caller.0, query, req)).await?;
+    let p = caller
+        .run(move |ctx| s.shoman_projects().projects(ctx, query, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |x| ProjectDto::new(x, today))))
 }
 
@@ -78,7 +80,9 @@ pub async fn create(
     };
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.shoman_projects().create_project(&caller.0, input)).await?;
+    let p = caller
+        .run(move |ctx| s.shoman_projects().create_project(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/projects/{}", p.id),
         p.version,
@@ -103,7 +107,9 @@ pub async fn read(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.shoman_projects().project(&caller.0, id)).await?;
+    let p = caller
+        .run(move |ctx| s.shoman_projects().project(ctx, id))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -141,11 +147,9 @@ pub async fn update(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || {
-        s.shoman_projects()
-            .update_project(&caller.0, id, version, input)
-    })
-    .await?;
+    let p = caller
+        .run(move |ctx| s.shoman_projects().update_project(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -171,7 +175,9 @@ pub async fn list_sessions(
     let req = page(q.limit, q.cursor.as_deref())?;
     let id = id.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.shoman_projects().sessions(&caller.0, id, req)).await?;
+    let p = caller
+        .run(move |ctx| s.shoman_projects().sessions(ctx, id, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, ProjectSessionDto::from)))
 }
 
@@ -211,7 +217,9 @@ pub async fn create_session(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let x = blocking(move || s.shoman_projects().create_session(&caller.0, id, input)).await?;
+    let x = caller
+        .run(move |ctx| s.shoman_projects().create_session(ctx, id, input))
+        .await?;
     Ok(created(
         format!("/api/v1/project-sessions/{}", x.id),
         x.version,
@@ -235,7 +243,9 @@ pub async fn read_session(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let x = blocking(move || s.shoman_projects().session(&caller.0, id)).await?;
+    let x = caller
+        .run(move |ctx| s.shoman_projects().session(ctx, id))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         x.version,
@@ -277,11 +287,9 @@ pub async fn update_session(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let x = blocking(move || {
-        s.shoman_projects()
-            .update_session(&caller.0, id, version, input)
-    })
-    .await?;
+    let x = caller
+        .run(move |ctx| s.shoman_projects().update_session(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         x.version,
@@ -311,7 +319,9 @@ pub async fn list_needs(
         patient_id: q.patient_id,
     };
     let s = state.services.clone();
-    let p = blocking(move || s.shoman_projects().needs(&caller.0, query, req)).await?;
+    let p = caller
+        .run(move |ctx| s.shoman_projects().needs(ctx, query, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, NeedDto::from)))
 }
 
@@ -342,7 +352,9 @@ pub async fn create_need(
         met_on: b.met_on,
     };
     let s = state.services.clone();
-    let n = blocking(move || s.shoman_projects().create_need(&caller.0, input)).await?;
+    let n = caller
+        .run(move |ctx| s.shoman_projects().create_need(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/needs/{}", n.id),
         n.version,
@@ -366,7 +378,9 @@ pub async fn read_need(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let n = blocking(move || s.shoman_projects().need(&caller.0, id)).await?;
+    let n = caller
+        .run(move |ctx| s.shoman_projects().need(ctx, id))
+        .await?;
     Ok(json_with_etag(StatusCode::OK, n.version, &NeedDto::from(n)))
 }
 
@@ -400,10 +414,8 @@ pub async fn update_need(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let n = blocking(move || {
-        s.shoman_projects()
-            .update_need(&caller.0, id, version, input)
-    })
-    .await?;
+    let n = caller
+        .run(move |ctx| s.shoman_projects().update_need(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(StatusCode::OK, n.version, &NeedDto::from(n)))
 }

@@ -1,6 +1,6 @@
 //! Supervision: reviews of referrals, the audit queue, notifications and the summary.
 
-use super::{blocking, page};
+use super::page;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -36,11 +36,12 @@ pub async fn create_review(
     let b = body.into_inner();
     let id = id.into_inner();
     let s = state.services.clone();
-    let (_, review) = blocking(move || {
-        s.reviews()
-            .create(&caller.0, id, &b.decision, b.comment.as_deref())
-    })
-    .await?;
+    let (_, review) = caller
+        .run(move |ctx| {
+            s.reviews()
+                .create(ctx, id, &b.decision, b.comment.as_deref())
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/referrals/{id}/reviews")))
         .json(ReviewDto::from(review)))
@@ -62,7 +63,7 @@ pub async fn list_reviews(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.reviews().list(&caller.0, id)).await?;
+    let found = caller.run(move |ctx| s.reviews().list(ctx, id)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(ReviewDto::from).collect(),
     }))
@@ -88,7 +89,9 @@ pub async fn queue(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let queue = blocking(move || s.audit_queue().list(&caller.0, &req)).await?;
+    let queue = caller
+        .run(move |ctx| s.audit_queue().list(ctx, &req))
+        .await?;
     Ok(HttpResponse::Ok().json(AuditQueueDto {
         total: queue.total,
         by_reason: queue
@@ -126,7 +129,7 @@ pub async fn notifications(
 ) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let found = blocking(move || s.notifications().list(&caller.0)).await?;
+    let found = caller.run(move |ctx| s.notifications().list(ctx)).await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found
             .into_iter()
@@ -153,7 +156,9 @@ pub async fn summary(
 ) -> Result<HttpResponse, ApiError> {
     let p = Period::parse(q.fiscal_year.as_deref(), q.from.as_deref(), q.to.as_deref())?;
     let s = state.services.clone();
-    let r = blocking(move || s.supervision_summary().get(&caller.0, &p)).await?;
+    let r = caller
+        .run(move |ctx| s.supervision_summary().get(ctx, &p))
+        .await?;
     Ok(HttpResponse::Ok().json(SupervisionSummaryDto {
         period: (&p).into(),
         by_consultant: r

@@ -2,7 +2,7 @@
 //! versions, supervisors' reviews and actions. Every operation answers 403
 //! `program_not_offered` in a center that does not run the `shoman` program.
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -45,7 +45,9 @@ pub async fn list(
     };
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.support_plans().list(&caller.0, query, req)).await?;
+    let p = caller
+        .run(move |ctx| s.support_plans().list(ctx, query, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |(x, label)| {
         SupportPlanDto::with_label(x, label, today)
     })))
@@ -79,7 +81,9 @@ pub async fn create(
     };
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.support_plans().create(&caller.0, input)).await?;
+    let p = caller
+        .run(move |ctx| s.support_plans().create(ctx, input))
+        .await?;
     Ok(created(
         format!("/api/v1/support-plans/{}", p.id),
         p.version,
@@ -104,7 +108,9 @@ pub async fn read(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.support_plans().get(&caller.0, id)).await?;
+    let p = caller
+        .run(move |ctx| s.support_plans().get(ctx, id))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -143,7 +149,9 @@ pub async fn update(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.support_plans().update(&caller.0, id, version, input)).await?;
+    let p = caller
+        .run(move |ctx| s.support_plans().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         p.version,
@@ -167,7 +175,9 @@ pub async fn versions(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.support_plans().versions(&caller.0, id)).await?;
+    let found = caller
+        .run(move |ctx| s.support_plans().versions(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(PlanVersionDto::from).collect(),
     }))
@@ -195,16 +205,17 @@ pub async fn create_review(
     let b = body.into_inner();
     let id = id.into_inner();
     let s = state.services.clone();
-    let (_, review) = blocking(move || {
-        s.support_plans().review(
-            &caller.0,
-            id,
-            &b.decision,
-            b.comment.as_deref(),
-            b.review_due_on.as_deref(),
-        )
-    })
-    .await?;
+    let (_, review) = caller
+        .run(move |ctx| {
+            s.support_plans().review(
+                ctx,
+                id,
+                &b.decision,
+                b.comment.as_deref(),
+                b.review_due_on.as_deref(),
+            )
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -229,7 +240,9 @@ pub async fn list_reviews(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let found = blocking(move || s.support_plans().reviews(&caller.0, id)).await?;
+    let found = caller
+        .run(move |ctx| s.support_plans().reviews(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(PlanReviewDto::from).collect(),
     }))
@@ -252,7 +265,9 @@ pub async fn list_actions(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let found = blocking(move || s.support_plans().actions(&caller.0, id)).await?;
+    let found = caller
+        .run(move |ctx| s.support_plans().actions(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found
             .into_iter()
@@ -291,7 +306,9 @@ pub async fn create_action(
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let a = blocking(move || s.support_plans().add_action(&caller.0, id, input)).await?;
+    let a = caller
+        .run(move |ctx| s.support_plans().add_action(ctx, id, input))
+        .await?;
     Ok(created(
         format!("/api/v1/support-plans/{id}/actions/{}", a.id),
         a.version,
@@ -316,7 +333,9 @@ pub async fn read_action(
     let (id, action_id) = path.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let a = blocking(move || s.support_plans().action(&caller.0, id, action_id)).await?;
+    let a = caller
+        .run(move |ctx| s.support_plans().action(ctx, id, action_id))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         a.version,
@@ -357,11 +376,12 @@ pub async fn update_action(
     let (id, action_id) = path.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let a = blocking(move || {
-        s.support_plans()
-            .update_action(&caller.0, id, action_id, version, input)
-    })
-    .await?;
+    let a = caller
+        .run(move |ctx| {
+            s.support_plans()
+                .update_action(ctx, id, action_id, version, input)
+        })
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         a.version,
@@ -391,6 +411,8 @@ pub async fn transition(
     let months = q.within_months;
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
-    let p = blocking(move || s.support_plans().transition(&caller.0, months, req)).await?;
+    let p = caller
+        .run(move |ctx| s.support_plans().transition(ctx, months, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, |x| TransitionEntryDto::new(x, today))))
 }

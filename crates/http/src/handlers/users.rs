@@ -1,6 +1,6 @@
 //! `/users`: a center's staff (center administrator; the system administrator for any center).
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{CreateUser, ListOf, ListQuery, UpdateUser, UserDto};
@@ -31,7 +31,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.users().list(&caller.0, req)).await?;
+    let p = caller.run(move |ctx| s.users().list(ctx, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, UserDto::from)))
 }
 
@@ -65,7 +65,7 @@ pub async fn create(
         password: b.password,
     };
     let s = state.services.clone();
-    let u = blocking(move || s.users().create(&caller.0, input)).await?;
+    let u = caller.run(move |ctx| s.users().create(ctx, input)).await?;
     Ok(created(
         format!("/api/v1/users/{}", u.id),
         u.version,
@@ -93,7 +93,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let u = blocking(move || s.users().get(&caller.0, id)).await?;
+    let u = caller.run(move |ctx| s.users().get(ctx, id)).await?;
     Ok(json_with_etag(StatusCode::OK, u.version, &UserDto::from(u)))
 }
 
@@ -133,6 +133,8 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let u = blocking(move || s.users().update(&caller.0, id, version, input)).await?;
+    let u = caller
+        .run(move |ctx| s.users().update(ctx, id, version, input))
+        .await?;
     Ok(json_with_etag(StatusCode::OK, u.version, &UserDto::from(u)))
 }

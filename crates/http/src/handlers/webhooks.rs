@@ -1,7 +1,7 @@
 //! `/webhooks`: the center's webhook subscriptions and their delivery log (center
 //! administrator).
 
-use super::{blocking, created, if_match, json_with_etag, page};
+use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
@@ -31,7 +31,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let req = page(q.limit, q.cursor.as_deref())?;
     let s = state.services.clone();
-    let p = blocking(move || s.webhooks().list(&caller.0, req)).await?;
+    let p = caller.run(move |ctx| s.webhooks().list(ctx, req)).await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, WebhookDto::from)))
 }
 
@@ -57,11 +57,12 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let s = state.services.clone();
-    let (w, secret) = blocking(move || {
-        s.webhooks()
-            .create(&caller.0, &b.url, &b.events, b.description.as_deref())
-    })
-    .await?;
+    let (w, secret) = caller
+        .run(move |ctx| {
+            s.webhooks()
+                .create(ctx, &b.url, &b.events, b.description.as_deref())
+        })
+        .await?;
     Ok(crate::idempotency::secret_answer(created(
         format!("/api/v1/webhooks/{}", w.id),
         w.version,
@@ -87,7 +88,7 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    let w = blocking(move || s.webhooks().get(&caller.0, id)).await?;
+    let w = caller.run(move |ctx| s.webhooks().get(ctx, id)).await?;
     Ok(json_with_etag(
         StatusCode::OK,
         w.version,
@@ -122,7 +123,9 @@ pub async fn update(
     };
     let id = id.into_inner();
     let s = state.services.clone();
-    let w = blocking(move || s.webhooks().update(&caller.0, id, version, changes)).await?;
+    let w = caller
+        .run(move |ctx| s.webhooks().update(ctx, id, version, changes))
+        .await?;
     Ok(json_with_etag(
         StatusCode::OK,
         w.version,
@@ -145,7 +148,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let s = state.services.clone();
-    blocking(move || s.webhooks().delete(&caller.0, id)).await?;
+    caller.run(move |ctx| s.webhooks().delete(ctx, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -167,6 +170,8 @@ pub async fn deliveries(
     let req = page(q.limit, q.cursor.as_deref())?;
     let id = id.into_inner();
     let s = state.services.clone();
-    let p = blocking(move || s.webhooks().deliveries(&caller.0, id, req)).await?;
+    let p = caller
+        .run(move |ctx| s.webhooks().deliveries(ctx, id, req))
+        .await?;
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, DeliveryDto::from)))
 }

@@ -1,0 +1,477 @@
+//! `tsunagu bench http`: what the server layer costs on top of the work it serves.
+//!
+//! The real server runs as a child process (`tsunagu serve`) on the configured database, and
+//! the same reads run in this process through the same use cases, with the same session
+//! check and one connection per call, but with no HTTP, no thread hand-off and no JSON: the
+//! reference. The two sides take turns in rounds (server, reference, server, …), so a machine
+//! that slows down during the run slows both. Beside each figure: statements sent to the
+//! database, context switches and CPU time per request, so a regression shows its cause.
+//!
+//! Statements come from the store's count (the server's through `/metrics`); context
+//! switches and CPU time from `/proc` (Linux), for the server process or this one.
+
+use crate::bench::Figures;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+use tsunagu_domain::DomainError;
+use tsunagu_domain::app::{Ctx, Services};
+use tsunagu_domain::entities::RequestMeta;
+use uuid::Uuid;
+
+/// What a process did between two snapshots.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cost {
+    pub statements: u64,
+    pub context_switches: u64,
+    pub cpu: Duration,
+}
+
+/// One side of one workload.
+#[derive(Debug, Clone, Copy)]
+pub struct Side {
+    pub per_second: f64,
+    pub latency: Figures,
+    pub p99: Duration,
+    pub requests: usize,
+    pub cost: Cost,
+}
+
+impl Side {
+    pub fn per_request(&self) -> (f64, f64, f64) {
+        let n = self.requests.max(1) as f64;
+        (
+            self.cost.statements as f64 / n,
+            self.cost.context_switches as f64 / n,
+            self.cost.cpu.as_secs_f64() * 1000.0 / n,
+        )
+    }
+}
+
+/// CPU time and context switches of a process so far, from `/proc/<pid>`; context switches
+/// are summed over the threads alive now (the benchmark keeps its threads alive between
+/// snapshots, and the server's are long-lived).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcStat {
+    cpu_ticks: u64,
+    switches: u64,
+}
+
+impl ProcStat {
+    pub fn read(pid: u32) -> Result<Self, String> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map_err(|e| format!("cannot read /proc/{pid}/stat: {e}"))?;
+        // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
+        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after ')'.
+        let tick = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let cpu_ticks = tick(11) + tick(12);
+        let mut switches = 0;
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .map_err(|e| format!("cannot list /proc/{pid}/task: {e}"))?;
+        for task in tasks.flatten() {
+            let Ok(status) = std::fs::read_to_string(task.path().join("status")) else {
+                continue; // the thread ended meanwhile
+            };
+            for line in status.lines() {
+                if let Some(v) = line
+                    .strip_prefix("voluntary_ctxt_switches:")
+                    .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+                {
+                    switches += v.trim().parse::<u64>().unwrap_or(0);
+                }
+            }
+        }
+        Ok(Self {
+            cpu_ticks,
+            switches,
+        })
+    }
+
+    pub fn since(&self, earlier: &ProcStat, statements: u64) -> Cost {
+        // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture.
+        const TICKS_PER_SECOND: u64 = 100;
+        Cost {
+            statements,
+            context_switches: self.switches.saturating_sub(earlier.switches),
+            cpu: Duration::from_millis(
+                self.cpu_ticks.saturating_sub(earlier.cpu_ticks) * 1000 / TICKS_PER_SECOND,
+            ),
+        }
+    }
+}
+
+pub fn side(latencies: Vec<Duration>, elapsed: Duration, cost: Cost) -> Side {
+    let requests = latencies.len();
+    let mut sorted = latencies;
+    sorted.sort();
+    let p99 = sorted
+        .get(((sorted.len() as f64 - 1.0) * 0.99).round() as usize)
+        .copied()
+        .unwrap_or_default();
+    Side {
+        per_second: requests as f64 / elapsed.as_secs_f64().max(1e-9),
+        latency: crate::bench::figures(sorted),
+        p99,
+        requests,
+        cost,
+    }
+}
+
+/// The reference: `threads` threads run `work` for `length`, each call in one connection
+/// after the session check, as the server runs a request.
+pub fn in_process(
+    services: &Services,
+    ctx: &Ctx,
+    ids: &[Uuid],
+    threads: usize,
+    length: Duration,
+    work: &(dyn Fn(&Services, &Ctx, Uuid) -> Result<(), DomainError> + Sync),
+) -> Result<Side, String> {
+    let start = Arc::new(Barrier::new(threads + 1));
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(Barrier::new(threads + 1));
+    let latencies = Mutex::new(Vec::new());
+    let failures = Mutex::new(None::<String>);
+    let outcome = std::thread::scope(|s| {
+        for t in 0..threads {
+            let (start, stop, done) = (start.clone(), stop.clone(), done.clone());
+            let (latencies, failures) = (&latencies, &failures);
+            s.spawn(move || {
+                let mut mine = Vec::new();
+                start.wait();
+                let mut i = t;
+                while !stop.load(Ordering::Relaxed) {
+                    let id = ids[i % ids.len()];
+                    i += threads;
+                    let began = Instant::now();
+                    let r = services.in_one_connection(|| {
+                        services
+                            .sign_in()
+                            .authenticate(ctx.actor.session_id, ctx.actor.user_id)?;
+                        work(services, ctx, id)
+                    });
+                    if let Err(e) = r {
+                        if let Ok(mut f) = failures.lock() {
+                            f.get_or_insert(e.to_string());
+                        }
+                        break;
+                    }
+                    mine.push(began.elapsed());
+                }
+                if let Ok(mut all) = latencies.lock() {
+                    all.extend(mine);
+                }
+                // Stay alive until the snapshot is taken, so this thread's switches count.
+                done.wait();
+            });
+        }
+        start.wait();
+        let (before, stmts) = (
+            ProcStat::read(std::process::id()),
+            tsunagu_store::db::statements_sent(),
+        );
+        let began = Instant::now();
+        std::thread::sleep(length);
+        stop.store(true, Ordering::Relaxed);
+        // Give the workers a moment to finish their last call before the snapshot.
+        std::thread::sleep(Duration::from_millis(50));
+        let elapsed = began.elapsed();
+        let after = ProcStat::read(std::process::id());
+        let stmts = tsunagu_store::db::statements_sent() - stmts;
+        done.wait();
+        Ok::<_, String>((before?, after?, stmts, elapsed))
+    });
+    let (before, after, stmts, elapsed) = outcome?;
+    if let Some(e) = failures.lock().ok().and_then(|mut f| f.take()) {
+        return Err(format!("the in-process reference failed: {e}"));
+    }
+    let latencies = latencies.into_inner().map_err(|e| e.to_string())?;
+    Ok(side(latencies, elapsed, after.since(&before, stmts)))
+}
+
+/// The server side: `connections` clients GET `paths` (round robin) for `length`; answers
+/// each request's latency and the time it took. The caller snapshots the server around it.
+pub async fn over_http(
+    base: &str,
+    token: &str,
+    paths: &[String],
+    connections: usize,
+    length: Duration,
+) -> Result<(Vec<Duration>, Duration), String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    let began = Instant::now();
+    for t in 0..connections {
+        let stop = stop.clone();
+        let urls: Vec<String> = paths.iter().map(|p| format!("{base}{p}")).collect();
+        let auth = format!("Bearer {token}");
+        tasks.push(actix_web::rt::spawn(async move {
+            // One client per task: each keeps its own keep-alive connection.
+            let client = awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .finish();
+            let mut mine = Vec::new();
+            let mut i = t;
+            while !stop.load(Ordering::Relaxed) {
+                let url = &urls[i % urls.len()];
+                i += connections;
+                let t0 = Instant::now();
+                let mut res = client
+                    .get(url)
+                    .insert_header(("Authorization", auth.as_str()))
+                    .send()
+                    .await
+                    .map_err(|e| format!("GET {url}: {e}"))?;
+                let status = res.status();
+                res.body()
+                    .limit(16 * 1024 * 1024)
+                    .await
+                    .map_err(|e| format!("GET {url}: {e}"))?;
+                if !status.is_success() {
+                    return Err(format!("GET {url}: {status}"));
+                }
+                mine.push(t0.elapsed());
+            }
+            Ok::<_, String>(mine)
+        }));
+    }
+    actix_web::rt::time::sleep(length).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.map_err(|e| e.to_string())??);
+    }
+    Ok((latencies, began.elapsed()))
+}
+
+/// A caller for the reference, as the server would make it from the session.
+pub fn ctx_of(services: &Services, user: Uuid, session: Uuid) -> Result<Ctx, String> {
+    let actor = services
+        .in_one_connection(|| services.sign_in().authenticate(session, user))
+        .map_err(|e| e.to_string())?;
+    Ok(Ctx {
+        actor,
+        meta: RequestMeta {
+            request_id: "bench".into(),
+            source: None,
+            idempotency: None,
+        },
+    })
+}
+
+/// The child server process; killed when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn random_text(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The server's statement count from its `/metrics`.
+async fn server_statements(base: &str, token: &str) -> Result<u64, String> {
+    let mut res = awc::Client::default()
+        .get(format!("{base}/metrics"))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .send()
+        .await
+        .map_err(|e| format!("GET /metrics: {e}"))?;
+    let body = res.body().await.map_err(|e| format!("GET /metrics: {e}"))?;
+    String::from_utf8_lossy(&body)
+        .lines()
+        .find_map(|l| l.strip_prefix("tsunagu_http_database_statements_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| "the server's /metrics has no statement count".to_owned())
+}
+
+/// The round whose rate is the median of the rounds.
+fn median_side(mut sides: Vec<Side>) -> Option<Side> {
+    sides.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
+    sides.get(sides.len() / 2).copied()
+}
+
+/// `tsunagu bench http`: see the module documentation. Signs in as `login` (the demo
+/// center's consultant by default) in-process, and gives the server child the same JWT key,
+/// so both sides act for the same session.
+pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), String> {
+    use tsunagu_domain::ports::prelude::*;
+    let login = std::env::var("TSUNAGU_BENCH_LOGIN").unwrap_or_else(|_| "demo.consultant1".into());
+    let password = std::env::var("TSUNAGU_BENCH_PASSWORD")
+        .map_err(|_| "set TSUNAGU_BENCH_PASSWORD to the password of TSUNAGU_BENCH_LOGIN (default demo.consultant1; `demo-data` prints it)".to_owned())?;
+    let store = crate::open_store(cfg)?;
+    let center = store
+        .center_by_code(center_code)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no center with code {center_code}"))?;
+    let ids: Vec<Uuid> = store
+        .patients(
+            center.id,
+            None,
+            tsunagu_domain::page::PageRequest {
+                limit: 200,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| e.to_string())?
+        .items
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    if ids.is_empty() {
+        return Err("the center has no patients; run `tsunagu demo-data` first".into());
+    }
+    let backend = store.backend();
+    let services = Services::new(Arc::new(store), Arc::new(tsunagu_domain::SystemClock));
+    let meta = RequestMeta {
+        request_id: "bench".into(),
+        source: None,
+        idempotency: None,
+    };
+    let issued = services
+        .sign_in()
+        .login(&meta, &login, &password, None)
+        .result
+        .map_err(|e| format!("cannot sign in as {login}: {e}"))?;
+    let ctx = ctx_of(&services, issued.user_id, issued.session_id)?;
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let (jwt_secret, metrics_token) = (random_text(32), random_text(24));
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let child = Child(
+        std::process::Command::new(exe)
+            .arg("serve")
+            .env("TSUNAGU_LISTEN", format!("127.0.0.1:{port}"))
+            .env("TSUNAGU_JWT_SECRET", &jwt_secret)
+            .env("TSUNAGU_METRICS_TOKEN", &metrics_token)
+            .env("TSUNAGU_RATE_LIMIT_USER_PER_MINUTE", "0")
+            .env("TSUNAGU_WEBHOOK_WORKER", "off")
+            .env("TSUNAGU_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start the server: {e}"))?,
+    );
+    let pid = child.0.id();
+    let base = format!("http://127.0.0.1:{port}");
+    let keys = tsunagu_http::JwtKeys::from_secret(jwt_secret.as_bytes());
+    let (token, _) = keys
+        .issue(issued.user_id, issued.session_id, chrono::Utc::now())
+        .map_err(|_| "cannot issue an access token".to_owned())?;
+    let length = Duration::from_secs(seconds.max(1));
+    let rounds = 3;
+
+    let workloads: [(&str, bool); 2] = [
+        ("GET /patients/{id}", false),
+        ("GET /patients/{id}/timeline", true),
+    ];
+    println!(
+        "server layer vs the same use cases in-process ({backend:?}), {rounds} rounds of {}s each way, median round",
+        length.as_secs()
+    );
+    println!(
+        "  {:<28} {:>3} | {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} | {:>8} {:>6} {:>6} {:>6} | {:>5}",
+        "work",
+        "c",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "stmt",
+        "cs",
+        "cpu ms",
+        "ops/s",
+        "stmt",
+        "cs",
+        "cpu ms",
+        "ratio"
+    );
+    actix_web::rt::System::new().block_on(async {
+        // Ready when /readyz answers.
+        let ready_by = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ok = awc::Client::default()
+                .get(format!("{base}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ok {
+                break;
+            }
+            if Instant::now() > ready_by {
+                return Err("the server did not become ready within 60 s".to_owned());
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+        }
+        for (name, timeline) in workloads {
+            let paths: Vec<String> = ids
+                .iter()
+                .map(|id| {
+                    if timeline {
+                        format!("/api/v1/patients/{id}/timeline")
+                    } else {
+                        format!("/api/v1/patients/{id}")
+                    }
+                })
+                .collect();
+            let work = move |s: &Services, c: &Ctx, id: Uuid| -> Result<(), DomainError> {
+                if timeline {
+                    s.patients().timeline(c, id).map(drop)
+                } else {
+                    s.patients().get(c, id).map(drop)
+                }
+            };
+            for c in [4usize, 16] {
+                let (mut http, mut local) = (Vec::new(), Vec::new());
+                for _ in 0..rounds {
+                    let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
+                    let (lat, elapsed) = over_http(&base, &token, &paths, c, length).await?;
+                    let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
+                    http.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
+                    local.push(in_process(&services, &ctx, &ids, c, length, &work)?);
+                }
+                let (Some(h), Some(l)) = (median_side(http), median_side(local)) else {
+                    continue;
+                };
+                let ((hs, hc, hu), (ls, lc, lu)) = (h.per_request(), l.per_request());
+                println!(
+                    "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2} | {:>8.0} {:>6.1} {:>6.1} {:>6.2} | {:>5.2}",
+                    name,
+                    c,
+                    h.per_second,
+                    h.latency.p50.as_secs_f64() * 1000.0,
+                    h.p99.as_secs_f64() * 1000.0,
+                    hs,
+                    hc,
+                    hu,
+                    l.per_second,
+                    ls,
+                    lc,
+                    lu,
+                    h.per_second / l.per_second.max(1e-9)
+                );
+            }
+        }
+        Ok::<(), String>(())
+    })?;
+    println!("  stmt: statements per request; cs: context switches per request (server process,");
+    println!(
+        "  or this process for the reference); cpu ms: CPU time per request; ratio: req/s over ops/s"
+    );
+    drop(child);
+    Ok(())
+}
