@@ -4,7 +4,6 @@ use crate::db_tests;
 use crate::helpers::{Db, spawn, spawn_with};
 use awc::http::Method;
 use serde_json::{Value, json};
-use tsunagu_domain::ports::Health;
 
 /// Every write route with a body that is valid, for the table-driven bad-input checks.
 async fn write_routes(app: &crate::helpers::TestApp) -> Vec<(Method, String, String, Value)> {
