@@ -9,7 +9,12 @@
 //!   answers 503 `unavailable` meanwhile, recovers by itself, loses nothing acknowledged (a
 //!   private throwaway cluster, never the shared one the other tests use);
 //! - two replicas on one PostgreSQL, one killed under load: the other answers the clients
-//!   that fail over to it, and the webhook deliveries are neither lost nor sent twice.
+//!   that fail over to it; every webhook delivery arrives and is recorded delivered once,
+//!   and only one the killed replica was sending when it died is sent again (by the
+//!   survivor, after its lease) — two live replicas never send the same one.
+//!
+//! Run alone (`cargo test -p tsunagu-tests --test api -- faults`), they use whatever
+//! `target/debug/tsunagu` is there: `cargo build -p tsunagu-server` first.
 //!
 //! The servers run with a 2 s idempotency lease (`TSUNAGU_IDEMPOTENCY_LEASE_SECS`) so that
 //! the retry of a request that was in flight at a crash resolves within seconds; with the
