@@ -269,6 +269,12 @@ pub struct TestApp {
 }
 
 pub fn config(db_url: &str) -> tsunagu_server::Config {
+    tsunagu_server::Config::from_map(&config_vars(db_url)).unwrap()
+}
+
+/// The tests' configuration as `TSUNAGU_*` variables (what `faults.rs` hands a `tsunagu`
+/// process of its own).
+pub fn config_vars(db_url: &str) -> HashMap<String, String> {
     let mut vars = HashMap::new();
     vars.insert("TSUNAGU_DATABASE_URL".to_owned(), db_url.to_owned());
     vars.insert("TSUNAGU_LISTEN".to_owned(), "127.0.0.1:0".to_owned());
@@ -304,7 +310,7 @@ pub fn config(db_url: &str) -> tsunagu_server::Config {
     if db_url.starts_with("postgres") {
         vars.insert("TSUNAGU_DATA_KEY".to_owned(), TEST_DATA_KEY.to_owned());
     }
-    tsunagu_server::Config::from_map(&vars).unwrap()
+    vars
 }
 
 pub async fn spawn(backend: Db) -> TestApp {

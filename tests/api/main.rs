@@ -11,6 +11,7 @@ mod auth;
 mod backup;
 mod cases;
 mod demo;
+mod faults;
 mod http_surface;
 mod idempotency;
 mod integrations;

@@ -30,6 +30,8 @@ pub struct Services {
     pub(crate) access: AccessLog,
     /// Internal webhook targets the operator allowed (see [`crate::integrations::targets`]).
     pub(crate) webhook_allow: Arc<AllowHosts>,
+    /// How long an idempotency claim holds its key (see [`crate::idempotency::LEASE`]).
+    pub(crate) idempotency_lease: chrono::Duration,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -46,7 +48,16 @@ impl Services {
             clock,
             access,
             webhook_allow: Arc::default(),
+            idempotency_lease: crate::idempotency::LEASE,
         }
+    }
+
+    /// How long a request's claim on its `Idempotency-Key` lasts
+    /// (`TSUNAGU_IDEMPOTENCY_LEASE_SECS`): after a crash, a retry of a request that was in
+    /// flight answers 409 `idempotency_in_progress` until it has run out.
+    pub fn with_idempotency_lease(mut self, lease: chrono::Duration) -> Self {
+        self.idempotency_lease = lease;
+        self
     }
 
     /// Lets webhooks go to these internal hosts (`TSUNAGU_WEBHOOK_ALLOW_HOSTS`); without it

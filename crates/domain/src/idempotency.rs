@@ -30,9 +30,12 @@ use chrono::{DateTime, Duration, Utc};
 /// How long a key is remembered.
 pub const KEY_TTL: Duration = Duration::hours(24);
 
-/// How long a claim blocks a concurrent duplicate. A request that outlives it is not
-/// repeated twice: a retry may take the claim over, and the first attempt's change then
-/// fails its fencing check and rolls back.
+/// How long a claim blocks a concurrent duplicate, by default (the server's
+/// `TSUNAGU_IDEMPOTENCY_LEASE_SECS`). It is also how long a retry waits after a crash: the
+/// claim of a request that was in flight when the process died answers 409 with
+/// `Retry-After` until it runs out. A request that outlives it is not repeated twice: a retry
+/// may take the claim over, and the first attempt's change then fails its fencing check and
+/// rolls back.
 pub const LEASE: Duration = Duration::seconds(30);
 
 /// Keys claimed before this instant are forgotten.
@@ -79,7 +82,7 @@ impl Idempotency<'_> {
             &claim,
             request_hash,
             now,
-            now + LEASE,
+            now + self.idempotency_lease,
             forgotten_before(now),
         )
     }

@@ -45,6 +45,11 @@ pub struct Config {
     pub webhook_poll: std::time::Duration,
     /// Internal hosts webhooks may go to anyway (local development and tests).
     pub webhook_allow_hosts: AllowHosts,
+    /// How long a receiver has to answer a delivery; a delivery a dying process was sending
+    /// is sent again once its lease ([`webhooks::lease_for`]) has run out.
+    pub webhook_timeout: std::time::Duration,
+    /// How long a request holds its `Idempotency-Key` (see `tsunagu_domain::idempotency`).
+    pub idempotency_lease: std::time::Duration,
     /// Connection limits and timeouts against slow and idle clients.
     pub http_limits: HttpLimits,
     /// The bearer token for `GET /metrics` on the API's address; without it metrics are not
@@ -203,6 +208,26 @@ impl Config {
                 .map(std::time::Duration::from_millis)
                 .ok_or("TSUNAGU_WEBHOOK_POLL_MS must be a number from 10 to 60000")?,
         };
+        let webhook_timeout = match get("TSUNAGU_WEBHOOK_TIMEOUT_MS") {
+            None => webhooks::SEND_TIMEOUT,
+            Some(s) => s
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (500..=60_000).contains(n))
+                .map(std::time::Duration::from_millis)
+                .ok_or("TSUNAGU_WEBHOOK_TIMEOUT_MS must be a number from 500 to 60000")?,
+        };
+        let idempotency_lease = match get("TSUNAGU_IDEMPOTENCY_LEASE_SECS") {
+            None => tsunagu_domain::idempotency::LEASE
+                .to_std()
+                .map_err(|e| e.to_string())?,
+            Some(s) => s
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=300).contains(n))
+                .map(std::time::Duration::from_secs)
+                .ok_or("TSUNAGU_IDEMPOTENCY_LEASE_SECS must be a number from 1 to 300")?,
+        };
         let webhook_allow_hosts =
             AllowHosts::parse(&get("TSUNAGU_WEBHOOK_ALLOW_HOSTS").unwrap_or_default())
                 .map_err(|e| format!("TSUNAGU_WEBHOOK_ALLOW_HOSTS: {e}"))?;
@@ -300,6 +325,8 @@ impl Config {
             webhook_worker,
             webhook_poll,
             webhook_allow_hosts,
+            webhook_timeout,
+            idempotency_lease,
             listen: get("TSUNAGU_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into()),
             database_url: get("TSUNAGU_DATABASE_URL")
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -472,8 +499,10 @@ pub struct Running {
 /// listener and builds the server. Must be called inside an actix/tokio runtime.
 pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let store = open_store(cfg)?;
+    let lease = chrono::Duration::from_std(cfg.idempotency_lease).map_err(|e| e.to_string())?;
     let services = Services::new(Arc::new(store), clock)
-        .with_webhook_allow_hosts(cfg.webhook_allow_hosts.clone());
+        .with_webhook_allow_hosts(cfg.webhook_allow_hosts.clone())
+        .with_idempotency_lease(lease);
     if !cfg.webhook_allow_hosts.is_empty() {
         tracing::warn!(
             "TSUNAGU_WEBHOOK_ALLOW_HOSTS is set: webhooks may go to the internal hosts it names; do not use it in production"
@@ -539,7 +568,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     };
     let webhooks = cfg
         .webhook_worker
-        .then(|| webhooks::Worker::spawn(services.clone(), cfg.webhook_poll));
+        .then(|| webhooks::Worker::spawn(services.clone(), cfg.webhook_poll, cfg.webhook_timeout));
     let housekeeping = housekeeping::Housekeeper::spawn_with_checkpoints(
         services.clone(),
         housekeeping::PURGE_EVERY,
@@ -562,6 +591,26 @@ mod tests {
 
     fn with(k: &str, v: &str) -> Result<Config, String> {
         Config::from_map(&HashMap::from([(k.to_owned(), v.to_owned())]))
+    }
+
+    #[test]
+    fn idempotency_lease_and_webhook_timeout_default_and_bounds() {
+        use std::time::Duration;
+        let d = Config::from_map(&HashMap::new()).unwrap();
+        assert_eq!(d.idempotency_lease, Duration::from_secs(30));
+        assert_eq!(d.webhook_timeout, Duration::from_secs(15));
+        assert_eq!(webhooks::lease_for(d.webhook_timeout).num_seconds(), 120);
+        let lease =
+            |v: &str| with("TSUNAGU_IDEMPOTENCY_LEASE_SECS", v).map(|c| c.idempotency_lease);
+        assert_eq!(lease("2"), Ok(Duration::from_secs(2)));
+        for bad in ["0", "301", "x"] {
+            assert!(lease(bad).is_err(), "{bad}");
+        }
+        let timeout = |v: &str| with("TSUNAGU_WEBHOOK_TIMEOUT_MS", v).map(|c| c.webhook_timeout);
+        assert_eq!(timeout("1000"), Ok(Duration::from_secs(1)));
+        for bad in ["499", "60001", "x"] {
+            assert!(timeout(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -24,10 +24,16 @@ use tsunagu_domain::platform::{AttemptResult, DeliveryJob};
 
 /// Deliveries sent at once.
 const BATCH: i64 = 16;
-/// A receiver must answer within this.
-const SEND_TIMEOUT: Duration = Duration::from_secs(15);
-/// Longer than a batch can take, so a lease only lapses when its worker is gone.
-const LEASE: ChronoDuration = ChronoDuration::seconds(120);
+/// A receiver must answer within this, by default (`TSUNAGU_WEBHOOK_TIMEOUT_MS`).
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How long a worker holds the deliveries it claimed: far longer than a batch can take (its
+/// sends run side by side, each cut off at `timeout`, then the attempts are recorded), so a
+/// lease only lapses when its worker is gone — 2 minutes with the default timeout. A
+/// delivery a dying process was sending is sent again once it has run out.
+pub fn lease_for(timeout: Duration) -> ChronoDuration {
+    ChronoDuration::from_std(timeout * 8).unwrap_or(ChronoDuration::seconds(120))
+}
 /// How often follow-ups are checked for having fallen overdue.
 const OVERDUE_EVERY: Duration = Duration::from_secs(60);
 
@@ -37,14 +43,14 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn spawn(services: Services, poll: Duration) -> Self {
+    pub fn spawn(services: Services, poll: Duration, timeout: Duration) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("tsunagu-webhooks".into())
             .spawn(move || {
                 // awc runs on actix's single-threaded runtime: its own, on its own thread.
-                actix_web::rt::System::new().block_on(run(services, poll, flag));
+                actix_web::rt::System::new().block_on(run(services, poll, timeout, flag));
             })
             .map_err(|e| tracing::error!(error = %e, "cannot start the webhook worker"))
             .ok();
@@ -66,7 +72,8 @@ impl Drop for Worker {
     }
 }
 
-async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
+async fn run(services: Services, poll: Duration, timeout: Duration, stop: Arc<AtomicBool>) {
+    let lease = lease_for(timeout);
     let allow = Arc::new(services.webhook_allow_hosts().clone());
     let resolver = actix_tls::connect::Resolver::custom(CheckedResolver {
         allow: allow.clone(),
@@ -75,7 +82,7 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
         awc::Connector::new().connector(actix_tls::connect::Connector::new(resolver).service());
     let client = awc::Client::builder()
         .connector(connector)
-        .timeout(SEND_TIMEOUT)
+        .timeout(timeout)
         // A receiver's redirect is not followed: the subscription names where data goes.
         .max_redirects(0)
         .add_default_header((
@@ -98,7 +105,7 @@ async fn run(services: Services, poll: Duration, stop: Arc<AtomicBool>) {
         }
         let s = services.clone();
         let jobs =
-            match actix_web::rt::task::spawn_blocking(move || s.deliveries().claim(BATCH, LEASE))
+            match actix_web::rt::task::spawn_blocking(move || s.deliveries().claim(BATCH, lease))
                 .await
             {
                 Ok(Ok(jobs)) => jobs,
