@@ -2,6 +2,7 @@
 //! kept), and the record of provision (第三者提供の記録) a data-passing referral leaves under
 //! the consent in force.
 
+use crate::if_match::IfMatch;
 use super::{missing, not_in_future, require_case_worker};
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX};
 use crate::audit::AuditDraft;
@@ -210,7 +211,7 @@ impl Consents<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ConsentUpdate,
     ) -> Result<Consent, DomainError> {
         self.guard(ctx, Action::ConsentUpdate, Some(id), || {
@@ -219,6 +220,7 @@ impl Consents<'_> {
                 .store
                 .consent(center, id)?
                 .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let (mut c, withdrawing) = apply_update(current, input, self.today())?;
             c.updated_at = self.clock.now();
             let action = if withdrawing {

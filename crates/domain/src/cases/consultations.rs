@@ -1,5 +1,6 @@
 //! Consultations (相談): with a patient or anonymous, which still count in the figures.
 
+use crate::if_match::IfMatch;
 use super::{assign, describe, require_case_worker, required, set};
 use crate::app::{Ctx, changed_fields};
 use crate::clock::{tokyo_date, truncate_micros};
@@ -163,7 +164,7 @@ impl Consultations<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ConsultationInput,
     ) -> Result<Consultation, DomainError> {
         self.guard(ctx, Action::ConsultationUpdate, Some(id), || {
@@ -172,6 +173,7 @@ impl Consultations<'_> {
                 .store
                 .consultation(center, id)?
                 .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let fields = changed_fields(&[
                 ("patient_id", input.patient_id.is_some()),
                 ("occurred_at", input.occurred_at.is_some()),

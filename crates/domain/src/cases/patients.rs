@@ -1,6 +1,7 @@
 //! Patients: registering the people the center supports, finding them by name or reading,
 //! and correcting their records. Each gets a case number per center and fiscal year.
 
+use crate::if_match::IfMatch;
 use super::{require_case_worker, required, set};
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::clock::tokyo_date;
@@ -134,7 +135,7 @@ impl Patients<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: PatientInput,
     ) -> Result<Patient, DomainError> {
         self.guard(ctx, Action::PatientUpdate, Some(id), || {
@@ -143,6 +144,7 @@ impl Patients<'_> {
                 .store
                 .patient(center, id)?
                 .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let fields = input.fields();
             let from = current.program;
             let mut p = apply(current, input, false, self.today())?;

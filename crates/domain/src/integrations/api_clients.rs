@@ -1,5 +1,6 @@
 //! API clients: a center's third-party applications, their scopes and secrets.
 
+use crate::if_match::IfMatch;
 use crate::app::Ctx;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
@@ -124,7 +125,7 @@ impl ApiClients<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         name: Option<&str>,
         scopes: Option<&[String]>,
     ) -> Result<ApiClient, DomainError> {
@@ -134,9 +135,7 @@ impl ApiClients<'_> {
                 .store
                 .api_client(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            if c.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(c.version)?;
             let mut v = Validator::new();
             if let Some(n) = name
                 && let Some(n) = v.check(values::name_text("name", n, 1, CLIENT_NAME_MAX))

@@ -1,6 +1,7 @@
 //! The actions of a support plan: who delivers what by when, followed up as done, not
 //! done or changed with the outcome and the next date.
 
+use crate::if_match::IfMatch;
 use super::SupportPlans;
 use super::model::PlanAction;
 use super::rules;
@@ -141,7 +142,7 @@ impl SupportPlans<'_> {
         ctx: &Ctx,
         plan_id: Uuid,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ActionUpdate,
     ) -> Result<PlanAction, DomainError> {
         self.guard(ctx, Action::SupportPlanActionUpdate, Some(id), || {
@@ -150,9 +151,7 @@ impl SupportPlans<'_> {
                 .store
                 .plan_action(center, plan_id, id)?
                 .ok_or(DomainError::NotFound)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let mut a = current.clone();
             let mut v = Validator::new();
             if let Some(k) = input

@@ -1,6 +1,7 @@
 //! The outside offices a center refers patients to (ハローワーク, 障害者就業・生活支援センター …):
 //! every member of the center reads them, its administrator registers and changes them.
 
+use crate::if_match::IfMatch;
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::entities::Agency;
@@ -130,7 +131,7 @@ impl Agencies<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: UpdateAgencyInput,
     ) -> Result<Agency, DomainError> {
         self.guard(ctx, Action::AgencyUpdate, Some(id), || {
@@ -160,6 +161,11 @@ impl Agencies<'_> {
                 active: input.active,
             };
             v.finish()?;
+            let current = self
+                .store
+                .agency(Scope::Center(center_id), id)?
+                .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let now = self.clock.now();
             let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::AgencyUpdate)
                 .resource(id)

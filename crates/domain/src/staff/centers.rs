@@ -1,6 +1,7 @@
 //! Centers (難病相談支援センター): the system administrator registers and runs them; a
 //! center's administrator tunes its case settings.
 
+use crate::if_match::IfMatch;
 use crate::app::{Ctx, NAME_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::entities::Center;
@@ -181,7 +182,7 @@ impl Centers<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: UpdateCenterInput,
     ) -> Result<Center, DomainError> {
         self.guard(ctx, Action::CenterUpdate, Some(id), || {
@@ -223,6 +224,8 @@ impl Centers<'_> {
                 active: input.active,
             };
             v.finish()?;
+            let current = self.store.center(id)?.ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let now = self.clock.now();
             let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::CenterUpdate)
                 .resource(id)

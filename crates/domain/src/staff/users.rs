@@ -1,6 +1,7 @@
 //! Staff accounts: the installation's first system administrator, and the users
 //! administrators create, read and change.
 
+use crate::if_match::IfMatch;
 use crate::app::{Ctx, NAME_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::auth;
@@ -235,7 +236,7 @@ impl Users<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: UpdateUserInput,
     ) -> Result<User, DomainError> {
         self.guard(ctx, Action::UserUpdate, Some(id), || {
@@ -262,6 +263,7 @@ impl Users<'_> {
             }
             v.finish()?;
             let current = self.store.user(scope, id)?.ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             if crosses_installation(current.role, role) {
                 return Err(DomainError::field(
                     "role",

@@ -105,7 +105,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "agencies",
     operation_id = "update_agency",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateAgency,
     responses(
         (status = 200, body = AgencyDto, headers(("ETag" = String))),

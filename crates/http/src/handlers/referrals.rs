@@ -116,7 +116,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "referrals",
     operation_id = "update_referral",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateReferral,
     responses((status = 200, body = ReferralDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["referrals:write"]))

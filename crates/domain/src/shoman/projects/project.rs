@@ -1,5 +1,6 @@
 //! The optional projects a center runs: recorded, read, listed and changed.
 
+use crate::if_match::IfMatch;
 use super::ShomanProjects;
 use super::model::Project;
 use super::rules;
@@ -164,15 +165,13 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ProjectUpdate,
     ) -> Result<Project, DomainError> {
         self.guard(ctx, Action::ProjectUpdate, Some(id), || {
             let center = self.shoman_center(ctx, true)?;
             let current = self.project_in(center, id)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let mut p = current.clone();
             let mut v = Validator::new();
             if let Some(k) = input

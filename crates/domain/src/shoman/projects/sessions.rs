@@ -1,6 +1,7 @@
 //! The sessions of a project: when, what, where, by whom, for how many, and the children
 //! and families named with their consent.
 
+use crate::if_match::IfMatch;
 use super::ShomanProjects;
 use super::model::{Participant, ProjectSession};
 use super::rules;
@@ -203,7 +204,7 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: SessionUpdate,
     ) -> Result<ProjectSession, DomainError> {
         self.guard(ctx, Action::ProjectSessionUpdate, Some(id), || {
@@ -212,9 +213,7 @@ impl ShomanProjects<'_> {
                 .store
                 .project_session(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let project = self.project_in(center, current.project_id)?;
             let mut s = current.clone();
             let mut v = Validator::new();
