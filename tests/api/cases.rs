@@ -1316,20 +1316,35 @@ async fn if_match_star_matches_the_current_version(db: Db) {
         .expect(201)
         .id();
     let r = app
-        .patch(&format!("/api/v1/referrals/{rid}"), t, Some("*"), json!({"notes": "1"}))
+        .patch(
+            &format!("/api/v1/referrals/{rid}"),
+            t,
+            Some("*"),
+            json!({"notes": "1"}),
+        )
         .await
         .expect(200);
     assert_eq!(r.etag(), "\"v2\"");
 
     let apath = format!("/api/v1/agencies/{}", k.hello_work);
     let r = app
-        .patch(&apath, &k.c.admin, Some("*"), json!({"phone": "082-000-0000"}))
+        .patch(
+            &apath,
+            &k.c.admin,
+            Some("*"),
+            json!({"phone": "082-000-0000"}),
+        )
         .await
         .expect(200);
     assert_eq!(r.etag(), "\"v2\"");
-    app.patch(&apath, &k.c.admin, Some("\"v1\""), json!({"phone": "082-000-0001"}))
-        .await
-        .problem(412, "precondition_failed");
+    app.patch(
+        &apath,
+        &k.c.admin,
+        Some("\"v1\""),
+        json!({"phone": "082-000-0001"}),
+    )
+    .await
+    .problem(412, "precondition_failed");
     let missing = "/api/v1/agencies/01900000-0000-7000-8000-000000000000";
     app.patch(missing, &k.c.admin, Some("*"), json!({"name": "x"}))
         .await
@@ -1338,24 +1353,44 @@ async fn if_match_star_matches_the_current_version(db: Db) {
     let cpath = format!("/api/v1/centers/{}", k.c.id);
     let before = app.get(&cpath, &app.admin_token).await.expect(200).etag();
     let r = app
-        .patch(&cpath, &app.admin_token, Some("*"), json!({"sample_percent": 20}))
+        .patch(
+            &cpath,
+            &app.admin_token,
+            Some("*"),
+            json!({"sample_percent": 20}),
+        )
         .await
         .expect(200);
     assert_ne!(r.etag(), before);
     assert_eq!(r.body["sample_percent"], 20);
-    app.patch(&cpath, &app.admin_token, Some(&before), json!({"sample_percent": 30}))
-        .await
-        .problem(412, "precondition_failed");
+    app.patch(
+        &cpath,
+        &app.admin_token,
+        Some(&before),
+        json!({"sample_percent": 30}),
+    )
+    .await
+    .problem(412, "precondition_failed");
 
     let upath = format!("/api/v1/users/{}", k.other_id);
     let r = app
-        .patch(&upath, &k.c.admin, Some("*"), json!({"display_name": "伊藤 一郎"}))
+        .patch(
+            &upath,
+            &k.c.admin,
+            Some("*"),
+            json!({"display_name": "伊藤 一郎"}),
+        )
         .await
         .expect(200);
     assert_eq!(r.etag(), "\"v2\"");
-    app.patch(&upath, &k.c.admin, Some("\"v1\""), json!({"display_name": "伊藤"}))
-        .await
-        .problem(412, "precondition_failed");
+    app.patch(
+        &upath,
+        &k.c.admin,
+        Some("\"v1\""),
+        json!({"display_name": "伊藤"}),
+    )
+    .await
+    .problem(412, "precondition_failed");
 }
 
 /// Reads of a patient's data are logged, naming the patient; lists log one event.

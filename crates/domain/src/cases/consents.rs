@@ -2,13 +2,13 @@
 //! kept), and the record of provision (第三者提供の記録) a data-passing referral leaves under
 //! the consent in force.
 
-use crate::if_match::IfMatch;
 use super::{missing, not_in_future, require_case_worker};
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX};
 use crate::audit::AuditDraft;
 use crate::entities::{Consent, Provision, Referral};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::values::{self, AgencyType, ConsentScope, GivenBy, Program, SharedItem};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;

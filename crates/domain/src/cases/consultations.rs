@@ -1,12 +1,12 @@
 //! Consultations (相談): with a patient or anonymous, which still count in the figures.
 
-use crate::if_match::IfMatch;
 use super::{assign, describe, require_case_worker, required, set};
 use crate::app::{Ctx, changed_fields};
 use crate::clock::{tokyo_date, truncate_micros};
 use crate::entities::{Consultation, PatientLabel};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::ConsultationFilter;
 use crate::shoman::menu;

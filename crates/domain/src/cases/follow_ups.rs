@@ -2,13 +2,13 @@
 //! referral promises follow-up), recorded once as done, which may schedule the next. The
 //! work queue lists open ones, overdue first, in Asia/Tokyo days.
 
-use crate::if_match::IfMatch;
 use super::{case_worker, describe, missing, not_in_future, require_case_worker};
 use crate::app::{Ctx, NOTES_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::entities::{FollowUp, FollowUpView, Referral};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::{FollowUpFilter, FollowUpState};
 use crate::values::{self, CaseOutcome, Contacted, FollowUpMethod, ReferralStatus};

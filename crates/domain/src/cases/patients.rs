@@ -1,13 +1,13 @@
 //! Patients: registering the people the center supports, finding them by name or reading,
 //! and correcting their records. Each gets a case number per center and fiscal year.
 
-use crate::if_match::IfMatch;
 use super::{require_case_worker, required, set};
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::clock::tokyo_date;
 use crate::entities::{Patient, ProgramChange};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::PatientQuery;
 use crate::values::{self, EmploymentStatus, Program, Sex, SupportAwareness};

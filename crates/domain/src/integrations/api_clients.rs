@@ -1,9 +1,9 @@
 //! API clients: a center's third-party applications, their scopes and secrets.
 
-use crate::if_match::IfMatch;
 use crate::app::Ctx;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::platform::{self, ApiClient, DEFAULT_ROTATION_OVERLAP, MAX_ROTATION_OVERLAP};
 use crate::policy::{self, Permission};

@@ -1,9 +1,9 @@
 //! Webhook subscriptions and their delivery logs, as a center administrator manages them.
 
-use crate::if_match::IfMatch;
 use crate::app::Ctx;
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::platform::{self, Delivery, Webhook};
 use crate::policy::{self, Permission};

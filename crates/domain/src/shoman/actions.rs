@@ -1,13 +1,13 @@
 //! The actions of a support plan: who delivers what by when, followed up as done, not
 //! done or changed with the outcome and the next date.
 
-use crate::if_match::IfMatch;
 use super::SupportPlans;
 use super::model::PlanAction;
 use super::rules;
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::policy::Permission;
 use crate::values::{self, ActionState, BodyKind};
 use uuid::Uuid;

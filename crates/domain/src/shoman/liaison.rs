@@ -7,12 +7,12 @@
 //!
 //! The use cases sit behind `services.liaison()`; the rules are the pure functions below.
 
-use crate::if_match::IfMatch;
 use super::model::{PlanAction, SupportPlan};
 use crate::app::{Ctx, NAME_MAX, changed_fields};
 use crate::entities::Consent;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::Permission;
 use crate::values::{self, BodyKind, LiaisonChannel, Program};

@@ -1,6 +1,5 @@
 //! Support plans: drafted, revised, submitted, read and listed.
 
-use crate::if_match::IfMatch;
 use super::SupportPlans;
 use super::model::{Goal, GoalInput, PlanVersion, SupportPlan};
 use super::rules::{self, PLAN_TEXT_MAX};
@@ -8,6 +7,7 @@ use crate::app::{Ctx, changed_fields};
 use crate::entities::{Actor, PatientLabel};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::{PlanEffects, PlanFilter, ReviewDue, Scope};

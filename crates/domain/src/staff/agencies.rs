@@ -1,12 +1,12 @@
 //! The outside offices a center refers patients to (ハローワーク, 障害者就業・生活支援センター …):
 //! every member of the center reads them, its administrator registers and changes them.
 
-use crate::if_match::IfMatch;
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::entities::Agency;
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::{AgencyChanges, Scope};

@@ -1,12 +1,12 @@
 //! Centers (難病相談支援センター): the system administrator registers and runs them; a
 //! center's administrator tunes its case settings.
 
-use crate::if_match::IfMatch;
 use crate::app::{Ctx, NAME_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::entities::Center;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::CenterChanges;

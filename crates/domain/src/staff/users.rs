@@ -1,13 +1,13 @@
 //! Staff accounts: the installation's first system administrator, and the users
 //! administrators create, read and change.
 
-use crate::if_match::IfMatch;
 use crate::app::{Ctx, NAME_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::auth;
 use crate::entities::{Actor, User};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission, Reach};
 use crate::ports::{Scope, UserChanges};

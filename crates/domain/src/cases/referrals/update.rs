@@ -1,7 +1,6 @@
 //! Changing a referral: its details, its level (and what the new level brings), or closing
 //! it with an outcome.
 
-use crate::if_match::IfMatch;
 use super::levels::{
     level_change, level_effects, lowers, may_change_level, passes_new_data, shared_items,
 };
@@ -13,6 +12,7 @@ use crate::cases::{
 use crate::entities::Referral;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::policy;
 use crate::ports::ReferralEffects;
 use crate::values::{self, CaseOutcome, Level, Purpose, ReferralStatus, ReviewState, SharedItem};
@@ -334,7 +334,10 @@ mod tests {
     fn a_closed_or_stale_referral_does_not_change() {
         let r = referral(Accompanied, day(2026, 5, 1));
         assert!(changeable(&r, r.version.into()).is_ok());
-        assert_eq!(changeable(&r, 2.into()), Err(DomainError::PreconditionFailed));
+        assert_eq!(
+            changeable(&r, 2.into()),
+            Err(DomainError::PreconditionFailed)
+        );
         let closed = Referral {
             status: ReferralStatus::Closed,
             ..r

@@ -2,13 +2,13 @@
 //! figures can count them, named to a patient or anonymous, and followed to `met` or
 //! `dropped`.
 
-use crate::if_match::IfMatch;
 use super::ShomanProjects;
 use super::model::Need;
 use super::rules;
 use crate::app::{Ctx, NOTES_MAX, changed_fields};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::NeedFilter;
 use crate::values::{self, NeedKind, NeedStatus};

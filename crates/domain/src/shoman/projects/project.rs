@@ -1,12 +1,12 @@
 //! The optional projects a center runs: recorded, read, listed and changed.
 
-use crate::if_match::IfMatch;
 use super::ShomanProjects;
 use super::model::Project;
 use super::rules;
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::ProjectFilter;
 use crate::values::{self, ProjectKind};

@@ -1,7 +1,6 @@
 //! The sessions of a project: when, what, where, by whom, for how many, and the children
 //! and families named with their consent.
 
-use crate::if_match::IfMatch;
 use super::ShomanProjects;
 use super::model::{Participant, ProjectSession};
 use super::rules;
@@ -9,6 +8,7 @@ use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::Scope;
 use crate::values::{self, ParticipantRole, SessionActivity};
