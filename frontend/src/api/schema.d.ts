@@ -4980,7 +4980,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -5362,7 +5362,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -6412,7 +6412,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -6612,7 +6612,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -7010,7 +7010,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -7376,7 +7376,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -7767,7 +7767,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -8435,7 +8435,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -8988,7 +8988,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -9571,7 +9571,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -9962,7 +9962,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -10563,7 +10563,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -10749,6 +10749,15 @@ export interface operations {
             };
             /** @description No such record in your center (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11233,7 +11242,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11321,7 +11330,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11409,7 +11418,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11497,7 +11506,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11585,7 +11594,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11673,7 +11682,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11761,7 +11770,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11849,7 +11858,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11937,7 +11946,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -12025,7 +12034,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -12113,7 +12122,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -12452,7 +12461,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -12840,7 +12849,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -13545,7 +13554,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -13992,7 +14001,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
