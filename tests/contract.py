@@ -211,12 +211,16 @@ def main():
             # Its crash cache (.schemathesis/) stays out of the repository.
             proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             figures = {}
+            last = ""
             for line in proc.stdout:
                 print(line, end="", flush=True)
                 t = line.strip()
-                for key in ("Tested:", "Test cases:"):
-                    if t.startswith(key):
-                        figures[key] = t[len(key):].strip()
+                if t.startswith("Tested:"):
+                    figures["Tested:"] = t[len("Tested:"):].strip()
+                if last == "Test cases:" and t:
+                    figures["Test cases:"] = t
+                if t:
+                    last = t
                 if t.startswith("=") and (" in " in t) and ("passed" in t or "failure" in t or "error" in t):
                     figures["result"] = t.strip("= ")
             rc = proc.wait()

@@ -4940,6 +4940,7 @@ export interface operations {
                     "application/json": components["schemas"]["AgencyDto"];
                 };
             };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,6 +4949,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
