@@ -221,7 +221,7 @@ def main():
                     figures["Test cases:"] = t
                 if t:
                     last = t
-                if t.startswith("=") and (" in " in t) and ("passed" in t or "failure" in t or "error" in t):
+                if t.startswith("=") and t.endswith("=") and " in " in t and "s =" in t:
                     figures["result"] = t.strip("= ")
             rc = proc.wait()
             summary.append((role, figures, time.monotonic() - started))
