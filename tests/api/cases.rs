@@ -1277,6 +1277,122 @@ async fn concurrent_case_edits_are_resolved_by_if_match(db: Db) {
         .problem(412, "precondition_failed");
 }
 
+/// `If-Match: *` is true whenever the record exists (RFC 9110 §13.1.1): the change applies to
+/// the current version, on case records and on the records that are changed without being
+/// read first (centers, agencies, staff). A tag that is not one of ours still answers 412, and
+/// `*` on a missing record 404.
+async fn if_match_star_matches_the_current_version(db: Db) {
+    let app = spawn(db).await;
+    let k = setup(&app, "c1").await;
+    let t = &k.consultant;
+    let pid = patient(&app, t, "佐藤", "花子", "サトウ", "ハナコ").await;
+    let path = format!("/api/v1/patients/{pid}");
+    app.patch(&path, t, Some("\"v1\""), json!({"notes": "1"}))
+        .await
+        .expect(200);
+    let r = app
+        .patch(&path, t, Some("*"), json!({"notes": "2"}))
+        .await
+        .expect(200);
+    assert_eq!(r.etag(), "\"v3\"");
+    assert_eq!(r.body["notes"], "2");
+    app.patch(&path, t, Some("\"v1\""), json!({"notes": "3"}))
+        .await
+        .problem(412, "precondition_failed");
+    app.patch(&path, t, Some("\"*\""), json!({"notes": "3"}))
+        .await
+        .problem(412, "precondition_failed");
+    app.patch(&path, t, Some("x"), json!({"notes": "3"}))
+        .await
+        .problem(412, "precondition_failed");
+    let missing = "/api/v1/patients/01900000-0000-7000-8000-000000000000";
+    app.patch(missing, t, Some("*"), json!({"notes": "3"}))
+        .await
+        .problem(404, "not_found");
+
+    let rid = app
+        .post("/api/v1/referrals", t, json!({"patient_id": pid, "agency_id": k.hello_work, "purpose": "new_employment", "level": "information_only"}))
+        .await
+        .expect(201)
+        .id();
+    let r = app
+        .patch(
+            &format!("/api/v1/referrals/{rid}"),
+            t,
+            Some("*"),
+            json!({"notes": "1"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.etag(), "\"v2\"");
+
+    let apath = format!("/api/v1/agencies/{}", k.hello_work);
+    let r = app
+        .patch(
+            &apath,
+            &k.c.admin,
+            Some("*"),
+            json!({"phone": "082-000-0000"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.etag(), "\"v2\"");
+    app.patch(
+        &apath,
+        &k.c.admin,
+        Some("\"v1\""),
+        json!({"phone": "082-000-0001"}),
+    )
+    .await
+    .problem(412, "precondition_failed");
+    let missing = "/api/v1/agencies/01900000-0000-7000-8000-000000000000";
+    app.patch(missing, &k.c.admin, Some("*"), json!({"name": "x"}))
+        .await
+        .problem(404, "not_found");
+
+    let cpath = format!("/api/v1/centers/{}", k.c.id);
+    let before = app.get(&cpath, &app.admin_token).await.expect(200).etag();
+    let r = app
+        .patch(
+            &cpath,
+            &app.admin_token,
+            Some("*"),
+            json!({"sample_percent": 20}),
+        )
+        .await
+        .expect(200);
+    assert_ne!(r.etag(), before);
+    assert_eq!(r.body["sample_percent"], 20);
+    app.patch(
+        &cpath,
+        &app.admin_token,
+        Some(&before),
+        json!({"sample_percent": 30}),
+    )
+    .await
+    .problem(412, "precondition_failed");
+
+    let upath = format!("/api/v1/users/{}", k.other_id);
+    let r = app
+        .patch(
+            &upath,
+            &k.c.admin,
+            Some("*"),
+            json!({"display_name": "伊藤 一郎"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.etag(), "\"v2\"");
+    app.patch(
+        &upath,
+        &k.c.admin,
+        Some("\"v1\""),
+        json!({"display_name": "伊藤"}),
+    )
+    .await
+    .problem(412, "precondition_failed");
+}
+
 /// Reads of a patient's data are logged, naming the patient; lists log one event.
 async fn every_read_of_patient_data_is_logged(db: Db) {
     let app = spawn(db).await;
@@ -1615,6 +1731,7 @@ db_tests!(
     other_centers_cases_are_404_on_every_route,
     bad_input_names_every_field,
     concurrent_case_edits_are_resolved_by_if_match,
+    if_match_star_matches_the_current_version,
     every_read_of_patient_data_is_logged,
     a_read_answers_only_after_its_access_event_is_stored,
     consultations_anonymous_and_on_behalf,

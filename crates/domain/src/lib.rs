@@ -43,6 +43,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod idempotency;
+pub mod if_match;
 pub mod integrations;
 pub mod kana;
 pub mod master;

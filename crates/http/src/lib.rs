@@ -216,8 +216,9 @@ fn base_doc() -> OpenApi {
              follow-up (フォローアップ), supervision and the ministry's figures.\n\n\
              Conventions: JSON with snake_case fields; ids are UUID v7; times are RFC 3339 UTC; dates are YYYY-MM-DD. \
              Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. \
+             No text holds U+0000: a query parameter with `%00` answers 400 `invalid_character` (for every operation), a JSON string with it or another control character 422. \
              Lists take `limit` (1–200, default 50) and `cursor`, and answer `{items, next_cursor}`. \
-             Every single-resource GET returns an `ETag`; `PATCH` requires it in `If-Match` (428 without, 412 when stale). \
+             Every single-resource GET returns an `ETag`; `PATCH` requires it in `If-Match`: 428 without; 412 `precondition_failed` when the tag is not the record's current version (another change came first: read it again); `If-Match: *` matches whatever version is current (RFC 9110 §13.1.1), for a client that means to overwrite. \
              A creating `POST` accepts `Idempotency-Key` (1–255 visible ASCII characters, kept 24 hours per caller): a retry with the same key and body gets the first answer again \
              (`Idempotent-Replayed: true`) — or, when that answer carried a secret or was lost in a crash after the change committed, the record as it is now (never the secret) under the original status and `Location`; \
              another body is 422 `idempotency_key_reused`, and a retry while the first attempt still holds the key (at most 30 s) is 409 `idempotency_in_progress` with `Retry-After`. \

@@ -4940,6 +4940,7 @@ export interface operations {
                     "application/json": components["schemas"]["AgencyDto"];
                 };
             };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4948,6 +4949,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4980,7 +4991,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -5362,7 +5373,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -6412,7 +6423,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -6612,7 +6623,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -7010,7 +7021,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -7376,7 +7387,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -7767,7 +7778,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -8435,7 +8446,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -8988,7 +8999,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -9571,7 +9582,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -9962,7 +9973,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -10563,7 +10574,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -10749,6 +10760,15 @@ export interface operations {
             };
             /** @description No such record in your center (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11233,7 +11253,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11321,7 +11341,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11409,7 +11429,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11497,7 +11517,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11585,7 +11605,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11673,7 +11693,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11761,7 +11781,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11849,7 +11869,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -11937,7 +11957,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -12025,7 +12045,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -12113,7 +12133,7 @@ export interface operations {
                 fiscal_year?: string;
                 /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
                 from?: string;
-                /** @description Instead of `fiscal_year`: the last day, included. */
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
@@ -12452,7 +12472,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -12840,7 +12860,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -13545,7 +13565,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {
@@ -13992,7 +14012,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag from your last read */
+                /** @description The ETag from your last read, or `*` for whatever version is current */
                 "If-Match": string;
             };
             path: {

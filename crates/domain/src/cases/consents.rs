@@ -8,6 +8,7 @@ use crate::audit::AuditDraft;
 use crate::entities::{Consent, Provision, Referral};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::values::{self, AgencyType, ConsentScope, GivenBy, Program, SharedItem};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
@@ -210,7 +211,7 @@ impl Consents<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ConsentUpdate,
     ) -> Result<Consent, DomainError> {
         self.guard(ctx, Action::ConsentUpdate, Some(id), || {
@@ -219,6 +220,7 @@ impl Consents<'_> {
                 .store
                 .consent(center, id)?
                 .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let (mut c, withdrawing) = apply_update(current, input, self.today())?;
             c.updated_at = self.clock.now();
             let action = if withdrawing {

@@ -6,6 +6,7 @@ use crate::clock::{tokyo_date, truncate_micros};
 use crate::entities::{Consultation, PatientLabel};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::ConsultationFilter;
 use crate::shoman::menu;
@@ -163,7 +164,7 @@ impl Consultations<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ConsultationInput,
     ) -> Result<Consultation, DomainError> {
         self.guard(ctx, Action::ConsultationUpdate, Some(id), || {
@@ -172,6 +173,7 @@ impl Consultations<'_> {
                 .store
                 .consultation(center, id)?
                 .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let fields = changed_fields(&[
                 ("patient_id", input.patient_id.is_some()),
                 ("occurred_at", input.occurred_at.is_some()),

@@ -8,6 +8,7 @@ use crate::audit::AuditDraft;
 use crate::entities::{FollowUp, FollowUpView, Referral};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::{FollowUpFilter, FollowUpState};
 use crate::values::{self, CaseOutcome, Contacted, FollowUpMethod, ReferralStatus};
@@ -173,7 +174,7 @@ impl FollowUps<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: FollowUpUpdate,
     ) -> Result<FollowUpView, DomainError> {
         self.guard(ctx, Action::FollowUpUpdate, Some(id), || {
@@ -183,7 +184,7 @@ impl FollowUps<'_> {
                 .follow_up(center, id)?
                 .ok_or(DomainError::NotFound)?;
             let current = view.follow_up;
-            editable(&current, expected_version)?;
+            let expected_version = editable(&current, if_match)?;
             let Change {
                 follow_up: mut f,
                 recording,
@@ -378,17 +379,15 @@ fn queue_filter(
 }
 
 /// A follow-up is changed at the version the caller read, and not once cancelled.
-fn editable(current: &FollowUp, expected_version: i32) -> Result<(), DomainError> {
-    if current.version != expected_version {
-        return Err(DomainError::PreconditionFailed);
-    }
+fn editable(current: &FollowUp, if_match: IfMatch) -> Result<i32, DomainError> {
+    let expected_version = if_match.against(current.version)?;
     if current.cancelled_on.is_some() {
         return Err(DomainError::rule(
             "follow_up_cancelled",
             "this follow-up was cancelled when its referral closed",
         ));
     }
-    Ok(())
+    Ok(expected_version)
 }
 
 /// A follow-up after an update, and what the update does.
@@ -682,9 +681,9 @@ mod tests {
     #[test]
     fn a_stale_or_cancelled_follow_up_is_not_changed() {
         let f = follow_up(day(2026, 5, 9));
-        assert!(editable(&f, f.version).is_ok());
+        assert!(editable(&f, f.version.into()).is_ok());
         assert_eq!(
-            editable(&f, f.version - 1),
+            editable(&f, (f.version - 1).into()),
             Err(DomainError::PreconditionFailed)
         );
         let cancelled = FollowUp {
@@ -692,7 +691,7 @@ mod tests {
             ..f
         };
         assert!(matches!(
-            editable(&cancelled, cancelled.version),
+            editable(&cancelled, cancelled.version.into()),
             Err(DomainError::Rule {
                 code: "follow_up_cancelled",
                 ..

@@ -7,6 +7,7 @@ use crate::clock::tokyo_date;
 use crate::entities::{Patient, ProgramChange};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::PatientQuery;
 use crate::values::{self, EmploymentStatus, Program, Sex, SupportAwareness};
@@ -134,7 +135,7 @@ impl Patients<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: PatientInput,
     ) -> Result<Patient, DomainError> {
         self.guard(ctx, Action::PatientUpdate, Some(id), || {
@@ -143,6 +144,7 @@ impl Patients<'_> {
                 .store
                 .patient(center, id)?
                 .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let fields = input.fields();
             let from = current.program;
             let mut p = apply(current, input, false, self.today())?;

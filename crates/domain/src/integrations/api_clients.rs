@@ -3,6 +3,7 @@
 use crate::app::Ctx;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::platform::{self, ApiClient, DEFAULT_ROTATION_OVERLAP, MAX_ROTATION_OVERLAP};
 use crate::policy::{self, Permission};
@@ -124,7 +125,7 @@ impl ApiClients<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         name: Option<&str>,
         scopes: Option<&[String]>,
     ) -> Result<ApiClient, DomainError> {
@@ -134,9 +135,7 @@ impl ApiClients<'_> {
                 .store
                 .api_client(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            if c.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(c.version)?;
             let mut v = Validator::new();
             if let Some(n) = name
                 && let Some(n) = v.check(values::name_text("name", n, 1, CLIENT_NAME_MAX))

@@ -3,6 +3,7 @@
 use crate::app::Ctx;
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::platform::{self, Delivery, Webhook};
 use crate::policy::{self, Permission};
@@ -103,7 +104,7 @@ impl Webhooks<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: WebhookChanges,
     ) -> Result<Webhook, DomainError> {
         self.guard(ctx, Action::WebhookUpdate, Some(id), || {
@@ -112,9 +113,7 @@ impl Webhooks<'_> {
                 .store
                 .webhook(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            if w.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(w.version)?;
             let mut v = Validator::new();
             if let Some(u) = input.url
                 && let Some(u) =

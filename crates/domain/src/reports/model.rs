@@ -51,10 +51,10 @@ impl Period {
         let mut v = Validator::new();
         let period = match (fiscal_year, from, to) {
             (Some(y), None, None) => {
-                let year = y
-                    .trim()
-                    .parse::<i32>()
-                    .ok()
+                // Four digits exactly (the documented pattern), not whatever `parse` takes.
+                let year = Some(y)
+                    .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|y| y.parse::<i32>().ok())
                     .filter(|y| (2000..=2100).contains(y));
                 match year.and_then(Self::fiscal_year) {
                     Some(p) => Some(p),

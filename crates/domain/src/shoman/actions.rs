@@ -7,6 +7,7 @@ use super::rules;
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::policy::Permission;
 use crate::values::{self, ActionState, BodyKind};
 use uuid::Uuid;
@@ -141,7 +142,7 @@ impl SupportPlans<'_> {
         ctx: &Ctx,
         plan_id: Uuid,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ActionUpdate,
     ) -> Result<PlanAction, DomainError> {
         self.guard(ctx, Action::SupportPlanActionUpdate, Some(id), || {
@@ -150,9 +151,7 @@ impl SupportPlans<'_> {
                 .store
                 .plan_action(center, plan_id, id)?
                 .ok_or(DomainError::NotFound)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let mut a = current.clone();
             let mut v = Validator::new();
             if let Some(k) = input

@@ -12,6 +12,7 @@ use crate::app::{Ctx, NAME_MAX, changed_fields};
 use crate::entities::Consent;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::Permission;
 use crate::values::{self, BodyKind, LiaisonChannel, Program};
@@ -403,7 +404,7 @@ impl Liaison<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: LiaisonUpdate,
     ) -> Result<LiaisonContact, DomainError> {
         self.guard(ctx, Action::LiaisonContactUpdate, Some(id), || {
@@ -412,9 +413,7 @@ impl Liaison<'_> {
                 .store
                 .liaison_contact(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let mut c = apply_fields(current.clone(), &input, self.today())?;
             self.link(center, &mut c, &input)?;
             check_recorded(&current, &c)?;

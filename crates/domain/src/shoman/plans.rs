@@ -7,6 +7,7 @@ use crate::app::{Ctx, changed_fields};
 use crate::entities::{Actor, PatientLabel};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::{PlanEffects, PlanFilter, ReviewDue, Scope};
@@ -166,15 +167,13 @@ impl SupportPlans<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: PlanUpdate,
     ) -> Result<SupportPlan, DomainError> {
         self.guard(ctx, Action::SupportPlanUpdate, Some(id), || {
             let center = self.shoman_center(ctx, Permission::CaseWork)?;
             let current = self.plan_in(center, id)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let mut v = Validator::new();
             let mut p = current.clone();
             if let Some(s) = &input.situation

@@ -6,6 +6,7 @@ use crate::audit::AuditDraft;
 use crate::entities::Agency;
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::{AgencyChanges, Scope};
@@ -130,7 +131,7 @@ impl Agencies<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: UpdateAgencyInput,
     ) -> Result<Agency, DomainError> {
         self.guard(ctx, Action::AgencyUpdate, Some(id), || {
@@ -160,6 +161,11 @@ impl Agencies<'_> {
                 active: input.active,
             };
             v.finish()?;
+            let current = self
+                .store
+                .agency(Scope::Center(center_id), id)?
+                .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let now = self.clock.now();
             let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::AgencyUpdate)
                 .resource(id)

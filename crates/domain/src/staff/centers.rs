@@ -6,6 +6,7 @@ use crate::audit::AuditDraft;
 use crate::entities::Center;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission};
 use crate::ports::CenterChanges;
@@ -181,7 +182,7 @@ impl Centers<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: UpdateCenterInput,
     ) -> Result<Center, DomainError> {
         self.guard(ctx, Action::CenterUpdate, Some(id), || {
@@ -223,6 +224,8 @@ impl Centers<'_> {
                 active: input.active,
             };
             v.finish()?;
+            let current = self.store.center(id)?.ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             let now = self.clock.now();
             let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::CenterUpdate)
                 .resource(id)

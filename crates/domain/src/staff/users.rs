@@ -7,6 +7,7 @@ use crate::auth;
 use crate::entities::{Actor, User};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, Permission, Reach};
 use crate::ports::{Scope, UserChanges};
@@ -235,7 +236,7 @@ impl Users<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: UpdateUserInput,
     ) -> Result<User, DomainError> {
         self.guard(ctx, Action::UserUpdate, Some(id), || {
@@ -262,6 +263,7 @@ impl Users<'_> {
             }
             v.finish()?;
             let current = self.store.user(scope, id)?.ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
             if crosses_installation(current.role, role) {
                 return Err(DomainError::field(
                     "role",

@@ -104,8 +104,10 @@ pub struct AuditListQuery {
     /// An action (`patient.read`) or a prefix ending in a dot (`patient.`).
     pub action: Option<String>,
     /// RFC 3339, inclusive.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// RFC 3339, exclusive.
+    #[param(format = DateTime)]
     pub to: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,

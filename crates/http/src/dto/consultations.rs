@@ -151,8 +151,10 @@ pub struct ConsultationListQuery {
     /// A consultant's id.
     pub consultant_id: Option<Uuid>,
     /// Occurred at or after (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Occurred before (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,

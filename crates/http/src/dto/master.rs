@@ -43,5 +43,6 @@ pub struct DiseaseQuery {
 #[into_params(parameter_in = Query)]
 pub struct MunicipalityQuery {
     /// Only this prefecture's (`"01"` … `"47"`).
+    #[param(pattern = r"^(0[1-9]|[1-3][0-9]|4[0-7])$")]
     pub prefecture_code: Option<String>,
 }

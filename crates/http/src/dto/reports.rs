@@ -16,13 +16,16 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
-    #[param(example = 2025)]
+    #[param(example = 2025, pattern = r"^(20[0-9]{2}|2100)$")]
     pub fiscal_year: Option<String>,
     /// Instead of `fiscal_year`: the first day (YYYY-MM-DD).
+    #[param(format = Date)]
     pub from: Option<String>,
-    /// Instead of `fiscal_year`: the last day, included.
+    /// Instead of `fiscal_year`: the last day, included (at most five years after `from`).
+    #[param(format = Date)]
     pub to: Option<String>,
     /// System administrator only: the centers of one prefecture.
+    #[param(pattern = r"^(0[1-9]|[1-3][0-9]|4[0-7])$")]
     pub prefecture_code: Option<String>,
 }
 
@@ -30,9 +33,10 @@ pub struct ReportQuery {
 #[into_params(parameter_in = Query)]
 pub struct AnnualQuery {
     /// 年度.
-    #[param(example = 2025)]
+    #[param(example = 2025, pattern = r"^(20[0-9]{2}|2100)$")]
     pub fiscal_year: String,
     /// System administrator only: the centers of one prefecture.
+    #[param(pattern = r"^(0[1-9]|[1-3][0-9]|4[0-7])$")]
     pub prefecture_code: Option<String>,
 }
 

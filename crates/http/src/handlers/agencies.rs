@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{AgencyDto, AgencyListQuery, CreateAgency, ListOf, UpdateAgency};
 use crate::json::ApiJson;
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, Problem, ReadProblems};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use tsunagu_domain::staff::{CreateAgencyInput, UpdateAgencyInput};
@@ -84,8 +84,7 @@ pub async fn create(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = AgencyDto, headers(("ETag" = String))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ReadProblems,
     ),
     security(("bearer" = []), ("oauth2" = ["agencies:read"]))
 )]
@@ -109,7 +108,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "agencies",
     operation_id = "update_agency",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateAgency,
     responses(
         (status = 200, body = AgencyDto, headers(("ETag" = String))),

@@ -93,7 +93,7 @@ pub async fn read(
 /// for tokens already issued. Requires `If-Match`.
 #[utoipa::path(
     tag = "integration", operation_id = "update_api_client",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateApiClient,
     responses((status = 200, body = ApiClientDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []))

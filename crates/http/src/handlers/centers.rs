@@ -107,7 +107,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "centers",
     operation_id = "update_center",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateCenter,
     responses(
         (status = 200, body = CenterDto, headers(("ETag" = String))),

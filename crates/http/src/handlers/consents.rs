@@ -39,7 +39,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "patients",
     operation_id = "update_consent",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateConsent,
     responses((status = 200, body = ConsentDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["patients:write"]))

@@ -117,7 +117,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "consultations",
     operation_id = "update_consultation",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateConsultation,
     responses((status = 200, body = ConsultationDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["consultations:write"]))

@@ -73,7 +73,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "follow-ups",
     operation_id = "update_follow_up",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateFollowUp,
     responses((status = 200, body = FollowUpDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["follow_ups:write"]))

@@ -116,7 +116,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "liaison",
     operation_id = "update_liaison_contact",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateLiaisonContact,
     responses((status = 200, body = LiaisonContactDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["shoman:write"]))

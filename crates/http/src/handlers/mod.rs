@@ -28,6 +28,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use tsunagu_domain::DomainError;
+use tsunagu_domain::if_match::IfMatch;
 use tsunagu_domain::page::PageRequest;
 
 /// Runs synchronous domain work (diesel, argon2) off the async executor.
@@ -49,20 +50,31 @@ pub(crate) fn etag(version: i32) -> String {
     format!("\"v{version}\"")
 }
 
-/// The version a `PATCH` expects, from `If-Match`: 428 when missing, 412 when it is not one
-/// of ours (it cannot match any current version).
-pub(crate) fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
+/// The version a `PATCH` expects, from `If-Match`: 428 when missing; `*` matches whatever
+/// version is current (RFC 9110 §13.1.1: true when the record exists); an entity tag that is
+/// not one of ours answers 412 (it cannot match any current version).
+pub(crate) fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
     let raw = req
         .headers()
         .get(header::IF_MATCH)
         .ok_or_else(ApiError::precondition_required)?;
-    let s = raw.to_str().unwrap_or("").trim();
+    parse_if_match(raw.to_str().unwrap_or(""))
+        .ok_or_else(|| ApiError::from(DomainError::PreconditionFailed))
+}
+
+/// The first entity tag of an `If-Match` value, or `*`. Our tags are strong (`"v3"`); a weak
+/// `W/"v3"` is taken as the same version.
+fn parse_if_match(value: &str) -> Option<IfMatch> {
+    let s = value.trim();
+    if s == "*" {
+        return Some(IfMatch::Any);
+    }
     let first = s.split(',').next().unwrap_or("").trim();
     let tag = first.strip_prefix("W/").unwrap_or(first);
     tag.strip_prefix("\"v")
         .and_then(|t| t.strip_suffix('"'))
         .and_then(|n| n.parse::<i32>().ok())
-        .ok_or_else(|| ApiError::from(DomainError::PreconditionFailed))
+        .map(IfMatch::Version)
 }
 
 pub(crate) fn page(limit: Option<i64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
@@ -84,4 +96,20 @@ pub(crate) fn created<T: Serialize>(location: String, version: i32, body: &T) ->
         .insert_header((header::ETAG, etag(version)))
         .insert_header((header::LOCATION, location))
         .json(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_takes_our_tags_and_the_star() {
+        assert_eq!(parse_if_match("\"v3\""), Some(IfMatch::Version(3)));
+        assert_eq!(parse_if_match(" W/\"v3\" "), Some(IfMatch::Version(3)));
+        assert_eq!(parse_if_match("\"v2\", \"v3\""), Some(IfMatch::Version(2)));
+        assert_eq!(parse_if_match("*"), Some(IfMatch::Any));
+        assert_eq!(parse_if_match("\"*\""), None);
+        assert_eq!(parse_if_match("v3"), None);
+        assert_eq!(parse_if_match(""), None);
+    }
 }

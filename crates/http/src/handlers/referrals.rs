@@ -9,7 +9,8 @@ use crate::dto::{
 };
 use crate::json::ApiJson;
 use crate::problem::{
-    ApiError, CreateProblems, CreateUnderProblems, ListProblems, ReadProblems, UpdateProblems,
+    ApiError, CreateProblems, CreateUnderProblems, ListProblems, ListUnderProblems, ReadProblems,
+    UpdateProblems,
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
@@ -120,7 +121,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "referrals",
     operation_id = "update_referral",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateReferral,
     responses((status = 200, body = ReferralDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["referrals:write"]))
@@ -188,7 +189,7 @@ pub async fn level_changes(
     tag = "follow-ups",
     operation_id = "list_referral_follow_ups",
     params(("id" = Uuid, Path), ListQuery),
-    responses((status = 200, body = ListOf<FollowUpDto>), ReadProblems),
+    responses((status = 200, body = ListOf<FollowUpDto>), ListUnderProblems),
     security(("bearer" = []), ("oauth2" = ["follow_ups:read"]))
 )]
 #[get("/referrals/{id}/follow-ups")]

@@ -121,7 +121,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "projects",
     operation_id = "update_project",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateProject,
     responses((status = 200, body = ProjectDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["shoman:write"]))
@@ -257,7 +257,7 @@ pub async fn read_session(
 #[utoipa::path(
     tag = "projects",
     operation_id = "update_project_session",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateProjectSession,
     responses((status = 200, body = ProjectSessionDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["shoman:write"]))
@@ -389,7 +389,7 @@ pub async fn read_need(
 #[utoipa::path(
     tag = "projects",
     operation_id = "update_need",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateNeed,
     responses((status = 200, body = NeedDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["shoman:write"]))

@@ -125,7 +125,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "support-plans",
     operation_id = "update_support_plan",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateSupportPlan,
     responses((status = 200, body = SupportPlanDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["shoman:write"]))
@@ -348,7 +348,7 @@ pub async fn read_action(
 #[utoipa::path(
     tag = "support-plans",
     operation_id = "update_support_plan_action",
-    params(("id" = Uuid, Path), ("action_id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("action_id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdatePlanAction,
     responses((status = 200, body = PlanActionDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []), ("oauth2" = ["shoman:write"]))

@@ -102,7 +102,7 @@ pub async fn read(
 #[utoipa::path(
     tag = "users",
     operation_id = "update_user",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateUser,
     responses(
         (status = 200, body = UserDto, headers(("ETag" = String))),

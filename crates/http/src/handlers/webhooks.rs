@@ -100,7 +100,7 @@ pub async fn read(
 /// `If-Match`.
 #[utoipa::path(
     tag = "integration", operation_id = "update_webhook",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateWebhook,
     responses((status = 200, body = WebhookDto, headers(("ETag" = String))), UpdateProblems),
     security(("bearer" = []))

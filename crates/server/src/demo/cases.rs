@@ -423,7 +423,9 @@ fn act(
                         withdrawn_on: Some(Some(on.to_string())),
                         notes: None,
                     };
-                    let c = services.consents().update(ctx, id, version, update)?;
+                    let c = services
+                        .consents()
+                        .update(ctx, id, version.into(), update)?;
                     made.consent = Some((c.id, c.version));
                 }
             }
@@ -452,7 +454,9 @@ fn act(
                 if let Some(Some(referral)) = made.referrals.get(k)
                     && let Some((id, version)) = open_follow_up(services, demo, *referral, d.day)?
                 {
-                    services.follow_ups().update(ctx, id, version, *update)?;
+                    services
+                        .follow_ups()
+                        .update(ctx, id, version.into(), *update)?;
                     follow_ups += 1;
                 }
             }
@@ -461,7 +465,9 @@ fn act(
                 if let Some(Some(id)) = made.referrals.get(k).copied()
                     && let Some(r) = services.store().referral(demo.center.id, id)?
                 {
-                    services.referrals().update(ctx, id, r.version, *update)?;
+                    services
+                        .referrals()
+                        .update(ctx, id, r.version.into(), *update)?;
                 }
             }
         }

@@ -84,7 +84,7 @@ pub(super) fn center_staff_agencies(
         .update(
             &system,
             center.id,
-            center.version,
+            center.version.into(),
             UpdateCenterInput {
                 follow_up_days: Some(14),
                 escalation_days: Some(7),

@@ -358,7 +358,7 @@ fn plan_story(
         services.support_plans().update(
             srw,
             plan.id,
-            version,
+            version.into(),
             PlanUpdate {
                 state: Some("submitted".into()),
                 ..PlanUpdate::default()
@@ -418,7 +418,7 @@ fn plan_story(
             let p = services.support_plans().update(
                 srw,
                 plan.id,
-                p.version,
+                p.version.into(),
                 PlanUpdate {
                     goals: Some(g),
                     ..PlanUpdate::default()
@@ -448,7 +448,7 @@ fn plan_story(
             srw,
             plan.id,
             a.id,
-            a.version,
+            a.version.into(),
             ActionUpdate {
                 state: Some("done".into()),
                 outcome: Some(Some("実施した（デモ）。本人と家族に結果を伝えた。".into())),
@@ -720,7 +720,7 @@ fn needs(
             services.shoman_projects().update_need(
                 srw,
                 need.id,
-                need.version,
+                need.version.into(),
                 NeedUpdate {
                     status: Some("met".into()),
                     met_on: Some(Some(met_on.to_string())),

@@ -12,6 +12,7 @@ use crate::cases::{
 use crate::entities::Referral;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::policy;
 use crate::ports::ReferralEffects;
 use crate::values::{self, CaseOutcome, Level, Purpose, ReferralStatus, ReviewState, SharedItem};
@@ -26,7 +27,7 @@ impl Referrals<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ReferralUpdate,
     ) -> Result<Referral, DomainError> {
         self.guard(ctx, Action::ReferralUpdate, Some(id), || {
@@ -35,7 +36,7 @@ impl Referrals<'_> {
                 .store
                 .referral(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            changeable(&current, expected_version)?;
+            let expected_version = changeable(&current, if_match)?;
             let today = self.today();
             let now = self.clock.now();
             let change = apply_update(&current, &input, today)?;
@@ -129,17 +130,15 @@ impl Referrals<'_> {
 }
 
 /// A referral changes at the version the caller read, and not once closed.
-fn changeable(current: &Referral, expected_version: i32) -> Result<(), DomainError> {
-    if current.version != expected_version {
-        return Err(DomainError::PreconditionFailed);
-    }
+fn changeable(current: &Referral, if_match: IfMatch) -> Result<i32, DomainError> {
+    let expected_version = if_match.against(current.version)?;
     if current.status == ReferralStatus::Closed {
         return Err(DomainError::rule(
             "referral_closed",
             "this referral is closed and can no longer change",
         ));
     }
-    Ok(())
+    Ok(expected_version)
 }
 
 /// A referral after an update's own fields, and what else the update asks for.
@@ -334,14 +333,17 @@ mod tests {
     #[test]
     fn a_closed_or_stale_referral_does_not_change() {
         let r = referral(Accompanied, day(2026, 5, 1));
-        assert!(changeable(&r, r.version).is_ok());
-        assert_eq!(changeable(&r, 2), Err(DomainError::PreconditionFailed));
+        assert!(changeable(&r, r.version.into()).is_ok());
+        assert_eq!(
+            changeable(&r, 2.into()),
+            Err(DomainError::PreconditionFailed)
+        );
         let closed = Referral {
             status: ReferralStatus::Closed,
             ..r
         };
         assert!(matches!(
-            changeable(&closed, closed.version),
+            changeable(&closed, closed.version.into()),
             Err(DomainError::Rule {
                 code: "referral_closed",
                 ..

@@ -8,6 +8,7 @@ use super::rules;
 use crate::app::{Ctx, NOTES_MAX, changed_fields};
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::NeedFilter;
 use crate::values::{self, NeedKind, NeedStatus};
@@ -184,15 +185,13 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: NeedUpdate,
     ) -> Result<Need, DomainError> {
         self.guard(ctx, Action::NeedUpdate, Some(id), || {
             let center = self.shoman_center(ctx, true)?;
             let current = self.store.need(center, id)?.ok_or(DomainError::NotFound)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let mut n = current.clone();
             let mut v = Validator::new();
             if let Some(k) = input

@@ -6,6 +6,7 @@ use super::rules;
 use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::error::{DomainError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::ProjectFilter;
 use crate::values::{self, ProjectKind};
@@ -164,15 +165,13 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: ProjectUpdate,
     ) -> Result<Project, DomainError> {
         self.guard(ctx, Action::ProjectUpdate, Some(id), || {
             let center = self.shoman_center(ctx, true)?;
             let current = self.project_in(center, id)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let mut p = current.clone();
             let mut v = Validator::new();
             if let Some(k) = input

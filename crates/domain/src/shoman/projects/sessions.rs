@@ -8,6 +8,7 @@ use crate::app::{Ctx, NAME_MAX, NOTES_MAX, changed_fields};
 use crate::audit::AuditDraft;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
+use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::Scope;
 use crate::values::{self, ParticipantRole, SessionActivity};
@@ -203,7 +204,7 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         id: Uuid,
-        expected_version: i32,
+        if_match: IfMatch,
         input: SessionUpdate,
     ) -> Result<ProjectSession, DomainError> {
         self.guard(ctx, Action::ProjectSessionUpdate, Some(id), || {
@@ -212,9 +213,7 @@ impl ShomanProjects<'_> {
                 .store
                 .project_session(center, id)?
                 .ok_or(DomainError::NotFound)?;
-            if current.version != expected_version {
-                return Err(DomainError::PreconditionFailed);
-            }
+            let expected_version = if_match.against(current.version)?;
             let project = self.project_in(center, current.project_id)?;
             let mut s = current.clone();
             let mut v = Validator::new();
