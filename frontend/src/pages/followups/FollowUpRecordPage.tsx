@@ -200,7 +200,13 @@ export function FollowUpRecordPage() {
         <>
           <About f={f} />
           {f.state === 'done' && f.done_on ? (
-            <Notice tone="success" title={t('followUp.doneNotice', { date: i.date(f.done_on, { era: false }) })} />
+            <Notice tone="success" title={t('followUp.doneNotice', { date: i.date(f.done_on, { era: false }) })}>
+              <p className="mt-2">
+                <Link to={`/follow-ups/${f.id}/edit`} state={{ from: back }}>
+                  {t('followUp.editLink')}
+                </Link>
+              </p>
+            </Notice>
           ) : f.state === 'cancelled' ? (
             <Notice tone="info" title={t('followUp.cancelledNotice')} />
           ) : (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newFollowUpRecord, toRecordFollowUp } from './followUpForm';
+import { caseReturn, newFollowUpRecord, toRecordFollowUp } from './followUpForm';
 
 describe('recording a follow-up', () => {
   it('starts at today, by phone, with the patient, and no outcome chosen', () => {
@@ -32,5 +32,16 @@ describe('recording a follow-up', () => {
       contacted: 'patient',
       notes: null,
     });
+  });
+});
+
+describe('caseReturn', () => {
+  it('goes back to the patient or referral it came from, else to the referral', () => {
+    expect(caseReturn('/patients/p1', 'r1')).toBe('/patients/p1');
+    expect(caseReturn('/referrals/r2', 'r1')).toBe('/referrals/r2');
+    expect(caseReturn('/follow-ups', 'r1')).toBe('/referrals/r1');
+    expect(caseReturn('/', 'r1')).toBe('/referrals/r1');
+    expect(caseReturn(undefined, 'r1')).toBe('/referrals/r1');
+    expect(caseReturn('/patients/p1/edit', 'r1')).toBe('/referrals/r1');
   });
 });

@@ -29,3 +29,12 @@ export function toRecordFollowUp(f: FollowUpRecord): UpdateFollowUp {
   if (f.next_due_on !== '') body.next_due_on = f.next_due_on;
   return body;
 }
+
+/**
+ * Where saving a follow-up leads: back to the case it came from (the patient's or the
+ * referral's page), else to its referral, never to the whole queue.
+ */
+export function caseReturn(from: string | undefined, referralId: string): string {
+  if (from !== undefined && /^\/(patients|referrals)\/[^/]+$/.test(from)) return from;
+  return `/referrals/${referralId}`;
+}

