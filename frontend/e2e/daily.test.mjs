@@ -23,6 +23,8 @@ const PATIENT_NAME = '山本 和子';
 const AGENCY = 'ハローワーク広島';
 /** The center's days to a level-4 referral's next follow-up (not the default 14). */
 const FOLLOW_UP_DAYS = 21;
+/** Records of the busy patient, whose page must still open at once. */
+const BUSY_RECORDS = 500;
 
 /** @type {import('./support/server.mjs').RunningServer} */
 let server;
@@ -46,9 +48,10 @@ function tokyoDate(offsetDays = 0) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 }
 
-/** YYYY/MM/DD, as the screens write a date without its era. @param {string} iso */
-function slashed(iso) {
-  return iso.replaceAll('-', '/');
+/** 2025年4月1日, as the screens write a date without its era. @param {string} iso */
+function jaDate(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
 }
 
 /** The patient page's history. */
@@ -117,6 +120,35 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
       { 'If-Match': current.etag },
     );
 
+    // A patient with 500 consultations, one a day back from yesterday.
+    ids.busy = (
+      await apiCall('POST', '/patients', consultant, {
+        family_name: '大田',
+        given_name: '多恵',
+        family_name_kana: 'オオタ',
+        given_name_kana: 'タエ',
+        birth_date: '1970-11-03',
+        program: 'nanbyo',
+        employment_status: 'employed',
+        support_awareness: 'using',
+      })
+    ).id;
+    for (let batch = 0; batch < BUSY_RECORDS; batch += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, k) =>
+          apiCall('POST', '/consultations', consultant, {
+            patient_id: ids.busy,
+            occurred_at: `${tokyoDate(-(batch + k + 1))}T09:00:00+09:00`,
+            channel: 'phone',
+            requester: 'patient',
+            topics: ['illness'],
+            with_employment_supporter: false,
+            summary: `定期連絡 ${batch + k + 1}`,
+          }),
+        ),
+      );
+    }
+
     browser = await launchBrowser();
     const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'America/New_York' });
     page = await context.newPage();
@@ -138,7 +170,7 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
     await inAppGo(`/patients/${ids.patient}`);
     await expectHeading(PATIENT_NAME);
-    await history().getByRole('link', { name: `修正（相談 ${slashed(tokyoDate(-30))}）` }).click();
+    await history().getByRole('link', { name: `修正（相談 ${jaDate(tokyoDate(-30))}）` }).click();
     await expectHeading('相談の修正');
     assert.equal(await field('概要').inputValue(), '事務職での再就職を希望');
     await expectAccessible('correcting a consultation');
@@ -205,6 +237,50 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     const followUp = history().locator('li[data-kind="follow_up"]').filter({ hasText: '来週面接' });
     await followUp.getByText('求人票を2件確認。来週面接').waitFor();
     await followUp.getByText('訪問').waitFor();
+  });
+
+  step("opens the patient's page with a summary on top and the history newest first, filtered by kind and period", async () => {
+    // (still on the patient's page)
+    const summary = page.getByTestId('patient-summary');
+    await summary.getByRole('heading', { name: 'いまの状況' }).waitFor();
+    await summary.getByText(`${jaDate(tokyoDate(-60))}（その他の就労等関係機関を含むすべての連携先）`).waitFor();
+    await summary.getByText(`${jaDate(tokyoDate(-2))}（フォローアップ）`).waitFor();
+    await summary.getByRole('heading', { name: '対応中の紹介（1件）' }).waitFor();
+    const open = summary.getByTestId('open-referral');
+    await open.getByRole('link', { name: AGENCY }).waitFor();
+    await open.getByText('就労支援機関の相談に同席し、その後もフォローアップ').waitFor();
+    await open.getByText('次回のフォローアップは予定されていません').waitFor();
+    await expectAccessible('the patient page with its summary');
+    const kinds = await history().locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    assert.equal(kinds[0], 'follow_up', `newest first: ${kinds.join(', ')}`);
+    assert.equal(kinds.at(-1), 'consent');
+    await field('種類').selectOption({ label: '相談' });
+    assert.deepEqual(await history().locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))), ['consultation']);
+    await page.getByTestId('history-count').getByText('1件中1件を表示中（新しい順）').waitFor();
+    await field('種類').selectOption({ label: 'すべて' });
+    await field('期間（から）').fill(tokyoDate(-25));
+    await field('期間（まで）').fill(tokyoDate(-10));
+    assert.deepEqual(
+      (await history().locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).sort(),
+      ['level_change', 'provision', 'referral'],
+    );
+  });
+
+  step('opens a patient with 500 records at once, 20 at a time', async () => {
+    const started = Date.now();
+    await inAppGo(`/patients/${ids.busy}`);
+    await expectHeading('大田 多恵');
+    await history().locator(':scope > li').first().waitFor();
+    const took = Date.now() - started;
+    assert.equal(await history().locator(':scope > li').count(), 20);
+    await page.getByTestId('history-count').getByText(`${BUSY_RECORDS}件中20件を表示中（新しい順）`).waitFor();
+    console.log(`the page of a patient with ${BUSY_RECORDS} records opened in ${took} ms`);
+    assert.ok(took < 5_000, `took ${took} ms`);
+    await history().getByText('定期連絡 1', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'さらに表示' }).click();
+    await page.getByTestId('history-count').getByText(`${BUSY_RECORDS}件中40件を表示中（新しい順）`).waitFor();
+    assert.equal(await history().locator(':scope > li').count(), 40);
+    await expectAccessible('the page of a patient with 500 records');
   });
 
   step('raised no uncaught error or Content-Security-Policy violation', () => {

@@ -24,7 +24,8 @@ import { capabilities } from '../../auth/permissions';
 import { ViewHistory } from '../supervision/ViewHistory';
 import { LiaisonSection } from '../shoman/Liaison';
 import { ConsentsSection, useConsents } from './Consents';
-import { Facts, Timeline } from './Timeline';
+import { History, PatientSummary } from './History';
+import { Facts } from './Timeline';
 
 /**
  * The patient's path. Case data is read afresh on each visit (colleagues record too); the
@@ -106,15 +107,11 @@ export function PatientPage() {
               {t('patient.edit')}
             </ButtonLink>
           </div>
+          <PatientSummary items={timeline.data.items} consents={consents.data ?? []} />
           <Profile p={p} />
           <ConsentsSection patientId={p.id} />
           {p.program === 'shoman' && <LiaisonSection patientId={p.id} />}
-          <section aria-labelledby="timeline-title" className="flex flex-col gap-3">
-            <h2 id="timeline-title" className="text-std-22B-150">
-              {t('patient.timeline')}
-            </h2>
-            <Timeline items={timeline.data.items} consents={consents.data ?? []} />
-          </section>
+          <History items={timeline.data.items} consents={consents.data ?? []} />
           {supervisor && <ViewHistory patientId={p.id} />}
         </>
       )}

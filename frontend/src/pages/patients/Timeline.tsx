@@ -238,7 +238,7 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
   );
 }
 
-/** The patient's path, oldest first, as the API gives it. */
+/** Entries of the patient's path, in the order given. */
 export function Timeline({ items, consents }: { items: readonly TimelineEntry[]; consents: readonly Consent[] }) {
   const { t } = useI18n();
   if (items.length === 0) return <p className="text-std-16N-170">{t('patient.timelineEmpty')}</p>;
