@@ -170,7 +170,7 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
     await inAppGo(`/patients/${ids.patient}`);
     await expectHeading(PATIENT_NAME);
-    await history().getByRole('link', { name: `修正（相談 ${jaDate(tokyoDate(-30))}）` }).click();
+    await history().locator('li[data-kind="consultation"]').getByRole('link', { name: /^修正/ }).click();
     await expectHeading('相談の修正');
     assert.equal(await field('概要').inputValue(), '事務職での再就職を希望');
     await expectAccessible('correcting a consultation');
@@ -262,7 +262,7 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     await field('期間（まで）').fill(tokyoDate(-10));
     assert.deepEqual(
       (await history().locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).sort(),
-      ['level_change', 'provision', 'referral'],
+      ['provision', 'referral'],
     );
   });
 
@@ -281,6 +281,56 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     await page.getByTestId('history-count').getByText(`${BUSY_RECORDS}件中40件を表示中（新しい順）`).waitFor();
     assert.equal(await history().locator(':scope > li').count(), 40);
     await expectAccessible('the page of a patient with 500 records');
+  });
+
+  step("shows each follow-up's method, contact, outcome and memo on the referral", async () => {
+    await inAppGo(`/referrals/${ids.referral}`);
+    await expectHeading(`紹介：${AGENCY}`);
+    const table = page.getByRole('table', { name: 'フォローアップ' });
+    const head = await table.getByRole('columnheader').allTextContents();
+    for (const h of ['方法', '連絡した相手', '状況', 'メモ']) assert.ok(head.includes(h), `${h} in ${head.join(', ')}`);
+    const row = table.getByRole('row').filter({ hasText: '来週面接' });
+    for (const text of ['訪問', '本人', '求職中', '求人票を2件確認。来週面接']) await row.getByText(text, { exact: true }).waitFor();
+    await expectAccessible('the referral with its follow-ups in full');
+  });
+
+  step('preselects the consultation just recorded as the new referral\'s trigger', async () => {
+    await inAppGo(`/patients/${ids.patient}`);
+    await expectHeading(PATIENT_NAME);
+    await page.getByRole('link', { name: 'この患者の相談を記録' }).click();
+    await expectHeading('相談の記録');
+    await page.getByRole('checkbox', { name: '就労' }).check();
+    await field('概要').fill('面接の準備について');
+    await field('概要').press('Control+Enter');
+    await expectHeading(PATIENT_NAME);
+    await page.getByRole('status').getByText('登録しました。').waitFor();
+    const recorded = (await apiCall('GET', `/consultations?patient_id=${ids.patient}`, tokens.consultant)).items.find(
+      (/** @type {{ summary: string }} */ c) => c.summary === '面接の準備について',
+    );
+    assert.ok(recorded, 'the consultation was recorded');
+    await page.getByRole('link', { name: '就労支援機関に紹介' }).click();
+    await expectHeading('就労支援機関への紹介');
+    await page.waitForFunction(
+      (id) => /** @type {HTMLSelectElement | null} */ (document.querySelector('#field-consultation_id'))?.value === id,
+      recorded.id,
+    );
+    assert.equal(await field('きっかけとなった相談').inputValue(), recorded.id);
+    await page.getByRole('link', { name: 'キャンセル' }).click();
+    await expectHeading(PATIENT_NAME);
+  });
+
+  step('saving a follow-up from the queue returns to its referral, not to the queue', async () => {
+    await apiCall('POST', `/referrals/${ids.referral}/follow-ups`, tokens.consultant, { due_on: tokyoDate(-1) });
+    await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'フォローアップ', exact: true }).click();
+    await expectHeading('フォローアップ');
+    await page.getByRole('link', { name: /^記録する/ }).first().click();
+    await expectHeading('フォローアップの記録');
+    await page.getByRole('radio', { name: '求職中' }).check();
+    await field('メモ').fill('面接日が決まった');
+    await page.getByRole('button', { name: '実施を記録する' }).click();
+    await expectHeading(`紹介：${AGENCY}`);
+    assert.equal(new URL(page.url()).pathname, `/referrals/${ids.referral}`);
+    await page.getByRole('table', { name: 'フォローアップ' }).getByText('面接日が決まった', { exact: true }).waitFor();
   });
 
   step('raised no uncaught error or Content-Security-Policy violation', () => {

@@ -21,7 +21,7 @@ import { useStaffName } from '../cases/useCaseData';
 import { agencyTypeLabel, contactedLabel, followUpMethodLabel, outcomeLabel, withNote } from '../labels';
 import { Facts } from '../patients/Timeline';
 import { dueDistance } from './FollowUpTable';
-import { newFollowUpRecord, toRecordFollowUp, type FollowUpRecord } from './followUpForm';
+import { caseReturn, newFollowUpRecord, toRecordFollowUp, type FollowUpRecord } from './followUpForm';
 
 function About({ f }: { f: FollowUp }) {
   const i = useI18n();
@@ -66,7 +66,8 @@ function About({ f }: { f: FollowUp }) {
   );
 }
 
-function RecordForm({ initial, back }: { initial: Versioned<FollowUp>; back: string }) {
+/** `back` is where cancel leads (where the user came from); `done` where saving leads (the case). */
+function RecordForm({ initial, back, done }: { initial: Versioned<FollowUp>; back: string; done: string }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -87,7 +88,7 @@ function RecordForm({ initial, back }: { initial: Versioned<FollowUp>; back: str
     mutationFn: () => updateFollowUp(initial.data.id, toRecordFollowUp(values), initial.etag),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.cases });
-      void navigate(back, flash('saved'));
+      void navigate(done, flash('saved'));
     },
     onError: async (e) => {
       setProblem(asProblem(e));
@@ -185,7 +186,7 @@ export function FollowUpRecordPage() {
   const i = useI18n();
   const { t } = i;
   const location = useLocation();
-  const back = (location.state as { from?: string } | null)?.from ?? '/follow-ups';
+  const from = (location.state as { from?: string } | null)?.from;
   const q = useQuery({ queryKey: keys.followUp(id), queryFn: () => getFollowUp(id), staleTime: 0 });
   const f = q.data?.data;
 
@@ -202,7 +203,7 @@ export function FollowUpRecordPage() {
           {f.state === 'done' && f.done_on ? (
             <Notice tone="success" title={t('followUp.doneNotice', { date: i.date(f.done_on, { era: false }) })}>
               <p className="mt-2">
-                <Link to={`/follow-ups/${f.id}/edit`} state={{ from: back }}>
+                <Link to={`/follow-ups/${f.id}/edit`} state={{ from }}>
                   {t('followUp.editLink')}
                 </Link>
               </p>
@@ -210,7 +211,7 @@ export function FollowUpRecordPage() {
           ) : f.state === 'cancelled' ? (
             <Notice tone="info" title={t('followUp.cancelledNotice')} />
           ) : (
-            <RecordForm initial={q.data} back={back} />
+            <RecordForm initial={q.data} back={from ?? caseReturn(from, f.referral_id)} done={caseReturn(from, f.referral_id)} />
           )}
         </>
       )}

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useParams } from 'react-router';
+import { useLocation, useParams } from 'react-router';
 import { keys, type Patient } from '../../api/client';
 import { getTimeline } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
@@ -77,6 +77,8 @@ export function PatientPage() {
   const consents = useConsents(id);
   const { role } = useAuth();
   const supervisor = capabilities(role).supervise;
+  // The consultation just recorded, if the user came from recording one: a referral starts from it.
+  const justRecorded = (useLocation().state as { consultation?: string } | null)?.consultation ?? null;
 
   // The h1 stays the same element from loading to loaded, so focus after navigation stays on it.
   const p = timeline.data?.patient;
@@ -99,7 +101,9 @@ export function PatientPage() {
           <FlashNotice />
           <div className="flex flex-wrap gap-3">
             <ButtonLink to={`/consultations/new?patient=${p.id}`}>{t('patient.recordConsultation')}</ButtonLink>
-            <ButtonLink to={`/patients/${p.id}/refer`}>{t('patient.refer')}</ButtonLink>
+            <ButtonLink to={`/patients/${p.id}/refer${justRecorded ? `?consultation=${justRecorded}` : ''}`}>
+              {t('patient.refer')}
+            </ButtonLink>
             {p.program === 'shoman' && (
               <ButtonLink to={`/support-plans/new?patient=${p.id}`}>{t('plan.createFromPatient')}</ButtonLink>
             )}

@@ -38,6 +38,8 @@ import { addDays, todayInTokyo } from '../../lib/datetime';
 import { useAgencies, useStaffName } from '../cases/useCaseData';
 import {
   agencyTypeLabel,
+  contactedLabel,
+  followUpMethodLabel,
   joinLabels,
   outcomeLabel,
   patientName,
@@ -405,17 +407,29 @@ export function ReferralPage() {
                   t('followUp.dueOn'),
                   t('followUp.state'),
                   t('followUp.doneOn'),
+                  t('followUp.method'),
+                  t('followUp.contacted'),
                   t('followUp.outcome'),
+                  t('followUp.notes'),
                   t('followUp.assignee'),
                   t('followUp.actions'),
                 ]}
               >
                 {followUps.data.items.map((f) => (
-                  <Row key={f.id}>
-                    <Cell header>{i.date(f.due_on, { era: false })}</Cell>
+                  <Row key={f.id} highlight={f.state === 'overdue'}>
+                    <Cell header>
+                      <span className="whitespace-nowrap">{i.date(f.due_on, { era: false })}</span>
+                    </Cell>
                     <Cell>{isFollowUpState(f.state) ? <FollowUpStateBadge state={f.state} /> : f.state}</Cell>
-                    <Cell>{f.done_on ? i.date(f.done_on, { era: false }) : t('common.none')}</Cell>
+                    <Cell>
+                      <span className="whitespace-nowrap">{f.done_on ? i.date(f.done_on, { era: false }) : t('common.none')}</span>
+                    </Cell>
+                    <Cell>{f.method ? followUpMethodLabel(i, f.method) : t('common.none')}</Cell>
+                    <Cell>{f.contacted ? contactedLabel(i, f.contacted) : t('common.none')}</Cell>
                     <Cell>{f.outcome ? outcomeLabel(i, f.outcome) : t('common.none')}</Cell>
+                    <Cell>
+                      <span className="block min-w-40 whitespace-pre-wrap">{f.notes ?? t('common.none')}</span>
+                    </Cell>
                     <Cell>{staffName(f.assignee_id)}</Cell>
                     <Cell>
                       {(f.state === 'due' || f.state === 'overdue') && (
