@@ -327,10 +327,35 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     await expectHeading('フォローアップの記録');
     await page.getByRole('radio', { name: '求職中' }).check();
     await field('メモ').fill('面接日が決まった');
+    // Level 4: the next date is proposed at the center's interval (not left blank).
+    assert.equal(await field('次回の予定日').inputValue(), tokyoDate(FOLLOW_UP_DAYS));
+    await page.getByText(`センターの設定どおり${FOLLOW_UP_DAYS}日後を提案しています`, { exact: false }).waitFor();
+    await expectAccessible('recording a level-4 follow-up');
     await page.getByRole('button', { name: '実施を記録する' }).click();
     await expectHeading(`紹介：${AGENCY}`);
     assert.equal(new URL(page.url()).pathname, `/referrals/${ids.referral}`);
-    await page.getByRole('table', { name: 'フォローアップ' }).getByText('面接日が決まった', { exact: true }).waitFor();
+    const table = page.getByRole('table', { name: 'フォローアップ' });
+    await table.getByText('面接日が決まった', { exact: true }).waitFor();
+    // The chain goes on: the next follow-up is scheduled.
+    await table.getByRole('row').filter({ hasText: jaDate(tokyoDate(FOLLOW_UP_DAYS)) }).getByText('予定', { exact: true }).waitFor();
+  });
+
+  step('closing the referral with a level-4 follow-up schedules no next one', async () => {
+    await page.getByRole('table', { name: 'フォローアップ' }).getByRole('link', { name: /^記録する/ }).click();
+    await expectHeading('フォローアップの記録');
+    await page.getByRole('radio', { name: '就職' }).check();
+    await page.getByRole('checkbox', { name: 'この記録で紹介を終了する' }).check();
+    assert.equal(await field('次回の予定日').count(), 0);
+    await page.getByRole('button', { name: '実施を記録する' }).click();
+    await expectHeading(`紹介：${AGENCY}`);
+    await page.getByText('この紹介は終了しています。', { exact: true }).waitFor();
+    const referral = await apiCall('GET', `/referrals/${ids.referral}`, tokens.consultant);
+    assert.equal(referral.status, 'closed');
+    assert.equal(referral.outcome, 'employed');
+    const open = (await apiCall('GET', `/referrals/${ids.referral}/follow-ups`, tokens.consultant)).items.filter(
+      (/** @type {{ state: string }} */ f) => f.state === 'due' || f.state === 'overdue',
+    );
+    assert.deepEqual(open, []);
   });
 
   step('raised no uncaught error or Content-Security-Policy violation', () => {

@@ -1443,6 +1443,9 @@ export const ja = {
   'patient.history.to': '期間（まで）',
   'patient.history.noMatch': '条件に合う記録はありません。',
   'patient.history.showing': '{total}件中{shown}件を表示中（新しい順）',
+  'followUp.closeReferral': 'この記録で紹介を終了する',
+  'followUp.closeReferral.hint': '終了すると次回のフォローアップは予定されず、紹介はこの状況で終了します。',
+  'followUp.nextDueOn.proposed': '同席・フォローアップの紹介なので、センターの設定どおり{days}日後を提案しています。続けない場合は紹介を終了してください。',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ja;
@@ -2895,4 +2898,7 @@ export const en: Messages = {
   'patient.history.to': 'To',
   'patient.history.noMatch': 'No record matches.',
   'patient.history.showing': 'Showing {shown} of {total}, newest first',
+  'followUp.closeReferral': 'Close the referral with this record',
+  'followUp.closeReferral.hint': 'No next follow-up is scheduled, and the referral closes with this outcome.',
+  'followUp.nextDueOn.proposed': 'A referral with follow-up: the center\'s interval of {days} days is proposed. To stop, close the referral.',
 };

@@ -2,6 +2,7 @@
 import type { UpdateFollowUp } from '../../api/client';
 import { fromSelect, type CaseOutcome, type Contacted, type FollowUpMethod } from '../../api/enums';
 import { optionalText } from '../../components/forms';
+import { addDays } from '../../lib/datetime';
 
 export interface FollowUpRecord {
   done_on: string;
@@ -37,4 +38,14 @@ export function toRecordFollowUp(f: FollowUpRecord): UpdateFollowUp {
 export function caseReturn(from: string | undefined, referralId: string): string {
   if (from !== undefined && /^\/(patients|referrals)\/[^/]+$/.test(from)) return from;
   return `/referrals/${referralId}`;
+}
+
+/**
+ * The next follow-up a level-4 referral promises: proposed at the center's interval from
+ * today, so a chain of follow-ups never stops silently. Nothing is proposed for other
+ * levels, while the center's interval is unknown, or when the referral is being closed.
+ */
+export function proposedNextDue(level: string, today: string, followUpDays: number | undefined, closing: boolean): string {
+  if (level !== 'accompanied_with_follow_up' || closing || followUpDays === undefined || followUpDays < 1) return '';
+  return addDays(today, followUpDays);
 }
