@@ -471,10 +471,15 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     assert.equal(await field('実施日').inputValue(), tokyoDate());
     await expectAccessible('the follow-up form');
     await page.getByRole('radio', { name: '求職中' }).check();
+    // Level 4 proposes the next follow-up at the center's interval; this chain ends here.
+    assert.equal(await field('次回の予定日').inputValue(), tokyoDate(FOLLOW_UP_DAYS));
+    await field('次回の予定日').fill('');
     await page.getByRole('radio', { name: '求職中' }).press('Control+Enter');
 
-    await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
+    // Saving returns to the case (the referral), not to where the list was.
+    await expectHeading(/^紹介：/);
     await page.getByText('保存しました。', { exact: true }).waitFor();
+    await nav('ホーム');
     await page.getByText('予定されているフォローアップはありません。', { exact: true }).waitFor();
   });
 

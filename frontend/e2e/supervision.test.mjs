@@ -366,9 +366,12 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await page.getByTestId('review-state').getByText('差し戻し中').waitFor();
     // Consultants see no review form.
     assert.equal(await page.getByRole('button', { name: 'レビューを記録する' }).count(), 0);
+    await page.getByRole('link', { name: '紹介の内容を修正' }).click();
+    await expectHeading('紹介の内容の修正');
     await field('メモ').fill('ハローワークの担当者と面談日を確認済み（11月20日）');
-    await page.getByRole('button', { name: 'メモを保存する' }).click();
-    await page.getByText('メモを保存しました。', { exact: true }).waitFor();
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading('紹介：ハローワーク広島');
+    await page.getByRole('status').getByText('保存しました。', { exact: true }).waitFor();
     await page.getByTestId('review-state').getByText('レビュー待ち').waitFor();
     await expectAccessible('the corrected referral');
     await signOut();

@@ -12,6 +12,8 @@ import {
   type CreateConsent,
   type CreateConsultation,
   type CreatePatient,
+  type UpdateConsent,
+  type UpdateConsultation,
   type CreateReferral,
   type CreateUser,
   type FollowUp,
@@ -209,7 +211,31 @@ export async function withdrawConsent(id: string, withdrawnOn: string): Promise<
   ).data;
 }
 
+export async function getConsent(id: string): Promise<Versioned<Consent>> {
+  return versioned(await call(api.GET('/api/v1/consents/{id}', { params: { path: { id } } })));
+}
+
+export async function updateConsent(id: string, body: UpdateConsent, etag: string): Promise<Versioned<Consent>> {
+  return versioned(
+    await call(api.PATCH('/api/v1/consents/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
+  );
+}
+
 // --- consultations -------------------------------------------------------------------
+
+export async function getConsultation(id: string): Promise<Versioned<Consultation>> {
+  return versioned(await call(api.GET('/api/v1/consultations/{id}', { params: { path: { id } } })));
+}
+
+export async function updateConsultation(
+  id: string,
+  body: UpdateConsultation,
+  etag: string,
+): Promise<Versioned<Consultation>> {
+  return versioned(
+    await call(api.PATCH('/api/v1/consultations/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
+  );
+}
 
 export async function listConsultations(filter: { consultantId?: string; patientId?: string; limit?: number }) {
   return (

@@ -9,6 +9,12 @@ describe('changedFields', () => {
     });
     expect(changedFields({ name: 'A' }, { name: 'A' })).toEqual({});
   });
+
+  it('compares lists (checkbox groups) by their items, so an untouched copy is no change', () => {
+    expect(changedFields({ topics: ['a', 'b'] }, { topics: ['a', 'b'] })).toEqual({});
+    expect(changedFields({ topics: ['a', 'b'] }, { topics: ['a'] })).toEqual({ topics: ['a'] });
+    expect(changedFields({ topics: ['a', 'b'] }, { topics: ['b', 'a'] })).toEqual({ topics: ['b', 'a'] });
+  });
 });
 
 describe('optionalText', () => {
@@ -24,6 +30,13 @@ describe('reapplyChanges', () => {
     const mine = { name: 'B', phone: '1', active: true };
     const current = { name: 'A', phone: '2', active: true };
     expect(reapplyChanges(base, mine, current)).toEqual({ name: 'B', phone: '2', active: true });
+  });
+
+  it("keeps the other person's list when the user did not touch it", () => {
+    expect(reapplyChanges({ topics: ['a'], notes: '' }, { topics: ['a'], notes: 'x' }, { topics: ['a', 'b'], notes: '' })).toEqual({
+      topics: ['a', 'b'],
+      notes: 'x',
+    });
   });
 
   it('lets the user win where both changed the same field', () => {

@@ -3,11 +3,17 @@ import { useState, type KeyboardEvent } from 'react';
 import type { Versioned } from '../api/client';
 import { asProblem, type Problem } from '../api/problem';
 
+/** Equal form values: lists (checkbox groups) by their items, in order; the rest as they are. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
 /** The fields whose value differs between `base` and `values`. */
 export function changedFields<F extends object>(base: F, values: F): Partial<F> {
   const out: Partial<F> = {};
   for (const key of Object.keys(values) as (keyof F)[]) {
-    if (values[key] !== base[key]) out[key] = values[key];
+    if (!sameValue(values[key], base[key])) out[key] = values[key];
   }
   return out;
 }

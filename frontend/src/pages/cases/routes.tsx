@@ -1,12 +1,16 @@
 // The case screens, loaded on first use as one chunk: administrators never download them.
 import { RequireCapability } from '../../app/guards';
+import { ConsultationEditPage } from '../consultations/ConsultationEditPage';
 import { ConsultationNewPage } from '../consultations/ConsultationNewPage';
+import { FollowUpEditPage } from '../followups/FollowUpEditPage';
 import { FollowUpRecordPage } from '../followups/FollowUpRecordPage';
 import { FollowUpsPage } from '../followups/FollowUpsPage';
+import { ConsentEditPage } from '../patients/ConsentEditPage';
 import { PatientEditPage } from '../patients/PatientEditPage';
 import { PatientNewPage } from '../patients/PatientNewPage';
 import { PatientPage } from '../patients/PatientPage';
 import { PatientsPage } from '../patients/PatientsPage';
+import { ReferralEditPage } from '../referrals/ReferralEditPage';
 import { ReferralNewPage } from '../referrals/ReferralNewPage';
 import { ReferralPage } from '../referrals/ReferralPage';
 
@@ -20,6 +24,10 @@ const pages = {
   referral: ReferralPage,
   followUps: FollowUpsPage,
   followUp: FollowUpRecordPage,
+  consultationEdit: ConsultationEditPage,
+  referralEdit: ReferralEditPage,
+  followUpEdit: FollowUpEditPage,
+  consentEdit: ConsentEditPage,
 };
 
 export type CasePage = keyof typeof pages;

@@ -154,7 +154,10 @@ export function ConsultationNewPage() {
     mutationFn: () => createConsultation(body, idempotencyKey),
     onSuccess: async (created) => {
       await queryClient.invalidateQueries({ queryKey: keys.cases });
-      void navigate(created.patient_id ? `/patients/${created.patient_id}` : '/', flash('created'));
+      // The patient's page offers to refer from this consultation.
+      void navigate(created.patient_id ? `/patients/${created.patient_id}` : '/', {
+        state: { ...flash('created').state, consultation: created.id },
+      });
     },
     onError: (e) => {
       const p = asProblem(e);

@@ -4,11 +4,14 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { keys, type FollowUp, type Versioned } from '../../api/client';
 import { CASE_OUTCOMES, CONTACTED, FOLLOW_UP_METHODS, isFollowUpState, isLevel } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
-import { getFollowUp, updateFollowUp } from '../../api/resources';
+import { getFollowUp, getReferral, updateFollowUp, updateReferral } from '../../api/resources';
+import { useOwnCenter } from '../../app/useOwnCenter';
+import { useMe } from '../../auth/AuthProvider';
+import { toClose } from '../referrals/referralForm';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { RadioGroupField, TextAreaField, TextField } from '../../components/Field';
+import { CheckboxField, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
 import { FollowUpStateBadge, LevelBadge } from '../../components/LevelBadge';
@@ -21,7 +24,7 @@ import { useStaffName } from '../cases/useCaseData';
 import { agencyTypeLabel, contactedLabel, followUpMethodLabel, outcomeLabel, withNote } from '../labels';
 import { Facts } from '../patients/Timeline';
 import { dueDistance } from './FollowUpTable';
-import { newFollowUpRecord, toRecordFollowUp, type FollowUpRecord } from './followUpForm';
+import { caseReturn, newFollowUpRecord, proposedNextDue, toRecordFollowUp, type FollowUpRecord } from './followUpForm';
 
 function About({ f }: { f: FollowUp }) {
   const i = useI18n();
@@ -66,11 +69,12 @@ function About({ f }: { f: FollowUp }) {
   );
 }
 
-function RecordForm({ initial, back }: { initial: Versioned<FollowUp>; back: string }) {
+/** `back` is where cancel leads (where the user came from); `done` where saving leads (the case). */
+function RecordForm({ initial, back, done }: { initial: Versioned<FollowUp>; back: string; done: string }) {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [values, setValues] = useState<FollowUpRecord>(() => newFollowUpRecord(todayInTokyo()));
+  const [typed, setValues] = useState<FollowUpRecord>(() => newFollowUpRecord(todayInTokyo()));
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
   const set = <K extends keyof FollowUpRecord>(k: K, v: FollowUpRecord[K]) => setValues((old) => ({ ...old, [k]: v }));
@@ -83,11 +87,35 @@ function RecordForm({ initial, back }: { initial: Versioned<FollowUp>; back: str
     next_due_on: t('followUp.nextDueOn'),
   };
 
+  // Level 4: the next date is proposed from the center's interval until the user changes it.
+  const me = useMe();
+  const followUpDays = useOwnCenter(me.center_id, true)?.follow_up_days;
+  const [closing, setClosing] = useState(false);
+  const [nextTouched, setNextTouched] = useState(false);
+  const proposal = proposedNextDue(initial.data.level, todayInTokyo(), followUpDays, closing);
+  const values: FollowUpRecord = closing
+    ? { ...typed, next_due_on: '' }
+    : nextTouched
+      ? typed
+      : { ...typed, next_due_on: proposal };
+  const setNext = (v: string) => {
+    setNextTouched(true);
+    set('next_due_on', v);
+  };
+
   const mutation = useMutation({
-    mutationFn: () => updateFollowUp(initial.data.id, toRecordFollowUp(values), initial.etag),
+    mutationFn: async () => {
+      const saved = await updateFollowUp(initial.data.id, toRecordFollowUp(values), initial.etag);
+      if (closing) {
+        // Closing the referral with this follow-up's outcome, at the version read now.
+        const referral = await getReferral(saved.data.referral_id);
+        await updateReferral(referral.data.id, toClose(values.outcome, values.done_on), referral.etag);
+      }
+      return saved;
+    },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.cases });
-      void navigate(back, flash('saved'));
+      void navigate(done, flash('saved'));
     },
     onError: async (e) => {
       setProblem(asProblem(e));
@@ -102,7 +130,7 @@ function RecordForm({ initial, back }: { initial: Versioned<FollowUp>; back: str
   };
 
   const nextIn = (days: number) => {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(values.done_on)) set('next_due_on', addDays(values.done_on, days));
+    if (/^\d{4}-\d{2}-\d{2}$/.test(values.done_on)) setNext(addDays(values.done_on, days));
   };
 
   return (
@@ -155,24 +183,37 @@ function RecordForm({ initial, back }: { initial: Versioned<FollowUp>; back: str
           onChange={(e) => set('notes', e.target.value)}
           errors={errorsFor('notes')}
         />
-        <div className="flex flex-col gap-2">
-          <TextField
-            name="next_due_on"
-            type="date"
-            label={labels.next_due_on}
-            hint={t('followUp.nextDueOn.hint')}
-            value={values.next_due_on}
-            onChange={(e) => set('next_due_on', e.target.value)}
-            errors={errorsFor('next_due_on')}
-          />
-          <div className="flex flex-wrap gap-2">
-            {[14, 28].map((days) => (
-              <Button key={days} variant="outline" size="sm" onClick={() => nextIn(days)}>
-                {t('followUp.nextInDays', { days })}
-              </Button>
-            ))}
+        <CheckboxField
+          name="close_referral"
+          label={t('followUp.closeReferral')}
+          hint={t('followUp.closeReferral.hint')}
+          checked={closing}
+          onChange={(e) => setClosing(e.target.checked)}
+        />
+        {!closing && (
+          <div className="flex flex-col gap-2">
+            <TextField
+              name="next_due_on"
+              type="date"
+              label={labels.next_due_on}
+              hint={
+                proposal !== '' && !nextTouched
+                  ? t('followUp.nextDueOn.proposed', { days: followUpDays ?? 0 })
+                  : t('followUp.nextDueOn.hint')
+              }
+              value={values.next_due_on}
+              onChange={(e) => setNext(e.target.value)}
+              errors={errorsFor('next_due_on')}
+            />
+            <div className="flex flex-wrap gap-2">
+              {[14, 28].map((days) => (
+                <Button key={days} variant="outline" size="sm" onClick={() => nextIn(days)}>
+                  {t('followUp.nextInDays', { days })}
+                </Button>
+              ))}
+            </div>
           </div>
-        </div>
+        )}
         <p className="text-dns-16N-130 text-solid-gray-700">{t('common.ctrlEnter')}</p>
         <FormActions submitLabel={t('followUp.save')} busy={mutation.isPending} cancelTo={back} />
       </form>
@@ -185,7 +226,7 @@ export function FollowUpRecordPage() {
   const i = useI18n();
   const { t } = i;
   const location = useLocation();
-  const back = (location.state as { from?: string } | null)?.from ?? '/follow-ups';
+  const from = (location.state as { from?: string } | null)?.from;
   const q = useQuery({ queryKey: keys.followUp(id), queryFn: () => getFollowUp(id), staleTime: 0 });
   const f = q.data?.data;
 
@@ -200,11 +241,17 @@ export function FollowUpRecordPage() {
         <>
           <About f={f} />
           {f.state === 'done' && f.done_on ? (
-            <Notice tone="success" title={t('followUp.doneNotice', { date: i.date(f.done_on, { era: false }) })} />
+            <Notice tone="success" title={t('followUp.doneNotice', { date: i.date(f.done_on, { era: false }) })}>
+              <p className="mt-2">
+                <Link to={`/follow-ups/${f.id}/edit`} state={{ from }}>
+                  {t('followUp.editLink')}
+                </Link>
+              </p>
+            </Notice>
           ) : f.state === 'cancelled' ? (
             <Notice tone="info" title={t('followUp.cancelledNotice')} />
           ) : (
-            <RecordForm initial={q.data} back={back} />
+            <RecordForm initial={q.data} back={from ?? caseReturn(from, f.referral_id)} done={caseReturn(from, f.referral_id)} />
           )}
         </>
       )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newFollowUpRecord, toRecordFollowUp } from './followUpForm';
+import { caseReturn, newFollowUpRecord, proposedNextDue, toRecordFollowUp } from './followUpForm';
 
 describe('recording a follow-up', () => {
   it('starts at today, by phone, with the patient, and no outcome chosen', () => {
@@ -32,5 +32,29 @@ describe('recording a follow-up', () => {
       contacted: 'patient',
       notes: null,
     });
+  });
+});
+
+describe('caseReturn', () => {
+  it('goes back to the patient or referral it came from, else to the referral', () => {
+    expect(caseReturn('/patients/p1', 'r1')).toBe('/patients/p1');
+    expect(caseReturn('/referrals/r2', 'r1')).toBe('/referrals/r2');
+    expect(caseReturn('/follow-ups', 'r1')).toBe('/referrals/r1');
+    expect(caseReturn('/', 'r1')).toBe('/referrals/r1');
+    expect(caseReturn(undefined, 'r1')).toBe('/referrals/r1');
+    expect(caseReturn('/patients/p1/edit', 'r1')).toBe('/referrals/r1');
+  });
+});
+
+describe('proposedNextDue', () => {
+  it("proposes the center's interval from today on a level-4 referral", () => {
+    expect(proposedNextDue('accompanied_with_follow_up', '2025-03-25', 14, false)).toBe('2025-04-08');
+    expect(proposedNextDue('accompanied_with_follow_up', '2025-03-25', 21, false)).toBe('2025-04-15');
+  });
+
+  it('proposes nothing when closing, below level 4, or before the interval is known', () => {
+    expect(proposedNextDue('accompanied_with_follow_up', '2025-03-25', 14, true)).toBe('');
+    expect(proposedNextDue('accompanied', '2025-03-25', 14, false)).toBe('');
+    expect(proposedNextDue('accompanied_with_follow_up', '2025-03-25', undefined, false)).toBe('');
   });
 });

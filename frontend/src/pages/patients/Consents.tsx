@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Link } from 'react-router';
 import { keys, type Consent } from '../../api/client';
 import { CONSENT_SCOPES, fromSelect, GIVEN_BY, SHOMAN_CONSENT_SCOPES, type ConsentScope, type GivenBy } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
@@ -372,6 +373,10 @@ export function ConsentsSection({ patientId }: { patientId: string }) {
                       <span className="sr-only">{t('consent.withdrawContext', { date: i.date(c.given_on, { era: false }) })}</span>
                     </Button>
                   )}
+                  <Link to={`/consents/${c.id}/edit`} className="ml-3 whitespace-nowrap">
+                    {t('edit.correct')}
+                    <span className="sr-only">{t('consent.withdrawContext', { date: i.date(c.given_on, { era: false }) })}</span>
+                  </Link>
                 </Cell>
               </Row>
             );

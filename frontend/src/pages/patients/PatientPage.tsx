@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useParams } from 'react-router';
+import { useLocation, useParams } from 'react-router';
 import { keys, type Patient } from '../../api/client';
 import { getTimeline } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
@@ -24,7 +24,8 @@ import { capabilities } from '../../auth/permissions';
 import { ViewHistory } from '../supervision/ViewHistory';
 import { LiaisonSection } from '../shoman/Liaison';
 import { ConsentsSection, useConsents } from './Consents';
-import { Facts, Timeline } from './Timeline';
+import { History, PatientSummary } from './History';
+import { Facts } from './Timeline';
 
 /**
  * The patient's path. Case data is read afresh on each visit (colleagues record too); the
@@ -76,6 +77,8 @@ export function PatientPage() {
   const consents = useConsents(id);
   const { role } = useAuth();
   const supervisor = capabilities(role).supervise;
+  // The consultation just recorded, if the user came from recording one: a referral starts from it.
+  const justRecorded = (useLocation().state as { consultation?: string } | null)?.consultation ?? null;
 
   // The h1 stays the same element from loading to loaded, so focus after navigation stays on it.
   const p = timeline.data?.patient;
@@ -98,7 +101,9 @@ export function PatientPage() {
           <FlashNotice />
           <div className="flex flex-wrap gap-3">
             <ButtonLink to={`/consultations/new?patient=${p.id}`}>{t('patient.recordConsultation')}</ButtonLink>
-            <ButtonLink to={`/patients/${p.id}/refer`}>{t('patient.refer')}</ButtonLink>
+            <ButtonLink to={`/patients/${p.id}/refer${justRecorded ? `?consultation=${justRecorded}` : ''}`}>
+              {t('patient.refer')}
+            </ButtonLink>
             {p.program === 'shoman' && (
               <ButtonLink to={`/support-plans/new?patient=${p.id}`}>{t('plan.createFromPatient')}</ButtonLink>
             )}
@@ -106,15 +111,11 @@ export function PatientPage() {
               {t('patient.edit')}
             </ButtonLink>
           </div>
+          <PatientSummary items={timeline.data.items} consents={consents.data ?? []} />
           <Profile p={p} />
           <ConsentsSection patientId={p.id} />
           {p.program === 'shoman' && <LiaisonSection patientId={p.id} />}
-          <section aria-labelledby="timeline-title" className="flex flex-col gap-3">
-            <h2 id="timeline-title" className="text-std-22B-150">
-              {t('patient.timeline')}
-            </h2>
-            <Timeline items={timeline.data.items} consents={consents.data ?? []} />
-          </section>
+          <History items={timeline.data.items} consents={consents.data ?? []} />
           {supervisor && <ViewHistory patientId={p.id} />}
         </>
       )}

@@ -4,6 +4,7 @@ import type { Consent, TimelineEntry } from '../../api/client';
 import { isFollowUpState, isLevel, type TimelineKind } from '../../api/enums';
 import { FollowUpStateBadge, LevelBadge } from '../../components/LevelBadge';
 import { useI18n } from '../../i18n/I18nProvider';
+import { wasEdited } from '../cases/editForms';
 import { useAgencies, useStaffName } from '../cases/useCaseData';
 import {
   agencyTypeLabel,
@@ -36,6 +37,19 @@ export function Facts({ items }: { items: readonly (readonly [string, ReactNode]
   );
 }
 
+/** "Correct" for a record in the history, named for screen readers (many such links on a page). */
+function CorrectLink({ to, what, from }: { to: string; what: string; from?: string }) {
+  const { t } = useI18n();
+  return (
+    <p className="mt-1">
+      <Link to={to} state={from ? { from } : undefined}>
+        {t('edit.correct')}
+        <span className="sr-only">{t('edit.correctContext', { what })}</span>
+      </Link>
+    </p>
+  );
+}
+
 const kindTone: Record<TimelineKind, string> = {
   consultation: 'border-blue-900',
   consent: 'border-success-2',
@@ -63,6 +77,7 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
   if (entry.kind === 'consultation' && entry.consultation) {
     const c = entry.consultation;
     body = (
+      <>
       <Facts
         items={[
           [t('consultation.when'), i.dateTime(c.occurred_at)],
@@ -73,8 +88,11 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
           c.with_employment_supporter && [t('consultation.joint'), t('common.yes')],
           c.summary != null && [t('consultation.summary'), c.summary],
           [t('consultation.consultant'), staffName(c.consultant_id)],
+          wasEdited(c) && [t('edit.history'), t('edit.edited', { at: i.dateTime(c.updated_at) })],
         ]}
       />
+      <CorrectLink to={`/consultations/${c.id}/edit`} what={`${t('timelineKind.consultation')} ${i.date(entry.date, { era: false })}`} />
+      </>
     );
   } else if (entry.kind === 'referral' && entry.referral) {
     const r = entry.referral;
@@ -156,6 +174,7 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
   } else if (entry.kind === 'consent' && entry.consent) {
     const c = entry.consent;
     body = (
+      <>
       <Facts
         items={[
           [t('consent.givenOn'), i.date(c.given_on)],
@@ -163,8 +182,11 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
           c.withdrawn_on != null && [t('consent.withdrawnOn'), i.date(c.withdrawn_on)],
           c.notes != null && [t('consent.notes'), c.notes],
           [t('referral.changedBy'), staffName(c.recorded_by)],
+          wasEdited(c) && [t('edit.history'), t('edit.edited', { at: i.dateTime(c.updated_at) })],
         ]}
       />
+      <CorrectLink to={`/consents/${c.id}/edit`} what={`${t('timelineKind.consent')} ${i.date(c.given_on, { era: false })}`} />
+      </>
     );
   } else if (entry.kind === 'follow_up' && entry.follow_up) {
     const f = entry.follow_up;
@@ -186,11 +208,18 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
         />
         {open && (
           <p className="mt-1">
-            <Link to={`/follow-ups/${f.id}`}>
+            <Link to={`/follow-ups/${f.id}`} state={{ from: `/patients/${f.patient_id}` }}>
               {t('followUp.record')}
               <span className="sr-only">{t('followUp.recordContext', { name: f.patient_name, date: i.date(f.due_on, { era: false }) })}</span>
             </Link>
           </p>
+        )}
+        {f.state === 'done' && (
+          <CorrectLink
+            to={`/follow-ups/${f.id}/edit`}
+            from={`/patients/${f.patient_id}`}
+            what={`${t('timelineKind.follow_up')} ${i.date(f.done_on ?? f.due_on, { era: false })}`}
+          />
         )}
       </>
     );
@@ -209,7 +238,7 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
   );
 }
 
-/** The patient's path, oldest first, as the API gives it. */
+/** Entries of the patient's path, in the order given. */
 export function Timeline({ items, consents }: { items: readonly TimelineEntry[]; consents: readonly Consent[] }) {
   const { t } = useI18n();
   if (items.length === 0) return <p className="text-std-16N-170">{t('patient.timelineEmpty')}</p>;

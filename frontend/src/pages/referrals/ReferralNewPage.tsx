@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { keys } from '../../api/client';
 import { AGENCY_TYPES, LEVELS, PURPOSES, SHARED_ITEMS, isLevel, type ConsentScope } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
@@ -24,7 +24,7 @@ import { useAgencies } from '../cases/useCaseData';
 import { channelLabel, joinLabels, patientName, topicLabel, withNote } from '../labels';
 import { ConsentForm, ConsentStatus, useConsents } from '../patients/Consents';
 import { usePatientTimeline } from '../patients/PatientPage';
-import { checkReferral, formPassesData, newReferral, toCreateReferral, type ReferralForm } from './referralForm';
+import { checkReferral, defaultTrigger, formPassesData, newReferral, toCreateReferral, type ReferralForm } from './referralForm';
 
 /**
  * The patient's consent, right where it matters, with a way to record one on the spot.
@@ -123,7 +123,13 @@ export function ReferralNewPage() {
     queryKey: [...keys.consultations, { patientId }],
     queryFn: () => listConsultations({ patientId }),
   });
-  const [values, setValues] = useState<ReferralForm>(() => newReferral(todayInTokyo()));
+  const [params] = useSearchParams();
+  const [typed, setValues] = useState<ReferralForm>(() => newReferral(todayInTokyo()));
+  // Until the user picks one, the consultation just recorded (or today's latest) is the trigger.
+  const [triggerPicked, setTriggerPicked] = useState(false);
+  const values: ReferralForm = triggerPicked
+    ? typed
+    : { ...typed, consultation_id: defaultTrigger(consultations.data?.items ?? [], params.get('consultation'), todayInTokyo()) };
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
   const set = <K extends keyof ReferralForm>(k: K, v: ReferralForm[K]) => setValues((old) => ({ ...old, [k]: v }));
@@ -277,7 +283,10 @@ export function ReferralNewPage() {
                 label: `${i.dateTime(c.occurred_at)}\u3000${channelLabel(i, c.channel)}\u3000${joinLabels(i, c.topics, topicLabel)}`,
               }))}
               value={values.consultation_id}
-              onChange={(e) => set('consultation_id', e.target.value)}
+              onChange={(e) => {
+                setTriggerPicked(true);
+                set('consultation_id', e.target.value);
+              }}
               errors={errorsFor('consultation_id')}
             />
             <TextAreaField

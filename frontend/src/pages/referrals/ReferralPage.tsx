@@ -23,9 +23,9 @@ import {
 import { PageTitle } from '../../app/PageTitle';
 import { useAuth } from '../../auth/AuthProvider';
 import { capabilities } from '../../auth/permissions';
-import { Button } from '../../components/Button';
+import { Button, ButtonLink } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxGroupField, RadioGroupField, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { CheckboxGroupField, RadioGroupField, SelectField, TextField } from '../../components/Field';
 import { FlashNotice } from '../../components/Flash';
 import { FollowUpStateBadge, LevelBadge } from '../../components/LevelBadge';
 import { Notice } from '../../components/Notice';
@@ -38,6 +38,8 @@ import { addDays, todayInTokyo } from '../../lib/datetime';
 import { useAgencies, useStaffName } from '../cases/useCaseData';
 import {
   agencyTypeLabel,
+  contactedLabel,
+  followUpMethodLabel,
   joinLabels,
   outcomeLabel,
   patientName,
@@ -215,41 +217,6 @@ function CloseReferral({ referral, onDone }: { referral: Versioned<Referral>; on
         <div>
           <Button type="submit" variant="outline" disabled={mutation.isPending}>
             {mutation.isPending ? t('form.saving') : t('referral.closeSave')}
-          </Button>
-        </div>
-      </form>
-    </>
-  );
-}
-
-/** The notes: where a consultant answers a returned referral (saving puts it back into review). */
-function EditNotes({ referral, onDone }: { referral: Versioned<Referral>; onDone: (message: string) => void }) {
-  const { t } = useI18n();
-  const [notes, setNotes] = useState(referral.data.notes ?? '');
-  const { mutation, problem } = useReferralPatch(referral.data.id, () => onDone(t('referral.notesSaved')));
-  const errorsFor = useFieldErrors(problem);
-  return (
-    <>
-      <ErrorSummary id="notes-errors" problem={problem} fields={{ notes: t('referral.notes') }} />
-      <form
-        noValidate
-        className="flex max-w-3xl flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!mutation.isPending) mutation.mutate({ body: { notes: notes.trim() === '' ? null : notes.trim() }, etag: referral.etag });
-        }}
-      >
-        <p className="text-std-16N-170 text-solid-gray-700">{t('referral.editNotesLead')}</p>
-        <TextAreaField
-          name="notes"
-          label={t('referral.notes')}
-          value={notes}
-          onChange={(e) => setNotes(e.target.value)}
-          errors={errorsFor('notes')}
-        />
-        <div>
-          <Button type="submit" variant="outline" disabled={mutation.isPending}>
-            {mutation.isPending ? t('form.saving') : t('referral.notesSave')}
           </Button>
         </div>
       </form>
@@ -440,24 +407,44 @@ export function ReferralPage() {
                   t('followUp.dueOn'),
                   t('followUp.state'),
                   t('followUp.doneOn'),
+                  t('followUp.method'),
+                  t('followUp.contacted'),
                   t('followUp.outcome'),
+                  t('followUp.notes'),
                   t('followUp.assignee'),
                   t('followUp.actions'),
                 ]}
               >
                 {followUps.data.items.map((f) => (
-                  <Row key={f.id}>
-                    <Cell header>{i.date(f.due_on, { era: false })}</Cell>
+                  <Row key={f.id} highlight={f.state === 'overdue'}>
+                    <Cell header>
+                      <span className="whitespace-nowrap">{i.date(f.due_on, { era: false })}</span>
+                    </Cell>
                     <Cell>{isFollowUpState(f.state) ? <FollowUpStateBadge state={f.state} /> : f.state}</Cell>
-                    <Cell>{f.done_on ? i.date(f.done_on, { era: false }) : t('common.none')}</Cell>
+                    <Cell>
+                      <span className="whitespace-nowrap">{f.done_on ? i.date(f.done_on, { era: false }) : t('common.none')}</span>
+                    </Cell>
+                    <Cell>{f.method ? followUpMethodLabel(i, f.method) : t('common.none')}</Cell>
+                    <Cell>{f.contacted ? contactedLabel(i, f.contacted) : t('common.none')}</Cell>
                     <Cell>{f.outcome ? outcomeLabel(i, f.outcome) : t('common.none')}</Cell>
+                    <Cell>
+                      <span className="block min-w-40 whitespace-pre-wrap">{f.notes ?? t('common.none')}</span>
+                    </Cell>
                     <Cell>{staffName(f.assignee_id)}</Cell>
                     <Cell>
                       {(f.state === 'due' || f.state === 'overdue') && (
-                        <Link to={`/follow-ups/${f.id}`}>
+                        <Link to={`/follow-ups/${f.id}`} state={{ from: `/referrals/${id}` }}>
                           {t('followUp.record')}
                           <span className="sr-only">
                             {t('followUp.recordContext', { name: f.patient_name, date: i.date(f.due_on, { era: false }) })}
+                          </span>
+                        </Link>
+                      )}
+                      {f.state === 'done' && r.status === 'open' && (
+                        <Link to={`/follow-ups/${f.id}/edit`} state={{ from: `/referrals/${id}` }} className="whitespace-nowrap">
+                          {t('followUp.editLink')}
+                          <span className="sr-only">
+                            {t('followUp.recordContext', { name: f.patient_name, date: i.date(f.done_on ?? f.due_on, { era: false }) })}
                           </span>
                         </Link>
                       )}
@@ -473,11 +460,16 @@ export function ReferralPage() {
 
           {r.status === 'open' ? (
             <>
-              <section aria-labelledby="edit-notes" className="flex flex-col gap-3">
-                <h2 id="edit-notes" className="text-std-22B-150">
-                  {t('referral.editNotes')}
+              <section aria-labelledby="edit-referral" className="flex flex-col gap-3">
+                <h2 id="edit-referral" className="text-std-22B-150">
+                  {t('referral.editTitle')}
                 </h2>
-                <EditNotes key={referral.data.etag} referral={referral.data} onDone={setMessage} />
+                <p className="text-std-16N-170 text-solid-gray-700">{t('referral.editLead')}</p>
+                <div>
+                  <ButtonLink variant="outline" to={`/referrals/${id}/edit`}>
+                    {t('referral.editLink')}
+                  </ButtonLink>
+                </div>
               </section>
               <section aria-labelledby="change-level" className="flex flex-col gap-3">
                 <h2 id="change-level" className="text-std-22B-150">

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkReferral,
+  defaultTrigger,
   formPassesData,
   isLowering,
   newReferral,
@@ -84,5 +85,25 @@ describe('level changes and closing', () => {
   it('closes with an outcome', () => {
     expect(toClose('employed', '2026-12-01')).toEqual({ status: 'closed', outcome: 'employed', closed_on: '2026-12-01' });
     expect(toClose('declined', '')).toEqual({ status: 'closed', outcome: 'declined', closed_on: null });
+  });
+});
+
+describe('defaultTrigger', () => {
+  const list = [
+    { id: 'old', occurred_at: '2025-03-31T01:00:00Z' },
+    { id: 'morning', occurred_at: '2025-04-01T00:30:00Z' },
+    // 23:30 on 31 March in UTC is 08:30 on 1 April in Tokyo.
+    { id: 'early', occurred_at: '2025-03-31T23:30:00Z' },
+  ];
+
+  it('takes the consultation asked for when it is the patient\'s', () => {
+    expect(defaultTrigger(list, 'old', '2025-04-01')).toBe('old');
+    expect(defaultTrigger(list, 'someone-else', '2025-04-01')).toBe('morning');
+  });
+
+  it("else the latest of today's in Tokyo time, else none", () => {
+    expect(defaultTrigger(list, null, '2025-04-01')).toBe('morning');
+    expect(defaultTrigger(list, null, '2025-04-02')).toBe('');
+    expect(defaultTrigger([], null, '2025-04-01')).toBe('');
   });
 });

@@ -12,6 +12,7 @@ import {
 import type { Problem } from '../../api/problem';
 import { optionalText } from '../../components/forms';
 import { levelPassesData, levelRank } from '../../lib/cases';
+import { tokyoDate } from '../../lib/datetime';
 
 export interface ReferralForm {
   agency_type: string;
@@ -101,4 +102,20 @@ export function isLowering(current: Level, next: Level): boolean {
 /** The PATCH that closes a referral with its outcome. */
 export function toClose(outcome: string, closedOn: string): UpdateReferral {
   return { status: 'closed', outcome: fromSelect<CaseOutcome>(outcome), closed_on: closedOn === '' ? null : closedOn };
+}
+
+/**
+ * The consultation a new referral starts from ("きっかけとなった相談"): the one asked for
+ * (the consultation just recorded), else the latest recorded today (Tokyo), else none.
+ */
+export function defaultTrigger(
+  consultations: readonly { readonly id: string; readonly occurred_at: string }[],
+  requested: string | null,
+  today: string,
+): string {
+  if (requested !== null && consultations.some((c) => c.id === requested)) return requested;
+  const todays = consultations
+    .filter((c) => tokyoDate(c.occurred_at) === today)
+    .sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at));
+  return todays[0]?.id ?? '';
 }
