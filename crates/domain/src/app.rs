@@ -10,7 +10,7 @@ use crate::entities::{Actor, RequestMeta};
 use crate::error::DomainError;
 use crate::events::Action;
 use crate::integrations::targets::AllowHosts;
-use crate::ports::Store;
+use crate::ports::{Mailer, Store};
 use chrono::NaiveDate;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -30,6 +30,8 @@ pub struct Services {
     pub(crate) access: AccessLog,
     /// Internal webhook targets the operator allowed (see [`crate::integrations::targets`]).
     pub(crate) webhook_allow: Arc<AllowHosts>,
+    /// The SMTP relay agency links are e-mailed through; `None` when none is configured.
+    pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -46,7 +48,14 @@ impl Services {
             clock,
             access,
             webhook_allow: Arc::default(),
+            mailer: None,
         }
+    }
+
+    /// E-mails agency links through this relay (`TSUNAGU_SMTP_URL`).
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = Some(mailer);
+        self
     }
 
     /// Lets webhooks go to these internal hosts (`TSUNAGU_WEBHOOK_ALLOW_HOSTS`); without it
