@@ -141,7 +141,7 @@ def main():
     ap.add_argument("--examples", type=int, default=20, help="examples per operation and phase")
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "debug", "tsunagu"))
     ap.add_argument("--roles", default="consultant,supervisor,center_admin,system_admin")
-    ap.add_argument("--workers", default="2", help="Schemathesis' concurrent workers")
+    ap.add_argument("--workers", default="1", help="Schemathesis' concurrent workers")
     ap.add_argument("--phases", default=None, help="only these phases (examples,coverage,fuzzing,stateful)")
     ap.add_argument("--baseline", default=None, help="a Schemathesis baseline of failures not to fail on")
     ap.add_argument("--update-baseline", action="store_true", help="add this run's failures to --baseline")

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod agency_links;
 mod audit_chain;
 mod auth;
 mod backup;

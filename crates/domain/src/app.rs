@@ -10,7 +10,7 @@ use crate::entities::{Actor, RequestMeta};
 use crate::error::DomainError;
 use crate::events::Action;
 use crate::integrations::targets::AllowHosts;
-use crate::ports::Store;
+use crate::ports::{Mailer, Store};
 use chrono::NaiveDate;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -32,6 +32,8 @@ pub struct Services {
     pub(crate) webhook_allow: Arc<AllowHosts>,
     /// How long an idempotency claim holds its key (see [`crate::idempotency::LEASE`]).
     pub(crate) idempotency_lease: chrono::Duration,
+    /// The SMTP relay agency links are e-mailed through; `None` when none is configured.
+    pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -49,6 +51,7 @@ impl Services {
             access,
             webhook_allow: Arc::default(),
             idempotency_lease: crate::idempotency::LEASE,
+            mailer: None,
         }
     }
 
@@ -57,6 +60,12 @@ impl Services {
     /// flight answers 409 `idempotency_in_progress` until it has run out.
     pub fn with_idempotency_lease(mut self, lease: chrono::Duration) -> Self {
         self.idempotency_lease = lease;
+        self
+    }
+
+    /// E-mails agency links through this relay (`TSUNAGU_SMTP_URL`).
+    pub fn with_mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = Some(mailer);
         self
     }
 

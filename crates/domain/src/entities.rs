@@ -1,9 +1,10 @@
 //! The records Tsunagu keeps. Ids are UUID v7 (time-ordered); times are UTC, microseconds.
 
 use crate::values::{
-    AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod,
-    GivenBy, Level, OperatingType, Program, Purpose, ReferralStatus, Requester, ReviewDecision,
-    ReviewState, Role, Sex, SharedItem, ShomanMenu, ShomanRequester, SupportAwareness, Topic,
+    AgencyOutcome, AgencyType, CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus,
+    FollowUpMethod, GivenBy, Level, OperatingType, Program, Purpose, ReferralStatus, Requester,
+    ReviewDecision, ReviewState, Role, Sex, SharedItem, ShomanMenu, ShomanRequester,
+    SupportAwareness, Topic,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -331,8 +332,12 @@ pub struct FollowUp {
     pub next_due_on: Option<NaiveDate>,
     /// Set when its referral was closed before it was done.
     pub cancelled_on: Option<NaiveDate>,
-    /// Who recorded it as done.
+    /// Who recorded it as done; `None` when the agency confirmed it through a link.
     pub recorded_by: Option<Uuid>,
+    /// The one-time link through which the agency confirmed it (then `contacted` is
+    /// `agency`), and what the agency said.
+    pub agency_link_id: Option<Uuid>,
+    pub agency_outcome: Option<AgencyOutcome>,
     pub created_by: Uuid,
     pub version: i32,
     pub created_at: DateTime<Utc>,

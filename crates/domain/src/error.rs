@@ -73,6 +73,9 @@ pub enum DomainError {
     Conflict { code: &'static str, detail: String },
     /// A business rule refuses the operation, e.g. no consent in force (422).
     Rule { code: &'static str, detail: String },
+    /// It existed but can no longer be used: a one-time link that was used, expired or
+    /// was revoked (410).
+    Gone { code: &'static str, detail: String },
     /// Too many attempts; try again after this many seconds (429).
     TooManyAttempts { retry_after_secs: u64 },
     /// The database cannot be reached (503).
@@ -115,6 +118,7 @@ impl fmt::Display for DomainError {
             Self::PreconditionFailed => f.write_str("precondition failed"),
             Self::Conflict { code, .. } => write!(f, "conflict: {code}"),
             Self::Rule { code, .. } => write!(f, "rule: {code}"),
+            Self::Gone { code, .. } => write!(f, "gone: {code}"),
             Self::TooManyAttempts { retry_after_secs } => {
                 write!(f, "too many attempts, retry after {retry_after_secs}s")
             }

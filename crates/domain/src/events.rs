@@ -99,6 +99,14 @@ actions! {
     ReferralFollowUps = ("follow_up.list", "referral"),
     FollowUpUpdate = ("follow_up.update", "follow_up"),
     FollowUpRecord = ("follow_up.record", "follow_up"),
+    // closing the loop with the agency: one-time links
+    AgencyLinkCreate = ("agency_link.create", "agency_link"),
+    AgencyLinkList = ("agency_link.list", "referral"),
+    AgencyLinkRevoke = ("agency_link.revoke", "agency_link"),
+    /// The agency officer opened the link (actor `agency`, the link's id).
+    AgencyLinkView = ("agency_link.view", "agency_link"),
+    /// The agency confirmed what happened through the link (actor `agency`).
+    ReferralAgencyConfirm = ("referral.agency_confirm", "referral"),
     // supervision
     ReviewApprove = ("review.create", "referral"),
     ReviewReturn = ("review.create", "referral"),
@@ -224,6 +232,7 @@ webhook_events! {
     FollowUpOverdue = ("follow_up.overdue", "a follow-up passed its due day without being recorded"),
     ReviewApproved = ("review.approved", "a supervisor approved a referral's follow-up"),
     ReviewReturned = ("review.returned", "a supervisor returned a referral's follow-up with a comment"),
+    ReferralAgencyConfirmed = ("referral.agency_confirmed", "the agency confirmed through a one-time link what happened after a referral"),
     SupportPlanCreated = ("support_plan.created", "a 小慢 support plan was drafted"),
     SupportPlanSubmitted = ("support_plan.submitted", "a support plan's revision was submitted for review"),
     SupportPlanApproved = ("support_plan.approved", "a supervisor approved a support plan's revision"),
@@ -248,6 +257,7 @@ impl Action {
             A::ReferralClose => Some(W::ReferralClosed),
             A::FollowUpSchedule | A::FollowUpCreate => Some(W::FollowUpScheduled),
             A::FollowUpRecord => Some(W::FollowUpRecorded),
+            A::ReferralAgencyConfirm => Some(W::ReferralAgencyConfirmed),
             A::ReviewApprove => Some(W::ReviewApproved),
             A::ReviewReturn => Some(W::ReviewReturned),
             A::SupportPlanCreate => Some(W::SupportPlanCreated),
@@ -296,6 +306,10 @@ impl Action {
             | A::FollowUpList
             | A::ReferralFollowUps
             | A::FollowUpUpdate
+            | A::AgencyLinkCreate
+            | A::AgencyLinkList
+            | A::AgencyLinkRevoke
+            | A::AgencyLinkView
             | A::ReviewList
             | A::AuditQueueRead
             | A::NotificationList
@@ -385,6 +399,7 @@ mod tests {
                 ("follow_up.create", "follow_up.scheduled"),
                 ("follow_up.schedule", "follow_up.scheduled"),
                 ("follow_up.record", "follow_up.recorded"),
+                ("referral.agency_confirm", "referral.agency_confirmed"),
                 ("review.create", "review.approved"),
                 ("review.create", "review.returned"),
                 ("support_plan.create", "support_plan.created"),

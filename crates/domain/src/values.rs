@@ -471,6 +471,19 @@ text_enum!(
 );
 
 text_enum!(
+    /// What an agency officer confirms through a one-time link (機関への確認リンク): the
+    /// patient came, did not come, registered as a job seeker (求職登録), was employed, or
+    /// job-retention support (定着支援) started.
+    AgencyOutcome {
+        Came = "came",
+        DidNotCome = "did_not_come",
+        RegisteredJobSeeker = "registered_job_seeker",
+        Employed = "employed",
+        RetentionSupportStarted = "retention_support_started",
+    }
+);
+
+text_enum!(
     /// A supervisor's decision on a referral's follow-up work.
     ReviewDecision {
         Approved = "approved",

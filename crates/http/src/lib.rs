@@ -52,6 +52,9 @@ pub struct HttpConfig {
     /// Whether `X-Forwarded-Proto` is believed (the server runs behind a proxy that sets
     /// it): it decides `Strict-Transport-Security`.
     pub trust_proxy: bool,
+    /// Where people outside reach this server (`TSUNAGU_PUBLIC_URL`, no trailing slash):
+    /// the base of the agency links' URLs.
+    pub public_url: Option<String>,
 }
 
 /// What every handler shares. Cheap to clone: everything inside is reference-counted.
@@ -95,9 +98,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     >,
 > {
     use handlers::{
-        agencies, api_clients, audit, auth, centers, consents, consultations, follow_ups, liaison,
-        master, oauth, patients, referrals, reports, shoman_projects, supervision, support_plans,
-        users, webhooks,
+        agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
+        follow_ups, liaison, master, oauth, patients, referrals, reports, shoman_projects,
+        supervision, support_plans, users, webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -139,6 +142,11 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(referrals::level_changes)
         .service(referrals::list_follow_ups)
         .service(referrals::create_follow_up)
+        .service(agency_links::list)
+        .service(agency_links::create)
+        .service(agency_links::revoke)
+        .service(agency_links::page)
+        .service(agency_links::confirm)
         .service(follow_ups::list)
         .service(follow_ups::read)
         .service(follow_ups::update)

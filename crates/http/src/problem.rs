@@ -188,6 +188,7 @@ impl From<DomainError> for ApiError {
                 .detail("someone changed this record after you read it; read it again and reapply your change"),
             DomainError::Conflict { code, detail } => Self::new(StatusCode::CONFLICT, code, "Conflict").detail(detail),
             DomainError::Rule { code, detail } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "Not allowed by the rules").detail(detail),
+            DomainError::Gone { code, detail } => Self::new(StatusCode::GONE, code, "No longer available").detail(detail),
             DomainError::TooManyAttempts { retry_after_secs } => Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts")
                 .detail(format!("try again in {retry_after_secs} seconds"))
                 .header(header::RETRY_AFTER, retry_after_secs.to_string()),
@@ -223,6 +224,7 @@ fn problem_responses(
                 403 => "The role does not allow it (`insufficient_role`, `center_staff_only`, …)",
                 404 => "No such record in your center (`not_found`)",
                 409 => "Conflicts with the current state",
+                410 => "The one-time link was used, expired or was revoked (`link_gone`)",
                 412 => "Changed since you read it (`precondition_failed`)",
                 422 => "Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`)",
                 428 => "No `If-Match` (`if_match_required`)",
@@ -318,6 +320,10 @@ problem_set!(
 problem_set!(
     /// Creating a record under another one (which may not exist).
     CreateUnderProblems = [401, 403, 404, 422]
+);
+problem_set!(
+    /// The agency's page and answer through a one-time link (no sign-in).
+    PublicLinkProblems = [404, 410, 429]
 );
 problem_set!(
     /// Changing a record with `If-Match`.

@@ -24,6 +24,11 @@ use uuid::Uuid;
 pub struct RateLimitConfig {
     pub user_per_minute: u32,
     pub client_per_minute: u32,
+    /// Requests to one agency link (its page and its answer) a minute.
+    pub agency_link_per_minute: u32,
+    /// Requests to agency links from one address a minute, whatever the token: guessing
+    /// tokens from one place is slowed down to nothing.
+    pub agency_ip_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -33,6 +38,9 @@ impl Default for RateLimitConfig {
         Self {
             user_per_minute: 600,
             client_per_minute: 600,
+            // An officer opens the page and answers once; a reload or two on top.
+            agency_link_per_minute: 10,
+            agency_ip_per_minute: 30,
         }
     }
 }
@@ -41,6 +49,10 @@ impl Default for RateLimitConfig {
 pub enum Kind {
     User,
     Client,
+    /// One agency link, keyed by its token's hash.
+    AgencyLink,
+    /// One address calling agency links.
+    AgencyIp,
 }
 
 impl Kind {
@@ -48,8 +60,24 @@ impl Kind {
         match self {
             Self::User => "user",
             Self::Client => "client",
+            Self::AgencyLink => "agency_link",
+            Self::AgencyIp => "agency_ip",
         }
     }
+}
+
+/// A bucket key for something that is not an id (a token, an address): the first 128 bits
+/// of its SHA-256, so the map never holds the token or the address itself.
+pub fn key_of(kind: &str, value: &str) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::new()
+        .chain_update(kind.as_bytes())
+        .chain_update(b"\n")
+        .chain_update(value.as_bytes())
+        .finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    Uuid::from_bytes(b)
 }
 
 /// The domain's clock as governor's: nanoseconds since the epoch. Tests move the domain's
@@ -136,6 +164,8 @@ impl Verdict {
 pub struct RateLimits {
     user: Option<Bucket>,
     client: Option<Bucket>,
+    agency_link: Option<Bucket>,
+    agency_ip: Option<Bucket>,
     checks: AtomicU64,
 }
 
@@ -155,6 +185,8 @@ impl RateLimits {
         Self {
             user: bucket(cfg.user_per_minute),
             client: bucket(cfg.client_per_minute),
+            agency_link: bucket(cfg.agency_link_per_minute),
+            agency_ip: bucket(cfg.agency_ip_per_minute),
             checks: AtomicU64::new(0),
         }
     }
@@ -165,6 +197,8 @@ impl RateLimits {
         let b = match kind {
             Kind::User => self.user.as_ref(),
             Kind::Client => self.client.as_ref(),
+            Kind::AgencyLink => self.agency_link.as_ref(),
+            Kind::AgencyIp => self.agency_ip.as_ref(),
         }?;
         // Forget idle callers now and then, so the map does not grow without bound.
         if self.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bench_http;
 pub mod demo;
 pub mod housekeeping;
+pub mod mail;
 pub mod webhooks;
 
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use tsunagu_domain::Clock;
 use tsunagu_domain::app::Services;
 use tsunagu_domain::data_keys::DataKeys;
-use tsunagu_domain::integrations::targets::AllowHosts;
+use tsunagu_domain::integrations::targets::{self, AllowHosts};
 use tsunagu_http::ratelimit::RateLimitConfig;
 use tsunagu_http::{AppState, HttpConfig, JwtKeys};
 use tsunagu_store::{DatabaseUrl, DieselStore};
@@ -65,6 +66,10 @@ pub struct Config {
     /// How often the server verifies the audit chain and logs a signed checkpoint of it;
     /// `None` is never.
     pub audit_checkpoint_every: Option<std::time::Duration>,
+    /// Where people outside reach the server (`TSUNAGU_PUBLIC_URL`): the base of agency links.
+    pub public_url: Option<String>,
+    /// The SMTP relay agency links are e-mailed through, if any.
+    pub smtp: Option<mail::SmtpConfig>,
 }
 
 /// How long a client may take and how many may be connected: a client that sends its head
@@ -193,6 +198,14 @@ impl Config {
                 "TSUNAGU_RATE_LIMIT_CLIENT_PER_MINUTE",
                 defaults.client_per_minute,
             )?,
+            agency_link_per_minute: per_minute(
+                "TSUNAGU_RATE_LIMIT_AGENCY_LINK_PER_MINUTE",
+                defaults.agency_link_per_minute,
+            )?,
+            agency_ip_per_minute: per_minute(
+                "TSUNAGU_RATE_LIMIT_AGENCY_IP_PER_MINUTE",
+                defaults.agency_ip_per_minute,
+            )?,
         };
         let webhook_worker = match get("TSUNAGU_WEBHOOK_WORKER").as_deref() {
             None | Some("on" | "true" | "1") => true,
@@ -314,7 +327,32 @@ impl Config {
         }
         .filter(|m| *m > 0)
         .map(|m| std::time::Duration::from_secs(m * 60));
+        let public_url = match get("TSUNAGU_PUBLIC_URL") {
+            None => None,
+            Some(u) => {
+                let u = u.trim_end_matches('/').to_owned();
+                let ok = (u.starts_with("https://") || u.starts_with("http://"))
+                    && targets::parse_target(&u).is_ok()
+                    && u.split("://")
+                        .nth(1)
+                        .is_some_and(|r| !r.contains(['?', '#']));
+                if !ok {
+                    return Err(
+                        "TSUNAGU_PUBLIC_URL must be an absolute http(s) URL, e.g. https://tsunagu.example.jp"
+                            .into(),
+                    );
+                }
+                Some(u)
+            }
+        };
+        let smtp_allow = AllowHosts::parse(&get("TSUNAGU_SMTP_ALLOW_HOSTS").unwrap_or_default())
+            .map_err(|e| format!("TSUNAGU_SMTP_ALLOW_HOSTS: {e}"))?;
+        let smtp = get("TSUNAGU_SMTP_URL")
+            .map(|u| mail::SmtpConfig::parse(&u, get("TSUNAGU_SMTP_FROM").as_deref(), smtp_allow))
+            .transpose()?;
         Ok(Self {
+            public_url,
+            smtp,
             data_keys,
             audit_checkpoint_every,
             rate_limits,
@@ -500,9 +538,12 @@ pub struct Running {
 pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     let store = open_store(cfg)?;
     let lease = chrono::Duration::from_std(cfg.idempotency_lease).map_err(|e| e.to_string())?;
-    let services = Services::new(Arc::new(store), clock)
+    let mut services = Services::new(Arc::new(store), clock)
         .with_webhook_allow_hosts(cfg.webhook_allow_hosts.clone())
         .with_idempotency_lease(lease);
+    if let Some(smtp) = &cfg.smtp {
+        services = services.with_mailer(Arc::new(mail::SmtpMailer::new(smtp.clone())));
+    }
     if !cfg.webhook_allow_hosts.is_empty() {
         tracing::warn!(
             "TSUNAGU_WEBHOOK_ALLOW_HOSTS is set: webhooks may go to the internal hosts it names; do not use it in production"
@@ -533,6 +574,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
             body_timeout: cfg.http_limits.body_timeout,
             metrics_token: cfg.metrics_token.clone(),
             trust_proxy: cfg.trust_proxy,
+            public_url: cfg.public_url.clone(),
         },
     );
     let listener = TcpListener::bind(&cfg.listen)

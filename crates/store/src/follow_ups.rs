@@ -17,7 +17,9 @@ use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::{FollowUp, FollowUpView};
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{FollowUpFilter, FollowUpState, FollowUpStore, StoreResult};
-use tsunagu_domain::values::{AgencyType, CaseOutcome, Contacted, FollowUpMethod, Level};
+use tsunagu_domain::values::{
+    AgencyOutcome, AgencyType, CaseOutcome, Contacted, FollowUpMethod, Level,
+};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -41,6 +43,8 @@ pub struct FollowUpRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub recorded_by: Option<String>,
+    pub agency_link_id: Option<String>,
+    pub agency_outcome: Option<String>,
 }
 
 impl FollowUpRow {
@@ -60,6 +64,8 @@ impl FollowUpRow {
             next_due_on: f.next_due_on,
             cancelled_on: f.cancelled_on,
             recorded_by: f.recorded_by.map(|x| x.to_string()),
+            agency_link_id: f.agency_link_id.map(|x| x.to_string()),
+            agency_outcome: f.agency_outcome.map(|x| x.as_str().to_owned()),
             created_by: f.created_by.to_string(),
             version: f.version,
             created_at: naive(f.created_at),
@@ -95,6 +101,12 @@ impl FollowUpRow {
             next_due_on: self.next_due_on,
             cancelled_on: self.cancelled_on,
             recorded_by: opt_uuid("follow_ups.recorded_by", self.recorded_by.as_deref())?,
+            agency_link_id: opt_uuid("follow_ups.agency_link_id", self.agency_link_id.as_deref())?,
+            agency_outcome: opt_choice(
+                "follow_ups.agency_outcome",
+                self.agency_outcome.as_deref(),
+                AgencyOutcome::from_db,
+            )?,
             created_by: uuid("follow_ups.created_by", &self.created_by)?,
             version: self.version,
             created_at: utc(self.created_at),
@@ -158,6 +170,44 @@ fn follow_up(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<FollowUpView
         .first(conn)
         .optional()?;
     Ok(row.map(view).transpose()?)
+}
+
+/// What a follow-up written as done (or edited) changes on its referral, in the same
+/// transaction: review `pending` when work was recorded, and the outcome counts.
+pub(crate) fn after_recording(
+    conn: &mut DbConn,
+    f: &FollowUp,
+    review_pending: bool,
+    stamp: NaiveDateTime,
+) -> R<()> {
+    let referral_id = f.referral_id.to_string();
+    if review_pending {
+        // Supervision metadata, not the consultant's content: the referral's version
+        // (its ETag for edits) stays, so recording a follow-up does not invalidate an
+        // open form.
+        diesel::update(
+            referrals::table
+                .filter(referrals::id.eq(&referral_id))
+                .filter(referrals::review_state.ne("pending")),
+        )
+        .set((
+            referrals::review_state.eq("pending"),
+            referrals::updated_at.eq(stamp),
+        ))
+        .execute(conn)?;
+    }
+    // A recorded or edited outcome can bring the referral into the outcome counts or
+    // take it out again.
+    if let Some(r) = referral(conn, f.center_id, f.referral_id)? {
+        let was = rollup::is_achieved(conn, &referral_id)?;
+        let now = rollup::settle_achieved(conn, &r)?;
+        if was != now {
+            let mut d = Deltas::default();
+            d.achieved(&r, if now { 1 } else { -1 });
+            d.apply(conn)?;
+        }
+    }
+    Ok(())
 }
 
 impl FollowUpStore for DieselStore {
@@ -308,32 +358,7 @@ impl FollowUpStore for DieselStore {
                     .values(next)
                     .execute(conn)?;
             }
-            if review_pending {
-                // Supervision metadata, not the consultant's content: the referral's version
-                // (its ETag for edits) stays, so recording a follow-up does not invalidate an
-                // open form.
-                diesel::update(
-                    referrals::table
-                        .filter(referrals::id.eq(&row.referral_id))
-                        .filter(referrals::review_state.ne("pending")),
-                )
-                .set((
-                    referrals::review_state.eq("pending"),
-                    referrals::updated_at.eq(stamp),
-                ))
-                .execute(conn)?;
-            }
-            // A recorded or edited outcome can bring the referral into the outcome counts or
-            // take it out again.
-            if let Some(r) = referral(conn, f.center_id, f.referral_id)? {
-                let was = rollup::is_achieved(conn, &row.referral_id)?;
-                let now = rollup::settle_achieved(conn, &r)?;
-                if was != now {
-                    let mut d = Deltas::default();
-                    d.achieved(&r, if now { 1 } else { -1 });
-                    d.apply(conn)?;
-                }
-            }
+            after_recording(conn, f, review_pending, stamp)?;
             append_events(conn, &self.keys, audit)?;
             follow_up(conn, f.center_id, f.id)?
                 .map(|v| v.follow_up)

@@ -14,6 +14,7 @@ macro_rules! per_backend {
 }
 
 mod agencies;
+mod agency_links;
 mod api_clients;
 mod audit;
 pub mod backup;

@@ -279,6 +279,28 @@ diesel::table! {
         updated_at -> Timestamp,
         recorded_by -> Nullable<Text>,
         overdue_announced_at -> Nullable<Timestamp>,
+        agency_link_id -> Nullable<Text>,
+        agency_outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agency_links (id) {
+        id -> Text,
+        center_id -> Text,
+        referral_id -> Text,
+        patient_id -> Text,
+        agency_id -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        emailed -> Bool,
+        used_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        follow_up_id -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -657,6 +679,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_level_changes,
     data_provisions,
     follow_ups,
+    agency_links,
     referral_counts,
     consultation_counts,
     consultation_patients,

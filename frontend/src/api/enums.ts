@@ -147,6 +147,7 @@ export const WEBHOOK_EVENTS = [
   'follow_up.overdue',
   'review.approved',
   'review.returned',
+  'referral.agency_confirmed',
   'support_plan.created',
   'support_plan.submitted',
   'support_plan.approved',

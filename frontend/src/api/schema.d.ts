@@ -40,6 +40,35 @@ export interface paths {
         patch: operations["update_agency"];
         trace?: never;
     };
+    "/api/v1/agency-links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the agency may see through its link, without signing in: the center, the agency,
+         *     the referral's date, level and purpose, the patient's initials, and only those items of
+         *     the patient's data that were handed over at the referral while the consent covering the
+         *     agency is in force. 404 `not_found` for an unknown (or altered) token, 410 `link_gone`
+         *     for one used, expired or revoked. Rate-limited per link and per address.
+         */
+        get: operations["get_agency_link_page"];
+        put?: never;
+        /**
+         * The agency's answer, once, without signing in: `outcome` and an optional `note`. It is
+         *     recorded as a follow-up from the agency (completing the referral's open follow-up unless
+         *     the patient did not come) and goes to the supervisor's review. The link is spent: a
+         *     second answer is 410 `link_gone`.
+         */
+        post: operations["confirm_agency_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-clients": {
         parameters: {
             query?: never;
@@ -837,6 +866,51 @@ export interface paths {
         patch: operations["update_referral"];
         trace?: never;
     };
+    "/api/v1/referrals/{id}/agency-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The referral's one-time links for its agency, newest first (never their tokens). */
+        get: operations["list_agency_links"];
+        put?: never;
+        /**
+         * Make a one-time link for the referral's agency (a referral at `phone_mediation` or
+         *     above: 422 `level_too_low` otherwise; an open one: 422 `referral_closed`). The answer
+         *     carries the link's URL and its QR code (SVG) this once; only the token's hash is kept.
+         *     With `email`, the link is also sent through the configured relay (422
+         *     `email_not_configured` without one; `email_sent: false` when the relay refused it). The
+         *     URL holds no personal data. Staff in person only.
+         */
+        post: operations["create_agency_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referrals/{id}/agency-links/{link_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a link the agency has not used (422 `agency_link_used` once it has); revoking it
+         *     again changes nothing. Staff in person only.
+         */
+        post: operations["revoke_agency_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/referrals/{id}/follow-ups": {
         parameters: {
             query?: never;
@@ -1476,6 +1550,12 @@ export interface components {
             /** Format: int64 */
             sessions: number;
         };
+        /** @description The receipt of the agency's answer. */
+        AgencyConfirmedDto: {
+            /** Format: date-time */
+            confirmed_at: string;
+            outcome: components["schemas"]["AgencyOutcome"];
+        };
         /** @description An outside office patients are referred to (就労支援機関). */
         AgencyDto: {
             active: boolean;
@@ -1499,6 +1579,92 @@ export interface components {
             phone?: string | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description A new link: the only answer that carries its token. */
+        AgencyLinkCreated: components["schemas"]["AgencyLinkDto"] & {
+            /** @description Whether the e-mail went to the relay; `null` when none was asked for. */
+            email_sent?: boolean | null;
+            /** @description The same URL as a QR code (SVG), for the referral sheet. */
+            qr_svg: string;
+            /**
+             * @description The page for the agency: `{base}/agency/{token}`. Shown this once: only the token's
+             *     hash is stored.
+             */
+            url: string;
+        };
+        /** @description A one-time link of a referral, without its token (shown only when it was made). */
+        AgencyLinkDto: {
+            /** Format: uuid */
+            agency_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** @description Sent by e-mail through the relay. */
+            emailed: boolean;
+            /** Format: date-time */
+            expires_at: string;
+            /**
+             * Format: uuid
+             * @description The follow-up the answer recorded.
+             */
+            follow_up_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            outcome?: components["schemas"]["AgencyOutcome"] | null;
+            /** Format: uuid */
+            referral_id: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            /** Format: uuid */
+            revoked_by?: string | null;
+            state: components["schemas"]["AgencyLinkState"];
+            /**
+             * Format: date-time
+             * @description When the agency answered.
+             */
+            used_at?: string | null;
+        };
+        /**
+         * @description Where a link stands: usable, answered, past its expiry, or withdrawn.
+         * @enum {string}
+         */
+        AgencyLinkState: "active" | "used" | "expired" | "revoked";
+        /**
+         * @description What the agency confirms through a one-time link: 来所した, 来所しなかった, 求職登録した,
+         *     就職した, 定着支援を開始した.
+         * @enum {string}
+         */
+        AgencyOutcome: "came" | "did_not_come" | "registered_job_seeker" | "employed" | "retention_support_started";
+        /** @description What the agency officer sees on the link's page. */
+        AgencyPageDto: {
+            agency_name: string;
+            center_name: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The patient's initials from the reading, e.g. `ヤ・ハ`. */
+            initials: string;
+            level: components["schemas"]["Level"];
+            /** @description The answers the agency may give. */
+            outcomes: components["schemas"]["AgencyOutcome"][];
+            purpose: components["schemas"]["Purpose"];
+            /** Format: date */
+            referred_on: string;
+            shared: components["schemas"]["AgencySharedDto"];
+        };
+        /**
+         * @description The patient's data the agency may see: what was handed over at the referral, while the
+         *     consent covering the agency is in force. Absent items are `null`.
+         */
+        AgencySharedDto: {
+            /** Format: date */
+            birth_date?: string | null;
+            diagnosis?: string | null;
+            disability_certificate?: boolean | null;
+            email?: string | null;
+            name?: string | null;
+            name_kana?: string | null;
+            phone?: string | null;
         };
         /**
          * @description The kind of employment support agency, as the ministry's survey counts them.
@@ -1748,6 +1914,18 @@ export interface components {
             /** @example Bearer */
             token_type: string;
         };
+        /**
+         * @description The agency's answer.
+         * @example {
+         *       "note": "6月10日に来所、求職登録の予定",
+         *       "outcome": "came"
+         *     }
+         */
+        ConfirmAgencyLink: {
+            /** @description Up to 500 characters. */
+            note?: string | null;
+            outcome: components["schemas"]["AgencyOutcome"];
+        };
         /** @description Consent to share the patient's personal data with outside agencies. */
         ConsentDto: {
             /** @description The child assented as well. */
@@ -1906,6 +2084,25 @@ export interface components {
             name: string;
             notes?: string | null;
             phone?: string | null;
+        };
+        /**
+         * @description Make a one-time link for the referral's agency.
+         * @example {
+         *       "email": "tanto@hellowork.example.jp",
+         *       "expires_in_days": 14
+         *     }
+         */
+        CreateAgencyLink: {
+            /**
+             * @description Send it to this address through the configured relay (422 `email_not_configured`
+             *     when there is none). The mail names the center and the agency, never the patient.
+             */
+            email?: string | null;
+            /**
+             * Format: int64
+             * @description Days until it expires, 1 to 60 (default 14).
+             */
+            expires_in_days?: number | null;
         };
         /**
          * @example {
@@ -2397,7 +2594,13 @@ export interface components {
         FollowUpDto: {
             /** Format: uuid */
             agency_id: string;
+            /**
+             * Format: uuid
+             * @description The one-time link through which the agency confirmed it (機関からの回答), if it did.
+             */
+            agency_link_id?: string | null;
             agency_name: string;
+            agency_outcome?: components["schemas"]["AgencyOutcome"] | null;
             agency_type: components["schemas"]["AgencyType"];
             /** Format: uuid */
             assignee_id: string;
@@ -2429,7 +2632,7 @@ export interface components {
             patient_name: string;
             /**
              * Format: uuid
-             * @description Who recorded it as done.
+             * @description Who recorded it as done; `null` when the agency confirmed it through a one-time link.
              */
             recorded_by?: string | null;
             /** Format: uuid */
@@ -2526,6 +2729,41 @@ export interface components {
             running: {
                 [key: string]: number;
             };
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_AgencyLinkDto: {
+            items: {
+                /** Format: uuid */
+                agency_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** @description Sent by e-mail through the relay. */
+                emailed: boolean;
+                /** Format: date-time */
+                expires_at: string;
+                /**
+                 * Format: uuid
+                 * @description The follow-up the answer recorded.
+                 */
+                follow_up_id?: string | null;
+                /** Format: uuid */
+                id: string;
+                outcome?: components["schemas"]["AgencyOutcome"] | null;
+                /** Format: uuid */
+                referral_id: string;
+                /** Format: date-time */
+                revoked_at?: string | null;
+                /** Format: uuid */
+                revoked_by?: string | null;
+                state: components["schemas"]["AgencyLinkState"];
+                /**
+                 * Format: date-time
+                 * @description When the agency answered.
+                 */
+                used_at?: string | null;
+            }[];
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_ConsentDto: {
@@ -3059,7 +3297,13 @@ export interface components {
             items: {
                 /** Format: uuid */
                 agency_id: string;
+                /**
+                 * Format: uuid
+                 * @description The one-time link through which the agency confirmed it (機関からの回答), if it did.
+                 */
+                agency_link_id?: string | null;
                 agency_name: string;
+                agency_outcome?: components["schemas"]["AgencyOutcome"] | null;
                 agency_type: components["schemas"]["AgencyType"];
                 /** Format: uuid */
                 assignee_id: string;
@@ -3091,7 +3335,7 @@ export interface components {
                 patient_name: string;
                 /**
                  * Format: uuid
-                 * @description Who recorded it as done.
+                 * @description Who recorded it as done; `null` when the agency confirmed it through a one-time link.
                  */
                 recorded_by?: string | null;
                 /** Format: uuid */
@@ -4726,7 +4970,7 @@ export interface components {
          * @description An event a webhook may subscribe to.
          * @enum {string}
          */
-        WebhookEvent: "patient.created" | "patient.updated" | "consultation.created" | "consultation.updated" | "referral.created" | "referral.updated" | "referral.level_changed" | "referral.closed" | "follow_up.scheduled" | "follow_up.recorded" | "follow_up.overdue" | "review.approved" | "review.returned" | "support_plan.created" | "support_plan.submitted" | "support_plan.approved" | "support_plan.returned";
+        WebhookEvent: "patient.created" | "patient.updated" | "consultation.created" | "consultation.updated" | "referral.created" | "referral.updated" | "referral.level_changed" | "referral.closed" | "follow_up.scheduled" | "follow_up.recorded" | "follow_up.overdue" | "review.approved" | "review.returned" | "referral.agency_confirmed" | "support_plan.created" | "support_plan.submitted" | "support_plan.approved" | "support_plan.returned";
         /** @description A subscription with its signing secret: the only time it is shown. */
         WebhookWithSecret: components["schemas"]["WebhookDto"] & {
             /** @description `whsec_…`: verify `webhook-signature` with it (Standard Webhooks). */
@@ -5091,6 +5335,171 @@ export interface operations {
                 };
             };
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_agency_link_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the link's URL */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyPageDto"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_agency_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the link's URL */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmAgencyLink"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyConfirmedDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10680,6 +11089,264 @@ export interface operations {
             };
             /** @description No `If-Match` (`if_match_required`) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_agency_links: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_AgencyLinkDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_agency_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgencyLink"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyLinkCreated"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_agency_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyLinkDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

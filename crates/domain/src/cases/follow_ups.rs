@@ -298,6 +298,8 @@ pub(super) fn schedule(
         next_due_on: None,
         cancelled_on: None,
         recorded_by: None,
+        agency_link_id: None,
+        agency_outcome: None,
         created_by: by,
         version: 1,
         created_at: now,

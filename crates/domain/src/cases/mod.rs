@@ -16,6 +16,7 @@
 //! and follow-ups (scheduling); none of them uses referrals. What they share (who may be
 //! given case work, days not in the future) is here.
 
+mod agency_links;
 mod consents;
 mod consultations;
 mod follow_ups;
@@ -25,6 +26,11 @@ mod referrals;
 mod testing;
 mod timeline;
 
+pub use agency_links::{
+    AgencyConfirmInput, AgencyLink, AgencyLinkInput, AgencyLinks, AgencyPage, Confirmed,
+    CreatedLink, LinkState, SharedView, case_outcome, initials, satisfies_follow_up, token_hash,
+    visible_items,
+};
 pub use consents::{
     ADULT_AGE, ConsentInput, ConsentUpdate, Consents, Giver, SHOMAN_GUARDIAN_AGE, age_on,
     check_giver,

@@ -88,6 +88,8 @@ pub(super) fn follow_up(due_on: NaiveDate) -> FollowUp {
         next_due_on: None,
         cancelled_on: None,
         recorded_by: None,
+        agency_link_id: None,
+        agency_outcome: None,
         created_by: Uuid::nil(),
         version: 3,
         created_at: DateTime::<Utc>::UNIX_EPOCH,

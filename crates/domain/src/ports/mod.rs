@@ -8,6 +8,7 @@
 //! feature traits into scope with `use tsunagu_domain::ports::prelude::*;`.
 
 mod agencies;
+mod agency_links;
 mod api_clients;
 mod audit;
 mod centers;
@@ -18,6 +19,7 @@ mod health;
 mod history;
 mod idempotency;
 mod liaison;
+mod mail;
 mod outbox;
 mod patients;
 mod referrals;
@@ -30,6 +32,7 @@ mod users;
 mod webhooks;
 
 pub use agencies::{AgencyChanges, AgencyStore};
+pub use agency_links::{AgencyConfirmation, AgencyLinkStore};
 pub use api_clients::{ApiClientStore, SecretRotation};
 pub use audit::{AuditFilter, AuditLog};
 pub use centers::{CenterChanges, CenterStore};
@@ -40,6 +43,7 @@ pub use health::Health;
 pub use history::CaseHistoryStore;
 pub use idempotency::{CommittedChange, IdempotencyBegin, IdempotencyStore, StoredResponse};
 pub use liaison::LiaisonStore;
+pub use mail::Mailer;
 pub use outbox::Outbox;
 pub use patients::{PatientQuery, PatientStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
@@ -90,6 +94,7 @@ store_of!(
     ConsultationStore,
     ReferralStore,
     FollowUpStore,
+    AgencyLinkStore,
     CaseHistoryStore,
     ReportStore,
     SupervisionStore,
@@ -104,9 +109,9 @@ store_of!(
 /// The port traits, for calling store methods: `use crate::ports::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
-        ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore, Outbox,
-        PatientStore, ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store,
+        AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore,
+        ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore,
+        Outbox, PatientStore, ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store,
         SupervisionStore, SupportPlanStore, UserStore, WebhookStore,
     };
 }

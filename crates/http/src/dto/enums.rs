@@ -187,6 +187,17 @@ wire_enum!(
     }
 );
 wire_enum!(
+    /// What the agency confirms through a one-time link: 来所した, 来所しなかった, 求職登録した,
+    /// 就職した, 定着支援を開始した.
+    AgencyOutcome = values::AgencyOutcome {
+        Came,
+        DidNotCome,
+        RegisteredJobSeeker,
+        Employed,
+        RetentionSupportStarted
+    }
+);
+wire_enum!(
     Contacted = values::Contacted {
         Patient,
         Agency,
@@ -383,6 +394,7 @@ mod tests {
         c.mirror::<CaseOutcome>();
         c.mirror::<FollowUpMethod>();
         c.mirror::<Contacted>();
+        c.mirror::<AgencyOutcome>();
         c.mirror::<SharedItem>();
         c.mirror::<ReviewState>();
         c.mirror::<ReviewDecision>();
@@ -407,8 +419,13 @@ mod tests {
 
         // Every other enum of the spec is the adapter's own; a new one must be placed on
         // one side or the other here.
-        let wire_only: BTreeSet<&str> =
-            ["FollowUpState", "NotificationKind", "TimelineKind"].into();
+        let wire_only: BTreeSet<&str> = [
+            "AgencyLinkState",
+            "FollowUpState",
+            "NotificationKind",
+            "TimelineKind",
+        ]
+        .into();
         for (name, _) in &spec {
             assert!(
                 c.names.contains(name) || wire_only.contains(name.as_str()),
@@ -448,6 +465,7 @@ mod tests {
             CaseOutcome,
             FollowUpMethod,
             Contacted,
+            AgencyOutcome,
             SharedItem,
             ReviewState,
             ReviewDecision,

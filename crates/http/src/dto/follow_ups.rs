@@ -1,8 +1,8 @@
 //! Wire types of follow-ups (フォローアップ).
 
 use super::{
-    CaseOutcome, Contacted, FollowUpMethod, FollowUpQueueState, FollowUpState, Level, date,
-    double_option, ts,
+    AgencyOutcome, CaseOutcome, Contacted, FollowUpMethod, FollowUpQueueState, FollowUpState,
+    Level, date, double_option, ts,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -45,8 +45,13 @@ pub struct FollowUpDto {
     pub next_due_on: Option<String>,
     #[schema(format = Date)]
     pub cancelled_on: Option<String>,
-    /// Who recorded it as done.
+    /// Who recorded it as done; `null` when the agency confirmed it through a one-time link.
     pub recorded_by: Option<Uuid>,
+    /// The one-time link through which the agency confirmed it (機関からの回答), if it did.
+    pub agency_link_id: Option<Uuid>,
+    /// What the agency answered through that link.
+    #[schema(value_type = Option<AgencyOutcome>)]
+    pub agency_outcome: Option<String>,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -87,6 +92,8 @@ impl FollowUpDto {
             next_due_on: f.next_due_on.map(date),
             cancelled_on: f.cancelled_on.map(date),
             recorded_by: f.recorded_by,
+            agency_link_id: f.agency_link_id,
+            agency_outcome: f.agency_outcome.map(|x| x.as_str().to_owned()),
             created_at: ts(f.created_at),
             updated_at: ts(f.updated_at),
         }

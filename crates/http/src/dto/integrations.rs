@@ -68,6 +68,8 @@ pub enum WebhookEvent {
     ReviewApproved,
     #[schema(rename = "review.returned")]
     ReviewReturned,
+    #[schema(rename = "referral.agency_confirmed")]
+    ReferralAgencyConfirmed,
     #[schema(rename = "support_plan.created")]
     SupportPlanCreated,
     #[schema(rename = "support_plan.submitted")]

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 // One file per feature; everything is re-exported here so handlers name `dto::X`.
 mod agencies;
+mod agency_links;
 mod audit;
 mod auth;
 mod centers;
@@ -27,6 +28,7 @@ mod support_plans;
 mod timeline;
 mod users;
 pub use agencies::*;
+pub use agency_links::*;
 pub use audit::*;
 pub use auth::*;
 pub use centers::*;

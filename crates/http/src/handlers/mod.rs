@@ -2,6 +2,7 @@
 //! shape the answer. No rules live here.
 
 pub mod agencies;
+pub mod agency_links;
 pub mod api_clients;
 pub mod audit;
 pub mod auth;

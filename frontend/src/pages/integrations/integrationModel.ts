@@ -117,6 +117,7 @@ export const EVENT_LABELS = {
   'follow_up.overdue': 'webhookEvent.follow_up.overdue',
   'review.approved': 'webhookEvent.review.approved',
   'review.returned': 'webhookEvent.review.returned',
+  'referral.agency_confirmed': 'webhookEvent.referral.agency_confirmed',
   'support_plan.created': 'webhookEvent.support_plan.created',
   'support_plan.submitted': 'webhookEvent.support_plan.submitted',
   'support_plan.approved': 'webhookEvent.support_plan.approved',
@@ -134,7 +135,13 @@ export const EVENT_GROUPS: readonly ChoiceGroup<WebhookEvent>[] = [
   {
     id: 'referral',
     legend: 'webhook.eventGroup.referral',
-    values: ['referral.created', 'referral.updated', 'referral.level_changed', 'referral.closed'],
+    values: [
+      'referral.created',
+      'referral.updated',
+      'referral.level_changed',
+      'referral.closed',
+      'referral.agency_confirmed',
+    ],
   },
   {
     id: 'follow_up',
