@@ -13,6 +13,7 @@ macro_rules! per_backend {
     };
 }
 
+mod activities;
 mod agencies;
 mod api_clients;
 mod audit;

@@ -7,6 +7,7 @@
 //! Code that calls store methods on a concrete type (not through `dyn Store`) brings the
 //! feature traits into scope with `use tsunagu_domain::ports::prelude::*;`.
 
+mod activities;
 mod agencies;
 mod api_clients;
 mod audit;
@@ -29,6 +30,7 @@ mod support_plans;
 mod users;
 mod webhooks;
 
+pub use activities::ActivityStore;
 pub use agencies::{AgencyChanges, AgencyStore};
 pub use api_clients::{ApiClientStore, SecretRotation};
 pub use audit::{AuditFilter, AuditLog};
@@ -96,6 +98,7 @@ store_of!(
     SupportPlanStore,
     LiaisonStore,
     ShomanProjectStore,
+    ActivityStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -104,9 +107,9 @@ store_of!(
 /// The port traits, for calling store methods: `use crate::ports::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore, ConsentStore,
-        ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore, Outbox,
-        PatientStore, ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store,
+        ActivityStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore,
+        ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore,
+        Outbox, PatientStore, ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store,
         SupervisionStore, SupportPlanStore, UserStore, WebhookStore,
     };
 }
