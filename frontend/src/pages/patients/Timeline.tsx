@@ -45,6 +45,7 @@ const kindTone: Record<TimelineKind, string> = {
   follow_up: 'border-blue-600',
   program_change: 'border-success-2',
   project_session: 'border-success-2',
+  event: 'border-success-2',
 };
 
 function Level({ value }: { value: string }) {
@@ -163,6 +164,16 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
           c.withdrawn_on != null && [t('consent.withdrawnOn'), i.date(c.withdrawn_on)],
           c.notes != null && [t('consent.notes'), c.notes],
           [t('referral.changedBy'), staffName(c.recorded_by)],
+        ]}
+      />
+    );
+  } else if (entry.kind === 'event' && entry.event) {
+    const e = entry.event;
+    body = (
+      <Facts
+        items={[
+          [t('event.title'), <Link key="e" to={`/activities/events/${e.id}`}>{e.title}</Link>],
+          [t('event.kind'), t(`eventKind.${e.kind}`)],
         ]}
       />
     );
