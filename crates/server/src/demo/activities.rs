@@ -27,6 +27,118 @@ pub struct ActivityCounts {
     pub attendees: usize,
 }
 
+/// How much an outreach activity handed out, and to how many facilities.
+#[derive(Clone, Copy)]
+struct Amount {
+    quantity: i32,
+    unit: &'static str,
+    facilities: i32,
+}
+
+/// One outreach activity of the year, `month` months after its start.
+struct Outreach {
+    kind: ReferralSource,
+    month: u32,
+    target: &'static str,
+    amount: Option<Amount>,
+}
+
+const OUTREACH: [Outreach; 6] = [
+    Outreach {
+        kind: ReferralSource::LeafletAtApplication,
+        month: 1,
+        target: "県内の保健所（医療費助成の申請窓口）",
+        amount: Some(Amount {
+            quantity: 300,
+            unit: "枚",
+            facilities: 12,
+        }),
+    },
+    Outreach {
+        kind: ReferralSource::PosterDesignatedHospital,
+        month: 2,
+        target: "指定医療機関",
+        amount: Some(Amount {
+            quantity: 40,
+            unit: "枚",
+            facilities: 40,
+        }),
+    },
+    Outreach {
+        kind: ReferralSource::Msw,
+        month: 4,
+        target: "デモ市内病院の医療ソーシャルワーカー",
+        amount: None,
+    },
+    Outreach {
+        kind: ReferralSource::LeafletAtApplication,
+        month: 5,
+        target: "県内の保健所（医療費助成の申請窓口）",
+        amount: Some(Amount {
+            quantity: 300,
+            unit: "枚",
+            facilities: 12,
+        }),
+    },
+    Outreach {
+        kind: ReferralSource::Homepage,
+        month: 7,
+        target: "センターのホームページ（就労相談の案内を更新）",
+        amount: None,
+    },
+    Outreach {
+        kind: ReferralSource::DesignatedDoctorTraining,
+        month: 9,
+        target: "難病指定医研修会",
+        amount: Some(Amount {
+            quantity: 120,
+            unit: "部",
+            facilities: 1,
+        }),
+    },
+];
+
+/// One training of the year: by a case worker, or by the supervisor.
+struct Course {
+    by_supervisor: bool,
+    participation: &'static str,
+    course: TrainingCourse,
+    title: &'static str,
+    month: u32,
+    days: i64,
+    hours: f64,
+}
+
+const TRAININGS: [Course; 3] = [
+    Course {
+        by_supervisor: false,
+        participation: "attended",
+        course: TrainingCourse::StaffTraining,
+        title: "難病相談支援員研修（基礎）",
+        month: 2,
+        days: 1,
+        hours: 6.0,
+    },
+    Course {
+        by_supervisor: true,
+        participation: "given",
+        course: TrainingCourse::StaffTraining,
+        title: "就労支援機関との連携（講師）",
+        month: 6,
+        days: 1,
+        hours: 1.5,
+    },
+    Course {
+        by_supervisor: true,
+        participation: "given",
+        course: TrainingCourse::PeerSupporterTraining,
+        title: "ピア・サポーター養成講習会",
+        month: 8,
+        days: 3,
+        hours: 15.0,
+    },
+];
+
 /// The first day of the month `n` months after `from`'s, plus `day - 1` days.
 fn day_of_month(from: NaiveDate, n: u32, day: i64) -> NaiveDate {
     let first = from
@@ -54,46 +166,8 @@ pub(super) fn work(
     let a = services.activities();
 
     // Outreach: a leaflet drive each quarter, other kinds now and then.
-    let outreach: [(ReferralSource, u32, &str, Option<(i32, &str, i32)>); 6] = [
-        (
-            ReferralSource::LeafletAtApplication,
-            1,
-            "県内の保健所（医療費助成の申請窓口）",
-            Some((300, "枚", 12)),
-        ),
-        (
-            ReferralSource::PosterDesignatedHospital,
-            2,
-            "指定医療機関",
-            Some((40, "枚", 40)),
-        ),
-        (
-            ReferralSource::Msw,
-            4,
-            "デモ市内病院の医療ソーシャルワーカー",
-            None,
-        ),
-        (
-            ReferralSource::LeafletAtApplication,
-            5,
-            "県内の保健所（医療費助成の申請窓口）",
-            Some((300, "枚", 12)),
-        ),
-        (
-            ReferralSource::Homepage,
-            7,
-            "センターのホームページ（就労相談の案内を更新）",
-            None,
-        ),
-        (
-            ReferralSource::DesignatedDoctorTraining,
-            9,
-            "難病指定医研修会",
-            Some((120, "部", 1)),
-        ),
-    ];
-    for (kind, month, target, amount) in outreach {
-        let day = day_of_month(begun, month, 10);
+    for o in OUTREACH {
+        let day = day_of_month(begun, o.month, 10);
         if day > today {
             continue;
         }
@@ -101,75 +175,43 @@ pub(super) fn work(
         a.create_outreach(
             worker,
             OutreachInput {
-                kind: kind.as_str().into(),
+                kind: o.kind.as_str().into(),
                 kind_other: None,
-                target: Some(target.into()),
+                target: Some(o.target.into()),
                 held_on: day.to_string(),
-                quantity: amount.map(|x| x.0),
-                unit: amount.map(|x| x.1.into()),
-                facility_count: amount.map(|x| x.2),
+                quantity: o.amount.map(|x| x.quantity),
+                unit: o.amount.map(|x| x.unit.into()),
+                facility_count: o.amount.map(|x| x.facilities),
                 notes: Some("デモデータ（架空の周知活動）".into()),
             },
         )?;
         counts.outreach += 1;
     }
 
-    // Trainings: every case worker's basic training, a supervisor's talk, and the
+    // Trainings: a case worker's basic training, a supervisor's talk, and the
     // peer-supporter course the center ran.
-    let trainings: [(
-        &tsunagu_domain::app::Ctx,
-        &str,
-        TrainingCourse,
-        &str,
-        u32,
-        i64,
-        f64,
-    ); 3] = [
-        (
-            worker,
-            "attended",
-            TrainingCourse::StaffTraining,
-            "難病相談支援員研修（基礎）",
-            2,
-            1,
-            6.0,
-        ),
-        (
-            &demo.supervisor,
-            "given",
-            TrainingCourse::StaffTraining,
-            "就労支援機関との連携（講師）",
-            6,
-            1,
-            1.5,
-        ),
-        (
-            &demo.supervisor,
-            "given",
-            TrainingCourse::PeerSupporterTraining,
-            "ピア・サポーター養成講習会",
-            8,
-            3,
-            15.0,
-        ),
-    ];
-    for (who, participation, course, title, month, days, hours) in trainings {
-        let day = day_of_month(begun, month, 14);
-        if day + Duration::days(days - 1) > today {
+    for t in TRAININGS {
+        let day = day_of_month(begun, t.month, 14);
+        if day + Duration::days(t.days - 1) > today {
             continue;
         }
+        let who = if t.by_supervisor {
+            &demo.supervisor
+        } else {
+            worker
+        };
         clock.set(office_time(rng, day));
         a.create_training(
             who,
             TrainingInput {
                 user_id: None,
-                participation: participation.into(),
-                course: course.as_str().into(),
-                title: title.into(),
+                participation: t.participation.into(),
+                course: t.course.as_str().into(),
+                title: t.title.into(),
                 organiser: Some("デモ県".into()),
                 held_on: day.to_string(),
-                ended_on: (days > 1).then(|| (day + Duration::days(days - 1)).to_string()),
-                hours,
+                ended_on: (t.days > 1).then(|| (day + Duration::days(t.days - 1)).to_string()),
+                hours: t.hours,
                 notes: None,
             },
         )?;
