@@ -6,6 +6,9 @@
 
 mod helpers;
 
+mod activities_events;
+mod activities_outreach;
+mod activities_trainings;
 mod agency_links;
 mod audit_chain;
 mod auth;

@@ -162,6 +162,8 @@ pub struct Patient {
     pub diagnosis: Option<String>,
     pub employment_status: EmploymentStatus,
     pub support_awareness: SupportAwareness,
+    /// How they heard of the center (asked at intake); `None` when not asked.
+    pub referral_source: Option<crate::values::ReferralSource>,
     /// 障害者手帳.
     pub disability_certificate: bool,
     pub notes: Option<String>,
@@ -378,6 +380,8 @@ pub struct CaseHistory {
     pub provisions: Vec<Provision>,
     /// 小慢 optional-project sessions the patient was named in (as the child or family).
     pub project_sessions: Vec<crate::shoman::projects::ProjectSession>,
+    /// Events the patient was named at.
+    pub events: Vec<crate::activities::Event>,
     pub program_changes: Vec<ProgramChange>,
 }
 

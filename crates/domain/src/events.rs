@@ -157,6 +157,24 @@ actions! {
     NeedRead = ("need.read", "need"),
     NeedList = ("need.list", "need"),
     NeedUpdate = ("need.update", "need"),
+    // the center's other work: outreach (周知), staff training (研修), events
+    OutreachCreate = ("outreach_activity.create", "outreach_activity"),
+    OutreachRead = ("outreach_activity.read", "outreach_activity"),
+    OutreachList = ("outreach_activity.list", "outreach_activity"),
+    OutreachUpdate = ("outreach_activity.update", "outreach_activity"),
+    TrainingCreate = ("training.create", "training"),
+    TrainingRead = ("training.read", "training"),
+    TrainingList = ("training.list", "training"),
+    TrainingUpdate = ("training.update", "training"),
+    /// One event per named attendee (each naming the patient), or one naming none.
+    EventCreate = ("event.create", "event"),
+    EventRead = ("event.read", "event"),
+    EventList = ("event.list", "event"),
+    EventUpdate = ("event.update", "event"),
+    /// A patient named at an event (the event is the resource, the patient is named).
+    EventAttendeeAdd = ("event_attendee.create", "event"),
+    EventAttendeeList = ("event_attendee.list", "event"),
+    EventAttendeeRemove = ("event_attendee.delete", "event"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
@@ -168,6 +186,8 @@ actions! {
     ReportShomanProjects = ("report.shoman_projects", "report"),
     ReportShomanNeeds = ("report.shoman_needs", "report"),
     ReportShomanImplementation = ("report.shoman_implementation", "report"),
+    ReportOutreach = ("report.outreach", "report"),
+    ReportEvents = ("report.events", "report"),
     // integrations
     ApiClientCreate = ("api_client.create", "api_client"),
     ApiClientRead = ("api_client.read", "api_client"),
@@ -344,6 +364,21 @@ impl Action {
             | A::NeedRead
             | A::NeedList
             | A::NeedUpdate
+            | A::OutreachCreate
+            | A::OutreachRead
+            | A::OutreachList
+            | A::OutreachUpdate
+            | A::TrainingCreate
+            | A::TrainingRead
+            | A::TrainingList
+            | A::TrainingUpdate
+            | A::EventCreate
+            | A::EventRead
+            | A::EventList
+            | A::EventUpdate
+            | A::EventAttendeeAdd
+            | A::EventAttendeeList
+            | A::EventAttendeeRemove
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations
@@ -354,6 +389,8 @@ impl Action {
             | A::ReportShomanProjects
             | A::ReportShomanNeeds
             | A::ReportShomanImplementation
+            | A::ReportOutreach
+            | A::ReportEvents
             | A::ApiClientCreate
             | A::ApiClientRead
             | A::ApiClientList

@@ -32,6 +32,7 @@ macro_rules! facade {
 }
 
 pub mod access;
+pub mod activities;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -48,6 +48,14 @@ pub const SCOPES: &[(&str, &str)] = &[
         "shoman:write",
         "Draft, revise and submit 小慢 support plans and follow up their actions",
     ),
+    (
+        "activities:read",
+        "Read outreach activities (周知), staff trainings (研修) and events with their attendees",
+    ),
+    (
+        "activities:write",
+        "Record outreach activities, trainings and events, and name attendees",
+    ),
 ];
 
 /// Access tokens of API clients live as long as people's: ten minutes.

@@ -10,6 +10,7 @@
 //! | `lowering_requires_supervisor` | lowering a referral's level |
 //! | `four_eyes` | a supervisor reviewing a referral they made or followed up, or a support plan they wrote or submitted |
 //! | `role_not_assignable` | a center administrator creating a system administrator |
+//! | `supervisor_only` (trainings) | recording another staff member's training without being their supervisor or the center administrator |
 //! | `program_not_offered` | 小慢 work (support plans, liaison contacts, optional projects, needs) in a center that does not run `shoman` |
 //!
 //! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
@@ -207,6 +208,33 @@ pub fn shoman_projects(actor: &Actor, write: bool) -> Result<Uuid, DomainError> 
     // Reading names children (the participants of a session, the patient of a need), so
     // it needs case work just as writing does.
     let _ = write;
+    permit_in_center(actor, Permission::CaseWork)
+}
+
+/// Outreach (周知) names no patient: every member of a center records and reads its
+/// outreach, the center administrator included.
+pub fn outreach(actor: &Actor) -> Result<Uuid, DomainError> {
+    own_center(actor)
+}
+
+/// Trainings (研修): every member of a center reads the center's; a member records their
+/// own (`staff` is the caller), a supervisor or the center administrator anyone's in the
+/// center (403 `supervisor_only` otherwise).
+pub fn trainings(actor: &Actor, staff: Uuid) -> Result<Uuid, DomainError> {
+    let center = own_center(actor)?;
+    if staff == actor.user_id || matches!(actor.role, Role::Supervisor | Role::CenterAdmin) {
+        Ok(center)
+    } else {
+        Err(DomainError::forbidden(
+            "supervisor_only",
+            "only a supervisor or the center administrator records another staff member's training",
+        ))
+    }
+}
+
+/// Events and group activities name the patients who came, so reading and writing them is
+/// case work (a center administrator manages staff, not patients' records).
+pub fn events(actor: &Actor) -> Result<Uuid, DomainError> {
     permit_in_center(actor, Permission::CaseWork)
 }
 
@@ -626,6 +654,51 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn who_records_outreach_trainings_and_events() {
+        let c = Uuid::now_v7();
+        let admin = actor(Role::CenterAdmin, Some(c));
+        let sup = actor(Role::Supervisor, Some(c));
+        let con = actor(Role::Consultant, Some(c));
+        let srw = actor(Role::SelfRelianceWorker, Some(c));
+        let sys = actor(Role::SystemAdmin, None);
+        for a in [&admin, &sup, &con, &srw] {
+            assert_eq!(outreach(a).unwrap(), c);
+            assert_eq!(trainings(a, a.user_id).unwrap(), c);
+        }
+        let colleague = Uuid::now_v7();
+        assert!(trainings(&sup, colleague).is_ok());
+        assert!(trainings(&admin, colleague).is_ok());
+        for a in [&con, &srw] {
+            assert!(matches!(
+                trainings(a, colleague),
+                Err(DomainError::Forbidden {
+                    code: "supervisor_only",
+                    ..
+                })
+            ));
+        }
+        assert!(events(&con).is_ok());
+        assert!(events(&srw).is_ok());
+        assert!(events(&sup).is_ok());
+        assert!(matches!(
+            events(&admin),
+            Err(DomainError::Forbidden {
+                code: "insufficient_role",
+                ..
+            })
+        ));
+        for r in [outreach(&sys), trainings(&sys, sys.user_id), events(&sys)] {
+            assert!(matches!(
+                r,
+                Err(DomainError::Forbidden {
+                    code: "center_staff_only",
+                    ..
+                })
+            ));
+        }
     }
 
     #[test]

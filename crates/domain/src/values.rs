@@ -263,6 +263,108 @@ text_enum!(
 );
 
 text_enum!(
+    /// How a patient heard of the center (asked at intake), and the kinds of outreach (周知)
+    /// a center does: one list, so each outreach activity can be set against the patients
+    /// who came from it. The outreach kinds are those [`ReferralSource::is_outreach`]:
+    /// posters at 指定医療機関, leaflets handed out with the 医療費助成 application, talks at
+    /// 指定医 training, MSWs, 地域包括支援センター, care managers, the homepage, the
+    /// newsletter (広報誌), SNS and `other`. A patient may also have heard from family or
+    /// friends, from medical staff, from a patient association, or not know.
+    ReferralSource {
+        PosterDesignatedHospital = "poster_designated_hospital",
+        LeafletAtApplication = "leaflet_at_application",
+        DesignatedDoctorTraining = "designated_doctor_training",
+        Msw = "msw",
+        CommunitySupportCenter = "community_support_center",
+        CareManager = "care_manager",
+        Homepage = "homepage",
+        Newsletter = "newsletter",
+        Sns = "sns",
+        Other = "other",
+        FamilyFriend = "family_friend",
+        MedicalStaff = "medical_staff",
+        PatientAssociation = "patient_association",
+        Unknown = "unknown",
+    }
+);
+
+impl ReferralSource {
+    /// Whether a center does outreach of this kind (and so an outreach activity may be of
+    /// it): every source but hearing from family or friends, medical staff, a patient
+    /// association, or not knowing.
+    pub fn is_outreach(self) -> bool {
+        !matches!(
+            self,
+            ReferralSource::FamilyFriend
+                | ReferralSource::MedicalStaff
+                | ReferralSource::PatientAssociation
+                | ReferralSource::Unknown
+        )
+    }
+
+    /// The kind of an outreach activity: one of the outreach sources.
+    pub fn parse_outreach(field: &str, s: &str) -> Result<Self, FieldError> {
+        match Self::from_db(s) {
+            Some(k) if k.is_outreach() => Ok(k),
+            _ => Err(FieldError::new(
+                field,
+                "invalid_choice",
+                format!(
+                    "must be one of: {}",
+                    Self::ALL
+                        .iter()
+                        .filter(|k| k.is_outreach())
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+}
+
+text_enum!(
+    /// Whether a staff member attended a training or gave it.
+    TrainingParticipation {
+        Attended = "attended",
+        Given = "given",
+    }
+);
+
+text_enum!(
+    /// The kind of a training: the ピア・サポーター養成講習会 (`peer_supporter_training`),
+    /// training of the center's staff (`staff_training`), or `other`.
+    TrainingCourse {
+        PeerSupporterTraining = "peer_supporter_training",
+        StaffTraining = "staff_training",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// The kind of an event or group activity: ピア相談会 (`peer_consultation`), 難病カフェ
+    /// (`cafe`), a seminar, 講演・研修会 (`lecture`), 就労支援セミナー
+    /// (`employment_seminar`), 弁護士・社労士相談会 (`legal_consultation`), or `other`.
+    EventKind {
+        PeerConsultation = "peer_consultation",
+        Cafe = "cafe",
+        Seminar = "seminar",
+        Lecture = "lecture",
+        EmploymentSeminar = "employment_seminar",
+        LegalConsultation = "legal_consultation",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// How a named attendee came to an event: as the `patient`, or as a patient's `family`.
+    AttendeeRole {
+        Patient = "patient",
+        Family = "family",
+    }
+);
+
+text_enum!(
     Sex {
         Female = "female",
         Male = "male",

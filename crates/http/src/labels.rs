@@ -1,8 +1,9 @@
 //! Japanese labels for spreadsheets, in the survey's own wording where it has one.
 
 use tsunagu_domain::values::{
-    AgencyType, Channel, Level, NeedKind, NeedStatus, ProjectKind, Purpose, Requester,
-    SessionActivity, ShomanMenu, ShomanRequester, SupportAwareness, Topic,
+    AgencyType, Channel, EventKind, Level, NeedKind, NeedStatus, ProjectKind, Purpose,
+    ReferralSource, Requester, SessionActivity, ShomanMenu, ShomanRequester, SupportAwareness,
+    Topic,
 };
 
 pub fn agency_type(t: AgencyType) -> &'static str {
@@ -150,5 +151,38 @@ pub fn need_status(s: NeedStatus) -> &'static str {
         NeedStatus::Open => "未対応",
         NeedStatus::Met => "対応済み",
         NeedStatus::Dropped => "取り下げ",
+    }
+}
+
+/// How a patient heard of the center, and the kind of an outreach activity (周知).
+pub fn referral_source(s: ReferralSource) -> &'static str {
+    match s {
+        ReferralSource::PosterDesignatedHospital => "指定医療機関のポスター",
+        ReferralSource::LeafletAtApplication => "申請時のリーフレット",
+        ReferralSource::DesignatedDoctorTraining => "指定医研修での説明",
+        ReferralSource::Msw => "医療ソーシャルワーカー（MSW）",
+        ReferralSource::CommunitySupportCenter => "地域包括支援センター",
+        ReferralSource::CareManager => "ケアマネジャー",
+        ReferralSource::Homepage => "ホームページ",
+        ReferralSource::Newsletter => "広報誌・ニュースレター",
+        ReferralSource::Sns => "SNS",
+        ReferralSource::Other => "その他",
+        ReferralSource::FamilyFriend => "家族・知人",
+        ReferralSource::MedicalStaff => "主治医・医療スタッフ",
+        ReferralSource::PatientAssociation => "患者会",
+        ReferralSource::Unknown => "不明",
+    }
+}
+
+/// The kind of an event or group activity.
+pub fn event_kind(k: EventKind) -> &'static str {
+    match k {
+        EventKind::PeerConsultation => "ピア相談会",
+        EventKind::Cafe => "難病カフェ",
+        EventKind::Seminar => "セミナー",
+        EventKind::Lecture => "講演・研修会",
+        EventKind::EmploymentSeminar => "就労支援セミナー",
+        EventKind::LegalConsultation => "弁護士・社労士相談会",
+        EventKind::Other => "その他",
     }
 }

@@ -2,6 +2,7 @@
 //! and the OpenAPI document, which is generated from the same router that serves requests
 //! so the two cannot drift. This crate does not depend on diesel (CI checks it).
 
+mod activities;
 pub mod auth;
 mod deadline;
 pub mod dto;
@@ -97,6 +98,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         InitError = (),
     >,
 > {
+    use activities::{events, outreach, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
         follow_ups, liaison, master, oauth, patients, referrals, reports, shoman_projects,
@@ -199,6 +201,23 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(shoman_projects::create_need)
         .service(shoman_projects::read_need)
         .service(shoman_projects::update_need)
+        .service(outreach::list)
+        .service(outreach::create)
+        .service(outreach::read)
+        .service(outreach::update)
+        .service(outreach::report)
+        .service(trainings::list)
+        .service(trainings::create)
+        .service(trainings::read)
+        .service(trainings::update)
+        .service(events::list)
+        .service(events::create)
+        .service(events::read)
+        .service(events::update)
+        .service(events::list_attendees)
+        .service(events::add_attendee)
+        .service(events::remove_attendee)
+        .service(events::report)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

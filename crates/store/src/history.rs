@@ -1,6 +1,7 @@
 //! A patient's whole path, for the timeline: read across the case features in one go.
 
 use crate::DieselStore;
+use crate::activities::events_naming;
 use crate::consents::consents_of;
 use crate::consultations::ConsultationRow;
 use crate::follow_ups::{FollowUpRow, ViewRow, follow_up_views, view};
@@ -55,6 +56,7 @@ impl CaseHistoryStore for DieselStore {
                 provisions: provisions_of(conn, center, patient_id)?,
                 program_changes: program_changes_of(conn, center, patient_id)?,
                 project_sessions: sessions_naming(conn, center, patient_id)?,
+                events: events_naming(conn, center, patient_id)?,
             })
         })
     }

@@ -13,6 +13,7 @@ macro_rules! per_backend {
     };
 }
 
+mod activities;
 mod agencies;
 mod agency_links;
 mod api_clients;

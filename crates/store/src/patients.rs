@@ -15,11 +15,14 @@ use tsunagu_domain::cases::format_case_number;
 use tsunagu_domain::entities::{Patient, PatientLabel, ProgramChange};
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{PatientQuery, PatientStore, StoreResult};
-use tsunagu_domain::values::{EmploymentStatus, Program, Sex, SupportAwareness};
+use tsunagu_domain::values::{EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness};
 use uuid::Uuid;
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = patients)]
+// The row is always the whole record: a field cleared by a change is written as NULL,
+// not skipped (diesel's default would keep the old value).
+#[diesel(treat_none_as_null = true)]
 pub struct PatientRow {
     pub id: String,
     pub center_id: String,
@@ -46,6 +49,7 @@ pub struct PatientRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub referral_source: Option<String>,
 }
 
 impl PatientRow {
@@ -76,6 +80,7 @@ impl PatientRow {
             version: p.version,
             created_at: naive(p.created_at),
             updated_at: naive(p.updated_at),
+            referral_source: p.referral_source.map(|x| x.as_str().to_owned()),
         }
     }
 
@@ -104,6 +109,11 @@ impl PatientRow {
             support_awareness: choice(
                 "patients.support_awareness",
                 SupportAwareness::from_db(&self.support_awareness),
+            )?,
+            referral_source: opt_choice(
+                "patients.referral_source",
+                self.referral_source.as_deref(),
+                ReferralSource::from_db,
             )?,
             disability_certificate: self.disability_certificate,
             notes: self.notes,

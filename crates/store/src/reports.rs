@@ -31,7 +31,7 @@ fn bad(what: &str) -> StoreError {
 }
 
 /// The centers a scope covers, as stored ids.
-fn center_ids(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<String>> {
+pub(crate) fn center_ids(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<String>> {
     match scope {
         ReportScope::Center(c) => Ok(vec![c.to_string()]),
         ReportScope::Centers { prefecture_code } => {

@@ -151,6 +151,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        referral_source -> Nullable<Text>,
     }
 }
 
@@ -646,7 +647,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outreach_activities (id) {
+        id -> Text,
+        center_id -> Text,
+        kind -> Text,
+        kind_other -> Nullable<Text>,
+        target -> Nullable<Text>,
+        held_on -> Date,
+        quantity -> Nullable<Integer>,
+        unit -> Nullable<Text>,
+        facility_count -> Nullable<Integer>,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    trainings (id) {
+        id -> Text,
+        center_id -> Text,
+        user_id -> Text,
+        participation -> Text,
+        course -> Text,
+        title -> Text,
+        organiser -> Nullable<Text>,
+        held_on -> Date,
+        ended_on -> Nullable<Date>,
+        hours_hundredths -> Integer,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        center_id -> Text,
+        kind -> Text,
+        kind_other -> Nullable<Text>,
+        title -> Text,
+        held_on -> Date,
+        start_time -> Nullable<Text>,
+        end_time -> Nullable<Text>,
+        place -> Nullable<Text>,
+        online -> Bool,
+        staff_ids -> Text,
+        patients_count -> Integer,
+        families_count -> Integer,
+        professionals_count -> Integer,
+        materials -> Text,
+        series -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_attendees (event_id, patient_id) {
+        event_id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        role -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(shoman_project_sessions -> shoman_projects (project_id));
+diesel::joinable!(event_attendees -> events (event_id));
 diesel::joinable!(shoman_session_participants -> shoman_project_sessions (session_id));
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(api_clients -> centers (center_id));
@@ -702,7 +780,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     shoman_projects,
     shoman_project_sessions,
     shoman_session_participants,
-    shoman_needs
+    shoman_needs,
+    outreach_activities,
+    trainings,
+    events,
+    event_attendees
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -833,6 +915,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+            "referral_source",
         ],
     ),
     ("patient_search_grams", &["center_id", "gram", "patient_id"]),
@@ -1266,6 +1349,82 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+        ],
+    ),
+    (
+        "outreach_activities",
+        &[
+            "id",
+            "center_id",
+            "kind",
+            "kind_other",
+            "target",
+            "held_on",
+            "quantity",
+            "unit",
+            "facility_count",
+            "notes",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "trainings",
+        &[
+            "id",
+            "center_id",
+            "user_id",
+            "participation",
+            "course",
+            "title",
+            "organiser",
+            "held_on",
+            "ended_on",
+            "hours_hundredths",
+            "notes",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "events",
+        &[
+            "id",
+            "center_id",
+            "kind",
+            "kind_other",
+            "title",
+            "held_on",
+            "start_time",
+            "end_time",
+            "place",
+            "online",
+            "staff_ids",
+            "patients_count",
+            "families_count",
+            "professionals_count",
+            "materials",
+            "series",
+            "notes",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "event_attendees",
+        &[
+            "event_id",
+            "center_id",
+            "patient_id",
+            "role",
+            "created_by",
+            "created_at",
         ],
     ),
 ];

@@ -87,7 +87,7 @@ export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
 export const REFERRAL_STATUSES = ['open', 'closed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
-export const TIMELINE_KINDS = ['consent', 'consultation', 'referral', 'level_change', 'provision', 'follow_up', 'program_change', 'project_session'] as const;
+export const TIMELINE_KINDS = ['consent', 'consultation', 'referral', 'level_change', 'provision', 'follow_up', 'program_change', 'project_session', 'event'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 // --- supervision: the audit queue, reviews, notifications ------------------------------
@@ -112,6 +112,41 @@ export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 export const NOTIFICATION_KINDS = ['follow_up_escalated', 'review_returned'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+// --- the center's other work: outreach (周知), training (研修), events ------------------
+
+/** How a patient heard of the center; the first ten are also the kinds of outreach. */
+export const REFERRAL_SOURCES = [
+  'poster_designated_hospital',
+  'leaflet_at_application',
+  'designated_doctor_training',
+  'msw',
+  'community_support_center',
+  'care_manager',
+  'homepage',
+  'newsletter',
+  'sns',
+  'other',
+  'family_friend',
+  'medical_staff',
+  'patient_association',
+  'unknown',
+] as const;
+export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
+/** The kinds an outreach activity may be: the sources a center acts on. */
+export const OUTREACH_KINDS: readonly ReferralSource[] = REFERRAL_SOURCES.slice(0, 10);
+
+export const TRAINING_PARTICIPATIONS = ['attended', 'given'] as const;
+export type TrainingParticipation = (typeof TRAINING_PARTICIPATIONS)[number];
+
+export const TRAINING_COURSES = ['peer_supporter_training', 'staff_training', 'other'] as const;
+export type TrainingCourse = (typeof TRAINING_COURSES)[number];
+
+export const EVENT_KINDS = ['peer_consultation', 'cafe', 'seminar', 'lecture', 'employment_seminar', 'legal_consultation', 'other'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const ATTENDEE_ROLES = ['patient', 'family'] as const;
+export type AttendeeRole = (typeof ATTENDEE_ROLES)[number];
+
 // --- third-party integration: API clients and webhooks --------------------------------
 
 /** What an API client may be granted, in the API's catalog order. */
@@ -129,6 +164,8 @@ export const API_SCOPES = [
   'audit:read',
   'shoman:read',
   'shoman:write',
+  'activities:read',
+  'activities:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
@@ -245,4 +282,9 @@ export type EnumsMatchTheSpec = [
   Assert<Same<NotificationKind, S['NotificationKind']>>,
   Assert<Same<ApiScope, S['ApiScope']>>,
   Assert<Same<WebhookEvent, S['WebhookEvent']>>,
+  Assert<Same<ReferralSource, S['ReferralSource']>>,
+  Assert<Same<TrainingParticipation, S['TrainingParticipation']>>,
+  Assert<Same<TrainingCourse, S['TrainingCourse']>>,
+  Assert<Same<EventKind, S['EventKind']>>,
+  Assert<Same<AttendeeRole, S['AttendeeRole']>>,
 ];

@@ -383,6 +383,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The center's events in creation order; `?fiscal_year=`, `?kind=`, `?series=`. An
+         *     access event names each attendee on the page.
+         */
+        get: operations["list_events"];
+        put?: never;
+        /** Record an event or group activity (case work: consultants, 自立支援員, supervisors). */
+        post: operations["create_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an event (an access event naming each attendee). */
+        get: operations["get_event"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an event. Requires `If-Match`. */
+        patch: operations["update_event"];
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The patients named at an event (an access event naming each). */
+        get: operations["list_event_attendees"];
+        put?: never;
+        /**
+         * Name a patient at an event: a patient of the center (422 `attendee_not_found`) with a
+         *     consent in force on its day (422 `attendee_without_consent`: count them in the
+         *     headcount only), covered by the headcount of their role (422 `fewer_than_named`), once
+         *     (409 `already_attending`). Answers the event as it is now, with its new ETag; the event
+         *     shows on the patient's timeline.
+         */
+        post: operations["create_event_attendee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendees/{patient_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a patient off an event's list (the headcount stays). Answers the event as it is
+         *     now.
+         */
+        delete: operations["delete_event_attendee"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/follow-ups": {
         parameters: {
             query?: never;
@@ -624,6 +707,42 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach-activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The center's outreach activities in creation order; `?fiscal_year=`, `?kind=`. */
+        get: operations["list_outreach_activities"];
+        put?: never;
+        /** Record an outreach activity (周知). Every member of the center may. */
+        post: operations["create_outreach_activity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach-activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an outreach activity. */
+        get: operations["get_outreach_activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an outreach activity. Requires `If-Match`. */
+        patch: operations["update_outreach_activity"];
         trace?: never;
     };
     "/api/v1/patients": {
@@ -1050,6 +1169,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * イベント・集団活動: per kind, the events held in the period, the patients, families and
+         *     professionals who came (summed over events) and the patients named. For a center's
+         *     supervisor or administrator; the system administrator across centers. Never a name.
+         */
+        get: operations["report_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/outreach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 周知の効果: new patients per source (`referral_source`, asked at intake) per month of the
+         *     period, and for each outreach activity held in it the new patients of the same center
+         *     who named its kind, registered in the 30 days before its day and in the 30 days from its
+         *     day on. For a center's supervisor or administrator; the system administrator across
+         *     centers (each activity against its own center's patients). Never a patient's name or id.
+         */
+        get: operations["report_outreach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/referral-levels": {
         parameters: {
             query?: never;
@@ -1342,6 +1505,48 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The center's trainings in creation order; `?fiscal_year=`, `?user_id=`, `?course=`. */
+        get: operations["list_trainings"];
+        put?: never;
+        /**
+         * Record a training: one's own, or (a supervisor or the center administrator) any staff
+         *     member's of the center.
+         */
+        post: operations["create_training"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trainings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a training. */
+        get: operations["get_training"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a training (one's own, or a supervisor's or administrator's call). Requires
+         *     `If-Match`.
+         */
+        patch: operations["update_training"];
         trace?: never;
     };
     "/api/v1/transition": {
@@ -1712,7 +1917,22 @@ export interface components {
          * @description A scope an API client may be granted.
          * @enum {string}
          */
-        ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read" | "shoman:read" | "shoman:write";
+        ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read" | "shoman:read" | "shoman:write" | "activities:read" | "activities:write";
+        /** @description A patient named at an event. */
+        AttendeeDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            patient_id: string;
+            role: components["schemas"]["AttendeeRole"];
+        };
+        /**
+         * @description How a named attendee came: as the patient or as a patient's family.
+         * @enum {string}
+         */
+        AttendeeRole: "patient" | "family";
         /** @description Who did or read what. Never the personal data itself. */
         AuditEventDto: {
             /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
@@ -2118,6 +2338,17 @@ export interface components {
         };
         /**
          * @example {
+         *       "patient_id": "0193a0b4-0000-7000-8000-000000000001",
+         *       "role": "patient"
+         *     }
+         */
+        CreateAttendee: {
+            /** Format: uuid */
+            patient_id: string;
+            role: components["schemas"]["AttendeeRole"];
+        };
+        /**
+         * @example {
          *       "code": "hiroshima",
          *       "name": "広島県難病相談支援センター",
          *       "operating_type": "patient_organization",
@@ -2186,6 +2417,51 @@ export interface components {
             /** @description One or more. */
             topics: components["schemas"]["Topic"][];
             with_employment_supporter?: boolean | null;
+        };
+        /**
+         * @example {
+         *       "end_time": "15:30",
+         *       "families_count": 3,
+         *       "held_on": "2026-06-20",
+         *       "kind": "cafe",
+         *       "materials": [
+         *         "就労支援ガイド"
+         *       ],
+         *       "online": false,
+         *       "patients_count": 8,
+         *       "place": "県民文化センター 会議室",
+         *       "professionals_count": 1,
+         *       "series": "難病カフェ",
+         *       "staff_ids": [],
+         *       "start_time": "13:30",
+         *       "title": "難病カフェ 6月"
+         *     }
+         */
+        CreateEvent: {
+            /** @description `HH:MM`, after `start_time`. */
+            end_time?: string | null;
+            /** Format: int32 */
+            families_count?: number;
+            /** Format: date */
+            held_on: string;
+            kind: components["schemas"]["EventKind"];
+            /** @description Required for `other`, refused for the coded kinds. */
+            kind_other?: string | null;
+            /** @description At most 30 items of up to 200 characters. */
+            materials?: string[];
+            notes?: string | null;
+            online?: boolean;
+            /** Format: int32 */
+            patients_count?: number;
+            place?: string | null;
+            /** Format: int32 */
+            professionals_count?: number;
+            series?: string | null;
+            /** @description Active staff of the center. */
+            staff_ids?: string[];
+            /** @description `HH:MM`. */
+            start_time?: string | null;
+            title: string;
         };
         /**
          * @description Schedule a follow-up; the assignee defaults to the referral's consultant.
@@ -2264,6 +2540,32 @@ export interface components {
             status?: components["schemas"]["NeedStatus"] | null;
         };
         /**
+         * @example {
+         *       "facility_count": 12,
+         *       "held_on": "2026-06-10",
+         *       "kind": "leaflet_at_application",
+         *       "quantity": 300,
+         *       "target": "県内の指定医療機関",
+         *       "unit": "枚"
+         *     }
+         */
+        CreateOutreachActivity: {
+            /** Format: int32 */
+            facility_count?: number | null;
+            /** Format: date */
+            held_on: string;
+            /** @description An outreach kind (422 `invalid_choice` for the non-outreach sources). */
+            kind: components["schemas"]["ReferralSource"];
+            /** @description Required for `other`, refused for the coded kinds. */
+            kind_other?: string | null;
+            notes?: string | null;
+            /** Format: int32 */
+            quantity?: number | null;
+            target?: string | null;
+            /** @description What the quantity counts; only with a quantity. */
+            unit?: string | null;
+        };
+        /**
          * @description A new patient. Readings may be typed in hiragana or half-width katakana; they are stored
          *     as full-width katakana.
          * @example {
@@ -2279,6 +2581,7 @@ export interface components {
          *       "phone": "082-000-0000",
          *       "prefecture_code": "34",
          *       "program": "nanbyo",
+         *       "referral_source": "leaflet_at_application",
          *       "sex": "female",
          *       "support_awareness": "aware_not_used"
          *     }
@@ -2306,6 +2609,7 @@ export interface components {
             /** @description `"01"` … `"47"`; implied by `municipality_code` when absent. */
             prefecture_code?: string | null;
             program: components["schemas"]["Program"];
+            referral_source?: components["schemas"]["ReferralSource"] | null;
             sex?: components["schemas"]["Sex"] | null;
             support_awareness: components["schemas"]["SupportAwareness"];
         };
@@ -2492,6 +2796,41 @@ export interface components {
         };
         /**
          * @example {
+         *       "course": "staff_training",
+         *       "held_on": "2026-06-12",
+         *       "hours": 3.5,
+         *       "organiser": "難病情報センター",
+         *       "participation": "attended",
+         *       "title": "難病相談支援員研修"
+         *     }
+         */
+        CreateTraining: {
+            course: components["schemas"]["TrainingCourse"];
+            /**
+             * Format: date
+             * @description Not before `held_on`.
+             */
+            ended_on?: string | null;
+            /** Format: date */
+            held_on: string;
+            /**
+             * Format: double
+             * @description More than 0, at most two decimals and 24 hours a day (422 `over_24_per_day`).
+             */
+            hours: number;
+            notes?: string | null;
+            organiser?: string | null;
+            participation: components["schemas"]["TrainingParticipation"];
+            title: string;
+            /**
+             * Format: uuid
+             * @description The staff member; the caller when absent. Another's needs a supervisor or the center
+             *     administrator (403 `supervisor_only`).
+             */
+            user_id?: string | null;
+        };
+        /**
+         * @example {
          *       "center_id": null,
          *       "display_name": "佐藤 花子",
          *       "login": "sato.hanako",
@@ -2590,6 +2929,92 @@ export interface components {
          * @enum {string}
          */
         EmploymentStatus: "employed" | "on_leave" | "job_seeking" | "not_working" | "student";
+        /** @description An event or group activity (イベント・集団活動). */
+        EventDto: {
+            /** @description The patients named at it, each with a consent in force on its day. */
+            attendees: components["schemas"]["AttendeeDto"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            end_time?: string | null;
+            /**
+             * Format: int32
+             * @description Family members who came, named or not.
+             */
+            families_count: number;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["EventKind"];
+            /** @description What an `other` event was; `null` for the coded kinds. */
+            kind_other?: string | null;
+            /** @description What was handed out. */
+            materials: string[];
+            notes?: string | null;
+            online: boolean;
+            /**
+             * Format: int32
+             * @description Patients who came, named or not.
+             */
+            patients_count: number;
+            place?: string | null;
+            /**
+             * Format: int32
+             * @description Professionals (agencies, medical and welfare staff) who came.
+             */
+            professionals_count: number;
+            /** @description The series it belongs to (e.g. the monthly 難病カフェ). */
+            series?: string | null;
+            /** @description The center's staff who ran it. */
+            staff_ids: string[];
+            /**
+             * @description `HH:MM`, Asia/Tokyo.
+             * @example 13:30
+             */
+            start_time?: string | null;
+            /** @example 難病カフェ 6月 */
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description ピア相談会, 難病カフェ, seminar, 講演・研修会, 就労支援セミナー, 弁護士・社労士相談会, other.
+         * @enum {string}
+         */
+        EventKind: "peer_consultation" | "cafe" | "seminar" | "lecture" | "employment_seminar" | "legal_consultation" | "other";
+        /** @description Events of one kind held in the period, and who came. */
+        EventKindFigures: {
+            /** Format: int64 */
+            events: number;
+            /** Format: int64 */
+            families: number;
+            kind?: components["schemas"]["EventKind"] | null;
+            /**
+             * Format: int64
+             * @description Patients named at them (a patient at two events counts twice).
+             */
+            named: number;
+            /** Format: int64 */
+            patients: number;
+            /**
+             * Format: int64
+             * @description Patients, families and professionals.
+             */
+            people: number;
+            /** Format: int64 */
+            professionals: number;
+        };
+        /** @description イベント・集団活動の実績: per kind, the events held in the period and the headcounts. */
+        EventsReport: {
+            period: components["schemas"]["PeriodDto"];
+            /** @description Every kind, in order. */
+            rows: components["schemas"]["EventKindFigures"][];
+            total: components["schemas"]["EventKindFigures"];
+        };
         /** @description フォローアップ, with the patient and agency it concerns. */
         FollowUpDto: {
             /** Format: uuid */
@@ -3140,6 +3565,20 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_AttendeeDto: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** Format: uuid */
+                patient_id: string;
+                role: components["schemas"]["AttendeeRole"];
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_AuditEventDto: {
             items: {
                 /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
@@ -3293,6 +3732,62 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_EventDto: {
+            items: {
+                /** @description The patients named at it, each with a consent in force on its day. */
+                attendees: components["schemas"]["AttendeeDto"][];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                end_time?: string | null;
+                /**
+                 * Format: int32
+                 * @description Family members who came, named or not.
+                 */
+                families_count: number;
+                /** Format: date */
+                held_on: string;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["EventKind"];
+                /** @description What an `other` event was; `null` for the coded kinds. */
+                kind_other?: string | null;
+                /** @description What was handed out. */
+                materials: string[];
+                notes?: string | null;
+                online: boolean;
+                /**
+                 * Format: int32
+                 * @description Patients who came, named or not.
+                 */
+                patients_count: number;
+                place?: string | null;
+                /**
+                 * Format: int32
+                 * @description Professionals (agencies, medical and welfare staff) who came.
+                 */
+                professionals_count: number;
+                /** @description The series it belongs to (e.g. the monthly 難病カフェ). */
+                series?: string | null;
+                /** @description The center's staff who ran it. */
+                staff_ids: string[];
+                /**
+                 * @description `HH:MM`, Asia/Tokyo.
+                 * @example 13:30
+                 */
+                start_time?: string | null;
+                /** @example 難病カフェ 6月 */
+                title: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_FollowUpDto: {
             items: {
                 /** Format: uuid */
@@ -3410,6 +3905,47 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_OutreachActivityDto: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /**
+                 * Format: int32
+                 * @description How many facilities it went to.
+                 */
+                facility_count?: number | null;
+                /** Format: date */
+                held_on: string;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * @description One of the outreach kinds of `ReferralSource` (not `family_friend`,
+                 *     `medical_staff`, `patient_association` or `unknown`).
+                 */
+                kind: components["schemas"]["ReferralSource"];
+                /** @description What an `other` activity was; `null` for the coded kinds. */
+                kind_other?: string | null;
+                notes?: string | null;
+                /** Format: int32 */
+                quantity?: number | null;
+                /**
+                 * @description Whom it reached, in words.
+                 * @example 県内の指定医療機関
+                 */
+                target?: string | null;
+                /** @example 枚 */
+                unit?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_PatientDto: {
             items: {
                 /** Format: date */
@@ -3447,6 +3983,7 @@ export interface components {
                 phone?: string | null;
                 prefecture_code?: string | null;
                 program: components["schemas"]["Program"];
+                referral_source?: components["schemas"]["ReferralSource"] | null;
                 sex?: components["schemas"]["Sex"] | null;
                 support_awareness: components["schemas"]["SupportAwareness"];
                 /** Format: date-time */
@@ -3608,6 +4145,47 @@ export interface components {
                 updated_at: string;
                 /** @description Their wishes (希望). */
                 wishes?: string | null;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_TrainingDto: {
+            items: {
+                course: components["schemas"]["TrainingCourse"];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /**
+                 * Format: date
+                 * @description The last day of a course over several days; `null` for one day.
+                 */
+                ended_on?: string | null;
+                /** Format: date */
+                held_on: string;
+                /**
+                 * Format: double
+                 * @description Hours, to two decimals.
+                 * @example 3.5
+                 */
+                hours: number;
+                /** Format: uuid */
+                id: string;
+                notes?: string | null;
+                organiser?: string | null;
+                participation: components["schemas"]["TrainingParticipation"];
+                /** @example 難病相談支援員研修 */
+                title: string;
+                /** Format: date-time */
+                updated_at: string;
+                /**
+                 * Format: uuid
+                 * @description The staff member.
+                 */
+                user_id: string;
+                /** Format: int32 */
+                version: number;
             }[];
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -3832,6 +4410,107 @@ export interface components {
             referred: number;
         };
         /**
+         * @description An outreach activity (周知): e.g. 300 leaflets (`quantity` 300, `unit` 枚) to 12
+         *     指定医療機関 (`facility_count` 12).
+         */
+        OutreachActivityDto: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /**
+             * Format: int32
+             * @description How many facilities it went to.
+             */
+            facility_count?: number | null;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description One of the outreach kinds of `ReferralSource` (not `family_friend`,
+             *     `medical_staff`, `patient_association` or `unknown`).
+             */
+            kind: components["schemas"]["ReferralSource"];
+            /** @description What an `other` activity was; `null` for the coded kinds. */
+            kind_other?: string | null;
+            notes?: string | null;
+            /** Format: int32 */
+            quantity?: number | null;
+            /**
+             * @description Whom it reached, in words.
+             * @example 県内の指定医療機関
+             */
+            target?: string | null;
+            /** @example 枚 */
+            unit?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description The activity as the report shows it (no notes). */
+        OutreachActivityEffectDto: {
+            /** Format: int32 */
+            facility_count?: number | null;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ReferralSource"];
+            kind_other?: string | null;
+            /** Format: int32 */
+            quantity?: number | null;
+            target?: string | null;
+            unit?: string | null;
+        };
+        /** @description One activity and the new patients who named its kind, before and after it. */
+        OutreachEffectRow: {
+            activity: components["schemas"]["OutreachActivityEffectDto"];
+            /**
+             * Format: int64
+             * @description Registered from its day on, for `window_days` days.
+             */
+            after: number;
+            /**
+             * Format: int64
+             * @description Registered in the `window_days` days before the activity's day.
+             */
+            before: number;
+            /**
+             * Format: int64
+             * @description `after − before`.
+             */
+            change: number;
+        };
+        /**
+         * @description 周知の効果: new patients per source (how they heard of the center) per month, and for
+         *     each outreach activity held in the period the new patients from its source in the
+         *     `window_days` days before it against the `window_days` days from its day on.
+         */
+        OutreachReport: {
+            activities: components["schemas"]["OutreachEffectRow"][];
+            /** @description The months of the period, `YYYY-MM`. */
+            months: string[];
+            period: components["schemas"]["PeriodDto"];
+            /** @description Every source in the list's order, then `source: null` (not asked). */
+            rows: components["schemas"]["OutreachSourceRow"][];
+            /** Format: int64 */
+            total: number;
+            /** @description Per month, all sources. */
+            totals: number[];
+            /** Format: int64 */
+            window_days: number;
+        };
+        /** @description New patients of one source per month. */
+        OutreachSourceRow: {
+            /** @description One per entry of `months`. */
+            counts: number[];
+            source?: components["schemas"]["ReferralSource"] | null;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
          * @description A named participant: a patient of the center with a consent in force on the session's
          *     day, as the `child` or as the child's `family`.
          */
@@ -3882,6 +4561,7 @@ export interface components {
             phone?: string | null;
             prefecture_code?: string | null;
             program: components["schemas"]["Program"];
+            referral_source?: components["schemas"]["ReferralSource"] | null;
             sex?: components["schemas"]["Sex"] | null;
             support_awareness: components["schemas"]["SupportAwareness"];
             /** Format: date-time */
@@ -4327,6 +5007,14 @@ export interface components {
          *     administrator.
          */
         ReferralLevelsReport: components["schemas"]["CenterReferralLevels"] | components["schemas"]["CentersReferralLevels"];
+        /**
+         * @description How a patient heard of the center, and the kind of an outreach activity (周知): an
+         *     activity is one of the first ten (`poster_designated_hospital` … `other`); a patient
+         *     may also have heard from `family_friend`, `medical_staff`, a `patient_association`,
+         *     or not know (`unknown`).
+         * @enum {string}
+         */
+        ReferralSource: "poster_designated_hospital" | "leaflet_at_application" | "designated_doctor_training" | "msw" | "community_support_center" | "care_manager" | "homepage" | "newsletter" | "sns" | "other" | "family_friend" | "medical_staff" | "patient_association" | "unknown";
         /** @enum {string} */
         ReferralStatus: "open" | "closed";
         RefreshRequest: {
@@ -4591,6 +5279,7 @@ export interface components {
              * @description The day (Asia/Tokyo) it happened, or is due.
              */
             date: string;
+            event?: components["schemas"]["EventDto"] | null;
             follow_up?: components["schemas"]["FollowUpDto"] | null;
             kind: components["schemas"]["TimelineKind"];
             level_change?: components["schemas"]["LevelChangeDto"] | null;
@@ -4600,7 +5289,7 @@ export interface components {
             referral?: components["schemas"]["ReferralDto"] | null;
         };
         /** @enum {string} */
-        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up" | "program_change" | "project_session";
+        TimelineKind: "consent" | "consultation" | "referral" | "level_change" | "provision" | "follow_up" | "program_change" | "project_session" | "event";
         /**
          * @description The form of `POST /oauth/token` (`application/x-www-form-urlencoded`). The client may
          *     authenticate with HTTP Basic instead of `client_id` and `client_secret`.
@@ -4647,6 +5336,53 @@ export interface components {
             /** @description Base32. */
             secret: string;
         };
+        /**
+         * @description ピア・サポーター養成講習会 (`peer_supporter_training`), staff training, or other.
+         * @enum {string}
+         */
+        TrainingCourse: "peer_supporter_training" | "staff_training" | "other";
+        /** @description A training (研修) a staff member attended or gave. */
+        TrainingDto: {
+            course: components["schemas"]["TrainingCourse"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /**
+             * Format: date
+             * @description The last day of a course over several days; `null` for one day.
+             */
+            ended_on?: string | null;
+            /** Format: date */
+            held_on: string;
+            /**
+             * Format: double
+             * @description Hours, to two decimals.
+             * @example 3.5
+             */
+            hours: number;
+            /** Format: uuid */
+            id: string;
+            notes?: string | null;
+            organiser?: string | null;
+            participation: components["schemas"]["TrainingParticipation"];
+            /** @example 難病相談支援員研修 */
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: uuid
+             * @description The staff member.
+             */
+            user_id: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description Whether the staff member attended the training or gave it.
+         * @enum {string}
+         */
+        TrainingParticipation: "attended" | "given";
         /** @description A 小慢 child on the transition (移行期) list, with their latest plan. */
         TransitionEntryDto: {
             /** Format: int32 */
@@ -4746,6 +5482,31 @@ export interface components {
             with_employment_supporter?: boolean | null;
         };
         /**
+         * @description Fields to change; absent fields stay, `null` clears; lists replace. A new `held_on` is
+         *     checked against every attendee's consent again.
+         */
+        UpdateEvent: {
+            end_time?: string | null;
+            /** Format: int32 */
+            families_count?: number | null;
+            /** Format: date */
+            held_on?: string | null;
+            kind?: components["schemas"]["EventKind"] | null;
+            kind_other?: string | null;
+            materials?: string[] | null;
+            notes?: string | null;
+            online?: boolean | null;
+            /** Format: int32 */
+            patients_count?: number | null;
+            place?: string | null;
+            /** Format: int32 */
+            professionals_count?: number | null;
+            series?: string | null;
+            staff_ids?: string[] | null;
+            start_time?: string | null;
+            title?: string | null;
+        };
+        /**
          * @description Record a follow-up as done (`done_on` with `method`, `contacted` and `outcome`, and
          *     `next_due_on` to schedule the next one), or reschedule an open one (`due_on`, `assignee_id`).
          * @example {
@@ -4807,6 +5568,20 @@ export interface components {
             patient_id?: string | null;
             status?: components["schemas"]["NeedStatus"] | null;
         };
+        /** @description Fields to change; absent fields stay, `null` clears. */
+        UpdateOutreachActivity: {
+            /** Format: int32 */
+            facility_count?: number | null;
+            /** Format: date */
+            held_on?: string | null;
+            kind?: components["schemas"]["ReferralSource"] | null;
+            kind_other?: string | null;
+            notes?: string | null;
+            /** Format: int32 */
+            quantity?: number | null;
+            target?: string | null;
+            unit?: string | null;
+        };
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdatePatient: {
             /** Format: date */
@@ -4826,6 +5601,7 @@ export interface components {
             phone?: string | null;
             prefecture_code?: string | null;
             program?: components["schemas"]["Program"] | null;
+            referral_source?: components["schemas"]["ReferralSource"] | null;
             sex?: components["schemas"]["Sex"] | null;
             support_awareness?: components["schemas"]["SupportAwareness"] | null;
         };
@@ -4914,6 +5690,22 @@ export interface components {
             situation?: string | null;
             state?: components["schemas"]["PlanState"] | null;
             wishes?: string | null;
+        };
+        /** @description Fields to change; absent fields stay, `null` clears. */
+        UpdateTraining: {
+            course?: components["schemas"]["TrainingCourse"] | null;
+            /** Format: date */
+            ended_on?: string | null;
+            /** Format: date */
+            held_on?: string | null;
+            /** Format: double */
+            hours?: number | null;
+            notes?: string | null;
+            organiser?: string | null;
+            participation?: components["schemas"]["TrainingParticipation"] | null;
+            title?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
         };
         /**
          * @description Fields to change; absent fields stay as they are. Changing the role, the password or
@@ -7639,6 +8431,662 @@ export interface operations {
             };
         };
     };
+    list_events: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度 the event was held in.
+                 * @example 2026
+                 */
+                fiscal_year?: string;
+                kind?: components["schemas"]["EventKind"];
+                /** @description The series' name, exactly. */
+                series?: string;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_EventDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEvent"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_event: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEvent"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_event_attendees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_AttendeeDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_event_attendee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAttendee"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already named (`already_attending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_event_attendee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                patient_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_follow_ups: {
         parameters: {
             query?: {
@@ -9129,6 +10577,400 @@ export interface operations {
                 };
             };
             /** @description Too many requests for this client id */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_outreach_activities: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度 the activity was held in (`2026`: 2026-04-01 to 2027-03-31).
+                 * @example 2026
+                 */
+                fiscal_year?: string;
+                kind?: components["schemas"]["ReferralSource"];
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_OutreachActivityDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_outreach_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOutreachActivity"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachActivityDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_outreach_activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachActivityDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_outreach_activity: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOutreachActivity"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachActivityDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12174,6 +14016,182 @@ export interface operations {
             };
         };
     };
+    report_events: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_outreach: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutreachReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     report_referral_levels: {
         parameters: {
             query?: {
@@ -13882,6 +15900,402 @@ export interface operations {
             };
             /** @description No such record in your center (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_trainings: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度 the training began in.
+                 * @example 2026
+                 */
+                fiscal_year?: string;
+                /** @description One staff member's. */
+                user_id?: string;
+                course?: components["schemas"]["TrainingCourse"];
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_TrainingDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTraining"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_training: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTraining"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

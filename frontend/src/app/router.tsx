@@ -4,6 +4,7 @@ import type { IntegrationPage } from '../pages/integrations/routes';
 import type { SupervisionPage } from '../pages/supervision/routes';
 import type { SupportPlanScreen } from '../pages/supportPlans/routes';
 import type { ShomanScreen } from '../pages/shoman/routes';
+import type { ActivitiesScreen } from '../pages/activities/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
@@ -60,6 +61,17 @@ function shomanRoute(path: string, page: ShomanScreen): RouteObject {
     lazy: async () => {
       const { shomanElement } = await import('../pages/shoman/routes');
       return { element: shomanElement(page) };
+    },
+  };
+}
+
+/** An activities screen (outreach, training, events): its code loads with the first visit to any of them. */
+function activitiesRoute(path: string, page: ActivitiesScreen): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { activitiesElement } = await import('../pages/activities/routes');
+      return { element: activitiesElement(page) };
     },
   };
 }
@@ -126,6 +138,12 @@ export const routes: RouteObject[] = [
       shomanRoute('projects/:id/edit', 'projectEdit'),
       shomanRoute('needs', 'needs'),
       shomanRoute('reports/shoman', 'figures'),
+      activitiesRoute('activities', 'index'),
+      activitiesRoute('activities/outreach', 'outreach'),
+      activitiesRoute('activities/trainings', 'trainings'),
+      activitiesRoute('activities/events', 'events'),
+      activitiesRoute('activities/events/:id', 'event'),
+      activitiesRoute('reports/outreach', 'outreachReport'),
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),

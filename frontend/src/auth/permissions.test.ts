@@ -19,8 +19,8 @@ describe('navigation by role', () => {
   });
 
   it('gives supervisors and consultants the case screens, and agencies to read', () => {
-    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies', 'reports', 'supervision']);
-    expect(navItems('consultant').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'agencies']);
+    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'activities', 'agencies', 'reports', 'supervision']);
+    expect(navItems('consultant').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'activities', 'agencies']);
     for (const role of ['supervisor', 'consultant'] as const) {
       expect(capabilities(role)).toMatchObject({
         workCases: true,
@@ -80,6 +80,7 @@ describe('navigation by role', () => {
       'supportPlans',
       'transition',
       'projects',
+      'activities',
       'agencies',
     ]);
   });

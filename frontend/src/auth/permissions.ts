@@ -63,6 +63,7 @@ export type NavKey =
   | 'supportPlans'
   | 'transition'
   | 'projects'
+  | 'activities'
   | 'agencies'
   | 'reports'
   | 'supervision'
@@ -90,6 +91,7 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
       items.push({ key: 'transition', to: '/transition' });
       items.push({ key: 'projects', to: '/projects' });
     }
+    items.push({ key: 'activities', to: '/activities' });
   }
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   if (can.viewReports) items.push({ key: 'reports', to: '/reports' });

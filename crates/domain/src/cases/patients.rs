@@ -10,7 +10,7 @@ use crate::events::Action;
 use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::ports::PatientQuery;
-use crate::values::{self, EmploymentStatus, Program, Sex, SupportAwareness};
+use crate::values::{self, EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness};
 use crate::{contact, kana, master};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -38,6 +38,7 @@ pub struct PatientInput {
     pub diagnosis: Option<Option<String>>,
     pub employment_status: Option<String>,
     pub support_awareness: Option<String>,
+    pub referral_source: Option<Option<String>>,
     pub disability_certificate: Option<bool>,
     pub notes: Option<Option<String>>,
 }
@@ -61,6 +62,7 @@ impl PatientInput {
             ("diagnosis", self.diagnosis.is_some()),
             ("employment_status", self.employment_status.is_some()),
             ("support_awareness", self.support_awareness.is_some()),
+            ("referral_source", self.referral_source.is_some()),
             (
                 "disability_certificate",
                 self.disability_certificate.is_some(),
@@ -218,6 +220,7 @@ fn blank(center: Uuid, by: Uuid, now: DateTime<Utc>) -> Patient {
         diagnosis: None,
         employment_status: EmploymentStatus::NotWorking,
         support_awareness: SupportAwareness::Unaware,
+        referral_source: None,
         disability_certificate: false,
         notes: None,
         created_by: by,
@@ -358,6 +361,13 @@ fn apply(
             .as_deref()
             .map(|x| SupportAwareness::parse("support_awareness", x)),
     );
+    if let Some(x) = input.referral_source {
+        p.referral_source = x
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .and_then(|s| v.check(ReferralSource::parse("referral_source", s)));
+    }
     if let Some(x) = input.disability_certificate {
         p.disability_certificate = x;
     }
@@ -522,6 +532,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cleared.phone, None);
+    }
+
+    #[test]
+    fn how_they_heard_of_the_center_is_optional_and_coded() {
+        assert_eq!(new(full()).unwrap().referral_source, None);
+        let p = new(PatientInput {
+            referral_source: Some(Some("leaflet_at_application".into())),
+            ..full()
+        })
+        .unwrap();
+        assert_eq!(
+            p.referral_source,
+            Some(ReferralSource::LeafletAtApplication)
+        );
+        assert_eq!(
+            field_codes(new(PatientInput {
+                referral_source: Some(Some("tv".into())),
+                ..full()
+            })),
+            ["referral_source:invalid_choice"]
+        );
+        let cleared = apply(
+            p,
+            PatientInput {
+                referral_source: Some(None),
+                ..PatientInput::default()
+            },
+            false,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(cleared.referral_source, None);
     }
 
     #[test]

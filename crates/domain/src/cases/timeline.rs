@@ -4,6 +4,7 @@
 
 use super::patients::Patients;
 use super::require_case_worker;
+use crate::activities::Event;
 use crate::app::Ctx;
 use crate::clock::tokyo_date;
 use crate::entities::{
@@ -28,6 +29,8 @@ pub enum TimelineItem {
     ProgramChange(ProgramChange),
     /// A session of a 小慢 optional project the patient was named in.
     ProjectSession(ProjectSession),
+    /// An event or group activity the patient was named at.
+    Event(Event),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +134,13 @@ fn merge(h: CaseHistory) -> Vec<TimelineEntry> {
             item: TimelineItem::ProjectSession(s),
         });
     }
+    for e in h.events {
+        out.push(TimelineEntry {
+            date: e.held_on,
+            at: e.created_at,
+            item: TimelineItem::Event(e),
+        });
+    }
     out.sort_by_key(|a| (a.date, a.at));
     out
 }
@@ -151,6 +161,7 @@ mod tests {
             TimelineItem::Provision(_) => "provision",
             TimelineItem::ProgramChange(_) => "program_change",
             TimelineItem::ProjectSession(_) => "project_session",
+            TimelineItem::Event(_) => "event",
         }
     }
 
@@ -215,6 +226,7 @@ mod tests {
             provisions: vec![],
             program_changes: vec![],
             project_sessions: vec![],
+            events: vec![],
         };
         let entries = merge(history);
         let got: Vec<(&str, NaiveDate)> = entries.iter().map(|e| (kind(e), e.date)).collect();

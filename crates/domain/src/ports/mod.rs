@@ -7,6 +7,7 @@
 //! Code that calls store methods on a concrete type (not through `dyn Store`) brings the
 //! feature traits into scope with `use tsunagu_domain::ports::prelude::*;`.
 
+mod activities;
 mod agencies;
 mod agency_links;
 mod api_clients;
@@ -31,6 +32,7 @@ mod support_plans;
 mod users;
 mod webhooks;
 
+pub use activities::ActivityStore;
 pub use agencies::{AgencyChanges, AgencyStore};
 pub use agency_links::{AgencyConfirmation, AgencyLinkStore};
 pub use api_clients::{ApiClientStore, SecretRotation};
@@ -101,6 +103,7 @@ store_of!(
     SupportPlanStore,
     LiaisonStore,
     ShomanProjectStore,
+    ActivityStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -109,9 +112,9 @@ store_of!(
 /// The port traits, for calling store methods: `use crate::ports::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore, CenterStore,
-        ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore, LiaisonStore,
-        Outbox, PatientStore, ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store,
-        SupervisionStore, SupportPlanStore, UserStore, WebhookStore,
+        ActivityStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore,
+        CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore,
+        LiaisonStore, Outbox, PatientStore, ReferralStore, ReportStore, SessionStore,
+        ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, UserStore, WebhookStore,
     };
 }

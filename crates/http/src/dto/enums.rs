@@ -92,6 +92,29 @@ wire_enum!(
     SupportAwareness = values::SupportAwareness { Using, UsedBefore, AwareNotUsed, Unaware }
 );
 wire_enum!(
+    /// How a patient heard of the center, and the kind of an outreach activity (周知): an
+    /// activity is one of the first ten (`poster_designated_hospital` … `other`); a patient
+    /// may also have heard from `family_friend`, `medical_staff`, a `patient_association`,
+    /// or not know (`unknown`).
+    ReferralSource = values::ReferralSource { PosterDesignatedHospital, LeafletAtApplication, DesignatedDoctorTraining, Msw, CommunitySupportCenter, CareManager, Homepage, Newsletter, Sns, Other, FamilyFriend, MedicalStaff, PatientAssociation, Unknown }
+);
+wire_enum!(
+    /// Whether the staff member attended the training or gave it.
+    TrainingParticipation = values::TrainingParticipation { Attended, Given }
+);
+wire_enum!(
+    /// ピア・サポーター養成講習会 (`peer_supporter_training`), staff training, or other.
+    TrainingCourse = values::TrainingCourse { PeerSupporterTraining, StaffTraining, Other }
+);
+wire_enum!(
+    /// ピア相談会, 難病カフェ, seminar, 講演・研修会, 就労支援セミナー, 弁護士・社労士相談会, other.
+    EventKind = values::EventKind { PeerConsultation, Cafe, Seminar, Lecture, EmploymentSeminar, LegalConsultation, Other }
+);
+wire_enum!(
+    /// How a named attendee came: as the patient or as a patient's family.
+    AttendeeRole = values::AttendeeRole { Patient, Family }
+);
+wire_enum!(
     /// `employment_agencies` covers Hello Work, employment and life support centers and
     /// vocational centers; `other` agencies need `all_agencies`. For 小慢 liaison: a school
     /// needs `schools` or `all_bodies`; an employer `employers`, `all_agencies` or
@@ -302,7 +325,8 @@ wire_enum!(TimelineKind {
     Provision,
     FollowUp,
     ProgramChange,
-    ProjectSession
+    ProjectSession,
+    Event
 });
 wire_enum!(
     /// Plans by their next review: `overdue` (the day has passed, Asia/Tokyo) or
@@ -409,6 +433,11 @@ mod tests {
         c.mirror::<ParticipantRole>();
         c.mirror::<NeedKind>();
         c.mirror::<NeedStatus>();
+        c.mirror::<ReferralSource>();
+        c.mirror::<TrainingParticipation>();
+        c.mirror::<TrainingCourse>();
+        c.mirror::<EventKind>();
+        c.mirror::<AttendeeRole>();
         let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
         c.table::<ApiScope>(&scopes);
         let events: Vec<&str> = tsunagu_domain::events::WebhookEvent::ALL
@@ -477,7 +506,12 @@ mod tests {
             SessionActivity,
             ParticipantRole,
             NeedKind,
-            NeedStatus
+            NeedStatus,
+            ReferralSource,
+            TrainingParticipation,
+            TrainingCourse,
+            EventKind,
+            AttendeeRole
         );
     }
 

@@ -36,6 +36,10 @@ pub enum ApiScope {
     ShomanRead,
     #[schema(rename = "shoman:write")]
     ShomanWrite,
+    #[schema(rename = "activities:read")]
+    ActivitiesRead,
+    #[schema(rename = "activities:write")]
+    ActivitiesWrite,
 }
 
 /// An event a webhook may subscribe to.

@@ -63,7 +63,7 @@ pub fn ts(t: DateTime<Utc>) -> String {
 }
 
 /// `YYYY-MM-DD`.
-fn date(d: NaiveDate) -> String {
+pub fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 

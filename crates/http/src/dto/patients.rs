@@ -1,6 +1,8 @@
 //! Wire types of patients: the person a center supports.
 
-use super::{EmploymentStatus, Program, Sex, SupportAwareness, date, double_option, ts};
+use super::{
+    EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness, date, double_option, ts,
+};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::entities::{Patient, ProgramChange};
 use tsunagu_domain::master;
@@ -39,6 +41,9 @@ pub struct PatientDto {
     pub employment_status: String,
     #[schema(value_type = SupportAwareness)]
     pub support_awareness: String,
+    /// How they heard of the center (asked at intake); `null` when not asked.
+    #[schema(value_type = Option<ReferralSource>)]
+    pub referral_source: Option<String>,
     /// 障害者手帳 held.
     pub disability_certificate: bool,
     pub notes: Option<String>,
@@ -74,6 +79,7 @@ impl From<Patient> for PatientDto {
             diagnosis: p.diagnosis,
             employment_status: p.employment_status.as_str().to_owned(),
             support_awareness: p.support_awareness.as_str().to_owned(),
+            referral_source: p.referral_source.map(|x| x.as_str().to_owned()),
             disability_certificate: p.disability_certificate,
             notes: p.notes,
             created_by: p.created_by,
@@ -87,7 +93,7 @@ impl From<Patient> for PatientDto {
 /// as full-width katakana.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"family_name": "山田", "given_name": "花子", "family_name_kana": "やまだ", "given_name_kana": "ﾊﾅｺ", "birth_date": "1985-04-12", "sex": "female", "prefecture_code": "34", "municipality_code": "341002", "phone": "082-000-0000", "program": "nanbyo", "disease_number": 97, "employment_status": "job_seeking", "support_awareness": "aware_not_used", "disability_certificate": false}))]
+#[schema(example = json!({"family_name": "山田", "given_name": "花子", "family_name_kana": "やまだ", "given_name_kana": "ﾊﾅｺ", "birth_date": "1985-04-12", "sex": "female", "prefecture_code": "34", "municipality_code": "341002", "phone": "082-000-0000", "program": "nanbyo", "disease_number": 97, "employment_status": "job_seeking", "support_awareness": "aware_not_used", "referral_source": "leaflet_at_application", "disability_certificate": false}))]
 pub struct CreatePatient {
     pub family_name: String,
     pub given_name: String,
@@ -112,6 +118,9 @@ pub struct CreatePatient {
     pub employment_status: String,
     #[schema(value_type = SupportAwareness)]
     pub support_awareness: String,
+    /// How they heard of the center (asked at intake); `null` when not asked.
+    #[schema(value_type = Option<ReferralSource>)]
+    pub referral_source: Option<String>,
     pub disability_certificate: Option<bool>,
     pub notes: Option<String>,
 }
@@ -153,6 +162,9 @@ pub struct UpdatePatient {
     pub employment_status: Option<String>,
     #[schema(value_type = Option<SupportAwareness>)]
     pub support_awareness: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<ReferralSource>)]
+    pub referral_source: Option<Option<String>>,
     pub disability_certificate: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

@@ -36,6 +36,9 @@ pub struct TimelineEntryDto {
     /// A 小慢 optional-project session the patient was named in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_session: Option<ProjectSessionDto>,
+    /// An event or group activity the patient was named at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<crate::activities::events::EventDto>,
 }
 
 impl TimelineEntryDto {
@@ -52,6 +55,7 @@ impl TimelineEntryDto {
             follow_up: None,
             program_change: None,
             project_session: None,
+            event: None,
         };
         match e.item {
             TimelineItem::Consent(c) => {
@@ -85,6 +89,10 @@ impl TimelineEntryDto {
             TimelineItem::ProjectSession(s) => {
                 d.kind = "project_session";
                 d.project_session = Some(s.into());
+            }
+            TimelineItem::Event(e) => {
+                d.kind = "event";
+                d.event = Some(e.into());
             }
         }
         d

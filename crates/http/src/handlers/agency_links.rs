@@ -33,7 +33,9 @@ pub async fn list(
     let id = id.into_inner();
     let s = state.services.clone();
     let now = state.services.clock().now();
-    let links = caller.run(move |ctx| s.agency_links().list(ctx, id)).await?;
+    let links = caller
+        .run(move |ctx| s.agency_links().list(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: links
             .into_iter()
@@ -76,7 +78,9 @@ pub async fn create(
     let id = id.into_inner();
     let s = state.services.clone();
     let now = state.services.clock().now();
-    let made = caller.run(move |ctx| s.agency_links().create(ctx, id, input)).await?;
+    let made = caller
+        .run(move |ctx| s.agency_links().create(ctx, id, input))
+        .await?;
     let qr_svg = qr_svg(&made.url)?;
     let res = HttpResponse::Created()
         .insert_header((
@@ -111,7 +115,9 @@ pub async fn revoke(
     let (id, link_id) = path.into_inner();
     let s = state.services.clone();
     let now = state.services.clock().now();
-    let l = caller.run(move |ctx| s.agency_links().revoke(ctx, id, link_id)).await?;
+    let l = caller
+        .run(move |ctx| s.agency_links().revoke(ctx, id, link_id))
+        .await?;
     Ok(HttpResponse::Ok().json(AgencyLinkDto::new(l, now)))
 }
 

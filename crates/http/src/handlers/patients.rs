@@ -77,6 +77,7 @@ pub async fn create(
         diagnosis: Some(b.diagnosis),
         employment_status: Some(b.employment_status),
         support_awareness: Some(b.support_awareness),
+        referral_source: Some(b.referral_source),
         disability_certificate: b.disability_certificate,
         notes: Some(b.notes),
     };
@@ -150,6 +151,7 @@ pub async fn update(
         diagnosis: b.diagnosis,
         employment_status: b.employment_status,
         support_awareness: b.support_awareness,
+        referral_source: b.referral_source,
         disability_certificate: b.disability_certificate,
         notes: b.notes,
     };

@@ -413,15 +413,23 @@ pub async fn annual(
                 sheet_of::<ConsultationsReport>(&s, ctx, &p, pref)?,
                 sheet_of::<EmploymentOutcomesReport>(&s, ctx, &p, pref)?,
                 sheet_of::<SupportAwarenessReport>(&s, ctx, &p, pref)?,
+                crate::activities::outreach::shape(
+                    &p,
+                    &s.activities().outreach_report(ctx, &p, pref)?,
+                )
+                .1,
+                crate::activities::events::shape(&p, &s.activities().events_report(ctx, &p, pref)?)
+                    .1,
             ])
         })
         .await?;
     xlsx_response(&file_name("annual", &p), &sheets)
 }
 
-/// 小慢 optional projects' figures: computed by `services.shoman_projects()`, answered like
-/// the other reports. The body and the sheet are both drawn from the figures.
-async fn serve_shoman<F, B>(
+/// Figures computed outside `services.reports()` (the 小慢 optional projects', outreach,
+/// events), answered like the other reports. The body and the sheet are both drawn from the
+/// figures.
+pub(crate) async fn serve_with<F, B>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -469,7 +477,7 @@ pub async fn shoman_projects(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    serve_shoman(
+    serve_with(
         state,
         caller,
         req,
@@ -504,7 +512,7 @@ pub async fn shoman_needs(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    serve_shoman(
+    serve_with(
         state,
         caller,
         req,
@@ -541,7 +549,7 @@ pub async fn shoman_implementation(
     req: HttpRequest,
     q: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    serve_shoman(
+    serve_with(
         state,
         caller,
         req,

@@ -21,7 +21,7 @@ use tsunagu_domain::page::PageRequest;
 use tsunagu_domain::ports::{FollowUpFilter, FollowUpState};
 use tsunagu_domain::values::{
     CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod, Level,
-    Program, Purpose, Requester, Sex, SharedItem, SupportAwareness, Topic,
+    Program, Purpose, ReferralSource, Requester, Sex, SharedItem, SupportAwareness, Topic,
 };
 use uuid::Uuid;
 
@@ -575,6 +575,29 @@ fn patient(rng: &mut StdRng, registered: NaiveDate) -> PatientInput {
             )
             .as_str()
             .into(),
+        ),
+        // How they heard of the center: most from medical settings, some not asked.
+        referral_source: Some(
+            rng.gen_bool(0.85)
+                .then(|| {
+                    weighted(
+                        rng,
+                        &[
+                            (ReferralSource::LeafletAtApplication, 25),
+                            (ReferralSource::MedicalStaff, 20),
+                            (ReferralSource::Msw, 12),
+                            (ReferralSource::PosterDesignatedHospital, 8),
+                            (ReferralSource::Homepage, 10),
+                            (ReferralSource::FamilyFriend, 8),
+                            (ReferralSource::PatientAssociation, 5),
+                            (ReferralSource::CareManager, 3),
+                            (ReferralSource::CommunitySupportCenter, 3),
+                            (ReferralSource::Sns, 3),
+                            (ReferralSource::Unknown, 3),
+                        ],
+                    )
+                })
+                .map(|s| s.as_str().into()),
         ),
         disability_certificate: Some(rng.gen_bool(0.3)),
         notes: Some(Some("デモデータ（架空の人物）".into())),

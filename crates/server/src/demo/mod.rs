@@ -13,12 +13,14 @@
 //! rule and leaves the audit trail the same work would. Commits are batched (see
 //! [`tsunagu_store::Batch`]): a commit per record would make a demo center take minutes.
 
+mod activities;
 mod cases;
 pub mod clock;
 mod names;
 mod setup;
 mod shoman;
 
+pub use activities::ActivityCounts;
 pub use shoman::ShomanCounts;
 
 use chrono::NaiveDate;
@@ -95,6 +97,8 @@ pub struct DemoCounts {
     pub follow_ups: usize,
     /// The 小慢 self-reliance support work (`shoman.rs`).
     pub shoman: ShomanCounts,
+    /// Outreach, trainings and events (`activities.rs`).
+    pub activities: ActivityCounts,
     pub seconds: f64,
 }
 
@@ -164,14 +168,26 @@ pub fn generate(
         today,
         &mut || batch.commit().map_err(err),
     )?;
+    counts.activities = activities::work(
+        &mut rng,
+        &services,
+        &demo_clock,
+        &demo,
+        &shoman_children,
+        today,
+    )
+    .map_err(|e| format!("demo activities: {e}"))?;
+    batch.commit().map_err(err)?;
     demo_clock.set(now);
     let s = counts.shoman;
+    let x = counts.activities;
     let done = AuditDraft::system(now, Action::DemoGenerate)
         .resource(demo.center.id)
         .center(Some(demo.center.id))
         .detail(format!(
             "patients={}; consultations={}; referrals={}; follow_ups={}; support_plans={}; \
-             plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; seed={}",
+             plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; \
+             outreach={}; trainings={}; events={}; attendees={}; seed={}",
             counts.patients,
             counts.consultations,
             counts.referrals,
@@ -182,6 +198,10 @@ pub fn generate(
             s.projects,
             s.sessions,
             s.needs,
+            x.outreach,
+            x.trainings,
+            x.events,
+            x.attendees,
             o.seed
         ));
     services.store().append_audit(&[done]).map_err(err)?;

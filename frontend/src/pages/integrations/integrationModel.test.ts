@@ -98,6 +98,7 @@ describe('scopes', () => {
       'referrals:write',
       'follow_ups:write',
       'shoman:write',
+      'activities:write',
     ]);
   });
 

@@ -64,6 +64,8 @@ export const SCOPE_LABELS = {
   'audit:read': 'apiScope.audit:read',
   'shoman:read': 'apiScope.shoman:read',
   'shoman:write': 'apiScope.shoman:write',
+  'activities:read': 'apiScope.activities:read',
+  'activities:write': 'apiScope.activities:write',
 } as const satisfies Record<ApiScope, MessageKey>;
 
 export interface ChoiceGroup<T extends string> {
@@ -90,6 +92,7 @@ export const SCOPE_GROUPS: readonly ChoiceGroup<ApiScope>[] = [
   },
   { id: 'center', legend: 'apiClient.scopeGroup.center', values: ['agencies:read', 'reports:read', 'audit:read'] },
   { id: 'shoman', legend: 'apiClient.scopeGroup.shoman', values: ['shoman:read', 'shoman:write'] },
+  { id: 'activities', legend: 'apiClient.scopeGroup.activities', values: ['activities:read', 'activities:write'] },
 ];
 
 export function scopeLabel(i: Pick<I18n, 't'>, scope: string): string {

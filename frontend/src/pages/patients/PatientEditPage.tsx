@@ -1,3 +1,4 @@
+import type { ReferralSource } from '../../api/enums';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -63,6 +64,7 @@ function useDisplay() {
     diagnosis: f.diagnosis,
     employment_status: employmentStatusLabel(i, f.employment_status),
     support_awareness: supportAwarenessLabel(i, f.support_awareness),
+    referral_source: f.referral_source ? i.t(`referralSource.${f.referral_source as ReferralSource}`) : i.t('referralSource.notAsked'),
     disability_certificate: displayYesNo(i, f.disability_certificate),
     notes: f.notes,
   });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { EMPLOYMENT_STATUSES, PROGRAMS, SEXES, SUPPORT_AWARENESS } from '../../api/enums';
+import { EMPLOYMENT_STATUSES, PROGRAMS, REFERRAL_SOURCES, SEXES, SUPPORT_AWARENESS } from '../../api/enums';
 import {
   CheckboxField,
   RadioGroupField,
@@ -31,6 +31,7 @@ export function usePatientLabels() {
     diagnosis: t('patient.diagnosis'),
     employment_status: t('patient.employmentStatus'),
     support_awareness: t('patient.supportAwareness'),
+    referral_source: t('patient.referralSource'),
     disability_certificate: t('patient.disabilityCertificate'),
     notes: t('patient.notes'),
   } satisfies Record<keyof PatientForm, string>;
@@ -258,6 +259,16 @@ export function PatientFields({ values, set, errorsFor }: FieldsProps) {
         value={values.support_awareness}
         onChange={(v) => set('support_awareness', v)}
         errors={errorsFor('support_awareness')}
+      />
+      <SelectField
+        name="referral_source"
+        label={labels.referral_source}
+        hint={t('patient.referralSource.hint')}
+        placeholder={t('referralSource.notAsked')}
+        options={REFERRAL_SOURCES.map((s) => ({ value: s, label: t(`referralSource.${s}`) }))}
+        value={values.referral_source}
+        onChange={(e) => set('referral_source', e.target.value)}
+        errors={errorsFor('referral_source')}
       />
       <CheckboxField
         name="disability_certificate"

@@ -59,6 +59,7 @@ function Profile({ p }: { p: Patient }) {
           p.diagnosis != null && [t('patient.diagnosis'), p.diagnosis],
           [t('patient.employmentStatus'), employmentStatusLabel(i, p.employment_status)],
           [t('patient.supportAwareness'), supportAwarenessLabel(i, p.support_awareness)],
+          [t('patient.referralSource'), p.referral_source ? t(`referralSource.${p.referral_source}`) : t('referralSource.notAsked')],
           [t('patient.disabilityCertificate.short'), p.disability_certificate ? t('common.yes') : t('common.no')],
           place !== '' && [t('patient.address'), place],
           p.phone != null && [t('patient.phone'), <a key="tel" href={`tel:${p.phone}`}>{p.phone}</a>],

@@ -59,6 +59,7 @@ const kindTone: Record<TimelineKind, string> = {
   follow_up: 'border-blue-600',
   program_change: 'border-success-2',
   project_session: 'border-success-2',
+  event: 'border-success-2',
 };
 
 function Level({ value }: { value: string }) {
@@ -187,6 +188,16 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
       />
       <CorrectLink to={`/consents/${c.id}/edit`} what={`${t('timelineKind.consent')} ${i.date(c.given_on, { era: false })}`} />
       </>
+    );
+  } else if (entry.kind === 'event' && entry.event) {
+    const e = entry.event;
+    body = (
+      <Facts
+        items={[
+          [t('event.title'), <Link key="e" to={`/activities/events/${e.id}`}>{e.title}</Link>],
+          [t('event.kind'), t(`eventKind.${e.kind}`)],
+        ]}
+      />
     );
   } else if (entry.kind === 'follow_up' && entry.follow_up) {
     const f = entry.follow_up;

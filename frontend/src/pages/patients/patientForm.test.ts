@@ -23,6 +23,7 @@ const patient: Patient = {
   diagnosis: null,
   employment_status: 'job_seeking',
   support_awareness: 'aware_not_used',
+  referral_source: 'msw',
   disability_certificate: false,
   notes: null,
   created_by: 'u1',
@@ -59,6 +60,7 @@ describe('toCreatePatient', () => {
       diagnosis: null,
       employment_status: 'job_seeking',
       support_awareness: 'unaware',
+      referral_source: null,
       disability_certificate: false,
       notes: null,
     });

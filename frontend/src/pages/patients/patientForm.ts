@@ -4,6 +4,7 @@ import {
   fromSelect,
   type EmploymentStatus,
   type Program,
+  type ReferralSource,
   type Sex,
   type SupportAwareness,
 } from '../../api/enums';
@@ -28,6 +29,8 @@ export interface PatientForm {
   diagnosis: string;
   employment_status: string;
   support_awareness: string;
+  /** How they heard of the center; '' when not asked. */
+  referral_source: string;
   disability_certificate: boolean;
   notes: string;
 }
@@ -48,6 +51,7 @@ export const emptyPatient: PatientForm = {
   diagnosis: '',
   employment_status: '',
   support_awareness: '',
+  referral_source: '',
   disability_certificate: false,
   notes: '',
 };
@@ -69,6 +73,7 @@ export function patientToForm(p: Patient): PatientForm {
     diagnosis: p.diagnosis ?? '',
     employment_status: p.employment_status,
     support_awareness: p.support_awareness,
+    referral_source: p.referral_source ?? '',
     disability_certificate: p.disability_certificate,
     notes: p.notes ?? '',
   };
@@ -107,6 +112,7 @@ export function toCreatePatient(f: PatientForm): CreatePatient {
     diagnosis: optionalText(f.diagnosis),
     employment_status: fromSelect<EmploymentStatus>(f.employment_status),
     support_awareness: fromSelect<SupportAwareness>(f.support_awareness),
+    referral_source: f.referral_source === '' ? null : fromSelect<ReferralSource>(f.referral_source),
     disability_certificate: f.disability_certificate,
     notes: optionalText(f.notes),
   };
@@ -150,6 +156,9 @@ export function toPatientPatch(changes: Partial<PatientForm>): UpdatePatient {
         break;
       case 'support_awareness':
         patch.support_awareness = fromSelect<SupportAwareness>(changes.support_awareness ?? '');
+        break;
+      case 'referral_source':
+        patch.referral_source = changes.referral_source ? fromSelect<ReferralSource>(changes.referral_source) : null;
         break;
       case 'disability_certificate':
         patch.disability_certificate = changes.disability_certificate ?? false;

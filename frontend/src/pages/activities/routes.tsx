@@ -1,0 +1,32 @@
+// The center's other work: outreach (周知), staff training (研修), events and the outreach
+// report, loaded on first use as one chunk.
+import { RequireCapability } from '../../app/guards';
+import type { Capabilities } from '../../auth/permissions';
+import { ActivitiesPage } from './ActivitiesPage';
+import { EventPage } from './EventPage';
+import { EventsPage } from './EventsPage';
+import { OutreachPage } from './OutreachPage';
+import { OutreachReportPage } from './OutreachReportPage';
+import { TrainingsPage } from './TrainingsPage';
+
+const pages = {
+  index: ActivitiesPage,
+  outreach: OutreachPage,
+  trainings: TrainingsPage,
+  events: EventsPage,
+  event: EventPage,
+  outreachReport: OutreachReportPage,
+};
+
+export type ActivitiesScreen = keyof typeof pages;
+
+/** The route element of an activities screen: the report behind the reporters' capability, the rest the case workers'. */
+export function activitiesElement(page: ActivitiesScreen) {
+  const Page = pages[page];
+  const cap: keyof Capabilities = page === 'outreachReport' ? 'viewReports' : 'workCases';
+  return (
+    <RequireCapability cap={cap}>
+      <Page />
+    </RequireCapability>
+  );
+}
