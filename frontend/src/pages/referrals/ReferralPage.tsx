@@ -50,6 +50,7 @@ import { ConsentStatus, useConsents } from '../patients/Consents';
 import { Facts } from '../patients/Timeline';
 import { ReviewStateBadge } from '../supervision/badges';
 import { isLowering, toClose, toLevelChange } from './referralForm';
+import { AgencyLinksSection } from './AgencyLinks';
 import { ReturnedNotice, ReviewSection } from './Reviews';
 
 function LevelOf({ value }: { value: string }) {
@@ -450,7 +451,15 @@ export function ReferralPage() {
                     <Cell header>{i.date(f.due_on, { era: false })}</Cell>
                     <Cell>{isFollowUpState(f.state) ? <FollowUpStateBadge state={f.state} /> : f.state}</Cell>
                     <Cell>{f.done_on ? i.date(f.done_on, { era: false }) : t('common.none')}</Cell>
-                    <Cell>{f.outcome ? outcomeLabel(i, f.outcome) : t('common.none')}</Cell>
+                    <Cell>
+                      {f.outcome ? outcomeLabel(i, f.outcome) : t('common.none')}
+                      {f.agency_outcome && (
+                        <span className="block text-dns-16N-130 text-solid-gray-700">
+                          {t('followUp.fromAgency', { outcome: t(`agencyOutcome.${f.agency_outcome}`) })}
+                          {f.notes ? `：${f.notes}` : ''}
+                        </span>
+                      )}
+                    </Cell>
                     <Cell>{staffName(f.assignee_id)}</Cell>
                     <Cell>
                       {(f.state === 'due' || f.state === 'overdue') && (
@@ -468,6 +477,8 @@ export function ReferralPage() {
             )}
             {r.status === 'open' && <ScheduleFollowUp referralId={id} onDone={setMessage} />}
           </section>
+
+          <AgencyLinksSection referralId={id} level={r.level} open={r.status === 'open'} />
 
           {supervisor && <ReviewSection referralId={id} onDone={setMessage} />}
 
