@@ -175,7 +175,7 @@ impl AgencyLinkStore for DieselStore {
                 .limit(200)
                 .select(LinkRow::as_select())
                 .load(conn)?;
-            Ok(convert(rows, LinkRow::into_entity)?)
+            convert(rows, LinkRow::into_entity)
         })
     }
 

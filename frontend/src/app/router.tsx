@@ -89,6 +89,14 @@ function integrationRoute(path: string, page: IntegrationPage): RouteObject {
 
 export const routes: RouteObject[] = [
   {
+    // The agency officer's page of a one-time link: no sign-in, no menu.
+    path: '/agency/:token',
+    lazy: async () => {
+      const { AgencyLinkPage } = await import('../pages/agency/AgencyLinkPage');
+      return { element: <AgencyLinkPage /> };
+    },
+  },
+  {
     path: '/sign-in',
     element: (
       <PublicLayout>

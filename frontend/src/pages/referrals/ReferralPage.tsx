@@ -52,6 +52,7 @@ import { ConsentStatus, useConsents } from '../patients/Consents';
 import { Facts } from '../patients/Timeline';
 import { ReviewStateBadge } from '../supervision/badges';
 import { isLowering, toClose, toLevelChange } from './referralForm';
+import { AgencyLinksSection } from './AgencyLinks';
 import { ReturnedNotice, ReviewSection } from './Reviews';
 
 function LevelOf({ value }: { value: string }) {
@@ -426,7 +427,14 @@ export function ReferralPage() {
                     </Cell>
                     <Cell>{f.method ? followUpMethodLabel(i, f.method) : t('common.none')}</Cell>
                     <Cell>{f.contacted ? contactedLabel(i, f.contacted) : t('common.none')}</Cell>
-                    <Cell>{f.outcome ? outcomeLabel(i, f.outcome) : t('common.none')}</Cell>
+                    <Cell>
+                      {f.outcome ? outcomeLabel(i, f.outcome) : t('common.none')}
+                      {f.agency_outcome && (
+                        <span className="block text-dns-16N-130 text-solid-gray-700">
+                          {t('followUp.fromAgency', { outcome: t(`agencyOutcome.${f.agency_outcome}`) })}
+                        </span>
+                      )}
+                    </Cell>
                     <Cell>
                       <span className="block min-w-40 whitespace-pre-wrap">{f.notes ?? t('common.none')}</span>
                     </Cell>
@@ -455,6 +463,8 @@ export function ReferralPage() {
             )}
             {r.status === 'open' && <ScheduleFollowUp referralId={id} onDone={setMessage} />}
           </section>
+
+          <AgencyLinksSection referralId={id} level={r.level} open={r.status === 'open'} />
 
           {supervisor && <ReviewSection referralId={id} onDone={setMessage} />}
 

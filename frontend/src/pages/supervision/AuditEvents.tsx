@@ -34,7 +34,14 @@ export function AuditEventTable({
   const i = useI18n();
   const { t } = i;
   const staffName = useStaffName();
-  const who = (e: AuditEvent) => (e.actor_kind === 'user' ? staffName(e.actor_id) : e.actor_kind === 'system' ? t('audit.system') : e.actor_kind);
+  const who = (e: AuditEvent) =>
+    e.actor_kind === 'user'
+      ? staffName(e.actor_id)
+      : e.actor_kind === 'system'
+        ? t('audit.system')
+        : e.actor_kind === 'agency'
+          ? t('audit.agency', { id: (e.actor_id ?? '').slice(-8) })
+          : e.actor_kind;
   const head = [t('audit.when'), t('audit.who'), t('audit.what'), ...(showTarget ? [t('audit.target')] : []), t('audit.outcome')];
   return (
     <Table caption={caption} head={head}>
