@@ -867,6 +867,7 @@ mod tests {
             support_awareness: crate::values::SupportAwareness::Unaware,
             disability_certificate: true,
             notes: Some("相談メモ".into()),
+            referral_source: None,
             created_by: Uuid::nil(),
             version: 1,
             created_at: DateTime::<Utc>::UNIX_EPOCH,
