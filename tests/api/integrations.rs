@@ -44,6 +44,8 @@ const ALL_SCOPES: &[&str] = &[
     "audit:read",
     "shoman:read",
     "shoman:write",
+    "activities:read",
+    "activities:write",
 ];
 
 /// A registered client: its record's id, client id and secret.
