@@ -358,6 +358,32 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     assert.deepEqual(open, []);
   });
 
+  step('takes dates in 和暦 or 西暦 and shows what it read in both', async () => {
+    await inAppGo(`/patients/${ids.busy}`);
+    await expectHeading('大田 多恵');
+    const from = field('期間（から）');
+    const read = page.getByTestId('history_from-read');
+    for (const [typed, shown] of [
+      ['令和7年4月1日', '令和7年4月1日（2025-04-01）'],
+      ['R7.4.1', '令和7年4月1日（2025-04-01）'],
+      ['H31.4.30', '平成31年4月30日（2019-04-30）'],
+      ['令和元年5月1日', '令和元年5月1日（2019-05-01）'],
+      ['2025/4/1', '令和7年4月1日（2025-04-01）'],
+      ['2025-04-01', '令和7年4月1日（2025-04-01）'],
+    ]) {
+      await from.fill(typed);
+      await read.getByText(`${shown}として入力されます`, { exact: true }).waitFor();
+    }
+    await from.fill('令和元年4月30日');
+    await read.getByText(/^日付として読み取れません/).waitFor();
+    assert.equal(await from.getAttribute('aria-describedby').then((v) => v?.includes('field-history_from-read')), true);
+    // A period typed in 和暦 filters: the last ten days before today.
+    const [y, m, d] = tokyoDate(-10).split('-').map(Number);
+    await from.fill(`R${y - 2018}.${m}.${d}`);
+    await page.getByTestId('history-count').getByText('10件中10件を表示中（新しい順）').waitFor();
+    await expectAccessible('a date typed in 和暦');
+  });
+
   step('raised no uncaught error or Content-Security-Policy violation', () => {
     assert.deepEqual(pageProblems, []);
   });

@@ -393,7 +393,6 @@ export const ja = {
   'patient.kana.hint': 'ひらがなや半角カナでも入力できます。全角カタカナで登録されます。',
   'patient.kana.preview': '登録されるフリガナ：{kana}',
   'patient.birthDate': '生年月日',
-  'patient.birthDate.wareki': '和暦：{date}',
   'patient.age': '{age}歳',
   'patient.sex': '性別',
   'patient.sex.unanswered': '回答なし',
@@ -1446,6 +1445,9 @@ export const ja = {
   'followUp.closeReferral': 'この記録で紹介を終了する',
   'followUp.closeReferral.hint': '終了すると次回のフォローアップは予定されず、紹介はこの状況で終了します。',
   'followUp.nextDueOn.proposed': '同席・フォローアップの紹介なので、センターの設定どおり{days}日後を提案しています。続けない場合は紹介を終了してください。',
+  'date.hint': '例：令和7年4月1日、R7.4.1、2025-04-01',
+  'date.read': '{date}として入力されます',
+  'date.unreadable': '日付として読み取れません（例：令和7年4月1日、R7.4.1、2025-04-01）',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ja;
@@ -1843,7 +1845,6 @@ export const en: Messages = {
   'patient.kana.hint': 'Hiragana or half-width katakana are fine; it is stored in full-width katakana.',
   'patient.kana.preview': 'Stored as: {kana}',
   'patient.birthDate': 'Date of birth',
-  'patient.birthDate.wareki': 'Japanese era: {date}',
   'patient.age': 'age {age}',
   'patient.sex': 'Sex',
   'patient.sex.unanswered': 'Not answered',
@@ -2901,4 +2902,7 @@ export const en: Messages = {
   'followUp.closeReferral': 'Close the referral with this record',
   'followUp.closeReferral.hint': 'No next follow-up is scheduled, and the referral closes with this outcome.',
   'followUp.nextDueOn.proposed': 'A referral with follow-up: the center\'s interval of {days} days is proposed. To stop, close the referral.',
+  'date.hint': 'e.g. 2025-04-01, 2025/4/1 or R7.4.1',
+  'date.read': 'Reads as {date}',
+  'date.unreadable': 'Not readable as a date (e.g. 2025-04-01 or R7.4.1)',
 };
