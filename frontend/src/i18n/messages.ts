@@ -1448,6 +1448,10 @@ export const ja = {
   'date.hint': '例：令和7年4月1日、R7.4.1、2025-04-01',
   'date.read': '{date}として入力されます',
   'date.unreadable': '日付として読み取れません（例：令和7年4月1日、R7.4.1、2025-04-01）',
+  'fieldError.required_choice': '1つ以上選んでください。',
+  'home.welcomeRole': 'ようこそ（{role}）',
+  'app.menu': 'メニュー',
+  'app.menuClose': 'メニューを閉じる',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ja;
@@ -2905,4 +2909,8 @@ export const en: Messages = {
   'date.hint': 'e.g. 2025-04-01, 2025/4/1 or R7.4.1',
   'date.read': 'Reads as {date}',
   'date.unreadable': 'Not readable as a date (e.g. 2025-04-01 or R7.4.1)',
+  'fieldError.required_choice': 'Choose at least one.',
+  'home.welcomeRole': 'Welcome ({role})',
+  'app.menu': 'Menu',
+  'app.menuClose': 'Close the menu',
 };
