@@ -126,7 +126,7 @@ describe('administration, first slice', () => {
 
   step('signs the system administrator in to a home page for the role', async () => {
     await signIn(ADMIN_LOGIN, ADMIN_PASSWORD);
-    await expectHeading('ようこそ、System administratorさん');
+    await expectHeading('ようこそ（システム管理者）');
     assert.equal(await page.getByTestId('home-role').textContent(), 'システム管理者');
     await page.getByText(/令和\d+年度/).first().waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();

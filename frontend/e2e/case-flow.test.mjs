@@ -258,7 +258,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await field('メイ').fill(PATIENT.givenKana);
     await page.getByTestId('kana-preview').getByText('登録されるフリガナ：ヤマモト カズコ').waitFor();
     await field('生年月日').fill(PATIENT.birth);
-    await page.getByText('和暦：昭和60年4月12日', { exact: true }).waitFor();
+    await page.getByTestId('birth_date-read').getByText('昭和60年4月12日（1985-04-12）として入力されます', { exact: true }).waitFor();
     // The designated disease, found by part of its name written in half-width kana.
     await field('指定難病を病名または告示番号で絞り込む').fill('ｸﾛｰﾝ');
     await page.getByText('1件の病名が該当します。', { exact: true }).waitFor();

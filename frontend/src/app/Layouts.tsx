@@ -1,5 +1,5 @@
-import { useEffect, type ReactNode } from 'react';
-import { Link, NavLink, Outlet } from 'react-router';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { capabilities, navItems } from '../auth/permissions';
 import { Button, ButtonLink } from '../components/Button';
@@ -84,6 +84,16 @@ export function AppShell() {
   // Staff may read their own center: its programs decide whether 小慢 screens are offered.
   const programs = useOwnPrograms(me?.center_id, worksCases);
 
+  // On a phone the menu and the account fold behind one button; opening a page folds them again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const { pathname } = useLocation();
+  const [menuPath, setMenuPath] = useState(pathname);
+  if (pathname !== menuPath) {
+    setMenuPath(pathname);
+    setMenuOpen(false);
+  }
+  const folded = menuOpen ? '' : 'max-md:hidden';
+
   // Case workers will open the case screens: fetch their code while they read home.
   useEffect(() => {
     if (worksCases) void import('../pages/cases/routes');
@@ -93,9 +103,19 @@ export function AppShell() {
     <div className="flex min-h-screen flex-col">
       <SkipLink />
       <header className="border-b border-solid-gray-420">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2 md:py-3">
           <Brand />
-          <div className="flex flex-wrap items-center gap-4">
+          <Button
+            variant="outline"
+            size="sm"
+            className="md:hidden"
+            aria-expanded={menuOpen}
+            aria-controls="app-menu app-nav"
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            {menuOpen ? t('app.menuClose') : t('app.menu')}
+          </Button>
+          <div id="app-menu" className={`flex w-full flex-wrap items-center gap-4 md:w-auto ${folded}`}>
             {worksCases && <NotificationBadge />}
             {worksCases && (
               <ButtonLink to="/consultations/new" size="sm" data-testid="record-consultation">
@@ -118,7 +138,7 @@ export function AppShell() {
             </section>
           </div>
         </div>
-        <nav aria-label={t('landmark.primaryNav')} className="bg-blue-1000" hidden={mustEnrol}>
+        <nav id="app-nav" aria-label={t('landmark.primaryNav')} className={`bg-blue-1000 ${folded}`} hidden={mustEnrol}>
           <ul className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4">
             {(mustEnrol ? [] : navItems(role, programs)).map((item) => (
               <li key={item.key}>

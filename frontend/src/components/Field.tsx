@@ -1,4 +1,6 @@
-import type { ComponentProps, ReactNode } from 'react';
+import { useState, type ComponentProps, type ReactNode } from 'react';
+import { formatDate } from '../lib/datetime';
+import { formatBothCalendars, parseDateInput } from '../lib/wareki';
 import { useI18n } from '../i18n/I18nProvider';
 
 /** The DOM id of a form field's control; error summaries link to it. */
@@ -395,5 +397,74 @@ export function GroupedCheckboxField({
       </div>
       <Errors name={name} errors={errors} />
     </fieldset>
+  );
+}
+
+/**
+ * A date typed as a person writes it: 和暦 (令和7年4月1日, R7.4.1) or 西暦 (2025-04-01,
+ * 2025/4/1). The date read is shown back in both calendars under the field. `value` and
+ * `onChange` carry YYYY-MM-DD once the text reads as a date, else the text as typed (for the
+ * API to name as invalid).
+ */
+export function DateField({
+  name,
+  label,
+  hint,
+  required,
+  errors,
+  value,
+  onChange,
+  className = '',
+}: FieldBase & { value: string; onChange: (value: string) => void; className?: string }) {
+  const { t, lang } = useI18n();
+  const [text, setText] = useState(value);
+  const [seen, setSeen] = useState(value);
+  // A value set from outside (a "14 days later" button, a reset) replaces the text.
+  if (value !== seen) {
+    setSeen(value);
+    setText(value);
+  }
+  const invalid = Boolean(errors?.length);
+  const parsed = parseDateInput(text);
+  const fullHint = hint ? `${hint}\u3000${t('date.hint')}` : t('date.hint');
+  const readBack =
+    text.trim() === ''
+      ? null
+      : parsed === null
+        ? t('date.unreadable')
+        : lang === 'ja'
+          ? t('date.read', { date: formatBothCalendars(parsed) })
+          : t('date.read', { date: `${formatDate(parsed, 'en')} (${parsed})` });
+  return (
+    <Shell name={name} label={label} hint={fullHint} required={required} errors={errors}>
+      <input
+        id={fieldId(name)}
+        name={name}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        required={required}
+        aria-invalid={invalid || undefined}
+        aria-describedby={[describedBy(name, fullHint, errors), readBack ? `${fieldId(name)}-read` : null].filter(Boolean).join(' ')}
+        className={`${controlClass(invalid)} min-h-12 max-w-[20rem] ${className}`}
+        value={text}
+        onChange={(e) => {
+          const raw = e.target.value;
+          const out = parseDateInput(raw) ?? raw;
+          setText(raw);
+          setSeen(out);
+          onChange(out);
+        }}
+      />
+      {readBack !== null && (
+        <p
+          id={`${fieldId(name)}-read`}
+          className={`text-dns-16N-130 ${parsed === null ? 'text-error-1' : 'text-solid-gray-700'}`}
+          data-testid={`${name}-read`}
+        >
+          {readBack}
+        </p>
+      )}
+    </Shell>
   );
 }

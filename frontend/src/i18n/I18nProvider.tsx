@@ -11,7 +11,7 @@ export interface I18n {
   readonly dateTime: (instant: string) => string;
   /** A YYYY-MM-DD date (with the era in Japanese unless `era: false`). */
   readonly date: (date: string, options?: { era?: boolean }) => string;
-  /** 2025 → 令和7年度 / FY2025 (Reiwa 7). */
+  /** 2025 → 令和7年度（2025年度） / FY2025 (Reiwa 7). */
   readonly fiscalYear: (year: number) => string;
 }
 
@@ -58,7 +58,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       t: (key, params) => translate(lang, key, params),
       dateTime: (instant) => formatDateTime(instant, lang),
       date: (d, options) => formatDate(d, lang, options),
-      fiscalYear: (y) => (lang === 'ja' ? fiscalYearLabelJa(y) : fiscalYearLabelEn(y)),
+      // 令和7年度（2025年度）: the era year as officials write it, and the year everyone else counts in.
+      fiscalYear: (y) => (lang === 'ja' ? `${fiscalYearLabelJa(y)}（${y}年度）` : fiscalYearLabelEn(y)),
     }),
     [lang, setLang],
   );

@@ -164,3 +164,11 @@ describe('problem messages', () => {
     expect(fieldErrorMessage({ field: 'x', code: 'odd_rule', message: 'must be odd' }, 'ja')).toBe('must be odd');
   });
 });
+
+describe('field errors of checkbox groups', () => {
+  it('ask to choose at least one instead of "enter a value"', () => {
+    expect(fieldErrorMessage({ field: 'topics', code: 'required', message: 'is required' }, 'ja')).toBe('1つ以上選んでください。');
+    expect(fieldErrorMessage({ field: 'shared_items', code: 'required', message: 'is required' }, 'en')).toBe('Choose at least one.');
+    expect(fieldErrorMessage({ field: 'summary', code: 'required', message: 'is required' }, 'ja')).toBe('入力してください。');
+  });
+});

@@ -393,7 +393,6 @@ export const ja = {
   'patient.kana.hint': 'ひらがなや半角カナでも入力できます。全角カタカナで登録されます。',
   'patient.kana.preview': '登録されるフリガナ：{kana}',
   'patient.birthDate': '生年月日',
-  'patient.birthDate.wareki': '和暦：{date}',
   'patient.age': '{age}歳',
   'patient.sex': '性別',
   'patient.sex.unanswered': '回答なし',
@@ -1641,6 +1640,13 @@ export const ja = {
   'agencyLinkState.expired': '期限切れ',
   'agencyLinkState.revoked': '取り消し',
   'followUp.fromAgency': '機関からの回答（{outcome}）',
+  'date.hint': '例：令和7年4月1日、R7.4.1、2025-04-01',
+  'date.read': '{date}として入力されます',
+  'date.unreadable': '日付として読み取れません（例：令和7年4月1日、R7.4.1、2025-04-01）',
+  'fieldError.required_choice': '1つ以上選んでください。',
+  'home.welcomeRole': 'ようこそ（{role}）',
+  'app.menu': 'メニュー',
+  'app.menuClose': 'メニューを閉じる',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ja;
@@ -2038,7 +2044,6 @@ export const en: Messages = {
   'patient.kana.hint': 'Hiragana or half-width katakana are fine; it is stored in full-width katakana.',
   'patient.kana.preview': 'Stored as: {kana}',
   'patient.birthDate': 'Date of birth',
-  'patient.birthDate.wareki': 'Japanese era: {date}',
   'patient.age': 'age {age}',
   'patient.sex': 'Sex',
   'patient.sex.unanswered': 'Not answered',
@@ -3291,4 +3296,11 @@ export const en: Messages = {
   'agencyLinkState.expired': 'Expired',
   'agencyLinkState.revoked': 'Revoked',
   'followUp.fromAgency': 'Answered by the agency ({outcome})',
+  'date.hint': 'e.g. 2025-04-01, 2025/4/1 or R7.4.1',
+  'date.read': 'Reads as {date}',
+  'date.unreadable': 'Not readable as a date (e.g. 2025-04-01 or R7.4.1)',
+  'fieldError.required_choice': 'Choose at least one.',
+  'home.welcomeRole': 'Welcome ({role})',
+  'app.menu': 'Menu',
+  'app.menuClose': 'Close the menu',
 };

@@ -45,8 +45,15 @@ export function problemMessage(problem: Problem, lang: Lang): string {
   return problem.detail ?? translate(lang, 'problem.unknown', { code: problem.code });
 }
 
+/**
+ * Fields answered with checkboxes: "required" there means choosing at least one, which
+ * the message says (not "enter a value").
+ */
+const CHOICE_FIELDS: ReadonlySet<string> = new Set(['topics', 'shared_items', 'staff_ids', 'scopes', 'events', 'totp_roles', 'programs']);
+
 /** A sentence for one invalid field: ours for codes we know, else the server's message. */
 export function fieldErrorMessage(error: FieldError, lang: Lang): string {
+  if (error.code === 'required' && CHOICE_FIELDS.has(error.field)) return translate(lang, 'fieldError.required_choice');
   const key = `fieldError.${error.code}`;
   return isMessageKey(key) ? translate(lang, key) : error.message;
 }

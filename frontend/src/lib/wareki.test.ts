@@ -5,7 +5,9 @@ import {
   fiscalYearLabelJa,
   fiscalYearOfDate,
   fiscalYearRange,
+  formatBothCalendars,
   formatWarekiDate,
+  parseDateInput,
   warekiOf,
 } from './wareki';
 
@@ -85,5 +87,51 @@ describe('Asia/Tokyo display', () => {
     expect(formatDate('2025-04-01', 'ja')).toBe('2025年4月1日（令和7年4月1日）');
     expect(formatDate('2025-04-01', 'ja', { era: false })).toBe('2025年4月1日');
     expect(formatDate('2025-04-01', 'en')).toBe('1 Apr 2025');
+  });
+});
+
+describe('parseDateInput', () => {
+  it('reads 和暦 in kanji, with 元年, and with the era letter', () => {
+    expect(parseDateInput('令和7年4月1日')).toBe('2025-04-01');
+    expect(parseDateInput('令和元年5月1日')).toBe('2019-05-01');
+    expect(parseDateInput('R7.4.1')).toBe('2025-04-01');
+    expect(parseDateInput('r7/4/1')).toBe('2025-04-01');
+    expect(parseDateInput('H31.4.30')).toBe('2019-04-30');
+    expect(parseDateInput('平成31年4月30日')).toBe('2019-04-30');
+    expect(parseDateInput('S64.1.7')).toBe('1989-01-07');
+    expect(parseDateInput('昭和60年4月12日')).toBe('1985-04-12');
+    expect(parseDateInput('令和７年４月１日')).toBe('2025-04-01');
+    expect(parseDateInput(' R 7 . 4 . 1 ')).toBe('2025-04-01');
+  });
+
+  it('reads 西暦 with hyphens, slashes, dots or 年月日', () => {
+    expect(parseDateInput('2025-04-01')).toBe('2025-04-01');
+    expect(parseDateInput('2025/4/1')).toBe('2025-04-01');
+    expect(parseDateInput('２０２５／４／１')).toBe('2025-04-01');
+    expect(parseDateInput('2025.4.1')).toBe('2025-04-01');
+    expect(parseDateInput('2025年4月1日')).toBe('2025-04-01');
+  });
+
+  it('keeps each era inside its days: the boundary of 平成 and 令和', () => {
+    expect(parseDateInput('令和元年4月30日')).toBeNull();
+    expect(parseDateInput('R1.4.30')).toBeNull();
+    expect(parseDateInput('平成31年5月1日')).toBeNull();
+    expect(parseDateInput('S64.1.8')).toBeNull();
+    expect(parseDateInput('H1.1.8')).toBe('1989-01-08');
+  });
+
+  it('refuses what is no date', () => {
+    for (const text of ['', 'あした', '2025-02-29', '2024/13/1', 'R0.4.1', '令和7年4月31日', 'X7.4.1', '25/4/1']) {
+      expect(parseDateInput(text), text).toBeNull();
+    }
+    expect(parseDateInput('2024-02-29')).toBe('2024-02-29');
+  });
+});
+
+describe('formatBothCalendars', () => {
+  it('shows the date in both calendars', () => {
+    expect(formatBothCalendars('2025-04-01')).toBe('令和7年4月1日（2025-04-01）');
+    expect(formatBothCalendars('2019-05-01')).toBe('令和元年5月1日（2019-05-01）');
+    expect(formatBothCalendars('2019-04-30')).toBe('平成31年4月30日（2019-04-30）');
   });
 });

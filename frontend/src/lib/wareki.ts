@@ -100,3 +100,45 @@ export function fiscalYearOfDate(date: string): number {
   const month = Number(date.slice(5, 7));
   return month >= 4 ? year : year - 1;
 }
+
+/** Days in a month of the Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function isoOf(year: number, month: number, day: number): string | null {
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const ERA_BY_NAME = new Map<string, Era>(ERAS.flatMap((e) => [[e.ja, e], [e.letter, e]] as [string, Era][]));
+
+/**
+ * A date as typed by a person, as YYYY-MM-DD, or null when it is not one: 和暦
+ * (令和7年4月1日, 令和元年5月1日, R7.4.1, H31/4/30) or 西暦 (2025-04-01, 2025/4/1,
+ * 2025年4月1日), full-width digits and spaces allowed. An era date must fall inside its
+ * era: 平成31年4月30日 is the last day of Heisei, 令和1年4月30日 is no date.
+ */
+export function parseDateInput(text: string): string | null {
+  const s = text.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+  if (s === '') return null;
+  const western = /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$/.exec(s);
+  if (western) {
+    return isoOf(Number(western[1]), Number(western[2] ?? western[4]), Number(western[3] ?? western[5]));
+  }
+  const era = /^(令和|平成|昭和|大正|明治|[RHSTM])(元|\d{1,2})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$/.exec(s);
+  if (!era) return null;
+  const e = ERA_BY_NAME.get(era[1] ?? '');
+  if (!e) return null;
+  const eraYear = era[2] === '元' ? 1 : Number(era[2]);
+  if (eraYear < 1) return null;
+  const iso = isoOf(Number(e.start.slice(0, 4)) + eraYear - 1, Number(era[3] ?? era[5]), Number(era[4] ?? era[6]));
+  if (iso === null || iso < e.start) return null;
+  const next = ERAS[ERAS.indexOf(e) - 1];
+  return next !== undefined && iso >= next.start ? null : iso;
+}
+
+/** A date shown both ways, to confirm what was typed: 令和7年4月1日（2025-04-01）. */
+export function formatBothCalendars(iso: string): string {
+  return `${formatWarekiDate(iso)}（${iso}）`;
+}

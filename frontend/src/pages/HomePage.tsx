@@ -9,7 +9,7 @@ import { FlashNotice } from '../components/Flash';
 import { Notice } from '../components/Notice';
 import { LoadError, Loading } from '../components/QueryState';
 import { Cell, Row, Table } from '../components/Table';
-import { useI18n } from '../i18n/I18nProvider';
+import { useI18n, type I18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/translate';
 import { currentFiscalYear } from '../lib/datetime';
 import { FollowUpTable } from './followups/FollowUpTable';
@@ -164,6 +164,17 @@ function MyConsultations({ myId }: { myId: string }) {
   );
 }
 
+/** The name the server gives the first system administrator until someone names them. */
+const DEFAULT_ADMIN_NAME = 'System administrator';
+
+/** The greeting: the user's name, or their role where the name is only the server's default. */
+export function welcome(i: I18n, me: { display_name: string; role: string }): string {
+  if (me.display_name.trim() === '' || (me.role === 'system_admin' && me.display_name === DEFAULT_ADMIN_NAME)) {
+    return i.t('home.welcomeRole', { role: roleLabel(i, me.role) });
+  }
+  return i.t('home.welcome', { name: me.display_name });
+}
+
 export function HomePage() {
   const i = useI18n();
   const { t } = i;
@@ -176,7 +187,7 @@ export function HomePage() {
 
   return (
     <>
-      <PageTitle>{t('home.welcome', { name: me.display_name })}</PageTitle>
+      <PageTitle>{welcome(i, me)}</PageTitle>
       <FlashNotice />
 
       {worksCases && (

@@ -42,6 +42,20 @@ impl Period {
         })
     }
 
+    /// How reports name the period: 令和7年度（2025年度）（2025-04-01 ～ 2026-03-31）, as the
+    /// screens do, or the two days of a range.
+    pub fn label(&self) -> String {
+        match self.fiscal_year {
+            Some(y) => format!(
+                "{}（{y}年度）（{} ～ {}）",
+                fiscal_year_wareki(y),
+                self.from,
+                self.to
+            ),
+            None => format!("{} ～ {}", self.from, self.to),
+        }
+    }
+
     /// `fiscal_year=YYYY`, or `from` and `to` (YYYY-MM-DD).
     pub fn parse(
         fiscal_year: Option<&str>,
@@ -164,9 +178,41 @@ pub fn referral_achieved(
         .any(|o| o.achieves(purpose))
 }
 
+/// 年度 `year` in the era in force for most of it (on 1 October, as government papers
+/// count): 2025 → 令和7年度, 2019 → 令和元年度, 2018 → 平成30年度, 1988 → 昭和63年度.
+pub fn fiscal_year_wareki(year: i32) -> String {
+    // (first fiscal year named after the era, era name, its first calendar year)
+    const ERAS: [(i32, &str, i32); 3] = [
+        (2019, "令和", 2019),
+        (1989, "平成", 1989),
+        (1926, "昭和", 1926),
+    ];
+    match ERAS.iter().find(|(first, _, _)| year >= *first) {
+        Some((_, name, start)) => match year - start + 1 {
+            1 => format!("{name}元年度"),
+            n => format!("{name}{n}年度"),
+        },
+        None => format!("{year}年度"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fiscal_years_are_named_in_the_era_as_on_screen() {
+        assert_eq!(fiscal_year_wareki(2025), "令和7年度");
+        assert_eq!(fiscal_year_wareki(2019), "令和元年度");
+        assert_eq!(fiscal_year_wareki(2018), "平成30年度");
+        assert_eq!(fiscal_year_wareki(1989), "平成元年度");
+        assert_eq!(fiscal_year_wareki(1988), "昭和63年度");
+        let p = Period::fiscal_year(2025).expect("a fiscal year");
+        assert_eq!(
+            p.label(),
+            "令和7年度（2025年度）（2025-04-01 ～ 2026-03-31）"
+        );
+    }
 
     #[test]
     fn a_referral_is_achieved_while_an_outcome_achieves_its_purpose() {

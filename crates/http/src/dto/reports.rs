@@ -59,10 +59,7 @@ impl From<&Period> for PeriodDto {
 }
 
 pub fn period_label(p: &Period) -> String {
-    match p.fiscal_year {
-        Some(y) => format!("{y}年度（{} ～ {}）", p.from, p.to),
-        None => format!("{} ～ {}", p.from, p.to),
-    }
+    p.label()
 }
 
 /// Referrals per level.

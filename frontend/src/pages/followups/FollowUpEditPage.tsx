@@ -7,7 +7,7 @@ import { getFollowUp, updateFollowUp } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
 import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { RadioGroupField, TextAreaField, TextField } from '../../components/Field';
+import { DateField, RadioGroupField, TextAreaField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
 import { submitOnCtrlEnter, useEditForm } from '../../components/forms';
@@ -94,13 +94,12 @@ function EditForm({ id, initial }: { id: string; initial: Versioned<FollowUp> })
       )}
       <ErrorSummary problem={form.problem} fields={labels} />
       <form onSubmit={onSubmit} onKeyDown={submitOnCtrlEnter} noValidate className={formClass}>
-        <TextField
+        <DateField
           name="done_on"
-          type="date"
           label={labels.done_on}
           required
           value={form.values.done_on}
-          onChange={(e) => form.set('done_on', e.target.value)}
+          onChange={(v) => form.set('done_on', v)}
           errors={errorsFor('done_on')}
         />
         <RadioGroupField

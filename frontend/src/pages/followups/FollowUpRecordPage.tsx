@@ -11,7 +11,7 @@ import { toClose } from '../referrals/referralForm';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxField, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
+import { CheckboxField, DateField, RadioGroupField, TextAreaField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
 import { FollowUpStateBadge, LevelBadge } from '../../components/LevelBadge';
@@ -137,13 +137,12 @@ function RecordForm({ initial, back, done }: { initial: Versioned<FollowUp>; bac
     <>
       <ErrorSummary problem={problem} fields={labels} />
       <form onSubmit={onSubmit} onKeyDown={submitOnCtrlEnter} noValidate className={formClass}>
-        <TextField
+        <DateField
           name="done_on"
-          type="date"
           label={labels.done_on}
           required
           value={values.done_on}
-          onChange={(e) => set('done_on', e.target.value)}
+          onChange={(v) => set('done_on', v)}
           errors={errorsFor('done_on')}
         />
         <RadioGroupField
@@ -192,9 +191,8 @@ function RecordForm({ initial, back, done }: { initial: Versioned<FollowUp>; bac
         />
         {!closing && (
           <div className="flex flex-col gap-2">
-            <TextField
+            <DateField
               name="next_due_on"
-              type="date"
               label={labels.next_due_on}
               hint={
                 proposal !== '' && !nextTouched
@@ -202,7 +200,7 @@ function RecordForm({ initial, back, done }: { initial: Versioned<FollowUp>; bac
                   : t('followUp.nextDueOn.hint')
               }
               value={values.next_due_on}
-              onChange={(e) => setNext(e.target.value)}
+              onChange={(v) => setNext(v)}
               errors={errorsFor('next_due_on')}
             />
             <div className="flex flex-wrap gap-2">

@@ -7,7 +7,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { createConsent, getPatient, listConsents, withdrawConsent } from '../../api/resources';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxField, fieldId, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
+import { CheckboxField, DateField, fieldId, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, StatusBadge, Table } from '../../components/Table';
@@ -121,13 +121,12 @@ export function ConsentForm({
 
   const fields = (
     <>
-      <TextField
+      <DateField
         name="given_on"
-        type="date"
         label={labels.given_on}
         required
         value={givenOn}
-        onChange={(e) => setGivenOn(e.target.value)}
+        onChange={(v) => setGivenOn(v)}
         errors={errorsFor('given_on')}
       />
       <RadioGroupField
@@ -253,13 +252,12 @@ function WithdrawForm({ consent, onDone, onCancel }: { consent: Consent; onDone:
         }}
       >
         <p className="text-std-17B-170">{title}</p>
-        <TextField
+        <DateField
           name="withdrawn_on"
-          type="date"
           label={t('consent.withdrawnOn')}
           required
           value={date}
-          onChange={(e) => setDate(e.target.value)}
+          onChange={(v) => setDate(v)}
           errors={errorsFor('withdrawn_on')}
         />
         <div className="flex flex-wrap items-center gap-4">

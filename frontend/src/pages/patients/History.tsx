@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import type { Consent, TimelineEntry } from '../../api/client';
 import { isLevel } from '../../api/enums';
 import { Button } from '../../components/Button';
-import { SelectField, TextField } from '../../components/Field';
+import { DateField, SelectField } from '../../components/Field';
 import { LevelBadge } from '../../components/LevelBadge';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
@@ -100,19 +100,17 @@ export function History({ items, consents }: { items: readonly TimelineEntry[]; 
           value={kind}
           onChange={(e) => refilter(() => setKind(e.target.value))}
         />
-        <TextField
+        <DateField
           name="history_from"
-          type="date"
           label={t('patient.history.from')}
           value={from}
-          onChange={(e) => refilter(() => setFrom(e.target.value))}
+          onChange={(v) => refilter(() => setFrom(v))}
         />
-        <TextField
+        <DateField
           name="history_to"
-          type="date"
           label={t('patient.history.to')}
           value={to}
-          onChange={(e) => refilter(() => setTo(e.target.value))}
+          onChange={(v) => refilter(() => setTo(v))}
         />
       </div>
       {items.length > 0 && matching.length === 0 ? (

@@ -1,15 +1,8 @@
 import { useState } from 'react';
 import { EMPLOYMENT_STATUSES, PROGRAMS, REFERRAL_SOURCES, SEXES, SUPPORT_AWARENESS } from '../../api/enums';
-import {
-  CheckboxField,
-  RadioGroupField,
-  SelectField,
-  TextAreaField,
-  TextField,
-} from '../../components/Field';
+import { CheckboxField, DateField, RadioGroupField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n/I18nProvider';
 import { isKatakana, toKatakana } from '../../lib/kana';
-import { formatWarekiDate } from '../../lib/wareki';
 import { useDiseases, useMunicipalities, usePrefectures } from '../cases/useCaseData';
 import { filterDiseases, type PatientForm } from './patientForm';
 
@@ -186,25 +179,18 @@ function AddressFields({ values, set, errorsFor }: FieldsProps) {
   );
 }
 
-function birthDateHint(t: ReturnType<typeof useI18n>['t'], date: string): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  return t('patient.birthDate.wareki', { date: formatWarekiDate(date) });
-}
-
 export function PatientFields({ values, set, errorsFor }: FieldsProps) {
   const { t } = useI18n();
   const labels = usePatientLabels();
   return (
     <>
       <NameFields values={values} set={set} errorsFor={errorsFor} />
-      <TextField
+      <DateField
         name="birth_date"
-        type="date"
         label={labels.birth_date}
-        hint={birthDateHint(t, values.birth_date)}
         required
         value={values.birth_date}
-        onChange={(e) => set('birth_date', e.target.value)}
+        onChange={(v) => set('birth_date', v)}
         errors={errorsFor('birth_date')}
       />
       <RadioGroupField

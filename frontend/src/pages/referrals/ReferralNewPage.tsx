@@ -9,7 +9,7 @@ import { PageTitle } from '../../app/PageTitle';
 import { useMe } from '../../auth/AuthProvider';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxGroupField, RadioGroupField, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { CheckboxGroupField, DateField, RadioGroupField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
 import { LevelBadge } from '../../components/LevelBadge';
@@ -256,13 +256,12 @@ export function ReferralNewPage() {
                 />
               </>
             )}
-            <TextField
+            <DateField
               name="referred_on"
-              type="date"
               label={labels.referred_on}
               required
               value={values.referred_on}
-              onChange={(e) => set('referred_on', e.target.value)}
+              onChange={(v) => set('referred_on', v)}
               errors={errorsFor('referred_on')}
             />
             <TextField

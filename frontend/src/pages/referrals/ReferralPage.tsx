@@ -25,7 +25,7 @@ import { useAuth } from '../../auth/AuthProvider';
 import { capabilities } from '../../auth/permissions';
 import { Button, ButtonLink } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxGroupField, RadioGroupField, SelectField, TextField } from '../../components/Field';
+import { CheckboxGroupField, DateField, RadioGroupField, SelectField, TextField } from '../../components/Field';
 import { FlashNotice } from '../../components/Flash';
 import { FollowUpStateBadge, LevelBadge } from '../../components/LevelBadge';
 import { Notice } from '../../components/Notice';
@@ -206,13 +206,12 @@ function CloseReferral({ referral, onDone }: { referral: Versioned<Referral>; on
           onChange={(e) => setOutcome(e.target.value)}
           errors={errorsFor('outcome')}
         />
-        <TextField
+        <DateField
           name="closed_on"
-          type="date"
           label={labels.closed_on}
           required
           value={closedOn}
-          onChange={(e) => setClosedOn(e.target.value)}
+          onChange={(v) => setClosedOn(v)}
           errors={errorsFor('closed_on')}
         />
         <div>
@@ -256,13 +255,12 @@ function ScheduleFollowUp({ referralId, onDone }: { referralId: string; onDone: 
         }}
       >
         <div className="min-w-60">
-          <TextField
+          <DateField
             name="due_on"
-            type="date"
             label={t('referral.scheduleDue')}
             required
             value={due}
-            onChange={(e) => setDue(e.target.value)}
+            onChange={(v) => setDue(v)}
             errors={errorsFor('due_on')}
           />
         </div>

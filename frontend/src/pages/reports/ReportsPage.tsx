@@ -21,7 +21,7 @@ import { useAuth, useMe } from '../../auth/AuthProvider';
 import { useOwnPrograms } from '../../app/useOwnCenter';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { RadioGroupField, SelectField, TextField } from '../../components/Field';
+import { DateField, RadioGroupField, SelectField } from '../../components/Field';
 import { useI18n } from '../../i18n/I18nProvider';
 import { PREFECTURES } from '../../lib/prefectures';
 import { prefectureLabel } from '../labels';
@@ -202,25 +202,23 @@ export function ReportsPage() {
             ) : (
               <>
                 <div className="min-w-56">
-                  <TextField
+                  <DateField
                     name="from"
-                    type="date"
                     label={labels.from}
                     required
                     value={range.from}
-                    onChange={(e) => setRange({ ...range, from: e.target.value })}
+                    onChange={(v) => setRange({ ...range, from: v })}
                     errors={errorsFor('from')}
                   />
                 </div>
                 <div className="min-w-56">
-                  <TextField
+                  <DateField
                     name="to"
-                    type="date"
                     label={labels.to}
                     hint={t('report.rangeHint')}
                     required
                     value={range.to}
-                    onChange={(e) => setRange({ ...range, to: e.target.value })}
+                    onChange={(v) => setRange({ ...range, to: v })}
                     errors={errorsFor('to')}
                   />
                 </div>

@@ -11,7 +11,7 @@ import { createLiaisonContact, listLiaisonContacts, type LiaisonChannel, type Li
 import type { BodyKind, PlanAction } from '../../api/supportPlans';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { CheckboxField, DateField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { optionalText } from '../../components/forms';
 import { ListFooter } from '../../components/ListFooter';
 import { Notice } from '../../components/Notice';
@@ -114,13 +114,12 @@ function AddContact({
       </h3>
       <ErrorSummary id="liaison-errors" problem={problem} fields={labels} />
       <form onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-4">
-        <TextField
+        <DateField
           name="contacted_on"
-          type="date"
           label={labels.contacted_on}
           required
           value={contactedOn}
-          onChange={(e) => setContactedOn(e.target.value)}
+          onChange={(v) => setContactedOn(v)}
           errors={errorsFor('contacted_on')}
         />
         {planId && actions.length > 0 && (
@@ -188,12 +187,11 @@ function AddContact({
           onChange={(e) => setShared(e.target.checked)}
           errors={errorsFor('shared_data')}
         />
-        <TextField
+        <DateField
           name="liaison_next_on"
-          type="date"
           label={labels.next_on}
           value={nextOn}
-          onChange={(e) => setNextOn(e.target.value)}
+          onChange={(v) => setNextOn(v)}
           errors={errorsFor('next_on')}
         />
         <div>

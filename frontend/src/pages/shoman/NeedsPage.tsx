@@ -10,7 +10,7 @@ import { createNeed, getNeed, listNeeds, updateNeed, type Need, type NeedKind } 
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { SelectField, TextAreaField, TextField } from '../../components/Field';
+import { DateField, SelectField, TextAreaField } from '../../components/Field';
 import { ListFooter } from '../../components/ListFooter';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -90,13 +90,12 @@ function AddNeed({ onDone }: { onDone: (message: string) => void }) {
           onChange={(e) => setDescription(e.target.value)}
           errors={errorsFor('description')}
         />
-        <TextField
+        <DateField
           name="noted_on"
-          type="date"
           label={labels.noted_on}
           required
           value={notedOn}
-          onChange={(e) => setNotedOn(e.target.value)}
+          onChange={(v) => setNotedOn(v)}
           errors={errorsFor('noted_on')}
         />
         {patient ? (

@@ -9,7 +9,7 @@ import { createProject, getProject, updateProject, type Project, type ProjectKin
 import { PageTitle } from '../../app/PageTitle';
 import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { SelectField, TextAreaField, TextField } from '../../components/Field';
+import { DateField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
 import { optionalText, useEditForm } from '../../components/forms';
@@ -91,22 +91,20 @@ function ProjectFields({
         onChange={(e) => set('description', e.target.value)}
         errors={errorsFor('description')}
       />
-      <TextField
+      <DateField
         name="started_on"
-        type="date"
         label={labels.started_on}
         required
         value={values.started_on}
-        onChange={(e) => set('started_on', e.target.value)}
+        onChange={(v) => set('started_on', v)}
         errors={errorsFor('started_on')}
       />
-      <TextField
+      <DateField
         name="ended_on"
-        type="date"
         label={labels.ended_on}
         hint={t('project.endedOnHint')}
         value={values.ended_on}
-        onChange={(e) => set('ended_on', e.target.value)}
+        onChange={(v) => set('ended_on', v)}
         errors={errorsFor('ended_on')}
       />
       <TextField

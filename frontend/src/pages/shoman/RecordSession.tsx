@@ -9,7 +9,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { createProjectSession, type ParticipantRole, type Project, type SessionActivity } from '../../api/projects';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxField, CheckboxGroupField, SelectField, TextAreaField, TextField, fieldId } from '../../components/Field';
+import { CheckboxField, CheckboxGroupField, DateField, fieldId, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { optionalText } from '../../components/forms';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -107,13 +107,12 @@ export function RecordSession({ project, onDone }: { project: Project; onDone: (
       </h2>
       <ErrorSummary id="session-errors" problem={problem} fields={labels} />
       <form onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-4">
-        <TextField
+        <DateField
           name="held_on"
-          type="date"
           label={labels.held_on}
           required
           value={heldOn}
-          onChange={(e) => setHeldOn(e.target.value)}
+          onChange={(v) => setHeldOn(v)}
           errors={errorsFor('held_on')}
         />
         <SelectField

@@ -8,7 +8,7 @@ import { downloadAuditEvents, listAuditEvents, verifyAuditEvents, type AuditFilt
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { SelectField, TextField } from '../../components/Field';
+import { DateField, SelectField, TextField } from '../../components/Field';
 import { ListFooter } from '../../components/ListFooter';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -147,22 +147,20 @@ export function AuditTrailPage() {
             />
           </div>
           <div className="min-w-48">
-            <TextField
+            <DateField
               name="from"
-              type="date"
               label={labels.from}
               value={form.from}
-              onChange={(e) => setForm({ ...form, from: e.target.value })}
+              onChange={(v) => setForm({ ...form, from: v })}
               errors={errorsFor('from')}
             />
           </div>
           <div className="min-w-48">
-            <TextField
+            <DateField
               name="to"
-              type="date"
               label={labels.to}
               value={form.to}
-              onChange={(e) => setForm({ ...form, to: e.target.value })}
+              onChange={(v) => setForm({ ...form, to: v })}
               errors={errorsFor('to')}
             />
           </div>

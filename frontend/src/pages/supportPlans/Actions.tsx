@@ -16,7 +16,7 @@ import {
 } from '../../api/supportPlans';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { SelectField, TextAreaField, TextField } from '../../components/Field';
+import { DateField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
@@ -109,13 +109,12 @@ function AddAction({ planId, onDone }: { planId: string; onDone: (message: strin
           onChange={(e) => setDescription(e.target.value)}
           errors={errorsFor('description')}
         />
-        <TextField
+        <DateField
           name="due_on"
-          type="date"
           label={labels.due_on}
           required
           value={dueOn}
-          onChange={(e) => setDueOn(e.target.value)}
+          onChange={(v) => setDueOn(v)}
           errors={errorsFor('due_on')}
         />
         <div>
@@ -196,12 +195,11 @@ function FollowUpAction({ action, onDone, onCancel }: { action: PlanAction; onDo
           onChange={(e) => setOutcome(e.target.value)}
           errors={errorsFor('outcome')}
         />
-        <TextField
+        <DateField
           name="next_on"
-          type="date"
           label={labels.next_on}
           value={nextOn}
-          onChange={(e) => setNextOn(e.target.value)}
+          onChange={(v) => setNextOn(v)}
           errors={errorsFor('next_on')}
         />
         <div className="flex flex-wrap gap-4">

@@ -2,9 +2,8 @@
 // wishes (状況・希望) and the goals (目標) with their kind (自立・就労・就学・療養・移行期) and,
 // once reached, the day (達成日).
 import { Button } from '../../components/Button';
-import { SelectField, TextAreaField, TextField } from '../../components/Field';
+import { DateField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n/I18nProvider';
-import { todayInTokyo } from '../../lib/datetime';
 import { GOAL_KINDS, type GoalDraft } from './supportPlanModel';
 
 export interface PlanDraft {
@@ -93,14 +92,12 @@ export function PlanFields({
               />
             </div>
             <div className="min-w-48">
-              <TextField
+              <DateField
                 name={achievedOnField(n)}
-                type="date"
                 label={t('plan.goalAchievedOnN', { n: n + 1 })}
                 hint={t('plan.goalAchievedOnHint')}
-                max={todayInTokyo()}
                 value={g.achievedOn ?? ''}
-                onChange={(e) => setGoal(n, { ...g, achievedOn: e.target.value })}
+                onChange={(v) => setGoal(n, { ...g, achievedOn: v })}
                 errors={errorsFor(achievedOnField(n))}
               />
             </div>

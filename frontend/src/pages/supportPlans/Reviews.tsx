@@ -9,7 +9,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { createPlanReview, listPlanReviews } from '../../api/supportPlans';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { RadioGroupField, TextAreaField, TextField } from '../../components/Field';
+import { DateField, RadioGroupField, TextAreaField } from '../../components/Field';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
@@ -106,13 +106,12 @@ export function PlanReviewForm({ planId, onDone }: { planId: string; onDone: (me
           errors={errorsFor('comment')}
         />
         {decision === 'approved' && (
-          <TextField
+          <DateField
             name="review_due_on"
-            type="date"
             label={labels.review_due_on}
             hint={t('planReview.reviewDueHint')}
             value={reviewDue}
-            onChange={(e) => setReviewDue(e.target.value)}
+            onChange={(v) => setReviewDue(v)}
             errors={errorsFor('review_due_on')}
           />
         )}
