@@ -144,7 +144,9 @@ describe('機関への確認リンク: the consultant makes a link, the agency a
     await inAppGo(`/referrals/${referralId}`);
     await expectHeading(/ハローワーク広島/);
     const followUps = page.getByRole('table', { name: 'フォローアップ' });
-    await followUps.getByText(`機関からの回答（来所された）：${NOTE}`).waitFor();
+    // The agency's answer under the outcome, its note in the memo column.
+    await followUps.getByText('機関からの回答（来所された）').waitFor();
+    await followUps.getByText(NOTE).waitFor();
     await followUps.getByText('実施済み').waitFor();
     const links = page.getByRole('table', { name: '機関への確認リンク' });
     await links.getByText('回答済み', { exact: true }).waitFor();
