@@ -1,5 +1,6 @@
 //! Issue 13, faults to survive, against the real `tsunagu` binary run as a child process
-//! (the one `cargo test --workspace --all-targets` builds beside this test binary):
+//! (`target/<profile>/tsunagu`, which `tests/run` builds before `cargo test`: cargo builds
+//! another package's binary only on request):
 //!
 //! - a crash loop: `kill -9` over and over while clients write with `Idempotency-Key`, each
 //!   lost answer retried after the restart with the same key and body — nothing
