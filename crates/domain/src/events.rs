@@ -175,6 +175,10 @@ actions! {
     EventAttendeeAdd = ("event_attendee.create", "event"),
     EventAttendeeList = ("event_attendee.list", "event"),
     EventAttendeeRemove = ("event_attendee.delete", "event"),
+    // peer supporters (ピア・サポーター) and the patients assigned to them
+    PeerAssignmentCreate = ("peer_assignment.create", "peer_assignment"),
+    PeerAssignmentList = ("peer_assignment.list", "peer_assignment"),
+    PeerAssignmentEnd = ("peer_assignment.end", "peer_assignment"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
@@ -188,6 +192,7 @@ actions! {
     ReportShomanImplementation = ("report.shoman_implementation", "report"),
     ReportOutreach = ("report.outreach", "report"),
     ReportEvents = ("report.events", "report"),
+    ReportPeerSupport = ("report.peer_support", "report"),
     // integrations
     ApiClientCreate = ("api_client.create", "api_client"),
     ApiClientRead = ("api_client.read", "api_client"),
@@ -379,6 +384,9 @@ impl Action {
             | A::EventAttendeeAdd
             | A::EventAttendeeList
             | A::EventAttendeeRemove
+            | A::PeerAssignmentCreate
+            | A::PeerAssignmentList
+            | A::PeerAssignmentEnd
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations
@@ -391,6 +399,7 @@ impl Action {
             | A::ReportShomanImplementation
             | A::ReportOutreach
             | A::ReportEvents
+            | A::ReportPeerSupport
             | A::ApiClientCreate
             | A::ApiClientRead
             | A::ApiClientList

@@ -49,6 +49,7 @@ pub mod integrations;
 pub mod kana;
 pub mod master;
 pub mod page;
+pub mod peer_support;
 pub mod platform;
 pub mod policy;
 pub mod ports;

@@ -185,6 +185,94 @@ pub fn can_do_case_work(role: Role) -> bool {
     )
 }
 
+/// How far a caller reaches into patients and their consultations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatientReach {
+    /// Every patient of the center: the case workers.
+    Center(Uuid),
+    /// A ピア・サポーター: the patients assigned to them (while the assignment lasts) and the
+    /// anonymous consultations they recorded themselves. A peer supporter is a patient
+    /// who supports peers; the rest of a case (consents, referrals, follow-ups) stays with
+    /// the consultants, so those routes refuse them (`insufficient_role`).
+    Assigned { center: Uuid, supporter: Uuid },
+}
+
+impl PatientReach {
+    pub fn center(self) -> Uuid {
+        match self {
+            PatientReach::Center(c) | PatientReach::Assigned { center: c, .. } => c,
+        }
+    }
+
+    /// The peer supporter whose assignments bound the reach, if any.
+    pub fn supporter(self) -> Option<Uuid> {
+        match self {
+            PatientReach::Center(_) => None,
+            PatientReach::Assigned { supporter, .. } => Some(supporter),
+        }
+    }
+}
+
+/// Reading patients and recording consultations: case workers reach the whole center, a
+/// peer supporter their assigned patients (see [`PatientReach`]).
+pub fn patient_reach(actor: &Actor) -> Result<PatientReach, DomainError> {
+    if actor.role == Role::PeerSupporter {
+        let center = own_center(actor)?;
+        Ok(PatientReach::Assigned {
+            center,
+            supporter: actor.user_id,
+        })
+    } else {
+        permit_in_center(actor, Permission::CaseWork).map(PatientReach::Center)
+    }
+}
+
+/// Whether a consultation is within a peer supporter's reach: one with an assigned
+/// patient, or an anonymous one they recorded. `assigned` says whether the consultation's
+/// patient is assigned to them now.
+pub fn peer_sees_consultation(
+    supporter: Uuid,
+    patient: Option<Uuid>,
+    consultant: Uuid,
+    assigned: bool,
+) -> bool {
+    match patient {
+        Some(_) => assigned,
+        None => consultant == supporter,
+    }
+}
+
+/// A peer supporter changes only the consultations they recorded; a colleague's record of
+/// the same patient is theirs to read, not to rewrite.
+pub fn peer_edits_consultation(reach: PatientReach, consultant: Uuid) -> Result<(), DomainError> {
+    match reach.supporter() {
+        Some(me) if me != consultant => Err(insufficient_role()),
+        _ => Ok(()),
+    }
+}
+
+/// Assigning peer supporters to patients, and ending an assignment, is a supervisor's call
+/// (in person: it widens who reads a patient's record).
+pub fn assign_peer_supporters(actor: &Actor) -> Result<Uuid, DomainError> {
+    permit_in_center(actor, Permission::Supervise)
+}
+
+/// Assignments of a patient are read by whoever reaches the whole center's patients.
+pub fn read_peer_assignments(actor: &Actor) -> Result<Uuid, DomainError> {
+    permit_in_center(actor, Permission::CaseWork)
+}
+
+/// Peer support evidence (hours, consultations, completed courses per supporter, by name):
+/// a center's supervisor or administrator reads their center's, a peer supporter their own
+/// line. It names staff, so it is a center's record, not a figure across centers.
+pub fn peer_support_report(actor: &Actor) -> Result<(Uuid, Option<Uuid>), DomainError> {
+    if actor.role == Role::PeerSupporter {
+        Ok((own_center(actor)?, Some(actor.user_id)))
+    } else {
+        permit_in_center(actor, Permission::ReadReports).map(|c| (c, None))
+    }
+}
+
 /// 小慢 work (support plans) is open only in a center that runs the `shoman` program;
 /// elsewhere it answers 403 `program_not_offered`, so a client learns the center does not
 /// run it rather than that a record is missing.
@@ -743,5 +831,57 @@ mod tests {
             update_staff(&admin, Uuid::now_v7(), true).unwrap(),
             Reach::Center(c)
         );
+    }
+    #[test]
+    fn a_peer_supporter_reaches_assigned_patients_and_nothing_else_of_a_case() {
+        let c = Uuid::now_v7();
+        let peer = actor(Role::PeerSupporter, Some(c));
+        let con = actor(Role::Consultant, Some(c));
+        let admin = actor(Role::CenterAdmin, Some(c));
+        let sup = actor(Role::Supervisor, Some(c));
+        // Consents, referrals, follow-ups and supervision all ask for case work.
+        assert_eq!(
+            code(permit(&peer, Permission::CaseWork)),
+            "insufficient_role"
+        );
+        assert_eq!(
+            code(permit(&peer, Permission::Supervise)),
+            "insufficient_role"
+        );
+        assert_eq!(
+            code(permit(&peer, Permission::ReadReports)),
+            "insufficient_role"
+        );
+        assert_eq!(
+            patient_reach(&peer).unwrap(),
+            PatientReach::Assigned {
+                center: c,
+                supporter: peer.user_id
+            }
+        );
+        assert_eq!(patient_reach(&con).unwrap(), PatientReach::Center(c));
+        assert!(patient_reach(&admin).is_err());
+        assert!(patient_reach(&actor(Role::SystemAdmin, None)).is_err());
+
+        let me = peer.user_id;
+        let other = Uuid::now_v7();
+        let patient = Some(Uuid::now_v7());
+        assert!(peer_sees_consultation(me, patient, other, true));
+        assert!(!peer_sees_consultation(me, patient, me, false));
+        assert!(peer_sees_consultation(me, None, me, false));
+        assert!(!peer_sees_consultation(me, None, other, false));
+
+        let reach = patient_reach(&peer).unwrap();
+        assert!(peer_edits_consultation(reach, me).is_ok());
+        assert!(peer_edits_consultation(reach, other).is_err());
+        assert!(peer_edits_consultation(PatientReach::Center(c), other).is_ok());
+
+        assert!(assign_peer_supporters(&sup).is_ok());
+        assert!(assign_peer_supporters(&con).is_err());
+        assert!(assign_peer_supporters(&peer).is_err());
+        assert_eq!(peer_support_report(&peer).unwrap(), (c, Some(me)));
+        assert_eq!(peer_support_report(&sup).unwrap(), (c, None));
+        assert!(peer_support_report(&con).is_err());
+        assert!(peer_support_report(&actor(Role::SystemAdmin, None)).is_err());
     }
 }

@@ -43,13 +43,15 @@ macro_rules! text_enum {
 text_enum!(
     /// What a person may do. `system_admin` runs the installation and never sees a patient;
     /// `self_reliance_worker` is the 自立支援員 of the 小慢 self-reliance support project, with
-    /// a consultant's reach.
+    /// a consultant's reach; `peer_supporter` (ピア・サポーター) reaches only the patients
+    /// assigned to them and the anonymous consultations they record.
     Role {
         SystemAdmin = "system_admin",
         CenterAdmin = "center_admin",
         Supervisor = "supervisor",
         Consultant = "consultant",
         SelfRelianceWorker = "self_reliance_worker",
+        PeerSupporter = "peer_supporter",
     }
 );
 

@@ -255,6 +255,10 @@ fn record_path(change: &CommittedChange) -> Option<String> {
         "project" => "projects",
         "project_session" => "project-sessions",
         "need" => "needs",
+        "outreach_activity" => "outreach-activities",
+        "training" => "trainings",
+        // Naming a patient at an event answers the event, as its own GET does.
+        "event" => "events",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))

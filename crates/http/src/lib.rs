@@ -101,8 +101,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     use activities::{events, outreach, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
-        follow_ups, liaison, master, oauth, patients, referrals, reports, shoman_projects,
-        supervision, support_plans, users, webhooks,
+        follow_ups, liaison, master, oauth, patients, peer_support, referrals, reports,
+        shoman_projects, supervision, support_plans, users, webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -131,6 +131,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(patients::list_consents)
         .service(patients::create_consent)
         .service(patients::list_provisions)
+        .service(peer_support::list)
+        .service(peer_support::assign)
+        .service(peer_support::end)
         .service(consents::read)
         .service(consents::update)
         .service(consultations::list)
@@ -218,6 +221,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(events::add_attendee)
         .service(events::remove_attendee)
         .service(events::report)
+        .service(peer_support::report)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

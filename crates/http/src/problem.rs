@@ -322,6 +322,10 @@ problem_set!(
     CreateUnderProblems = [401, 403, 404, 422]
 );
 problem_set!(
+    /// Linking two records that may already be linked (409).
+    LinkProblems = [401, 403, 404, 409, 422]
+);
+problem_set!(
     /// The agency's page and answer through a one-time link (no sign-in).
     PublicLinkProblems = [404, 410, 429]
 );

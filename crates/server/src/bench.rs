@@ -85,6 +85,7 @@ pub fn search(store: &DieselStore, center: Uuid, rounds: usize) -> Result<Search
         .patients(
             center,
             None,
+            None,
             PageRequest {
                 limit: 200,
                 ..PageRequest::default()
@@ -118,7 +119,7 @@ pub fn search(store: &DieselStore, center: Uuid, rounds: usize) -> Result<Search
             };
             let t = Instant::now();
             store
-                .patients(center, Some(&query), page.clone())
+                .patients(center, None, Some(&query), page.clone())
                 .map_err(|e| e.to_string())?;
             out.push(t.elapsed());
         }
@@ -232,6 +233,7 @@ pub fn reads(
     let ids: Vec<Uuid> = store
         .patients(
             center,
+            None,
             None,
             PageRequest {
                 limit: 200,

@@ -321,6 +321,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         .patients(
             center.id,
             None,
+            None,
             tsunagu_domain::page::PageRequest {
                 limit: 200,
                 ..Default::default()

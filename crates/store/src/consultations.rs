@@ -181,6 +181,14 @@ impl ConsultationStore for DieselStore {
             if let Some(u) = f.consultant_id {
                 q = q.filter(c::consultant_id.eq(u.to_string()));
             }
+            if let Some(s) = f.supporter {
+                let assigned = crate::peer_support::assigned_patients(center, s);
+                q = q.filter(
+                    c::patient_id.eq_any(assigned).or(c::patient_id
+                        .is_null()
+                        .and(c::consultant_id.eq(s.to_string()))),
+                );
+            }
             if let Some(t) = f.from {
                 q = q.filter(c::occurred_at.ge(naive(t)));
             }

@@ -33,6 +33,7 @@ mod liaison;
 mod outbox;
 mod paging;
 mod patients;
+mod peer_support;
 mod referral_rows;
 mod referrals;
 mod reports;

@@ -310,16 +310,24 @@ impl PatientStore for DieselStore {
     fn patients(
         &self,
         center: Uuid,
+        supporter: Option<Uuid>,
         query: Option<&PatientQuery>,
         req: PageRequest,
     ) -> StoreResult<Page<Patient>> {
         self.read(|conn| {
-            let center = center.to_string();
             let mut q = patients::table
-                .filter(patients::center_id.eq(&center))
+                .filter(patients::center_id.eq(center.to_string()))
                 .limit(req.limit + 1)
                 .select(PatientRow::as_select())
                 .into_boxed();
+            if let Some(s) = supporter {
+                q = q.filter(
+                    patients::id
+                        .nullable()
+                        .eq_any(crate::peer_support::assigned_patients(center, s)),
+                );
+            }
+            let center = center.to_string();
             if let Some(since) = req.updated_since {
                 q = q
                     .filter(patients::updated_at.gt(naive(since)))

@@ -306,6 +306,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    peer_assignments (id) {
+        id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        user_id -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        assigned_by -> Text,
+        ended_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     referral_counts (center_id, day, agency_type, purpose, level) {
         center_id -> Text,
         day -> Date,
@@ -758,6 +772,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     data_provisions,
     follow_ups,
     agency_links,
+    peer_assignments,
     referral_counts,
     consultation_counts,
     consultation_patients,

@@ -803,6 +803,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/patients/{id}/peer-supporters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient's peer supporters, current and past, newest first. For those who work with
+         *     the center's patients (not a peer supporter).
+         */
+        get: operations["list_peer_assignments"];
+        put?: never;
+        /**
+         * Assign a peer supporter to the patient: from then on they find the patient, read their
+         *     consultations and record their own. A supervisor in person; 409 `already_assigned` when
+         *     the supporter already looks after the patient.
+         */
+        post: operations["assign_peer_supporter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/peer-supporters/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End the supporter's assignment to the patient (a supervisor in person): their reach
+         *     over the patient ends at once. 404 when they are not assigned now.
+         */
+        delete: operations["end_peer_assignment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients/{id}/provisions": {
         parameters: {
             query?: never;
@@ -1205,6 +1250,27 @@ export interface paths {
          *     centers (each activity against its own center's patients). Never a patient's name or id.
          */
         get: operations["report_outreach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/peer-support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * ピア・サポーターの活動実績 of the center: a supervisor or the center administrator reads
+         *     every supporter's line, a peer supporter their own. It names staff, so it is one center's
+         *     (the system administrator: 403 `center_staff_only`). JSON, CSV or Excel.
+         */
+        get: operations["report_peer_support"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1918,6 +1984,19 @@ export interface components {
          * @enum {string}
          */
         ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read" | "shoman:read" | "shoman:write" | "activities:read" | "activities:write";
+        /**
+         * @example {
+         *       "user_id": "01890a5d-ac96-774b-bcce-b302099a8057"
+         *     }
+         */
+        AssignPeerSupporter: {
+            /**
+             * Format: uuid
+             * @description An active peer supporter of the center (422 `not_a_peer_supporter` for another
+             *     role, `unknown_user` for anyone else).
+             */
+            user_id: string;
+        };
         /** @description A patient named at an event. */
         AttendeeDto: {
             /** Format: date-time */
@@ -3275,6 +3354,29 @@ export interface components {
             }[];
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_PeerAssignmentDto: {
+            items: {
+                /** Format: uuid */
+                assigned_by: string;
+                created_at: string;
+                /** Format: uuid */
+                ended_by?: string | null;
+                /** Format: date */
+                ended_on?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                patient_id: string;
+                /** Format: date */
+                started_on: string;
+                /**
+                 * Format: uuid
+                 * @description The peer supporter (a user with the role `peer_supporter`).
+                 */
+                user_id: string;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_PlanActionDto: {
             items: {
                 body_kind: components["schemas"]["BodyKind"];
@@ -4567,6 +4669,79 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description A peer supporter looking after a patient; `ended_on` is set once the assignment ended
+         *     (their reach over the patient ended with it).
+         */
+        PeerAssignmentDto: {
+            /** Format: uuid */
+            assigned_by: string;
+            created_at: string;
+            /** Format: uuid */
+            ended_by?: string | null;
+            /** Format: date */
+            ended_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            patient_id: string;
+            /** Format: date */
+            started_on: string;
+            /**
+             * Format: uuid
+             * @description The peer supporter (a user with the role `peer_supporter`).
+             */
+            user_id: string;
+        };
+        /** @description One month of a supporter's work. */
+        PeerMonthDto: {
+            /** Format: int64 */
+            consultation_minutes: number;
+            /** Format: int64 */
+            consultations: number;
+            /** Format: int64 */
+            event_minutes: number;
+            /**
+             * Format: int64
+             * @description Events and group activities they ran (named among the staff).
+             */
+            events: number;
+            /**
+             * Format: double
+             * @description Consultation and event time, in hours (two decimals).
+             */
+            hours: number;
+            /** @description `YYYY-MM`; `null` on the total. */
+            month?: string | null;
+        };
+        /**
+         * @description ピア・サポーターの活動実績: per peer supporter, consultations recorded and events run per
+         *     month with their hours, and their training (養成講習会) — the evidence a center keeps for
+         *     their treatment (処遇改善).
+         */
+        PeerSupportReportDto: {
+            period: components["schemas"]["PeriodDto"];
+            supporters: components["schemas"]["PeerSupporterFigures"][];
+        };
+        PeerSupporterFigures: {
+            active: boolean;
+            /**
+             * Format: date
+             * @description When they first completed a ピア・サポーター養成講習会 (the last day of the course).
+             */
+            course_completed_on?: string | null;
+            /**
+             * Format: double
+             * @description Hours of 養成講習会 attended in the period.
+             */
+            course_hours: number;
+            display_name: string;
+            /** @description Every month of the period, in order. */
+            months: components["schemas"]["PeerMonthDto"][];
+            total: components["schemas"]["PeerMonthDto"];
+            /** Format: uuid */
+            user_id: string;
+        };
         /** @description The dates a report covers, both included. */
         PeriodDto: {
             /** Format: date */
@@ -5044,7 +5219,7 @@ export interface components {
          * @description What a person may do (see the contract).
          * @enum {string}
          */
-        Role: "system_admin" | "center_admin" | "supervisor" | "consultant" | "self_reliance_worker";
+        Role: "system_admin" | "center_admin" | "supervisor" | "consultant" | "self_reliance_worker" | "peer_supporter";
         RotateSecret: {
             /**
              * Format: int64
@@ -11566,6 +11741,264 @@ export interface operations {
             };
         };
     };
+    list_peer_assignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_PeerAssignmentDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assign_peer_supporter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignPeerSupporter"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeerAssignmentDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_peer_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeerAssignmentDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_patient_provisions: {
         parameters: {
             query?: never;
@@ -14132,6 +14565,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OutreachReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_peer_support: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeerSupportReportDto"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };

@@ -1,6 +1,6 @@
 //! Consultations (相談): with a patient or anonymous, which still count in the figures.
 
-use super::{assign, describe, require_case_worker, required, set};
+use super::{assign, describe, required, set};
 use crate::app::{Ctx, changed_fields};
 use crate::clock::{tokyo_date, truncate_micros};
 use crate::entities::{Consultation, PatientLabel};
@@ -8,6 +8,7 @@ use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
 use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
+use crate::policy::{self, PatientReach};
 use crate::ports::ConsultationFilter;
 use crate::shoman::menu;
 use crate::values::{self, Channel, Program, Requester, ShomanMenu, ShomanRequester, Topic};
@@ -56,7 +57,8 @@ impl Consultations<'_> {
     #[tracing::instrument(name = "consultations.create", skip_all, fields(center_id = ?ctx.actor.center_id))]
     pub fn create(&self, ctx: &Ctx, input: ConsultationInput) -> Result<Consultation, DomainError> {
         self.guard(ctx, Action::ConsultationCreate, None, || {
-            let center = require_case_worker(&ctx.actor)?;
+            let reach = policy::patient_reach(&ctx.actor)?;
+            let center = reach.center();
             if ctx.actor.is_client() && input.consultant_id.is_none() {
                 return Err(DomainError::field(
                     "consultant_id",
@@ -84,7 +86,7 @@ impl Consultations<'_> {
                 created_at: now,
                 updated_at: now,
             };
-            let c = self.apply(ctx, center, blank, input, true)?;
+            let c = self.apply(ctx, reach, blank, input, true)?;
             let mut ev = self.ev(ctx, Action::ConsultationCreate).resource(c.id);
             if let Some(p) = c.patient_id {
                 ev = ev.patient(p);
@@ -97,11 +99,8 @@ impl Consultations<'_> {
     #[tracing::instrument(name = "consultations.get", skip_all, fields(center_id = ?ctx.actor.center_id, %id))]
     pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<Consultation, DomainError> {
         self.guard(ctx, Action::ConsultationRead, Some(id), || {
-            let center = require_case_worker(&ctx.actor)?;
-            let c = self
-                .store
-                .consultation(center, id)?
-                .ok_or(DomainError::NotFound)?;
+            let reach = policy::patient_reach(&ctx.actor)?;
+            let c = self.reachable(reach, id)?;
             if let Some(p) = c.patient_id {
                 self.log_read(ctx, Action::ConsultationRead, id, p)?;
             }
@@ -118,7 +117,8 @@ impl Consultations<'_> {
         page: PageRequest,
     ) -> Result<Page<(Consultation, Option<PatientLabel>)>, DomainError> {
         self.guard(ctx, Action::ConsultationList, None, || {
-            let center = require_case_worker(&ctx.actor)?;
+            let reach = policy::patient_reach(&ctx.actor)?;
+            let center = reach.center();
             let mut v = Validator::new();
             let from = q
                 .from
@@ -133,6 +133,7 @@ impl Consultations<'_> {
                 consultant_id: q.consultant_id,
                 from,
                 to,
+                supporter: reach.supporter(),
             };
             let found = self.store.consultations(center, &filter, page)?;
             self.log_list(
@@ -168,11 +169,9 @@ impl Consultations<'_> {
         input: ConsultationInput,
     ) -> Result<Consultation, DomainError> {
         self.guard(ctx, Action::ConsultationUpdate, Some(id), || {
-            let center = require_case_worker(&ctx.actor)?;
-            let current = self
-                .store
-                .consultation(center, id)?
-                .ok_or(DomainError::NotFound)?;
+            let reach = policy::patient_reach(&ctx.actor)?;
+            let current = self.reachable(reach, id)?;
+            policy::peer_edits_consultation(reach, current.consultant_id)?;
             let expected_version = if_match.against(current.version)?;
             let fields = changed_fields(&[
                 ("patient_id", input.patient_id.is_some()),
@@ -190,7 +189,7 @@ impl Consultations<'_> {
                 ("shoman_requester", input.shoman_requester.is_some()),
                 ("consultant_id", input.consultant_id.is_some()),
             ]);
-            let mut c = self.apply(ctx, center, current, input, false)?;
+            let mut c = self.apply(ctx, reach, current, input, false)?;
             c.updated_at = self.clock.now();
             let mut ev = self
                 .ev(ctx, Action::ConsultationUpdate)
@@ -203,22 +202,50 @@ impl Consultations<'_> {
         })
     }
 
-    /// Applies the input's own fields, then what it points at: the patient must be the
-    /// center's, and a consultant other than the recorded one is a supervisor's call.
+    /// The consultation if the reach covers it (see [`policy::peer_sees_consultation`]);
+    /// otherwise 404, like another center's.
+    fn reachable(&self, reach: PatientReach, id: Uuid) -> Result<Consultation, DomainError> {
+        let c = self
+            .store
+            .consultation(reach.center(), id)?
+            .ok_or(DomainError::NotFound)?;
+        if let Some(me) = reach.supporter() {
+            let assigned = match c.patient_id {
+                Some(p) => self.store.is_assigned(reach.center(), p, me)?,
+                None => false,
+            };
+            if !policy::peer_sees_consultation(me, c.patient_id, c.consultant_id, assigned) {
+                return Err(DomainError::NotFound);
+            }
+        }
+        Ok(c)
+    }
+
+    /// Applies the input's own fields, then what it points at: the patient must be within
+    /// the caller's reach, and a consultant other than the recorded one is a supervisor's
+    /// call.
     fn apply(
         &self,
         ctx: &Ctx,
-        center: Uuid,
+        reach: PatientReach,
         current: Consultation,
         input: ConsultationInput,
         create: bool,
     ) -> Result<Consultation, DomainError> {
+        let center = reach.center();
         let mut c = apply_fields(current, &input, create, self.clock.now())?;
         if let Some(p) = input.patient_id {
             if let Some(pid) = p {
-                self.store.patient(center, pid)?.ok_or_else(|| {
-                    DomainError::field("patient_id", "not_found", "no such patient in your center")
-                })?;
+                match self.patients().reachable(reach, pid) {
+                    Err(DomainError::NotFound) => {
+                        return Err(DomainError::field(
+                            "patient_id",
+                            "not_found",
+                            "no such patient in your center",
+                        ));
+                    }
+                    other => other?,
+                };
             }
             c.patient_id = p;
         }

@@ -9,6 +9,7 @@ use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
 use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
+use crate::policy::{self, PatientReach};
 use crate::ports::PatientQuery;
 use crate::values::{self, EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness};
 use crate::{contact, kana, master};
@@ -98,11 +99,8 @@ impl Patients<'_> {
     #[tracing::instrument(name = "patients.get", skip_all, fields(center_id = ?ctx.actor.center_id, %id))]
     pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<Patient, DomainError> {
         self.guard(ctx, Action::PatientRead, Some(id), || {
-            let center = require_case_worker(&ctx.actor)?;
-            let p = self
-                .store
-                .patient(center, id)?
-                .ok_or(DomainError::NotFound)?;
+            let reach = policy::patient_reach(&ctx.actor)?;
+            let p = self.reachable(reach, id)?;
             self.log_read(ctx, Action::PatientRead, id, id)?;
             Ok(p)
         })
@@ -118,10 +116,12 @@ impl Patients<'_> {
         page: PageRequest,
     ) -> Result<Page<Patient>, DomainError> {
         self.guard(ctx, Action::PatientSearch, None, || {
-            let center = require_case_worker(&ctx.actor)?;
+            let reach = policy::patient_reach(&ctx.actor)?;
             let raw = q.unwrap_or("");
             let query = search_query(raw)?;
-            let found = self.store.patients(center, query.as_ref(), page)?;
+            let found =
+                self.store
+                    .patients(reach.center(), reach.supporter(), query.as_ref(), page)?;
             let action = if query.is_some() {
                 Action::PatientSearch
             } else {
@@ -130,6 +130,21 @@ impl Patients<'_> {
             self.log_list(ctx, action, &format!("q={}", raw.trim()), found.items.len())?;
             Ok(found)
         })
+    }
+
+    /// The patient if the reach covers them: a peer supporter's unassigned patient answers
+    /// 404 exactly like another center's.
+    pub(crate) fn reachable(&self, reach: PatientReach, id: Uuid) -> Result<Patient, DomainError> {
+        let p = self
+            .store
+            .patient(reach.center(), id)?
+            .ok_or(DomainError::NotFound)?;
+        match reach.supporter() {
+            Some(s) if !self.store.is_assigned(reach.center(), id, s)? => {
+                Err(DomainError::NotFound)
+            }
+            _ => Ok(p),
+        }
     }
 
     #[tracing::instrument(name = "patients.update", skip_all, fields(center_id = ?ctx.actor.center_id, %id))]

@@ -3,7 +3,6 @@
 //! answer (`services.patients().timeline(…)`).
 
 use super::patients::Patients;
-use super::require_case_worker;
 use crate::activities::Event;
 use crate::app::Ctx;
 use crate::clock::tokyo_date;
@@ -13,6 +12,7 @@ use crate::entities::{
 };
 use crate::error::DomainError;
 use crate::events::Action;
+use crate::policy;
 use crate::shoman::projects::ProjectSession;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -52,16 +52,24 @@ impl Patients<'_> {
         id: Uuid,
     ) -> Result<(Patient, Vec<TimelineEntry>), DomainError> {
         self.guard(ctx, Action::PatientTimeline, Some(id), || {
-            let center = require_case_worker(&ctx.actor)?;
-            let p = self
-                .store
-                .patient(center, id)?
-                .ok_or(DomainError::NotFound)?;
-            let history = self.store.case_history(center, id)?;
+            let reach = policy::patient_reach(&ctx.actor)?;
+            let p = self.reachable(reach, id)?;
+            let history = self.store.case_history(reach.center(), id)?;
+            let mut items = merge(history);
+            if reach.supporter().is_some() {
+                items.retain(|e| peer_sees(&e.item));
+            }
             self.log_read(ctx, Action::PatientTimeline, id, id)?;
-            Ok((p, merge(history)))
+            Ok((p, items))
         })
     }
+}
+
+/// What of a patient's path a peer supporter sees: the consultations and the events —
+/// the peer side of the case. Consents, referrals, follow-ups and the data provided stay
+/// with the consultants (see [`policy::PatientReach`]).
+pub fn peer_sees(item: &TimelineItem) -> bool {
+    matches!(item, TimelineItem::Consultation(_) | TimelineItem::Event(_))
 }
 
 /// Merges a patient's records into one time line. Dated records (a referral's date, a
@@ -241,5 +249,12 @@ mod tests {
                 ("follow_up", day(2026, 5, 20)),
             ]
         );
+        // A peer supporter sees the consultation and nothing else of this path.
+        let peer: Vec<&str> = entries
+            .iter()
+            .filter(|e| peer_sees(&e.item))
+            .map(kind)
+            .collect();
+        assert_eq!(peer, ["consultation"]);
     }
 }

@@ -13,6 +13,9 @@ pub struct ConsultationFilter {
     pub from: Option<DateTime<Utc>>,
     /// Occurred before.
     pub to: Option<DateTime<Utc>>,
+    /// A peer supporter's reach: consultations of the patients assigned to them now, and
+    /// the anonymous ones they recorded (see `policy::PatientReach`).
+    pub supporter: Option<Uuid>,
 }
 
 pub trait ConsultationStore {

@@ -23,6 +23,7 @@ mod liaison;
 mod mail;
 mod outbox;
 mod patients;
+mod peer_support;
 mod referrals;
 mod reports;
 mod sessions;
@@ -48,6 +49,7 @@ pub use liaison::LiaisonStore;
 pub use mail::Mailer;
 pub use outbox::Outbox;
 pub use patients::{PatientQuery, PatientStore};
+pub use peer_support::PeerSupportStore;
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;
 pub use sessions::{RefreshOutcome, SessionStore};
@@ -104,6 +106,7 @@ store_of!(
     LiaisonStore,
     ShomanProjectStore,
     ActivityStore,
+    PeerSupportStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -114,7 +117,8 @@ pub mod prelude {
     pub use super::{
         ActivityStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore,
         CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore,
-        LiaisonStore, Outbox, PatientStore, ReferralStore, ReportStore, SessionStore,
-        ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, UserStore, WebhookStore,
+        LiaisonStore, Outbox, PatientStore, PeerSupportStore, ReferralStore, ReportStore,
+        SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, UserStore,
+        WebhookStore,
     };
 }

@@ -25,10 +25,12 @@ pub trait PatientStore {
     fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>>;
     /// Case numbers and names of the given patients of the center, for lists.
     fn patient_labels(&self, center: Uuid, ids: &[Uuid]) -> StoreResult<Vec<PatientLabel>>;
-    /// Patients in id order; with a query, those whose names or readings contain it.
+    /// Patients in id order; with a query, those whose names or readings contain it; with
+    /// a `supporter`, only those assigned to that peer supporter now.
     fn patients(
         &self,
         center: Uuid,
+        supporter: Option<Uuid>,
         query: Option<&PatientQuery>,
         page: PageRequest,
     ) -> StoreResult<Page<Patient>>;

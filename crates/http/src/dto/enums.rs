@@ -59,7 +59,7 @@ macro_rules! wire_enum {
 
 wire_enum!(
     /// What a person may do (see the contract).
-    Role = values::Role { SystemAdmin, CenterAdmin, Supervisor, Consultant, SelfRelianceWorker }
+    Role = values::Role { SystemAdmin, CenterAdmin, Supervisor, Consultant, SelfRelianceWorker, PeerSupporter }
 );
 wire_enum!(
     /// 運営形態 of a center.

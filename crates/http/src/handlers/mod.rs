@@ -15,6 +15,7 @@ pub mod master;
 pub mod oauth;
 pub mod ops;
 pub mod patients;
+pub mod peer_support;
 pub mod referrals;
 pub mod reports;
 pub mod shoman_projects;

@@ -193,6 +193,23 @@ pub(crate) fn events_naming(conn: &mut DbConn, center: Uuid, patient: Uuid) -> R
     with_attendees(conn, rows)
 }
 
+/// The center's events held in `from..=to`, by day: the peer supporters' evidence counts
+/// those they ran.
+pub(crate) fn events_between(
+    conn: &mut DbConn,
+    center: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> R<Vec<Event>> {
+    let rows: Vec<EventRow> = events::table
+        .filter(events::center_id.eq(center.to_string()))
+        .filter(events::held_on.between(from, to))
+        .order((events::held_on.asc(), events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)?;
+    with_attendees(conn, rows)
+}
+
 /// Moves an event's version on (its list of attendees changed), as of `stamp`.
 fn bump(conn: &mut DbConn, center: Uuid, id: Uuid, stamp: NaiveDateTime) -> R<()> {
     let n = diesel::update(

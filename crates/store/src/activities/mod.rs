@@ -5,7 +5,8 @@ mod events;
 mod outreach;
 mod trainings;
 
-pub(crate) use events::events_naming;
+pub(crate) use events::{events_between, events_naming};
+pub(crate) use trainings::peer_courses;
 
 use crate::DieselStore;
 use chrono::{DateTime, NaiveDate, Utc};

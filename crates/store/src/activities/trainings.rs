@@ -92,6 +92,25 @@ fn training(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Training>> {
     Ok(row.map(TrainingRow::into_entity).transpose()?)
 }
 
+/// The ピア・サポーター養成講習会 the given staff attended up to `to`: when they first
+/// completed one, and the hours of the period.
+pub(crate) fn peer_courses(
+    conn: &mut DbConn,
+    center: Uuid,
+    users: &[String],
+    to: NaiveDate,
+) -> R<Vec<Training>> {
+    let rows: Vec<TrainingRow> = trainings::table
+        .filter(trainings::center_id.eq(center.to_string()))
+        .filter(trainings::user_id.eq_any(users))
+        .filter(trainings::course.eq(TrainingCourse::PeerSupporterTraining.as_str()))
+        .filter(trainings::participation.eq(TrainingParticipation::Attended.as_str()))
+        .filter(trainings::held_on.le(to))
+        .select(TrainingRow::as_select())
+        .load(conn)?;
+    convert(rows, TrainingRow::into_entity)
+}
+
 impl DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %t.center_id, id = %t.id))]
     pub(crate) fn insert_training_row(
