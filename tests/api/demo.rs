@@ -40,7 +40,11 @@ async fn demo_data_makes_a_living_center(db: Db) {
     let actions = app.audit_actions();
     let made = |a: &str| actions.iter().filter(|(x, _)| x == a).count();
     assert_eq!(made("patient.create"), counts.patients);
-    assert_eq!(made("consultation.create"), counts.consultations);
+    assert_eq!(
+        made("consultation.create"),
+        counts.consultations + counts.peer.consultations
+    );
+    assert_eq!(made("peer_assignment.create"), counts.peer.assignments);
     assert_eq!(made("referral.create"), counts.referrals);
     // A second run into the same center is refused, not merged.
     let again = generate(&store, app.clock.as_ref(), &o, &mut |_, _| {});
@@ -86,6 +90,21 @@ async fn demo_data_makes_a_living_center(db: Db) {
     assert!(center.totp_roles.is_empty(), "{:?}", center.totp_roles);
     demo_records_pass_the_rules(&app, &sup).await;
     demo_has_shoman_work(&app, &staff, counts.shoman).await;
+    // The peer supporter has a caseload of their own and a year of evidence.
+    assert_eq!(counts.peer.assignments, 6, "{counts:?}");
+    let peer = app.login("demo.peer_supporter", &staff.password).await;
+    let theirs = app.get("/api/v1/patients", &peer).await.expect(200);
+    assert_eq!(theirs.body["items"].as_array().unwrap().len(), 6);
+    let fy =
+        tsunagu_domain::values::fiscal_year(tsunagu_domain::clock::tokyo_date(app.clock_now()));
+    let evidence = app
+        .get(
+            &format!("/api/v1/reports/peer-support?fiscal_year={fy}"),
+            &sup,
+        )
+        .await
+        .expect(200);
+    assert_eq!(evidence.body["supporters"].as_array().unwrap().len(), 1);
     // New patients continue the generated case numbers instead of colliding with them.
     let p = app
         .post(

@@ -17,6 +17,7 @@ mod activities;
 mod cases;
 pub mod clock;
 mod names;
+mod peer_support;
 mod setup;
 mod shoman;
 
@@ -99,6 +100,8 @@ pub struct DemoCounts {
     pub shoman: ShomanCounts,
     /// Outreach, trainings and events (`activities.rs`).
     pub activities: ActivityCounts,
+    /// The peer supporter's caseload and year (`peer_support.rs`).
+    pub peer: peer_support::PeerCounts,
     pub seconds: f64,
 }
 
@@ -178,6 +181,9 @@ pub fn generate(
     )
     .map_err(|e| format!("demo activities: {e}"))?;
     batch.commit().map_err(err)?;
+    counts.peer = peer_support::work(&mut rng, &services, &demo_clock, &demo, today)
+        .map_err(|e| format!("demo peer support: {e}"))?;
+    batch.commit().map_err(err)?;
     demo_clock.set(now);
     let s = counts.shoman;
     let x = counts.activities;
@@ -187,7 +193,8 @@ pub fn generate(
         .detail(format!(
             "patients={}; consultations={}; referrals={}; follow_ups={}; support_plans={}; \
              plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; \
-             outreach={}; trainings={}; events={}; attendees={}; seed={}",
+             outreach={}; trainings={}; events={}; attendees={}; peer_assignments={}; \
+             peer_consultations={}; seed={}",
             counts.patients,
             counts.consultations,
             counts.referrals,
@@ -202,6 +209,8 @@ pub fn generate(
             x.trainings,
             x.events,
             x.attendees,
+            counts.peer.assignments,
+            counts.peer.consultations,
             o.seed
         ));
     services.store().append_audit(&[done]).map_err(err)?;

@@ -26,6 +26,8 @@ pub(super) struct DemoCenter {
     /// The 自立支援員, who writes the 小慢 plans, liaises and runs the optional projects; not
     /// among `workers`, so the 難病 cases stay the consultants' work.
     pub self_reliance: Ctx,
+    /// The ピア・サポーター: reaches only the patients assigned to them (`peer_support.rs`).
+    pub peer: Ctx,
     pub agencies: Vec<Agency>,
     pub staff: DemoStaff,
 }
@@ -103,6 +105,7 @@ pub(super) fn center_staff_agencies(
     let mut workers = Vec::new();
     let mut admin = None;
     let mut self_reliance = None;
+    let mut peer = None;
     for (suffix, role, name) in [
         ("admin", Role::CenterAdmin, "管理 デモ"),
         ("supervisor", Role::Supervisor, "監督 デモ"),
@@ -114,6 +117,7 @@ pub(super) fn center_staff_agencies(
             Role::SelfRelianceWorker,
             "自立 支援子",
         ),
+        ("peer_supporter", Role::PeerSupporter, "ピア 結"),
     ] {
         let user = services
             .users()
@@ -133,6 +137,8 @@ pub(super) fn center_staff_agencies(
             admin = Some(acting);
         } else if role == Role::SelfRelianceWorker {
             self_reliance = Some(acting);
+        } else if role == Role::PeerSupporter {
+            peer = Some(acting);
         } else {
             workers.push(acting);
         }
@@ -140,6 +146,7 @@ pub(super) fn center_staff_agencies(
     }
     let admin = admin.ok_or("the demo center has no administrator")?;
     let self_reliance = self_reliance.ok_or("the demo center has no 自立支援員")?;
+    let peer = peer.ok_or("the demo center has no peer supporter")?;
     let supervisor = workers
         .iter()
         .find(|w| w.actor.role == Role::Supervisor)
@@ -167,6 +174,7 @@ pub(super) fn center_staff_agencies(
         workers,
         supervisor,
         self_reliance,
+        peer,
         agencies,
         staff,
     })
