@@ -105,6 +105,13 @@ async fn demo_data_makes_a_living_center(db: Db) {
         .await
         .expect(200);
     assert_eq!(evidence.body["supporters"].as_array().unwrap().len(), 1);
+    // Agencies answered some of the recent referrals' links; each answer is a follow-up.
+    assert!(counts.agency_links.links > 0, "{counts:?}");
+    assert!(counts.agency_links.confirmed > 0, "{counts:?}");
+    assert_eq!(
+        made("referral.agency_confirm"),
+        counts.agency_links.confirmed
+    );
     // New patients continue the generated case numbers instead of colliding with them.
     let p = app
         .post(

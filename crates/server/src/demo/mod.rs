@@ -14,6 +14,7 @@
 //! [`tsunagu_store::Batch`]): a commit per record would make a demo center take minutes.
 
 mod activities;
+mod agency_links;
 mod cases;
 pub mod clock;
 mod names;
@@ -102,6 +103,8 @@ pub struct DemoCounts {
     pub activities: ActivityCounts,
     /// The peer supporter's caseload and year (`peer_support.rs`).
     pub peer: peer_support::PeerCounts,
+    /// One-time links for agencies and their answers (`agency_links.rs`).
+    pub agency_links: agency_links::LinkCounts,
     pub seconds: f64,
 }
 
@@ -184,6 +187,9 @@ pub fn generate(
     counts.peer = peer_support::work(&mut rng, &services, &demo_clock, &demo, today)
         .map_err(|e| format!("demo peer support: {e}"))?;
     batch.commit().map_err(err)?;
+    counts.agency_links = agency_links::work(&mut rng, &services, &demo_clock, &demo, today)
+        .map_err(|e| format!("demo agency links: {e}"))?;
+    batch.commit().map_err(err)?;
     demo_clock.set(now);
     let s = counts.shoman;
     let x = counts.activities;
@@ -194,7 +200,7 @@ pub fn generate(
             "patients={}; consultations={}; referrals={}; follow_ups={}; support_plans={}; \
              plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; \
              outreach={}; trainings={}; events={}; attendees={}; peer_assignments={}; \
-             peer_consultations={}; seed={}",
+             peer_consultations={}; agency_links={}; agency_confirmed={}; seed={}",
             counts.patients,
             counts.consultations,
             counts.referrals,
@@ -211,6 +217,8 @@ pub fn generate(
             x.attendees,
             counts.peer.assignments,
             counts.peer.consultations,
+            counts.agency_links.links,
+            counts.agency_links.confirmed,
             o.seed
         ));
     services.store().append_audit(&[done]).map_err(err)?;
