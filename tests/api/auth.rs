@@ -288,6 +288,131 @@ async fn password_change_needs_policy_and_ends_sessions(db: Db) {
     app.login("sato", "a brand new passphrase for me").await;
 }
 
+/// `POST /auth/refresh` as the web app sends it: an empty body and the cookie.
+async fn refresh(
+    app: &crate::helpers::TestApp,
+    cookie: &str,
+    with_header: bool,
+) -> crate::helpers::Resp {
+    let mut h = vec![("content-type", "application/json"), ("cookie", cookie)];
+    if with_header {
+        h.push(("x-tsunagu-session", "cookie"));
+    }
+    app.request(
+        Method::POST,
+        "/api/v1/auth/refresh",
+        None,
+        &h,
+        Some(b"{}".to_vec()),
+    )
+    .await
+}
+
+/// The web app's form: the refresh token only in an `HttpOnly; SameSite=Strict` cookie on
+/// the sign-in paths, read only with `X-Tsunagu-Session: cookie` (the CSRF guard), rotated on
+/// each refresh, removed on a refused refresh and on sign-out.
+async fn the_web_app_keeps_its_refresh_token_in_an_http_only_cookie(db: Db) {
+    let app = spawn(db).await;
+    let cookie_of = |r: &crate::helpers::Resp| -> (String, String) {
+        let set = r.header("set-cookie").expect("a Set-Cookie");
+        let pair = set.split(';').next().unwrap().trim().to_owned();
+        (pair, set)
+    };
+    let body = json!({"login": "admin", "password": crate::helpers::ADMIN_PASSWORD}).to_string();
+    let signed_in = app
+        .request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            &[
+                ("content-type", "application/json"),
+                ("x-tsunagu-session", "cookie"),
+            ],
+            Some(body.into_bytes()),
+        )
+        .await
+        .expect(200);
+    // The page's scripts never see the refresh token.
+    assert!(
+        signed_in.body.get("refresh_token").is_none(),
+        "{}",
+        signed_in.body
+    );
+    assert!(signed_in.body["access_token"].is_string());
+    let (c1, attributes) = cookie_of(&signed_in);
+    assert!(c1.starts_with("tsunagu_refresh=rt_"), "{attributes}");
+    for a in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/api/v1/auth",
+        "Max-Age=43200",
+    ] {
+        assert!(attributes.contains(a), "{a} missing: {attributes}");
+    }
+    assert_eq!(
+        signed_in.header("cache-control").as_deref(),
+        Some("no-store")
+    );
+
+    // Without the header the cookie is not read (another site could make the browser send it).
+    refresh(&app, &c1, false)
+        .await
+        .problem(401, "invalid_refresh_token");
+    // A reload: the tab gets a new access token from the cookie, and the cookie rotates.
+    let reloaded = refresh(&app, &c1, true).await.expect(200);
+    assert!(reloaded.body.get("refresh_token").is_none());
+    let at = reloaded.body["access_token"].as_str().unwrap().to_owned();
+    app.get("/api/v1/me", &at).await.expect(200);
+    let (c2, _) = cookie_of(&reloaded);
+    assert_ne!(c1, c2);
+    // The spent cookie comes back: the session ends and the browser is told to drop it.
+    let refused = refresh(&app, &c1, true)
+        .await
+        .problem(401, "invalid_refresh_token");
+    let (_, removal) = cookie_of(&refused);
+    assert!(removal.contains("Max-Age=0"), "{removal}");
+    app.get("/api/v1/me", &at)
+        .await
+        .problem(401, "invalid_token");
+
+    // Sign-out removes the cookie: another tab's next refresh finds none.
+    let signed_in = app
+        .request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            &[
+                ("content-type", "application/json"),
+                ("x-tsunagu-session", "cookie"),
+            ],
+            Some(
+                json!({"login": "admin", "password": crate::helpers::ADMIN_PASSWORD})
+                    .to_string()
+                    .into_bytes(),
+            ),
+        )
+        .await
+        .expect(200);
+    let (c3, _) = cookie_of(&signed_in);
+    let at = signed_in.body["access_token"].as_str().unwrap();
+    let out = app
+        .request(Method::POST, "/api/v1/auth/logout", Some(at), &[], None)
+        .await
+        .expect(204);
+    let (_, removal) = cookie_of(&out);
+    assert!(
+        removal.starts_with("tsunagu_refresh=;") && removal.contains("Max-Age=0"),
+        "{removal}"
+    );
+    refresh(&app, &c3, true)
+        .await
+        .problem(401, "invalid_refresh_token");
+    // API clients keep the body form.
+    app.post_anon("/api/v1/auth/refresh", json!({}))
+        .await
+        .problem(401, "invalid_refresh_token");
+}
+
 db_tests!(
     login_answers_identically_for_unknown_user_and_wrong_password,
     token_pair_has_the_contract_shape,
@@ -298,4 +423,5 @@ db_tests!(
     repeated_failures_are_slowed_then_locked,
     deactivation_and_role_change_end_sessions_at_once,
     password_change_needs_policy_and_ends_sessions,
+    the_web_app_keeps_its_refresh_token_in_an_http_only_cookie,
 );

@@ -98,7 +98,7 @@ fn set(h: &mut HeaderMap, name: HeaderName, value: &'static str) {
 /// Whether the client reached us over https: the connection itself is TLS, or the proxy in
 /// front (when the operator says it is trusted, `TSUNAGU_TRUST_PROXY`) says so in
 /// `X-Forwarded-Proto`. Without that trust the header is anybody's to set, so it is ignored.
-fn over_https(req: &ServiceRequest, trust_proxy: bool) -> bool {
+pub(crate) fn over_https(req: &actix_web::HttpRequest, trust_proxy: bool) -> bool {
     req.app_config().secure()
         || (trust_proxy
             && req
@@ -119,7 +119,10 @@ pub async fn edge(
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().clone();
     let path = req.path().to_owned();
-    let https = over_https(&req, state.as_ref().is_some_and(|s| s.config.trust_proxy));
+    let https = over_https(
+        req.request(),
+        state.as_ref().is_some_and(|s| s.config.trust_proxy),
+    );
     let origin = req
         .headers()
         .get(header::ORIGIN)

@@ -47,10 +47,34 @@ export const API_ORIGIN = (import.meta.env.VITE_API_BASE ?? '').replace(/\/+$/, 
 /** Calls that need no token: sign-in and refresh. */
 const publicClient = createClient<paths>({ baseUrl: API_ORIGIN });
 
-async function refreshCall(refreshToken: string): Promise<RefreshOutcome> {
-  const { data, response } = await publicClient.POST('/api/v1/auth/refresh', {
-    body: { refresh_token: refreshToken },
+/**
+ * Asks for the cookie form of sign-in: the refresh token stays in an HttpOnly cookie the
+ * page cannot read (an injected script cannot carry the session away). The header is also
+ * the server's CSRF guard on the refresh.
+ */
+const COOKIE_SESSION = { 'X-Tsunagu-Session': 'cookie' } as const;
+
+/** Tabs take turns to refresh: the cookie's token is single use, and a second tab sending
+ * the one the first just spent would end the session. Where the Web Locks API is missing,
+ * the call runs as is. */
+async function oneTabAtATime<T>(run: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return run();
+  let out!: T;
+  await locks.request('tsunagu-refresh', async () => {
+    out = await run();
   });
+  return out;
+}
+
+async function refreshCall(refreshToken: string | undefined): Promise<RefreshOutcome> {
+  const { data, response } = await oneTabAtATime(() =>
+    publicClient.POST('/api/v1/auth/refresh', {
+      body: refreshToken === undefined ? {} : { refresh_token: refreshToken },
+      headers: refreshToken === undefined ? COOKIE_SESSION : {},
+      credentials: 'include',
+    }),
+  );
   if (data) return { kind: 'ok', tokens: data };
   // 400/401/403: the refresh token is spent, revoked or expired. Anything else is transient.
   return response.status >= 400 && response.status < 500 && response.status !== 429
@@ -104,7 +128,9 @@ export function versioned<T>({ data, response }: { data: T; response: Response }
  */
 export async function loginCall(login: string, password: string, totp?: string): Promise<TokenPair> {
   const body = totp === undefined ? { login, password } : { login, password, totp };
-  const { data } = await call(publicClient.POST('/api/v1/auth/login', { body }));
+  const { data } = await call(
+    publicClient.POST('/api/v1/auth/login', { body, headers: COOKIE_SESSION, credentials: 'include' }),
+  );
   return data;
 }
 

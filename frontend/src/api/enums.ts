@@ -2,7 +2,7 @@
 // generated `components['schemas']`); these lists give the screens their order and guards.
 import type { components } from './schema';
 
-export const ROLES = ['system_admin', 'center_admin', 'supervisor', 'consultant', 'self_reliance_worker'] as const;
+export const ROLES = ['system_admin', 'center_admin', 'supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const OPERATING_TYPES = ['medical_institution', 'municipality', 'patient_organization', 'other'] as const;

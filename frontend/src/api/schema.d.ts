@@ -265,6 +265,9 @@ export interface paths {
         /**
          * Exchange a refresh token for a new pair.
          * @description The token is spent: presenting it again revokes the whole session (someone else holds it).
+         *     The web app sends no token in the body but `X-Tsunagu-Session: cookie`, and the token
+         *     comes from its `HttpOnly` cookie; the new one goes back there. Without the header the
+         *     cookie is never read (CSRF), so a body without a token is 401 `invalid_refresh_token`.
          */
         post: operations["refresh_tokens"];
         delete?: never;
@@ -5193,8 +5196,12 @@ export interface components {
         /** @enum {string} */
         ReferralStatus: "open" | "closed";
         RefreshRequest: {
-            /** @description The refresh token from the last sign-in or refresh. It can be used once. */
-            refresh_token: string;
+            /**
+             * @description The refresh token from the last sign-in or refresh. It can be used once. The web app
+             *     leaves it out and sends `X-Tsunagu-Session: cookie`: its token is in an `HttpOnly`
+             *     cookie (see `POST /auth/login`).
+             */
+            refresh_token?: string | null;
         };
         /** @enum {string} */
         Requester: "patient" | "family" | "agency" | "other";
@@ -5487,8 +5494,12 @@ export interface components {
              * @example 600
              */
             expires_in: number;
-            /** @description Opaque; exchange it at `/auth/refresh` for a new pair before the session ends (12 h). */
-            refresh_token: string;
+            /**
+             * @description Opaque; exchange it at `/auth/refresh` for a new pair before the session ends (12 h).
+             *     Absent when the request asked for the cookie form (`X-Tsunagu-Session: cookie`): the
+             *     token is then only in the `HttpOnly` cookie, out of reach of the page's scripts.
+             */
+            refresh_token?: string | null;
             /**
              * @description Always `Bearer`.
              * @example Bearer

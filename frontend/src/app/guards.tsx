@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { capabilities, type Capabilities } from '../auth/permissions';
+import { Loading } from '../components/QueryState';
 import { useI18n } from '../i18n/I18nProvider';
 import { PageTitle } from './PageTitle';
 
@@ -13,8 +14,9 @@ export const TWO_FACTOR_PATH = '/two-factor';
  * must enrol in two-factor sign-in first (every other call would be refused) to enrolment.
  */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { me, ended } = useAuth();
+  const { me, ended, restoring } = useAuth();
   const location = useLocation();
+  if (!me && restoring) return <Loading />;
   if (!me) {
     // After a deliberate sign-out the next person starts at home; after an expiry or idle
     // sign-out the same person usually comes back to where they were.

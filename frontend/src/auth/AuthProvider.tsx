@@ -12,6 +12,8 @@ export interface Auth {
   readonly role: Role | null;
   /** Why the last session ended, for the sign-in screen to explain. */
   readonly ended: EndReason | null;
+  /** True while a reloaded or new tab takes up the session its refresh cookie holds. */
+  readonly restoring: boolean;
   /** Seconds left when the idle warning is showing, else null. */
   readonly idleWarning: number | null;
   /**
@@ -37,7 +39,32 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [ended, setEnded] = useState<EndReason | null>(null);
   const [idleWarning, setIdleWarning] = useState<number | null>(null);
+  const [restoring, setRestoring] = useState(true);
   const idleRef = useRef<IdleTimer | null>(null);
+
+  // A reload (F5) or a second tab: the session lives on in the HttpOnly refresh cookie, so
+  // the user stays signed in (and is not asked for a second factor again).
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        if (await session.resume()) {
+          const who = await fetchMe();
+          if (live) {
+            setEnded(null);
+            setMe(who);
+          }
+        }
+      } catch {
+        // Nothing to resume, or the server is away: the sign-in page.
+      } finally {
+        if (live) setRestoring(false);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, []);
 
   // However the session ends (sign-out, refused refresh, idle), forget the user and every
   // cached record at once.
@@ -108,13 +135,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       me,
       role: me && isRole(me.role) ? me.role : null,
       ended,
+      restoring,
       idleWarning,
       signIn,
       reloadMe,
       signOut,
       stayActive,
     }),
-    [me, ended, idleWarning, signIn, reloadMe, signOut, stayActive],
+    [me, ended, restoring, idleWarning, signIn, reloadMe, signOut, stayActive],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -17,7 +17,8 @@ function rotatingServer() {
   let issued = 1;
   const live = new Set(['r1']);
   const calls: string[] = [];
-  const refreshCall = vi.fn((token: string): Promise<RefreshOutcome> => {
+  const refreshCall = vi.fn((token: string | undefined): Promise<RefreshOutcome> => {
+    if (token === undefined) return Promise.resolve({ kind: 'rejected' });
     calls.push(token);
     if (!live.has(token)) return Promise.resolve({ kind: 'rejected' });
     live.delete(token);
@@ -56,6 +57,28 @@ describe('TokenSession', () => {
     expect(session.accessToken()).toBe('a3');
   });
 
+  it('resumes the session the refresh cookie holds after a reload, or stays signed out', async () => {
+    const cookie = vi.fn((token: string | undefined): Promise<RefreshOutcome> =>
+      Promise.resolve(
+        token === undefined
+          ? { kind: 'ok', tokens: { access_token: 'a9', token_type: 'Bearer', expires_in: 900 } }
+          : { kind: 'rejected' },
+      ),
+    );
+    const resumed = new TokenSession(cookie);
+    expect(await resumed.resume()).toBe(true);
+    expect(resumed.accessToken()).toBe('a9');
+    // The next refresh goes by the cookie as well (no token held in the page).
+    await vi.advanceTimersByTimeAsync(840_000);
+    expect(cookie.mock.calls.map((c) => c[0])).toEqual([undefined, undefined]);
+
+    const none = new TokenSession(() => Promise.resolve({ kind: 'rejected' }));
+    expect(await none.resume()).toBe(false);
+    expect(none.active).toBe(false);
+    const away = new TokenSession(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(await away.resume()).toBe(false);
+  });
+
   it('uses a fifth of short lifetimes as the lead', () => {
     expect(refreshLeadMs(900_000)).toBe(60_000);
     expect(refreshLeadMs(60_000)).toBe(12_000);
@@ -84,7 +107,7 @@ describe('TokenSession', () => {
 
   it('keeps the session and retries later when the server is unreachable', async () => {
     const refreshCall = vi
-      .fn<(t: string) => Promise<RefreshOutcome>>()
+      .fn<(t: string | undefined) => Promise<RefreshOutcome>>()
       .mockRejectedValueOnce(new TypeError('Failed to fetch'))
       .mockResolvedValueOnce({ kind: 'ok', tokens: pair(2) });
     const session = new TokenSession(refreshCall);

@@ -1,12 +1,15 @@
-// The signed-in session: tokens held in memory only (never in web storage), refreshed by
-// rotation shortly before the access token expires, and once more when the API answers 401.
+// The signed-in session: the access token held in memory only (never in web storage),
+// refreshed by rotation shortly before it expires, and once more when the API answers 401.
+// The web app's refresh token is in an HttpOnly cookie the server sets (the page never sees
+// it: `refresh_token` is then absent), so a reload or a second tab resumes the session.
 //
 // Refresh tokens are single use, so two refreshes must never race with the same token:
-// every caller shares one refresh in flight.
+// every caller of a tab shares one refresh in flight, and tabs take turns (see client.ts).
 
 export interface TokenPair {
   readonly access_token: string;
-  readonly refresh_token: string;
+  /** Absent in the cookie form: the server keeps it in the HttpOnly cookie. */
+  readonly refresh_token?: string | null;
   readonly token_type: string;
   /** Lifetime of the access token in seconds. */
   readonly expires_in: number;
@@ -34,7 +37,8 @@ export const systemClock: SessionClock = {
 
 interface Held {
   readonly access: string;
-  readonly refresh: string;
+  /** Undefined in the cookie form. */
+  readonly refresh: string | undefined;
   /** Epoch ms at which the access token stops working. */
   readonly expiresAt: number;
 }
@@ -56,7 +60,8 @@ export class TokenSession {
   private readonly endListeners = new Set<(reason: EndReason) => void>();
 
   constructor(
-    private readonly refreshCall: (refreshToken: string) => Promise<RefreshOutcome>,
+    /** Called with the held refresh token, or none in the cookie form. */
+    private readonly refreshCall: (refreshToken: string | undefined) => Promise<RefreshOutcome>,
     private readonly clock: SessionClock = systemClock,
   ) {}
 
@@ -65,6 +70,26 @@ export class TokenSession {
     this.generation += 1;
     this.inflight = null;
     this.store(tokens);
+  }
+
+  /**
+   * After a reload or in a new tab: take up the session the refresh cookie holds, if any.
+   * True when a session is now held.
+   */
+  async resume(): Promise<boolean> {
+    if (this.held) return true;
+    const generation = this.generation;
+    let outcome: RefreshOutcome;
+    try {
+      outcome = await this.refreshCall(undefined);
+    } catch {
+      return false;
+    }
+    // Signed in meanwhile (the sign-in form was quicker): that session stands.
+    if (generation !== this.generation) return this.held !== null;
+    if (outcome.kind !== 'ok') return false;
+    this.start(outcome.tokens);
+    return true;
   }
 
   get active(): boolean {
@@ -163,7 +188,7 @@ export class TokenSession {
     const lifetimeMs = Math.max(0, tokens.expires_in) * 1000;
     this.held = {
       access: tokens.access_token,
-      refresh: tokens.refresh_token,
+      refresh: tokens.refresh_token ?? undefined,
       expiresAt: this.clock.now() + lifetimeMs,
     };
     this.schedule(Math.max(1_000, lifetimeMs - refreshLeadMs(lifetimeMs)));

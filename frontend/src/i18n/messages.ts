@@ -24,6 +24,7 @@ export const ja = {
   'role.supervisor': '管理責任者',
   'role.consultant': '相談員',
   'role.self_reliance_worker': '自立支援員',
+  'role.peer_supporter': 'ピア・サポーター',
 
   'operatingType.medical_institution': '医療機関委託',
   'operatingType.municipality': '自治体直接運営',
@@ -1673,6 +1674,7 @@ export const en: Messages = {
   'role.supervisor': 'Supervisor',
   'role.consultant': 'Consultant',
   'role.self_reliance_worker': 'Self-reliance support worker',
+  'role.peer_supporter': 'Peer supporter',
 
   'operatingType.medical_institution': 'Run by a medical institution',
   'operatingType.municipality': 'Run directly by the municipality',

@@ -4,6 +4,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { asProblem, type Problem } from '../api/problem';
 import { PageTitle } from '../app/PageTitle';
 import { useAuth } from '../auth/AuthProvider';
+import { Loading } from '../components/QueryState';
 import { placeAt, secondFactorValue, type SecondFactor } from '../auth/twoFactor';
 import { Button } from '../components/Button';
 import { ErrorSummary, useFieldErrors } from '../components/ErrorSummary';
@@ -17,7 +18,7 @@ import { useI18n } from '../i18n/I18nProvider';
  * a recovery code, sent again with the password (kept in memory for this screen only).
  */
 export function SignInPage() {
-  const { me, ended, signIn } = useAuth();
+  const { me, ended, restoring, signIn } = useAuth();
   const { t } = useI18n();
   const navigate = useNavigate();
   const location = useLocation();
@@ -61,6 +62,8 @@ export function SignInPage() {
   });
 
   if (me) return <Navigate to={from} replace />;
+  // A reloaded tab may still hold a session: ask for a password only once it is known not to.
+  if (restoring) return <Loading />;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();

@@ -19,8 +19,10 @@ pub struct LoginRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    /// The refresh token from the last sign-in or refresh. It can be used once.
-    pub refresh_token: String,
+    /// The refresh token from the last sign-in or refresh. It can be used once. The web app
+    /// leaves it out and sends `X-Tsunagu-Session: cookie`: its token is in an `HttpOnly`
+    /// cookie (see `POST /auth/login`).
+    pub refresh_token: Option<String>,
 }
 
 /// A token pair. Keep the refresh token secret; it is spent on use and a new one returned.
@@ -29,7 +31,10 @@ pub struct TokenPair {
     /// A JWT for `Authorization: Bearer …`, valid for `expires_in` seconds.
     pub access_token: String,
     /// Opaque; exchange it at `/auth/refresh` for a new pair before the session ends (12 h).
-    pub refresh_token: String,
+    /// Absent when the request asked for the cookie form (`X-Tsunagu-Session: cookie`): the
+    /// token is then only in the `HttpOnly` cookie, out of reach of the page's scripts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     /// Always `Bearer`.
     #[schema(example = "Bearer")]
     pub token_type: &'static str,

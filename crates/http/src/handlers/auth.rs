@@ -8,21 +8,71 @@ use crate::dto::{
 };
 use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieAge};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use tsunagu_domain::DomainError;
+use tsunagu_domain::auth::SESSION_TTL;
 use tsunagu_domain::auth::sign_in::Issued;
 
-fn pair(state: &AppState, issued: Issued) -> Result<TokenPair, ApiError> {
+/// The web app's refresh token lives in this cookie: `HttpOnly` (the page's scripts never
+/// see it, so an injected script cannot carry the session away), `SameSite=Strict` and
+/// scoped to the sign-in paths (no other request carries it), `Secure` over https. The
+/// access token stays in the tab's memory; a reload or a second tab gets its own from the
+/// cookie (`POST /auth/refresh`), so a session survives both.
+const REFRESH_COOKIE: &str = "tsunagu_refresh";
+const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+/// The web app asks for the cookie form with `X-Tsunagu-Session: cookie`. On the refresh it
+/// is also the CSRF guard: a page of another site cannot send a custom header without a
+/// CORS preflight, which only the configured origins pass (and the cookie is `Strict`).
+const SESSION_HEADER: &str = "x-tsunagu-session";
+
+fn wants_cookie(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("cookie"))
+}
+
+/// The refresh cookie holding `token`, or (`None`) the one that removes it.
+fn refresh_cookie(req: &HttpRequest, state: &AppState, token: Option<String>) -> Cookie<'static> {
+    let removing = token.is_none();
+    let mut c = Cookie::build(REFRESH_COOKIE, token.unwrap_or_default())
+        .path(REFRESH_COOKIE_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(crate::edge::over_https(req, state.config.trust_proxy))
+        .finish();
+    if removing {
+        c.make_removal();
+    } else {
+        c.set_max_age(CookieAge::seconds(SESSION_TTL.num_seconds()));
+    }
+    c
+}
+
+/// The answer to a sign-in or refresh: the pair in the body, or — for the web app's cookie
+/// form — the access token in the body and the refresh token in the cookie only.
+fn issue(req: &HttpRequest, state: &AppState, issued: Issued) -> Result<HttpResponse, ApiError> {
     let (access_token, expires_in) = state.jwt.issue(
         issued.user_id,
         issued.session_id,
         state.services.clock().now(),
     )?;
-    Ok(TokenPair {
+    let cookie_form = wants_cookie(req);
+    let mut res = HttpResponse::Ok();
+    res.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
+    let refresh_token = if cookie_form {
+        res.cookie(refresh_cookie(req, state, Some(issued.refresh_token)));
+        None
+    } else {
+        Some(issued.refresh_token)
+    };
+    Ok(res.json(TokenPair {
         access_token,
-        refresh_token: issued.refresh_token,
+        refresh_token,
         token_type: "Bearer",
         expires_in,
-    })
+    }))
 }
 
 /// Sign in with a login and password.
@@ -65,12 +115,15 @@ pub async fn login(
         actix_web::rt::time::sleep(d).await;
     }
     let issued = attempt.result?;
-    Ok(HttpResponse::Ok().json(pair(&state, issued)?))
+    issue(&req, &state, issued)
 }
 
 /// Exchange a refresh token for a new pair.
 ///
 /// The token is spent: presenting it again revokes the whole session (someone else holds it).
+/// The web app sends no token in the body but `X-Tsunagu-Session: cookie`, and the token
+/// comes from its `HttpOnly` cookie; the new one goes back there. Without the header the
+/// cookie is never read (CSRF), so a body without a token is 401 `invalid_refresh_token`.
 #[utoipa::path(
     tag = "auth", operation_id = "refresh_tokens",
     request_body = RefreshRequest,
@@ -88,9 +141,30 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     let meta = request_meta(&req);
     let services = state.services.clone();
-    let token = body.into_inner().refresh_token;
-    let issued = blocking(move || services.sign_in().refresh(&meta, &token)).await?;
-    Ok(HttpResponse::Ok().json(pair(&state, issued)?))
+    let from_cookie = || {
+        wants_cookie(&req)
+            .then(|| req.cookie(REFRESH_COOKIE))
+            .flatten()
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let Some(token) = body.into_inner().refresh_token.or_else(from_cookie) else {
+        return Err(DomainError::Unauthenticated {
+            code: "invalid_refresh_token",
+        }
+        .into());
+    };
+    match blocking(move || services.sign_in().refresh(&meta, &token)).await {
+        Ok(issued) => issue(&req, &state, issued),
+        // A refused cookie is dropped, so the browser stops presenting a dead token.
+        Err(e) if wants_cookie(&req) => {
+            let mut res = actix_web::ResponseError::error_response(&e);
+            res.add_cookie(&refresh_cookie(&req, &state, None))
+                .map_err(|_| ApiError::internal())?;
+            Ok(res)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Sign out: the session's access and refresh tokens stop working at once.
@@ -105,13 +179,17 @@ pub async fn refresh(
 #[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: AccountCaller,
 ) -> Result<HttpResponse, ApiError> {
     let services = state.services.clone();
     caller
         .run(move |ctx| services.sign_in().logout(ctx))
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    // The web app's refresh cookie goes too (another tab's next refresh then finds none).
+    Ok(HttpResponse::NoContent()
+        .cookie(refresh_cookie(&req, &state, None))
+        .finish())
 }
 
 /// The signed-in caller.
