@@ -712,6 +712,63 @@ async fn the_queue_pages_in_its_order_and_counts_the_whole_queue(db: Db) {
             .await
             .problem(422, "validation_failed");
     }
+
+    // Filters: a reason keeps those carrying it (the counts per reason stay, so each is a
+    // link to what choosing it shows); level, consultant and period narrow everything.
+    let get = |q: &str| {
+        let url = format!("/api/v1/audit-queue?{q}");
+        let sup = k.sup.clone();
+        let app = &app;
+        async move { app.get(&url, &sup).await }
+    };
+    let escalated = get("reason=follow_up_escalated").await.expect(200);
+    assert_eq!(escalated.body["total"], 3);
+    assert_eq!(escalated.body["items"].as_array().unwrap().len(), 3);
+    assert_eq!(escalated.body["by_reason"], all.body["by_reason"]);
+    let samples = get("reason=sample").await.expect(200);
+    let sampled = by_reason
+        .iter()
+        .find(|(r, _)| r == "sample")
+        .map_or(0, |(_, n)| *n);
+    assert_eq!(samples.body["total"], sampled);
+    assert!(samples.body["items"].as_array().unwrap().iter().all(|i| {
+        i["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "sample")
+    }));
+    let level_one = get("level=information_only").await.expect(200);
+    assert_eq!(level_one.body["total"], 3);
+    let by_sato = get(&format!("consultant_id={}", k.sato_id))
+        .await
+        .expect(200);
+    assert_eq!(
+        by_sato.body["total"], 4,
+        "sato's level-4 referrals in the queue"
+    );
+    let april = get("from=2026-04-01&to=2026-04-30").await.expect(200);
+    let days: Vec<&str> = april.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["referred_on"].as_str().unwrap())
+        .collect();
+    assert!(days.iter().all(|d| d.starts_with("2026-04")), "{days:?}");
+    assert_eq!(april.body["total"], days.len());
+    let none = get("agency_type=vocational_center").await.expect(200);
+    assert_eq!(none.body["total"], 0);
+    // Filters page like the whole queue.
+    let first = get("reason=follow_up_escalated&limit=1").await.expect(200);
+    let c = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let second = get(&format!("reason=follow_up_escalated&limit=1&cursor={c}"))
+        .await
+        .expect(200);
+    assert_eq!(second.body["items"][0], escalated.body["items"][1]);
+    get("reason=urgent").await.problem(422, "validation_failed");
+    get("from=2026-05-01&to=2026-04-01")
+        .await
+        .problem(422, "validation_failed");
 }
 
 db_tests!(

@@ -18,8 +18,8 @@ use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::entities::{QueueRow, Referral, Review};
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{QueuePage, StoreResult, SummaryCounts, SupervisionStore};
-use tsunagu_domain::supervision::QueueReason;
 use tsunagu_domain::supervision::rules::{QueueBounds, sample_hex_limit};
+use tsunagu_domain::supervision::{QueueFilter, QueueReason};
 use tsunagu_domain::values::{AgencyType, Level, ReferralStatus, ReviewDecision, ReviewState};
 use uuid::Uuid;
 
@@ -80,8 +80,10 @@ impl QueueCounts {
 /// The referrals of the queue, each with a 0/1 column per reason in [`QueueReason::ALL`]'s
 /// order (`r0` … `r5`): [`tsunagu_domain::supervision::rules::queue_reasons`] in SQL, so the
 /// database can count, order and page the queue. `$1` center, `$2` escalate before, `$3`
-/// today, `$4` sample since, `$5` the sample's hex bound. The first WHERE only narrows the
-/// scan to referrals that can have a reason.
+/// today, `$4` sample since, `$5` the sample's hex bound; the supervisor's filters `$6`
+/// level, `$7` consultant, `$8` agency type, `$9` referred from, `$10` referred to (each
+/// NULL when not given). The first WHERE only narrows the scan to referrals that can have a
+/// reason.
 fn queue_cte() -> String {
     let four = Level::AccompaniedWithFollowUp.as_str();
     let open = ReferralStatus::Open.as_str();
@@ -114,6 +116,11 @@ fn queue_cte() -> String {
                     OR r.review_state IN ('{pending}', '{returned}')
                     OR o.due < $2
                     OR (r.level <> '{four}' AND r.review_state = '{none}' AND r.referred_on >= $4))
+               AND ($6 IS NULL OR r.level = $6)
+               AND ($7 IS NULL OR r.consultant_id = $7)
+               AND ($8 IS NULL OR r.agency_type = $8)
+               AND ($9 IS NULL OR r.referred_on >= $9)
+               AND ($10 IS NULL OR r.referred_on <= $10)
          ), queued AS (
              SELECT * FROM flagged WHERE r0 + r1 + r2 + r3 + r4 + r5 > 0
          ) "
@@ -129,16 +136,17 @@ fn numbered_for(conn: &DbConn, sql: String) -> String {
 }
 
 /// A page of the queue in its order (most urgent reason, longest overdue, oldest referral,
-/// id), after the cursor's `($6 rank, $7 overdue key, $8 referred on, $9 id)` when there is
-/// one; one row more than the page says another page follows.
-fn queue_sql(conn: &DbConn, after: bool, limit: i64) -> String {
+/// id), after the cursor's `($11 rank, $12 overdue key, $13 referred on, $14 id)` when there
+/// is one; only referrals carrying `reason` when one is asked for; one row more than the
+/// page says another page follows.
+fn queue_sql(conn: &DbConn, reason: Option<QueueReason>, after: bool, limit: i64) -> String {
     let ranks = (0..6)
         .map(|i| format!("WHEN r{i} = 1 THEN {i}"))
         .collect::<Vec<_>>()
         .join(" ");
     let after = if after {
-        "WHERE rank > $6 OR (rank = $6 AND (overdue_key > $7 OR (overdue_key = $7
-           AND (referred_on > $8 OR (referred_on = $8 AND id > $9)))))"
+        "WHERE rank > $11 OR (rank = $11 AND (overdue_key > $12 OR (overdue_key = $12
+           AND (referred_on > $13 OR (referred_on = $13 AND id > $14)))))"
     } else {
         ""
     };
@@ -150,13 +158,15 @@ fn queue_sql(conn: &DbConn, after: bool, limit: i64) -> String {
                         CASE {ranks} END AS rank,
                         CASE WHEN earliest_open_due < $3 THEN earliest_open_due ELSE $3 END
                             AS overdue_key
-                 FROM queued
+                 FROM queued {carrying}
              )
              SELECT id, rank, overdue_key, referred_on, open_follow_ups, earliest_open_due
              FROM ranked {after}
              ORDER BY rank, overdue_key, referred_on, id
              LIMIT {limit}",
             cte = queue_cte(),
+            // The reason's rank is a number from the enum, never input text.
+            carrying = reason.map_or(String::new(), |r| format!("WHERE r{} = 1", r.rank())),
             limit = limit.saturating_add(1),
         ),
     )
@@ -179,12 +189,17 @@ fn queue_counts_sql(conn: &DbConn) -> String {
 /// Binds the queue's five parameters, `$1` … `$5` of [`queue_cte`]. A macro because each
 /// bind changes the query's type.
 macro_rules! bind_bounds {
-    ($q:expr, $center:expr, $b:expr) => {
+    ($q:expr, $center:expr, $b:expr, $f:expr) => {
         $q.bind::<Text, _>($center.to_owned())
             .bind::<Date, _>($b.escalate_before)
             .bind::<Date, _>($b.today)
             .bind::<Date, _>($b.sample_since)
             .bind::<Text, _>(sample_hex_limit($b.sample_percent))
+            .bind::<Nullable<Text>, _>($f.level.map(|l| l.as_str().to_owned()))
+            .bind::<Nullable<Text>, _>($f.consultant_id.map(|u| u.to_string()))
+            .bind::<Nullable<Text>, _>($f.agency_type.map(|t| t.as_str().to_owned()))
+            .bind::<Nullable<Date>, _>($f.from)
+            .bind::<Nullable<Date>, _>($f.to)
     };
 }
 
@@ -322,18 +337,19 @@ impl SupervisionStore for DieselStore {
         &self,
         center: Uuid,
         bounds: &QueueBounds,
+        filter: &QueueFilter,
         page: &PageRequest,
     ) -> StoreResult<QueuePage> {
         let after = queue_cursor(page)?;
         self.read(|conn| {
             let c = center.to_string();
             let (page_sql, counts_sql) = (
-                queue_sql(conn, after.is_some(), page.limit),
+                queue_sql(conn, filter.reason, after.is_some(), page.limit),
                 queue_counts_sql(conn),
             );
             let keys: Vec<QueueKey> = per_backend!(conn, conn => {
                 let q = diesel::sql_query(page_sql);
-                let q = bind_bounds!(q, &c, bounds);
+                let q = bind_bounds!(q, &c, bounds, filter);
                 match &after {
                     Some((rank, due, on, id)) => q
                         .bind::<Integer, _>(*rank)
@@ -345,7 +361,7 @@ impl SupervisionStore for DieselStore {
                 }
             });
             let counts: QueueCounts = per_backend!(conn, conn => {
-                bind_bounds!(diesel::sql_query(counts_sql), &c, bounds).get_result(conn)?
+                bind_bounds!(diesel::sql_query(counts_sql), &c, bounds, filter).get_result(conn)?
             });
 
             let ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
@@ -391,9 +407,17 @@ impl SupervisionStore for DieselStore {
                 .zip(counts.by_reason())
                 .filter(|(_, n)| *n > 0)
                 .collect();
+            // With a reason chosen, the queue is the referrals carrying it.
+            let total = match filter.reason {
+                Some(r) => usize::try_from(r.rank())
+                    .ok()
+                    .and_then(|i| counts.by_reason().get(i).copied())
+                    .unwrap_or(0),
+                None => counts.total,
+            };
             Ok(QueuePage {
                 rows,
-                total: counts.total,
+                total,
                 by_reason,
             })
         })

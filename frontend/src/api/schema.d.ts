@@ -204,7 +204,8 @@ export interface paths {
          *     referrals whose follow-up is overdue or missing, referrals returned and not yet
          *     corrected, follow-up work awaiting review, and a sample of lower-level referrals at the
          *     center's rate. Each item says why it is there. Paged (follow `next_cursor`); `total` and
-         *     `by_reason` count the whole queue on every page.
+         *     `by_reason` count the whole queue (as filtered) on every page. Filters: `reason`,
+         *     `level`, `consultant_id`, `agency_type`, `from`/`to` (the referral's day).
          */
         get: operations["get_audit_queue"];
         put?: never;
@@ -7250,8 +7251,21 @@ export interface operations {
             query?: {
                 /** @description Items per page, 1 to 200 (default 50). */
                 limit?: number;
-                /** @description The `next_cursor` of the previous page. */
+                /** @description The `next_cursor` of the previous page (of the same filters). */
                 cursor?: string;
+                /**
+                 * @description Only referrals carrying this reason (among others). `total` counts them; `by_reason`
+                 *     follows every filter but this one, so each count is what choosing it would show.
+                 */
+                reason?: components["schemas"]["QueueReason"];
+                level?: components["schemas"]["Level"];
+                /** @description The consultant in charge. */
+                consultant_id?: string;
+                agency_type?: components["schemas"]["AgencyType"];
+                /** @description Referred on or after this day. */
+                from?: string;
+                /** @description Referred on or before this day (not before `from`: 422 `before_from`). */
+                to?: string;
             };
             header?: never;
             path?: never;

@@ -2,6 +2,7 @@ use super::StoreResult;
 use crate::audit::AuditDraft;
 use crate::entities::{QueueRow, Referral, Review};
 use crate::page::{Page, PageRequest};
+use crate::supervision::QueueFilter;
 use crate::supervision::rules::{QueueBounds, QueueReason};
 use crate::values::{AgencyType, Level, ReviewState};
 use chrono::NaiveDate;
@@ -56,6 +57,7 @@ pub trait SupervisionStore {
         &self,
         center: Uuid,
         bounds: &QueueBounds,
+        filter: &QueueFilter,
         page: &PageRequest,
     ) -> StoreResult<QueuePage>;
     /// Follow-up statistics per consultant or agency type for a period: see

@@ -13,7 +13,7 @@ pub mod summary;
 
 pub use audit_trail::{AuditQuery, AuditTrail, EXPORT_MAX};
 pub use notifications::{Notification, Notifications};
-pub use queue::{AuditQueue, Queue, QueueItem};
+pub use queue::{AuditQueue, Queue, QueueFilter, QueueItem, QueueQuery};
 pub use reviews::Reviews;
 pub use rules::{QueueReason, sampled};
 pub use summary::{Summary, SummaryRow, SupervisionSummary};

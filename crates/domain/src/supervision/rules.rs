@@ -56,6 +56,20 @@ impl QueueReason {
             .and_then(|i| Self::ALL.get(i).copied())
     }
 
+    /// The reason a `reason=` filter names (422 `invalid_choice` otherwise).
+    pub fn parse(field: &str, raw: &str) -> Result<Self, crate::error::FieldError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw.trim())
+            .ok_or_else(|| {
+                crate::error::FieldError::new(
+                    field,
+                    "invalid_choice",
+                    format!("must be one of: {}", Self::ALL.map(Self::as_str).join(", ")),
+                )
+            })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::FollowUpEscalated => "follow_up_escalated",

@@ -1,12 +1,12 @@
 //! Wire types of supervision: reviews, the audit queue, notifications and the summary.
 
 use super::{
-    FollowUpDto, Level, NotificationKind, PlanQueueReason, PlanState, QueueReason, ReviewDecision,
-    ReviewState, date, ts,
+    AgencyType, FollowUpDto, Level, NotificationKind, PlanQueueReason, PlanState, QueueReason,
+    ReviewDecision, ReviewState, date, ts,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// A supervisor's review of a referral's follow-up work.
@@ -286,4 +286,31 @@ pub struct SupervisionSummaryDto {
     pub period: super::PeriodDto,
     pub by_consultant: Vec<SummaryRowDto>,
     pub by_agency_type: Vec<SummaryRowDto>,
+}
+
+/// The audit queue's page and filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQueueQuery {
+    /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page (of the same filters).
+    pub cursor: Option<String>,
+    /// Only referrals carrying this reason (among others). `total` counts them; `by_reason`
+    /// follows every filter but this one, so each count is what choosing it would show.
+    #[param(value_type = Option<QueueReason>)]
+    pub reason: Option<String>,
+    #[param(value_type = Option<Level>)]
+    pub level: Option<String>,
+    /// The consultant in charge.
+    pub consultant_id: Option<Uuid>,
+    #[param(value_type = Option<AgencyType>)]
+    pub agency_type: Option<String>,
+    /// Referred on or after this day.
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<String>,
+    /// Referred on or before this day (not before `from`: 422 `before_from`).
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<String>,
 }

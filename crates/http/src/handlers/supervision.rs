@@ -4,14 +4,15 @@ use super::page;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
-    AuditQueueDto, CreateReview, ItemsOf, ListQuery, NotificationDto, PlanQueueDto, QueueItemDto,
-    ReasonCountDto, ReportQuery, ReviewDto, SummaryRowDto, SupervisionSummaryDto,
+    AuditQueueDto, AuditQueueQuery, CreateReview, ItemsOf, NotificationDto, PlanQueueDto,
+    QueueItemDto, ReasonCountDto, ReportQuery, ReviewDto, SummaryRowDto, SupervisionSummaryDto,
 };
 use crate::json::ApiJson;
 use crate::problem::{ApiError, CreateUnderProblems, ListProblems, ReadProblems};
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use tsunagu_domain::reports::Period;
+use tsunagu_domain::supervision::QueueQuery;
 use uuid::Uuid;
 
 /// A supervisor approves a referral's follow-up work or returns it for correction (a
@@ -73,11 +74,12 @@ pub async fn list_reviews(
 /// referrals whose follow-up is overdue or missing, referrals returned and not yet
 /// corrected, follow-up work awaiting review, and a sample of lower-level referrals at the
 /// center's rate. Each item says why it is there. Paged (follow `next_cursor`); `total` and
-/// `by_reason` count the whole queue on every page.
+/// `by_reason` count the whole queue (as filtered) on every page. Filters: `reason`,
+/// `level`, `consultant_id`, `agency_type`, `from`/`to` (the referral's day).
 #[utoipa::path(
     tag = "supervision",
     operation_id = "get_audit_queue",
-    params(ListQuery),
+    params(AuditQueueQuery),
     responses((status = 200, body = AuditQueueDto), ListProblems),
     security(("bearer" = []))
 )]
@@ -85,12 +87,21 @@ pub async fn list_reviews(
 pub async fn queue(
     state: web::Data<AppState>,
     caller: Caller,
-    q: web::Query<ListQuery>,
+    q: web::Query<AuditQueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
     let req = page(q.limit, q.cursor.as_deref())?;
+    let filters = QueueQuery {
+        reason: q.reason,
+        level: q.level,
+        consultant_id: q.consultant_id,
+        agency_type: q.agency_type,
+        from: q.from,
+        to: q.to,
+    };
     let s = state.services.clone();
     let queue = caller
-        .run(move |ctx| s.audit_queue().list(ctx, &req))
+        .run(move |ctx| s.audit_queue().list(ctx, &filters, &req))
         .await?;
     Ok(HttpResponse::Ok().json(AuditQueueDto {
         total: queue.total,
