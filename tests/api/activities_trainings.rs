@@ -98,6 +98,14 @@ async fn trainings_by_whom_and_how_long(db: Db) {
     // Hours: more than zero, two decimals, at most 24 a day.
     for (hours, ended_on, field, code) in [
         (json!(0), Value::Null, "hours", "not_positive"),
+        // Positive but below a hundredth (found by Schemathesis: it was stored as zero and
+        // refused by the database's CHECK, a 500).
+        (
+            json!(2.225_073_858_507_203e-309),
+            Value::Null,
+            "hours",
+            "not_positive",
+        ),
         (json!(1.255), Value::Null, "hours", "too_precise"),
         (json!(24.5), Value::Null, "hours", "over_24_per_day"),
         (json!(72.5), json!("2026-06-14"), "hours", "over_24_per_day"),

@@ -133,7 +133,19 @@ export const REFERRAL_SOURCES = [
 ] as const;
 export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
 /** The kinds an outreach activity may be: the sources a center acts on. */
-export const OUTREACH_KINDS: readonly ReferralSource[] = REFERRAL_SOURCES.slice(0, 10);
+export const OUTREACH_KINDS = [
+  'poster_designated_hospital',
+  'leaflet_at_application',
+  'designated_doctor_training',
+  'msw',
+  'community_support_center',
+  'care_manager',
+  'homepage',
+  'newsletter',
+  'sns',
+  'other',
+] as const satisfies readonly ReferralSource[];
+export type OutreachKind = (typeof OUTREACH_KINDS)[number];
 
 export const TRAINING_PARTICIPATIONS = ['attended', 'given'] as const;
 export type TrainingParticipation = (typeof TRAINING_PARTICIPATIONS)[number];
@@ -253,6 +265,7 @@ type Assert<T extends true> = T;
 /** Does not compile when a list above and the spec's enum differ (after `npm run gen:api`). */
 export type EnumsMatchTheSpec = [
   Assert<Same<Role, S['Role']>>,
+  Assert<Same<OutreachKind, S['OutreachKind']>>,
   Assert<Same<OperatingType, S['OperatingType']>>,
   Assert<Same<AgencyType, S['AgencyType']>>,
   Assert<Same<Program, S['Program']>>,

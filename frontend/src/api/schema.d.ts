@@ -2637,8 +2637,8 @@ export interface components {
             facility_count?: number | null;
             /** Format: date */
             held_on: string;
-            /** @description An outreach kind (422 `invalid_choice` for the non-outreach sources). */
-            kind: components["schemas"]["ReferralSource"];
+            /** @description An outreach kind. */
+            kind: components["schemas"]["OutreachKind"];
             /** @description Required for `other`, refused for the coded kinds. */
             kind_other?: string | null;
             notes?: string | null;
@@ -2898,7 +2898,7 @@ export interface components {
             held_on: string;
             /**
              * Format: double
-             * @description More than 0, at most two decimals and 24 hours a day (422 `over_24_per_day`).
+             * @description At least 0.01, at most two decimals and 24 hours a day (422 `over_24_per_day`).
              */
             hours: number;
             notes?: string | null;
@@ -4030,7 +4030,7 @@ export interface components {
                  * @description One of the outreach kinds of `ReferralSource` (not `family_friend`,
                  *     `medical_staff`, `patient_association` or `unknown`).
                  */
-                kind: components["schemas"]["ReferralSource"];
+                kind: components["schemas"]["OutreachKind"];
                 /** @description What an `other` activity was; `null` for the coded kinds. */
                 kind_other?: string | null;
                 notes?: string | null;
@@ -4515,10 +4515,6 @@ export interface components {
              */
             referred: number;
         };
-        /**
-         * @description An outreach activity (周知): e.g. 300 leaflets (`quantity` 300, `unit` 枚) to 12
-         *     指定医療機関 (`facility_count` 12).
-         */
         OutreachActivityDto: {
             /** Format: date-time */
             created_at: string;
@@ -4537,7 +4533,7 @@ export interface components {
              * @description One of the outreach kinds of `ReferralSource` (not `family_friend`,
              *     `medical_staff`, `patient_association` or `unknown`).
              */
-            kind: components["schemas"]["ReferralSource"];
+            kind: components["schemas"]["OutreachKind"];
             /** @description What an `other` activity was; `null` for the coded kinds. */
             kind_other?: string | null;
             notes?: string | null;
@@ -4563,7 +4559,7 @@ export interface components {
             held_on: string;
             /** Format: uuid */
             id: string;
-            kind: components["schemas"]["ReferralSource"];
+            kind: components["schemas"]["OutreachKind"];
             kind_other?: string | null;
             /** Format: int32 */
             quantity?: number | null;
@@ -4589,6 +4585,15 @@ export interface components {
              */
             change: number;
         };
+        /**
+         * @description An outreach activity (周知): e.g. 300 leaflets (`quantity` 300, `unit` 枚) to 12
+         *     指定医療機関 (`facility_count` 12).
+         *     The kinds of outreach (周知): the `ReferralSource` values a center can act on — every
+         *     source but `family_friend`, `medical_staff`, `patient_association` and `unknown`. A
+         *     schema only (the domain parses the text); a test keeps it equal to the domain's list.
+         * @enum {string}
+         */
+        OutreachKind: "poster_designated_hospital" | "leaflet_at_application" | "designated_doctor_training" | "msw" | "community_support_center" | "care_manager" | "homepage" | "newsletter" | "sns" | "other";
         /**
          * @description 周知の効果: new patients per source (how they heard of the center) per month, and for
          *     each outreach activity held in the period the new patients from its source in the
@@ -5761,7 +5766,7 @@ export interface components {
             facility_count?: number | null;
             /** Format: date */
             held_on?: string | null;
-            kind?: components["schemas"]["ReferralSource"] | null;
+            kind?: components["schemas"]["OutreachKind"] | null;
             kind_other?: string | null;
             notes?: string | null;
             /** Format: int32 */
@@ -10804,7 +10809,7 @@ export interface operations {
                  * @example 2026
                  */
                 fiscal_year?: string;
-                kind?: components["schemas"]["ReferralSource"];
+                kind?: components["schemas"]["OutreachKind"];
                 /** @description Items per page, 1 to 200 (default 50). */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */

@@ -16,9 +16,23 @@ export type AuditVerification = Schemas['AuditVerification'];
 
 const JSON_ONLY = { Accept: 'application/json' } as const;
 
-/** A page of the audit queue; `total` and `by_reason` count the whole queue. */
-export async function getAuditQueue(cursor?: string): Promise<AuditQueue> {
-  return (await call(api.GET('/api/v1/audit-queue', { params: { query: { cursor } } }))).data;
+/** The supervisor's filters of the audit queue; empty strings are "any". */
+export interface QueueFilters {
+  readonly reason?: string;
+  readonly level?: string;
+  readonly consultant_id?: string;
+  readonly agency_type?: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/**
+ * A page of the audit queue; `total` counts the whole queue as filtered, `by_reason` every
+ * filter but the reason (so each count is what choosing that reason shows).
+ */
+export async function getAuditQueue(filters: QueueFilters = {}, cursor?: string): Promise<AuditQueue> {
+  const query = Object.fromEntries(Object.entries({ ...filters, cursor }).filter(([, v]) => v !== undefined && v !== ''));
+  return (await call(api.GET('/api/v1/audit-queue', { params: { query } }))).data;
 }
 
 export async function listReviews(referralId: string): Promise<Review[]> {

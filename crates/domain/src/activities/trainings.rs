@@ -85,13 +85,18 @@ pub struct TrainingFilter {
 
 // --- the rules ---------------------------------------------------------------------------
 
-/// Hours as typed (`1.5`) in hundredths (150): more than zero, at most two decimals.
+/// At most a year of hours in one record (the OpenAPI document's `maximum`).
+pub const HOURS_MAX: f64 = 8784.0;
+
+/// Hours as typed (`1.5`) in hundredths (150): at least 0.01 (a positive number too small
+/// to show as hundredths is refused, not stored as zero), at most two decimals and
+/// [`HOURS_MAX`].
 pub fn hours(field: &str, h: f64) -> Result<i32, FieldError> {
-    if !h.is_finite() || h <= 0.0 {
+    if !h.is_finite() || h < 0.01 {
         return Err(FieldError::new(
             field,
             "not_positive",
-            "must be more than 0",
+            "must be at least 0.01",
         ));
     }
     let scaled = h * 100.0;
@@ -103,7 +108,7 @@ pub fn hours(field: &str, h: f64) -> Result<i32, FieldError> {
             "at most two decimals (1.25 hours, not 1.255)",
         ));
     }
-    if rounded > f64::from(i32::MAX) {
+    if h > HOURS_MAX {
         return Err(FieldError::new(field, "too_large", "is far too many hours"));
     }
     // In range and whole: checked just above.
@@ -404,6 +409,12 @@ mod tests {
         assert_eq!(hours("h", 0.0).unwrap_err().code, "not_positive");
         assert_eq!(hours("h", -1.0).unwrap_err().code, "not_positive");
         assert_eq!(hours("h", f64::NAN).unwrap_err().code, "not_positive");
+        // Positive but below a hundredth: refused, never stored as zero hours.
+        assert_eq!(hours("h", 2.2e-309).unwrap_err().code, "not_positive");
+        assert_eq!(hours("h", 0.001).unwrap_err().code, "not_positive");
+        assert_eq!(hours("h", 0.01).unwrap(), 1);
+        assert_eq!(hours("h", HOURS_MAX).unwrap(), 878_400);
+        assert_eq!(hours("h", HOURS_MAX + 1.0).unwrap_err().code, "too_large");
         assert_eq!(hours("h", 1.255).unwrap_err().code, "too_precise");
         assert_eq!(hours("h", 1e12).unwrap_err().code, "too_large");
     }

@@ -201,10 +201,7 @@ mod tests {
         let DomainError::Validation(fields) = err else {
             panic!("a validation error")
         };
-        let got: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|f| (f.field.as_str(), f.code))
-            .collect();
+        let got: Vec<(&str, &str)> = fields.iter().map(|f| (f.field.as_str(), f.code)).collect();
         assert_eq!(
             got,
             [

@@ -193,7 +193,7 @@ pub struct CreateAttendee {
 #[into_params(parameter_in = Query)]
 pub struct EventListQuery {
     /// 年度 the event was held in.
-    #[param(example = 2026)]
+    #[param(example = 2026, pattern = r"^(20[0-9]{2}|2100)$")]
     pub fiscal_year: Option<String>,
     #[param(value_type = Option<EventKind>)]
     pub kind: Option<String>,

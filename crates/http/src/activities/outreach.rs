@@ -19,12 +19,31 @@ use uuid::Uuid;
 
 /// An outreach activity (周知): e.g. 300 leaflets (`quantity` 300, `unit` 枚) to 12
 /// 指定医療機関 (`facility_count` 12).
+/// The kinds of outreach (周知): the `ReferralSource` values a center can act on — every
+/// source but `family_friend`, `medical_staff`, `patient_association` and `unknown`. A
+/// schema only (the domain parses the text); a test keeps it equal to the domain's list.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum OutreachKind {
+    PosterDesignatedHospital,
+    LeafletAtApplication,
+    DesignatedDoctorTraining,
+    Msw,
+    CommunitySupportCenter,
+    CareManager,
+    Homepage,
+    Newsletter,
+    Sns,
+    Other,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OutreachActivityDto {
     pub id: Uuid,
     /// One of the outreach kinds of `ReferralSource` (not `family_friend`,
     /// `medical_staff`, `patient_association` or `unknown`).
-    #[schema(value_type = ReferralSource)]
+    #[schema(value_type = OutreachKind)]
     pub kind: String,
     /// What an `other` activity was; `null` for the coded kinds.
     pub kind_other: Option<String>,
@@ -71,8 +90,8 @@ impl From<OutreachActivity> for OutreachActivityDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "leaflet_at_application", "target": "県内の指定医療機関", "held_on": "2026-06-10", "quantity": 300, "unit": "枚", "facility_count": 12}))]
 pub struct CreateOutreachActivity {
-    /// An outreach kind (422 `invalid_choice` for the non-outreach sources).
-    #[schema(value_type = ReferralSource)]
+    /// An outreach kind.
+    #[schema(value_type = OutreachKind)]
     pub kind: String,
     /// Required for `other`, refused for the coded kinds.
     pub kind_other: Option<String>,
@@ -92,7 +111,7 @@ pub struct CreateOutreachActivity {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOutreachActivity {
-    #[schema(value_type = Option<ReferralSource>)]
+    #[schema(value_type = Option<OutreachKind>)]
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub kind_other: Option<Option<String>>,
@@ -114,9 +133,9 @@ pub struct UpdateOutreachActivity {
 #[into_params(parameter_in = Query)]
 pub struct OutreachListQuery {
     /// 年度 the activity was held in (`2026`: 2026-04-01 to 2027-03-31).
-    #[param(example = 2026)]
+    #[param(example = 2026, pattern = r"^(20[0-9]{2}|2100)$")]
     pub fiscal_year: Option<String>,
-    #[param(value_type = Option<ReferralSource>)]
+    #[param(value_type = Option<OutreachKind>)]
     pub kind: Option<String>,
     /// Items per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -287,7 +306,7 @@ pub struct OutreachEffectRow {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OutreachActivityEffectDto {
     pub id: Uuid,
-    #[schema(value_type = ReferralSource)]
+    #[schema(value_type = OutreachKind)]
     pub kind: &'static str,
     pub kind_other: Option<String>,
     pub target: Option<String>,
@@ -481,4 +500,28 @@ pub async fn report(
         |p, f| shape(p, &f),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    /// The document's list of outreach kinds is the domain's.
+    #[test]
+    fn outreach_kinds_in_the_document_are_the_domains() {
+        let doc = serde_json::to_value(OutreachKind::schema()).unwrap();
+        let listed: Vec<&str> = doc["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let domain: Vec<&str> = tsunagu_domain::values::ReferralSource::ALL
+            .iter()
+            .filter(|s| s.is_outreach())
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(listed, domain);
+    }
 }

@@ -82,7 +82,8 @@ pub struct CreateTraining {
     /// Not before `held_on`.
     #[schema(format = Date)]
     pub ended_on: Option<String>,
-    /// More than 0, at most two decimals and 24 hours a day (422 `over_24_per_day`).
+    /// At least 0.01, at most two decimals and 24 hours a day (422 `over_24_per_day`).
+    #[schema(minimum = 0.01, maximum = 8784)]
     pub hours: f64,
     pub notes: Option<String>,
 }
@@ -104,6 +105,7 @@ pub struct UpdateTraining {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(format = Date)]
     pub ended_on: Option<Option<String>>,
+    #[schema(minimum = 0.01, maximum = 8784)]
     pub hours: Option<f64>,
     #[serde(default, deserialize_with = "double_option")]
     pub notes: Option<Option<String>>,
@@ -113,7 +115,7 @@ pub struct UpdateTraining {
 #[into_params(parameter_in = Query)]
 pub struct TrainingListQuery {
     /// 年度 the training began in.
-    #[param(example = 2026)]
+    #[param(example = 2026, pattern = r"^(20[0-9]{2}|2100)$")]
     pub fiscal_year: Option<String>,
     /// One staff member's.
     pub user_id: Option<Uuid>,

@@ -143,6 +143,9 @@ pub struct FollowUpListQuery {
     #[param(value_type = Option<FollowUpQueueState>, inline)]
     pub state: Option<String>,
     /// A user id, or `me`.
+    #[param(
+        pattern = r"^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    )]
     pub assignee: Option<String>,
     pub patient_id: Option<Uuid>,
     #[param(minimum = 1, maximum = 200)]

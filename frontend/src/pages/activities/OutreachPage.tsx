@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { createOutreach, listOutreach } from '../../api/activities';
-import { fromSelect, OUTREACH_KINDS, type ReferralSource } from '../../api/enums';
+import { fromSelect, OUTREACH_KINDS, type OutreachKind } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
@@ -49,7 +49,7 @@ function AddOutreach({ onDone }: { onDone: (message: string) => void }) {
     facility_count: t('outreach.facilityCount'),
   };
   const body = {
-    kind: fromSelect<ReferralSource>(kind),
+    kind: fromSelect<OutreachKind>(kind),
     kind_other: kind === 'other' ? optionalText(kindOther) : null,
     target: optionalText(target),
     held_on: heldOn,
