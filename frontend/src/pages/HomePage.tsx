@@ -197,7 +197,7 @@ function MyPatients() {
                 {patientName(p)}
               </Link>
               <Link to={`/consultations/new?patient=${p.id}`} className="text-dns-16N-130">
-                {t('patient.recordConsultation')}
+                {t('action.recordConsultation')}
                 <span className="sr-only">{t('peer.recordFor', { name: patientName(p) })}</span>
               </Link>
             </li>

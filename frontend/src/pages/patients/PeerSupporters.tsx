@@ -180,7 +180,7 @@ function AssignForm({
       <h3 id="peer-assign-title" className="text-std-18B-160">
         {t('peer.assignTitle')}
       </h3>
-      <ErrorSummary id="peer-assign-errors" problem={problem} fields={{ user_id: t('peer.supporter') }} />
+      <ErrorSummary id="peer-assign-errors" problem={problem} fields={{ user_id: t('peer.assignField') }} />
       {noneAtAll ? (
         <p className="text-std-16N-170">{t('peer.noSupporters')}</p>
       ) : choices.length === 0 ? (
@@ -190,7 +190,7 @@ function AssignForm({
           <div className="min-w-64">
             <SelectField
               name="user_id"
-              label={t('peer.supporter')}
+              label={t('peer.assignField')}
               required
               placeholder={t('peer.choose')}
               options={choices.map((u) => ({ value: u.id, label: u.display_name }))}
