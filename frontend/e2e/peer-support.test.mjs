@@ -211,7 +211,7 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
     await expectAccessible("the patient's page after recording (peer supporter)");
   });
 
-  step('reads their own evidence: one consultation, half an hour', async () => {
+  step('reads their own evidence (one consultation, half an hour) and records their 養成講習会', async () => {
     await nav('活動実績');
     await expectHeading('ピア・サポーターの活動実績');
     const lines = page.getByTestId('peer-line');
@@ -221,7 +221,21 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
     await lines.getByText('1件', { exact: true }).first().waitFor();
     await lines.getByText('0.5時間', { exact: true }).first().waitFor();
     await lines.getByTestId('month-chart').waitFor();
+    await lines.getByText('修了の記録はありません', { exact: true }).waitFor();
     await expectAccessible("the peer supporter's evidence");
+    // Their 養成講習会, recorded by themselves, shows as completed.
+    await page.getByRole('link', { name: '養成講習会・研修の受講を記録する' }).click();
+    await expectHeading('研修');
+    await field('研修の種類').selectOption({ label: 'ピア・サポーター養成講習会' });
+    await field('研修名').fill('ピア・サポーター養成講習会（基礎）');
+    await field('時間数').fill('12');
+    await expectAccessible('the trainings page (peer supporter)');
+    await page.getByRole('button', { name: '研修を記録する' }).click();
+    await page.getByRole('status').getByText('研修を記録しました。').waitFor();
+    await page.getByRole('link', { name: 'ピア・サポーターの活動実績に戻る' }).click();
+    await expectHeading('ピア・サポーターの活動実績');
+    await lines.getByText(/に修了$/).waitFor();
+    await lines.getByText('12時間', { exact: true }).waitFor();
   });
 
   step('fits a phone for the peer supporter, and no call of theirs was refused', async () => {

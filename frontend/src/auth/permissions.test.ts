@@ -108,6 +108,7 @@ describe('navigation by role', () => {
       reachPatients: true,
       peerSupport: true,
       viewPeerSupportReport: true,
+      recordTrainings: true,
       supervise: false,
       configureCenter: false,
       viewReports: false,
@@ -133,6 +134,15 @@ describe('navigation by role', () => {
     expect(capabilities('peer_supporter').viewPeerSupportReport).toBe(true);
     for (const role of ['system_admin', 'consultant', 'self_reliance_worker', null] as const) {
       expect(capabilities(role).viewPeerSupportReport).toBe(false);
+    }
+  });
+
+  it('lets case workers and peer supporters record their trainings, not administrators', () => {
+    for (const role of ['supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter'] as const) {
+      expect(capabilities(role).recordTrainings).toBe(true);
+    }
+    for (const role of ['system_admin', 'center_admin', null] as const) {
+      expect(capabilities(role).recordTrainings).toBe(false);
     }
   });
 

@@ -34,6 +34,11 @@ export interface Capabilities {
    */
   readonly viewPeerSupportReport: boolean;
   /**
+   * 研修: read the center's trainings and record one's own. The case workers, and a
+   * ピア・サポーター for their 養成講習会 (the evidence page names its completion).
+   */
+  readonly recordTrainings: boolean;
+  /**
    * Lower a referral's level, record work for someone else; and supervision: the audit
    * queue, reviews of referrals, the follow-up summary and the audit trail.
    */
@@ -69,6 +74,7 @@ export function capabilities(role: Role | null): Capabilities {
     reachPatients: isCaseWorker(role) || peer,
     peerSupport: peer,
     viewPeerSupportReport: role === 'supervisor' || role === 'center_admin' || peer,
+    recordTrainings: isCaseWorker(role) || peer,
     supervise: role === 'supervisor',
     configureCenter: role === 'center_admin',
     viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',

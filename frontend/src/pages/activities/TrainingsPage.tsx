@@ -7,6 +7,8 @@ import { createTraining, listTrainings } from '../../api/activities';
 import { fromSelect, TRAINING_COURSES, TRAINING_PARTICIPATIONS, type TrainingCourse, type TrainingParticipation } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
+import { useAuth } from '../../auth/AuthProvider';
+import { capabilities, PEER_SUPPORT_REPORT_PATH } from '../../auth/permissions';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { SelectField, TextField } from '../../components/Field';
@@ -119,6 +121,7 @@ export function TrainingsPage() {
   const i = useI18n();
   const { t } = i;
   const staffName = useStaffName();
+  const peer = capabilities(useAuth().role).peerSupport;
   const [year, setYear] = useState(String(currentFiscalYear()));
   const [message, setMessage] = useState('');
   const list = useCursorList([...KEY, year], (cursor) => listTrainings(year, cursor), { keepPrevious: true, alwaysRefetch: true });
@@ -127,7 +130,8 @@ export function TrainingsPage() {
       <PageTitle>{t('training.listTitle')}</PageTitle>
       <p className="max-w-4xl text-std-16N-170">{t('training.lead')}</p>
       <p>
-        <Link to="/activities">{t('activities.back')}</Link>
+        {/* A peer supporter has no センター活動 menu (events name patients): back to their evidence instead. */}
+        {peer ? <Link to={PEER_SUPPORT_REPORT_PATH}>{t('peerReport.back')}</Link> : <Link to="/activities">{t('activities.back')}</Link>}
       </p>
       <p role="status" className="text-std-16N-170">
         {message}

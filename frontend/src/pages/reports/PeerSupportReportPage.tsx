@@ -5,7 +5,7 @@
 // lives in the URL so that the page can be bookmarked.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { downloadPeerSupportReport, peerKeys, peerSupportReport, type PeerSupporterFigures } from '../../api/peerSupport';
 import { PageTitle } from '../../app/PageTitle';
 import { useAuth } from '../../auth/AuthProvider';
@@ -47,6 +47,11 @@ export function PeerSupportReportPage() {
     <>
       <PageTitle>{t('peerReport.title')}</PageTitle>
       <p className="max-w-4xl text-std-16N-170">{own ? t('peerReport.leadOwn') : t('peerReport.lead')}</p>
+      {own && (
+        <p className="text-std-16N-170">
+          <Link to="/activities/trainings">{t('peerReport.recordTraining')}</Link>
+        </p>
+      )}
       <div className="max-w-md">
         <SelectField
           name="fiscal_year"
