@@ -259,9 +259,20 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
     await signOut();
   });
 
-  step('the supervisor reads every supporter’s evidence among the reports', async () => {
+  step("the supervisor records a supporter's 養成講習会 and reads every supporter’s evidence among the reports", async () => {
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
+    // The supervisor records the other supporter's 養成講習会 for them.
+    await inAppGo('/activities/trainings');
+    await expectHeading('研修');
+    await field('職員').selectOption({ label: `${PEER2.display_name}（ピア・サポーター）` });
+    await field('研修の種類').selectOption({ label: 'ピア・サポーター養成講習会' });
+    await field('研修名').fill('ピア・サポーター養成講習会（基礎）');
+    await field('時間数').fill('6');
+    await expectAccessible('the trainings page (supervisor, for a colleague)');
+    await page.getByRole('button', { name: '研修を記録する' }).click();
+    await page.getByRole('status').getByText('研修を記録しました。').waitFor();
+    await page.getByRole('table', { name: '研修' }).getByRole('cell', { name: PEER2.display_name, exact: true }).waitFor();
     await nav('報告');
     await expectHeading('報告');
     await page.getByRole('link', { name: 'ピア・サポーターの活動実績を見る' }).click();
@@ -272,6 +283,9 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
     const line = lines.filter({ has: page.getByRole('heading', { name: PEER.display_name }) });
     await line.getByRole('table', { name: `${PEER.display_name}さんの月別の活動実績` }).getByRole('row', { name: /合計/ }).getByRole('cell', { name: '1', exact: true }).waitFor();
     await line.getByText('0.5時間', { exact: true }).first().waitFor();
+    const other = lines.filter({ has: page.getByRole('heading', { name: PEER2.display_name }) });
+    await other.getByText(/に修了$/).waitFor();
+    await other.getByText('6時間', { exact: true }).waitFor();
     // The fiscal year is named in 和暦 too.
     assert.match(await field('年度').locator('option:checked').innerText(), /^令和\d+年度（\d{4}年度）/);
     await expectAccessible('the peer support evidence (supervisor)');
