@@ -239,7 +239,7 @@ export const isWebhookEvent = guard(WEBHOOK_EVENTS);
 export const isDeliveryState = guard(DELIVERY_STATES);
 
 /** Roles a center administrator gives to its own staff (never system_admin). */
-export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'consultant', 'self_reliance_worker'];
+export const CENTER_ROLES: readonly Role[] = ['center_admin', 'supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter'];
 
 /**
  * A select's value on its way to the API. Selects start unchosen (`''`); rather than

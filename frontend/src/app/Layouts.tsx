@@ -81,6 +81,8 @@ export function AppShell() {
   // Until a user whose center requires two factors has enrolled, nothing else works: no menu.
   const mustEnrol = me?.totp_required === true;
   const worksCases = capabilities(role).workCases && !mustEnrol;
+  // A ピア・サポーター records consultations too (of their patients, or anonymous ones).
+  const reachesPatients = capabilities(role).reachPatients && !mustEnrol;
   // Staff may read their own center: its programs decide whether 小慢 screens are offered.
   const programs = useOwnPrograms(me?.center_id, worksCases);
 
@@ -96,8 +98,8 @@ export function AppShell() {
 
   // Case workers will open the case screens: fetch their code while they read home.
   useEffect(() => {
-    if (worksCases) void import('../pages/cases/routes');
-  }, [worksCases]);
+    if (reachesPatients) void import('../pages/cases/routes');
+  }, [reachesPatients]);
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -117,7 +119,7 @@ export function AppShell() {
           </Button>
           <div id="app-menu" className={`flex w-full flex-wrap items-center gap-4 md:w-auto ${folded}`}>
             {worksCases && <NotificationBadge />}
-            {worksCases && (
+            {reachesPatients && (
               <ButtonLink to="/consultations/new" size="sm" data-testid="record-consultation">
                 {t('action.recordConsultation')}
               </ButtonLink>

@@ -177,6 +177,20 @@ export const routes: RouteObject[] = [
         },
       },
       {
+        // ピア・サポーターの活動実績: with the charts, loaded on first visit.
+        path: 'reports/peer-support',
+        lazy: async () => {
+          const { PeerSupportReportPage } = await import('../pages/reports/PeerSupportReportPage');
+          return {
+            element: (
+              <RequireCapability cap="viewPeerSupportReport">
+                <PeerSupportReportPage />
+              </RequireCapability>
+            ),
+          };
+        },
+      },
+      {
         // Enrolment in two-factor sign-in, with the QR code library: loaded on first visit.
         path: TWO_FACTOR_PATH.slice(1),
         lazy: async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilities, navItems } from './permissions';
+import { capabilities, navItems, PEER_SUPPORT_REPORT_PATH } from './permissions';
 
 describe('navigation by role', () => {
   it('gives the system administrator centers and staff, never patient-side screens', () => {
@@ -91,6 +91,59 @@ describe('navigation by role', () => {
       expect(navItems(role, ['nanbyo']).map((i) => i.key)).not.toContain('transition');
     }
     expect(navItems('center_admin', ['shoman']).map((i) => i.key)).not.toContain('transition');
+  });
+
+  it('gives a peer supporter their patients, their own evidence and agencies, nothing else of a case', () => {
+    expect(navItems('peer_supporter').map((i) => i.key)).toEqual(['home', 'patients', 'peerSupport', 'agencies']);
+    expect(navItems('peer_supporter').find((i) => i.key === 'peerSupport')?.to).toBe(PEER_SUPPORT_REPORT_PATH);
+    // 小慢 screens stay with the case workers even where the center runs 小慢.
+    expect(navItems('peer_supporter', ['nanbyo', 'shoman']).map((i) => i.key)).toEqual(['home', 'patients', 'peerSupport', 'agencies']);
+    expect(capabilities('peer_supporter')).toEqual({
+      manageCenters: false,
+      viewUsers: false,
+      manageUsers: false,
+      viewAgencies: true,
+      manageAgencies: false,
+      workCases: false,
+      reachPatients: true,
+      peerSupport: true,
+      viewPeerSupportReport: true,
+      recordTrainings: true,
+      supervise: false,
+      configureCenter: false,
+      viewReports: false,
+      manageIntegrations: false,
+    });
+  });
+
+  it('reaches patients for case workers and peer supporters only; peer support is the peer supporter alone', () => {
+    for (const role of ['supervisor', 'consultant', 'self_reliance_worker'] as const) {
+      expect(capabilities(role).reachPatients).toBe(true);
+      expect(capabilities(role).peerSupport).toBe(false);
+      expect(navItems(role).map((i) => i.key)).not.toContain('peerSupport');
+    }
+    for (const role of ['system_admin', 'center_admin', null] as const) {
+      expect(capabilities(role).reachPatients).toBe(false);
+      expect(capabilities(role).peerSupport).toBe(false);
+    }
+  });
+
+  it("shows the peer support evidence to a center's supervisor and administrator and to peer supporters, not across centers", () => {
+    expect(capabilities('supervisor').viewPeerSupportReport).toBe(true);
+    expect(capabilities('center_admin').viewPeerSupportReport).toBe(true);
+    expect(capabilities('peer_supporter').viewPeerSupportReport).toBe(true);
+    for (const role of ['system_admin', 'consultant', 'self_reliance_worker', null] as const) {
+      expect(capabilities(role).viewPeerSupportReport).toBe(false);
+    }
+  });
+
+  it('lets case workers and peer supporters record their trainings, not administrators', () => {
+    for (const role of ['supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter'] as const) {
+      expect(capabilities(role).recordTrainings).toBe(true);
+    }
+    for (const role of ['system_admin', 'center_admin', null] as const) {
+      expect(capabilities(role).recordTrainings).toBe(false);
+    }
   });
 
   it('offers nothing but home to an unknown role', () => {

@@ -16,6 +16,29 @@ export interface Capabilities {
   /** Patients, consultations, referrals and follow-ups: the center's case workers only. */
   readonly workCases: boolean;
   /**
+   * Find patients, open their page and record consultations: the case workers (every
+   * patient of the center) and a ピア・サポーター (the patients assigned to them; the server
+   * narrows the lists).
+   */
+  readonly reachPatients: boolean;
+  /**
+   * A ピア・サポーター: their reach is limited to the patients assigned to them, the
+   * consultations of those and their own anonymous ones. The rest of a case (consents,
+   * referrals, follow-ups, events, support plans) stays with the consultants, so screens
+   * leave those parts out rather than asking and being refused.
+   */
+  readonly peerSupport: boolean;
+  /**
+   * ピア・サポーターの活動実績: a center's supervisor and administrator read every
+   * supporter's line, a peer supporter their own. It names staff: never across centers.
+   */
+  readonly viewPeerSupportReport: boolean;
+  /**
+   * 研修: read the center's trainings and record one's own. The case workers, and a
+   * ピア・サポーター for their 養成講習会 (the evidence page names its completion).
+   */
+  readonly recordTrainings: boolean;
+  /**
    * Lower a referral's level, record work for someone else; and supervision: the audit
    * queue, reviews of referrals, the follow-up summary and the audit trail.
    */
@@ -40,13 +63,18 @@ function isCaseWorker(role: Role | null): boolean {
 }
 
 export function capabilities(role: Role | null): Capabilities {
+  const peer = role === 'peer_supporter';
   return {
     manageCenters: role === 'system_admin',
     viewUsers: role === 'system_admin' || role === 'center_admin',
     manageUsers: role === 'system_admin' || role === 'center_admin',
-    viewAgencies: role === 'center_admin' || isCaseWorker(role),
+    viewAgencies: role === 'center_admin' || isCaseWorker(role) || peer,
     manageAgencies: role === 'center_admin',
     workCases: isCaseWorker(role),
+    reachPatients: isCaseWorker(role) || peer,
+    peerSupport: peer,
+    viewPeerSupportReport: role === 'supervisor' || role === 'center_admin' || peer,
+    recordTrainings: isCaseWorker(role) || peer,
     supervise: role === 'supervisor',
     configureCenter: role === 'center_admin',
     viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
@@ -66,8 +94,12 @@ export type NavKey =
   | 'activities'
   | 'agencies'
   | 'reports'
+  | 'peerSupport'
   | 'supervision'
   | 'integrations';
+
+/** ピア・サポーターの活動実績: among the reports for those who read them all, a peer supporter's own page. */
+export const PEER_SUPPORT_REPORT_PATH = '/reports/peer-support';
 
 export interface NavItem {
   readonly key: NavKey;
@@ -92,6 +124,11 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
       items.push({ key: 'projects', to: '/projects' });
     }
     items.push({ key: 'activities', to: '/activities' });
+  }
+  if (can.peerSupport) {
+    // A peer supporter's own menu: their patients, then the evidence of their work.
+    items.push({ key: 'patients', to: '/patients' });
+    items.push({ key: 'peerSupport', to: PEER_SUPPORT_REPORT_PATH });
   }
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   if (can.viewReports) items.push({ key: 'reports', to: '/reports' });

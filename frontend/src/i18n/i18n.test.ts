@@ -39,9 +39,12 @@ describe('dictionaries', () => {
   });
 
   it('name every enum value of the API that the screens show', () => {
-    for (const role of ['system_admin', 'center_admin', 'supervisor', 'consultant', 'self_reliance_worker']) {
+    for (const role of enums.ROLES) {
       expect(Object.keys(ja)).toContain(`role.${role}`);
+      expect(Object.keys(en)).toContain(`role.${role}`);
     }
+    expect(ja['role.peer_supporter']).toBe('ピア・サポーター');
+    expect(en['role.peer_supporter']).toBe('Peer supporter');
     for (const t of ['hello_work', 'employment_life_support_center', 'vocational_center', 'other']) {
       expect(Object.keys(ja)).toContain(`agencyType.${t}`);
     }
@@ -170,5 +173,18 @@ describe('field errors of checkbox groups', () => {
     expect(fieldErrorMessage({ field: 'topics', code: 'required', message: 'is required' }, 'ja')).toBe('1つ以上選んでください。');
     expect(fieldErrorMessage({ field: 'shared_items', code: 'required', message: 'is required' }, 'en')).toBe('Choose at least one.');
     expect(fieldErrorMessage({ field: 'summary', code: 'required', message: 'is required' }, 'ja')).toBe('入力してください。');
+  });
+});
+
+describe('peer supporter assignments', () => {
+  it('say the refusals of assigning a peer supporter in Japanese and English', () => {
+    expect(problemMessage(toProblem(409, { code: 'already_assigned' }), 'ja')).toBe('このピア・サポーターはすでにこの患者を担当しています。');
+    expect(problemMessage(toProblem(409, { code: 'already_assigned' }), 'en')).toBe('This peer supporter already looks after this patient.');
+    expect(fieldErrorMessage({ field: 'user_id', code: 'not_a_peer_supporter', message: 'x' }, 'ja')).toBe(
+      'ピア・サポーターの役割の職員を選んでください。',
+    );
+    expect(fieldErrorMessage({ field: 'user_id', code: 'unknown_peer_supporter', message: 'x' }, 'ja')).toBe(
+      'センターの有効なピア・サポーターを選んでください。',
+    );
   });
 });

@@ -1,10 +1,10 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { keys } from '../api/client';
-import { getCenter, getPatient, listConsultations, listFollowUps } from '../api/resources';
+import { getCenter, getPatient, listConsultations, listFollowUps, listPatients } from '../api/resources';
 import { PageTitle } from '../app/PageTitle';
 import { useAuth, useMe } from '../auth/AuthProvider';
-import { capabilities } from '../auth/permissions';
+import { capabilities, PEER_SUPPORT_REPORT_PATH } from '../auth/permissions';
 import { FlashNotice } from '../components/Flash';
 import { Notice } from '../components/Notice';
 import { LoadError, Loading } from '../components/QueryState';
@@ -37,6 +37,11 @@ function useTasks(programs: readonly string[]): Task[] {
     tasks.push({ to: '/patients', title: 'home.task.patients', desc: 'home.task.patients.desc' });
     if (programs.includes('shoman')) tasks.push({ to: '/projects', title: 'home.task.projects', desc: 'home.task.projects.desc' });
   }
+  if (can.peerSupport) {
+    tasks.push({ to: '/consultations/new', title: 'home.task.consultation', desc: 'peer.task.consultation.desc' });
+    tasks.push({ to: '/patients', title: 'peer.task.patients', desc: 'peer.task.patients.desc' });
+    tasks.push({ to: PEER_SUPPORT_REPORT_PATH, title: 'peer.task.report', desc: 'peer.task.report.desc' });
+  }
   if (can.manageCenters) tasks.push({ to: '/centers', title: 'home.task.centers', desc: 'home.task.centers.desc' });
   if (can.manageUsers) {
     tasks.push(
@@ -54,6 +59,9 @@ function useTasks(programs: readonly string[]): Task[] {
     tasks.push({ to: '/agencies', title: 'home.task.agenciesRead', desc: 'home.task.agenciesRead.desc' });
   }
   if (can.viewReports) tasks.push({ to: '/reports', title: 'home.task.reports', desc: 'home.task.reports.desc' });
+  if (can.viewReports && can.viewPeerSupportReport) {
+    tasks.push({ to: PEER_SUPPORT_REPORT_PATH, title: 'peerReport.title', desc: 'peerReport.task.desc' });
+  }
   if (can.supervise) tasks.push({ to: '/supervision', title: 'home.task.supervision', desc: 'home.task.supervision.desc' });
   if (can.manageIntegrations) {
     tasks.push({ to: '/integrations', title: 'home.task.integrations', desc: 'home.task.integrations.desc' });
@@ -164,6 +172,42 @@ function MyConsultations({ myId }: { myId: string }) {
   );
 }
 
+/** A ピア・サポーター's patients: those a supervisor assigned to them (the server lists no others). */
+function MyPatients() {
+  const i = useI18n();
+  const { t } = i;
+  const q = useQuery({ queryKey: [...keys.patients, { q: '', home: true }], queryFn: () => listPatients(''), staleTime: 0 });
+  return (
+    <section aria-labelledby="home-patients" className="flex flex-col gap-3">
+      <h2 id="home-patients" className="text-std-22B-150">
+        {t('peer.myPatients')}
+      </h2>
+      <p className="text-std-16N-170 text-solid-gray-700">{t('peer.myPatientsLead')}</p>
+      {q.isPending ? (
+        <Loading />
+      ) : q.error ? (
+        <LoadError error={q.error} retry={() => void q.refetch()} />
+      ) : q.data.items.length === 0 ? (
+        <p className="text-std-16N-170">{t('peer.noPatients')}</p>
+      ) : (
+        <ul className="flex flex-col gap-2" data-testid="my-patients">
+          {q.data.items.map((p) => (
+            <li key={p.id} className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
+              <Link to={`/patients/${p.id}`} className="text-std-17B-170">
+                {patientName(p)}
+              </Link>
+              <Link to={`/consultations/new?patient=${p.id}`} className="text-dns-16N-130">
+                {t('action.recordConsultation')}
+                <span className="sr-only">{t('peer.recordFor', { name: patientName(p) })}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 /** The name the server gives the first system administrator until someone names them. */
 const DEFAULT_ADMIN_NAME = 'System administrator';
 
@@ -181,6 +225,7 @@ export function HomePage() {
   const me = useMe();
   const fy = currentFiscalYear();
   const worksCases = capabilities(me.roleKnown).workCases;
+  const peer = capabilities(me.roleKnown).peerSupport;
   const programs = useOwnPrograms(me.center_id, worksCases);
   const plansDue = worksCases && showsPlansDue(me.roleKnown, programs);
   const tasks = useTasks(programs);
@@ -195,6 +240,12 @@ export function HomePage() {
           <NotificationList />
           {plansDue && <PlansDue />}
           <MyFollowUps />
+          <MyConsultations myId={me.id} />
+        </>
+      )}
+      {peer && (
+        <>
+          <MyPatients />
           <MyConsultations myId={me.id} />
         </>
       )}

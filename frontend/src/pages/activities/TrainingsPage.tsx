@@ -7,6 +7,8 @@ import { createTraining, listTrainings } from '../../api/activities';
 import { fromSelect, TRAINING_COURSES, TRAINING_PARTICIPATIONS, type TrainingCourse, type TrainingParticipation } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
+import { useAuth, useMe } from '../../auth/AuthProvider';
+import { capabilities, PEER_SUPPORT_REPORT_PATH } from '../../auth/permissions';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { SelectField, TextField } from '../../components/Field';
@@ -18,14 +20,22 @@ import { useCursorList } from '../../components/useCursorList';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { currentFiscalYear, todayInTokyo } from '../../lib/datetime';
-import { useStaffName } from '../cases/useCaseData';
+import { useStaff, useStaffName } from '../cases/useCaseData';
+import { roleLabel, withNote } from '../labels';
 import { FiscalYearFilter } from './common';
 
 const KEY = ['activities', 'trainings'] as const;
 
 function AddTraining({ onDone }: { onDone: (message: string) => void }) {
-  const { t } = useI18n();
+  const i = useI18n();
+  const { t } = i;
   const queryClient = useQueryClient();
+  // A supervisor records a colleague's training too, e.g. a peer supporter's 養成講習会
+  // (the evidence of their work names its completion); everyone else records their own.
+  const me = useMe();
+  const supervisor = capabilities(useAuth().role).supervise;
+  const staff = useStaff();
+  const [userId, setUserId] = useState('');
   const [participation, setParticipation] = useState('attended');
   const [course, setCourse] = useState('');
   const [title, setTitle] = useState('');
@@ -36,6 +46,7 @@ function AddTraining({ onDone }: { onDone: (message: string) => void }) {
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
   const labels = {
+    user_id: t('training.staff'),
     participation: t('training.participation'),
     course: t('training.course'),
     title: t('training.title'),
@@ -45,6 +56,7 @@ function AddTraining({ onDone }: { onDone: (message: string) => void }) {
     hours: t('training.hours'),
   };
   const body = {
+    user_id: supervisor && userId !== '' ? userId : null,
     participation: fromSelect<TrainingParticipation>(participation),
     course: fromSelect<TrainingCourse>(course),
     title: title.trim(),
@@ -79,6 +91,21 @@ function AddTraining({ onDone }: { onDone: (message: string) => void }) {
       </h2>
       <ErrorSummary id="training-errors" problem={problem} fields={labels} />
       <form onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-4">
+        {supervisor && (
+          <SelectField
+            name="user_id"
+            label={labels.user_id}
+            options={[
+              { value: '', label: t('common.you', { name: me.display_name }) },
+              ...(staff.data ?? [])
+                .filter((u) => u.active && u.id !== me.id && u.role !== 'system_admin')
+                .map((u) => ({ value: u.id, label: withNote(i, u.display_name, roleLabel(i, u.role)) })),
+            ]}
+            value={userId}
+            onChange={(e) => setUserId(e.target.value)}
+            errors={errorsFor('user_id')}
+          />
+        )}
         <SelectField
           name="participation"
           label={labels.participation}
@@ -119,6 +146,7 @@ export function TrainingsPage() {
   const i = useI18n();
   const { t } = i;
   const staffName = useStaffName();
+  const peer = capabilities(useAuth().role).peerSupport;
   const [year, setYear] = useState(String(currentFiscalYear()));
   const [message, setMessage] = useState('');
   const list = useCursorList([...KEY, year], (cursor) => listTrainings(year, cursor), { keepPrevious: true, alwaysRefetch: true });
@@ -127,7 +155,8 @@ export function TrainingsPage() {
       <PageTitle>{t('training.listTitle')}</PageTitle>
       <p className="max-w-4xl text-std-16N-170">{t('training.lead')}</p>
       <p>
-        <Link to="/activities">{t('activities.back')}</Link>
+        {/* A peer supporter has no センター活動 menu (events name patients): back to their evidence instead. */}
+        {peer ? <Link to={PEER_SUPPORT_REPORT_PATH}>{t('peerReport.back')}</Link> : <Link to="/activities">{t('activities.back')}</Link>}
       </p>
       <p role="status" className="text-std-16N-170">
         {message}

@@ -20,10 +20,10 @@ const pages = {
 
 export type ActivitiesScreen = keyof typeof pages;
 
-/** The route element of an activities screen: the report behind the reporters' capability, the rest the case workers'. */
+/** The route element of an activities screen: the report behind the reporters' capability, trainings also a peer supporter's, the rest the case workers'. */
 export function activitiesElement(page: ActivitiesScreen) {
   const Page = pages[page];
-  const cap: keyof Capabilities = page === 'outreachReport' ? 'viewReports' : 'workCases';
+  const cap: keyof Capabilities = page === 'outreachReport' ? 'viewReports' : page === 'trainings' ? 'recordTrainings' : 'workCases';
   return (
     <RequireCapability cap={cap}>
       <Page />

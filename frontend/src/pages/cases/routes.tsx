@@ -1,5 +1,6 @@
 // The case screens, loaded on first use as one chunk: administrators never download them.
 import { RequireCapability } from '../../app/guards';
+import type { Capabilities } from '../../auth/permissions';
 import { ConsultationEditPage } from '../consultations/ConsultationEditPage';
 import { ConsultationNewPage } from '../consultations/ConsultationNewPage';
 import { FollowUpEditPage } from '../followups/FollowUpEditPage';
@@ -32,11 +33,19 @@ const pages = {
 
 export type CasePage = keyof typeof pages;
 
-/** The route element of a case screen, behind the case workers' capability. */
+/**
+ * The screens a ピア・サポーター uses too: their patients, a patient's page and recording or
+ * correcting their consultations. The server narrows what they reach; the pages leave out
+ * the parts of a case that are not theirs.
+ */
+const PEER_PAGES: ReadonlySet<CasePage> = new Set(['patients', 'patient', 'consultationNew', 'consultationEdit']);
+
+/** The route element of a case screen, behind the case workers' capability (or the peer supporters' for their pages). */
 export function caseElement(page: CasePage) {
   const Page = pages[page];
+  const cap: keyof Capabilities = PEER_PAGES.has(page) ? 'reachPatients' : 'workCases';
   return (
-    <RequireCapability cap="workCases">
+    <RequireCapability cap={cap}>
       <Page />
     </RequireCapability>
   );

@@ -12,6 +12,7 @@ describe('center settings form', () => {
     expect(rolesField([])).toBe('');
     expect(rolesOf('')).toEqual([]);
     expect(rolesOf('consultant,center_admin')).toEqual(['center_admin', 'consultant']);
+    expect(rolesField(['peer_supporter', 'center_admin'])).toBe('center_admin,peer_supporter');
   });
 
   it('sees no change when the same roles come back in another order', () => {

@@ -2,8 +2,11 @@
 // factors, the age from which a minor's own assent is recorded) and its mapping to the API.
 import type { Center, UpdateCenter } from '../../api/client';
 
-/** The center roles a center can require two-factor sign-in for, in the order shown. */
-export const TOTP_ROLES = ['center_admin', 'supervisor', 'consultant', 'self_reliance_worker'] as const;
+/**
+ * The center roles a center can require two-factor sign-in for, in the order shown. A
+ * ピア・サポーター reads their patients' records too, so a center may require it of them.
+ */
+export const TOTP_ROLES = ['center_admin', 'supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter'] as const;
 export type TotpRole = (typeof TOTP_ROLES)[number];
 
 export interface SettingsForm {

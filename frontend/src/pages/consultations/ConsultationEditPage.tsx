@@ -1,10 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { keys, type Consultation, type Versioned } from '../../api/client';
 import { CHANNELS, REQUESTERS, TOPICS } from '../../api/enums';
 import { getConsultation, updateConsultation } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
+import { useAuth, useMe } from '../../auth/AuthProvider';
+import { capabilities } from '../../auth/permissions';
+import { Notice } from '../../components/Notice';
 import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxField, CheckboxGroupField, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
@@ -22,6 +25,8 @@ export function ConsultationEditPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const q = useQuery({ queryKey: keys.consultation(id), queryFn: () => getConsultation(id), staleTime: 0 });
+  const me = useMe();
+  const peer = capabilities(useAuth().role).peerSupport;
   return (
     <>
       <PageTitle>{t('consultation.editTitle')}</PageTitle>
@@ -29,6 +34,11 @@ export function ConsultationEditPage() {
         <Loading />
       ) : q.error ? (
         <LoadError error={q.error} retry={() => void q.refetch()} />
+      ) : peer && q.data.data.consultant_id !== me.id ? (
+        // A ピア・サポーター reads a colleague's record of their patient but does not rewrite it (403).
+        <Notice tone="info" title={t('peer.notYourConsultation')}>
+          <Link to={q.data.data.patient_id ? `/patients/${q.data.data.patient_id}` : '/'}>{q.data.data.patient_id ? t('peer.backToPatient') : t('nav.home')}</Link>
+        </Notice>
       ) : (
         <EditForm key={id} id={id} initial={q.data} />
       )}

@@ -47,12 +47,15 @@ function WhoField({
   chosen,
   onChoose,
   errors,
+  peer,
 }: {
   value: string;
   onChange: (who: string) => void;
   chosen: Patient | null;
   onChoose: (p: Patient) => void;
   errors: string[];
+  /** A ピア・サポーター finds only the patients assigned to them: the hint says so. */
+  peer: boolean;
 }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
@@ -71,7 +74,7 @@ function WhoField({
         name="consultation_patient_search"
         type="search"
         label={t('consultation.patientSearch')}
-        hint={t('patient.search.hint')}
+        hint={peer ? t('peer.searchHint') : t('patient.search.hint')}
         autoComplete="off"
         value={text}
         onChange={(e) => setText(e.target.value)}
@@ -190,6 +193,7 @@ export function ConsultationNewPage() {
           chosen={current}
           onChoose={setChosen}
           errors={errorsFor('patient_id')}
+          peer={capabilities(role).peerSupport}
         />
         <div className="grid max-w-[40rem] gap-4 md:grid-cols-2">
           <TextField

@@ -21,8 +21,9 @@ import { consentCovering, consentInForce } from '../../lib/cases';
 import { useStaffName } from '../cases/useCaseData';
 import { consentScopeLabel, labelled } from '../labels';
 
-export function useConsents(patientId: string) {
-  return useQuery({ queryKey: keys.consents(patientId), queryFn: () => listConsents(patientId), staleTime: 0 });
+/** The patient's consents; `enabled` off for a ピア・サポーター, whom consents are not shown to (403). */
+export function useConsents(patientId: string, enabled = true) {
+  return useQuery({ queryKey: keys.consents(patientId), queryFn: () => listConsents(patientId), staleTime: 0, enabled });
 }
 
 /**

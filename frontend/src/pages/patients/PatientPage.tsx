@@ -5,6 +5,7 @@ import { getTimeline } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
 import { ButtonLink } from '../../components/Button';
 import { FlashNotice } from '../../components/Flash';
+import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
@@ -25,6 +26,7 @@ import { ViewHistory } from '../supervision/ViewHistory';
 import { LiaisonSection } from '../shoman/Liaison';
 import { ConsentsSection, useConsents } from './Consents';
 import { History, PatientSummary } from './History';
+import { PeerSupportersSection } from './PeerSupporters';
 import { Facts } from './Timeline';
 
 /**
@@ -75,9 +77,14 @@ export function PatientPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
   const timeline = usePatientTimeline(id);
-  const consents = useConsents(id);
   const { role } = useAuth();
-  const supervisor = capabilities(role).supervise;
+  const can = capabilities(role);
+  const supervisor = can.supervise;
+  // A ピア・サポーター sees the profile and the consultations: the rest of a case (consents,
+  // referrals, liaison, support plans, changing the record) stays with the case workers,
+  // so those parts are not asked for at all.
+  const peer = can.peerSupport;
+  const consents = useConsents(id, !peer);
   // The consultation just recorded, if the user came from recording one: a referral starts from it.
   const justRecorded = (useLocation().state as { consultation?: string } | null)?.consultation ?? null;
 
@@ -102,20 +109,29 @@ export function PatientPage() {
           <FlashNotice />
           <div className="flex flex-wrap gap-3">
             <ButtonLink to={`/consultations/new?patient=${p.id}`}>{t('patient.recordConsultation')}</ButtonLink>
-            <ButtonLink to={`/patients/${p.id}/refer${justRecorded ? `?consultation=${justRecorded}` : ''}`}>
-              {t('patient.refer')}
-            </ButtonLink>
-            {p.program === 'shoman' && (
-              <ButtonLink to={`/support-plans/new?patient=${p.id}`}>{t('plan.createFromPatient')}</ButtonLink>
+            {!peer && (
+              <>
+                <ButtonLink to={`/patients/${p.id}/refer${justRecorded ? `?consultation=${justRecorded}` : ''}`}>
+                  {t('patient.refer')}
+                </ButtonLink>
+                {p.program === 'shoman' && (
+                  <ButtonLink to={`/support-plans/new?patient=${p.id}`}>{t('plan.createFromPatient')}</ButtonLink>
+                )}
+                <ButtonLink variant="outline" to={`/patients/${p.id}/edit`}>
+                  {t('patient.edit')}
+                </ButtonLink>
+              </>
             )}
-            <ButtonLink variant="outline" to={`/patients/${p.id}/edit`}>
-              {t('patient.edit')}
-            </ButtonLink>
           </div>
-          <PatientSummary items={timeline.data.items} consents={consents.data ?? []} />
+          {peer ? (
+            <Notice tone="info" title={t('peer.patientNotice')} />
+          ) : (
+            <PatientSummary items={timeline.data.items} consents={consents.data ?? []} />
+          )}
           <Profile p={p} />
-          <ConsentsSection patientId={p.id} />
-          {p.program === 'shoman' && <LiaisonSection patientId={p.id} />}
+          {!peer && <PeerSupportersSection patientId={p.id} canAssign={supervisor} />}
+          {!peer && <ConsentsSection patientId={p.id} />}
+          {!peer && p.program === 'shoman' && <LiaisonSection patientId={p.id} />}
           <History items={timeline.data.items} consents={consents.data ?? []} />
           {supervisor && <ViewHistory patientId={p.id} />}
         </>

@@ -12,6 +12,8 @@ import { Cell, Row, Table } from '../../components/Table';
 import { useCursorList } from '../../components/useCursorList';
 import { useDebounced } from '../../components/useDebounced';
 import { useI18n } from '../../i18n/I18nProvider';
+import { useAuth } from '../../auth/AuthProvider';
+import { capabilities } from '../../auth/permissions';
 import { todayInTokyo } from '../../lib/datetime';
 import { birthWithAge, patientKana, patientName, programLabel } from '../labels';
 
@@ -23,6 +25,8 @@ export function PatientsPage() {
   const q = useDebounced(text.trim(), 300);
   const list = useCursorList([...keys.patients, { q }], (cursor) => listPatients(q, cursor), { keepPrevious: true });
   const today = todayInTokyo();
+  // A ピア・サポーター finds only the patients assigned to them, and registers none.
+  const peer = capabilities(useAuth().role).peerSupport;
 
   const onSearch = (value: string) => {
     setText(value);
@@ -43,9 +47,13 @@ export function PatientsPage() {
     <>
       <PageTitle>{t('patient.listTitle')}</PageTitle>
       <FlashNotice />
-      <div>
-        <ButtonLink to="/patients/new">{t('patient.new')}</ButtonLink>
-      </div>
+      {peer ? (
+        <p className="max-w-4xl text-std-16N-170">{t('peer.patientsLead')}</p>
+      ) : (
+        <div>
+          <ButtonLink to="/patients/new">{t('patient.new')}</ButtonLink>
+        </div>
+      )}
       <search className="max-w-[40rem]">
         <TextField
           name="patient_search"
@@ -63,7 +71,7 @@ export function PatientsPage() {
         <LoadError error={list.error} retry={list.refetch} />
       ) : list.items.length === 0 ? (
         <p role="status" className="text-std-16N-170">
-          {q === '' ? t('common.empty') : t('patient.noMatch', { q })}
+          {q === '' ? (peer ? t('peer.noPatients') : t('common.empty')) : t('patient.noMatch', { q })}
         </p>
       ) : (
         <div aria-busy={list.isStale || undefined} className={list.isStale ? 'opacity-60' : ''}>

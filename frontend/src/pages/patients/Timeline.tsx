@@ -4,6 +4,8 @@ import type { Consent, TimelineEntry } from '../../api/client';
 import { isFollowUpState, isLevel, type TimelineKind } from '../../api/enums';
 import { FollowUpStateBadge, LevelBadge } from '../../components/LevelBadge';
 import { useI18n } from '../../i18n/I18nProvider';
+import { useAuth, useMe } from '../../auth/AuthProvider';
+import { capabilities } from '../../auth/permissions';
 import { wasEdited } from '../cases/editForms';
 import { useAgencies, useStaffName } from '../cases/useCaseData';
 import {
@@ -73,6 +75,9 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
   const agencies = useAgencies();
   const agency = (id: string) => agencies.data?.find((a) => a.id === id);
   const agencyName = (id: string) => agency(id)?.name ?? t('common.none');
+  // A ピア・サポーター corrects only what they recorded, and has no events screen.
+  const me = useMe();
+  const peer = capabilities(useAuth().role).peerSupport;
 
   let body: ReactNode = null;
   if (entry.kind === 'consultation' && entry.consultation) {
@@ -92,7 +97,9 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
           wasEdited(c) && [t('edit.history'), t('edit.edited', { at: i.dateTime(c.updated_at) })],
         ]}
       />
-      <CorrectLink to={`/consultations/${c.id}/edit`} what={`${t('timelineKind.consultation')} ${i.date(entry.date, { era: false })}`} />
+      {(!peer || c.consultant_id === me.id) && (
+        <CorrectLink to={`/consultations/${c.id}/edit`} what={`${t('timelineKind.consultation')} ${i.date(entry.date, { era: false })}`} />
+      )}
       </>
     );
   } else if (entry.kind === 'referral' && entry.referral) {
@@ -194,7 +201,7 @@ function Entry({ entry, consents }: { entry: TimelineEntry; consents: readonly C
     body = (
       <Facts
         items={[
-          [t('event.title'), <Link key="e" to={`/activities/events/${e.id}`}>{e.title}</Link>],
+          [t('event.title'), peer ? e.title : <Link key="e" to={`/activities/events/${e.id}`}>{e.title}</Link>],
           [t('event.kind'), t(`eventKind.${e.kind}`)],
         ]}
       />

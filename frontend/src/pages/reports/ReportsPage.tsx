@@ -18,6 +18,7 @@ import {
 } from '../../api/reports';
 import { PageTitle } from '../../app/PageTitle';
 import { useAuth, useMe } from '../../auth/AuthProvider';
+import { PEER_SUPPORT_REPORT_PATH } from '../../auth/permissions';
 import { useOwnPrograms } from '../../app/useOwnCenter';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
@@ -163,6 +164,12 @@ export function ReportsPage() {
       <p className="text-std-16N-170">
         <Link to="/reports/outreach">{t('outreachReport.link')}</Link>
       </p>
+      {!acrossCenters && (
+        // It names staff: one center's record, not a figure across centers.
+        <p className="text-std-16N-170">
+          <Link to={PEER_SUPPORT_REPORT_PATH}>{t('peerReport.link')}</Link>
+        </p>
+      )}
 
       <section aria-labelledby="report-filters" className="flex flex-col gap-4 rounded-8 border border-solid-gray-420 p-4">
         <h2 id="report-filters" className="text-std-20B-150">

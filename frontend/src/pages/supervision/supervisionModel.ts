@@ -87,6 +87,9 @@ export const AUDIT_ACTIONS = [
   'audit.list',
   'audit.export',
   'audit.verify',
+  'peer_assignment.create',
+  'peer_assignment.list',
+  'peer_assignment.end',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
