@@ -266,6 +266,27 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await expectAccessible('the audit queue');
   });
 
+  step('narrows the queue by a reason count and by level, and clears the filters', async () => {
+    const all = (await page.getByTestId('queue-total').textContent()) ?? '';
+    const counts = page.getByRole('list', { name: '理由ごとの件数' });
+    const awaiting = counts.getByRole('link', { name: /^レビュー待ち：\d+件$/ });
+    const n = Number(/(\d+)件/.exec((await awaiting.textContent()) ?? '')?.[1]);
+    assert.ok(n > 0);
+    await awaiting.click();
+    await page.waitForURL(/reason=awaiting_review/);
+    await page.getByTestId('queue-total').getByText(`確認が必要な紹介：${n}件`).waitFor();
+    assert.equal(await counts.getByRole('link', { name: /^レビュー待ち/ }).getAttribute('aria-current'), 'true');
+    assert.equal(await page.getByRole('table').getByRole('row').count(), n + 1);
+    await expectAccessible('the audit queue, narrowed to one reason');
+    // A level nobody's waiting referral has: nothing left, and the filter is in the address.
+    await page.getByLabel('対応内容').selectOption('information_only');
+    await page.waitForURL(/level=information_only/);
+    await page.getByTestId('queue-total').getByText('確認が必要な紹介：0件').waitFor();
+    await page.getByRole('link', { name: '絞り込みを解除' }).click();
+    await page.getByTestId('queue-total').getByText(all).waitFor();
+    assert.equal(new URL(page.url()).search, '');
+  });
+
   step('returns a referral with a comment (a comment is required)', async () => {
     await queueRow('レビュー待ち').getByRole('link').click();
     await expectHeading('紹介：ハローワーク広島');
