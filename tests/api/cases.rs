@@ -1721,8 +1721,65 @@ async fn invisible_and_bidirectional_characters_are_refused_in_names(db: Db) {
         .problem(422, "validation_failed");
 }
 
+/// The one search box also takes a case number, a phone number however grouped, and a
+/// birth date in 西暦 or 和暦.
+async fn patients_are_found_by_case_number_phone_or_birth_date(db: Db) {
+    let app = spawn(db).await;
+    let k = setup(&app, "c1").await;
+    let t = &k.consultant;
+    let mut a = patient_body("山田", "花子", "ヤマダ", "ハナコ");
+    a["birth_date"] = json!("1975-06-15");
+    a["phone"] = json!("(082) 223 8609");
+    let a = app.post("/api/v1/patients", t, a).await.expect(201);
+    let mut b = patient_body("川田", "一郎", "カワダ", "イチロウ");
+    b["birth_date"] = json!("1990-01-01");
+    b["phone"] = json!("090-1234-5678");
+    let b = app.post("/api/v1/patients", t, b).await.expect(201);
+    let (a_id, b_id) = (a.id(), b.id());
+    let a_case = a.body["case_number"].as_str().unwrap().to_owned();
+    let n: i64 = a_case[5..].parse().unwrap();
+    let search = |q: String| {
+        let t = t.clone();
+        let app = &app;
+        async move {
+            let r = app
+                .get(&format!("/api/v1/patients?q={}", urlencode(&q)), &t)
+                .await
+                .expect(200);
+            items(&r)
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search(a_case.clone()).await, vec![a_id.clone()]);
+    assert_eq!(
+        search(format!("{}-{n}", &a_case[..4])).await,
+        vec![a_id.clone()]
+    );
+    assert_eq!(search("082-223-8609".into()).await, vec![a_id.clone()]);
+    assert_eq!(search("0822238609".into()).await, vec![a_id.clone()]);
+    assert_eq!(search("09012345678".into()).await, vec![b_id.clone()]);
+    assert_eq!(search("1975-06-15".into()).await, vec![a_id.clone()]);
+    assert_eq!(search("昭和50年6月15日".into()).await, vec![a_id.clone()]);
+    assert_eq!(search("H2.1.1".into()).await, vec![b_id.clone()]);
+    assert!(search("2099-0001".into()).await.is_empty());
+    assert!(search("03-0000-0000".into()).await.is_empty());
+    // Another center's patient is not found by its number either.
+    let other = setup(&app, "c2").await;
+    let r = app
+        .get(
+            &format!("/api/v1/patients?q={}", urlencode(&a_case)),
+            &other.consultant,
+        )
+        .await
+        .expect(200);
+    assert!(items(&r).is_empty());
+}
+
 db_tests!(
     whole_path_to_a_closed_level_four_referral,
+    patients_are_found_by_case_number_phone_or_birth_date,
     referrals_that_pass_data_need_consent,
     levels_are_raised_freely_and_lowered_by_supervisors,
     follow_up_queue_counts_overdue_in_tokyo,

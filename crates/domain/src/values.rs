@@ -5,6 +5,7 @@ use crate::error::FieldError;
 use std::fmt;
 
 mod text;
+pub mod wareki;
 pub use text::*;
 
 macro_rules! text_enum {

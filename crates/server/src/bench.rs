@@ -109,7 +109,7 @@ pub fn search(store: &DieselStore, center: Uuid, rounds: usize) -> Result<Search
         let mut out = Vec::with_capacity(queries.len());
         for q in &queries {
             let folded = kana::fold(q);
-            let query = PatientQuery {
+            let query = PatientQuery::Name {
                 grams: if use_index {
                     kana::query_grams(&folded)
                 } else {

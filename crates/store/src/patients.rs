@@ -344,40 +344,59 @@ impl PatientStore for DieselStore {
                     .filter(patients::id.gt(after_key(&req)))
                     .order(patients::id.asc());
             }
-            if let Some(query) = query {
-                // The index narrows to patients having every gram of the query; LIKE on the
-                // folded key then keeps those where the grams are contiguous and in order. The
-                // planners want it phrased differently (measured with `tsunagu bench search`
-                // on 100k patients): PostgreSQL picks good semi-joins from one EXISTS per
-                // gram, while SQLite does best starting from the grams, intersected with
-                // GROUP BY … HAVING.
-                if matches!(conn, DbConn::Pg(_)) {
-                    for g in &query.grams {
-                        q = q.filter(diesel::dsl::exists(
-                            patient_search_grams::table
-                                .filter(patient_search_grams::center_id.eq(center.clone()))
-                                .filter(patient_search_grams::gram.eq(g.clone()))
-                                .filter(patient_search_grams::patient_id.eq(patients::id)),
-                        ));
+            match query {
+                None => {}
+                Some(PatientQuery::Name { folded, grams }) => {
+                    // The index narrows to patients having every gram of the query; LIKE on
+                    // the folded key then keeps those where the grams are contiguous and in
+                    // order. The planners want it phrased differently (measured with
+                    // `tsunagu bench search` on 100k patients): PostgreSQL picks good
+                    // semi-joins from one EXISTS per gram, while SQLite does best starting
+                    // from the grams, intersected with GROUP BY … HAVING.
+                    if matches!(conn, DbConn::Pg(_)) {
+                        for g in grams {
+                            q = q.filter(diesel::dsl::exists(
+                                patient_search_grams::table
+                                    .filter(patient_search_grams::center_id.eq(center.clone()))
+                                    .filter(patient_search_grams::gram.eq(g.clone()))
+                                    .filter(patient_search_grams::patient_id.eq(patients::id)),
+                            ));
+                        }
+                    } else if !grams.is_empty() {
+                        let n = i64::try_from(grams.len()).unwrap_or(i64::MAX);
+                        q = q.filter(
+                            patients::id.eq_any(
+                                patient_search_grams::table
+                                    .filter(patient_search_grams::center_id.eq(center.clone()))
+                                    .filter(patient_search_grams::gram.eq_any(grams.clone()))
+                                    .group_by(patient_search_grams::patient_id)
+                                    .having(diesel::dsl::count_star().eq(n))
+                                    .select(patient_search_grams::patient_id),
+                            ),
+                        );
                     }
-                } else if !query.grams.is_empty() {
-                    let n = i64::try_from(query.grams.len()).unwrap_or(i64::MAX);
                     q = q.filter(
-                        patients::id.eq_any(
-                            patient_search_grams::table
-                                .filter(patient_search_grams::center_id.eq(center.clone()))
-                                .filter(patient_search_grams::gram.eq_any(query.grams.clone()))
-                                .group_by(patient_search_grams::patient_id)
-                                .having(diesel::dsl::count_star().eq(n))
-                                .select(patient_search_grams::patient_id),
-                        ),
+                        patients::search_key
+                            .like(format!("%{}%", like_escape(folded)))
+                            .escape('\\'),
                     );
                 }
-                q = q.filter(
-                    patients::search_key
-                        .like(format!("%{}%", like_escape(&query.folded)))
-                        .escape('\\'),
-                );
+                Some(PatientQuery::CaseNumber(n)) => {
+                    q = q.filter(patients::case_number.eq(n.clone()));
+                }
+                Some(PatientQuery::BirthDate(d)) => {
+                    q = q.filter(patients::birth_date.eq(*d));
+                }
+                Some(PatientQuery::Phone(digits)) => {
+                    // Numbers keep their grouping as typed (082-223-8609, (082) 223 8609):
+                    // compared on their digits, within the center's patients with a phone.
+                    q = q.filter(
+                        diesel::dsl::sql::<diesel::sql_types::Bool>(
+                            "REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(phone, '-', ''), ' ', ''), '(', ''), ')', ''), '+', '') = ",
+                        )
+                        .bind::<diesel::sql_types::Text, _>(digits.clone()),
+                    );
+                }
             }
             let rows: Vec<PatientRow> = q.load(conn)?;
             let items = convert(rows, PatientRow::into_entity)?;

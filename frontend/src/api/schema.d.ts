@@ -11198,7 +11198,12 @@ export interface operations {
     list_patients: {
         parameters: {
             query?: {
-                /** @description Any part of the name or the reading; full/half width and hiragana/katakana are ignored. */
+                /**
+                 * @description Any part of the name or the reading (full/half width and hiragana/katakana are
+                 *     ignored); or a case number (`2026-0001`, `2026-1`), a phone number's digits however
+                 *     grouped (`082-223-8609`, `0822238609`), or a birth date (`1975-06-15`,
+                 *     `昭和50年6月15日`, `S50.6.15`).
+                 */
                 q?: string;
                 limit?: number;
                 cursor?: string;

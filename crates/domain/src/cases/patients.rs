@@ -246,7 +246,7 @@ fn blank(center: Uuid, by: Uuid, now: DateTime<Utc>) -> Patient {
 }
 
 /// The folded query and its n-grams; `None` lists every patient.
-fn search_query(raw: &str) -> Result<Option<PatientQuery>, DomainError> {
+pub fn search_query(raw: &str) -> Result<Option<PatientQuery>, DomainError> {
     if raw.chars().count() > QUERY_MAX {
         return Err(DomainError::field(
             "q",
@@ -254,11 +254,52 @@ fn search_query(raw: &str) -> Result<Option<PatientQuery>, DomainError> {
             format!("must be at most {QUERY_MAX} characters"),
         ));
     }
+    if let Some(q) = recognise(raw) {
+        return Ok(Some(q));
+    }
     let folded = kana::fold(raw);
-    Ok((!folded.is_empty()).then(|| PatientQuery {
+    Ok((!folded.is_empty()).then(|| PatientQuery::Name {
         grams: kana::query_grams(&folded),
         folded,
     }))
+}
+
+/// The one search box takes what a consultant has at hand: a case number (`2026-0001`,
+/// `2026-1`), a phone number (however grouped: its digits are compared), a birth date
+/// (西暦 or 和暦: `昭和50年1月1日`, `S50.1.1`); anything else is a name or reading.
+pub fn recognise(raw: &str) -> Option<PatientQuery> {
+    let t: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            '－' | '‐' => '-',
+            _ => c,
+        })
+        .collect();
+    if let Some((y, n)) = t.split_once('-')
+        && y.len() == 4
+        && !n.is_empty()
+        && n.len() <= 6
+        && !n.contains('-')
+        && let (Ok(fy), Ok(num)) = (y.parse::<i32>(), n.parse::<i64>())
+        && y.chars().chain(n.chars()).all(|c| c.is_ascii_digit())
+    {
+        return Some(PatientQuery::CaseNumber(format_case_number(fy, num)));
+    }
+    if let Some(d) = values::wareki::parse_date(&t) {
+        return Some(PatientQuery::BirthDate(d));
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '(' | ')' | '+'));
+    if phone_like && digits.len() >= 6 {
+        return Some(PatientQuery::Phone(digits));
+    }
+    None
 }
 
 /// Parses the input onto `p`, checking every field and the rules between them. A create
@@ -653,10 +694,39 @@ mod tests {
         assert!(search_query("").unwrap().is_none());
         assert!(search_query("  ").unwrap().is_none());
         let q = search_query("ﾔﾏﾀﾞ").unwrap().unwrap();
-        assert_eq!(q.folded, kana::fold("やまだ"));
+        assert!(matches!(q, PatientQuery::Name { folded, .. } if folded == kana::fold("やまだ")));
         assert!(matches!(
             search_query(&"あ".repeat(QUERY_MAX + 1)),
             Err(DomainError::Validation(_))
         ));
+    }
+
+    #[test]
+    fn the_search_box_knows_case_numbers_phones_and_birth_dates() {
+        use PatientQuery as Q;
+        let cn = |s: &str| Some(Q::CaseNumber(s.to_owned()));
+        assert_eq!(recognise("2026-0001"), cn("2026-0001"));
+        assert_eq!(recognise(" 2026-1 "), cn("2026-0001"));
+        assert_eq!(recognise("２０２６－００１２"), cn("2026-0012"));
+        assert_eq!(
+            recognise("082-223-8609"),
+            Some(Q::Phone("0822238609".into()))
+        );
+        assert_eq!(
+            recognise("(082) 223 8609"),
+            Some(Q::Phone("0822238609".into()))
+        );
+        assert_eq!(
+            recognise("09012345678"),
+            Some(Q::Phone("09012345678".into()))
+        );
+        let born = NaiveDate::from_ymd_opt(1975, 6, 15);
+        assert_eq!(recognise("1975-06-15"), born.map(Q::BirthDate));
+        assert_eq!(recognise("昭和50年6月15日"), born.map(Q::BirthDate));
+        assert_eq!(recognise("S50.6.15"), born.map(Q::BirthDate));
+        // Names stay names; too few digits are not a phone number.
+        for s in ["山田", "ヤマダ ハナコ", "12345", "2026", "田中2"] {
+            assert_eq!(recognise(s), None, "{s}");
+        }
     }
 }

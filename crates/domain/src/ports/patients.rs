@@ -2,13 +2,23 @@ use super::StoreResult;
 use crate::audit::AuditDraft;
 use crate::entities::{Patient, PatientLabel, ProgramChange};
 use crate::page::{Page, PageRequest};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
-/// A name search, already folded (see [`crate::kana::fold`]) and split into index grams.
+/// What the one search box was asked (see `cases::patients::search_query`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatientQuery {
-    pub folded: String,
-    pub grams: Vec<String>,
+pub enum PatientQuery {
+    /// Part of a name or reading, already folded (see [`crate::kana::fold`]) and split into
+    /// index grams.
+    Name {
+        folded: String,
+        grams: Vec<String>,
+    },
+    /// A case number, exactly (`2026-0001`).
+    CaseNumber(String),
+    /// A phone number's digits, however the stored number is grouped.
+    Phone(String),
+    BirthDate(NaiveDate),
 }
 
 /// Patients and their name index. Case records are only ever a center's: the case ports

@@ -174,7 +174,10 @@ pub struct UpdatePatient {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PatientListQuery {
-    /// Any part of the name or the reading; full/half width and hiragana/katakana are ignored.
+    /// Any part of the name or the reading (full/half width and hiragana/katakana are
+    /// ignored); or a case number (`2026-0001`, `2026-1`), a phone number's digits however
+    /// grouped (`082-223-8609`, `0822238609`), or a birth date (`1975-06-15`,
+    /// `昭和50年6月15日`, `S50.6.15`).
     pub q: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
