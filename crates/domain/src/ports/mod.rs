@@ -29,6 +29,7 @@ mod sessions;
 mod shoman_projects;
 mod supervision;
 mod support_plans;
+mod supporter_sessions;
 mod users;
 mod webhooks;
 
@@ -54,6 +55,7 @@ pub use sessions::{RefreshOutcome, SessionStore};
 pub use shoman_projects::{NeedFilter, ProjectFilter, ShomanProjectStore};
 pub use supervision::{QueuePage, SummaryCounts, SupervisionStore};
 pub use support_plans::{PlanEffects, PlanFilter, ReviewDue, SupportPlanStore};
+pub use supporter_sessions::SupporterSessionStore;
 pub use users::{UserChanges, UserStore};
 pub use webhooks::WebhookStore;
 
@@ -104,6 +106,7 @@ store_of!(
     LiaisonStore,
     ShomanProjectStore,
     ActivityStore,
+    SupporterSessionStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -115,6 +118,7 @@ pub mod prelude {
         ActivityStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore,
         CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore,
         LiaisonStore, Outbox, PatientStore, ReferralStore, ReportStore, SessionStore,
-        ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, UserStore, WebhookStore,
+        ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, SupporterSessionStore,
+        UserStore, WebhookStore,
     };
 }
