@@ -19,9 +19,11 @@ pub mod clock;
 mod names;
 mod setup;
 mod shoman;
+mod supporter_sessions;
 
 pub use activities::ActivityCounts;
 pub use shoman::ShomanCounts;
+pub use supporter_sessions::SupporterCounts;
 
 use chrono::NaiveDate;
 use clock::DemoClock;
@@ -99,6 +101,9 @@ pub struct DemoCounts {
     pub shoman: ShomanCounts,
     /// Outreach, trainings and events (`activities.rs`).
     pub activities: ActivityCounts,
+    /// 出張相談 sessions with the Hello Work 就職サポーター and their bookings
+    /// (`supporter_sessions.rs`).
+    pub supporter: SupporterCounts,
     pub seconds: f64,
 }
 
@@ -178,6 +183,10 @@ pub fn generate(
     )
     .map_err(|e| format!("demo activities: {e}"))?;
     batch.commit().map_err(err)?;
+    counts.supporter = supporter_sessions::work(&mut rng, &services, &demo_clock, &demo, today)
+        .map_err(|e| format!("demo supporter sessions: {e}"))?;
+    counts.consultations += counts.supporter.consultations;
+    batch.commit().map_err(err)?;
     demo_clock.set(now);
     let s = counts.shoman;
     let x = counts.activities;
@@ -187,7 +196,8 @@ pub fn generate(
         .detail(format!(
             "patients={}; consultations={}; referrals={}; follow_ups={}; support_plans={}; \
              plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; \
-             outreach={}; trainings={}; events={}; attendees={}; seed={}",
+             outreach={}; trainings={}; events={}; attendees={}; supporter_sessions={}; \
+             supporter_bookings={}; seed={}",
             counts.patients,
             counts.consultations,
             counts.referrals,
@@ -202,6 +212,8 @@ pub fn generate(
             x.trainings,
             x.events,
             x.attendees,
+            counts.supporter.sessions,
+            counts.supporter.bookings,
             o.seed
         ));
     services.store().append_audit(&[done]).map_err(err)?;
