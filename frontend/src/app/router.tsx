@@ -151,6 +151,8 @@ export const routes: RouteObject[] = [
       activitiesRoute('activities/trainings', 'trainings'),
       activitiesRoute('activities/events', 'events'),
       activitiesRoute('activities/events/:id', 'event'),
+      activitiesRoute('activities/supporter-sessions', 'supporterSessions'),
+      activitiesRoute('activities/supporter-sessions/:id', 'supporterSession'),
       activitiesRoute('reports/outreach', 'outreachReport'),
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),

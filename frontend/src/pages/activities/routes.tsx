@@ -1,4 +1,4 @@
-// The center's other work: outreach (周知), staff training (研修), events and the outreach
+// The center's other work: 出張相談 with the employment supporter, outreach (周知), staff training (研修), events and the outreach
 // report, loaded on first use as one chunk.
 import { RequireCapability } from '../../app/guards';
 import type { Capabilities } from '../../auth/permissions';
@@ -7,6 +7,8 @@ import { EventPage } from './EventPage';
 import { EventsPage } from './EventsPage';
 import { OutreachPage } from './OutreachPage';
 import { OutreachReportPage } from './OutreachReportPage';
+import { SupporterSessionPage } from './SupporterSessionPage';
+import { SupporterSessionsPage } from './SupporterSessionsPage';
 import { TrainingsPage } from './TrainingsPage';
 
 const pages = {
@@ -16,6 +18,8 @@ const pages = {
   events: EventsPage,
   event: EventPage,
   outreachReport: OutreachReportPage,
+  supporterSessions: SupporterSessionsPage,
+  supporterSession: SupporterSessionPage,
 };
 
 export type ActivitiesScreen = keyof typeof pages;
