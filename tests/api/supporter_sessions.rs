@@ -428,6 +428,26 @@ async fn schedules_sessions_and_bookings(db: Db) {
     .problem(409, "booking_cancelled");
     book(&app, &t.con, &s, "13:45", &loser).await.expect(201);
 
+    // Found to be a no-show after all: the entries stay, the figures count held ones only.
+    let noshow = app
+        .patch(
+            &bpath,
+            &t.con,
+            Some(&held.etag()),
+            json!({"status": "no_show"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(noshow.body["new_job_seeker"], true);
+    app.patch(
+        &bpath,
+        &t.con,
+        Some(&noshow.etag()),
+        json!({"employed": true}),
+    )
+    .await
+    .problem(422, "validation_failed");
+
     // The trail names the patients on every booking read and change.
     let events = app.audit_events();
     let naming = |action: &str, p: &str| {

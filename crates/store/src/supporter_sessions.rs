@@ -18,7 +18,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use std::collections::HashMap;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::activities::supporter_sessions::{
-    Booking, HeldFact, SessionFact, SessionFilter, SupporterSchedule, SupporterSession,
+    Booking, Finding, HeldFact, SessionFact, SessionFilter, SupporterSchedule, SupporterSession,
 };
 use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::page::{Page, PageRequest};
@@ -366,7 +366,7 @@ fn findings(
     conn: &mut DbConn,
     centers: &[String],
     referrals: &[String],
-) -> R<Vec<(Uuid, Option<CaseOutcome>, Option<AgencyOutcome>)>> {
+) -> R<Vec<(Uuid, Finding)>> {
     let rows: Vec<(String, Option<String>, Option<String>)> = follow_ups::table
         .filter(follow_ups::center_id.eq_any(centers))
         .filter(follow_ups::referral_id.eq_any(referrals))
@@ -385,12 +385,14 @@ fn findings(
         .map(|(r, o, a)| {
             Ok((
                 uuid("follow_ups.referral_id", &r)?,
-                opt_choice("follow_ups.outcome", o.as_deref(), CaseOutcome::from_db)?,
-                opt_choice(
-                    "follow_ups.agency_outcome",
-                    a.as_deref(),
-                    AgencyOutcome::from_db,
-                )?,
+                (
+                    opt_choice("follow_ups.outcome", o.as_deref(), CaseOutcome::from_db)?,
+                    opt_choice(
+                        "follow_ups.agency_outcome",
+                        a.as_deref(),
+                        AgencyOutcome::from_db,
+                    )?,
+                ),
             ))
         })
         .collect::<Result<_, DomainError>>()
@@ -669,7 +671,7 @@ impl SupporterSessionStore for DieselStore {
         &self,
         center: Uuid,
         referrals: &[Uuid],
-    ) -> StoreResult<Vec<(Uuid, Option<CaseOutcome>, Option<AgencyOutcome>)>> {
+    ) -> StoreResult<Vec<(Uuid, Finding)>> {
         self.read(|conn| {
             let ids: Vec<String> = referrals.iter().map(Uuid::to_string).collect();
             findings(conn, &[center.to_string()], &ids)
@@ -717,11 +719,10 @@ impl SupporterSessionStore for DieselStore {
                 .iter()
                 .filter_map(|b| b.referral_id.clone())
                 .collect();
-            let mut found: HashMap<Uuid, Vec<(Option<CaseOutcome>, Option<AgencyOutcome>)>> =
-                HashMap::new();
+            let mut found: HashMap<Uuid, Vec<Finding>> = HashMap::new();
             if !referrals.is_empty() {
-                for (r, o, a) in findings(conn, &centers, &referrals)? {
-                    found.entry(r).or_default().push((o, a));
+                for (r, f) in findings(conn, &centers, &referrals)? {
+                    found.entry(r).or_default().push(f);
                 }
             }
             let mut held = Vec::with_capacity(booked.len());

@@ -243,6 +243,10 @@ pub struct SessionFact {
     pub status: SessionStatus,
 }
 
+/// One follow-up's finding on a referral: what the consultant found, what the agency
+/// confirmed.
+pub type Finding = (Option<CaseOutcome>, Option<AgencyOutcome>);
+
 /// A held booking as the figures see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldFact {
@@ -251,7 +255,7 @@ pub struct HeldFact {
     pub new_job_seeker: Option<bool>,
     pub employed: Option<bool>,
     /// The linked referral's follow-up findings.
-    pub findings: Vec<(Option<CaseOutcome>, Option<AgencyOutcome>)>,
+    pub findings: Vec<Finding>,
 }
 
 /// One row of the figures.
@@ -416,7 +420,7 @@ pub fn session_times(start: NaiveTime, end: NaiveTime, minutes: i32) -> Vec<Fiel
 /// employed or keeping the job, or the agency confirmed employment or retention support;
 /// 新規求職者 when the agency confirmed the registration (求職登録). Employment is not taken
 /// to imply a new registration: the patient may have been registered before.
-pub fn derive(findings: &[(Option<CaseOutcome>, Option<AgencyOutcome>)]) -> Outcome {
+pub fn derive(findings: &[Finding]) -> Outcome {
     let mut o = Outcome::default();
     for (found, agency) in findings {
         if matches!(found, Some(CaseOutcome::Employed | CaseOutcome::Retained))
@@ -1057,11 +1061,10 @@ impl Activities<'_> {
             .map(|l| (l.id, l))
             .collect();
         let referrals: Vec<Uuid> = bookings.iter().filter_map(|b| b.referral_id).collect();
-        let mut findings: HashMap<Uuid, Vec<(Option<CaseOutcome>, Option<AgencyOutcome>)>> =
-            HashMap::new();
+        let mut findings: HashMap<Uuid, Vec<Finding>> = HashMap::new();
         if !referrals.is_empty() {
-            for (r, o, a) in self.store.referral_findings(center, &referrals)? {
-                findings.entry(r).or_default().push((o, a));
+            for (r, f) in self.store.referral_findings(center, &referrals)? {
+                findings.entry(r).or_default().push(f);
             }
         }
         Ok(bookings
@@ -1270,12 +1273,13 @@ impl Activities<'_> {
                 ));
             }
             let held = b.status == BookingStatus::Held;
+            // Judged on what this change sets, not on what the booking holds: a held booking
+            // later found to be a no-show keeps its entries (the figures count held ones only).
             if !held
                 && (input.create_consultation
-                    || b.new_job_seeker.is_some()
-                    || b.employed.is_some()
-                    || (b.consultation_id.is_some()
-                        && b.consultation_id != current.consultation_id))
+                    || matches!(input.new_job_seeker, Some(Some(_)))
+                    || matches!(input.employed, Some(Some(_)))
+                    || matches!(input.consultation_id, Some(Some(_))))
             {
                 v.push(FieldError::new(
                     "status",

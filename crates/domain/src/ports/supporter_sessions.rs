@@ -1,11 +1,10 @@
 use super::StoreResult;
 use crate::activities::supporter_sessions::{
-    Booking, HeldFact, SessionFact, SessionFilter, SupporterSchedule, SupporterSession,
+    Booking, Finding, HeldFact, SessionFact, SessionFilter, SupporterSchedule, SupporterSession,
 };
 use crate::audit::AuditDraft;
 use crate::page::{Page, PageRequest};
 use crate::reports::ReportScope;
-use crate::values::{AgencyOutcome, CaseOutcome};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -83,7 +82,7 @@ pub trait SupporterSessionStore {
         &self,
         center: Uuid,
         referrals: &[Uuid],
-    ) -> StoreResult<Vec<(Uuid, Option<CaseOutcome>, Option<AgencyOutcome>)>>;
+    ) -> StoreResult<Vec<(Uuid, Finding)>>;
 
     /// The sessions of the scope's centers in `[from, to]` and their held bookings (with the
     /// linked referrals' findings): never a name.
