@@ -175,6 +175,45 @@ async fn schedules_sessions_and_bookings(db: Db) {
     app.get(&format!("/api/v1/supporter-schedules/{sch}"), &far.con)
         .await
         .problem(404, "not_found");
+    // A schedule ends with `active: false`: it generates nothing after.
+    let got = app
+        .get(&format!("/api/v1/supporter-schedules/{sch}"), &t.con)
+        .await
+        .expect(200);
+    app.patch(
+        &format!("/api/v1/supporter-schedules/{sch}"),
+        &t.con,
+        None,
+        json!({"active": false}),
+    )
+    .await
+    .problem(428, "if_match_required");
+    let ended = app
+        .patch(
+            &format!("/api/v1/supporter-schedules/{sch}"),
+            &t.con,
+            Some(&got.etag()),
+            json!({"active": false, "place": null}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(ended.body["active"], false);
+    assert_eq!(ended.body["place"], Value::Null);
+    app.patch(
+        &format!("/api/v1/supporter-schedules/{sch}"),
+        &t.con,
+        Some(&got.etag()),
+        json!({"active": true}),
+    )
+    .await
+    .problem(412, "precondition_failed");
+    app.post(
+        &format!("/api/v1/supporter-schedules/{sch}/sessions"),
+        &t.con,
+        json!({"fiscal_year": "2027"}),
+    )
+    .await
+    .problem(409, "schedule_inactive");
 
     // A session by hand: idempotent; not a second one for the office and day.
     let body = json!({"agency_id": t.hello_work, "held_on": "2026-05-19", "start_time": "10:00", "end_time": "12:00", "slot_minutes": 60});

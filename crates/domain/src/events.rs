@@ -179,6 +179,7 @@ actions! {
     SupporterScheduleCreate = ("supporter_schedule.create", "supporter_schedule"),
     SupporterScheduleRead = ("supporter_schedule.read", "supporter_schedule"),
     SupporterScheduleList = ("supporter_schedule.list", "supporter_schedule"),
+    SupporterScheduleUpdate = ("supporter_schedule.update", "supporter_schedule"),
     SupporterSessionCreate = ("supporter_session.create", "supporter_session"),
     SupporterSessionRead = ("supporter_session.read", "supporter_session"),
     SupporterSessionList = ("supporter_session.list", "supporter_session"),
@@ -397,6 +398,7 @@ impl Action {
             | A::SupporterScheduleCreate
             | A::SupporterScheduleRead
             | A::SupporterScheduleList
+            | A::SupporterScheduleUpdate
             | A::SupporterSessionCreate
             | A::SupporterSessionRead
             | A::SupporterSessionList

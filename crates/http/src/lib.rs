@@ -221,6 +221,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(supporter_sessions::list_schedules)
         .service(supporter_sessions::create_schedule)
         .service(supporter_sessions::read_schedule)
+        .service(supporter_sessions::update_schedule)
         .service(supporter_sessions::generate)
         .service(supporter_sessions::list)
         .service(supporter_sessions::create)

@@ -423,6 +423,46 @@ impl SupporterSessionStore for DieselStore {
         self.read(|conn| schedule(conn, center, id))
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(center = %s.center_id, id = %s.id))]
+    fn save_supporter_schedule(
+        &self,
+        s: &SupporterSchedule,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<SupporterSchedule> {
+        self.write(|conn| {
+            use supporter_schedules::dsl as t;
+            let stamp = change_stamp(conn, s.updated_at)?;
+            let row = ScheduleRow::from_entity(s);
+            let n = diesel::update(
+                supporter_schedules::table
+                    .filter(t::id.eq(&row.id))
+                    .filter(t::center_id.eq(&row.center_id))
+                    .filter(t::version.eq(expected_version)),
+            )
+            .set((
+                t::weekday.eq(row.weekday),
+                t::weeks.eq(&row.weeks),
+                t::start_time.eq(&row.start_time),
+                t::end_time.eq(&row.end_time),
+                t::slot_minutes.eq(row.slot_minutes),
+                t::place.eq(&row.place),
+                t::supporter_name.eq(&row.supporter_name),
+                t::active.eq(row.active),
+                t::version.eq(expected_version + 1),
+                t::updated_at.eq(stamp),
+            ))
+            .execute(conn)?;
+            if n == 0 {
+                return Err(missing_or_stale(
+                    schedule(conn, s.center_id, s.id)?.is_some(),
+                ));
+            }
+            append_event(conn, &self.keys, audit)?;
+            schedule(conn, s.center_id, s.id)?.ok_or_else(not_found)
+        })
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(%center))]
     fn supporter_schedules(
         &self,

@@ -72,6 +72,20 @@ pub struct ScheduleInput {
     pub supporter_name: Option<String>,
 }
 
+/// Changes to a schedule; absent fields stay, `Some(None)` clears. Sessions already made
+/// keep their day and times: the change applies to the sessions generated after it.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleUpdate {
+    pub weekday: Option<i32>,
+    pub weeks: Option<Vec<i32>>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub slot_minutes: Option<i32>,
+    pub place: Option<Option<String>>,
+    pub supporter_name: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
 /// The days to generate sessions for: a fiscal year, or `from` and `to`.
 #[derive(Debug, Clone, Default)]
 pub struct GenerateInput {
@@ -709,6 +723,88 @@ impl Activities<'_> {
                     .detail(format!("count={}", found.items.len())),
             );
             Ok(found)
+        })
+    }
+
+    /// Changes a schedule (e.g. ends it: `active: false`, after which it generates nothing).
+    #[tracing::instrument(name = "supporter_schedules.update", skip_all, fields(center_id = ?ctx.actor.center_id, %id))]
+    pub fn update_supporter_schedule(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        if_match: IfMatch,
+        input: ScheduleUpdate,
+    ) -> Result<SupporterSchedule, DomainError> {
+        self.guard(ctx, Action::SupporterScheduleUpdate, Some(id), || {
+            let center = policy::supporter_sessions(&ctx.actor)?;
+            let current = self
+                .store
+                .supporter_schedule(center, id)?
+                .ok_or(DomainError::NotFound)?;
+            let expected_version = if_match.against(current.version)?;
+            let mut s = current.clone();
+            let mut v = Validator::new();
+            if let Some(w) = input.weekday.and_then(|w| v.check(weekday(w))) {
+                s.weekday = w;
+            }
+            if let Some(w) = input.weeks.as_deref().and_then(|w| v.check(weeks(w))) {
+                s.weeks = w;
+            }
+            if let Some(t) = input
+                .start_time
+                .as_deref()
+                .and_then(|t| v.check(time("start_time", t)))
+            {
+                s.start_time = t;
+            }
+            if let Some(t) = input
+                .end_time
+                .as_deref()
+                .and_then(|t| v.check(time("end_time", t)))
+            {
+                s.end_time = t;
+            }
+            if let Some(m) = input.slot_minutes {
+                s.slot_minutes = m;
+            }
+            for err in session_times(s.start_time, s.end_time, s.slot_minutes) {
+                v.push(err);
+            }
+            if let Some(p) = &input.place
+                && let Some(p) = v.check(values::optional_text("place", p.as_deref(), NAME_MAX))
+            {
+                s.place = p;
+            }
+            if let Some(p) = &input.supporter_name
+                && let Some(p) = v.check(values::optional_text(
+                    "supporter_name",
+                    p.as_deref(),
+                    NAME_MAX,
+                ))
+            {
+                s.supporter_name = p;
+            }
+            if let Some(a) = input.active {
+                s.active = a;
+            }
+            v.finish()?;
+            s.updated_at = self.clock.now();
+            let detail = changed_fields(&[
+                ("weekday", s.weekday != current.weekday),
+                ("weeks", s.weeks != current.weeks),
+                ("start_time", s.start_time != current.start_time),
+                ("end_time", s.end_time != current.end_time),
+                ("slot_minutes", s.slot_minutes != current.slot_minutes),
+                ("place", s.place != current.place),
+                ("supporter_name", s.supporter_name != current.supporter_name),
+                ("active", s.active != current.active),
+            ]);
+            let ev = self
+                .ev(ctx, Action::SupporterScheduleUpdate)
+                .resource(s.id)
+                .detail(detail);
+            self.store
+                .save_supporter_schedule(&s, expected_version, &ev)
         })
     }
 

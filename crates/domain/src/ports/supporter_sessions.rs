@@ -17,6 +17,13 @@ pub trait SupporterSessionStore {
         audit: &AuditDraft,
     ) -> StoreResult<SupporterSchedule>;
     fn supporter_schedule(&self, center: Uuid, id: Uuid) -> StoreResult<Option<SupporterSchedule>>;
+    /// Writes the schedule if it is still at `expected_version` (412 otherwise).
+    fn save_supporter_schedule(
+        &self,
+        s: &SupporterSchedule,
+        expected_version: i32,
+        audit: &AuditDraft,
+    ) -> StoreResult<SupporterSchedule>;
     /// In id (creation) order.
     fn supporter_schedules(
         &self,

@@ -17,9 +17,9 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{Datelike, NaiveTime};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::activities::supporter_sessions::{
-    BookingInput, BookingUpdate, BookingView, GenerateInput, ScheduleInput, SessionInput,
-    SessionQuery, SessionUpdate, Slot, SupporterFigures, SupporterSchedule, SupporterSession,
-    SupporterSessionsReport as Figures,
+    BookingInput, BookingUpdate, BookingView, GenerateInput, ScheduleInput, ScheduleUpdate,
+    SessionInput, SessionQuery, SessionUpdate, Slot, SupporterFigures, SupporterSchedule,
+    SupporterSession, SupporterSessionsReport as Figures,
 };
 use tsunagu_domain::reports::Period;
 use utoipa::{IntoParams, ToSchema};
@@ -225,6 +225,71 @@ pub async fn read_schedule(
     let s = state.services.clone();
     let x = caller
         .run(move |ctx| s.activities().supporter_schedule(ctx, id))
+        .await?;
+    Ok(json_with_etag(
+        StatusCode::OK,
+        x.version,
+        &SupporterScheduleDto::from(x),
+    ))
+}
+
+/// Fields to change; absent fields stay, `null` clears. Sessions already made keep their
+/// day and times; `active: false` ends the schedule (it generates nothing after, 409
+/// `schedule_inactive`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"active": false}))]
+pub struct UpdateSupporterSchedule {
+    #[schema(minimum = 1, maximum = 7)]
+    pub weekday: Option<i32>,
+    pub weeks: Option<Vec<i32>>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    #[schema(minimum = 10, maximum = 240)]
+    pub slot_minutes: Option<i32>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub place: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub supporter_name: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+/// Change a 出張相談 schedule. Requires `If-Match`.
+#[utoipa::path(
+    tag = "activities",
+    operation_id = "update_supporter_schedule",
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read")),
+    request_body = UpdateSupporterSchedule,
+    responses((status = 200, body = SupporterScheduleDto, headers(("ETag" = String))), UpdateProblems),
+    security(("bearer" = []), ("oauth2" = ["activities:write"]))
+)]
+#[patch("/supporter-schedules/{id}")]
+pub async fn update_schedule(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpdateSupporterSchedule>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let b = body.into_inner();
+    let input = ScheduleUpdate {
+        weekday: b.weekday,
+        weeks: b.weeks,
+        start_time: b.start_time,
+        end_time: b.end_time,
+        slot_minutes: b.slot_minutes,
+        place: b.place,
+        supporter_name: b.supporter_name,
+        active: b.active,
+    };
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let x = caller
+        .run(move |ctx| {
+            s.activities()
+                .update_supporter_schedule(ctx, id, version, input)
+        })
         .await?;
     Ok(json_with_etag(
         StatusCode::OK,
