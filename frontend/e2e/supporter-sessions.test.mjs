@@ -15,6 +15,7 @@ const CENTER_ADMIN = { login: 'tottori.admin', display_name: '砂丘 太郎', pa
 const CONSULTANT = { login: 'yamane.mio', display_name: '山根 美緒', password: 'Daisen-mountain-snow-48' };
 const OFFICE = 'ハローワーク鳥取（テスト）';
 const PATIENT = '森 花子';
+const SUPERVISOR = { login: 'inaba.rin', display_name: '因幡 凛', password: 'Uradome-coast-pine-2026' };
 
 /** @type {import('./support/server.mjs').RunningServer} */
 let server;
@@ -24,7 +25,7 @@ let browser;
 let page;
 const pageProblems = /** @type {string[]} */ ([]);
 
-const { step, field, expectAccessible, expectHeading, signIn, nav, apiFull, apiCall, token } = harness('supporter-sessions', () => page, () => server);
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, apiFull, apiCall, token } = harness('supporter-sessions', () => page, () => server);
 
 /** A day some days away from today in Tokyo (YYYY-MM-DD). @param {number} days */
 function tokyoDay(days = 0) {
@@ -50,6 +51,7 @@ describe('出張相談: the schedule makes the sessions; a patient is booked int
     await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
     await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
     const office = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: OFFICE });
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     const p = await apiCall('POST', '/patients', consultant, {
@@ -146,6 +148,26 @@ describe('出張相談: the schedule makes the sessions; a patient is booked int
     assert.equal(await slot.getByLabel('新規求職者（求職登録）').inputValue(), 'yes');
     await page.getByText('実施', { exact: true }).first().waitFor();
     await expectAccessible('a session (held)');
+  });
+
+  step('shows the supervisor the figures: one session held, one person seen, one new job seeker', async () => {
+    // Back to a desktop window, where the menu shows its items.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signOut();
+    await signIn(SUPERVISOR.login, SUPERVISOR.password);
+    await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
+    await nav('報告');
+    await expectHeading('報告');
+    await page.getByRole('link', { name: '出張相談の実績を見る' }).click();
+    await expectHeading('出張相談の実績');
+    if (fiscalYear(SESSION_DAY) !== fiscalYear(tokyoDay())) {
+      await field('年度').selectOption(String(fiscalYear(SESSION_DAY)));
+    }
+    const month = Number(SESSION_DAY.split('-')[1]);
+    const row = page.getByRole('table', { name: '月別' }).getByRole('row', { name: new RegExp(`^${month}月 `) });
+    assert.deepEqual(await row.getByRole('cell').allInnerTexts(), ['1', '1', '1', '1', '0']);
+    await page.getByRole('table', { name: 'ハローワーク別' }).getByRole('row', { name: new RegExp(OFFICE) }).waitFor();
+    await expectAccessible('the supporter sessions report');
   });
 
   step('left no uncaught errors or CSP violations', () => {

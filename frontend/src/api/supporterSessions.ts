@@ -1,6 +1,7 @@
 // 出張相談 with the Hello Work 難病患者就職サポーター: schedules, sessions, their slots and the
 // patients booked into them.
 import { api, call, versioned, type Schemas, type Versioned } from './client';
+import { asFile, FILE_TYPES, type DownloadedFile, type FileFormat } from './reports';
 
 export type SupporterSession = Schemas['SupporterSessionDto'];
 export type SupporterSlot = Schemas['SupporterSlotDto'];
@@ -75,4 +76,17 @@ export async function updateSupporterBooking(id: string, booking: SupporterBooki
       }),
     )
   ).data;
+}
+
+export type SupporterSessionsReport = Schemas['SupporterSessionsReport'];
+
+export async function supporterSessionsReport(fiscalYear: number): Promise<SupporterSessionsReport> {
+  const init = { params: { query: { fiscal_year: String(fiscalYear) } }, headers: { Accept: 'application/json' } };
+  return (await call(api.GET('/api/v1/reports/supporter-sessions', init))).data as SupporterSessionsReport;
+}
+
+/** The 出張相談 figures as CSV or Excel, fetched with the bearer token. */
+export function downloadSupporterSessionsReport(fiscalYear: number, format: FileFormat): Promise<DownloadedFile> {
+  const init = { params: { query: { fiscal_year: String(fiscalYear) } }, headers: { Accept: FILE_TYPES[format] }, parseAs: 'blob' as const };
+  return asFile(api.GET('/api/v1/reports/supporter-sessions', init), `supporter-sessions-${fiscalYear}.${format}`);
 }

@@ -154,6 +154,7 @@ export const routes: RouteObject[] = [
       activitiesRoute('activities/supporter-sessions', 'supporterSessions'),
       activitiesRoute('activities/supporter-sessions/:id', 'supporterSession'),
       activitiesRoute('reports/outreach', 'outreachReport'),
+      activitiesRoute('reports/supporter-sessions', 'supporterReport'),
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),

@@ -7,6 +7,7 @@ import { EventPage } from './EventPage';
 import { EventsPage } from './EventsPage';
 import { OutreachPage } from './OutreachPage';
 import { OutreachReportPage } from './OutreachReportPage';
+import { SupporterReportPage } from './SupporterReportPage';
 import { SupporterSessionPage } from './SupporterSessionPage';
 import { SupporterSessionsPage } from './SupporterSessionsPage';
 import { TrainingsPage } from './TrainingsPage';
@@ -20,6 +21,7 @@ const pages = {
   outreachReport: OutreachReportPage,
   supporterSessions: SupporterSessionsPage,
   supporterSession: SupporterSessionPage,
+  supporterReport: SupporterReportPage,
 };
 
 export type ActivitiesScreen = keyof typeof pages;
@@ -27,7 +29,7 @@ export type ActivitiesScreen = keyof typeof pages;
 /** The route element of an activities screen: the report behind the reporters' capability, the rest the case workers'. */
 export function activitiesElement(page: ActivitiesScreen) {
   const Page = pages[page];
-  const cap: keyof Capabilities = page === 'outreachReport' ? 'viewReports' : 'workCases';
+  const cap: keyof Capabilities = page === 'outreachReport' || page === 'supporterReport' ? 'viewReports' : 'workCases';
   return (
     <RequireCapability cap={cap}>
       <Page />
