@@ -5696,7 +5696,7 @@ export interface components {
             version: number;
         };
         /**
-         * @description Where a booked slot stands: `cancelled` frees the slot.
+         * @description Where a booked slot stands: `booked`, `held`, `no_show`, `cancelled` (frees the slot).
          * @enum {string}
          */
         SupporterBookingStatus: "booked" | "held" | "no_show" | "cancelled";
@@ -5846,7 +5846,7 @@ export interface components {
             version: number;
         };
         /**
-         * @description Where a 出張相談 session stands.
+         * @description Where a 出張相談 session stands: `scheduled`, `held`, `cancelled`.
          * @enum {string}
          */
         SupporterSessionStatus: "scheduled" | "held" | "cancelled";

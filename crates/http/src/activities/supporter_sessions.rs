@@ -5,7 +5,10 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::period_label;
-use crate::dto::{ListOf, PeriodDto, ReportQuery, date, double_option, ts};
+use crate::dto::{
+    ListOf, PeriodDto, ReportQuery, SupporterBookingStatus, SupporterSessionStatus, date,
+    double_option, ts,
+};
 use crate::handlers::{created, if_match, json_with_etag, page};
 use crate::json::ApiJson;
 use crate::problem::{
@@ -27,25 +30,6 @@ use uuid::Uuid;
 
 fn hhmm(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
-}
-
-/// Where a 出張相談 session stands.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SupporterSessionStatus {
-    Scheduled,
-    Held,
-    Cancelled,
-}
-
-/// Where a booked slot stands: `cancelled` frees the slot.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SupporterBookingStatus {
-    Booked,
-    Held,
-    NoShow,
-    Cancelled,
 }
 
 // --- schedules ---------------------------------------------------------------------------
@@ -359,7 +343,8 @@ pub struct SupporterSessionDto {
     pub supporter_name: Option<String>,
     /// The center's staff who sat in.
     pub staff_ids: Vec<Uuid>,
-    pub status: SupporterSessionStatus,
+    #[schema(value_type = SupporterSessionStatus)]
+    pub status: String,
     pub notes: Option<String>,
     /// How many slots the session holds.
     pub slots_total: i64,
@@ -377,25 +362,6 @@ pub struct SupporterSessionDto {
 
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn session_status(s: tsunagu_domain::values::SupporterSessionStatus) -> SupporterSessionStatus {
-    use tsunagu_domain::values::SupporterSessionStatus as D;
-    match s {
-        D::Scheduled => SupporterSessionStatus::Scheduled,
-        D::Held => SupporterSessionStatus::Held,
-        D::Cancelled => SupporterSessionStatus::Cancelled,
-    }
-}
-
-fn booking_status(s: tsunagu_domain::values::SupporterBookingStatus) -> SupporterBookingStatus {
-    use tsunagu_domain::values::SupporterBookingStatus as D;
-    match s {
-        D::Booked => SupporterBookingStatus::Booked,
-        D::Held => SupporterBookingStatus::Held,
-        D::NoShow => SupporterBookingStatus::NoShow,
-        D::Cancelled => SupporterBookingStatus::Cancelled,
-    }
 }
 
 impl From<SupporterSession> for SupporterSessionDto {
@@ -419,7 +385,7 @@ impl From<SupporterSession> for SupporterSessionDto {
             place: s.place,
             supporter_name: s.supporter_name,
             staff_ids: s.staff_ids,
-            status: session_status(s.status),
+            status: s.status.as_str().to_owned(),
             notes: s.notes,
             slots_total,
             slots_booked,
@@ -666,7 +632,8 @@ pub struct SupporterBookingDto {
     /// `HH:MM`: the start of the slot.
     #[schema(example = "13:45")]
     pub slot_start: String,
-    pub status: SupporterBookingStatus,
+    #[schema(value_type = SupporterBookingStatus)]
+    pub status: String,
     /// The patient's consultation record of the joint consultation.
     pub consultation_id: Option<Uuid>,
     /// The referral it led to.
@@ -696,7 +663,7 @@ impl From<BookingView> for SupporterBookingDto {
             patient_case_number: v.patient.as_ref().map(|p| p.case_number.clone()),
             patient_name: v.patient.map(|p| p.name),
             slot_start: hhmm(b.slot_start),
-            status: booking_status(b.status),
+            status: b.status.as_str().to_owned(),
             consultation_id: b.consultation_id,
             referral_id: b.referral_id,
             new_job_seeker: b.new_job_seeker,
