@@ -46,6 +46,13 @@ async fn demo_data_makes_a_living_center(db: Db) {
     );
     assert_eq!(made("peer_assignment.create"), counts.peer.assignments);
     assert_eq!(made("referral.create"), counts.referrals);
+    // 出張相談: a schedule's sessions with patients booked, the past ones held.
+    assert!(
+        counts.supporter.sessions >= 8 && counts.supporter.bookings > 0,
+        "{counts:?}"
+    );
+    assert_eq!(made("supporter_session.create"), counts.supporter.sessions);
+    assert_eq!(made("supporter_booking.create"), counts.supporter.bookings);
     // A second run into the same center is refused, not merged.
     let again = generate(&store, app.clock.as_ref(), &o, &mut |_, _| {});
     assert!(again.is_err_and(|e| e.contains("exists already")));

@@ -30,4 +30,5 @@ mod shoman_transition;
 mod staff;
 mod supervision;
 mod support_plans;
+mod supporter_sessions;
 mod two_factor;

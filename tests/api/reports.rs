@@ -633,14 +633,14 @@ async fn reports_are_for_supervisors_and_admins_in_three_formats(db: Db) {
         .expect(200);
     assert_eq!(annual.header("content-type").as_deref(), Some(xlsx_type));
     let zip = String::from_utf8_lossy(&annual.raw);
-    // The five ministry reports, then outreach (周知の効果) and events.
-    for n in 1..=7 {
+    // The five ministry reports, then outreach (周知の効果), events and 出張相談.
+    for n in 1..=8 {
         assert!(
             zip.contains(&format!("xl/worksheets/sheet{n}.xml")),
             "sheet {n} missing"
         );
     }
-    assert!(!zip.contains("xl/worksheets/sheet8.xml"));
+    assert!(!zip.contains("xl/worksheets/sheet9.xml"));
     // Reading a report is in the audit trail.
     assert!(
         app.audit_actions()

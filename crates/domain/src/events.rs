@@ -179,6 +179,21 @@ actions! {
     PeerAssignmentCreate = ("peer_assignment.create", "peer_assignment"),
     PeerAssignmentList = ("peer_assignment.list", "peer_assignment"),
     PeerAssignmentEnd = ("peer_assignment.end", "peer_assignment"),
+    // 出張相談 with the Hello Work 難病患者就職サポーター: schedules, sessions, booked slots
+    SupporterScheduleCreate = ("supporter_schedule.create", "supporter_schedule"),
+    SupporterScheduleRead = ("supporter_schedule.read", "supporter_schedule"),
+    SupporterScheduleList = ("supporter_schedule.list", "supporter_schedule"),
+    SupporterScheduleUpdate = ("supporter_schedule.update", "supporter_schedule"),
+    SupporterSessionCreate = ("supporter_session.create", "supporter_session"),
+    SupporterSessionRead = ("supporter_session.read", "supporter_session"),
+    SupporterSessionList = ("supporter_session.list", "supporter_session"),
+    SupporterSessionUpdate = ("supporter_session.update", "supporter_session"),
+    /// A session's slots with the patients booked (one event naming each).
+    SupporterSlotList = ("supporter_slot.list", "supporter_session"),
+    /// A patient booked into a slot (the booking is the resource, the patient is named).
+    SupporterBookingCreate = ("supporter_booking.create", "supporter_booking"),
+    SupporterBookingRead = ("supporter_booking.read", "supporter_booking"),
+    SupporterBookingUpdate = ("supporter_booking.update", "supporter_booking"),
     // reports
     ReportReferralLevels = ("report.referral_levels", "report"),
     ReportCooperationCounts = ("report.cooperation_counts", "report"),
@@ -193,6 +208,7 @@ actions! {
     ReportOutreach = ("report.outreach", "report"),
     ReportEvents = ("report.events", "report"),
     ReportPeerSupport = ("report.peer_support", "report"),
+    ReportSupporterSessions = ("report.supporter_sessions", "report"),
     // integrations
     ApiClientCreate = ("api_client.create", "api_client"),
     ApiClientRead = ("api_client.read", "api_client"),
@@ -387,6 +403,18 @@ impl Action {
             | A::PeerAssignmentCreate
             | A::PeerAssignmentList
             | A::PeerAssignmentEnd
+            | A::SupporterScheduleCreate
+            | A::SupporterScheduleRead
+            | A::SupporterScheduleList
+            | A::SupporterScheduleUpdate
+            | A::SupporterSessionCreate
+            | A::SupporterSessionRead
+            | A::SupporterSessionList
+            | A::SupporterSessionUpdate
+            | A::SupporterSlotList
+            | A::SupporterBookingCreate
+            | A::SupporterBookingRead
+            | A::SupporterBookingUpdate
             | A::ReportReferralLevels
             | A::ReportCooperationCounts
             | A::ReportConsultations
@@ -400,6 +428,7 @@ impl Action {
             | A::ReportOutreach
             | A::ReportEvents
             | A::ReportPeerSupport
+            | A::ReportSupporterSessions
             | A::ApiClientCreate
             | A::ApiClientRead
             | A::ApiClientList

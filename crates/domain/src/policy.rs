@@ -326,6 +326,12 @@ pub fn events(actor: &Actor) -> Result<Uuid, DomainError> {
     permit_in_center(actor, Permission::CaseWork)
 }
 
+/// 出張相談 sessions with the Hello Work 就職サポーター book named patients into slots and
+/// link their consultations: case work, the same reach as events.
+pub fn supporter_sessions(actor: &Actor) -> Result<Uuid, DomainError> {
+    permit_in_center(actor, Permission::CaseWork)
+}
+
 /// Four eyes on a support plan: a supervisor does not review a plan they wrote or
 /// submitted.
 pub fn review_plan(

@@ -368,6 +368,27 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where a 出張相談 session (with the Hello Work 難病患者就職サポーター) stands: `scheduled`,
+    /// `held` (set when a booking is marked held, or by hand), or `cancelled`.
+    SupporterSessionStatus {
+        Scheduled = "scheduled",
+        Held = "held",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// A booked slot of a 出張相談 session: `booked`, `held` (the joint consultation took
+    /// place), `no_show`, or `cancelled` (which frees the slot).
+    SupporterBookingStatus {
+        Booked = "booked",
+        Held = "held",
+        NoShow = "no_show",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
     Sex {
         Female = "female",
         Male = "male",

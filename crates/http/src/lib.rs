@@ -98,7 +98,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         InitError = (),
     >,
 > {
-    use activities::{events, outreach, trainings};
+    use activities::{events, outreach, supporter_sessions, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
         follow_ups, liaison, master, oauth, patients, peer_support, referrals, reports,
@@ -222,6 +222,20 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(events::remove_attendee)
         .service(events::report)
         .service(peer_support::report)
+        .service(supporter_sessions::list_schedules)
+        .service(supporter_sessions::create_schedule)
+        .service(supporter_sessions::read_schedule)
+        .service(supporter_sessions::update_schedule)
+        .service(supporter_sessions::generate)
+        .service(supporter_sessions::list)
+        .service(supporter_sessions::create)
+        .service(supporter_sessions::read)
+        .service(supporter_sessions::update)
+        .service(supporter_sessions::list_slots)
+        .service(supporter_sessions::book)
+        .service(supporter_sessions::read_booking)
+        .service(supporter_sessions::update_booking)
+        .service(supporter_sessions::report)
         .service(oauth::token)
         .service(api_clients::list)
         .service(api_clients::create)

@@ -45,6 +45,7 @@ mod sessions;
 mod shoman_projects;
 mod supervision;
 mod support_plans;
+mod supporter_sessions;
 mod users;
 mod webhooks;
 

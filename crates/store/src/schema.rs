@@ -737,8 +737,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    supporter_schedules (id) {
+        id -> Text,
+        center_id -> Text,
+        agency_id -> Text,
+        weekday -> Integer,
+        weeks -> Text,
+        start_time -> Text,
+        end_time -> Text,
+        slot_minutes -> Integer,
+        place -> Nullable<Text>,
+        supporter_name -> Nullable<Text>,
+        active -> Bool,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supporter_sessions (id) {
+        id -> Text,
+        center_id -> Text,
+        agency_id -> Text,
+        schedule_id -> Nullable<Text>,
+        held_on -> Date,
+        start_time -> Text,
+        end_time -> Text,
+        slot_minutes -> Integer,
+        place -> Nullable<Text>,
+        supporter_name -> Nullable<Text>,
+        staff_ids -> Text,
+        status -> Text,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supporter_bookings (id) {
+        id -> Text,
+        session_id -> Text,
+        center_id -> Text,
+        patient_id -> Text,
+        slot_start -> Text,
+        status -> Text,
+        consultation_id -> Nullable<Text>,
+        referral_id -> Nullable<Text>,
+        new_job_seeker -> Nullable<Bool>,
+        employed -> Nullable<Bool>,
+        notes -> Nullable<Text>,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(shoman_project_sessions -> shoman_projects (project_id));
 diesel::joinable!(event_attendees -> events (event_id));
+diesel::joinable!(supporter_bookings -> supporter_sessions (session_id));
+diesel::joinable!(supporter_sessions -> agencies (agency_id));
 diesel::joinable!(shoman_session_participants -> shoman_project_sessions (session_id));
 diesel::joinable!(users -> centers (center_id));
 diesel::joinable!(api_clients -> centers (center_id));
@@ -799,7 +863,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     outreach_activities,
     trainings,
     events,
-    event_attendees
+    event_attendees,
+    supporter_schedules,
+    supporter_sessions,
+    supporter_bookings
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -1462,6 +1529,68 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "role",
             "created_by",
             "created_at",
+        ],
+    ),
+    (
+        "supporter_schedules",
+        &[
+            "id",
+            "center_id",
+            "agency_id",
+            "weekday",
+            "weeks",
+            "start_time",
+            "end_time",
+            "slot_minutes",
+            "place",
+            "supporter_name",
+            "active",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "supporter_sessions",
+        &[
+            "id",
+            "center_id",
+            "agency_id",
+            "schedule_id",
+            "held_on",
+            "start_time",
+            "end_time",
+            "slot_minutes",
+            "place",
+            "supporter_name",
+            "staff_ids",
+            "status",
+            "notes",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "supporter_bookings",
+        &[
+            "id",
+            "session_id",
+            "center_id",
+            "patient_id",
+            "slot_start",
+            "status",
+            "consultation_id",
+            "referral_id",
+            "new_job_seeker",
+            "employed",
+            "notes",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
         ],
     ),
 ];

@@ -1429,6 +1429,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/supporter-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 難病患者就職サポーターによる出張相談: per month and per Hello Work office, the sessions
+         *     held, the joint consultations, the people seen, 新規求職者 and 就職者 (as the supporter
+         *     entered them, else from the linked referral's follow-ups). For a center's supervisor or
+         *     administrator; the system administrator across centers. Never a name of a patient.
+         */
+        get: operations["report_supporter_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supervision/summary": {
         parameters: {
             query?: never;
@@ -1575,6 +1597,148 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supporter-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The center's 出張相談 schedules in creation order. */
+        get: operations["list_supporter_schedules"];
+        put?: never;
+        /** Record a recurring 出張相談 schedule with a Hello Work office. */
+        post: operations["create_supporter_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supporter-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a 出張相談 schedule. */
+        get: operations["get_supporter_schedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a 出張相談 schedule. Requires `If-Match`. */
+        patch: operations["update_supporter_schedule"];
+        trace?: never;
+    };
+    "/api/v1/supporter-schedules/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate the schedule's sessions for a fiscal year or a range of days. Days on which the
+         *     office already has a session are skipped, so generating again adds only what is
+         *     missing. Answers the sessions made (possibly none).
+         */
+        post: operations["generate_supporter_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supporter-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The center's 出張相談 sessions in creation order; `?fiscal_year=`, `?from=`, `?to=`,
+         *     `?agency_id=`.
+         */
+        get: operations["list_supporter_sessions"];
+        put?: never;
+        /** Record one 出張相談 session by hand (a day outside the schedule). */
+        post: operations["create_supporter_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supporter-sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a 出張相談 session. */
+        get: operations["get_supporter_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a 出張相談 session (its day, times, place, staff, status). Requires `If-Match`. */
+        patch: operations["update_supporter_session"];
+        trace?: never;
+    };
+    "/api/v1/supporter-sessions/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's slots, each with its live booking (an access event naming each patient). */
+        get: operations["list_supporter_slots"];
+        put?: never;
+        /**
+         * Book a slot for a patient of the center (422 `patient_not_found`) with a consent in
+         *     force on the session's day (422 `booking_without_consent`). Of two bookings of one slot
+         *     exactly one is made; the other answers 409 `slot_taken`. A patient holds one slot of a
+         *     session (409 `patient_already_booked`); a cancelled session takes no bookings (409
+         *     `session_cancelled`).
+         */
+        post: operations["create_supporter_booking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supporter-sessions/{id}/slots/{booking_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a booking (an access event naming the patient). */
+        get: operations["get_supporter_booking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record what came of a booking: `held` (the session becomes held) with the consultation
+         *     record and referral, 新規求職者 / 就職者; `no_show`; or `cancelled` (the slot is free
+         *     again). Requires `If-Match`.
+         */
+        patch: operations["update_supporter_booking"];
         trace?: never;
     };
     "/api/v1/trainings": {
@@ -2879,6 +3043,90 @@ export interface components {
         };
         /**
          * @example {
+         *       "patient_id": "0193a0b4-0000-7000-8000-000000000001",
+         *       "slot_start": "13:45"
+         *     }
+         */
+        CreateSupporterBooking: {
+            notes?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            /** @description `HH:MM`: the start of one of the session's slots. */
+            slot_start: string;
+        };
+        /**
+         * @example {
+         *       "agency_id": "0193a0b4-0000-7000-8000-000000000002",
+         *       "end_time": "16:00",
+         *       "place": "センター相談室",
+         *       "slot_minutes": 45,
+         *       "start_time": "13:00",
+         *       "supporter_name": "ハローワーク 就職サポーター",
+         *       "weekday": 2,
+         *       "weeks": [
+         *         2,
+         *         4
+         *       ]
+         *     }
+         */
+        CreateSupporterSchedule: {
+            /**
+             * Format: uuid
+             * @description An active Hello Work office of the center (422 `not_hello_work`).
+             */
+            agency_id: string;
+            /** @description `HH:MM`, after `start_time`. */
+            end_time: string;
+            place?: string | null;
+            /**
+             * Format: int32
+             * @description 10 to 240; the session must hold at least one slot.
+             */
+            slot_minutes: number;
+            /** @description `HH:MM`. */
+            start_time: string;
+            supporter_name?: string | null;
+            /**
+             * Format: int32
+             * @description ISO 8601 weekday: 1 is Monday, 7 is Sunday.
+             */
+            weekday: number;
+            /** @description Weeks of the month, 1 to 5; a 5th week a month lacks is skipped. */
+            weeks: number[];
+        };
+        /**
+         * @example {
+         *       "agency_id": "0193a0b4-0000-7000-8000-000000000002",
+         *       "end_time": "16:00",
+         *       "held_on": "2026-06-09",
+         *       "place": "センター相談室",
+         *       "slot_minutes": 45,
+         *       "start_time": "13:00",
+         *       "supporter_name": "ハローワーク 就職サポーター"
+         *     }
+         */
+        CreateSupporterSession: {
+            /**
+             * Format: uuid
+             * @description An active Hello Work office of the center (422 `not_hello_work`).
+             */
+            agency_id: string;
+            /** @description `HH:MM`, after `start_time`. */
+            end_time: string;
+            /** Format: date */
+            held_on: string;
+            notes?: string | null;
+            place?: string | null;
+            /** Format: int32 */
+            slot_minutes: number;
+            /** @description Active staff of the center. */
+            staff_ids?: string[];
+            /** @description `HH:MM`. */
+            start_time: string;
+            supporter_name?: string | null;
+        };
+        /**
+         * @example {
          *       "course": "staff_training",
          *       "held_on": "2026-06-12",
          *       "hours": 3.5,
@@ -2991,6 +3239,13 @@ export interface components {
             state: string;
             /** Format: uuid */
             webhook_id: string;
+        };
+        /** @description 新規求職者 / 就職者 as the linked referral's follow-ups show them. */
+        DerivedOutcomeDto: {
+            /** @description A follow-up found the patient employed or keeping the job, or the agency confirmed it. */
+            employed: boolean;
+            /** @description The agency confirmed the registration as a job seeker (求職登録). */
+            new_job_seeker: boolean;
         };
         /** @description A designated intractable disease (指定難病). */
         DiseaseDto: {
@@ -3157,6 +3412,19 @@ export interface components {
          * @enum {string}
          */
         FollowUpState: "due" | "overdue" | "done" | "cancelled";
+        /**
+         * @description The days to generate sessions for: `fiscal_year`, or `from` and `to` (at most 400 days).
+         * @example {
+         *       "fiscal_year": "2026"
+         *     }
+         */
+        GenerateSupporterSessions: {
+            fiscal_year?: string | null;
+            /** Format: date */
+            from?: string | null;
+            /** Format: date */
+            to?: string | null;
+        };
         /**
          * @description Who gave a consent: the patient (`self`) or, for a minor, the guardian (`guardian`).
          * @enum {string}
@@ -4251,6 +4519,125 @@ export interface components {
                 updated_at: string;
                 /** @description Their wishes (希望). */
                 wishes?: string | null;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_SupporterScheduleDto: {
+            items: {
+                active: boolean;
+                /**
+                 * Format: uuid
+                 * @description A Hello Work office among the center's agencies.
+                 */
+                agency_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** @example 16:00 */
+                end_time: string;
+                /** Format: uuid */
+                id: string;
+                place?: string | null;
+                /**
+                 * Format: int32
+                 * @example 45
+                 */
+                slot_minutes: number;
+                /**
+                 * @description `HH:MM`, Asia/Tokyo.
+                 * @example 13:00
+                 */
+                start_time: string;
+                /** @description The 就職サポーター's name, as the center writes it. */
+                supporter_name?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+                /**
+                 * Format: int32
+                 * @description ISO 8601 weekday: 1 is Monday, 7 is Sunday.
+                 * @example 2
+                 */
+                weekday: number;
+                /**
+                 * @description Weeks of the month (1 to 5).
+                 * @example [
+                 *       2,
+                 *       4
+                 *     ]
+                 */
+                weeks: number[];
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_SupporterSessionDto: {
+            items: {
+                /** Format: uuid */
+                agency_id: string;
+                /**
+                 * Format: int64
+                 * @description Bookings marked held (joint consultations that took place).
+                 */
+                consultations_held: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** @example 16:00 */
+                end_time: string;
+                /** Format: date */
+                held_on: string;
+                /** Format: uuid */
+                id: string;
+                notes?: string | null;
+                place?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The schedule it was generated from; `null` for a session made by hand.
+                 */
+                schedule_id?: string | null;
+                /** Format: int32 */
+                slot_minutes: number;
+                /**
+                 * Format: int64
+                 * @description Slots with a live booking.
+                 */
+                slots_booked: number;
+                /**
+                 * Format: int64
+                 * @description How many slots the session holds.
+                 */
+                slots_total: number;
+                /** @description The center's staff who sat in. */
+                staff_ids: string[];
+                /**
+                 * @description `HH:MM`, Asia/Tokyo.
+                 * @example 13:00
+                 */
+                start_time: string;
+                status: components["schemas"]["SupporterSessionStatus"];
+                supporter_name?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_SupporterSlotDto: {
+            items: {
+                booking?: components["schemas"]["SupporterBookingDto"] | null;
+                end_time: string;
+                /** @description `HH:MM`. */
+                start_time: string;
             }[];
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -5451,6 +5838,223 @@ export interface components {
             /** @description Their wishes (希望). */
             wishes?: string | null;
         };
+        /** @description A patient booked into a slot of a session. */
+        SupporterBookingDto: {
+            /**
+             * Format: uuid
+             * @description The patient's consultation record of the joint consultation.
+             */
+            consultation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            derived: components["schemas"]["DerivedOutcomeDto"];
+            /** @description 就職者 as entered; `null`: not entered. */
+            employed?: boolean | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description 新規求職者 as entered by the supporter; `null`: not entered (the figures follow
+             *     `derived`).
+             */
+            new_job_seeker?: boolean | null;
+            notes?: string | null;
+            /** @description The patient's case number and name, for the session's list. */
+            patient_case_number?: string | null;
+            /** Format: uuid */
+            patient_id: string;
+            patient_name?: string | null;
+            /**
+             * Format: uuid
+             * @description The referral it led to.
+             */
+            referral_id?: string | null;
+            /** Format: uuid */
+            session_id: string;
+            /**
+             * @description `HH:MM`: the start of the slot.
+             * @example 13:45
+             */
+            slot_start: string;
+            status: components["schemas"]["SupporterBookingStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description Where a booked slot stands: `booked`, `held`, `no_show`, `cancelled` (frees the slot).
+         * @enum {string}
+         */
+        SupporterBookingStatus: "booked" | "held" | "no_show" | "cancelled";
+        /** @description 出張相談の実績 of one row. */
+        SupporterFiguresDto: {
+            /**
+             * Format: int64
+             * @description Joint consultations held (a patient seen twice counts twice).
+             */
+            consultations: number;
+            /**
+             * Format: int64
+             * @description 就職者: patients employed (entered, else from follow-ups).
+             */
+            employed: number;
+            /**
+             * Format: int64
+             * @description 新規求職者: patients registered as new job seekers (entered, else from follow-ups).
+             */
+            new_job_seekers: number;
+            /**
+             * Format: int64
+             * @description Different patients seen.
+             */
+            people_seen: number;
+            /**
+             * Format: int64
+             * @description Sessions marked held.
+             */
+            sessions_held: number;
+        };
+        /** @description One month of the period. */
+        SupporterMonthRow: components["schemas"]["SupporterFiguresDto"] & {
+            /**
+             * @description `YYYY-MM`.
+             * @example 2026-04
+             */
+            month: string;
+        };
+        /** @description One Hello Work office. */
+        SupporterOfficeRow: components["schemas"]["SupporterFiguresDto"] & {
+            /** Format: uuid */
+            agency_id: string;
+            agency_name: string;
+        };
+        /** @description A recurring 出張相談 schedule with a Hello Work office, e.g. the 2nd and 4th Tuesday. */
+        SupporterScheduleDto: {
+            active: boolean;
+            /**
+             * Format: uuid
+             * @description A Hello Work office among the center's agencies.
+             */
+            agency_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** @example 16:00 */
+            end_time: string;
+            /** Format: uuid */
+            id: string;
+            place?: string | null;
+            /**
+             * Format: int32
+             * @example 45
+             */
+            slot_minutes: number;
+            /**
+             * @description `HH:MM`, Asia/Tokyo.
+             * @example 13:00
+             */
+            start_time: string;
+            /** @description The 就職サポーター's name, as the center writes it. */
+            supporter_name?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /**
+             * Format: int32
+             * @description ISO 8601 weekday: 1 is Monday, 7 is Sunday.
+             * @example 2
+             */
+            weekday: number;
+            /**
+             * @description Weeks of the month (1 to 5).
+             * @example [
+             *       2,
+             *       4
+             *     ]
+             */
+            weeks: number[];
+        };
+        /**
+         * @description A 出張相談 session with the Hello Work 就職サポーター. Who is booked is read from
+         *     `/supporter-sessions/{id}/slots`.
+         */
+        SupporterSessionDto: {
+            /** Format: uuid */
+            agency_id: string;
+            /**
+             * Format: int64
+             * @description Bookings marked held (joint consultations that took place).
+             */
+            consultations_held: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** @example 16:00 */
+            end_time: string;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            notes?: string | null;
+            place?: string | null;
+            /**
+             * Format: uuid
+             * @description The schedule it was generated from; `null` for a session made by hand.
+             */
+            schedule_id?: string | null;
+            /** Format: int32 */
+            slot_minutes: number;
+            /**
+             * Format: int64
+             * @description Slots with a live booking.
+             */
+            slots_booked: number;
+            /**
+             * Format: int64
+             * @description How many slots the session holds.
+             */
+            slots_total: number;
+            /** @description The center's staff who sat in. */
+            staff_ids: string[];
+            /**
+             * @description `HH:MM`, Asia/Tokyo.
+             * @example 13:00
+             */
+            start_time: string;
+            status: components["schemas"]["SupporterSessionStatus"];
+            supporter_name?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description Where a 出張相談 session stands: `scheduled`, `held`, `cancelled`.
+         * @enum {string}
+         */
+        SupporterSessionStatus: "scheduled" | "held" | "cancelled";
+        /** @description 難病患者就職サポーターによる出張相談の実績: per month and per Hello Work office. */
+        SupporterSessionsReport: {
+            /** @description Every month of the period, in order. */
+            months: components["schemas"]["SupporterMonthRow"][];
+            /** @description Every office with a session in the period, by name. */
+            offices: components["schemas"]["SupporterOfficeRow"][];
+            period: components["schemas"]["PeriodDto"];
+            /** @description People are counted once in the total, however many months they came. */
+            total: components["schemas"]["SupporterFiguresDto"];
+        };
+        /** @description A slot of a session and its live booking. */
+        SupporterSlotDto: {
+            booking?: components["schemas"]["SupporterBookingDto"] | null;
+            end_time: string;
+            /** @description `HH:MM`. */
+            start_time: string;
+        };
         /** @description A patient's path in time order, oldest first. */
         TimelineDto: {
             items: components["schemas"]["TimelineEntryDto"][];
@@ -5882,6 +6486,75 @@ export interface components {
             situation?: string | null;
             state?: components["schemas"]["PlanState"] | null;
             wishes?: string | null;
+        };
+        /**
+         * @description What came of a booking; absent fields stay, `null` clears. A consultation and outcomes
+         *     are recorded for a `held` booking (422 `not_held`); a cancelled booking stays cancelled
+         *     (409 `booking_cancelled`).
+         * @example {
+         *       "create_consultation": true,
+         *       "new_job_seeker": true,
+         *       "status": "held"
+         *     }
+         */
+        UpdateSupporterBooking: {
+            /**
+             * Format: uuid
+             * @description One of the patient's consultations (422 `consultation_not_found`).
+             */
+            consultation_id?: string | null;
+            /**
+             * @description Record the joint consultation as a new consultation of the patient (in person, on
+             *     employment, with the 就職サポーター) and link it.
+             */
+            create_consultation?: boolean;
+            employed?: boolean | null;
+            new_job_seeker?: boolean | null;
+            notes?: string | null;
+            /**
+             * Format: uuid
+             * @description One of the patient's referrals (422 `referral_not_found`).
+             */
+            referral_id?: string | null;
+            status?: components["schemas"]["SupporterBookingStatus"] | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears. Sessions already made keep their
+         *     day and times; `active: false` ends the schedule (it generates nothing after, 409
+         *     `schedule_inactive`).
+         * @example {
+         *       "active": false
+         *     }
+         */
+        UpdateSupporterSchedule: {
+            active?: boolean | null;
+            end_time?: string | null;
+            place?: string | null;
+            /** Format: int32 */
+            slot_minutes?: number | null;
+            start_time?: string | null;
+            supporter_name?: string | null;
+            /** Format: int32 */
+            weekday?: number | null;
+            weeks?: number[] | null;
+        };
+        /**
+         * @description Fields to change; absent fields stay, `null` clears. Times may change only so that every
+         *     live booking still starts a slot (409 `booked_slot_moved`); `cancelled` only without live
+         *     bookings (409 `session_has_bookings`).
+         */
+        UpdateSupporterSession: {
+            end_time?: string | null;
+            /** Format: date */
+            held_on?: string | null;
+            notes?: string | null;
+            place?: string | null;
+            /** Format: int32 */
+            slot_minutes?: number | null;
+            staff_ids?: string[] | null;
+            start_time?: string | null;
+            status?: components["schemas"]["SupporterSessionStatus"] | null;
+            supporter_name?: string | null;
         };
         /** @description Fields to change; absent fields stay, `null` clears. */
         UpdateTraining: {
@@ -15364,6 +16037,94 @@ export interface operations {
             };
         };
     };
+    report_supporter_sessions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31 (Asia/Tokyo).
+                 * @example 2025
+                 */
+                fiscal_year?: string;
+                /** @description Instead of `fiscal_year`: the first day (YYYY-MM-DD). */
+                from?: string;
+                /** @description Instead of `fiscal_year`: the last day, included (at most five years after `from`). */
+                to?: string;
+                /** @description System administrator only: the centers of one prefecture. */
+                prefecture_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterSessionsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_supervision_summary: {
         parameters: {
             query?: {
@@ -16456,6 +17217,1342 @@ export interface operations {
             };
             /** @description No such record in your center (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_supporter_schedules: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_SupporterScheduleDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_supporter_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSupporterSchedule"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterScheduleDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_supporter_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterScheduleDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_supporter_schedule: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSupporterSchedule"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterScheduleDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    generate_supporter_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateSupporterSessions"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_SupporterSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The schedule is not in use (`schedule_inactive`), or another generation made a day at the same time (`session_exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_supporter_sessions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 年度 the session is held in.
+                 * @example 2026
+                 */
+                fiscal_year?: string;
+                /** @description Held on or after. */
+                from?: string;
+                /** @description Held on or before. */
+                to?: string;
+                /** @description One Hello Work office. */
+                agency_id?: string;
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_SupporterSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_supporter_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSupporterSession"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The office already has a session that day (`session_exists`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_supporter_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterSessionDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_supporter_session: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSupporterSession"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterSessionDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `booked_slot_moved`, `session_has_bookings` or `session_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_supporter_slots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_SupporterSlotDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_supporter_booking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSupporterBooking"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterBookingDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `slot_taken`, `patient_already_booked` or `session_cancelled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_supporter_booking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                booking_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterBookingDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_supporter_booking: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+                booking_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSupporterBooking"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupporterBookingDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `booking_cancelled` or `session_cancelled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -269,7 +269,7 @@ impl Activities<'_> {
 
     /// A read naming these patients: one access event per patient, or one naming nobody.
     /// Durable before the data is answered.
-    fn log_named_read(
+    pub(super) fn log_named_read(
         &self,
         ctx: &Ctx,
         action: Action,

@@ -9,6 +9,7 @@
 
 pub mod events;
 pub mod outreach;
+pub mod supporter_sessions;
 pub mod trainings;
 
 pub use events::{

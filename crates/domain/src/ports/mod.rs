@@ -30,6 +30,7 @@ mod sessions;
 mod shoman_projects;
 mod supervision;
 mod support_plans;
+mod supporter_sessions;
 mod users;
 mod webhooks;
 
@@ -56,6 +57,7 @@ pub use sessions::{RefreshOutcome, SessionStore};
 pub use shoman_projects::{NeedFilter, ProjectFilter, ShomanProjectStore};
 pub use supervision::{QueuePage, SummaryCounts, SupervisionStore};
 pub use support_plans::{PlanEffects, PlanFilter, ReviewDue, SupportPlanStore};
+pub use supporter_sessions::SupporterSessionStore;
 pub use users::{UserChanges, UserStore};
 pub use webhooks::WebhookStore;
 
@@ -107,6 +109,7 @@ store_of!(
     ShomanProjectStore,
     ActivityStore,
     PeerSupportStore,
+    SupporterSessionStore,
     ApiClientStore,
     WebhookStore,
     Outbox,
@@ -118,7 +121,7 @@ pub mod prelude {
         ActivityStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore,
         CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore,
         LiaisonStore, Outbox, PatientStore, PeerSupportStore, ReferralStore, ReportStore,
-        SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, UserStore,
-        WebhookStore,
+        SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
+        SupporterSessionStore, UserStore, WebhookStore,
     };
 }

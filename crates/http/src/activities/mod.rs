@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod outreach;
+pub mod supporter_sessions;
 pub mod trainings;
 
 use crate::labels;

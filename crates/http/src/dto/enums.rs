@@ -115,6 +115,14 @@ wire_enum!(
     AttendeeRole = values::AttendeeRole { Patient, Family }
 );
 wire_enum!(
+    /// Where a 出張相談 session stands: `scheduled`, `held`, `cancelled`.
+    SupporterSessionStatus = values::SupporterSessionStatus { Scheduled, Held, Cancelled }
+);
+wire_enum!(
+    /// Where a booked slot stands: `booked`, `held`, `no_show`, `cancelled` (frees the slot).
+    SupporterBookingStatus = values::SupporterBookingStatus { Booked, Held, NoShow, Cancelled }
+);
+wire_enum!(
     /// `employment_agencies` covers Hello Work, employment and life support centers and
     /// vocational centers; `other` agencies need `all_agencies`. For 小慢 liaison: a school
     /// needs `schools` or `all_bodies`; an employer `employers`, `all_agencies` or
@@ -438,6 +446,8 @@ mod tests {
         c.mirror::<TrainingCourse>();
         c.mirror::<EventKind>();
         c.mirror::<AttendeeRole>();
+        c.mirror::<SupporterSessionStatus>();
+        c.mirror::<SupporterBookingStatus>();
         let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
         c.table::<ApiScope>(&scopes);
         let events: Vec<&str> = tsunagu_domain::events::WebhookEvent::ALL
@@ -511,7 +521,9 @@ mod tests {
             TrainingParticipation,
             TrainingCourse,
             EventKind,
-            AttendeeRole
+            AttendeeRole,
+            SupporterSessionStatus,
+            SupporterBookingStatus
         );
     }
 

@@ -420,6 +420,11 @@ pub async fn annual(
                 .1,
                 crate::activities::events::shape(&p, &s.activities().events_report(ctx, &p, pref)?)
                     .1,
+                crate::activities::supporter_sessions::shape(
+                    &p,
+                    &s.activities().supporter_sessions_report(ctx, &p, pref)?,
+                )
+                .1,
             ])
         })
         .await?;

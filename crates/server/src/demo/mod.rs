@@ -21,9 +21,11 @@ mod names;
 mod peer_support;
 mod setup;
 mod shoman;
+mod supporter_sessions;
 
 pub use activities::ActivityCounts;
 pub use shoman::ShomanCounts;
+pub use supporter_sessions::SupporterCounts;
 
 use chrono::NaiveDate;
 use clock::DemoClock;
@@ -105,6 +107,9 @@ pub struct DemoCounts {
     pub peer: peer_support::PeerCounts,
     /// One-time links for agencies and their answers (`agency_links.rs`).
     pub agency_links: agency_links::LinkCounts,
+    /// 出張相談 sessions with the Hello Work 就職サポーター and their bookings
+    /// (`supporter_sessions.rs`).
+    pub supporter: SupporterCounts,
     pub seconds: f64,
 }
 
@@ -190,6 +195,10 @@ pub fn generate(
     counts.agency_links = agency_links::work(&mut rng, &services, &demo_clock, &demo, today)
         .map_err(|e| format!("demo agency links: {e}"))?;
     batch.commit().map_err(err)?;
+    counts.supporter = supporter_sessions::work(&mut rng, &services, &demo_clock, &demo, today)
+        .map_err(|e| format!("demo supporter sessions: {e}"))?;
+    counts.consultations += counts.supporter.consultations;
+    batch.commit().map_err(err)?;
     demo_clock.set(now);
     let s = counts.shoman;
     let x = counts.activities;
@@ -200,7 +209,8 @@ pub fn generate(
             "patients={}; consultations={}; referrals={}; follow_ups={}; support_plans={}; \
              plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; \
              outreach={}; trainings={}; events={}; attendees={}; peer_assignments={}; \
-             peer_consultations={}; agency_links={}; agency_confirmed={}; seed={}",
+             peer_consultations={}; agency_links={}; agency_confirmed={}; supporter_sessions={}; \
+             supporter_bookings={}; seed={}",
             counts.patients,
             counts.consultations,
             counts.referrals,
@@ -219,6 +229,8 @@ pub fn generate(
             counts.peer.consultations,
             counts.agency_links.links,
             counts.agency_links.confirmed,
+            counts.supporter.sessions,
+            counts.supporter.bookings,
             o.seed
         ));
     services.store().append_audit(&[done]).map_err(err)?;

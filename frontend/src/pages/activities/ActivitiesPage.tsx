@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 export function ActivitiesPage() {
   const { t } = useI18n();
   const links = [
+    ['/activities/supporter-sessions', t('supporter.listTitle'), t('supporter.lead')],
     ['/activities/outreach', t('outreach.listTitle'), t('outreach.lead')],
     ['/activities/trainings', t('training.listTitle'), t('training.lead')],
     ['/activities/events', t('event.listTitle'), t('event.lead')],

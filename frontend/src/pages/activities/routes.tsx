@@ -1,4 +1,4 @@
-// The center's other work: outreach (周知), staff training (研修), events and the outreach
+// The center's other work: 出張相談 with the employment supporter, outreach (周知), staff training (研修), events and the outreach
 // report, loaded on first use as one chunk.
 import { RequireCapability } from '../../app/guards';
 import type { Capabilities } from '../../auth/permissions';
@@ -7,6 +7,9 @@ import { EventPage } from './EventPage';
 import { EventsPage } from './EventsPage';
 import { OutreachPage } from './OutreachPage';
 import { OutreachReportPage } from './OutreachReportPage';
+import { SupporterReportPage } from './SupporterReportPage';
+import { SupporterSessionPage } from './SupporterSessionPage';
+import { SupporterSessionsPage } from './SupporterSessionsPage';
 import { TrainingsPage } from './TrainingsPage';
 
 const pages = {
@@ -16,6 +19,9 @@ const pages = {
   events: EventsPage,
   event: EventPage,
   outreachReport: OutreachReportPage,
+  supporterSessions: SupporterSessionsPage,
+  supporterSession: SupporterSessionPage,
+  supporterReport: SupporterReportPage,
 };
 
 export type ActivitiesScreen = keyof typeof pages;
@@ -23,7 +29,8 @@ export type ActivitiesScreen = keyof typeof pages;
 /** The route element of an activities screen: the report behind the reporters' capability, trainings also a peer supporter's, the rest the case workers'. */
 export function activitiesElement(page: ActivitiesScreen) {
   const Page = pages[page];
-  const cap: keyof Capabilities = page === 'outreachReport' ? 'viewReports' : page === 'trainings' ? 'recordTrainings' : 'workCases';
+  const cap: keyof Capabilities =
+    page === 'outreachReport' || page === 'supporterReport' ? 'viewReports' : page === 'trainings' ? 'recordTrainings' : 'workCases';
   return (
     <RequireCapability cap={cap}>
       <Page />

@@ -170,6 +170,9 @@ export function ReportsPage() {
           <Link to={PEER_SUPPORT_REPORT_PATH}>{t('peerReport.link')}</Link>
         </p>
       )}
+      <p className="text-std-16N-170">
+        <Link to="/reports/supporter-sessions">{t('supporterReport.link')}</Link>
+      </p>
 
       <section aria-labelledby="report-filters" className="flex flex-col gap-4 rounded-8 border border-solid-gray-420 p-4">
         <h2 id="report-filters" className="text-std-20B-150">

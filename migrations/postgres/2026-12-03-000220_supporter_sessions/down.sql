@@ -1,0 +1,3 @@
+DROP TABLE supporter_bookings;
+DROP TABLE supporter_sessions;
+DROP TABLE supporter_schedules;
