@@ -1777,8 +1777,117 @@ async fn patients_are_found_by_case_number_phone_or_birth_date(db: Db) {
     assert!(items(&r).is_empty());
 }
 
+/// A consultant away or leaving: a supervisor hands their open follow-ups to a colleague,
+/// named ones or all of a person's, all or none, audited per follow-up.
+async fn follow_ups_change_hands_all_or_none(db: Db) {
+    let app = spawn(db).await;
+    let k = setup(&app, "c1").await;
+    let t = &k.consultant;
+    let pid = patient(&app, t, "佐藤", "花子", "サトウ", "ハナコ").await;
+    consent(&app, t, &pid, "employment_agencies").await;
+    let mk = |on: &str| json!({"patient_id": pid, "agency_id": k.hello_work, "purpose": "new_employment", "level": "accompanied_with_follow_up", "referred_on": on, "shared_items": ["name"]});
+    for on in ["2026-05-20", "2026-05-25", "2026-06-01"] {
+        app.post("/api/v1/referrals", t, mk(on)).await.expect(201);
+    }
+    let mine = |token: String| {
+        let app = &app;
+        async move {
+            let q = app
+                .get("/api/v1/follow-ups?assignee=me", &token)
+                .await
+                .expect(200);
+            items(&q)
+                .iter()
+                .map(|f| f["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let sato = mine(k.consultant.clone()).await;
+    assert_eq!(sato.len(), 3);
+    let path = "/api/v1/follow-ups/reassign";
+    // A supervisor's call; one way of naming them; to a case worker.
+    app.post(
+        path,
+        t,
+        json!({"follow_up_ids": [sato[0]], "assignee_id": k.other_id}),
+    )
+    .await
+    .problem(403, "supervisor_only");
+    let r = app
+        .post(path, &k.supervisor, json!({"assignee_id": k.other_id}))
+        .await;
+    assert_eq!(r.status.as_u16(), 422);
+    assert_eq!(r.fields(), vec!["follow_up_ids".to_owned()]);
+    // Not to someone without case work (a peer supporter).
+    let (peer_id, _) = app.staff(&k.c, "c1.peer", "peer_supporter").await;
+    let r = app
+        .post(
+            path,
+            &k.supervisor,
+            json!({"follow_up_ids": [sato[0]], "assignee_id": peer_id}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 422);
+    assert_eq!(r.fields(), vec!["assignee_id".to_owned()]);
+    // Named ones.
+    let moved = app
+        .post(
+            path,
+            &k.supervisor,
+            json!({"follow_up_ids": [sato[0]], "assignee_id": k.other_id}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(moved.body["count"], 1);
+    assert_eq!(mine(k.consultant.clone()).await.len(), 2);
+    assert_eq!(mine(k.other.clone()).await, vec![sato[0].clone()]);
+    // All or none: one of them changed meanwhile (done), nothing moves.
+    let rest = mine(k.consultant.clone()).await;
+    let e = app
+        .get(&format!("/api/v1/follow-ups/{}", rest[0]), t)
+        .await
+        .expect(200)
+        .etag();
+    app.patch(&format!("/api/v1/follow-ups/{}", rest[0]), t, Some(&e), json!({"done_on": "2026-06-01", "method": "phone", "contacted": "patient", "outcome": "searching"}))
+        .await
+        .expect(200);
+    app.post(
+        path,
+        &k.supervisor,
+        json!({"follow_up_ids": rest, "assignee_id": k.other_id}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    assert_eq!(mine(k.consultant.clone()).await.len(), 1);
+    // Every open one of a person.
+    let all = app
+        .post(
+            path,
+            &k.supervisor,
+            json!({"from_assignee_id": k.consultant_id, "assignee_id": k.other_id}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(all.body["count"], 1);
+    assert!(mine(k.consultant.clone()).await.is_empty());
+    assert_eq!(mine(k.other.clone()).await.len(), 2);
+    // Audited per follow-up, naming the patient.
+    let handed = app
+        .audit_events()
+        .into_iter()
+        .filter(|e| {
+            e.action == "follow_up.update"
+                && e.detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("fields=assignee_id; from="))
+        })
+        .count();
+    assert_eq!(handed, 2);
+}
+
 db_tests!(
     whole_path_to_a_closed_level_four_referral,
+    follow_ups_change_hands_all_or_none,
     patients_are_found_by_case_number_phone_or_birth_date,
     referrals_that_pass_data_need_consent,
     levels_are_raised_freely_and_lowered_by_supervisors,

@@ -153,6 +153,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(agency_links::page)
         .service(agency_links::confirm)
         .service(follow_ups::list)
+        .service(follow_ups::reassign)
         .service(follow_ups::read)
         .service(follow_ups::update)
         .service(master::diseases)

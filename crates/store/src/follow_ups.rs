@@ -4,7 +4,7 @@
 use crate::DieselStore;
 use crate::audit::{append_event, append_events, change_stamp};
 use crate::db::DbConn;
-use crate::error::{R, missing_or_stale, not_found};
+use crate::error::{R, StoreError, missing_or_stale, not_found};
 use crate::paging::{cursor_date, cursor_time, time_key};
 use crate::referral_rows::referral;
 use crate::rollup::{self, Deltas};
@@ -363,6 +363,44 @@ impl FollowUpStore for DieselStore {
             follow_up(conn, f.center_id, f.id)?
                 .map(|v| v.follow_up)
                 .ok_or_else(not_found)
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, n = follow_ups.len()))]
+    fn reassign_follow_ups(
+        &self,
+        center: Uuid,
+        follow_ups: &[(Uuid, i32)],
+        to: Uuid,
+        at: DateTime<Utc>,
+        audit: &[AuditDraft],
+    ) -> StoreResult<()> {
+        self.write(|conn| {
+            let stamp = change_stamp(conn, at)?;
+            for (id, version) in follow_ups {
+                let n = diesel::update(
+                    follow_ups::table
+                        .filter(follow_ups::id.eq(id.to_string()))
+                        .filter(follow_ups::center_id.eq(center.to_string()))
+                        .filter(follow_ups::version.eq(*version))
+                        .filter(follow_ups::done_on.is_null())
+                        .filter(follow_ups::cancelled_on.is_null()),
+                )
+                .set((
+                    follow_ups::assignee_id.eq(to.to_string()),
+                    follow_ups::version.eq(version + 1),
+                    follow_ups::updated_at.eq(stamp),
+                ))
+                .execute(conn)?;
+                if n == 0 {
+                    return Err(StoreError::Domain(DomainError::conflict(
+                        "follow_ups_changed",
+                        "a follow-up was done, cancelled or changed meanwhile: read the list again",
+                    )));
+                }
+            }
+            append_events(conn, &self.keys, audit)?;
+            Ok(())
         })
     }
 

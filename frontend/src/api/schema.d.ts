@@ -490,6 +490,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/follow-ups/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand open follow-ups to another consultant or supervisor (someone is away, or leaves):
+         *     the ones named, or every open one of `from_assignee_id`; all or none (409
+         *     `follow_ups_changed` when one was done or changed meanwhile: read the list again). A
+         *     supervisor in person (403 `supervisor_only`); 422 `one_of_required`, `too_many`,
+         *     `not_found`, `not_open`, `unknown_user`. Each change is audited, naming its patient.
+         */
+        post: operations["reassign_follow_ups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/follow-ups/{id}": {
         parameters: {
             query?: never;
@@ -4977,7 +5000,8 @@ export interface components {
          *     指定医療機関 (`facility_count` 12).
          *     The kinds of outreach (周知): the `ReferralSource` values a center can act on — every
          *     source but `family_friend`, `medical_staff`, `patient_association` and `unknown`. A
-         *     schema only (the domain parses the text); a test keeps it equal to the domain's list.
+         *     schema only (the domain parses the text); `dto::enums`' test keeps it equal to the
+         *     domain's list.
          * @enum {string}
          */
         OutreachKind: "poster_designated_hospital" | "leaflet_at_application" | "designated_doctor_training" | "msw" | "community_support_center" | "care_manager" | "homepage" | "newsletter" | "sns" | "other";
@@ -5515,6 +5539,29 @@ export interface components {
             /** Format: int64 */
             count: number;
             reason: components["schemas"]["QueueReason"];
+        };
+        /**
+         * @description Hand open follow-ups to a colleague: name them (`follow_up_ids`), or whose open ones move
+         *     (`from_assignee_id`) — one or the other.
+         * @example {
+         *       "assignee_id": "01890a5d-ac96-774b-bcce-b302099a8058",
+         *       "from_assignee_id": "01890a5d-ac96-774b-bcce-b302099a8057"
+         *     }
+         */
+        ReassignFollowUps: {
+            /**
+             * Format: uuid
+             * @description An active case worker of the center.
+             */
+            assignee_id: string;
+            follow_up_ids?: string[];
+            /** Format: uuid */
+            from_assignee_id?: string | null;
+        };
+        /** @description The follow-ups that changed hands. */
+        ReassignedFollowUps: {
+            count: number;
+            follow_up_ids: string[];
         };
         /** @description One-time recovery codes, shown only now: each signs in once in place of a code. */
         RecoveryCodes: {
@@ -10015,6 +10062,128 @@ export interface operations {
             };
             /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reassign_follow_ups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignFollowUps"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassignedFollowUps"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

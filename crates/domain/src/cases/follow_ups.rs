@@ -10,6 +10,7 @@ use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
 use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
+use crate::policy;
 use crate::ports::{FollowUpFilter, FollowUpState};
 use crate::values::{self, CaseOutcome, Contacted, FollowUpMethod, ReferralStatus};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -46,6 +47,36 @@ pub struct FollowUpQuery {
     /// A user id, or `me`.
     pub assignee: Option<String>,
     pub patient_id: Option<Uuid>,
+}
+
+/// Handing follow-ups to a colleague while a consultant is away or when they leave: the
+/// open ones named, or every open one of `from_assignee_id`.
+#[derive(Debug, Default, Clone)]
+pub struct ReassignInput {
+    pub follow_up_ids: Vec<Uuid>,
+    pub from_assignee_id: Option<Uuid>,
+    pub assignee_id: Uuid,
+}
+
+/// At most this many follow-ups change hands in one request (one transaction).
+pub const REASSIGN_MAX: usize = 500;
+
+/// Names either the follow-ups or the person whose follow-ups move, not both, and not too
+/// many at once.
+pub fn reassign_target(input: &ReassignInput) -> Result<(), DomainError> {
+    match (input.follow_up_ids.is_empty(), input.from_assignee_id) {
+        (true, None) | (false, Some(_)) => Err(DomainError::field(
+            "follow_up_ids",
+            "one_of_required",
+            "name the follow-ups, or whose follow-ups (from_assignee_id), not both",
+        )),
+        (false, None) if input.follow_up_ids.len() > REASSIGN_MAX => Err(DomainError::field(
+            "follow_up_ids",
+            "too_many",
+            format!("at most {REASSIGN_MAX} at once"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 crate::facade!(
@@ -237,6 +268,96 @@ impl FollowUps<'_> {
             self.store
                 .follow_up(center, id)?
                 .ok_or(DomainError::NotFound)
+        })
+    }
+
+    /// Hands open follow-ups to another case worker (a supervisor's call), all or none;
+    /// answers the ids handed over. Each change is audited, naming its patient.
+    #[tracing::instrument(name = "follow_ups.reassign", skip_all, fields(center_id = ?ctx.actor.center_id))]
+    pub fn reassign(&self, ctx: &Ctx, input: ReassignInput) -> Result<Vec<Uuid>, DomainError> {
+        self.guard(ctx, Action::FollowUpUpdate, None, || {
+            let center = require_case_worker(&ctx.actor)?;
+            policy::act_for_colleague(&ctx.actor)?;
+            reassign_target(&input)?;
+            let to = case_worker(&*self.store, center, "assignee_id", input.assignee_id)?;
+            let today = self.today();
+            let mut moving: Vec<FollowUp> = Vec::new();
+            if let Some(from) = input.from_assignee_id {
+                let filter = FollowUpFilter {
+                    state: FollowUpState::Open,
+                    assignee: Some(from),
+                    referral_id: None,
+                    patient_id: None,
+                    today,
+                    due_before: None,
+                };
+                let mut page = PageRequest {
+                    limit: 200,
+                    ..PageRequest::default()
+                };
+                loop {
+                    let found = self.store.follow_ups(center, &filter, page.clone())?;
+                    moving.extend(found.items.into_iter().map(|v| v.follow_up));
+                    if moving.len() > REASSIGN_MAX {
+                        return Err(DomainError::field(
+                            "from_assignee_id",
+                            "too_many",
+                            format!("more than {REASSIGN_MAX} open follow-ups: name them in parts"),
+                        ));
+                    }
+                    match found.next_cursor {
+                        Some(c) => {
+                            page = PageRequest::parse(Some(200), Some(&c))
+                                .map_err(DomainError::Validation)?
+                        }
+                        None => break,
+                    }
+                }
+            } else {
+                let mut ids = input.follow_up_ids.clone();
+                ids.sort();
+                ids.dedup();
+                for id in ids {
+                    let f = self
+                        .store
+                        .follow_up(center, id)?
+                        .ok_or_else(|| {
+                            DomainError::field(
+                                "follow_up_ids",
+                                "not_found",
+                                format!("{id} is no follow-up of your center"),
+                            )
+                        })?
+                        .follow_up;
+                    if f.done_on.is_some() || f.cancelled_on.is_some() {
+                        return Err(DomainError::field(
+                            "follow_up_ids",
+                            "not_open",
+                            format!("{id} is done or cancelled: only open follow-ups change hands"),
+                        ));
+                    }
+                    moving.push(f);
+                }
+            }
+            moving.retain(|f| f.assignee_id != to);
+            let events: Vec<AuditDraft> = moving
+                .iter()
+                .map(|f| {
+                    self.ev(ctx, Action::FollowUpUpdate)
+                        .resource(f.id)
+                        .patient(f.patient_id)
+                        .detail(format!(
+                            "fields=assignee_id; from={}; to={to}",
+                            f.assignee_id
+                        ))
+                })
+                .collect();
+            let changes: Vec<(Uuid, i32)> = moving.iter().map(|f| (f.id, f.version)).collect();
+            if !changes.is_empty() {
+                self.store
+                    .reassign_follow_ups(center, &changes, to, self.clock.now(), &events)?;
+            }
+            Ok(changes.into_iter().map(|(id, _)| id).collect())
         })
     }
 

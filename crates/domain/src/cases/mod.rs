@@ -36,7 +36,10 @@ pub use consents::{
     check_giver,
 };
 pub use consultations::{ConsultationInput, ConsultationQuery, Consultations};
-pub use follow_ups::{FollowUpInput, FollowUpQuery, FollowUpUpdate, FollowUps};
+pub use follow_ups::{
+    FollowUpInput, FollowUpQuery, FollowUpUpdate, FollowUps, REASSIGN_MAX, ReassignInput,
+    reassign_target,
+};
 pub use patients::{PatientInput, Patients, format_case_number};
 pub use referrals::{ReferralInput, ReferralQuery, ReferralUpdate, Referrals};
 pub use timeline::{TimelineEntry, TimelineItem};

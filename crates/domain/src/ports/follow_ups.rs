@@ -49,4 +49,15 @@ pub trait FollowUpStore {
         audit: &[AuditDraft],
     ) -> StoreResult<FollowUp>;
     fn count_done_follow_ups(&self, center: Uuid, referral_id: Uuid) -> StoreResult<i64>;
+    /// Hands the open follow-ups `(id, version)` to `to`, all or none: one that was done,
+    /// cancelled or changed meanwhile rolls the whole hand-over back (409
+    /// `follow_ups_changed`).
+    fn reassign_follow_ups(
+        &self,
+        center: Uuid,
+        follow_ups: &[(Uuid, i32)],
+        to: Uuid,
+        at: DateTime<Utc>,
+        audit: &[AuditDraft],
+    ) -> StoreResult<()>;
 }

@@ -455,6 +455,13 @@ mod tests {
             .map(|e| e.as_str())
             .collect();
         c.table::<WebhookEvent>(&events);
+        // Outreach kinds are the referral sources a center acts on.
+        let outreach: Vec<&str> = values::ReferralSource::ALL
+            .iter()
+            .filter(|s| s.is_outreach())
+            .map(|s| s.as_str())
+            .collect();
+        c.table::<crate::activities::outreach::OutreachKind>(&outreach);
 
         // Every other enum of the spec is the adapter's own; a new one must be placed on
         // one side or the other here.

@@ -155,3 +155,24 @@ pub struct FollowUpListQuery {
     /// first. Page to the end, then resume with the last item's `updated_at`.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// Hand open follow-ups to a colleague: name them (`follow_up_ids`), or whose open ones move
+/// (`from_assignee_id`) — one or the other.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"from_assignee_id": "01890a5d-ac96-774b-bcce-b302099a8057", "assignee_id": "01890a5d-ac96-774b-bcce-b302099a8058"}))]
+pub struct ReassignFollowUps {
+    #[serde(default)]
+    #[schema(max_items = 500)]
+    pub follow_up_ids: Vec<Uuid>,
+    pub from_assignee_id: Option<Uuid>,
+    /// An active case worker of the center.
+    pub assignee_id: Uuid,
+}
+
+/// The follow-ups that changed hands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReassignedFollowUps {
+    pub count: usize,
+    pub follow_up_ids: Vec<Uuid>,
+}

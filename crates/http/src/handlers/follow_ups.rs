@@ -3,12 +3,14 @@
 use super::{if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::dto::{FollowUpDto, FollowUpListQuery, ListOf, UpdateFollowUp};
+use crate::dto::{
+    FollowUpDto, FollowUpListQuery, ListOf, ReassignFollowUps, ReassignedFollowUps, UpdateFollowUp,
+};
 use crate::json::ApiJson;
-use crate::problem::{ApiError, ListProblems, ReadProblems, UpdateProblems};
+use crate::problem::{ApiError, LinkProblems, ListProblems, ReadProblems, UpdateProblems};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, patch, web};
-use tsunagu_domain::cases::{FollowUpQuery, FollowUpUpdate};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use tsunagu_domain::cases::{FollowUpQuery, FollowUpUpdate, ReassignInput};
 use uuid::Uuid;
 
 /// The follow-up queue: by default everything open, overdue first (overdue is counted in
@@ -110,4 +112,38 @@ pub async fn update(
         version,
         &FollowUpDto::new(f, today),
     ))
+}
+
+/// Hand open follow-ups to another consultant or supervisor (someone is away, or leaves):
+/// the ones named, or every open one of `from_assignee_id`; all or none (409
+/// `follow_ups_changed` when one was done or changed meanwhile: read the list again). A
+/// supervisor in person (403 `supervisor_only`); 422 `one_of_required`, `too_many`,
+/// `not_found`, `not_open`, `unknown_user`. Each change is audited, naming its patient.
+#[utoipa::path(
+    tag = "follow-ups",
+    operation_id = "reassign_follow_ups",
+    request_body = ReassignFollowUps,
+    responses((status = 200, body = ReassignedFollowUps), LinkProblems),
+    security(("bearer" = []))
+)]
+#[post("/follow-ups/reassign")]
+pub async fn reassign(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<ReassignFollowUps>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let input = ReassignInput {
+        follow_up_ids: b.follow_up_ids,
+        from_assignee_id: b.from_assignee_id,
+        assignee_id: b.assignee_id,
+    };
+    let s = state.services.clone();
+    let ids = caller
+        .run(move |ctx| s.follow_ups().reassign(ctx, input))
+        .await?;
+    Ok(HttpResponse::Ok().json(ReassignedFollowUps {
+        count: ids.len(),
+        follow_up_ids: ids,
+    }))
 }
