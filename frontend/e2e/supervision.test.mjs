@@ -413,6 +413,22 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     assert.equal(await history.getByRole('row').count(), 3);
   });
 
+  step('hands a consultant\'s open follow-ups to a colleague in one step', async () => {
+    await nav('フォローアップ');
+    await expectHeading('フォローアップ');
+    const handOver = page.getByRole('form', { name: '担当の引き継ぎ' });
+    await handOver.getByLabel('引き継ぐ人').selectOption({ label: CONSULTANT.display_name });
+    await handOver.getByLabel('引き継ぎ先').selectOption({ label: SUPERVISOR.display_name });
+    await handOver.getByRole('button', { name: '未完了のフォローアップを引き継ぐ' }).click();
+    await page.getByRole('region', { name: /すべて鈴木 一郎さんに引き継ぎますか/ }).waitFor();
+    await expectAccessible('handing over follow-ups (confirm)');
+    await page.getByRole('button', { name: '引き継ぐ', exact: true }).click();
+    const done = handOver.getByRole('status');
+    await done.getByText(/^佐藤 花子さんのフォローアップ[1-9]\d*件を鈴木 一郎さんに引き継ぎました。$/).waitFor();
+    // They are the supervisor's own now (the list shows "mine" by default).
+    await page.getByRole('table', { name: /フォローアップ/ }).getByRole('row').nth(1).waitFor();
+  });
+
   step('reads the queue in English', async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await inAppGo('/supervision');

@@ -324,6 +324,14 @@ export async function listFollowUps(filter: { state: string; assignee: string; l
   ).data;
 }
 
+/**
+ * Hand open follow-ups to a colleague (a supervisor): every open one of `from`, all or none.
+ * Answers how many changed hands.
+ */
+export async function reassignFollowUps(from: string, to: string): Promise<number> {
+  return (await call(api.POST('/api/v1/follow-ups/reassign', { body: { from_assignee_id: from, assignee_id: to } }))).data.count;
+}
+
 export async function getFollowUp(id: string): Promise<Versioned<FollowUp>> {
   return versioned(await call(api.GET('/api/v1/follow-ups/{id}', { params: { path: { id } } })));
 }

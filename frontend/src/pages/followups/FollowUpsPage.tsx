@@ -13,6 +13,7 @@ import { useOwnPrograms } from '../../app/useOwnCenter';
 import { showsPlansDue } from '../supportPlans/planDue';
 import { PlansDue } from '../supportPlans/PlansDue';
 import { FollowUpTable } from './FollowUpTable';
+import { HandOver } from './HandOver';
 
 /**
  * The queue: open follow-ups (overdue first) by default, mine or everyone's; where the center
@@ -87,6 +88,7 @@ export function FollowUpsPage() {
           <ListFooter count={list.items.length} hasMore={list.hasMore} loadingMore={list.loadingMore} loadMore={list.loadMore} />
         </div>
       )}
+      {me.roleKnown === 'supervisor' && <HandOver />}
     </>
   );
 }
