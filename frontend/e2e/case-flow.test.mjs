@@ -283,14 +283,17 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
   step('finds the patient by the reading in half-width katakana', async () => {
     await nav('患者');
     await expectHeading('患者');
-    await field('氏名またはフリガナで検索').fill('ﾔﾏﾓﾄ');
+    await field('氏名・フリガナ・ケース番号・電話番号・生年月日で検索').fill('ﾔﾏﾓﾄ');
     const row = page.getByRole('row', { name: new RegExp(PATIENT_NAME) });
     await row.getByRole('cell', { name: 'ヤマモト カズコ', exact: true }).waitFor();
     assert.equal(new URL(page.url()).searchParams.get('q'), 'ﾔﾏﾓﾄ');
     await expectAccessible('the patient search');
-    await field('氏名またはフリガナで検索').fill('ｽｽﾞｷ');
+    await field('氏名・フリガナ・ケース番号・電話番号・生年月日で検索').fill('ｽｽﾞｷ');
     await page.getByText('「ｽｽﾞｷ」に一致する患者はいません。', { exact: true }).waitFor();
-    await field('氏名またはフリガナで検索').fill('かずこ');
+    // The same box takes a birth date in 和暦.
+    await field('氏名・フリガナ・ケース番号・電話番号・生年月日で検索').fill('昭和60年4月12日');
+    await page.getByRole('row', { name: new RegExp(PATIENT_NAME) }).waitFor();
+    await field('氏名・フリガナ・ケース番号・電話番号・生年月日で検索').fill('かずこ');
     await page.getByRole('link', { name: PATIENT_NAME }).click();
     await expectHeading(PATIENT_NAME);
   });
@@ -510,7 +513,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
       level: 'information_only',
     });
     await nav('患者');
-    await field('氏名またはフリガナで検索').fill(PATIENT.family);
+    await field('氏名・フリガナ・ケース番号・電話番号・生年月日で検索').fill(PATIENT.family);
     await page.getByRole('link', { name: PATIENT_NAME }).click();
     await expectHeading(PATIENT_NAME);
     await page.locator('li[data-kind="referral"]').filter({ hasText: '●○○○' }).getByRole('link', { name: /^紹介の詳細/ }).click();
