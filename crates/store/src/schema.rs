@@ -1124,6 +1124,20 @@ pub const TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "peer_assignments",
+        &[
+            "id",
+            "center_id",
+            "patient_id",
+            "user_id",
+            "started_on",
+            "ended_on",
+            "assigned_by",
+            "ended_by",
+            "created_at",
+        ],
+    ),
+    (
         "agency_links",
         &[
             "id",
