@@ -1804,7 +1804,7 @@ async fn follow_ups_change_hands_all_or_none(db: Db) {
     };
     let sato = mine(k.consultant.clone()).await;
     assert_eq!(sato.len(), 3);
-    let path = "/api/v1/follow-ups/reassign";
+    let path = "/api/v1/follow-up-reassignments";
     // A supervisor's call; one way of naming them; to a case worker.
     app.post(
         path,

@@ -329,7 +329,7 @@ export async function listFollowUps(filter: { state: string; assignee: string; l
  * Answers how many changed hands.
  */
 export async function reassignFollowUps(from: string, to: string): Promise<number> {
-  return (await call(api.POST('/api/v1/follow-ups/reassign', { body: { from_assignee_id: from, assignee_id: to } }))).data.count;
+  return (await call(api.POST('/api/v1/follow-up-reassignments', { body: { from_assignee_id: from, assignee_id: to } }))).data.count;
 }
 
 export async function getFollowUp(id: string): Promise<Versioned<FollowUp>> {

@@ -470,27 +470,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/follow-ups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The follow-up queue: by default everything open, overdue first (overdue is counted in
-         *     Asia/Tokyo dates); `?state=due|overdue|done`, `?assignee=me` or a user id.
-         */
-        get: operations["list_follow_ups"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/follow-ups/reassign": {
+    "/api/v1/follow-up-reassignments": {
         parameters: {
             query?: never;
             header?: never;
@@ -507,6 +487,26 @@ export interface paths {
          *     `not_found`, `not_open`, `unknown_user`. Each change is audited, naming its patient.
          */
         post: operations["reassign_follow_ups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The follow-up queue: by default everything open, overdue first (overdue is counted in
+         *     Asia/Tokyo dates); `?state=due|overdue|done`, `?assignee=me` or a user id.
+         */
+        get: operations["list_follow_ups"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10012,92 +10012,6 @@ export interface operations {
             };
         };
     };
-    list_follow_ups: {
-        parameters: {
-            query?: {
-                /** @description `due`, `overdue` or `done`; absent: due and overdue, overdue first. */
-                state?: "due" | "overdue" | "done";
-                /** @description A user id, or `me`. */
-                assignee?: string;
-                patient_id?: string;
-                limit?: number;
-                cursor?: string;
-                /**
-                 * @description Incremental sync: only records changed after this time (RFC 3339), oldest change
-                 *     first. Page to the end, then resume with the last item's `updated_at`.
-                 */
-                updated_since?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ListOf_FollowUpDto"];
-                };
-            };
-            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in, or the token expired (`invalid_token`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     reassign_follow_ups: {
         parameters: {
             query?: never;
@@ -10184,6 +10098,92 @@ export interface operations {
             };
             /** @description The body is not `application/json` (`unsupported_media_type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_follow_ups: {
+        parameters: {
+            query?: {
+                /** @description `due`, `overdue` or `done`; absent: due and overdue, overdue first. */
+                state?: "due" | "overdue" | "done";
+                /** @description A user id, or `me`. */
+                assignee?: string;
+                patient_id?: string;
+                limit?: number;
+                cursor?: string;
+                /**
+                 * @description Incremental sync: only records changed after this time (RFC 3339), oldest change
+                 *     first. Page to the end, then resume with the last item's `updated_at`.
+                 */
+                updated_since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_FollowUpDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

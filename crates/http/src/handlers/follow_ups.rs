@@ -126,7 +126,7 @@ pub async fn update(
     responses((status = 200, body = ReassignedFollowUps), LinkProblems),
     security(("bearer" = []))
 )]
-#[post("/follow-ups/reassign")]
+#[post("/follow-up-reassignments")]
 pub async fn reassign(
     state: web::Data<AppState>,
     caller: Caller,
