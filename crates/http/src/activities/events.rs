@@ -59,8 +59,9 @@ pub struct EventDto {
     #[schema(format = Date)]
     pub held_on: String,
     /// `HH:MM`, Asia/Tokyo.
-    #[schema(example = "13:30")]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$", example = "13:30")]
     pub start_time: Option<String>,
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub end_time: Option<String>,
     pub place: Option<String>,
     pub online: bool,
@@ -128,8 +129,10 @@ pub struct CreateEvent {
     #[schema(format = Date)]
     pub held_on: String,
     /// `HH:MM`.
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub start_time: Option<String>,
     /// `HH:MM`, after `start_time`.
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub end_time: Option<String>,
     pub place: Option<String>,
     #[serde(default)]
@@ -163,15 +166,20 @@ pub struct UpdateEvent {
     #[schema(format = Date)]
     pub held_on: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub start_time: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub end_time: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     pub place: Option<Option<String>>,
     pub online: Option<bool>,
     pub staff_ids: Option<Vec<Uuid>>,
+    #[schema(minimum = 0)]
     pub patients_count: Option<i32>,
+    #[schema(minimum = 0)]
     pub families_count: Option<i32>,
+    #[schema(minimum = 0)]
     pub professionals_count: Option<i32>,
     pub materials: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]

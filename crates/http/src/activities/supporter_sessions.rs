@@ -47,9 +47,9 @@ pub struct SupporterScheduleDto {
     #[schema(example = json!([2, 4]))]
     pub weeks: Vec<i32>,
     /// `HH:MM`, Asia/Tokyo.
-    #[schema(example = "13:00")]
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "13:00")]
     pub start_time: String,
-    #[schema(example = "16:00")]
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "16:00")]
     pub end_time: String,
     #[schema(example = 45)]
     pub slot_minutes: i32,
@@ -98,8 +98,10 @@ pub struct CreateSupporterSchedule {
     /// Weeks of the month, 1 to 5; a 5th week a month lacks is skipped.
     pub weeks: Vec<i32>,
     /// `HH:MM`.
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
     /// `HH:MM`, after `start_time`.
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end_time: String,
     /// 10 to 240; the session must hold at least one slot.
     #[schema(minimum = 10, maximum = 240)]
@@ -227,7 +229,9 @@ pub struct UpdateSupporterSchedule {
     #[schema(minimum = 1, maximum = 7)]
     pub weekday: Option<i32>,
     pub weeks: Option<Vec<i32>>,
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: Option<String>,
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end_time: Option<String>,
     #[schema(minimum = 10, maximum = 240)]
     pub slot_minutes: Option<i32>,
@@ -334,9 +338,9 @@ pub struct SupporterSessionDto {
     #[schema(format = Date)]
     pub held_on: String,
     /// `HH:MM`, Asia/Tokyo.
-    #[schema(example = "13:00")]
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "13:00")]
     pub start_time: String,
-    #[schema(example = "16:00")]
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "16:00")]
     pub end_time: String,
     pub slot_minutes: i32,
     pub place: Option<String>,
@@ -407,8 +411,10 @@ pub struct CreateSupporterSession {
     #[schema(format = Date)]
     pub held_on: String,
     /// `HH:MM`.
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
     /// `HH:MM`, after `start_time`.
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end_time: String,
     #[schema(minimum = 10, maximum = 240)]
     pub slot_minutes: i32,
@@ -428,7 +434,9 @@ pub struct CreateSupporterSession {
 pub struct UpdateSupporterSession {
     #[schema(format = Date)]
     pub held_on: Option<String>,
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: Option<String>,
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end_time: Option<String>,
     pub slot_minutes: Option<i32>,
     #[serde(default, deserialize_with = "double_option")]
@@ -630,7 +638,7 @@ pub struct SupporterBookingDto {
     pub patient_case_number: Option<String>,
     pub patient_name: Option<String>,
     /// `HH:MM`: the start of the slot.
-    #[schema(example = "13:45")]
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "13:45")]
     pub slot_start: String,
     #[schema(value_type = SupporterBookingStatus)]
     pub status: String,
@@ -685,7 +693,9 @@ impl From<BookingView> for SupporterBookingDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SupporterSlotDto {
     /// `HH:MM`.
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub end_time: String,
     /// `null` when the slot is free.
     pub booking: Option<SupporterBookingDto>,
@@ -706,6 +716,7 @@ impl From<Slot> for SupporterSlotDto {
 #[schema(example = json!({"slot_start": "13:45", "patient_id": "0193a0b4-0000-7000-8000-000000000001"}))]
 pub struct CreateSupporterBooking {
     /// `HH:MM`: the start of one of the session's slots.
+    #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub slot_start: String,
     pub patient_id: Uuid,
     pub notes: Option<String>,
