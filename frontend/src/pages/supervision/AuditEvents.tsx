@@ -80,11 +80,15 @@ function patientText(i: I18n, names: Names, id: string): string {
   return names.patient(id) ?? i.t('audit.patientShort', { id: shortId(id) });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** One `key=value` of a detail in words; ids become names where the reader may see them. */
 function detailValue(i: I18n, names: Names, key: string, value: string): string {
   if (STAFF_KEYS.includes(key) && value !== '') return names.staff(value);
   if (PATIENT_KEYS.includes(key) && value !== '') return patientText(i, names, value);
   if (value === '[redacted]') return i.t('audit.redacted');
+  // Other ids (a referral, an agency) mean nothing to a reader in full: the tail tells them apart.
+  if (UUID.test(value)) return `…${shortId(value)}`;
   if (key === 'role') return roleLabel(i, value);
   if (key === 'level') return levelLabel(i, value);
   if (key === 'agency_type') return agencyTypeLabel(i, value);
@@ -96,7 +100,8 @@ function detailValue(i: I18n, names: Names, key: string, value: string): string 
 
 export function DetailText({ detail, names }: { detail: string | null | undefined; names: Names }) {
   const i = useI18n();
-  const parts = parseDetail(detail);
+  // An empty value (a filter left open) says nothing.
+  const parts = parseDetail(detail).filter((p) => p.value !== '');
   if (parts.length === 0) return null;
   const text = parts
     .map(({ key, value }) => {
@@ -136,12 +141,12 @@ function Target({ e, names }: { e: AuditEvent; names: Names }) {
   if (!e.patient_id) return <span data-target={e.resource_type}>{label}</span>;
   const patient = names.patient(e.patient_id);
   return (
-    <span data-target={e.resource_type}>
-      {label}
+    <>
+      <span data-target={e.resource_type}>{label}</span>
       <span className="block">
         {patient ? <Link to={`/patients/${e.patient_id}`}>{patient}</Link> : i.t('audit.patientShort', { id: shortId(e.patient_id) })}
       </span>
-    </span>
+    </>
   );
 }
 
