@@ -8,35 +8,11 @@ import { getPatient } from '../../api/resources';
 import type { AuditEvent } from '../../api/supervision';
 import { useMe } from '../../auth/AuthProvider';
 import { Cell, Row, Table } from '../../components/Table';
-import { useI18n, type I18n } from '../../i18n/I18nProvider';
+import { useI18n } from '../../i18n/I18nProvider';
 import { useStaffName } from '../cases/useCaseData';
-import { agencyTypeLabel, levelLabel, patientName, roleLabel } from '../labels';
-import {
-  PATIENT_KEYS,
-  STAFF_KEYS,
-  auditActionLabel,
-  auditTargetLabel,
-  foldedParts,
-  foldEvents,
-  isDetailKey,
-  parseDetail,
-  shortId,
-} from './auditModel';
-
-function outcomeLabel(i: I18n, outcome: string): string {
-  switch (outcome) {
-    case 'success':
-      return i.t('audit.outcome.success');
-    case 'denied':
-      return i.t('audit.outcome.denied');
-    case 'not_found':
-      return i.t('audit.outcome.not_found');
-    case 'failed':
-      return i.t('audit.outcome.failed');
-    default:
-      return outcome;
-  }
-}
+import { patientName } from '../labels';
+import { detailText, outcomeText, patientText, type Names } from './auditDetail';
+import { auditActionLabel, auditTargetLabel, foldedParts, foldEvents, shortId } from './auditModel';
 
 /** Patients named by the events, by id: only for supervisors, who may see patients. */
 export function usePatientNames(ids: readonly (string | null | undefined)[]): {
@@ -67,49 +43,10 @@ export function usePatientNames(ids: readonly (string | null | undefined)[]): {
   return { label: (id) => labels.get(id) ?? null, name: (id) => plain.get(id) ?? null };
 }
 
-export interface Names {
-  readonly staff: (id: string | null | undefined) => string;
-  /** Case number and name: 「2026-0001 山田 花子」. */
-  readonly patient: (id: string) => string | null;
-  /** The name alone, for a sentence: 「山田 花子さんの記録を閲覧」. */
-  readonly patientName: (id: string) => string | null;
-}
-
-/** A patient as the reader may see them: 「2026-0001 山田 花子」 or 「患者（ID …89abcdef）」. */
-function patientText(i: I18n, names: Names, id: string): string {
-  return names.patient(id) ?? i.t('audit.patientShort', { id: shortId(id) });
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** One `key=value` of a detail in words; ids become names where the reader may see them. */
-function detailValue(i: I18n, names: Names, key: string, value: string): string {
-  if (STAFF_KEYS.includes(key) && value !== '') return names.staff(value);
-  if (PATIENT_KEYS.includes(key) && value !== '') return patientText(i, names, value);
-  if (value === '[redacted]') return i.t('audit.redacted');
-  // Other ids (a referral, an agency) mean nothing to a reader in full: the tail tells them apart.
-  if (UUID.test(value)) return `…${shortId(value)}`;
-  if (key === 'role') return roleLabel(i, value);
-  if (key === 'level') return levelLabel(i, value);
-  if (key === 'agency_type') return agencyTypeLabel(i, value);
-  if (key === 'action') return auditActionLabel(i, value);
-  if (key === 'outcome') return outcomeLabel(i, value);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return i.date(value);
-  return value;
-}
-
 export function DetailText({ detail, names }: { detail: string | null | undefined; names: Names }) {
   const i = useI18n();
-  // An empty value (a filter left open) says nothing.
-  const parts = parseDetail(detail).filter((p) => p.value !== '');
-  if (parts.length === 0) return null;
-  const text = parts
-    .map(({ key, value }) => {
-      if (key === '') return value;
-      const label = isDetailKey(key) ? i.t(`auditDetail.${key}`) : key;
-      return i.lang === 'ja' ? `${label}：${detailValue(i, names, key, value)}` : `${label}: ${detailValue(i, names, key, value)}`;
-    })
-    .join(i.t('audit.detailSep'));
+  const text = detailText(i, names, detail);
+  if (text === '') return null;
   return (
     <span className="block text-dns-16N-130 text-solid-gray-700" data-detail={detail ?? undefined}>
       {text}
@@ -206,7 +143,7 @@ export function AuditEventTable({
                   <Target e={e} names={names} />
                 </Cell>
               )}
-              <Cell>{outcomeLabel(i, e.outcome)}</Cell>
+              <Cell>{outcomeText(i, e.outcome)}</Cell>
             </Row>
           );
         }
@@ -236,7 +173,7 @@ export function AuditEventTable({
                 <Target e={{ ...first, resource_type: 'patient' }} names={names} />
               </Cell>
             )}
-            <Cell>{outcomeLabel(i, 'success')}</Cell>
+            <Cell>{outcomeText(i, 'success')}</Cell>
           </Row>
         );
       })}

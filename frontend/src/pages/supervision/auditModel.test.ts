@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { I18n } from '../../i18n/I18nProvider';
 import { en, ja } from '../../i18n/messages';
+import { detailText, type Names } from './auditDetail';
 import { translate } from '../../i18n/translate';
 import {
   ACTION_GROUPS,
@@ -146,5 +148,39 @@ describe('foldEvents', () => {
     const long = ['20', '16', '12', '08', '04', '00'].map((s, n) => ev(String(6 - n), 'patient.read', s));
     const lines = foldEvents(long);
     expect(lines.map((l) => (l.kind === 'folded' ? l.events.length : 1))).toEqual([4, 2]);
+  });
+});
+
+describe('detailText', () => {
+  const reader = (lang: 'ja' | 'en'): I18n => ({
+    lang,
+    setLang: () => undefined,
+    t: (k, p) => translate(lang, k, p),
+    dateTime: (s) => s,
+    date: (d) => `<${d}>`,
+    fiscalYear: (y) => String(y),
+  });
+  const P = '0192f1aa-7b3c-7def-8123-456789abcdef';
+  const U = '0192f1aa-7b3c-7def-8123-0000000000aa';
+  const supervisor: Names = {
+    staff: (id) => (id === U ? '佐藤 花子' : '（不明な職員）'),
+    patient: (id) => (id === P ? '2026-0001 山田 花子' : null),
+    patientName: (id) => (id === P ? '山田 花子' : null),
+  };
+  const admin: Names = { ...supervisor, patient: () => null, patientName: () => null };
+
+  it('labels known keys and names people and patients', () => {
+    expect(detailText(reader('ja'), supervisor, `patient_id=${P}; count=3`)).toBe('患者：2026-0001 山田 花子、件数：3');
+    expect(detailText(reader('ja'), supervisor, `user_id=${U}; role=supervisor`)).toBe('職員：佐藤 花子、役割：管理責任者');
+    expect(detailText(reader('ja'), supervisor, 'fields=notes; q=[redacted]')).toBe('変更した項目：notes、検索語：（非表示）');
+    expect(detailText(reader('ja'), supervisor, 'from=2025-04-01; to=2026-03-31')).toBe('期間の開始：<2025-04-01>、期間の終了：<2026-03-31>');
+    expect(detailText(reader('en'), supervisor, `patient_id=${P}; count=3`)).toBe('Patient: 2026-0001 山田 花子; Count: 3');
+  });
+
+  it('shows an administrator a short id instead of the patient, shortens other ids, drops empty values', () => {
+    expect(detailText(reader('ja'), admin, `patient_id=${P}`)).toBe('患者：患者（ID …89abcdef）');
+    expect(detailText(reader('ja'), supervisor, `referral=${U}; action=; count=2`)).toBe('紹介：…000000aa、件数：2');
+    expect(detailText(reader('ja'), supervisor, 'mystery=1; plain')).toBe('mystery：1、plain');
+    expect(detailText(reader('ja'), supervisor, null)).toBe('');
   });
 });
