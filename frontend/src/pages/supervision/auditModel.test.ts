@@ -143,9 +143,22 @@ describe('foldEvents', () => {
     ]);
   });
 
+  it('tells two openings of the same patient apart by their patient.read, in whatever order the screen asked', () => {
+    const at = (ms: number) => new Date(Date.parse('2026-04-01T01:00:00Z') + ms).toISOString();
+    const lines = foldEvents([
+      ev('6', 'consent.list', '', { occurred_at: at(4_000) }),
+      ev('5', 'patient.read', '', { occurred_at: at(3_990) }),
+      ev('4', 'patient.timeline', '', { occurred_at: at(3_980) }), // before the read: same opening
+      ev('3', 'consent.list', '', { occurred_at: at(1_000) }), // 3 s earlier: the last opening
+      ev('2', 'patient.timeline', '', { occurred_at: at(1_000) }),
+      ev('1', 'patient.read', '', { occurred_at: at(990) }),
+    ]);
+    expect(lines.map((l) => (l.kind === 'folded' ? l.events.map((e) => e.id).join('+') : l.event.id))).toEqual(['6+5+4', '3+2+1']);
+  });
+
   it('does not fold reads without a patient, and ends a long run at the span', () => {
     expect(foldEvents([ev('2', 'patient.list', '01', { patient_id: null }), ev('1', 'patient.list', '00', { patient_id: null })])).toHaveLength(2);
-    const long = ['20', '16', '12', '08', '04', '00'].map((s, n) => ev(String(6 - n), 'patient.read', s));
+    const long = ['20', '16', '12', '08', '04', '00'].map((s, n) => ev(String(6 - n), 'patient.timeline', s));
     const lines = foldEvents(long);
     expect(lines.map((l) => (l.kind === 'folded' ? l.events.length : 1))).toEqual([4, 2]);
   });

@@ -361,6 +361,12 @@ export function shortId(id: string): string {
 export const FOLD_GAP_MS = 5_000;
 /** However many calls a screen makes, it does so within this span. */
 export const FOLD_SPAN_MS = 15_000;
+/**
+ * A screen asks for the patient once, with its other reads at the same moment (in parallel,
+ * so in any order): reads further back than this from a `patient.read` already in the line
+ * belong to an earlier opening.
+ */
+export const FOLD_OPENING_MS = 1_500;
 
 export interface FoldableEvent {
   readonly id: string;
@@ -382,7 +388,8 @@ function foldable(e: FoldableEvent): boolean {
 /**
  * Events (in the API's order, newest first) as lines: consecutive successful reads by the
  * same person on the same patient, each within FOLD_GAP_MS of the next and all within
- * FOLD_SPAN_MS, become one folded line; anything else (a change, a refusal, another person
+ * FOLD_SPAN_MS, become one folded line (two openings of the same patient in a row are told
+ * apart by their `patient.read`, see FOLD_OPENING_MS); anything else (a change, a refusal, another person
  * in between) stays a line of its own. A "group" of one stays single.
  */
 export function foldEvents<E extends FoldableEvent>(events: readonly E[]): AuditLine<E>[] {
@@ -407,7 +414,9 @@ export function foldEvents<E extends FoldableEvent>(events: readonly E[]): Audit
       e.actor_id === first.actor_id &&
       e.patient_id === first.patient_id &&
       Math.abs(Date.parse(last.occurred_at) - Date.parse(e.occurred_at)) <= FOLD_GAP_MS &&
-      Math.abs(Date.parse(first.occurred_at) - Date.parse(e.occurred_at)) <= FOLD_SPAN_MS;
+      Math.abs(Date.parse(first.occurred_at) - Date.parse(e.occurred_at)) <= FOLD_SPAN_MS &&
+      !(e.action === 'patient.read' && run.some((r) => r.action === 'patient.read')) &&
+      run.every((r) => r.action !== 'patient.read' || Math.abs(Date.parse(r.occurred_at) - Date.parse(e.occurred_at)) <= FOLD_OPENING_MS);
     if (!joins) {
       flush();
       if (!foldable(e)) {
