@@ -180,8 +180,11 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     });
     ids.patient = patient.id;
     await apiCall('POST', `/patients/${patient.id}/consents`, consultant, { given_on: tokyoDate(-60), scope: 'all_agencies' });
-    // The consultant reads the record: "who viewed" shows it to the supervisor.
+    // The consultant opens the patient's page (the record, its path and consents, as the
+    // screen asks them): "who viewed" shows it to the supervisor as one line.
     await apiCall('GET', `/patients/${patient.id}`, consultant);
+    await apiCall('GET', `/patients/${patient.id}/timeline`, consultant);
+    await apiCall('GET', `/patients/${patient.id}/consents`, consultant);
 
     /** @param {string} tokenOf @param {string} level @param {string} on */
     const refer = (tokenOf, level, on) =>
@@ -341,7 +344,8 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await expectHeading('監査ログ');
     const trail = page.getByRole('table', { name: '監査ログ' });
     await trail.getByRole('cell', { name: 'レビューの記録' }).first().waitFor();
-    await trail.getByRole('cell', { name: '患者情報の閲覧' }).first().waitFor();
+    const raw = await trail.textContent();
+    assert.doesNotMatch(raw ?? '', /patient_id=|patient\.read|\breferral\b/);
     await expectAccessible('the audit trail');
 
     const csv = await download(page.getByTestId('downloads-audit').getByRole('button', { name: 'CSVをダウンロード' }));
@@ -356,6 +360,42 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await trail.getByRole('cell', { name: 'レビューの記録' }).first().waitFor({ state: 'detached' });
     await trail.getByRole('cell', { name: '患者の登録' }).waitFor();
     assert.equal(new URL(page.url()).searchParams.has('actor'), true);
+    // (The consultant's own events are few: all on the first page.)
+    // Targets, outcomes and details in words; people and patients by name.
+    const created = trail.getByRole('row').filter({ has: page.locator('[data-action="patient.create"]') });
+    await created.getByText('患者', { exact: true }).waitFor();
+    await created.getByRole('link', { name: new RegExp(`${escape(PATIENT_NAME)}$`) }).waitFor();
+    await created.getByRole('cell', { name: '成功', exact: true }).waitFor();
+    await trail.getByRole('row').filter({ has: page.locator('[data-action="referral.create"]') }).first().getByText('紹介', { exact: true }).waitFor();
+    // The consultant's page opening: one line (with the follow-up list the setup reads next,
+    // within the same seconds), its raw reads behind a disclosure.
+    const opening = trail.getByRole('row').filter({ hasText: new RegExp(`${escape(PATIENT_NAME)}さんの記録を閲覧（経過・同意`) });
+    await opening.waitFor();
+    assert.equal(await opening.getByRole('cell', { name: CONSULTANT.display_name }).count(), 1);
+    assert.equal(await trail.locator('[data-action="patient.timeline"]').isVisible(), false);
+    await opening.getByText(/^元の記録（\d+件）$/).click();
+    await opening.getByText('患者の経過の閲覧').waitFor();
+    await opening.getByText('同意一覧の閲覧').waitFor();
+
+    // Filtered to one action, chosen from the labelled list.
+    const actions = field('操作');
+    assert.ok((await actions.locator('optgroup').count()) >= 5, 'the actions are grouped');
+    await actions.selectOption({ label: '同意の記録' });
+    await page.getByRole('button', { name: '絞り込む' }).click();
+    await trail.getByRole('cell', { name: '患者の登録' }).waitFor({ state: 'detached' });
+    assert.equal(new URL(page.url()).searchParams.get('action'), 'consent.create');
+    const rows = trail.getByRole('row').filter({ has: page.locator('[data-action]') });
+    assert.ok((await rows.count()) >= 1);
+    for (const cell of await trail.locator('[data-action]').all()) assert.equal(await cell.textContent(), '同意の記録');
+
+    // Filtered to one patient by case number or name (the supervisor may see patients).
+    await actions.selectOption({ label: 'すべての操作' });
+    await field('患者').fill(PATIENT_NAME);
+    await page.getByRole('button', { name: '絞り込む' }).click();
+    await page.getByTestId('audit-patient').getByText(new RegExp(`${escape(PATIENT_NAME)}$`)).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('patient'), ids.patient);
+    await trail.getByRole('cell', { name: '患者の登録' }).waitFor();
+    await expectAccessible('the audit trail, filtered by action and patient');
 
     await page.getByRole('button', { name: '改ざん検証' }).click();
     await page.getByTestId('verify-result').getByText(/^改ざんは見つかりませんでした（\d+件を検証）。$/).waitFor();
@@ -367,7 +407,10 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await expectHeading(PATIENT_NAME);
     const viewed = page.getByTestId('view-history');
     await viewed.getByRole('heading', { name: '閲覧履歴' }).waitFor();
-    const row = viewed.getByRole('row').filter({ hasText: '患者情報の閲覧' }).filter({ hasText: CONSULTANT.display_name });
+    const row = viewed
+      .getByRole('row')
+      .filter({ hasText: new RegExp(`${escape(PATIENT_NAME)}さんの記録を閲覧（経過・同意`) })
+      .filter({ hasText: CONSULTANT.display_name });
     await row.first().waitFor();
     await expectAccessible('the patient page with who viewed it');
     await signOut();

@@ -117,6 +117,8 @@ type SelectProps = Omit<ComponentProps<'select'>, 'name' | 'id' | 'required' | '
   options: readonly Option[];
   /** Shows an empty first choice ("Choose one") while nothing is chosen. */
   placeholder?: string;
+  /** Choices under headings (`<optgroup>`), after `options`. */
+  groups?: readonly { readonly label: string; readonly options: readonly Option[] }[];
 };
 
 export function SelectField({
@@ -127,6 +129,7 @@ export function SelectField({
   errors,
   options,
   placeholder,
+  groups = [],
   ...select
 }: FieldBase & SelectProps) {
   const invalid = Boolean(errors?.length);
@@ -146,6 +149,15 @@ export function SelectField({
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
+        ))}
+        {groups.map((g) => (
+          <optgroup key={g.label} label={g.label}>
+            {g.options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
     </Shell>

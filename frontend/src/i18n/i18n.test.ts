@@ -26,7 +26,7 @@ describe('dictionaries', () => {
   it('hold no message that no screen uses', () => {
     // Keys built at run time from an API value or a code: `role.${role}` and the like.
     const dynamic =
-      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction|planState|planView|goalKind|actionState|bodyKind|projectKind|sessionActivity|participantRole|needKind|needStatus|shomanMenu|shomanRequester|liaisonChannel|givenBy|projectView|referralSource|trainingParticipation|trainingCourse|eventKind|attendeeRole|agencyOutcome|agencyLinkState|supporterStatus|bookingStatus|weekday)\./;
+      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction|auditTarget|auditGroup|auditPart|auditDetail|planState|planView|goalKind|actionState|bodyKind|projectKind|sessionActivity|participantRole|needKind|needStatus|shomanMenu|shomanRequester|liaisonChannel|givenBy|projectView|referralSource|trainingParticipation|trainingCourse|eventKind|attendeeRole|agencyOutcome|agencyLinkState|supporterStatus|bookingStatus|weekday)\./;
     const files = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!../**/*.d.ts', '!./messages.ts'], {
       query: '?raw',
       import: 'default',

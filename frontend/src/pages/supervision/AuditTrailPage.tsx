@@ -15,21 +15,28 @@ import { LoadError, Loading } from '../../components/QueryState';
 import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { problemMessage } from '../../i18n/translate';
+import { listPatients } from '../../api/resources';
+import { useMe } from '../../auth/AuthProvider';
 import { useStaff } from '../cases/useCaseData';
 import { DownloadButtons } from '../reports/Downloads';
-import { AuditEventTable } from './AuditEvents';
+import { AuditEventTable, usePatientNames } from './AuditEvents';
+import { auditActionLabel, groupedActions, isAuditAction, shortId } from './auditModel';
 import { SupervisionNav } from './SupervisionNav';
 import { dayBounds } from './supervisionModel';
 
 interface FormState {
+  patient: string;
   actor: string;
   action: string;
   from: string;
   to: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function formFromParams(params: URLSearchParams): FormState {
   return {
+    patient: params.get('patient') ?? '',
     actor: params.get('actor') ?? '',
     action: params.get('action') ?? '',
     from: params.get('from') ?? '',
@@ -40,6 +47,7 @@ function formFromParams(params: URLSearchParams): FormState {
 /** The API's filter for what the URL asks (empty fields left out). */
 function apiFilter(f: FormState): AuditFilter {
   return {
+    ...(f.patient ? { patient_id: f.patient } : {}),
     ...(f.actor ? { actor_id: f.actor } : {}),
     ...(f.action.trim() ? { action: f.action.trim() } : {}),
     ...dayBounds(f.from, f.to),
@@ -90,23 +98,66 @@ export function AuditTrailPage() {
   const i = useI18n();
   const { t } = i;
   const staff = useStaff();
+  const me = useMe();
+  // Only who may see patients searches them by name; administrators give the id.
+  const seesPatients = me.roleKnown === 'supervisor';
   const [params, setParams] = useSearchParams();
   const applied = formFromParams(params);
   const filter = apiFilter(applied);
   const [form, setForm] = useState<FormState>(applied);
+  const [patientError, setPatientError] = useState<string | null>(null);
+  const [resolving, setResolving] = useState(false);
+  const chosenPatient = usePatientNames([applied.patient]).label(applied.patient);
+  const actionGroups = groupedActions().map((g) => ({
+    label: t(`auditGroup.${g.group}`),
+    options: g.actions.map((a) => ({ value: a, label: auditActionLabel(i, a) })),
+  }));
+  // An action from an older link (or a prefix such as `patient.`) stays choosable as it is.
+  const extraAction = form.action !== '' && !isAuditAction(form.action) ? [{ value: form.action, label: form.action }] : [];
   const list = useCursorList(keys.auditEvents(filter), (cursor) => listAuditEvents(filter, cursor), { keepPrevious: true });
   const problem = asProblem(list.error);
   const fieldProblem = problem?.status === 422 ? problem : null;
   const errorsFor = useFieldErrors(fieldProblem);
-  const labels = { actor_id: t('audit.actor'), action: t('audit.action'), from: t('audit.from'), to: t('audit.to') };
+  const labels = { patient_id: t('audit.patientFilter'), actor_id: t('audit.actor'), action: t('audit.action'), from: t('audit.from'), to: t('audit.to') };
 
-  const onSubmit = (e: FormEvent) => {
+  /** The patient field as an id: an id as typed, else (for supervisors) the one patient the search finds. */
+  const resolvePatient = async (text: string): Promise<string | null> => {
+    const q = text.trim();
+    if (q === '' || UUID.test(q) || q === applied.patient) return q;
+    if (!seesPatients) {
+      setPatientError(t('audit.patientNotFound'));
+      return null;
+    }
+    const found = (await listPatients(q)).items;
+    const exact = found.filter((p) => p.case_number === q);
+    const one = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : undefined;
+    if (one) return one.id;
+    setPatientError(t(found.length === 0 ? 'audit.patientNotFound' : 'audit.patientMany'));
+    return null;
+  };
+
+  const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
+    if (resolving) return;
+    setPatientError(null);
+    setResolving(true);
+    let patient: string | null;
+    try {
+      patient = await resolvePatient(form.patient);
+    } catch {
+      patient = null;
+      setPatientError(t('audit.patientNotFound'));
+    } finally {
+      setResolving(false);
+    }
+    if (patient === null) return;
     const next = new URLSearchParams();
-    for (const k of ['actor', 'action', 'from', 'to'] as const) {
-      const v = form[k].trim();
+    const chosen = { ...form, patient };
+    for (const k of ['patient', 'actor', 'action', 'from', 'to'] as const) {
+      const v = chosen[k].trim();
       if (v !== '') next.set(k, v);
     }
+    setForm(chosen);
     setParams(next, { replace: true });
   };
 
@@ -121,7 +172,23 @@ export function AuditTrailPage() {
           {t('audit.filters')}
         </h2>
         <ErrorSummary id="audit-errors" problem={fieldProblem} fields={labels} />
-        <form onSubmit={onSubmit} noValidate className="flex flex-wrap items-end gap-6">
+        <form onSubmit={(e) => void onSubmit(e)} noValidate className="flex flex-wrap items-end gap-6">
+          <div className="min-w-60">
+            <TextField
+              name="patient_id"
+              label={labels.patient_id}
+              hint={seesPatients ? t('audit.patientHint') : t('audit.patientHintId')}
+              autoComplete="off"
+              value={form.patient}
+              onChange={(e) => setForm({ ...form, patient: e.target.value })}
+              errors={[...(patientError ? [patientError] : []), ...errorsFor('patient_id')]}
+            />
+            {applied.patient !== '' && form.patient === applied.patient && (
+              <p className="mt-1 text-dns-16N-130 text-solid-gray-700" data-testid="audit-patient">
+                {chosenPatient ?? t('audit.patientShort', { id: shortId(applied.patient) })}
+              </p>
+            )}
+          </div>
           <div className="min-w-60">
             <SelectField
               name="actor_id"
@@ -136,11 +203,12 @@ export function AuditTrailPage() {
             />
           </div>
           <div className="min-w-60">
-            <TextField
+            <SelectField
               name="action"
               label={labels.action}
               hint={t('audit.actionHint')}
-              autoComplete="off"
+              options={[{ value: '', label: t('audit.actionAll') }, ...extraAction]}
+              groups={actionGroups}
               value={form.action}
               onChange={(e) => setForm({ ...form, action: e.target.value })}
               errors={errorsFor('action')}

@@ -6,7 +6,7 @@ import { LoadError, Loading } from '../../components/QueryState';
 import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { AuditEventTable } from './AuditEvents';
-import { isViewAction } from './supervisionModel';
+import { isViewAction } from './auditModel';
 
 /** Pages are large: the section shows the reads among them (writes are in the timeline). */
 const PAGE = 200;

@@ -3,13 +3,9 @@ import { QUEUE_REASONS } from '../../api/enums';
 import { en, ja } from '../../i18n/messages';
 import { translate } from '../../i18n/translate';
 import {
-  AUDIT_ACTIONS,
-  auditActionKey,
-  auditActionLabel,
   countByReason,
   dayBounds,
   formatDays,
-  isViewAction,
   queueReasonLabel,
   reasonTone,
   sortByAgencyType,
@@ -60,36 +56,6 @@ describe('queue reasons', () => {
       { reason: 'sample', count: 1 },
     ]);
     expect(countByReason([])).toEqual([]);
-  });
-});
-
-describe('audit actions', () => {
-  it('have a label in both languages for every known action', () => {
-    for (const action of AUDIT_ACTIONS) {
-      const key = auditActionKey(action);
-      expect(key, action).not.toBeNull();
-      expect(ja[key!].trim(), action).not.toBe('');
-      expect(en[key!].trim(), action).not.toBe('');
-    }
-  });
-
-  it('have no label key that is not an action', () => {
-    const keys = Object.keys(ja).filter((k) => k.startsWith('auditAction.'));
-    expect(keys.sort()).toEqual(AUDIT_ACTIONS.map((a) => `auditAction.${a}`).sort());
-  });
-
-  it('read as words, and unknown ones as their code', () => {
-    expect(auditActionLabel(tJa, 'patient.read')).toBe('患者情報の閲覧');
-    expect(auditActionLabel(tEn, 'patient.read')).toBe('Viewed the patient');
-    expect(auditActionLabel(tJa, 'something.new')).toBe('something.new');
-    expect(auditActionKey('something.new')).toBeNull();
-  });
-
-  it('tell reads from writes', () => {
-    expect(isViewAction('patient.read')).toBe(true);
-    expect(isViewAction('patient.timeline')).toBe(true);
-    expect(isViewAction('patient.update')).toBe(false);
-    expect(isViewAction('referral.create')).toBe(false);
   });
 });
 

@@ -2,7 +2,6 @@
 // summary's rows and the notifications, and how rates and medians are written.
 import { AGENCY_TYPES, QUEUE_REASONS, isQueueReason, type QueueReason } from '../../api/enums';
 import type { I18n } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/translate';
 
 // --- the audit queue --------------------------------------------------------------------
 
@@ -36,83 +35,6 @@ export function countByReason(byReason: readonly { reason: string; count: number
 }
 
 // --- the audit trail ---------------------------------------------------------------------
-
-/** Actions with a readable label; any other is shown as its code. */
-export const AUDIT_ACTIONS = [
-  'auth.login',
-  'auth.logout',
-  'auth.refresh',
-  'auth.totp_start',
-  'auth.totp_enable',
-  'patient.read',
-  'patient.timeline',
-  'patient.search',
-  'patient.list',
-  'patient.create',
-  'patient.update',
-  'consent.read',
-  'consent.list',
-  'consent.create',
-  'consent.update',
-  'consent.withdraw',
-  'consultation.read',
-  'consultation.list',
-  'consultation.create',
-  'consultation.update',
-  'referral.read',
-  'referral.list',
-  'referral.create',
-  'referral.update',
-  'referral.levels',
-  'referral.level_change',
-  'referral.close',
-  'provision.list',
-  'data.provide',
-  'follow_up.read',
-  'follow_up.list',
-  'follow_up.schedule',
-  'follow_up.create',
-  'follow_up.record',
-  'agency_link.create',
-  'agency_link.list',
-  'agency_link.revoke',
-  'agency_link.view',
-  'referral.agency_confirm',
-  'follow_up.update',
-  'review.list',
-  'review.create',
-  'audit_queue.read',
-  'notification.list',
-  'supervision.summary',
-  'audit.list',
-  'audit.export',
-  'audit.verify',
-  'peer_assignment.create',
-  'peer_assignment.list',
-  'peer_assignment.end',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export function isAuditAction(value: string): value is AuditAction {
-  return (AUDIT_ACTIONS as readonly string[]).includes(value);
-}
-
-/** The message key of an action's label, or null when this version does not know it. */
-export function auditActionKey(action: string): MessageKey | null {
-  if (!isAuditAction(action)) return null;
-  const key: MessageKey = `auditAction.${action}`;
-  return key;
-}
-
-export function auditActionLabel(i: Pick<I18n, 't'>, action: string): string {
-  const key = auditActionKey(action);
-  return key === null ? action : i.t(key);
-}
-
-/** Reads of personal data: what "who viewed this record" is about. */
-export function isViewAction(action: string): boolean {
-  return /\.(read|timeline|list|search|levels)$/.test(action);
-}
 
 /**
  * A day of the date inputs (YYYY-MM-DD, Tokyo) as the API's RFC 3339 bounds: `from` at the
