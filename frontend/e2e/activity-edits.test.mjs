@@ -1,8 +1,9 @@
 // Correcting the center's other work on screen, in a real browser against the real server:
 // a consultant corrects an event's headcount; corrects an outreach quantity after a
 // colleague saved the same record first (the conflict panel, reapplying the input onto
-// the current record); cancels a 出張相談 session after a confirmation and sees it marked
-// cancelled. Every new page is checked with axe-core.
+// the current record); corrects a training's hours; changes a 出張相談 session's place and
+// cancels it after a confirmation, seeing it marked cancelled; changes and ends the recurring
+// schedule a session came from. Every new page is checked with axe-core.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { launchBrowser } from './support/browser.mjs';
@@ -24,7 +25,7 @@ let browser;
 /** @type {import('playwright-core').Page} */
 let page;
 const pageProblems = /** @type {string[]} */ ([]);
-const ids = { outreach: '', session: '' };
+const ids = { outreach: '', session: '', scheduled: '' };
 let supervisorToken = '';
 
 const { step, field, expectAccessible, expectHeading, signIn, inAppGo, apiFull, apiCall, token } = harness('activity-edits', () => page, () => server);
@@ -71,6 +72,23 @@ describe('センター活動の修正: an event, an outreach activity after a co
       { 'Idempotency-Key': 'session-by-hand' },
     );
     ids.session = session.body.id;
+    await apiFull(
+      'POST',
+      '/trainings',
+      consultant,
+      { participation: 'attended', course: 'other', title: '難病相談支援員研修', held_on: today, hours: 3 },
+      { 'Idempotency-Key': 'training-own' },
+    );
+    // A schedule of every week's Friday, and its sessions of the next 60 days.
+    const schedule = await apiFull(
+      'POST',
+      '/supporter-schedules',
+      consultant,
+      { agency_id: office.id, weekday: 5, weeks: [1, 2, 3, 4, 5], start_time: '10:00', end_time: '12:00', slot_minutes: 60, place: '第1相談室', supporter_name: '就職サポーター 山本' },
+      { 'Idempotency-Key': 'schedule-fridays' },
+    );
+    const made = await apiFull('POST', `/supporter-schedules/${schedule.body.id}/sessions`, consultant, { from: tokyoDay(1), to: tokyoDay(60) }, { 'Idempotency-Key': 'schedule-fridays-sessions' });
+    ids.scheduled = made.body.items[0].id;
 
     browser = await launchBrowser();
     const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'America/New_York' });
@@ -130,9 +148,32 @@ describe('センター活動の修正: an event, an outreach activity after a co
     await table.getByRole('cell', { name: '県内の指定医療機関' }).waitFor();
   });
 
-  step('cancels a 出張相談 session after confirming, and sees it marked cancelled', async () => {
+  step('corrects the hours of a training of their own', async () => {
+    await inAppGo('/activities/trainings');
+    await expectHeading('研修');
+    await page.getByTestId('training-edit').click();
+    await expectHeading('研修の修正');
+    assert.equal(await field('時間数').inputValue(), '3');
+    await expectAccessible('correcting a training');
+    await field('時間数').fill('3.5');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading('研修');
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    await page.getByRole('table', { name: '研修' }).getByRole('cell', { name: '3.5時間' }).waitFor();
+  });
+
+  step("changes a session's place, then cancels it after confirming, and sees it marked cancelled", async () => {
     await inAppGo(`/activities/supporter-sessions/${ids.session}`);
     await expectHeading(/^出張相談 /);
+    await page.getByRole('button', { name: '出張相談の内容を変更' }).click();
+    assert.equal(await field('場所').inputValue(), '相談室');
+    await field('場所').fill('第2相談室');
+    await field('就職サポーター').fill('就職サポーター 佐々木');
+    await expectAccessible('changing a session');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.getByTestId('session-message').getByText('出張相談の内容を保存しました。').waitFor();
+    await page.getByRole('definition').filter({ hasText: /^第2相談室$/ }).waitFor();
+    await page.getByRole('definition').filter({ hasText: /^就職サポーター 佐々木$/ }).waitFor();
     await page.getByRole('button', { name: 'この出張相談を中止する' }).click();
     await page.getByRole('heading', { name: 'この出張相談を中止しますか？' }).waitFor();
     await expectAccessible('confirming a cancellation');
@@ -141,6 +182,26 @@ describe('センター活動の修正: an event, an outreach activity after a co
     await page.getByRole('definition').filter({ hasText: /^中止$/ }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'この出張相談を中止する' }).count(), 0);
     await expectAccessible('a cancelled session');
+  });
+
+  step('changes the recurring schedule a session came from, then ends it after confirming', async () => {
+    await inAppGo(`/activities/supporter-sessions/${ids.scheduled}`);
+    await expectHeading(/^出張相談 /);
+    const schedule = page.getByTestId('schedule');
+    await schedule.getByText(/毎月 第1・2・3・4・5週の金 10:00–12:00/).waitFor();
+    await schedule.getByRole('button', { name: '定期の日程を変更' }).click();
+    assert.equal(await field('場所').inputValue(), '第1相談室');
+    await field('場所').fill('センター2階 面談室');
+    await expectAccessible('changing a schedule');
+    await schedule.getByRole('button', { name: '保存する' }).click();
+    await page.getByTestId('session-message').getByText('定期の日程を保存しました。').waitFor();
+    await schedule.getByText(/（センター2階 面談室）/).waitFor();
+    await schedule.getByRole('button', { name: 'この定期の日程を終了する' }).click();
+    await page.getByRole('heading', { name: 'この定期の日程を終了しますか？' }).waitFor();
+    await expectAccessible('confirming the end of a schedule');
+    await page.getByRole('button', { name: '終了する', exact: true }).click();
+    await page.getByTestId('session-message').getByText('定期の日程を終了しました。').waitFor();
+    await schedule.getByText('この定期の日程は終了しています。').waitFor();
   });
 
   step('left no uncaught errors or CSP violations', () => {
