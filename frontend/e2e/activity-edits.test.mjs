@@ -177,6 +177,12 @@ describe('センター活動の修正: an event, an outreach activity after a co
     await page.getByRole('button', { name: 'この出張相談を中止する' }).click();
     await page.getByRole('heading', { name: 'この出張相談を中止しますか？' }).waitFor();
     await expectAccessible('confirming a cancellation');
+    // A colleague saves a note on the session meanwhile: the cancellation is refused (412), the page shows the current session.
+    const now = await apiFull('GET', `/supporter-sessions/${ids.session}`, supervisorToken);
+    await apiFull('PATCH', `/supporter-sessions/${ids.session}`, supervisorToken, { notes: '会議室を予約済み' }, { 'If-Match': now.etag });
+    await page.getByRole('button', { name: '中止する', exact: true }).click();
+    await page.getByTestId('session-message').getByText('ほかの人が先に更新しました。最新の内容を確認してください。').waitFor();
+    await page.getByRole('button', { name: 'この出張相談を中止する' }).click();
     await page.getByRole('button', { name: '中止する', exact: true }).click();
     await page.getByTestId('session-message').getByText('出張相談を中止しました。').waitFor();
     await page.getByRole('definition').filter({ hasText: /^中止$/ }).waitFor();

@@ -22,7 +22,7 @@ import { optionalText, submitOnCtrlEnter, useEditForm, type EditForm } from '../
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
-import { problemMessage } from '../../i18n/translate';
+import { problemMessage, type Lang } from '../../i18n/translate';
 import { conflictRows } from '../cases/conflictRows';
 import { scheduleDisplay, ScheduleFields, scheduleLabels, schedulePatch, scheduleToForm, type ScheduleForm } from './scheduleForm';
 import { SUPPORTER_KEY } from './SupporterSessionsPage';
@@ -147,9 +147,24 @@ function ConfirmedAction({
   );
 }
 
+/**
+ * Runs a confirmed change; when someone saved the record first (412) the page reloads it and
+ * says so in its status line, so the user sees the current record before trying again.
+ */
+async function staleShowsCurrent(change: () => Promise<void>, onChanged: (message: string) => Promise<void>, lang: Lang): Promise<void> {
+  try {
+    await change();
+  } catch (e) {
+    const p = asProblem(e);
+    if (p?.status !== 412) throw e;
+    await onChanged(problemMessage(p, lang));
+  }
+}
+
 /** Change or cancel one session; `onChanged` refreshes the page and says what happened. */
 export function SessionChange({ session, onChanged }: { session: Versioned<SupporterSession>; onChanged: (message: string) => Promise<void> }) {
-  const { t } = useI18n();
+  const i = useI18n();
+  const { t } = i;
   const [editing, setEditing] = useState(false);
   const id = session.data.id;
   const labels = {
@@ -220,11 +235,17 @@ export function SessionChange({ session, onChanged }: { session: Versioned<Suppo
         title={t('supporter.cancelConfirmTitle')}
         body={t('supporter.cancelConfirmBody')}
         confirmLabel={t('supporter.cancelConfirm')}
-        run={async () => {
+        run={() =>
           // The version on screen: a change someone saved meanwhile answers 412 rather than being cancelled unseen.
-          await updateSupporterSession(id, session.etag, { status: 'cancelled' });
-          await onChanged(t('supporter.cancelledDone'));
-        }}
+          staleShowsCurrent(
+            async () => {
+              await updateSupporterSession(id, session.etag, { status: 'cancelled' });
+              await onChanged(t('supporter.cancelledDone'));
+            },
+            onChanged,
+            i.lang,
+          )
+        }
       />
     </section>
   );
@@ -251,7 +272,8 @@ export function ScheduleChange({ scheduleId, onChanged }: { scheduleId: string; 
 }
 
 function ScheduleChangeForm({ schedule, onChanged }: { schedule: Versioned<SupporterSchedule>; onChanged: (message: string) => Promise<void> }) {
-  const { t } = useI18n();
+  const i = useI18n();
+  const { t } = i;
   const [editing, setEditing] = useState(false);
   const s = schedule.data;
   const labels = scheduleLabels(t);
@@ -295,10 +317,16 @@ function ScheduleChangeForm({ schedule, onChanged }: { schedule: Versioned<Suppo
             title={t('supporter.endConfirmTitle')}
             body={t('supporter.endConfirmBody')}
             confirmLabel={t('supporter.endConfirm')}
-            run={async () => {
-              await updateSupporterSchedule(s.id, schedule.etag, { active: false });
-              await onChanged(t('supporter.scheduleEnded'));
-            }}
+            run={() =>
+              staleShowsCurrent(
+                async () => {
+                  await updateSupporterSchedule(s.id, schedule.etag, { active: false });
+                  await onChanged(t('supporter.scheduleEnded'));
+                },
+                onChanged,
+                i.lang,
+              )
+            }
           />
         </>
       )}
