@@ -96,7 +96,7 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
     await page.getByRole('status').getByText('周知活動を記録しました。').waitFor();
     const table = page.getByRole('table', { name: '周知活動' });
     await table.getByRole('cell', { name: '300枚 / 12施設' }).waitFor();
-    await table.getByRole('cell', { name: '申請時のリーフレット' }).waitFor();
+    await table.getByRole('cell', { name: '申請時のリーフレット', exact: true }).waitFor();
     await expectAccessible('outreach (one recorded)');
   });
 

@@ -11,6 +11,9 @@ export type ActivityEvent = Schemas['EventDto'];
 export type CreateEvent = Schemas['CreateEvent'];
 export type CreateAttendee = Schemas['CreateAttendee'];
 export type OutreachReport = Schemas['OutreachReport'];
+export type UpdateOutreachActivity = Schemas['UpdateOutreachActivity'];
+export type UpdateTraining = Schemas['UpdateTraining'];
+export type UpdateEvent = Schemas['UpdateEvent'];
 
 export async function listOutreach(fiscalYear: string, cursor?: string, limit = 50) {
   const query = { fiscal_year: fiscalYear || undefined, limit, cursor };
@@ -21,6 +24,14 @@ export async function createOutreach(body: CreateOutreachActivity, idempotencyKe
   return (await call(api.POST('/api/v1/outreach-activities', { body, headers: { 'Idempotency-Key': idempotencyKey } }))).data;
 }
 
+export async function getOutreach(id: string): Promise<Versioned<OutreachActivity>> {
+  return versioned(await call(api.GET('/api/v1/outreach-activities/{id}', { params: { path: { id } } })));
+}
+
+export async function updateOutreach(id: string, body: UpdateOutreachActivity, etag: string): Promise<Versioned<OutreachActivity>> {
+  return versioned(await call(api.PATCH('/api/v1/outreach-activities/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })));
+}
+
 export async function listTrainings(fiscalYear: string, cursor?: string, limit = 50) {
   const query = { fiscal_year: fiscalYear || undefined, limit, cursor };
   return (await call(api.GET('/api/v1/trainings', { params: { query } }))).data;
@@ -28,6 +39,14 @@ export async function listTrainings(fiscalYear: string, cursor?: string, limit =
 
 export async function createTraining(body: CreateTraining, idempotencyKey: string): Promise<Training> {
   return (await call(api.POST('/api/v1/trainings', { body, headers: { 'Idempotency-Key': idempotencyKey } }))).data;
+}
+
+export async function getTraining(id: string): Promise<Versioned<Training>> {
+  return versioned(await call(api.GET('/api/v1/trainings/{id}', { params: { path: { id } } })));
+}
+
+export async function updateTraining(id: string, body: UpdateTraining, etag: string): Promise<Versioned<Training>> {
+  return versioned(await call(api.PATCH('/api/v1/trainings/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })));
 }
 
 export async function listEvents(fiscalYear: string, cursor?: string, limit = 50) {
@@ -41,6 +60,10 @@ export async function getEvent(id: string): Promise<Versioned<ActivityEvent>> {
 
 export async function createEvent(body: CreateEvent, idempotencyKey: string): Promise<ActivityEvent> {
   return (await call(api.POST('/api/v1/events', { body, headers: { 'Idempotency-Key': idempotencyKey } }))).data;
+}
+
+export async function updateEvent(id: string, body: UpdateEvent, etag: string): Promise<Versioned<ActivityEvent>> {
+  return versioned(await call(api.PATCH('/api/v1/events/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })));
 }
 
 export async function addAttendee(id: string, body: CreateAttendee, idempotencyKey: string): Promise<ActivityEvent> {

@@ -30,8 +30,18 @@ export async function getSupporterSession(id: string): Promise<Versioned<Support
   return versioned(await call(api.GET('/api/v1/supporter-sessions/{id}', { params: { path: { id } } })));
 }
 
-export async function updateSupporterSession(id: string, etag: string, body: Schemas['UpdateSupporterSession']): Promise<SupporterSession> {
-  return (await call(api.PATCH('/api/v1/supporter-sessions/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body }))).data;
+export async function updateSupporterSession(id: string, etag: string, body: Schemas['UpdateSupporterSession']): Promise<Versioned<SupporterSession>> {
+  return versioned(await call(api.PATCH('/api/v1/supporter-sessions/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })));
+}
+
+export type SupporterSchedule = Schemas['SupporterScheduleDto'];
+
+export async function getSupporterSchedule(id: string): Promise<Versioned<SupporterSchedule>> {
+  return versioned(await call(api.GET('/api/v1/supporter-schedules/{id}', { params: { path: { id } } })));
+}
+
+export async function updateSupporterSchedule(id: string, etag: string, body: Schemas['UpdateSupporterSchedule']): Promise<Versioned<SupporterSchedule>> {
+  return versioned(await call(api.PATCH('/api/v1/supporter-schedules/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })));
 }
 
 export async function createSupporterSchedule(body: CreateSupporterSchedule, idempotencyKey: string) {

@@ -65,8 +65,9 @@ export function EventPage() {
     <>
       <PageTitle>{e.title}</PageTitle>
       <FlashNotice />
-      <p>
+      <p className="flex flex-wrap gap-4">
         <Link to="/activities/events">{t('event.back')}</Link>
+        <Link to={`/activities/events/${id}/edit`}>{t('event.edit')}</Link>
       </p>
       <dl className="grid max-w-3xl grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
         {facts.map(([k, v]) => (

@@ -1,74 +1,42 @@
 // 周知活動: the center's outreach (posters, leaflets, talks, the homepage…) with what and how
-// much went where, and a form to record one.
+// much went where, a form to record one, and each row's link to correct it.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { createOutreach, listOutreach } from '../../api/activities';
-import { fromSelect, OUTREACH_KINDS, type OutreachKind } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { SelectField, TextField } from '../../components/Field';
-import { optionalText } from '../../components/forms';
+import { FlashNotice } from '../../components/Flash';
 import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
 import { useCursorList } from '../../components/useCursorList';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
-import { currentFiscalYear, todayInTokyo } from '../../lib/datetime';
+import { currentFiscalYear } from '../../lib/datetime';
 import { FiscalYearFilter } from './common';
+import { emptyOutreach, outreachBody, OutreachFields, outreachLabels, type OutreachForm } from './outreachForm';
 
-const KEY = ['activities', 'outreach'] as const;
-
-function numberOrNull(v: string): number | null {
-  const n = Number(v.trim());
-  return v.trim() === '' || !Number.isFinite(n) ? null : n;
-}
+export const OUTREACH_KEY = ['activities', 'outreach'] as const;
 
 function AddOutreach({ onDone }: { onDone: (message: string) => void }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
-  const [kind, setKind] = useState('');
-  const [kindOther, setKindOther] = useState('');
-  const [target, setTarget] = useState('');
-  const [heldOn, setHeldOn] = useState(todayInTokyo());
-  const [quantity, setQuantity] = useState('');
-  const [unit, setUnit] = useState('');
-  const [facilities, setFacilities] = useState('');
+  const [values, setValues] = useState<OutreachForm>(emptyOutreach);
+  const set = <K extends keyof OutreachForm>(key: K, value: OutreachForm[K]) => setValues((v) => ({ ...v, [key]: value }));
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
-  const labels = {
-    kind: t('outreach.kind'),
-    kind_other: t('outreach.kindOther'),
-    target: t('outreach.target'),
-    held_on: t('outreach.heldOn'),
-    quantity: t('outreach.quantity'),
-    unit: t('outreach.unit'),
-    facility_count: t('outreach.facilityCount'),
-  };
-  const body = {
-    kind: fromSelect<OutreachKind>(kind),
-    kind_other: kind === 'other' ? optionalText(kindOther) : null,
-    target: optionalText(target),
-    held_on: heldOn,
-    quantity: numberOrNull(quantity),
-    unit: optionalText(unit),
-    facility_count: numberOrNull(facilities),
-  };
+  const body = outreachBody(values);
   const idempotencyKey = useIdempotencyKey(body);
   const mutation = useMutation({
     mutationFn: () => createOutreach(body, idempotencyKey),
     onSuccess: async () => {
       setProblem(null);
-      setKind('');
-      setKindOther('');
-      setTarget('');
-      setQuantity('');
-      setUnit('');
-      setFacilities('');
-      await queryClient.invalidateQueries({ queryKey: KEY });
+      // The day stays: several activities of one day are often entered together.
+      setValues((v) => ({ ...emptyOutreach(), held_on: v.held_on }));
+      await queryClient.invalidateQueries({ queryKey: OUTREACH_KEY });
       onDone(t('outreach.added'));
     },
     onError: (e) => setProblem(asProblem(e)),
@@ -82,28 +50,9 @@ function AddOutreach({ onDone }: { onDone: (message: string) => void }) {
       <h2 id="add-outreach" className="text-std-22B-150">
         {t('outreach.addTitle')}
       </h2>
-      <ErrorSummary id="outreach-errors" problem={problem} fields={labels} />
+      <ErrorSummary id="outreach-errors" problem={problem} fields={outreachLabels(t)} />
       <form onSubmit={onSubmit} noValidate className="flex max-w-3xl flex-col gap-4">
-        <SelectField
-          name="kind"
-          label={labels.kind}
-          required
-          placeholder={t('common.selectPlaceholder')}
-          options={OUTREACH_KINDS.map((k) => ({ value: k, label: t(`referralSource.${k}`) }))}
-          value={kind}
-          onChange={(e) => setKind(e.target.value)}
-          errors={errorsFor('kind')}
-        />
-        {kind === 'other' && (
-          <TextField name="kind_other" label={labels.kind_other} required value={kindOther} onChange={(e) => setKindOther(e.target.value)} errors={errorsFor('kind_other')} />
-        )}
-        <TextField name="target" label={labels.target} hint={t('outreach.targetHint')} value={target} onChange={(e) => setTarget(e.target.value)} errors={errorsFor('target')} />
-        <TextField name="held_on" type="date" label={labels.held_on} required value={heldOn} onChange={(e) => setHeldOn(e.target.value)} errors={errorsFor('held_on')} />
-        <div className="flex flex-wrap gap-4">
-          <TextField name="quantity" inputMode="numeric" label={labels.quantity} value={quantity} onChange={(e) => setQuantity(e.target.value)} errors={errorsFor('quantity')} />
-          <TextField name="unit" label={labels.unit} hint={t('outreach.unitHint')} value={unit} onChange={(e) => setUnit(e.target.value)} errors={errorsFor('unit')} />
-          <TextField name="facility_count" inputMode="numeric" label={labels.facility_count} value={facilities} onChange={(e) => setFacilities(e.target.value)} errors={errorsFor('facility_count')} />
-        </div>
+        <OutreachFields values={values} set={set} errorsFor={errorsFor} />
         <div>
           <Button type="submit" disabled={mutation.isPending}>
             {mutation.isPending ? t('form.saving') : t('outreach.add')}
@@ -119,7 +68,7 @@ export function OutreachPage() {
   const { t } = i;
   const [year, setYear] = useState(String(currentFiscalYear()));
   const [message, setMessage] = useState('');
-  const list = useCursorList([...KEY, year], (cursor) => listOutreach(year, cursor), { keepPrevious: true, alwaysRefetch: true });
+  const list = useCursorList([...OUTREACH_KEY, year], (cursor) => listOutreach(year, cursor), { keepPrevious: true, alwaysRefetch: true });
   const amount = (q: number | null | undefined, unit: string | null | undefined, f: number | null | undefined) =>
     [q != null ? `${q}${unit ?? ''}` : '', f != null ? t('outreach.facilities', { count: String(f) }) : ''].filter(Boolean).join(' / ') ||
     t('common.none');
@@ -130,6 +79,7 @@ export function OutreachPage() {
       <p>
         <Link to="/activities">{t('activities.back')}</Link>
       </p>
+      <FlashNotice />
       <p role="status" className="text-std-16N-170">
         {message}
       </p>
@@ -143,7 +93,7 @@ export function OutreachPage() {
         <p className="text-std-16N-170">{t('outreach.empty')}</p>
       ) : (
         <div aria-busy={list.isStale || undefined} className={list.isStale ? 'opacity-60' : ''}>
-          <Table caption={t('outreach.listTitle')} head={[t('outreach.heldOn'), t('outreach.kind'), t('outreach.target'), t('outreach.amount')]}>
+          <Table caption={t('outreach.listTitle')} head={[t('outreach.heldOn'), t('outreach.kind'), t('outreach.target'), t('outreach.amount'), t('activities.actions')]}>
             {list.items.map((a) => (
               <Row key={a.id}>
                 <Cell header>{i.date(a.held_on)}</Cell>
@@ -153,6 +103,12 @@ export function OutreachPage() {
                 </Cell>
                 <Cell>{a.target ?? t('common.none')}</Cell>
                 <Cell>{amount(a.quantity, a.unit, a.facility_count)}</Cell>
+                <Cell>
+                  <Link to={`/activities/outreach/${a.id}/edit`} data-testid="outreach-edit">
+                    {t('activities.edit')}
+                    <span className="sr-only">{t('activities.editOf', { what: `${i.date(a.held_on)} ${t(`referralSource.${a.kind}`)}` })}</span>
+                  </Link>
+                </Cell>
               </Row>
             ))}
           </Table>

@@ -2,7 +2,8 @@
 // booking a patient of the center into a free slot (found by name; the server refuses a
 // patient without a consent in force that day, and a slot someone booked a moment ago),
 // and what came of each booking: held (with its consultation record), no-show or
-// cancelled, and 新規求職者 / 就職者 as the supporter says.
+// cancelled, and 新規求職者 / 就職者 as the supporter says. The session's place and times, its
+// cancellation and its recurring schedule are changed here too (SupporterSessionEdit).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -25,6 +26,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { problemMessage } from '../../i18n/translate';
 import { patientName } from '../labels';
 import { PatientPicker } from '../shoman/PatientPicker';
+import { ScheduleChange, SessionChange } from './SupporterSessionEdit';
 import { SUPPORTER_KEY, isoWeekday } from './SupporterSessionsPage';
 
 const STATUSES = ['booked', 'held', 'no_show', 'cancelled'] as const;
@@ -135,6 +137,10 @@ export function SupporterSessionPage() {
       setSlot('');
     },
   });
+  const changed = async (m: string) => {
+    await refresh();
+    setMessage(m);
+  };
   if (session.isPending || slots.isPending) return <Loading />;
   if (session.error) return <LoadError error={session.error} retry={session.refetch} />;
   if (slots.error) return <LoadError error={slots.error} retry={slots.refetch} />;
@@ -165,9 +171,10 @@ export function SupporterSessionPage() {
           </div>
         ))}
       </dl>
-      <p role="status" className="text-std-16N-170">
+      <p role="status" className="text-std-16N-170" data-testid="session-message">
         {message}
       </p>
+      <SessionChange key={s.version} session={session.data} onChanged={changed} />
       <section aria-labelledby="slots" className="flex flex-col gap-3">
         <h2 id="slots" className="text-std-22B-150">
           {t('supporter.slots')}
@@ -228,6 +235,7 @@ export function SupporterSessionPage() {
           )}
         </section>
       )}
+      {s.schedule_id && <ScheduleChange scheduleId={s.schedule_id} onChanged={changed} />}
     </>
   );
 }

@@ -11,17 +11,15 @@ import { createSupporterSchedule, generateSupporterSessions, listSupporterSessio
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { CheckboxField, SelectField, TextField } from '../../components/Field';
-import { optionalText } from '../../components/forms';
+import { SelectField } from '../../components/Field';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { currentFiscalYear, todayInTokyo } from '../../lib/datetime';
+import { emptySchedule, scheduleBody, ScheduleFields, scheduleLabels, WEEKDAYS, type ScheduleForm } from './scheduleForm';
 
 export const SUPPORTER_KEY = ['cases', 'activities', 'supporter-sessions'] as const;
 
-const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
-const WEEKS = [1, 2, 3, 4, 5] as const;
 
 /** The numbers of a `YYYY-MM(-DD)` text: year, month, day (1 when absent). */
 function parts(s: string): [number, number, number] {
@@ -55,35 +53,12 @@ function AddSchedule({ onMade }: { onMade: (n: number) => void }) {
   const queryClient = useQueryClient();
   const offices = useQuery({ queryKey: ['agencies', 'all'], queryFn: allAgencies });
   const [agency, setAgency] = useState('');
-  const [weekday, setWeekday] = useState('2');
-  const [weeks, setWeeks] = useState<number[]>([2, 4]);
-  const [start, setStart] = useState('13:00');
-  const [end, setEnd] = useState('16:00');
-  const [slot, setSlot] = useState('45');
-  const [place, setPlace] = useState('');
-  const [supporter, setSupporter] = useState('');
+  const [values, setValues] = useState<ScheduleForm>(emptySchedule);
+  const set = <K extends keyof ScheduleForm>(key: K, value: ScheduleForm[K]) => setValues((v) => ({ ...v, [key]: value }));
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
-  const labels = {
-    agency_id: t('supporter.office'),
-    weekday: t('supporter.weekday'),
-    weeks: t('supporter.weeks'),
-    start_time: t('supporter.startTime'),
-    end_time: t('supporter.endTime'),
-    slot_minutes: t('supporter.slotMinutes'),
-    place: t('supporter.place'),
-    supporter_name: t('supporter.supporterName'),
-  };
-  const body = {
-    agency_id: agency,
-    weekday: Number(weekday),
-    weeks,
-    start_time: start,
-    end_time: end,
-    slot_minutes: Number(slot) || 0,
-    place: optionalText(place),
-    supporter_name: optionalText(supporter),
-  };
+  const labels = { agency_id: t('supporter.office'), ...scheduleLabels(t) };
+  const body = { agency_id: agency, ...scheduleBody(values) };
   const key = useIdempotencyKey(body);
   const mutation = useMutation({
     mutationFn: async () => {
@@ -102,7 +77,6 @@ function AddSchedule({ onMade }: { onMade: (n: number) => void }) {
     if (!mutation.isPending) mutation.mutate();
   };
   const helloWork = (offices.data ?? []).filter((a) => a.agency_type === 'hello_work' && a.active);
-  const toggle = (w: number, on: boolean) => setWeeks((ws) => (on ? [...ws, w].sort() : ws.filter((x) => x !== w)));
   return (
     <section aria-labelledby="add-schedule" className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 p-4">
       <h2 id="add-schedule" className="text-std-22B-150">
@@ -121,30 +95,7 @@ function AddSchedule({ onMade }: { onMade: (n: number) => void }) {
           onChange={(e) => setAgency(e.target.value)}
           errors={errorsFor('agency_id')}
         />
-        <SelectField
-          name="weekday"
-          label={labels.weekday}
-          required
-          options={WEEKDAYS.map((w) => ({ value: String(w), label: t(`weekday.${w}`) }))}
-          value={weekday}
-          onChange={(e) => setWeekday(e.target.value)}
-          errors={errorsFor('weekday')}
-        />
-        <fieldset className="flex flex-col gap-2">
-          <legend className="text-std-16B-170">{labels.weeks}</legend>
-          <div className="flex flex-wrap gap-4">
-            {WEEKS.map((w) => (
-              <CheckboxField key={w} name={`week_${w}`} label={t('supporter.weekN', { n: String(w) })} checked={weeks.includes(w)} onChange={(e) => toggle(w, e.target.checked)} />
-            ))}
-          </div>
-        </fieldset>
-        <div className="flex flex-wrap gap-4">
-          <TextField name="start_time" type="time" label={labels.start_time} required value={start} onChange={(e) => setStart(e.target.value)} errors={errorsFor('start_time')} />
-          <TextField name="end_time" type="time" label={labels.end_time} required value={end} onChange={(e) => setEnd(e.target.value)} errors={errorsFor('end_time')} />
-          <TextField name="slot_minutes" inputMode="numeric" label={labels.slot_minutes} required value={slot} onChange={(e) => setSlot(e.target.value)} errors={errorsFor('slot_minutes')} />
-        </div>
-        <TextField name="place" label={labels.place} value={place} onChange={(e) => setPlace(e.target.value)} errors={errorsFor('place')} />
-        <TextField name="supporter_name" label={labels.supporter_name} value={supporter} onChange={(e) => setSupporter(e.target.value)} errors={errorsFor('supporter_name')} />
+        <ScheduleFields values={values} set={set} errorsFor={errorsFor} />
         <div>
           <Button type="submit" disabled={mutation.isPending}>
             {mutation.isPending ? t('form.saving') : t('supporter.addScheduleSubmit', { year: String(currentFiscalYear()) })}

@@ -3,21 +3,27 @@
 import { RequireCapability } from '../../app/guards';
 import type { Capabilities } from '../../auth/permissions';
 import { ActivitiesPage } from './ActivitiesPage';
+import { EventEditPage } from './EventEditPage';
 import { EventPage } from './EventPage';
 import { EventsPage } from './EventsPage';
+import { OutreachEditPage } from './OutreachEditPage';
 import { OutreachPage } from './OutreachPage';
 import { OutreachReportPage } from './OutreachReportPage';
 import { SupporterReportPage } from './SupporterReportPage';
 import { SupporterSessionPage } from './SupporterSessionPage';
 import { SupporterSessionsPage } from './SupporterSessionsPage';
+import { TrainingEditPage } from './TrainingEditPage';
 import { TrainingsPage } from './TrainingsPage';
 
 const pages = {
   index: ActivitiesPage,
   outreach: OutreachPage,
+  outreachEdit: OutreachEditPage,
   trainings: TrainingsPage,
+  trainingEdit: TrainingEditPage,
   events: EventsPage,
   event: EventPage,
+  eventEdit: EventEditPage,
   outreachReport: OutreachReportPage,
   supporterSessions: SupporterSessionsPage,
   supporterSession: SupporterSessionPage,
@@ -30,7 +36,7 @@ export type ActivitiesScreen = keyof typeof pages;
 export function activitiesElement(page: ActivitiesScreen) {
   const Page = pages[page];
   const cap: keyof Capabilities =
-    page === 'outreachReport' || page === 'supporterReport' ? 'viewReports' : page === 'trainings' ? 'recordTrainings' : 'workCases';
+    page === 'outreachReport' || page === 'supporterReport' ? 'viewReports' : page === 'trainings' || page === 'trainingEdit' ? 'recordTrainings' : 'workCases';
   return (
     <RequireCapability cap={cap}>
       <Page />

@@ -1,0 +1,149 @@
+// The 出張相談 schedule's fields (weekday, weeks of the month, times, slot length, place, the
+// supporter's name), one form for making a schedule and for changing it. The Hello Work
+// office is chosen only when making one: a schedule does not move to another office.
+import type { SupporterSchedule } from '../../api/supporterSessions';
+import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { optionalText } from '../../components/forms';
+import type { I18n } from '../../i18n/I18nProvider';
+import { useI18n } from '../../i18n/I18nProvider';
+import type { FieldsProps } from './EditRecord';
+
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+const WEEKS = [1, 2, 3, 4, 5] as const;
+
+export type ScheduleForm = {
+  weekday: string;
+  weeks: number[];
+  start_time: string;
+  end_time: string;
+  slot_minutes: string;
+  place: string;
+  supporter_name: string;
+};
+
+export function emptySchedule(): ScheduleForm {
+  return { weekday: '2', weeks: [2, 4], start_time: '13:00', end_time: '16:00', slot_minutes: '45', place: '', supporter_name: '' };
+}
+
+export function scheduleToForm(s: SupporterSchedule): ScheduleForm {
+  return {
+    weekday: String(s.weekday),
+    weeks: [...s.weeks].sort(),
+    start_time: s.start_time,
+    end_time: s.end_time,
+    slot_minutes: String(s.slot_minutes),
+    place: s.place ?? '',
+    supporter_name: s.supporter_name ?? '',
+  };
+}
+
+/** The body fields both the create and the change send (0 minutes is refused with a field error). */
+export function scheduleBody(f: ScheduleForm) {
+  return {
+    weekday: Number(f.weekday),
+    weeks: f.weeks,
+    start_time: f.start_time,
+    end_time: f.end_time,
+    slot_minutes: Number(f.slot_minutes) || 0,
+    place: optionalText(f.place),
+    supporter_name: optionalText(f.supporter_name),
+  };
+}
+
+export function schedulePatch(changes: Partial<ScheduleForm>) {
+  const full = scheduleBody({ ...emptySchedule(), ...changes });
+  const out: Partial<ReturnType<typeof scheduleBody>> = {};
+  for (const k of Object.keys(changes) as (keyof ScheduleForm)[]) Object.assign(out, { [k]: full[k] });
+  return out;
+}
+
+export function scheduleLabels(t: I18n['t']): Record<keyof ScheduleForm, string> {
+  return {
+    weekday: t('supporter.weekday'),
+    weeks: t('supporter.weeks'),
+    start_time: t('supporter.startTime'),
+    end_time: t('supporter.endTime'),
+    slot_minutes: t('supporter.slotMinutes'),
+    place: t('supporter.place'),
+    supporter_name: t('supporter.supporterName'),
+  };
+}
+
+export function scheduleDisplay(t: I18n['t'], f: ScheduleForm): Record<keyof ScheduleForm, string> {
+  return {
+    ...f,
+    weekday: WEEKDAYS.includes(Number(f.weekday) as (typeof WEEKDAYS)[number]) ? t(`weekday.${Number(f.weekday) as (typeof WEEKDAYS)[number]}`) : f.weekday,
+    weeks: f.weeks.map((n) => t('supporter.weekN', { n: String(n) })).join('・'),
+  };
+}
+
+/** `prefix` keeps the field ids apart when the making form and a changing form share a page. */
+export function ScheduleFields({ values, set, errorsFor, prefix = '' }: FieldsProps<ScheduleForm> & { prefix?: string }) {
+  const { t } = useI18n();
+  const labels = scheduleLabels(t);
+  const toggle = (w: number, on: boolean) => set('weeks', on ? [...values.weeks, w].sort() : values.weeks.filter((x) => x !== w));
+  return (
+    <>
+      <SelectField
+        name={`${prefix}weekday`}
+        label={labels.weekday}
+        required
+        options={WEEKDAYS.map((w) => ({ value: String(w), label: t(`weekday.${w}`) }))}
+        value={values.weekday}
+        onChange={(e) => set('weekday', e.target.value)}
+        errors={errorsFor('weekday')}
+      />
+      <fieldset className="flex flex-col gap-2">
+        <legend className="text-std-16B-170">{labels.weeks}</legend>
+        <div className="flex flex-wrap gap-4">
+          {WEEKS.map((w) => (
+            <CheckboxField
+              key={w}
+              name={`${prefix}week_${w}`}
+              label={t('supporter.weekN', { n: String(w) })}
+              checked={values.weeks.includes(w)}
+              onChange={(e) => toggle(w, e.target.checked)}
+            />
+          ))}
+        </div>
+      </fieldset>
+      <div className="flex flex-wrap gap-4">
+        <TextField
+          name={`${prefix}start_time`}
+          type="time"
+          label={labels.start_time}
+          required
+          value={values.start_time}
+          onChange={(e) => set('start_time', e.target.value)}
+          errors={errorsFor('start_time')}
+        />
+        <TextField
+          name={`${prefix}end_time`}
+          type="time"
+          label={labels.end_time}
+          required
+          value={values.end_time}
+          onChange={(e) => set('end_time', e.target.value)}
+          errors={errorsFor('end_time')}
+        />
+        <TextField
+          name={`${prefix}slot_minutes`}
+          inputMode="numeric"
+          label={labels.slot_minutes}
+          required
+          value={values.slot_minutes}
+          onChange={(e) => set('slot_minutes', e.target.value)}
+          errors={errorsFor('slot_minutes')}
+        />
+      </div>
+      <TextField name={`${prefix}place`} label={labels.place} value={values.place} onChange={(e) => set('place', e.target.value)} errors={errorsFor('place')} />
+      <TextField
+        name={`${prefix}supporter_name`}
+        label={labels.supporter_name}
+        value={values.supporter_name}
+        onChange={(e) => set('supporter_name', e.target.value)}
+        errors={errorsFor('supporter_name')}
+      />
+    </>
+  );
+}
