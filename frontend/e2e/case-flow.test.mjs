@@ -298,6 +298,25 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await expectHeading(PATIENT_NAME);
   });
 
+  step('warns before registering someone already registered, and opens their record instead', async () => {
+    await nav('患者');
+    await page.getByRole('link', { name: '患者を登録' }).click();
+    await expectHeading('患者の登録');
+    await field('姓').fill(PATIENT.family);
+    await field('名').fill(PATIENT.given);
+    await field('セイ').fill('ヤマモト');
+    await field('メイ').fill('ｶｽﾞｺ');
+    await field('生年月日').fill('S60.4.12');
+    await page.getByRole('button', { name: '登録する' }).click();
+    const warning = page.getByText('同じ人がすでに登録されているかもしれません');
+    await warning.waitFor();
+    const found = page.getByRole('list', { name: '登録済みの可能性がある患者' });
+    await found.getByText('フリガナと生年月日が同じ', { exact: false }).waitFor();
+    await expectAccessible('the duplicate warning');
+    await found.getByRole('link', { name: new RegExp(PATIENT.family) }).click();
+    await expectHeading(PATIENT_NAME);
+  });
+
   step('shows what changed when someone else saved the patient first, and reapplies', async () => {
     const patientId = new URL(page.url()).pathname.split('/')[2];
     await page.getByRole('link', { name: '患者情報を編集' }).click();

@@ -1885,8 +1885,72 @@ async fn follow_ups_change_hands_all_or_none(db: Db) {
     assert_eq!(handed, 2);
 }
 
+/// Before registering: those the registration may already be, by reading and birth date or
+/// by phone; nothing of another center; what was typed stays out of the trail.
+async fn a_registration_is_checked_for_duplicates_first(db: Db) {
+    let app = spawn(db).await;
+    let k = setup(&app, "c1").await;
+    let t = &k.consultant;
+    let mut a = patient_body("山田", "花子", "ヤマダ", "ハナコ");
+    a["birth_date"] = json!("1975-06-15");
+    a["phone"] = json!("(082) 223 8609");
+    let a = app.post("/api/v1/patients", t, a).await.expect(201).id();
+    let path = "/api/v1/patient-duplicate-checks";
+    let r = app
+        .post(path, t, json!({"family_name_kana": "やまだ", "given_name_kana": "はなこ", "birth_date": "昭和50年6月15日", "phone": "082-223-8609"}))
+        .await
+        .expect(200);
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["patient"]["id"], a.as_str());
+    assert_eq!(
+        items[0]["reasons"],
+        json!(["same_reading_and_birth_date", "same_phone"])
+    );
+    let r = app
+        .post(path, t, json!({"family_name_kana": "ヤマダ", "given_name_kana": "ハナコ", "birth_date": "1975-06-16"}))
+        .await
+        .expect(200);
+    assert!(r.body["items"].as_array().unwrap().is_empty());
+    let r = app
+        .post(path, t, json!({"phone": "0822238609"}))
+        .await
+        .expect(200);
+    assert_eq!(r.body["items"][0]["reasons"], json!(["same_phone"]));
+    // Another center finds nothing of ours; an administrator does not see patients.
+    let other = setup(&app, "c2").await;
+    let r = app
+        .post(path, &other.consultant, json!({"phone": "0822238609"}))
+        .await
+        .expect(200);
+    assert!(r.body["items"].as_array().unwrap().is_empty());
+    app.post(path, &k.c.admin, json!({"phone": "0822238609"}))
+        .await
+        .expect(403);
+    // The check is logged as a search, without the name, birth date or number typed.
+    let ev = app
+        .audit_events()
+        .into_iter()
+        .filter(|e| {
+            e.action == "patient.search"
+                && e.detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("duplicate_check"))
+        })
+        .collect::<Vec<_>>();
+    assert!(!ev.is_empty());
+    for e in ev {
+        let d = e.detail.unwrap_or_default();
+        assert!(
+            !d.contains("ヤマダ") && !d.contains("8609") && !d.contains("1975"),
+            "{d}"
+        );
+    }
+}
+
 db_tests!(
     whole_path_to_a_closed_level_four_referral,
+    a_registration_is_checked_for_duplicates_first,
     follow_ups_change_hands_all_or_none,
     patients_are_found_by_case_number_phone_or_birth_date,
     referrals_that_pass_data_need_consent,

@@ -125,6 +125,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(agencies::update)
         .service(patients::list)
         .service(patients::create)
+        .service(patients::check_duplicates)
         .service(patients::read)
         .service(patients::update)
         .service(patients::timeline)

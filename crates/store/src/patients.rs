@@ -11,12 +11,25 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
+use tsunagu_domain::cases::DuplicateProbe;
 use tsunagu_domain::cases::format_case_number;
 use tsunagu_domain::entities::{Patient, PatientLabel, ProgramChange};
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{PatientQuery, PatientStore, StoreResult};
 use tsunagu_domain::values::{EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness};
 use uuid::Uuid;
+
+/// Patients whose phone has these digits: numbers keep their grouping as typed
+/// (082-223-8609, (082) 223 8609), so they are compared on their digits alone. A macro: the
+/// bound SQL literal's type cannot be named.
+macro_rules! phone_digits_are {
+    ($digits:expr) => {
+        diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(phone, '-', ''), ' ', ''), '(', ''), ')', ''), '+', '') = ",
+        )
+        .bind::<diesel::sql_types::Text, _>($digits)
+    };
+}
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = patients)]
@@ -388,14 +401,7 @@ impl PatientStore for DieselStore {
                     q = q.filter(patients::birth_date.eq(*d));
                 }
                 Some(PatientQuery::Phone(digits)) => {
-                    // Numbers keep their grouping as typed (082-223-8609, (082) 223 8609):
-                    // compared on their digits, within the center's patients with a phone.
-                    q = q.filter(
-                        diesel::dsl::sql::<diesel::sql_types::Bool>(
-                            "REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(phone, '-', ''), ' ', ''), '(', ''), ')', ''), '+', '') = ",
-                        )
-                        .bind::<diesel::sql_types::Text, _>(digits.clone()),
-                    );
+                    q = q.filter(phone_digits_are!(digits.clone()));
                 }
             }
             let rows: Vec<PatientRow> = q.load(conn)?;
@@ -405,6 +411,46 @@ impl PatientStore for DieselStore {
             } else {
                 Page::from_rows(items, &req, |x| x.id)
             })
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%center))]
+    fn possible_duplicates(
+        &self,
+        center: Uuid,
+        probe: &DuplicateProbe,
+    ) -> StoreResult<Vec<Patient>> {
+        self.read(|conn| {
+            let mut rows: Vec<PatientRow> = Vec::new();
+            if let Some((family, given, born)) = &probe.reading {
+                rows.extend(
+                    patients::table
+                        .filter(patients::center_id.eq(center.to_string()))
+                        .filter(patients::family_name_kana.eq(family))
+                        .filter(patients::given_name_kana.eq(given))
+                        .filter(patients::birth_date.eq(*born))
+                        .order(patients::id.asc())
+                        .limit(20)
+                        .select(PatientRow::as_select())
+                        .load::<PatientRow>(conn)?,
+                );
+            }
+            if let Some(digits) = &probe.phone_digits {
+                rows.extend(
+                    patients::table
+                        .filter(patients::center_id.eq(center.to_string()))
+                        .filter(phone_digits_are!(digits.clone()))
+                        .order(patients::id.asc())
+                        .limit(20)
+                        .select(PatientRow::as_select())
+                        .load::<PatientRow>(conn)?,
+                );
+            }
+            let mut items = convert(rows, PatientRow::into_entity)?;
+            items.sort_by_key(|p| p.id);
+            items.dedup_by_key(|p| p.id);
+            items.truncate(20);
+            Ok(items)
         })
     }
 

@@ -3,6 +3,7 @@ import {
   api,
   call,
   versioned,
+  type Schemas,
   type Agency,
   type Center,
   type Consent,
@@ -164,6 +165,13 @@ export async function getPatient(id: string): Promise<Versioned<Patient>> {
 
 export async function createPatient(body: CreatePatient, idempotencyKey: string): Promise<Patient> {
   return (await call(api.POST('/api/v1/patients', { body, headers: { 'Idempotency-Key': idempotencyKey } }))).data;
+}
+
+export type PossibleDuplicate = Schemas['PossibleDuplicateDto'];
+
+/** Before registering: patients the registration may already be (reading and birth date, or phone). */
+export async function checkDuplicates(body: Schemas['CheckPatientDuplicates']): Promise<PossibleDuplicate[]> {
+  return (await call(api.POST('/api/v1/patient-duplicate-checks', { body }))).data.items;
 }
 
 export async function updatePatient(id: string, body: UpdatePatient, etag: string): Promise<Versioned<Patient>> {

@@ -772,6 +772,27 @@ export interface paths {
         patch: operations["update_outreach_activity"];
         trace?: never;
     };
+    "/api/v1/patient-duplicate-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Before registering a patient: those of the center the registration may already be — the
+         *     same reading and birth date, or the same phone number however grouped — with why (at
+         *     most 20). Nothing is stored; the read is logged like a search, without what was typed.
+         */
+        post: operations["check_patient_duplicates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients": {
         parameters: {
             query?: never;
@@ -2388,6 +2409,23 @@ export interface components {
          * @enum {string}
          */
         Channel: "in_person" | "phone" | "email" | "outreach" | "home_visit" | "online";
+        /**
+         * @description What a registration form holds that may show it is someone already registered. Sent in
+         *     a body, not a query string: names and birth dates stay out of addresses and logs.
+         * @example {
+         *       "birth_date": "1975-06-15",
+         *       "family_name_kana": "ヤマダ",
+         *       "given_name_kana": "ハナコ",
+         *       "phone": "082-223-8609"
+         *     }
+         */
+        CheckPatientDuplicates: {
+            /** @description 西暦 (`1975-06-15`) or 和暦 (`昭和50年6月15日`). */
+            birth_date?: string | null;
+            family_name_kana?: string | null;
+            given_name_kana?: string | null;
+            phone?: string | null;
+        };
         /** @description An access token for an API client (RFC 6749 §5.1). */
         ClientToken: {
             access_token: string;
@@ -3281,6 +3319,11 @@ export interface components {
              */
             number: number;
         };
+        /**
+         * @description Why a registered patient may be the same person.
+         * @enum {string}
+         */
+        DuplicateReason: "same_reading_and_birth_date" | "same_phone";
         EmploymentOutcomesReport: {
             period: components["schemas"]["PeriodDto"];
             rows: components["schemas"]["OutcomeRowDto"][];
@@ -3741,6 +3784,13 @@ export interface components {
                 /** Format: uuid */
                 submitted_by: string;
                 wishes?: string | null;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_PossibleDuplicateDto: {
+            items: {
+                patient: components["schemas"]["PatientDto"];
+                reasons: components["schemas"]["DuplicateReason"][];
             }[];
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
@@ -5290,6 +5340,11 @@ export interface components {
             /** Format: uuid */
             submitted_by: string;
             wishes?: string | null;
+        };
+        /** @description A patient the registration may already be, and why. */
+        PossibleDuplicateDto: {
+            patient: components["schemas"]["PatientDto"];
+            reasons: components["schemas"]["DuplicateReason"][];
         };
         PrefectureDto: {
             /** @description JIS X 0401, `"01"` … `"47"`. */
@@ -12010,6 +12065,110 @@ export interface operations {
             };
             /** @description No `If-Match` (`if_match_required`) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_patient_duplicates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckPatientDuplicates"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_PossibleDuplicateDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,7 +40,10 @@ pub use follow_ups::{
     FollowUpInput, FollowUpQuery, FollowUpUpdate, FollowUps, REASSIGN_MAX, ReassignInput,
     reassign_target,
 };
-pub use patients::{PatientInput, Patients, format_case_number};
+pub use patients::{
+    DuplicateCheck, DuplicateProbe, DuplicateReason, PatientInput, Patients, duplicate_reasons,
+    format_case_number, phone_digits,
+};
 pub use referrals::{ReferralInput, ReferralQuery, ReferralUpdate, Referrals};
 pub use timeline::{TimelineEntry, TimelineItem};
 

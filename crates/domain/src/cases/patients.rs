@@ -132,6 +132,52 @@ impl Patients<'_> {
         })
     }
 
+    /// Patients a registration may already be (same reading and birth date, or the same
+    /// phone number), checked before saving a new one: the consultant sees them and chooses
+    /// to open one or to register anyway. A read of patients' data, logged like a search
+    /// (without what was typed).
+    #[tracing::instrument(name = "patients.duplicates", skip_all, fields(center_id = ?ctx.actor.center_id))]
+    pub fn duplicates(
+        &self,
+        ctx: &Ctx,
+        input: &DuplicateCheck,
+    ) -> Result<Vec<(Patient, Vec<DuplicateReason>)>, DomainError> {
+        self.guard(ctx, Action::PatientSearch, None, || {
+            let center = require_case_worker(&ctx.actor)?;
+            let probe = DuplicateProbe::of(input);
+            if probe.is_empty() {
+                return Ok(Vec::new());
+            }
+            let found = self.store.possible_duplicates(center, &probe)?;
+            let out: Vec<(Patient, Vec<DuplicateReason>)> = found
+                .into_iter()
+                .filter_map(|p| {
+                    let why = duplicate_reasons(&p, &probe);
+                    (!why.is_empty()).then_some((p, why))
+                })
+                .collect();
+            self.log_list(
+                ctx,
+                Action::PatientSearch,
+                &format!(
+                    "duplicate_check={}{}",
+                    if probe.reading.is_some() {
+                        "reading+birth_date"
+                    } else {
+                        ""
+                    },
+                    if probe.phone_digits.is_some() {
+                        ",phone"
+                    } else {
+                        ""
+                    }
+                ),
+                out.len(),
+            )?;
+            Ok(out)
+        })
+    }
+
     /// The patient if the reach covers them: a peer supporter's unassigned patient answers
     /// 404 exactly like another center's.
     pub(crate) fn reachable(&self, reach: PatientReach, id: Uuid) -> Result<Patient, DomainError> {
@@ -262,6 +308,100 @@ pub fn search_query(raw: &str) -> Result<Option<PatientQuery>, DomainError> {
         grams: kana::query_grams(&folded),
         folded,
     }))
+}
+
+/// What a registration form holds that may show it is someone already registered.
+#[derive(Debug, Clone, Default)]
+pub struct DuplicateCheck {
+    pub family_name_kana: Option<String>,
+    pub given_name_kana: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Why a registered patient may be the same person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateReason {
+    /// The same reading (as stored: full-width katakana) and birth date.
+    SameReadingAndBirthDate,
+    /// The same phone number's digits.
+    SamePhone,
+}
+
+impl DuplicateReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SameReadingAndBirthDate => "same_reading_and_birth_date",
+            Self::SamePhone => "same_phone",
+        }
+    }
+}
+
+/// The check's input normalised as patients are stored; a part that is missing or does not
+/// parse is left out (the registration itself reports it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DuplicateProbe {
+    /// Family and given reading, with the birth date: they count only together.
+    pub reading: Option<(String, String, NaiveDate)>,
+    /// At least six digits.
+    pub phone_digits: Option<String>,
+}
+
+impl DuplicateProbe {
+    pub fn of(c: &DuplicateCheck) -> Self {
+        let kana_of = |f: &str, raw: &Option<String>| {
+            raw.as_deref().and_then(|r| kana::kana(f, r, KANA_MAX).ok())
+        };
+        let birth = c
+            .birth_date
+            .as_deref()
+            .and_then(|d| values::wareki::parse_date(d));
+        let reading = match (
+            kana_of("family_name_kana", &c.family_name_kana),
+            kana_of("given_name_kana", &c.given_name_kana),
+            birth,
+        ) {
+            (Some(f), Some(g), Some(b)) => Some((f, g, b)),
+            _ => None,
+        };
+        let phone_digits = c
+            .phone
+            .as_deref()
+            .and_then(|p| contact::phone("phone", p).ok())
+            .map(|p| phone_digits(&p))
+            .filter(|d| d.len() >= 6);
+        Self {
+            reading,
+            phone_digits,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reading.is_none() && self.phone_digits.is_none()
+    }
+}
+
+/// A phone number's digits, as the duplicate check and the search compare them.
+pub fn phone_digits(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Why `p` may be the person the probe describes (empty: no reason).
+pub fn duplicate_reasons(p: &Patient, probe: &DuplicateProbe) -> Vec<DuplicateReason> {
+    let mut out = Vec::new();
+    if let Some((f, g, b)) = &probe.reading
+        && p.family_name_kana == *f
+        && p.given_name_kana == *g
+        && p.birth_date == *b
+    {
+        out.push(DuplicateReason::SameReadingAndBirthDate);
+    }
+    if let (Some(d), Some(phone)) = (&probe.phone_digits, &p.phone)
+        && phone_digits(phone) == *d
+    {
+        out.push(DuplicateReason::SamePhone);
+    }
+    out
 }
 
 /// The one search box takes what a consultant has at hand: a case number (`2026-0001`,
@@ -699,6 +839,43 @@ mod tests {
             search_query(&"あ".repeat(QUERY_MAX + 1)),
             Err(DomainError::Validation(_))
         ));
+    }
+
+    #[test]
+    fn a_registration_may_be_someone_already_registered() {
+        let mut p = blank(Uuid::nil(), Uuid::nil(), DateTime::<Utc>::UNIX_EPOCH);
+        p.family_name_kana = "ヤマダ".into();
+        p.given_name_kana = "ハナコ".into();
+        p.birth_date = NaiveDate::from_ymd_opt(1975, 6, 15).unwrap();
+        p.phone = Some("(082) 223 8609".into());
+        let check = |fk: &str, gk: &str, born: &str, phone: Option<&str>| {
+            DuplicateProbe::of(&DuplicateCheck {
+                family_name_kana: Some(fk.into()),
+                given_name_kana: Some(gk.into()),
+                birth_date: Some(born.into()),
+                phone: phone.map(Into::into),
+            })
+        };
+        use DuplicateReason as R;
+        // Typed in hiragana and 和暦: normalised as stored.
+        assert_eq!(
+            duplicate_reasons(&p, &check("やまだ", "はなこ", "昭和50年6月15日", None)),
+            [R::SameReadingAndBirthDate]
+        );
+        assert_eq!(
+            duplicate_reasons(
+                &p,
+                &check("ヤマダ", "ハナコ", "1975-06-15", Some("082-223-8609"))
+            ),
+            [R::SameReadingAndBirthDate, R::SamePhone]
+        );
+        // The reading counts only with the birth date; a different one is someone else.
+        assert!(duplicate_reasons(&p, &check("ヤマダ", "ハナコ", "1975-06-16", None)).is_empty());
+        assert_eq!(
+            duplicate_reasons(&p, &check("サトウ", "ハナコ", "x", Some("0822238609"))),
+            [R::SamePhone]
+        );
+        assert!(DuplicateProbe::of(&DuplicateCheck::default()).is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use super::StoreResult;
 use crate::audit::AuditDraft;
+use crate::cases::DuplicateProbe;
 use crate::entities::{Patient, PatientLabel, ProgramChange};
 use crate::page::{Page, PageRequest};
 use chrono::NaiveDate;
@@ -44,6 +45,13 @@ pub trait PatientStore {
         query: Option<&PatientQuery>,
         page: PageRequest,
     ) -> StoreResult<Page<Patient>>;
+    /// Up to 20 patients of the center with the probe's reading and birth date, or its
+    /// phone digits (however the stored number is grouped).
+    fn possible_duplicates(
+        &self,
+        center: Uuid,
+        probe: &DuplicateProbe,
+    ) -> StoreResult<Vec<Patient>>;
     /// Writes the whole record if its version is still `expected_version`, and rebuilds its
     /// search grams; a change of program is kept in the same transaction.
     fn save_patient(

@@ -462,6 +462,11 @@ mod tests {
             .map(|s| s.as_str())
             .collect();
         c.table::<crate::activities::outreach::OutreachKind>(&outreach);
+        use tsunagu_domain::cases::DuplicateReason as D;
+        c.table::<crate::dto::DuplicateReason>(&[
+            D::SameReadingAndBirthDate.as_str(),
+            D::SamePhone.as_str(),
+        ]);
 
         // Every other enum of the spec is the adapter's own; a new one must be placed on
         // one side or the other here.

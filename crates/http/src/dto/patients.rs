@@ -217,3 +217,34 @@ impl From<ProgramChange> for ProgramChangeDto {
         }
     }
 }
+
+/// What a registration form holds that may show it is someone already registered. Sent in
+/// a body, not a query string: names and birth dates stay out of addresses and logs.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"family_name_kana": "ヤマダ", "given_name_kana": "ハナコ", "birth_date": "1975-06-15", "phone": "082-223-8609"}))]
+pub struct CheckPatientDuplicates {
+    pub family_name_kana: Option<String>,
+    pub given_name_kana: Option<String>,
+    /// 西暦 (`1975-06-15`) or 和暦 (`昭和50年6月15日`).
+    pub birth_date: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Why a registered patient may be the same person.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateReason {
+    /// The same reading and birth date.
+    SameReadingAndBirthDate,
+    /// The same phone number (its digits).
+    SamePhone,
+}
+
+/// A patient the registration may already be, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PossibleDuplicateDto {
+    pub patient: PatientDto,
+    #[schema(value_type = Vec<DuplicateReason>)]
+    pub reasons: Vec<&'static str>,
+}

@@ -5,8 +5,9 @@ use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
-    ConsentDto, CreateConsent, CreatePatient, ItemsOf, ListOf, PatientDto, PatientListQuery,
-    ProvisionDto, TimelineDto, TimelineEntryDto, UpdatePatient,
+    CheckPatientDuplicates, ConsentDto, CreateConsent, CreatePatient, ItemsOf, ListOf, PatientDto,
+    PatientListQuery, PossibleDuplicateDto, ProvisionDto, TimelineDto, TimelineEntryDto,
+    UpdatePatient,
 };
 use crate::json::ApiJson;
 use crate::problem::{
@@ -14,7 +15,7 @@ use crate::problem::{
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use tsunagu_domain::cases::{ConsentInput, PatientInput};
+use tsunagu_domain::cases::{ConsentInput, DuplicateCheck, PatientInput};
 use uuid::Uuid;
 
 /// Find patients by any part of the name or the reading (フリガナ), ignoring full/half width
@@ -282,5 +283,43 @@ pub async fn list_provisions(
         .await?;
     Ok(HttpResponse::Ok().json(ItemsOf {
         items: found.into_iter().map(ProvisionDto::from).collect(),
+    }))
+}
+
+/// Before registering a patient: those of the center the registration may already be — the
+/// same reading and birth date, or the same phone number however grouped — with why (at
+/// most 20). Nothing is stored; the read is logged like a search, without what was typed.
+#[utoipa::path(
+    tag = "patients",
+    operation_id = "check_patient_duplicates",
+    request_body = CheckPatientDuplicates,
+    responses((status = 200, body = ItemsOf<PossibleDuplicateDto>), CreateProblems),
+    security(("bearer" = []), ("oauth2" = ["patients:read"]))
+)]
+#[post("/patient-duplicate-checks")]
+pub async fn check_duplicates(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<CheckPatientDuplicates>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let check = DuplicateCheck {
+        family_name_kana: b.family_name_kana,
+        given_name_kana: b.given_name_kana,
+        birth_date: b.birth_date,
+        phone: b.phone,
+    };
+    let s = state.services.clone();
+    let found = caller
+        .run(move |ctx| s.patients().duplicates(ctx, &check))
+        .await?;
+    Ok(HttpResponse::Ok().json(ItemsOf {
+        items: found
+            .into_iter()
+            .map(|(p, why)| PossibleDuplicateDto {
+                patient: PatientDto::from(p),
+                reasons: why.iter().map(|r| r.as_str()).collect(),
+            })
+            .collect::<Vec<_>>(),
     }))
 }
