@@ -352,10 +352,7 @@ impl DuplicateProbe {
         let kana_of = |f: &str, raw: &Option<String>| {
             raw.as_deref().and_then(|r| kana::kana(f, r, KANA_MAX).ok())
         };
-        let birth = c
-            .birth_date
-            .as_deref()
-            .and_then(|d| values::wareki::parse_date(d));
+        let birth = c.birth_date.as_deref().and_then(values::wareki::parse_date);
         let reading = match (
             kana_of("family_name_kana", &c.family_name_kana),
             kana_of("given_name_kana", &c.given_name_kana),
