@@ -130,7 +130,7 @@ describe('administration, first slice', () => {
     assert.equal(await page.getByTestId('home-role').textContent(), 'システム管理者');
     await page.getByText(/令和\d+年度/).first().waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', 'センター', '職員', '報告']);
+    assert.deepEqual(menu, ['ホーム', 'センター', '職員', '報告', '操作・閲覧の記録']);
     // Tokens stay in memory: web storage is empty (only a language choice would go there).
     const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
     assert.deepEqual(stored, []);
@@ -301,8 +301,16 @@ describe('administration, first slice', () => {
     await expectHeading(`ようこそ、${CENTER_ADMIN.name}さん`);
     await page.getByText(`${CENTER.name}（本所）（広島県）`, { exact: true }).waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '外部連携']);
+    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
     await expectAccessible('home (center administrator)');
+  });
+
+  step('reads the audit trail of the center (without the supervisor\'s other screens)', async () => {
+    await nav('操作・閲覧の記録');
+    await expectHeading('監査ログ');
+    assert.equal(await page.getByRole('navigation', { name: '監督のページ' }).count(), 0);
+    await page.getByRole('cell', { name: '職員の登録' }).first().waitFor();
+    await expectAccessible('the audit trail (center administrator)');
   });
 
   step('registers an employment agency', async () => {

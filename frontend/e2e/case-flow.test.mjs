@@ -208,7 +208,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await expectHeading(`ようこそ、${CENTER_ADMIN.display_name}さん`);
     // Health data is for case workers only: no patient screens for an administrator.
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '外部連携']);
+    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
     assert.equal(await page.getByTestId('record-consultation').count(), 0);
     await page.getByRole('link', { name: 'センターの設定' }).click();
     await expectHeading('センターの設定');

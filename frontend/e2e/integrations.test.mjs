@@ -191,7 +191,7 @@ describe('integration: API clients and webhooks', () => {
     await page.getByRole('button', { name: '確認してログイン' }).click();
     await expectHeading(`ようこそ、${CENTER_ADMIN.display_name}さん`);
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '外部連携']);
+    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
     await page.getByRole('link', { name: '外部連携を管理する' }).waitFor();
 
     await nav('外部連携');

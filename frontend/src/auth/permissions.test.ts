@@ -3,12 +3,12 @@ import { capabilities, navItems, PEER_SUPPORT_REPORT_PATH } from './permissions'
 
 describe('navigation by role', () => {
   it('gives the system administrator centers and staff, never patient-side screens', () => {
-    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'users', 'reports']);
+    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'users', 'reports', 'auditTrail']);
     expect(capabilities('system_admin').viewAgencies).toBe(false);
   });
 
   it('gives a center administrator staff and agencies', () => {
-    expect(navItems('center_admin').map((i) => i.key)).toEqual(['home', 'users', 'agencies', 'reports', 'integrations']);
+    expect(navItems('center_admin').map((i) => i.key)).toEqual(['home', 'users', 'agencies', 'reports', 'auditTrail', 'integrations']);
     expect(capabilities('center_admin')).toMatchObject({
       manageUsers: true,
       manageAgencies: true,
@@ -113,7 +113,18 @@ describe('navigation by role', () => {
       configureCenter: false,
       viewReports: false,
       manageIntegrations: false,
+      readAuditTrail: false,
     });
+  });
+
+  it('opens the audit trail to supervisors and administrators, the rest of supervision to supervisors', () => {
+    for (const role of ['supervisor', 'center_admin', 'system_admin'] as const) {
+      expect(capabilities(role).readAuditTrail).toBe(true);
+    }
+    for (const role of ['consultant', 'self_reliance_worker', 'peer_supporter'] as const) {
+      expect(capabilities(role).readAuditTrail).toBe(false);
+    }
+    expect(navItems('supervisor').map((i) => i.key)).not.toContain('auditTrail');
   });
 
   it('reaches patients for case workers and peer supporters only; peer support is the peer supporter alone', () => {

@@ -55,6 +55,11 @@ export interface Capabilities {
    * webhooks. The center's administrator only.
    */
   readonly manageIntegrations: boolean;
+  /**
+   * The audit trail (who did and saw what): a center's supervisor and administrator, the
+   * system administrator across centers. Administrators see patients by id only.
+   */
+  readonly readAuditTrail: boolean;
 }
 
 /** The center's case workers: the 自立支援員 has a consultant's reach. */
@@ -79,6 +84,7 @@ export function capabilities(role: Role | null): Capabilities {
     configureCenter: role === 'center_admin',
     viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
     manageIntegrations: role === 'center_admin',
+    readAuditTrail: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
   };
 }
 
@@ -96,6 +102,7 @@ export type NavKey =
   | 'reports'
   | 'peerSupport'
   | 'supervision'
+  | 'auditTrail'
   | 'integrations';
 
 /** ピア・サポーターの活動実績: among the reports for those who read them all, a peer supporter's own page. */
@@ -133,6 +140,8 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
   if (can.viewAgencies) items.push({ key: 'agencies', to: '/agencies' });
   if (can.viewReports) items.push({ key: 'reports', to: '/reports' });
   if (can.supervise) items.push({ key: 'supervision', to: '/supervision' });
+  // Administrators read the trail without the supervisor's other screens.
+  else if (can.readAuditTrail) items.push({ key: 'auditTrail', to: '/supervision/audit' });
   if (can.manageIntegrations) items.push({ key: 'integrations', to: '/integrations' });
   return items;
 }

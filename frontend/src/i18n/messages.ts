@@ -724,6 +724,7 @@ export const ja = {
   'forbidden.title': 'このページを表示する権限がありません',
 
   'nav.supervision': '監督',
+  'nav.auditTrail': '操作・閲覧の記録',
   'home.task.supervision': '監査キューを確認する',
   'home.task.supervision.desc': '期限を過ぎたフォローアップ、差し戻し中・レビュー待ちの紹介を、急ぐものから確認します。',
 
@@ -2781,6 +2782,7 @@ export const en: Messages = {
   'forbidden.title': 'You are not allowed to see this page',
 
   'nav.supervision': 'Supervision',
+  'nav.auditTrail': 'Audit trail',
   'home.task.supervision': 'Check the audit queue',
   'home.task.supervision.desc': 'Overdue follow-ups and referrals returned or awaiting review, most urgent first.',
 

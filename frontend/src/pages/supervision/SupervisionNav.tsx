@@ -1,4 +1,6 @@
 import { NavLink } from 'react-router';
+import { useAuth } from '../../auth/AuthProvider';
+import { capabilities } from '../../auth/permissions';
 import { useI18n } from '../../i18n/I18nProvider';
 
 const PAGES = [
@@ -10,6 +12,9 @@ const PAGES = [
 /** The supervision pages, one click apart. */
 export function SupervisionNav() {
   const { t } = useI18n();
+  const { role } = useAuth();
+  // An administrator reads only the audit trail: no tabs to screens they cannot open.
+  if (!capabilities(role).supervise) return null;
   return (
     <nav aria-label={t('supervision.nav')}>
       <ul className="flex flex-wrap gap-x-6 gap-y-2 border-b border-solid-gray-420 pb-2 text-std-16N-170">

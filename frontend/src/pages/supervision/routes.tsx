@@ -1,4 +1,4 @@
-// The supervisor's screens, loaded on first use as one chunk: only supervisors download them.
+// The supervisor's screens (and the administrators' audit trail), loaded on first use as one chunk.
 import { RequireCapability } from '../../app/guards';
 import { AuditQueuePage } from './AuditQueuePage';
 import { AuditTrailPage } from './AuditTrailPage';
@@ -12,11 +12,12 @@ const pages = {
 
 export type SupervisionPage = keyof typeof pages;
 
-/** The route element of a supervision screen, behind the supervisor's capability. */
+/** The route element of a supervision screen, behind the supervisor's capability (the
+ * audit trail: also the administrators'). */
 export function supervisionElement(page: SupervisionPage) {
   const Page = pages[page];
   return (
-    <RequireCapability cap="supervise">
+    <RequireCapability cap={page === 'audit' ? 'readAuditTrail' : 'supervise'}>
       <Page />
     </RequireCapability>
   );
