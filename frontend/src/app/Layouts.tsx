@@ -147,6 +147,8 @@ export function AppShell() {
                 <NavLink
                   to={item.to}
                   end={item.to === '/'}
+                  // Folds the phone's menu even when the page chosen is the one open already.
+                  onClick={() => setMenuOpen(false)}
                   className={({ isActive }) =>
                     'inline-block px-4 py-3 text-oln-16B-100 text-white no-underline hover:text-white hover:underline focus-visible:outline-white ' +
                     (isActive ? 'underline decoration-4 underline-offset-8' : '')
