@@ -33,7 +33,7 @@ function Main({ children }: { children: ReactNode }) {
 function Footer() {
   const { t } = useI18n();
   return (
-    <footer className="border-t border-solid-gray-420 bg-solid-gray-50">
+    <footer data-print="hide" className="border-t border-solid-gray-420 bg-solid-gray-50">
       <p className="mx-auto max-w-6xl px-4 py-4 text-dns-16N-130 text-solid-gray-700">{t('app.title')}</p>
     </footer>
   );
@@ -62,7 +62,7 @@ function IdleWarning() {
   const { t } = useI18n();
   if (idleWarning === null) return null;
   return (
-    <div className="mx-auto w-full max-w-6xl px-4 pt-4">
+    <div data-print="hide" className="mx-auto w-full max-w-6xl px-4 pt-4">
       <Notice tone="warning" live="assertive" title={t('auth.idleWarning', { seconds: idleWarning })}>
         <Button size="sm" className="mt-2" onClick={stayActive}>
           {t('auth.stay')}
@@ -104,7 +104,7 @@ export function AppShell() {
   return (
     <div className="flex min-h-screen flex-col">
       <SkipLink />
-      <header className="border-b border-solid-gray-420">
+      <header data-print="hide" className="border-b border-solid-gray-420">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2 md:py-3">
           <Brand />
           <Button

@@ -14,6 +14,8 @@ import { PatientsPage } from '../patients/PatientsPage';
 import { ReferralEditPage } from '../referrals/ReferralEditPage';
 import { ReferralNewPage } from '../referrals/ReferralNewPage';
 import { ReferralPage } from '../referrals/ReferralPage';
+import { PatientPrintPage } from '../print/PatientPrintPage';
+import { ReferralPrintPage } from '../print/ReferralPrintPage';
 
 const pages = {
   patients: PatientsPage,
@@ -29,6 +31,8 @@ const pages = {
   referralEdit: ReferralEditPage,
   followUpEdit: FollowUpEditPage,
   consentEdit: ConsentEditPage,
+  patientPrint: PatientPrintPage,
+  referralPrint: ReferralPrintPage,
 };
 
 export type CasePage = keyof typeof pages;
