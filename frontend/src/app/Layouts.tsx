@@ -95,6 +95,7 @@ export function AppShell() {
     setMenuOpen(false);
   }
   const folded = menuOpen ? '' : 'max-md:hidden';
+  const menuItems = mustEnrol ? [] : navItems(role, programs);
 
   // Case workers will open the case screens: fetch their code while they read home.
   useEffect(() => {
@@ -142,20 +143,30 @@ export function AppShell() {
         </div>
         <nav id="app-nav" aria-label={t('landmark.primaryNav')} className={`bg-blue-1000 ${folded}`} hidden={mustEnrol}>
           <ul className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4">
-            {(mustEnrol ? [] : navItems(role, programs)).map((item) => (
-              <li key={item.key}>
-                <NavLink
-                  to={item.to}
-                  end={item.to === '/'}
-                  className={({ isActive }) =>
-                    'inline-block px-4 py-3 text-oln-16B-100 text-white no-underline hover:text-white hover:underline focus-visible:outline-white ' +
-                    (isActive ? 'underline decoration-4 underline-offset-8' : '')
-                  }
-                >
-                  {t(`nav.${item.key}`)}
-                </NavLink>
-              </li>
-            ))}
+            {menuItems.map((item) => {
+              // An item whose address holds another item's (the queue and its calendar) is not current there.
+              const shadowed = menuItems.some(
+                (other) =>
+                  other.to !== item.to &&
+                  other.to.startsWith(`${item.to}/`) &&
+                  (pathname === other.to || pathname.startsWith(`${other.to}/`)),
+              );
+              return (
+                <li key={item.key}>
+                  <NavLink
+                    to={item.to}
+                    end={item.to === '/'}
+                    aria-current={shadowed ? false : 'page'}
+                    className={({ isActive }) =>
+                      'inline-block px-4 py-3 text-oln-16B-100 text-white no-underline hover:text-white hover:underline focus-visible:outline-white ' +
+                      (isActive && !shadowed ? 'underline decoration-4 underline-offset-8' : '')
+                    }
+                  >
+                    {t(`nav.${item.key}`)}
+                  </NavLink>
+                </li>
+              );
+            })}
           </ul>
         </nav>
       </header>

@@ -133,6 +133,7 @@ export const routes: RouteObject[] = [
       caseRoute('referrals/:id', 'referral'),
       caseRoute('referrals/:id/print', 'referralPrint'),
       caseRoute('follow-ups', 'followUps'),
+      caseRoute('follow-ups/calendar', 'followUpCalendar'),
       caseRoute('follow-ups/:id', 'followUp'),
       caseRoute('consultations/:id/edit', 'consultationEdit'),
       caseRoute('referrals/:id/edit', 'referralEdit'),

@@ -6,6 +6,7 @@ import { ConsultationNewPage } from '../consultations/ConsultationNewPage';
 import { FollowUpEditPage } from '../followups/FollowUpEditPage';
 import { FollowUpRecordPage } from '../followups/FollowUpRecordPage';
 import { FollowUpsPage } from '../followups/FollowUpsPage';
+import { FollowUpCalendarPage } from '../followups/FollowUpCalendarPage';
 import { ConsentEditPage } from '../patients/ConsentEditPage';
 import { PatientEditPage } from '../patients/PatientEditPage';
 import { PatientNewPage } from '../patients/PatientNewPage';
@@ -26,6 +27,7 @@ const pages = {
   consultationNew: ConsultationNewPage,
   referral: ReferralPage,
   followUps: FollowUpsPage,
+  followUpCalendar: FollowUpCalendarPage,
   followUp: FollowUpRecordPage,
   consultationEdit: ConsultationEditPage,
   referralEdit: ReferralEditPage,
