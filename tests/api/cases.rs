@@ -751,11 +751,48 @@ async fn follow_up_queue_counts_overdue_in_tokyo(db: Db) {
         .expect(200);
     assert_eq!(items(&q).len(), 1);
     assert_eq!(items(&q)[0]["outcome"], "retained");
+    // A calendar's week: every follow-up due in it, done or open, by due date.
+    let week = app
+        .get(
+            "/api/v1/follow-ups?state=all&due_from=2026-06-01&due_to=2026-06-07",
+            &k.supervisor,
+        )
+        .await
+        .expect(200);
+    let seen: Vec<(&str, &str)> = items(&week)
+        .iter()
+        .map(|f| (f["due_on"].as_str().unwrap(), f["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![("2026-06-02", "done"), ("2026-06-03", "overdue")]
+    );
+    let mine = app
+        .get(
+            "/api/v1/follow-ups?assignee=me&due_from=2026-06-10&due_to=2026-06-20",
+            t,
+        )
+        .await
+        .expect(200);
+    assert_eq!(items(&mine).len(), 1);
+    assert_eq!(items(&mine)[0]["due_on"], "2026-06-15");
+    for bad in [
+        "due_from=2026-06-10&due_to=2026-06-01",
+        "due_from=2026-01-01&due_to=2026-12-31",
+    ] {
+        app.get(&format!("/api/v1/follow-ups?{bad}"), t)
+            .await
+            .problem(422, "validation_failed");
+    }
     for bad in ["state=late", "assignee=nobody", "cursor=x", "limit=0"] {
         app.get(&format!("/api/v1/follow-ups?{bad}"), t)
             .await
             .problem(422, "validation_failed");
     }
+    // Not a date at all: the query itself cannot be read.
+    app.get("/api/v1/follow-ups?due_from=6/1", t)
+        .await
+        .problem(400, "invalid_query");
 }
 
 /// Search by any part of the name or the reading, whatever the width or kana.

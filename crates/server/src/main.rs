@@ -388,8 +388,16 @@ fn demo_data(cfg: &Config, o: &tsunagu_server::demo::DemoOptions) -> Result<(), 
     };
     let (c, staff) = tsunagu_server::demo::generate(&store, &SystemClock, o, &mut progress)?;
     println!(
-        "Demo center \"{}\": {} patients, {} consultations, {} referrals, {} follow-ups in {:.1} s",
-        o.center_code, c.patients, c.consultations, c.referrals, c.follow_ups, c.seconds
+        "Demo center \"{}\": {} patients ({} registered twice, to merge), {} consultations, {} referrals, {} follow-ups ({} reviews, {} returned) in {:.1} s",
+        o.center_code,
+        c.patients,
+        c.duplicates,
+        c.consultations,
+        c.referrals,
+        c.follow_ups,
+        c.reviews,
+        c.returned,
+        c.seconds
     );
     let s = c.shoman;
     println!(

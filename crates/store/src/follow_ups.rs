@@ -280,6 +280,14 @@ impl FollowUpStore for DieselStore {
             if let Some(d) = f.due_before {
                 q = q.filter(fu::due_on.lt(d));
             }
+            if let Some((from, to)) = f.due_within {
+                if let Some(d) = from {
+                    q = q.filter(fu::due_on.ge(d));
+                }
+                if let Some(d) = to {
+                    q = q.filter(fu::due_on.le(d));
+                }
+            }
             if let Some(since) = req.updated_since {
                 q = q
                     .filter(fu::updated_at.gt(naive(since)))

@@ -10193,10 +10193,14 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `due`, `overdue` or `done`; absent: due and overdue, overdue first. */
-                state?: "due" | "overdue" | "done";
+                state?: "due" | "overdue" | "done" | "all";
                 /** @description A user id, or `me`. */
                 assignee?: string;
                 patient_id?: string;
+                /** @description Only those due on or after this day (a calendar's first day). */
+                due_from?: string;
+                /** @description Only those due on or before this day; at most 92 days after `due_from`. */
+                due_to?: string;
                 limit?: number;
                 cursor?: string;
                 /**

@@ -407,6 +407,7 @@ impl AgencyLinks<'_> {
                     patient_id: None,
                     today,
                     due_before: None,
+                    due_within: None,
                 },
                 PageRequest {
                     limit: 1,

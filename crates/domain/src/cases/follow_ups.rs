@@ -47,7 +47,14 @@ pub struct FollowUpQuery {
     /// A user id, or `me`.
     pub assignee: Option<String>,
     pub patient_id: Option<Uuid>,
+    /// A window of due dates, both ends included (a calendar's week or month).
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
 }
+
+/// The longest window of due dates one list may ask for: a quarter, more than any calendar
+/// view shows.
+pub const DUE_WINDOW_MAX_DAYS: i64 = 92;
 
 /// Handing follow-ups to a colleague while a consultant is away or when they leave: the
 /// open ones named, or every open one of `from_assignee_id`.
@@ -166,6 +173,8 @@ impl FollowUps<'_> {
                     ("state", q.state.clone()),
                     ("assignee", filter.assignee.map(|a| a.to_string())),
                     ("patient_id", q.patient_id.map(|x| x.to_string())),
+                    ("due_from", q.due_from.map(|d| d.to_string())),
+                    ("due_to", q.due_to.map(|d| d.to_string())),
                 ]),
                 found.items.len(),
             )?;
@@ -290,6 +299,7 @@ impl FollowUps<'_> {
                     patient_id: None,
                     today,
                     due_before: None,
+                    due_within: None,
                 };
                 let mut page = PageRequest {
                     limit: 200,
@@ -444,6 +454,7 @@ fn of_referral(referral_id: Uuid, state: FollowUpState, today: NaiveDate) -> Fol
         patient_id: None,
         today,
         due_before: None,
+        due_within: None,
     }
 }
 
@@ -461,11 +472,12 @@ fn queue_filter(
         Some("due") => Some(FollowUpState::Due),
         Some("overdue") => Some(FollowUpState::Overdue),
         Some("done") => Some(FollowUpState::Done),
+        Some("all") => Some(FollowUpState::All),
         Some(_) => {
             v.push(FieldError::new(
                 "state",
                 "invalid_choice",
-                "must be one of: due, overdue, done",
+                "must be one of: due, overdue, done, all",
             ));
             None
         }
@@ -485,6 +497,7 @@ fn queue_filter(
             }
         },
     };
+    let due_within = due_window(q.due_from, q.due_to, &mut v);
     v.finish()?;
     let default = if syncing {
         FollowUpState::All
@@ -498,7 +511,33 @@ fn queue_filter(
         patient_id: q.patient_id,
         today,
         due_before: None,
+        due_within,
     })
+}
+
+/// A window of due dates from its two ends, either of which may be open; a closed window
+/// is at most [`DUE_WINDOW_MAX_DAYS`] long and does not end before it starts.
+fn due_window(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    v: &mut Validator,
+) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            v.push(FieldError::new(
+                "due_to",
+                "invalid_range",
+                "must not be before due_from",
+            ));
+        } else if (t - f).num_days() >= DUE_WINDOW_MAX_DAYS {
+            v.push(FieldError::new(
+                "due_to",
+                "invalid_range",
+                format!("at most {DUE_WINDOW_MAX_DAYS} days after due_from"),
+            ));
+        }
+    }
+    (from.is_some() || to.is_some()).then_some((from, to))
 }
 
 /// A follow-up is changed at the version the caller read, and not once cancelled.
@@ -828,7 +867,7 @@ mod tests {
         let q = |state: Option<&str>, assignee: Option<&str>| FollowUpQuery {
             state: state.map(str::to_owned),
             assignee: assignee.map(str::to_owned),
-            patient_id: None,
+            ..FollowUpQuery::default()
         };
         let f = queue_filter(&q(None, Some("me")), me, false, today()).unwrap();
         assert_eq!(
@@ -848,5 +887,54 @@ mod tests {
             )),
             ["state:invalid_choice", "assignee:invalid_assignee"]
         );
+    }
+
+    #[test]
+    fn a_calendar_asks_for_a_window_of_due_dates_of_at_most_a_quarter() {
+        let me = uuid::Uuid::now_v7();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let q = |from: Option<&str>, to: Option<&str>| FollowUpQuery {
+            state: Some("all".into()),
+            due_from: from.map(d),
+            due_to: to.map(d),
+            ..FollowUpQuery::default()
+        };
+        let f = queue_filter(
+            &q(Some("2026-12-01"), Some("2026-12-31")),
+            me,
+            false,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(f.state, FollowUpState::All);
+        assert_eq!(
+            f.due_within,
+            Some((Some(d("2026-12-01")), Some(d("2026-12-31"))))
+        );
+        let f = queue_filter(&q(None, Some("2026-12-31")), me, false, today()).unwrap();
+        assert_eq!(f.due_within, Some((None, Some(d("2026-12-31")))));
+        assert_eq!(
+            queue_filter(&q(None, None), me, false, today())
+                .unwrap()
+                .due_within,
+            None
+        );
+        // The longest window is 92 days, both ends counted as in it.
+        assert!(
+            queue_filter(
+                &q(Some("2026-01-01"), Some("2026-04-02")),
+                me,
+                false,
+                today()
+            )
+            .is_ok()
+        );
+        for (from, to) in [("2026-01-01", "2026-04-03"), ("2026-12-31", "2026-12-01")] {
+            assert_eq!(
+                field_codes(queue_filter(&q(Some(from), Some(to)), me, false, today())),
+                ["due_to:invalid_range"],
+                "{from}..{to}"
+            );
+        }
     }
 }

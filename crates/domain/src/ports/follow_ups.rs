@@ -26,6 +26,8 @@ pub struct FollowUpFilter {
     pub today: NaiveDate,
     /// Only those due before this day (escalation).
     pub due_before: Option<NaiveDate>,
+    /// Only those due within this window (either end may be open; both included).
+    pub due_within: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
 }
 
 pub trait FollowUpStore {

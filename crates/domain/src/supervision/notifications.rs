@@ -71,6 +71,7 @@ impl Notifications<'_> {
                 patient_id: None,
                 today,
                 due_before: Some(rules::escalate_before(today, c.escalation_days)),
+                due_within: None,
             };
             let mut out: Vec<Notification> = self
                 .store

@@ -322,8 +322,8 @@ wire_enum!(
     FollowUpState { Due, Overdue, Done, Cancelled }
 );
 wire_enum!(
-    /// Which follow-ups the queue lists.
-    FollowUpQueueState { Due, Overdue, Done }
+    /// Which follow-ups the queue lists; `all` (open, done and cancelled) suits a calendar.
+    FollowUpQueueState { Due, Overdue, Done, All }
 );
 wire_enum!(TimelineKind {
     Consent,

@@ -148,6 +148,10 @@ pub struct FollowUpListQuery {
     )]
     pub assignee: Option<String>,
     pub patient_id: Option<Uuid>,
+    /// Only those due on or after this day (a calendar's first day).
+    pub due_from: Option<chrono::NaiveDate>,
+    /// Only those due on or before this day; at most 92 days after `due_from`.
+    pub due_to: Option<chrono::NaiveDate>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,

@@ -35,6 +35,8 @@ pub async fn list(
         state: q.state,
         assignee: q.assignee,
         patient_id: q.patient_id,
+        due_from: q.due_from,
+        due_to: q.due_to,
     };
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();

@@ -21,7 +21,7 @@ use tsunagu_domain::page::PageRequest;
 use tsunagu_domain::ports::{FollowUpFilter, FollowUpState};
 use tsunagu_domain::values::{
     CaseOutcome, Channel, ConsentScope, Contacted, EmploymentStatus, FollowUpMethod, Level,
-    Program, Purpose, ReferralSource, Requester, Sex, SharedItem, SupportAwareness, Topic,
+    Program, Purpose, ReferralSource, Requester, Role, Sex, SharedItem, SupportAwareness, Topic,
 };
 use uuid::Uuid;
 
@@ -73,6 +73,11 @@ pub(super) struct Made {
     pub consultations: usize,
     pub referrals: usize,
     pub follow_ups: usize,
+    /// Reviews of follow-up work: approved, and returned for correction.
+    pub reviews: usize,
+    pub returned: usize,
+    /// A second registration of the same person (the duplicates a supervisor merges).
+    pub duplicates: usize,
     /// The patient, when of the 小慢 program: the self-reliance support work is written
     /// for some of them once every case exists (`shoman.rs`).
     pub shoman: Option<ShomanChild>,
@@ -100,7 +105,17 @@ enum Step {
     /// Records the referral's open follow-up.
     Record(usize, Box<FollowUpUpdate>),
     Close(usize, Box<ReferralUpdate>),
+    /// The supervisor reviews the referral's follow-up work: approved, or returned with a
+    /// comment to correct.
+    Review(usize, Option<&'static str>),
+    /// Someone at the desk registers the same person again, not having found the first
+    /// record, and records the talk there.
+    Duplicate(Box<PatientInput>, Box<ConsultationInput>),
 }
+
+/// What a supervisor writes when returning follow-up work.
+const RETURN_COMMENT: &str =
+    "フォローアップの記録に、本人の様子と次回までに確認することを追記してください。";
 
 /// A step on a day; `order` keeps a day's steps in the order the story told them.
 struct Dated {
@@ -138,6 +153,14 @@ pub(super) fn one_case(
         match d.step {
             Step::Consult(..) => made.consultations += 1,
             Step::Refer(..) => made.referrals += 1,
+            Step::Review(_, returned) => {
+                made.reviews += 1;
+                made.returned += usize::from(returned.is_some());
+            }
+            Step::Duplicate(..) => {
+                made.duplicates += 1;
+                made.consultations += 1;
+            }
             _ => {}
         }
     }
@@ -171,11 +194,24 @@ fn draw(
             step,
         });
     };
-    push(
-        registered,
-        None,
-        Step::Register(Box::new(patient(rng, registered))),
-    );
+    let person = patient(rng, registered);
+    // About one person in 300 is registered a second time weeks later by someone who did
+    // not find the first record: a living center's duplicates, for the supervisor to merge.
+    if rng.gen_ratio(1, 300) && person.program.as_deref() == Some(Program::Nanbyo.as_str()) {
+        let day = registered + Duration::days(rng.gen_range(14..=90));
+        if day <= today {
+            let mut again = person.clone();
+            again.phone = Some(None);
+            again.notes = Some(Some("デモデータ（架空の人物・重複登録）".into()));
+            let who = rng.gen_range(0..demo.workers.len());
+            push(
+                day,
+                Some(who),
+                Step::Duplicate(Box::new(again), Box::new(consultation(rng, true))),
+            );
+        }
+    }
+    push(registered, None, Step::Register(Box::new(person)));
 
     // Consent at intake for most; a few withdraw it later.
     let consent = rng.gen_bool(0.75).then(|| {
@@ -283,61 +319,42 @@ fn draw(
         };
         push(referred_on, None, Step::Refer(k, Box::new(input)));
 
-        // Follow-ups: level 4 promises them (the first is scheduled with the referral; a
-        // few are never recorded: the supervisor's catch); other levels sometimes get one.
-        let wants = if level.promises_follow_up() {
-            true
+        // Older referrals are mostly closed by now, on a day drawn first: follow-ups run
+        // until then (a level-4 one closes only after one is recorded, and after the last).
+        let closes = referred_on + Duration::days(120) < today && rng.gen_bool(0.8);
+        let end = if closes {
+            // Late enough for the first follow-up (due after 14 days) to have been recorded.
+            day_between(rng, referred_on + Duration::days(45), today)
         } else {
-            let wants = rng.gen_ratio(1, 5);
-            if wants {
-                push(
-                    referred_on,
-                    None,
-                    Step::ScheduleFollowUp(k, referred_on + Duration::days(14)),
-                );
-            }
-            wants
+            today
         };
-        let mut last_done = None;
-        if wants && !(level.promises_follow_up() && rng.gen_ratio(1, 12)) {
-            let mut due = referred_on + Duration::days(14);
-            for _ in 0..rng.gen_range(1..=3) {
-                // Most past ones were done (some late); some are still overdue.
-                if due > today || !rng.gen_ratio(5, 6) {
-                    break;
-                }
-                let done_on = (due + Duration::days(rng.gen_range(-3..10)))
-                    .min(today)
-                    .max(referred_on)
-                    .max(last_done.unwrap_or(referred_on));
-                let next = due + Duration::days(30);
-                push(
-                    done_on,
-                    None,
-                    Step::Record(
-                        k,
-                        Box::new(FollowUpUpdate {
-                            done_on: Some(Some(done_on.to_string())),
-                            method: Some(follow_up_method(rng).as_str().into()),
-                            contacted: Some(contacted(rng).as_str().into()),
-                            outcome: Some(outcome(rng).as_str().into()),
-                            next_due_on: Some(next.to_string()),
-                            ..Default::default()
-                        }),
-                    ),
-                );
-                last_done = Some(done_on);
-                due = next;
-            }
+        let level4 = level.promises_follow_up();
+        // Follow-ups: level 4 promises them (the first is scheduled with the referral) and
+        // they go on until the referral closes; other levels sometimes get one or two.
+        let wants = level4 || rng.gen_ratio(1, 5);
+        if wants && !level4 {
+            push(
+                referred_on,
+                None,
+                Step::ScheduleFollowUp(k, referred_on + Duration::days(14)),
+            );
         }
-        // Older referrals are mostly closed, a level-4 one only after a follow-up, and
-        // after the last one recorded.
-        if referred_on + Duration::days(120) < today
-            && rng.gen_bool(0.6)
-            && (!level.promises_follow_up() || last_done.is_some())
-        {
-            let from = (referred_on + Duration::days(30)).max(last_done.unwrap_or(referred_on));
-            let closed_on = day_between(rng, from, today);
+        let chain = FollowUpChain {
+            k,
+            level4,
+            referred_on,
+            end,
+            closes,
+            today,
+        };
+        let last_done = if wants {
+            chain.draw(rng, &mut push)
+        } else {
+            None
+        };
+        if closes && (!level4 || last_done.is_some()) {
+            let closed_on = end.max(last_done.unwrap_or(referred_on));
+            let closed_on = closed_on.min(today);
             push(
                 closed_on,
                 None,
@@ -357,6 +374,107 @@ fn draw(
     story
 }
 
+/// How recently a lapse may lie for a living center still to be working on it: older ones
+/// it would have caught up with.
+const LAPSE_WITHIN_DAYS: i64 = 45;
+
+/// One referral's follow-ups as a story: when each falls due, when it is recorded (nearly
+/// always on time or a few days either side, now and then a week or two late), and the
+/// supervisor's review of level-4 work. Only the newest may lapse: overdue by days or
+/// weeks, never by years, as in a center that keeps up with its promises.
+struct FollowUpChain {
+    k: usize,
+    level4: bool,
+    referred_on: NaiveDate,
+    /// The referral's last day: when it closes, or today.
+    end: NaiveDate,
+    closes: bool,
+    today: NaiveDate,
+}
+
+impl FollowUpChain {
+    /// Pushes the chain's steps; answers the day the last one was recorded or reviewed.
+    fn draw(
+        &self,
+        rng: &mut StdRng,
+        push: &mut impl FnMut(NaiveDate, Option<usize>, Step),
+    ) -> Option<NaiveDate> {
+        let today = self.today;
+        let lately = |d: NaiveDate| (today - d).num_days() <= LAPSE_WITHIN_DAYS;
+        // Monthly at first, then every three months; a lower level's last one schedules
+        // nothing more.
+        let most = if self.level4 {
+            usize::MAX
+        } else {
+            rng.gen_range(1..=2)
+        };
+        let mut due = self.referred_on + Duration::days(14);
+        let mut last_done: Option<NaiveDate> = None;
+        let mut n = 0;
+        while due <= self.end && due <= today && n < most {
+            if !self.closes && lately(due) && rng.gen_ratio(1, 6) {
+                break;
+            }
+            let late = if rng.gen_ratio(1, 10) {
+                rng.gen_range(4..=14)
+            } else {
+                rng.gen_range(-3..=3)
+            };
+            let done_on = (due + Duration::days(late))
+                .min(today)
+                .max(self.referred_on)
+                .max(last_done.unwrap_or(self.referred_on));
+            n += 1;
+            let next = (self.level4 || n < most)
+                .then(|| due + Duration::days(if n <= 3 { 30 } else { 90 }));
+            push(
+                done_on,
+                None,
+                Step::Record(
+                    self.k,
+                    Box::new(FollowUpUpdate {
+                        done_on: Some(Some(done_on.to_string())),
+                        method: Some(follow_up_method(rng).as_str().into()),
+                        contacted: Some(contacted(rng).as_str().into()),
+                        outcome: Some(outcome(rng).as_str().into()),
+                        next_due_on: next.map(|d| d.to_string()),
+                        ..Default::default()
+                    }),
+                ),
+            );
+            let reviewed = if self.level4 {
+                self.review(rng, push, done_on)
+            } else {
+                None
+            };
+            last_done = Some(reviewed.unwrap_or(done_on));
+            match next {
+                Some(d) => due = d,
+                None => break,
+            }
+        }
+        last_done
+    }
+
+    /// The supervisor reviews recorded level-4 work within a week, before the next one is
+    /// recorded; this week's still waits. A few recent ones are returned for correction.
+    fn review(
+        &self,
+        rng: &mut StdRng,
+        push: &mut impl FnMut(NaiveDate, Option<usize>, Step),
+        done_on: NaiveDate,
+    ) -> Option<NaiveDate> {
+        let on = done_on + Duration::days(rng.gen_range(1..=7));
+        if on > self.today {
+            return None;
+        }
+        let returned = (!self.closes && (self.today - on).num_days() <= 30 && rng.gen_ratio(1, 6))
+            .then_some(RETURN_COMMENT);
+        push(on, None, Step::Review(self.k, returned));
+        Some(on)
+    }
+}
+
 /// Acts the story out through the use cases, each step by its worker at its moment.
 /// Returns how many follow-ups it left, and the records it made.
 fn act(
@@ -366,7 +484,11 @@ fn act(
     demo: &DemoCenter,
     story: Vec<Dated>,
 ) -> Result<(usize, Records), DomainError> {
-    let own = rng.gen_range(0..demo.workers.len());
+    // The case is a consultant's: the supervisor reviews their level-4 work (four eyes).
+    let consultants: Vec<usize> = (0..demo.workers.len())
+        .filter(|&i| demo.workers[i].actor.role == Role::Consultant)
+        .collect();
+    let own = *pick(rng, &consultants);
     let mut made = Records::default();
     let mut follow_ups = 0;
     let mut day = None;
@@ -460,6 +582,23 @@ fn act(
                     follow_ups += 1;
                 }
             }
+            Step::Review(k, returned) => {
+                if let Some(Some(id)) = made.referrals.get(k).copied() {
+                    let (decision, comment) = match returned {
+                        Some(c) => ("returned", Some(c)),
+                        None => ("approved", None),
+                    };
+                    services
+                        .reviews()
+                        .create(&demo.supervisor, id, decision, comment)?;
+                }
+            }
+            Step::Duplicate(input, mut talk) => {
+                let p = services.patients().create(ctx, *input)?;
+                talk.occurred_at = Some(at.to_rfc3339());
+                talk.patient_id = Some(Some(p.id));
+                services.consultations().create(ctx, *talk)?;
+            }
             Step::Close(k, update) => {
                 // Recording follow-ups may have moved the referral's version on.
                 if let Some(Some(id)) = made.referrals.get(k).copied()
@@ -491,6 +630,7 @@ fn open_follow_up(
         patient_id: None,
         today,
         due_before: None,
+        due_within: None,
     };
     let page = services.store().follow_ups(
         demo.center.id,

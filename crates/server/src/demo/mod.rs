@@ -99,6 +99,12 @@ pub struct DemoCounts {
     pub consultations: usize,
     pub referrals: usize,
     pub follow_ups: usize,
+    /// The supervisor's reviews of level-4 follow-up work, of which `returned` were
+    /// returned for correction.
+    pub reviews: usize,
+    pub returned: usize,
+    /// People registered twice (a second patient record of the same person).
+    pub duplicates: usize,
     /// The 小慢 self-reliance support work (`shoman.rs`).
     pub shoman: ShomanCounts,
     /// Outreach, trainings and events (`activities.rs`).
@@ -159,6 +165,9 @@ pub fn generate(
         counts.consultations += made.consultations;
         counts.referrals += made.referrals;
         counts.follow_ups += made.follow_ups;
+        counts.reviews += made.reviews;
+        counts.returned += made.returned;
+        counts.duplicates += made.duplicates;
         shoman_children.extend(made.shoman);
         let last = counts.patients == o.patients;
         if counts.patients % COMMIT_EVERY == 0 || last {
@@ -206,15 +215,19 @@ pub fn generate(
         .resource(demo.center.id)
         .center(Some(demo.center.id))
         .detail(format!(
-            "patients={}; consultations={}; referrals={}; follow_ups={}; support_plans={}; \
+            "patients={}; duplicates={}; consultations={}; referrals={}; follow_ups={}; \
+             reviews={}; returned={}; support_plans={}; \
              plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; \
              outreach={}; trainings={}; events={}; attendees={}; peer_assignments={}; \
              peer_consultations={}; agency_links={}; agency_confirmed={}; supporter_sessions={}; \
              supporter_bookings={}; seed={}",
             counts.patients,
+            counts.duplicates,
             counts.consultations,
             counts.referrals,
             counts.follow_ups,
+            counts.reviews,
+            counts.returned,
             s.plans,
             s.actions,
             s.contacts,
