@@ -149,6 +149,22 @@ describe('printing: the patient summary and the referral sheet', () => {
     assert.equal(await shown(page.getByRole('navigation', { name: 'メインメニュー', includeHidden: true })), false, 'no menu on paper');
     assert.equal(await shown(page.getByRole('button', { name: '印刷', exact: true, includeHidden: true })), false, 'no buttons on paper');
     await page.emulateMedia({ media: 'screen' });
+  });
+
+  step('fits a phone: neither print view scrolls sideways at 390 px', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, heading] of [
+      [`/patients/${ids.patient}/print`, `患者サマリー：${PATIENT_NAME}`],
+      [`/referrals/${ids.referral}/print`, '就労相談票'],
+    ]) {
+      await inAppGo(path);
+      await expectHeading(heading);
+      await page.getByTestId('print-view').getByRole('button', { name: '印刷', exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+      assert.ok(scroll <= inner, `${path}: scrollWidth ${scroll} > innerWidth ${inner}`);
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
     assert.deepEqual(pageProblems, []);
   });
 });

@@ -74,10 +74,11 @@ try {
   const printed = await run(['demo-data', '--patients', PATIENTS]);
   const password = /password shown only now\): (\S+)/.exec(printed)?.[1];
   if (!password) throw new Error(`demo-data printed no password:\n${printed}`);
-  server = await serve();
-  const base = server.url;
+  const running = await serve();
+  server = running;
+  const base = running.url;
 
-  /** @param {string} path @param {string} login */
+  /** @param {string} login */
   const token = async (login) => {
     const res = await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
