@@ -2093,6 +2093,7 @@ export const ja = {
   'calendar.empty': 'この期間に予定されたフォローアップはありません。',
   'calendar.count': 'この期間のフォローアップ：{count}件',
   'calendar.countOverdue': 'この期間のフォローアップ：{count}件（うち期限超過{overdue}件）',
+  'followUp.calendarLink': '予定表（週・月）で見る',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ja;
@@ -4195,4 +4196,5 @@ export const en: Messages = {
   'calendar.empty': 'No follow-ups are due in this period.',
   'calendar.count': 'Follow-ups in this period: {count}',
   'calendar.countOverdue': 'Follow-ups in this period: {count} ({overdue} overdue)',
+  'followUp.calendarLink': 'See them in the calendar (week, month)',
 };
