@@ -384,6 +384,7 @@ async fn a_batch_commits_what_passed_and_drops_the_rest(db: Db) {
             display_name: "batch-test".into(),
             totp_enabled: false,
             must_enroll_totp: false,
+            must_change_password: false,
             scopes: None,
         },
         meta: tsunagu_domain::entities::RequestMeta {

@@ -57,8 +57,33 @@ pub struct Me {
     /// Two-factor sign-in is set up.
     pub totp_enabled: bool,
     /// The center requires two factors for this role and they are not set up: until they
-    /// are, every call but `/me`, `/me/totp…` and logout answers 403 `totp_enrollment_required`.
+    /// are, every call but `/me`, `/me/totp…`, `/me/password` and logout answers 403
+    /// `totp_enrollment_required`.
     pub totp_required: bool,
+    /// The password was set by an administrator (a new account, or a password they set):
+    /// until it is changed with `POST /me/password`, every call but `GET /me`,
+    /// `POST /me/password`, refresh and logout answers 403 `password_change_required`
+    /// (checked before `totp_required`).
+    pub must_change_password: bool,
+}
+
+/// A new password for oneself. Neither password is ever logged, audited or kept.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "the one you signed in with", "new_password": "correct horse battery staple"}))]
+pub struct ChangePassword {
+    /// The password you signed in with. A wrong one answers 422
+    /// `current_password_incorrect` and counts toward the sign-in lockout.
+    pub current_password: String,
+    /// At least 12 characters, not easily guessed (the same rules as every password), and
+    /// not the current one (field code `password_reused`).
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePassword").finish_non_exhaustive()
+    }
 }
 
 /// A new TOTP secret: show `otpauth_uri` as a QR code, or the secret for manual entry.

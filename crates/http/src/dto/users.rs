@@ -17,6 +17,11 @@ pub struct UserDto {
     #[schema(value_type = Role)]
     pub role: String,
     pub active: bool,
+    /// Two-factor sign-in is set up (an administrator may reset it:
+    /// `POST /users/{id}/two-factor-reset`).
+    pub totp_enabled: bool,
+    /// The password was set by an administrator and the user has not changed it yet.
+    pub must_change_password: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -32,6 +37,8 @@ impl From<User> for UserDto {
             display_name: u.display_name,
             role: u.role.as_str().to_owned(),
             active: u.active,
+            totp_enabled: u.totp_enabled,
+            must_change_password: u.must_change_password,
             created_at: ts(u.created_at),
             updated_at: ts(u.updated_at),
         }
@@ -51,7 +58,8 @@ pub struct CreateUser {
     /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
     #[schema(value_type = Role)]
     pub role: String,
-    /// At least 12 characters and not easy to guess; no composition rules.
+    /// The initial password: at least 12 characters and not easy to guess; no composition
+    /// rules. The user must change it at their first sign-in (`must_change_password`).
     #[schema(format = Password)]
     pub password: String,
 }
@@ -65,6 +73,9 @@ pub struct UpdateUser {
     #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
     pub active: Option<bool>,
+    /// A new password. Set by an administrator for someone else, the user must change it
+    /// at their next sign-in (`must_change_password`); your own is simply changed (prefer
+    /// `POST /me/password`, which checks the current one).
     #[schema(format = Password)]
     pub password: Option<String>,
 }
