@@ -100,8 +100,8 @@ describe('sign-in and administration: a forced password change and a two-factor 
     assert.equal(await page.getByRole('navigation', { name: 'メインメニュー' }).count(), 0);
     // Another screen by its address: back to the password change.
     await inAppGo('/patients');
+    await page.waitForURL((u) => u.pathname === '/password');
     await expectHeading('パスワードの変更');
-    assert.equal(new URL(page.url()).pathname, '/password');
     await expectAccessible('the password change (required)');
 
     // Nothing typed: every field is named in the summary.
