@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"login": "sato.hanako", "password": "correct horse battery staple"}))]
 pub struct LoginRequest {
@@ -80,6 +80,15 @@ pub struct ChangePassword {
     pub new_password: String,
 }
 
+// Printed without the password or the code, should one ever be logged.
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
 impl std::fmt::Debug for ChangePassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChangePassword").finish_non_exhaustive()
@@ -108,4 +117,40 @@ pub struct TotpConfirm {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_print_without_their_passwords() {
+        let secret = "correct horse battery staple";
+        let change: ChangePassword = serde_json::from_value(serde_json::json!({
+            "current_password": secret, "new_password": secret
+        }))
+        .unwrap();
+        let login: LoginRequest = serde_json::from_value(serde_json::json!({
+            "login": "sato", "password": secret, "totp": "123456"
+        }))
+        .unwrap();
+        let create: crate::dto::CreateUser = serde_json::from_value(serde_json::json!({
+            "login": "sato", "display_name": "佐藤", "role": "consultant", "password": secret
+        }))
+        .unwrap();
+        let update: crate::dto::UpdateUser =
+            serde_json::from_value(serde_json::json!({"password": secret})).unwrap();
+        for printed in [
+            format!("{change:?}"),
+            format!("{login:?}"),
+            format!("{create:?}"),
+            format!("{update:?}"),
+        ] {
+            assert!(
+                !printed.contains(secret) && !printed.contains("123456"),
+                "{printed}"
+            );
+        }
+        assert!(format!("{login:?}").contains("sato"));
+    }
 }

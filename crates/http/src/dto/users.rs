@@ -45,7 +45,7 @@ impl From<User> for UserDto {
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"center_id": null, "login": "sato.hanako", "display_name": "佐藤 花子", "role": "consultant", "password": "correct horse battery staple"}))]
 pub struct CreateUser {
@@ -66,7 +66,7 @@ pub struct CreateUser {
 
 /// Fields to change; absent fields stay as they are. Changing the role, the password or
 /// `active: false` ends the user's sessions at once.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     pub display_name: Option<String>,
@@ -78,4 +78,25 @@ pub struct UpdateUser {
     /// `POST /me/password`, which checks the current one).
     #[schema(format = Password)]
     pub password: Option<String>,
+}
+
+// The request types that carry a password print without it, should one ever be logged.
+impl std::fmt::Debug for CreateUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateUser")
+            .field("center_id", &self.center_id)
+            .field("login", &self.login)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for UpdateUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateUser")
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .finish_non_exhaustive()
+    }
 }
