@@ -17,6 +17,14 @@ describe('dictionaries', () => {
     }
   });
 
+  it('speak to a public-health nurse in plain Japanese, not in IT jargon', () => {
+    // Words a 保健師 reviewing the screens found opaque; each has a plain replacement
+    // (要確認リスト, 期限超過が続いているもの, 抜き取り確認, 管理責任者の確認, 操作・閲覧の記録).
+    const jargon = ['監査キュー', 'エスカレーション', '抽出点検', 'レビュー', '監査ログ'];
+    const found = Object.entries(ja).filter(([, text]) => jargon.some((w) => text.includes(w)));
+    expect(found).toEqual([]);
+  });
+
   it('have no empty message', () => {
     for (const [key, value] of [...Object.entries(ja), ...Object.entries(en)]) {
       expect(value.trim(), key).not.toBe('');

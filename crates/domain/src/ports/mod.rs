@@ -49,7 +49,7 @@ pub use idempotency::{CommittedChange, IdempotencyBegin, IdempotencyStore, Store
 pub use liaison::LiaisonStore;
 pub use mail::Mailer;
 pub use outbox::Outbox;
-pub use patients::{PatientQuery, PatientStore};
+pub use patients::{PatientFilter, PatientQuery, PatientSort, PatientStore};
 pub use peer_support::PeerSupportStore;
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;
