@@ -26,6 +26,8 @@ import uuid
 
 ADMIN_PASSWORD = "contract-Admin-passw0rd!"
 STAFF_PASSWORD = "contract-Staff-passw0rd!"
+# What the administrator gives each member of staff; they change it to STAFF_PASSWORD first.
+INITIAL_PASSWORD = "contract-initial-lantern-harbour-7"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -79,9 +81,12 @@ def setup(api):
             "POST",
             "/api/v1/users",
             admin if role == "center_admin" else tokens["center_admin"],
-            {"center_id": center["id"], "login": f"ct.{role}", "display_name": f"契約 {role}", "role": role, "password": STAFF_PASSWORD},
+            {"center_id": center["id"], "login": f"ct.{role}", "display_name": f"契約 {role}", "role": role, "password": INITIAL_PASSWORD},
         )
-        tokens[role] = api.login(f"ct.{role}", STAFF_PASSWORD)
+        # An administrator chose that password: the user replaces it before anything else.
+        tokens[role] = api.login(f"ct.{role}", INITIAL_PASSWORD)
+        api.call("POST", "/api/v1/me/password", tokens[role],
+                 {"current_password": INITIAL_PASSWORD, "new_password": STAFF_PASSWORD})
     t = tokens["consultant"]
     agency = api.call("POST", "/api/v1/agencies", tokens["center_admin"], {"agency_type": "hello_work", "name": "ハローワーク広島"})
     patient = api.call(

@@ -10,6 +10,7 @@ import { launchBrowser } from './support/browser.mjs';
 import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'shimane', name: '島根県難病相談支援センター', prefecture_code: '32', operating_type: 'municipality' };
 const CENTER_ADMIN = { login: 'shimane.admin', display_name: '松江 太郎', password: 'Matsue-castle-lake-shinji-2026' };
@@ -41,10 +42,10 @@ describe('センター活動の修正: an event, an outreach activity after a co
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
     const office = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: OFFICE });
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     supervisorToken = await token(SUPERVISOR.login, SUPERVISOR.password);

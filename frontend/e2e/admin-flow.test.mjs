@@ -9,8 +9,9 @@ import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { Authenticator } from './support/totp.mjs';
 
 const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture: '34', operatingType: 'patient_organization' };
-const CENTER_ADMIN = { login: 'hiroshima.admin', name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
-const CONSULTANT = { login: 'sato.hanako', name: '佐藤 花子', password: 'Miyajima-deer-oyster-77' };
+// `password` is the initial one an administrator gives; `own` the one they change it to.
+const CENTER_ADMIN = { login: 'hiroshima.admin', name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026', own: 'Kure-harbour-crane-sunrise-41' };
+const CONSULTANT = { login: 'sato.hanako', name: '佐藤 花子', password: 'Miyajima-deer-oyster-77', own: 'Itsukushima-tide-lantern-52' };
 const AGENCY = { name: 'ハローワーク広島', phone: '082-223-8609' };
 
 /** @type {import('./support/server.mjs').RunningServer} */
@@ -75,6 +76,19 @@ async function signOut() {
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await expectHeading('ログイン');
   await page.getByText('ログアウトしました。', { exact: true }).waitFor();
+}
+
+/**
+ * The first sign-in's password change, on the screen a user is kept on until it is done.
+ * @param {string} current @param {string} next
+ */
+async function changeInitialPassword(current, next) {
+  await expectHeading('パスワードの変更');
+  await page.getByText('管理者が設定したパスワードを変更してください', { exact: true }).waitFor();
+  await field('現在のパスワード').fill(current);
+  await field('新しいパスワード').fill(next);
+  await field('新しいパスワード（確認）').fill(next);
+  await page.getByRole('button', { name: 'パスワードを変更する' }).click();
 }
 
 /** @param {string} name */
@@ -244,10 +258,16 @@ describe('administration, first slice', () => {
     await row.getByRole('cell', { name: `${CENTER.name}（本所）`, exact: true }).waitFor();
   });
 
-  step('signs out and in as the center administrator, who must first set up two-step sign-in', async () => {
+  step('signs out and in as the center administrator, who must first change the password and set up two-step sign-in', async () => {
     await signOut();
     await expectAccessible('the sign-in page after sign-out');
     await signIn(CENTER_ADMIN.login, CENTER_ADMIN.password);
+
+    // The system administrator chose the password: it is changed before anything else.
+    await expectHeading('パスワードの変更');
+    assert.equal(await page.getByRole('navigation', { name: 'メインメニュー' }).count(), 0);
+    await expectAccessible('the password change (required)');
+    await changeInitialPassword(CENTER_ADMIN.password, CENTER_ADMIN.own);
 
     // The center requires two factors of its administrators: nothing else until enrolled.
     await expectHeading('二段階認証');
@@ -353,7 +373,7 @@ describe('administration, first slice', () => {
 
   step('signs the center administrator in again with the authenticator app’s code', async () => {
     await signOut();
-    await signIn(CENTER_ADMIN.login, CENTER_ADMIN.password);
+    await signIn(CENTER_ADMIN.login, CENTER_ADMIN.own);
     await expectHeading('確認コードの入力');
     const code = field('確認コード（6桁）');
     assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
@@ -407,6 +427,7 @@ describe('administration, first slice', () => {
   step('lets the consultant read agencies but not manage them', async () => {
     await signOut();
     await signIn(CONSULTANT.login, CONSULTANT.password);
+    await changeInitialPassword(CONSULTANT.password, CONSULTANT.own);
     await expectHeading(`ようこそ、${CONSULTANT.name}さん`);
     await page.getByRole('heading', { level: 2, name: 'フォローアップの予定' }).waitFor();
     await nav('就労支援機関');

@@ -9,6 +9,7 @@ import { launchBrowser } from './support/browser.mjs';
 import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture_code: '34', operating_type: 'patient_organization' };
 const CENTER_ADMIN = { login: 'hiroshima.admin', display_name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
@@ -44,9 +45,9 @@ describe('機関への確認リンク: the consultant makes a link, the agency a
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
     const agency = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: 'ハローワーク広島' });
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     const patient = await apiCall('POST', '/patients', consultant, {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture_code: '34', operating_type: 'patient_organization' };
 const CENTER_ADMIN = { login: 'hiroshima.admin', display_name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
@@ -168,7 +169,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     // The center and its people come through the API: the first slice's test covers those screens.
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     // The center requires two factors of its administrator and supervisors by default: the
     // administrator enrols through the API, keeping its recovery codes for signing in below,
     // and lets the rest of the staff sign in with a password.
@@ -177,8 +178,8 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     const centerAdmin = enrolled.token;
     await apiCall('POST', '/agencies', centerAdmin, HELLO_WORK);
     await apiCall('POST', '/agencies', centerAdmin, OTHER_AGENCY);
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
 
     browser = await launchBrowser();
     // A browser far from Japan: every date on screen must still be Asia/Tokyo's.

@@ -9,6 +9,7 @@ import { launchBrowser } from './support/browser.mjs';
 import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = {
   code: 'hiroshima',
@@ -64,13 +65,13 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
     const settings = await apiFull('GET', `/centers/${center.id}`, centerAdmin);
     await apiFull('PATCH', `/centers/${center.id}`, centerAdmin, { follow_up_days: FOLLOW_UP_DAYS }, { 'If-Match': settings.etag });
     const helloWork = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: AGENCY });
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
     tokens.consultant = await token(CONSULTANT.login, CONSULTANT.password);
     tokens.supervisor = await token(SUPERVISOR.login, SUPERVISOR.password);
     const consultant = tokens.consultant;

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture_code: '34', operating_type: 'patient_organization' };
 const CENTER_ADMIN = { login: 'hiroshima.admin', display_name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
@@ -141,13 +142,13 @@ describe('integration: API clients and webhooks', () => {
     // The center and its administrator come through the API: the first slice's test covers those screens.
     const { body: sys } = await apiCall('POST', '/auth/login', null, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD });
     const { body: center } = await apiCall('POST', '/centers', sys.access_token, CENTER);
-    await apiCall('POST', '/users', sys.access_token, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, sys.access_token, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     // The center requires two factors of its administrator: it enrols through the API (its
     // authenticator signs in below) and relaxes the requirement for the rest of the staff.
     const enrolled = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
     app = enrolled.app;
     centerAdminToken = enrolled.token;
-    await apiCall('POST', '/users', centerAdminToken, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdminToken, { ...CONSULTANT, role: 'consultant' });
 
     receiver = createServer((req, res) => {
       let body = '';

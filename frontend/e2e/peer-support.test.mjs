@@ -12,12 +12,14 @@ import { launchBrowser } from './support/browser.mjs';
 import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'tottori', name: '鳥取県難病相談支援センター', prefecture_code: '31', operating_type: 'medical_institution' };
 const CENTER_ADMIN = { login: 'tottori.admin', display_name: '砂丘 太郎', password: 'Sakyu-dune-pear-garden-2026' };
 const CONSULTANT = { login: 'ueda.mika', display_name: '上田 美香', password: 'Daisen-mountain-snow-41' };
 const SUPERVISOR = { login: 'nishimura.jun', display_name: '西村 潤', password: 'Kaike-onsen-crab-harbor-58' };
-const PEER = { login: 'matsui.yoko', display_name: '松井 洋子', password: 'Mizuki-road-yokai-bronze-63' };
+// Registered on screen with `password`, which the peer supporter changes to `own` at their first sign-in.
+const PEER = { login: 'matsui.yoko', display_name: '松井 洋子', password: 'Mizuki-road-yokai-bronze-63', own: 'Hakuto-rabbit-shore-lantern-18' };
 const PEER2 = { login: 'kondo.ken', display_name: '近藤 健', password: 'Uradome-coast-cave-blue-27' };
 const ASSIGNED = '青木 花子';
 const OTHER = '馬場 次郎';
@@ -62,12 +64,12 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin, app } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
     adminApp = app;
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
-    ids.peer2 = (await apiCall('POST', '/users', centerAdmin, { ...PEER2, role: 'peer_supporter' })).id;
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    ids.peer2 = (await createStaff(server.url, centerAdmin, { ...PEER2, role: 'peer_supporter' })).id;
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     tokens.supervisor = await token(SUPERVISOR.login, SUPERVISOR.password);
     ids.assigned = (await apiCall('POST', '/patients', consultant, patientBody('青木', '花子', 'アオキ', 'ハナコ'))).id;
@@ -158,8 +160,14 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
   });
 
   step('the peer supporter sees only the assigned patient', async () => {
-    watchRefusals = true;
     await signIn(PEER.login, PEER.password);
+    // The administrator chose the password: the peer supporter replaces it first.
+    await expectHeading('パスワードの変更');
+    await field('現在のパスワード').fill(PEER.password);
+    await field('新しいパスワード').fill(PEER.own);
+    await field('新しいパスワード（確認）').fill(PEER.own);
+    await page.getByRole('button', { name: 'パスワードを変更する' }).click();
+    watchRefusals = true;
     await expectHeading(`ようこそ、${PEER.display_name}さん`);
     assert.deepEqual(await menu(), ['ホーム', '患者', '活動実績', '就労支援機関']);
     const mine = page.getByTestId('my-patients');

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const HIROSHIMA = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture_code: '34', operating_type: 'patient_organization' };
 const OKAYAMA = { code: 'okayama', name: '岡山県難病相談支援センター', prefecture_code: '33', operating_type: 'medical_institution' };
@@ -203,8 +204,8 @@ describe('reports: the ministry figures for a fiscal year', () => {
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const hiroshima = await apiCall('POST', '/centers', admin, HIROSHIMA);
     const okayama = await apiCall('POST', '/centers', admin, OKAYAMA);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: hiroshima.id });
-    await apiCall('POST', '/users', admin, { ...OKAYAMA_ADMIN, role: 'center_admin', center_id: okayama.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: hiroshima.id });
+    await createStaff(server.url, admin, { ...OKAYAMA_ADMIN, role: 'center_admin', center_id: okayama.id });
     // Hiroshima requires two factors of its administrator (and supervisor) by default: the
     // administrator enrols through the API and lets the staff of this test sign in with a
     // password (two-factor screens are covered in admin-flow and case-flow).
@@ -214,8 +215,8 @@ describe('reports: the ministry figures for a fiscal year', () => {
       agency_type: 'employment_life_support_center',
       name: '広島障害者就業・生活支援センター',
     });
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
 
     // The case: a patient, consent given before the fiscal year, referrals inside it (and
     // one on the last day of the year before, which must not count).

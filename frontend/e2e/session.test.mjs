@@ -8,6 +8,7 @@ import { launchBrowser } from './support/browser.mjs';
 import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'okayama', name: '岡山県難病相談支援センター', prefecture_code: '33', operating_type: 'patient_organization' };
 const CENTER_ADMIN = { login: 'okayama.admin', display_name: '岡 太郎', password: 'Kibidango-peach-castle-2026' };
@@ -35,9 +36,9 @@ describe('sessions survive a reload and a second tab; sign-out reaches every tab
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     patientId = (
       await apiCall('POST', '/patients', consultant, {

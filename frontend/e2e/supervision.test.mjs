@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture_code: '34', operating_type: 'patient_organization' };
 const CENTER_ADMIN = { login: 'hiroshima.admin', display_name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
@@ -158,13 +159,13 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     // Two factors are required of administrators and supervisors by default: the
     // administrator enrols through the API and leaves the rest of this test to passwords.
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
     const helloWork = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: 'ハローワーク広島' });
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
 
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     const supervisor = await token(SUPERVISOR.login, SUPERVISOR.password);

@@ -7,6 +7,7 @@ import { launchBrowser } from './support/browser.mjs';
 import { escapeRegExp, harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = {
   code: 'hiroshima',
@@ -43,10 +44,10 @@ describe('support plans: a 自立支援員 writes a plan, a supervisor approves 
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
-    await apiCall('POST', '/users', centerAdmin, { ...WORKER, role: 'self_reliance_worker' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    await createStaff(server.url, centerAdmin, { ...WORKER, role: 'self_reliance_worker' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
 
     const worker = await token(WORKER.login, WORKER.password);
     const child = {

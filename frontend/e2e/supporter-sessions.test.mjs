@@ -9,6 +9,7 @@ import { launchBrowser } from './support/browser.mjs';
 import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
+import { createStaff } from './support/staff.mjs';
 
 const CENTER = { code: 'tottori', name: '鳥取県難病相談支援センター', prefecture_code: '31', operating_type: 'medical_institution' };
 const CENTER_ADMIN = { login: 'tottori.admin', display_name: '砂丘 太郎', password: 'Sakyu-dune-camel-pear-2026' };
@@ -48,10 +49,10 @@ describe('出張相談: the schedule makes the sessions; a patient is booked int
     server = await startServer();
     const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
     const center = await apiCall('POST', '/centers', admin, CENTER);
-    await apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
-    await apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-    await apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+    await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+    await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
     const office = await apiCall('POST', '/agencies', centerAdmin, { agency_type: 'hello_work', name: OFFICE });
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     const p = await apiCall('POST', '/patients', consultant, {

@@ -61,6 +61,11 @@ async fn demo_data_makes_a_living_center(db: Db) {
     assert_eq!(*role, "consultant");
     let t = app.login(login, &staff.password).await;
     let sup = app.login("demo.supervisor", &staff.password).await;
+    // The demo's printed password is for trying the demo: nobody is asked to change it.
+    assert_eq!(
+        app.get("/api/v1/me", &t).await.expect(200).body["must_change_password"],
+        false
+    );
     let all = app.get("/api/v1/patients?limit=200", &t).await.expect(200);
     assert_eq!(all.body["items"].as_array().unwrap().len(), 200);
     // Readings are real katakana, so search by reading works on generated people.
@@ -398,6 +403,7 @@ async fn a_batch_commits_what_passed_and_drops_the_rest(db: Db) {
             display_name: "batch-test".into(),
             totp_enabled: false,
             must_enroll_totp: false,
+            must_change_password: false,
             scopes: None,
         },
         meta: tsunagu_domain::entities::RequestMeta {

@@ -21,7 +21,9 @@
 //! the retry of a request that was in flight at a crash resolves within seconds; with the
 //! default it takes up to 30 s.
 
-use crate::helpers::{ADMIN_PASSWORD, Db, Resp, STAFF_PASSWORD, TestDb, config_vars};
+use crate::helpers::{
+    ADMIN_PASSWORD, Db, INITIAL_PASSWORD, Resp, STAFF_PASSWORD, TestDb, config_vars,
+};
 use awc::http::Method;
 use diesel::RunQueryDsl;
 use serde_json::{Value, json};
@@ -494,6 +496,20 @@ impl Api {
             .await;
         r.body["access_token"].as_str().unwrap().to_owned()
     }
+
+    /// A new staff member's first sign-in: the initial password an administrator gave
+    /// them replaced with [`STAFF_PASSWORD`]; the session goes on.
+    async fn first_sign_in(&self, login: &str) -> String {
+        let token = self.login(login, INITIAL_PASSWORD).await;
+        self.must(
+            Method::POST,
+            "/api/v1/me/password",
+            Some(&token),
+            json!({"current_password": INITIAL_PASSWORD, "new_password": STAFF_PASSWORD}),
+        )
+        .await;
+        token
+    }
 }
 
 /// A center with a consultant, a supervisor and an agency, made through the API.
@@ -531,13 +547,13 @@ async fn team(api: &Api, code: &str) -> Team {
     assert_eq!(r.status.as_u16(), 200, "{}", r.body);
     let user = |login: &str, role: &str| {
         json!({"login": login, "display_name": "相談 花子", "role": role,
-               "password": STAFF_PASSWORD})
+               "password": INITIAL_PASSWORD})
     };
     let mut admin_user = user(&format!("{code}.admin"), "center_admin");
     admin_user["center_id"] = json!(center);
     api.must(Method::POST, "/api/v1/users", Some(&root), admin_user)
         .await;
-    let admin = api.login(&format!("{code}.admin"), STAFF_PASSWORD).await;
+    let admin = api.first_sign_in(&format!("{code}.admin")).await;
     for (login, role) in [("ito", "consultant"), ("suzuki", "supervisor")] {
         api.must(
             Method::POST,
@@ -557,8 +573,8 @@ async fn team(api: &Api, code: &str) -> Team {
         .await
         .id();
     Team {
-        consultant: api.login(&format!("{code}.ito"), STAFF_PASSWORD).await,
-        supervisor: api.login(&format!("{code}.suzuki"), STAFF_PASSWORD).await,
+        consultant: api.first_sign_in(&format!("{code}.ito")).await,
+        supervisor: api.first_sign_in(&format!("{code}.suzuki")).await,
         admin,
         agency,
     }

@@ -15,7 +15,11 @@ use tsunagu_domain::app::Services;
 pub const ADMIN_PASSWORD: &str = "Tsunagu-test-Admin-2026!";
 /// The data key of the PostgreSQL tests (32 bytes of 0x2a, base64).
 pub const TEST_DATA_KEY: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
+/// The password staff of the tests sign in with, once they have replaced the initial one.
 pub const STAFF_PASSWORD: &str = "kintsugi lantern orbit 2026";
+/// The password administrators give new staff in the tests: the staff member must change it
+/// (to [`STAFF_PASSWORD`], see [`TestApp::first_sign_in`]) before anything else.
+pub const INITIAL_PASSWORD: &str = "harbour quince meadow 1987";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -488,17 +492,33 @@ impl TestApp {
         .await
         .expect(200);
         let login = format!("{code}.admin");
-        self.post("/api/v1/users", &self.admin_token, json!({"center_id": id, "login": login, "display_name": "管理 一郎", "role": "center_admin", "password": STAFF_PASSWORD}))
+        self.post("/api/v1/users", &self.admin_token, json!({"center_id": id, "login": login, "display_name": "管理 一郎", "role": "center_admin", "password": INITIAL_PASSWORD}))
             .await
             .expect(201);
-        let admin = self.login(&login, STAFF_PASSWORD).await;
+        let admin = self.first_sign_in(&login, INITIAL_PASSWORD).await;
         Center { id, admin }
     }
 
-    /// A user of the center with the given role; returns (user id, token).
+    /// A user of the center with the given role, signed in and past the forced password
+    /// change (their password is now [`STAFF_PASSWORD`]); returns (user id, token).
     pub async fn staff(&self, center: &Center, login: &str, role: &str) -> (String, String) {
-        let u = self.post("/api/v1/users", &center.admin, json!({"login": login, "display_name": "相談 花子", "role": role, "password": STAFF_PASSWORD})).await.expect(201);
-        (u.id(), self.login(login, STAFF_PASSWORD).await)
+        let u = self.post("/api/v1/users", &center.admin, json!({"login": login, "display_name": "相談 花子", "role": role, "password": INITIAL_PASSWORD})).await.expect(201);
+        (u.id(), self.first_sign_in(login, INITIAL_PASSWORD).await)
+    }
+
+    /// What a new staff member does first: signs in with the password an administrator
+    /// gave them and replaces it with [`STAFF_PASSWORD`]. Returns the session's token, which
+    /// goes on working after the change.
+    pub async fn first_sign_in(&self, login: &str, initial: &str) -> String {
+        let token = self.login(login, initial).await;
+        self.post(
+            "/api/v1/me/password",
+            &token,
+            json!({"current_password": initial, "new_password": STAFF_PASSWORD}),
+        )
+        .await
+        .expect(204);
+        token
     }
 
     pub async fn agency(&self, center: &Center, agency_type: &str, name: &str) -> String {

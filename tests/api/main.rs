@@ -19,6 +19,7 @@ mod faults;
 mod http_surface;
 mod idempotency;
 mod integrations;
+mod passwords;
 mod peer_support;
 mod platform;
 mod reports;

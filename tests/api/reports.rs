@@ -3,7 +3,7 @@
 //! centers that must not mix, the cross-center figures, and the CSV and Excel formats.
 
 use crate::db_tests;
-use crate::helpers::{Center, Db, STAFF_PASSWORD, TestApp, spawn};
+use crate::helpers::{Center, Db, INITIAL_PASSWORD, TestApp, spawn};
 use serde_json::{Value, json};
 
 async fn center_in(app: &TestApp, code: &str, prefecture: &str) -> Center {
@@ -21,12 +21,12 @@ async fn center_in(app: &TestApp, code: &str, prefecture: &str) -> Center {
     .expect(200);
     let c = c.id();
     let login = format!("{code}.admin");
-    app.post("/api/v1/users", &app.admin_token, json!({"center_id": c, "login": login, "display_name": "管理", "role": "center_admin", "password": STAFF_PASSWORD}))
+    app.post("/api/v1/users", &app.admin_token, json!({"center_id": c, "login": login, "display_name": "管理", "role": "center_admin", "password": INITIAL_PASSWORD}))
         .await
         .expect(201);
     Center {
         id: c,
-        admin: app.login(&login, STAFF_PASSWORD).await,
+        admin: app.first_sign_in(&login, INITIAL_PASSWORD).await,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Centers, users and agencies: roles, center scoping, optimistic concurrency.
 
 use crate::db_tests;
-use crate::helpers::{Db, STAFF_PASSWORD, spawn};
+use crate::helpers::{Db, INITIAL_PASSWORD, STAFF_PASSWORD, spawn};
 use serde_json::json;
 
 async fn roles_are_enforced(db: Db) {
@@ -84,11 +84,32 @@ async fn system_admin_creates_a_center_and_its_first_admin(db: Db) {
     let r = app.post("/api/v1/users", &app.admin_token, json!({"center_id": c.id(), "login": "root2", "display_name": "x", "role": "system_admin", "password": STAFF_PASSWORD})).await.problem(422, "validation_failed");
     assert_eq!(r.fields(), vec!["center_id"]);
     app.post("/api/v1/users", &app.admin_token, json!({"center_id": uuid::Uuid::now_v7(), "login": "h.admin", "display_name": "x", "role": "center_admin", "password": STAFF_PASSWORD})).await.problem(422, "validation_failed");
-    let u = app.post("/api/v1/users", &app.admin_token, json!({"center_id": c.id(), "login": "h.admin", "display_name": "広島 管理", "role": "center_admin", "password": STAFF_PASSWORD})).await.expect(201);
+    let u = app.post("/api/v1/users", &app.admin_token, json!({"center_id": c.id(), "login": "h.admin", "display_name": "広島 管理", "role": "center_admin", "password": INITIAL_PASSWORD})).await.expect(201);
     assert!(u.body.get("password").is_none() && u.body.get("password_hash").is_none());
+    assert_eq!(u.body["must_change_password"], true);
     app.post("/api/v1/users", &app.admin_token, json!({"center_id": c.id(), "login": "H.Admin", "display_name": "dup", "role": "consultant", "password": STAFF_PASSWORD})).await.problem(409, "login_taken");
-    let token = app.login("h.admin", STAFF_PASSWORD).await;
+    let token = app.login("h.admin", INITIAL_PASSWORD).await;
+    // The system administrator chose the password: it is changed before anything else, even
+    // before the second factor is set up.
+    assert_eq!(
+        app.get("/api/v1/me", &token).await.expect(200).body["must_change_password"],
+        true
+    );
+    app.get("/api/v1/users", &token)
+        .await
+        .problem(403, "password_change_required");
+    app.post("/api/v1/me/totp", &token, json!({}))
+        .await
+        .problem(403, "password_change_required");
+    app.post(
+        "/api/v1/me/password",
+        &token,
+        json!({"current_password": INITIAL_PASSWORD, "new_password": STAFF_PASSWORD}),
+    )
+    .await
+    .expect(204);
     let me = app.get("/api/v1/me", &token).await.expect(200);
+    assert_eq!(me.body["must_change_password"], false);
     assert_eq!(me.body["center_id"], c.body["id"]);
     // By default a center asks its administrators for a second factor: nothing else works
     // until it is set up (or the center stops asking).

@@ -46,6 +46,11 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub active: bool,
+    /// Two-factor sign-in is set up (an administrator may reset it: the user enrols again).
+    pub totp_enabled: bool,
+    /// The password was chosen by an administrator (a new account, or one they set): until
+    /// the user changes it, only their own account's routes answer.
+    pub must_change_password: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -101,6 +106,9 @@ pub struct Actor {
     /// The center requires two factors for this role and the user has not enrolled: until
     /// they do, only enrolment and sign-out are open to them.
     pub must_enroll_totp: bool,
+    /// The password was set by an administrator and not changed since: until it is, only
+    /// reading one's own account, changing the password and signing out are open.
+    pub must_change_password: bool,
     /// For an API client (then `user_id` is the client's id and `role` is `supervisor`, the
     /// reach of a center's reader): the scopes its token carries. `None` for a person.
     pub scopes: Option<Vec<String>>,

@@ -41,6 +41,11 @@ actions! {
     Logout = ("auth.logout", "session"),
     TotpStart = ("auth.totp_start", "user"),
     TotpEnable = ("auth.totp_enable", "user"),
+    /// An administrator removed a staff member's two-factor enrolment (they enrol again).
+    TotpReset = ("auth.totp_reset", "user"),
+    /// A user changed their own password (refusals too: a wrong current password counts
+    /// toward the login's lockout).
+    PasswordChange = ("auth.password_change", "user"),
     // the installation, centers, staff and agencies
     UserBootstrap = ("user.bootstrap", "user"),
     UserCreate = ("user.create", "user"),
@@ -310,6 +315,8 @@ impl Action {
             | A::Logout
             | A::TotpStart
             | A::TotpEnable
+            | A::TotpReset
+            | A::PasswordChange
             | A::UserBootstrap
             | A::UserCreate
             | A::UserRead

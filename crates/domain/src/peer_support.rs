@@ -335,6 +335,8 @@ mod tests {
             display_name: name.into(),
             role,
             active,
+            totp_enabled: false,
+            must_change_password: false,
             version: 1,
             created_at: DateTime::<Utc>::UNIX_EPOCH,
             updated_at: DateTime::<Utc>::UNIX_EPOCH,

@@ -541,6 +541,7 @@ mod tests {
             display_name: "山田 太郎".into(),
             totp_enabled: false,
             must_enroll_totp: false,
+            must_change_password: false,
             scopes: None,
         };
         let patient = Uuid::now_v7();

@@ -12,6 +12,9 @@
 //! | `role_not_assignable` | a center administrator creating a system administrator |
 //! | `supervisor_only` (trainings) | recording another staff member's training without being their supervisor or the center administrator |
 //! | `program_not_offered` | 小慢 work (support plans, liaison contacts, optional projects, needs) in a center that does not run `shoman` |
+//! | `cannot_change_self` | an administrator resetting their own second factor (their own screens are for that) |
+//! | `totp_enrollment_required` | the caller's center requires a second factor for their role and it is not set up |
+//! | `password_change_required` | the caller's password was set by an administrator and not changed yet |
 //!
 //! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
 //! always asked with the [`Reach`] this module returns.
@@ -458,6 +461,53 @@ pub fn second_factor_in_place(actor: &Actor) -> Result<(), DomainError> {
     }
 }
 
+/// While the caller's password is one an administrator chose (a new account, or a password
+/// set for them), only their own account is open: reading it (`GET /me`), changing the
+/// password (`POST /me/password`) and signing out. Every other operation — second-factor
+/// enrolment included — refuses until then. API clients have no password and pass.
+pub fn password_changed(actor: &Actor) -> Result<(), DomainError> {
+    if actor.must_change_password && !actor.is_client() {
+        Err(DomainError::forbidden(
+            "password_change_required",
+            "your password was set by an administrator: change it first (POST /api/v1/me/password)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Resetting a staff member's second factor (they enrol again at their next sign-in): who
+/// manages staff may, in person, but never their own (they use their own screens). The
+/// reach the target is then looked up in: another center's user answers 404.
+pub fn reset_second_factor(actor: &Actor, user_id: Uuid) -> Result<Reach, DomainError> {
+    let reach = permit(actor, Permission::ManageStaff)?;
+    if actor.is_client() {
+        return Err(insufficient_role());
+    }
+    if user_id == actor.user_id {
+        return Err(DomainError::forbidden(
+            "cannot_change_self",
+            "you cannot reset your own two-factor sign-in; set it up again on your own two-factor screen",
+        ));
+    }
+    Ok(reach)
+}
+
+/// Once the target is found: a center administrator resets their center's staff, but a
+/// fellow center administrator's second factor is the system administrator's to reset
+/// (otherwise one administrator could take over another's account).
+pub fn reset_second_factor_of(actor: &Actor, target: Role) -> Result<(), DomainError> {
+    match (actor.role, target) {
+        (Role::SystemAdmin, _) => Ok(()),
+        (Role::CenterAdmin, Role::CenterAdmin | Role::SystemAdmin) => Err(DomainError::forbidden(
+            "insufficient_role",
+            "a center administrator's two-factor sign-in is reset by the system administrator",
+        )),
+        (Role::CenterAdmin, _) => Ok(()),
+        _ => Err(insufficient_role()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,6 +522,7 @@ mod tests {
             display_name: "x".into(),
             totp_enabled: false,
             must_enroll_totp: false,
+            must_change_password: false,
             scopes: None,
         }
     }
@@ -807,6 +858,66 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_password_set_by_an_administrator_is_changed_first() {
+        let c = Some(Uuid::now_v7());
+        let mut a = actor(Role::Consultant, c);
+        assert!(password_changed(&a).is_ok());
+        a.must_change_password = true;
+        assert!(matches!(
+            password_changed(&a),
+            Err(DomainError::Forbidden {
+                code: "password_change_required",
+                ..
+            })
+        ));
+        // An API client has no password to change.
+        let app = Actor {
+            must_change_password: true,
+            ..client(Uuid::now_v7())
+        };
+        assert!(password_changed(&app).is_ok());
+    }
+
+    #[test]
+    fn who_resets_a_second_factor() {
+        let c = Uuid::now_v7();
+        let sys = actor(Role::SystemAdmin, None);
+        let admin = actor(Role::CenterAdmin, Some(c));
+        let someone = Uuid::now_v7();
+        assert_eq!(reset_second_factor(&sys, someone).unwrap(), Reach::All);
+        assert_eq!(
+            reset_second_factor(&admin, someone).unwrap(),
+            Reach::Center(c)
+        );
+        for a in [
+            actor(Role::Supervisor, Some(c)),
+            actor(Role::Consultant, Some(c)),
+            actor(Role::PeerSupporter, Some(c)),
+            client(c),
+        ] {
+            assert_eq!(code(reset_second_factor(&a, someone)), "insufficient_role");
+        }
+        for a in [&sys, &admin] {
+            assert_eq!(
+                code(reset_second_factor(a, a.user_id)),
+                "cannot_change_self"
+            );
+        }
+        for r in [
+            Role::Supervisor,
+            Role::Consultant,
+            Role::SelfRelianceWorker,
+            Role::PeerSupporter,
+        ] {
+            assert!(reset_second_factor_of(&admin, r).is_ok(), "{r:?}");
+            assert!(reset_second_factor_of(&sys, r).is_ok(), "{r:?}");
+        }
+        assert!(reset_second_factor_of(&sys, Role::CenterAdmin).is_ok());
+        assert!(reset_second_factor_of(&admin, Role::CenterAdmin).is_err());
+        assert!(reset_second_factor_of(&admin, Role::SystemAdmin).is_err());
     }
 
     #[test]

@@ -200,13 +200,31 @@ pub struct CheckedClient(pub Actor);
 /// blocking thread and the same database connection as the use case it runs, so a request
 /// hands off to a blocking thread once and checks out one connection. The check still runs
 /// on every request, so logout, deactivation and role changes stop a token at once, on every
-/// replica. A second factor the caller's center requires must be in place
-/// ([`policy::second_factor_in_place`]).
+/// replica. The caller's account must be in order: a password an administrator chose has
+/// been changed ([`policy::password_changed`]) and a second factor the caller's center
+/// requires is in place ([`policy::second_factor_in_place`]).
 pub struct Caller(Pending);
 
-/// A caller working on their own account (reading it, enrolling a second factor, signing
-/// out): open before a required second factor is set up, which is the point of it.
+/// A caller setting up their second factor: open before a required second factor is set
+/// up, which is the point of it, but not before a password an administrator chose has been
+/// changed.
+pub struct EnrollingCaller(Pending);
+
+/// A caller working on their own account (reading it, changing their password, signing
+/// out): open whatever the account still has to do, which is the point of it.
 pub struct AccountCaller(Pending);
+
+/// What the caller's account must have done before a route opens. The one place these
+/// gates are applied: every route takes one of the three callers.
+#[derive(Clone, Copy)]
+enum Gate {
+    /// Everything: the password changed and a required second factor in place.
+    All,
+    /// The password changed.
+    PasswordChanged,
+    /// Nothing: the caller's own account.
+    None,
+}
 
 /// A caller on a route that needs only to know the caller is signed in (master data): the
 /// session is checked while extracting.
@@ -232,7 +250,7 @@ impl Pending {
     /// Checks the session (on the calling blocking thread), then runs `work` as the caller.
     fn resolve<T>(
         self,
-        second_factor: bool,
+        gate: Gate,
         work: impl FnOnce(&Services, &Ctx) -> Result<T, DomainError>,
     ) -> Result<T, DomainError> {
         let Pending {
@@ -245,7 +263,11 @@ impl Pending {
                 Who::Client(actor) => actor,
                 Who::User { user, session } => services.sign_in().authenticate(session, user)?,
             };
-            if second_factor {
+            // The password first: a user asked for both changes it, then enrols.
+            if matches!(gate, Gate::All | Gate::PasswordChanged) {
+                policy::password_changed(&actor)?;
+            }
+            if matches!(gate, Gate::All) {
                 policy::second_factor_in_place(&actor)?;
             }
             work(&services, &Ctx { actor, meta })
@@ -261,18 +283,29 @@ impl Caller {
         T: Send + 'static,
         F: FnOnce(&Ctx) -> Result<T, DomainError> + Send + 'static,
     {
-        blocking(move || self.0.resolve(true, |_, ctx| work(ctx))).await
+        blocking(move || self.0.resolve(Gate::All, |_, ctx| work(ctx))).await
     }
 }
 
-impl AccountCaller {
+impl EnrollingCaller {
     /// Like [`Caller::run`], without requiring the second factor.
     pub async fn run<T, F>(self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Ctx) -> Result<T, DomainError> + Send + 'static,
     {
-        blocking(move || self.0.resolve(false, |_, ctx| work(ctx))).await
+        blocking(move || self.0.resolve(Gate::PasswordChanged, |_, ctx| work(ctx))).await
+    }
+}
+
+impl AccountCaller {
+    /// Like [`Caller::run`], requiring neither a changed password nor the second factor.
+    pub async fn run<T, F>(self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> Result<T, DomainError> + Send + 'static,
+    {
+        blocking(move || self.0.resolve(Gate::None, |_, ctx| work(ctx))).await
     }
 }
 
@@ -282,6 +315,15 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(pending(req).map(Caller))
+    }
+}
+
+impl FromRequest for EnrollingCaller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(pending(req).map(EnrollingCaller))
     }
 }
 

@@ -35,6 +35,7 @@ fn actor(role: Role, center_id: Option<Uuid>) -> Ctx {
             display_name: "bench".into(),
             totp_enabled: false,
             must_enroll_totp: false,
+            must_change_password: false,
             scopes: None,
         },
         meta: RequestMeta {

@@ -36,6 +36,7 @@ diesel::table! {
         totp_secret -> Nullable<Text>,
         totp_enabled -> Bool,
         totp_last_step -> BigInt,
+        must_change_password -> Bool,
     }
 }
 
@@ -908,6 +909,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "totp_secret",
             "totp_enabled",
             "totp_last_step",
+            "must_change_password",
         ],
     ),
     (

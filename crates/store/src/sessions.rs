@@ -304,6 +304,7 @@ impl SessionStore for DieselStore {
                 display_name: u.display_name,
                 totp_enabled,
                 must_enroll_totp,
+                must_change_password: u.must_change_password,
                 scopes: None,
             }))
         })
@@ -412,6 +413,65 @@ impl SessionStore for DieselStore {
             .set(recovery_codes::used_at.eq(Some(naive(now))))
             .execute(c)?
                 == 1)
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id))]
+    fn reset_totp(&self, user_id: Uuid, now: DateTime<Utc>, audit: &AuditDraft) -> StoreResult<()> {
+        self.write(|c| {
+            let id = user_id.to_string();
+            diesel::update(users::table.filter(users::id.eq(&id)))
+                .set((
+                    users::totp_secret.eq(None::<String>),
+                    users::totp_enabled.eq(false),
+                    users::version.eq(users::version + 1),
+                    users::updated_at.eq(naive(now)),
+                ))
+                .execute(c)?;
+            diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(&id)))
+                .execute(c)?;
+            diesel::update(
+                sessions::table
+                    .filter(sessions::user_id.eq(&id))
+                    .filter(sessions::revoked_at.is_null()),
+            )
+            .set(sessions::revoked_at.eq(Some(naive(now))))
+            .execute(c)?;
+            append_event(c, &self.keys, audit)
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %user_id))]
+    fn change_password(
+        &self,
+        user_id: Uuid,
+        keep_session: Uuid,
+        password_hash: &str,
+        login: &str,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let id = user_id.to_string();
+            diesel::update(users::table.filter(users::id.eq(&id)))
+                .set((
+                    users::password_hash.eq(password_hash),
+                    users::must_change_password.eq(false),
+                    users::version.eq(users::version + 1),
+                    users::updated_at.eq(naive(now)),
+                ))
+                .execute(c)?;
+            diesel::update(
+                sessions::table
+                    .filter(sessions::user_id.eq(&id))
+                    .filter(sessions::id.ne(keep_session.to_string()))
+                    .filter(sessions::revoked_at.is_null()),
+            )
+            .set(sessions::revoked_at.eq(Some(naive(now))))
+            .execute(c)?;
+            diesel::delete(login_throttles::table.filter(login_throttles::login.eq(login)))
+                .execute(c)?;
+            append_event(c, &self.keys, audit)
         })
     }
 }

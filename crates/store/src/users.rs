@@ -26,6 +26,8 @@ pub struct UserRow {
     pub role: String,
     pub password_hash: String,
     pub active: bool,
+    pub totp_enabled: bool,
+    pub must_change_password: bool,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -41,6 +43,8 @@ impl UserRow {
             role: u.role.as_str().to_owned(),
             password_hash: password_hash.to_owned(),
             active: u.active,
+            totp_enabled: u.totp_enabled,
+            must_change_password: u.must_change_password,
             version: u.version,
             created_at: naive(u.created_at),
             updated_at: naive(u.updated_at),
@@ -59,6 +63,8 @@ impl UserRow {
             display_name: self.display_name,
             role: choice("users.role", Role::from_db(&self.role))?,
             active: self.active,
+            totp_enabled: self.totp_enabled,
+            must_change_password: self.must_change_password,
             version: self.version,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
@@ -150,6 +156,8 @@ impl UserStore for DieselStore {
                     ch.password_hash
                         .as_ref()
                         .map(|v| users::password_hash.eq(v)),
+                    ch.must_change_password
+                        .map(|v| users::must_change_password.eq(v)),
                     users::version.eq(users::version + 1),
                     users::updated_at.eq(naive(now)),
                 ))

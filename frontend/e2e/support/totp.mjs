@@ -75,7 +75,7 @@ export class Authenticator {
  * @param {string} baseUrl @param {string} method @param {string} path @param {string | null} token
  * @param {unknown} [body] @param {Record<string, string>} [headers]
  */
-async function call(baseUrl, method, path, token, body, headers = {}) {
+export async function call(baseUrl, method, path, token, body, headers = {}) {
   const res = await fetch(`${baseUrl}/api/v1${path}`, {
     method,
     headers: {

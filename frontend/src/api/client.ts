@@ -153,6 +153,20 @@ export async function confirmTotp(code: string) {
   return (await call(api.POST('/api/v1/me/totp/confirm', { body: { code } }))).data;
 }
 
+/**
+ * Change one's own password (204). A wrong current password is 422
+ * `current_password_incorrect`; the new one is checked like every password.
+ */
+export async function changeOwnPassword(currentPassword: string, newPassword: string): Promise<void> {
+  const result = await api
+    .POST('/api/v1/me/password', { body: { current_password: currentPassword, new_password: newPassword } })
+    .catch((e: unknown) => {
+      throw new ApiError(networkProblem(e));
+    });
+  const { error, response } = result;
+  if (!response.ok) throw new ApiError(toProblem(response.status, error ?? null, response.headers));
+}
+
 /** Query keys, in one place so mutations invalidate the right lists. */
 export const keys = {
   centers: ['centers'] as const,

@@ -30,6 +30,7 @@ import {
   type Versioned,
 } from './client';
 import { fromSelect, type AgencyType } from './enums';
+import { ApiError, networkProblem, toProblem } from './problem';
 import type { paths } from './schema';
 
 const PAGE = 50;
@@ -96,6 +97,20 @@ export async function updateUser(id: string, body: UpdateUser, etag: string): Pr
   return versioned(
     await call(api.PATCH('/api/v1/users/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
   );
+}
+
+/**
+ * Reset a staff member's two-factor sign-in (204): their enrolment is removed and their
+ * sessions end; they set it up again at their next sign-in.
+ */
+export async function resetTwoFactor(id: string): Promise<void> {
+  const result = await api
+    .POST('/api/v1/users/{id}/two-factor-reset', { params: { path: { id } } })
+    .catch((e: unknown) => {
+      throw new ApiError(networkProblem(e));
+    });
+  const { error, response } = result;
+  if (!response.ok) throw new ApiError(toProblem(response.status, error ?? null, response.headers));
 }
 
 // --- agencies ------------------------------------------------------------------------

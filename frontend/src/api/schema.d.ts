@@ -597,6 +597,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password: at any time, and necessarily after an administrator set it
+         *     (then every other call answers 403 `password_change_required` until you do).
+         * @description Checks the current password like a sign-in: a wrong one answers 422
+         *     `current_password_incorrect`, and repeated failures are slowed down and then refused
+         *     with 429 and `Retry-After`, counted with the sign-in failures of your login. The new
+         *     password follows the same rules as every password (422 `validation_failed`, field
+         *     `new_password`: `password_too_short`, `password_too_weak`, `password_reused`). Your other
+         *     sessions end at once; this one goes on. Audited, without either password; outside
+         *     idempotency (nothing is kept).
+         */
+        post: operations["change_own_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/totp": {
         parameters: {
             query?: never;
@@ -1894,6 +1921,33 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/users/{id}/two-factor-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a staff member's two-factor sign-in (a lost or replaced phone): their enrolment —
+         *     the secret and the recovery codes — is removed and every session of theirs ends at once.
+         *     At their next sign-in the password alone lets them in; where their center requires a
+         *     second factor for their role, they must set it up again before anything else.
+         * @description A center administrator resets their center's staff (another center's user answers 404;
+         *     a fellow center administrator is the system administrator's to reset: 403
+         *     `insufficient_role`); the system administrator resets anyone's. Nobody resets their own
+         *     (403 `cannot_change_self`): the two-factor screen is for that. Idempotent: a user with
+         *     nothing set up is answered 204 as well (their sessions end all the same). Audited.
+         */
+        post: operations["reset_user_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -2405,6 +2459,25 @@ export interface components {
             n: number;
             period: components["schemas"]["PeriodDto"];
             rows: components["schemas"]["ReferralLevelAnswersRow"][];
+        };
+        /**
+         * @description A new password for oneself. Neither password is ever logged, audited or kept.
+         * @example {
+         *       "current_password": "the one you signed in with",
+         *       "new_password": "correct horse battery staple"
+         *     }
+         */
+        ChangePassword: {
+            /**
+             * @description The password you signed in with. A wrong one answers 422
+             *     `current_password_incorrect` and counts toward the sign-in lockout.
+             */
+            current_password: string;
+            /**
+             * @description At least 12 characters, not easily guessed (the same rules as every password), and
+             *     not the current one (field code `password_reused`).
+             */
+            new_password: string;
         };
         /**
          * @description 面談, 電話, メール, 出張相談, 訪問, オンライン.
@@ -3244,7 +3317,8 @@ export interface components {
             login: string;
             /**
              * Format: password
-             * @description At least 12 characters and not easy to guess; no composition rules.
+             * @description The initial password: at least 12 characters and not easy to guess; no composition
+             *     rules. The user must change it at their first sign-in (`must_change_password`).
              */
             password: string;
             /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
@@ -4749,7 +4823,14 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 login: string;
+                /** @description The password was set by an administrator and the user has not changed it yet. */
+                must_change_password: boolean;
                 role: components["schemas"]["Role"];
+                /**
+                 * @description Two-factor sign-in is set up (an administrator may reset it:
+                 *     `POST /users/{id}/two-factor-reset`).
+                 */
+                totp_enabled: boolean;
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -4802,13 +4883,21 @@ export interface components {
             /** Format: uuid */
             id: string;
             login: string;
+            /**
+             * @description The password was set by an administrator (a new account, or a password they set):
+             *     until it is changed with `POST /me/password`, every call but `GET /me`,
+             *     `POST /me/password`, refresh and logout answers 403 `password_change_required`
+             *     (checked before `totp_required`).
+             */
+            must_change_password: boolean;
             /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
             role: components["schemas"]["Role"];
             /** @description Two-factor sign-in is set up. */
             totp_enabled: boolean;
             /**
              * @description The center requires two factors for this role and they are not set up: until they
-             *     are, every call but `/me`, `/me/totp…` and logout answers 403 `totp_enrollment_required`.
+             *     are, every call but `/me`, `/me/totp…`, `/me/password` and logout answers 403
+             *     `totp_enrollment_required`.
              */
             totp_required: boolean;
         };
@@ -6647,7 +6736,12 @@ export interface components {
         UpdateUser: {
             active?: boolean | null;
             display_name?: string | null;
-            /** Format: password */
+            /**
+             * Format: password
+             * @description A new password. Set by an administrator for someone else, the user must change it
+             *     at their next sign-in (`must_change_password`); your own is simply changed (prefer
+             *     `POST /me/password`, which checks the current one).
+             */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
         };
@@ -6671,7 +6765,14 @@ export interface components {
             /** Format: uuid */
             id: string;
             login: string;
+            /** @description The password was set by an administrator and the user has not changed it yet. */
+            must_change_password: boolean;
             role: components["schemas"]["Role"];
+            /**
+             * @description Two-factor sign-in is set up (an administrator may reset it:
+             *     `POST /users/{id}/two-factor-reset`).
+             */
+            totp_enabled: boolean;
             /** Format: date-time */
             updated_at: string;
         };
@@ -10868,6 +10969,109 @@ export interface operations {
                 };
             };
             /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_own_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePassword"];
+            };
+        };
+        responses: {
+            /** @description Changed; your other sessions have ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API client has no password (`insufficient_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A wrong current password (`current_password_incorrect`), or a new one the rules refuse (`validation_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed attempts (`too_many_attempts`); see `Retry-After` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19708,6 +19912,68 @@ export interface operations {
                 };
             };
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reset_user_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset; the user's sessions have ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,7 +3,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { capabilities, navItems } from '../auth/permissions';
 import { Button, ButtonLink } from '../components/Button';
-import { TWO_FACTOR_PATH } from './guards';
+import { PASSWORD_PATH, TWO_FACTOR_PATH } from './guards';
 import { Notice } from '../components/Notice';
 import { useOwnPrograms } from './useOwnCenter';
 import { useI18n } from '../i18n/I18nProvider';
@@ -78,8 +78,10 @@ export function AppShell() {
   const { t } = useI18n();
   useRouteFocus();
   const roleLabel = role ? t(`role.${role}`) : (me?.role ?? '');
-  // Until a user whose center requires two factors has enrolled, nothing else works: no menu.
-  const mustEnrol = me?.totp_required === true;
+  // Until a user whose password an administrator set has changed it, or one whose center
+  // requires two factors has enrolled, nothing else works: no menu.
+  const mustChangePassword = me?.must_change_password === true;
+  const mustEnrol = me?.totp_required === true || mustChangePassword;
   const worksCases = capabilities(role).workCases && !mustEnrol;
   // A ピア・サポーター records consultations too (of their patients, or anonymous ones).
   const reachesPatients = capabilities(role).reachPatients && !mustEnrol;
@@ -135,6 +137,9 @@ export function AppShell() {
                   {t('twoFactor.menu')}
                 </Link>
               )}
+              <Link to={PASSWORD_PATH} className="text-dns-16N-130">
+                {t('password.menu')}
+              </Link>
               <Button variant="outline" size="sm" onClick={() => void signOut()}>
                 {t('auth.signOut')}
               </Button>

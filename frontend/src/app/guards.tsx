@@ -10,8 +10,15 @@ import { PageTitle } from './PageTitle';
 export const TWO_FACTOR_PATH = '/two-factor';
 
 /**
- * Sends signed-out visitors to sign-in, remembering where they were going; and a user who
- * must enrol in two-factor sign-in first (every other call would be refused) to enrolment.
+ * パスワードの変更: anyone's own, and where a user whose password an administrator set is
+ * kept until they have changed it.
+ */
+export const PASSWORD_PATH = '/password';
+
+/**
+ * Sends signed-out visitors to sign-in, remembering where they were going; a user whose
+ * password an administrator set to the password change first, and a user who must enrol
+ * in two-factor sign-in to enrolment (every other call would be refused until then).
  */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { me, ended, restoring } = useAuth();
@@ -23,7 +30,11 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     const state = ended === 'signed_out' ? null : { from: location.pathname + location.search };
     return <Navigate to="/sign-in" replace state={state} />;
   }
-  if (me.totp_required && location.pathname !== TWO_FACTOR_PATH) {
+  // The password first: the server refuses enrolment too until it is changed.
+  if (me.must_change_password) {
+    return location.pathname === PASSWORD_PATH ? children : <Navigate to={PASSWORD_PATH} replace />;
+  }
+  if (me.totp_required && location.pathname !== TWO_FACTOR_PATH && location.pathname !== PASSWORD_PATH) {
     return <Navigate to={TWO_FACTOR_PATH} replace />;
   }
   return children;

@@ -18,7 +18,8 @@ import { SignInPage } from '../pages/SignInPage';
 import { UserEditPage } from '../pages/users/UserEditPage';
 import { UserNewPage } from '../pages/users/UserNewPage';
 import { UsersPage } from '../pages/users/UsersPage';
-import { RequireAuth, RequireCapability, TWO_FACTOR_PATH } from './guards';
+import { PasswordPage } from '../pages/password/PasswordPage';
+import { PASSWORD_PATH, RequireAuth, RequireCapability, TWO_FACTOR_PATH } from './guards';
 import { AppShell, PublicLayout } from './Layouts';
 
 /** A case screen: its code loads with the first visit to any of them (see pages/cases/routes). */
@@ -199,6 +200,8 @@ export const routes: RouteObject[] = [
           };
         },
       },
+      // パスワードの変更: small, and the first screen of every new user, so not loaded lazily.
+      { path: PASSWORD_PATH.slice(1), element: <PasswordPage /> },
       {
         // Enrolment in two-factor sign-in, with the QR code library: loaded on first visit.
         path: TWO_FACTOR_PATH.slice(1),

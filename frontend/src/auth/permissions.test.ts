@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilities, navItems, PEER_SUPPORT_REPORT_PATH } from './permissions';
+import { capabilities, mayResetTwoFactor, navItems, PEER_SUPPORT_REPORT_PATH } from './permissions';
 
 describe('navigation by role', () => {
   it('gives the system administrator centers and staff, never patient-side screens', () => {
@@ -160,5 +160,28 @@ describe('navigation by role', () => {
 
   it('offers nothing but home to an unknown role', () => {
     expect(navItems(null).map((i) => i.key)).toEqual(['home']);
+  });
+});
+
+describe('resetting two-factor sign-in', () => {
+  it('is for administrators, for others than themselves', () => {
+    expect(mayResetTwoFactor('center_admin', false, 'consultant')).toBe(true);
+    expect(mayResetTwoFactor('center_admin', false, 'supervisor')).toBe(true);
+    expect(mayResetTwoFactor('system_admin', false, 'center_admin')).toBe(true);
+    expect(mayResetTwoFactor('system_admin', false, 'consultant')).toBe(true);
+    expect(mayResetTwoFactor('center_admin', true, 'center_admin')).toBe(false);
+    expect(mayResetTwoFactor('system_admin', true, 'system_admin')).toBe(false);
+  });
+
+  it("leaves a fellow center administrator's to the system administrator", () => {
+    expect(mayResetTwoFactor('center_admin', false, 'center_admin')).toBe(false);
+    expect(mayResetTwoFactor('center_admin', false, 'system_admin')).toBe(false);
+  });
+
+  it('is never for staff without administration', () => {
+    for (const r of ['supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter'] as const) {
+      expect(mayResetTwoFactor(r, false, 'consultant')).toBe(false);
+    }
+    expect(mayResetTwoFactor(null, false, 'consultant')).toBe(false);
   });
 });

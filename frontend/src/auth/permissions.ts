@@ -150,3 +150,14 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
   if (can.manageIntegrations) items.push({ key: 'integrations', to: '/integrations' });
   return items;
 }
+
+/**
+ * Whether the viewer may reset this staff member's two-factor sign-in (the server's
+ * `policy::reset_second_factor`): a center administrator their center's staff but not a
+ * fellow administrator, the system administrator anyone; nobody their own.
+ */
+export function mayResetTwoFactor(viewer: Role | null, self: boolean, target: string): boolean {
+  if (self) return false;
+  if (viewer === 'system_admin') return true;
+  return viewer === 'center_admin' && target !== 'center_admin' && target !== 'system_admin';
+}

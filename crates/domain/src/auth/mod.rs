@@ -1,9 +1,11 @@
 //! Sign-in: the rules (the password policy, password hashing, refresh tokens and the
 //! throttle on repeated failures, here) and the use cases — signing in and out
-//! ([`sign_in`]) and setting up a second factor ([`two_factor`]). Token *signing* is the HTTP
+//! ([`sign_in`]), changing one's own password ([`password`]) and setting up a second factor
+//! ([`two_factor`]), which an administrator may reset. Token *signing* is the HTTP
 //! adapter's business; what a token means is here.
 
 pub mod hashing;
+pub mod password;
 pub mod sign_in;
 pub mod totp;
 pub mod two_factor;

@@ -120,9 +120,27 @@ impl SignIn<'_> {
             })
     }
 
+    /// One more failure of this login (a wrong password at sign-in, or a wrong current
+    /// password when changing it), recorded with its audit event: it may lock the login.
+    pub(crate) fn count_failure(
+        &self,
+        key: &str,
+        failures: i32,
+        now: DateTime<Utc>,
+        ev: &AuditDraft,
+    ) -> Result<(), DomainError> {
+        let t = LoginThrottle {
+            login: key.to_owned(),
+            failures: failures + 1,
+            last_failure_at: now,
+            locked_until: auth::lock_after(failures + 1, now),
+        };
+        self.store.record_login_failure(&t, ev)
+    }
+
     /// Failures of this login that still count, and how long to hold the answer back;
     /// refuses (and audits the refusal) while the login is locked.
-    fn throttle(
+    pub(crate) fn throttle(
         &self,
         key: &str,
         base: &AuditDraft,
@@ -182,18 +200,12 @@ impl SignIn<'_> {
         match proof {
             Ok((user, factor)) => self.start_session(key, base, user, factor, now),
             Err(code) => {
-                let t = LoginThrottle {
-                    login: key.to_owned(),
-                    failures: failures + 1,
-                    last_failure_at: now,
-                    locked_until: auth::lock_after(failures + 1, now),
-                };
                 let mut ev = base.outcome(Outcome::Denied).detail(code);
                 if let Some(c) = &creds {
                     ev.actor_id = Some(c.user.id);
                     ev.center_id = c.user.center_id;
                 }
-                self.store.record_login_failure(&t, &ev)?;
+                self.count_failure(key, failures, now, &ev)?;
                 Err(DomainError::Unauthenticated { code })
             }
         }

@@ -1,10 +1,14 @@
-//! Setting up two-factor sign-in (TOTP) for one's own account.
+//! Setting up two-factor sign-in (TOTP) for one's own account, and an administrator's
+//! reset of a staff member's (a lost phone): they enrol again.
 
 use crate::app::Ctx;
 use crate::audit::AuditDraft;
 use crate::auth::totp;
 use crate::error::{DomainError, FieldError};
 use crate::events::Action;
+use crate::policy::{self, Reach};
+use crate::ports::Scope;
+use uuid::Uuid;
 
 crate::facade!(
     /// Two-factor enrolment: `services.two_factor()`.
@@ -66,6 +70,33 @@ impl TwoFactor<'_> {
             self.store
                 .enable_totp(ctx.actor.user_id, step, &hashes, &ev)?;
             Ok(codes)
+        })
+    }
+
+    /// Removes a staff member's two-factor enrolment — the sealed secret and the recovery
+    /// codes — and signs them out everywhere at once; at their next sign-in the password
+    /// alone lets them in, and where their center requires a second factor they must enrol
+    /// again before anything else. Idempotent: a user with nothing enrolled is answered the
+    /// same (their sessions end all the same). One audit event naming the user, saying
+    /// whether an enrolment was removed.
+    #[tracing::instrument(skip_all, fields(%user_id))]
+    pub fn reset(&self, ctx: &Ctx, user_id: Uuid) -> Result<(), DomainError> {
+        self.guard(ctx, Action::TotpReset, Some(user_id), || {
+            let scope = match policy::reset_second_factor(&ctx.actor, user_id)? {
+                Reach::Center(c) => Scope::Center(c),
+                Reach::All => Scope::All,
+            };
+            let user = self
+                .store
+                .user(scope, user_id)?
+                .ok_or(DomainError::NotFound)?;
+            policy::reset_second_factor_of(&ctx.actor, user.role)?;
+            let now = self.clock.now();
+            let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::TotpReset)
+                .resource(user_id)
+                .center(user.center_id)
+                .detail(format!("was_enabled={}", user.totp_enabled));
+            self.store.reset_totp(user_id, now, &ev)
         })
     }
 }

@@ -23,6 +23,7 @@ pub(super) fn actor(role: Role) -> Actor {
         display_name: "x".into(),
         totp_enabled: false,
         must_enroll_totp: false,
+        must_change_password: false,
         scopes: None,
     }
 }

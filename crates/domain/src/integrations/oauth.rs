@@ -65,6 +65,7 @@ fn client_as_actor(c: ApiClient, scopes: Vec<String>) -> Actor {
         display_name: c.name,
         totp_enabled: false,
         must_enroll_totp: false,
+        must_change_password: false,
         scopes: Some(scopes),
     }
 }

@@ -71,4 +71,22 @@ pub trait SessionStore {
     /// Spends a recovery code; false if unknown or spent.
     fn use_recovery_code(&self, user_id: Uuid, hash: &str, now: DateTime<Utc>)
     -> StoreResult<bool>;
+    /// Removes a user's two-factor enrolment, finished or only started (the sealed secret
+    /// and the recovery codes), and revokes every session of theirs at once, with the audit
+    /// event. Removing what is not there changes nothing but the sessions.
+    fn reset_totp(&self, user_id: Uuid, now: DateTime<Utc>, audit: &AuditDraft) -> StoreResult<()>;
+
+    // --- one's own password ----------------------------------------------------------
+    /// Replaces a user's password hash and clears `must_change_password`, revokes every
+    /// session of theirs but `keep_session` and forgets the login's failed attempts, with
+    /// the audit event.
+    fn change_password(
+        &self,
+        user_id: Uuid,
+        keep_session: Uuid,
+        password_hash: &str,
+        login: &str,
+        now: DateTime<Utc>,
+        audit: &AuditDraft,
+    ) -> StoreResult<()>;
 }

@@ -12,6 +12,8 @@ pub struct UserChanges {
     pub role: Option<Role>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
+    /// Set with a password an administrator chose for someone else.
+    pub must_change_password: Option<bool>,
 }
 
 impl UserChanges {

@@ -20,6 +20,10 @@ pub struct CreateUserInput {
     pub display_name: String,
     pub role: String,
     pub password: String,
+    /// Whether the user must change the password at first sign-in. Someone else chose it,
+    /// so the HTTP API always sets this; only `tsunagu demo-data`, whose fictitious staff's
+    /// shared password is printed for trying the demo, does not.
+    pub must_change_password: bool,
 }
 
 #[derive(Default)]
@@ -92,6 +96,12 @@ fn self_change(
     )
 }
 
+/// Whether a password set on account `id` was chosen by someone other than its owner (then
+/// the owner must change it at their next sign-in).
+fn password_set_for_someone_else(actor: &Actor, id: Uuid) -> bool {
+    actor.user_id != id
+}
+
 /// A system administrator has no center: nobody turns a center's staff into one or back.
 fn crosses_installation(current: Role, new: Option<Role>) -> bool {
     new.is_some_and(|r| (r == Role::SystemAdmin) != (current == Role::SystemAdmin))
@@ -133,6 +143,9 @@ impl Users<'_> {
             display_name: "System administrator".to_owned(),
             role: Role::SystemAdmin,
             active: true,
+            totp_enabled: false,
+            // The operator chose it (or was shown it once): theirs, not an administrator's.
+            must_change_password: false,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -199,6 +212,8 @@ impl Users<'_> {
                 display_name,
                 role,
                 active: true,
+                totp_enabled: false,
+                must_change_password: input.must_change_password,
                 version: 1,
                 created_at: now,
                 updated_at: now,
@@ -276,11 +291,17 @@ impl Users<'_> {
                 .as_deref()
                 .map(auth::hash_password)
                 .transpose()?;
+            // A password chosen for someone else is theirs to replace at their next sign-in;
+            // one's own (set here or with POST /me/password) is not.
+            let must_change_password = password_hash
+                .as_ref()
+                .map(|_| password_set_for_someone_else(actor, id));
             let changes = UserChanges {
                 display_name,
                 role,
                 active: input.active,
                 password_hash,
+                must_change_password,
             };
             let now = self.clock.now();
             let ev = AuditDraft::by_actor(actor, &ctx.meta, now, Action::UserUpdate)
@@ -312,6 +333,7 @@ mod tests {
             display_name: "x".into(),
             totp_enabled: false,
             must_enroll_totp: false,
+            must_change_password: false,
             scopes: None,
         }
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"login": "sato.hanako", "password": "correct horse battery staple"}))]
 pub struct LoginRequest {
@@ -57,8 +57,42 @@ pub struct Me {
     /// Two-factor sign-in is set up.
     pub totp_enabled: bool,
     /// The center requires two factors for this role and they are not set up: until they
-    /// are, every call but `/me`, `/me/totp…` and logout answers 403 `totp_enrollment_required`.
+    /// are, every call but `/me`, `/me/totp…`, `/me/password` and logout answers 403
+    /// `totp_enrollment_required`.
     pub totp_required: bool,
+    /// The password was set by an administrator (a new account, or a password they set):
+    /// until it is changed with `POST /me/password`, every call but `GET /me`,
+    /// `POST /me/password`, refresh and logout answers 403 `password_change_required`
+    /// (checked before `totp_required`).
+    pub must_change_password: bool,
+}
+
+/// A new password for oneself. Neither password is ever logged, audited or kept.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "the one you signed in with", "new_password": "correct horse battery staple"}))]
+pub struct ChangePassword {
+    /// The password you signed in with. A wrong one answers 422
+    /// `current_password_incorrect` and counts toward the sign-in lockout.
+    pub current_password: String,
+    /// At least 12 characters, not easily guessed (the same rules as every password), and
+    /// not the current one (field code `password_reused`).
+    pub new_password: String,
+}
+
+// Printed without the password or the code, should one ever be logged.
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePassword").finish_non_exhaustive()
+    }
 }
 
 /// A new TOTP secret: show `otpauth_uri` as a QR code, or the secret for manual entry.
@@ -83,4 +117,40 @@ pub struct TotpConfirm {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_print_without_their_passwords() {
+        let secret = "correct horse battery staple";
+        let change: ChangePassword = serde_json::from_value(serde_json::json!({
+            "current_password": secret, "new_password": secret
+        }))
+        .unwrap();
+        let login: LoginRequest = serde_json::from_value(serde_json::json!({
+            "login": "sato", "password": secret, "totp": "123456"
+        }))
+        .unwrap();
+        let create: crate::dto::CreateUser = serde_json::from_value(serde_json::json!({
+            "login": "sato", "display_name": "佐藤", "role": "consultant", "password": secret
+        }))
+        .unwrap();
+        let update: crate::dto::UpdateUser =
+            serde_json::from_value(serde_json::json!({"password": secret})).unwrap();
+        for printed in [
+            format!("{change:?}"),
+            format!("{login:?}"),
+            format!("{create:?}"),
+            format!("{update:?}"),
+        ] {
+            assert!(
+                !printed.contains(secret) && !printed.contains("123456"),
+                "{printed}"
+            );
+        }
+        assert!(format!("{login:?}").contains("sato"));
+    }
 }

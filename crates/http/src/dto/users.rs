@@ -17,6 +17,11 @@ pub struct UserDto {
     #[schema(value_type = Role)]
     pub role: String,
     pub active: bool,
+    /// Two-factor sign-in is set up (an administrator may reset it:
+    /// `POST /users/{id}/two-factor-reset`).
+    pub totp_enabled: bool,
+    /// The password was set by an administrator and the user has not changed it yet.
+    pub must_change_password: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -32,13 +37,15 @@ impl From<User> for UserDto {
             display_name: u.display_name,
             role: u.role.as_str().to_owned(),
             active: u.active,
+            totp_enabled: u.totp_enabled,
+            must_change_password: u.must_change_password,
             created_at: ts(u.created_at),
             updated_at: ts(u.updated_at),
         }
     }
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"center_id": null, "login": "sato.hanako", "display_name": "佐藤 花子", "role": "consultant", "password": "correct horse battery staple"}))]
 pub struct CreateUser {
@@ -51,20 +58,45 @@ pub struct CreateUser {
     /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
     #[schema(value_type = Role)]
     pub role: String,
-    /// At least 12 characters and not easy to guess; no composition rules.
+    /// The initial password: at least 12 characters and not easy to guess; no composition
+    /// rules. The user must change it at their first sign-in (`must_change_password`).
     #[schema(format = Password)]
     pub password: String,
 }
 
 /// Fields to change; absent fields stay as they are. Changing the role, the password or
 /// `active: false` ends the user's sessions at once.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     pub display_name: Option<String>,
     #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
     pub active: Option<bool>,
+    /// A new password. Set by an administrator for someone else, the user must change it
+    /// at their next sign-in (`must_change_password`); your own is simply changed (prefer
+    /// `POST /me/password`, which checks the current one).
     #[schema(format = Password)]
     pub password: Option<String>,
+}
+
+// The request types that carry a password print without it, should one ever be logged.
+impl std::fmt::Debug for CreateUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateUser")
+            .field("center_id", &self.center_id)
+            .field("login", &self.login)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for UpdateUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateUser")
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .finish_non_exhaustive()
+    }
 }

@@ -1,10 +1,11 @@
-//! Sign-in, token refresh, sign-out and `/me`.
+//! Sign-in, token refresh, sign-out and `/me` (one's own password and second factor).
 
 use super::blocking;
 use crate::AppState;
-use crate::auth::{AccountCaller, request_meta};
+use crate::auth::{AccountCaller, EnrollingCaller, request_meta};
 use crate::dto::{
-    LoginRequest, Me, RecoveryCodes, RefreshRequest, TokenPair, TotpConfirm, TotpEnrolment,
+    ChangePassword, LoginRequest, Me, RecoveryCodes, RefreshRequest, TokenPair, TotpConfirm,
+    TotpEnrolment,
 };
 use crate::json::ApiJson;
 use crate::problem::{ApiError, Problem};
@@ -212,7 +213,52 @@ pub async fn me(caller: AccountCaller) -> Result<HttpResponse, ApiError> {
         center_id: a.center_id,
         totp_enabled: a.totp_enabled,
         totp_required: a.must_enroll_totp,
+        must_change_password: a.must_change_password,
     }))
+}
+
+/// Change your own password: at any time, and necessarily after an administrator set it
+/// (then every other call answers 403 `password_change_required` until you do).
+///
+/// Checks the current password like a sign-in: a wrong one answers 422
+/// `current_password_incorrect`, and repeated failures are slowed down and then refused
+/// with 429 and `Retry-After`, counted with the sign-in failures of your login. The new
+/// password follows the same rules as every password (422 `validation_failed`, field
+/// `new_password`: `password_too_short`, `password_too_weak`, `password_reused`). Your other
+/// sessions end at once; this one goes on. Audited, without either password; outside
+/// idempotency (nothing is kept).
+#[utoipa::path(
+    tag = "auth", operation_id = "change_own_password",
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed; your other sessions have ended"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API client has no password (`insufficient_role`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A wrong current password (`current_password_incorrect`), or a new one the rules refuse (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`too_many_attempts`); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: AccountCaller,
+    body: ApiJson<ChangePassword>,
+) -> Result<HttpResponse, ApiError> {
+    let ChangePassword {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let s = state.services.clone();
+    let attempt = caller
+        .run(move |ctx| Ok(s.password().change(ctx, &current_password, &new_password)))
+        .await?;
+    if let Some(d) = attempt.delay {
+        // Slows a guesser down without holding a worker thread.
+        actix_web::rt::time::sleep(d).await;
+    }
+    attempt.result?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Start (or restart) setting up two-factor sign-in: a new secret and its `otpauth://` URI
@@ -229,7 +275,7 @@ pub async fn me(caller: AccountCaller) -> Result<HttpResponse, ApiError> {
 #[post("/me/totp")]
 pub async fn start_totp(
     state: web::Data<AppState>,
-    caller: AccountCaller,
+    caller: EnrollingCaller,
 ) -> Result<HttpResponse, ApiError> {
     let s = state.services.clone();
     let (secret, otpauth_uri) = caller.run(move |ctx| s.two_factor().start(ctx)).await?;
@@ -255,7 +301,7 @@ pub async fn start_totp(
 #[post("/me/totp/confirm")]
 pub async fn confirm_totp(
     state: web::Data<AppState>,
-    caller: AccountCaller,
+    caller: EnrollingCaller,
     body: ApiJson<TotpConfirm>,
 ) -> Result<HttpResponse, ApiError> {
     let code = body.into_inner().code;

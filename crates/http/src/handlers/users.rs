@@ -63,6 +63,8 @@ pub async fn create(
         display_name: b.display_name,
         role: b.role,
         password: b.password,
+        // An administrator chose it: the new user replaces it at their first sign-in.
+        must_change_password: true,
     };
     let s = state.services.clone();
     let u = caller.run(move |ctx| s.users().create(ctx, input)).await?;
@@ -137,4 +139,38 @@ pub async fn update(
         .run(move |ctx| s.users().update(ctx, id, version, input))
         .await?;
     Ok(json_with_etag(StatusCode::OK, u.version, &UserDto::from(u)))
+}
+
+/// Reset a staff member's two-factor sign-in (a lost or replaced phone): their enrolment —
+/// the secret and the recovery codes — is removed and every session of theirs ends at once.
+/// At their next sign-in the password alone lets them in; where their center requires a
+/// second factor for their role, they must set it up again before anything else.
+///
+/// A center administrator resets their center's staff (another center's user answers 404;
+/// a fellow center administrator is the system administrator's to reset: 403
+/// `insufficient_role`); the system administrator resets anyone's. Nobody resets their own
+/// (403 `cannot_change_self`): the two-factor screen is for that. Idempotent: a user with
+/// nothing set up is answered 204 as well (their sessions end all the same). Audited.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "reset_user_two_factor",
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 204, description = "Reset; the user's sessions have ended"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users/{id}/two-factor-reset")]
+pub async fn reset_two_factor(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    caller.run(move |ctx| s.two_factor().reset(ctx, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

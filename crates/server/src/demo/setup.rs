@@ -44,6 +44,7 @@ fn ctx(user_id: Uuid, role: Role, center_id: Option<Uuid>, login: &str) -> Ctx {
             display_name: login.to_owned(),
             totp_enabled: false,
             must_enroll_totp: false,
+            must_change_password: false,
             scopes: None,
         },
         meta: RequestMeta {
@@ -129,6 +130,9 @@ pub(super) fn center_staff_agencies(
                     display_name: name.into(),
                     role: role.as_str().into(),
                     password: staff.password.clone(),
+                    // The demo's shared password is printed for trying the demo with: its
+                    // fictitious staff are not asked to change it.
+                    must_change_password: false,
                 },
             )
             .map_err(err)?;

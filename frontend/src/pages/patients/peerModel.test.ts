@@ -5,7 +5,7 @@ import { toProblem } from '../../api/problem';
 import { assignable, currentFirst, forAssignForm } from './peerModel';
 
 function user(id: string, display_name: string, role: User['role'], active = true): User {
-  return { id, display_name, role, active, login: id, center_id: 'c', created_at: '', updated_at: '' };
+  return { id, display_name, role, active, login: id, center_id: 'c', totp_enabled: false, must_change_password: false, created_at: '', updated_at: '' };
 }
 
 function assignment(id: string, user_id: string, ended_on: string | null = null): PeerAssignment {

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'auth.logout',
   'auth.totp_start',
   'auth.totp_enable',
+  'auth.totp_reset',
+  'auth.password_change',
   'user.bootstrap',
   'user.create',
   'user.read',

@@ -1,11 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { keys, type UpdateUser, type User, type Versioned } from '../../api/client';
 import { CENTER_ROLES, ROLES, fromSelect, type Role } from '../../api/enums';
 import { getUser, updateUser } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
 import { useAuth } from '../../auth/AuthProvider';
+import { mayResetTwoFactor } from '../../auth/permissions';
 import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxField, ReadOnlyField, SelectField, TextField } from '../../components/Field';
@@ -16,6 +17,7 @@ import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
 import { roleLabel } from '../labels';
+import { TwoFactorReset } from './TwoFactorReset';
 
 interface UserForm {
   display_name: string;
@@ -30,7 +32,10 @@ const toForm = (u: User): UserForm => ({ display_name: u.display_name, role: u.r
 export function UserEditPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
+  const { me, role } = useAuth();
   const q = useQuery({ queryKey: keys.user(id), queryFn: () => getUser(id) });
+  /** Resets so far: each changes the record's version, so the form starts again from the new one. */
+  const [resets, setResets] = useState(0);
   return (
     <>
       <PageTitle>{t('user.editTitle')}</PageTitle>
@@ -39,7 +44,18 @@ export function UserEditPage() {
       ) : q.error ? (
         <LoadError error={q.error} retry={() => void q.refetch()} />
       ) : (
-        <UserEditForm key={id} id={id} initial={q.data} />
+        <>
+          <UserEditForm key={`${id}:${resets}`} id={id} initial={q.data} />
+          {mayResetTwoFactor(role, me?.id === id, q.data.data.role) && (
+            <TwoFactorReset
+              user={q.data.data}
+              onReset={async () => {
+                await q.refetch();
+                setResets((n) => n + 1);
+              }}
+            />
+          )}
+        </>
       )}
     </>
   );
@@ -142,7 +158,7 @@ function UserEditForm({ id, initial }: { id: string; initial: Versioned<User> })
         <TextField
           name="password"
           label={labels.password}
-          hint={t('user.newPassword.hint')}
+          hint={isSelf ? t('user.newPassword.hintSelf') : t('user.newPassword.hint')}
           type="password"
           autoComplete="new-password"
           value={form.values.password}

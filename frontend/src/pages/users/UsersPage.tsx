@@ -58,6 +58,9 @@ export function UsersPage() {
                 {isSystemAdmin && <Cell>{centerName(u.center_id)}</Cell>}
                 <Cell>
                   <StatusBadge active={u.active} activeLabel={t('common.active')} inactiveLabel={t('common.inactive')} />
+                  {u.must_change_password && (
+                    <span className="ml-2 text-dns-16N-130 text-solid-gray-700">{t('user.passwordPending')}</span>
+                  )}
                 </Cell>
                 <Cell>{i.dateTime(u.updated_at)}</Cell>
               </Row>
