@@ -19,6 +19,7 @@ mod faults;
 mod http_surface;
 mod idempotency;
 mod integrations;
+mod patient_merges;
 mod peer_support;
 mod platform;
 mod reports;

@@ -276,14 +276,24 @@ pub(crate) fn labels_of(conn: &mut DbConn, center: Uuid, ids: &[Uuid]) -> R<Vec<
     Ok(out)
 }
 
-fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
-    let row: Option<PatientRow> = patients::table
+/// The patient, as every use case reaches them. One merged into another record answers
+/// [`DomainError::PatientMerged`] instead, so each route of a merged id points at the
+/// survivor and nothing is recorded against the merged row.
+pub(crate) fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
+    let row: Option<(PatientRow, Option<String>)> = patients::table
         .filter(patients::id.eq(id.to_string()))
         .filter(patients::center_id.eq(center.to_string()))
-        .select(PatientRow::as_select())
+        .select((PatientRow::as_select(), patients::merged_into))
         .first(conn)
         .optional()?;
-    Ok(row.map(PatientRow::into_entity).transpose()?)
+    match row {
+        None => Ok(None),
+        Some((_, Some(into))) => Err(DomainError::PatientMerged {
+            into: uuid("patients.merged_into", &into)?,
+        }
+        .into()),
+        Some((r, None)) => Ok(Some(r.into_entity()?)),
+    }
 }
 
 impl PatientStore for DieselStore {
@@ -330,6 +340,7 @@ impl PatientStore for DieselStore {
         self.read(|conn| {
             let mut q = patients::table
                 .filter(patients::center_id.eq(center.to_string()))
+                .filter(patients::merged_into.is_null())
                 .limit(req.limit + 1)
                 .select(PatientRow::as_select())
                 .into_boxed();
@@ -426,6 +437,7 @@ impl PatientStore for DieselStore {
                 rows.extend(
                     patients::table
                         .filter(patients::center_id.eq(center.to_string()))
+                        .filter(patients::merged_into.is_null())
                         .filter(patients::family_name_kana.eq(family))
                         .filter(patients::given_name_kana.eq(given))
                         .filter(patients::birth_date.eq(*born))
@@ -439,6 +451,7 @@ impl PatientStore for DieselStore {
                 rows.extend(
                     patients::table
                         .filter(patients::center_id.eq(center.to_string()))
+                        .filter(patients::merged_into.is_null())
                         .filter(phone_digits_are!(digits.clone()))
                         .order(patients::id.asc())
                         .limit(20)

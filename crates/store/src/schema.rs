@@ -152,6 +152,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         referral_source -> Nullable<Text>,
+        merged_into -> Nullable<Text>,
+        merged_at -> Nullable<Timestamp>,
     }
 }
 
@@ -998,6 +1000,8 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "created_at",
             "updated_at",
             "referral_source",
+            "merged_into",
+            "merged_at",
         ],
     ),
     ("patient_search_grams", &["center_id", "gram", "patient_id"]),

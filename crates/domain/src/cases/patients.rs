@@ -291,6 +291,12 @@ fn blank(center: Uuid, by: Uuid, now: DateTime<Utc>) -> Patient {
     }
 }
 
+/// A blank patient for other modules' rule tests.
+#[cfg(test)]
+pub(super) fn blank_for_tests() -> Patient {
+    blank(Uuid::nil(), Uuid::nil(), DateTime::<Utc>::UNIX_EPOCH)
+}
+
 /// The folded query and its n-grams; `None` lists every patient.
 pub fn search_query(raw: &str) -> Result<Option<PatientQuery>, DomainError> {
     if raw.chars().count() > QUERY_MAX {
