@@ -7,6 +7,7 @@ use actix_web::http::Method;
 use serde_json::{Value, json};
 
 struct Center {
+    center: crate::helpers::Center,
     consultant: String,
     supervisor: String,
     hello_work: String,
@@ -20,6 +21,7 @@ async fn setup(app: &TestApp, code: &str) -> Center {
         .await;
     let hello_work = app.agency(&c, "hello_work", "ハローワーク広島").await;
     Center {
+        center: c,
         consultant,
         supervisor,
         hello_work,
@@ -395,7 +397,114 @@ async fn an_anonymous_consultation_is_linked_to_a_patient_later(db: Db) {
     );
 }
 
+/// What one person cannot hold twice: the survivor's stays, the duplicate's is let go — a
+/// second slot in one supporter session, a second open assignment to one peer supporter, a
+/// second attendance at one event.
+async fn a_merge_lets_go_what_one_person_cannot_hold_twice(db: Db) {
+    let app = spawn(db).await;
+    let k = setup(&app, "c1").await;
+    let t = &k.consultant;
+    let sup = &k.supervisor;
+    let a = hanako(&app, t, "unaware").await;
+    let b = hanako(&app, t, "unaware").await;
+    let (peer_id, _) = app.staff(&k.center, "c1.peer", "peer_supporter").await;
+    let e = app
+        .post(
+            "/api/v1/events",
+            t,
+            json!({"kind": "cafe", "title": "難病カフェ", "held_on": "2026-05-30", "patients_count": 2}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let session = app
+        .post(
+            "/api/v1/supporter-sessions",
+            t,
+            json!({"agency_id": k.hello_work, "held_on": "2026-06-10", "start_time": "10:00", "end_time": "12:00", "slot_minutes": 60}),
+        )
+        .await
+        .expect(201)
+        .id();
+    let slots = format!("/api/v1/supporter-sessions/{session}/slots");
+    for (p, start) in [(&a, "10:00"), (&b, "11:00")] {
+        app.post(
+            &format!("/api/v1/patients/{p}/consents"),
+            t,
+            json!({"given_on": "2026-05-20", "scope": "all_agencies"}),
+        )
+        .await
+        .expect(201);
+        app.post(
+            &format!("/api/v1/patients/{p}/peer-supporters"),
+            sup,
+            json!({"user_id": peer_id}),
+        )
+        .await
+        .expect(201);
+        app.post(
+            &format!("/api/v1/events/{e}/attendees"),
+            t,
+            json!({"patient_id": p, "role": "patient"}),
+        )
+        .await
+        .expect(201);
+        app.post(&slots, t, json!({"slot_start": start, "patient_id": p}))
+            .await
+            .expect(201);
+    }
+    let body = json!({"survivor_id": a, "merged_id": b});
+    let pre = app
+        .post("/api/v1/patient-merge-previews", sup, body.clone())
+        .await
+        .expect(200);
+    let m = &pre.body["moved"];
+    assert_eq!(
+        (
+            m["released_bookings"].as_i64(),
+            m["released_assignments"].as_i64(),
+            m["released_attendances"].as_i64(),
+            m["event_attendances"].as_i64(),
+            m["supporter_bookings"].as_i64(),
+            m["peer_assignments"].as_i64(),
+            m["consents"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1), Some(0), Some(1), Some(1), Some(1)),
+        "{m}"
+    );
+    let done = app
+        .post("/api/v1/patient-merges", sup, body)
+        .await
+        .expect(200);
+    assert_eq!(done.body["moved"], pre.body["moved"]);
+    // One open assignment goes on; the duplicate's ended today.
+    let peers = app
+        .get(&format!("/api/v1/patients/{a}/peer-supporters"), sup)
+        .await
+        .expect(200);
+    let open: Vec<&Value> = items(&peers)
+        .iter()
+        .filter(|x| x["ended_on"].is_null())
+        .collect();
+    assert_eq!((items(&peers).len(), open.len()), (2, 1), "{}", peers.body);
+    // One attendance; one live booking (the survivor's), the other cancelled.
+    let ev = app
+        .get(&format!("/api/v1/events/{e}/attendees"), t)
+        .await
+        .expect(200);
+    assert_eq!(items(&ev).len(), 1, "{}", ev.body);
+    assert_eq!(items(&ev)[0]["patient_id"], a.as_str());
+    // The survivor keeps their slot; the duplicate's is free again.
+    let booked = app.get(&slots, t).await.expect(200);
+    let holders: Vec<Value> = items(&booked)
+        .iter()
+        .map(|x| x["booking"]["patient_id"].clone())
+        .collect();
+    assert_eq!(holders, vec![json!(a), Value::Null], "{}", booked.body);
+}
+
 db_tests!(
     a_supervisor_merges_a_patient_registered_twice,
     an_anonymous_consultation_is_linked_to_a_patient_later,
+    a_merge_lets_go_what_one_person_cannot_hold_twice,
 );
