@@ -147,6 +147,11 @@ describe('a duplicate merged, and an anonymous consultation linked later', () =>
     await preview.getByText('同意：1件').waitFor();
     assert.ok(await page.getByRole('radio', { name: /^このページの記録を残す/ }).isChecked());
     await expectAccessible('what a merge will move');
+    // On a phone the panel fits without sideways scrolling.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at 390 px');
+    if (size) await page.setViewportSize(size);
     await section.getByRole('button', { name: '統合する' }).click();
     const confirm = page.getByRole('region', { name: `${NAME}（${ids.duplicateCase}）を${NAME}（${ids.keptCase}）に統合しますか？` });
     await confirm.waitFor();
@@ -170,10 +175,12 @@ describe('a duplicate merged, and an anonymous consultation linked later', () =>
     await page.getByText('開いた記録は重複のため統合されています。残した記録を表示しています。').waitFor();
     await expectAccessible('the notice after opening a merged record');
     await inAppGo('/patients');
-    await field('検索').fill('ヤマダ');
-    await page.getByRole('link', { name: NAME }).first().waitFor();
-    await page.waitForTimeout(600);
-    assert.equal(await page.getByRole('link', { name: NAME }).count(), 1);
+    await page.getByRole('searchbox').fill('ヤマダ');
+    const table = page.getByRole('table');
+    await table.getByText(ids.keptCase, { exact: true }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+    assert.equal(await table.getByRole('link', { name: NAME }).count(), 1);
+    assert.equal(await table.getByText(ids.duplicateCase, { exact: true }).count(), 0);
     await signOut();
   });
 

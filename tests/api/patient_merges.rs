@@ -16,9 +16,7 @@ struct Center {
 async fn setup(app: &TestApp, code: &str) -> Center {
     let c = app.center(code).await;
     let (_, consultant) = app.staff(&c, &format!("{code}.sato"), "consultant").await;
-    let (_, supervisor) = app
-        .staff(&c, &format!("{code}.suzuki"), "supervisor")
-        .await;
+    let (_, supervisor) = app.staff(&c, &format!("{code}.suzuki"), "supervisor").await;
     let hello_work = app.agency(&c, "hello_work", "ハローワーク広島").await;
     Center {
         center: c,
@@ -185,7 +183,9 @@ async fn a_supervisor_merges_a_patient_registered_twice(db: Db) {
         .expect(200);
 
     // The merge, retried with the same key: done once, answered twice alike.
-    let first = merge_with_key(&app, sup, "merge-1", &body).await.expect(200);
+    let first = merge_with_key(&app, sup, "merge-1", &body)
+        .await
+        .expect(200);
     assert_eq!(first.body["survivor"]["id"], a.as_str());
     assert_eq!(first.body["merged_id"], b.as_str());
     assert_eq!(first.body["moved"], pre.body["moved"]);
@@ -193,7 +193,9 @@ async fn a_supervisor_merges_a_patient_registered_twice(db: Db) {
         first.header("location").as_deref(),
         Some(format!("/api/v1/patients/{a}").as_str())
     );
-    let again = merge_with_key(&app, sup, "merge-1", &body).await.expect(200);
+    let again = merge_with_key(&app, sup, "merge-1", &body)
+        .await
+        .expect(200);
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
     assert_eq!(again.body, first.body);
     // Once merged, neither record can be merged again.
@@ -274,11 +276,18 @@ async fn a_supervisor_merges_a_patient_registered_twice(db: Db) {
         .get(&format!("/api/v1/patients/{a}/timeline"), t)
         .await
         .expect(200);
-    assert!(tl.body["items"].as_array().unwrap().len() >= 7, "{}", tl.body);
+    assert!(
+        tl.body["items"].as_array().unwrap().len() >= 7,
+        "{}",
+        tl.body
+    );
 
     // Out of lists, searches and duplicate checks; counted once in the figures.
     let found = app
-        .get(&format!("/api/v1/patients?q={}", "%E3%83%A4%E3%83%9E%E3%83%80"), t)
+        .get(
+            &format!("/api/v1/patients?q={}", "%E3%83%A4%E3%83%9E%E3%83%80"),
+            t,
+        )
         .await
         .expect(200);
     let ids: Vec<&str> = items(&found)
@@ -469,7 +478,15 @@ async fn a_merge_lets_go_what_one_person_cannot_hold_twice(db: Db) {
             m["peer_assignments"].as_i64(),
             m["consents"].as_i64()
         ),
-        (Some(1), Some(1), Some(1), Some(0), Some(1), Some(1), Some(1)),
+        (
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(0),
+            Some(1),
+            Some(1),
+            Some(1)
+        ),
         "{m}"
     );
     let done = app

@@ -54,8 +54,9 @@ pub struct ApiError {
     pub detail: Option<String>,
     pub errors: Vec<FieldError>,
     pub headers: Vec<(HeaderName, String)>,
-    /// See [`Problem::merged_into`].
-    pub merged_into: Option<String>,
+    /// See [`Problem::merged_into`]. Boxed: every handler returns this error, and a bigger
+    /// one makes every `Result` bigger.
+    pub merged_into: Option<Box<uuid::Uuid>>,
 }
 
 impl ApiError {
@@ -150,7 +151,7 @@ impl ApiError {
                     message: e.message.clone(),
                 })
                 .collect(),
-            merged_into: self.merged_into.clone(),
+            merged_into: self.merged_into.as_ref().map(|u| u.to_string()),
         }
     }
 }
@@ -201,7 +202,7 @@ impl From<DomainError> for ApiError {
                 let mut a = Self::new(StatusCode::GONE, "patient_merged", "Merged into another record")
                     .detail("this patient was registered twice and merged; the record in `merged_into` (and `Location`) answers for them now")
                     .header(header::LOCATION, format!("/api/v1/patients/{into}"));
-                a.merged_into = Some(into.to_string());
+                a.merged_into = Some(Box::new(into));
                 a
             }
             DomainError::TooManyAttempts { retry_after_secs } => Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts")

@@ -14,9 +14,9 @@ use crate::referral_rows::ReferralRow;
 use crate::rollup::{self, Deltas};
 use crate::schema::{
     agency_links, consents, consultations, data_provisions, event_attendees, follow_ups,
-    liaison_contacts, liaison_provisions, patient_program_changes, patient_search_grams,
-    patients, peer_assignments, referrals, shoman_needs, shoman_session_participants,
-    support_plan_actions, support_plans, supporter_bookings,
+    liaison_contacts, liaison_provisions, patient_program_changes, patient_search_grams, patients,
+    peer_assignments, referrals, shoman_needs, shoman_session_participants, support_plan_actions,
+    support_plans, supporter_bookings,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -244,13 +244,15 @@ fn merge(
     let clash = clashes(conn, &c, &s, &m)?;
     let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
     // Let go what the survivor already holds, before the moves meet the unique keys.
-    diesel::update(supporter_bookings::table.filter(supporter_bookings::id.eq_any(&clash.bookings)))
-        .set((
-            supporter_bookings::status.eq("cancelled"),
-            supporter_bookings::version.eq(supporter_bookings::version + 1),
-            supporter_bookings::updated_at.eq(stamp),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        supporter_bookings::table.filter(supporter_bookings::id.eq_any(&clash.bookings)),
+    )
+    .set((
+        supporter_bookings::status.eq("cancelled"),
+        supporter_bookings::version.eq(supporter_bookings::version + 1),
+        supporter_bookings::updated_at.eq(stamp),
+    ))
+    .execute(conn)?;
     diesel::update(peer_assignments::table.filter(peer_assignments::id.eq_any(&clash.assignments)))
         .set((
             peer_assignments::ended_on.eq(today),

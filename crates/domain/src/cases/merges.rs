@@ -161,24 +161,31 @@ impl PatientMerges<'_> {
     /// What merging would move, for the supervisor to confirm. A read of both records.
     #[tracing::instrument(name = "patient_merges.preview", skip_all, fields(center_id = ?ctx.actor.center_id))]
     pub fn preview(&self, ctx: &Ctx, req: MergeRequest) -> Result<MergeOutcome, DomainError> {
-        self.guard(ctx, Action::PatientMergePreview, Some(req.merged_id), || {
-            let (center, survivor, _) = self.both(ctx, &req)?;
-            let moved = self.store.merge_preview(center, req.survivor_id, req.merged_id)?;
-            self.log_access(
-                self.ev(ctx, Action::PatientMergePreview)
-                    .resource(req.merged_id)
-                    .patient(req.survivor_id)
-                    .detail(format!(
-                        "survivor_id={}; merged_id={}",
-                        req.survivor_id, req.merged_id
-                    )),
-            )?;
-            Ok(MergeOutcome {
-                survivor,
-                merged_id: req.merged_id,
-                moved,
-            })
-        })
+        self.guard(
+            ctx,
+            Action::PatientMergePreview,
+            Some(req.merged_id),
+            || {
+                let (center, survivor, _) = self.both(ctx, &req)?;
+                let moved = self
+                    .store
+                    .merge_preview(center, req.survivor_id, req.merged_id)?;
+                self.log_access(
+                    self.ev(ctx, Action::PatientMergePreview)
+                        .resource(req.merged_id)
+                        .patient(req.survivor_id)
+                        .detail(format!(
+                            "survivor_id={}; merged_id={}",
+                            req.survivor_id, req.merged_id
+                        )),
+                )?;
+                Ok(MergeOutcome {
+                    survivor,
+                    merged_id: req.merged_id,
+                    moved,
+                })
+            },
+        )
     }
 
     /// Merges `merged_id` into `survivor_id` in one transaction, audited as one event
@@ -228,7 +235,10 @@ mod tests {
             merged_id: a,
         }) {
             Err(DomainError::Validation(e)) => {
-                assert_eq!((e[0].field.as_str(), e[0].code), ("merged_id", "same_as_survivor"));
+                assert_eq!(
+                    (e[0].field.as_str(), e[0].code),
+                    ("merged_id", "same_as_survivor")
+                );
             }
             other => panic!("{other:?}"),
         }

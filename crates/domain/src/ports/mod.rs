@@ -123,8 +123,8 @@ pub mod prelude {
     pub use super::{
         ActivityStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore,
         CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore,
-        LiaisonStore, Outbox, PatientMergeStore, PatientStore, PeerSupportStore, ReferralStore, ReportStore,
-        SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
+        LiaisonStore, Outbox, PatientMergeStore, PatientStore, PeerSupportStore, ReferralStore,
+        ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
         SupporterSessionStore, UserStore, WebhookStore,
     };
 }
