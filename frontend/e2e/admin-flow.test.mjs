@@ -307,7 +307,7 @@ describe('administration, first slice', () => {
 
   step('reads the audit trail of the center (without the supervisor\'s other screens)', async () => {
     await nav('操作・閲覧の記録');
-    await expectHeading('監査ログ');
+    await expectHeading('操作・閲覧の記録');
     assert.equal(await page.getByRole('navigation', { name: '監督のページ' }).count(), 0);
     await page.getByRole('cell', { name: '職員の登録' }).first().waitFor();
     await expectAccessible('the audit trail (center administrator)');

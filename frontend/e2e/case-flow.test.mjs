@@ -579,10 +579,10 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
     assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関', '報告', '監督']);
     await nav('監督');
-    await expectHeading('監査キュー');
+    await expectHeading('要確認リスト');
     // Only the level-4 referral had follow-up work recorded: it alone awaits review. (The
     // level-3 referral may be drawn for the quality sample, so the total is not fixed.)
-    const awaiting = queueRows('レビュー待ち');
+    const awaiting = queueRows('確認待ち');
     await awaiting.waitFor();
     assert.equal(await awaiting.count(), 1);
     await awaiting.getByRole('link', { name: new RegExp(`^${PATIENT_NAME}`) }).waitFor();
@@ -597,20 +597,20 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await expectHeading(`紹介：${HELLO_WORK.name}`);
     assert.equal(new URL(page.url()).pathname, `/referrals/${levelFourReferral}`);
     await page.getByRole('region', { name: '紹介の内容' }).getByText('●●●●', { exact: true }).waitFor();
-    await page.getByTestId('review-state').getByText('レビュー待ち', { exact: true }).waitFor();
+    await page.getByTestId('review-state').getByText('確認待ち', { exact: true }).waitFor();
     // What is under review: the follow-up the consultant recorded.
     const followUps = page.getByRole('table', { name: 'フォローアップ', exact: true });
     await followUps.getByRole('row', { name: new RegExp(jaDate(tokyoDate(FOLLOW_UP_DAYS))) }).getByText('実施済み', { exact: true }).waitFor();
-    await page.getByText('まだレビューはありません。', { exact: true }).waitFor();
+    await page.getByText('まだ確認はしていません。', { exact: true }).waitFor();
     await expectAccessible('the referral page with the review form');
   });
 
   step('lets the supervisor approve the referral (the consultant recorded its follow-up)', async () => {
     await page.getByRole('radio', { name: '承認', exact: true }).check();
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
-    await page.getByText('レビューを記録しました。', { exact: true }).waitFor();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
+    await page.getByText('確認結果を記録しました。', { exact: true }).waitFor();
     await page.getByTestId('review-state').getByText('承認済み', { exact: true }).waitFor();
-    const history = page.getByRole('table', { name: 'レビューの履歴' });
+    const history = page.getByRole('table', { name: '確認の履歴' });
     const approved = history.getByRole('row').filter({ hasText: SUPERVISOR.display_name });
     await approved.getByRole('cell', { name: '承認', exact: true }).waitFor();
     assert.equal(await history.getByRole('row').count(), 2, 'a header and the one review');
@@ -618,9 +618,9 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
 
     // Approved, it leaves the queue.
     await nav('監督');
-    await expectHeading('監査キュー');
+    await expectHeading('要確認リスト');
     await page.getByTestId('queue-total').waitFor();
-    await queueRows('レビュー待ち').waitFor({ state: 'detached' });
+    await queueRows('確認待ち').waitFor({ state: 'detached' });
     // Closed and approved, the level-4 referral has no reason left to be there.
     assert.equal(await page.getByRole('row').filter({ hasText: '●●●●' }).count(), 0);
   });

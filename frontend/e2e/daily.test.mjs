@@ -384,6 +384,39 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     await expectAccessible('a date typed in 和暦');
   });
 
+  step('narrows the patient list by filters, orders it by reading and says how many match', async () => {
+    await inAppGo('/patients');
+    await expectHeading('患者');
+    const total = page.getByTestId('patient-total');
+    await total.getByText('該当 2 人').waitFor();
+    const table = page.getByRole('table', { name: '患者の一覧' });
+    const firstName = () => table.getByRole('rowheader').first().textContent();
+    // Registration order first (山本 before 大田), then by reading (オオタ before ヤマモト).
+    assert.equal(await firstName(), PATIENT_NAME);
+    await field('並び順').selectOption({ label: 'フリガナ順（あいうえお順）' });
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'kana');
+    await table.getByRole('rowheader').first().getByText('大田 多恵').waitFor();
+    // Only those looking for work: 山本 alone.
+    await field('就労状況').selectOption({ label: '求職中' });
+    await total.getByText('該当 1 人').waitFor();
+    assert.equal(await firstName(), PATIENT_NAME);
+    await expectAccessible('the filtered patient list');
+    // …with a referral in progress: nobody (山本's was closed above).
+    await page.getByRole('checkbox', { name: '紹介が進行中の人' }).check();
+    await page.getByText('この条件に当てはまる患者はいません。').waitFor();
+    // The question is in the address, so "back" from a patient returns to it.
+    const url = new URL(page.url());
+    assert.deepEqual(
+      [url.searchParams.get('open_referral'), url.searchParams.get('employment_status'), url.searchParams.get('sort')],
+      ['true', 'job_seeking', 'kana'],
+    );
+    await page.getByRole('button', { name: '絞り込みを解除' }).click();
+    await total.getByText('該当 2 人').waitFor();
+    assert.equal(new URL(page.url()).search, '');
+    await inAppGo('/');
+    await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
+  });
+
   step('has no sideways scrolling at 390×844 on the main pages; the header folds behind a menu button', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const menuButton = page.getByRole('button', { name: 'メニュー', exact: true });

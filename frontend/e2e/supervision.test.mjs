@@ -250,35 +250,35 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関', '報告', '監督']);
     // The escalated follow-ups are the supervisor's notifications too.
     await page.getByTestId('notification-badge').waitFor();
-    await page.getByTestId('notifications').getByText('エスカレーションされたフォローアップ').waitFor();
+    await page.getByTestId('notifications').getByText('期限超過が続いているフォローアップ').waitFor();
     await expectAccessible('home (supervisor, with notifications)');
 
     await nav('監督');
-    await expectHeading('監査キュー');
+    await expectHeading('要確認リスト');
     const total = (await page.getByTestId('queue-total').textContent()) ?? '';
     assert.match(total, /^確認が必要な紹介：\d+件$/);
-    const overdue = queueRow('エスカレーション');
+    const overdue = queueRow('期限超過が続いているもの');
     await overdue.getByText('フォローアップ期限超過', { exact: true }).waitFor();
     await overdue.getByText(/^\d+日$/).waitFor();
     await overdue.getByText(CONSULTANT.display_name).waitFor();
     await overdue.getByText('就労支援機関の相談に同席し、その後もフォローアップ').waitFor();
-    await queueRow('レビュー待ち').waitFor();
+    await queueRow('確認待ち').waitFor();
     // Most urgent first: the escalated referral is the first row.
     const first = page.getByRole('row').nth(1);
-    await first.getByText('エスカレーション', { exact: true }).waitFor();
+    await first.getByText('期限超過が続いているもの', { exact: true }).waitFor();
     await expectAccessible('the audit queue');
   });
 
   step('narrows the queue by a reason count and by level, and clears the filters', async () => {
     const all = (await page.getByTestId('queue-total').textContent()) ?? '';
     const counts = page.getByRole('list', { name: '理由ごとの件数' });
-    const awaiting = counts.getByRole('link', { name: /^レビュー待ち：\d+件$/ });
+    const awaiting = counts.getByRole('link', { name: /^確認待ち：\d+件$/ });
     const n = Number(/(\d+)件/.exec((await awaiting.textContent()) ?? '')?.[1]);
     assert.ok(n > 0);
     await awaiting.click();
     await page.waitForURL(/reason=awaiting_review/);
     await page.getByTestId('queue-total').getByText(`確認が必要な紹介：${n}件`).waitFor();
-    assert.equal(await counts.getByRole('link', { name: /^レビュー待ち/ }).getAttribute('aria-current'), 'true');
+    assert.equal(await counts.getByRole('link', { name: /^確認待ち/ }).getAttribute('aria-current'), 'true');
     assert.equal(await page.getByRole('table').getByRole('row').count(), n + 1);
     await expectAccessible('the audit queue, narrowed to one reason');
     // A level nobody's waiting referral has: nothing left, and the filter is in the address.
@@ -291,22 +291,22 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
   });
 
   step('returns a referral with a comment (a comment is required)', async () => {
-    await queueRow('レビュー待ち').getByRole('link').click();
+    await queueRow('確認待ち').getByRole('link').click();
     await expectHeading('紹介：ハローワーク広島');
     assert.equal(new URL(page.url()).pathname, `/referrals/${ids.reviewed}`);
-    await page.getByTestId('review-state').getByText('レビュー待ち').waitFor();
-    await page.getByText('まだレビューはありません。', { exact: true }).waitFor();
+    await page.getByTestId('review-state').getByText('確認待ち').waitFor();
+    await page.getByText('まだ確認はしていません。', { exact: true }).waitFor();
     await page.getByRole('radio', { name: '差し戻し', exact: true }).check();
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
     // The API's field error, at the field.
     await page.getByRole('link', { name: /^コメント：/ }).waitFor();
     assert.equal(await field('コメント').getAttribute('aria-invalid'), 'true');
     await expectAccessible('the review form with an error');
     await field('コメント').fill(RETURN_COMMENT);
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
-    await page.getByText('レビューを記録しました。', { exact: true }).waitFor();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
+    await page.getByText('確認結果を記録しました。', { exact: true }).waitFor();
     await page.getByTestId('review-state').getByText('差し戻し中').waitFor();
-    const history = page.getByRole('table', { name: 'レビューの履歴' });
+    const history = page.getByRole('table', { name: '確認の履歴' });
     await history.getByRole('cell', { name: RETURN_COMMENT }).waitFor();
     await history.getByRole('cell', { name: '差し戻し', exact: true }).waitFor();
     await expectAccessible('the referral page after a review');
@@ -316,14 +316,14 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await inAppGo(`/referrals/${ids.supervisors}`);
     await expectHeading('紹介：ハローワーク広島');
     await page.getByRole('radio', { name: '承認', exact: true }).check();
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
     await page.getByRole('heading', { name: /^ご自身が担当・記録した紹介は承認できません。/ }).waitFor();
     await expectAccessible('the four-eyes refusal');
   });
 
   step('shows the follow-up summary per consultant and per agency type', async () => {
     await nav('監督');
-    await expectHeading('監査キュー');
+    await expectHeading('要確認リスト');
     await subNav('フォローアップの集計');
     await expectHeading('フォローアップの集計');
     await page.getByTestId('summary-period').getByText(/^集計期間：/).waitFor();
@@ -340,10 +340,10 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
   });
 
   step('reads the audit trail, downloads it as CSV and checks it for tampering', async () => {
-    await subNav('監査ログ');
-    await expectHeading('監査ログ');
-    const trail = page.getByRole('table', { name: '監査ログ' });
-    await trail.getByRole('cell', { name: 'レビューの記録' }).first().waitFor();
+    await subNav('操作・閲覧の記録');
+    await expectHeading('操作・閲覧の記録');
+    const trail = page.getByRole('table', { name: '操作・閲覧の記録' });
+    await trail.getByRole('cell', { name: '確認結果の記録' }).first().waitFor();
     const raw = await trail.textContent();
     assert.doesNotMatch(raw ?? '', /patient_id=|patient\.read|\breferral\b/);
     await expectAccessible('the audit trail');
@@ -357,7 +357,7 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     // Filtered to one staff member.
     await field('職員').selectOption({ label: CONSULTANT.display_name });
     await page.getByRole('button', { name: '絞り込む' }).click();
-    await trail.getByRole('cell', { name: 'レビューの記録' }).first().waitFor({ state: 'detached' });
+    await trail.getByRole('cell', { name: '確認結果の記録' }).first().waitFor({ state: 'detached' });
     await trail.getByRole('cell', { name: '患者の登録' }).waitFor();
     assert.equal(new URL(page.url()).searchParams.has('actor'), true);
     // (The consultant's own events are few: all on the first page.)
@@ -429,14 +429,14 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await page.getByTestId('returned-comment').getByText(`管理責任者のコメント：${RETURN_COMMENT}`).waitFor();
     await page.getByTestId('review-state').getByText('差し戻し中').waitFor();
     // Consultants see no review form.
-    assert.equal(await page.getByRole('button', { name: 'レビューを記録する' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: '確認結果を記録する' }).count(), 0);
     await page.getByRole('link', { name: '紹介の内容を修正' }).click();
     await expectHeading('紹介の内容の修正');
     await field('メモ').fill('ハローワークの担当者と面談日を確認済み（11月20日）');
     await page.getByRole('button', { name: '保存する' }).click();
     await expectHeading('紹介：ハローワーク広島');
     await page.getByRole('status').getByText('保存しました。', { exact: true }).waitFor();
-    await page.getByTestId('review-state').getByText('レビュー待ち').waitFor();
+    await page.getByTestId('review-state').getByText('確認待ち').waitFor();
     await expectAccessible('the corrected referral');
     await signOut();
   });
@@ -445,14 +445,14 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
     await nav('監督');
-    await expectHeading('監査キュー');
-    await queueRow('レビュー待ち').getByRole('link').click();
+    await expectHeading('要確認リスト');
+    await queueRow('確認待ち').getByRole('link').click();
     await expectHeading('紹介：ハローワーク広島');
     await page.getByRole('radio', { name: '承認', exact: true }).check();
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
-    await page.getByText('レビューを記録しました。', { exact: true }).waitFor();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
+    await page.getByText('確認結果を記録しました。', { exact: true }).waitFor();
     await page.getByTestId('review-state').getByText('承認済み').waitFor();
-    const history = page.getByRole('table', { name: 'レビューの履歴' });
+    const history = page.getByRole('table', { name: '確認の履歴' });
     assert.equal(await history.getByRole('row').count(), 3);
   });
 
@@ -475,8 +475,8 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
   step('reads the queue in English', async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await inAppGo('/supervision');
-    await expectHeading('Audit queue');
-    await page.getByTestId('queue-reasons').getByText('Escalated', { exact: true }).first().waitFor();
+    await expectHeading('Needs attention');
+    await page.getByTestId('queue-reasons').getByText('Long overdue', { exact: true }).first().waitFor();
   });
 
   step('raised no uncaught error or Content-Security-Policy violation', () => {

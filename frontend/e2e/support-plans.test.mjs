@@ -136,7 +136,7 @@ describe('support plans: a 自立支援員 writes a plan, a supervisor approves 
     await page.getByRole('button', { name: '提出する' }).click();
     await page.getByRole('status').getByText(/支援計画を提出しました/).waitFor();
     await page.getByTestId('plan-state').getByText('提出済み').waitFor();
-    await page.getByText('この計画はレビュー中です。レビューが終わるまで編集できません。').waitFor();
+    await page.getByText('この計画は管理責任者の確認中です。確認が終わるまで編集できません。').waitFor();
     assert.equal(await page.getByRole('heading', { name: '計画の編集' }).count(), 0);
     await page.getByRole('table', { name: '提出された版' }).getByText('第1版').waitFor();
     await expectAccessible('support plan (submitted)');
@@ -159,19 +159,19 @@ describe('support plans: a 自立支援員 writes a plan, a supervisor approves 
     await expectAccessible('support plans (supervisor)');
     await link.click();
     await expectHeading(`${PATIENT_NAME}さんの支援計画`);
-    await page.getByRole('heading', { name: 'レビュー（管理責任者）' }).waitFor();
+    await page.getByRole('heading', { name: '管理責任者の確認' }).waitFor();
     await expectAccessible('support plan (review form)');
 
     // Returning needs a comment: the API says so and the form shows it.
     await page.getByRole('radio', { name: '差し戻し' }).check();
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
     await page.getByRole('link', { name: /コメント/ }).first().waitFor();
 
     await page.getByRole('radio', { name: '承認' }).check();
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
-    await page.getByRole('status').getByText('レビューを記録しました。').waitFor();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
+    await page.getByRole('status').getByText('確認結果を記録しました。').waitFor();
     await page.getByTestId('plan-state').getByText('承認').waitFor();
-    const history = page.getByRole('table', { name: 'レビューの履歴' });
+    const history = page.getByRole('table', { name: '確認の履歴' });
     await history.getByText(SUPERVISOR.display_name).waitFor();
     await history.getByText('第1版').waitFor();
     await expectAccessible('support plan (approved)');

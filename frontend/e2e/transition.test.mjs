@@ -158,7 +158,7 @@ describe('transition: the 移行期 list, the audit queue\'s 小慢 plans and go
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
     await nav('監督');
-    await expectHeading('監査キュー');
+    await expectHeading('要確認リスト');
     const section = page.getByTestId('plan-queue');
     await section.getByRole('heading', { name: '小慢 支援計画' }).waitFor();
     await section.getByText('確認が必要な支援計画：1件').waitFor();
@@ -171,11 +171,11 @@ describe('transition: the 移行期 list, the audit queue\'s 小慢 plans and go
 
     await link.click();
     await expectHeading(`${CHILD}さんの支援計画`);
-    await page.getByRole('heading', { name: 'レビュー（管理責任者）' }).waitFor();
+    await page.getByRole('heading', { name: '管理責任者の確認' }).waitFor();
     await expectAccessible('support plan from the audit queue');
     await page.getByRole('radio', { name: '承認' }).check();
-    await page.getByRole('button', { name: 'レビューを記録する' }).click();
-    await page.getByRole('status').getByText('レビューを記録しました。').waitFor();
+    await page.getByRole('button', { name: '確認結果を記録する' }).click();
+    await page.getByRole('status').getByText('確認結果を記録しました。').waitFor();
     await page.getByTestId('plan-state').getByText('承認').waitFor();
     await signOut();
   });

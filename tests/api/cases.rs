@@ -1985,6 +1985,160 @@ async fn a_registration_is_checked_for_duplicates_first(db: Db) {
     }
 }
 
+/// The patient list narrows by program, disease, employment, consultant, open referral and
+/// overdue follow-up, sorts by registration or reading, pages in that order and counts the
+/// whole match.
+async fn patients_are_filtered_sorted_and_counted(db: Db) {
+    let app = spawn(db).await;
+    let mut k = setup(&app, "c1").await;
+    let t = k.consultant.clone();
+    let a = patient(&app, &t, "山田", "花子", "ヤマダ", "ハナコ").await;
+    let mut b_body = patient_body("青木", "太郎", "アオキ", "タロウ");
+    b_body["disease_number"] = json!(51);
+    b_body["employment_status"] = json!("employed");
+    b_body["phone"] = json!("082-000-0002");
+    let b = app
+        .post("/api/v1/patients", &t, b_body)
+        .await
+        .expect(201)
+        .id();
+    let mut c_body = patient_body("渡辺", "結衣", "ワタナベ", "ユイ");
+    c_body["program"] = json!("shoman");
+    c_body["disease_number"] = Value::Null;
+    c_body["diagnosis"] = json!("小児慢性特定疾病");
+    c_body["birth_date"] = json!("2015-04-01");
+    c_body["phone"] = json!("082-000-0003");
+    let c = app
+        .post("/api/v1/patients", &t, c_body)
+        .await
+        .expect(201)
+        .id();
+    // Sato talks with 山田; Ito refers 青木 at level 4.
+    app.post(
+        "/api/v1/consultations",
+        &t,
+        json!({"patient_id": a, "channel": "phone", "requester": "patient", "topics": ["employment"]}),
+    )
+    .await
+    .expect(201);
+    consent(&app, &k.other, &b, "employment_agencies").await;
+    app.post(
+        "/api/v1/referrals",
+        &k.other,
+        json!({"patient_id": b, "agency_id": k.hello_work, "purpose": "new_employment",
+               "level": "accompanied_with_follow_up", "shared_items": ["name"]}),
+    )
+    .await
+    .expect(201);
+
+    let ids = |r: &Resp| -> Vec<String> {
+        items(r)
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let sup = k.supervisor.clone();
+    let list = |q: &str| {
+        let (app, sup, path) = (&app, sup.clone(), format!("/api/v1/patients?{q}"));
+        async move { app.get(&path, &sup).await }
+    };
+    let all = list("").await.expect(200);
+    assert_eq!(ids(&all), [a.clone(), b.clone(), c.clone()]);
+    assert_eq!(all.body["total"], 3);
+    let r = list("sort=registered_desc").await.expect(200);
+    assert_eq!(ids(&r), [c.clone(), b.clone(), a.clone()]);
+    // By reading, a page at a time: アオキ, ヤマダ, ワタナベ; each page knows the total.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let r = list(&format!("sort=kana&limit=1&cursor={cursor}"))
+            .await
+            .expect(200);
+        assert_eq!(r.body["total"], 3);
+        seen.extend(ids(&r));
+        match r.body["next_cursor"].as_str() {
+            Some(n) => cursor = n.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [b.clone(), a.clone(), c.clone()]);
+    let r = list("sort=registered_desc&limit=2").await.expect(200);
+    let next = r.body["next_cursor"].as_str().unwrap().to_owned();
+    let r = list(&format!("sort=registered_desc&limit=2&cursor={next}"))
+        .await
+        .expect(200);
+    assert_eq!(ids(&r), [a.as_str()]);
+
+    for (q, want) in [
+        ("program=shoman", vec![c.clone()]),
+        ("disease_number=51", vec![b.clone()]),
+        ("employment_status=employed", vec![b.clone()]),
+        (
+            "employment_status=job_seeking&program=nanbyo",
+            vec![a.clone()],
+        ),
+        (&*format!("consultant={}", k.consultant_id), vec![a.clone()]),
+        (&*format!("consultant={}", k.other_id), vec![b.clone()]),
+        ("open_referral=true", vec![b.clone()]),
+        ("open_referral=false", vec![a.clone(), b.clone(), c.clone()]),
+        ("overdue=true", vec![]),
+        ("q=%E3%83%A4%E3%83%9E%E3%83%80&program=shoman", vec![]),
+        ("q=%E3%83%A4%E3%83%9E%E3%83%80", vec![a.clone()]),
+    ] {
+        let r = list(q).await.expect(200);
+        assert_eq!(ids(&r), want, "{q}");
+        assert_eq!(r.body["total"], want.len(), "{q}");
+    }
+    let mine = app
+        .get("/api/v1/patients?consultant=me", &k.other)
+        .await
+        .expect(200);
+    assert_eq!(ids(&mine), [b.as_str()]);
+    // Three weeks on, 青木's first follow-up (due after 14 days) is overdue.
+    app.clock.advance(Duration::days(21));
+    k.sign_in_again(&app).await;
+    let r = app
+        .get("/api/v1/patients?overdue=true", &k.supervisor)
+        .await
+        .expect(200);
+    assert_eq!(ids(&r), [b.as_str()]);
+    // Syncing answers no total: the count of a moving window means nothing.
+    let r = app
+        .get(
+            "/api/v1/patients?updated_since=2026-01-01T00:00:00Z",
+            &k.supervisor,
+        )
+        .await
+        .expect(200);
+    assert!(r.body["total"].is_null());
+    let bad = app
+        .get(
+            "/api/v1/patients?sort=name&program=adult&consultant=bob&disease_number=999",
+            &k.supervisor,
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(
+        bad.fields(),
+        ["program", "disease_number", "consultant", "sort"]
+    );
+    // The access log names the filters asked.
+    app.audit_actions();
+    let details: Vec<String> = app
+        .services
+        .store()
+        .audit_chain(0, 100_000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.action == "patient.search")
+        .filter_map(|e| e.record.detail)
+        .collect();
+    assert!(
+        details.iter().any(|d| d.contains("open_referral=true")),
+        "{details:?}"
+    );
+}
+
 db_tests!(
     whole_path_to_a_closed_level_four_referral,
     a_registration_is_checked_for_duplicates_first,
@@ -2004,4 +2158,5 @@ db_tests!(
     consultations_anonymous_and_on_behalf,
     master_data_and_center_settings,
     invisible_and_bidirectional_characters_are_refused_in_names,
+    patients_are_filtered_sorted_and_counted,
 );

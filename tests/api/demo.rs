@@ -39,7 +39,7 @@ async fn demo_data_makes_a_living_center(db: Db) {
     // Every record was made by its use case, which left its event in the trail.
     let actions = app.audit_actions();
     let made = |a: &str| actions.iter().filter(|(x, _)| x == a).count();
-    assert_eq!(made("patient.create"), counts.patients);
+    assert_eq!(made("patient.create"), counts.patients + counts.duplicates);
     assert_eq!(
         made("consultation.create"),
         counts.consultations + counts.peer.consultations
@@ -86,6 +86,20 @@ async fn demo_data_makes_a_living_center(db: Db) {
         .await
         .expect(200);
     assert!(!overdue.body["items"].as_array().unwrap().is_empty());
+    // …but as in a living center: by days or weeks, not years; recorded work is reviewed,
+    // a few returned for correction.
+    let today = tsunagu_domain::clock::tokyo_date(app.clock_now());
+    let overdue_all = app
+        .get("/api/v1/follow-ups?state=overdue&limit=200", &sup)
+        .await
+        .expect(200);
+    for f in overdue_all.body["items"].as_array().unwrap() {
+        let due: chrono::NaiveDate = f["due_on"].as_str().unwrap().parse().unwrap();
+        assert!((today - due).num_days() <= 60, "overdue since {due}: {f}");
+    }
+    assert!(counts.reviews > counts.referrals / 4, "{counts:?}");
+    assert!(counts.returned * 5 <= counts.reviews, "{counts:?}");
+    assert_eq!(made("review.create"), counts.reviews, "{counts:?}");
     let id = first["id"].as_str().unwrap();
     let tl = app
         .get(&format!("/api/v1/patients/{id}/timeline"), &t)

@@ -86,6 +86,7 @@ pub fn search(store: &DieselStore, center: Uuid, rounds: usize) -> Result<Search
             center,
             None,
             None,
+            &Default::default(),
             PageRequest {
                 limit: 200,
                 ..PageRequest::default()
@@ -119,7 +120,13 @@ pub fn search(store: &DieselStore, center: Uuid, rounds: usize) -> Result<Search
             };
             let t = Instant::now();
             store
-                .patients(center, None, Some(&query), page.clone())
+                .patients(
+                    center,
+                    None,
+                    Some(&query),
+                    &Default::default(),
+                    page.clone(),
+                )
                 .map_err(|e| e.to_string())?;
             out.push(t.elapsed());
         }
@@ -235,6 +242,7 @@ pub fn reads(
             center,
             None,
             None,
+            &Default::default(),
             PageRequest {
                 limit: 200,
                 ..PageRequest::default()

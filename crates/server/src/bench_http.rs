@@ -322,6 +322,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             center.id,
             None,
             None,
+            &Default::default(),
             tsunagu_domain::page::PageRequest {
                 limit: 200,
                 ..Default::default()

@@ -4,9 +4,12 @@ use crate::DieselStore;
 use crate::audit::{append_event, change_stamp};
 use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
-use crate::paging::{after_key, cursor_time, time_key};
+use crate::paging::{after_key, bad_cursor, cursor_time, time_key};
 use crate::rows::{choice, convert, naive, opt_choice, utc, uuid};
-use crate::schema::{case_counters, patient_program_changes, patient_search_grams, patients};
+use crate::schema::{
+    case_counters, consultations, follow_ups, patient_program_changes, patient_search_grams,
+    patients, referrals,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
@@ -15,7 +18,7 @@ use tsunagu_domain::cases::DuplicateProbe;
 use tsunagu_domain::cases::format_case_number;
 use tsunagu_domain::entities::{Patient, PatientLabel, ProgramChange};
 use tsunagu_domain::page::{Page, PageRequest};
-use tsunagu_domain::ports::{PatientQuery, PatientStore, StoreResult};
+use tsunagu_domain::ports::{PatientFilter, PatientQuery, PatientSort, PatientStore, StoreResult};
 use tsunagu_domain::values::{EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness};
 use uuid::Uuid;
 
@@ -296,6 +299,124 @@ pub(crate) fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Pat
     }
 }
 
+type Backend = <DbConn as Connection>::Backend;
+
+/// The center's patients a list shows, before its order and page: the peer supporter's
+/// reach, the search box and the filters, so a page and its total count agree.
+fn matching<'a>(
+    pg: bool,
+    center: Uuid,
+    supporter: Option<Uuid>,
+    query: Option<&PatientQuery>,
+    f: &PatientFilter,
+) -> patients::BoxedQuery<'a, Backend> {
+    let mut q = patients::table
+        .filter(patients::center_id.eq(center.to_string()))
+        // A record merged into another is the same person: listed, found and counted once.
+        .filter(patients::merged_into.is_null())
+        .into_boxed();
+    if let Some(s) = supporter {
+        q = q.filter(
+            patients::id
+                .nullable()
+                .eq_any(crate::peer_support::assigned_patients(center, s)),
+        );
+    }
+    let center = center.to_string();
+    match query {
+        None => {}
+        Some(PatientQuery::Name { folded, grams }) => {
+            // The index narrows to patients having every gram of the query; LIKE on the
+            // folded key then keeps those where the grams are contiguous and in order. The
+            // planners want it phrased differently (measured with `tsunagu bench search` on
+            // 100k patients): PostgreSQL picks good semi-joins from one EXISTS per gram,
+            // while SQLite does best starting from the grams, intersected with GROUP BY …
+            // HAVING.
+            if pg {
+                for g in grams {
+                    q = q.filter(diesel::dsl::exists(
+                        patient_search_grams::table
+                            .filter(patient_search_grams::center_id.eq(center.clone()))
+                            .filter(patient_search_grams::gram.eq(g.clone()))
+                            .filter(patient_search_grams::patient_id.eq(patients::id)),
+                    ));
+                }
+            } else if !grams.is_empty() {
+                let n = i64::try_from(grams.len()).unwrap_or(i64::MAX);
+                q = q.filter(
+                    patients::id.eq_any(
+                        patient_search_grams::table
+                            .filter(patient_search_grams::center_id.eq(center.clone()))
+                            .filter(patient_search_grams::gram.eq_any(grams.clone()))
+                            .group_by(patient_search_grams::patient_id)
+                            .having(diesel::dsl::count_star().eq(n))
+                            .select(patient_search_grams::patient_id),
+                    ),
+                );
+            }
+            q = q.filter(
+                patients::search_key
+                    .like(format!("%{}%", like_escape(folded)))
+                    .escape('\\'),
+            );
+        }
+        Some(PatientQuery::CaseNumber(n)) => {
+            q = q.filter(patients::case_number.eq(n.clone()));
+        }
+        Some(PatientQuery::BirthDate(d)) => {
+            q = q.filter(patients::birth_date.eq(*d));
+        }
+        Some(PatientQuery::Phone(digits)) => {
+            q = q.filter(phone_digits_are!(digits.clone()));
+        }
+    }
+    if let Some(p) = f.program {
+        q = q.filter(patients::program.eq(p.as_str()));
+    }
+    if let Some(n) = f.disease_number {
+        q = q.filter(patients::disease_number.eq(n));
+    }
+    if let Some(e) = f.employment_status {
+        q = q.filter(patients::employment_status.eq(e.as_str()));
+    }
+    if let Some(c) = f.consultant {
+        let c = c.to_string();
+        q = q.filter(
+            patients::id
+                .nullable()
+                .eq_any(
+                    consultations::table
+                        .filter(consultations::center_id.eq(center.clone()))
+                        .filter(consultations::consultant_id.eq(c.clone()))
+                        .select(consultations::patient_id),
+                )
+                .or(patients::id.eq_any(
+                    referrals::table
+                        .filter(referrals::center_id.eq(center.clone()))
+                        .filter(referrals::consultant_id.eq(c))
+                        .select(referrals::patient_id),
+                )),
+        );
+    }
+    if f.open_referral {
+        q = q.filter(diesel::dsl::exists(
+            referrals::table
+                .filter(referrals::patient_id.eq(patients::id))
+                .filter(referrals::status.eq("open")),
+        ));
+    }
+    if let Some(today) = f.overdue_before {
+        q = q.filter(diesel::dsl::exists(
+            follow_ups::table
+                .filter(follow_ups::patient_id.eq(patients::id))
+                .filter(follow_ups::done_on.is_null())
+                .filter(follow_ups::cancelled_on.is_null())
+                .filter(follow_ups::due_on.lt(today)),
+        ));
+    }
+    q
+}
+
 impl PatientStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %p.center_id, id = %p.id, fiscal_year = fiscal_year))]
     fn insert_patient(
@@ -335,23 +456,14 @@ impl PatientStore for DieselStore {
         center: Uuid,
         supporter: Option<Uuid>,
         query: Option<&PatientQuery>,
+        filter: &PatientFilter,
         req: PageRequest,
     ) -> StoreResult<Page<Patient>> {
         self.read(|conn| {
-            let mut q = patients::table
-                .filter(patients::center_id.eq(center.to_string()))
-                .filter(patients::merged_into.is_null())
+            let pg = matches!(conn, DbConn::Pg(_));
+            let mut q = matching(pg, center, supporter, query, filter)
                 .limit(req.limit + 1)
-                .select(PatientRow::as_select())
-                .into_boxed();
-            if let Some(s) = supporter {
-                q = q.filter(
-                    patients::id
-                        .nullable()
-                        .eq_any(crate::peer_support::assigned_patients(center, s)),
-                );
-            }
-            let center = center.to_string();
+                .select(PatientRow::as_select());
             if let Some(since) = req.updated_since {
                 q = q
                     .filter(patients::updated_at.gt(naive(since)))
@@ -364,55 +476,48 @@ impl PatientStore for DieselStore {
                     );
                 }
             } else {
-                q = q
-                    .filter(patients::id.gt(after_key(&req)))
-                    .order(patients::id.asc());
-            }
-            match query {
-                None => {}
-                Some(PatientQuery::Name { folded, grams }) => {
-                    // The index narrows to patients having every gram of the query; LIKE on
-                    // the folded key then keeps those where the grams are contiguous and in
-                    // order. The planners want it phrased differently (measured with
-                    // `tsunagu bench search` on 100k patients): PostgreSQL picks good
-                    // semi-joins from one EXISTS per gram, while SQLite does best starting
-                    // from the grams, intersected with GROUP BY … HAVING.
-                    if matches!(conn, DbConn::Pg(_)) {
-                        for g in grams {
-                            q = q.filter(diesel::dsl::exists(
-                                patient_search_grams::table
-                                    .filter(patient_search_grams::center_id.eq(center.clone()))
-                                    .filter(patient_search_grams::gram.eq(g.clone()))
-                                    .filter(patient_search_grams::patient_id.eq(patients::id)),
-                            ));
-                        }
-                    } else if !grams.is_empty() {
-                        let n = i64::try_from(grams.len()).unwrap_or(i64::MAX);
-                        q = q.filter(
-                            patients::id.eq_any(
-                                patient_search_grams::table
-                                    .filter(patient_search_grams::center_id.eq(center.clone()))
-                                    .filter(patient_search_grams::gram.eq_any(grams.clone()))
-                                    .group_by(patient_search_grams::patient_id)
-                                    .having(diesel::dsl::count_star().eq(n))
-                                    .select(patient_search_grams::patient_id),
-                            ),
-                        );
+                // Every order pages by the last patient's id; the kana order looks up that
+                // patient's reading to go on after it.
+                let after = req.after.map(|u| u.to_string());
+                match filter.sort {
+                    PatientSort::Registered => {
+                        q = q
+                            .filter(patients::id.gt(after_key(&req)))
+                            .order(patients::id.asc());
                     }
-                    q = q.filter(
-                        patients::search_key
-                            .like(format!("%{}%", like_escape(folded)))
-                            .escape('\\'),
-                    );
-                }
-                Some(PatientQuery::CaseNumber(n)) => {
-                    q = q.filter(patients::case_number.eq(n.clone()));
-                }
-                Some(PatientQuery::BirthDate(d)) => {
-                    q = q.filter(patients::birth_date.eq(*d));
-                }
-                Some(PatientQuery::Phone(digits)) => {
-                    q = q.filter(phone_digits_are!(digits.clone()));
+                    PatientSort::RegisteredDesc => {
+                        if let Some(a) = after {
+                            q = q.filter(patients::id.lt(a));
+                        }
+                        q = q.order(patients::id.desc());
+                    }
+                    PatientSort::Kana => {
+                        if let Some(a) = after {
+                            let (f, g): (String, String) = patients::table
+                                .filter(patients::center_id.eq(center.to_string()))
+                                .filter(patients::id.eq(&a))
+                                .select((patients::family_name_kana, patients::given_name_kana))
+                                .first(conn)
+                                .optional()?
+                                .ok_or_else(bad_cursor)?;
+                            q = q.filter(
+                                patients::family_name_kana
+                                    .gt(f.clone())
+                                    .or(patients::family_name_kana
+                                        .eq(f.clone())
+                                        .and(patients::given_name_kana.gt(g.clone())))
+                                    .or(patients::family_name_kana
+                                        .eq(f)
+                                        .and(patients::given_name_kana.eq(g))
+                                        .and(patients::id.gt(a))),
+                            );
+                        }
+                        q = q.order((
+                            patients::family_name_kana.asc(),
+                            patients::given_name_kana.asc(),
+                            patients::id.asc(),
+                        ));
+                    }
                 }
             }
             let rows: Vec<PatientRow> = q.load(conn)?;
@@ -422,6 +527,22 @@ impl PatientStore for DieselStore {
             } else {
                 Page::from_rows(items, &req, |x| x.id)
             })
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, search = query.is_some()))]
+    fn count_patients(
+        &self,
+        center: Uuid,
+        supporter: Option<Uuid>,
+        query: Option<&PatientQuery>,
+        filter: &PatientFilter,
+    ) -> StoreResult<i64> {
+        self.read(|conn| {
+            let pg = matches!(conn, DbConn::Pg(_));
+            Ok(matching(pg, center, supporter, query, filter)
+                .count()
+                .get_result(conn)?)
         })
     }
 

@@ -155,8 +155,19 @@ export async function listMunicipalities(prefectureCode: string) {
 // --- patients ------------------------------------------------------------------------
 
 export async function listPatients(q: string, cursor?: string) {
-  const query = q.trim() === '' ? undefined : q.trim();
-  return (await call(api.GET('/api/v1/patients', { params: { query: { q: query, limit: PAGE, cursor } } }))).data;
+  return searchPatients({ q }, cursor);
+}
+
+/** What a patient list asks for besides its page: the search box, filters and an order. */
+export type PatientListQuery = Omit<
+  NonNullable<paths['/api/v1/patients']['get']['parameters']['query']>,
+  'limit' | 'cursor' | 'updated_since'
+>;
+
+/** Patients by the search box, the filters and an order; each page carries the total. */
+export async function searchPatients(query: PatientListQuery, cursor?: string) {
+  const q = query.q?.trim() ? query.q.trim() : undefined;
+  return (await call(api.GET('/api/v1/patients', { params: { query: { ...query, q, limit: PAGE, cursor } } }))).data;
 }
 
 export async function getPatient(id: string): Promise<Versioned<Patient>> {

@@ -852,8 +852,10 @@ export interface paths {
         };
         /**
          * Find patients by any part of the name or the reading (フリガナ), ignoring full/half width
-         *     and hiragana/katakana; without `q`, list them all. One audit event records the query and
-         *     how many were found.
+         *     and hiragana/katakana, or by case number, phone or birth date; narrow by program,
+         *     disease, employment, consultant, open referral or overdue follow-up; in registration or
+         *     kana order, with the total count. One audit event records the question and how many were
+         *     found.
          */
         get: operations["list_patients"];
         put?: never;
@@ -4463,53 +4465,6 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
-        ListOf_PatientDto: {
-            items: {
-                /** Format: date */
-                birth_date: string;
-                /** @description Per center and fiscal year, e.g. `2026-0042`. */
-                case_number: string;
-                /** Format: uuid */
-                center_id: string;
-                /** Format: date-time */
-                created_at: string;
-                /** Format: uuid */
-                created_by: string;
-                diagnosis?: string | null;
-                /** @description 障害者手帳 held. */
-                disability_certificate: boolean;
-                /** @description The designated disease's name, from the master data. */
-                disease_name?: string | null;
-                /**
-                 * Format: int32
-                 * @description 指定難病 告示番号.
-                 */
-                disease_number?: number | null;
-                email?: string | null;
-                employment_status: components["schemas"]["EmploymentStatus"];
-                family_name: string;
-                /** @description Full-width katakana. */
-                family_name_kana: string;
-                given_name: string;
-                given_name_kana: string;
-                /** Format: uuid */
-                id: string;
-                /** @description 全国地方公共団体コード (6 digits). */
-                municipality_code?: string | null;
-                notes?: string | null;
-                phone?: string | null;
-                prefecture_code?: string | null;
-                program: components["schemas"]["Program"];
-                referral_source?: components["schemas"]["ReferralSource"] | null;
-                sex?: components["schemas"]["Sex"] | null;
-                support_awareness: components["schemas"]["SupportAwareness"];
-                /** Format: date-time */
-                updated_at: string;
-            }[];
-            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
-            next_cursor?: string | null;
-        };
-        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_ProjectDto: {
             items: {
                 /** @description Not ended before today (Asia/Tokyo). */
@@ -5265,6 +5220,17 @@ export interface components {
             support_awareness: components["schemas"]["SupportAwareness"];
             /** Format: date-time */
             updated_at: string;
+        };
+        /**
+         * @description A page of patients and how many match over all pages (`null` when syncing with
+         *     `updated_since`).
+         */
+        PatientListDto: {
+            items: components["schemas"]["PatientDto"][];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            /** Format: int64 */
+            total?: number | null;
         };
         /** @description A merge (done, or previewed): the survivor and what moved from the merged record. */
         PatientMergeDto: {
@@ -12599,6 +12565,17 @@ export interface operations {
                  *     `昭和50年6月15日`, `S50.6.15`).
                  */
                 q?: string;
+                program?: "nanbyo" | "shoman";
+                /** @description A designated intractable disease number (指定難病 告示番号). */
+                disease_number?: number;
+                employment_status?: "employed" | "on_leave" | "job_seeking" | "not_working" | "student";
+                /** @description Patients this consultant talked with or referred: a user id, or `me`. */
+                consultant?: string;
+                /** @description Only patients with a referral still open. */
+                open_referral?: boolean;
+                /** @description Only patients with a follow-up past its due date. */
+                overdue?: boolean;
+                sort?: "registered" | "registered_desc" | "kana";
                 limit?: number;
                 cursor?: string;
                 /**
@@ -12618,7 +12595,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListOf_PatientDto"];
+                    "application/json": components["schemas"]["PatientListDto"];
                 };
             };
             /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */

@@ -46,8 +46,8 @@ pub use merges::{
     same_program,
 };
 pub use patients::{
-    DuplicateCheck, DuplicateProbe, DuplicateReason, PatientInput, Patients, duplicate_reasons,
-    format_case_number, phone_digits,
+    DuplicateCheck, DuplicateProbe, DuplicateReason, PatientInput, PatientList, PatientListInput,
+    Patients, duplicate_reasons, format_case_number, list_filter, phone_digits,
 };
 pub use referrals::{ReferralInput, ReferralQuery, ReferralUpdate, Referrals};
 pub use timeline::{TimelineEntry, TimelineItem};

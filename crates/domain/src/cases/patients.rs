@@ -10,7 +10,7 @@ use crate::events::Action;
 use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::policy::{self, PatientReach};
-use crate::ports::PatientQuery;
+use crate::ports::{PatientFilter, PatientQuery, PatientSort};
 use crate::values::{self, EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness};
 use crate::{contact, kana, master};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,6 +19,29 @@ use uuid::Uuid;
 const KANA_MAX: usize = 100;
 const DIAGNOSIS_MAX: usize = 200;
 const QUERY_MAX: usize = 100;
+
+/// What a patient list asks for, as the caller typed it: the search box, filters and an
+/// order (see [`list_filter`]).
+#[derive(Debug, Default, Clone)]
+pub struct PatientListInput {
+    pub q: Option<String>,
+    pub program: Option<String>,
+    pub disease_number: Option<i32>,
+    pub employment_status: Option<String>,
+    /// A user id, or `me`.
+    pub consultant: Option<String>,
+    pub open_referral: Option<bool>,
+    pub overdue: Option<bool>,
+    /// `registered` (default), `registered_desc` or `kana`.
+    pub sort: Option<String>,
+}
+
+/// A page of patients and, except when syncing, how many match over all pages.
+#[derive(Debug, Clone)]
+pub struct PatientList {
+    pub page: Page<Patient>,
+    pub total: Option<i64>,
+}
 
 /// The patient fields a create or an update carries; `None` leaves a field as it is, and
 /// `Some(None)` clears an optional one.
@@ -107,28 +130,53 @@ impl Patients<'_> {
     }
 
     /// Finds patients by any part of the name or the reading, ignoring width and
-    /// hiragana/katakana; without a query, lists them all.
+    /// hiragana/katakana, or by case number, phone or birth date; narrowed by the filters
+    /// and in the order asked. Without a query or filter, lists them all.
     #[tracing::instrument(name = "patients.search", skip_all, fields(center_id = ?ctx.actor.center_id))]
     pub fn search(
         &self,
         ctx: &Ctx,
-        q: Option<&str>,
+        input: &PatientListInput,
         page: PageRequest,
-    ) -> Result<Page<Patient>, DomainError> {
+    ) -> Result<PatientList, DomainError> {
         self.guard(ctx, Action::PatientSearch, None, || {
             let reach = policy::patient_reach(&ctx.actor)?;
-            let raw = q.unwrap_or("");
-            let query = search_query(raw)?;
-            let found =
-                self.store
-                    .patients(reach.center(), reach.supporter(), query.as_ref(), page)?;
-            let action = if query.is_some() {
+            let raw = input.q.as_deref().unwrap_or("");
+            let query = search_query(raw);
+            let filter = list_filter(input, ctx.actor.user_id, self.today());
+            let (query, filter) = match (query, filter) {
+                (Ok(q), Ok(f)) => (q, f),
+                (q, f) => {
+                    let mut all = Vec::new();
+                    for e in [q.err(), f.err()].into_iter().flatten() {
+                        match e {
+                            DomainError::Validation(fields) => all.extend(fields),
+                            other => return Err(other),
+                        }
+                    }
+                    return Err(DomainError::Validation(all));
+                }
+            };
+            let (center, supporter) = (reach.center(), reach.supporter());
+            let syncing = page.updated_since.is_some();
+            let found = self
+                .store
+                .patients(center, supporter, query.as_ref(), &filter, page)?;
+            let total = if syncing {
+                None
+            } else {
+                Some(
+                    self.store
+                        .count_patients(center, supporter, query.as_ref(), &filter)?,
+                )
+            };
+            let action = if query.is_some() || filter != PatientFilter::default() {
                 Action::PatientSearch
             } else {
                 Action::PatientList
             };
-            self.log_list(ctx, action, &format!("q={}", raw.trim()), found.items.len())?;
-            Ok(found)
+            self.log_list(ctx, action, &describe_list(input), found.items.len())?;
+            Ok(PatientList { page: found, total })
         })
     }
 
@@ -295,6 +343,90 @@ fn blank(center: Uuid, by: Uuid, now: DateTime<Utc>) -> Patient {
 #[cfg(test)]
 pub(super) fn blank_for_tests() -> Patient {
     blank(Uuid::nil(), Uuid::nil(), DateTime::<Utc>::UNIX_EPOCH)
+}
+
+/// The filters and order of a patient list, checked; every wrong one is named.
+pub fn list_filter(
+    input: &PatientListInput,
+    me: Uuid,
+    today: NaiveDate,
+) -> Result<PatientFilter, DomainError> {
+    let mut v = Validator::new();
+    let program = input
+        .program
+        .as_deref()
+        .and_then(|x| v.check(Program::parse("program", x)));
+    let employment_status = input
+        .employment_status
+        .as_deref()
+        .and_then(|x| v.check(EmploymentStatus::parse("employment_status", x)));
+    let disease_number = input.disease_number.and_then(|n| {
+        v.check(match master::disease(n) {
+            Some(_) => Ok(n),
+            None => Err(FieldError::new(
+                "disease_number",
+                "unknown_disease",
+                "must be the number of a designated intractable disease (指定難病 告示番号 1–348)",
+            )),
+        })
+    });
+    let consultant = match input.consultant.as_deref() {
+        None | Some("") => None,
+        Some("me") => Some(me),
+        Some(s) => v.check(Uuid::parse_str(s).map_err(|_| {
+            FieldError::new(
+                "consultant",
+                "invalid_consultant",
+                "must be a user id or `me`",
+            )
+        })),
+    };
+    let sort = match input.sort.as_deref() {
+        None | Some("" | "registered") => PatientSort::Registered,
+        Some("registered_desc") => PatientSort::RegisteredDesc,
+        Some("kana") => PatientSort::Kana,
+        Some(_) => {
+            v.push(FieldError::new(
+                "sort",
+                "invalid_choice",
+                "must be one of: registered, registered_desc, kana",
+            ));
+            PatientSort::Registered
+        }
+    };
+    v.finish()?;
+    Ok(PatientFilter {
+        program,
+        disease_number,
+        employment_status,
+        consultant,
+        open_referral: input.open_referral == Some(true),
+        overdue_before: (input.overdue == Some(true)).then_some(today),
+        sort,
+    })
+}
+
+/// The list's question for the access log: the filters as asked, then what was typed in
+/// the search box last (the audit trail redacts it, up to the count, for administrators).
+fn describe_list(input: &PatientListInput) -> String {
+    let named = [
+        ("program", input.program.clone()),
+        (
+            "disease_number",
+            input.disease_number.map(|n| n.to_string()),
+        ),
+        ("employment_status", input.employment_status.clone()),
+        ("consultant", input.consultant.clone()),
+        ("open_referral", input.open_referral.map(|b| b.to_string())),
+        ("overdue", input.overdue.map(|b| b.to_string())),
+        ("sort", input.sort.clone()),
+    ];
+    let mut parts: Vec<String> = named
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={v}")))
+        .collect();
+    parts.push(format!("q={}", input.q.as_deref().unwrap_or("").trim()));
+    parts.join("; ")
 }
 
 /// The folded query and its n-grams; `None` lists every patient.
@@ -842,6 +974,79 @@ mod tests {
             search_query(&"あ".repeat(QUERY_MAX + 1)),
             Err(DomainError::Validation(_))
         ));
+    }
+
+    #[test]
+    fn a_patient_list_is_filtered_and_ordered_as_asked() {
+        let me = Uuid::now_v7();
+        let f = list_filter(&PatientListInput::default(), me, today()).unwrap();
+        assert_eq!(f, PatientFilter::default());
+        let asked = PatientListInput {
+            program: Some("nanbyo".into()),
+            disease_number: Some(51),
+            employment_status: Some("job_seeking".into()),
+            consultant: Some("me".into()),
+            open_referral: Some(true),
+            overdue: Some(true),
+            sort: Some("kana".into()),
+            ..PatientListInput::default()
+        };
+        let f = list_filter(&asked, me, today()).unwrap();
+        assert_eq!(
+            f,
+            PatientFilter {
+                program: Some(Program::Nanbyo),
+                disease_number: Some(51),
+                employment_status: Some(EmploymentStatus::JobSeeking),
+                consultant: Some(me),
+                open_referral: true,
+                overdue_before: Some(today()),
+                sort: PatientSort::Kana,
+            }
+        );
+        // `false` asks for nothing: it does not mean "without".
+        let not = PatientListInput {
+            open_referral: Some(false),
+            overdue: Some(false),
+            sort: Some("registered_desc".into()),
+            ..PatientListInput::default()
+        };
+        let f = list_filter(&not, me, today()).unwrap();
+        assert!(!f.open_referral && f.overdue_before.is_none());
+        assert_eq!(f.sort, PatientSort::RegisteredDesc);
+        let wrong = PatientListInput {
+            program: Some("adult".into()),
+            disease_number: Some(999),
+            employment_status: Some("busy".into()),
+            consultant: Some("bob".into()),
+            sort: Some("name".into()),
+            ..PatientListInput::default()
+        };
+        assert_eq!(
+            field_codes(list_filter(&wrong, me, today())),
+            [
+                "program:invalid_choice",
+                "employment_status:invalid_choice",
+                "disease_number:unknown_disease",
+                "consultant:invalid_consultant",
+                "sort:invalid_choice"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_access_log_names_the_filters_and_keeps_the_typed_search_last() {
+        let asked = PatientListInput {
+            q: Some(" 山田 ".into()),
+            program: Some("shoman".into()),
+            overdue: Some(true),
+            ..PatientListInput::default()
+        };
+        assert_eq!(
+            describe_list(&asked),
+            "program=shoman; overdue=true; q=山田"
+        );
+        assert_eq!(describe_list(&PatientListInput::default()), "q=");
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub use liaison::LiaisonStore;
 pub use mail::Mailer;
 pub use outbox::Outbox;
 pub use patient_merges::PatientMergeStore;
-pub use patients::{PatientQuery, PatientStore};
+pub use patients::{PatientFilter, PatientQuery, PatientSort, PatientStore};
 pub use peer_support::PeerSupportStore;
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
 pub use reports::ReportStore;

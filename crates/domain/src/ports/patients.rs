@@ -3,6 +3,7 @@ use crate::audit::AuditDraft;
 use crate::cases::DuplicateProbe;
 use crate::entities::{Patient, PatientLabel, ProgramChange};
 use crate::page::{Page, PageRequest};
+use crate::values::{EmploymentStatus, Program};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -22,6 +23,33 @@ pub enum PatientQuery {
     BirthDate(NaiveDate),
 }
 
+/// How a patient list is narrowed (besides the search box) and ordered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatientFilter {
+    pub program: Option<Program>,
+    pub disease_number: Option<i32>,
+    pub employment_status: Option<EmploymentStatus>,
+    /// Patients this consultant talked with or referred.
+    pub consultant: Option<Uuid>,
+    /// Only patients with a referral still open.
+    pub open_referral: bool,
+    /// Only patients with a follow-up open and due before this day (today in Tokyo).
+    pub overdue_before: Option<NaiveDate>,
+    pub sort: PatientSort,
+}
+
+/// The order of a patient list; each pages by the last patient's id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PatientSort {
+    /// Oldest registration first (case number order).
+    #[default]
+    Registered,
+    /// Newest registration first.
+    RegisteredDesc,
+    /// By reading (family, then given name), as a paper 台帳 is kept.
+    Kana,
+}
+
 /// Patients and their name index. Case records are only ever a center's: the case ports
 /// take the center, never a `Scope::All`.
 pub trait PatientStore {
@@ -36,15 +64,24 @@ pub trait PatientStore {
     fn patient(&self, center: Uuid, id: Uuid) -> StoreResult<Option<Patient>>;
     /// Case numbers and names of the given patients of the center, for lists.
     fn patient_labels(&self, center: Uuid, ids: &[Uuid]) -> StoreResult<Vec<PatientLabel>>;
-    /// Patients in id order; with a query, those whose names or readings contain it; with
-    /// a `supporter`, only those assigned to that peer supporter now.
+    /// Patients in the filter's order; with a query, those whose names or readings contain
+    /// it; with a `supporter`, only those assigned to that peer supporter now.
     fn patients(
         &self,
         center: Uuid,
         supporter: Option<Uuid>,
         query: Option<&PatientQuery>,
+        filter: &PatientFilter,
         page: PageRequest,
     ) -> StoreResult<Page<Patient>>;
+    /// How many patients [`PatientStore::patients`] would list over all its pages.
+    fn count_patients(
+        &self,
+        center: Uuid,
+        supporter: Option<Uuid>,
+        query: Option<&PatientQuery>,
+        filter: &PatientFilter,
+    ) -> StoreResult<i64>;
     /// Up to 20 patients of the center with the probe's reading and birth date, or its
     /// phone digits (however the stored number is grouped).
     fn possible_duplicates(

@@ -325,6 +325,11 @@ wire_enum!(
     /// Which follow-ups the queue lists; `all` (open, done and cancelled) suits a calendar.
     FollowUpQueueState { Due, Overdue, Done, All }
 );
+wire_enum!(
+    /// The order of a patient list: `registered` (oldest first, case number order),
+    /// `registered_desc` (newest first) or `kana` (by reading, as a paper 台帳 is kept).
+    PatientListSort { Registered, RegisteredDesc, Kana }
+);
 wire_enum!(TimelineKind {
     Consent,
     Consultation,

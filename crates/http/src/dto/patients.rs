@@ -1,7 +1,8 @@
 //! Wire types of patients: the person a center supports.
 
 use super::{
-    EmploymentStatus, Program, ReferralSource, Sex, SupportAwareness, date, double_option, ts,
+    EmploymentStatus, PatientListSort, Program, ReferralSource, Sex, SupportAwareness, date,
+    double_option, ts,
 };
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::entities::{Patient, ProgramChange};
@@ -179,12 +180,40 @@ pub struct PatientListQuery {
     /// grouped (`082-223-8609`, `0822238609`), or a birth date (`1975-06-15`,
     /// `昭和50年6月15日`, `S50.6.15`).
     pub q: Option<String>,
+    #[param(value_type = Option<Program>, inline)]
+    pub program: Option<String>,
+    /// A designated intractable disease number (指定難病 告示番号).
+    #[param(minimum = 1, maximum = 348)]
+    pub disease_number: Option<i32>,
+    #[param(value_type = Option<EmploymentStatus>, inline)]
+    pub employment_status: Option<String>,
+    /// Patients this consultant talked with or referred: a user id, or `me`.
+    #[param(
+        pattern = r"^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    )]
+    pub consultant: Option<String>,
+    /// Only patients with a referral still open.
+    pub open_referral: Option<bool>,
+    /// Only patients with a follow-up past its due date.
+    pub overdue: Option<bool>,
+    #[param(value_type = Option<PatientListSort>, inline)]
+    pub sort: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// Incremental sync: only records changed after this time (RFC 3339), oldest change
     /// first. Page to the end, then resume with the last item's `updated_at`.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A page of patients and how many match over all pages (`null` when syncing with
+/// `updated_since`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatientListDto {
+    pub items: Vec<PatientDto>,
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+    pub total: Option<i64>,
 }
 
 /// A patient's move between programs (移行期: a 小慢 child continuing in the adult 難病

@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{
     CheckPatientDuplicates, ConsentDto, CreateConsent, CreatePatient, ItemsOf, ListOf, PatientDto,
-    PatientListQuery, PossibleDuplicateDto, ProvisionDto, TimelineDto, TimelineEntryDto,
-    UpdatePatient,
+    PatientListDto, PatientListQuery, PossibleDuplicateDto, ProvisionDto, TimelineDto,
+    TimelineEntryDto, UpdatePatient,
 };
 use crate::json::ApiJson;
 use crate::problem::{
@@ -16,17 +16,19 @@ use crate::problem::{
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use tsunagu_domain::cases::{ConsentInput, DuplicateCheck, PatientInput};
+use tsunagu_domain::cases::{ConsentInput, DuplicateCheck, PatientInput, PatientListInput};
 use uuid::Uuid;
 
 /// Find patients by any part of the name or the reading (フリガナ), ignoring full/half width
-/// and hiragana/katakana; without `q`, list them all. One audit event records the query and
-/// how many were found.
+/// and hiragana/katakana, or by case number, phone or birth date; narrow by program,
+/// disease, employment, consultant, open referral or overdue follow-up; in registration or
+/// kana order, with the total count. One audit event records the question and how many were
+/// found.
 #[utoipa::path(
     tag = "patients",
     operation_id = "list_patients",
     params(PatientListQuery),
-    responses((status = 200, body = ListOf<PatientDto>), ListProblems),
+    responses((status = 200, body = PatientListDto), ListProblems),
     security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients")]
@@ -38,11 +40,26 @@ pub async fn list(
     let mut req = page(q.limit, q.cursor.as_deref())?;
     req.updated_since = q.updated_since;
     let q = q.into_inner();
+    let input = PatientListInput {
+        q: q.q,
+        program: q.program,
+        disease_number: q.disease_number,
+        employment_status: q.employment_status,
+        consultant: q.consultant,
+        open_referral: q.open_referral,
+        overdue: q.overdue,
+        sort: q.sort,
+    };
     let s = state.services.clone();
-    let p = caller
-        .run(move |ctx| s.patients().search(ctx, q.q.as_deref(), req))
+    let found = caller
+        .run(move |ctx| s.patients().search(ctx, &input, req))
         .await?;
-    Ok(HttpResponse::Ok().json(ListOf::from_page(p, PatientDto::from)))
+    let page = ListOf::from_page(found.page, PatientDto::from);
+    Ok(HttpResponse::Ok().json(PatientListDto {
+        items: page.items,
+        next_cursor: page.next_cursor,
+        total: found.total,
+    }))
 }
 
 /// Register a patient; the answer carries the new case number.

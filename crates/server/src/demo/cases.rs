@@ -380,7 +380,7 @@ const LAPSE_WITHIN_DAYS: i64 = 45;
 
 /// One referral's follow-ups as a story: when each falls due, when it is recorded (nearly
 /// always on time or a few days either side, now and then a week or two late), and the
-/// supervisor's review of level-4 work. Only the newest may lapse: overdue by days or
+/// supervisor's review of each. Only the newest may lapse: overdue by days or
 /// weeks, never by years, as in a center that keeps up with its promises.
 struct FollowUpChain {
     k: usize,
@@ -442,11 +442,8 @@ impl FollowUpChain {
                     }),
                 ),
             );
-            let reviewed = if self.level4 {
-                self.review(rng, push, done_on)
-            } else {
-                None
-            };
+            // Recorded work goes to the supervisor for review, whatever the level.
+            let reviewed = self.review(rng, push, done_on);
             last_done = Some(reviewed.unwrap_or(done_on));
             match next {
                 Some(d) => due = d,
@@ -456,7 +453,7 @@ impl FollowUpChain {
         last_done
     }
 
-    /// The supervisor reviews recorded level-4 work within a week, before the next one is
+    /// The supervisor reviews recorded work within a week, before the next one is
     /// recorded; this week's still waits. A few recent ones are returned for correction.
     fn review(
         &self,

@@ -99,7 +99,7 @@ pub struct DemoCounts {
     pub consultations: usize,
     pub referrals: usize,
     pub follow_ups: usize,
-    /// The supervisor's reviews of level-4 follow-up work, of which `returned` were
+    /// The supervisor's reviews of follow-up work, of which `returned` were
     /// returned for correction.
     pub reviews: usize,
     pub returned: usize,

@@ -62,13 +62,14 @@ pub(super) fn work(
     clock.set(office_time(rng, begun));
     let listed = services.patients().search(
         &demo.supervisor,
-        None,
+        &Default::default(),
         PageRequest {
             limit: 200,
             ..PageRequest::default()
         },
     )?;
     let caseload: Vec<_> = listed
+        .page
         .items
         .into_iter()
         .filter(|p| p.program == Program::Nanbyo && tokyo_date(p.created_at) <= begun)

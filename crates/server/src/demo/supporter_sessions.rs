@@ -80,7 +80,7 @@ pub(super) fn work(
     let page = PageRequest::parse(Some(200), None).map_err(DomainError::Validation)?;
     let people: Vec<_> = services
         .store()
-        .patients(demo.center.id, None, None, page)?
+        .patients(demo.center.id, None, None, &Default::default(), page)?
         .items
         .into_iter()
         .filter(|p| p.program == Program::Nanbyo)

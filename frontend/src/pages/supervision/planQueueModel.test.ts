@@ -11,7 +11,7 @@ describe('plan queue reasons', () => {
       expect(ja[key]).toBeTruthy();
       expect(en[key]).toBeTruthy();
     }
-    expect(ja['planQueueReason.review_escalated']).toBe('見直し期限超過（エスカレーション）');
+    expect(ja['planQueueReason.review_escalated']).toBe('見直し期限を大きく過ぎたもの');
     expect(ja['planQueueReason.action_overdue']).toBe('支援内容の期限超過');
     expect(planReasonKey('sample')).toBeNull();
   });

@@ -24,12 +24,12 @@ describe('queue reasons', () => {
       expect(new Set(labels).size).toBe(QUEUE_REASONS.length);
     }
     expect(QUEUE_REASONS.map((r) => queueReasonLabel(tJa, r))).toEqual([
-      'エスカレーション',
+      '期限超過が続いているもの',
       'フォローアップ期限超過',
       'フォローアップ未予定',
       '差し戻し中',
-      'レビュー待ち',
-      '抽出点検',
+      '確認待ち',
+      '抜き取り確認',
     ]);
     expect(queueReasonLabel(tEn, 'returned')).toBe('Returned');
   });
