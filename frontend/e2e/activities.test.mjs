@@ -79,7 +79,7 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
     await page.goto(`${server.url}/`);
     await signIn(CONSULTANT.login, CONSULTANT.password);
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関']);
     await nav('センター活動');
     await expectHeading('センター活動');
     await expectAccessible('activities');

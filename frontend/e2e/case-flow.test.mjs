@@ -231,7 +231,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await signIn(CONSULTANT.login, CONSULTANT.password);
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関']);
+    assert.deepEqual(menu, ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関']);
     await page.getByText('予定されているフォローアップはありません。', { exact: true }).waitFor();
     await page.getByText('まだ相談の記録がありません。', { exact: true }).waitFor();
     await expectAccessible('home (consultant)');
@@ -577,7 +577,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await signOut();
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関', '報告', '監督']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督']);
     await nav('監督');
     await expectHeading('要確認リスト');
     // Only the level-4 referral had follow-up work recorded: it alone awaits review. (The

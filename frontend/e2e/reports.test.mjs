@@ -284,7 +284,7 @@ describe('reports: the ministry figures for a fiscal year', () => {
     await page.goto(`${server.url}/`);
     await signIn(CONSULTANT.login, CONSULTANT.password);
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関']);
     // Typed-in address, without reloading (a reload would sign out: tokens live in memory).
     await inAppGo('/reports');
     await expectHeading('このページを表示する権限がありません');
@@ -296,7 +296,7 @@ describe('reports: the ministry figures for a fiscal year', () => {
   step('opens the last completed fiscal year for a supervisor', async () => {
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関', '報告', '監督']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督']);
     await nav('報告');
     await expectHeading('報告');
     assert.equal(await field('年度').inputValue(), String(FY));

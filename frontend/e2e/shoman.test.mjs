@@ -157,7 +157,7 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
   });
 
   step('registers an optional project from the menu', async () => {
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '支援計画', '移行期', '任意事業', 'センター活動', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', '支援計画', '移行期', '任意事業', 'センター活動', '就労支援機関']);
     await nav('任意事業');
     await expectHeading('任意事業');
     await page.getByText('条件に合う任意事業はありません。').waitFor();

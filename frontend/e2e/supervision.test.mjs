@@ -238,7 +238,7 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await page.goto(`${server.url}/`);
     await signIn(CONSULTANT.login, CONSULTANT.password);
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関']);
     await inAppGo('/supervision');
     await expectHeading('このページを表示する権限がありません');
     await signOut();
@@ -247,7 +247,7 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
   step('shows the supervisor the audit queue, most urgent first, with its reasons', async () => {
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', 'センター活動', '就労支援機関', '報告', '監督']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督']);
     // The escalated follow-ups are the supervisor's notifications too.
     await page.getByTestId('notification-badge').waitFor();
     await page.getByTestId('notifications').getByText('期限超過が続いているフォローアップ').waitFor();

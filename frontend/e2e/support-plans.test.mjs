@@ -81,7 +81,7 @@ describe('support plans: a 自立支援員 writes a plan, a supervisor approves 
     await signIn(WORKER.login, WORKER.password);
     await expectHeading(`ようこそ、${WORKER.display_name}さん`);
     await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '支援計画', exact: true }).waitFor();
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '支援計画', '移行期', '任意事業', 'センター活動', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', '支援計画', '移行期', '任意事業', 'センター活動', '就労支援機関']);
     await nav('支援計画');
     await expectHeading('支援計画');
     await page.getByText('条件に合う支援計画はありません。').waitFor();

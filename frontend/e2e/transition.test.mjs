@@ -121,7 +121,7 @@ describe('transition: the 移行期 list, the audit queue\'s 小慢 plans and go
     await signIn(WORKER.login, WORKER.password);
     await expectHeading(`ようこそ、${WORKER.display_name}さん`);
     await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '移行期', exact: true }).waitFor();
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '支援計画', '移行期', '任意事業', 'センター活動', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', '支援計画', '移行期', '任意事業', 'センター活動', '就労支援機関']);
     await nav('移行期');
     await expectHeading('移行期');
     const table = page.getByRole('table', { name: '移行期' });

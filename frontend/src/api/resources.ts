@@ -373,3 +373,36 @@ export async function updateFollowUp(id: string, body: UpdateFollowUp, etag: str
     await call(api.PATCH('/api/v1/follow-ups/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),
   );
 }
+
+/** The most follow-ups the calendar asks for per page (the API's maximum). */
+const CALENDAR_PAGE = 200;
+
+/**
+ * Every follow-up (open, done and cancelled) due from `from` to `to` (both included; the API
+ * allows 92 days), all pages of them. `assignee` 'me', a user id, or '' for everyone.
+ */
+export async function listFollowUpsDue(filter: { from: string; to: string; assignee: string }): Promise<FollowUp[]> {
+  const items: FollowUp[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = (
+      await call(
+        api.GET('/api/v1/follow-ups', {
+          params: {
+            query: {
+              state: 'all',
+              due_from: filter.from,
+              due_to: filter.to,
+              assignee: filter.assignee === '' ? undefined : filter.assignee,
+              limit: CALENDAR_PAGE,
+              cursor,
+            },
+          },
+        }),
+      )
+    ).data;
+    items.push(...page.items);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor !== undefined);
+  return items;
+}

@@ -33,7 +33,7 @@ function Main({ children }: { children: ReactNode }) {
 function Footer() {
   const { t } = useI18n();
   return (
-    <footer className="border-t border-solid-gray-420 bg-solid-gray-50">
+    <footer data-print="hide" className="border-t border-solid-gray-420 bg-solid-gray-50">
       <p className="mx-auto max-w-6xl px-4 py-4 text-dns-16N-130 text-solid-gray-700">{t('app.title')}</p>
     </footer>
   );
@@ -62,7 +62,7 @@ function IdleWarning() {
   const { t } = useI18n();
   if (idleWarning === null) return null;
   return (
-    <div className="mx-auto w-full max-w-6xl px-4 pt-4">
+    <div data-print="hide" className="mx-auto w-full max-w-6xl px-4 pt-4">
       <Notice tone="warning" live="assertive" title={t('auth.idleWarning', { seconds: idleWarning })}>
         <Button size="sm" className="mt-2" onClick={stayActive}>
           {t('auth.stay')}
@@ -95,6 +95,7 @@ export function AppShell() {
     setMenuOpen(false);
   }
   const folded = menuOpen ? '' : 'max-md:hidden';
+  const menuItems = mustEnrol ? [] : navItems(role, programs);
 
   // Case workers will open the case screens: fetch their code while they read home.
   useEffect(() => {
@@ -104,7 +105,7 @@ export function AppShell() {
   return (
     <div className="flex min-h-screen flex-col">
       <SkipLink />
-      <header className="border-b border-solid-gray-420">
+      <header data-print="hide" className="border-b border-solid-gray-420">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2 md:py-3">
           <Brand />
           <Button
@@ -142,20 +143,32 @@ export function AppShell() {
         </div>
         <nav id="app-nav" aria-label={t('landmark.primaryNav')} className={`bg-blue-1000 ${folded}`} hidden={mustEnrol}>
           <ul className="mx-auto flex max-w-6xl flex-wrap gap-1 px-4">
-            {(mustEnrol ? [] : navItems(role, programs)).map((item) => (
-              <li key={item.key}>
-                <NavLink
-                  to={item.to}
-                  end={item.to === '/'}
-                  className={({ isActive }) =>
-                    'inline-block px-4 py-3 text-oln-16B-100 text-white no-underline hover:text-white hover:underline focus-visible:outline-white ' +
-                    (isActive ? 'underline decoration-4 underline-offset-8' : '')
-                  }
-                >
-                  {t(`nav.${item.key}`)}
-                </NavLink>
-              </li>
-            ))}
+            {menuItems.map((item) => {
+              // An item whose address holds another item's (the queue and its calendar) is not current there.
+              const shadowed = menuItems.some(
+                (other) =>
+                  other.to !== item.to &&
+                  other.to.startsWith(`${item.to}/`) &&
+                  (pathname === other.to || pathname.startsWith(`${other.to}/`)),
+              );
+              return (
+                <li key={item.key}>
+                  <NavLink
+                    to={item.to}
+                    end={item.to === '/'}
+                    // Folds the phone's menu even when the page chosen is the one open already.
+                    onClick={() => setMenuOpen(false)}
+                    aria-current={shadowed ? false : 'page'}
+                    className={({ isActive }) =>
+                      'inline-block px-4 py-3 text-oln-16B-100 text-white no-underline hover:text-white hover:underline focus-visible:outline-white ' +
+                      (isActive && !shadowed ? 'underline decoration-4 underline-offset-8' : '')
+                    }
+                  >
+                    {t(`nav.${item.key}`)}
+                  </NavLink>
+                </li>
+              );
+            })}
           </ul>
         </nav>
       </header>

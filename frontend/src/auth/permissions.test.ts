@@ -19,8 +19,8 @@ describe('navigation by role', () => {
   });
 
   it('gives supervisors and consultants the case screens, and agencies to read', () => {
-    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'activities', 'agencies', 'reports', 'supervision']);
-    expect(navItems('consultant').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'activities', 'agencies']);
+    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'followUpCalendar', 'activities', 'agencies', 'reports', 'supervision']);
+    expect(navItems('consultant').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'followUpCalendar', 'activities', 'agencies']);
     for (const role of ['supervisor', 'consultant'] as const) {
       expect(capabilities(role)).toMatchObject({
         workCases: true,
@@ -77,6 +77,7 @@ describe('navigation by role', () => {
       'home',
       'patients',
       'followUps',
+      'followUpCalendar',
       'supportPlans',
       'transition',
       'projects',

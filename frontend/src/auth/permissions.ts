@@ -94,6 +94,7 @@ export type NavKey =
   | 'users'
   | 'patients'
   | 'followUps'
+  | 'followUpCalendar'
   | 'supportPlans'
   | 'transition'
   | 'projects'
@@ -107,6 +108,9 @@ export type NavKey =
 
 /** ピア・サポーターの活動実績: among the reports for those who read them all, a peer supporter's own page. */
 export const PEER_SUPPORT_REPORT_PATH = '/reports/peer-support';
+
+/** フォローアップの予定表: under the queue's address, a menu item of its own. */
+export const FOLLOW_UP_CALENDAR_PATH = '/follow-ups/calendar';
 
 export interface NavItem {
   readonly key: NavKey;
@@ -125,6 +129,7 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
   if (can.workCases) {
     items.push({ key: 'patients', to: '/patients' });
     items.push({ key: 'followUps', to: '/follow-ups' });
+    items.push({ key: 'followUpCalendar', to: FOLLOW_UP_CALENDAR_PATH });
     if (programs.includes('shoman')) {
       items.push({ key: 'supportPlans', to: '/support-plans' });
       items.push({ key: 'transition', to: '/transition' });

@@ -6,6 +6,7 @@ import { ConsultationNewPage } from '../consultations/ConsultationNewPage';
 import { FollowUpEditPage } from '../followups/FollowUpEditPage';
 import { FollowUpRecordPage } from '../followups/FollowUpRecordPage';
 import { FollowUpsPage } from '../followups/FollowUpsPage';
+import { FollowUpCalendarPage } from '../followups/FollowUpCalendarPage';
 import { ConsentEditPage } from '../patients/ConsentEditPage';
 import { PatientEditPage } from '../patients/PatientEditPage';
 import { PatientNewPage } from '../patients/PatientNewPage';
@@ -14,6 +15,8 @@ import { PatientsPage } from '../patients/PatientsPage';
 import { ReferralEditPage } from '../referrals/ReferralEditPage';
 import { ReferralNewPage } from '../referrals/ReferralNewPage';
 import { ReferralPage } from '../referrals/ReferralPage';
+import { PatientPrintPage } from '../print/PatientPrintPage';
+import { ReferralPrintPage } from '../print/ReferralPrintPage';
 
 const pages = {
   patients: PatientsPage,
@@ -24,11 +27,14 @@ const pages = {
   consultationNew: ConsultationNewPage,
   referral: ReferralPage,
   followUps: FollowUpsPage,
+  followUpCalendar: FollowUpCalendarPage,
   followUp: FollowUpRecordPage,
   consultationEdit: ConsultationEditPage,
   referralEdit: ReferralEditPage,
   followUpEdit: FollowUpEditPage,
   consentEdit: ConsentEditPage,
+  patientPrint: PatientPrintPage,
+  referralPrint: ReferralPrintPage,
 };
 
 export type CasePage = keyof typeof pages;

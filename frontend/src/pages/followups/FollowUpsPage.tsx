@@ -1,4 +1,5 @@
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
+import { FOLLOW_UP_CALENDAR_PATH } from '../../auth/permissions';
 import { keys } from '../../api/client';
 import { listFollowUps } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
@@ -41,6 +42,9 @@ export function FollowUpsPage() {
       <PageTitle>{t('followUp.listTitle')}</PageTitle>
       <FlashNotice />
       {plansDue && <PlansDue />}
+      <p className="text-std-16N-170">
+        <Link to={FOLLOW_UP_CALENDAR_PATH}>{t('followUp.calendarLink')}</Link>
+      </p>
       <div className="flex flex-wrap items-end gap-6">
         <div className="min-w-72">
           <SelectField

@@ -39,7 +39,8 @@ export function usePatientTimeline(id: string) {
   return useQuery({ queryKey: keys.timeline(id), queryFn: () => getTimeline(id), staleTime: 0 });
 }
 
-function Profile({ p }: { p: Patient }) {
+/** The patient's profile (also on the printed summary). */
+export function PatientProfile({ p }: { p: Patient }) {
   const i = useI18n();
   const { t } = i;
   const municipalities = useMunicipalities(p.prefecture_code ?? '');
@@ -125,6 +126,9 @@ export function PatientPage() {
                 <ButtonLink variant="outline" to={`/patients/${p.id}/edit`}>
                   {t('patient.edit')}
                 </ButtonLink>
+                <ButtonLink variant="outline" to={`/patients/${p.id}/print`}>
+                  {t('print.patientLink')}
+                </ButtonLink>
               </>
             )}
           </div>
@@ -133,7 +137,7 @@ export function PatientPage() {
           ) : (
             <PatientSummary items={timeline.data.items} consents={consents.data ?? []} />
           )}
-          <Profile p={p} />
+          <PatientProfile p={p} />
           {!peer && <PeerSupportersSection patientId={p.id} canAssign={supervisor} />}
           {!peer && <ConsentsSection patientId={p.id} />}
           {!peer && p.program === 'shoman' && <LiaisonSection patientId={p.id} />}

@@ -43,7 +43,7 @@ export function Facts({ items }: { items: readonly (readonly [string, ReactNode]
 function CorrectLink({ to, what, from }: { to: string; what: string; from?: string }) {
   const { t } = useI18n();
   return (
-    <p className="mt-1">
+    <p className="mt-1" data-print="hide">
       <Link to={to} state={from ? { from } : undefined}>
         {t('edit.correct')}
         <span className="sr-only">{t('edit.correctContext', { what })}</span>

@@ -24,7 +24,15 @@ import { useAgencies } from '../cases/useCaseData';
 import { channelLabel, joinLabels, patientName, topicLabel, withNote } from '../labels';
 import { ConsentForm, ConsentStatus, useConsents } from '../patients/Consents';
 import { usePatientTimeline } from '../patients/PatientPage';
-import { checkReferral, defaultTrigger, formPassesData, newReferral, toCreateReferral, type ReferralForm } from './referralForm';
+import {
+  checkReferral,
+  defaultTrigger,
+  formPassesData,
+  likelyPurpose,
+  newReferral,
+  toCreateReferral,
+  type ReferralForm,
+} from './referralForm';
 
 /**
  * The patient's consent, right where it matters, with a way to record one on the spot.
@@ -127,9 +135,12 @@ export function ReferralNewPage() {
   const [typed, setValues] = useState<ReferralForm>(() => newReferral(todayInTokyo()));
   // Until the user picks one, the consultation just recorded (or today's latest) is the trigger.
   const [triggerPicked, setTriggerPicked] = useState(false);
-  const values: ReferralForm = triggerPicked
+  const withTrigger: ReferralForm = triggerPicked
     ? typed
     : { ...typed, consultation_id: defaultTrigger(consultations.data?.items ?? [], params.get('consultation'), todayInTokyo()) };
+  // Until the user picks one, the purpose follows the patient's employment status.
+  const values: ReferralForm =
+    withTrigger.purpose === '' ? { ...withTrigger, purpose: likelyPurpose(timeline.data?.patient.employment_status) } : withTrigger;
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
   const set = <K extends keyof ReferralForm>(k: K, v: ReferralForm[K]) => setValues((old) => ({ ...old, [k]: v }));
@@ -195,7 +206,12 @@ export function ReferralNewPage() {
                 placeholder={t('common.selectPlaceholder')}
                 options={AGENCY_TYPES.map((a) => ({ value: a, label: t(`agencyType.${a}`) }))}
                 value={values.agency_type}
-                onChange={(e) => setValues((old) => ({ ...old, agency_type: e.target.value, agency_id: '' }))}
+                onChange={(e) => {
+                  const type = e.target.value;
+                  // Where the center has one office of the type, it is the one: chosen for the user.
+                  const only = (agencies.data ?? []).filter((a) => a.active && a.agency_type === type);
+                  setValues((old) => ({ ...old, agency_type: type, agency_id: only.length === 1 && only[0] ? only[0].id : '' }));
+                }}
                 errors={errorsFor('agency_type')}
               />
               <SelectField

@@ -317,6 +317,11 @@ export function ReferralPage() {
           <FlashNotice />
           {message && <Notice tone="success" live="polite" title={message} />}
           {r.review_state === 'returned' && <ReturnedNotice referralId={id} />}
+          <div>
+            <ButtonLink variant="outline" to={`/referrals/${id}/print`}>
+              {t('print.referralLink')}
+            </ButtonLink>
+          </div>
           <section aria-labelledby="referral-summary" className="flex flex-col gap-3">
             <h2 id="referral-summary" className="text-std-22B-150">
               {t('referral.summary')}

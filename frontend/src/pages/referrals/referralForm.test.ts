@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkReferral,
   defaultTrigger,
+  likelyPurpose,
   formPassesData,
   isLowering,
   newReferral,
@@ -105,5 +106,16 @@ describe('defaultTrigger', () => {
     expect(defaultTrigger(list, null, '2025-04-01')).toBe('morning');
     expect(defaultTrigger(list, null, '2025-04-02')).toBe('');
     expect(defaultTrigger([], null, '2025-04-01')).toBe('');
+  });
+});
+
+describe('likelyPurpose', () => {
+  it('keeps a job for someone in work or on leave, looks for one otherwise', () => {
+    expect(likelyPurpose('employed')).toBe('job_retention');
+    expect(likelyPurpose('on_leave')).toBe('job_retention');
+    expect(likelyPurpose('job_seeking')).toBe('new_employment');
+    expect(likelyPurpose('not_working')).toBe('new_employment');
+    expect(likelyPurpose('student')).toBe('new_employment');
+    expect(likelyPurpose(undefined)).toBe('');
   });
 });

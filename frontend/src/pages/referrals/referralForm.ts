@@ -119,3 +119,13 @@ export function defaultTrigger(
     .sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at));
   return todays[0]?.id ?? '';
 }
+
+/**
+ * The purpose a referral most likely has, from the patient's employment status: someone in
+ * work (or on leave from it) keeps a job, anyone else looks for one. The form starts there;
+ * the user changes it when it is not so.
+ */
+export function likelyPurpose(employmentStatus: string | undefined): Purpose | '' {
+  if (employmentStatus === undefined) return '';
+  return employmentStatus === 'employed' || employmentStatus === 'on_leave' ? 'job_retention' : 'new_employment';
+}
