@@ -20,6 +20,7 @@ mod http_surface;
 mod idempotency;
 mod integrations;
 mod passwords;
+mod patient_merges;
 mod peer_support;
 mod platform;
 mod reports;

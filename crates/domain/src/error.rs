@@ -76,6 +76,9 @@ pub enum DomainError {
     /// It existed but can no longer be used: a one-time link that was used, expired or
     /// was revoked (410).
     Gone { code: &'static str, detail: String },
+    /// The patient was merged into another record, which answers for them now: the caller is
+    /// pointed at it (410 `patient_merged`, with `merged_into` and `Location`).
+    PatientMerged { into: uuid::Uuid },
     /// Too many attempts; try again after this many seconds (429).
     TooManyAttempts { retry_after_secs: u64 },
     /// The database cannot be reached (503).
@@ -119,6 +122,7 @@ impl fmt::Display for DomainError {
             Self::Conflict { code, .. } => write!(f, "conflict: {code}"),
             Self::Rule { code, .. } => write!(f, "rule: {code}"),
             Self::Gone { code, .. } => write!(f, "gone: {code}"),
+            Self::PatientMerged { into } => write!(f, "patient merged into {into}"),
             Self::TooManyAttempts { retry_after_secs } => {
                 write!(f, "too many attempts, retry after {retry_after_secs}s")
             }

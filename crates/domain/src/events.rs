@@ -77,6 +77,12 @@ actions! {
     PatientList = ("patient.list", "patient"),
     PatientTimeline = ("patient.timeline", "patient"),
     PatientUpdate = ("patient.update", "patient"),
+    /// A patient registered twice merged into the record that stays: the event's resource
+    /// is the merged record, its patient the survivor, and its detail names both and what
+    /// moved.
+    PatientMerge = ("patient.merge", "patient"),
+    /// What a merge would move, read before confirming it (counts of the merged record's).
+    PatientMergePreview = ("patient.merge_preview", "patient"),
     ConsentCreate = ("consent.create", "consent"),
     ConsentRead = ("consent.read", "consent"),
     ConsentList = ("consent.list", "consent"),
@@ -267,6 +273,7 @@ macro_rules! webhook_events {
 webhook_events! {
     PatientCreated = ("patient.created", "a patient was registered"),
     PatientUpdated = ("patient.updated", "a patient's record changed"),
+    PatientMerged = ("patient.merged", "a patient registered twice was merged into another record; the event's id is the merged record, which answers 410 with a pointer from now on"),
     ConsultationCreated = ("consultation.created", "a consultation was recorded"),
     ConsultationUpdated = ("consultation.updated", "a consultation changed"),
     ReferralCreated = ("referral.created", "a patient was referred to an agency"),
@@ -295,6 +302,7 @@ impl Action {
         match self {
             A::PatientCreate => Some(W::PatientCreated),
             A::PatientUpdate => Some(W::PatientUpdated),
+            A::PatientMerge => Some(W::PatientMerged),
             A::ConsultationCreate => Some(W::ConsultationCreated),
             A::ConsultationUpdate => Some(W::ConsultationUpdated),
             A::ReferralCreate => Some(W::ReferralCreated),
@@ -338,6 +346,7 @@ impl Action {
             | A::PatientSearch
             | A::PatientList
             | A::PatientTimeline
+            | A::PatientMergePreview
             | A::ConsentCreate
             | A::ConsentRead
             | A::ConsentList
@@ -472,6 +481,7 @@ mod tests {
             vec![
                 ("patient.create", "patient.created"),
                 ("patient.update", "patient.updated"),
+                ("patient.merge", "patient.merged"),
                 ("consultation.create", "consultation.created"),
                 ("consultation.update", "consultation.updated"),
                 ("referral.create", "referral.created"),

@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `insufficient_role` | the caller's role does not allow the operation (before this module, managing integrations answered `role_forbidden`; it is now `insufficient_role`) |
 //! | `center_staff_only` | the operation works on a center's records and the caller belongs to no center |
+//! | `insufficient_role` (patient merges) | merging two patient records is a supervisor's, in person |
 //! | `supervisor_only` | recording work for a colleague, or handing it to someone else |
 //! | `lowering_requires_supervisor` | lowering a referral's level |
 //! | `four_eyes` | a supervisor reviewing a referral they made or followed up, or a support plan they wrote or submitted |
@@ -35,6 +36,10 @@ pub enum Permission {
     /// summary. A supervisor in person only; an API client reads with a supervisor's reach
     /// but never judges anyone's work.
     Supervise,
+    /// Merge a patient registered twice into the record that stays: a supervisor in person,
+    /// since it moves a whole case and cannot be undone by an edit. Not an API client: a
+    /// machine cannot judge that two records are the same person.
+    MergePatients,
     /// Read the ministry's figures: a center's supervisor or administrator for their center,
     /// the system administrator across centers.
     ReadReports,
@@ -108,6 +113,14 @@ pub fn permit(actor: &Actor, p: Permission) -> Result<Reach, DomainError> {
             }
         }
         P::Supervise => {
+            let c = own_center(actor)?;
+            if actor.role == Role::Supervisor && in_person {
+                Ok(Reach::Center(c))
+            } else {
+                Err(insufficient_role())
+            }
+        }
+        P::MergePatients => {
             let c = own_center(actor)?;
             if actor.role == Role::Supervisor && in_person {
                 Ok(Reach::Center(c))
@@ -567,6 +580,16 @@ mod tests {
             ),
             (
                 P::Supervise,
+                [
+                    "center_staff_only",
+                    "insufficient_role",
+                    "center",
+                    "insufficient_role",
+                    "insufficient_role",
+                ],
+            ),
+            (
+                P::MergePatients,
                 [
                     "center_staff_only",
                     "insufficient_role",

@@ -101,8 +101,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     use activities::{events, outreach, supporter_sessions, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
-        follow_ups, liaison, master, oauth, patients, peer_support, referrals, reports,
-        shoman_projects, supervision, support_plans, users, webhooks,
+        follow_ups, liaison, master, oauth, patient_merges, patients, peer_support, referrals,
+        reports, shoman_projects, supervision, support_plans, users, webhooks,
     };
     scope("/api/v1")
         .service(auth::login)
@@ -128,6 +128,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(patients::list)
         .service(patients::create)
         .service(patients::check_duplicates)
+        .service(patient_merges::merge)
+        .service(patient_merges::preview)
         .service(patients::read)
         .service(patients::update)
         .service(patients::timeline)

@@ -30,6 +30,10 @@ pub struct Problem {
     /// For `validation_failed`: every invalid field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For `patient_merged`: the id of the patient record that answers for this one now
+    /// (also in `Location`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 /// One invalid field of a request.
@@ -50,6 +54,9 @@ pub struct ApiError {
     pub detail: Option<String>,
     pub errors: Vec<FieldError>,
     pub headers: Vec<(HeaderName, String)>,
+    /// See [`Problem::merged_into`]. Boxed: every handler returns this error, and a bigger
+    /// one makes every `Result` bigger.
+    pub merged_into: Option<Box<uuid::Uuid>>,
 }
 
 impl ApiError {
@@ -61,6 +68,7 @@ impl ApiError {
             detail: None,
             errors: Vec::new(),
             headers: Vec::new(),
+            merged_into: None,
         }
     }
 
@@ -143,6 +151,7 @@ impl ApiError {
                     message: e.message.clone(),
                 })
                 .collect(),
+            merged_into: self.merged_into.as_ref().map(|u| u.to_string()),
         }
     }
 }
@@ -189,6 +198,13 @@ impl From<DomainError> for ApiError {
             DomainError::Conflict { code, detail } => Self::new(StatusCode::CONFLICT, code, "Conflict").detail(detail),
             DomainError::Rule { code, detail } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "Not allowed by the rules").detail(detail),
             DomainError::Gone { code, detail } => Self::new(StatusCode::GONE, code, "No longer available").detail(detail),
+            DomainError::PatientMerged { into } => {
+                let mut a = Self::new(StatusCode::GONE, "patient_merged", "Merged into another record")
+                    .detail("this patient was registered twice and merged; the record in `merged_into` (and `Location`) answers for them now")
+                    .header(header::LOCATION, format!("/api/v1/patients/{into}"));
+                a.merged_into = Some(Box::new(into));
+                a
+            }
             DomainError::TooManyAttempts { retry_after_secs } => Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts")
                 .detail(format!("try again in {retry_after_secs} seconds"))
                 .header(header::RETRY_AFTER, retry_after_secs.to_string()),
@@ -224,14 +240,23 @@ fn problem_responses(
                 403 => "The role does not allow it (`insufficient_role`, `center_staff_only`, …)",
                 404 => "No such record in your center (`not_found`)",
                 409 => "Conflicts with the current state",
-                410 => "The one-time link was used, expired or was revoked (`link_gone`)",
+                410 => "The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it)",
                 412 => "Changed since you read it (`precondition_failed`)",
                 422 => "Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`)",
                 428 => "No `If-Match` (`if_match_required`)",
                 _ => "Error",
             };
-            let response = ResponseBuilder::new()
-                .description(description)
+            let mut response = ResponseBuilder::new().description(description);
+            if *s == 410 {
+                response = response.header(
+                    "Location",
+                    utoipa::openapi::header::HeaderBuilder::new()
+                        .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String)))
+                        .description(Some("For `patient_merged`: the URL of the patient record that answers for this one now"))
+                        .build(),
+                );
+            }
+            let response = response
                 .content(
                     PROBLEM_JSON,
                     ContentBuilder::new()
@@ -314,12 +339,29 @@ problem_set!(
     ReadProblems = [401, 403, 404]
 );
 problem_set!(
+    /// Reading a patient (or what hangs under them), who may have been merged into another
+    /// record (410 `patient_merged`).
+    PatientReadProblems = [401, 403, 404, 410]
+);
+problem_set!(
+    /// Changing a patient with `If-Match`, who may have been merged (410).
+    PatientUpdateProblems = [401, 403, 404, 410, 412, 422, 428]
+);
+problem_set!(
+    /// Creating a record under a patient, who may have been merged (410).
+    PatientCreateUnderProblems = [401, 403, 404, 410, 422]
+);
+problem_set!(
     /// Creating a record.
     CreateProblems = [401, 403, 422]
 );
 problem_set!(
     /// Creating a record under another one (which may not exist).
     CreateUnderProblems = [401, 403, 404, 422]
+);
+problem_set!(
+    /// Merging two patient records (409 when one is already merged).
+    MergeProblems = [401, 403, 404, 409, 422]
 );
 problem_set!(
     /// Linking two records that may already be linked (409).

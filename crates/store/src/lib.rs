@@ -32,6 +32,7 @@ mod idempotency;
 mod liaison;
 mod outbox;
 mod paging;
+mod patient_merges;
 mod patients;
 mod peer_support;
 mod referral_rows;

@@ -279,14 +279,24 @@ pub(crate) fn labels_of(conn: &mut DbConn, center: Uuid, ids: &[Uuid]) -> R<Vec<
     Ok(out)
 }
 
-fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
-    let row: Option<PatientRow> = patients::table
+/// The patient, as every use case reaches them. One merged into another record answers
+/// [`DomainError::PatientMerged`] instead, so each route of a merged id points at the
+/// survivor and nothing is recorded against the merged row.
+pub(crate) fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
+    let row: Option<(PatientRow, Option<String>)> = patients::table
         .filter(patients::id.eq(id.to_string()))
         .filter(patients::center_id.eq(center.to_string()))
-        .select(PatientRow::as_select())
+        .select((PatientRow::as_select(), patients::merged_into))
         .first(conn)
         .optional()?;
-    Ok(row.map(PatientRow::into_entity).transpose()?)
+    match row {
+        None => Ok(None),
+        Some((_, Some(into))) => Err(DomainError::PatientMerged {
+            into: uuid("patients.merged_into", &into)?,
+        }
+        .into()),
+        Some((r, None)) => Ok(Some(r.into_entity()?)),
+    }
 }
 
 type Backend = <DbConn as Connection>::Backend;
@@ -302,6 +312,8 @@ fn matching<'a>(
 ) -> patients::BoxedQuery<'a, Backend> {
     let mut q = patients::table
         .filter(patients::center_id.eq(center.to_string()))
+        // A record merged into another is the same person: listed, found and counted once.
+        .filter(patients::merged_into.is_null())
         .into_boxed();
     if let Some(s) = supporter {
         q = q.filter(
@@ -546,6 +558,7 @@ impl PatientStore for DieselStore {
                 rows.extend(
                     patients::table
                         .filter(patients::center_id.eq(center.to_string()))
+                        .filter(patients::merged_into.is_null())
                         .filter(patients::family_name_kana.eq(family))
                         .filter(patients::given_name_kana.eq(given))
                         .filter(patients::birth_date.eq(*born))
@@ -559,6 +572,7 @@ impl PatientStore for DieselStore {
                 rows.extend(
                     patients::table
                         .filter(patients::center_id.eq(center.to_string()))
+                        .filter(patients::merged_into.is_null())
                         .filter(phone_digits_are!(digits.clone()))
                         .order(patients::id.asc())
                         .limit(20)

@@ -373,6 +373,8 @@ impl ReportStore for DieselStore {
             let ids = center_ids(conn, scope)?;
             let rows: Vec<(String, i64)> = patients::table
                 .filter(patients::center_id.eq_any(&ids))
+                // A record merged into another is the same person, counted once.
+                .filter(patients::merged_into.is_null())
                 .filter(patients::created_at.ge(from.naive_utc()))
                 .filter(patients::created_at.lt(to.naive_utc()))
                 .filter(patients::employment_status.eq_any(["not_working", "job_seeking"]))

@@ -153,6 +153,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         referral_source -> Nullable<Text>,
+        merged_into -> Nullable<Text>,
+        merged_at -> Nullable<Timestamp>,
     }
 }
 
@@ -1000,6 +1002,8 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "created_at",
             "updated_at",
             "referral_source",
+            "merged_into",
+            "merged_at",
         ],
     ),
     ("patient_search_grams", &["center_id", "gram", "patient_id"]),

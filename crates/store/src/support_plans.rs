@@ -574,6 +574,7 @@ impl SupportPlanStore for DieselStore {
             let c = center.to_string();
             let mut q = patients::table
                 .filter(patients::center_id.eq(&c))
+                .filter(patients::merged_into.is_null())
                 .filter(patients::program.eq(Program::Shoman.as_str()))
                 .filter(patients::birth_date.le(born_on_or_before))
                 .select((

@@ -185,6 +185,7 @@ export type ApiScope = (typeof API_SCOPES)[number];
 export const WEBHOOK_EVENTS = [
   'patient.created',
   'patient.updated',
+  'patient.merged',
   'consultation.created',
   'consultation.updated',
   'referral.created',

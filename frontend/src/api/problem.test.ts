@@ -36,6 +36,13 @@ describe('toProblem', () => {
     ]);
   });
 
+  it('reads the pointer of a merged patient', () => {
+    const p = toProblem(410, { code: 'patient_merged', status: 410, merged_into: '0193-a' });
+    expect(p.code).toBe('patient_merged');
+    expect(p.mergedInto).toBe('0193-a');
+    expect(toProblem(410, { code: 'link_gone' }).mergedInto).toBeUndefined();
+  });
+
   it('reads Retry-After on 429', () => {
     const p = toProblem(
       429,

@@ -20,6 +20,8 @@ export interface Problem {
   readonly errors: readonly FieldError[];
   /** Seconds from a Retry-After header (429), when the server sent one. */
   readonly retryAfterSeconds: number | null;
+  /** For `patient_merged` (410): the patient record that answers for this one now. */
+  readonly mergedInto?: string;
 }
 
 export class ApiError extends Error {
@@ -129,6 +131,7 @@ export function toProblem(status: number, body: unknown, headers?: Headers | nul
     type: str(b.type),
     errors,
     retryAfterSeconds: parseRetryAfter(headers?.get('Retry-After') ?? null),
+    ...(str(b.merged_into) !== null ? { mergedInto: str(b.merged_into) ?? '' } : {}),
   };
 }
 

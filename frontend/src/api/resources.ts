@@ -200,6 +200,19 @@ export async function checkDuplicates(body: Schemas['CheckPatientDuplicates']): 
   return (await call(api.POST('/api/v1/patient-duplicate-checks', { body }))).data.items;
 }
 
+export type PatientMerge = Schemas['PatientMergeDto'];
+export type MergeCounts = Schemas['MergeCountsDto'];
+
+/** What merging `merged_id` into `survivor_id` would move (nothing changes). */
+export async function previewPatientMerge(body: Schemas['CreatePatientMerge']): Promise<PatientMerge> {
+  return (await call(api.POST('/api/v1/patient-merge-previews', { body }))).data;
+}
+
+/** Merges a patient registered twice into the record that stays (a supervisor's). */
+export async function mergePatients(body: Schemas['CreatePatientMerge'], idempotencyKey: string): Promise<PatientMerge> {
+  return (await call(api.POST('/api/v1/patient-merges', { body, headers: { 'Idempotency-Key': idempotencyKey } }))).data;
+}
+
 export async function updatePatient(id: string, body: UpdatePatient, etag: string): Promise<Versioned<Patient>> {
   return versioned(
     await call(api.PATCH('/api/v1/patients/{id}', { params: { path: { id }, header: { 'If-Match': etag } }, body })),

@@ -820,6 +820,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/patient-merge-previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What merging would move, counted, for the supervisor to confirm (nothing changes; the
+         *     read is logged). The same checks and refusals as the merge.
+         */
+        post: operations["preview_patient_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patient-merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a patient registered twice into the record that stays (a supervisor, in person).
+         *     In one transaction every record of the merged patient — consultations, consents,
+         *     referrals with their follow-ups and records of provision, 小慢 plans, liaison contacts,
+         *     project sessions and needs, event attendances, supporter bookings, peer-supporter
+         *     assignments, agency links — moves to the survivor; where the survivor already holds the
+         *     same slot, assignment or attendance, the merged record's is let go (see `released_*`).
+         *     The merged id then answers 410 `patient_merged` with `merged_into` and `Location`, and
+         *     leaves lists, searches, duplicate checks and reports. Audited as one `patient.merge`
+         *     event naming both, announced as the `patient.merged` webhook. Refused with 409
+         *     `already_merged` when either record was merged already, 422 `validation_failed`
+         *     (`merged_id`: `same_as_survivor`) for the same id twice, 422 `programs_differ` across
+         *     programs. The answer's `Location` is the survivor.
+         */
+        post: operations["merge_patients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patients": {
         parameters: {
             query?: never;
@@ -2997,6 +3047,26 @@ export interface components {
             support_awareness: components["schemas"]["SupportAwareness"];
         };
         /**
+         * @description The record that stays and the one merged into it (both of your center).
+         * @example {
+         *       "merged_id": "0193a5b2-7c1d-7e00-8000-000000000002",
+         *       "survivor_id": "0193a5b2-7c1d-7e00-8000-000000000001"
+         *     }
+         */
+        CreatePatientMerge: {
+            /**
+             * Format: uuid
+             * @description The record registered twice: its records move to the survivor, and its id answers
+             *     410 `patient_merged` with a pointer to the survivor.
+             */
+            merged_id: string;
+            /**
+             * Format: uuid
+             * @description The record that stays and answers for the person from now on.
+             */
+            survivor_id: string;
+        };
+        /**
          * @example {
          *       "body_kind": "school",
          *       "body_name": "広島県立〇〇高等学校",
@@ -4901,6 +4971,63 @@ export interface components {
              */
             totp_required: boolean;
         };
+        /** @description What a merge moves (or would move), record kind by kind. */
+        MergeCountsDto: {
+            /** Format: int64 */
+            agency_links: number;
+            /** Format: int64 */
+            consents: number;
+            /** Format: int64 */
+            consultations: number;
+            /** Format: int64 */
+            event_attendances: number;
+            /** Format: int64 */
+            follow_ups: number;
+            /** Format: int64 */
+            liaison_contacts: number;
+            /** Format: int64 */
+            liaison_provisions: number;
+            /** Format: int64 */
+            needs: number;
+            /** Format: int64 */
+            peer_assignments: number;
+            /** Format: int64 */
+            program_changes: number;
+            /**
+             * Format: int64
+             * @description 小慢 optional-project sessions the merged record was named in.
+             */
+            project_sessions: number;
+            /**
+             * Format: int64
+             * @description Records of data provided to agencies.
+             */
+            provisions: number;
+            /** Format: int64 */
+            referrals: number;
+            /**
+             * Format: int64
+             * @description Of the peer assignments: ended today, because the survivor is assigned to the same
+             *     supporter.
+             */
+            released_assignments: number;
+            /**
+             * Format: int64
+             * @description Event and project-session attendances the survivor also has: dropped.
+             */
+            released_attendances: number;
+            /**
+             * Format: int64
+             * @description Of the bookings: cancelled, because the survivor holds a slot in the same session.
+             */
+            released_bookings: number;
+            /** Format: int64 */
+            support_plan_actions: number;
+            /** Format: int64 */
+            support_plans: number;
+            /** Format: int64 */
+            supporter_bookings: number;
+        };
         MonthCount: {
             /** Format: int64 */
             count: number;
@@ -5194,6 +5321,13 @@ export interface components {
             /** Format: int64 */
             total?: number | null;
         };
+        /** @description A merge (done, or previewed): the survivor and what moved from the merged record. */
+        PatientMergeDto: {
+            /** Format: uuid */
+            merged_id: string;
+            moved: components["schemas"]["MergeCountsDto"];
+            survivor: components["schemas"]["PatientDto"];
+        };
         /**
          * @description A peer supporter looking after a patient; `ended_on` is set once the assignment ended
          *     (their reach over the patient ended with it).
@@ -5432,6 +5566,11 @@ export interface components {
             detail?: string | null;
             /** @description For `validation_failed`: every invalid field. */
             errors?: components["schemas"]["ProblemField"][];
+            /**
+             * @description For `patient_merged`: the id of the patient record that answers for this one now
+             *     (also in `Location`).
+             */
+            merged_into?: string | null;
             /** Format: int32 */
             status: number;
             title: string;
@@ -6796,7 +6935,7 @@ export interface components {
          * @description An event a webhook may subscribe to.
          * @enum {string}
          */
-        WebhookEvent: "patient.created" | "patient.updated" | "consultation.created" | "consultation.updated" | "referral.created" | "referral.updated" | "referral.level_changed" | "referral.closed" | "follow_up.scheduled" | "follow_up.recorded" | "follow_up.overdue" | "review.approved" | "review.returned" | "referral.agency_confirmed" | "support_plan.created" | "support_plan.submitted" | "support_plan.approved" | "support_plan.returned";
+        WebhookEvent: "patient.created" | "patient.updated" | "patient.merged" | "consultation.created" | "consultation.updated" | "referral.created" | "referral.updated" | "referral.level_changed" | "referral.closed" | "follow_up.scheduled" | "follow_up.recorded" | "follow_up.overdue" | "review.approved" | "review.returned" | "referral.agency_confirmed" | "support_plan.created" | "support_plan.submitted" | "support_plan.approved" | "support_plan.returned";
         /** @description A subscription with its signing secret: the only time it is shown. */
         WebhookWithSecret: components["schemas"]["WebhookDto"] & {
             /** @description `whsec_…`: verify `webhook-signature` with it (Standard Webhooks). */
@@ -7217,9 +7356,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The one-time link was used, expired or was revoked (`link_gone`) */
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
             410: {
                 headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7297,9 +7438,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The one-time link was used, expired or was revoked (`link_gone`) */
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
             410: {
                 headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12370,6 +12513,252 @@ export interface operations {
             };
         };
     };
+    preview_patient_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePatientMerge"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientMergeDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    merge_patients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePatientMerge"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The surviving patient */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientMergeDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_patients: {
         parameters: {
             query?: {
@@ -12622,6 +13011,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
             429: {
                 headers: {
@@ -12708,6 +13108,17 @@ export interface operations {
             /** @description The body did not arrive in time (`request_timeout`) */
             408: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12825,6 +13236,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
             429: {
                 headers: {
@@ -12909,6 +13331,17 @@ export interface operations {
             /** @description The body did not arrive in time (`request_timeout`) */
             408: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13266,6 +13699,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
             429: {
                 headers: {
@@ -13326,6 +13770,17 @@ export interface operations {
             /** @description No such record in your center (`not_found`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

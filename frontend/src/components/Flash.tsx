@@ -2,7 +2,7 @@ import { useLocation } from 'react-router';
 import { useI18n } from '../i18n/I18nProvider';
 import { Notice } from './Notice';
 
-export type FlashKind = 'created' | 'saved' | 'deleted' | 'passwordChanged';
+export type FlashKind = 'created' | 'saved' | 'deleted' | 'passwordChanged' | 'merged' | 'linked' | 'mergedAway';
 
 /** Navigation state that carries a one-line confirmation to the next page. */
 export function flash(kind: FlashKind): { state: { flash: FlashKind } } {
@@ -20,6 +20,9 @@ export function FlashNotice() {
     saved: t('common.saved'),
     deleted: t('common.deleted'),
     passwordChanged: t('password.changed'),
+    merged: t('merge.done'),
+    linked: t('link.done'),
+    mergedAway: t('merge.mergedAway'),
   }[state.flash];
-  return <Notice tone="success" live="polite" title={title} />;
+  return <Notice tone={state.flash === 'mergedAway' ? 'info' : 'success'} live="polite" title={title} />;
 }

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { asProblem } from '../api/problem';
 import { useI18n } from '../i18n/I18nProvider';
 import { problemMessage } from '../i18n/translate';
@@ -19,7 +20,13 @@ export function LoadError({ error, retry }: { error: unknown; retry?: () => void
   const p = asProblem(error);
   return (
     <Notice tone="error" live="assertive" title={p ? problemMessage(p, lang) : t('problem.network_error')}>
-      {retry && (
+      {p?.mergedInto && (
+        // A patient merged as a duplicate: the record kept answers for them.
+        <p className="mt-2">
+          <Link to={`/patients/${p.mergedInto}`}>{t('merge.goToSurvivor')}</Link>
+        </p>
+      )}
+      {retry && !p?.mergedInto && (
         <Button size="sm" variant="outline" className="mt-2" onClick={retry}>
           {t('common.retry')}
         </Button>

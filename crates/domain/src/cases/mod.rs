@@ -20,6 +20,7 @@ mod agency_links;
 mod consents;
 mod consultations;
 mod follow_ups;
+mod merges;
 mod patients;
 mod referrals;
 #[cfg(test)]
@@ -39,6 +40,10 @@ pub use consultations::{ConsultationInput, ConsultationQuery, Consultations};
 pub use follow_ups::{
     FollowUpInput, FollowUpQuery, FollowUpUpdate, FollowUps, REASSIGN_MAX, ReassignInput,
     reassign_target,
+};
+pub use merges::{
+    MergeCounts, MergeOutcome, MergeRequest, PatientMerges, already_merged, distinct_records,
+    same_program,
 };
 pub use patients::{
     DuplicateCheck, DuplicateProbe, DuplicateReason, PatientInput, PatientList, PatientListInput,

@@ -339,6 +339,12 @@ fn blank(center: Uuid, by: Uuid, now: DateTime<Utc>) -> Patient {
     }
 }
 
+/// A blank patient for other modules' rule tests.
+#[cfg(test)]
+pub(super) fn blank_for_tests() -> Patient {
+    blank(Uuid::nil(), Uuid::nil(), DateTime::<Utc>::UNIX_EPOCH)
+}
+
 /// The filters and order of a patient list, checked; every wrong one is named.
 pub fn list_filter(
     input: &PatientListInput,

@@ -22,6 +22,7 @@ mod idempotency;
 mod liaison;
 mod mail;
 mod outbox;
+mod patient_merges;
 mod patients;
 mod peer_support;
 mod referrals;
@@ -49,6 +50,7 @@ pub use idempotency::{CommittedChange, IdempotencyBegin, IdempotencyStore, Store
 pub use liaison::LiaisonStore;
 pub use mail::Mailer;
 pub use outbox::Outbox;
+pub use patient_merges::PatientMergeStore;
 pub use patients::{PatientFilter, PatientQuery, PatientSort, PatientStore};
 pub use peer_support::PeerSupportStore;
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
@@ -96,6 +98,7 @@ store_of!(
     UserStore,
     AgencyStore,
     PatientStore,
+    PatientMergeStore,
     ConsentStore,
     ConsultationStore,
     ReferralStore,
@@ -120,8 +123,8 @@ pub mod prelude {
     pub use super::{
         ActivityStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore,
         CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore,
-        LiaisonStore, Outbox, PatientStore, PeerSupportStore, ReferralStore, ReportStore,
-        SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
+        LiaisonStore, Outbox, PatientMergeStore, PatientStore, PeerSupportStore, ReferralStore,
+        ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
         SupporterSessionStore, UserStore, WebhookStore,
     };
 }

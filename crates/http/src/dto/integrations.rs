@@ -50,6 +50,8 @@ pub enum WebhookEvent {
     PatientCreated,
     #[schema(rename = "patient.updated")]
     PatientUpdated,
+    #[schema(rename = "patient.merged")]
+    PatientMerged,
     #[schema(rename = "consultation.created")]
     ConsultationCreated,
     #[schema(rename = "consultation.updated")]

@@ -14,6 +14,7 @@ pub mod liaison;
 pub mod master;
 pub mod oauth;
 pub mod ops;
+pub mod patient_merges;
 pub mod patients;
 pub mod peer_support;
 pub mod referrals;

@@ -11,7 +11,8 @@ use crate::dto::{
 };
 use crate::json::ApiJson;
 use crate::problem::{
-    ApiError, CreateProblems, CreateUnderProblems, ListProblems, ReadProblems, UpdateProblems,
+    ApiError, CreateProblems, ListProblems, PatientCreateUnderProblems, PatientReadProblems,
+    PatientUpdateProblems,
 };
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
@@ -115,7 +116,7 @@ pub async fn create(
     tag = "patients",
     operation_id = "get_patient",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = PatientDto, headers(("ETag" = String))), ReadProblems),
+    responses((status = 200, body = PatientDto, headers(("ETag" = String))), PatientReadProblems),
     security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}")]
@@ -140,7 +141,7 @@ pub async fn read(
     operation_id = "update_patient",
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdatePatient,
-    responses((status = 200, body = PatientDto, headers(("ETag" = String))), UpdateProblems),
+    responses((status = 200, body = PatientDto, headers(("ETag" = String))), PatientUpdateProblems),
     security(("bearer" = []), ("oauth2" = ["patients:write"]))
 )]
 #[patch("/patients/{id}")]
@@ -191,7 +192,7 @@ pub async fn update(
     tag = "patients",
     operation_id = "get_patient_timeline",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = TimelineDto), ReadProblems),
+    responses((status = 200, body = TimelineDto), PatientReadProblems),
     security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}/timeline")]
@@ -220,7 +221,7 @@ pub async fn timeline(
     tag = "patients",
     operation_id = "list_patient_consents",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ItemsOf<ConsentDto>), ReadProblems),
+    responses((status = 200, body = ItemsOf<ConsentDto>), PatientReadProblems),
     security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}/consents")]
@@ -245,7 +246,7 @@ pub async fn list_consents(
     request_body = CreateConsent,
     responses(
         (status = 201, body = ConsentDto, headers(("ETag" = String), ("Location" = String))),
-        CreateUnderProblems
+        PatientCreateUnderProblems
     ),
     security(("bearer" = []), ("oauth2" = ["patients:write"]))
 )]
@@ -284,7 +285,7 @@ pub async fn create_consent(
     tag = "patients",
     operation_id = "list_patient_provisions",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ItemsOf<ProvisionDto>), ReadProblems),
+    responses((status = 200, body = ItemsOf<ProvisionDto>), PatientReadProblems),
     security(("bearer" = []), ("oauth2" = ["patients:read"]))
 )]
 #[get("/patients/{id}/provisions")]

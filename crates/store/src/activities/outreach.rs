@@ -218,6 +218,8 @@ impl DieselStore {
             let ids = center_ids(conn, scope)?;
             let rows: Vec<(String, NaiveDateTime, Option<String>)> = patients::table
                 .filter(patients::center_id.eq_any(&ids))
+                // A record merged into another is the same person, counted once.
+                .filter(patients::merged_into.is_null())
                 .filter(patients::created_at.ge(from.naive_utc()))
                 .filter(patients::created_at.lt(to.naive_utc()))
                 .select((

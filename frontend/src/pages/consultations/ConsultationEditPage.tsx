@@ -1,7 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { keys, type Consultation, type Versioned } from '../../api/client';
+import { keys, type Consultation, type Patient, type Versioned } from '../../api/client';
+import { asProblem, type Problem } from '../../api/problem';
+import { Button } from '../../components/Button';
 import { CHANNELS, REQUESTERS, TOPICS } from '../../api/enums';
 import { getConsultation, updateConsultation } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
@@ -19,7 +21,8 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { fromTokyoLocalInput } from '../../lib/datetime';
 import { conflictRows } from '../cases/conflictRows';
 import { consultationToForm, toConsultationPatch, type ConsultationEdit } from '../cases/editForms';
-import { channelLabel, joinLabels, requesterLabel, topicLabel } from '../labels';
+import { channelLabel, joinLabels, patientName, requesterLabel, topicLabel } from '../labels';
+import { PatientPicker } from '../shoman/PatientPicker';
 
 export function ConsultationEditPage() {
   const { id = '' } = useParams();
@@ -40,7 +43,10 @@ export function ConsultationEditPage() {
           <Link to={q.data.data.patient_id ? `/patients/${q.data.data.patient_id}` : '/'}>{q.data.data.patient_id ? t('peer.backToPatient') : t('nav.home')}</Link>
         </Notice>
       ) : (
-        <EditForm key={id} id={id} initial={q.data} />
+        <>
+          {q.data.data.patient_id == null && <LinkToPatient id={id} initial={q.data} />}
+          <EditForm key={id} id={id} initial={q.data} />
+        </>
       )}
     </>
   );
@@ -173,5 +179,66 @@ function EditForm({ id, initial }: { id: string; initial: Versioned<Consultation
         <FormActions submitLabel={t('common.save')} busy={form.saving} cancelTo={back} />
       </form>
     </>
+  );
+}
+
+/**
+ * 患者に結びつける: an anonymous consultation linked to the patient it turned out to be
+ * about, saved on its own with If-Match (the rest of the form is not touched). The
+ * consultation then shows in that patient's history.
+ */
+function LinkToPatient({ id, initial }: { id: string; initial: Versioned<Consultation> }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [chosen, setChosen] = useState<Patient | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const link = useMutation({
+    mutationFn: (p: Patient) => updateConsultation(id, { patient_id: p.id }, initial.etag),
+    onSuccess: async (saved) => {
+      await queryClient.invalidateQueries({ queryKey: keys.cases });
+      void navigate(`/patients/${saved.data.patient_id ?? ''}`, flash('linked'));
+    },
+    onError: (e) => setProblem(asProblem(e)),
+  });
+  return (
+    <section aria-labelledby="link-title" className="flex max-w-4xl flex-col gap-3 rounded-8 border border-solid-gray-420 p-4" data-testid="link-patient">
+      <h2 id="link-title" className="text-std-20B-150">
+        {t('link.title')}
+      </h2>
+      <p className="text-std-16N-170 text-solid-gray-700">{t('link.lead')}</p>
+      <ErrorSummary id="link-errors" problem={problem} fields={{ patient_id: t('link.find') }} />
+      {chosen === null ? (
+        <PatientPicker
+          name="link_search"
+          label={t('link.find')}
+          hint={t('link.findHint')}
+          chooseLabel={t('link.choose')}
+          exclude={[]}
+          withCaseNumber
+          onChoose={(p) => {
+            setProblem(null);
+            setChosen(p);
+          }}
+        />
+      ) : (
+        <div className="flex flex-wrap items-center gap-3">
+          <p className="text-std-16N-170" data-testid="link-chosen">
+            {t('link.chosen', { who: `${patientName(chosen)}（${chosen.case_number}）` })}
+          </p>
+          <Button
+            disabled={link.isPending}
+            onClick={() => {
+              if (!link.isPending) link.mutate(chosen);
+            }}
+          >
+            {link.isPending ? t('form.saving') : t('link.save')}
+          </Button>
+          <Button variant="outline" onClick={() => setChosen(null)}>
+            {t('merge.change')}
+          </Button>
+        </div>
+      )}
+    </section>
   );
 }

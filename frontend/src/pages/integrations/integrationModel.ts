@@ -109,6 +109,7 @@ export function isWriteScope(scope: string): boolean {
 export const EVENT_LABELS = {
   'patient.created': 'webhookEvent.patient.created',
   'patient.updated': 'webhookEvent.patient.updated',
+  'patient.merged': 'webhookEvent.patient.merged',
   'consultation.created': 'webhookEvent.consultation.created',
   'consultation.updated': 'webhookEvent.consultation.updated',
   'referral.created': 'webhookEvent.referral.created',
@@ -129,7 +130,7 @@ export const EVENT_LABELS = {
 
 /** Events by what they are about, as the form offers them. */
 export const EVENT_GROUPS: readonly ChoiceGroup<WebhookEvent>[] = [
-  { id: 'patient', legend: 'webhook.eventGroup.patient', values: ['patient.created', 'patient.updated'] },
+  { id: 'patient', legend: 'webhook.eventGroup.patient', values: ['patient.created', 'patient.updated', 'patient.merged'] },
   {
     id: 'consultation',
     legend: 'webhook.eventGroup.consultation',

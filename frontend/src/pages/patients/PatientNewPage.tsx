@@ -82,6 +82,7 @@ export function PatientNewPage() {
               </li>
             ))}
           </ul>
+          <p className="mb-2 text-std-16N-170">{t('duplicate.mergeLater')}</p>
           <Button variant="outline" onClick={() => mutation.mutate()} disabled={mutation.isPending}>
             {t('duplicate.registerAnyway')}
           </Button>

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { useLocation, useParams } from 'react-router';
+import { Navigate, useLocation, useParams } from 'react-router';
+import { asProblem } from '../../api/problem';
 import { keys, type Patient } from '../../api/client';
 import { getTimeline } from '../../api/resources';
 import { PageTitle } from '../../app/PageTitle';
@@ -26,6 +27,7 @@ import { ViewHistory } from '../supervision/ViewHistory';
 import { LiaisonSection } from '../shoman/Liaison';
 import { ConsentsSection, useConsents } from './Consents';
 import { History, PatientSummary } from './History';
+import { MergeSection } from './MergePatients';
 import { PeerSupportersSection } from './PeerSupporters';
 import { Facts } from './Timeline';
 
@@ -89,6 +91,9 @@ export function PatientPage() {
   // The consultation just recorded, if the user came from recording one: a referral starts from it.
   const justRecorded = (useLocation().state as { consultation?: string } | null)?.consultation ?? null;
 
+  // A record merged as a duplicate answers with the one kept: go there, and say why.
+  const mergedInto = asProblem(timeline.error)?.mergedInto;
+  if (mergedInto) return <Navigate to={`/patients/${mergedInto}`} replace state={{ flash: 'mergedAway' }} />;
   // The h1 stays the same element from loading to loaded, so focus after navigation stays on it.
   const p = timeline.data?.patient;
   return (
@@ -138,6 +143,7 @@ export function PatientPage() {
           {!peer && p.program === 'shoman' && <LiaisonSection patientId={p.id} />}
           <History items={timeline.data.items} consents={consents.data ?? []} />
           {supervisor && <ViewHistory patientId={p.id} />}
+          {supervisor && !peer && <MergeSection key={p.id} patient={p} />}
         </>
       )}
     </>

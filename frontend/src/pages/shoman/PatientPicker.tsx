@@ -28,6 +28,7 @@ export function PatientPicker({
   chooseLabel,
   exclude,
   onChoose,
+  withCaseNumber = false,
 }: {
   name: string;
   label: string;
@@ -37,6 +38,8 @@ export function PatientPicker({
   /** Patients already chosen: not offered again. */
   exclude: readonly string[];
   onChoose: (patient: Patient) => void;
+  /** Shows each match's case number: two records of one person differ by little else. */
+  withCaseNumber?: boolean;
 }) {
   const i = useI18n();
   const { t } = i;
@@ -87,7 +90,8 @@ export function PatientPicker({
                   <span className="sr-only">{t('picker.context', { name: patientName(p) })}</span>
                 </Button>
                 <span className="text-std-16N-170">
-                  {patientName(p)}（{programLabel(i, p.program)}・{birthWithAge(i, p.birth_date, today)}）
+                  {patientName(p)}（{withCaseNumber && <>{p.case_number}・</>}
+                  {programLabel(i, p.program)}・{birthWithAge(i, p.birth_date, today)}）
                 </span>
               </li>
             ))}

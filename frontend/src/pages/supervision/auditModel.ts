@@ -38,6 +38,8 @@ export const AUDIT_ACTIONS = [
   'patient.list',
   'patient.timeline',
   'patient.update',
+  'patient.merge',
+  'patient.merge_preview',
   'consent.create',
   'consent.read',
   'consent.list',
@@ -341,6 +343,9 @@ const DETAIL_KEYS = [
   'events',
   'within_months',
   'state',
+  'survivor_id',
+  'merged_id',
+  'moved',
 ] as const;
 export type DetailKey = (typeof DETAIL_KEYS)[number];
 
@@ -350,7 +355,7 @@ export function isDetailKey(key: string): key is DetailKey {
 
 /** Keys whose value names a staff member or a patient by id. */
 export const STAFF_KEYS: readonly string[] = ['user_id', 'user', 'actor_id', 'given_by'];
-export const PATIENT_KEYS: readonly string[] = ['patient_id'];
+export const PATIENT_KEYS: readonly string[] = ['patient_id', 'survivor_id', 'merged_id'];
 
 /** An id short enough to read and compare: its last 8 characters. */
 export function shortId(id: string): string {
