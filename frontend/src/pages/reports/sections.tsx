@@ -422,7 +422,7 @@ function Consultations({ report }: { report: ConsultationsReport }) {
           ))}
         </dl>
       </div>
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Breakdown
           caption={t('report.cons.byChannel')}
           counts={report.by_channel}
