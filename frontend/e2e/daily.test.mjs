@@ -386,6 +386,12 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
   });
 
   step('narrows the patient list by filters, orders it by reading and says how many match', async () => {
+    // Home counts what is due soon, not only what is overdue, each a link to where it is.
+    await inAppGo('/');
+    const counts = page.getByRole('list', { name: 'フォローアップの件数' });
+    assert.equal(await counts.getByRole('link', { name: /^期限超過 \d+件$/ }).getAttribute('href'), '/follow-ups?state=overdue');
+    assert.equal(await counts.getByRole('link', { name: /^今日が期限 \d+件$/ }).getAttribute('href'), '/follow-ups/calendar');
+    await counts.getByRole('link', { name: /^7日以内に期限 \d+件$/ }).waitFor();
     await inAppGo('/patients');
     await expectHeading('患者');
     const total = page.getByTestId('patient-total');
@@ -403,7 +409,12 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     assert.equal(await firstName(), PATIENT_NAME);
     await expectAccessible('the filtered patient list');
     // …with a referral in progress: nobody (山本's was closed above).
-    await page.getByRole('checkbox', { name: '紹介が進行中の人' }).check();
+    // A click, then the address: the box shows the filter once the router has moved (an
+    // immediate re-check of the box, as `check()` does, can run before that).
+    const inProgress = page.getByRole('checkbox', { name: '紹介が進行中の人' });
+    await inProgress.click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('open_referral') === 'true');
+    assert.equal(await inProgress.isChecked(), true);
     await page.getByText('この条件に当てはまる患者はいません。').waitFor();
     // The question is in the address, so "back" from a patient returns to it.
     const url = new URL(page.url());
@@ -445,7 +456,7 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
           scroll <= inner
             ? []
             : await page.evaluate(() =>
-                [...document.querySelectorAll('body *')]
+                Array.from(document.querySelectorAll('body *'))
                   .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
                   .filter((e) => !(e.parentElement && e.parentElement.getBoundingClientRect().right > innerWidth + 1))
                   .slice(0, 5)

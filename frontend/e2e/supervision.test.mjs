@@ -423,6 +423,8 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     assert.match((await page.getByTestId('notification-badge').textContent()) ?? '', /^お知らせ \d+件$/);
     const returned = page.getByTestId('returned-notification');
     await returned.getByText(new RegExp(escape(RETURN_COMMENT))).waitFor();
+    // The notice names whose referral to which agency, before it is opened.
+    assert.match((await returned.textContent()) ?? '', /さん（\d{4}-\d{4}）のハローワーク広島への紹介が、/);
     await expectAccessible('home (consultant, with a returned referral)');
     await page.getByRole('link', { name: '紹介を開いて修正する' }).click();
     await expectHeading('紹介：ハローワーク広島');

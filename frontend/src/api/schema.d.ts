@@ -3826,12 +3826,16 @@ export interface components {
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_NotificationDto: {
             items: {
+                agency_name?: string | null;
+                case_number?: string | null;
                 /** Format: int64 */
                 days_overdue?: number | null;
                 follow_up?: components["schemas"]["FollowUpDto"] | null;
                 kind: components["schemas"]["NotificationKind"];
                 /** Format: uuid */
                 patient_id: string;
+                /** @description For a returned referral: its patient and agency. */
+                patient_name?: string | null;
                 /** Format: uuid */
                 referral_id: string;
                 review?: components["schemas"]["ReviewDto"] | null;
@@ -5103,12 +5107,16 @@ export interface components {
         };
         /** @description Something the caller should act on. */
         NotificationDto: {
+            agency_name?: string | null;
+            case_number?: string | null;
             /** Format: int64 */
             days_overdue?: number | null;
             follow_up?: components["schemas"]["FollowUpDto"] | null;
             kind: components["schemas"]["NotificationKind"];
             /** Format: uuid */
             patient_id: string;
+            /** @description For a returned referral: its patient and agency. */
+            patient_name?: string | null;
             /** Format: uuid */
             referral_id: string;
             review?: components["schemas"]["ReviewDto"] | null;

@@ -1,7 +1,7 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { keys } from '../api/client';
-import { getCenter, getPatient, listConsultations, listFollowUps, listPatients } from '../api/resources';
+import { getCenter, getPatient, listConsultations, listFollowUps, listFollowUpsDue, listPatients } from '../api/resources';
 import { PageTitle } from '../app/PageTitle';
 import { useAuth, useMe } from '../auth/AuthProvider';
 import { capabilities, PEER_SUPPORT_REPORT_PATH } from '../auth/permissions';
@@ -11,7 +11,7 @@ import { LoadError, Loading } from '../components/QueryState';
 import { Cell, Row, Table } from '../components/Table';
 import { useI18n, type I18n } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/translate';
-import { currentFiscalYear } from '../lib/datetime';
+import { addDays, currentFiscalYear, todayInTokyo } from '../lib/datetime';
 import { FollowUpTable } from './followups/FollowUpTable';
 import { NotificationList } from './Notifications';
 import { showsPlansDue } from './supportPlans/planDue';
@@ -91,12 +91,42 @@ function MyFollowUps() {
     staleTime: 0,
   });
   const overdue = q.data?.items.filter((f) => f.state === 'overdue').length ?? 0;
+  // Due soon, not only overdue: today's and the next seven days', each a link to where they are.
+  const today = todayInTokyo();
+  const week = useQuery({
+    queryKey: [...keys.followUps, { due_from: today, due_to: addDays(today, 6), assignee: 'me' }],
+    queryFn: () => listFollowUpsDue({ from: today, to: addDays(today, 6), assignee: 'me' }),
+    staleTime: 0,
+  });
+  const open = (week.data ?? []).filter((f) => f.state === 'due');
+  const counts = [
+    {
+      key: 'overdue',
+      // The home list holds the first page only: when it is all overdue, there may be more.
+      label: t(q.data?.next_cursor && overdue === q.data.items.length ? 'home.count.overdueMore' : 'home.count.overdue', {
+        count: overdue,
+      }),
+      to: '/follow-ups?state=overdue',
+      urgent: overdue > 0,
+    },
+    { key: 'today', label: t('home.count.today', { count: open.filter((f) => f.due_on === today).length }), to: '/follow-ups/calendar' },
+    { key: 'week', label: t('home.count.week', { count: open.length }), to: '/follow-ups/calendar' },
+  ];
   return (
     <section aria-labelledby="home-followups" className="flex flex-col gap-3" data-slot="follow-up-queue">
       <h2 id="home-followups" className="text-std-22B-150">
         {t('home.followUps')}
       </h2>
       <p className="text-std-16N-170 text-solid-gray-700">{t('home.followUpsLead')}</p>
+      {!q.isPending && !week.isPending && (
+        <ul aria-label={t('home.counts')} className="flex flex-wrap gap-x-6 gap-y-2 text-std-16N-170" data-testid="home-counts">
+          {counts.map((c) => (
+            <li key={c.key} className={c.urgent ? 'font-bold text-error-2' : ''}>
+              <Link to={c.to}>{c.label}</Link>
+            </li>
+          ))}
+        </ul>
+      )}
       {q.isPending ? (
         <Loading />
       ) : q.error ? (

@@ -63,6 +63,9 @@ export function NotificationList() {
                   <li key={`r-${n.referral_id}`} className="rounded-8 border-l-8 border-y border-r border-warning-yellow-2 bg-yellow-50 px-4 py-3">
                     <p className="text-std-16N-170" data-testid="returned-notification">
                       {t('notifications.returnedText', {
+                        name: n.patient_name ?? t('common.none'),
+                        caseNumber: n.case_number ?? t('common.none'),
+                        agency: n.agency_name ?? t('common.none'),
                         when: n.review ? i.dateTime(n.review.created_at) : t('common.none'),
                         comment: n.review?.comment ?? t('common.none'),
                       })}

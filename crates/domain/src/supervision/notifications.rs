@@ -2,12 +2,12 @@
 
 use super::rules;
 use crate::app::Ctx;
-use crate::entities::{FollowUpView, Referral, Review};
+use crate::entities::{FollowUpView, PatientLabel, Referral, Review};
 use crate::error::DomainError;
 use crate::events::Action;
 use crate::page::{MAX_LIMIT, PageRequest};
 use crate::policy;
-use crate::ports::{FollowUpFilter, FollowUpState, ReferralFilter};
+use crate::ports::{FollowUpFilter, FollowUpState, ReferralFilter, Scope};
 use crate::values::{ReviewState, Role};
 
 /// An in-app notification: an escalated follow-up, or a review that returned a referral.
@@ -17,9 +17,12 @@ pub enum Notification {
         follow_up: FollowUpView,
         days_overdue: i64,
     },
+    /// Named by its patient and agency, so the consultant knows which case before opening it.
     Returned {
         referral: Referral,
         review: Review,
+        patient: Option<PatientLabel>,
+        agency_name: Option<String>,
     },
 }
 
@@ -94,9 +97,16 @@ impl Notifications<'_> {
                 };
                 for r in self.store.referrals(center, &filter, all())?.items {
                     if let Some(review) = self.store.reviews(center, r.id)?.pop() {
+                        let patient = self.store.patient_labels(center, &[r.patient_id])?.pop();
+                        let agency_name = self
+                            .store
+                            .agency(Scope::Center(center), r.agency_id)?
+                            .map(|a| a.name);
                         out.push(Notification::Returned {
                             referral: r,
                             review,
+                            patient,
+                            agency_name,
                         });
                     }
                 }

@@ -208,6 +208,10 @@ pub struct NotificationDto {
     pub follow_up: Option<FollowUpDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days_overdue: Option<i64>,
+    /// For a returned referral: its patient and agency.
+    pub patient_name: Option<String>,
+    pub case_number: Option<String>,
+    pub agency_name: Option<String>,
     /// For a returned referral: the review with its comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewDto>,
@@ -226,14 +230,25 @@ impl NotificationDto {
                 patient_id: follow_up.follow_up.patient_id,
                 follow_up: Some(FollowUpDto::new(follow_up, today)),
                 days_overdue: Some(days_overdue),
+                patient_name: None,
+                case_number: None,
+                agency_name: None,
                 review: None,
             },
-            Notification::Returned { referral, review } => Self {
+            Notification::Returned {
+                referral,
+                review,
+                patient,
+                agency_name,
+            } => Self {
                 kind: "review_returned",
                 referral_id: referral.id,
                 patient_id: referral.patient_id,
                 follow_up: None,
                 days_overdue: None,
+                patient_name: patient.as_ref().map(|p| p.name.clone()),
+                case_number: patient.map(|p| p.case_number),
+                agency_name,
                 review: Some(review.into()),
             },
         }
