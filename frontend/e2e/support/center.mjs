@@ -2,6 +2,7 @@
 // sign-in, then the rest of the staff let in with a password), a consultant, a second
 // consultant, a supervisor and a Hello Work office. Made through the API beside the browser.
 import { ADMIN_LOGIN, ADMIN_PASSWORD } from './server.mjs';
+import { createStaff } from './staff.mjs';
 import { enrolAdminAndRelax } from './totp.mjs';
 
 export const CENTER = { code: 'okayama', name: '岡山県難病相談・支援センター', prefecture_code: '33', operating_type: 'municipality' };
@@ -24,12 +25,12 @@ export function tokyoDate(offsetDays = 0) {
 export async function makeCenter(server, h) {
   const admin = await h.token(ADMIN_LOGIN, ADMIN_PASSWORD);
   const center = await h.apiCall('POST', '/centers', admin, CENTER);
-  await h.apiCall('POST', '/users', admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+  await createStaff(server.url, admin, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
   const { token: centerAdmin } = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
   const agency = await h.apiCall('POST', '/agencies', centerAdmin, HELLO_WORK);
-  const consultant = await h.apiCall('POST', '/users', centerAdmin, { ...CONSULTANT, role: 'consultant' });
-  const colleague = await h.apiCall('POST', '/users', centerAdmin, { ...COLLEAGUE, role: 'consultant' });
-  const supervisor = await h.apiCall('POST', '/users', centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
+  const consultant = await createStaff(server.url, centerAdmin, { ...CONSULTANT, role: 'consultant' });
+  const colleague = await createStaff(server.url, centerAdmin, { ...COLLEAGUE, role: 'consultant' });
+  const supervisor = await createStaff(server.url, centerAdmin, { ...SUPERVISOR, role: 'supervisor' });
   return {
     center,
     agency,
