@@ -69,6 +69,14 @@ fn init_logging() {
     }
 }
 
+/// mimalloc rather than glibc's malloc: argon2id takes 19 MiB per password hash, and glibc,
+/// after the first such block is freed, raises its mmap threshold and serves the next ones
+/// from per-thread arenas that keep the memory — measured here, 48 sign-ins in rounds of 16
+/// took a server from 146 to 433 MB and it never came back. mimalloc gives a block that size
+/// a segment of its own and returns it to the system when freed.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
