@@ -399,6 +399,7 @@ async fn a_batch_commits_what_passed_and_drops_the_rest(db: Db) {
             session_id: uuid::Uuid::now_v7(),
             role: tsunagu_domain::values::Role::SystemAdmin,
             center_id: None,
+            administration_id: None,
             login: "batch-test".into(),
             display_name: "batch-test".into(),
             totp_enabled: false,

@@ -521,6 +521,48 @@ impl TestApp {
         token
     }
 
+    /// An administration (自治体) of the given kind and code, registered by the system
+    /// administrator, with the given centers assigned to it; returns its id.
+    pub async fn administration(&self, code: &str, kind: &str, centers: &[&Center]) -> String {
+        let a = self
+            .post(
+                "/api/v1/administrations",
+                &self.admin_token,
+                json!({"code": code, "kind": kind}),
+            )
+            .await
+            .expect(201);
+        let id = a.id();
+        for c in centers {
+            self.assign_center(c, Some(&id)).await;
+        }
+        id
+    }
+
+    /// Assigns a center to an administration (or takes it out with `None`).
+    pub async fn assign_center(&self, center: &Center, administration: Option<&str>) {
+        let path = format!("/api/v1/centers/{}", center.id);
+        let current = self.get(&path, &self.admin_token).await.expect(200);
+        self.patch(
+            &path,
+            &self.admin_token,
+            Some(&current.etag()),
+            json!({"administration_id": administration}),
+        )
+        .await
+        .expect(200);
+    }
+
+    /// An officer (`municipal_officer`) of the administration, signed in past the forced
+    /// password change; returns (user id, token).
+    pub async fn officer(&self, administration: &str, login: &str) -> (String, String) {
+        let u = self
+            .post("/api/v1/users", &self.admin_token, json!({"administration_id": administration, "login": login, "display_name": "県庁 担当", "role": "municipal_officer", "password": INITIAL_PASSWORD}))
+            .await
+            .expect(201);
+        (u.id(), self.first_sign_in(login, INITIAL_PASSWORD).await)
+    }
+
     pub async fn agency(&self, center: &Center, agency_type: &str, name: &str) -> String {
         self.post(
             "/api/v1/agencies",

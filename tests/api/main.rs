@@ -9,6 +9,7 @@ mod helpers;
 mod activities_events;
 mod activities_outreach;
 mod activities_trainings;
+mod administrations;
 mod agency_links;
 mod audit_chain;
 mod auth;

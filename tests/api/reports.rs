@@ -76,7 +76,7 @@ async fn consult(app: &TestApp, t: &str, body: Value) -> (String, String) {
 }
 
 /// Builds the dataset; returns (center A, center A's supervisor token, center B).
-async fn dataset(app: &TestApp) -> (Center, String, Center) {
+pub(crate) async fn dataset(app: &TestApp) -> (Center, String, Center) {
     let a = center_in(app, "a", "34").await;
     let b = center_in(app, "b", "13").await;
     let (_, t) = app.staff(&a, "a.sato", "consultant").await;

@@ -31,17 +31,22 @@ pub struct Center {
     /// From this age a minor's consent also needs the child's own assent beside the
     /// guardian's (0: never).
     pub child_assent_age: i32,
+    /// The administration (自治体) whose area the center is in, once the system
+    /// administrator has assigned it: its officers read the center's aggregates.
+    pub administration_id: Option<Uuid>,
     pub active: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// A member of staff who signs in. `center_id` is `None` only for a `system_admin`.
+/// A person who signs in. A center's staff have a `center_id`; a `municipal_officer` has an
+/// `administration_id` instead; the `system_admin` and a `council_member` have neither.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: Uuid,
     pub center_id: Option<Uuid>,
+    pub administration_id: Option<Uuid>,
     pub login: String,
     pub display_name: String,
     pub role: Role,
@@ -100,6 +105,8 @@ pub struct Actor {
     pub session_id: Uuid,
     pub role: Role,
     pub center_id: Option<Uuid>,
+    /// A `municipal_officer`'s administration (自治体); `None` for everyone else.
+    pub administration_id: Option<Uuid>,
     pub login: String,
     pub display_name: String,
     pub totp_enabled: bool,

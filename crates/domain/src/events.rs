@@ -56,6 +56,13 @@ actions! {
     CenterRead = ("center.read", "center"),
     CenterList = ("center.list", "center"),
     CenterUpdate = ("center.update", "center"),
+    // administrations (自治体) and their regional work
+    AdministrationCreate = ("administration.create", "administration"),
+    AdministrationRead = ("administration.read", "administration"),
+    AdministrationList = ("administration.list", "administration"),
+    AdministrationUpdate = ("administration.update", "administration"),
+    /// An administration's aggregate figures across its centers (never a patient).
+    AdministrationReport = ("administration.report", "administration"),
     AgencyCreate = ("agency.create", "agency"),
     AgencyRead = ("agency.read", "agency"),
     AgencyList = ("agency.list", "agency"),
@@ -334,6 +341,11 @@ impl Action {
             | A::CenterRead
             | A::CenterList
             | A::CenterUpdate
+            | A::AdministrationCreate
+            | A::AdministrationRead
+            | A::AdministrationList
+            | A::AdministrationUpdate
+            | A::AdministrationReport
             | A::AgencyCreate
             | A::AgencyRead
             | A::AgencyList

@@ -53,6 +53,7 @@ pub mod peer_support;
 pub mod platform;
 pub mod policy;
 pub mod ports;
+pub mod regional;
 pub mod reports;
 pub mod secrets;
 pub mod shoman;

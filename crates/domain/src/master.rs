@@ -318,9 +318,22 @@ fn prefecture_rows() -> Vec<Result<Prefecture, String>> {
     )
 }
 
+/// The six-digit local-government code of a prefecture ("13" → "130001"): the prefecture's
+/// two digits, "000", and the check digit.
+pub fn prefecture_lg_code(prefecture_code: &str) -> Option<String> {
+    prefecture(prefecture_code)?;
+    let five = format!("{prefecture_code}000");
+    let sum: u32 = five
+        .bytes()
+        .zip([6, 5, 4, 3, 2])
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    Some(format!("{five}{}", (11 - sum % 11) % 10))
+}
+
 /// Whether the sixth digit of a local-government code is the check digit of the first five
 /// (総務省's rule: weights 6,5,4,3,2, remainder modulo 11, last digit of 11 minus it).
-fn check_digit_ok(code: &[u8; 6]) -> bool {
+pub(crate) fn check_digit_ok(code: &[u8; 6]) -> bool {
     if !code.iter().all(u8::is_ascii_digit) {
         return false;
     }
@@ -357,6 +370,14 @@ fn municipality_rows() -> Vec<Result<Municipality, String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefecture_codes_carry_their_check_digit() {
+        assert_eq!(prefecture_lg_code("01").as_deref(), Some("010006"));
+        assert_eq!(prefecture_lg_code("13").as_deref(), Some("130001"));
+        assert_eq!(prefecture_lg_code("47").as_deref(), Some("470007"));
+        assert_eq!(prefecture_lg_code("48"), None);
+    }
 
     fn no_errors<T>(rows: Vec<Result<T, String>>) -> usize {
         let count = rows.len();

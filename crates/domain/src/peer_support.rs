@@ -331,6 +331,7 @@ mod tests {
         User {
             id: Uuid::now_v7(),
             center_id: Some(Uuid::nil()),
+            administration_id: None,
             login: name.into(),
             display_name: name.into(),
             role,

@@ -537,6 +537,7 @@ mod tests {
             session_id: Uuid::now_v7(),
             role: crate::values::Role::Consultant,
             center_id: Some(Uuid::now_v7()),
+            administration_id: None,
             login: "a".into(),
             display_name: "山田 太郎".into(),
             totp_enabled: false,

@@ -91,12 +91,114 @@ fn center_staff_only() -> DomainError {
     )
 }
 
-/// The caller's center, for operations that only a center's staff perform.
+/// The caller's center, for operations that only a center's staff perform. To an officer
+/// of an administration or a council member, a center's records do not exist: they answer
+/// 404, so nothing tells them whether a patient is there.
 pub fn own_center(actor: &Actor) -> Result<Uuid, DomainError> {
     match (actor.role, actor.center_id) {
+        (Role::MunicipalOfficer | Role::CouncilMember, _) => Err(DomainError::NotFound),
         (Role::SystemAdmin, _) | (_, None) => Err(center_staff_only()),
         (_, Some(c)) => Ok(c),
     }
+}
+
+/// How far a caller reaches into an administration's records (its centers' aggregates, its
+/// councils and regional issues).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionReach {
+    /// One administration: its officers.
+    Administration(Uuid),
+    /// Every administration: the system administrator, reading.
+    All,
+}
+
+impl RegionReach {
+    /// Whether a record of `administration` is within reach (else it answers 404).
+    pub fn covers(self, administration: Uuid) -> bool {
+        match self {
+            RegionReach::Administration(a) => a == administration,
+            RegionReach::All => true,
+        }
+    }
+
+    /// The administration, for operations that only ever work inside one.
+    pub fn administration(self) -> Option<Uuid> {
+        match self {
+            RegionReach::Administration(a) => Some(a),
+            RegionReach::All => None,
+        }
+    }
+}
+
+/// An administration's own work (its councils, meetings, regional issues, publication):
+/// its officers read and write it; the system administrator reads every administration's
+/// (the ministry's figures need it) but runs none. Center staff and API clients have no
+/// part in it here (`insufficient_role`); council members reach their councils' records
+/// through their membership, checked where those records are read.
+pub fn region(actor: &Actor, write: bool) -> Result<RegionReach, DomainError> {
+    match (actor.role, actor.administration_id) {
+        (Role::MunicipalOfficer, Some(a)) if !actor.is_client() => {
+            Ok(RegionReach::Administration(a))
+        }
+        (Role::SystemAdmin, _) if !write => Ok(RegionReach::All),
+        _ => Err(insufficient_role()),
+    }
+}
+
+/// Creating administrations and assigning centers to them: the system administrator.
+pub fn manage_administrations(actor: &Actor) -> Result<(), DomainError> {
+    permit(actor, Permission::ManageCenters).map(|_| ())
+}
+
+/// Reading an administration's own record: the system administrator any, an officer their
+/// own (another answers 404).
+pub fn read_administration(actor: &Actor, id: Uuid) -> Result<(), DomainError> {
+    if region(actor, false)?.covers(id) {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// Changing an administration: the system administrator anything; an officer only its
+/// settings (the suppression threshold), never its code, kind or activity.
+pub fn update_administration(
+    actor: &Actor,
+    id: Uuid,
+    settings_only: bool,
+) -> Result<(), DomainError> {
+    match (actor.role, actor.administration_id) {
+        (Role::SystemAdmin, _) if !actor.is_client() => Ok(()),
+        (Role::MunicipalOfficer, Some(a)) if a != id => Err(DomainError::NotFound),
+        (Role::MunicipalOfficer, Some(_)) if settings_only && !actor.is_client() => Ok(()),
+        _ => Err(insufficient_role()),
+    }
+}
+
+/// Whose figures a caller reads in the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportReach {
+    /// A center's supervisor or administrator: their center.
+    Center(Uuid),
+    /// An administration's officer: the centers assigned to it, per center and combined
+    /// (never a patient: these are the figures the ministry's tables hold).
+    Administration(Uuid),
+    /// The system administrator: every center, or a prefecture's or an administration's.
+    All,
+}
+
+/// Who reads the reports, and over which centers.
+pub fn report_reach(actor: &Actor) -> Result<ReportReach, DomainError> {
+    if actor.role == Role::MunicipalOfficer {
+        return match region(actor, false)? {
+            RegionReach::Administration(a) => Ok(ReportReach::Administration(a)),
+            RegionReach::All => Err(insufficient_role()),
+        };
+    }
+    Ok(match permit(actor, Permission::ReadReports)? {
+        Reach::Center(c) => ReportReach::Center(c),
+        Reach::All => ReportReach::All,
+    })
 }
 
 /// Whether `actor` may do `p`, and how far it reaches.
@@ -129,6 +231,7 @@ pub fn permit(actor: &Actor, p: Permission) -> Result<Reach, DomainError> {
             }
         }
         P::ReadReports | P::ReadAuditTrail => match (actor.role, actor.center_id) {
+            (Role::MunicipalOfficer | Role::CouncilMember, _) => Err(DomainError::NotFound),
             (Role::SystemAdmin, _) => Ok(Reach::All),
             (Role::Supervisor | Role::CenterAdmin, Some(c)) => Ok(Reach::Center(c)),
             _ => Err(insufficient_role()),
@@ -159,6 +262,7 @@ pub fn permit(actor: &Actor, p: Permission) -> Result<Reach, DomainError> {
         }
         P::ReadStaff => match (actor.role, actor.center_id) {
             (Role::SystemAdmin, _) => Ok(Reach::All),
+            (Role::MunicipalOfficer | Role::CouncilMember, _) => Err(insufficient_role()),
             (_, Some(c)) => Ok(Reach::Center(c)),
             (_, None) => Err(insufficient_role()),
         },
@@ -432,15 +536,22 @@ pub fn update_center(
 }
 
 /// Who may give a new or changed staff member this role: only the system administrator
-/// makes system administrators.
+/// makes system administrators and administrations' officers; council members get their
+/// sign-in from their council (not from the staff screens), so no one assigns that role
+/// here.
 pub fn assign_role(actor: &Actor, role: Role) -> Result<(), DomainError> {
-    if role == Role::SystemAdmin && actor.role != Role::SystemAdmin {
+    let allowed = match role {
+        Role::SystemAdmin | Role::MunicipalOfficer => actor.role == Role::SystemAdmin,
+        Role::CouncilMember => false,
+        _ => true,
+    };
+    if allowed {
+        Ok(())
+    } else {
         Err(DomainError::forbidden(
             "role_not_assignable",
-            "a center administrator cannot create a system administrator",
+            format!("your role cannot give the role {}", role.as_str()),
         ))
-    } else {
-        Ok(())
     }
 }
 
@@ -531,6 +642,7 @@ mod tests {
             session_id: Uuid::now_v7(),
             role,
             center_id: center,
+            administration_id: None,
             login: "x".into(),
             display_name: "x".into(),
             totp_enabled: false,
@@ -557,6 +669,64 @@ mod tests {
     }
 
     /// The whole matrix of roles and permissions, written out.
+    fn officer(administration: Uuid) -> Actor {
+        let mut a = actor(Role::MunicipalOfficer, None);
+        a.administration_id = Some(administration);
+        a
+    }
+
+    #[test]
+    fn an_officer_reaches_their_administration_and_never_a_patient() {
+        let (mine, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let o = officer(mine);
+        assert_eq!(region(&o, true), Ok(RegionReach::Administration(mine)));
+        assert!(region(&o, false).unwrap().covers(mine));
+        assert!(!region(&o, false).unwrap().covers(other));
+        assert_eq!(read_administration(&o, other), Err(DomainError::NotFound));
+        assert_eq!(report_reach(&o), Ok(ReportReach::Administration(mine)));
+        assert_eq!(update_administration(&o, mine, true), Ok(()));
+        assert_eq!(
+            update_administration(&o, mine, false),
+            Err(insufficient_role())
+        );
+        assert_eq!(
+            update_administration(&o, other, true),
+            Err(DomainError::NotFound)
+        );
+        // Patients and everything of a center answer 404, as if nothing were there.
+        for p in [
+            Permission::CaseWork,
+            Permission::Supervise,
+            Permission::ReadReports,
+            Permission::ReadAgencies,
+        ] {
+            assert_eq!(permit(&o, p), Err(DomainError::NotFound), "{p:?}");
+        }
+        assert_eq!(patient_reach(&o), Err(DomainError::NotFound));
+        let member = actor(Role::CouncilMember, None);
+        assert_eq!(patient_reach(&member), Err(DomainError::NotFound));
+        assert_eq!(region(&member, false), Err(insufficient_role()));
+        // The system administrator reads every administration's work but runs none.
+        let sys = actor(Role::SystemAdmin, None);
+        assert_eq!(region(&sys, false), Ok(RegionReach::All));
+        assert_eq!(region(&sys, true), Err(insufficient_role()));
+        // Center staff have no part in an administration's work.
+        let sup = actor(Role::Supervisor, Some(Uuid::now_v7()));
+        assert_eq!(region(&sup, false), Err(insufficient_role()));
+        assert!(matches!(report_reach(&sup), Ok(ReportReach::Center(_))));
+        // Only the system administrator gives the officer's role; nobody gives a council
+        // member's from the staff screens.
+        assert!(assign_role(&sys, Role::MunicipalOfficer).is_ok());
+        assert!(
+            assign_role(
+                &actor(Role::CenterAdmin, Some(Uuid::now_v7())),
+                Role::MunicipalOfficer
+            )
+            .is_err()
+        );
+        assert!(assign_role(&sys, Role::CouncilMember).is_err());
+    }
+
     #[test]
     fn every_role_against_every_permission() {
         let c = Uuid::now_v7();
@@ -781,6 +951,7 @@ mod tests {
             totp_roles: vec![],
             programs: vec![Program::Nanbyo],
             child_assent_age: crate::values::DEFAULT_CHILD_ASSENT_AGE,
+            administration_id: None,
             active: true,
             version: 1,
             created_at: now,

@@ -45,7 +45,10 @@ text_enum!(
     /// What a person may do. `system_admin` runs the installation and never sees a patient;
     /// `self_reliance_worker` is the 自立支援員 of the 小慢 self-reliance support project, with
     /// a consultant's reach; `peer_supporter` (ピア・サポーター) reaches only the patients
-    /// assigned to them and the anonymous consultations they record.
+    /// assigned to them and the anonymous consultations they record. `municipal_officer`
+    /// (自治体担当) belongs to an administration and reads its centers' aggregates and runs its
+    /// regional councils, never seeing a patient; `council_member` is a council's member
+    /// who is not staff, reaching only the records of the councils they sit on.
     Role {
         SystemAdmin = "system_admin",
         CenterAdmin = "center_admin",
@@ -53,6 +56,20 @@ text_enum!(
         Consultant = "consultant",
         SelfRelianceWorker = "self_reliance_worker",
         PeerSupporter = "peer_supporter",
+        MunicipalOfficer = "municipal_officer",
+        CouncilMember = "council_member",
+    }
+);
+
+text_enum!(
+    /// The kinds of administration that set up regional councils (難病法第32条, 児童福祉法):
+    /// 都道府県, 政令指定都市, other 保健所設置市 (中核市 and the like), and 特別区. The ministry
+    /// counts councils by these kinds.
+    AdministrationKind {
+        Prefecture = "prefecture",
+        DesignatedCity = "designated_city",
+        HealthCenterCity = "health_center_city",
+        SpecialWard = "special_ward",
     }
 );
 

@@ -13,6 +13,7 @@ mod json;
 mod labels;
 pub mod problem;
 pub mod ratelimit;
+mod regional;
 mod scopes;
 mod sheet;
 mod spa;
@@ -104,6 +105,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         follow_ups, liaison, master, oauth, patient_merges, patients, peer_support, referrals,
         reports, shoman_projects, supervision, support_plans, users, webhooks,
     };
+    use regional::administrations;
     scope("/api/v1")
         .service(auth::login)
         .service(auth::refresh)
@@ -116,6 +118,10 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(centers::create)
         .service(centers::read)
         .service(centers::update)
+        .service(administrations::list)
+        .service(administrations::create)
+        .service(administrations::read)
+        .service(administrations::update)
         .service(users::list)
         .service(users::create)
         .service(users::read)

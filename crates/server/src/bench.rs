@@ -31,6 +31,7 @@ fn actor(role: Role, center_id: Option<Uuid>) -> Ctx {
             session_id: Uuid::now_v7(),
             role,
             center_id,
+            administration_id: None,
             login: "bench".into(),
             display_name: "bench".into(),
             totp_enabled: false,
@@ -180,19 +181,29 @@ pub fn reports(store: DieselStore, center: Uuid, runs: usize) -> Result<Vec<Repo
     type Run = fn(&Services, &Ctx, &Period) -> Result<(), tsunagu_domain::DomainError>;
     let all: [(&'static str, Run); 5] = [
         ("referral-levels", |s, c, p| {
-            s.reports().referral_levels(c, p, None).map(drop)
+            s.reports()
+                .referral_levels(c, p, Default::default())
+                .map(drop)
         }),
         ("cooperation-counts", |s, c, p| {
-            s.reports().cooperation_counts(c, p, None).map(drop)
+            s.reports()
+                .cooperation_counts(c, p, Default::default())
+                .map(drop)
         }),
         ("consultations", |s, c, p| {
-            s.reports().consultations(c, p, None).map(drop)
+            s.reports()
+                .consultations(c, p, Default::default())
+                .map(drop)
         }),
         ("employment-outcomes", |s, c, p| {
-            s.reports().employment_outcomes(c, p, None).map(drop)
+            s.reports()
+                .employment_outcomes(c, p, Default::default())
+                .map(drop)
         }),
         ("support-awareness", |s, c, p| {
-            s.reports().support_awareness(c, p, None).map(drop)
+            s.reports()
+                .support_awareness(c, p, Default::default())
+                .map(drop)
         }),
     ];
     let mut out = Vec::new();

@@ -34,6 +34,7 @@ pub struct CenterRow {
     pub totp_roles: String,
     pub programs: String,
     pub child_assent_age: i32,
+    pub administration_id: Option<String>,
 }
 
 impl CenterRow {
@@ -50,6 +51,7 @@ impl CenterRow {
             totp_roles: values::join_list(&c.totp_roles, Role::as_str),
             programs: values::join_list(&c.programs, Program::as_str),
             child_assent_age: c.child_assent_age,
+            administration_id: c.administration_id.map(|a| a.to_string()),
             active: c.active,
             version: c.version,
             created_at: naive(c.created_at),
@@ -79,6 +81,11 @@ impl CenterRow {
                 values::split_list(&self.programs, Program::from_db),
             )?,
             child_assent_age: self.child_assent_age,
+            administration_id: self
+                .administration_id
+                .as_deref()
+                .map(|a| uuid("centers.administration_id", a))
+                .transpose()?,
             active: self.active,
             version: self.version,
             created_at: utc(self.created_at),
@@ -156,6 +163,8 @@ impl CenterStore for DieselStore {
                     ch.programs
                         .as_ref()
                         .map(|v| centers::programs.eq(values::join_list(v, Program::as_str))),
+                    ch.administration_id
+                        .map(|v| centers::administration_id.eq(v.map(|a| a.to_string()))),
                     centers::version.eq(centers::version + 1),
                     centers::updated_at.eq(naive(now)),
                 ))

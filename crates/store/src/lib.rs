@@ -14,6 +14,7 @@ macro_rules! per_backend {
 }
 
 mod activities;
+mod administrations;
 mod agencies;
 mod agency_links;
 mod api_clients;

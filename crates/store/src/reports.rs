@@ -34,10 +34,16 @@ fn bad(what: &str) -> StoreError {
 pub(crate) fn center_ids(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<String>> {
     match scope {
         ReportScope::Center(c) => Ok(vec![c.to_string()]),
-        ReportScope::Centers { prefecture_code } => {
+        ReportScope::Centers {
+            prefecture_code,
+            administration_id,
+        } => {
             let mut q = centers::table.select(centers::id).into_boxed();
             if let Some(p) = prefecture_code {
                 q = q.filter(centers::prefecture_code.eq(p.clone()));
+            }
+            if let Some(a) = administration_id {
+                q = q.filter(centers::administration_id.eq(a.to_string()));
             }
             Ok(q.order(centers::id.asc()).load(conn)?)
         }

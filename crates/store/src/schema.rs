@@ -18,6 +18,22 @@ diesel::table! {
         totp_roles -> Text,
         programs -> Text,
         child_assent_age -> Integer,
+        administration_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    administrations (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        prefecture_code -> Text,
+        suppression_threshold -> Integer,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -37,6 +53,7 @@ diesel::table! {
         totp_enabled -> Bool,
         totp_last_step -> BigInt,
         must_change_password -> Bool,
+        administration_id -> Nullable<Text>,
     }
 }
 
@@ -808,6 +825,7 @@ diesel::joinable!(supporter_bookings -> supporter_sessions (session_id));
 diesel::joinable!(supporter_sessions -> agencies (agency_id));
 diesel::joinable!(shoman_session_participants -> shoman_project_sessions (session_id));
 diesel::joinable!(users -> centers (center_id));
+diesel::joinable!(centers -> administrations (administration_id));
 diesel::joinable!(api_clients -> centers (center_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -822,6 +840,7 @@ diesel::joinable!(support_plans -> patients (patient_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
+    administrations,
     users,
     sessions,
     refresh_tokens,
@@ -893,6 +912,22 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "totp_roles",
             "programs",
             "child_assent_age",
+            "administration_id",
+        ],
+    ),
+    (
+        "administrations",
+        &[
+            "id",
+            "code",
+            "name",
+            "kind",
+            "prefecture_code",
+            "suppression_threshold",
+            "active",
+            "version",
+            "created_at",
+            "updated_at",
         ],
     ),
     (
@@ -912,6 +947,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "totp_enabled",
             "totp_last_step",
             "must_change_password",
+            "administration_id",
         ],
     ),
     (

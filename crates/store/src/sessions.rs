@@ -300,6 +300,7 @@ impl SessionStore for DieselStore {
                 session_id,
                 role: u.role,
                 center_id: u.center_id,
+                administration_id: u.administration_id,
                 login: u.login,
                 display_name: u.display_name,
                 totp_enabled,

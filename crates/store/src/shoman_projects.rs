@@ -334,9 +334,15 @@ fn shoman_centers(conn: &mut DbConn, scope: &ReportScope) -> R<Vec<ShomanCenter>
         .into_boxed();
     match scope {
         ReportScope::Center(c) => q = q.filter(centers::id.eq(c.to_string())),
-        ReportScope::Centers { prefecture_code } => {
+        ReportScope::Centers {
+            prefecture_code,
+            administration_id,
+        } => {
             if let Some(p) = prefecture_code {
                 q = q.filter(centers::prefecture_code.eq(p.clone()));
+            }
+            if let Some(a) = administration_id {
+                q = q.filter(centers::administration_id.eq(a.to_string()));
             }
         }
     }

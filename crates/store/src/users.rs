@@ -31,6 +31,7 @@ pub struct UserRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub administration_id: Option<String>,
 }
 
 impl UserRow {
@@ -48,6 +49,7 @@ impl UserRow {
             version: u.version,
             created_at: naive(u.created_at),
             updated_at: naive(u.updated_at),
+            administration_id: u.administration_id.map(|a| a.to_string()),
         }
     }
 
@@ -58,6 +60,11 @@ impl UserRow {
                 .center_id
                 .as_deref()
                 .map(|c| uuid("users.center_id", c))
+                .transpose()?,
+            administration_id: self
+                .administration_id
+                .as_deref()
+                .map(|a| uuid("users.administration_id", a))
                 .transpose()?,
             login: self.login,
             display_name: self.display_name,

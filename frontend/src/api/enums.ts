@@ -2,9 +2,11 @@
 // generated `components['schemas']`); these lists give the screens their order and guards.
 import type { components } from './schema';
 
-export const ROLES = ['system_admin', 'center_admin', 'supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter'] as const;
+export const ROLES = ['system_admin', 'center_admin', 'supervisor', 'consultant', 'self_reliance_worker', 'peer_supporter', 'municipal_officer', 'council_member'] as const;
 export type Role = (typeof ROLES)[number];
 
+export const ADMINISTRATION_KINDS = ['prefecture', 'designated_city', 'health_center_city', 'special_ward'] as const;
+export type AdministrationKind = (typeof ADMINISTRATION_KINDS)[number];
 export const OPERATING_TYPES = ['medical_institution', 'municipality', 'patient_organization', 'other'] as const;
 export type OperatingType = (typeof OPERATING_TYPES)[number];
 
@@ -268,6 +270,7 @@ export type EnumsMatchTheSpec = [
   Assert<Same<Role, S['Role']>>,
   Assert<Same<OutreachKind, S['OutreachKind']>>,
   Assert<Same<OperatingType, S['OperatingType']>>,
+  Assert<Same<AdministrationKind, S['AdministrationKind']>>,
   Assert<Same<AgencyType, S['AgencyType']>>,
   Assert<Same<Program, S['Program']>>,
   Assert<Same<Sex, S['Sex']>>,

@@ -4,6 +4,51 @@
  */
 
 export interface paths {
+    "/api/v1/administrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List administrations: every one for the system administrator, their own for an officer. */
+        get: operations["list_administrations"];
+        put?: never;
+        /**
+         * Register an administration (system administrator). 409 `code_taken` for a code already
+         *     registered.
+         */
+        post: operations["create_administration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/administrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an administration with its centers: the system administrator any, an officer
+         *     their own (another answers 404).
+         */
+        get: operations["get_administration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an administration: the system administrator anything, an officer the
+         *     suppression threshold of their own. Requires `If-Match`.
+         */
+        patch: operations["update_administration"];
+        trace?: never;
+    };
     "/api/v1/agencies": {
         parameters: {
             query?: never;
@@ -2139,6 +2184,45 @@ export interface components {
             /** Format: int64 */
             sessions: number;
         };
+        /** @description An administration (自治体). */
+        AdministrationDto: {
+            active: boolean;
+            /** @description The centers assigned to it (on a single read; omitted in lists). */
+            center_ids?: string[] | null;
+            /**
+             * @description 全国地方公共団体コード (six digits with the check digit), e.g. `340006` for 広島県.
+             * @example 340006
+             */
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["AdministrationKind"];
+            /** @example 広島県 */
+            name: string;
+            /**
+             * @description JIS X 0401 prefecture code.
+             * @example 34
+             */
+            prefecture_code: string;
+            /**
+             * Format: int32
+             * @description Counts under this are shown as 「N未満」 in anything that leaves the administration
+             *     (the publication, exports).
+             * @example 5
+             */
+            suppression_threshold: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description The kind of administration (自治体): 都道府県, 政令指定都市, other 保健所設置市, 特別区.
+         * @enum {string}
+         */
+        AdministrationKind: "prefecture" | "designated_city" | "health_center_city" | "special_ward";
         /** @description The receipt of the agency's answer. */
         AgencyConfirmedDto: {
             /** Format: date-time */
@@ -2441,6 +2525,12 @@ export interface components {
         CenterDto: {
             active: boolean;
             /**
+             * Format: uuid
+             * @description The administration (自治体) the center is assigned to, whose officers read its
+             *     aggregates; `null` when not assigned.
+             */
+            administration_id?: string | null;
+            /**
              * Format: int32
              * @description From this age (at the consent's day) a minor's consent needs the child's own assent
              *     beside the guardian's (`child_assent: true`); 0: never (default 15).
@@ -2723,6 +2813,27 @@ export interface components {
             /** Format: int64 */
             count: number;
             purpose: components["schemas"]["Purpose"];
+        };
+        /**
+         * @example {
+         *       "code": "340006",
+         *       "kind": "prefecture"
+         *     }
+         */
+        CreateAdministration: {
+            /**
+             * @description A code of this kind from the shipped master (`/master/municipalities`; a
+             *     prefecture's is its two digits, `000` and the check digit). 422 `unknown_code`.
+             */
+            code: string;
+            kind: components["schemas"]["AdministrationKind"];
+            /** @description The master's name when absent. */
+            name?: string | null;
+            /**
+             * Format: int32
+             * @description 1 to 100 (default 5).
+             */
+            suppression_threshold?: number | null;
         };
         /**
          * @example {
@@ -3378,6 +3489,11 @@ export interface components {
         CreateUser: {
             /**
              * Format: uuid
+             * @description Required for a `municipal_officer` (system administrator only); absent otherwise.
+             */
+            administration_id?: string | null;
+            /**
+             * Format: uuid
              * @description Required when a system administrator creates a center's user; a center administrator
              *     may omit it (or must send its own center).
              */
@@ -3391,7 +3507,10 @@ export interface components {
              *     rules. The user must change it at their first sign-in (`must_change_password`).
              */
             password: string;
-            /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
+            /**
+             * @description The role. `system_admin` and `municipal_officer` are the system administrator's to
+             *     give; `council_member` sign-ins are made from the council's member records.
+             */
             role: components["schemas"]["Role"];
         };
         /**
@@ -4098,6 +4217,44 @@ export interface components {
             recorded_by: string;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_AdministrationDto: {
+            items: {
+                active: boolean;
+                /** @description The centers assigned to it (on a single read; omitted in lists). */
+                center_ids?: string[] | null;
+                /**
+                 * @description 全国地方公共団体コード (six digits with the check digit), e.g. `340006` for 広島県.
+                 * @example 340006
+                 */
+                code: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["AdministrationKind"];
+                /** @example 広島県 */
+                name: string;
+                /**
+                 * @description JIS X 0401 prefecture code.
+                 * @example 34
+                 */
+                prefecture_code: string;
+                /**
+                 * Format: int32
+                 * @description Counts under this are shown as 「N未満」 in anything that leaves the administration
+                 *     (the publication, exports).
+                 * @example 5
+                 */
+                suppression_threshold: number;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_AgencyDto: {
             items: {
                 active: boolean;
@@ -4211,6 +4368,12 @@ export interface components {
         ListOf_CenterDto: {
             items: {
                 active: boolean;
+                /**
+                 * Format: uuid
+                 * @description The administration (自治体) the center is assigned to, whose officers read its
+                 *     aggregates; `null` when not assigned.
+                 */
+                administration_id?: string | null;
                 /**
                  * Format: int32
                  * @description From this age (at the consent's day) a minor's consent needs the child's own assent
@@ -4888,7 +5051,12 @@ export interface components {
                 active: boolean;
                 /**
                  * Format: uuid
-                 * @description `null` for a system administrator.
+                 * @description A `municipal_officer`'s administration (自治体); `null` for everyone else.
+                 */
+                administration_id?: string | null;
+                /**
+                 * Format: uuid
+                 * @description `null` for a system administrator, an administration's officer and a council member.
                  */
                 center_id?: string | null;
                 /** Format: date-time */
@@ -5923,7 +6091,7 @@ export interface components {
          * @description What a person may do (see the contract).
          * @enum {string}
          */
-        Role: "system_admin" | "center_admin" | "supervisor" | "consultant" | "self_reliance_worker" | "peer_supporter";
+        Role: "system_admin" | "center_admin" | "supervisor" | "consultant" | "self_reliance_worker" | "peer_supporter" | "municipal_officer" | "council_member";
         RotateSecret: {
             /**
              * Format: int64
@@ -6508,6 +6676,16 @@ export interface components {
          * @enum {string}
          */
         TransitionStage: "approaching" | "extended" | "over_age";
+        /**
+         * @description Fields to change; absent fields stay. An officer may change only
+         *     `suppression_threshold`.
+         */
+        UpdateAdministration: {
+            active?: boolean | null;
+            name?: string | null;
+            /** Format: int32 */
+            suppression_threshold?: number | null;
+        };
         /** @description Fields to change; absent fields stay as they are, `null` clears an optional one. */
         UpdateAgency: {
             active?: boolean | null;
@@ -6528,6 +6706,11 @@ export interface components {
          */
         UpdateCenter: {
             active?: boolean | null;
+            /**
+             * Format: uuid
+             * @description Assign the center to an administration (system administrator); `null` takes it out.
+             */
+            administration_id?: string | null;
             /**
              * Format: int32
              * @description 0 to 20 (0: a child's assent is never required): from this age a minor's consent
@@ -6903,7 +7086,12 @@ export interface components {
             active: boolean;
             /**
              * Format: uuid
-             * @description `null` for a system administrator.
+             * @description A `municipal_officer`'s administration (自治体); `null` for everyone else.
+             */
+            administration_id?: string | null;
+            /**
+             * Format: uuid
+             * @description `null` for a system administrator, an administration's officer and a council member.
              */
             center_id?: string | null;
             /** Format: date-time */
@@ -6958,6 +7146,403 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_administrations: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_AdministrationDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_administration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAdministration"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdministrationDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code is registered (`code_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_administration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdministrationDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_administration: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read, or `*` for whatever version is current */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAdministration"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdministrationDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_agencies: {
         parameters: {
             query?: {
@@ -15797,6 +16382,12 @@ export interface operations {
                 fiscal_year: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -15883,6 +16474,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -15971,6 +16568,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16059,6 +16662,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16147,6 +16756,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16235,6 +16850,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16323,6 +16944,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16411,6 +17038,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16499,6 +17132,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16587,6 +17226,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16675,6 +17320,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16763,6 +17414,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16851,6 +17508,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -16939,6 +17602,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -17027,6 +17696,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;
@@ -17115,6 +17790,12 @@ export interface operations {
                 to?: string;
                 /** @description System administrator only: the centers of one prefecture. */
                 prefecture_code?: string;
+                /**
+                 * @description The centers assigned to one administration (自治体), per center and combined: any
+                 *     for the system administrator; an officer reads their own with or without it (another
+                 *     answers 404).
+                 */
+                administration_id?: string;
             };
             header?: never;
             path?: never;

@@ -737,7 +737,7 @@ impl Activities<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<EventsReport, DomainError> {
         self.guard(ctx, Action::ReportEvents, None, || {
             let scope = report_scope(&ctx.actor, prefecture)?;

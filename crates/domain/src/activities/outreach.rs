@@ -507,7 +507,7 @@ impl Activities<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<OutreachReport, DomainError> {
         self.guard(ctx, Action::ReportOutreach, None, || {
             let scope = report_scope(&ctx.actor, prefecture)?;

@@ -1473,7 +1473,7 @@ impl Activities<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<SupporterSessionsReport, DomainError> {
         self.guard(ctx, Action::ReportSupporterSessions, None, || {
             let scope = report_scope(&ctx.actor, prefecture)?;

@@ -19,6 +19,7 @@ pub(super) fn actor(role: Role) -> Actor {
         session_id: Uuid::now_v7(),
         role,
         center_id: Some(Uuid::now_v7()),
+        administration_id: None,
         login: "x".into(),
         display_name: "x".into(),
         totp_enabled: false,

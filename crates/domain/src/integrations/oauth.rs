@@ -61,6 +61,7 @@ fn client_as_actor(c: ApiClient, scopes: Vec<String>) -> Actor {
         session_id: Uuid::nil(),
         role: Role::Supervisor,
         center_id: Some(c.center_id),
+        administration_id: None,
         login: c.client_id,
         display_name: c.name,
         totp_enabled: false,

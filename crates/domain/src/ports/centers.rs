@@ -18,6 +18,8 @@ pub struct CenterChanges {
     pub programs: Option<Vec<Program>>,
     pub child_assent_age: Option<i32>,
     pub active: Option<bool>,
+    /// Assign the center to an administration (`Some(Some)`) or take it out (`Some(None)`).
+    pub administration_id: Option<Option<Uuid>>,
 }
 
 pub trait CenterStore {

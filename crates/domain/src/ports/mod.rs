@@ -8,6 +8,7 @@
 //! feature traits into scope with `use tsunagu_domain::ports::prelude::*;`.
 
 mod activities;
+mod administrations;
 mod agencies;
 mod agency_links;
 mod api_clients;
@@ -36,6 +37,7 @@ mod users;
 mod webhooks;
 
 pub use activities::ActivityStore;
+pub use administrations::{AdministrationChanges, AdministrationStore};
 pub use agencies::{AgencyChanges, AgencyStore};
 pub use agency_links::{AgencyConfirmation, AgencyLinkStore};
 pub use api_clients::{ApiClientStore, SecretRotation};
@@ -95,6 +97,7 @@ store_of!(
     SessionStore,
     IdempotencyStore,
     CenterStore,
+    AdministrationStore,
     UserStore,
     AgencyStore,
     PatientStore,
@@ -121,10 +124,10 @@ store_of!(
 /// The port traits, for calling store methods: `use crate::ports::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActivityStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog, CaseHistoryStore,
-        CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health, IdempotencyStore,
-        LiaisonStore, Outbox, PatientMergeStore, PatientStore, PeerSupportStore, ReferralStore,
-        ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
-        SupporterSessionStore, UserStore, WebhookStore,
+        ActivityStore, AdministrationStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog,
+        CaseHistoryStore, CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health,
+        IdempotencyStore, LiaisonStore, Outbox, PatientMergeStore, PatientStore, PeerSupportStore,
+        ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore,
+        SupportPlanStore, SupporterSessionStore, UserStore, WebhookStore,
     };
 }

@@ -8,7 +8,8 @@
 //! 5. support awareness of patients not working or seeking work at intake.
 //!
 //! A center's supervisor and administrator see their center; the system administrator sees
-//! every center (or one prefecture) aggregated, never a patient. [`model`] is what the store
+//! every center (or one prefecture's or administration's) aggregated, and an administration's
+//! officer its centers, never a patient. [`model`] is what the store
 //! is asked and answers, [`figures`] computes the reports from it, and the use cases are
 //! `services.reports()`.
 
@@ -21,6 +22,8 @@ pub use figures::{
     AwarenessReport, BANDS, ConsultationReport, CooperationBandsRow, CooperationCounts,
     CooperationRow, LevelAnswersRow, LevelRow, OutcomeRow, ReferralLevels, band, lower_median,
 };
-pub use model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope, referral_achieved};
+pub use model::{
+    Across, DimCount, OutcomeCount, Period, ReferralCount, ReportScope, referral_achieved,
+};
 pub use shoman::{PlanFacts, PlanReviewFact, ShomanConsultationReport, ShomanPlanReport};
 pub use use_cases::Reports;

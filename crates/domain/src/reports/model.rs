@@ -11,10 +11,19 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportScope {
     Center(Uuid),
-    /// Every center, or those of one prefecture.
+    /// Every center, or those of one prefecture, or of one administration (自治体).
     Centers {
         prefecture_code: Option<String>,
+        administration_id: Option<Uuid>,
     },
+}
+
+/// Which centers a report across centers asks for: every one, a prefecture's, or an
+/// administration's (`?prefecture_code=`, `?administration_id=`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Across<'a> {
+    pub prefecture: Option<&'a str>,
+    pub administration: Option<Uuid>,
 }
 
 impl ReportScope {

@@ -3,36 +3,57 @@
 use super::figures::{
     self, AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, ReferralLevels,
 };
-use super::model::{Period, ReportScope};
+use super::model::{Across, Period, ReportScope};
 use super::shoman::{self, ShomanConsultationReport, ShomanPlanReport};
 use crate::app::Ctx;
 use crate::entities::Actor;
 use crate::error::DomainError;
 use crate::events::Action;
-use crate::policy::{self, Permission, Reach};
+use crate::policy::{self, ReportReach};
 use crate::values::PrefectureCode;
 
-/// Reports are for a center's supervisor or administrator, or across centers for the
-/// system administrator; consultants record, they do not report.
-pub(crate) fn report_scope(
-    actor: &Actor,
-    prefecture: Option<&str>,
-) -> Result<ReportScope, DomainError> {
-    match policy::permit(actor, Permission::ReadReports)? {
-        Reach::All => {
-            let prefecture_code = prefecture
+/// Reports are for a center's supervisor or administrator, for an administration's
+/// officer across its centers, or across centers for the system administrator; consultants
+/// record, they do not report.
+pub(crate) fn report_scope(actor: &Actor, across: Across<'_>) -> Result<ReportScope, DomainError> {
+    let not_allowed = |field: &str| {
+        Err(DomainError::field(
+            field,
+            "not_allowed",
+            "only the system administrator chooses the centers a report covers",
+        ))
+    };
+    match policy::report_reach(actor)? {
+        ReportReach::All => {
+            let prefecture_code = across
+                .prefecture
                 .map(|p| PrefectureCode::parse("prefecture_code", p).map(PrefectureCode::as_string))
                 .transpose()
                 .map_err(|e| DomainError::Validation(vec![e]))?;
-            Ok(ReportScope::Centers { prefecture_code })
+            Ok(ReportScope::Centers {
+                prefecture_code,
+                administration_id: across.administration,
+            })
         }
-        Reach::Center(c) => {
-            if prefecture.is_some() {
-                return Err(DomainError::field(
-                    "prefecture_code",
-                    "not_allowed",
-                    "only the system administrator reports across centers",
-                ));
+        ReportReach::Administration(own) => {
+            if across.administration.is_some_and(|a| a != own) {
+                // Another administration's figures do not exist for this officer.
+                return Err(DomainError::NotFound);
+            }
+            if across.prefecture.is_some() {
+                return not_allowed("prefecture_code");
+            }
+            Ok(ReportScope::Centers {
+                prefecture_code: None,
+                administration_id: Some(own),
+            })
+        }
+        ReportReach::Center(c) => {
+            if across.prefecture.is_some() {
+                return not_allowed("prefecture_code");
+            }
+            if across.administration.is_some() {
+                return not_allowed("administration_id");
             }
             Ok(ReportScope::Center(c))
         }
@@ -43,9 +64,13 @@ pub(crate) fn report_scope(
 pub(crate) fn read_detail(period: &Period, scope: &ReportScope) -> String {
     let across = match scope {
         ReportScope::Center(_) => String::new(),
-        ReportScope::Centers { prefecture_code } => {
-            format!("; across={}", prefecture_code.as_deref().unwrap_or("all"))
-        }
+        ReportScope::Centers {
+            prefecture_code,
+            administration_id,
+        } => match administration_id {
+            Some(a) => format!("; administration={a}"),
+            None => format!("; across={}", prefecture_code.as_deref().unwrap_or("all")),
+        },
     };
     format!("from={}; to={}{across}", period.from, period.to)
 }
@@ -62,7 +87,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         action: Action,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
         period: &Period,
         f: impl FnOnce(&ReportScope) -> Result<T, DomainError>,
     ) -> Result<T, DomainError> {
@@ -81,7 +106,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<ReferralLevels, DomainError> {
         self.read(
             ctx,
@@ -107,7 +132,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<CooperationCounts, DomainError> {
         self.read(
             ctx,
@@ -130,7 +155,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<ConsultationReport, DomainError> {
         self.read(
             ctx,
@@ -156,7 +181,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<Vec<OutcomeRow>, DomainError> {
         self.read(
             ctx,
@@ -176,7 +201,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<AwarenessReport, DomainError> {
         self.read(
             ctx,
@@ -200,7 +225,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<ShomanPlanReport, DomainError> {
         self.read(
             ctx,
@@ -225,7 +250,7 @@ impl Reports<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<ShomanConsultationReport, DomainError> {
         self.read(
             ctx,
@@ -257,7 +282,8 @@ mod tests {
             read_detail(
                 &p,
                 &ReportScope::Centers {
-                    prefecture_code: None
+                    prefecture_code: None,
+                    administration_id: None,
                 }
             ),
             "from=2025-04-01; to=2026-03-31; across=all"
@@ -266,10 +292,22 @@ mod tests {
             read_detail(
                 &p,
                 &ReportScope::Centers {
-                    prefecture_code: Some("34".into())
+                    prefecture_code: Some("34".into()),
+                    administration_id: None,
                 }
             ),
             "from=2025-04-01; to=2026-03-31; across=34"
+        );
+        let a = Uuid::now_v7();
+        assert_eq!(
+            read_detail(
+                &p,
+                &ReportScope::Centers {
+                    prefecture_code: None,
+                    administration_id: Some(a),
+                }
+            ),
+            format!("from=2025-04-01; to=2026-03-31; administration={a}")
         );
     }
 }

@@ -35,6 +35,8 @@ pub struct UpdateCenterInput {
     /// From this age a minor's consent needs the child's assent too (0: never).
     pub child_assent_age: Option<i32>,
     pub active: Option<bool>,
+    /// The administration (自治体) the center is assigned to; `Some(None)` takes it out.
+    pub administration_id: Option<Option<Uuid>>,
 }
 
 impl UpdateCenterInput {
@@ -47,6 +49,7 @@ impl UpdateCenterInput {
             && self.operating_type.is_none()
             && self.programs.is_none()
             && self.active.is_none()
+            && self.administration_id.is_none()
     }
 }
 
@@ -143,6 +146,7 @@ impl Centers<'_> {
                 totp_roles: default_totp_roles(),
                 programs,
                 child_assent_age: crate::values::DEFAULT_CHILD_ASSENT_AGE,
+                administration_id: None,
                 active: true,
                 version: 1,
                 created_at: now,
@@ -222,9 +226,22 @@ impl Centers<'_> {
                     .child_assent_age
                     .and_then(|d| v.check(in_range("child_assent_age", d, 0, 20))),
                 active: input.active,
+                administration_id: input.administration_id,
             };
             v.finish()?;
             let current = self.store.center(id)?.ok_or(DomainError::NotFound)?;
+            if let Some(Some(a)) = changes.administration_id {
+                match self.store.administration(a)? {
+                    Some(adm) if adm.active => {}
+                    _ => {
+                        return Err(DomainError::field(
+                            "administration_id",
+                            "unknown_administration",
+                            "no such active administration",
+                        ));
+                    }
+                }
+            }
             let expected_version = if_match.against(current.version)?;
             let now = self.clock.now();
             let ev = AuditDraft::by_actor(&ctx.actor, &ctx.meta, now, Action::CenterUpdate)
@@ -241,6 +258,7 @@ impl Centers<'_> {
                     ("programs", changes.programs.is_some()),
                     ("child_assent_age", changes.child_assent_age.is_some()),
                     ("active", changes.active.is_some()),
+                    ("administration_id", changes.administration_id.is_some()),
                 ]));
             self.store
                 .update_center(id, expected_version, &changes, now, &ev)

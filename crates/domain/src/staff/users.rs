@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 pub struct CreateUserInput {
     pub center_id: Option<Uuid>,
+    /// For a `municipal_officer`: the administration they belong to.
+    pub administration_id: Option<Uuid>,
     pub login: String,
     pub display_name: String,
     pub role: String,
@@ -46,35 +48,79 @@ fn staff_scope(actor: &Actor) -> Result<Scope, DomainError> {
     policy::permit(actor, Permission::ReadStaff).map(scope_of)
 }
 
+/// Where a person of a role belongs: the installation, a center, an administration or a
+/// council. A role change never moves someone between these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Home {
+    Installation,
+    Center,
+    Administration,
+    Council,
+}
+
+fn home_of(role: Role) -> Home {
+    match role {
+        Role::SystemAdmin => Home::Installation,
+        Role::MunicipalOfficer => Home::Administration,
+        Role::CouncilMember => Home::Council,
+        Role::CenterAdmin
+        | Role::Supervisor
+        | Role::Consultant
+        | Role::SelfRelianceWorker
+        | Role::PeerSupporter => Home::Center,
+    }
+}
+
 /// Where a new user belongs: a center administrator's own center (naming any other is
-/// refused), or the center a system administrator names — none for a system administrator,
-/// one for everybody else.
-fn new_users_center(
+/// refused); for the system administrator, the center named for a center's staff, the
+/// administration named for an officer, and neither for a system administrator.
+fn new_users_home(
     reach: Reach,
     role: Option<Role>,
-    requested: Option<Uuid>,
-) -> Result<Option<Uuid>, FieldError> {
+    center: Option<Uuid>,
+    administration: Option<Uuid>,
+) -> Result<(Option<Uuid>, Option<Uuid>), FieldError> {
+    let must_be_empty = |field: &str, why: &str| Err(FieldError::new(field, "must_be_empty", why));
+    let required = |field: &str, why: &str| Err(FieldError::new(field, "required", why));
     match reach {
-        Reach::All => match (role, requested) {
-            (Some(Role::SystemAdmin), Some(_)) => Err(FieldError::new(
+        Reach::All => match (role.map(home_of), center, administration) {
+            (None, _, _) => Ok((None, None)),
+            (Some(Home::Center), None, _) => {
+                required("center_id", "name the center the user belongs to")
+            }
+            (Some(Home::Center), Some(_), Some(_)) => must_be_empty(
+                "administration_id",
+                "a center's staff belong to a center, not an administration",
+            ),
+            (Some(Home::Center), Some(c), None) => Ok((Some(c), None)),
+            (Some(Home::Administration), _, None) => required(
+                "administration_id",
+                "name the administration the officer belongs to",
+            ),
+            (Some(Home::Administration), Some(_), Some(_)) => must_be_empty(
                 "center_id",
-                "must_be_empty",
-                "a system administrator belongs to no center",
-            )),
-            (Some(Role::SystemAdmin), None) | (None, _) => Ok(None),
-            (Some(_), None) => Err(FieldError::new(
-                "center_id",
-                "required",
-                "name the center the user belongs to",
-            )),
-            (Some(_), Some(c)) => Ok(Some(c)),
+                "an administration's officer belongs to no center",
+            ),
+            (Some(Home::Administration), None, Some(a)) => Ok((None, Some(a))),
+            (Some(Home::Installation | Home::Council), Some(_), _) => {
+                must_be_empty("center_id", "this role belongs to no center")
+            }
+            (Some(Home::Installation | Home::Council), None, Some(_)) => must_be_empty(
+                "administration_id",
+                "this role belongs to no administration",
+            ),
+            (Some(Home::Installation | Home::Council), None, None) => Ok((None, None)),
         },
-        Reach::Center(own) if requested.is_some_and(|c| c != own) => Err(FieldError::new(
+        Reach::Center(own) if center.is_some_and(|c| c != own) => Err(FieldError::new(
             "center_id",
             "not_own_center",
             "must be your own center",
         )),
-        Reach::Center(own) => Ok(Some(own)),
+        Reach::Center(_) if administration.is_some() => must_be_empty(
+            "administration_id",
+            "a center's staff belong to a center, not an administration",
+        ),
+        Reach::Center(own) => Ok((Some(own), None)),
     }
 }
 
@@ -102,9 +148,10 @@ fn password_set_for_someone_else(actor: &Actor, id: Uuid) -> bool {
     actor.user_id != id
 }
 
-/// A system administrator has no center: nobody turns a center's staff into one or back.
+/// A system administrator has no center, an officer belongs to an administration, a council
+/// member to a council: nobody moves a person between these by changing their role.
 fn crosses_installation(current: Role, new: Option<Role>) -> bool {
-    new.is_some_and(|r| (r == Role::SystemAdmin) != (current == Role::SystemAdmin))
+    new.is_some_and(|r| home_of(r) != home_of(current))
 }
 
 crate::facade!(
@@ -139,6 +186,7 @@ impl Users<'_> {
         let user = User {
             id: Uuid::now_v7(),
             center_id: None,
+            administration_id: None,
             login: login.as_str().to_owned(),
             display_name: "System administrator".to_owned(),
             role: Role::SystemAdmin,
@@ -179,9 +227,14 @@ impl Users<'_> {
                 &inputs,
             ));
             let reach = policy::permit(actor, Permission::ManageStaff)?;
-            let center_id = v
-                .check(new_users_center(reach, role, input.center_id))
-                .flatten();
+            let (center_id, administration_id) = v
+                .check(new_users_home(
+                    reach,
+                    role,
+                    input.center_id,
+                    input.administration_id,
+                ))
+                .unwrap_or_default();
             if let Some(r) = role {
                 policy::assign_role(actor, r)?;
             }
@@ -203,11 +256,24 @@ impl Users<'_> {
                     }
                 }
             }
+            if let Some(a) = administration_id {
+                match self.store.administration(a)? {
+                    Some(adm) if adm.active => {}
+                    _ => {
+                        return Err(DomainError::field(
+                            "administration_id",
+                            "unknown_administration",
+                            "no such active administration",
+                        ));
+                    }
+                }
+            }
             let hash = auth::hash_password(&input.password)?;
             let now = self.clock.now();
             let user = User {
                 id: Uuid::now_v7(),
                 center_id,
+                administration_id,
                 login: login.as_str().to_owned(),
                 display_name,
                 role,
@@ -329,6 +395,7 @@ mod tests {
             session_id: Uuid::now_v7(),
             role,
             center_id: None,
+            administration_id: None,
             login: "x".into(),
             display_name: "x".into(),
             totp_enabled: false,
@@ -338,34 +405,65 @@ mod tests {
         }
     }
 
-    fn code(r: Result<Option<Uuid>, FieldError>) -> &'static str {
+    fn code(r: Result<(Option<Uuid>, Option<Uuid>), FieldError>) -> &'static str {
         match r {
-            Ok(Some(_)) => "center",
-            Ok(None) => "none",
+            Ok((Some(_), None)) => "center",
+            Ok((None, Some(_))) => "administration",
+            Ok((None, None)) => "none",
+            Ok((Some(_), Some(_))) => "both",
             Err(e) => e.code,
         }
     }
 
     #[test]
-    fn a_new_user_belongs_to_one_center_unless_system_admin() {
+    fn a_new_user_belongs_to_a_center_an_administration_or_neither() {
         let own = Uuid::now_v7();
         let other = Uuid::now_v7();
+        let adm = Uuid::now_v7();
         let all = Reach::All;
         let sys = Some(Role::SystemAdmin);
         let con = Some(Role::Consultant);
-        assert_eq!(code(new_users_center(all, sys, None)), "none");
-        assert_eq!(code(new_users_center(all, sys, Some(own))), "must_be_empty");
-        assert_eq!(code(new_users_center(all, con, None)), "required");
-        assert_eq!(new_users_center(all, con, Some(other)), Ok(Some(other)));
+        let off = Some(Role::MunicipalOfficer);
+        let mem = Some(Role::CouncilMember);
+        let h = new_users_home;
+        assert_eq!(code(h(all, sys, None, None)), "none");
+        assert_eq!(code(h(all, sys, Some(own), None)), "must_be_empty");
+        assert_eq!(code(h(all, sys, None, Some(adm))), "must_be_empty");
+        assert_eq!(code(h(all, con, None, None)), "required");
+        assert_eq!(h(all, con, Some(other), None), Ok((Some(other), None)));
+        assert_eq!(code(h(all, con, Some(other), Some(adm))), "must_be_empty");
+        assert_eq!(code(h(all, off, None, None)), "required");
+        assert_eq!(h(all, off, None, Some(adm)), Ok((None, Some(adm))));
+        assert_eq!(code(h(all, off, Some(own), Some(adm))), "must_be_empty");
+        assert_eq!(code(h(all, mem, None, None)), "none");
         // An unparsable role is reported on its own field.
-        assert_eq!(code(new_users_center(all, None, Some(own))), "none");
+        assert_eq!(code(h(all, None, Some(own), None)), "none");
         let mine = Reach::Center(own);
-        assert_eq!(new_users_center(mine, con, None), Ok(Some(own)));
-        assert_eq!(new_users_center(mine, con, Some(own)), Ok(Some(own)));
-        assert_eq!(
-            code(new_users_center(mine, con, Some(other))),
-            "not_own_center"
-        );
+        assert_eq!(h(mine, con, None, None), Ok((Some(own), None)));
+        assert_eq!(h(mine, con, Some(own), None), Ok((Some(own), None)));
+        assert_eq!(code(h(mine, con, Some(other), None)), "not_own_center");
+        assert_eq!(code(h(mine, con, None, Some(adm))), "must_be_empty");
+    }
+
+    #[test]
+    fn a_role_change_never_moves_someone_between_homes() {
+        assert!(!crosses_installation(
+            Role::Consultant,
+            Some(Role::Supervisor)
+        ));
+        assert!(crosses_installation(
+            Role::Consultant,
+            Some(Role::SystemAdmin)
+        ));
+        assert!(crosses_installation(
+            Role::Consultant,
+            Some(Role::MunicipalOfficer)
+        ));
+        assert!(crosses_installation(
+            Role::MunicipalOfficer,
+            Some(Role::CouncilMember)
+        ));
+        assert!(!crosses_installation(Role::MunicipalOfficer, None));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Wire types of centers (難病相談支援センター).
 
-use super::{OperatingType, Program, Role, ts};
+use super::{OperatingType, Program, Role, double_option, ts};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::entities::Center;
 use utoipa::ToSchema;
@@ -41,6 +41,9 @@ pub struct CenterDto {
     /// beside the guardian's (`child_assent: true`); 0: never (default 15).
     #[schema(example = 15)]
     pub child_assent_age: i32,
+    /// The administration (自治体) the center is assigned to, whose officers read its
+    /// aggregates; `null` when not assigned.
+    pub administration_id: Option<Uuid>,
     pub active: bool,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -62,6 +65,7 @@ impl From<Center> for CenterDto {
             totp_roles: c.totp_roles.iter().map(|r| r.as_str().to_owned()).collect(),
             programs: c.programs.iter().map(|p| p.as_str().to_owned()).collect(),
             child_assent_age: c.child_assent_age,
+            administration_id: c.administration_id,
             active: c.active,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -113,4 +117,7 @@ pub struct UpdateCenter {
     #[schema(minimum = 0, maximum = 20)]
     pub child_assent_age: Option<i32>,
     pub active: Option<bool>,
+    /// Assign the center to an administration (system administrator); `null` takes it out.
+    #[serde(default, deserialize_with = "double_option")]
+    pub administration_id: Option<Option<Uuid>>,
 }

@@ -59,7 +59,11 @@ macro_rules! wire_enum {
 
 wire_enum!(
     /// What a person may do (see the contract).
-    Role = values::Role { SystemAdmin, CenterAdmin, Supervisor, Consultant, SelfRelianceWorker, PeerSupporter }
+    Role = values::Role { SystemAdmin, CenterAdmin, Supervisor, Consultant, SelfRelianceWorker, PeerSupporter, MunicipalOfficer, CouncilMember }
+);
+wire_enum!(
+    /// The kind of administration (自治体): 都道府県, 政令指定都市, other 保健所設置市, 特別区.
+    AdministrationKind = values::AdministrationKind { Prefecture, DesignatedCity, HealthCenterCity, SpecialWard }
 );
 wire_enum!(
     /// 運営形態 of a center.

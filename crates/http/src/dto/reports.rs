@@ -27,6 +27,10 @@ pub struct ReportQuery {
     /// System administrator only: the centers of one prefecture.
     #[param(pattern = r"^(0[1-9]|[1-3][0-9]|4[0-7])$")]
     pub prefecture_code: Option<String>,
+    /// The centers assigned to one administration (自治体), per center and combined: any
+    /// for the system administrator; an officer reads their own with or without it (another
+    /// answers 404).
+    pub administration_id: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -38,6 +42,10 @@ pub struct AnnualQuery {
     /// System administrator only: the centers of one prefecture.
     #[param(pattern = r"^(0[1-9]|[1-3][0-9]|4[0-7])$")]
     pub prefecture_code: Option<String>,
+    /// The centers assigned to one administration (自治体), per center and combined: any
+    /// for the system administrator; an officer reads their own with or without it (another
+    /// answers 404).
+    pub administration_id: Option<uuid::Uuid>,
 }
 
 /// The dates a report covers, both included.

@@ -10,8 +10,10 @@ use uuid::Uuid;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserDto {
     pub id: Uuid,
-    /// `null` for a system administrator.
+    /// `null` for a system administrator, an administration's officer and a council member.
     pub center_id: Option<Uuid>,
+    /// A `municipal_officer`'s administration (自治体); `null` for everyone else.
+    pub administration_id: Option<Uuid>,
     pub login: String,
     pub display_name: String,
     #[schema(value_type = Role)]
@@ -33,6 +35,7 @@ impl From<User> for UserDto {
         Self {
             id: u.id,
             center_id: u.center_id,
+            administration_id: u.administration_id,
             login: u.login,
             display_name: u.display_name,
             role: u.role.as_str().to_owned(),
@@ -52,10 +55,13 @@ pub struct CreateUser {
     /// Required when a system administrator creates a center's user; a center administrator
     /// may omit it (or must send its own center).
     pub center_id: Option<Uuid>,
+    /// Required for a `municipal_officer` (system administrator only); absent otherwise.
+    pub administration_id: Option<Uuid>,
     /// 3 to 64 characters: letters, digits and `. _ - @`; case-insensitive.
     pub login: String,
     pub display_name: String,
-    /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
+    /// The role. `system_admin` and `municipal_officer` are the system administrator's to
+    /// give; `council_member` sign-ins are made from the council's member records.
     #[schema(value_type = Role)]
     pub role: String,
     /// The initial password: at least 12 characters and not easy to guess; no composition
@@ -85,6 +91,7 @@ impl std::fmt::Debug for CreateUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateUser")
             .field("center_id", &self.center_id)
+            .field("administration_id", &self.administration_id)
             .field("login", &self.login)
             .field("role", &self.role)
             .finish_non_exhaustive()

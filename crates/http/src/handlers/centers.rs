@@ -141,6 +141,7 @@ pub async fn update(
         programs: b.programs,
         child_assent_age: b.child_assent_age,
         active: b.active,
+        administration_id: b.administration_id,
     };
     let id = id.into_inner();
     let s = state.services.clone();

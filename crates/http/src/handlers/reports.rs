@@ -17,8 +17,8 @@ use serde::Serialize;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::reports::{
-    AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, Period, ReferralLevels,
-    Reports, ShomanConsultationReport, ShomanPlanReport,
+    Across, AwarenessReport, ConsultationReport, CooperationCounts, OutcomeRow, Period,
+    ReferralLevels, Reports, ShomanConsultationReport, ShomanPlanReport,
 };
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -102,7 +102,7 @@ trait Report: Serialize + Sized {
         reports: Reports<'_>,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        across: Across<'_>,
     ) -> Result<Self::Figures, DomainError>;
     fn shape(period: &Period, figures: Self::Figures) -> (Self, Sheet);
 }
@@ -128,7 +128,7 @@ macro_rules! report {
                 r: Reports<'_>,
                 c: &Ctx,
                 p: &Period,
-                pref: Option<&str>,
+                pref: Across<'_>,
             ) -> Result<$figures, DomainError> {
                 r.$use_case(c, p, pref)
             }
@@ -196,12 +196,20 @@ async fn serve<R: Report>(
 ) -> Result<HttpResponse, ApiError> {
     let p = period(&q)?;
     let s = state.services.clone();
-    let pref = q.prefecture_code;
+    let (pref, adm) = (q.prefecture_code, q.administration_id);
     let figures = caller
-        .run(move |ctx| R::compute(s.reports(), ctx, &p, pref.as_deref()))
+        .run(move |ctx| R::compute(s.reports(), ctx, &p, across(pref.as_deref(), adm)))
         .await?;
     let (body, sheet) = R::shape(&p, figures);
     respond(&req, R::STEM, &p, &body, || sheet)
+}
+
+/// The centers a report across centers asks for, from its query.
+fn across(prefecture: Option<&str>, administration: Option<uuid::Uuid>) -> Across<'_> {
+    Across {
+        prefecture,
+        administration,
+    }
 }
 
 /// A report's sheet in the annual workbook.
@@ -209,7 +217,7 @@ fn sheet_of<R: Report>(
     s: &Services,
     ctx: &Ctx,
     p: &Period,
-    pref: Option<&str>,
+    pref: Across<'_>,
 ) -> Result<Sheet, DomainError> {
     let figures = R::compute(s.reports(), ctx, p, pref)?;
     Ok(R::shape(p, figures).1)
@@ -403,10 +411,10 @@ pub async fn annual(
 ) -> Result<HttpResponse, ApiError> {
     let p = Period::parse(Some(&q.fiscal_year), None, None)?;
     let s = state.services.clone();
-    let pref = q.prefecture_code.clone();
+    let (pref, adm) = (q.prefecture_code.clone(), q.administration_id);
     let sheets = caller
         .run(move |ctx| {
-            let (ctx, pref) = (ctx, pref.as_deref());
+            let (ctx, pref) = (ctx, across(pref.as_deref(), adm));
             Ok(vec![
                 sheet_of::<ReferralLevelsReport>(&s, ctx, &p, pref)?,
                 sheet_of::<CooperationCountsReport>(&s, ctx, &p, pref)?,
@@ -440,7 +448,7 @@ pub(crate) async fn serve_with<F, B>(
     req: HttpRequest,
     q: ReportQuery,
     stem: &'static str,
-    compute: impl FnOnce(&Services, &Ctx, &Period, Option<&str>) -> Result<F, DomainError>
+    compute: impl FnOnce(&Services, &Ctx, &Period, Across<'_>) -> Result<F, DomainError>
     + Send
     + 'static,
     shape: impl FnOnce(&Period, F) -> (B, Sheet),
@@ -451,9 +459,9 @@ where
 {
     let p = period(&q)?;
     let s = state.services.clone();
-    let pref = q.prefecture_code;
+    let (pref, adm) = (q.prefecture_code, q.administration_id);
     let figures = caller
-        .run(move |ctx| compute(&s, ctx, &p, pref.as_deref()))
+        .run(move |ctx| compute(&s, ctx, &p, across(pref.as_deref(), adm)))
         .await?;
     let (body, sheet) = shape(&p, figures);
     respond(&req, stem, &p, &body, || sheet)

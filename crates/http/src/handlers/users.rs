@@ -59,6 +59,7 @@ pub async fn create(
     let b = body.into_inner();
     let input = CreateUserInput {
         center_id: b.center_id,
+        administration_id: b.administration_id,
         login: b.login,
         display_name: b.display_name,
         role: b.role,

@@ -40,6 +40,7 @@ fn ctx(user_id: Uuid, role: Role, center_id: Option<Uuid>, login: &str) -> Ctx {
             session_id: Uuid::now_v7(),
             role,
             center_id,
+            administration_id: None,
             login: login.to_owned(),
             display_name: login.to_owned(),
             totp_enabled: false,
@@ -126,6 +127,7 @@ pub(super) fn center_staff_agencies(
                 &system,
                 CreateUserInput {
                     center_id: Some(center.id),
+                    administration_id: None,
                     login: format!("{code}.{suffix}"),
                     display_name: name.into(),
                     role: role.as_str().into(),

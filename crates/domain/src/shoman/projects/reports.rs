@@ -19,7 +19,7 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         action: Action,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
         period: &Period,
         f: impl FnOnce(&ReportScope, i64) -> Result<T, DomainError>,
     ) -> Result<T, DomainError> {
@@ -44,7 +44,7 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<ProjectsReport, DomainError> {
         self.figures(
             ctx,
@@ -65,7 +65,7 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<NeedsReport, DomainError> {
         self.figures(
             ctx,
@@ -86,7 +86,7 @@ impl ShomanProjects<'_> {
         &self,
         ctx: &Ctx,
         period: &Period,
-        prefecture: Option<&str>,
+        prefecture: crate::reports::Across<'_>,
     ) -> Result<ImplementationReport, DomainError> {
         self.figures(
             ctx,

@@ -1,0 +1,4 @@
+//! Part 2 of the paper over HTTP: `/administrations` (自治体) and their regional work. Each
+//! feature's file holds its wire types and its handlers.
+
+pub mod administrations;
