@@ -415,6 +415,7 @@ mod tests {
         };
         c.mirror::<Role>();
         c.mirror::<OperatingType>();
+        c.mirror::<AdministrationKind>();
         c.mirror::<AgencyType>();
         c.mirror::<Program>();
         c.mirror::<TransitionStage>();
