@@ -57,6 +57,23 @@ async fn demo_data_makes_a_living_center(db: Db) {
     let again = generate(&store, app.clock.as_ref(), &o, &mut |_, _| {});
     assert!(again.is_err_and(|e| e.contains("exists already")));
 
+    // The center reports to 広島県, whose officer reads its figures and no patient.
+    let officer = app.login("hiroshima.officer", &staff.password).await;
+    let adm = app
+        .get("/api/v1/administrations", &officer)
+        .await
+        .expect(200);
+    assert_eq!(adm.body["items"][0]["code"], "340006");
+    let adm_id = adm.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let one = app
+        .get(&format!("/api/v1/administrations/{adm_id}"), &officer)
+        .await
+        .expect(200);
+    assert_eq!(one.body["center_ids"].as_array().unwrap().len(), 1);
+    app.get("/api/v1/patients", &officer)
+        .await
+        .problem(404, "not_found");
+
     let (login, role) = &staff.logins[2];
     assert_eq!(*role, "consultant");
     let t = app.login(login, &staff.password).await;

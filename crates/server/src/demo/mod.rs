@@ -19,6 +19,7 @@ mod cases;
 pub mod clock;
 mod names;
 mod peer_support;
+mod regional;
 mod setup;
 mod shoman;
 mod supporter_sessions;
@@ -142,7 +143,11 @@ pub fn generate(
     let (batched, mut batch) = store.batched().map_err(err)?;
     let demo_clock = Arc::new(DemoClock::new(now));
     let services = Services::new(Arc::new(batched), demo_clock.clone());
-    let demo = setup::center_staff_agencies(&services, &code, &mut rng)?;
+    let mut demo = setup::center_staff_agencies(&services, &code, &mut rng)?;
+    // The prefecture the center reports to (its officer reads the aggregates).
+    let (_administration, _registered) =
+        regional::administration(&services, &mut demo).map_err(err)?;
+    batch.commit().map_err(err)?;
 
     // Three fiscal years: from 1 April two years before this one, to today. People are
     // registered in date order, so case numbers follow registration.
