@@ -2827,7 +2827,7 @@ export interface components {
              */
             code: string;
             kind: components["schemas"]["AdministrationKind"];
-            /** @description The master's name when absent. */
+            /** @description The master's name when absent or blank. */
             name?: string | null;
             /**
              * Format: int32

@@ -127,10 +127,10 @@ impl Administrations<'_> {
             let mut v = Validator::new();
             let kind = v.check(AdministrationKind::parse("kind", &input.kind));
             let found = kind.and_then(|k| v.check(check_code("code", &input.code, k)));
-            let name = input
-                .name
-                .as_deref()
-                .and_then(|n| v.check(values::name_text("name", n, 1, NAME_MAX)));
+            // Blank means "the master's name", like an absent one.
+            let name = v
+                .check(values::optional_text("name", input.name.as_deref(), NAME_MAX))
+                .flatten();
             let threshold = input
                 .suppression_threshold
                 .map(|t| v.check(threshold("suppression_threshold", t)))

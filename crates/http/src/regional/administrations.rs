@@ -73,7 +73,7 @@ pub struct CreateAdministration {
     pub code: String,
     #[schema(value_type = AdministrationKind)]
     pub kind: String,
-    /// The master's name when absent.
+    /// The master's name when absent or blank.
     pub name: Option<String>,
     /// 1 to 100 (default 5).
     #[schema(minimum = 1, maximum = 100)]
