@@ -129,7 +129,11 @@ impl Administrations<'_> {
             let found = kind.and_then(|k| v.check(check_code("code", &input.code, k)));
             // Blank means "the master's name", like an absent one.
             let name = v
-                .check(values::optional_text("name", input.name.as_deref(), NAME_MAX))
+                .check(values::optional_text(
+                    "name",
+                    input.name.as_deref(),
+                    NAME_MAX,
+                ))
                 .flatten();
             let threshold = input
                 .suppression_threshold
