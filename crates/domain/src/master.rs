@@ -323,26 +323,23 @@ fn prefecture_rows() -> Vec<Result<Prefecture, String>> {
 pub fn prefecture_lg_code(prefecture_code: &str) -> Option<String> {
     prefecture(prefecture_code)?;
     let five = format!("{prefecture_code}000");
-    let sum: u32 = five
-        .bytes()
-        .zip([6, 5, 4, 3, 2])
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    Some(format!("{five}{}", (11 - sum % 11) % 10))
+    Some(format!("{five}{}", check_digit(five.as_bytes())))
 }
 
-/// Whether the sixth digit of a local-government code is the check digit of the first five
-/// (総務省's rule: weights 6,5,4,3,2, remainder modulo 11, last digit of 11 minus it).
-pub(crate) fn check_digit_ok(code: &[u8; 6]) -> bool {
-    if !code.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = code
+/// The check digit of a code's first five digits (総務省's rule: weights 6,5,4,3,2,
+/// remainder modulo 11, last digit of 11 minus it).
+fn check_digit(digits: &[u8]) -> u32 {
+    let sum: u32 = digits
         .iter()
         .zip([6, 5, 4, 3, 2])
         .map(|(d, w)| u32::from(d - b'0') * w)
         .sum();
-    u32::from(code[5] - b'0') == (11 - sum % 11) % 10
+    (11 - sum % 11) % 10
+}
+
+/// Whether the sixth digit of a local-government code is the check digit of the first five.
+fn check_digit_ok(code: &[u8; 6]) -> bool {
+    code.iter().all(u8::is_ascii_digit) && u32::from(code[5] - b'0') == check_digit(&code[..5])
 }
 
 fn municipality_rows() -> Vec<Result<Municipality, String>> {
