@@ -819,6 +819,172 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    councils (id) {
+        id -> Text,
+        administration_id -> Text,
+        parent_id -> Nullable<Text>,
+        name -> Text,
+        kind -> Text,
+        scope -> Text,
+        area_name -> Nullable<Text>,
+        established_on -> Nullable<Date>,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    council_members (id) {
+        id -> Text,
+        council_id -> Text,
+        administration_id -> Text,
+        name -> Text,
+        organization -> Text,
+        category -> Text,
+        council_role -> Text,
+        term_start -> Date,
+        term_end -> Date,
+        user_id -> Nullable<Text>,
+        pledged_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        council_id -> Text,
+        administration_id -> Text,
+        kind -> Text,
+        status -> Text,
+        held_on -> Date,
+        title -> Text,
+        location -> Nullable<Text>,
+        agenda -> Text,
+        minutes -> Text,
+        decisions -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_attendees (meeting_id, member_id) {
+        meeting_id -> Text,
+        member_id -> Text,
+    }
+}
+
+diesel::table! {
+    meeting_attachments (id) {
+        id -> Text,
+        meeting_id -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regional_issues (id) {
+        id -> Text,
+        administration_id -> Text,
+        council_id -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        category -> Text,
+        evidence -> Text,
+        stage -> Text,
+        evaluation -> Text,
+        created_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regional_issue_stage_changes (id) {
+        id -> Text,
+        issue_id -> Text,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        reason -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regional_issue_measures (id) {
+        id -> Text,
+        issue_id -> Text,
+        title -> Text,
+        owner -> Text,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        done_on -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regional_issue_figures (id) {
+        id -> Text,
+        issue_id -> Text,
+        kind -> Text,
+        parameter -> Nullable<Text>,
+        label -> Text,
+        baseline_numerator -> BigInt,
+        baseline_denominator -> Nullable<BigInt>,
+        baseline_fiscal_year -> Integer,
+        target -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regional_issue_comments (id) {
+        id -> Text,
+        issue_id -> Text,
+        author_id -> Text,
+        author_name -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_issues (meeting_id, issue_id) {
+        meeting_id -> Text,
+        issue_id -> Text,
+    }
+}
+
+diesel::table! {
+    publications (id) {
+        id -> Text,
+        administration_id -> Text,
+        fiscal_year -> Integer,
+        summary -> Text,
+        published_by -> Text,
+        published_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(shoman_project_sessions -> shoman_projects (project_id));
 diesel::joinable!(event_attendees -> events (event_id));
 diesel::joinable!(supporter_bookings -> supporter_sessions (session_id));
@@ -888,7 +1054,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     event_attendees,
     supporter_schedules,
     supporter_sessions,
-    supporter_bookings
+    supporter_bookings,
+    councils,
+    council_members,
+    meetings,
+    meeting_attendees,
+    meeting_attachments,
+    regional_issues,
+    regional_issue_stage_changes,
+    regional_issue_measures,
+    regional_issue_figures,
+    regional_issue_comments,
+    meeting_issues,
+    publications
 );
 
 /// Every table and its columns, in declaration order: what the schema test compares with
@@ -1647,6 +1825,172 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "version",
             "created_at",
             "updated_at",
+        ],
+    ),
+    (
+        "councils",
+        &[
+            "id",
+            "administration_id",
+            "parent_id",
+            "name",
+            "kind",
+            "scope",
+            "area_name",
+            "established_on",
+            "active",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "council_members",
+        &[
+            "id",
+            "council_id",
+            "administration_id",
+            "name",
+            "organization",
+            "category",
+            "council_role",
+            "term_start",
+            "term_end",
+            "user_id",
+            "pledged_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "meetings",
+        &[
+            "id",
+            "council_id",
+            "administration_id",
+            "kind",
+            "status",
+            "held_on",
+            "title",
+            "location",
+            "agenda",
+            "minutes",
+            "decisions",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "meeting_attendees",
+        &[
+            "meeting_id",
+            "member_id",
+        ],
+    ),
+    (
+        "meeting_attachments",
+        &[
+            "id",
+            "meeting_id",
+            "file_name",
+            "media_type",
+            "size_bytes",
+            "sha256",
+            "content",
+            "uploaded_by",
+            "created_at",
+        ],
+    ),
+    (
+        "regional_issues",
+        &[
+            "id",
+            "administration_id",
+            "council_id",
+            "title",
+            "description",
+            "category",
+            "evidence",
+            "stage",
+            "evaluation",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "regional_issue_stage_changes",
+        &[
+            "id",
+            "issue_id",
+            "from_stage",
+            "to_stage",
+            "reason",
+            "changed_by",
+            "changed_at",
+        ],
+    ),
+    (
+        "regional_issue_measures",
+        &[
+            "id",
+            "issue_id",
+            "title",
+            "owner",
+            "due_on",
+            "status",
+            "done_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    (
+        "regional_issue_figures",
+        &[
+            "id",
+            "issue_id",
+            "kind",
+            "parameter",
+            "label",
+            "baseline_numerator",
+            "baseline_denominator",
+            "baseline_fiscal_year",
+            "target",
+            "created_at",
+        ],
+    ),
+    (
+        "regional_issue_comments",
+        &[
+            "id",
+            "issue_id",
+            "author_id",
+            "author_name",
+            "body",
+            "created_at",
+        ],
+    ),
+    (
+        "meeting_issues",
+        &[
+            "meeting_id",
+            "issue_id",
+        ],
+    ),
+    (
+        "publications",
+        &[
+            "id",
+            "administration_id",
+            "fiscal_year",
+            "summary",
+            "published_by",
+            "published_at",
+            "version",
         ],
     ),
 ];
