@@ -24,6 +24,7 @@ mod passwords;
 mod patient_merges;
 mod peer_support;
 mod platform;
+mod regional_issues;
 mod reports;
 mod secrets;
 mod shoman_liaison;

@@ -243,6 +243,22 @@ actions! {
     WebhookUpdate = ("webhook.update", "webhook"),
     WebhookDelete = ("webhook.delete", "webhook"),
     WebhookDeliveries = ("webhook.deliveries", "webhook"),
+    // the PDCA register of regional issues and the yearly publication (公表)
+    RegionalIssueCreate = ("regional_issue.create", "regional_issue"),
+    RegionalIssueRead = ("regional_issue.read", "regional_issue"),
+    RegionalIssueList = ("regional_issue.list", "regional_issue"),
+    RegionalIssueUpdate = ("regional_issue.update", "regional_issue"),
+    RegionalIssueStageChange = ("regional_issue.stage_change", "regional_issue"),
+    RegionalIssueComment = ("regional_issue.comment", "regional_issue_comment"),
+    RegionalMeasureCreate = ("regional_measure.create", "regional_measure"),
+    RegionalMeasureUpdate = ("regional_measure.update", "regional_measure"),
+    RegionalFigureLink = ("regional_figure.link", "regional_figure"),
+    RegionalFigureUnlink = ("regional_figure.unlink", "regional_figure"),
+    PublicationPreview = ("publication.preview", "publication"),
+    PublicationPublish = ("publication.publish", "publication"),
+    PublicationList = ("publication.list", "publication"),
+    PublicationRead = ("publication.read", "publication"),
+    ReportRegionalCouncils = ("report.regional_councils", "report"),
 }
 
 /// Declares the events a webhook may subscribe to, with when each is sent.
@@ -470,7 +486,22 @@ impl Action {
             | A::WebhookList
             | A::WebhookUpdate
             | A::WebhookDelete
-            | A::WebhookDeliveries => None,
+            | A::WebhookDeliveries
+            | A::RegionalIssueCreate
+            | A::RegionalIssueRead
+            | A::RegionalIssueList
+            | A::RegionalIssueUpdate
+            | A::RegionalIssueStageChange
+            | A::RegionalIssueComment
+            | A::RegionalMeasureCreate
+            | A::RegionalMeasureUpdate
+            | A::RegionalFigureLink
+            | A::RegionalFigureUnlink
+            | A::PublicationPreview
+            | A::PublicationPublish
+            | A::PublicationList
+            | A::PublicationRead
+            | A::ReportRegionalCouncils => None,
         }
     }
 }

@@ -826,6 +826,10 @@ pub fn center_code(field: &str, raw: &str) -> Result<String, FieldError> {
     Ok(t)
 }
 
+// Declared after `text_enum!`, which they use.
+mod issues;
+pub use issues::*;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -186,3 +186,84 @@ pub fn event_kind(k: EventKind) -> &'static str {
         EventKind::Other => "その他",
     }
 }
+
+/// The Japanese name of a linked figure, for a label the caller did not give.
+pub fn figure(kind: tsunagu_domain::values::FigureKind, parameter: Option<&str>) -> String {
+    use tsunagu_domain::values::FigureKind as K;
+    match kind {
+        K::ReferralsInformationOnlyShare => {
+            let at = parameter
+                .and_then(AgencyType::from_db)
+                .map(agency_type)
+                .unwrap_or("就労支援機関");
+            format!("{at}への紹介のうち案内のみ（レベル1）の割合（年度）")
+        }
+        K::OverdueFollowUps => "期限を過ぎたフォローアップ（レベル4）の件数".to_owned(),
+        K::OpenShomanNeeds => match parameter.and_then(NeedKind::from_db) {
+            Some(k) => format!("小慢ニーズ（{}）の未充足件数", need_kind(k)),
+            None => "小慢ニーズの未充足件数".to_owned(),
+        },
+        K::ConsultationsOnTopic => {
+            let t = parameter.and_then(Topic::from_db).map(topic).unwrap_or("");
+            format!("相談件数（{t}）（年度）")
+        }
+    }
+}
+
+pub fn issue_stage(s: tsunagu_domain::values::IssueStage) -> &'static str {
+    use tsunagu_domain::values::IssueStage as S;
+    match s {
+        S::Extraction => "①課題の抽出",
+        S::Planning => "②対策の検討",
+        S::Implementation => "③対策の実施",
+        S::Evaluation => "④対策の評価",
+    }
+}
+
+pub fn issue_category(c: tsunagu_domain::values::IssueCategory) -> &'static str {
+    use tsunagu_domain::values::IssueCategory as C;
+    match c {
+        C::Employment => "就労",
+        C::DisasterMedical => "災害時の医療",
+        C::HomeCare => "在宅療養",
+        C::SeverityPrevention => "重症化予防",
+        C::Transition => "移行期",
+        C::MedicalCareChildren => "医療的ケア児",
+        C::Awareness => "周知",
+        C::Other => "その他",
+    }
+}
+
+/// A council kind as stored (`intractable`, `pediatric`, `joint`).
+pub fn council_kind(k: &str) -> &'static str {
+    match k {
+        "intractable" => "難病対策地域協議会",
+        "pediatric" => "慢性疾病児童等地域支援協議会",
+        _ => "合同開催",
+    }
+}
+
+/// A council member's category as stored.
+pub fn member_category(c: &str) -> &'static str {
+    match c {
+        "medical" => "医療",
+        "welfare" => "福祉",
+        "public_health" => "保健",
+        "consultation" => "相談支援",
+        "community" => "地域",
+        "employment" => "就労",
+        "education" => "教育",
+        "patients_families" => "患者・家族",
+        _ => "その他",
+    }
+}
+
+pub fn administration_kind(k: tsunagu_domain::values::AdministrationKind) -> &'static str {
+    use tsunagu_domain::values::AdministrationKind as A;
+    match k {
+        A::Prefecture => "都道府県",
+        A::DesignatedCity => "指定都市",
+        A::HealthCenterCity => "保健所設置市",
+        A::SpecialWard => "特別区",
+    }
+}

@@ -105,7 +105,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         follow_ups, liaison, master, oauth, patient_merges, patients, peer_support, referrals,
         reports, shoman_projects, supervision, support_plans, users, webhooks,
     };
-    use regional::administrations;
+    use regional::{administrations, issues as regional_issues, publication};
     scope("/api/v1")
         .service(auth::login)
         .service(auth::refresh)
@@ -122,6 +122,23 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(administrations::create)
         .service(administrations::read)
         .service(administrations::update)
+        .service(publication::preview)
+        .service(publication::list)
+        .service(publication::publish)
+        .service(publication::public)
+        .service(publication::national)
+        .service(regional_issues::list)
+        .service(regional_issues::create)
+        .service(regional_issues::read)
+        .service(regional_issues::update)
+        .service(regional_issues::stage_changes)
+        .service(regional_issues::change_stage)
+        .service(regional_issues::add_measure)
+        .service(regional_issues::update_measure)
+        .service(regional_issues::link_figure)
+        .service(regional_issues::unlink_figure)
+        .service(regional_issues::comments)
+        .service(regional_issues::add_comment)
         .service(users::list)
         .service(users::create)
         .service(users::read)

@@ -6,8 +6,9 @@ use crate::db::DbConn;
 use crate::error::{R, StoreError};
 use crate::rows::uuid;
 use crate::schema::{
-    centers, consultation_counts, consultation_patients, consultations, patients, referral_counts,
-    referral_outcome_totals, referrals, support_plan_actions, support_plan_reviews, support_plans,
+    centers, consultation_counts, consultation_patients, consultations, follow_ups, patients,
+    referral_counts, referral_outcome_totals, referrals, shoman_needs, support_plan_actions,
+    support_plan_reviews, support_plans,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::{count, count_star, sum};
@@ -19,8 +20,8 @@ use tsunagu_domain::reports::{
     DimCount, OutcomeCount, Period, PlanFacts, PlanReviewFact, ReferralCount, ReportScope,
 };
 use tsunagu_domain::values::{
-    ActionState, AgencyType, Level, Purpose, ReviewDecision, ShomanMenu, ShomanRequester,
-    SupportAwareness,
+    ActionState, AgencyType, Level, NeedKind, NeedStatus, Purpose, ReviewDecision, ShomanMenu,
+    ShomanRequester, SupportAwareness,
 };
 use uuid::Uuid;
 
@@ -395,6 +396,43 @@ impl ReportStore for DieselStore {
                     ))
                 })
                 .collect()
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope, %today))]
+    fn overdue_promised_follow_ups(
+        &self,
+        scope: &ReportScope,
+        today: NaiveDate,
+        level: Level,
+    ) -> StoreResult<i64> {
+        self.read(|conn| {
+            let ids = center_ids(conn, scope)?;
+            Ok(follow_ups::table
+                .inner_join(referrals::table)
+                .filter(follow_ups::center_id.eq_any(&ids))
+                .filter(referrals::level.eq(level.as_str()))
+                .filter(follow_ups::due_on.lt(today))
+                .filter(follow_ups::done_on.is_null())
+                .filter(follow_ups::cancelled_on.is_null())
+                .select(count_star())
+                .first(conn)?)
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(?scope))]
+    fn open_shoman_needs(&self, scope: &ReportScope, kind: Option<NeedKind>) -> StoreResult<i64> {
+        self.read(|conn| {
+            let ids = center_ids(conn, scope)?;
+            let mut q = shoman_needs::table
+                .filter(shoman_needs::center_id.eq_any(ids))
+                .filter(shoman_needs::status.eq(NeedStatus::Open.as_str()))
+                .select(count_star())
+                .into_boxed();
+            if let Some(k) = kind {
+                q = q.filter(shoman_needs::kind.eq(k.as_str()));
+            }
+            Ok(q.first(conn)?)
         })
     }
 }

@@ -49,6 +49,47 @@ export interface paths {
         patch: operations["update_administration"];
         trace?: never;
     };
+    "/api/v1/administrations/{id}/publication-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The summary as it would be published now: the officer's preview (the system
+         *     administrator may read any administration's). JSON, CSV or Excel as `Accept` asks.
+         */
+        get: operations["preview_publication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/administrations/{id}/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The administration's publications, newest year first. */
+        get: operations["list_publications"];
+        put?: never;
+        /**
+         * Publish the year's summary as it is now (an officer of the administration). Publishing
+         *     the year again replaces what the public page shows.
+         */
+        post: operations["create_publication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agencies": {
         parameters: {
             query?: never;
@@ -1157,6 +1198,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/administrations/{code}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published summary of an administration's fiscal year, for everyone (no sign-in):
+         *     JSON, or CSV / Excel (`?format=` or `Accept`). 404 when the year is not published.
+         */
+        get: operations["get_public_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/referrals": {
         parameters: {
             query?: never;
@@ -1299,6 +1360,162 @@ export interface paths {
          *     follow-up or correction puts it back in review.
          */
         post: operations["create_referral_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regional-issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the register: an officer's own administration, every one for the system
+         *     administrator.
+         */
+        get: operations["list_regional_issues"];
+        put?: never;
+        /** Register an issue (an officer, in their administration). It starts at `extraction`. */
+        post: operations["create_regional_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regional-issues/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an issue with its measures, its linked figures re-read now and the meetings that
+         *     discussed it.
+         */
+        get: operations["get_regional_issue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an issue's fields. Requires `If-Match`. */
+        patch: operations["update_regional_issue"];
+        trace?: never;
+    };
+    "/api/v1/regional-issues/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The issue's comments, oldest first. */
+        get: operations["list_regional_issue_comments"];
+        put?: never;
+        /** Comment on the issue. */
+        post: operations["create_regional_issue_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regional-issues/{id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a live figure from the administration's centers as evidence or indicator; its
+         *     value now is kept as the baseline.
+         */
+        post: operations["link_regional_figure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regional-issues/{id}/figures/{figure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unlink a figure. */
+        delete: operations["unlink_regional_figure"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regional-issues/{id}/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plan a measure (対策) for the issue. */
+        post: operations["create_regional_measure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regional-issues/{id}/measures/{measure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a measure (its status: `done` on a day, or `dropped`). Requires `If-Match`. */
+        patch: operations["update_regional_measure"];
+        trace?: never;
+    };
+    "/api/v1/regional-issues/{id}/stage-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The issue's history: who moved it, when, from where to where and why (oldest first; the
+         *     first entry is its registration).
+         */
+        get: operations["list_regional_issue_stage_changes"];
+        put?: never;
+        /**
+         * Move the issue to another stage: forward one stage (`implementation` needs a measure
+         *     not dropped), or back to any earlier one to start the cycle again; 422 `stage_skipped`,
+         *     `same_stage`, `no_measures`. Requires `If-Match` (the issue's ETag).
+         */
+        post: operations["create_regional_issue_stage_change"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1464,6 +1681,27 @@ export interface paths {
          *     administrator: per agency type, how many centers gave each answer.
          */
         get: operations["report_referral_levels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/regional-councils": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 地域協議会 (part 2): administrations with a council by kind of administration, councils
+         *     that met in the fiscal year, joint councils, members by category, issues by stage and
+         *     category. System administrator. JSON, CSV or Excel as `Accept` asks.
+         */
+        get: operations["report_regional_councils"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2184,6 +2422,17 @@ export interface components {
             /** Format: int64 */
             sessions: number;
         };
+        AdministrationCouncilRow: {
+            /** Format: int64 */
+            administrations: number;
+            kind: components["schemas"]["AdministrationKind"];
+            /** Format: int64 */
+            with_council: number;
+            /** Format: int64 */
+            with_intractable: number;
+            /** Format: int64 */
+            with_pediatric: number;
+        };
         /** @description An administration (自治体). */
         AdministrationDto: {
             active: boolean;
@@ -2517,6 +2766,11 @@ export interface components {
          * @enum {string}
          */
         CaseOutcome: "searching" | "employed" | "retained" | "left_job" | "declined" | "lost_contact" | "other";
+        CategoryCountDto: {
+            category: components["schemas"]["IssueCategory"];
+            /** Format: int64 */
+            count: number;
+        };
         CenterCooperationCounts: {
             period: components["schemas"]["PeriodDto"];
             rows: components["schemas"]["CooperationRowDto"][];
@@ -2814,6 +3068,19 @@ export interface components {
             count: number;
             purpose: components["schemas"]["Purpose"];
         };
+        CouncilKindRow: {
+            /** Format: int64 */
+            councils: number;
+            /** @description `intractable`, `pediatric` or `joint`. */
+            kind: string;
+            /**
+             * Format: int64
+             * @description Met at least once in the fiscal year.
+             */
+            met: number;
+            /** Format: int64 */
+            sub_councils: number;
+        };
         /**
          * @example {
          *       "code": "340006",
@@ -3020,6 +3287,10 @@ export interface components {
             due_on: string;
             notes?: string | null;
         };
+        CreateIssueComment: {
+            /** @description 1 to 2000 characters. */
+            body: string;
+        };
         /**
          * @description A contact. `plan_id` and `action_id` are optional (an action alone names its plan);
          *     they must be the child's (422 `plan_not_of_patient`, `action_not_of_plan`).
@@ -3058,6 +3329,26 @@ export interface components {
             /** @description Default false. */
             shared_data?: boolean | null;
             summary: string;
+        };
+        /**
+         * @example {
+         *       "due_on": "2027-03-31",
+         *       "owner": "難病相談支援センター",
+         *       "title": "同行支援の手引きを作成"
+         *     }
+         */
+        CreateMeasure: {
+            /**
+             * Format: date
+             * @description For `done`: the day (default today; not in the future).
+             */
+            done_on?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            /** @description Who carries it out. */
+            owner: string;
+            status?: components["schemas"]["MeasureStatus"] | null;
+            title: string;
         };
         /**
          * @example {
@@ -3276,6 +3567,15 @@ export interface components {
             staff_ids?: string[];
         };
         /**
+         * @example {
+         *       "fiscal_year": 2026
+         *     }
+         */
+        CreatePublication: {
+            /** Format: int32 */
+            fiscal_year: number;
+        };
+        /**
          * @description A referral. From `phone_mediation` up the patient's data goes to the agency: name it in
          *     `shared_items`, and a consent in force must cover the agency (else 422 `consent_required`).
          *     At `accompanied_with_follow_up` the first follow-up is scheduled automatically.
@@ -3318,6 +3618,24 @@ export interface components {
             shared_items?: components["schemas"]["SharedItem"][] | null;
         };
         /**
+         * @example {
+         *       "category": "employment",
+         *       "title": "就労支援機関への紹介が案内のみに留まる"
+         *     }
+         */
+        CreateRegionalIssue: {
+            category: components["schemas"]["IssueCategory"];
+            /**
+             * Format: uuid
+             * @description A council of the same administration that works on it.
+             */
+            council_id?: string | null;
+            description?: string | null;
+            evidence?: string | null;
+            /** @description 1 to 200 characters. */
+            title: string;
+        };
+        /**
          * @description Approve the referral's follow-up work, or return it for correction (with a comment).
          * @example {
          *       "comment": "就職先の記録が不足しています",
@@ -3328,6 +3646,17 @@ export interface components {
             /** @description Required when returning. */
             comment?: string | null;
             decision: components["schemas"]["ReviewDecision"];
+        };
+        /**
+         * @example {
+         *       "reason": "協議会で課題として確認",
+         *       "to_stage": "planning"
+         *     }
+         */
+        CreateStageChange: {
+            /** @description Why (1 to 2000 characters). */
+            reason: string;
+            to_stage: components["schemas"]["IssueStage"];
         };
         /**
          * @example {
@@ -3684,6 +4013,30 @@ export interface components {
             rows: components["schemas"]["EventKindFigures"][];
             total: components["schemas"]["EventKindFigures"];
         };
+        /**
+         * @description A live figure from the centers' data: `referrals_information_only_share` (parameter:
+         *     an agency type), `overdue_follow_ups` (no parameter), `open_shoman_needs` (parameter:
+         *     a need kind, optional), `consultations_on_topic` (parameter: a topic).
+         * @enum {string}
+         */
+        FigureKind: "referrals_information_only_share" | "overdue_follow_ups" | "open_shoman_needs" | "consultations_on_topic";
+        /** @description A figure's value: a count, or a part of a whole with the share. */
+        FigureValueDto: {
+            /** Format: int64 */
+            denominator?: number | null;
+            /**
+             * Format: int32
+             * @description The fiscal year counted (yearly figures) or that of the day it was read.
+             */
+            fiscal_year: number;
+            /** Format: int64 */
+            numerator: number;
+            /**
+             * Format: double
+             * @description `numerator / denominator` rounded to 0.1 %, for shares with a whole.
+             */
+            share?: number | null;
+        };
         /** @description フォローアップ, with the patient and agency it concerns. */
         FollowUpDto: {
             /** Format: uuid */
@@ -3836,6 +4189,59 @@ export interface components {
             running: {
                 [key: string]: number;
             };
+        };
+        IndicatorDto: {
+            after: components["schemas"]["ShownValueDto"];
+            /** Format: int32 */
+            after_fiscal_year: number;
+            before: components["schemas"]["ShownValueDto"];
+            /** Format: int32 */
+            before_fiscal_year: number;
+            issue_title: string;
+            kind: components["schemas"]["FigureKind"];
+            label: string;
+            target?: string | null;
+        };
+        /**
+         * @description What a regional issue is about: 就労, 災害時の医療, 在宅療養, 重症化予防, 移行期,
+         *     医療的ケア児, 周知, その他.
+         * @enum {string}
+         */
+        IssueCategory: "employment" | "disaster_medical" | "home_care" | "severity_prevention" | "transition" | "medical_care_children" | "awareness" | "other";
+        IssueCommentDto: {
+            /** Format: uuid */
+            author_id: string;
+            author_name: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+        };
+        IssueMeetingDto: {
+            /** Format: uuid */
+            council_id: string;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            meeting_id: string;
+            title: string;
+        };
+        /**
+         * @description ①課題の抽出 ②対策の検討 ③対策の実施 ④対策の評価.
+         * @enum {string}
+         */
+        IssueStage: "extraction" | "planning" | "implementation" | "evaluation";
+        IssueStageRow: {
+            category: components["schemas"]["IssueCategory"];
+            /** Format: int64 */
+            evaluation: number;
+            /** Format: int64 */
+            extraction: number;
+            /** Format: int64 */
+            implementation: number;
+            /** Format: int64 */
+            planning: number;
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
         ItemsOf_AgencyLinkDto: {
@@ -4215,6 +4621,39 @@ export interface components {
             provided_on: string;
             /** Format: uuid */
             recorded_by: string;
+        };
+        /**
+         * @example {
+         *       "kind": "referrals_information_only_share",
+         *       "parameter": "employment_life_support_center",
+         *       "target": "50%以下"
+         *     }
+         */
+        LinkFigure: {
+            kind: components["schemas"]["FigureKind"];
+            /** @description Defaults to the figure's Japanese name. */
+            label?: string | null;
+            /** @description An agency type, a topic or a need kind, as the kind asks. */
+            parameter?: string | null;
+            /** @description The council's target, in words. */
+            target?: string | null;
+        };
+        /**
+         * @description A live figure linked to an issue: its value when linked (`baseline`) and now
+         *     (`current`, re-read on every read of the issue). These are the administration's own
+         *     figures; suppression applies to what it publishes.
+         */
+        LinkedFigureDto: {
+            baseline: components["schemas"]["FigureValueDto"];
+            current: components["schemas"]["FigureValueDto"];
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["FigureKind"];
+            label: string;
+            /** Format: date-time */
+            linked_at: string;
+            parameter?: string | null;
+            target?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_AdministrationDto: {
@@ -4819,6 +5258,34 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_RegionalIssueDto: {
+            items: {
+                /** Format: uuid */
+                administration_id: string;
+                category: components["schemas"]["IssueCategory"];
+                /** Format: uuid */
+                council_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                description: string;
+                evaluation: string;
+                /** @description What shows the problem, in words (live figures are in `figures`). */
+                evidence: string;
+                /** Format: uuid */
+                id: string;
+                stage: components["schemas"]["IssueStage"];
+                title: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
         ListOf_SupportPlanDto: {
             items: {
                 /** Format: date */
@@ -5142,6 +5609,31 @@ export interface components {
              *     `totp_enrollment_required`.
              */
             totp_required: boolean;
+        };
+        MeasureDto: {
+            /** Format: date */
+            done_on?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            issue_id: string;
+            owner: string;
+            status: components["schemas"]["MeasureStatus"];
+            title: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description How far a measure (対策) has got.
+         * @enum {string}
+         */
+        MeasureStatus: "planned" | "in_progress" | "done" | "dropped";
+        MemberCategoryRow: {
+            category: string;
+            /** Format: int64 */
+            members: number;
         };
         /** @description What a merge moves (or would move), record kind by kind. */
         MergeCountsDto: {
@@ -5919,6 +6411,53 @@ export interface components {
             /** Format: uuid */
             referral_id: string;
         };
+        /** @description A publication as its administration lists them. */
+        PublicationDto: {
+            /** Format: int32 */
+            fiscal_year: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            published_at: string;
+            /** Format: uuid */
+            published_by: string;
+            summary: components["schemas"]["PublicationSummaryDto"];
+            /**
+             * Format: int32
+             * @description How many times the year was published.
+             */
+            version: number;
+        };
+        /**
+         * @description The yearly summary (実施状況): councils and the meetings they held, issues by stage and
+         *     category, measures done, and the indicators before and after, with counts under the
+         *     administration's threshold shown as 「N未満」.
+         */
+        PublicationSummaryDto: {
+            administration_code: string;
+            administration_name: string;
+            councils: components["schemas"]["SummaryCouncilDto"][];
+            /** Format: int32 */
+            fiscal_year: number;
+            /** @example 令和8年度 */
+            fiscal_year_label: string;
+            indicators: components["schemas"]["IndicatorDto"][];
+            issues_by_category: components["schemas"]["CategoryCountDto"][];
+            issues_by_stage: components["schemas"]["StageCountDto"][];
+            /** Format: int64 */
+            measures_done: number;
+            /** Format: int64 */
+            measures_total: number;
+            /** Format: int64 */
+            meetings_held: number;
+            /**
+             * Format: date-time
+             * @description When it was published (absent in a preview).
+             */
+            published_at?: string | null;
+            /** Format: int32 */
+            suppression_threshold: number;
+        };
         /**
          * @description 新規就労 or 就労継続.
          * @enum {string}
@@ -6067,6 +6606,47 @@ export interface components {
              *     cookie (see `POST /auth/login`).
              */
             refresh_token?: string | null;
+        };
+        /** @description The ministry's part-2 tables. */
+        RegionalCouncilsReport: {
+            administrations: components["schemas"]["AdministrationCouncilRow"][];
+            councils: components["schemas"]["CouncilKindRow"][];
+            /** Format: int32 */
+            fiscal_year: number;
+            issues: components["schemas"]["IssueStageRow"][];
+            /** Format: int64 */
+            joint_councils: number;
+            members: components["schemas"]["MemberCategoryRow"][];
+        };
+        /** @description An issue with its measures, live figures and the meetings that discussed it. */
+        RegionalIssueDetailDto: components["schemas"]["RegionalIssueDto"] & {
+            figures: components["schemas"]["LinkedFigureDto"][];
+            measures: components["schemas"]["MeasureDto"][];
+            meetings: components["schemas"]["IssueMeetingDto"][];
+        };
+        /** @description A regional issue (地域の課題). */
+        RegionalIssueDto: {
+            /** Format: uuid */
+            administration_id: string;
+            category: components["schemas"]["IssueCategory"];
+            /** Format: uuid */
+            council_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            description: string;
+            evaluation: string;
+            /** @description What shows the problem, in words (live figures are in `figures`). */
+            evidence: string;
+            /** Format: uuid */
+            id: string;
+            stage: components["schemas"]["IssueStage"];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
         };
         /** @enum {string} */
         Requester: "patient" | "family" | "agency" | "other";
@@ -6224,6 +6804,49 @@ export interface components {
             other: number;
             /** Format: int64 */
             school: number;
+        };
+        /**
+         * @description A figure as it leaves the administration: the count or share when it may be shown, and
+         *     its printed form (`62.0%`, `12`, `5未満`).
+         */
+        ShownValueDto: {
+            /** Format: int64 */
+            count?: number | null;
+            /** @example 5未満 */
+            label: string;
+            /** Format: double */
+            share?: number | null;
+        };
+        StageChangeDto: {
+            /** Format: date-time */
+            changed_at: string;
+            /** Format: uuid */
+            changed_by: string;
+            from_stage?: components["schemas"]["IssueStage"] | null;
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            to_stage: components["schemas"]["IssueStage"];
+        };
+        /** @description The issue after the change, and the change. */
+        StageChangeResult: {
+            change: components["schemas"]["StageChangeDto"];
+            issue: components["schemas"]["RegionalIssueDto"];
+        };
+        StageCountDto: {
+            /** Format: int64 */
+            count: number;
+            stage: components["schemas"]["IssueStage"];
+        };
+        SummaryCouncilDto: {
+            /** @description `intractable`, `pediatric` or `joint`. */
+            kind: string;
+            /** Format: int64 */
+            meetings_held: number;
+            name: string;
+            parent_name?: string | null;
+            /** @description `prefecture`, `secondary_medical_area` or `health_center`. */
+            scope: string;
         };
         /** @description Follow-up work of one consultant or one agency type in the period. */
         SummaryRowDto: {
@@ -6836,6 +7459,15 @@ export interface components {
             shared_data?: boolean | null;
             summary?: string | null;
         };
+        UpdateMeasure: {
+            /** Format: date */
+            done_on?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            owner?: string | null;
+            status?: components["schemas"]["MeasureStatus"] | null;
+            title?: string | null;
+        };
         /**
          * @description Fields to change; absent fields stay, `null` clears. Setting `status: met` without
          *     `met_on` records today (Asia/Tokyo); another status clears `met_on`.
@@ -6961,6 +7593,20 @@ export interface components {
             purpose?: components["schemas"]["Purpose"] | null;
             shared_items?: components["schemas"]["SharedItem"][] | null;
             status?: components["schemas"]["ReferralStatus"] | null;
+        };
+        /** @description Fields to change; absent fields stay. The stage changes through `stage-changes`. */
+        UpdateRegionalIssue: {
+            category?: components["schemas"]["IssueCategory"] | null;
+            /**
+             * Format: uuid
+             * @description `null` detaches the council.
+             */
+            council_id?: string | null;
+            description?: string | null;
+            /** @description The evaluation (④対策の評価) in words. */
+            evaluation?: string | null;
+            evidence?: string | null;
+            title?: string | null;
         };
         /**
          * @description Fields to change; absent fields stay, `null` clears. Editing a returned or approved plan
@@ -7516,6 +8162,272 @@ export interface operations {
             };
             /** @description No `If-Match` (`if_match_required`) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_publication: {
+        parameters: {
+            query: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31.
+                 * @example 2025
+                 */
+                fiscal_year: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationSummaryDto"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_publications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationDto"][];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_publication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePublication"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15265,6 +16177,84 @@ export interface operations {
             };
         };
     };
+    get_public_summary: {
+        parameters: {
+            query: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31.
+                 * @example 2025
+                 */
+                fiscal_year: string;
+                /** @description `csv` or `xlsx` for a download (for links, which cannot set `Accept`); JSON otherwise. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 全国地方公共団体コード, e.g. `340006` */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationSummaryDto"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such administration, or the year is not published */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad fiscal year */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_referrals: {
         parameters: {
             query?: {
@@ -16372,6 +17362,1225 @@ export interface operations {
             };
         };
     };
+    list_regional_issues: {
+        parameters: {
+            query?: {
+                /** @description At most 200; default 50. */
+                limit?: number;
+                cursor?: string;
+                stage?: components["schemas"]["IssueStage"];
+                category?: components["schemas"]["IssueCategory"];
+                council_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_RegionalIssueDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_regional_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegionalIssue"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionalIssueDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_regional_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionalIssueDetailDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_regional_issue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from your last read, or `*` */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegionalIssue"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionalIssueDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_regional_issue_comments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueCommentDto"][];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_regional_issue_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIssueComment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueCommentDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    link_regional_figure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkFigure"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedFigureDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlink_regional_figure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                figure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_regional_measure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMeasure"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_regional_measure: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The measure's ETag, or `*` */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeasure"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_regional_issue_stage_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageChangeDto"][];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_regional_issue_stage_change: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The issue's ETag, or `*` */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStageChange"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageChangeResult"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since you read it (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `If-Match` (`if_match_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     report_annual: {
         parameters: {
             query: {
@@ -17058,6 +19267,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferralLevelsReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_regional_councils: {
+        parameters: {
+            query: {
+                /**
+                 * @description 年度: `2025` is 2025-04-01 to 2026-03-31.
+                 * @example 2025
+                 */
+                fiscal_year: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, CSV or an Excel workbook, as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionalCouncilsReport"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
                 };

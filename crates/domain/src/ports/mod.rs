@@ -26,7 +26,9 @@ mod outbox;
 mod patient_merges;
 mod patients;
 mod peer_support;
+mod publications;
 mod referrals;
+mod regional_issues;
 mod reports;
 mod sessions;
 mod shoman_projects;
@@ -55,7 +57,9 @@ pub use outbox::Outbox;
 pub use patient_merges::PatientMergeStore;
 pub use patients::{PatientFilter, PatientQuery, PatientSort, PatientStore};
 pub use peer_support::PeerSupportStore;
+pub use publications::{CouncilFact, IssueFact, PublicationStore};
 pub use referrals::{ReferralEffects, ReferralFilter, ReferralStore};
+pub use regional_issues::{IssueFilter, RegionalIssueStore};
 pub use reports::ReportStore;
 pub use sessions::{RefreshOutcome, SessionStore};
 pub use shoman_projects::{NeedFilter, ProjectFilter, ShomanProjectStore};
@@ -109,6 +113,8 @@ store_of!(
     AgencyLinkStore,
     CaseHistoryStore,
     ReportStore,
+    RegionalIssueStore,
+    PublicationStore,
     SupervisionStore,
     SupportPlanStore,
     LiaisonStore,
@@ -127,7 +133,8 @@ pub mod prelude {
         ActivityStore, AdministrationStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog,
         CaseHistoryStore, CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health,
         IdempotencyStore, LiaisonStore, Outbox, PatientMergeStore, PatientStore, PeerSupportStore,
-        ReferralStore, ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore,
-        SupportPlanStore, SupporterSessionStore, UserStore, WebhookStore,
+        PublicationStore, ReferralStore, RegionalIssueStore, ReportStore, SessionStore,
+        ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, SupporterSessionStore,
+        UserStore, WebhookStore,
     };
 }

@@ -1,7 +1,7 @@
 use super::StoreResult;
 use crate::reports::model::{DimCount, OutcomeCount, Period, ReferralCount, ReportScope};
 use crate::reports::shoman::PlanFacts;
-use crate::values::{ShomanMenu, ShomanRequester, SupportAwareness};
+use crate::values::{Level, NeedKind, ShomanMenu, ShomanRequester, SupportAwareness};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
@@ -60,4 +60,14 @@ pub trait ReportStore {
     /// from its start on and the approvals that scheduled a review inside it, and the
     /// states of the actions due in it.
     fn shoman_plan_facts(&self, scope: &ReportScope, period: &Period) -> StoreResult<PlanFacts>;
+    /// Follow-ups of referrals at `level` that are past due on `today` and neither done nor
+    /// cancelled (the promises the supervision queue shows as lapsed), summed over the scope.
+    fn overdue_promised_follow_ups(
+        &self,
+        scope: &ReportScope,
+        today: NaiveDate,
+        level: Level,
+    ) -> StoreResult<i64>;
+    /// Needs in the 小慢 needs register still open, of `kind` or any.
+    fn open_shoman_needs(&self, scope: &ReportScope, kind: Option<NeedKind>) -> StoreResult<i64>;
 }

@@ -4,3 +4,9 @@
 //! meetings and the PDCA register of regional issues beside them.
 
 pub mod administrations;
+pub mod figures;
+pub mod issues;
+pub mod national;
+pub mod pdca;
+pub mod publication;
+pub mod suppression;

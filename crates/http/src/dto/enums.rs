@@ -318,6 +318,28 @@ wire_enum!(
     NeedStatus = values::NeedStatus { Open, Met, Dropped }
 );
 
+// --- the PDCA register of regional issues --------------------------------------------------
+
+wire_enum!(
+    /// What a regional issue is about: 就労, 災害時の医療, 在宅療養, 重症化予防, 移行期,
+    /// 医療的ケア児, 周知, その他.
+    IssueCategory = values::IssueCategory { Employment, DisasterMedical, HomeCare, SeverityPrevention, Transition, MedicalCareChildren, Awareness, Other }
+);
+wire_enum!(
+    /// ①課題の抽出 ②対策の検討 ③対策の実施 ④対策の評価.
+    IssueStage = values::IssueStage { Extraction, Planning, Implementation, Evaluation }
+);
+wire_enum!(
+    /// How far a measure (対策) has got.
+    MeasureStatus = values::MeasureStatus { Planned, InProgress, Done, Dropped }
+);
+wire_enum!(
+    /// A live figure from the centers' data: `referrals_information_only_share` (parameter:
+    /// an agency type), `overdue_follow_ups` (no parameter), `open_shoman_needs` (parameter:
+    /// a need kind, optional), `consultations_on_topic` (parameter: a topic).
+    FigureKind = values::FigureKind { ReferralsInformationOnlyShare, OverdueFollowUps, OpenShomanNeeds, ConsultationsOnTopic }
+);
+
 // --- of the wire only: states and kinds the adapter derives -------------------------------
 
 wire_enum!(
@@ -458,6 +480,10 @@ mod tests {
         c.mirror::<AttendeeRole>();
         c.mirror::<SupporterSessionStatus>();
         c.mirror::<SupporterBookingStatus>();
+        c.mirror::<IssueCategory>();
+        c.mirror::<IssueStage>();
+        c.mirror::<MeasureStatus>();
+        c.mirror::<FigureKind>();
         let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
         c.table::<ApiScope>(&scopes);
         let events: Vec<&str> = tsunagu_domain::events::WebhookEvent::ALL
@@ -545,7 +571,11 @@ mod tests {
             EventKind,
             AttendeeRole,
             SupporterSessionStatus,
-            SupporterBookingStatus
+            SupporterBookingStatus,
+            IssueCategory,
+            IssueStage,
+            MeasureStatus,
+            FigureKind
         );
     }
 

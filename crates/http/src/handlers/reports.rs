@@ -24,14 +24,14 @@ use tsunagu_domain::reports::{
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Csv,
     Xlsx,
 }
 
 /// What the client asked for in `Accept`; JSON unless it names CSV or the spreadsheet.
-fn format(req: &HttpRequest) -> Format {
+pub(crate) fn format(req: &HttpRequest) -> Format {
     let accept = req
         .headers()
         .get(header::ACCEPT)
@@ -74,7 +74,7 @@ fn respond<T: Serialize>(
     }
 }
 
-fn xlsx_response(name: &str, sheets: &[Sheet]) -> Result<HttpResponse, ApiError> {
+pub(crate) fn xlsx_response(name: &str, sheets: &[Sheet]) -> Result<HttpResponse, ApiError> {
     let bytes = sheet::xlsx(sheets).map_err(|e| {
         tracing::error!(error = %e, "writing a workbook failed");
         ApiError::internal()

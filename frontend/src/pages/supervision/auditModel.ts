@@ -169,6 +169,21 @@ export const AUDIT_ACTIONS = [
   'webhook.update',
   'webhook.delete',
   'webhook.deliveries',
+  'regional_issue.create',
+  'regional_issue.read',
+  'regional_issue.list',
+  'regional_issue.update',
+  'regional_issue.stage_change',
+  'regional_issue.comment',
+  'regional_measure.create',
+  'regional_measure.update',
+  'regional_figure.link',
+  'regional_figure.unlink',
+  'publication.preview',
+  'publication.publish',
+  'publication.list',
+  'publication.read',
+  'report.regional_councils',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -208,6 +223,11 @@ export const AUDIT_TARGETS = [
   'training',
   'user',
   'webhook',
+  'regional_issue',
+  'regional_issue_comment',
+  'regional_measure',
+  'regional_figure',
+  'publication',
 ] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
@@ -231,7 +251,7 @@ export function auditTargetLabel(i: T, target: string): string {
 
 // --- the action filter's groups ----------------------------------------------------------
 
-export const ACTION_GROUPS = ['patients', 'referrals', 'supervision', 'shoman', 'activities', 'reports', 'signIn', 'admin', 'integrations'] as const;
+export const ACTION_GROUPS = ['patients', 'referrals', 'supervision', 'shoman', 'activities', 'reports', 'regional', 'signIn', 'admin', 'integrations'] as const;
 export type ActionGroup = (typeof ACTION_GROUPS)[number];
 
 /** Which group of the filter's select an action belongs to, by the resource before the dot. */
@@ -265,6 +285,15 @@ export function actionGroup(action: string): ActionGroup {
       return 'shoman';
     case 'report':
       return 'reports';
+    case 'council':
+    case 'council_member':
+    case 'meeting':
+    case 'meeting_attachment':
+    case 'regional_issue':
+    case 'regional_measure':
+    case 'regional_figure':
+    case 'publication':
+      return 'regional';
     case 'auth':
       return 'signIn';
     case 'api_client':
