@@ -11,7 +11,9 @@ use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::page::{Page, PageRequest};
-use tsunagu_domain::ports::{AdministrationChanges, AdministrationStore, StoreResult};
+use tsunagu_domain::ports::{
+    AdministrationChanges, AdministrationStore, AssignedCenter, StoreResult,
+};
 use tsunagu_domain::regional::administrations::Administration;
 use tsunagu_domain::values::AdministrationKind;
 use uuid::Uuid;
@@ -159,17 +161,23 @@ impl AdministrationStore for DieselStore {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(%id))]
-    fn administration_centers(&self, id: Uuid) -> StoreResult<Vec<Uuid>> {
+    fn administration_centers(&self, id: Uuid) -> StoreResult<Vec<AssignedCenter>> {
         self.read(|c| {
-            let ids: Vec<String> = centers::table
+            let rows: Vec<(String, String, String)> = centers::table
                 .filter(centers::administration_id.eq(id.to_string()))
                 .order(centers::id.asc())
-                .select(centers::id)
+                .select((centers::id, centers::code, centers::name))
                 .load(c)?;
-            Ok(ids
-                .iter()
-                .map(|i| uuid("centers.id", i))
-                .collect::<Result<_, _>>()?)
+            Ok(rows
+                .into_iter()
+                .map(|(i, code, name)| {
+                    Ok(AssignedCenter {
+                        id: uuid("centers.id", &i)?,
+                        code,
+                        name,
+                    })
+                })
+                .collect::<Result<_, DomainError>>()?)
         })
     }
 }

@@ -2438,6 +2438,8 @@ export interface components {
             active: boolean;
             /** @description The centers assigned to it (on a single read; omitted in lists). */
             center_ids?: string[] | null;
+            /** @description The same centers with their codes and names (on a single read). */
+            centers?: components["schemas"]["AssignedCenterDto"][] | null;
             /**
              * @description 全国地方公共団体コード (six digits with the check digit), e.g. `340006` for 広島県.
              * @example 340006
@@ -2647,6 +2649,13 @@ export interface components {
              *     role, `unknown_user` for anyone else).
              */
             user_id: string;
+        };
+        /** @description A center assigned to an administration. */
+        AssignedCenterDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         /** @description A patient named at an event. */
         AttendeeDto: {
@@ -4661,6 +4670,8 @@ export interface components {
                 active: boolean;
                 /** @description The centers assigned to it (on a single read; omitted in lists). */
                 center_ids?: string[] | null;
+                /** @description The same centers with their codes and names (on a single read). */
+                centers?: components["schemas"]["AssignedCenterDto"][] | null;
                 /**
                  * @description 全国地方公共団体コード (six digits with the check digit), e.g. `340006` for 広島県.
                  * @example 340006

@@ -12,6 +12,14 @@ pub struct AdministrationChanges {
     pub active: Option<bool>,
 }
 
+/// A center assigned to an administration, as its officers may know it (no patient data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignedCenter {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
 pub trait AdministrationStore {
     fn insert_administration(&self, a: &Administration, audit: &AuditDraft) -> StoreResult<()>;
     fn administration(&self, id: Uuid) -> StoreResult<Option<Administration>>;
@@ -31,5 +39,5 @@ pub trait AdministrationStore {
         audit: &AuditDraft,
     ) -> StoreResult<Administration>;
     /// The centers assigned to the administration, in id order.
-    fn administration_centers(&self, id: Uuid) -> StoreResult<Vec<Uuid>>;
+    fn administration_centers(&self, id: Uuid) -> StoreResult<Vec<AssignedCenter>>;
 }

@@ -39,7 +39,7 @@ mod users;
 mod webhooks;
 
 pub use activities::ActivityStore;
-pub use administrations::{AdministrationChanges, AdministrationStore};
+pub use administrations::{AdministrationChanges, AdministrationStore, AssignedCenter};
 pub use agencies::{AgencyChanges, AgencyStore};
 pub use agency_links::{AgencyConfirmation, AgencyLinkStore};
 pub use api_clients::{ApiClientStore, SecretRotation};

@@ -11,7 +11,7 @@ use crate::if_match::IfMatch;
 use crate::master;
 use crate::page::{Page, PageRequest};
 use crate::policy;
-use crate::ports::AdministrationChanges;
+use crate::ports::{AdministrationChanges, AssignedCenter};
 use crate::values::{self, AdministrationKind};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -171,7 +171,11 @@ impl Administrations<'_> {
 
     /// One administration with the ids of the centers assigned to it.
     #[tracing::instrument(skip_all, fields(administration_id = %id))]
-    pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<(Administration, Vec<Uuid>), DomainError> {
+    pub fn get(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+    ) -> Result<(Administration, Vec<AssignedCenter>), DomainError> {
         self.guard(ctx, Action::AdministrationRead, Some(id), || {
             policy::read_administration(&ctx.actor, id)?;
             let a = self
@@ -199,7 +203,7 @@ impl Administrations<'_> {
         id: Uuid,
         if_match: IfMatch,
         input: UpdateAdministrationInput,
-    ) -> Result<(Administration, Vec<Uuid>), DomainError> {
+    ) -> Result<(Administration, Vec<AssignedCenter>), DomainError> {
         self.guard(ctx, Action::AdministrationUpdate, Some(id), || {
             policy::update_administration(&ctx.actor, id, input.settings_only())?;
             let mut v = Validator::new();

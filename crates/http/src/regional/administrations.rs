@@ -11,6 +11,7 @@ use crate::problem::{ApiError, CreateProblems, ListProblems, ReadProblems, Updat
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
+use tsunagu_domain::ports::AssignedCenter;
 use tsunagu_domain::regional::administrations::{
     Administration, CreateAdministrationInput, UpdateAdministrationInput,
 };
@@ -39,6 +40,9 @@ pub struct AdministrationDto {
     /// The centers assigned to it (on a single read; omitted in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub center_ids: Option<Vec<Uuid>>,
+    /// The same centers with their codes and names (on a single read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub centers: Option<Vec<AssignedCenterDto>>,
     pub version: i32,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -46,8 +50,26 @@ pub struct AdministrationDto {
     pub updated_at: String,
 }
 
+/// A center assigned to an administration.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssignedCenterDto {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
 impl AdministrationDto {
-    fn new(a: Administration, center_ids: Option<Vec<Uuid>>) -> Self {
+    fn new(a: Administration, centers: Option<Vec<AssignedCenter>>) -> Self {
+        let center_ids = centers.as_ref().map(|cs| cs.iter().map(|c| c.id).collect());
+        let centers = centers.map(|cs| {
+            cs.into_iter()
+                .map(|c| AssignedCenterDto {
+                    id: c.id,
+                    code: c.code,
+                    name: c.name,
+                })
+                .collect()
+        });
         Self {
             id: a.id,
             code: a.code,
@@ -57,6 +79,7 @@ impl AdministrationDto {
             suppression_threshold: a.suppression_threshold,
             active: a.active,
             center_ids,
+            centers,
             version: a.version,
             created_at: ts(a.created_at),
             updated_at: ts(a.updated_at),
