@@ -73,6 +73,56 @@ async fn demo_data_makes_a_living_center(db: Db) {
     app.get("/api/v1/patients", &officer)
         .await
         .problem(404, "not_found");
+    // Its register of regional issues has an issue at every stage, with live figures, and
+    // last year's summary is public.
+    let issues = app
+        .get("/api/v1/regional-issues", &officer)
+        .await
+        .expect(200);
+    let mut stages: Vec<&str> = issues.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["stage"].as_str().unwrap())
+        .collect();
+    stages.sort_unstable();
+    stages.dedup();
+    assert_eq!(
+        stages,
+        ["evaluation", "extraction", "implementation", "planning"]
+    );
+    let first = issues.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let issue = app
+        .get(&format!("/api/v1/regional-issues/{first}"), &officer)
+        .await
+        .expect(200);
+    assert_eq!(issue.body["figures"].as_array().unwrap().len(), 1);
+    assert!(
+        issue.body["figures"][0]["current"]["denominator"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    let history = app
+        .get(
+            &format!("/api/v1/regional-issues/{first}/stage-changes"),
+            &officer,
+        )
+        .await
+        .expect(200);
+    assert_eq!(history.body.as_array().unwrap().len(), 4);
+    let last_year = tsunagu_domain::values::fiscal_year(tsunagu_domain::clock::tokyo_date(
+        tsunagu_domain::clock::Clock::now(app.clock.as_ref()),
+    )) - 1;
+    app.request(
+        awc::http::Method::GET,
+        &format!("/api/v1/public/administrations/340006/summary?fiscal_year={last_year}"),
+        None,
+        &[],
+        None,
+    )
+    .await
+    .expect(200);
 
     let (login, role) = &staff.logins[2];
     assert_eq!(*role, "consultant");

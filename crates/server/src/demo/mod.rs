@@ -20,6 +20,7 @@ pub mod clock;
 mod names;
 mod peer_support;
 mod regional;
+mod regional_issues;
 mod setup;
 mod shoman;
 mod supporter_sessions;
@@ -117,6 +118,8 @@ pub struct DemoCounts {
     /// 出張相談 sessions with the Hello Work 就職サポーター and their bookings
     /// (`supporter_sessions.rs`).
     pub supporter: SupporterCounts,
+    /// The prefecture's regional issues (`regional_issues.rs`), on the run that registered it.
+    pub regional_issues: usize,
     pub seconds: f64,
 }
 
@@ -145,7 +148,7 @@ pub fn generate(
     let services = Services::new(Arc::new(batched), demo_clock.clone());
     let mut demo = setup::center_staff_agencies(&services, &code, &mut rng)?;
     // The prefecture the center reports to (its officer reads the aggregates).
-    let (_administration, _registered) =
+    let (administration, first_run) =
         regional::administration(&services, &mut demo).map_err(err)?;
     batch.commit().map_err(err)?;
 
@@ -213,6 +216,13 @@ pub fn generate(
         .map_err(|e| format!("demo supporter sessions: {e}"))?;
     counts.consultations += counts.supporter.consultations;
     batch.commit().map_err(err)?;
+    // The prefecture's register of regional issues, once, when this run registered it.
+    if first_run {
+        counts.regional_issues =
+            regional_issues::work(&mut rng, &services, &demo_clock, &administration, today)
+                .map_err(|e| format!("demo regional issues: {e}"))?;
+        batch.commit().map_err(err)?;
+    }
     demo_clock.set(now);
     let s = counts.shoman;
     let x = counts.activities;
@@ -225,7 +235,7 @@ pub fn generate(
              plan_actions={}; liaison_contacts={}; projects={}; sessions={}; needs={}; \
              outreach={}; trainings={}; events={}; attendees={}; peer_assignments={}; \
              peer_consultations={}; agency_links={}; agency_confirmed={}; supporter_sessions={}; \
-             supporter_bookings={}; seed={}",
+             supporter_bookings={}; regional_issues={}; seed={}",
             counts.patients,
             counts.duplicates,
             counts.consultations,
@@ -249,6 +259,7 @@ pub fn generate(
             counts.agency_links.confirmed,
             counts.supporter.sessions,
             counts.supporter.bookings,
+            counts.regional_issues,
             o.seed
         ));
     services.store().append_audit(&[done]).map_err(err)?;
