@@ -9,7 +9,9 @@ use crate::handlers::blocking;
 use crate::handlers::reports::{Format, format, xlsx_response};
 use crate::json::ApiJson;
 use crate::labels;
-use crate::problem::{ApiError, CreateUnderProblems, ListProblems, ReadProblems};
+use crate::problem::{
+    ApiError, CreateUnderProblems, ListProblems, ListUnderProblems, ReadProblems,
+};
 use crate::sheet::{self, Cell, Section, Sheet};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -346,7 +348,7 @@ fn download(
     responses(
         (status = 200, description = "JSON, CSV or an Excel workbook, as `Accept` asks",
          content((PublicationSummaryDto = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        ReadProblems
+        ListUnderProblems
     ),
     security(("bearer" = []))
 )]
