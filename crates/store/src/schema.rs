@@ -1882,13 +1882,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "updated_at",
         ],
     ),
-    (
-        "meeting_attendees",
-        &[
-            "meeting_id",
-            "member_id",
-        ],
-    ),
+    ("meeting_attendees", &["meeting_id", "member_id"]),
     (
         "meeting_attachments",
         &[
@@ -1974,13 +1968,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "created_at",
         ],
     ),
-    (
-        "meeting_issues",
-        &[
-            "meeting_id",
-            "issue_id",
-        ],
-    ),
+    ("meeting_issues", &["meeting_id", "issue_id"]),
     (
         "publications",
         &[

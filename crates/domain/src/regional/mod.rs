@@ -4,3 +4,5 @@
 //! meetings and the PDCA register of regional issues beside them.
 
 pub mod administrations;
+pub mod councils;
+pub mod meetings;

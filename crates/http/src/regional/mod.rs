@@ -2,3 +2,5 @@
 //! feature's file holds its wire types and its handlers.
 
 pub mod administrations;
+pub mod councils;
+pub mod meetings;
