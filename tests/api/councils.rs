@@ -367,10 +367,11 @@ async fn members_meetings_and_papers(db: Db) {
         .await
         .problem(428, "if_match_required");
     let m = app
-        .patch(&mp, t, Some(&m.etag()), json!({"minutes": "議事録", "decisions": "就労部会を設置する", "attendee_ids": [chair.id()]}))
+        .patch(&mp, t, Some(&m.etag()), json!({"minutes": "議事録\r\n二行目", "decisions": "就労部会を設置する", "attendee_ids": [chair.id()]}))
         .await
         .expect(200);
     assert_eq!(m.body["decisions"], "就労部会を設置する");
+    assert_eq!(m.body["minutes"], "議事録\n二行目");
     assert_eq!(m.body["attendee_ids"], json!([chair.id()]));
     let bad = app
         .patch(&mp, t, Some(&m.etag()), json!({"attendee_ids": [stranger]}))

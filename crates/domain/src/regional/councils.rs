@@ -107,6 +107,16 @@ pub struct UpdateMemberInput {
     pub term_end: Option<String>,
 }
 
+/// A sign-in for a member who is not staff.
+pub struct AccountInput {
+    pub login: String,
+    /// `None`: a temporary password is made (what the API always does). Only
+    /// `tsunagu demo-data`, whose fictitious people share a printed password, gives one.
+    pub password: Option<String>,
+    /// Whether it must be changed at the first sign-in (always, through the API).
+    pub must_change_password: bool,
+}
+
 /// A member's sign-in, just made: the temporary password is answered once and never kept.
 pub struct MemberAccount {
     pub member: CouncilMember,
@@ -558,17 +568,30 @@ impl Councils<'_> {
         ctx: &Ctx,
         council_id: Uuid,
         member_id: Uuid,
-        login: &str,
+        input: AccountInput,
     ) -> Result<MemberAccount, DomainError> {
         self.guard(ctx, Action::CouncilMemberAccount, Some(member_id), || {
             let r = reach(self, ctx, true)?;
             let m = self.member_in(&r, council_id, member_id)?;
-            let login =
-                Login::parse("login", login).map_err(|e| DomainError::Validation(vec![e]))?;
+            let mut v = Validator::new();
+            let login = v.check(Login::parse("login", &input.login));
+            if let Some(p) = &input.password {
+                v.check(auth::check_password_policy("password", p, &[&input.login]));
+            }
+            v.finish()?;
+            let Some(login) = login else {
+                return Err(DomainError::Internal(
+                    "validator passed with missing values".into(),
+                ));
+            };
             if m.user_id.is_some() {
                 return Err(account_exists());
             }
-            let password = zeroize::Zeroizing::new(auth::new_opaque_token("").0);
+            let password = zeroize::Zeroizing::new(
+                input
+                    .password
+                    .unwrap_or_else(|| auth::new_opaque_token("").0),
+            );
             let hash = auth::hash_password(&password)?;
             let now = self.clock.now();
             let user = User {
@@ -580,7 +603,7 @@ impl Councils<'_> {
                 role: Role::CouncilMember,
                 active: true,
                 totp_enabled: false,
-                must_change_password: true,
+                must_change_password: input.must_change_password,
                 version: 1,
                 created_at: now,
                 updated_at: now,

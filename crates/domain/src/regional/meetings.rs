@@ -193,7 +193,7 @@ pub fn check_attendees(attendees: &[Uuid], members: &[Uuid]) -> Result<Vec<Uuid>
 }
 
 fn prose(v: &mut Validator, field: &str, raw: Option<&str>) -> Option<String> {
-    v.check(values::optional_prose(field, raw, MINUTES_MAX))
+    v.check(values::optional_multiline_prose(field, raw, MINUTES_MAX))
         .map(Option::unwrap_or_default)
 }
 

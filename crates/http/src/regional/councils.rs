@@ -21,7 +21,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::regional::councils::{
-    Council, CouncilInput, CouncilMember, MemberInput, UpdateCouncilInput, UpdateMemberInput,
+    AccountInput, Council, CouncilInput, CouncilMember, MemberInput, UpdateCouncilInput,
+    UpdateMemberInput,
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -505,7 +506,18 @@ pub async fn create_account(
     let (id, member_id) = path.into_inner();
     let s = state.services.clone();
     let a = caller
-        .run(move |ctx| s.councils().give_account(ctx, id, member_id, &login))
+        .run(move |ctx| {
+            s.councils().give_account(
+                ctx,
+                id,
+                member_id,
+                AccountInput {
+                    login,
+                    password: None,
+                    must_change_password: true,
+                },
+            )
+        })
         .await?;
     let res = HttpResponse::Created()
         .insert_header((
