@@ -16,6 +16,7 @@
 //! | `cannot_change_self` | an administrator resetting their own second factor (their own screens are for that) |
 //! | `totp_enrollment_required` | the caller's center requires a second factor for their role and it is not set up |
 //! | `password_change_required` | the caller's password was set by an administrator and not changed yet |
+//! | `pledge_required` | a council member has not made the confidentiality pledge for a seat in its term ([`council_reach`]) |
 //!
 //! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
 //! always asked with the [`Reach`] this module returns.
