@@ -123,6 +123,47 @@ async fn demo_data_makes_a_living_center(db: Db) {
     )
     .await
     .expect(200);
+    // Its councils: the 難病 council with a 就労部会 and the 小慢 council, a year of
+    // meetings with one paper, and a member who signs in, sets up two factors and pledges.
+    let councils = app.get("/api/v1/councils", &officer).await.expect(200);
+    let councils = councils.body["items"].as_array().unwrap().clone();
+    assert_eq!(councils.len(), 3);
+    assert_eq!(
+        councils
+            .iter()
+            .filter(|c| c["parent_id"].is_string())
+            .count(),
+        1
+    );
+    let nanbyo = councils
+        .iter()
+        .find(|c| c["name"] == "広島県難病対策地域協議会")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let meetings = app
+        .get(&format!("/api/v1/councils/{nanbyo}/meetings"), &officer)
+        .await
+        .expect(200);
+    let meetings = meetings.body["items"].as_array().unwrap().clone();
+    assert!(meetings.len() >= 4, "{meetings:?}");
+    assert_eq!(meetings[0]["status"], "planned");
+    assert!(
+        meetings
+            .iter()
+            .any(|m| m["status"] == "held" && m["minutes"] != "")
+    );
+    let member = app.login("hiroshima.council", &staff.password).await;
+    let me = app.get("/api/v1/me", &member).await.expect(200);
+    assert_eq!(me.body["role"], "council_member");
+    assert_eq!(me.body["totp_required"], true);
+    assert!(
+        staff
+            .logins
+            .iter()
+            .any(|(l, r)| l == "hiroshima.council" && *r == "council_member")
+    );
 
     let (login, role) = &staff.logins[2];
     assert_eq!(*role, "consultant");

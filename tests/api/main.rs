@@ -15,6 +15,7 @@ mod audit_chain;
 mod auth;
 mod backup;
 mod cases;
+mod councils;
 mod demo;
 mod faults;
 mod http_surface;

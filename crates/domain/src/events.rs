@@ -63,6 +63,30 @@ actions! {
     AdministrationUpdate = ("administration.update", "administration"),
     /// An administration's aggregate figures across its centers (never a patient).
     AdministrationReport = ("administration.report", "administration"),
+    // regional councils (地域協議会), their members, meetings and papers
+    CouncilCreate = ("council.create", "council"),
+    CouncilRead = ("council.read", "council"),
+    CouncilList = ("council.list", "council"),
+    CouncilUpdate = ("council.update", "council"),
+    /// A council member's confidentiality pledge (守秘義務の誓約), on all their seats.
+    CouncilPledge = ("council.pledge", "council_member"),
+    CouncilMemberCreate = ("council_member.create", "council_member"),
+    CouncilMemberRead = ("council_member.read", "council_member"),
+    /// The members of one council.
+    CouncilMemberList = ("council_member.list", "council"),
+    CouncilMemberUpdate = ("council_member.update", "council_member"),
+    /// A sign-in (role `council_member`) given to a member who is not staff.
+    CouncilMemberAccount = ("council_member.account", "council_member"),
+    MeetingCreate = ("meeting.create", "meeting"),
+    MeetingRead = ("meeting.read", "meeting"),
+    /// The meetings of one council.
+    MeetingList = ("meeting.list", "council"),
+    MeetingUpdate = ("meeting.update", "meeting"),
+    MeetingAttachmentCreate = ("meeting_attachment.create", "meeting_attachment"),
+    MeetingAttachmentRead = ("meeting_attachment.read", "meeting_attachment"),
+    /// The papers of one meeting (names and sizes only).
+    MeetingAttachmentList = ("meeting_attachment.list", "meeting"),
+    MeetingAttachmentDelete = ("meeting_attachment.delete", "meeting_attachment"),
     AgencyCreate = ("agency.create", "agency"),
     AgencyRead = ("agency.read", "agency"),
     AgencyList = ("agency.list", "agency"),
@@ -362,6 +386,24 @@ impl Action {
             | A::AdministrationList
             | A::AdministrationUpdate
             | A::AdministrationReport
+            | A::CouncilCreate
+            | A::CouncilRead
+            | A::CouncilList
+            | A::CouncilUpdate
+            | A::CouncilPledge
+            | A::CouncilMemberCreate
+            | A::CouncilMemberRead
+            | A::CouncilMemberList
+            | A::CouncilMemberUpdate
+            | A::CouncilMemberAccount
+            | A::MeetingCreate
+            | A::MeetingRead
+            | A::MeetingList
+            | A::MeetingUpdate
+            | A::MeetingAttachmentCreate
+            | A::MeetingAttachmentRead
+            | A::MeetingAttachmentList
+            | A::MeetingAttachmentDelete
             | A::AgencyCreate
             | A::AgencyRead
             | A::AgencyList

@@ -16,6 +16,7 @@
 //! | `cannot_change_self` | an administrator resetting their own second factor (their own screens are for that) |
 //! | `totp_enrollment_required` | the caller's center requires a second factor for their role and it is not set up |
 //! | `password_change_required` | the caller's password was set by an administrator and not changed yet |
+//! | `pledge_required` | a council member has not made the confidentiality pledge for a seat in its term ([`council_reach`]) |
 //!
 //! Tenancy: a record of another center answers 404 exactly like a missing one; the store is
 //! always asked with the [`Reach`] this module returns.
@@ -173,6 +174,96 @@ pub fn update_administration(
         (Role::MunicipalOfficer, Some(_)) if settings_only && !actor.is_client() => Ok(()),
         _ => Err(insufficient_role()),
     }
+}
+
+/// How far a caller reaches into regional councils' records (councils, their members,
+/// meetings and papers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CouncilReach {
+    /// An administration's officers, or the system administrator reading.
+    Region(RegionReach),
+    /// A council member: the councils they sit on, in their term, after their pledge.
+    Seats(Vec<Uuid>),
+}
+
+impl CouncilReach {
+    /// Whether council `council` of `administration` is within reach (else it answers 404).
+    pub fn covers(&self, administration: Uuid, council: Uuid) -> bool {
+        match self {
+            CouncilReach::Region(r) => r.covers(administration),
+            CouncilReach::Seats(ids) => ids.contains(&council),
+        }
+    }
+}
+
+/// A council member's seat, as far as reach is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat {
+    pub council_id: Uuid,
+    pub term_start: chrono::NaiveDate,
+    pub term_end: chrono::NaiveDate,
+    pub pledged: bool,
+}
+
+impl Seat {
+    fn in_term(&self, today: chrono::NaiveDate) -> bool {
+        (self.term_start..=self.term_end).contains(&today)
+    }
+}
+
+pub fn pledge_required() -> DomainError {
+    DomainError::forbidden(
+        "pledge_required",
+        "make the confidentiality pledge first (POST /api/v1/me/confidentiality-pledge)",
+    )
+}
+
+/// Who reads and runs regional councils. Their administration's officers read and write
+/// them; the system administrator reads every administration's and writes none; a council
+/// member (`council_member`, not staff) only reads, and only the councils they sit on
+/// (not their 部会 or parent unless they sit there too), while today is within that seat's
+/// term: before or after it the council answers 404 like a missing one. Until a member
+/// has pledged confidentiality (守秘義務) for every seat in term, every council record
+/// answers 403 `pledge_required`. `seats` is asked only for a council member. Center staff
+/// and API clients have no part in it (`insufficient_role`).
+pub fn council_reach(
+    actor: &Actor,
+    write: bool,
+    today: chrono::NaiveDate,
+    seats: impl FnOnce(Uuid) -> Result<Vec<Seat>, DomainError>,
+) -> Result<CouncilReach, DomainError> {
+    if actor.role != Role::CouncilMember {
+        return region(actor, write).map(CouncilReach::Region);
+    }
+    if write || actor.is_client() {
+        return Err(insufficient_role());
+    }
+    let current: Vec<Seat> = seats(actor.user_id)?
+        .into_iter()
+        .filter(|s| s.in_term(today))
+        .collect();
+    if current.iter().any(|s| !s.pledged) {
+        return Err(pledge_required());
+    }
+    Ok(CouncilReach::Seats(
+        current.into_iter().map(|s| s.council_id).collect(),
+    ))
+}
+
+/// The confidentiality pledge is a council member's own act.
+pub fn pledge(actor: &Actor) -> Result<(), DomainError> {
+    if actor.role == Role::CouncilMember && !actor.is_client() {
+        Ok(())
+    } else {
+        Err(insufficient_role())
+    }
+}
+
+/// Whether signing in needs a second factor the user has yet to set up: where their
+/// center requires it for their role, and always for a council member (not staff, reading
+/// a council's confidential papers from outside).
+pub fn second_factor_required(role: Role, center_requires: bool) -> bool {
+    center_requires || role == Role::CouncilMember
 }
 
 /// Whose figures a caller reads in the reports.
@@ -1038,6 +1129,80 @@ mod tests {
                 })
             ));
         }
+    }
+
+    #[test]
+    fn who_reaches_a_council() {
+        use chrono::NaiveDate;
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let a = Uuid::now_v7();
+        let council = Uuid::now_v7();
+        let officer = Actor {
+            administration_id: Some(a),
+            ..actor(Role::MunicipalOfficer, None)
+        };
+        let none = |_| -> Result<Vec<Seat>, DomainError> { panic!("seats asked for") };
+        let today = d(6, 1);
+        fn ecode<T>(r: Result<T, DomainError>) -> &'static str {
+            match r {
+                Err(DomainError::Forbidden { code, .. }) => code,
+                _ => "other",
+            }
+        }
+        assert_eq!(
+            council_reach(&officer, true, today, none).unwrap(),
+            CouncilReach::Region(RegionReach::Administration(a))
+        );
+        let sys = actor(Role::SystemAdmin, None);
+        assert!(
+            council_reach(&sys, false, today, none)
+                .unwrap()
+                .covers(a, council)
+        );
+        assert_eq!(
+            ecode(council_reach(&sys, true, today, none)),
+            "insufficient_role"
+        );
+        let staff = actor(Role::Consultant, Some(Uuid::now_v7()));
+        assert_eq!(
+            ecode(council_reach(&staff, false, today, none)),
+            "insufficient_role"
+        );
+
+        let member = actor(Role::CouncilMember, None);
+        let seat = Seat {
+            council_id: council,
+            term_start: d(4, 1),
+            term_end: d(12, 31),
+            pledged: true,
+        };
+        let r = council_reach(&member, false, today, |_| Ok(vec![seat])).unwrap();
+        assert!(r.covers(a, council));
+        assert!(!r.covers(a, Uuid::now_v7()));
+        assert_eq!(
+            ecode(council_reach(&member, true, today, |_| Ok(vec![seat]))),
+            "insufficient_role"
+        );
+        let unpledged = Seat {
+            pledged: false,
+            ..seat
+        };
+        assert_eq!(
+            ecode(council_reach(&member, false, today, |_| Ok(vec![
+                unpledged
+            ]))),
+            "pledge_required"
+        );
+        // Out of term: the seat gives nothing (and needs no pledge).
+        for day in [d(3, 31), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()] {
+            let r = council_reach(&member, false, day, |_| Ok(vec![unpledged])).unwrap();
+            assert!(!r.covers(a, council));
+        }
+        assert!(pledge(&member).is_ok());
+        assert!(pledge(&officer).is_err());
+        assert!(second_factor_required(Role::CouncilMember, false));
+        assert!(!second_factor_required(Role::MunicipalOfficer, false));
+        assert!(second_factor_required(Role::Consultant, true));
     }
 
     #[test]

@@ -74,6 +74,69 @@ text_enum!(
 );
 
 text_enum!(
+    /// The kind of a regional council: the 難病対策地域協議会 (`intractable`), the
+    /// 慢性疾病児童等地域支援協議会 (`pediatric`), or one run for both (`joint`).
+    CouncilKind {
+        Intractable = "intractable",
+        Pediatric = "pediatric",
+        Joint = "joint",
+    }
+);
+
+text_enum!(
+    /// The area a council covers: the whole prefecture, a 二次医療圏, or a 保健所's area.
+    CouncilScope {
+        Prefecture = "prefecture",
+        SecondaryMedicalArea = "secondary_medical_area",
+        HealthCenter = "health_center",
+    }
+);
+
+text_enum!(
+    /// The body a council member represents, in the paper's categories: 医療, 福祉, 保健,
+    /// 相談支援, 地域, 就労, 教育, 患者・家族, and other.
+    MemberCategory {
+        Medical = "medical",
+        Welfare = "welfare",
+        PublicHealth = "public_health",
+        Consultation = "consultation",
+        Community = "community",
+        Employment = "employment",
+        Education = "education",
+        PatientsFamilies = "patients_families",
+        Other = "other",
+    }
+);
+
+text_enum!(
+    /// A member's part in the council: 会長, 副会長, 委員, 事務局.
+    CouncilRole {
+        Chair = "chair",
+        ViceChair = "vice_chair",
+        Member = "member",
+        Secretariat = "secretariat",
+    }
+);
+
+text_enum!(
+    /// A council meeting: the plenary (本会議), a 部会's, or the secretariat's (事務局会議).
+    MeetingKind {
+        Plenary = "plenary",
+        Subcommittee = "subcommittee",
+        Secretariat = "secretariat",
+    }
+);
+
+text_enum!(
+    /// Where a meeting stands.
+    MeetingStatus {
+        Planned = "planned",
+        Held = "held",
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
     /// 運営形態 of a center.
     OperatingType {
         MedicalInstitution = "medical_institution",

@@ -95,6 +95,14 @@ fn set(h: &mut HeaderMap, name: HeaderName, value: &'static str) {
     h.insert(name, HeaderValue::from_static(value));
 }
 
+/// Whether the handler set `name` to a value holding `needle` (a policy at least as strict
+/// as the one the edge would set), which then stays.
+fn kept(h: &HeaderMap, name: HeaderName, needle: &str) -> bool {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains(needle))
+}
+
 /// Whether the client reached us over https: the connection itself is TLS, or the proxy in
 /// front (when the operator says it is trusted, `TSUNAGU_TRUST_PROXY`) says so in
 /// `X-Forwarded-Proto`. Without that trust the header is anybody's to set, so it is ignored.
@@ -238,7 +246,8 @@ pub async fn edge(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
         );
-    } else {
+    } else if !kept(h, header::CONTENT_SECURITY_POLICY, "sandbox") {
+        // A download (a meeting's paper) keeps its own, stricter, sandboxing policy.
         set(
             h,
             header::CONTENT_SECURITY_POLICY,
@@ -246,7 +255,10 @@ pub async fn edge(
         );
     }
     if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics" {
-        set(h, header::CACHE_CONTROL, "no-store");
+        // A download may say `private, no-store`; nothing under the API is ever stored.
+        if !kept(h, header::CACHE_CONTROL, "no-store") {
+            set(h, header::CACHE_CONTROL, "no-store");
+        }
     } else if path.starts_with("/assets/") && status.is_success() {
         // Vite puts a content hash in every asset name, so an asset never changes.
         set(

@@ -101,16 +101,19 @@ pub async fn layer(
             .map(ServiceResponse::map_into_boxed_body);
     };
 
-    // The body is read here (bounded like the JSON extractor) to fingerprint the request,
-    // then handed on unchanged.
+    // The body is read here (bounded like the route's own extractor) to fingerprint the
+    // request, then handed on unchanged. A body over the bound is handed on with more
+    // bytes than the bound (never cut short to look whole), for the extractor to answer
+    // 413.
     let (http_req, mut payload) = req.into_parts();
+    let limit = body_limit(http_req.path());
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk?;
-        if body.len() + chunk.len() > crate::JSON_LIMIT + 1 {
+        body.extend_from_slice(&chunk);
+        if body.len() > limit {
             break;
         }
-        body.extend_from_slice(&chunk);
     }
     let body = body.freeze();
     let mut h = Sha256::new();
@@ -204,6 +207,16 @@ pub async fn layer(
     }
 }
 
+/// How much of a body is read to fingerprint it: a meeting's paper (a file, not JSON) up
+/// to the largest paper, every other body up to the JSON limit.
+fn body_limit(path: &str) -> usize {
+    if crate::regional::meetings::is_attachment_upload(path) {
+        tsunagu_domain::regional::meetings::ATTACHMENT_MAX_BYTES
+    } else {
+        crate::JSON_LIMIT
+    }
+}
+
 /// Marks an answer that carries a secret (a new API-client or webhook secret): it is shown
 /// once and never kept for replay; a replay answers the record without it.
 pub(crate) struct SecretAnswer;
@@ -259,6 +272,8 @@ fn record_path(change: &CommittedChange) -> Option<String> {
         "training" => "trainings",
         // Naming a patient at an event answers the event, as its own GET does.
         "event" => "events",
+        "council" => "councils",
+        "meeting" => "meetings",
         _ => return None,
     };
     Some(format!("/api/v1/{collection}/{id}"))

@@ -105,7 +105,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         follow_ups, liaison, master, oauth, patient_merges, patients, peer_support, referrals,
         reports, shoman_projects, supervision, support_plans, users, webhooks,
     };
-    use regional::{administrations, issues as regional_issues, publication};
+    use regional::{administrations, councils, issues as regional_issues, meetings, publication};
     scope("/api/v1")
         .service(auth::login)
         .service(auth::refresh)
@@ -139,6 +139,24 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(regional_issues::unlink_figure)
         .service(regional_issues::comments)
         .service(regional_issues::add_comment)
+        .service(councils::list)
+        .service(councils::create)
+        .service(councils::read)
+        .service(councils::update)
+        .service(councils::list_members)
+        .service(councils::create_member)
+        .service(councils::read_member)
+        .service(councils::update_member)
+        .service(councils::create_account)
+        .service(councils::pledge)
+        .service(meetings::list)
+        .service(meetings::create)
+        .service(meetings::read)
+        .service(meetings::update)
+        .service(meetings::add_attachment)
+        .service(meetings::list_attachments)
+        .service(meetings::read_attachment)
+        .service(meetings::delete_attachment)
         .service(users::list)
         .service(users::create)
         .service(users::read)

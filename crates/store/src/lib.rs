@@ -24,6 +24,7 @@ mod batch;
 mod centers;
 mod consents;
 mod consultations;
+mod councils;
 pub mod db;
 mod error;
 mod follow_ups;

@@ -293,8 +293,10 @@ impl SessionStore for DieselStore {
                 return Ok(None);
             };
             let u = r.into_entity()?;
+            let center_requires =
+                required.is_some_and(|roles| roles.split(',').any(|x| x == u.role.as_str()));
             let must_enroll_totp = !totp_enabled
-                && required.is_some_and(|roles| roles.split(',').any(|x| x == u.role.as_str()));
+                && tsunagu_domain::policy::second_factor_required(u.role, center_requires);
             Ok(Some(Actor {
                 user_id: u.id,
                 session_id,

@@ -7,6 +7,21 @@ export type Role = (typeof ROLES)[number];
 
 export const ADMINISTRATION_KINDS = ['prefecture', 'designated_city', 'health_center_city', 'special_ward'] as const;
 export type AdministrationKind = (typeof ADMINISTRATION_KINDS)[number];
+// --- regional councils ----------------------------------------------------------------
+
+export const COUNCIL_KINDS = ['intractable', 'pediatric', 'joint'] as const;
+export type CouncilKind = (typeof COUNCIL_KINDS)[number];
+export const COUNCIL_SCOPES = ['prefecture', 'secondary_medical_area', 'health_center'] as const;
+export type CouncilScope = (typeof COUNCIL_SCOPES)[number];
+export const MEMBER_CATEGORIES = ['medical', 'welfare', 'public_health', 'consultation', 'community', 'employment', 'education', 'patients_families', 'other'] as const;
+export type MemberCategory = (typeof MEMBER_CATEGORIES)[number];
+export const COUNCIL_ROLES = ['chair', 'vice_chair', 'member', 'secretariat'] as const;
+export type CouncilRole = (typeof COUNCIL_ROLES)[number];
+export const MEETING_KINDS = ['plenary', 'subcommittee', 'secretariat'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export const MEETING_STATUSES = ['planned', 'held', 'cancelled'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
 export const OPERATING_TYPES = ['medical_institution', 'municipality', 'patient_organization', 'other'] as const;
 export type OperatingType = (typeof OPERATING_TYPES)[number];
 
@@ -271,6 +286,12 @@ export type EnumsMatchTheSpec = [
   Assert<Same<OutreachKind, S['OutreachKind']>>,
   Assert<Same<OperatingType, S['OperatingType']>>,
   Assert<Same<AdministrationKind, S['AdministrationKind']>>,
+  Assert<Same<CouncilKind, S['CouncilKind']>>,
+  Assert<Same<CouncilScope, S['CouncilScope']>>,
+  Assert<Same<MemberCategory, S['MemberCategory']>>,
+  Assert<Same<CouncilRole, S['CouncilRole']>>,
+  Assert<Same<MeetingKind, S['MeetingKind']>>,
+  Assert<Same<MeetingStatus, S['MeetingStatus']>>,
   Assert<Same<AgencyType, S['AgencyType']>>,
   Assert<Same<Program, S['Program']>>,
   Assert<Same<Sex, S['Sex']>>,

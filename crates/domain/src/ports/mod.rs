@@ -16,6 +16,7 @@ mod audit;
 mod centers;
 mod consents;
 mod consultations;
+mod councils;
 mod follow_ups;
 mod health;
 mod history;
@@ -47,6 +48,7 @@ pub use audit::{AuditFilter, AuditLog};
 pub use centers::{CenterChanges, CenterStore};
 pub use consents::ConsentStore;
 pub use consultations::{ConsultationFilter, ConsultationStore};
+pub use councils::{CouncilFilter, CouncilStore};
 pub use follow_ups::{FollowUpFilter, FollowUpState, FollowUpStore};
 pub use health::Health;
 pub use history::CaseHistoryStore;
@@ -102,6 +104,7 @@ store_of!(
     IdempotencyStore,
     CenterStore,
     AdministrationStore,
+    CouncilStore,
     UserStore,
     AgencyStore,
     PatientStore,
@@ -131,10 +134,10 @@ store_of!(
 pub mod prelude {
     pub use super::{
         ActivityStore, AdministrationStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog,
-        CaseHistoryStore, CenterStore, ConsentStore, ConsultationStore, FollowUpStore, Health,
-        IdempotencyStore, LiaisonStore, Outbox, PatientMergeStore, PatientStore, PeerSupportStore,
-        PublicationStore, ReferralStore, RegionalIssueStore, ReportStore, SessionStore,
-        ShomanProjectStore, Store, SupervisionStore, SupportPlanStore, SupporterSessionStore,
-        UserStore, WebhookStore,
+        CaseHistoryStore, CenterStore, ConsentStore, ConsultationStore, CouncilStore,
+        FollowUpStore, Health, IdempotencyStore, LiaisonStore, Outbox, PatientMergeStore,
+        PatientStore, PeerSupportStore, PublicationStore, ReferralStore, RegionalIssueStore,
+        ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
+        SupporterSessionStore, UserStore, WebhookStore,
     };
 }

@@ -4,8 +4,10 @@
 //! meetings and the PDCA register of regional issues beside them.
 
 pub mod administrations;
+pub mod councils;
 pub mod figures;
 pub mod issues;
+pub mod meetings;
 pub mod national;
 pub mod pdca;
 pub mod publication;

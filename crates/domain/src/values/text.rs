@@ -90,6 +90,37 @@ pub fn optional_prose(
     }
 }
 
+/// Optional long text written in lines (a meeting's agenda, minutes, decisions): like
+/// [`optional_prose`], with line breaks (a CRLF or a lone CR becomes LF) and tabs kept; every
+/// other control character is still refused.
+pub fn optional_multiline_prose(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+    // Each line is checked as prose; the line breaks themselves are counted too.
+    let t = unified.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("must be at most {max} characters"),
+        ));
+    }
+    for line in t.split('\n') {
+        let line = line.replace('\t', " ");
+        optional_prose(field, Some(&line), max)?;
+    }
+    Ok(Some(t.to_owned()))
+}
+
 fn refused_char(field: &str, c: char) -> FieldError {
     FieldError::new(
         field,
@@ -195,6 +226,19 @@ pub fn unsafe_in_prose(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn multiline_prose_keeps_its_lines() {
+        assert_eq!(
+            optional_multiline_prose("m", Some(" 1. 現状\r\n2. 課題\r\t3. 次回 "), 100),
+            Ok(Some("1. 現状\n2. 課題\n\t3. 次回".to_owned()))
+        );
+        assert_eq!(optional_multiline_prose("m", Some(" \n "), 100), Ok(None));
+        assert!(optional_multiline_prose("m", Some("a\u{0007}b"), 100).is_err());
+        assert!(optional_multiline_prose("m", Some("a\n\u{202E}b"), 100).is_err());
+        assert!(optional_multiline_prose("m", Some("abc\ndef"), 5).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -74,6 +74,34 @@ wire_enum!(
     AgencyType = values::AgencyType { HelloWork, EmploymentLifeSupportCenter, VocationalCenter, Other }
 );
 
+// --- regional councils --------------------------------------------------------------------
+
+wire_enum!(
+    /// The kind of a regional council: 難病対策地域協議会 (`intractable`), 慢性疾病児童等地域支援協議会
+    /// (`pediatric`), or one for both (`joint`).
+    CouncilKind = values::CouncilKind { Intractable, Pediatric, Joint }
+);
+wire_enum!(
+    /// The area a council covers: the prefecture, a 二次医療圏, or a 保健所's area.
+    CouncilScope = values::CouncilScope { Prefecture, SecondaryMedicalArea, HealthCenter }
+);
+wire_enum!(
+    /// The body a council member represents.
+    MemberCategory = values::MemberCategory { Medical, Welfare, PublicHealth, Consultation, Community, Employment, Education, PatientsFamilies, Other }
+);
+wire_enum!(
+    /// A member's part in the council: 会長, 副会長, 委員, 事務局.
+    CouncilRole = values::CouncilRole { Chair, ViceChair, Member, Secretariat }
+);
+wire_enum!(
+    /// A council meeting: plenary (本会議), a 部会's, or the secretariat's.
+    MeetingKind = values::MeetingKind { Plenary, Subcommittee, Secretariat }
+);
+wire_enum!(
+    /// Where a meeting stands.
+    MeetingStatus = values::MeetingStatus { Planned, Held, Cancelled }
+);
+
 // --- the case -----------------------------------------------------------------------------
 
 wire_enum!(
@@ -439,6 +467,12 @@ mod tests {
         c.mirror::<OperatingType>();
         c.mirror::<AdministrationKind>();
         c.mirror::<AgencyType>();
+        c.mirror::<CouncilKind>();
+        c.mirror::<CouncilScope>();
+        c.mirror::<MemberCategory>();
+        c.mirror::<CouncilRole>();
+        c.mirror::<MeetingKind>();
+        c.mirror::<MeetingStatus>();
         c.mirror::<Program>();
         c.mirror::<TransitionStage>();
         c.mirror::<Sex>();
@@ -534,6 +568,12 @@ mod tests {
             Role,
             OperatingType,
             AgencyType,
+            CouncilKind,
+            CouncilScope,
+            MemberCategory,
+            CouncilRole,
+            MeetingKind,
+            MeetingStatus,
             Program,
             Sex,
             EmploymentStatus,

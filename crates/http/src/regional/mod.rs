@@ -2,5 +2,7 @@
 //! feature's file holds its wire types and its handlers.
 
 pub mod administrations;
+pub mod councils;
 pub mod issues;
+pub mod meetings;
 pub mod publication;
