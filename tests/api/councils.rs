@@ -773,6 +773,102 @@ async fn a_council_member_reads_their_council_in_term_after_the_pledge(db: Db) {
         app.get(p, &mt).await.problem(404, "not_found");
     }
 
+    // The regional issues their council works on: they read them and the meetings that
+    // discussed them, and comment; nothing else of the register, and no change.
+    let issue = |title: &str, council: Option<&str>| json!({"title": title, "category": "employment", "council_id": council});
+    let theirs = app
+        .post(
+            "/api/v1/regional-issues",
+            t,
+            issue("紹介が案内のみ", Some(&id)),
+        )
+        .await
+        .expect(201)
+        .id();
+    let not_theirs = app
+        .post("/api/v1/regional-issues", t, issue("庁内の課題", None))
+        .await
+        .expect(201)
+        .id();
+    let elsewhere = app
+        .post(
+            "/api/v1/regional-issues",
+            &r.other_officer,
+            issue("他県の課題", None),
+        )
+        .await
+        .expect(201)
+        .id();
+    let discussed = format!("/api/v1/meetings/{meeting}/issues");
+    async fn put(app: &TestApp, path: &str, token: &str, ids: Value) -> crate::helpers::Resp {
+        app.request(
+            Method::PUT,
+            path,
+            Some(token),
+            &[("content-type", "application/json")],
+            Some(json!({"issue_ids": ids}).to_string().into_bytes()),
+        )
+        .await
+    }
+    put(&app, &discussed, t, json!([elsewhere]))
+        .await
+        .problem(422, "validation_failed");
+    put(&app, &discussed, &mt, json!([theirs]))
+        .await
+        .problem(403, "insufficient_role");
+    let set = put(&app, &discussed, t, json!([theirs, theirs]))
+        .await
+        .expect(200);
+    assert_eq!(set.body.as_array().unwrap().len(), 1);
+    let listed = app.get(&discussed, &mt).await.expect(200);
+    assert_eq!(listed.body[0]["id"], theirs.as_str());
+    let register = app.get("/api/v1/regional-issues", &mt).await.expect(200);
+    let ids: Vec<&str> = register.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [theirs.as_str()]);
+    let read = app
+        .get(&format!("/api/v1/regional-issues/{theirs}"), &mt)
+        .await
+        .expect(200);
+    assert_eq!(read.body["meetings"][0]["meeting_id"], meeting.as_str());
+    app.get(&format!("/api/v1/regional-issues/{not_theirs}"), &mt)
+        .await
+        .problem(404, "not_found");
+    app.post(
+        &format!("/api/v1/regional-issues/{theirs}/comments"),
+        &mt,
+        json!({"body": "患者会としても協力できます"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("/api/v1/regional-issues/{not_theirs}/comments"),
+        &mt,
+        json!({"body": "x"}),
+    )
+    .await
+    .problem(404, "not_found");
+    app.patch(
+        &format!("/api/v1/regional-issues/{theirs}"),
+        &mt,
+        Some("*"),
+        json!({"title": "x"}),
+    )
+    .await
+    .problem(403, "insufficient_role");
+    // The system administrator reads the register but does not comment.
+    app.post(
+        &format!("/api/v1/regional-issues/{theirs}/comments"),
+        &app.admin_token,
+        json!({"body": "x"}),
+    )
+    .await
+    .problem(403, "insufficient_role");
+
     // After their term the council is gone for them.
     let mpath = format!("{path}/members/{mid}");
     app.patch(
@@ -795,6 +891,9 @@ async fn a_council_member_reads_their_council_in_term_after_the_pledge(db: Db) {
     .problem(404, "not_found");
     let list = app.get("/api/v1/councils", &mt).await.expect(200);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 0);
+    app.get(&format!("/api/v1/regional-issues/{theirs}"), &mt)
+        .await
+        .problem(404, "not_found");
 
     let events = app.audit_events();
     assert!(

@@ -111,6 +111,9 @@ async fn demo_data_makes_a_living_center(db: Db) {
         .await
         .expect(200);
     assert_eq!(history.body.as_array().unwrap().len(), 4);
+    // It is the 就労部会's, and the 部会's held meetings discussed it.
+    assert!(issue.body["council_id"].is_string());
+    assert!(!issue.body["meetings"].as_array().unwrap().is_empty());
     let last_year = tsunagu_domain::values::fiscal_year(tsunagu_domain::clock::tokyo_date(
         tsunagu_domain::clock::Clock::now(app.clock.as_ref()),
     )) - 1;

@@ -274,6 +274,8 @@ actions! {
     RegionalIssueUpdate = ("regional_issue.update", "regional_issue"),
     RegionalIssueStageChange = ("regional_issue.stage_change", "regional_issue"),
     RegionalIssueComment = ("regional_issue.comment", "regional_issue_comment"),
+    /// Which issues a meeting discussed (the meeting's list replaced).
+    MeetingIssuesSet = ("meeting.issues_set", "meeting"),
     RegionalMeasureCreate = ("regional_measure.create", "regional_measure"),
     RegionalMeasureUpdate = ("regional_measure.update", "regional_measure"),
     RegionalFigureLink = ("regional_figure.link", "regional_figure"),
@@ -535,6 +537,7 @@ impl Action {
             | A::RegionalIssueUpdate
             | A::RegionalIssueStageChange
             | A::RegionalIssueComment
+            | A::MeetingIssuesSet
             | A::RegionalMeasureCreate
             | A::RegionalMeasureUpdate
             | A::RegionalFigureLink

@@ -194,6 +194,25 @@ impl CouncilReach {
             CouncilReach::Seats(ids) => ids.contains(&council),
         }
     }
+
+    /// Whether a regional issue is within reach: any of the administration's for its
+    /// officers; for a council member, those their councils work on (an issue with no
+    /// council is the administration's own business).
+    pub fn covers_issue(&self, administration: Uuid, council: Option<Uuid>) -> bool {
+        match self {
+            CouncilReach::Region(r) => r.covers(administration),
+            CouncilReach::Seats(ids) => council.is_some_and(|c| ids.contains(&c)),
+        }
+    }
+}
+
+/// Commenting on a regional issue: the administration's officers and the members of the
+/// council working on it (who read it), never the system administrator, who only reads.
+pub fn comment_regional_issue(actor: &Actor) -> Result<(), DomainError> {
+    match actor.role {
+        Role::MunicipalOfficer | Role::CouncilMember if !actor.is_client() => Ok(()),
+        _ => Err(insufficient_role()),
+    }
 }
 
 /// A council member's seat, as far as reach is concerned.

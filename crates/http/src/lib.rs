@@ -139,6 +139,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(regional_issues::unlink_figure)
         .service(regional_issues::comments)
         .service(regional_issues::add_comment)
+        .service(regional_issues::meeting_issues)
+        .service(regional_issues::set_meeting_issues)
         .service(councils::list)
         .service(councils::create)
         .service(councils::read)

@@ -321,6 +321,10 @@ impl RegionalIssueStore for DieselStore {
             if let Some(council) = filter.council_id {
                 q = q.filter(t::council_id.eq(council.to_string()));
             }
+            if let Some(councils) = &filter.councils {
+                let ids: Vec<String> = councils.iter().map(Uuid::to_string).collect();
+                q = q.filter(t::council_id.eq_any(ids));
+            }
             let rows: Vec<IssueRow> = q.load(c)?;
             let items = convert(rows, IssueRow::into_entity)?;
             Ok(Page::from_rows(items, &req, |x| x.id))
@@ -564,6 +568,45 @@ impl RegionalIssueStore for DieselStore {
                     })
                 })
                 .collect()
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%meeting))]
+    fn meeting_issues(&self, meeting: Uuid) -> StoreResult<Vec<RegionalIssue>> {
+        self.read(|c| {
+            let rows: Vec<IssueRow> = regional_issues::table
+                .inner_join(
+                    meeting_issues::table.on(meeting_issues::issue_id.eq(regional_issues::id)),
+                )
+                .filter(meeting_issues::meeting_id.eq(meeting.to_string()))
+                .order(regional_issues::id.asc())
+                .select(IssueRow::as_select())
+                .load(c)?;
+            convert(rows, IssueRow::into_entity)
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%meeting))]
+    fn set_meeting_issues(
+        &self,
+        meeting: Uuid,
+        issues: &[Uuid],
+        audit: &AuditDraft,
+    ) -> StoreResult<()> {
+        self.write(|c| {
+            let key = meeting.to_string();
+            diesel::delete(meeting_issues::table.filter(meeting_issues::meeting_id.eq(&key)))
+                .execute(c)?;
+            // One row at a time: a multi-row insert is not portable across the backends.
+            for i in issues {
+                diesel::insert_into(meeting_issues::table)
+                    .values((
+                        meeting_issues::meeting_id.eq(&key),
+                        meeting_issues::issue_id.eq(i.to_string()),
+                    ))
+                    .execute(c)?;
+            }
+            append_event(c, &self.keys, audit)
         })
     }
 }

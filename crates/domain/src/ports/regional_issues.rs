@@ -12,6 +12,8 @@ pub struct IssueFilter {
     pub stage: Option<IssueStage>,
     pub category: Option<IssueCategory>,
     pub council_id: Option<Uuid>,
+    /// Only issues these councils work on (a council member's list).
+    pub councils: Option<Vec<Uuid>>,
 }
 
 /// The PDCA register of regional issues. Reads take the id alone: the domain checks the
@@ -69,4 +71,13 @@ pub trait RegionalIssueStore {
     fn insert_issue_comment(&self, c: &IssueComment, audit: &AuditDraft) -> StoreResult<()>;
     /// The meetings that discussed the issue, newest first.
     fn issue_meetings(&self, issue: Uuid) -> StoreResult<Vec<IssueMeeting>>;
+    /// The issues a meeting discussed, in id order.
+    fn meeting_issues(&self, meeting: Uuid) -> StoreResult<Vec<RegionalIssue>>;
+    /// Replaces the issues a meeting discussed.
+    fn set_meeting_issues(
+        &self,
+        meeting: Uuid,
+        issues: &[Uuid],
+        audit: &AuditDraft,
+    ) -> StoreResult<()>;
 }

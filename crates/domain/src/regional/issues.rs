@@ -10,7 +10,7 @@ use crate::error::{DomainError, Validator};
 use crate::events::Action;
 use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
-use crate::policy::{self, RegionReach};
+use crate::policy::{self, CouncilReach, RegionReach};
 use crate::ports::IssueFilter;
 use crate::reports::model::{Period, ReportScope};
 use crate::values::{
@@ -200,6 +200,20 @@ impl RegionalIssues<'_> {
             .ok_or(DomainError::NotFound)
     }
 
+    /// Who reads the register: its officers, the system administrator, and the members of
+    /// the council working on an issue (in their term, after their pledge).
+    fn readers(&self, ctx: &Ctx) -> Result<CouncilReach, DomainError> {
+        super::councils::reach(self, ctx, false)
+    }
+
+    /// The issue, if the caller reads it (else 404).
+    fn readable(&self, reach: &CouncilReach, id: Uuid) -> Result<RegionalIssue, DomainError> {
+        self.store
+            .regional_issue(id)?
+            .filter(|i| reach.covers_issue(i.administration_id, i.council_id))
+            .ok_or(DomainError::NotFound)
+    }
+
     /// An officer's own administration (writes happen only inside one).
     fn own(&self, ctx: &Ctx) -> Result<Uuid, DomainError> {
         policy::region(&ctx.actor, true)?
@@ -280,8 +294,8 @@ impl RegionalIssues<'_> {
     #[tracing::instrument(skip_all, fields(%id))]
     pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<IssueDetail, DomainError> {
         self.guard(ctx, Action::RegionalIssueRead, Some(id), || {
-            let reach = policy::region(&ctx.actor, false)?;
-            let issue = self.reachable(reach, id)?;
+            let reach = self.readers(ctx)?;
+            let issue = self.readable(&reach, id)?;
             let measures = self.store.measures(id)?;
             let figures = self
                 .store
@@ -320,7 +334,7 @@ impl RegionalIssues<'_> {
         page: PageRequest,
     ) -> Result<Page<RegionalIssue>, DomainError> {
         self.guard(ctx, Action::RegionalIssueList, None, || {
-            let reach = policy::region(&ctx.actor, false)?;
+            let reach = self.readers(ctx)?;
             let mut v = Validator::new();
             let stage = q
                 .stage
@@ -333,14 +347,17 @@ impl RegionalIssues<'_> {
                 .filter(|s| !s.is_empty())
                 .and_then(|s| v.check(IssueCategory::parse("category", s)));
             v.finish()?;
+            let (administration, councils) = match &reach {
+                CouncilReach::Region(r) => (r.administration(), None),
+                CouncilReach::Seats(ids) => (None, Some(ids.clone())),
+            };
             let filter = IssueFilter {
                 stage,
                 category,
                 council_id: q.council_id,
+                councils,
             };
-            let found = self
-                .store
-                .regional_issues(reach.administration(), &filter, page)?;
+            let found = self.store.regional_issues(administration, &filter, page)?;
             let query: Vec<String> = [
                 ("stage", stage.map(|s| s.as_str().to_owned())),
                 ("category", category.map(|c| c.as_str().to_owned())),
@@ -487,8 +504,8 @@ impl RegionalIssues<'_> {
     #[tracing::instrument(skip_all, fields(%id))]
     pub fn stage_changes(&self, ctx: &Ctx, id: Uuid) -> Result<Vec<StageChange>, DomainError> {
         self.guard(ctx, Action::RegionalIssueRead, Some(id), || {
-            let reach = policy::region(&ctx.actor, false)?;
-            self.reachable(reach, id)?;
+            let reach = self.readers(ctx)?;
+            self.readable(&reach, id)?;
             let changes = self.store.stage_changes(id)?;
             self.log_access(
                 self.ev(ctx, Action::RegionalIssueRead)
@@ -709,8 +726,8 @@ impl RegionalIssues<'_> {
     #[tracing::instrument(skip_all, fields(%issue_id))]
     pub fn comments(&self, ctx: &Ctx, issue_id: Uuid) -> Result<Vec<IssueComment>, DomainError> {
         self.guard(ctx, Action::RegionalIssueRead, Some(issue_id), || {
-            let reach = policy::region(&ctx.actor, false)?;
-            self.reachable(reach, issue_id)?;
+            let reach = self.readers(ctx)?;
+            self.readable(&reach, issue_id)?;
             let found = self.store.issue_comments(issue_id)?;
             self.log_access(
                 self.ev(ctx, Action::RegionalIssueRead)
@@ -729,8 +746,9 @@ impl RegionalIssues<'_> {
         body: &str,
     ) -> Result<IssueComment, DomainError> {
         self.guard(ctx, Action::RegionalIssueComment, Some(issue_id), || {
-            let reach = policy::region(&ctx.actor, true)?;
-            self.reachable(reach, issue_id)?;
+            let reach = self.readers(ctx)?;
+            self.readable(&reach, issue_id)?;
+            policy::comment_regional_issue(&ctx.actor)?;
             let body = values::text("body", body, 1, NOTES_MAX)
                 .map_err(|e| DomainError::Validation(vec![e]))?;
             let c = IssueComment {
@@ -747,6 +765,78 @@ impl RegionalIssues<'_> {
                 .detail(format!("issue={issue_id}"));
             self.store.insert_issue_comment(&c, &ev)?;
             Ok(c)
+        })
+    }
+
+    /// The issues a meeting discussed (whoever reads the meeting reads the list).
+    #[tracing::instrument(skip_all, fields(%meeting))]
+    pub fn meeting_issues(
+        &self,
+        ctx: &Ctx,
+        meeting: Uuid,
+    ) -> Result<Vec<RegionalIssue>, DomainError> {
+        self.guard(ctx, Action::RegionalIssueList, Some(meeting), || {
+            let reach = self.readers(ctx)?;
+            let m = self.store.meeting(meeting)?.ok_or(DomainError::NotFound)?;
+            if !reach.covers(m.administration_id, m.council_id) {
+                return Err(DomainError::NotFound);
+            }
+            let found = self.store.meeting_issues(meeting)?;
+            self.log_list(
+                ctx,
+                Action::RegionalIssueList,
+                &format!("meeting_id={meeting}"),
+                found.len(),
+            )?;
+            Ok(found)
+        })
+    }
+
+    /// Records which issues a meeting discussed (replacing the list): issues of the
+    /// meeting's administration (422 `not_found` for any other).
+    #[tracing::instrument(skip_all, fields(%meeting))]
+    pub fn set_meeting_issues(
+        &self,
+        ctx: &Ctx,
+        meeting: Uuid,
+        issues: Vec<Uuid>,
+    ) -> Result<Vec<RegionalIssue>, DomainError> {
+        self.guard(ctx, Action::MeetingIssuesSet, Some(meeting), || {
+            let reach = policy::region(&ctx.actor, true)?;
+            let m = self
+                .store
+                .meeting(meeting)?
+                .filter(|m| reach.covers(m.administration_id))
+                .ok_or(DomainError::NotFound)?;
+            let mut ids = issues;
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.len() > 100 {
+                return Err(DomainError::field(
+                    "issue_ids",
+                    "too_many",
+                    "at most 100 issues per meeting",
+                ));
+            }
+            for id in &ids {
+                let same = self
+                    .store
+                    .regional_issue(*id)?
+                    .is_some_and(|i| i.administration_id == m.administration_id);
+                if !same {
+                    return Err(DomainError::field(
+                        "issue_ids",
+                        "not_found",
+                        "no issue of this administration has this id",
+                    ));
+                }
+            }
+            let ev = self
+                .ev(ctx, Action::MeetingIssuesSet)
+                .resource(meeting)
+                .detail(format!("count={}", ids.len()));
+            self.store.set_meeting_issues(meeting, &ids, &ev)?;
+            self.store.meeting_issues(meeting)
         })
     }
 

@@ -12,7 +12,7 @@ use crate::json::ApiJson;
 use crate::labels;
 use crate::problem::{ApiError, CreateUnderProblems, ListProblems, ReadProblems, UpdateProblems};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use tsunagu_domain::regional::issues::{
     FigureInput, FigureReading, IssueComment, IssueDetail, IssueInput, IssueMeeting, IssueQuery,
@@ -724,4 +724,70 @@ pub async fn add_comment(
         .run(move |ctx| s.regional_issues().add_comment(ctx, id, &b.body))
         .await?;
     Ok(HttpResponse::Created().json(IssueCommentDto::from(c)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"issue_ids": []}))]
+pub struct SetMeetingIssues {
+    /// The issues of the meeting's administration it discussed (replaces the list; at most
+    /// 100).
+    pub issue_ids: Vec<Uuid>,
+}
+
+/// The issues a meeting discussed: whoever reads the meeting (its administration's officers,
+/// the system administrator, the council's members) reads the list.
+#[utoipa::path(
+    tag = "regional", operation_id = "list_meeting_issues",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<RegionalIssueDto>), ReadProblems),
+    security(("bearer" = []))
+)]
+#[get("/meetings/{id}/issues")]
+pub async fn meeting_issues(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let found = caller
+        .run(move |ctx| s.regional_issues().meeting_issues(ctx, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        found
+            .into_iter()
+            .map(RegionalIssueDto::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Record which issues a meeting discussed (an officer of its administration), replacing
+/// the list. 422 `not_found` for an issue of another administration.
+#[utoipa::path(
+    tag = "regional", operation_id = "set_meeting_issues",
+    params(("id" = Uuid, Path)),
+    request_body = SetMeetingIssues,
+    responses((status = 200, body = Vec<RegionalIssueDto>), CreateUnderProblems),
+    security(("bearer" = []))
+)]
+#[put("/meetings/{id}/issues")]
+pub async fn set_meeting_issues(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ApiJson<SetMeetingIssues>,
+) -> Result<HttpResponse, ApiError> {
+    let ids = body.into_inner().issue_ids;
+    let id = id.into_inner();
+    let s = state.services.clone();
+    let found = caller
+        .run(move |ctx| s.regional_issues().set_meeting_issues(ctx, id, ids))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        found
+            .into_iter()
+            .map(RegionalIssueDto::from)
+            .collect::<Vec<_>>(),
+    ))
 }

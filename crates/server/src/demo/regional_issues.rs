@@ -12,10 +12,12 @@ use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::entities::{Actor, RequestMeta};
 use tsunagu_domain::if_match::IfMatch;
 use tsunagu_domain::page::{MAX_LIMIT, PageRequest};
-use tsunagu_domain::ports::Scope;
+use tsunagu_domain::ports::{CouncilFilter, Scope};
 use tsunagu_domain::regional::administrations::Administration;
 use tsunagu_domain::regional::issues::{FigureInput, IssueInput, IssueUpdate, MeasureInput};
-use tsunagu_domain::values::{FigureKind, IssueCategory, IssueStage, MeasureStatus, Role};
+use tsunagu_domain::values::{
+    CouncilKind, FigureKind, IssueCategory, IssueStage, MeasureStatus, MeetingStatus, Role,
+};
 use uuid::Uuid;
 
 /// One demo issue: where it ends in the cycle, its measures and its figures.
@@ -34,6 +36,15 @@ struct Plan {
         Option<&'static str>,
     )],
     evaluation: &'static str,
+    /// Which council works on it: the 難病 council's 部会, the 小慢 council, or none.
+    council: Works,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Works {
+    IntractableSub,
+    Pediatric,
+    Nobody,
 }
 
 const PLANS: &[Plan] = &[
@@ -62,6 +73,7 @@ const PLANS: &[Plan] = &[
             Some("50%以下"),
         )],
         evaluation: "連絡会の後、電話仲介以上の紹介が増えた。次年度も指標を追う。",
+        council: Works::IntractableSub,
     },
     Plan {
         title: "フォローアップの約束が期限を過ぎている",
@@ -81,6 +93,7 @@ const PLANS: &[Plan] = &[
             Some("0件"),
         )],
         evaluation: "",
+        council: Works::IntractableSub,
     },
     Plan {
         title: "災害時に人工呼吸器を使う患者の把握",
@@ -95,6 +108,7 @@ const PLANS: &[Plan] = &[
         )],
         figures: &[],
         evaluation: "",
+        council: Works::Nobody,
     },
     Plan {
         title: "小慢児童のレスパイト先が足りない",
@@ -110,6 +124,7 @@ const PLANS: &[Plan] = &[
             None,
         )],
         evaluation: "",
+        council: Works::Pediatric,
     },
     Plan {
         title: "センターの就労相談が知られていない",
@@ -129,6 +144,7 @@ const PLANS: &[Plan] = &[
             None,
         )],
         evaluation: "同封後、就労に関する相談が増えた。",
+        council: Works::IntractableSub,
     },
 ];
 
@@ -187,7 +203,38 @@ pub(super) fn work(
         return Ok(0);
     };
     let issues = services.regional_issues();
+    let page = PageRequest {
+        limit: MAX_LIMIT,
+        after: None,
+        after_key: None,
+        updated_since: None,
+    };
+    let councils = services
+        .store()
+        .councils(
+            &CouncilFilter {
+                administration: Some(administration.id),
+                ..Default::default()
+            },
+            page.clone(),
+        )?
+        .items;
+    let sub = councils
+        .iter()
+        .find(|c| c.kind == CouncilKind::Intractable && c.parent_id.is_some())
+        .or_else(|| councils.iter().find(|c| c.kind == CouncilKind::Intractable))
+        .map(|c| c.id);
+    let pediatric = councils
+        .iter()
+        .find(|c| c.kind == CouncilKind::Pediatric)
+        .map(|c| c.id);
+    let mut discussed: Vec<(Uuid, Uuid)> = Vec::new();
     for (n, plan) in PLANS.iter().enumerate() {
+        let council = match plan.council {
+            Works::IntractableSub => sub,
+            Works::Pediatric => pediatric,
+            Works::Nobody => None,
+        };
         // Each issue starts on its own day, 300 to 200 days ago, and moves every 40 days.
         let start = today - Duration::days(300 - 20 * n as i64);
         let day = |step: i64| (start + Duration::days(40 * step)).min(today);
@@ -199,9 +246,12 @@ pub(super) fn work(
                 description: Some(plan.description.into()),
                 category: plan.category.as_str().into(),
                 evidence: Some(plan.evidence.into()),
-                council_id: None,
+                council_id: council,
             },
         )?;
+        if let Some(c) = council {
+            discussed.push((c, issue.id));
+        }
         for (kind, parameter, label, target) in plan.figures {
             issues.link_figure(
                 &ctx,
@@ -262,6 +312,18 @@ pub(super) fn work(
                     ..Default::default()
                 },
             )?;
+        }
+    }
+    // Each council's held meetings discussed the issues it works on.
+    let mut by_council: std::collections::BTreeMap<Uuid, Vec<Uuid>> = Default::default();
+    for (c, i) in discussed {
+        by_council.entry(c).or_default().push(i);
+    }
+    for (council, ids) in by_council {
+        for m in services.store().meetings(council, page.clone())?.items {
+            if m.status == MeetingStatus::Held {
+                issues.set_meeting_issues(&ctx, m.id, ids.clone())?;
+            }
         }
     }
     let last_year = tsunagu_domain::values::fiscal_year(today) - 1;

@@ -193,6 +193,7 @@ export const AUDIT_ACTIONS = [
   'regional_issue.update',
   'regional_issue.stage_change',
   'regional_issue.comment',
+  'meeting.issues_set',
   'regional_measure.create',
   'regional_measure.update',
   'regional_figure.link',
