@@ -267,12 +267,22 @@ describe('regional councils: administrations, the officer’s issues and publica
     await page.getByText(`${reiwa(fy)}（${fy}年度）の実施状況を公表しました。`).waitFor();
     await page.getByRole('table', { name: 'これまでの公表' }).getByText('第1版').waitFor();
     await expectAccessible('publication published');
+  });
+
+  step('reads the centers’ figures combined under 集計, without choosing a prefecture', async () => {
+    await nav('集計');
+    await expectHeading('報告');
+    await page.getByText('管内のセンターをまとめた、国への報告と同じ集計です。').waitFor();
+    await page.getByTestId('report-consultations').waitFor();
+    assert.equal(await field('都道府県').count(), 0);
+    await expectAccessible('reports (officer)');
     await signOut();
   });
 
   step('the public page shows the published summary without a sign-in', async () => {
     const fy = fiscalYearNow();
     const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const signedInPage = page;
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${server.url}/public/administrations/340006/summary`);
@@ -292,7 +302,31 @@ describe('regional councils: administrations, the officer’s issues and publica
     // A year not published says so.
     await page.goto(`${server.url}/public/administrations/340006/summary?fiscal_year=${fy - 5}`);
     await page.getByText('この年度の実施状況はまだ公表されていません。').waitFor();
+    page = signedInPage;
     await context.close();
+  });
+
+  step('the system administrator reads the part-2 tables from the reports menu', async () => {
+    const fy = fiscalYearNow();
+    await page.goto(`${server.url}/`);
+    await signIn(ADMIN_LOGIN, ADMIN_PASSWORD);
+    await nav('報告');
+    await expectHeading('報告');
+    await page.getByRole('link', { name: /^地域協議会の設置・開催状況/ }).click();
+    await expectHeading('地域協議会の設置・開催状況');
+    await field('年度').selectOption(String(fy));
+    const issues = page.getByRole('table', { name: '分野別・段階別の地域の課題' });
+    // The issue of 広島県 stands at ③対策の実施 in the area 就労.
+    const row = issues.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '就労', exact: true }) });
+    assert.deepEqual((await row.getByRole('cell').allTextContents()).map((x) => x.trim()), ['0', '0', '1', '0']);
+    const prefectures = page.getByRole('table', { name: '自治体の種類別の設置状況' });
+    await prefectures.getByRole('rowheader', { name: '都道府県' }).waitFor();
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('councils-downloads').getByRole('button', { name: /^Excelをダウンロード/ }).click(),
+    ]);
+    assert.match(file.suggestedFilename(), /\.xlsx$/);
+    await expectAccessible('regional councils report');
   });
 
   step('raised no uncaught error and no Content-Security-Policy violation', () => {

@@ -42,7 +42,7 @@ import { CountChart } from '../reports/charts';
 import { needKindLabel } from '../shoman/shomanLabels';
 import { useIssueLabels } from './IssueNewPage';
 import { categoryLabel, figureKindLabel, measureStatusLabel, stageLabel } from './regionalLabels';
-import { figureMagnitude, formatFigureValue, isShare, nextStage, parameterRequired, parameterSource, parameterValues, previousStage } from './regionalModel';
+import { dayAndTime, figureMagnitude, formatFigureValue, isShare, nextStage, parameterRequired, parameterSource, parameterValues, previousStage } from './regionalModel';
 import { StageDialog, type StageMove } from './StageDialog';
 
 function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
@@ -341,7 +341,7 @@ function StageHistory({ id }: { id: string }) {
     <Table caption={t('issue.historyTitle')} captionHidden={false} head={[t('issue.changedAt'), t('issue.changedBy'), t('issue.fromTo'), t('issue.reason')]}>
       {q.data.map((c) => (
         <Row key={c.id}>
-          <Cell>{i.dateTime(c.changed_at)}</Cell>
+          <Cell>{dayAndTime(c.changed_at, (d) => i.date(d))}</Cell>
           <Cell>{who(c.changed_by)}</Cell>
           <Cell>
             {c.from_stage ? `${stageLabel(i, c.from_stage)} → ${stageLabel(i, c.to_stage)}` : t('issue.registered', { to: stageLabel(i, c.to_stage) })}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { etagOfVersion } from '../../api/regional';
 import {
   byStage,
+  dayAndTime,
   figureMagnitude,
   fiscalYearParam,
   formatFigureValue,
@@ -130,5 +131,11 @@ describe('fiscal years in the address', () => {
 describe('versions of listed records', () => {
   it('are tagged as the server tags them', () => {
     expect(etagOfVersion(3)).toBe('"v3"');
+  });
+});
+
+describe('history times', () => {
+  it('are the day and time in Tokyo', () => {
+    expect(dayAndTime('2026-03-31T15:30:00Z', (d) => `[${d}]`)).toBe('[2026-04-01] 00:30');
   });
 });

@@ -4,7 +4,7 @@
 import { AGENCY_TYPES, ISSUE_STAGES, TOPICS, type FigureKind, type IssueStage } from '../../api/enums';
 import type { FigureValue, ShownValue } from '../../api/regional';
 import type { Lang } from '../../lib/datetime';
-import { currentFiscalYear } from '../../lib/datetime';
+import { TIME_ZONE, currentFiscalYear, tokyoDate } from '../../lib/datetime';
 import { NEED_KINDS } from '../shoman/shomanModel';
 
 /** ① to ④: the stage's place in the cycle, as the paper numbers it. */
@@ -146,4 +146,14 @@ export function fiscalYearParam(raw: string | null, fallback: number): number {
 export function publicYearsToTry(now: Date = new Date()): number[] {
   const current = currentFiscalYear(now);
   return [current, current - 1];
+}
+
+const timeOfDay = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/**
+ * An instant as a day and a time in Tokyo, for a history a 保健師 reads: the day as
+ * `formatDay` writes it (in Japanese with the era) and the time, 14:05.
+ */
+export function dayAndTime(instant: string, formatDay: (date: string) => string): string {
+  return `${formatDay(tokyoDate(instant))} ${timeOfDay.format(new Date(instant))}`;
 }
