@@ -110,6 +110,11 @@ describe('dictionaries', () => {
       reviewState: enums.REVIEW_STATES,
       reviewDecision: enums.REVIEW_DECISIONS,
       notificationKind: enums.NOTIFICATION_KINDS,
+      administrationKind: enums.ADMINISTRATION_KINDS,
+      issueStage: enums.ISSUE_STAGES,
+      issueCategory: enums.ISSUE_CATEGORIES,
+      measureStatus: enums.MEASURE_STATUSES,
+      figureKind: enums.FIGURE_KINDS,
     };
     for (const [prefix, values] of Object.entries(lists)) {
       for (const table of [ja, en] as Record<string, string>[]) {
@@ -118,6 +123,10 @@ describe('dictionaries', () => {
         expect(new Set(labels).size, `${prefix} labels are distinct`).toBe(values.length);
       }
     }
+  });
+
+  it("uses the paper's own wording for the four stages of a regional issue", () => {
+    expect(enums.ISSUE_STAGES.map((s) => ja[`issueStage.${s}`])).toEqual(['課題の抽出', '対策の検討', '対策の実施', '対策の評価']);
   });
 
   it("uses the survey's own wording for the four levels", () => {

@@ -208,6 +208,7 @@ function IssueView({ issue }: { issue: Versioned<RegionalIssueDetail> }) {
             setMove(null);
             opener.current?.focus();
           }}
+          onStale={refresh}
         />
       )}
     </>
@@ -618,7 +619,8 @@ function Comments({ id }: { id: string }) {
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const errorsFor = useFieldErrors(problem);
-  const key = useIdempotencyKey({ id, text });
+  // A second comment with the same words is a second comment: the count is in the key.
+  const key = useIdempotencyKey({ id, text, n: q.data?.length ?? 0 });
   const add = useMutation({
     mutationFn: () => addComment(id, text.trim(), key),
     onSuccess: () => {

@@ -143,7 +143,14 @@ export function IssuesBoardPage() {
           ))}
         </div>
       )}
-      {move && <StageDialog move={move} onMoved={onMoved} onClose={onClose} />}
+      {move && (
+        <StageDialog
+          move={move}
+          onMoved={onMoved}
+          onClose={onClose}
+          onStale={() => void queryClient.invalidateQueries({ queryKey: keys.regionalIssues })}
+        />
+      )}
     </>
   );
 }

@@ -29,12 +29,15 @@ export function StageDialog({
   move,
   onMoved,
   onClose,
+  onStale,
 }: {
   move: StageMove;
   /** After the server accepted: the issue at its new stage. */
   onMoved: (issue: RegionalIssue) => void;
   /** Closed without a move (cancel, Escape). */
   onClose: () => void;
+  /** Someone else changed the issue first (412): read it again before another try. */
+  onStale: () => void;
 }) {
   const i = useI18n();
   const { t, lang } = i;
@@ -64,7 +67,9 @@ export function StageDialog({
       const { issue } = await changeStage(move.issue.id, move.to, reason.trim(), move.etag);
       onMoved(issue.data);
     } catch (err) {
-      setProblem(asProblem(err));
+      const p = asProblem(err);
+      setProblem(p);
+      if (p?.status === 412) onStale();
     } finally {
       setBusy(false);
     }
