@@ -2233,6 +2233,8 @@ export const ja = {
   'calendar.countOverdue': 'この期間のフォローアップ：{count}件（うち期限超過{overdue}件）',
   'followUp.calendarLink': '予定表（週・月）で見る',
   // Regional councils (地域協議会): administrations, issues, publication.
+  'home.task.administrations': '自治体を管理する',
+  'home.task.administrations.desc': '地域協議会を置く自治体を登録し、管内のセンターを割り当てます。',
   'nav.administrations': '自治体',
   'nav.dashboard': 'ダッシュボード',
   'nav.regionalIssues': '地域の課題',
@@ -4699,6 +4701,8 @@ export const en: Messages = {
   'calendar.countOverdue': 'Follow-ups in this period: {count} ({overdue} overdue)',
   'followUp.calendarLink': 'See them in the calendar (week, month)',
   // Regional councils (地域協議会): administrations, issues, publication.
+  'home.task.administrations': 'Manage administrations',
+  'home.task.administrations.desc': 'Register the administrations that hold a regional council and assign their centers.',
   'nav.administrations': 'Administrations',
   'nav.dashboard': 'Dashboard',
   'nav.regionalIssues': 'Regional issues',

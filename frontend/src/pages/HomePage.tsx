@@ -44,6 +44,9 @@ function useTasks(programs: readonly string[]): Task[] {
     tasks.push({ to: PEER_SUPPORT_REPORT_PATH, title: 'peer.task.report', desc: 'peer.task.report.desc' });
   }
   if (can.manageCenters) tasks.push({ to: '/centers', title: 'home.task.centers', desc: 'home.task.centers.desc' });
+  if (can.manageAdministrations) {
+    tasks.push({ to: '/administrations', title: 'home.task.administrations', desc: 'home.task.administrations.desc' });
+  }
   if (can.manageUsers) {
     tasks.push(
       role === 'system_admin'

@@ -476,7 +476,7 @@ function FigureCard({ issueId, f, onChanged }: { issueId: string; f: LinkedFigur
         {f.parameter ? `（${parameterLabel(i, f.kind, f.parameter)}）` : ''}
         {f.target ? `\u3000${t('figure.targetIs', { target: f.target })}` : ''}
       </p>
-      <dl id={descId} className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-std-16N-170">
+      <dl id={descId} className="grid grid-cols-1 gap-x-6 gap-y-1 text-std-16N-170 sm:grid-cols-[max-content_1fr]">
         <dt className="font-bold">{before}</dt>
         <dd data-testid="figure-baseline">{formatFigureValue(f.baseline, lang)}</dd>
         <dt className="font-bold">{now}</dt>
