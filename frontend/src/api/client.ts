@@ -227,4 +227,15 @@ export const keys = {
   webhooks: ['integrations', 'webhooks'] as const,
   webhook: (id: string) => ['integrations', 'webhooks', id] as const,
   webhookDeliveries: (id: string) => ['integrations', 'webhooks', id, 'deliveries'] as const,
+  /** Regional councils: administrations, their issues and publications. */
+  administrations: ['regional', 'administrations'] as const,
+  administration: (id: string) => ['regional', 'administrations', id] as const,
+  ownAdministration: ['regional', 'administrations', 'own'] as const,
+  regionalIssues: ['regional', 'issues'] as const,
+  regionalIssue: (id: string) => ['regional', 'issues', id] as const,
+  stageChanges: (id: string) => ['regional', 'issues', id, 'stage-changes'] as const,
+  issueComments: (id: string) => ['regional', 'issues', id, 'comments'] as const,
+  publicationPreview: (id: string, fiscalYear: number) => ['regional', 'publication-preview', id, fiscalYear] as const,
+  publications: (id: string) => ['regional', 'publications', id] as const,
+  publicSummary: (code: string, fiscalYear: number | null) => ['public', 'summary', code, fiscalYear] as const,
 };

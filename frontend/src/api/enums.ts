@@ -22,6 +22,24 @@ export type MeetingKind = (typeof MEETING_KINDS)[number];
 export const MEETING_STATUSES = ['planned', 'held', 'cancelled'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
+/** ①課題の抽出 ②対策の検討 ③対策の実施 ④対策の評価, in the cycle's order. */
+export const ISSUE_STAGES = ['extraction', 'planning', 'implementation', 'evaluation'] as const;
+export type IssueStage = (typeof ISSUE_STAGES)[number];
+export const ISSUE_CATEGORIES = [
+  'employment',
+  'disaster_medical',
+  'home_care',
+  'severity_prevention',
+  'transition',
+  'medical_care_children',
+  'awareness',
+  'other',
+] as const;
+export type IssueCategory = (typeof ISSUE_CATEGORIES)[number];
+export const MEASURE_STATUSES = ['planned', 'in_progress', 'done', 'dropped'] as const;
+export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
+export const FIGURE_KINDS = ['referrals_information_only_share', 'overdue_follow_ups', 'open_shoman_needs', 'consultations_on_topic'] as const;
+export type FigureKind = (typeof FIGURE_KINDS)[number];
 export const OPERATING_TYPES = ['medical_institution', 'municipality', 'patient_organization', 'other'] as const;
 export type OperatingType = (typeof OPERATING_TYPES)[number];
 
@@ -232,6 +250,8 @@ function guard<T extends string>(values: readonly T[]) {
 
 export const isRole = guard(ROLES);
 export const isOperatingType = guard(OPERATING_TYPES);
+export const isIssueStage = guard(ISSUE_STAGES);
+export const isIssueCategory = guard(ISSUE_CATEGORIES);
 export const isAgencyType = guard(AGENCY_TYPES);
 export const isProgram = guard(PROGRAMS);
 export const isSex = guard(SEXES);
@@ -293,6 +313,10 @@ export type EnumsMatchTheSpec = [
   Assert<Same<MeetingKind, S['MeetingKind']>>,
   Assert<Same<MeetingStatus, S['MeetingStatus']>>,
   Assert<Same<AgencyType, S['AgencyType']>>,
+  Assert<Same<IssueStage, S['IssueStage']>>,
+  Assert<Same<IssueCategory, S['IssueCategory']>>,
+  Assert<Same<MeasureStatus, S['MeasureStatus']>>,
+  Assert<Same<FigureKind, S['FigureKind']>>,
   Assert<Same<Program, S['Program']>>,
   Assert<Same<Sex, S['Sex']>>,
   Assert<Same<EmploymentStatus, S['EmploymentStatus']>>,

@@ -5,6 +5,7 @@ import type { SupervisionPage } from '../pages/supervision/routes';
 import type { SupportPlanScreen } from '../pages/supportPlans/routes';
 import type { ShomanScreen } from '../pages/shoman/routes';
 import type { ActivitiesScreen } from '../pages/activities/routes';
+import type { RegionalScreen } from '../pages/regional/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
@@ -88,6 +89,17 @@ function integrationRoute(path: string, page: IntegrationPage): RouteObject {
   };
 }
 
+/** A regional councils screen (自治体, 地域の課題, 公表): its code loads with the first visit to any of them. */
+function regionalRoute(path: string, page: RegionalScreen): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { regionalElement } = await import('../pages/regional/routes');
+      return { element: regionalElement(page) };
+    },
+  };
+}
+
 export const routes: RouteObject[] = [
   {
     // The agency officer's page of a one-time link: no sign-in, no menu.
@@ -95,6 +107,20 @@ export const routes: RouteObject[] = [
     lazy: async () => {
       const { AgencyLinkPage } = await import('../pages/agency/AgencyLinkPage');
       return { element: <AgencyLinkPage /> };
+    },
+  },
+  {
+    // An administration's published summary: public, no sign-in, no menu.
+    path: '/public/administrations/:code/summary',
+    lazy: async () => {
+      const { PublicSummaryPage } = await import('../pages/regional/PublicSummaryPage');
+      return {
+        element: (
+          <PublicLayout>
+            <PublicSummaryPage />
+          </PublicLayout>
+        ),
+      };
     },
   },
   {
@@ -165,6 +191,14 @@ export const routes: RouteObject[] = [
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),
+      regionalRoute('administrations', 'administrations'),
+      regionalRoute('administrations/new', 'administrationNew'),
+      regionalRoute('administrations/:id', 'administration'),
+      regionalRoute('regional-issues', 'issues'),
+      regionalRoute('regional-issues/new', 'issueNew'),
+      regionalRoute('regional-issues/:id', 'issue'),
+      regionalRoute('publication', 'publication'),
+      regionalRoute('reports/regional-councils', 'councilsReport'),
       integrationRoute('integrations', 'index'),
       integrationRoute('integrations/api-clients', 'apiClients'),
       integrationRoute('integrations/api-clients/new', 'apiClientNew'),

@@ -3,7 +3,7 @@ import { capabilities, mayResetTwoFactor, navItems, PEER_SUPPORT_REPORT_PATH } f
 
 describe('navigation by role', () => {
   it('gives the system administrator centers and staff, never patient-side screens', () => {
-    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'users', 'reports', 'auditTrail']);
+    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'administrations', 'users', 'reports', 'auditTrail']);
     expect(capabilities('system_admin').viewAgencies).toBe(false);
   });
 
@@ -115,7 +115,26 @@ describe('navigation by role', () => {
       viewReports: false,
       manageIntegrations: false,
       readAuditTrail: false,
+      manageAdministrations: false,
+      workRegionalIssues: false,
     });
+  });
+
+  it("gives an administration's officer their dashboard, issues, publication and figures, and no patient", () => {
+    expect(navItems('municipal_officer').map((i) => i.key)).toEqual(['dashboard', 'regionalIssues', 'publication', 'regionalFigures']);
+    const can = capabilities('municipal_officer');
+    expect(can.workRegionalIssues).toBe(true);
+    expect(can.viewReports).toBe(true);
+    expect(can.workCases || can.reachPatients || can.viewAgencies || can.manageUsers || can.readAuditTrail).toBe(false);
+    expect(capabilities('system_admin').workRegionalIssues).toBe(false);
+  });
+
+  it('lets the system administrator register administrations', () => {
+    expect(capabilities('system_admin').manageAdministrations).toBe(true);
+    expect(navItems('system_admin').map((i) => i.key)).toContain('administrations');
+    for (const role of ['center_admin', 'supervisor', 'municipal_officer'] as const) {
+      expect(capabilities(role).manageAdministrations).toBe(false);
+    }
   });
 
   it('opens the audit trail to supervisors and administrators, the rest of supervision to supervisors', () => {

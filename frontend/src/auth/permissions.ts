@@ -60,6 +60,16 @@ export interface Capabilities {
    * system administrator across centers. Administrators see patients by id only.
    */
   readonly readAuditTrail: boolean;
+  /**
+   * 自治体: register administrations, assign centers to them, set their threshold; and the
+   * ministry's part-2 tables (地域協議会の設置・開催状況). The system administrator.
+   */
+  readonly manageAdministrations: boolean;
+  /**
+   * An administration's officer (自治体担当): the regional issues (PDCA), the publication and
+   * their centers' combined figures. Never a patient: no case screen is theirs.
+   */
+  readonly workRegionalIssues: boolean;
 }
 
 /** The center's case workers: the 自立支援員 has a consultant's reach. */
@@ -82,9 +92,12 @@ export function capabilities(role: Role | null): Capabilities {
     recordTrainings: isCaseWorker(role) || peer,
     supervise: role === 'supervisor',
     configureCenter: role === 'center_admin',
-    viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
+    // An officer reads their administration's centers combined.
+    viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin' || role === 'municipal_officer',
     manageIntegrations: role === 'center_admin',
     readAuditTrail: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
+    manageAdministrations: role === 'system_admin',
+    workRegionalIssues: role === 'municipal_officer',
   };
 }
 
@@ -104,7 +117,19 @@ export type NavKey =
   | 'peerSupport'
   | 'supervision'
   | 'auditTrail'
-  | 'integrations';
+  | 'integrations'
+  | 'administrations'
+  | 'dashboard'
+  | 'regionalIssues'
+  | 'publication'
+  | 'regionalFigures';
+
+/** 地域の課題: the officer's board of regional issues. */
+export const REGIONAL_ISSUES_PATH = '/regional-issues';
+/** 公表: the officer's yearly publication. */
+export const PUBLICATION_PATH = '/publication';
+/** 地域協議会の設置・開催状況: the system administrator's part-2 tables. */
+export const REGIONAL_COUNCILS_REPORT_PATH = '/reports/regional-councils';
 
 /** ピア・サポーターの活動実績: among the reports for those who read them all, a peer supporter's own page. */
 export const PEER_SUPPORT_REPORT_PATH = '/reports/peer-support';
@@ -123,8 +148,19 @@ export interface NavItem {
  */
 export function navItems(role: Role | null, programs: readonly string[] = []): NavItem[] {
   const can = capabilities(role);
+  if (can.workRegionalIssues) {
+    // An administration's officer: their dashboard, the issues, the publication and the
+    // figures; never a patient's screen.
+    return [
+      { key: 'dashboard', to: '/' },
+      { key: 'regionalIssues', to: REGIONAL_ISSUES_PATH },
+      { key: 'publication', to: PUBLICATION_PATH },
+      { key: 'regionalFigures', to: '/reports' },
+    ];
+  }
   const items: NavItem[] = [{ key: 'home', to: '/' }];
   if (can.manageCenters) items.push({ key: 'centers', to: '/centers' });
+  if (can.manageAdministrations) items.push({ key: 'administrations', to: '/administrations' });
   if (can.viewUsers) items.push({ key: 'users', to: '/users' });
   if (can.workCases) {
     items.push({ key: 'patients', to: '/patients' });

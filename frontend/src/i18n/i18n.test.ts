@@ -34,7 +34,7 @@ describe('dictionaries', () => {
   it('hold no message that no screen uses', () => {
     // Keys built at run time from an API value or a code: `role.${role}` and the like.
     const dynamic =
-      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction|auditTarget|auditGroup|auditPart|auditDetail|planState|planView|goalKind|actionState|bodyKind|projectKind|sessionActivity|participantRole|needKind|needStatus|shomanMenu|shomanRequester|liaisonChannel|givenBy|projectView|referralSource|trainingParticipation|trainingCourse|eventKind|attendeeRole|agencyOutcome|agencyLinkState|supporterStatus|bookingStatus|weekday|patientSort|duplicate\.reason)\./;
+      /^(role|agencyType|operatingType|problem|fieldError|auth\.ended|nav|lang|program|sex|employmentStatus|supportAwareness|consentScope|channel|requester|topic|purpose|level|sharedItem|followUpMethod|contacted|outcome|followUpState|referralStatus|timelineKind|queueReason|reviewState|reviewDecision|notificationKind|auditAction|auditTarget|auditGroup|auditPart|auditDetail|planState|planView|goalKind|actionState|bodyKind|projectKind|sessionActivity|participantRole|needKind|needStatus|shomanMenu|shomanRequester|liaisonChannel|givenBy|projectView|referralSource|trainingParticipation|trainingCourse|eventKind|attendeeRole|agencyOutcome|agencyLinkState|supporterStatus|bookingStatus|weekday|patientSort|duplicate\.reason|administrationKind|issueStage|issueCategory|measureStatus|figureKind|councilKind|councilScope)\./;
     const files = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!../**/*.d.ts', '!./messages.ts'], {
       query: '?raw',
       import: 'default',
@@ -110,6 +110,11 @@ describe('dictionaries', () => {
       reviewState: enums.REVIEW_STATES,
       reviewDecision: enums.REVIEW_DECISIONS,
       notificationKind: enums.NOTIFICATION_KINDS,
+      administrationKind: enums.ADMINISTRATION_KINDS,
+      issueStage: enums.ISSUE_STAGES,
+      issueCategory: enums.ISSUE_CATEGORIES,
+      measureStatus: enums.MEASURE_STATUSES,
+      figureKind: enums.FIGURE_KINDS,
     };
     for (const [prefix, values] of Object.entries(lists)) {
       for (const table of [ja, en] as Record<string, string>[]) {
@@ -118,6 +123,10 @@ describe('dictionaries', () => {
         expect(new Set(labels).size, `${prefix} labels are distinct`).toBe(values.length);
       }
     }
+  });
+
+  it("uses the paper's own wording for the four stages of a regional issue", () => {
+    expect(enums.ISSUE_STAGES.map((s) => ja[`issueStage.${s}`])).toEqual(['課題の抽出', '対策の検討', '対策の実施', '対策の評価']);
   });
 
   it("uses the survey's own wording for the four levels", () => {

@@ -1,4 +1,5 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { keys } from '../api/client';
 import { getCenter, getPatient, listConsultations, listFollowUps, listFollowUpsDue, listPatients } from '../api/resources';
@@ -43,6 +44,9 @@ function useTasks(programs: readonly string[]): Task[] {
     tasks.push({ to: PEER_SUPPORT_REPORT_PATH, title: 'peer.task.report', desc: 'peer.task.report.desc' });
   }
   if (can.manageCenters) tasks.push({ to: '/centers', title: 'home.task.centers', desc: 'home.task.centers.desc' });
+  if (can.manageAdministrations) {
+    tasks.push({ to: '/administrations', title: 'home.task.administrations', desc: 'home.task.administrations.desc' });
+  }
   if (can.manageUsers) {
     tasks.push(
       role === 'system_admin'
@@ -249,7 +253,22 @@ export function welcome(i: I18n, me: { display_name: string; role: string }): st
   return i.t('home.welcome', { name: me.display_name });
 }
 
+// An administration's officer's home, with its charts: loaded only for them.
+const OfficerDashboard = lazy(async () => ({ default: (await import('./regional/OfficerDashboard')).OfficerDashboard }));
+
 export function HomePage() {
+  const { role } = useAuth();
+  if (role === 'municipal_officer') {
+    return (
+      <Suspense fallback={<Loading />}>
+        <OfficerDashboard />
+      </Suspense>
+    );
+  }
+  return <StaffHome />;
+}
+
+function StaffHome() {
   const i = useI18n();
   const { t } = i;
   const me = useMe();

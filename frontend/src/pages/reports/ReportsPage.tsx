@@ -18,7 +18,7 @@ import {
 } from '../../api/reports';
 import { PageTitle } from '../../app/PageTitle';
 import { useAuth, useMe } from '../../auth/AuthProvider';
-import { PEER_SUPPORT_REPORT_PATH } from '../../auth/permissions';
+import { PEER_SUPPORT_REPORT_PATH, REGIONAL_COUNCILS_REPORT_PATH } from '../../auth/permissions';
 import { useOwnPrograms } from '../../app/useOwnCenter';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
@@ -70,12 +70,16 @@ export function ReportsPage() {
   const i = useI18n();
   const { t } = i;
   const { role } = useAuth();
-  const acrossCenters = role === 'system_admin';
+  const systemAdmin = role === 'system_admin';
+  // An administration's officer reads its centers combined, as the system administrator
+  // reads every center; only the system administrator chooses a prefecture.
+  const officer = role === 'municipal_officer';
+  const acrossCenters = systemAdmin || officer;
   const me = useMe();
   const programs = useOwnPrograms(me.center_id, !acrossCenters);
   const [params, setParams] = useSearchParams();
   const filter = filterFromParams(params);
-  const query = reportQuery(filter, acrossCenters);
+  const query = reportQuery(filter, systemAdmin);
   const dates = filterDates(filter);
 
   // The form: what kind of period, and the range being typed (applied on submit).
@@ -155,24 +159,35 @@ export function ReportsPage() {
   return (
     <>
       <PageTitle>{t('report.title')}</PageTitle>
-      <p className="max-w-4xl text-std-16N-170">{acrossCenters ? t('report.leadAcross') : t('report.lead')}</p>
-      {(acrossCenters || programs.includes('shoman')) && (
+      <p className="max-w-4xl text-std-16N-170">
+        {officer ? t('regional.reportLead') : acrossCenters ? t('report.leadAcross') : t('report.lead')}
+      </p>
+      {systemAdmin && (
+        <p className="text-std-16N-170">
+          <Link to={REGIONAL_COUNCILS_REPORT_PATH}>{t('councilsReport.link')}</Link>
+        </p>
+      )}
+      {!officer && (systemAdmin || programs.includes('shoman')) && (
         <p className="text-std-16N-170">
           <Link to="/reports/shoman">{t('shomanReport.link')}</Link>
         </p>
       )}
-      <p className="text-std-16N-170">
-        <Link to="/reports/outreach">{t('outreachReport.link')}</Link>
-      </p>
+      {!officer && (
+        <p className="text-std-16N-170">
+          <Link to="/reports/outreach">{t('outreachReport.link')}</Link>
+        </p>
+      )}
       {!acrossCenters && (
         // It names staff: one center's record, not a figure across centers.
         <p className="text-std-16N-170">
           <Link to={PEER_SUPPORT_REPORT_PATH}>{t('peerReport.link')}</Link>
         </p>
       )}
-      <p className="text-std-16N-170">
-        <Link to="/reports/supporter-sessions">{t('supporterReport.link')}</Link>
-      </p>
+      {!officer && (
+        <p className="text-std-16N-170">
+          <Link to="/reports/supporter-sessions">{t('supporterReport.link')}</Link>
+        </p>
+      )}
 
       <section aria-labelledby="report-filters" className="flex flex-col gap-4 rounded-8 border border-solid-gray-420 p-4">
         <h2 id="report-filters" className="text-std-20B-150">
@@ -235,7 +250,7 @@ export function ReportsPage() {
                 <Button type="submit">{t('report.apply')}</Button>
               </>
             )}
-            {acrossCenters && (
+            {systemAdmin && (
               <div className="min-w-64">
                 <SelectField
                   name="prefecture_code"
@@ -253,7 +268,7 @@ export function ReportsPage() {
         <p className="text-std-17B-170" data-testid="report-period">
           {filter.period.kind === 'fiscal_year' ? `${fiscalYearOptionLabel(filter.period.fiscalYear, i.lang)}${gap}` : ''}
           {periodText}
-          {acrossCenters && filter.prefectureCode ? `${gap}${prefectureLabel(i, filter.prefectureCode)}` : ''}
+          {systemAdmin && filter.prefectureCode ? `${gap}${prefectureLabel(i, filter.prefectureCode)}` : ''}
         </p>
         <p role="status" className="min-h-[1lh] text-dns-16N-130 text-solid-gray-700">
           {fetching ? t('report.updating') : ''}
@@ -277,7 +292,7 @@ export function ReportsPage() {
                 fetch: () =>
                   downloadAnnualWorkbook(
                     fiscalYear,
-                    acrossCenters && filter.prefectureCode ? filter.prefectureCode : undefined,
+                    systemAdmin && filter.prefectureCode ? filter.prefectureCode : undefined,
                   ),
               },
             ]}

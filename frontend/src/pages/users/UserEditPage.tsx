@@ -96,7 +96,10 @@ function UserEditForm({ id, initial }: { id: string; initial: Versioned<User> })
   const errorsFor = useFieldErrors(form.problem);
   const user = form.base.data;
   // A system administrator stays one; center staff move only between center roles.
-  const roleChoices = user.role === 'system_admin' ? ROLES.filter((r) => r === 'system_admin') : CENTER_ROLES;
+  // A system administrator and an administration's officer keep their role here: an officer
+  // belongs to an administration, not to a center, and is made anew for another role.
+  const roleChoices =
+    user.role === 'system_admin' || user.role === 'municipal_officer' ? ROLES.filter((r) => r === user.role) : CENTER_ROLES;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();

@@ -13,10 +13,11 @@ import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
-import { useAllCenters } from './useAllCenters';
+import { useAllAdministrations, useAllCenters } from './useAllCenters';
 
 interface NewUserForm {
   center_id: string;
+  administration_id: string;
   login: string;
   display_name: string;
   role: string;
@@ -32,6 +33,7 @@ export function UserNewPage() {
   const centers = useAllCenters(isSystemAdmin);
   const [values, setValues] = useState<NewUserForm>({
     center_id: '',
+    administration_id: '',
     login: '',
     display_name: '',
     role: isSystemAdmin ? 'center_admin' : 'consultant',
@@ -43,6 +45,7 @@ export function UserNewPage() {
 
   const labels = {
     center_id: t('user.center'),
+    administration_id: t('user.administration'),
     login: t('user.login'),
     display_name: t('user.displayName'),
     role: t('user.role'),
@@ -51,13 +54,17 @@ export function UserNewPage() {
 
   // A system administrator names the center (none for another system administrator); a
   // center administrator's users always join its own center, so it sends none.
-  const needsCenter = isSystemAdmin && values.role !== 'system_admin';
+  // An administration's officer belongs to an administration (自治体), not to a center.
+  const needsAdministration = isSystemAdmin && values.role === 'municipal_officer';
+  const needsCenter = isSystemAdmin && values.role !== 'system_admin' && !needsAdministration;
+  const administrations = useAllAdministrations(needsAdministration);
   const body: CreateUser = {
     login: values.login.trim(),
     display_name: values.display_name.trim(),
     role: fromSelect<Role>(values.role),
     password: values.password,
     center_id: needsCenter ? values.center_id || null : null,
+    ...(needsAdministration ? { administration_id: values.administration_id || null } : {}),
   };
   const idempotencyKey = useIdempotencyKey(body);
 
@@ -75,7 +82,8 @@ export function UserNewPage() {
     if (!mutation.isPending) mutation.mutate();
   };
 
-  const roleChoices = isSystemAdmin ? ROLES : CENTER_ROLES;
+  // 協議会委員 sign-ins are made from the council's member records, not here.
+  const roleChoices = isSystemAdmin ? ROLES.filter((r) => r !== 'council_member') : CENTER_ROLES;
 
   return (
     <>
@@ -101,6 +109,19 @@ export function UserNewPage() {
             value={values.center_id}
             onChange={(e) => set('center_id', e.target.value)}
             errors={errorsFor('center_id')}
+          />
+        )}
+        {needsAdministration && (
+          <SelectField
+            name="administration_id"
+            label={labels.administration_id}
+            hint={t('user.administration.hint')}
+            required
+            placeholder={administrations.isPending ? t('common.loading') : t('common.selectPlaceholder')}
+            options={(administrations.data ?? []).filter((a) => a.active).map((a) => ({ value: a.id, label: a.name }))}
+            value={values.administration_id}
+            onChange={(e) => set('administration_id', e.target.value)}
+            errors={errorsFor('administration_id')}
           />
         )}
         <TextField

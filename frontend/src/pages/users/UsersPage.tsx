@@ -12,7 +12,7 @@ import { Cell, Row, StatusBadge, Table } from '../../components/Table';
 import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { roleLabel } from '../labels';
-import { useAllCenters } from './useAllCenters';
+import { useAllAdministrations, useAllCenters } from './useAllCenters';
 
 export function UsersPage() {
   const i = useI18n();
@@ -21,8 +21,14 @@ export function UsersPage() {
   const isSystemAdmin = role === 'system_admin';
   const list = useCursorList(keys.users, (cursor) => listUsers(cursor));
   const centers = useAllCenters(isSystemAdmin);
-  const centerName = (id: string | null | undefined) =>
-    id ? (centers.data?.find((c) => c.id === id)?.name ?? id) : t('home.noCenter');
+  const administrations = useAllAdministrations(isSystemAdmin);
+  // An administration's officer belongs to their administration (自治体) rather than a center.
+  const centerName = (id: string | null | undefined, administrationId: string | null | undefined) =>
+    id
+      ? (centers.data?.find((c) => c.id === id)?.name ?? id)
+      : administrationId
+        ? (administrations.data?.find((a) => a.id === administrationId)?.name ?? administrationId)
+        : t('home.noCenter');
 
   const head = [t('user.displayName'), t('user.login'), t('user.role')];
   if (isSystemAdmin) head.push(t('user.center'));
@@ -55,7 +61,7 @@ export function UsersPage() {
                   <code>{u.login}</code>
                 </Cell>
                 <Cell>{roleLabel(i, u.role)}</Cell>
-                {isSystemAdmin && <Cell>{centerName(u.center_id)}</Cell>}
+                {isSystemAdmin && <Cell>{centerName(u.center_id, u.administration_id)}</Cell>}
                 <Cell>
                   <StatusBadge active={u.active} activeLabel={t('common.active')} inactiveLabel={t('common.inactive')} />
                   {u.must_change_password && (
