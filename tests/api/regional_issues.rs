@@ -173,6 +173,7 @@ async fn issues_move_through_the_cycle_with_their_history(db: Db) {
         ]
     );
     assert_eq!(history.body[4]["reason"], "指標が動かず再検討");
+    assert!(history.body[4]["changed_by_name"].is_string());
     app.get(&changes, &other).await.problem(404, "not_found");
 
     // Comments, and the trail of reads and changes.

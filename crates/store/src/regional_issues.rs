@@ -8,7 +8,7 @@ use crate::paging::after_key;
 use crate::rows::{choice, convert, naive, opt_choice, opt_uuid, utc, uuid};
 use crate::schema::{
     councils, meeting_issues, meetings, regional_issue_comments, regional_issue_figures,
-    regional_issue_measures, regional_issue_stage_changes, regional_issues,
+    regional_issue_measures, regional_issue_stage_changes, regional_issues, users,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -122,6 +122,7 @@ impl StageChangeRow {
             )?,
             reason: self.reason,
             changed_by: uuid("regional_issue_stage_changes.changed_by", &self.changed_by)?,
+            changed_by_name: None,
             changed_at: utc(self.changed_at),
         })
     }
@@ -402,12 +403,22 @@ impl RegionalIssueStore for DieselStore {
     fn stage_changes(&self, id: Uuid) -> StoreResult<Vec<StageChange>> {
         self.read(|c| {
             use regional_issue_stage_changes::dsl as t;
-            let rows: Vec<StageChangeRow> = t::regional_issue_stage_changes
+            let rows: Vec<(StageChangeRow, String)> = t::regional_issue_stage_changes
+                .inner_join(users::table.on(users::id.eq(t::changed_by)))
                 .filter(t::issue_id.eq(id.to_string()))
                 .order((t::changed_at.asc(), t::id.asc()))
-                .select(StageChangeRow::as_select())
+                .select((StageChangeRow::as_select(), users::display_name))
                 .load(c)?;
-            convert(rows, StageChangeRow::into_entity)
+            let rows = rows
+                .into_iter()
+                .map(|(r, name)| {
+                    r.into_entity().map(|mut e| {
+                        e.changed_by_name = Some(name);
+                        e
+                    })
+                })
+                .collect::<Result<Vec<_>, DomainError>>()?;
+            Ok(rows)
         })
     }
 

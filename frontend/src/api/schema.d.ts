@@ -7462,6 +7462,8 @@ export interface components {
             changed_at: string;
             /** Format: uuid */
             changed_by: string;
+            /** @description Their display name. */
+            changed_by_name?: string | null;
             from_stage?: components["schemas"]["IssueStage"] | null;
             /** Format: uuid */
             id: string;

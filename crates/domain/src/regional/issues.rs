@@ -52,6 +52,8 @@ pub struct StageChange {
     pub to_stage: IssueStage,
     pub reason: String,
     pub changed_by: Uuid,
+    /// Who that is, as their colleagues know them (filled in when the history is read).
+    pub changed_by_name: Option<String>,
     pub changed_at: DateTime<Utc>,
 }
 
@@ -278,6 +280,7 @@ impl RegionalIssues<'_> {
                 to_stage: IssueStage::Extraction,
                 reason: "課題の登録".into(),
                 changed_by: ctx.actor.user_id,
+                changed_by_name: Some(ctx.actor.display_name.clone()),
                 changed_at: now,
             };
             let ev = self
@@ -483,6 +486,7 @@ impl RegionalIssues<'_> {
                 to_stage: to,
                 reason,
                 changed_by: ctx.actor.user_id,
+                changed_by_name: Some(ctx.actor.display_name.clone()),
                 changed_at: self.clock.now(),
             };
             let ev = self

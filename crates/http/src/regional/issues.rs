@@ -200,6 +200,8 @@ pub struct StageChangeDto {
     pub to_stage: String,
     pub reason: String,
     pub changed_by: Uuid,
+    /// Their display name.
+    pub changed_by_name: Option<String>,
     #[schema(format = DateTime)]
     pub changed_at: String,
 }
@@ -212,6 +214,7 @@ impl From<StageChange> for StageChangeDto {
             to_stage: c.to_stage.as_str().to_owned(),
             reason: c.reason,
             changed_by: c.changed_by,
+            changed_by_name: c.changed_by_name,
             changed_at: ts(c.changed_at),
         }
     }

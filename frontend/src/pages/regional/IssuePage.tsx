@@ -343,7 +343,7 @@ function StageHistory({ id }: { id: string }) {
       {q.data.map((c) => (
         <Row key={c.id}>
           <Cell>{dayAndTime(c.changed_at, (d) => i.date(d))}</Cell>
-          <Cell>{who(c.changed_by)}</Cell>
+          <Cell>{c.changed_by_name ?? who(c.changed_by)}</Cell>
           <Cell>
             {c.from_stage ? `${stageLabel(i, c.from_stage)} → ${stageLabel(i, c.to_stage)}` : t('issue.registered', { to: stageLabel(i, c.to_stage) })}
           </Cell>
