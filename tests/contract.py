@@ -224,7 +224,15 @@ def main():
                     cmd.append("--baseline-update")
             started = time.monotonic()
             # Its crash cache (.schemathesis/) stays out of the repository.
-            proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            # The hooks give meeting papers bodies of their media types (contract_hooks.py).
+            st_env = dict(os.environ)
+            st_env["PYTHONPATH"] = os.pathsep.join(
+                p for p in [os.path.dirname(os.path.abspath(__file__)), st_env.get("PYTHONPATH", "")] if p
+            )
+            st_env["SCHEMATHESIS_HOOKS"] = "contract_hooks"
+            proc = subprocess.Popen(
+                cmd, cwd=tmp, env=st_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
             figures = {}
             last = ""
             for line in proc.stdout:
