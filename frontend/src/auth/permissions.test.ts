@@ -3,7 +3,7 @@ import { capabilities, mayResetTwoFactor, navItems, PEER_SUPPORT_REPORT_PATH } f
 
 describe('navigation by role', () => {
   it('gives the system administrator centers and staff, never patient-side screens', () => {
-    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'users', 'reports', 'auditTrail']);
+    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'users', 'reports', 'auditTrail', 'councils']);
     expect(capabilities('system_admin').viewAgencies).toBe(false);
   });
 
@@ -115,7 +115,18 @@ describe('navigation by role', () => {
       viewReports: false,
       manageIntegrations: false,
       readAuditTrail: false,
+      runCouncils: false,
+      readCouncils: false,
+      pledgeCouncil: false,
     });
+  });
+
+  it('gives an officer and a council member the councils, a council member no patient screens', () => {
+    expect(navItems('municipal_officer').map((i) => i.key)).toEqual(['home', 'councils']);
+    expect(capabilities('municipal_officer').runCouncils).toBe(true);
+    expect(navItems('council_member').map((i) => i.key)).toEqual(['home', 'councils']);
+    expect(capabilities('council_member')).toMatchObject({ runCouncils: false, readCouncils: true, pledgeCouncil: true, reachPatients: false });
+    expect(capabilities('system_admin')).toMatchObject({ runCouncils: false, readCouncils: true });
   });
 
   it('opens the audit trail to supervisors and administrators, the rest of supervision to supervisors', () => {

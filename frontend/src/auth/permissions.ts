@@ -60,6 +60,12 @@ export interface Capabilities {
    * system administrator across centers. Administrators see patients by id only.
    */
   readonly readAuditTrail: boolean;
+  /** 協議会: an administration's officer runs its councils, members and meetings. */
+  readonly runCouncils: boolean;
+  /** 協議会 read: the officer, the system administrator, and a council member (their own councils). */
+  readonly readCouncils: boolean;
+  /** A council member: the confidentiality pledge and the issues of their councils. */
+  readonly pledgeCouncil: boolean;
 }
 
 /** The center's case workers: the 自立支援員 has a consultant's reach. */
@@ -85,6 +91,9 @@ export function capabilities(role: Role | null): Capabilities {
     viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
     manageIntegrations: role === 'center_admin',
     readAuditTrail: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
+    runCouncils: role === 'municipal_officer',
+    readCouncils: role === 'municipal_officer' || role === 'system_admin' || role === 'council_member',
+    pledgeCouncil: role === 'council_member',
   };
 }
 
@@ -104,7 +113,8 @@ export type NavKey =
   | 'peerSupport'
   | 'supervision'
   | 'auditTrail'
-  | 'integrations';
+  | 'integrations'
+  | 'councils';
 
 /** ピア・サポーターの活動実績: among the reports for those who read them all, a peer supporter's own page. */
 export const PEER_SUPPORT_REPORT_PATH = '/reports/peer-support';
@@ -148,6 +158,7 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
   // Administrators read the trail without the supervisor's other screens.
   else if (can.readAuditTrail) items.push({ key: 'auditTrail', to: '/supervision/audit' });
   if (can.manageIntegrations) items.push({ key: 'integrations', to: '/integrations' });
+  if (can.readCouncils) items.push({ key: 'councils', to: '/councils' });
   return items;
 }
 

@@ -14,6 +14,7 @@ import type { MessageKey } from '../i18n/translate';
 import { addDays, currentFiscalYear, todayInTokyo } from '../lib/datetime';
 import { FollowUpTable } from './followups/FollowUpTable';
 import { NotificationList } from './Notifications';
+import { MemberHome } from './councils/MemberHome';
 import { showsPlansDue } from './supportPlans/planDue';
 import { PlansDue } from './supportPlans/PlansDue';
 import { useOwnPrograms } from '../app/useOwnCenter';
@@ -279,6 +280,8 @@ export function HomePage() {
           <MyConsultations myId={me.id} />
         </>
       )}
+
+      {me.roleKnown === 'council_member' && <MemberHome />}
 
       <section aria-labelledby="home-tasks" className="flex flex-col gap-3">
         <h2 id="home-tasks" className="text-std-22B-150">
