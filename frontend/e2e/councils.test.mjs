@@ -33,7 +33,7 @@ let councilId = '';
 let temporary = '';
 let issueId = '';
 
-const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, apiCall, token } = harness(
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, apiCall, apiFull, token } = harness(
   'councils',
   () => page,
   () => server,
@@ -85,6 +85,23 @@ describe('councils: the officer runs a council, a member signs in, pledges and r
     councilId = new URL(page.url()).pathname.split('/').pop() ?? '';
     await page.getByText('2016年4月1日（平成28年4月1日）').waitFor();
     await expectAccessible('the council');
+  });
+
+  step('an edit saved meanwhile by someone else: compared, then the officer\'s change reapplied', async () => {
+    await page.getByRole('link', { name: '協議会を編集' }).click();
+    await expectHeading('協議会の編集');
+    const current = await apiFull('GET', `/councils/${councilId}`, officerToken);
+    await apiFull('PATCH', `/councils/${councilId}`, officerToken, { area_name: '県全域' }, { 'If-Match': current.etag });
+    await field('名称').fill(`${COUNCIL}（本会）`);
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.getByRole('heading', { name: '他の人がこの協議会を更新しました' }).waitFor();
+    await expectAccessible('the council conflict');
+    await page.getByRole('button', { name: 'あなたの入力を現在の内容に適用する' }).click();
+    assert.equal(await field('圏域・保健所の名称').inputValue(), '県全域');
+    await field('名称').fill(COUNCIL);
+    await page.getByRole('button', { name: '保存する' }).click();
+    await expectHeading(COUNCIL);
+    await page.getByText('都道府県（県全域）').waitFor();
   });
 
   step('adds a member and gives them a sign-in, the temporary password shown once', async () => {
@@ -196,6 +213,11 @@ describe('councils: the officer runs a council, a member signs in, pledges and r
     assert.deepEqual(menu, ['ホーム', '協議会']);
     await page.getByRole('link', { name: COUNCIL }).first().waitFor();
     await expectAccessible('the council member’s home');
+    // On a phone the page does not scroll sideways (wide tables scroll inside themselves).
+    await page.setViewportSize({ width: 375, height: 740 });
+    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+    assert.ok(scroll <= inner, `scrollWidth ${scroll} > innerWidth ${inner}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('link', { name: MEETING }).click();
     await expectHeading(MEETING);
     await page.getByText('2. 就労支援の現状について報告', { exact: false }).waitFor();
