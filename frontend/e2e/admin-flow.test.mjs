@@ -144,7 +144,7 @@ describe('administration, first slice', () => {
     assert.equal(await page.getByTestId('home-role').textContent(), 'システム管理者');
     await page.getByText(/令和\d+年度/).first().waitFor();
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', 'センター', '自治体', '職員', '報告', '操作・閲覧の記録']);
+    assert.deepEqual(menu, ['ホーム', 'センター', '自治体', '職員', '報告', '操作・閲覧の記録', '協議会']);
     // Tokens stay in memory: web storage is empty (only a language choice would go there).
     const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
     assert.deepEqual(stored, []);

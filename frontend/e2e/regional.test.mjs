@@ -138,7 +138,7 @@ describe('regional councils: administrations, the officer’s issues and publica
     await expectHeading('自治体ダッシュボード');
     assert.equal((await page.getByTestId('administration-name').textContent())?.trim(), '広島県');
     await page.getByTestId('dashboard-centers').getByText(CENTER.name).waitFor();
-    assert.deepEqual(await menu(), ['ダッシュボード', '地域の課題', '公表', '集計']);
+    assert.deepEqual(await menu(), ['ダッシュボード', '地域の課題', '協議会', '公表', '集計']);
     assert.equal(await page.getByRole('link', { name: '患者' }).count(), 0);
     assert.equal(await page.getByTestId('record-consultation').count(), 0);
     await page.getByTestId('stage-tiles').getByText('①課題の抽出').waitFor();

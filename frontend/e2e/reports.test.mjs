@@ -446,7 +446,7 @@ describe('reports: the ministry figures for a fiscal year', () => {
   step('shows the system administrator every center, 全くできていない included, and one prefecture', async () => {
     await signIn(ADMIN_LOGIN, ADMIN_PASSWORD);
     await expectHeading(/^ようこそ/);
-    assert.deepEqual(await menu(), ['ホーム', 'センター', '自治体', '職員', '報告', '操作・閲覧の記録']);
+    assert.deepEqual(await menu(), ['ホーム', 'センター', '自治体', '職員', '報告', '操作・閲覧の記録', '協議会']);
     await nav('報告');
     await expectHeading('報告');
     const section = report('referral-levels');

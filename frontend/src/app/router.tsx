@@ -6,6 +6,7 @@ import type { SupportPlanScreen } from '../pages/supportPlans/routes';
 import type { ShomanScreen } from '../pages/shoman/routes';
 import type { ActivitiesScreen } from '../pages/activities/routes';
 import type { RegionalScreen } from '../pages/regional/routes';
+import type { CouncilScreen } from '../pages/councils/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
@@ -96,6 +97,17 @@ function regionalRoute(path: string, page: RegionalScreen): RouteObject {
     lazy: async () => {
       const { regionalElement } = await import('../pages/regional/routes');
       return { element: regionalElement(page) };
+    },
+  };
+}
+
+/** A council screen (協議会, 委員, 会議, 誓約): its code loads with the first visit to any of them. */
+function councilRoute(path: string, page: CouncilScreen): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { councilElement } = await import('../pages/councils/routes');
+      return { element: councilElement(page) };
     },
   };
 }
@@ -206,6 +218,17 @@ export const routes: RouteObject[] = [
       integrationRoute('integrations/webhooks', 'webhooks'),
       integrationRoute('integrations/webhooks/new', 'webhookNew'),
       integrationRoute('integrations/webhooks/:id', 'webhook'),
+      // 協議会 (regional councils), their members and meetings; a council member's pledge and issues.
+      councilRoute('councils', 'councils'),
+      councilRoute('councils/new', 'councilNew'),
+      councilRoute('councils/:id', 'council'),
+      councilRoute('councils/:id/edit', 'councilEdit'),
+      councilRoute('councils/:id/members/new', 'memberNew'),
+      councilRoute('councils/:id/members/:memberId', 'member'),
+      councilRoute('councils/:id/meetings/new', 'meetingNew'),
+      councilRoute('meetings/:id', 'meeting'),
+      councilRoute('pledge', 'pledge'),
+      councilRoute('council-issues/:id', 'issue'),
       {
         // Charts are heavy and only some roles report: the screen loads on first visit.
         path: 'reports',

@@ -3,7 +3,7 @@ import { capabilities, mayResetTwoFactor, navItems, PEER_SUPPORT_REPORT_PATH } f
 
 describe('navigation by role', () => {
   it('gives the system administrator centers and staff, never patient-side screens', () => {
-    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'administrations', 'users', 'reports', 'auditTrail']);
+    expect(navItems('system_admin').map((i) => i.key)).toEqual(['home', 'centers', 'administrations', 'users', 'reports', 'auditTrail', 'councils']);
     expect(capabilities('system_admin').viewAgencies).toBe(false);
   });
 
@@ -117,13 +117,17 @@ describe('navigation by role', () => {
       readAuditTrail: false,
       manageAdministrations: false,
       workRegionalIssues: false,
+      runCouncils: false,
+      readCouncils: false,
+      pledgeCouncil: false,
     });
   });
 
-  it("gives an administration's officer their dashboard, issues, publication and figures, and no patient", () => {
-    expect(navItems('municipal_officer').map((i) => i.key)).toEqual(['dashboard', 'regionalIssues', 'publication', 'regionalFigures']);
+  it("gives an administration's officer their dashboard, issues, councils, publication and figures, and no patient", () => {
+    expect(navItems('municipal_officer').map((i) => i.key)).toEqual(['dashboard', 'regionalIssues', 'councils', 'publication', 'regionalFigures']);
     const can = capabilities('municipal_officer');
     expect(can.workRegionalIssues).toBe(true);
+    expect(can.runCouncils).toBe(true);
     expect(can.viewReports).toBe(true);
     expect(can.workCases || can.reachPatients || can.viewAgencies || can.manageUsers || can.readAuditTrail).toBe(false);
     expect(capabilities('system_admin').workRegionalIssues).toBe(false);
@@ -135,6 +139,12 @@ describe('navigation by role', () => {
     for (const role of ['center_admin', 'supervisor', 'municipal_officer'] as const) {
       expect(capabilities(role).manageAdministrations).toBe(false);
     }
+  });
+
+  it('gives a council member their councils and no patient screens', () => {
+    expect(navItems('council_member').map((i) => i.key)).toEqual(['home', 'councils']);
+    expect(capabilities('council_member')).toMatchObject({ runCouncils: false, readCouncils: true, pledgeCouncil: true, reachPatients: false });
+    expect(capabilities('system_admin')).toMatchObject({ runCouncils: false, readCouncils: true });
   });
 
   it('opens the audit trail to supervisors and administrators, the rest of supervision to supervisors', () => {

@@ -70,6 +70,12 @@ export interface Capabilities {
    * their centers' combined figures. Never a patient: no case screen is theirs.
    */
   readonly workRegionalIssues: boolean;
+  /** 協議会: an administration's officer runs its councils, members and meetings. */
+  readonly runCouncils: boolean;
+  /** 協議会 read: the officer, the system administrator, and a council member (their own councils). */
+  readonly readCouncils: boolean;
+  /** A council member: the confidentiality pledge and the issues of their councils. */
+  readonly pledgeCouncil: boolean;
 }
 
 /** The center's case workers: the 自立支援員 has a consultant's reach. */
@@ -98,6 +104,9 @@ export function capabilities(role: Role | null): Capabilities {
     readAuditTrail: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
     manageAdministrations: role === 'system_admin',
     workRegionalIssues: role === 'municipal_officer',
+    runCouncils: role === 'municipal_officer',
+    readCouncils: role === 'municipal_officer' || role === 'system_admin' || role === 'council_member',
+    pledgeCouncil: role === 'council_member',
   };
 }
 
@@ -122,7 +131,8 @@ export type NavKey =
   | 'dashboard'
   | 'regionalIssues'
   | 'publication'
-  | 'regionalFigures';
+  | 'regionalFigures'
+  | 'councils';
 
 /** 地域の課題: the officer's board of regional issues. */
 export const REGIONAL_ISSUES_PATH = '/regional-issues';
@@ -154,6 +164,7 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
     return [
       { key: 'dashboard', to: '/' },
       { key: 'regionalIssues', to: REGIONAL_ISSUES_PATH },
+      { key: 'councils', to: '/councils' },
       { key: 'publication', to: PUBLICATION_PATH },
       { key: 'regionalFigures', to: '/reports' },
     ];
@@ -184,6 +195,7 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
   // Administrators read the trail without the supervisor's other screens.
   else if (can.readAuditTrail) items.push({ key: 'auditTrail', to: '/supervision/audit' });
   if (can.manageIntegrations) items.push({ key: 'integrations', to: '/integrations' });
+  if (can.readCouncils) items.push({ key: 'councils', to: '/councils' });
   return items;
 }
 

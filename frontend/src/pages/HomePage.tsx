@@ -15,6 +15,7 @@ import type { MessageKey } from '../i18n/translate';
 import { addDays, currentFiscalYear, todayInTokyo } from '../lib/datetime';
 import { FollowUpTable } from './followups/FollowUpTable';
 import { NotificationList } from './Notifications';
+import { MemberHome } from './councils/MemberHome';
 import { showsPlansDue } from './supportPlans/planDue';
 import { PlansDue } from './supportPlans/PlansDue';
 import { useOwnPrograms } from '../app/useOwnCenter';
@@ -298,6 +299,8 @@ function StaffHome() {
           <MyConsultations myId={me.id} />
         </>
       )}
+
+      {me.roleKnown === 'council_member' && <MemberHome />}
 
       <section aria-labelledby="home-tasks" className="flex flex-col gap-3">
         <h2 id="home-tasks" className="text-std-22B-150">
