@@ -65,7 +65,7 @@ describe('councils: the officer runs a council, a member signs in, pledges and r
   step('the officer registers a council', async () => {
     await page.goto(`${server.url}/`);
     await signIn(OFFICER.login, OFFICER.password);
-    await expectHeading(`ようこそ、${OFFICER.display_name}さん`);
+    await expectHeading('自治体ダッシュボード');
     await nav('協議会');
     await expectHeading('地域協議会');
     await page.getByText('協議会はまだ登録されていません。').waitFor();
