@@ -212,6 +212,8 @@ describe('councils: the officer runs a council, a member signs in, pledges and r
     const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
     assert.deepEqual(menu, ['ホーム', '協議会']);
     await page.getByRole('link', { name: COUNCIL }).first().waitFor();
+    // No empty 「できること」 section: a member has no staff shortcuts.
+    assert.equal(await page.getByRole('heading', { name: 'できること' }).count(), 0);
     await expectAccessible('the council member’s home');
     // On a phone the page does not scroll sideways (wide tables scroll inside themselves).
     await page.setViewportSize({ width: 375, height: 740 });

@@ -302,21 +302,23 @@ function StaffHome() {
 
       {me.roleKnown === 'council_member' && <MemberHome />}
 
-      <section aria-labelledby="home-tasks" className="flex flex-col gap-3">
-        <h2 id="home-tasks" className="text-std-22B-150">
-          {t('home.tasks')}
-        </h2>
-        <ul className="grid gap-4 md:grid-cols-2">
-          {tasks.map((task) => (
-            <li key={task.title} className="rounded-8 border border-solid-gray-420 p-4">
-              <Link to={task.to} className="text-std-18B-160">
-                {t(task.title)}
-              </Link>
-              <p className="mt-1 text-std-16N-170 text-solid-gray-700">{t(task.desc)}</p>
-            </li>
-          ))}
-        </ul>
-      </section>
+      {tasks.length > 0 && (
+        <section aria-labelledby="home-tasks" className="flex flex-col gap-3">
+          <h2 id="home-tasks" className="text-std-22B-150">
+            {t('home.tasks')}
+          </h2>
+          <ul className="grid gap-4 md:grid-cols-2">
+            {tasks.map((task) => (
+              <li key={task.title} className="rounded-8 border border-solid-gray-420 p-4">
+                <Link to={task.to} className="text-std-18B-160">
+                  {t(task.title)}
+                </Link>
+                <p className="mt-1 text-std-16N-170 text-solid-gray-700">{t(task.desc)}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section aria-labelledby="home-account" className="flex flex-col gap-3">
         <h2 id="home-account" className="text-std-22B-150">
