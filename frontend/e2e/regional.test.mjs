@@ -267,6 +267,16 @@ describe('regional councils: administrations, the officer’s issues and publica
     await page.getByText(`${reiwa(fy)}（${fy}年度）の実施状況を公表しました。`).waitFor();
     await page.getByRole('table', { name: 'これまでの公表' }).getByText('第1版').waitFor();
     await expectAccessible('publication published');
+    // The officer's own threshold: the preview follows it; what was published does not (the
+    // public page below still shows 「5未満」).
+    await field('秘匿の基準（この件数未満を「未満」表示）').fill('0');
+    await page.getByText('1から100までの整数で入力してください。').waitFor();
+    await field('秘匿の基準（この件数未満を「未満」表示）').fill('1');
+    await page.getByRole('button', { name: '基準を変更する' }).click();
+    await page.getByText('秘匿の基準を変更しました。').waitFor();
+    await page.getByTestId('suppression-note').getByText('1件未満の数は「1未満」と表示します').waitFor();
+    await page.getByTestId('indicators').getByRole('rowheader', { name: FIGURE_LABEL }).waitFor();
+    assert.equal(await page.getByTestId('indicators').getByText('5未満').count(), 0);
   });
 
   step('reads the centers’ figures combined under 集計, without choosing a prefecture', async () => {

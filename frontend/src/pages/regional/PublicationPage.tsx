@@ -8,16 +8,18 @@ import { keys } from '../../api/client';
 import { asProblem, type Problem } from '../../api/problem';
 import {
   downloadPublicationPreview,
+  getAdministration,
   getPublicationPreview,
   listPublications,
   publish,
+  updateAdministration,
   type Administration,
 } from '../../api/regional';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { SelectField } from '../../components/Field';
+import { SelectField, TextField } from '../../components/Field';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
@@ -106,6 +108,7 @@ function Publication({ adm }: { adm: Administration }) {
       <Notice tone="info" title={t('publication.suppressionTitle')}>
         <p data-testid="suppression-note">{t('publication.suppressionNote', { n: adm.suppression_threshold })}</p>
       </Notice>
+      <ThresholdForm adm={adm} />
 
       <section aria-labelledby="publication-preview" className="flex flex-col gap-4 rounded-8 border border-solid-gray-420 p-4">
         <h2 id="publication-preview" className="text-std-22B-150">
@@ -195,5 +198,70 @@ function Publication({ adm }: { adm: Administration }) {
         )}
       </section>
     </>
+  );
+}
+
+/**
+ * The officer's own setting: counts under this threshold leave the administration as
+ * 「N未満」. Read again before the change, so it applies to the version that is current (a
+ * change made meanwhile answers 412 and the form shows the threshold now in force).
+ */
+function ThresholdForm({ adm }: { adm: Administration }) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [value, setValue] = useState(String(adm.suppression_threshold));
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [saved, setSaved] = useState(false);
+  const mutation = useMutation({
+    mutationFn: async (n: number) => {
+      const current = await getAdministration(adm.id);
+      return updateAdministration(adm.id, { suppression_threshold: n }, current.etag);
+    },
+    onSuccess: () => {
+      setProblem(null);
+      setSaved(true);
+      void queryClient.invalidateQueries({ queryKey: keys.ownAdministration });
+      void queryClient.invalidateQueries({ queryKey: ['regional', 'publication-preview'] });
+    },
+    onError: (e) => {
+      setSaved(false);
+      setProblem(asProblem(e));
+    },
+  });
+  const n = Number(value);
+  const valid = /^[0-9]{1,3}$/.test(value.trim()) && n >= 1 && n <= 100;
+  const errors = problem?.errors?.filter((e) => e.field === 'suppression_threshold').map((e) => e.message);
+  const localError = !valid && value !== '' ? [t('publication.thresholdRange')] : undefined;
+  return (
+    <form
+      className="flex max-w-3xl flex-col gap-3"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setSaved(false);
+        if (valid) mutation.mutate(n);
+      }}
+    >
+      <ErrorSummary id="threshold-errors" problem={problem} fields={{ suppression_threshold: t('publication.thresholdLabel') }} />
+      <TextField
+        name="suppression_threshold"
+        label={t('publication.thresholdLabel')}
+        hint={t('publication.thresholdHint')}
+        required
+        inputMode="numeric"
+        className="max-w-32"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        errors={localError ?? errors}
+      />
+      <div>
+        <Button type="submit" variant="outline" aria-disabled={mutation.isPending || !valid || undefined}>
+          {t('publication.thresholdSave')}
+        </Button>
+      </div>
+      <p role="status" className="min-h-[1lh] text-dns-16N-130">
+        {saved ? t('publication.thresholdSaved') : ''}
+      </p>
+    </form>
   );
 }
