@@ -60,8 +60,17 @@ fn respond<T: Serialize>(
     body: &T,
     sheet: impl FnOnce() -> Sheet,
 ) -> Result<HttpResponse, ApiError> {
-    let name = file_name(stem, period);
-    match format(req) {
+    respond_as(format(req), &file_name(stem, period), body, sheet)
+}
+
+/// A body as JSON, or its sheet as a CSV or Excel download named `name`.
+pub(crate) fn respond_as<T: Serialize>(
+    format: Format,
+    name: &str,
+    body: &T,
+    sheet: impl FnOnce() -> Sheet,
+) -> Result<HttpResponse, ApiError> {
+    match format {
         Format::Json => Ok(HttpResponse::Ok().json(body)),
         Format::Csv => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
@@ -70,11 +79,11 @@ fn respond<T: Serialize>(
                 format!("attachment; filename=\"{name}.csv\""),
             ))
             .body(sheet::csv(&sheet()))),
-        Format::Xlsx => xlsx_response(&name, &[sheet()]),
+        Format::Xlsx => xlsx_response(name, &[sheet()]),
     }
 }
 
-pub(crate) fn xlsx_response(name: &str, sheets: &[Sheet]) -> Result<HttpResponse, ApiError> {
+fn xlsx_response(name: &str, sheets: &[Sheet]) -> Result<HttpResponse, ApiError> {
     let bytes = sheet::xlsx(sheets).map_err(|e| {
         tracing::error!(error = %e, "writing a workbook failed");
         ApiError::internal()

@@ -6,13 +6,13 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::dto::{AdministrationKind, IssueCategory, ts};
 use crate::handlers::blocking;
-use crate::handlers::reports::{Format, format, xlsx_response};
+use crate::handlers::reports::{Format, format, respond_as};
 use crate::json::ApiJson;
 use crate::labels;
 use crate::problem::{
     ApiError, CreateUnderProblems, ListProblems, ListUnderProblems, ReadProblems,
 };
-use crate::sheet::{self, Cell, Section, Sheet};
+use crate::sheet::{Cell, Section, Sheet};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -327,17 +327,7 @@ fn download(
         Some(_) => Format::Json,
         None => format(req),
     };
-    match f {
-        Format::Json => Ok(HttpResponse::Ok().json(body)),
-        Format::Csv => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ))
-            .body(sheet::csv(&body.sheet()))),
-        Format::Xlsx => xlsx_response(name, &[body.sheet()]),
-    }
+    respond_as(f, name, body, || body.sheet())
 }
 
 /// The summary as it would be published now: the officer's preview (the system
@@ -684,15 +674,5 @@ pub async fn national(
         .await?;
     let body = RegionalCouncilsReport::new(t);
     let name = format!("regional-councils-{fy}");
-    match format(&req) {
-        Format::Json => Ok(HttpResponse::Ok().json(&body)),
-        Format::Csv => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ))
-            .body(sheet::csv(&body.sheet()))),
-        Format::Xlsx => xlsx_response(&name, &[body.sheet()]),
-    }
+    respond_as(format(&req), &name, &body, || body.sheet())
 }
