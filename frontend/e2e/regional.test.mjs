@@ -138,7 +138,7 @@ describe('regional councils: administrations, the officer’s issues and publica
     await expectHeading('自治体ダッシュボード');
     assert.equal((await page.getByTestId('administration-name').textContent())?.trim(), '広島県');
     await page.getByTestId('dashboard-centers').getByText(CENTER.name).waitFor();
-    assert.deepEqual(await menu(), ['ダッシュボード', '地域の課題', '協議会', '公表', '集計']);
+    assert.deepEqual(await menu(), ['ダッシュボード', '地域の課題', '協議会', '公表', '集計', '外部連携']);
     assert.equal(await page.getByRole('link', { name: '患者' }).count(), 0);
     assert.equal(await page.getByTestId('record-consultation').count(), 0);
     await page.getByTestId('stage-tiles').getByText('①課題の抽出').waitFor();
@@ -190,8 +190,8 @@ describe('regional councils: administrations, the officer’s issues and publica
     await dialog.waitFor({ state: 'detached' });
     const planning = page.getByTestId('column-planning');
     await planning.getByRole('link', { name: ISSUE }).waitFor();
-    // Focus followed the card to its new column.
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), ISSUE);
+    // Focus follows the card to its new column (on the next frame after the move).
+    await page.waitForFunction((title) => document.activeElement?.textContent === title, ISSUE);
     assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid')), 'column-planning');
     assert.equal(await extraction.getByRole('link', { name: ISSUE }).count(), 0);
     await expectAccessible('issue board');
@@ -286,6 +286,41 @@ describe('regional councils: administrations, the officer’s issues and publica
     await page.getByTestId('report-consultations').waitFor();
     assert.equal(await field('都道府県').count(), 0);
     await expectAccessible('reports (officer)');
+  });
+
+  step('registers the administration’s own application with regional scopes, which reaches no patient', async () => {
+    await nav('外部連携');
+    await expectHeading('外部連携アプリ');
+    // No webhooks for an administration: those announce a center's records.
+    const pages = page.getByRole('navigation', { name: '外部連携のページ' });
+    assert.deepEqual(await pages.getByRole('link').allTextContents(), ['外部連携アプリ']);
+    await page.getByRole('link', { name: 'アプリを登録' }).click();
+    await expectHeading('外部連携アプリの登録');
+    // Only what an administration may grant is offered.
+    assert.equal(await page.getByRole('group', { name: '患者・相談の記録（個人情報を含む）', exact: true }).count(), 0);
+    const regional = page.getByRole('group', { name: '地域協議会・地域の課題', exact: true });
+    await field('アプリ名').fill('県庁 課題管理システム');
+    await regional.getByRole('checkbox', { name: /^協議会・会議・地域の課題（連動する数値を含む）と公表内容の閲覧/ }).check();
+    await page.getByRole('group', { name: '管内センターの集計', exact: true }).getByRole('checkbox').check();
+    await expectAccessible('the administration’s API client form');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await page.getByRole('region', { name: 'クライアントシークレットを発行しました' }).waitFor();
+    const clientId = ((await page.getByTestId('client-id').textContent()) ?? '').trim();
+    const secret = ((await page.getByTestId('client-secret').textContent()) ?? '').trim();
+    const granted = await fetch(`${server.url}/api/v1/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString(),
+    });
+    assert.equal(granted.status, 200);
+    const { access_token: clientToken, scope } = /** @type {{access_token: string, scope: string}} */ (await granted.json());
+    assert.equal(scope, 'reports:read regional:read');
+    const auth = { Authorization: `Bearer ${clientToken}` };
+    const issues = await fetch(`${server.url}/api/v1/regional-issues`, { headers: auth });
+    assert.equal(issues.status, 200);
+    const listed = /** @type {{items: {title: string}[]}} */ (await issues.json());
+    assert.deepEqual(listed.items.map((i) => i.title), [ISSUE]);
+    assert.equal((await fetch(`${server.url}/api/v1/patients`, { headers: auth })).status, 403);
     await signOut();
   });
 

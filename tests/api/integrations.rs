@@ -28,6 +28,7 @@ db_tests!(
     webhook_targets_inside_the_network_are_refused,
     deliveries_to_addresses_inside_are_refused_and_logged_generically,
     sync_by_updated_since_misses_nothing_under_concurrent_writes,
+    an_administrations_client_does_regional_work_and_reaches_no_patient,
 );
 
 const ALL_SCOPES: &[&str] = &[
@@ -47,6 +48,9 @@ const ALL_SCOPES: &[&str] = &[
     "activities:read",
     "activities:write",
 ];
+
+/// What an administration (自治体) may grant its clients.
+const REGION_SCOPES: &[&str] = &["reports:read", "regional:read", "regional:write"];
 
 /// A registered client: its record's id, client id and secret.
 struct Client {
@@ -283,6 +287,16 @@ async fn every_operation_enforces_its_declared_scope(db: Db) {
         tokens_without.insert(*s, client_token(&app, &without, None).await);
         tokens_with.insert(*s, client_token(&app, &with, None).await);
     }
+    // The regional scopes are an administration's to grant: its officer registers those.
+    let pref = app.administration("340006", "prefecture", &[&center]).await;
+    let (_, officer) = app.officer(&pref, "hiroshima.pref").await;
+    for s in ["regional:read", "regional:write"] {
+        let others: Vec<&str> = REGION_SCOPES.iter().copied().filter(|x| *x != s).collect();
+        let without = register(&app, &officer, &others).await;
+        let with = register(&app, &officer, &[s]).await;
+        tokens_without.insert(s, client_token(&app, &without, None).await);
+        tokens_with.insert(s, client_token(&app, &with, None).await);
+    }
     let id = uuid::Uuid::now_v7().to_string();
     let (mut scoped, mut closed, mut open) = (0, 0, 0);
     for (path, item) in spec.body["paths"].as_object().unwrap() {
@@ -344,7 +358,7 @@ async fn every_operation_enforces_its_declared_scope(db: Db) {
         }
     }
     // The document really covers the case records, and keeps administration for people.
-    assert!(scoped >= 35, "{scoped} scoped operations");
+    assert!(scoped >= 130, "{scoped} scoped operations");
     assert!(closed >= 20, "{closed} staff-only operations");
     assert_eq!(open, 3, "master data is open to any client");
     // Refusals are in the trail with the operation they were for.
@@ -1211,4 +1225,257 @@ async fn sync_by_updated_since_misses_nothing_under_concurrent_writes(db: Db) {
     }
     assert_eq!(truth.len(), 32);
     assert_eq!(mirror, truth);
+}
+
+/// An administration's own application: its officer registers it with the regional scopes
+/// (never a scope that reaches a patient), and with a token it reads and records the
+/// administration's regional work and its centers' figures — nothing of another
+/// administration, no patient, and not what stays an officer's own act (publishing).
+async fn an_administrations_client_does_regional_work_and_reaches_no_patient(db: Db) {
+    let app = spawn(db).await;
+    let center = app.center("hiroshima").await;
+    let elsewhere = app.center("tokyo").await;
+    let pref = app.administration("340006", "prefecture", &[&center]).await;
+    let tokyo = app
+        .administration("130001", "prefecture", &[&elsewhere])
+        .await;
+    let (officer_id, officer) = app.officer(&pref, "hiroshima.pref").await;
+    let (other_officer_id, other_officer) = app.officer(&tokyo, "tokyo.pref").await;
+    let theirs = app
+        .post(
+            "/api/v1/regional-issues",
+            &other_officer,
+            json!({"title": "東京の課題", "category": "employment"}),
+        )
+        .await
+        .expect(201)
+        .id();
+
+    // Who grants what: an administration the regional scopes and its centers' figures; a
+    // center never the regional ones. Each sees only its own clients.
+    for (token, scopes) in [
+        (&officer, vec!["regional:read", "patients:read"]),
+        (&officer, vec!["audit:read"]),
+        (&center.admin, vec!["regional:read"]),
+    ] {
+        let r = app
+            .post(
+                "/api/v1/api-clients",
+                token,
+                json!({"name": "x", "scopes": scopes}),
+            )
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(
+            r.body["errors"][0]["code"], "scope_not_grantable",
+            "{scopes:?}"
+        );
+    }
+    let client = register(&app, &officer, REGION_SCOPES).await;
+    let record = app
+        .get(&format!("/api/v1/api-clients/{}", client.id), &officer)
+        .await
+        .expect(200);
+    assert_eq!(record.body["administration_id"], pref.as_str());
+    assert_eq!(record.body["center_id"], Value::Null);
+    assert_eq!(
+        record.body["scopes"],
+        json!(["reports:read", "regional:read", "regional:write"])
+    );
+    let centers_own = register(&app, &center.admin, &["reports:read"]).await;
+    let listed = |token: &str| {
+        let token = token.to_owned();
+        let app = &app;
+        async move {
+            app.get("/api/v1/api-clients", &token)
+                .await
+                .expect(200)
+                .body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(&officer).await, vec![client.id.clone()]);
+    assert_eq!(listed(&center.admin).await, vec![centers_own.id.clone()]);
+    app.get(&format!("/api/v1/api-clients/{}", client.id), &center.admin)
+        .await
+        .problem(404, "not_found");
+    app.get(&format!("/api/v1/api-clients/{}", centers_own.id), &officer)
+        .await
+        .problem(404, "not_found");
+    app.get(
+        &format!("/api/v1/api-clients/{}", client.id),
+        &other_officer,
+    )
+    .await
+    .problem(404, "not_found");
+
+    // With its token it records and moves an issue, for an officer of its administration
+    // it names (the application acts; a person answers for the record).
+    let token = client_token(&app, &client, None).await;
+    let (officer_id, officer_token) = (officer_id.clone(), officer.clone());
+    let new_issue = |who: Option<&str>| {
+        let mut b = json!({"title": "案内のみの紹介が多い", "category": "employment"});
+        if let Some(w) = who {
+            b["officer_id"] = json!(w);
+        }
+        b
+    };
+    let r = app
+        .post("/api/v1/regional-issues", &token, new_issue(None))
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(r.fields(), ["officer_id"]);
+    for not_theirs in [&other_officer_id, &client.id] {
+        let r = app
+            .post(
+                "/api/v1/regional-issues",
+                &token,
+                new_issue(Some(not_theirs)),
+            )
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(r.body["errors"][0]["code"], "not_found");
+    }
+    // A person records as themselves only.
+    let r = app
+        .post(
+            "/api/v1/regional-issues",
+            &officer_token,
+            new_issue(Some(&other_officer_id)),
+        )
+        .await
+        .problem(422, "validation_failed");
+    assert_eq!(r.fields(), ["officer_id"]);
+    let issue = app
+        .post(
+            "/api/v1/regional-issues",
+            &token,
+            new_issue(Some(&officer_id)),
+        )
+        .await
+        .expect(201);
+    assert_eq!(issue.body["administration_id"], pref.as_str());
+    assert_eq!(issue.body["created_by"], officer_id.as_str());
+    let path = format!("/api/v1/regional-issues/{}", issue.id());
+    let etag = app.get(&path, &token).await.expect(200).etag();
+    let moved = app
+        .request(
+            Method::POST,
+            &format!("{path}/stage-changes"),
+            Some(&token),
+            &[("content-type", "application/json"), ("if-match", &etag)],
+            Some(
+                json!({"to_stage": "planning", "reason": "協議会で検討", "officer_id": officer_id})
+                    .to_string()
+                    .into_bytes(),
+            ),
+        )
+        .await
+        .expect(201);
+    assert_eq!(moved.body["change"]["changed_by"], officer_id.as_str());
+    assert_eq!(moved.body["change"]["changed_by_name"], "県庁 担当");
+    assert_eq!(
+        app.get(&path, &officer).await.expect(200).body["stage"],
+        "planning"
+    );
+    let council = app
+        .post(
+            "/api/v1/councils",
+            &token,
+            json!({"name": "難病対策地域協議会", "kind": "intractable", "scope": "prefecture"}),
+        )
+        .await
+        .expect(201);
+    app.get(&format!("/api/v1/councils/{}", council.id()), &token)
+        .await
+        .expect(200);
+    // Its centers' figures, never another administration's.
+    app.get(
+        &format!("/api/v1/reports/referral-levels?fiscal_year=2026&administration_id={pref}"),
+        &token,
+    )
+    .await
+    .expect(200);
+    app.get(
+        &format!("/api/v1/reports/referral-levels?fiscal_year=2026&administration_id={tokyo}"),
+        &token,
+    )
+    .await
+    .problem(404, "not_found");
+
+    // Another administration's records do not exist for it.
+    app.get(&format!("/api/v1/regional-issues/{theirs}"), &token)
+        .await
+        .problem(404, "not_found");
+    let mine = app.get("/api/v1/regional-issues", &token).await.expect(200);
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
+
+    // No patient: no scope it can hold opens one, and an officer's own acts stay theirs.
+    app.get("/api/v1/patients", &token)
+        .await
+        .problem(403, "insufficient_scope");
+    app.post(
+        &format!("/api/v1/administrations/{pref}/publications"),
+        &token,
+        json!({"fiscal_year": 2025}),
+    )
+    .await
+    .problem(403, "client_not_allowed");
+    app.post(
+        "/api/v1/api-clients",
+        &token,
+        json!({"name": "x", "scopes": ["regional:read"]}),
+    )
+    .await
+    .problem(403, "client_not_allowed");
+    // A token narrowed to reading cannot write.
+    let reader = client_token(&app, &client, Some("regional:read")).await;
+    app.post(
+        "/api/v1/regional-issues",
+        &reader,
+        json!({"title": "x", "category": "other"}),
+    )
+    .await
+    .problem(403, "insufficient_scope");
+
+    // The trail names the client, as an officer of no center.
+    let by_client: Vec<_> = app
+        .audit_events()
+        .into_iter()
+        .filter(|e| e.actor_kind == "client" && e.actor_id.as_deref() == Some(client.id.as_str()))
+        .collect();
+    assert!(
+        by_client
+            .iter()
+            .any(|e| e.action == "regional_issue.create" && e.center_id.is_none()),
+        "{:?}",
+        by_client.iter().map(|e| &e.action).collect::<Vec<_>>()
+    );
+    assert!(
+        by_client
+            .iter()
+            .all(|e| e.actor_role.as_deref() == Some("municipal_officer"))
+    );
+
+    // An administration taken out of service takes its clients' tokens with it.
+    let a = format!("/api/v1/administrations/{pref}");
+    let etag = app.get(&a, &app.admin_token).await.expect(200).etag();
+    app.patch(&a, &app.admin_token, Some(&etag), json!({"active": false}))
+        .await
+        .expect(200);
+    app.get("/api/v1/regional-issues", &token)
+        .await
+        .problem(401, "invalid_token");
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        client.client_id,
+        urlencode(&client.secret)
+    );
+    let refused = token_request(&app, &form, None).await;
+    assert_eq!(refused.status.as_u16(), 401);
+    assert_eq!(refused.body["error"], "invalid_client");
 }

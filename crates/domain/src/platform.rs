@@ -1,9 +1,12 @@
 //! Third-party applications: API clients (their scopes, secrets and tokens) and webhooks
 //! (subscriptions, the events they carry, Standard Webhooks signing and the retry schedule).
 //!
-//! An API client acts within one center with a supervisor's reach, narrowed to the scopes
-//! its center granted; the HTTP adapter refuses every operation outside those scopes before
-//! any of this runs, and the rules below refuse what no client may do (reviews, staff).
+//! An API client belongs to a center or to an administration ([`ClientOwner`]). A center's
+//! client acts within the center with a supervisor's reach, an administration's with an
+//! officer's (its councils, regional issues and its centers' aggregates, never a patient),
+//! each narrowed to the scopes granted; the HTTP adapter refuses every operation outside
+//! those scopes before any of this runs, and the rules below refuse what no client may do
+//! (reviews, staff, publishing).
 //!
 //! Signing stays ours: the `standardwebhooks` crate has had one release (2024, on base64 0.21)
 //! and would pull `http` and `time` into the domain for ten lines the spec's vector checks.
@@ -18,7 +21,7 @@ use rand::RngCore;
 use sha2::Sha256;
 use uuid::Uuid;
 
-/// Every scope a center may grant, with what it allows.
+/// Every scope there is, with what it allows; [`grantable`] says which an owner may grant.
 pub const SCOPES: &[(&str, &str)] = &[
     (
         "patients:read",
@@ -56,7 +59,55 @@ pub const SCOPES: &[(&str, &str)] = &[
         "activities:write",
         "Record outreach activities, trainings and events, and name attendees",
     ),
+    (
+        "regional:read",
+        "Read an administration's councils, meetings, regional issues with their live figures, and its publication preview",
+    ),
+    (
+        "regional:write",
+        "Record an administration's councils, meetings, regional issues, their stage changes, measures and figures",
+    ),
 ];
+
+/// The scopes of an administration's work: granted by its officers, never by a center.
+const REGIONAL_SCOPES: &[&str] = &["regional:read", "regional:write"];
+
+/// Who an API client belongs to, and so whose records it reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientOwner {
+    /// A center's application: its case work, within the center.
+    Center(Uuid),
+    /// An administration's (自治体): its regional work and its centers' figures.
+    Administration(Uuid),
+}
+
+impl ClientOwner {
+    pub fn center(self) -> Option<Uuid> {
+        match self {
+            ClientOwner::Center(c) => Some(c),
+            ClientOwner::Administration(_) => None,
+        }
+    }
+
+    pub fn administration(self) -> Option<Uuid> {
+        match self {
+            ClientOwner::Administration(a) => Some(a),
+            ClientOwner::Center(_) => None,
+        }
+    }
+}
+
+/// Whether `owner` may grant `scope`: a center every scope of case work, reports and the
+/// audit trail; an administration the regional scopes and `reports:read` (its centers'
+/// aggregates). An administration's client never reaches a patient, so no scope that reads
+/// or writes one is offered to it.
+pub fn grantable(owner: ClientOwner, scope: &str) -> bool {
+    let regional = REGIONAL_SCOPES.contains(&scope);
+    match owner {
+        ClientOwner::Center(_) => !regional,
+        ClientOwner::Administration(_) => regional || scope == "reports:read",
+    }
+}
 
 /// Access tokens of API clients live as long as people's: ten minutes.
 pub const CLIENT_TOKEN_TTL: Duration = Duration::minutes(10);
@@ -69,11 +120,11 @@ pub const CLIENT_ID_PREFIX: &str = "tsu_";
 pub const CLIENT_SECRET_PREFIX: &str = "tsusec_";
 pub const WEBHOOK_SECRET_PREFIX: &str = "whsec_";
 
-/// A third-party application of a center.
+/// A third-party application of a center or an administration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiClient {
     pub id: Uuid,
-    pub center_id: Uuid,
+    pub owner: ClientOwner,
     pub name: String,
     /// The public identifier sent to the token endpoint.
     pub client_id: String,
@@ -95,8 +146,9 @@ pub struct ClientCredentials {
     pub client: ApiClient,
     pub secret_hash: String,
     pub previous_secret_hash: Option<String>,
-    /// The center is active (a deactivated center's clients get no tokens).
-    pub center_active: bool,
+    /// The owning center or administration is active (a deactivated one's clients get no
+    /// tokens).
+    pub owner_active: bool,
 }
 
 impl ClientCredentials {
@@ -129,8 +181,13 @@ pub fn new_client_credentials() -> (String, String, String) {
     (client_id, secret, hash)
 }
 
-/// Validates a list of scopes: known ones only, at least one, each once, in catalog order.
-pub fn parse_scopes(field: &str, requested: &[String]) -> Result<Vec<String>, FieldError> {
+/// Validates a list of scopes: known ones only, each one `owner` may grant, at least one,
+/// each once, in catalog order.
+pub fn parse_scopes(
+    field: &str,
+    requested: &[String],
+    owner: ClientOwner,
+) -> Result<Vec<String>, FieldError> {
     if requested.is_empty() {
         return Err(FieldError::new(
             field,
@@ -138,6 +195,14 @@ pub fn parse_scopes(field: &str, requested: &[String]) -> Result<Vec<String>, Fi
             "grant at least one scope",
         ));
     }
+    let offered = || {
+        SCOPES
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| grantable(owner, k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if let Some(bad) = requested
         .iter()
         .find(|s| !SCOPES.iter().any(|(k, _)| k == s))
@@ -145,13 +210,20 @@ pub fn parse_scopes(field: &str, requested: &[String]) -> Result<Vec<String>, Fi
         return Err(FieldError::new(
             field,
             "unknown_scope",
+            format!("{bad:?} is not a scope; known: {}", offered()),
+        ));
+    }
+    if let Some(bad) = requested.iter().find(|s| !grantable(owner, s)) {
+        return Err(FieldError::new(
+            field,
+            "scope_not_grantable",
             format!(
-                "{bad:?} is not a scope; known: {}",
-                SCOPES
-                    .iter()
-                    .map(|(k, _)| *k)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{bad:?} is not offered to {}; offered: {}",
+                match owner {
+                    ClientOwner::Center(_) => "a center's clients",
+                    ClientOwner::Administration(_) => "an administration's clients",
+                },
+                offered()
             ),
         ));
     }
@@ -409,6 +481,9 @@ mod tests {
     use super::*;
     use crate::events::Action;
 
+    const CENTER: ClientOwner = ClientOwner::Center(Uuid::nil());
+    const REGION: ClientOwner = ClientOwner::Administration(Uuid::nil());
+
     #[test]
     fn scopes_are_validated_and_ordered() {
         let s = parse_scopes(
@@ -418,16 +493,49 @@ mod tests {
                 "patients:read".into(),
                 "reports:read".into(),
             ],
+            CENTER,
         )
         .unwrap();
         assert_eq!(s, vec!["patients:read", "reports:read"]);
-        assert_eq!(parse_scopes("scopes", &[]).unwrap_err().code, "required");
         assert_eq!(
-            parse_scopes("scopes", &["patients:delete".into()])
+            parse_scopes("scopes", &[], CENTER).unwrap_err().code,
+            "required"
+        );
+        assert_eq!(
+            parse_scopes("scopes", &["patients:delete".into()], CENTER)
                 .unwrap_err()
                 .code,
             "unknown_scope"
         );
+    }
+
+    #[test]
+    fn a_center_grants_case_work_and_an_administration_regional_work() {
+        let ask = |s: &str, o| parse_scopes("scopes", &[s.to_owned()], o).map_err(|e| e.code);
+        assert_eq!(ask("regional:read", CENTER), Err("scope_not_grantable"));
+        assert_eq!(ask("regional:write", CENTER), Err("scope_not_grantable"));
+        for never in [
+            "patients:read",
+            "consultations:read",
+            "audit:read",
+            "shoman:read",
+        ] {
+            assert_eq!(ask(never, REGION), Err("scope_not_grantable"), "{never}");
+        }
+        assert_eq!(
+            parse_scopes(
+                "scopes",
+                &[
+                    "regional:write".into(),
+                    "reports:read".into(),
+                    "regional:read".into()
+                ],
+                REGION
+            )
+            .unwrap(),
+            vec!["reports:read", "regional:read", "regional:write"]
+        );
+        assert!(ask("reports:read", CENTER).is_ok());
     }
 
     #[test]
@@ -454,7 +562,7 @@ mod tests {
         let creds = ClientCredentials {
             client: ApiClient {
                 id: Uuid::now_v7(),
-                center_id: Uuid::now_v7(),
+                owner: ClientOwner::Center(Uuid::now_v7()),
                 name: "x".into(),
                 client_id,
                 scopes: vec![],
@@ -469,7 +577,7 @@ mod tests {
             },
             secret_hash: hash,
             previous_secret_hash: Some(old_hash),
-            center_active: true,
+            owner_active: true,
         };
         assert!(creds.accepts(&secret, now));
         assert!(creds.accepts(&old, now));

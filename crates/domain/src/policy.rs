@@ -23,6 +23,7 @@
 
 use crate::entities::{Actor, Center};
 use crate::error::DomainError;
+use crate::platform::ClientOwner;
 use crate::values::{Program, Role};
 use uuid::Uuid;
 
@@ -132,18 +133,29 @@ impl RegionReach {
 }
 
 /// An administration's own work (its councils, meetings, regional issues, publication):
-/// its officers read and write it; the system administrator reads every administration's
-/// (the ministry's figures need it) but runs none. Center staff and API clients have no
-/// part in it here (`insufficient_role`); council members reach their councils' records
-/// through their membership, checked where those records are read.
+/// its officers read and write it, and so does the administration's API client within its
+/// scopes (`regional:read`, `regional:write`, enforced by the HTTP adapter from the
+/// document); the system administrator reads every administration's (the ministry's
+/// figures need it) but runs none. Center staff and centers' clients have no part in it
+/// (`insufficient_role`); council members reach their councils' records through their
+/// membership, checked where those records are read. What stays an officer's own act
+/// (publishing, naming council members) asks [`in_person_region`].
 pub fn region(actor: &Actor, write: bool) -> Result<RegionReach, DomainError> {
     match (actor.role, actor.administration_id) {
-        (Role::MunicipalOfficer, Some(a)) if !actor.is_client() => {
-            Ok(RegionReach::Administration(a))
-        }
+        (Role::MunicipalOfficer, Some(a)) => Ok(RegionReach::Administration(a)),
         (Role::SystemAdmin, _) if !write => Ok(RegionReach::All),
         _ => Err(insufficient_role()),
     }
+}
+
+/// An administration's work that stays an officer's own act, never an application's:
+/// publishing the year's summary (an approval), naming council members and giving them a
+/// sign-in.
+pub fn in_person_region(actor: &Actor) -> Result<RegionReach, DomainError> {
+    if actor.is_client() {
+        return Err(insufficient_role());
+    }
+    region(actor, true)
 }
 
 /// Creating administrations and assigning centers to them: the system administrator.
@@ -390,6 +402,18 @@ pub fn permit_in_center(actor: &Actor, p: Permission) -> Result<Uuid, DomainErro
     match permit(actor, p)? {
         Reach::Center(c) => Ok(c),
         Reach::All => Err(center_staff_only()),
+    }
+}
+
+/// Registering and managing API clients: a center's administrator for the center, an
+/// administration's officer for the administration; both in person (a client never makes
+/// another). Answers whose clients the caller manages; another owner's answer 404.
+pub fn manage_clients(actor: &Actor) -> Result<ClientOwner, DomainError> {
+    match (actor.role, actor.administration_id) {
+        (Role::MunicipalOfficer, Some(a)) if !actor.is_client() => {
+            Ok(ClientOwner::Administration(a))
+        }
+        _ => permit_in_center(actor, Permission::ManageIntegrations).map(ClientOwner::Center),
     }
 }
 

@@ -90,7 +90,8 @@ impl JwtKeys {
         self.sign(&claims, exp - iat)
     }
 
-    /// An API client's access token, carrying its center and granted scopes.
+    /// An API client's access token, carrying its center (none for an administration's
+    /// client: which one is read from the client at every request) and granted scopes.
     pub fn issue_client(
         &self,
         grant: &ClientGrant,
@@ -104,7 +105,7 @@ impl JwtKeys {
             sub: grant.client.to_string(),
             sid: None,
             scope: Some(grant.scopes.join(" ")),
-            center: Some(grant.center_id.to_string()),
+            center: grant.owner.center().map(|c| c.to_string()),
             exp,
             nbf: iat,
             iat,

@@ -346,7 +346,8 @@ fn base_doc() -> OpenApi {
     doc
 }
 
-/// The OAuth 2.0 client-credentials flow of API clients, with every scope a center may grant.
+/// The OAuth 2.0 client-credentials flow of API clients, with every scope a center or an
+/// administration may grant.
 fn client_credentials_scheme() -> SecurityScheme {
     use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes};
     let scopes = Scopes::from_iter(
@@ -359,8 +360,11 @@ fn client_credentials_scheme() -> SecurityScheme {
             "/api/v1/oauth/token",
             scopes,
         ))],
-        "API clients of a center: `POST /api/v1/oauth/token` with the client's id and secret. \
-         An operation lists the scope it needs; one without `oauth2` is for the center's staff only.",
+        "API clients of a center or of an administration (自治体): `POST /api/v1/oauth/token` \
+         with the client's id and secret. An operation lists the scope it needs; one without \
+         `oauth2` is for people only. A center grants the scopes of its case work, reports and \
+         audit trail; an administration `regional:read`, `regional:write` and `reports:read` \
+         (its centers' figures), never a scope that reaches a patient.",
     ))
 }
 

@@ -1,5 +1,5 @@
 //! API clients: the credentials third-party systems sign in with, their scopes and secret
-//! rotation.
+//! rotation. A client belongs to a center or to an administration (one column or the other).
 
 use crate::DieselStore;
 use crate::audit::append_event;
@@ -7,13 +7,13 @@ use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
 use crate::paging::after_key;
 use crate::rows::{convert, naive, utc, uuid, words};
-use crate::schema::{api_clients, centers};
+use crate::schema::{administrations, api_clients, centers};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
 use tsunagu_domain::page::{Page, PageRequest};
-use tsunagu_domain::platform::{ApiClient, ClientCredentials};
+use tsunagu_domain::platform::{ApiClient, ClientCredentials, ClientOwner};
 use tsunagu_domain::ports::{ApiClientStore, SecretRotation, StoreResult};
 use uuid::Uuid;
 
@@ -24,7 +24,8 @@ const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
 #[diesel(table_name = api_clients)]
 pub struct ApiClientRow {
     pub id: String,
-    pub center_id: String,
+    pub center_id: Option<String>,
+    pub administration_id: Option<String>,
     pub name: String,
     pub client_id: String,
     pub scopes: String,
@@ -44,7 +45,8 @@ impl ApiClientRow {
     fn new(c: &ApiClient, secret_hash: &str) -> Self {
         Self {
             id: c.id.to_string(),
-            center_id: c.center_id.to_string(),
+            center_id: c.owner.center().map(|x| x.to_string()),
+            administration_id: c.owner.administration().map(|x| x.to_string()),
             name: c.name.clone(),
             client_id: c.client_id.clone(),
             scopes: c.scopes.join(" "),
@@ -64,7 +66,18 @@ impl ApiClientRow {
     fn into_entity(self) -> Result<ApiClient, DomainError> {
         Ok(ApiClient {
             id: uuid("api_clients.id", &self.id)?,
-            center_id: uuid("api_clients.center_id", &self.center_id)?,
+            owner: match (&self.center_id, &self.administration_id) {
+                (Some(c), None) => ClientOwner::Center(uuid("api_clients.center_id", c)?),
+                (None, Some(a)) => {
+                    ClientOwner::Administration(uuid("api_clients.administration_id", a)?)
+                }
+                _ => {
+                    return Err(DomainError::Internal(format!(
+                        "api client {} has no single owner",
+                        self.id
+                    )));
+                }
+            },
             name: self.name,
             client_id: self.client_id,
             scopes: words(&self.scopes),
@@ -80,18 +93,49 @@ impl ApiClientRow {
     }
 }
 
-fn api_client(c: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<ApiClient>> {
-    let row: Option<ApiClientRow> = api_clients::table
+type Backend = <DbConn as Connection>::Backend;
+
+/// The clients of one owner: the filter every read and write of them goes through.
+fn owned_by(owner: ClientOwner) -> api_clients::BoxedQuery<'static, Backend> {
+    match owner {
+        ClientOwner::Center(x) => api_clients::table
+            .filter(api_clients::center_id.eq(x.to_string()))
+            .into_boxed(),
+        ClientOwner::Administration(x) => api_clients::table
+            .filter(api_clients::administration_id.eq(x.to_string()))
+            .into_boxed(),
+    }
+}
+
+fn api_client(c: &mut DbConn, owner: ClientOwner, id: Uuid) -> R<Option<ApiClient>> {
+    let row: Option<ApiClientRow> = owned_by(owner)
         .filter(api_clients::id.eq(id.to_string()))
-        .filter(api_clients::center_id.eq(center.to_string()))
         .select(ApiClientRow::as_select())
         .first(c)
         .optional()?;
     Ok(row.map(ApiClientRow::into_entity).transpose()?)
 }
 
+/// Whether a client's owner is active (a deactivated center's or administration's clients
+/// get no tokens).
+fn owner_active(c: &mut DbConn, owner: ClientOwner) -> R<bool> {
+    let active: Option<bool> = match owner {
+        ClientOwner::Center(x) => centers::table
+            .filter(centers::id.eq(x.to_string()))
+            .select(centers::active)
+            .first(c)
+            .optional()?,
+        ClientOwner::Administration(x) => administrations::table
+            .filter(administrations::id.eq(x.to_string()))
+            .select(administrations::active)
+            .first(c)
+            .optional()?,
+    };
+    Ok(active.unwrap_or(false))
+}
+
 impl ApiClientStore for DieselStore {
-    #[tracing::instrument(level = "debug", skip_all, fields(center = %client.center_id, id = %client.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(owner = ?client.owner, id = %client.id))]
     fn insert_api_client(
         &self,
         client: &ApiClient,
@@ -106,16 +150,15 @@ impl ApiClientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
-    fn api_client(&self, center: Uuid, id: Uuid) -> StoreResult<Option<ApiClient>> {
-        self.read(|c| api_client(c, center, id))
+    #[tracing::instrument(level = "debug", skip_all, fields(?owner, %id))]
+    fn api_client(&self, owner: ClientOwner, id: Uuid) -> StoreResult<Option<ApiClient>> {
+        self.read(|c| api_client(c, owner, id))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(%center))]
-    fn api_clients(&self, center: Uuid, req: PageRequest) -> StoreResult<Page<ApiClient>> {
+    #[tracing::instrument(level = "debug", skip_all, fields(?owner))]
+    fn api_clients(&self, owner: ClientOwner, req: PageRequest) -> StoreResult<Page<ApiClient>> {
         self.read(|c| {
-            let rows: Vec<ApiClientRow> = api_clients::table
-                .filter(api_clients::center_id.eq(center.to_string()))
+            let rows: Vec<ApiClientRow> = owned_by(owner)
                 .filter(api_clients::id.gt(after_key(&req)))
                 .order(api_clients::id.asc())
                 .limit(req.limit + 1)
@@ -126,7 +169,7 @@ impl ApiClientStore for DieselStore {
         })
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(center = %client.center_id, id = %client.id))]
+    #[tracing::instrument(level = "debug", skip_all, fields(owner = ?client.owner, id = %client.id))]
     fn save_api_client(
         &self,
         client: &ApiClient,
@@ -136,10 +179,13 @@ impl ApiClientStore for DieselStore {
     ) -> StoreResult<ApiClient> {
         self.write(|c| {
             let id = client.id.to_string();
-            let center = client.center_id.to_string();
+            // Only the owner's own row (a client never changes owner), at the version the
+            // caller read.
+            if api_client(c, client.owner, client.id)?.is_none() {
+                return Err(not_found());
+            }
             let target = api_clients::table
                 .filter(api_clients::id.eq(&id))
-                .filter(api_clients::center_id.eq(&center))
                 .filter(api_clients::version.eq(expected_version));
             let fields = (
                 api_clients::name.eq(&client.name),
@@ -166,33 +212,33 @@ impl ApiClientStore for DieselStore {
                 None => diesel::update(target).set(fields).execute(c)?,
             };
             if n == 0 {
-                let exists = api_client(c, client.center_id, client.id)?.is_some();
-                return Err(missing_or_stale(exists));
+                return Err(missing_or_stale(true));
             }
             append_event(c, &self.keys, audit)?;
-            api_client(c, client.center_id, client.id)?.ok_or_else(not_found)
+            api_client(c, client.owner, client.id)?.ok_or_else(not_found)
         })
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
     fn client_credentials(&self, client_id: &str) -> StoreResult<Option<ClientCredentials>> {
         self.read(|c| {
-            let row: Option<(ApiClientRow, bool)> = api_clients::table
-                .inner_join(centers::table)
+            let row: Option<ApiClientRow> = api_clients::table
                 .filter(api_clients::client_id.eq(client_id))
-                .select((ApiClientRow::as_select(), centers::active))
+                .select(ApiClientRow::as_select())
                 .first(c)
                 .optional()?;
-            let Some((row, center_active)) = row else {
+            let Some(row) = row else {
                 return Ok(None);
             };
             let secret_hash = row.secret_hash.clone();
             let previous_secret_hash = row.previous_secret_hash.clone();
+            let client = row.into_entity()?;
+            let owner_active = owner_active(c, client.owner)?;
             Ok(Some(ClientCredentials {
-                client: row.into_entity()?,
+                client,
                 secret_hash,
                 previous_secret_hash,
-                center_active,
+                owner_active,
             }))
         })
     }
@@ -201,15 +247,16 @@ impl ApiClientStore for DieselStore {
     fn active_client(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ApiClient>> {
         self.read(|c| {
             let row: Option<ApiClientRow> = api_clients::table
-                .inner_join(centers::table)
                 .filter(api_clients::id.eq(id.to_string()))
                 .filter(api_clients::revoked_at.is_null())
-                .filter(centers::active.eq(true))
                 .select(ApiClientRow::as_select())
                 .first(c)
                 .optional()?;
             let Some(row) = row else { return Ok(None) };
             let mut client = row.into_entity()?;
+            if !owner_active(c, client.owner)? {
+                return Ok(None);
+            }
             if client
                 .last_used_at
                 .is_none_or(|t| t + LAST_USED_GRANULARITY <= now)

@@ -435,7 +435,8 @@ diesel::table! {
 diesel::table! {
     api_clients (id) {
         id -> Text,
-        center_id -> Text,
+        center_id -> Nullable<Text>,
+        administration_id -> Nullable<Text>,
         name -> Text,
         client_id -> Text,
         scopes -> Text,
@@ -1450,6 +1451,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
         &[
             "id",
             "center_id",
+            "administration_id",
             "name",
             "client_id",
             "scopes",

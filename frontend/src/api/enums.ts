@@ -213,6 +213,8 @@ export const API_SCOPES = [
   'shoman:write',
   'activities:read',
   'activities:write',
+  'regional:read',
+  'regional:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -162,12 +162,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the center's API clients, revoked ones included. */
+        /**
+         * List the API clients of the caller's center (a center administrator) or administration
+         *     (an officer), revoked ones included.
+         */
         get: operations["list_api_clients"];
         put?: never;
         /**
-         * Register an API client with its scopes. The answer carries `client_secret`, shown only
-         *     this once: only its hash is stored.
+         * Register an API client with its scopes. A center administrator registers a center's
+         *     client, an officer an administration's (`regional:read`, `regional:write`,
+         *     `reports:read` only: anything else is 422 `scope_not_grantable`). The answer carries
+         *     `client_secret`, shown only this once: only its hash is stored.
          */
         post: operations["create_api_client"];
         delete?: never;
@@ -2828,8 +2833,16 @@ export interface components {
         ApiClientDto: {
             /** @description `false` once revoked. */
             active: boolean;
-            /** Format: uuid */
-            center_id: string;
+            /**
+             * Format: uuid
+             * @description The administration (自治体) whose client this is; `null` for a center's client.
+             */
+            administration_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The center whose client this is; `null` for an administration's client.
+             */
+            center_id?: string | null;
             /** @description The public id sent to the token endpoint, `tsu_…`. */
             client_id: string;
             /** Format: date-time */
@@ -2862,10 +2875,11 @@ export interface components {
             client_secret: string;
         };
         /**
-         * @description A scope an API client may be granted.
+         * @description A scope an API client may be granted: the regional ones by an administration (自治体),
+         *     the others by a center (`reports:read` by both).
          * @enum {string}
          */
-        ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read" | "shoman:read" | "shoman:write" | "activities:read" | "activities:write";
+        ApiScope: "patients:read" | "patients:write" | "consultations:read" | "consultations:write" | "referrals:read" | "referrals:write" | "follow_ups:read" | "follow_ups:write" | "agencies:read" | "reports:read" | "audit:read" | "shoman:read" | "shoman:write" | "activities:read" | "activities:write" | "regional:read" | "regional:write";
         /**
          * @example {
          *       "user_id": "01890a5d-ac96-774b-bcce-b302099a8057"
@@ -4042,6 +4056,12 @@ export interface components {
             council_id?: string | null;
             description?: string | null;
             evidence?: string | null;
+            /**
+             * Format: uuid
+             * @description An API client names the officer of its administration it records for (required for
+             *     a client; an officer records as themselves and leaves it out).
+             */
+            officer_id?: string | null;
             /** @description 1 to 200 characters. */
             title: string;
         };
@@ -4064,6 +4084,12 @@ export interface components {
          *     }
          */
         CreateStageChange: {
+            /**
+             * Format: uuid
+             * @description An API client names the officer of its administration it records for (required for
+             *     a client; an officer records as themselves and leaves it out).
+             */
+            officer_id?: string | null;
             /** @description Why (1 to 2000 characters). */
             reason: string;
             to_stage: components["schemas"]["IssueStage"];
@@ -5194,8 +5220,16 @@ export interface components {
             items: {
                 /** @description `false` once revoked. */
                 active: boolean;
-                /** Format: uuid */
-                center_id: string;
+                /**
+                 * Format: uuid
+                 * @description The administration (自治体) whose client this is; `null` for a center's client.
+                 */
+                administration_id?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The center whose client this is; `null` for an administration's client.
+                 */
+                center_id?: string | null;
                 /** @description The public id sent to the token endpoint, `tsu_…`. */
                 client_id: string;
                 /** Format: date-time */

@@ -55,11 +55,17 @@ describe('navigation by role', () => {
     expect(capabilities(null).viewReports).toBe(false);
   });
 
-  it('offers the integrations (API clients, webhooks) to the center administrator only', () => {
+  it("offers the integrations to the center administrator, and API clients also to an administration's officer", () => {
     expect(capabilities('center_admin').manageIntegrations).toBe(true);
+    expect(capabilities('center_admin').manageApiClients).toBe(true);
     expect(navItems('center_admin').find((i) => i.key === 'integrations')?.to).toBe('/integrations');
-    for (const role of ['system_admin', 'supervisor', 'consultant', null] as const) {
+    // An officer's applications, but no webhooks: those announce a center's records.
+    expect(capabilities('municipal_officer').manageApiClients).toBe(true);
+    expect(capabilities('municipal_officer').manageIntegrations).toBe(false);
+    expect(navItems('municipal_officer').find((i) => i.key === 'integrations')?.to).toBe('/integrations');
+    for (const role of ['system_admin', 'supervisor', 'consultant', 'council_member', null] as const) {
       expect(capabilities(role).manageIntegrations).toBe(false);
+      expect(capabilities(role).manageApiClients).toBe(false);
       expect(navItems(role).map((i) => i.key)).not.toContain('integrations');
     }
   });
@@ -114,6 +120,7 @@ describe('navigation by role', () => {
       configureCenter: false,
       viewReports: false,
       manageIntegrations: false,
+      manageApiClients: false,
       readAuditTrail: false,
       manageAdministrations: false,
       workRegionalIssues: false,
@@ -124,7 +131,7 @@ describe('navigation by role', () => {
   });
 
   it("gives an administration's officer their dashboard, issues, councils, publication and figures, and no patient", () => {
-    expect(navItems('municipal_officer').map((i) => i.key)).toEqual(['dashboard', 'regionalIssues', 'councils', 'publication', 'regionalFigures']);
+    expect(navItems('municipal_officer').map((i) => i.key)).toEqual(['dashboard', 'regionalIssues', 'councils', 'publication', 'regionalFigures', 'integrations']);
     const can = capabilities('municipal_officer');
     expect(can.workRegionalIssues).toBe(true);
     expect(can.runCouncils).toBe(true);

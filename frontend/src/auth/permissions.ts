@@ -55,6 +55,8 @@ export interface Capabilities {
    * webhooks. The center's administrator only.
    */
   readonly manageIntegrations: boolean;
+  /** Register API clients: a center's administrator, or an administration's officer. */
+  readonly manageApiClients: boolean;
   /**
    * The audit trail (who did and saw what): a center's supervisor and administrator, the
    * system administrator across centers. Administrators see patients by id only.
@@ -101,6 +103,9 @@ export function capabilities(role: Role | null): Capabilities {
     // An officer reads their administration's centers combined.
     viewReports: role === 'supervisor' || role === 'center_admin' || role === 'system_admin' || role === 'municipal_officer',
     manageIntegrations: role === 'center_admin',
+    // An officer registers their administration's applications (no webhooks: those
+    // announce a center's case records).
+    manageApiClients: role === 'center_admin' || role === 'municipal_officer',
     readAuditTrail: role === 'supervisor' || role === 'center_admin' || role === 'system_admin',
     manageAdministrations: role === 'system_admin',
     workRegionalIssues: role === 'municipal_officer',
@@ -167,6 +172,7 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
       { key: 'councils', to: '/councils' },
       { key: 'publication', to: PUBLICATION_PATH },
       { key: 'regionalFigures', to: '/reports' },
+      { key: 'integrations', to: '/integrations' },
     ];
   }
   const items: NavItem[] = [{ key: 'home', to: '/' }];

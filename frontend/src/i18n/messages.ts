@@ -1225,7 +1225,7 @@ export const ja = {
 
   'apiClient.listTitle': '外部連携アプリ',
   'apiClient.lead':
-    '外部のアプリがセンターのデータをAPIで使うための登録です。アプリはクライアントIDとクライアントシークレットでアクセストークンを取得し、許可された権限の範囲だけを使えます。',
+    '外部のアプリがセンターや自治体のデータをAPIで使うための登録です。アプリはクライアントIDとクライアントシークレットでアクセストークンを取得し、許可された権限の範囲だけを使えます。',
   'apiClient.new': 'アプリを登録',
   'apiClient.newTitle': '外部連携アプリの登録',
   'apiClient.editTitle': '外部連携アプリの設定',
@@ -1239,11 +1239,15 @@ export const ja = {
   'apiClient.scopes': '権限（スコープ）',
   'apiClient.scopes.hint':
     '連携に必要な権限だけを選んでください。「登録・変更」の権限を与えると、そのアプリがセンターの記録を書き換えられるようになります。',
+  'apiClient.scopes.hintRegion':
+    '連携に必要な権限だけを選んでください。自治体のアプリには患者の情報に触れる権限はありません。「登録・変更」の権限を与えると、そのアプリが地域の課題や協議会の記録を書き換えられるようになります。',
   'apiClient.scopeGroup.records': '患者・相談の記録（個人情報を含む）',
   'apiClient.scopeGroup.referrals': '紹介・フォローアップ',
   'apiClient.scopeGroup.center': '機関・報告・監査',
   'apiClient.scopeGroup.shoman': '小慢 自立支援（個人情報を含む）',
   'apiClient.scopeGroup.activities': 'センター活動（イベント参加者の個人情報を含む）',
+  'apiClient.scopeGroup.regional': '地域協議会・地域の課題',
+  'apiClient.scopeGroup.figures': '管内センターの集計',
   'apiClient.writes': '書き込み',
   'apiClient.revokedStatus': '無効化済み',
   'apiClient.lastUsed': '最終利用',
@@ -1284,6 +1288,8 @@ export const ja = {
   'apiScope.shoman:read': '小慢の自立支援計画の閲覧（版・承認・実施項目を含む）',
   'apiScope.activities:read': '周知活動・研修・イベント（参加者を含む）の閲覧',
   'apiScope.activities:write': '周知活動・研修・イベントの記録、参加者の登録',
+  'apiScope.regional:read': '協議会・会議・地域の課題（連動する数値を含む）と公表内容の閲覧',
+  'apiScope.regional:write': '協議会・会議・地域の課題（段階・対策・数値）の登録・変更',
   'apiScope.shoman:write': '小慢の自立支援計画の作成・改訂・提出、実施項目の記録',
   'apiScope.agencies:read': '就労支援機関の閲覧',
   'apiScope.reports:read': '報告（国の調査の集計など）の閲覧',
@@ -3865,7 +3871,7 @@ export const en: Messages = {
 
   'apiClient.listTitle': 'API clients',
   'apiClient.lead':
-    "Outside applications that use the center's data through the API. An application gets access tokens with its client ID and client secret and can do only what its permissions allow.",
+    "Outside applications that use the center's or the administration's data through the API. An application gets access tokens with its client ID and client secret and can do only what its permissions allow.",
   'apiClient.new': 'Register an application',
   'apiClient.newTitle': 'Register an API client',
   'apiClient.editTitle': 'API client settings',
@@ -3879,11 +3885,15 @@ export const en: Messages = {
   'apiClient.scopes': 'Permissions (scopes)',
   'apiClient.scopes.hint':
     "Choose only what the integration needs. A “register and change” permission lets the application change the center's records.",
+  'apiClient.scopes.hintRegion':
+    "Choose only what the integration needs. An administration's application never reaches a patient. A “register and change” permission lets it change the regional issues and councils.",
   'apiClient.scopeGroup.records': 'Patient and consultation records (personal data)',
   'apiClient.scopeGroup.referrals': 'Referrals and follow-ups',
   'apiClient.scopeGroup.center': 'Agencies, reports and audit',
   'apiClient.scopeGroup.shoman': '小慢 self-reliance support (personal data)',
   'apiClient.scopeGroup.activities': 'Center activities (event attendees are personal data)',
+  'apiClient.scopeGroup.regional': 'Regional councils and issues',
+  'apiClient.scopeGroup.figures': "The area's centers' figures",
   'apiClient.writes': 'writes',
   'apiClient.revokedStatus': 'Revoked',
   'apiClient.lastUsed': 'Last used',
@@ -3925,6 +3935,8 @@ export const en: Messages = {
   'apiScope.shoman:read': 'Read 小慢 support plans (versions, reviews and actions)',
   'apiScope.activities:read': 'Read outreach, trainings and events (with their attendees)',
   'apiScope.activities:write': 'Record outreach, trainings and events, and name attendees',
+  'apiScope.regional:read': 'Read councils, meetings, regional issues (with their live figures) and the publication preview',
+  'apiScope.regional:write': 'Record and change councils, meetings and regional issues (stages, measures, figures)',
   'apiScope.shoman:write': 'Draft, revise and submit 小慢 support plans and follow up their actions',
   'apiScope.agencies:read': 'Read employment agencies',
   'apiScope.reports:read': "Read reports (the ministry's figures and others)",

@@ -1,4 +1,5 @@
-//! API clients: a center's third-party applications, their scopes and secrets.
+//! API clients: a center's or an administration's third-party applications, their scopes
+//! and secrets.
 
 use crate::app::Ctx;
 use crate::error::{DomainError, FieldError, Validator};
@@ -6,7 +7,7 @@ use crate::events::Action;
 use crate::if_match::IfMatch;
 use crate::page::{Page, PageRequest};
 use crate::platform::{self, ApiClient, DEFAULT_ROTATION_OVERLAP, MAX_ROTATION_OVERLAP};
-use crate::policy::{self, Permission};
+use crate::policy;
 use crate::ports::SecretRotation;
 use crate::values;
 use chrono::Duration;
@@ -61,10 +62,10 @@ impl ApiClients<'_> {
         scopes: &[String],
     ) -> Result<(ApiClient, String), DomainError> {
         self.guard(ctx, Action::ApiClientCreate, None, || {
-            let center_id = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
+            let owner = policy::manage_clients(&ctx.actor)?;
             let mut v = Validator::new();
             let name = v.check(values::name_text("name", name, 1, CLIENT_NAME_MAX));
-            let scopes = v.check(platform::parse_scopes("scopes", scopes));
+            let scopes = v.check(platform::parse_scopes("scopes", scopes, owner));
             v.finish()?;
             let (Some(name), Some(scopes)) = (name, scopes) else {
                 return Err(DomainError::Internal(
@@ -75,7 +76,7 @@ impl ApiClients<'_> {
             let (client_id, secret, hash) = platform::new_client_credentials();
             let client = ApiClient {
                 id: Uuid::now_v7(),
-                center_id,
+                owner,
                 name,
                 client_id,
                 scopes,
@@ -101,8 +102,8 @@ impl ApiClients<'_> {
     #[tracing::instrument(skip_all, fields(count = tracing::field::Empty))]
     pub fn list(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<ApiClient>, DomainError> {
         self.guard(ctx, Action::ApiClientList, None, || {
-            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
-            let page = self.store.api_clients(center, page)?;
+            let owner = policy::manage_clients(&ctx.actor)?;
+            let page = self.store.api_clients(owner, page)?;
             tracing::Span::current().record("count", page.items.len());
             Ok(page)
         })
@@ -111,9 +112,9 @@ impl ApiClients<'_> {
     #[tracing::instrument(skip_all, fields(client = %id))]
     pub fn get(&self, ctx: &Ctx, id: Uuid) -> Result<ApiClient, DomainError> {
         self.guard(ctx, Action::ApiClientRead, Some(id), || {
-            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
+            let owner = policy::manage_clients(&ctx.actor)?;
             self.store
-                .api_client(center, id)?
+                .api_client(owner, id)?
                 .ok_or(DomainError::NotFound)
         })
     }
@@ -130,10 +131,10 @@ impl ApiClients<'_> {
         scopes: Option<&[String]>,
     ) -> Result<ApiClient, DomainError> {
         self.guard(ctx, Action::ApiClientUpdate, Some(id), || {
-            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
+            let owner = policy::manage_clients(&ctx.actor)?;
             let mut c = self
                 .store
-                .api_client(center, id)?
+                .api_client(owner, id)?
                 .ok_or(DomainError::NotFound)?;
             let expected_version = if_match.against(c.version)?;
             let mut v = Validator::new();
@@ -143,7 +144,7 @@ impl ApiClients<'_> {
                 c.name = n;
             }
             if let Some(s) = scopes
-                && let Some(s) = v.check(platform::parse_scopes("scopes", s))
+                && let Some(s) = v.check(platform::parse_scopes("scopes", s, owner))
             {
                 c.scopes = s;
             }
@@ -168,12 +169,12 @@ impl ApiClients<'_> {
         overlap_seconds: Option<i64>,
     ) -> Result<(ApiClient, String), DomainError> {
         self.guard(ctx, Action::ApiClientRotateSecret, Some(id), || {
-            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
+            let owner = policy::manage_clients(&ctx.actor)?;
             let overlap =
                 rotation_overlap(overlap_seconds).map_err(|e| DomainError::Validation(vec![e]))?;
             let mut c = self
                 .store
-                .api_client(center, id)?
+                .api_client(owner, id)?
                 .ok_or(DomainError::NotFound)?;
             not_revoked(&c)?;
             let now = self.clock.now();
@@ -201,10 +202,10 @@ impl ApiClients<'_> {
     #[tracing::instrument(skip_all, fields(client = %id))]
     pub fn revoke(&self, ctx: &Ctx, id: Uuid) -> Result<ApiClient, DomainError> {
         self.guard(ctx, Action::ApiClientRevoke, Some(id), || {
-            let center = policy::permit_in_center(&ctx.actor, Permission::ManageIntegrations)?;
+            let owner = policy::manage_clients(&ctx.actor)?;
             let mut c = self
                 .store
-                .api_client(center, id)?
+                .api_client(owner, id)?
                 .ok_or(DomainError::NotFound)?;
             if c.revoked_at.is_some() {
                 return Ok(c);

@@ -4,16 +4,17 @@ use crate::audit::{AuditDraft, Outcome};
 use crate::entities::{Actor, RequestMeta};
 use crate::error::DomainError;
 use crate::events::Action;
-use crate::platform::{self, ApiClient};
+use crate::platform::{self, ApiClient, ClientOwner};
 use crate::values::Role;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// A token the token endpoint may issue: whose, for which center, with which scopes.
+/// A token the token endpoint may issue: whose, for which center or administration, with
+/// which scopes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientGrant {
     pub client: Uuid,
-    pub center_id: Uuid,
+    pub owner: ClientOwner,
     pub scopes: Vec<String>,
 }
 
@@ -33,14 +34,22 @@ impl From<DomainError> for TokenRefusal {
     }
 }
 
+/// The role a client acts with: a center's supervisor, or an administration's officer.
+fn client_role(owner: ClientOwner) -> Role {
+    match owner {
+        ClientOwner::Center(_) => Role::Supervisor,
+        ClientOwner::Administration(_) => Role::MunicipalOfficer,
+    }
+}
+
 /// The token endpoint's audit event for a known client: the client is the actor, in its
-/// center, with the reach its tokens get.
+/// center (an administration's events belong to no center), with the reach its tokens get.
 fn token_event(meta: &RequestMeta, now: DateTime<Utc>, c: &ApiClient) -> AuditDraft {
     let mut ev = AuditDraft::anonymous(meta, now, Action::OauthToken).resource(c.id);
     ev.actor_kind = "client";
     ev.actor_id = Some(c.id);
-    ev.actor_role = Some(Role::Supervisor.as_str().to_owned());
-    ev.center_id = Some(c.center_id);
+    ev.actor_role = Some(client_role(c.owner).as_str().to_owned());
+    ev.center_id = c.owner.center();
     ev
 }
 
@@ -53,15 +62,15 @@ fn live_scopes(token_scopes: &[String], granted: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// An API client acts as a supervisor of its center would, within its scopes; it has no
-/// session and no second factor.
+/// An API client acts as a supervisor of its center would, or an officer of its
+/// administration, within its scopes; it has no session and no second factor.
 fn client_as_actor(c: ApiClient, scopes: Vec<String>) -> Actor {
     Actor {
         user_id: c.id,
         session_id: Uuid::nil(),
-        role: Role::Supervisor,
-        center_id: Some(c.center_id),
-        administration_id: None,
+        role: client_role(c.owner),
+        center_id: c.owner.center(),
+        administration_id: c.owner.administration(),
         login: c.client_id,
         display_name: c.name,
         totp_enabled: false,
@@ -108,8 +117,7 @@ impl OAuth<'_> {
             return Err(TokenRefusal::InvalidClient);
         };
         tracing::Span::current().record("client", tracing::field::display(creds.client.id));
-        if !creds.accepts(secret, now) || creds.client.revoked_at.is_some() || !creds.center_active
-        {
+        if !creds.accepts(secret, now) || creds.client.revoked_at.is_some() || !creds.owner_active {
             refuse("invalid_client", Some(&creds.client));
             return Err(TokenRefusal::InvalidClient);
         }
@@ -127,7 +135,7 @@ impl OAuth<'_> {
         self.store.active_client(c.id, now)?;
         Ok(ClientGrant {
             client: c.id,
-            center_id: c.center_id,
+            owner: c.owner,
             scopes,
         })
     }
@@ -161,5 +169,55 @@ mod tests {
             s(&["referrals:read"])
         );
         assert!(live_scopes(&s(&["patients:read"]), &[]).is_empty());
+    }
+
+    fn client(owner: ClientOwner) -> ApiClient {
+        let now = Utc::now();
+        ApiClient {
+            id: Uuid::now_v7(),
+            owner,
+            name: "集計".into(),
+            client_id: "tsu_x".into(),
+            scopes: vec!["regional:read".into()],
+            created_by: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            secret_rotated_at: None,
+            previous_secret_expires_at: None,
+            revoked_at: None,
+            last_used_at: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn an_administrations_client_acts_as_its_officer_and_reaches_no_center() {
+        use crate::policy::{self, Permission, RegionReach};
+        let a = Uuid::now_v7();
+        let actor = client_as_actor(
+            client(ClientOwner::Administration(a)),
+            vec!["regional:read".into()],
+        );
+        assert_eq!(actor.role, Role::MunicipalOfficer);
+        assert_eq!((actor.center_id, actor.administration_id), (None, Some(a)));
+        assert_eq!(
+            policy::region(&actor, true).unwrap(),
+            RegionReach::Administration(a)
+        );
+        // A patient does not exist for it, and what stays an officer's own act is refused.
+        assert_eq!(
+            policy::permit(&actor, Permission::CaseWork).unwrap_err(),
+            DomainError::NotFound
+        );
+        assert_eq!(
+            policy::in_person_region(&actor),
+            Err(policy::insufficient_role())
+        );
+        assert!(policy::manage_clients(&actor).is_err());
+
+        let c = Uuid::now_v7();
+        let actor = client_as_actor(client(ClientOwner::Center(c)), vec![]);
+        assert_eq!((actor.role, actor.center_id), (Role::Supervisor, Some(c)));
+        assert!(policy::region(&actor, false).is_err());
     }
 }

@@ -1,7 +1,7 @@
 use super::StoreResult;
 use crate::audit::AuditDraft;
 use crate::page::{Page, PageRequest};
-use crate::platform::{ApiClient, ClientCredentials};
+use crate::platform::{ApiClient, ClientCredentials, ClientOwner};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -18,8 +18,9 @@ pub trait ApiClientStore {
         secret_hash: &str,
         audit: &AuditDraft,
     ) -> StoreResult<()>;
-    fn api_client(&self, center: Uuid, id: Uuid) -> StoreResult<Option<ApiClient>>;
-    fn api_clients(&self, center: Uuid, page: PageRequest) -> StoreResult<Page<ApiClient>>;
+    /// One of `owner`'s clients (another owner's is `None`).
+    fn api_client(&self, owner: ClientOwner, id: Uuid) -> StoreResult<Option<ApiClient>>;
+    fn api_clients(&self, owner: ClientOwner, page: PageRequest) -> StoreResult<Page<ApiClient>>;
     /// Saves a client's name, scopes, revocation and secret state if it is still at
     /// `expected_version`; `secret` replaces the current secret's hash (the previous one then
     /// keeps working until `previous_secret_expires_at`).
@@ -32,7 +33,8 @@ pub trait ApiClientStore {
     ) -> StoreResult<ApiClient>;
     /// What the token endpoint checks a client's secret against.
     fn client_credentials(&self, client_id: &str) -> StoreResult<Option<ClientCredentials>>;
-    /// A client that may act now (not revoked, its center active); notes it as used at
+    /// A client that may act now (not revoked, its center or administration
+    /// active); notes it as used at
     /// `now` (at most once a minute, so reads stay reads).
     fn active_client(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<Option<ApiClient>>;
 }

@@ -571,6 +571,8 @@ impl Councils<'_> {
         input: AccountInput,
     ) -> Result<MemberAccount, DomainError> {
         self.guard(ctx, Action::CouncilMemberAccount, Some(member_id), || {
+            // A sign-in for a person is an officer's own act, never an application's.
+            policy::in_person_region(&ctx.actor)?;
             let r = reach(self, ctx, true)?;
             let m = self.member_in(&r, council_id, member_id)?;
             let mut v = Validator::new();

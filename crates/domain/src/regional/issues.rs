@@ -132,6 +132,8 @@ pub struct IssueInput {
     pub category: String,
     pub evidence: Option<String>,
     pub council_id: Option<Uuid>,
+    /// The officer an API client records for (see [`author`]); people record as themselves.
+    pub officer_id: Option<Uuid>,
 }
 
 /// Changes; absent fields stay, `council_id: Some(None)` detaches the council.
@@ -187,6 +189,14 @@ fn missing() -> DomainError {
     DomainError::Internal("validator passed with missing values".into())
 }
 
+/// Whether an API client of `administration` may record for `user`: an active officer of
+/// that same administration, never anyone else.
+fn records_for(administration: Uuid, user: &crate::entities::User) -> bool {
+    user.active
+        && user.role == crate::values::Role::MunicipalOfficer
+        && user.administration_id == Some(administration)
+}
+
 crate::facade!(
     /// The PDCA register: `services.regional_issues()`.
     RegionalIssues,
@@ -223,6 +233,47 @@ impl RegionalIssues<'_> {
             .ok_or_else(policy::insufficient_role)
     }
 
+    /// Who a record of the register names as its author (its creator, who moved an issue):
+    /// the officer in person; an API client names the officer it records for, as a
+    /// center's client names the consultant (the application acts, an accountable person
+    /// answers for it, and the trail names both).
+    fn author(
+        &self,
+        ctx: &Ctx,
+        administration: Uuid,
+        requested: Option<Uuid>,
+    ) -> Result<(Uuid, String), DomainError> {
+        let named = match (ctx.actor.is_client(), requested) {
+            (false, None) => return Ok((ctx.actor.user_id, ctx.actor.display_name.clone())),
+            (false, Some(id)) if id == ctx.actor.user_id => {
+                return Ok((ctx.actor.user_id, ctx.actor.display_name.clone()));
+            }
+            (false, Some(_)) => {
+                return Err(DomainError::field(
+                    "officer_id",
+                    "not_allowed",
+                    "an officer records as themselves; only an API client names an officer",
+                ));
+            }
+            (true, None) => {
+                return Err(DomainError::field(
+                    "officer_id",
+                    "required",
+                    "an API client names the officer it records for",
+                ));
+            }
+            (true, Some(id)) => self.store.user(crate::ports::Scope::All, id)?,
+        };
+        match named {
+            Some(u) if records_for(administration, &u) => Ok((u.id, u.display_name)),
+            _ => Err(DomainError::field(
+                "officer_id",
+                "not_found",
+                "no active officer of this administration has this id",
+            )),
+        }
+    }
+
     fn check_council(
         &self,
         v: &mut Validator,
@@ -245,6 +296,7 @@ impl RegionalIssues<'_> {
     pub fn create(&self, ctx: &Ctx, input: IssueInput) -> Result<RegionalIssue, DomainError> {
         self.guard(ctx, Action::RegionalIssueCreate, None, || {
             let administration = self.own(ctx)?;
+            let (author, author_name) = self.author(ctx, administration, input.officer_id)?;
             let mut v = Validator::new();
             let title = v.check(values::text("title", &input.title, 1, TITLE_MAX));
             let description = v.check(long("description", input.description.as_deref()));
@@ -268,7 +320,7 @@ impl RegionalIssues<'_> {
                 evidence,
                 stage: IssueStage::Extraction,
                 evaluation: String::new(),
-                created_by: ctx.actor.user_id,
+                created_by: author,
                 version: 1,
                 created_at: now,
                 updated_at: now,
@@ -279,8 +331,8 @@ impl RegionalIssues<'_> {
                 from_stage: None,
                 to_stage: IssueStage::Extraction,
                 reason: "課題の登録".into(),
-                changed_by: ctx.actor.user_id,
-                changed_by_name: Some(ctx.actor.display_name.clone()),
+                changed_by: author,
+                changed_by_name: Some(author_name),
                 changed_at: now,
             };
             let ev = self
@@ -458,12 +510,14 @@ impl RegionalIssues<'_> {
         if_match: IfMatch,
         to_stage: &str,
         reason: &str,
+        officer_id: Option<Uuid>,
     ) -> Result<(RegionalIssue, StageChange), DomainError> {
         self.guard(ctx, Action::RegionalIssueStageChange, Some(id), || {
             let reach = policy::region(&ctx.actor, true)?;
             let current = self.reachable(reach, id)?;
             // A stale ETag is told first: the rules judged the stage the caller saw.
             let expected_version = if_match.against(current.version)?;
+            let (author, author_name) = self.author(ctx, current.administration_id, officer_id)?;
             let mut v = Validator::new();
             let to = v.check(IssueStage::parse("to_stage", to_stage));
             let reason = v.check(values::text("reason", reason, 1, NOTES_MAX));
@@ -485,8 +539,8 @@ impl RegionalIssues<'_> {
                 from_stage: Some(current.stage),
                 to_stage: to,
                 reason,
-                changed_by: ctx.actor.user_id,
-                changed_by_name: Some(ctx.actor.display_name.clone()),
+                changed_by: author,
+                changed_by_name: Some(author_name),
                 changed_at: self.clock.now(),
             };
             let ev = self
@@ -900,4 +954,45 @@ pub(crate) fn read_figure(
         ),
     };
     Ok((value, fy))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::User;
+    use crate::values::Role;
+
+    fn user(role: Role, administration: Option<Uuid>, active: bool) -> User {
+        let now = Utc::now();
+        User {
+            id: Uuid::now_v7(),
+            center_id: None,
+            administration_id: administration,
+            login: "x".into(),
+            display_name: "広島 保子".into(),
+            role,
+            active,
+            totp_enabled: false,
+            must_change_password: false,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn a_client_records_only_for_an_active_officer_of_its_administration() {
+        let a = Uuid::now_v7();
+        assert!(records_for(a, &user(Role::MunicipalOfficer, Some(a), true)));
+        assert!(!records_for(
+            a,
+            &user(Role::MunicipalOfficer, Some(a), false)
+        ));
+        assert!(!records_for(
+            a,
+            &user(Role::MunicipalOfficer, Some(Uuid::now_v7()), true)
+        ));
+        assert!(!records_for(a, &user(Role::CouncilMember, None, true)));
+        assert!(!records_for(a, &user(Role::SystemAdmin, None, true)));
+    }
 }

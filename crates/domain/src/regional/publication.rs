@@ -273,7 +273,8 @@ impl Publications<'_> {
             Action::PublicationPublish,
             Some(administration),
             || {
-                let reach = policy::region(&ctx.actor, true)?;
+                // Publishing is the officer's approval of what the public reads.
+                let reach = policy::in_person_region(&ctx.actor)?;
                 if !reach.covers(administration) {
                     return Err(DomainError::NotFound);
                 }

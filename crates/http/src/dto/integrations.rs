@@ -6,7 +6,8 @@ use tsunagu_domain::platform::{ApiClient, AttemptRecord, Delivery, Webhook};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A scope an API client may be granted.
+/// A scope an API client may be granted: the regional ones by an administration (自治体),
+/// the others by a center (`reports:read` by both).
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub enum ApiScope {
@@ -40,6 +41,10 @@ pub enum ApiScope {
     ActivitiesRead,
     #[schema(rename = "activities:write")]
     ActivitiesWrite,
+    #[schema(rename = "regional:read")]
+    RegionalRead,
+    #[schema(rename = "regional:write")]
+    RegionalWrite,
 }
 
 /// An event a webhook may subscribe to.
@@ -90,7 +95,10 @@ pub enum WebhookEvent {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiClientDto {
     pub id: Uuid,
-    pub center_id: Uuid,
+    /// The center whose client this is; `null` for an administration's client.
+    pub center_id: Option<Uuid>,
+    /// The administration (自治体) whose client this is; `null` for a center's client.
+    pub administration_id: Option<Uuid>,
     /// e.g. 県庁ダッシュボード.
     pub name: String,
     /// The public id sent to the token endpoint, `tsu_…`.
@@ -119,7 +127,8 @@ impl From<ApiClient> for ApiClientDto {
     fn from(c: ApiClient) -> Self {
         Self {
             id: c.id,
-            center_id: c.center_id,
+            center_id: c.owner.center(),
+            administration_id: c.owner.administration(),
             name: c.name,
             client_id: c.client_id,
             scopes: c.scopes,

@@ -1,4 +1,5 @@
-//! `/api-clients`: the center's third-party applications (center administrator).
+//! `/api-clients`: the third-party applications of the caller's center (its administrator)
+//! or administration (its officers).
 
 use super::{created, if_match, json_with_etag, page};
 use crate::AppState;
@@ -13,7 +14,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use uuid::Uuid;
 
-/// List the center's API clients, revoked ones included.
+/// List the API clients of the caller's center (a center administrator) or administration
+/// (an officer), revoked ones included.
 #[utoipa::path(
     tag = "integration", operation_id = "list_api_clients",
     params(ListQuery),
@@ -34,8 +36,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(ListOf::from_page(p, ApiClientDto::from)))
 }
 
-/// Register an API client with its scopes. The answer carries `client_secret`, shown only
-/// this once: only its hash is stored.
+/// Register an API client with its scopes. A center administrator registers a center's
+/// client, an officer an administration's (`regional:read`, `regional:write`,
+/// `reports:read` only: anything else is 422 `scope_not_grantable`). The answer carries
+/// `client_secret`, shown only this once: only its hash is stored.
 #[utoipa::path(
     tag = "integration", operation_id = "create_api_client",
     request_body = CreateApiClient,

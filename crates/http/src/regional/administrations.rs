@@ -180,7 +180,7 @@ pub async fn create(
     operation_id = "get_administration",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = AdministrationDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/administrations/{id}")]
 pub async fn read(

@@ -229,7 +229,7 @@ fn council_path(id: Uuid) -> String {
     operation_id = "list_councils",
     params(CouncilListQuery),
     responses((status = 200, body = ListOf<CouncilDto>), ListUnderProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/councils")]
 pub async fn list(
@@ -255,7 +255,7 @@ pub async fn list(
         (status = 201, body = CouncilDto, headers(("ETag" = String), ("Location" = String))),
         CreateProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[post("/councils")]
 pub async fn create(
@@ -285,7 +285,7 @@ pub async fn create(
     operation_id = "get_council",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = CouncilDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/councils/{id}")]
 pub async fn read(
@@ -310,7 +310,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateCouncil,
     responses((status = 200, body = CouncilDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[patch("/councils/{id}")]
 pub async fn update(
@@ -350,7 +350,7 @@ pub async fn update(
     operation_id = "list_council_members",
     params(("id" = Uuid, Path), crate::dto::ListQuery),
     responses((status = 200, body = ListOf<CouncilMemberDto>), ListUnderProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/councils/{id}/members")]
 pub async fn list_members(
@@ -379,7 +379,7 @@ pub async fn list_members(
         (status = 404, description = "No such council within your reach (`not_found`)", body = crate::problem::Problem, content_type = "application/problem+json"),
         CreateProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[post("/councils/{id}/members")]
 pub async fn create_member(
@@ -415,7 +415,7 @@ pub async fn create_member(
     operation_id = "get_council_member",
     params(("id" = Uuid, Path), ("member_id" = Uuid, Path)),
     responses((status = 200, body = CouncilMemberDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/councils/{id}/members/{member_id}")]
 pub async fn read_member(
@@ -443,7 +443,7 @@ pub async fn read_member(
     params(("id" = Uuid, Path), ("member_id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateCouncilMember,
     responses((status = 200, body = CouncilMemberDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[patch("/councils/{id}/members/{member_id}")]
 pub async fn update_member(

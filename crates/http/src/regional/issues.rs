@@ -254,6 +254,9 @@ pub struct CreateRegionalIssue {
     pub evidence: Option<String>,
     /// A council of the same administration that works on it.
     pub council_id: Option<Uuid>,
+    /// An API client names the officer of its administration it records for (required for
+    /// a client; an officer records as themselves and leaves it out).
+    pub officer_id: Option<Uuid>,
 }
 
 /// Fields to change; absent fields stay. The stage changes through `stage-changes`.
@@ -294,6 +297,9 @@ pub struct CreateStageChange {
     pub to_stage: String,
     /// Why (1 to 2000 characters).
     pub reason: String,
+    /// An API client names the officer of its administration it records for (required for
+    /// a client; an officer records as themselves and leaves it out).
+    pub officer_id: Option<Uuid>,
 }
 
 /// The issue after the change, and the change.
@@ -362,7 +368,7 @@ pub struct CreateIssueComment {
     tag = "regional", operation_id = "list_regional_issues",
     params(IssueListQuery),
     responses((status = 200, body = ListOf<RegionalIssueDto>), ListProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/regional-issues")]
 pub async fn list(
@@ -392,7 +398,7 @@ pub async fn list(
         (status = 201, body = RegionalIssueDto, headers(("ETag" = String), ("Location" = String))),
         CreateUnderProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[post("/regional-issues")]
 pub async fn create(
@@ -407,6 +413,7 @@ pub async fn create(
         category: b.category,
         evidence: b.evidence,
         council_id: b.council_id,
+        officer_id: b.officer_id,
     };
     let s = state.services.clone();
     let i = caller
@@ -425,7 +432,7 @@ pub async fn create(
     tag = "regional", operation_id = "get_regional_issue",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = RegionalIssueDetailDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/regional-issues/{id}")]
 pub async fn read(
@@ -452,7 +459,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*`")),
     request_body = UpdateRegionalIssue,
     responses((status = 200, body = RegionalIssueDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[patch("/regional-issues/{id}")]
 pub async fn update(
@@ -490,7 +497,7 @@ pub async fn update(
     tag = "regional", operation_id = "list_regional_issue_stage_changes",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<StageChangeDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/regional-issues/{id}/stage-changes")]
 pub async fn stage_changes(
@@ -517,7 +524,7 @@ pub async fn stage_changes(
         (status = 201, body = StageChangeResult, headers(("ETag" = String))),
         UpdateProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[post("/regional-issues/{id}/stage-changes")]
 pub async fn change_stage(
@@ -534,7 +541,7 @@ pub async fn change_stage(
     let (i, c) = caller
         .run(move |ctx| {
             s.regional_issues()
-                .change_stage(ctx, id, version, &b.to_stage, &b.reason)
+                .change_stage(ctx, id, version, &b.to_stage, &b.reason, b.officer_id)
         })
         .await?;
     Ok(json_with_etag(
@@ -553,7 +560,7 @@ pub async fn change_stage(
     params(("id" = Uuid, Path)),
     request_body = CreateMeasure,
     responses((status = 201, body = MeasureDto, headers(("ETag" = String), ("Location" = String))), CreateUnderProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[post("/regional-issues/{id}/measures")]
 pub async fn add_measure(
@@ -588,7 +595,7 @@ pub async fn add_measure(
     params(("id" = Uuid, Path), ("measure_id" = Uuid, Path), ("If-Match" = String, Header, description = "The measure's ETag, or `*`")),
     request_body = UpdateMeasure,
     responses((status = 200, body = MeasureDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[patch("/regional-issues/{id}/measures/{measure_id}")]
 pub async fn update_measure(
@@ -629,7 +636,7 @@ pub async fn update_measure(
     params(("id" = Uuid, Path)),
     request_body = LinkFigure,
     responses((status = 201, body = LinkedFigureDto), CreateUnderProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[post("/regional-issues/{id}/figures")]
 pub async fn link_figure(
@@ -668,7 +675,7 @@ pub async fn link_figure(
     tag = "regional", operation_id = "unlink_regional_figure",
     params(("id" = Uuid, Path), ("figure_id" = Uuid, Path)),
     responses((status = 204, description = "Unlinked"), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[delete("/regional-issues/{id}/figures/{figure_id}")]
 pub async fn unlink_figure(
@@ -689,7 +696,7 @@ pub async fn unlink_figure(
     tag = "regional", operation_id = "list_regional_issue_comments",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<IssueCommentDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/regional-issues/{id}/comments")]
 pub async fn comments(
@@ -744,7 +751,7 @@ pub struct SetMeetingIssues {
     tag = "regional", operation_id = "list_meeting_issues",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<RegionalIssueDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/meetings/{id}/issues")]
 pub async fn meeting_issues(
@@ -772,7 +779,7 @@ pub async fn meeting_issues(
     params(("id" = Uuid, Path)),
     request_body = SetMeetingIssues,
     responses((status = 200, body = Vec<RegionalIssueDto>), CreateUnderProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[put("/meetings/{id}/issues")]
 pub async fn set_meeting_issues(

@@ -225,7 +225,7 @@ pub(crate) fn content_disposition(name: &str) -> String {
     operation_id = "list_meetings",
     params(("id" = Uuid, Path), ListQuery),
     responses((status = 200, body = ListOf<MeetingDto>), ListUnderProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/councils/{id}/meetings")]
 pub async fn list(
@@ -254,7 +254,7 @@ pub async fn list(
         (status = 404, description = "No such council within your reach (`not_found`)", body = crate::problem::Problem, content_type = "application/problem+json"),
         CreateProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[post("/councils/{id}/meetings")]
 pub async fn create(
@@ -293,7 +293,7 @@ pub async fn create(
     operation_id = "get_meeting",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = MeetingDto, headers(("ETag" = String))), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/meetings/{id}")]
 pub async fn read(
@@ -319,7 +319,7 @@ pub async fn read(
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag from your last read, or `*` for whatever version is current")),
     request_body = UpdateMeeting,
     responses((status = 200, body = MeetingDto, headers(("ETag" = String))), UpdateProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:write"]))
 )]
 #[patch("/meetings/{id}")]
 pub async fn update(
@@ -450,7 +450,7 @@ pub async fn add_attachment(
     operation_id = "list_meeting_attachments",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = ItemsOf<AttachmentDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/meetings/{id}/attachments")]
 pub async fn list_attachments(
@@ -489,7 +489,7 @@ pub async fn list_attachments(
          )),
         ReadProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/meetings/{id}/attachments/{attachment_id}")]
 pub async fn read_attachment(

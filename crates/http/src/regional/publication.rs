@@ -340,7 +340,7 @@ fn download(
          content((PublicationSummaryDto = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         ListUnderProblems
     ),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/administrations/{id}/publication-preview")]
 pub async fn preview(
@@ -365,7 +365,7 @@ pub async fn preview(
     tag = "regional", operation_id = "list_publications",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<PublicationDto>), ReadProblems),
-    security(("bearer" = []))
+    security(("bearer" = []), ("oauth2" = ["regional:read"]))
 )]
 #[get("/administrations/{id}/publications")]
 pub async fn list(

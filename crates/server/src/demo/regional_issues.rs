@@ -247,6 +247,7 @@ pub(super) fn work(
                 category: plan.category.as_str().into(),
                 evidence: Some(plan.evidence.into()),
                 council_id: council,
+                officer_id: None,
             },
         )?;
         if let Some(c) = council {
@@ -278,6 +279,7 @@ pub(super) fn work(
                 IfMatch::Version(version),
                 to.as_str(),
                 REASONS[usize::from(step)],
+                None,
             )?;
             version = moved.version;
         }

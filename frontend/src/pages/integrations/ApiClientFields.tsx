@@ -1,6 +1,7 @@
 import { GroupedCheckboxField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n/I18nProvider';
-import { SCOPE_GROUPS, SCOPE_LABELS, scopesField, scopesOf, type ApiClientForm } from './integrationModel';
+import { useAuth } from '../../auth/AuthProvider';
+import { SCOPE_LABELS, scopeGroupsFor, scopesField, scopesOf, type ApiClientForm } from './integrationModel';
 
 export function useApiClientLabels() {
   const { t } = useI18n();
@@ -19,6 +20,7 @@ export function ApiClientFields({
 }) {
   const { t } = useI18n();
   const labels = useApiClientLabels();
+  const { role } = useAuth();
   return (
     <>
       <TextField
@@ -35,9 +37,9 @@ export function ApiClientFields({
       <GroupedCheckboxField
         name="scopes"
         label={labels.scopes}
-        hint={t('apiClient.scopes.hint')}
+        hint={t(role === 'municipal_officer' ? 'apiClient.scopes.hintRegion' : 'apiClient.scopes.hint')}
         required
-        groups={SCOPE_GROUPS.map((g) => ({
+        groups={scopeGroupsFor(role).map((g) => ({
           id: g.id,
           legend: t(g.legend),
           choices: g.values.map((s) => ({

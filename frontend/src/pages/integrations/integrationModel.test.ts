@@ -23,8 +23,10 @@ import {
   OVERLAPS,
   previousSecretValid,
   refineProblem,
+  REGION_SCOPE_GROUPS,
   SCOPE_GROUPS,
   SCOPE_LABELS,
+  scopeGroupsFor,
   scopeLabel,
   scopesField,
   scopesOf,
@@ -65,11 +67,18 @@ const webhook = {
 } as unknown as Webhook;
 
 describe('scopes', () => {
-  it('groups every scope exactly once, reading before writing', () => {
-    const grouped = SCOPE_GROUPS.flatMap((g) => g.values);
-    expect([...grouped].sort()).toEqual([...API_SCOPES].sort());
-    expect(new Set(grouped).size).toBe(API_SCOPES.length);
-    for (const g of SCOPE_GROUPS) {
+  it('offers a center and an administration their own scopes, each once, reading before writing', () => {
+    const center = SCOPE_GROUPS.flatMap((g) => g.values);
+    const region = REGION_SCOPE_GROUPS.flatMap((g) => g.values);
+    expect(new Set([...center, ...region])).toEqual(new Set(API_SCOPES));
+    expect(new Set(center).size).toBe(center.length);
+    expect(new Set(region).size).toBe(region.length);
+    // An administration's application never reaches a patient; a center grants no regional work.
+    expect(region).toEqual(['regional:read', 'regional:write', 'reports:read']);
+    expect(center.filter((s) => s.startsWith('regional:'))).toEqual([]);
+    expect(scopeGroupsFor('municipal_officer')).toBe(REGION_SCOPE_GROUPS);
+    expect(scopeGroupsFor('center_admin')).toBe(SCOPE_GROUPS);
+    for (const g of [...SCOPE_GROUPS, ...REGION_SCOPE_GROUPS]) {
       for (const w of g.values.filter(isWriteScope)) {
         expect(g.values.indexOf(w), w).toBeGreaterThan(g.values.indexOf(w.replace(':write', ':read') as never));
       }
@@ -83,7 +92,7 @@ describe('scopes', () => {
       const labels = API_SCOPES.map((s) => table[SCOPE_LABELS[s]]);
       expect(labels.every((l) => typeof l === 'string' && l.trim() !== '')).toBe(true);
       expect(new Set(labels).size).toBe(API_SCOPES.length);
-      for (const g of SCOPE_GROUPS) expect(table[g.legend], g.id).toBeTruthy();
+      for (const g of [...SCOPE_GROUPS, ...REGION_SCOPE_GROUPS]) expect(table[g.legend], g.id).toBeTruthy();
     }
     expect(scopeLabel(ja_, 'patients:read')).toBe('患者情報の閲覧（同意・情報提供の記録・経過を含む）');
     expect(scopeLabel(en_, 'reports:read')).toBe("Read reports (the ministry's figures and others)");
@@ -99,6 +108,7 @@ describe('scopes', () => {
       'follow_ups:write',
       'shoman:write',
       'activities:write',
+      'regional:write',
     ]);
   });
 

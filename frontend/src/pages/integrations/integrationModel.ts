@@ -66,6 +66,8 @@ export const SCOPE_LABELS = {
   'shoman:write': 'apiScope.shoman:write',
   'activities:read': 'apiScope.activities:read',
   'activities:write': 'apiScope.activities:write',
+  'regional:read': 'apiScope.regional:read',
+  'regional:write': 'apiScope.regional:write',
 } as const satisfies Record<ApiScope, MessageKey>;
 
 export interface ChoiceGroup<T extends string> {
@@ -76,8 +78,8 @@ export interface ChoiceGroup<T extends string> {
 }
 
 /**
- * Scopes as the form offers them: by what they open up, personal data first. Within a
- * group, reading comes before writing.
+ * Scopes as a center's form offers them: by what they open up, personal data first. Within
+ * a group, reading comes before writing.
  */
 export const SCOPE_GROUPS: readonly ChoiceGroup<ApiScope>[] = [
   {
@@ -94,6 +96,20 @@ export const SCOPE_GROUPS: readonly ChoiceGroup<ApiScope>[] = [
   { id: 'shoman', legend: 'apiClient.scopeGroup.shoman', values: ['shoman:read', 'shoman:write'] },
   { id: 'activities', legend: 'apiClient.scopeGroup.activities', values: ['activities:read', 'activities:write'] },
 ];
+
+/**
+ * Scopes as an administration's (自治体) form offers them: its regional work and its centers'
+ * figures, never a patient (the server's `platform::grantable`).
+ */
+export const REGION_SCOPE_GROUPS: readonly ChoiceGroup<ApiScope>[] = [
+  { id: 'regional', legend: 'apiClient.scopeGroup.regional', values: ['regional:read', 'regional:write'] },
+  { id: 'figures', legend: 'apiClient.scopeGroup.figures', values: ['reports:read'] },
+];
+
+/** The scopes the caller may grant: an officer their administration's, others a center's. */
+export function scopeGroupsFor(role: string | null): readonly ChoiceGroup<ApiScope>[] {
+  return role === 'municipal_officer' ? REGION_SCOPE_GROUPS : SCOPE_GROUPS;
+}
 
 export function scopeLabel(i: Pick<I18n, 't'>, scope: string): string {
   return isApiScope(scope) ? i.t(SCOPE_LABELS[scope]) : scope;

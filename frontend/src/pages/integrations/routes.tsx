@@ -1,5 +1,5 @@
-// The center administrator's integration screens (API clients, webhooks), loaded on first
-// use as one chunk: only center administrators download them.
+// The integration screens (API clients, webhooks), loaded on first use as one chunk: only
+// center administrators and administrations' officers download them.
 import { Navigate } from 'react-router';
 import { RequireCapability } from '../../app/guards';
 import { ApiClientNewPage } from './ApiClientNewPage';
@@ -20,12 +20,14 @@ const pages = {
 
 export type IntegrationPage = keyof typeof pages | 'index';
 
-/** The route element of an integration screen, behind the center administrator's capability. */
+/** The route element of an integration screen, behind the capability it needs. */
 export function integrationElement(page: IntegrationPage) {
   if (page === 'index') return <Navigate to="/integrations/api-clients" replace />;
   const Page = pages[page];
+  // API clients are also an administration's officer's; webhooks a center's only.
+  const cap = page.startsWith('apiClient') ? 'manageApiClients' : 'manageIntegrations';
   return (
-    <RequireCapability cap="manageIntegrations">
+    <RequireCapability cap={cap}>
       <Page />
     </RequireCapability>
   );

@@ -3,7 +3,7 @@
 // screen reader move it as well as a mouse: the reason is asked in a dialog, the move is
 // announced, and focus follows the card to its new column. The columns stack on a phone.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { keys } from '../../api/client';
 import { ISSUE_CATEGORIES, ISSUE_STAGES, isIssueCategory, type IssueStage } from '../../api/enums';
@@ -35,6 +35,14 @@ export function IssuesBoardPage() {
   const [announcement, setAnnouncement] = useState('');
   // The button that opened the dialog, to return to when it closes without a move.
   const opener = useRef<HTMLElement | null>(null);
+  // The card that moved, to take focus in its new column once the dialog has closed:
+  // closing a modal dialog hands focus back to its opener, so this must come after.
+  const moved = useRef<string | null>(null);
+  useEffect(() => {
+    if (move !== null || moved.current === null) return;
+    document.getElementById(cardLinkId(moved.current))?.focus();
+    moved.current = null;
+  }, [move, q.data]);
 
   const open = (issue: RegionalIssue, to: IssueStage) => {
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -49,8 +57,8 @@ export function IssuesBoardPage() {
     );
     void queryClient.invalidateQueries({ queryKey: keys.regionalIssues });
     setAnnouncement(t('issue.moved', { title: issue.title, to: stageLabel(i, issue.stage) }));
-    // Focus follows the card to its new column (after React has drawn it there).
-    requestAnimationFrame(() => document.getElementById(cardLinkId(issue.id))?.focus());
+    // Focus follows the card to its new column (the effect above, after the dialog's close).
+    moved.current = issue.id;
   };
 
   const onClose = () => {
