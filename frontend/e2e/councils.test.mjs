@@ -157,6 +157,27 @@ describe('councils: the officer runs a council, a member signs in, pledges and r
     await page.getByText('資料をアップロードしました。').waitFor();
     await page.getByRole('row', { name: /資料1_就労支援の現状\.pdf/ }).waitFor();
     await expectAccessible('the meeting with its paper');
+
+    // A paper uploaded by mistake is deleted after a yes asked in the page (no browser popup).
+    await field('資料のファイル').setInputFiles({ name: '誤って添付.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('button', { name: 'アップロードする' }).click();
+    const wrong = page.getByRole('row', { name: /誤って添付\.pdf/ });
+    await wrong.waitFor();
+    const del = page.getByRole('button', { name: '誤って添付.pdfを削除' });
+    await del.click();
+    const confirm = page.getByRole('region', { name: '「誤って添付.pdf」を削除しますか。' });
+    await confirm.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-delete-paper');
+    await expectAccessible('the paper deletion asked');
+    // Escape keeps it and returns to the button.
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), '誤って添付.pdfを削除');
+    await del.click();
+    await confirm.getByRole('button', { name: '削除', exact: true }).click();
+    await wrong.waitFor({ state: 'detached' });
+    await page.getByText('削除しました。').waitFor();
+    await page.getByRole('row', { name: /資料1_就労支援の現状\.pdf/ }).waitFor();
   });
 
   step('records the regional issue the meeting discussed', async () => {

@@ -95,6 +95,8 @@ async fn registered_from_the_master_and_centers_assigned(db: Db) {
     let (_, officer) = app.officer(&id, "hiroshima.pref").await;
     let me = app.get("/api/v1/me", &officer).await.expect(200);
     assert_eq!(me.body["role"], "municipal_officer");
+    assert_eq!(me.body["administration_id"], id.as_str());
+    assert_eq!(me.body["center_id"], serde_json::Value::Null);
 
     // The officer reads their own administration, and changes only its threshold.
     let own = app

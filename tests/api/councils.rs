@@ -701,7 +701,53 @@ async fn a_council_member_reads_their_council_in_term_after_the_pledge(db: Db) {
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(list.body["items"][0]["id"], id.as_str());
     app.get(&path, &mt).await.expect(200);
-    app.get(&format!("{path}/members"), &mt).await.expect(200);
+    // The roll: names and bodies, their own seat in full, not a colleague's account or
+    // pledge (the secretariat's business); the officer sees both.
+    let colleague = app
+        .post(
+            &format!("{path}/members"),
+            t,
+            member("医師会 理事", "medical", "2026-04-01", "2028-03-31"),
+        )
+        .await
+        .expect(201)
+        .id();
+    app.post(
+        &format!("{path}/members/{colleague}/account"),
+        t,
+        json!({"login": "hiroshima.doctor"}),
+    )
+    .await
+    .expect(201);
+    let seat_of = |roll: &Value, id: &str| {
+        roll["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let roll = app
+        .get(&format!("{path}/members"), &mt)
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(seat_of(&roll, &colleague)["name"], "医師会 理事");
+    assert_eq!(seat_of(&roll, &colleague)["user_id"], Value::Null);
+    assert_eq!(seat_of(&roll, &mid)["user_id"], user_id.as_str());
+    assert!(seat_of(&roll, &mid)["pledged_at"].is_string());
+    let one = app
+        .get(&format!("{path}/members/{colleague}"), &mt)
+        .await
+        .expect(200);
+    assert_eq!(one.body["user_id"], Value::Null);
+    let full = app
+        .get(&format!("{path}/members"), t)
+        .await
+        .expect(200)
+        .body;
+    assert!(seat_of(&full, &colleague)["user_id"].is_string());
     let ms = app.get(&format!("{path}/meetings"), &mt).await.expect(200);
     assert_eq!(ms.body["items"].as_array().unwrap().len(), 1);
     app.get(&format!("/api/v1/meetings/{meeting}"), &mt)

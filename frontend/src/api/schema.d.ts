@@ -6188,7 +6188,13 @@ export interface components {
         Me: {
             /**
              * Format: uuid
-             * @description The caller's center; `null` for a system administrator.
+             * @description An officer's (`municipal_officer`) administration; `null` for everyone else.
+             */
+            administration_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The caller's center; `null` for a system administrator, an officer and a council
+             *     member.
              */
             center_id?: string | null;
             display_name: string;
@@ -6202,7 +6208,7 @@ export interface components {
              *     (checked before `totp_required`).
              */
             must_change_password: boolean;
-            /** @description `system_admin`, `center_admin`, `supervisor` or `consultant`. */
+            /** @description The caller's role (see `Role`). */
             role: components["schemas"]["Role"];
             /** @description Two-factor sign-in is set up. */
             totp_enabled: boolean;

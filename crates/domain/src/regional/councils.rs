@@ -67,6 +67,18 @@ impl CouncilMember {
     }
 }
 
+/// A member's seat as `viewer` reads it. Officers and the system administrator see who has a
+/// sign-in and who has pledged (they run the council); a council member sees the roll —
+/// names, bodies, categories, roles and terms — and their own seat in full, but not a
+/// colleague's account or pledge, which are the secretariat's business.
+pub fn as_seen_by(reach: &CouncilReach, viewer: Uuid, mut m: CouncilMember) -> CouncilMember {
+    if matches!(reach, CouncilReach::Seats(_)) && m.user_id != Some(viewer) {
+        m.user_id = None;
+        m.pledged_at = None;
+    }
+    m
+}
+
 pub struct CouncilInput {
     pub name: String,
     pub kind: String,
@@ -455,7 +467,7 @@ impl Councils<'_> {
             let r = reach(self, ctx, false)?;
             let m = self.member_in(&r, council_id, member_id)?;
             self.log_access(self.ev(ctx, Action::CouncilMemberRead).resource(member_id))?;
-            Ok(m)
+            Ok(as_seen_by(&r, ctx.actor.user_id, m))
         })
     }
 
@@ -476,7 +488,8 @@ impl Councils<'_> {
                     .resource(council_id)
                     .detail(format!("count={}", found.items.len())),
             )?;
-            Ok(found)
+            let viewer = ctx.actor.user_id;
+            Ok(found.map(|m| as_seen_by(&r, viewer, m)))
         })
     }
 
@@ -701,6 +714,40 @@ mod tests {
         assert_eq!(
             check_parent(a, Some(&sub)).unwrap_err().code,
             "nested_subcouncil"
+        );
+    }
+
+    #[test]
+    fn a_member_reads_the_roll_but_not_a_colleagues_account_or_pledge() {
+        let now = Utc::now();
+        let (me, colleague) = (Uuid::now_v7(), Uuid::now_v7());
+        let seat = |user: Uuid| CouncilMember {
+            id: Uuid::now_v7(),
+            council_id: Uuid::now_v7(),
+            administration_id: Uuid::now_v7(),
+            name: "患者会 代表".into(),
+            organization: "難病連".into(),
+            category: MemberCategory::PatientsFamilies,
+            council_role: CouncilRole::Member,
+            term_start: d(2026, 4, 1),
+            term_end: d(2028, 3, 31),
+            user_id: Some(user),
+            pledged_at: Some(now),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let member = CouncilReach::Seats(vec![]);
+        let theirs = as_seen_by(&member, me, seat(colleague));
+        assert_eq!((theirs.user_id, theirs.pledged_at), (None, None));
+        assert_eq!(theirs.name, "患者会 代表");
+        let mine = as_seen_by(&member, me, seat(me));
+        assert_eq!((mine.user_id, mine.pledged_at), (Some(me), Some(now)));
+        let officer = CouncilReach::Region(RegionReach::All);
+        let full = as_seen_by(&officer, me, seat(colleague));
+        assert_eq!(
+            (full.user_id, full.pledged_at),
+            (Some(colleague), Some(now))
         );
     }
 }

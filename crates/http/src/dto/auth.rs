@@ -49,11 +49,14 @@ pub struct Me {
     pub id: Uuid,
     pub login: String,
     pub display_name: String,
-    /// `system_admin`, `center_admin`, `supervisor` or `consultant`.
+    /// The caller's role (see `Role`).
     #[schema(value_type = Role)]
     pub role: String,
-    /// The caller's center; `null` for a system administrator.
+    /// The caller's center; `null` for a system administrator, an officer and a council
+    /// member.
     pub center_id: Option<Uuid>,
+    /// An officer's (`municipal_officer`) administration; `null` for everyone else.
+    pub administration_id: Option<Uuid>,
     /// Two-factor sign-in is set up.
     pub totp_enabled: bool,
     /// The center requires two factors for this role and they are not set up: until they

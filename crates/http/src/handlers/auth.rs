@@ -211,6 +211,7 @@ pub async fn me(caller: AccountCaller) -> Result<HttpResponse, ApiError> {
         display_name: a.display_name,
         role: a.role.as_str().to_owned(),
         center_id: a.center_id,
+        administration_id: a.administration_id,
         totp_enabled: a.totp_enabled,
         totp_required: a.must_enroll_totp,
         must_change_password: a.must_change_password,

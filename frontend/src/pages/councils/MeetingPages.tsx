@@ -27,6 +27,7 @@ import {
 import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxGroupField, DateField, ReadOnlyField, SelectField, TextAreaField, TextField, fieldId } from '../../components/Field';
@@ -355,6 +356,8 @@ function Papers({ meetingId, runs }: { meetingId: string; runs: boolean }) {
   const q = useQuery({ queryKey: councilKeys.attachments(meetingId), queryFn: () => listAttachments(meetingId) });
   const [file, setFile] = useState<File | null>(null);
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  // The paper whose deletion waits for a yes (a paper is gone for every member once deleted).
+  const [confirming, setConfirming] = useState<Attachment | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const messageRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -377,6 +380,7 @@ function Papers({ meetingId, runs }: { meetingId: string; runs: boolean }) {
   });
   const remove = useMutation({
     mutationFn: (a: Attachment) => deleteAttachment(meetingId, a.id),
+    onSettled: () => setConfirming(null),
     onSuccess: () => {
       setMessage({ tone: 'success', text: t('common.deleted') });
       void queryClient.invalidateQueries({ queryKey: councilKeys.attachments(meetingId) });
@@ -418,12 +422,13 @@ function Papers({ meetingId, runs }: { meetingId: string; runs: boolean }) {
                   </Button>
                   {runs && (
                     <Button
+                      id={`delete-paper-${a.id}`}
                       size="sm"
                       variant="text"
                       aria-label={t('meeting.deleteName', { name: a.file_name })}
-                      onClick={() => {
-                        if (window.confirm(t('meeting.deleteConfirm', { name: a.file_name }))) remove.mutate(a);
-                      }}
+                      aria-expanded={confirming?.id === a.id}
+                      aria-controls={confirming?.id === a.id ? 'confirm-delete-paper' : undefined}
+                      onClick={() => setConfirming(a)}
                     >
                       {t('meeting.delete')}
                     </Button>
@@ -433,6 +438,20 @@ function Papers({ meetingId, runs }: { meetingId: string; runs: boolean }) {
             </Row>
           ))}
         </Table>
+      )}
+      {runs && confirming && (
+        <ConfirmPanel
+          id="confirm-delete-paper"
+          title={t('meeting.deleteConfirm', { name: confirming.file_name })}
+          confirmLabel={t('meeting.delete')}
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate(confirming)}
+          onCancel={() => {
+            const id = confirming.id;
+            setConfirming(null);
+            document.getElementById(`delete-paper-${id}`)?.focus();
+          }}
+        />
       )}
       {runs && (
         <form
