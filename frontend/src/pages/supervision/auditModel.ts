@@ -60,6 +60,8 @@ export const AUDIT_ACTIONS = [
   'patient.search',
   'patient.list',
   'patient.timeline',
+  'patient.fhir',
+  'patient.disclosure',
   'patient.update',
   'patient.merge',
   'patient.merge_preview',
