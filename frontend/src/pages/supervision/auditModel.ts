@@ -352,7 +352,7 @@ export function groupedActions(): { group: ActionGroup; actions: AuditAction[] }
 
 /** Reads of personal data: what "who viewed this record" is about. */
 export function isViewAction(action: string): boolean {
-  return /\.(read|timeline|list|search|levels|versions|deliveries)$/.test(action);
+  return /\.(read|timeline|fhir|disclosure|list|search|levels|versions|deliveries)$/.test(action);
 }
 
 // --- details -----------------------------------------------------------------------------
