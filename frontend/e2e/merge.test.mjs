@@ -189,6 +189,9 @@ describe('a duplicate merged, and an anonymous consultation linked later', () =>
     assert.equal(d.consultations.length, 2);
     assert.ok(d.access_events.some((/** @type {{action: string}} */ e) => e.action === 'patient.merge'));
     await downloads.getByText(`disclosure-${ids.keptCase}.json をダウンロードしました。`).waitFor();
+    const pdf = await download(downloads.getByRole('button', { name: /^開示用の記録（PDF）/ }));
+    assert.equal(pdf.name, `disclosure-${ids.keptCase}.pdf`);
+    assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
     const fhir = await download(downloads.getByRole('button', { name: /^FHIR形式の記録/ }));
     const bundle = JSON.parse(fhir.bytes.toString('utf8'));
     assert.equal(bundle.resourceType, 'Bundle');

@@ -45,6 +45,27 @@ fn validate_fhir(doc: &Value) -> Result<String, String> {
     }
 }
 
+/// The text of a PDF, as `pdftotext` (poppler-utils) extracts it: an independent reader.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("tsunagu-pdf-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("disclosure.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-nopgbrk"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn entries<'a>(bundle: &'a Value, kind: &str) -> Vec<&'a Value> {
     bundle["entry"]
         .as_array()
@@ -544,7 +565,7 @@ async fn disclosure_holds_every_record_and_who_read_it(db: Db) {
             .any(|e| e["action"] == "patient.disclosure")
     );
 
-    // A supervisor only, of their own center; JSON only for now.
+    // A supervisor only, of their own center.
     app.get(&path, &k.consultant)
         .await
         .problem(403, "insufficient_role");
@@ -554,15 +575,51 @@ async fn disclosure_holds_every_record_and_who_read_it(db: Db) {
     app.get(&path, &other.supervisor)
         .await
         .problem(404, "not_found");
-    app.request(
-        Method::GET,
-        &path,
-        Some(&k.supervisor),
-        &[("accept", "application/pdf")],
-        None,
-    )
-    .await
-    .problem(406, "not_acceptable");
+    // The PDF for the patient holds the same records, in Japanese, as extractable text.
+    let pdf = app
+        .request(
+            Method::GET,
+            &path,
+            Some(&k.supervisor),
+            &[("accept", "application/pdf")],
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        pdf.header("content-type").as_deref(),
+        Some("application/pdf")
+    );
+    assert_eq!(
+        pdf.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"disclosure-2026-0001.pdf\"")
+    );
+    assert!(pdf.raw.starts_with(b"%PDF-"));
+    let text = pdf_text(&pdf.raw);
+    for expected in [
+        "保有個人データの開示",
+        "hiroshima 難病相談支援センター",
+        "氏名: 山田 花子",
+        "フリガナ: ヤマダ ハナコ",
+        "生年月日: 1985-04-12",
+        "相談（1件）",
+        "就労の相談",
+        "個人情報の提供に関する同意（2件）",
+        "就労支援機関への紹介（3件）",
+        "ハローワーク広島",
+        "広島障害者就業・生活支援センター",
+        "提供した情報 2026-06-01 ハローワーク広島: name・contact",
+        "フォローアップ 予定",
+        "searching",
+        "記録を閲覧・変更した人と日時",
+        "相談 花子 consultant patient.read success",
+        "patient.fhir",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} is not in the PDF:\n{text}"
+        );
+    }
     let json_too = app
         .request(
             Method::GET,

@@ -11,6 +11,7 @@ mod handlers;
 mod idempotency;
 mod json;
 mod labels;
+mod pdf;
 pub mod problem;
 pub mod ratelimit;
 mod regional;

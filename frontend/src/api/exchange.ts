@@ -26,3 +26,15 @@ export function downloadFhirBundle(patientId: string, caseNumber: string): Promi
     `fhir-${caseNumber}.json`,
   );
 }
+
+/** Everything held about the patient as a PDF in Japanese, for handing to them. */
+export function downloadDisclosurePdf(patientId: string, caseNumber: string): Promise<DownloadedFile> {
+  return asFile(
+    api.GET('/api/v1/patients/{id}/disclosure', {
+      params: { path: { id: patientId } },
+      headers: { Accept: 'application/pdf' },
+      parseAs: 'blob',
+    }),
+    `disclosure-${caseNumber}.pdf`,
+  );
+}

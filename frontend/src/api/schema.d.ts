@@ -1277,8 +1277,9 @@ export interface paths {
          * Everything the center holds about one patient, for disclosure to them (APPI
          *     保有個人データの開示): the profile, consultations, consents, referrals with the data
          *     provided under them and their follow-ups, and who read or changed the record and when.
-         *     A supervisor in person only; audited as `patient.disclosure`. JSON only for now:
-         *     `Accept: application/pdf` answers 406.
+         *     A supervisor in person only; audited as `patient.disclosure`. `Accept: application/pdf`
+         *     gives the same as a PDF in Japanese for the patient (406 where the installation has no
+         *     Japanese font: see the README, "Moving in and out"); JSON otherwise.
          */
         get: operations["get_patient_disclosure"];
         put?: never;
@@ -17721,12 +17722,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description JSON, or a PDF as `Accept` asks */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DisclosureDto"];
+                    "application/pdf": number[];
                 };
             };
             /** @description Not signed in, or the token expired (`invalid_token`) */

@@ -902,8 +902,9 @@ export const ja = {
   'audit.outcome.failed': '失敗',
   'audit.viewedTitle': '閲覧履歴',
   'patient.exportTitle': '記録の開示・出力',
-  'patient.exportLead': '本人からの開示請求に応じるための、この方について保有するすべての記録（JSON）と、他のシステムが読めるFHIR形式の記録です。出力は閲覧として記録されます。',
+  'patient.exportLead': '本人からの開示請求に応じるための、この方について保有するすべての記録（本人に渡すPDFと、JSON）と、他のシステムが読めるFHIR形式の記録です。出力は閲覧として記録されます。',
   'patient.exportDisclosure': '開示用の記録（JSON）',
+  'patient.exportDisclosurePdf': '開示用の記録（PDF）',
   'patient.exportFhir': 'FHIR形式の記録',
   'audit.viewedLead': 'この患者の記録を閲覧した職員と日時です（新しい順）。登録・変更の記録は経過に表示されます。',
 
@@ -3548,8 +3549,9 @@ export const en: Messages = {
   'audit.outcome.failed': 'Failed',
   'audit.viewedTitle': 'Who viewed this record',
   'patient.exportTitle': 'Disclosure and export',
-  'patient.exportLead': 'Everything held about this person, for answering their request for disclosure (JSON), and the case as FHIR for other systems. Each download is recorded as a read.',
+  'patient.exportLead': 'Everything held about this person, for answering their request for disclosure (a PDF to hand them, and JSON), and the case as FHIR for other systems. Each download is recorded as a read.',
   'patient.exportDisclosure': 'Disclosure (JSON)',
+  'patient.exportDisclosurePdf': 'Disclosure (PDF)',
   'patient.exportFhir': 'FHIR bundle',
   'audit.viewedLead': "Who read this patient's records, and when (newest first). Records made and changed are in the path.",
 

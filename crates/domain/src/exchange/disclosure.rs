@@ -39,8 +39,8 @@ pub struct Disclosure {
 }
 
 /// The trail's events oldest first (the store answers newest first, page by page).
-pub fn oldest_first(mut pages: Vec<Vec<AuditEvent>>) -> Vec<AuditEvent> {
-    let mut all: Vec<AuditEvent> = pages.drain(..).flatten().collect();
+pub fn oldest_first(pages: Vec<Vec<AuditEvent>>) -> Vec<AuditEvent> {
+    let mut all: Vec<AuditEvent> = pages.into_iter().flatten().collect();
     all.sort_by_key(|e| e.seq);
     all.dedup_by_key(|e| e.seq);
     all
@@ -122,4 +122,155 @@ impl Exchange<'_> {
             })
         })
     }
+}
+
+/// One line of the disclosure as a document for the patient to read (the PDF).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocLine {
+    Title(String),
+    Heading(String),
+    Text(String),
+}
+
+fn opt(v: Option<&str>) -> &str {
+    v.unwrap_or("—")
+}
+
+/// The disclosure as lines of Japanese text, in the order the JSON has them: who holds
+/// the records, the profile, consultations, consents, referrals with the data provided and
+/// their follow-ups, and who read or changed the record when.
+pub fn document(d: &Disclosure) -> Vec<DocLine> {
+    use super::fhir::{agency_type_display, consent_scope_display, level_display, purpose_display};
+    let h = &d.history;
+    let p = &d.patient;
+    let agency = |id: Uuid| {
+        d.agencies
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| id.to_string(), |a| a.name.clone())
+    };
+    let mut out = vec![
+        DocLine::Title("保有個人データの開示".into()),
+        DocLine::Text(format!("保有者: {}", d.center.name)),
+        DocLine::Text(format!(
+            "作成日時: {}",
+            d.produced_at
+                .with_timezone(&crate::clock::tokyo())
+                .format("%Y-%m-%d %H:%M")
+        )),
+        DocLine::Heading("本人の情報".into()),
+        DocLine::Text(format!("氏名: {} {}", p.family_name, p.given_name)),
+        DocLine::Text(format!(
+            "フリガナ: {} {}",
+            p.family_name_kana, p.given_name_kana
+        )),
+        DocLine::Text(format!("生年月日: {}", p.birth_date)),
+        DocLine::Text(format!("ケース番号: {}", p.case_number)),
+        DocLine::Text(format!("電話: {}", opt(p.phone.as_deref()))),
+        DocLine::Text(format!("メール: {}", opt(p.email.as_deref()))),
+        DocLine::Text(format!("診断名: {}", opt(p.diagnosis.as_deref()))),
+        DocLine::Text(format!("備考: {}", opt(p.notes.as_deref()))),
+        DocLine::Heading(format!("相談（{}件）", h.consultations.len())),
+    ];
+    for c in &h.consultations {
+        let topics: Vec<&str> = c.topics.iter().map(|t| t.as_str()).collect();
+        out.push(DocLine::Text(format!(
+            "{} {} {}: {}",
+            c.occurred_at
+                .with_timezone(&crate::clock::tokyo())
+                .format("%Y-%m-%d %H:%M"),
+            c.channel.as_str(),
+            topics.join("・"),
+            opt(c.summary.as_deref())
+        )));
+    }
+    out.push(DocLine::Heading(format!(
+        "個人情報の提供に関する同意（{}件）",
+        h.consents.len()
+    )));
+    for c in &h.consents {
+        out.push(DocLine::Text(format!(
+            "{} {}{}",
+            c.given_on,
+            consent_scope_display(c.scope),
+            c.withdrawn_on
+                .map(|w| format!("（{w} 撤回）"))
+                .unwrap_or_default()
+        )));
+    }
+    out.push(DocLine::Heading(format!(
+        "就労支援機関への紹介（{}件）",
+        h.referrals.len()
+    )));
+    for r in &h.referrals {
+        out.push(DocLine::Text(format!(
+            "{} {}（{}） {} レベル{} {} 状態: {}{}",
+            r.referred_on,
+            agency(r.agency_id),
+            agency_type_display(r.agency_type),
+            purpose_display(r.purpose),
+            r.level.rank(),
+            level_display(r.level),
+            r.status.as_str(),
+            r.outcome
+                .map(|o| format!(" 結果: {}", o.as_str()))
+                .unwrap_or_default()
+        )));
+        for pr in h.provisions.iter().filter(|x| x.referral_id == r.id) {
+            let items: Vec<&str> = pr.items.iter().map(|i| i.as_str()).collect();
+            out.push(DocLine::Text(format!(
+                "  提供した情報 {} {}: {}",
+                pr.provided_on,
+                agency(pr.agency_id),
+                items.join("・")
+            )));
+        }
+        for f in h
+            .follow_ups
+            .iter()
+            .filter(|f| f.follow_up.referral_id == r.id)
+        {
+            let f = &f.follow_up;
+            out.push(DocLine::Text(format!(
+                "  フォローアップ 予定 {} 実施 {} 結果 {} {}",
+                f.due_on,
+                f.done_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                f.outcome.map_or("—", |o| o.as_str()),
+                opt(f.notes.as_deref())
+            )));
+        }
+    }
+    if !h.events.is_empty() || !h.project_sessions.is_empty() {
+        out.push(DocLine::Heading("参加した催し・事業".into()));
+        for e in &h.events {
+            out.push(DocLine::Text(format!("{} {}", e.held_on, e.title)));
+        }
+        for s in &h.project_sessions {
+            out.push(DocLine::Text(format!("{} 小慢の任意事業", s.held_on)));
+        }
+    }
+    out.push(DocLine::Heading(format!(
+        "記録を閲覧・変更した人と日時（日本時間、{}件）",
+        d.access.len()
+    )));
+    for a in &d.access {
+        let r = &a.event.record;
+        out.push(DocLine::Text(format!(
+            "{} {} {} {} {}",
+            DateTime::parse_from_rfc3339(&r.occurred_at).map_or_else(
+                |_| r.occurred_at.clone(),
+                |t| t
+                    .with_timezone(&crate::clock::tokyo())
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            ),
+            a.actor_name.as_deref().unwrap_or(&r.actor_kind),
+            opt(r.actor_role.as_deref()),
+            r.action,
+            r.outcome
+        )));
+    }
+    out
 }

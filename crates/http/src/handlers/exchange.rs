@@ -2,12 +2,16 @@
 //! systems it uses at `/fhir/CodeSystem/{name}`) and the disclosure of everything held
 //! about a patient (`/patients/{id}/disclosure`, APPI 保有個人データの開示).
 
+use super::blocking;
 use crate::AppState;
 use crate::auth::{Caller, SignedIn};
 use crate::dto::DisclosureDto;
+use crate::pdf;
 use crate::problem::{ApiError, DisclosureProblems, PatientReadProblems, ReadProblems};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use tsunagu_domain::DomainError;
+use tsunagu_domain::exchange::disclosure::document;
 use tsunagu_domain::exchange::fhir::{self, CodeSystemName, FHIR_JSON};
 use uuid::Uuid;
 
@@ -89,13 +93,18 @@ fn wants_pdf(req: &HttpRequest) -> bool {
 /// Everything the center holds about one patient, for disclosure to them (APPI
 /// 保有個人データの開示): the profile, consultations, consents, referrals with the data
 /// provided under them and their follow-ups, and who read or changed the record and when.
-/// A supervisor in person only; audited as `patient.disclosure`. JSON only for now:
-/// `Accept: application/pdf` answers 406.
+/// A supervisor in person only; audited as `patient.disclosure`. `Accept: application/pdf`
+/// gives the same as a PDF in Japanese for the patient (406 where the installation has no
+/// Japanese font: see the README, "Moving in and out"); JSON otherwise.
 #[utoipa::path(
     tag = "patients",
     operation_id = "get_patient_disclosure",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = DisclosureDto), DisclosureProblems),
+    responses(
+        (status = 200, description = "JSON, or a PDF as `Accept` asks",
+         content((DisclosureDto = "application/json"), (Vec<u8> = "application/pdf"))),
+        DisclosureProblems
+    ),
     security(("bearer" = []))
 )]
 #[get("/patients/{id}/disclosure")]
@@ -105,21 +114,42 @@ pub async fn disclosure(
     req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    if wants_pdf(&req) {
-        return Err(ApiError::new(
-            StatusCode::NOT_ACCEPTABLE,
-            "not_acceptable",
-            "Not acceptable",
-        )
-        .detail(
-            "the disclosure is produced as JSON (application/json); a PDF is not available yet",
-        ));
-    }
+    let font = if wants_pdf(&req) {
+        // Known before anything is produced, so a refusal discloses nothing.
+        Some(pdf::japanese_font().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_ACCEPTABLE,
+                "not_acceptable",
+                "Not acceptable",
+            )
+            .detail("no Japanese font is installed for the PDF (TSUNAGU_PDF_FONT); ask for application/json")
+        })?)
+    } else {
+        None
+    };
     let id = id.into_inner();
     let s = state.services.clone();
     let today = state.services.clock().today_tokyo();
     let d = caller
         .run(move |ctx| s.exchange().disclosure(ctx, id))
         .await?;
-    Ok(HttpResponse::Ok().json(DisclosureDto::new(d, today)))
+    let Some(font) = font else {
+        return Ok(HttpResponse::Ok().json(DisclosureDto::new(d, today)));
+    };
+    let name = format!("disclosure-{}.pdf", d.patient.case_number);
+    let lines = document(&d);
+    let bytes = blocking(move || {
+        let data = std::fs::read(&font)
+            .map_err(|e| DomainError::Internal(format!("the PDF font cannot be read: {e}")))?;
+        pdf::render(&lines, &data)
+            .ok_or_else(|| DomainError::Internal("the PDF font cannot be parsed".into()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(bytes))
 }

@@ -1,6 +1,6 @@
-// 記録の開示・出力: the supervisor hands a patient everything held about them (JSON), or
+// 記録の開示・出力: the supervisor hands a patient everything held about them (PDF or JSON), or
 // another system the case as FHIR. Each download is an audited read.
-import { downloadDisclosure, downloadFhirBundle } from '../../api/exchange';
+import { downloadDisclosure, downloadDisclosurePdf, downloadFhirBundle } from '../../api/exchange';
 import type { Patient } from '../../api/client';
 import { useI18n } from '../../i18n/I18nProvider';
 import { DownloadButtons } from '../reports/Downloads';
@@ -22,6 +22,12 @@ export function ExportSection({ patient }: { patient: Patient }) {
             label: t('patient.exportDisclosure'),
             format: 'JSON',
             fetch: () => downloadDisclosure(patient.id, patient.case_number),
+          },
+          {
+            id: 'disclosure-pdf',
+            label: t('patient.exportDisclosurePdf'),
+            format: 'PDF',
+            fetch: () => downloadDisclosurePdf(patient.id, patient.case_number),
           },
           {
             id: 'fhir',
