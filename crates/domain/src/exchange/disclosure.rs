@@ -274,3 +274,40 @@ pub fn document(d: &Disclosure) -> Vec<DocLine> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::fhir::tests::{center, patient, t};
+
+    #[test]
+    fn the_document_reads_in_japanese_and_in_japan_time() {
+        let d = Disclosure {
+            produced_at: t("2026-10-01T00:30:00Z"),
+            center: center(),
+            patient: patient(),
+            history: CaseHistory::default(),
+            agencies: vec![],
+            access: vec![],
+        };
+        let lines = document(&d);
+        assert_eq!(lines[0], DocLine::Title("保有個人データの開示".into()));
+        for line in [
+            DocLine::Text("保有者: 広島県難病相談支援センター".into()),
+            DocLine::Text("作成日時: 2026-10-01 09:30".into()),
+            DocLine::Text("氏名: 山田 花子".into()),
+            DocLine::Text("フリガナ: ヤマダ ハナコ".into()),
+            DocLine::Text("メール: —".into()),
+            DocLine::Heading("相談（0件）".into()),
+            DocLine::Heading("就労支援機関への紹介（0件）".into()),
+        ] {
+            assert!(lines.contains(&line), "{line:?} in {lines:?}");
+        }
+        assert_eq!(
+            lines.last(),
+            Some(&DocLine::Heading(
+                "記録を閲覧・変更した人と日時（日本時間、0件）".into()
+            ))
+        );
+    }
+}

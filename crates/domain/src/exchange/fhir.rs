@@ -654,11 +654,11 @@ pub fn patient_bundle(rec: CaseRecords<'_>, bundle_id: Uuid, now: DateTime<Utc>)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::values::{EmploymentStatus, OperatingType, Program, ReviewState, SupportAwareness};
 
-    fn t(s: &str) -> DateTime<Utc> {
+    pub(crate) fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s)
             .map(|d| d.with_timezone(&Utc))
             .unwrap_or_default()
@@ -668,7 +668,7 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
     }
 
-    fn center() -> Center {
+    pub(crate) fn center() -> Center {
         Center {
             id: Uuid::from_u128(1),
             code: "hiroshima".into(),
@@ -689,7 +689,7 @@ mod tests {
         }
     }
 
-    fn patient() -> Patient {
+    pub(crate) fn patient() -> Patient {
         Patient {
             id: Uuid::from_u128(2),
             center_id: Uuid::from_u128(1),
