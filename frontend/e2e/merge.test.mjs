@@ -3,6 +3,7 @@
 // address leads to the one kept, and a consultant links an anonymous consultation to a
 // patient later (患者に結びつける), with the keyboard. Every screen is checked with axe-core.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe } from 'node:test';
 import { launchBrowser } from './support/browser.mjs';
 import { harness } from './support/harness.mjs';
@@ -56,6 +57,16 @@ function history() {
   return page.getByRole('list', { name: '経過' });
 }
 
+/**
+ * Clicks a download button and returns the file the browser saved, with its name.
+ * @param {import('playwright-core').Locator} button
+ */
+async function download(button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), bytes: await readFile(path) };
+}
+
 async function waitForPath(/** @type {string} */ path) {
   await page.waitForFunction((p) => location.pathname === p, path);
 }
@@ -102,7 +113,7 @@ describe('a duplicate merged, and an anonymous consultation linked later', () =>
     ).id;
 
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => pageProblems.push(`uncaught: ${e.message}`));
@@ -167,6 +178,26 @@ describe('a duplicate merged, and an anonymous consultation linked later', () =>
     await history().getByText('就労の相談（初回）').waitFor();
     await page.getByRole('table', { name: '同意の記録' }).getByRole('row').nth(1).waitFor();
     await expectAccessible('the kept record after the merge');
+  });
+
+  step('a supervisor downloads everything held about the patient, and the case as FHIR', async () => {
+    const downloads = page.getByTestId('downloads-patient');
+    const disclosure = await download(downloads.getByRole('button', { name: /^開示用の記録（JSON）/ }));
+    assert.equal(disclosure.name, `disclosure-${ids.keptCase}.json`);
+    const d = JSON.parse(disclosure.bytes.toString('utf8'));
+    assert.equal(d.patient.id, ids.kept);
+    assert.equal(d.consultations.length, 2);
+    assert.ok(d.access_events.some((/** @type {{action: string}} */ e) => e.action === 'patient.merge'));
+    await downloads.getByText(`disclosure-${ids.keptCase}.json をダウンロードしました。`).waitFor();
+    const pdf = await download(downloads.getByRole('button', { name: /^開示用の記録（PDF）/ }));
+    assert.equal(pdf.name, `disclosure-${ids.keptCase}.pdf`);
+    assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+    const fhir = await download(downloads.getByRole('button', { name: /^FHIR形式の記録/ }));
+    const bundle = JSON.parse(fhir.bytes.toString('utf8'));
+    assert.equal(bundle.resourceType, 'Bundle');
+    assert.equal(bundle.entry[0].resource.name[0].family, '山田');
+    assert.equal(bundle.entry[0].resource.name[1].extension[0].valueCode, 'SYL');
+    await expectAccessible('the disclosure and export downloads');
   });
 
   step("the merged record's address leads to the kept one, and it has left the list", async () => {

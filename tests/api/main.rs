@@ -17,6 +17,7 @@ mod backup;
 mod cases;
 mod councils;
 mod demo;
+mod exchange;
 mod faults;
 mod http_surface;
 mod idempotency;

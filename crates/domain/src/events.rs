@@ -107,6 +107,11 @@ actions! {
     PatientSearch = ("patient.search", "patient"),
     PatientList = ("patient.list", "patient"),
     PatientTimeline = ("patient.timeline", "patient"),
+    /// A patient's case exported as a FHIR R4 bundle (a read of every record in it).
+    PatientFhir = ("patient.fhir", "patient"),
+    /// Everything held about a patient, produced for disclosure to them (APPI
+    /// 保有個人データの開示).
+    PatientDisclosure = ("patient.disclosure", "patient"),
     PatientUpdate = ("patient.update", "patient"),
     /// A patient registered twice merged into the record that stays: the event's resource
     /// is the merged record, its patient the survivor, and its detail names both and what
@@ -418,6 +423,8 @@ impl Action {
             | A::PatientSearch
             | A::PatientList
             | A::PatientTimeline
+            | A::PatientFhir
+            | A::PatientDisclosure
             | A::PatientMergePreview
             | A::ConsentCreate
             | A::ConsentRead

@@ -43,6 +43,7 @@ pub mod data_keys;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod exchange;
 pub mod idempotency;
 pub mod if_match;
 pub mod integrations;

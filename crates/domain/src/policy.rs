@@ -481,6 +481,21 @@ pub fn patient_reach(actor: &Actor) -> Result<PatientReach, DomainError> {
     }
 }
 
+/// Exporting a patient's whole case (FHIR): whoever reaches every patient of the center —
+/// the case workers, and API clients with their reach. A peer supporter does not: the
+/// consents, referrals and follow-ups in it stay with the consultants (see
+/// [`PatientReach`]). Another center's patient answers 404 where it is looked up.
+pub fn export_patient(actor: &Actor) -> Result<Uuid, DomainError> {
+    permit_in_center(actor, Permission::CaseWork)
+}
+
+/// Producing everything held about a patient for disclosure to them (APPI
+/// 保有個人データの開示): the center's supervisor in person, who answers for the request. It
+/// includes who read the record, which no case worker or API client reads otherwise.
+pub fn disclose_patient(actor: &Actor) -> Result<Uuid, DomainError> {
+    permit_in_center(actor, Permission::Supervise)
+}
+
 /// Whether a consultation is within a peer supporter's reach: one with an assigned
 /// patient, or an anonymous one they recorded. `assigned` says whether the consultation's
 /// patient is assigned to them now.
@@ -807,6 +822,38 @@ mod tests {
         let mut a = actor(Role::MunicipalOfficer, None);
         a.administration_id = Some(administration);
         a
+    }
+
+    #[test]
+    fn who_exports_a_case_and_who_discloses_it() {
+        let c = Uuid::now_v7();
+        for r in [Role::Consultant, Role::Supervisor, Role::SelfRelianceWorker] {
+            assert_eq!(export_patient(&actor(r, Some(c))), Ok(c), "{r:?}");
+        }
+        assert_eq!(export_patient(&client(c)), Ok(c));
+        for r in [Role::CenterAdmin, Role::PeerSupporter] {
+            assert_eq!(
+                export_patient(&actor(r, Some(c))),
+                Err(insufficient_role()),
+                "{r:?}"
+            );
+        }
+        assert_eq!(
+            export_patient(&officer(Uuid::now_v7())),
+            Err(DomainError::NotFound)
+        );
+        assert_eq!(disclose_patient(&actor(Role::Supervisor, Some(c))), Ok(c));
+        for a in [
+            actor(Role::Consultant, Some(c)),
+            actor(Role::CenterAdmin, Some(c)),
+            client(c),
+        ] {
+            assert_eq!(disclose_patient(&a), Err(insufficient_role()), "{a:?}");
+        }
+        assert_eq!(
+            disclose_patient(&officer(Uuid::now_v7())),
+            Err(DomainError::NotFound)
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod handlers;
 mod idempotency;
 mod json;
 mod labels;
+mod pdf;
 pub mod problem;
 pub mod ratelimit;
 mod regional;
@@ -102,8 +103,8 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     use activities::{events, outreach, supporter_sessions, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
-        follow_ups, liaison, master, oauth, patient_merges, patients, peer_support, referrals,
-        reports, shoman_projects, supervision, support_plans, users, webhooks,
+        exchange, follow_ups, liaison, master, oauth, patient_merges, patients, peer_support,
+        referrals, reports, shoman_projects, supervision, support_plans, users, webhooks,
     };
     use regional::{administrations, councils, issues as regional_issues, meetings, publication};
     scope("/api/v1")
@@ -179,6 +180,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(patients::list_consents)
         .service(patients::create_consent)
         .service(patients::list_provisions)
+        .service(exchange::patient_fhir)
+        .service(exchange::disclosure)
+        .service(exchange::code_system)
         .service(peer_support::list)
         .service(peer_support::assign)
         .service(peer_support::end)

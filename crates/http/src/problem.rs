@@ -239,6 +239,7 @@ fn problem_responses(
                 401 => "Not signed in, or the token expired (`invalid_token`)",
                 403 => "The role does not allow it (`insufficient_role`, `center_staff_only`, …)",
                 404 => "No such record in your center (`not_found`)",
+                406 => "The format `Accept` asks for is not produced (`not_acceptable`)",
                 409 => "Conflicts with the current state",
                 410 => "The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it)",
                 412 => "Changed since you read it (`precondition_failed`)",
@@ -342,6 +343,11 @@ problem_set!(
     /// Reading a patient (or what hangs under them), who may have been merged into another
     /// record (410 `patient_merged`).
     PatientReadProblems = [401, 403, 404, 410]
+);
+problem_set!(
+    /// Reading everything held about a patient, in a format `Accept` may ask for that is
+    /// not produced (406).
+    DisclosureProblems = [401, 403, 404, 406, 410]
 );
 problem_set!(
     /// Changing a patient with `If-Match`, who may have been merged (410).

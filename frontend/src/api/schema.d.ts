@@ -679,6 +679,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/fhir/CodeSystem/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of Tsunagu's FHIR `CodeSystem`s, by name: `referral-level`, `referral-purpose`,
+         *     `agency-type` or `consent-scope`. Codings in the patient bundles name these by their
+         *     canonical `url` (`urn:tsunagu:fhir:CodeSystem:<name>`). No patient data.
+         */
+        get: operations["get_fhir_code_system"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/follow-up-reassignments": {
         parameters: {
             query?: never;
@@ -1244,6 +1265,58 @@ export interface paths {
         put?: never;
         /** Record the patient's consent to share personal data with agencies. */
         post: operations["create_patient_consent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the center holds about one patient, for disclosure to them (APPI
+         *     保有個人データの開示): the profile, consultations, consents, referrals with the data
+         *     provided under them and their follow-ups, and who read or changed the record and when.
+         *     A supervisor in person only; audited as `patient.disclosure`. `Accept: application/pdf`
+         *     gives the same as a PDF in Japanese for the patient (406 where the installation has no
+         *     Japanese font: see the README, "Moving in and out"); JSON otherwise.
+         */
+        get: operations["get_patient_disclosure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patients/{id}/fhir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient's case as an HL7 FHIR R4 `Bundle` of type `collection`: the `Patient`
+         *     (JP Core's JP_Patient conventions: the kanji name and the kana reading as two
+         *     `HumanName`s with the `iso21090-EN-representation` extension, `IDE` and `SYL`), the
+         *     center and each agency referred to as `Organization`, per referral a `ServiceRequest`
+         *     (intent `order`; level and purpose as coded extensions in Tsunagu's code systems, see
+         *     `/fhir/CodeSystem/{name}`) and a `Task` following the closed-loop referral (`requested`,
+         *     `accepted`, `in-progress`, `completed` or `cancelled`, from its follow-ups), and a
+         *     `Consent` per consent record. References are `urn:uuid:` full URLs within the bundle.
+         *     Read like the patient record (a peer supporter is refused: the referrals and consents
+         *     in it are the consultants'), and audited as `patient.fhir`.
+         */
+        get: operations["get_patient_fhir"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4337,6 +4410,66 @@ export interface components {
             employed: boolean;
             /** @description The agency confirmed the registration as a job seeker (求職登録). */
             new_job_seeker: boolean;
+        };
+        /** @description One event of the record's trail: who read or changed it, and when. */
+        DisclosedAccessDto: {
+            /** @description e.g. `patient.read`, `referral.create`, `patient.fhir`. */
+            action: string;
+            actor_id?: string | null;
+            /** @description `user`, `client`, `anonymous` or `system`. */
+            actor_kind: string;
+            /** @description The staff member's name, when it was a person of the center. */
+            actor_name?: string | null;
+            actor_role?: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description `success`, `denied`, `not_found` or `failed`. */
+            outcome: string;
+            resource_type: string;
+        };
+        /** @description The center that holds the records. */
+        DisclosedCenterDto: {
+            code: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** @description A referral with what was provided to the agency under it and its follow-ups. */
+        DisclosedReferralDto: {
+            /** @description The agency's name (as registered now). */
+            agency_name?: string | null;
+            follow_ups: components["schemas"]["FollowUpDto"][];
+            /** @description Its level changes, oldest first (the first is the level it was made at). */
+            level_changes: components["schemas"]["LevelChangeDto"][];
+            /** @description Personal data provided to the agency (which items, when, under which consent). */
+            provisions: components["schemas"]["ProvisionDto"][];
+            referral: components["schemas"]["ReferralDto"];
+        };
+        /** @description Everything the center holds about one patient, for disclosure to them. */
+        DisclosureDto: {
+            /**
+             * @description Who read or changed the record and when, oldest first (this disclosure's own event
+             *     is recorded after it is produced, so it appears in the next one).
+             */
+            access_events: components["schemas"]["DisclosedAccessDto"][];
+            /** @description The agencies named above. */
+            agencies: components["schemas"]["AgencyDto"][];
+            center: components["schemas"]["DisclosedCenterDto"];
+            /** @description Oldest first, withdrawn ones too. */
+            consents: components["schemas"]["ConsentDto"][];
+            /** @description Oldest first. */
+            consultations: components["schemas"]["ConsultationDto"][];
+            /** @description Events and group activities the patient was named at. */
+            events: components["schemas"]["EventDto"][];
+            patient: components["schemas"]["PatientDto"];
+            /** Format: date-time */
+            produced_at: string;
+            /** @description Moves between programs (難病, 小慢). */
+            program_changes: components["schemas"]["ProgramChangeDto"][];
+            /** @description 小慢 optional-project sessions the patient was named in. */
+            project_sessions: components["schemas"]["ProjectSessionDto"][];
+            /** @description Oldest first, each with its provisions and follow-ups. */
+            referrals: components["schemas"]["DisclosedReferralDto"][];
         };
         /** @description A designated intractable disease (指定難病). */
         DiseaseDto: {
@@ -13653,6 +13786,74 @@ export interface operations {
             };
         };
     };
+    get_fhir_code_system: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `referral-level`, `referral-purpose`, `agency-type` or `consent-scope` */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FHIR R4 `CodeSystem` (`application/fhir+json`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reassign_follow_ups: {
         parameters: {
             query?: never;
@@ -17524,6 +17725,172 @@ export interface operations {
             /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_patient_disclosure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or a PDF as `Accept` asks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisclosureDto"];
+                    "application/pdf": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The format `Accept` asks for is not produced (`not_acceptable`) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_patient_fhir: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A FHIR R4 `Bundle` (`application/fhir+json`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": Record<string, never>;
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The one-time link was used, expired or was revoked (`link_gone`), or the patient was merged into another record (`patient_merged`, with `merged_into` and a `Location` to it) */
+            410: {
+                headers: {
+                    /** @description For `patient_merged`: the URL of the patient record that answers for this one now */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod centers;
 pub mod consents;
 pub mod consultations;
+pub mod exchange;
 pub mod follow_ups;
 pub mod liaison;
 pub mod master;

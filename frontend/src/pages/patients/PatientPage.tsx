@@ -27,6 +27,7 @@ import { ViewHistory } from '../supervision/ViewHistory';
 import { LiaisonSection } from '../shoman/Liaison';
 import { ConsentsSection, useConsents } from './Consents';
 import { History, PatientSummary } from './History';
+import { ExportSection } from './Exports';
 import { MergeSection } from './MergePatients';
 import { PeerSupportersSection } from './PeerSupporters';
 import { Facts } from './Timeline';
@@ -143,6 +144,7 @@ export function PatientPage() {
           {!peer && p.program === 'shoman' && <LiaisonSection patientId={p.id} />}
           <History items={timeline.data.items} consents={consents.data ?? []} />
           {supervisor && <ViewHistory patientId={p.id} />}
+          {supervisor && !peer && <ExportSection patient={p} />}
           {supervisor && !peer && <MergeSection key={p.id} patient={p} />}
         </>
       )}

@@ -79,6 +79,8 @@ describe('audit actions and targets', () => {
   it('tell reads from writes', () => {
     expect(isViewAction('patient.read')).toBe(true);
     expect(isViewAction('patient.timeline')).toBe(true);
+    expect(isViewAction('patient.fhir')).toBe(true);
+    expect(isViewAction('patient.disclosure')).toBe(true);
     expect(isViewAction('consent.list')).toBe(true);
     expect(isViewAction('patient.update')).toBe(false);
     expect(isViewAction('referral.create')).toBe(false);

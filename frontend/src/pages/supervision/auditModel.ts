@@ -60,6 +60,8 @@ export const AUDIT_ACTIONS = [
   'patient.search',
   'patient.list',
   'patient.timeline',
+  'patient.fhir',
+  'patient.disclosure',
   'patient.update',
   'patient.merge',
   'patient.merge_preview',
@@ -350,7 +352,7 @@ export function groupedActions(): { group: ActionGroup; actions: AuditAction[] }
 
 /** Reads of personal data: what "who viewed this record" is about. */
 export function isViewAction(action: string): boolean {
-  return /\.(read|timeline|list|search|levels|versions|deliveries)$/.test(action);
+  return /\.(read|timeline|fhir|disclosure|list|search|levels|versions|deliveries)$/.test(action);
 }
 
 // --- details -----------------------------------------------------------------------------
