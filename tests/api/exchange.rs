@@ -595,6 +595,12 @@ async fn disclosure_holds_every_record_and_who_read_it(db: Db) {
         Some("attachment; filename=\"disclosure-2026-0001.pdf\"")
     );
     assert!(pdf.raw.starts_with(b"%PDF-"));
+    // Only the glyphs used are embedded: the whole font alone is about 6 MB.
+    assert!(
+        pdf.raw.len() < 300_000,
+        "the PDF is {} bytes: is the whole font embedded?",
+        pdf.raw.len()
+    );
     let text = pdf_text(&pdf.raw);
     for expected in [
         "保有個人データの開示",

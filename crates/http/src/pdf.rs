@@ -1,6 +1,7 @@
 //! The disclosure as a PDF a patient can read: Japanese text set in a TrueType font that is
-//! embedded whole as a CID font (`Identity-H`) with a ToUnicode map, so the text can be
-//! searched, copied and read aloud. The font is the installation's: `TSUNAGU_PDF_FONT`, or
+//! embedded as a CID font (`Identity-H`) with a ToUnicode map, so the text can be searched,
+//! copied and read aloud. Only the glyphs the document uses are embedded (the `subsetter`
+//! crate, made for PDF writers): the whole font would make every disclosure about 6 MB. The font is the installation's: `TSUNAGU_PDF_FONT`, or
 //! IPAex Gothic where Debian's `fonts-ipaexfont-gothic` puts it.
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
@@ -82,6 +83,15 @@ pub fn render(lines: &[DocLine], font: &[u8]) -> Option<Vec<u8>> {
         }
     }
 
+    // The subset keeps the glyphs used (and the parts of composite ones), renumbered from 1;
+    // the document addresses them by their new numbers, which are also their CIDs.
+    let mut remapper = subsetter::GlyphRemapper::new();
+    for g in used.keys() {
+        remapper.remap(*g);
+    }
+    let embedded = subsetter::subset(font, 0, &remapper).ok()?;
+    let cid_of = |g: u16| remapper.get(g).unwrap_or(0);
+
     let mut next = 0;
     let mut alloc = || {
         next += 1;
@@ -111,7 +121,11 @@ pub fn render(lines: &[DocLine], font: &[u8]) -> Option<Vec<u8>> {
         page.finish();
         let mut content = Content::new();
         for r in runs {
-            let bytes: Vec<u8> = r.glyphs.iter().flat_map(|g| g.to_be_bytes()).collect();
+            let bytes: Vec<u8> = r
+                .glyphs
+                .iter()
+                .flat_map(|g| cid_of(*g).to_be_bytes())
+                .collect();
             content.begin_text();
             content.set_font(Name(b"F1"), r.size);
             content.next_line(MARGIN, r.y);
@@ -121,7 +135,8 @@ pub fn render(lines: &[DocLine], font: &[u8]) -> Option<Vec<u8>> {
         pdf.stream(*content_id, &content.finish());
     }
 
-    let base = Name(b"IPAexGothic");
+    // A subset's name carries a six-letter tag (PDF 32000-1 §9.6.4).
+    let base = Name(b"TSUNAG+IPAexGothic");
     let system = SystemInfo {
         registry: Str(b"Adobe"),
         ordering: Str(b"Identity"),
@@ -143,7 +158,7 @@ pub fn render(lines: &[DocLine], font: &[u8]) -> Option<Vec<u8>> {
     {
         let mut widths = cid_font.widths();
         for g in used.keys() {
-            widths.consecutive(*g, [advance(*g)]);
+            widths.consecutive(cid_of(*g), [advance(*g)]);
         }
     }
     cid_font.finish();
@@ -164,11 +179,11 @@ pub fn render(lines: &[DocLine], font: &[u8]) -> Option<Vec<u8>> {
         .cap_height(scale(face.capital_height().unwrap_or(face.ascender())))
         .stem_v(80.0)
         .font_file2(file);
-    pdf.stream(file, font)
-        .pair(Name(b"Length1"), i32::try_from(font.len()).ok()?);
+    pdf.stream(file, &embedded)
+        .pair(Name(b"Length1"), i32::try_from(embedded.len()).ok()?);
     let mut cmap = UnicodeCmap::new(Name(b"Tsunagu-UCS"), system);
     for (g, ch) in &used {
-        cmap.pair(*g, *ch);
+        cmap.pair(cid_of(*g), *ch);
     }
     pdf.cmap(cmap_id, &cmap.finish());
     Some(pdf.finish())
