@@ -790,9 +790,17 @@ pub fn timestamp(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>
 pub fn date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldError> {
     let d = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .map_err(|_| FieldError::new(field, "invalid_date", "must be a date YYYY-MM-DD"))?;
-    let lo = chrono::NaiveDate::from_ymd_opt(1900, 1, 1);
-    let hi = chrono::NaiveDate::from_ymd_opt(2199, 12, 31);
-    if Some(d) < lo || Some(d) > hi {
+    date_in_bounds(field, d)
+}
+
+/// The years a date may fall in ([`date`]); the OpenAPI document states them as a pattern
+/// on every `format: date`.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// A date already parsed (a typed query parameter) within the bounds of [`date`].
+pub fn date_in_bounds(field: &str, d: chrono::NaiveDate) -> Result<chrono::NaiveDate, FieldError> {
+    use chrono::Datelike;
+    if !DATE_YEARS.contains(&d.year()) {
         return Err(FieldError::new(
             field,
             "out_of_range",

@@ -14,6 +14,7 @@ mod labels;
 pub mod problem;
 pub mod ratelimit;
 mod regional;
+mod schema_rules;
 mod scopes;
 mod sheet;
 mod spa;
@@ -377,6 +378,7 @@ pub fn openapi() -> OpenApi {
         .split_for_parts();
     let mut spec = spec;
     problem::add_common_answers(&mut spec);
+    schema_rules::state_rules(&mut spec);
     spec
 }
 
