@@ -882,7 +882,9 @@ impl PrefectureCode {
 /// A center's short code, unique in the installation (e.g. `hiroshima`), used in exports.
 pub fn center_code(field: &str, raw: &str) -> Result<String, FieldError> {
     let t = raw.trim().to_ascii_lowercase();
+    // The length counts what was sent, as the document's `maxLength` does.
     if t.is_empty()
+        || raw.chars().count() > 32
         || t.len() > 32
         || !t
             .chars()
@@ -904,6 +906,14 @@ pub use issues::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_center_code_is_at_most_32_characters_as_sent() {
+        assert_eq!(center_code("code", " Hiroshima ").unwrap(), "hiroshima");
+        assert!(center_code("code", &"a".repeat(32)).is_ok());
+        assert!(center_code("code", &format!("{} ", "a".repeat(32))).is_err());
+        assert!(center_code("code", &format!("a{}", " ".repeat(32))).is_err());
+    }
 
     #[test]
     fn prefecture_codes() {
