@@ -128,12 +128,17 @@ def role_config(role, ids):
     # random UUID names none (422 `not_found` on that field, a fact of the database, not of
     # the request's shape). The run's own records make the request one the API can accept.
     seeded = ", ".join(f'"body.{k}" = "{v}"' for k, v in ids.items())
-    # A 出張相談 schedule or session names a Hello Work office of the caller's center, likewise.
+    # An event's attendee is a patient of the caller's center, likewise; a 出張相談 schedule or
+    # session names a Hello Work office of the caller's center.
     agency = f'"body.agency_id" = "{ids["agency_id"]}"'
     return text + f"""
 [[operations]]
 include-operation-id = "create_referral"
 parameters = {{ {seeded} }}
+
+[[operations]]
+include-operation-id = "create_event_attendee"
+parameters = {{ "body.patient_id" = "{ids["patient_id"]}" }}
 
 [[operations]]
 include-operation-id = "create_supporter_schedule"

@@ -112,6 +112,7 @@ fn is_reading_char(c: char) -> bool {
 /// A フリガナ field: hiragana or katakana of either width in, full-width katakana out, words
 /// separated by one ideographic space, at most `max` characters.
 pub fn kana(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    crate::values::too_long(field, raw, max)?;
     let t = raw.trim();
     if t.is_empty() {
         return Err(FieldError::new(field, "required", "must not be empty"));
@@ -267,7 +268,11 @@ mod tests {
     fn required_and_length() {
         assert_eq!(code(""), "required");
         assert_eq!(code(" \u{3000} "), "required");
-        assert_eq!(kana("k", "ｶﾞｶﾞｶﾞ", 3).unwrap(), "ガガガ");
+        assert_eq!(kana("k", "ｶﾞｶﾞｶﾞ", 6).unwrap(), "ガガガ");
+        // The limit counts what was sent, as the document's `maxLength` does: a half-width
+        // voiced mark is a character sent.
+        assert_eq!(kana("k", "ｶﾞｶﾞ", 3).unwrap_err().code, "too_long");
+        assert_eq!(kana("k", " ア  ", 3).unwrap_err().code, "too_long");
         assert_eq!(kana("k", "ガガガガ", 3).unwrap_err().code, "too_long");
         // The separator counts.
         assert_eq!(kana("k", "ア イ", 3).unwrap(), "ア\u{3000}イ");

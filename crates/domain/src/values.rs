@@ -790,9 +790,17 @@ pub fn timestamp(field: &str, raw: &str) -> Result<chrono::DateTime<chrono::Utc>
 pub fn date(field: &str, raw: &str) -> Result<chrono::NaiveDate, FieldError> {
     let d = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .map_err(|_| FieldError::new(field, "invalid_date", "must be a date YYYY-MM-DD"))?;
-    let lo = chrono::NaiveDate::from_ymd_opt(1900, 1, 1);
-    let hi = chrono::NaiveDate::from_ymd_opt(2199, 12, 31);
-    if Some(d) < lo || Some(d) > hi {
+    date_in_bounds(field, d)
+}
+
+/// The years a date may fall in ([`date`]); the OpenAPI document states them as a pattern
+/// on every `format: date`.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// A date already parsed (a typed query parameter) within the bounds of [`date`].
+pub fn date_in_bounds(field: &str, d: chrono::NaiveDate) -> Result<chrono::NaiveDate, FieldError> {
+    use chrono::Datelike;
+    if !DATE_YEARS.contains(&d.year()) {
         return Err(FieldError::new(
             field,
             "out_of_range",
@@ -874,7 +882,9 @@ impl PrefectureCode {
 /// A center's short code, unique in the installation (e.g. `hiroshima`), used in exports.
 pub fn center_code(field: &str, raw: &str) -> Result<String, FieldError> {
     let t = raw.trim().to_ascii_lowercase();
+    // The length counts what was sent, as the document's `maxLength` does.
     if t.is_empty()
+        || raw.chars().count() > 32
         || t.len() > 32
         || !t
             .chars()
@@ -896,6 +906,14 @@ pub use issues::*;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_center_code_is_at_most_32_characters_as_sent() {
+        assert_eq!(center_code("code", " Hiroshima ").unwrap(), "hiroshima");
+        assert!(center_code("code", &"a".repeat(32)).is_ok());
+        assert!(center_code("code", &format!("{} ", "a".repeat(32))).is_err());
+        assert!(center_code("code", &format!("a{}", " ".repeat(32))).is_err());
+    }
 
     #[test]
     fn prefecture_codes() {

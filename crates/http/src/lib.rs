@@ -15,6 +15,7 @@ mod pdf;
 pub mod problem;
 pub mod ratelimit;
 mod regional;
+mod schema_rules;
 mod scopes;
 mod sheet;
 mod spa;
@@ -385,6 +386,7 @@ pub fn openapi() -> OpenApi {
         .split_for_parts();
     let mut spec = spec;
     problem::add_common_answers(&mut spec);
+    schema_rules::state_rules(&mut spec);
     spec
 }
 

@@ -8357,6 +8357,7 @@ export interface components {
             disability_certificate?: boolean | null;
             /** Format: int32 */
             disease_number?: number | null;
+            /** Format: email */
             email?: string | null;
             employment_status?: components["schemas"]["EmploymentStatus"] | null;
             family_name?: string | null;

@@ -522,6 +522,9 @@ fn due_window(
     to: Option<NaiveDate>,
     v: &mut Validator,
 ) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    // Typed parameters: their bounds are those of every other date the API reads.
+    let from = from.and_then(|d| v.check(crate::values::date_in_bounds("due_from", d)));
+    let to = to.and_then(|d| v.check(crate::values::date_in_bounds("due_to", d)));
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
             v.push(FieldError::new(

@@ -652,9 +652,11 @@ fn apply(
             Some(s) => v.check(contact::phone("phone", s)),
         };
     }
+    // `null` clears the address; an empty string is not one (the document says `format:
+    // email`), so it is refused rather than read as "none".
     if let Some(x) = input.email {
-        p.email = match x.as_deref().map(str::trim) {
-            None | Some("") => None,
+        p.email = match x.as_deref() {
+            None => None,
             Some(s) => v.check(contact::email("email", s)),
         };
     }
@@ -863,6 +865,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cleared.phone, None);
+    }
+
+    #[test]
+    fn an_email_is_an_address_or_null_never_empty() {
+        for empty in ["", "  "] {
+            assert_eq!(
+                field_codes(new(PatientInput {
+                    email: Some(Some(empty.into())),
+                    ..full()
+                })),
+                ["email:required"]
+            );
+        }
+        let p = new(PatientInput {
+            email: Some(Some(" hanako@Example.JP ".into())),
+            ..full()
+        })
+        .unwrap();
+        assert_eq!(p.email.as_deref(), Some("hanako@example.jp"));
+        let cleared = apply(
+            p,
+            PatientInput {
+                email: Some(None),
+                ..PatientInput::default()
+            },
+            false,
+            today(),
+        )
+        .unwrap();
+        assert_eq!(cleared.email, None);
     }
 
     #[test]

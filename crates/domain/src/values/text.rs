@@ -7,6 +7,7 @@ use crate::error::FieldError;
 
 /// Trims and checks a free-text field's length in characters (not bytes: names are Japanese).
 pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    too_long(field, raw, max)?;
     let t = raw.trim();
     let n = t.chars().count();
     if n < min {
@@ -58,12 +59,28 @@ pub fn name_text(field: &str, raw: &str, min: usize, max: usize) -> Result<Strin
     Ok(t)
 }
 
+/// A text longer than `max` characters as sent is refused even when trimming would shorten
+/// it: the OpenAPI document's `maxLength` counts what is sent, and the two must agree.
+pub(crate) fn too_long(field: &str, raw: &str, max: usize) -> Result<(), FieldError> {
+    if raw.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Optional short text (see [`name_text`]): empty after trimming means absent.
 pub fn optional_text(
     field: &str,
     raw: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, FieldError> {
+    if let Some(raw) = raw {
+        too_long(field, raw, max)?;
+    }
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => name_text(field, t, 1, max).map(Some),
@@ -78,6 +95,9 @@ pub fn optional_prose(
     raw: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, FieldError> {
+    if let Some(raw) = raw {
+        too_long(field, raw, max)?;
+    }
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => {
@@ -237,6 +257,20 @@ mod tests {
         assert!(optional_multiline_prose("m", Some("a\u{0007}b"), 100).is_err());
         assert!(optional_multiline_prose("m", Some("a\n\u{202E}b"), 100).is_err());
         assert!(optional_multiline_prose("m", Some("abc\ndef"), 5).is_err());
+    }
+
+    #[test]
+    fn a_length_counts_what_was_sent() {
+        assert_eq!(name_text("n", "山田 ", 2, 2).unwrap_err().code, "too_long");
+        assert_eq!(
+            optional_text("n", Some(" 山田"), 2).unwrap_err().code,
+            "too_long"
+        );
+        assert_eq!(
+            optional_prose("n", Some("山田\t"), 2).unwrap_err().code,
+            "too_long"
+        );
+        assert_eq!(name_text("n", "山田", 2, 2).unwrap(), "山田");
     }
 
     use super::*;

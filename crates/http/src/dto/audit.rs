@@ -102,6 +102,7 @@ pub struct AuditListQuery {
     pub patient_id: Option<uuid::Uuid>,
     pub actor_id: Option<uuid::Uuid>,
     /// An action (`patient.read`) or a prefix ending in a dot (`patient.`).
+    #[param(pattern = "^[a-z_.]{1,64}$")]
     pub action: Option<String>,
     /// RFC 3339, inclusive.
     #[param(format = DateTime)]

@@ -113,6 +113,7 @@ pub struct TotpEnrolment {
 #[serde(deny_unknown_fields)]
 pub struct TotpConfirm {
     /// The 6-digit code the app shows now.
+    #[schema(pattern = "^[0-9]{6}$")]
     pub code: String,
 }
 

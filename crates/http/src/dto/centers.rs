@@ -77,13 +77,15 @@ impl From<Center> for CenterDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"code": "hiroshima", "name": "広島県難病相談支援センター", "prefecture_code": "34", "operating_type": "patient_organization"}))]
 pub struct CreateCenter {
+    #[schema(pattern = "{code}", max_length = 32)]
     pub code: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: String,
     pub prefecture_code: String,
     #[schema(value_type = OperatingType)]
     pub operating_type: String,
     /// The programs the center runs (at least one); absent means `["nanbyo"]`.
-    #[schema(value_type = Option<Vec<Program>>)]
+    #[schema(value_type = Option<Vec<Program>>, min_items = 1, max_items = 32)]
     pub programs: Option<Vec<String>>,
 }
 
@@ -110,7 +112,7 @@ pub struct UpdateCenter {
     #[schema(value_type = Option<Vec<Role>>)]
     pub totp_roles: Option<Vec<String>>,
     /// The programs the center runs (at least one; the system administrator's).
-    #[schema(value_type = Option<Vec<Program>>)]
+    #[schema(value_type = Option<Vec<Program>>, min_items = 1, max_items = 32)]
     pub programs: Option<Vec<String>>,
     /// 0 to 20 (0: a child's assent is never required): from this age a minor's consent
     /// needs the child's assent beside the guardian's. A center setting.

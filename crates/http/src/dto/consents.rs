@@ -63,6 +63,7 @@ pub struct CreateConsent {
     pub given_on: String,
     #[schema(value_type = ConsentScope)]
     pub scope: String,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
     /// `self` (the default) or `guardian`. On the day of consent a patient under 18 needs
     /// `guardian` with `guardian_name` (422 `guardian_consent_required`,
@@ -73,8 +74,10 @@ pub struct CreateConsent {
     /// 422 `guardian_name_not_allowed`.
     #[schema(value_type = Option<GivenBy>)]
     pub given_by: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 100)]
     pub guardian_name: Option<String>,
     /// Free text: 母, 父, 祖母…
+    #[schema(pattern = "{prose}", max_length = 100)]
     pub guardian_relationship: Option<String>,
     /// The child agreed as well (default false).
     pub child_assent: Option<bool>,
@@ -88,7 +91,7 @@ pub struct UpdateConsent {
     #[schema(value_type = Option<String>, format = Date)]
     pub withdrawn_on: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 

@@ -96,9 +96,13 @@ impl From<Patient> for PatientDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"family_name": "山田", "given_name": "花子", "family_name_kana": "やまだ", "given_name_kana": "ﾊﾅｺ", "birth_date": "1985-04-12", "sex": "female", "prefecture_code": "34", "municipality_code": "341002", "phone": "082-000-0000", "program": "nanbyo", "disease_number": 97, "employment_status": "job_seeking", "support_awareness": "aware_not_used", "referral_source": "leaflet_at_application", "disability_certificate": false}))]
 pub struct CreatePatient {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub family_name: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub given_name: String,
+    #[schema(pattern = "{kana}", max_length = 100)]
     pub family_name_kana: String,
+    #[schema(pattern = "{kana}", max_length = 100)]
     pub given_name_kana: String,
     #[schema(format = Date)]
     pub birth_date: String,
@@ -114,6 +118,7 @@ pub struct CreatePatient {
     pub program: String,
     /// One of `GET /diseases` (nanbyo only); otherwise use `diagnosis`.
     pub disease_number: Option<i32>,
+    #[schema(pattern = "{optional_name}", max_length = 200)]
     pub diagnosis: Option<String>,
     #[schema(value_type = EmploymentStatus)]
     pub employment_status: String,
@@ -123,6 +128,7 @@ pub struct CreatePatient {
     #[schema(value_type = Option<ReferralSource>)]
     pub referral_source: Option<String>,
     pub disability_certificate: Option<bool>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -130,9 +136,13 @@ pub struct CreatePatient {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePatient {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub family_name: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub given_name: Option<String>,
+    #[schema(pattern = "{kana}", max_length = 100)]
     pub family_name_kana: Option<String>,
+    #[schema(pattern = "{kana}", max_length = 100)]
     pub given_name_kana: Option<String>,
     #[schema(format = Date)]
     pub birth_date: Option<String>,
@@ -149,7 +159,7 @@ pub struct UpdatePatient {
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Email)]
     pub email: Option<Option<String>>,
     #[schema(value_type = Option<Program>)]
     pub program: Option<String>,
@@ -157,7 +167,7 @@ pub struct UpdatePatient {
     #[schema(value_type = Option<i32>)]
     pub disease_number: Option<Option<i32>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{optional_name}", max_length = 200)]
     pub diagnosis: Option<Option<String>>,
     #[schema(value_type = Option<EmploymentStatus>)]
     pub employment_status: Option<String>,
@@ -168,7 +178,7 @@ pub struct UpdatePatient {
     pub referral_source: Option<Option<String>>,
     pub disability_certificate: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 
