@@ -6,13 +6,9 @@ use tsunagu_domain::values::{
     Topic,
 };
 
+/// The same words the FHIR bundle and the disclosure use (the domain holds them).
 pub fn agency_type(t: AgencyType) -> &'static str {
-    match t {
-        AgencyType::HelloWork => "ハローワーク",
-        AgencyType::EmploymentLifeSupportCenter => "障害者就業・生活支援センター",
-        AgencyType::VocationalCenter => "地域障害者職業センター",
-        AgencyType::Other => "その他の就労等関係機関",
-    }
+    tsunagu_domain::exchange::fhir::agency_type_display(t)
 }
 
 pub fn level(l: Level) -> &'static str {
@@ -27,10 +23,7 @@ pub fn level(l: Level) -> &'static str {
 pub const LEVEL_NONE: &str = "全くできていない";
 
 pub fn purpose(p: Purpose) -> &'static str {
-    match p {
-        Purpose::NewEmployment => "新規就労",
-        Purpose::JobRetention => "就労継続",
-    }
+    tsunagu_domain::exchange::fhir::purpose_display(p)
 }
 
 pub fn band(b: &str) -> &'static str {
