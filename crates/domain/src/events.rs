@@ -112,6 +112,14 @@ actions! {
     /// Everything held about a patient, produced for disclosure to them (APPI
     /// 保有個人データの開示).
     PatientDisclosure = ("patient.disclosure", "patient"),
+    /// A bulk export of the center's case data requested (its detail: format, kind, rows
+    /// per kind).
+    ExportCreate = ("export.create", "export"),
+    /// A bulk export's state read (no personal data).
+    ExportRead = ("export.read", "export"),
+    /// A bulk export's file read: every record of its kinds (its detail: format, kind, rows
+    /// per kind when the download began).
+    ExportDownload = ("export.download", "export"),
     PatientUpdate = ("patient.update", "patient"),
     /// A patient registered twice merged into the record that stays: the event's resource
     /// is the merged record, its patient the survivor, and its detail names both and what
@@ -425,6 +433,9 @@ impl Action {
             | A::PatientTimeline
             | A::PatientFhir
             | A::PatientDisclosure
+            | A::ExportCreate
+            | A::ExportRead
+            | A::ExportDownload
             | A::PatientMergePreview
             | A::ConsentCreate
             | A::ConsentRead

@@ -7,6 +7,7 @@ pub mod auth;
 mod deadline;
 pub mod dto;
 mod edge;
+mod export_file;
 mod handlers;
 mod idempotency;
 mod json;
@@ -104,8 +105,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     use activities::{events, outreach, supporter_sessions, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
-        exchange, follow_ups, liaison, master, oauth, patient_merges, patients, peer_support,
-        referrals, reports, shoman_projects, supervision, support_plans, users, webhooks,
+        exchange, exports, follow_ups, liaison, master, oauth, patient_merges, patients,
+        peer_support, referrals, reports, shoman_projects, supervision, support_plans, users,
+        webhooks,
     };
     use regional::{administrations, councils, issues as regional_issues, meetings, publication};
     scope("/api/v1")
@@ -184,6 +186,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(exchange::patient_fhir)
         .service(exchange::disclosure)
         .service(exchange::code_system)
+        .service(exports::create)
+        .service(exports::read)
+        .service(exports::download)
         .service(peer_support::list)
         .service(peer_support::assign)
         .service(peer_support::end)

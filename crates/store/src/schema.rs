@@ -1005,8 +1005,26 @@ diesel::joinable!(follow_ups -> patients (patient_id));
 diesel::joinable!(reviews -> referrals (referral_id));
 diesel::joinable!(support_plans -> patients (patient_id));
 
+diesel::table! {
+    exports (id) {
+        id -> Text,
+        center_id -> Text,
+        format -> Text,
+        kind -> Nullable<Text>,
+        state -> Text,
+        counts -> Text,
+        written -> Nullable<Text>,
+        downloads -> Integer,
+        requested_by -> Text,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
+    exports,
     administrations,
     users,
     sessions,
@@ -1980,6 +1998,23 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "summary",
             "published_by",
             "published_at",
+            "version",
+        ],
+    ),
+    (
+        "exports",
+        &[
+            "id",
+            "center_id",
+            "format",
+            "kind",
+            "state",
+            "counts",
+            "written",
+            "downloads",
+            "requested_by",
+            "created_at",
+            "completed_at",
             "version",
         ],
     ),
