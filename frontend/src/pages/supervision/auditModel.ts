@@ -62,6 +62,9 @@ export const AUDIT_ACTIONS = [
   'patient.timeline',
   'patient.fhir',
   'patient.disclosure',
+  'export.create',
+  'export.read',
+  'export.download',
   'patient.update',
   'patient.merge',
   'patient.merge_preview',
@@ -223,6 +226,7 @@ export const AUDIT_TARGETS = [
   'data_key',
   'database',
   'event',
+  'export',
   'follow_up',
   'liaison_contact',
   'liaison_provision',
@@ -298,6 +302,7 @@ export function actionGroup(action: string): ActionGroup {
     case 'notification':
     case 'supervision':
     case 'audit':
+    case 'export':
       return 'supervision';
     case 'support_plan':
     case 'support_plan_review':
@@ -406,6 +411,12 @@ const DETAIL_KEYS = [
   'survivor_id',
   'merged_id',
   'moved',
+  'format',
+  'patients',
+  'consultations',
+  'referrals',
+  'follow_ups',
+  'consents',
 ] as const;
 export type DetailKey = (typeof DETAIL_KEYS)[number];
 
