@@ -500,7 +500,45 @@ async fn only_the_supervisor_exports_their_own_center(db: Db) {
     );
 }
 
+/// Replicas share only the database: an export requested through one is answered, file
+/// and all, by another, which records the completed download for the first to see.
+async fn another_replica_answers_the_export(db: Db) {
+    let app = spawn(db).await;
+    let k = seed(&app).await;
+    let e = start(
+        &app,
+        &k.supervisor,
+        json!({"format": "csv", "kind": "referrals"}),
+    )
+    .await;
+    let id = e["id"].as_str().unwrap();
+    let other = tsunagu_server::start(&app.config, app.clock.clone())
+        .unwrap_or_else(|e| panic!("the second replica did not start: {e}"));
+    let handle = other.server.handle();
+    actix_web::rt::spawn(other.server);
+    let base = format!("http://{}", other.addr);
+    let client = awc::Client::default();
+    let mut res = client
+        .get(format!("{base}/api/v1/exports/{id}/file"))
+        .insert_header(("authorization", format!("Bearer {}", k.supervisor)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let raw = res.body().await.unwrap();
+    let rows = csv_rows(&raw);
+    assert_eq!(rows.len(), 3, "a header and the two referrals");
+    let state = app
+        .get(&format!("/api/v1/exports/{id}"), &k.supervisor)
+        .await
+        .expect(200);
+    assert_eq!(state.body["state"], "completed");
+    assert_eq!(state.body["written"]["referrals"], 2);
+    drop(handle.stop(false));
+}
+
 db_tests!(
     every_format_holds_what_the_api_lists,
     only_the_supervisor_exports_their_own_center,
+    another_replica_answers_the_export,
 );
