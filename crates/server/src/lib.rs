@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bench;
 pub mod bench_export;
 pub mod bench_http;
+pub mod bench_import;
 pub mod demo;
 pub mod housekeeping;
 pub mod imports;

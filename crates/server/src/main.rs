@@ -7,7 +7,7 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search|http|export]
+    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search|http|import|export]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
@@ -52,6 +52,10 @@ const USAGE: &str =
                 in-process: requests per second, p50/p99, and statements, context
                 switches and CPU ms per request; signs in as TSUNAGU_BENCH_LOGIN
                 (default demo.consultant1) with TSUNAGU_BENCH_PASSWORD
+  bench import [--center CODE] [--rows N]
+                import N generated patient rows (Shift_JIS CSV, default 100000) into
+                the center: dry run and commit in rows/s, against patients registered
+                one by one through the use case (writes into the center)
   bench export  download every bulk export (CSV per kind, JSON, xlsx) from a child
                 `tsunagu serve`: rows, MB, rows/s and the server's resident memory
                 before and at its peak; signs in as TSUNAGU_BENCH_LOGIN (default
@@ -189,6 +193,26 @@ fn main() -> ExitCode {
             init_logging();
             match Config::from_env()
                 .and_then(|cfg| tsunagu_server::bench_http::run(&cfg, &center, seconds))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["bench", "import", rest @ ..] => {
+            init_logging();
+            let flag = |name: &str| {
+                rest.windows(2)
+                    .find(|w| w[0] == name)
+                    .map(|w| w[1].to_owned())
+            };
+            let center = flag("--center").unwrap_or_else(|| "demo".to_owned());
+            let Some(rows) = flag("--rows").map_or(Some(100_000), |r| r.parse::<usize>().ok())
+            else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            match Config::from_env()
+                .and_then(|cfg| tsunagu_server::bench_import::run(&cfg, &center, rows))
             {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),

@@ -1,3 +1,4 @@
+DROP INDEX patients_reading_birth_idx;
 DROP TABLE import_keys;
 DROP TABLE import_mappings;
 DROP TABLE import_duplicates;
