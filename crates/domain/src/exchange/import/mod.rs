@@ -1282,8 +1282,14 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn finish(self) -> Result<ImportCounts, DomainError> {
-        let skipped_invalid = self.checker.counts.invalid;
+    fn finish(mut self) -> Result<ImportCounts, DomainError> {
+        // What the rows are, as found again while writing; what became of them, as written.
+        let seen = self.checker.counts;
+        self.counts.rows = seen.rows;
+        self.counts.valid = seen.valid;
+        self.counts.invalid = seen.invalid;
+        self.counts.duplicates = seen.duplicates;
+        let skipped_invalid = seen.invalid;
         if skipped_invalid > 0 && !self.import.skip_invalid {
             return Err(DomainError::rule(
                 "import_has_errors",
