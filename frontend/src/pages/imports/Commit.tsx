@@ -117,7 +117,7 @@ export function ImportResult({ imp }: { imp: Import }) {
       <h2 id="result-title" className={h2Class}>
         {t('import.result')}
       </h2>
-      <Notice tone="success" live="polite" title={t('import.result.done')}>
+      <Notice tone="success" title={t('import.result.done')}>
         {imp.committed_at ? <p>{t('import.result.at', { at: dateTime(imp.committed_at) })}</p> : undefined}
       </Notice>
       <Figures

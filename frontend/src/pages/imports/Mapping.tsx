@@ -211,6 +211,9 @@ export function MappingStep({ imp, fields }: { imp: Import; fields: readonly Imp
         {t('import.step.mapping')}
       </h2>
       <p className="max-w-3xl text-std-16N-170">{t('import.mapping.lead')}</p>
+      <p className="max-w-3xl text-std-16N-170" data-testid="last-check">
+        {t('import.mapping.lastCheck', { rows: imp.counts.rows, invalid: imp.counts.invalid, duplicates: imp.counts.duplicates })}
+      </p>
       <h3 className={h3Class}>{t('import.mapping.columns', { count: imp.columns.length })}</h3>
       <p className="max-w-3xl break-words text-dns-16N-130 text-solid-gray-700" data-testid="file-columns">
         {imp.columns.join('、')}
