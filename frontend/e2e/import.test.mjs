@@ -1,7 +1,8 @@
 // 台帳の取込 (issue 19) in a real browser against the real server: a consultant has no
 // 台帳の取込; the supervisor uploads a small Shift_JIS CSV of patients (和暦 and half-width
 // kana, one row whose value needs a translation, one broken row and one row that is a
-// patient the center already has), matches the columns, sees the error count and the
+// patient the center already has), matches the columns (and gives the two required fields
+// the 台帳 lacks one value for all rows), sees the error count and the
 // problem rows, downloads the error report, translates the value and checks again, merges the
 // duplicate into the registered patient, imports without the broken row after a
 // confirmation in the page, sees the result and finds the new patients in the list. Every
@@ -36,8 +37,8 @@ const FILE_NAME = '相談者台帳_2025.csv';
 const COLUMNS = {
   family_name: '氏',
   given_name: '名',
-  family_name_kana: 'シ（カナ）',
-  given_name_kana: 'メイ（カナ）',
+  family_name_kana: 'フリガナ（姓）',
+  given_name_kana: 'フリガナ（名）',
   birth_date: '生年月日',
   phone: '電話',
   employment_status: '就労の状況',
@@ -132,11 +133,11 @@ describe('台帳の取込: a supervisor moves a Shift_JIS 台帳 in', () => {
     });
     ids.existing = existing.id;
     ids.existingCase = existing.case_number;
-    for (const f of await h.apiCall('GET', '/imports/fields?kind=patients', c.tokens.supervisor)) {
+    for (const f of (await h.apiCall('GET', '/imports/fields?kind=patients', c.tokens.supervisor)).items) {
       labels[f.field] = f.label;
       codeLabels[f.field] = Object.fromEntries((f.codes ?? []).map((/** @type {{value: string, label: string}} */ x) => [x.value, x.label]));
     }
-    for (const f of Object.keys(COLUMNS)) assert.ok(labels[f], `the server imports patients' ${f}`);
+    for (const f of [...Object.keys(COLUMNS), 'program', 'support_awareness']) assert.ok(labels[f], `the server imports patients' ${f}`);
 
     browser = await launchBrowser();
     const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true });
@@ -198,6 +199,9 @@ describe('台帳の取込: a supervisor moves a Shift_JIS 台帳 in', () => {
 
   step('matches each field to its column and checks again', async () => {
     for (const [f, column] of Object.entries(COLUMNS)) await field(labels[f] ?? f).selectOption(column);
+    // The 台帳 has no column for these two required fields: one value for every row.
+    await field(`${labels.program}：列がないとき・空欄のときの値`).selectOption('nanbyo');
+    await field(`${labels.support_awareness}：列がないとき・空欄のときの値`).selectOption('unaware');
     await expectAccessible('the mapping');
     await page.getByRole('button', { name: '再チェック' }).click();
     await page.waitForFunction(() => new URLSearchParams(location.search).get('step') === 'check');

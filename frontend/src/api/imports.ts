@@ -29,13 +29,13 @@ export const importKeys = {
   duplicates: (id: string, version: number) => ['imports', 'one', id, 'duplicates', version] as const,
 };
 
-export async function listImports(after?: string): Promise<ImportList> {
-  return (await call(importApi.GET('/api/v1/imports', { params: { query: { after, limit: 20 } } }))).data;
+export async function listImports(cursor?: string): Promise<ImportList> {
+  return (await call(importApi.GET('/api/v1/imports', { params: { query: { cursor: cursor, limit: 20 } } }))).data;
 }
 
-/** The fields of a kind; a kind the server does not import (yet) answers 422 `unknown_kind`. */
+/** The fields of a kind; a kind the server does not import (yet) answers 422 `kind_not_supported`. */
 export async function importFields(kind: ImportKind): Promise<ImportField[]> {
-  return (await call(importApi.GET('/api/v1/imports/fields', { params: { query: { kind } } }))).data;
+  return (await call(importApi.GET('/api/v1/imports/fields', { params: { query: { kind } } }))).data.items;
 }
 
 /**
@@ -66,27 +66,27 @@ export async function updateImport(id: string, body: { mapping?: ImportMapping; 
   return (await call(importApi.PATCH('/api/v1/imports/{id}', { params: { path: { id } }, body }))).data;
 }
 
-export async function listImportProblems(id: string, after?: string): Promise<ImportProblemList> {
+export async function listImportProblems(id: string, cursor?: string): Promise<ImportProblemList> {
   return (
-    await call(importApi.GET('/api/v1/imports/{id}/problems', { params: { path: { id }, query: { after, limit: 50 } } }))
+    await call(importApi.GET('/api/v1/imports/{id}/problems', { params: { path: { id }, query: { cursor: cursor, limit: 50 } } }))
   ).data;
 }
 
-export async function listImportDuplicates(id: string, after?: string, limit = 50): Promise<ImportDuplicateList> {
+export async function listImportDuplicates(id: string, cursor?: string, limit = 50): Promise<ImportDuplicateList> {
   return (
-    await call(importApi.GET('/api/v1/imports/{id}/duplicates', { params: { path: { id }, query: { after, limit } } }))
+    await call(importApi.GET('/api/v1/imports/{id}/duplicates', { params: { path: { id }, query: { cursor: cursor, limit } } }))
   ).data;
 }
 
 /** Every duplicate of the import, for a decision applied to all of them at once. */
 export async function allImportDuplicates(id: string): Promise<ImportDuplicateList['items']> {
   const out: ImportDuplicateList['items'] = [];
-  let after: string | undefined;
+  let cursor: string | undefined;
   do {
-    const page = await listImportDuplicates(id, after, 200);
+    const page = await listImportDuplicates(id, cursor, 200);
     out.push(...page.items);
-    after = page.next_cursor ?? undefined;
-  } while (after);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
   return out;
 }
 

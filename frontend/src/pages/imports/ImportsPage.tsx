@@ -36,8 +36,9 @@ function localProblem(errors: { field: string; code: string }[]): Problem {
 }
 
 /**
- * The kinds the server imports: those whose fields it answers. A kind it does not know
- * (yet) answers 422 `unknown_kind` and is not offered.
+ * The kinds the server imports: those whose fields it answers. A kind it does not import
+ * (yet) answers 422 (`kind_not_supported`, or `unknown_kind` from an older server) or no
+ * fields, and is not offered.
  */
 function useAvailableKinds() {
   const results = useQueries({
@@ -49,9 +50,9 @@ function useAvailableKinds() {
     })),
   });
   const pending = results.some((r) => r.isPending);
-  const kinds = IMPORT_KINDS.filter((_, i) => results[i]?.isSuccess);
+  const kinds = IMPORT_KINDS.filter((_, i) => (results[i]?.data?.length ?? 0) > 0);
   // Any other failure (the network, a refusal) is a failure to say, not a kind to hide.
-  const error = results.map((r) => r.error).find((e) => e && asProblem(e)?.code !== 'unknown_kind') ?? null;
+  const error = results.map((r) => r.error).find((e) => e && asProblem(e)?.status !== 422) ?? null;
   return { pending, kinds, error, retry: () => results.forEach((r) => void r.refetch()) };
 }
 

@@ -14,12 +14,14 @@ import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
 import {
   columnFieldName,
+  defaultFieldName,
   hasCodes,
   mappingForm,
   missingColumns,
   toMapping,
   unmappedValues,
   valueRow,
+  valuesFieldName,
   type MappingForm,
   type ValueRow,
 } from './importModel';
@@ -30,11 +32,13 @@ function ValueMapping({
   field,
   rows,
   suggestions,
+  errors,
   onChange,
 }: {
   field: ImportField;
   rows: readonly ValueRow[];
   suggestions: readonly string[];
+  errors: readonly string[];
   onChange: (rows: ValueRow[]) => void;
 }) {
   const { t } = useI18n();
@@ -48,9 +52,22 @@ function ValueMapping({
     focusRow(row.key, from === '' ? 'from' : 'to');
   };
   return (
-    <fieldset className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 px-4 pb-4 pt-2" data-testid={`values-${field.field}`}>
+    <fieldset
+      // The error summary's link for the server's `mapping.values.<field>` lands here.
+      id={fieldId(valuesFieldName(field.field))}
+      tabIndex={-1}
+      className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 px-4 pb-4 pt-2"
+      data-testid={`values-${field.field}`}
+    >
       <legend className="px-1 text-std-16B-170">{t('import.values.legend', { field: field.label })}</legend>
       <p className="text-dns-16N-130 text-solid-gray-700">{t('import.values.hint')}</p>
+      {errors.length > 0 && (
+        <ul className="text-dns-16N-130 text-error-1">
+          {errors.map((e) => (
+            <li key={e}>＊{e}</li>
+          ))}
+        </ul>
+      )}
       {rows.length === 0 && <p className="text-std-16N-170">{t('import.values.empty')}</p>}
       {rows.map((r, i) => (
         <div key={r.key} className="flex flex-wrap items-end gap-3 border-b border-solid-gray-420 pb-3">
@@ -134,7 +151,11 @@ function MappingEditor({ imp, fields }: { imp: Import; fields: readonly ImportFi
 
   const columnOptions = imp.columns.map((c) => ({ value: c, label: c }));
   const labels: Record<string, string> = {};
-  for (const f of fields) labels[columnFieldName(f.field)] = f.label;
+  for (const f of fields) {
+    labels[columnFieldName(f.field)] = f.label;
+    labels[defaultFieldName(f.field)] = t('import.default', { field: f.label });
+    labels[valuesFieldName(f.field)] = t('import.values.legend', { field: f.label });
+  }
   labels['mapping.past_follow_ups'] = t('import.pastFollowUps');
 
   return (
@@ -159,18 +180,31 @@ function MappingEditor({ imp, fields }: { imp: Import; fields: readonly ImportFi
               name={columnFieldName(f.field)}
               label={f.label}
               required={f.required}
-              hint={f.value_kind === 'date' || f.value_kind === 'datetime' ? t('import.dateHint') : undefined}
+              hint={f.value_kind.startsWith('date') ? t('import.dateHint') : undefined}
               options={columnOptions}
               placeholder={t('import.noColumn')}
               value={column}
               errors={errorsFor(columnFieldName(f.field))}
               onChange={(e) => setForm((v) => ({ ...v, columns: { ...v.columns, [f.field]: e.target.value } }))}
             />
+            {hasCodes(f) && (
+              <SelectField
+                name={defaultFieldName(f.field)}
+                label={t('import.default', { field: f.label })}
+                hint={t('import.default.hint')}
+                options={(f.codes ?? []).map((c) => ({ value: c.value, label: c.label }))}
+                placeholder={t('import.default.none')}
+                value={form.defaults[f.field] ?? ''}
+                errors={errorsFor(defaultFieldName(f.field))}
+                onChange={(e) => setForm((v) => ({ ...v, defaults: { ...v.defaults, [f.field]: e.target.value } }))}
+              />
+            )}
             {hasCodes(f) && rows !== undefined && column !== '' && (
               <ValueMapping
                 field={f}
                 rows={rows}
                 suggestions={suggestions[f.field] ?? []}
+                errors={errorsFor(valuesFieldName(f.field))}
                 onChange={(next) => setForm((v) => ({ ...v, values: { ...v.values, [f.field]: next } }))}
               />
             )}

@@ -5,6 +5,7 @@ import {
   choiceValue,
   columnFieldName,
   COLUMN_REQUIRED,
+  defaultFieldName,
   commitBlockers,
   currentChoice,
   decisionOf,
@@ -36,6 +37,16 @@ const FIELDS: ImportField[] = [
     ],
   },
   { field: 'topics', label: '相談内容', required: false, value_kind: 'list', codes: [] },
+  {
+    field: 'program',
+    label: '事業',
+    required: true,
+    value_kind: 'code',
+    codes: [
+      { value: 'nanbyo', label: '難病' },
+      { value: 'shoman', label: '小慢' },
+    ],
+  },
 ];
 
 const COLUMNS = ['氏名（姓）', '誕生日', 'TEL', '就労'];
@@ -47,11 +58,14 @@ describe('the mapping form', () => {
       mapping: {
         columns: { family_name: '氏名（姓）', birth_date: '誕生日', phone: '電話' },
         values: { employment_status: { 就労中: 'employed', 求職: 'job_seeking', 謎: 'no_such_code' } },
+        defaults: { program: 'nanbyo', employment_status: 'no_such_code', notes: '台帳から' },
       },
     });
-    expect(form.columns).toEqual({ family_name: '氏名（姓）', birth_date: '誕生日', phone: '', employment_status: '', topics: '' });
+    expect(form.columns).toEqual({ family_name: '氏名（姓）', birth_date: '誕生日', phone: '', employment_status: '', topics: '', program: '' });
+    // Defaults: a code the field does not have is dropped; a field the form does not show keeps its own.
+    expect(form.defaults).toEqual({ program: 'nanbyo', notes: '台帳から' });
     // Value mappings only for fields with codes; a code the field does not have is left to choose.
-    expect(Object.keys(form.values)).toEqual(['employment_status']);
+    expect(Object.keys(form.values)).toEqual(['employment_status', 'program']);
     expect(form.values.employment_status?.map((r) => [r.from, r.to])).toEqual([
       ['就労中', 'employed'],
       ['求職', 'job_seeking'],
@@ -66,21 +80,30 @@ describe('the mapping form', () => {
       values: {
         employment_status: [valueRow(' 就労中 ', 'employed'), valueRow('', 'job_seeking'), valueRow('求職', ''), valueRow('HW求職', 'job_seeking')],
       },
+      defaults: { program: 'nanbyo', employment_status: '' },
       pastFollowUps: 'open' as const,
     };
     expect(toMapping(form, false)).toEqual({
       columns: { family_name: '氏名（姓）', birth_date: '誕生日', employment_status: '就労' },
       values: { employment_status: { 就労中: 'employed', HW求職: 'job_seeking' } },
+      defaults: { program: 'nanbyo' },
     });
     expect(toMapping(form, true).past_follow_ups).toBe('open');
   });
 
-  it('names the required fields left without a column, at their controls', () => {
+  it('names the required fields left without a column or a default, at their controls', () => {
     const form = mappingForm(FIELDS, { columns: COLUMNS, mapping: { columns: { family_name: '氏名（姓）' } } });
     const problem = missingColumns(FIELDS, form);
-    expect(problem?.errors).toEqual([{ field: 'mapping.columns.birth_date', code: COLUMN_REQUIRED, message: 'required' }]);
-    expect(columnFieldName('birth_date')).toBe('mapping.columns.birth_date');
-    expect(missingColumns(FIELDS, { ...form, columns: { ...form.columns, birth_date: '誕生日' } })).toBeNull();
+    expect(problem?.errors).toEqual([
+      { field: 'mapping.birth_date', code: COLUMN_REQUIRED, message: 'required' },
+      { field: 'mapping.program', code: COLUMN_REQUIRED, message: 'required' },
+    ]);
+    // The server names a field's errors mapping.<field>, mapping.defaults.<field>.
+    expect(columnFieldName('birth_date')).toBe('mapping.birth_date');
+    expect(defaultFieldName('program')).toBe('mapping.defaults.program');
+    expect(
+      missingColumns(FIELDS, { ...form, columns: { ...form.columns, birth_date: '誕生日' }, defaults: { program: 'nanbyo' } }),
+    ).toBeNull();
   });
 
   it('offers the values the check could not read as codes, once each, unless already mapped', () => {
@@ -128,6 +151,8 @@ describe('duplicate decisions', () => {
       [2, 'skip'],
     ]);
     expect(currentChoice(list[0]!, new Map())).toBe('merge:p1');
+    // A merge the server holds names its patient, which need not be the first candidate.
+    expect(currentChoice({ ...dup(7, ['p1', 'p2'], 'merge'), patient_id: 'p2' }, new Map())).toBe('merge:p2');
     expect(undecided(list, new Map())).toBe(1);
     expect(undecided(list, chosen)).toBe(0);
     expect(changedDecisions(list, chosen)).toEqual([

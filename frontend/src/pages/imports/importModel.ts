@@ -3,7 +3,6 @@
 import type { Problem } from '../../api/problem';
 import type {
   DuplicateAction,
-  Import,
   ImportCandidate,
   ImportDecision,
   ImportDuplicate,
@@ -27,8 +26,13 @@ export interface MappingForm {
   readonly columns: Readonly<Record<string, string>>;
   /** Field (code and list fields only) → its value mapping, in the order shown. */
   readonly values: Readonly<Record<string, readonly ValueRow[]>>;
+  /** Field → what an empty cell or a missing column stands for; '' for nothing. */
+  readonly defaults: Readonly<Record<string, string>>;
   readonly pastFollowUps: PastFollowUps;
 }
+
+/** A mapping as sent: for follow-ups, also what a past one without outcome becomes. */
+export type SentMapping = ImportMapping & { past_follow_ups?: PastFollowUps };
 
 /** Fields whose values are codes: they get a value mapping. */
 export function hasCodes(field: ImportField): boolean {
@@ -64,24 +68,31 @@ export function valueRow(from = '', to = ''): ValueRow {
  * The form as the server's mapping (the one the last check used) fills it: a column the file
  * does not have is left unchosen, value mappings only for the fields with codes.
  */
-export function mappingForm(fields: readonly ImportField[], imp: Pick<Import, 'columns' | 'mapping'>): MappingForm {
+export function mappingForm(
+  fields: readonly ImportField[],
+  imp: { readonly columns: readonly string[]; readonly mapping: SentMapping },
+): MappingForm {
   const columns: Record<string, string> = {};
   const values: Record<string, ValueRow[]> = {};
+  // Defaults of fields the form does not show are kept and sent back as they were.
+  const defaults: Record<string, string> = { ...imp.mapping.defaults };
   for (const f of fields) {
-    const column = imp.mapping.columns[f.field] ?? '';
+    const column = imp.mapping.columns?.[f.field] ?? '';
     columns[f.field] = imp.columns.includes(column) ? column : '';
     if (hasCodes(f)) {
       const known = new Set(f.codes?.map((c) => c.value));
       values[f.field] = Object.entries(imp.mapping.values?.[f.field] ?? {}).map(([from, to]) =>
         valueRow(from, known.has(to) ? to : ''),
       );
+      const d = defaults[f.field];
+      if (d !== undefined && !known.has(d)) delete defaults[f.field];
     }
   }
-  return { columns, values, pastFollowUps: imp.mapping.past_follow_ups ?? 'not_recorded' };
+  return { columns, values, defaults, pastFollowUps: imp.mapping.past_follow_ups ?? 'not_recorded' };
 }
 
 /** The mapping to send: chosen columns, complete value lines (the last one of a value wins), and the follow-up choice for follow-ups. */
-export function toMapping(form: MappingForm, withPastFollowUps: boolean): ImportMapping {
+export function toMapping(form: MappingForm, withPastFollowUps: boolean): SentMapping {
   const columns: Record<string, string> = {};
   for (const [field, column] of Object.entries(form.columns)) if (column !== '') columns[field] = column;
   const values: Record<string, Record<string, string>> = {};
@@ -90,20 +101,33 @@ export function toMapping(form: MappingForm, withPastFollowUps: boolean): Import
     for (const r of rows) if (r.from.trim() !== '' && r.to !== '') map[r.from.trim()] = r.to;
     if (Object.keys(map).length > 0) values[field] = map;
   }
-  return withPastFollowUps ? { columns, values, past_follow_ups: form.pastFollowUps } : { columns, values };
+  const defaults: Record<string, string> = {};
+  for (const [field, value] of Object.entries(form.defaults)) if (value !== '') defaults[field] = value;
+  const out = { columns, values, defaults };
+  return withPastFollowUps ? { ...out, past_follow_ups: form.pastFollowUps } : out;
 }
 
-/** The control name (and error field) of a field's column choice. */
+/** The control name of a field's column choice: the server names a field's errors `mapping.<field>`. */
 export function columnFieldName(field: string): string {
-  return `mapping.columns.${field}`;
+  return `mapping.${field}`;
+}
+
+/** The control name of a field's default (`mapping.defaults.<field>`, as the server names its errors). */
+export function defaultFieldName(field: string): string {
+  return `mapping.defaults.${field}`;
+}
+
+/** The name of a field's value mapping (`mapping.values.<field>`, as the server names its errors). */
+export function valuesFieldName(field: string): string {
+  return `mapping.values.${field}`;
 }
 
 /** A required field with no column: said at the field, before anything is sent. */
 export const COLUMN_REQUIRED = 'import_column_required';
 
-/** The required fields left without a column, as a problem for the error summary; null when none. */
+/** The required fields left without a column or a default, as a problem for the error summary; null when none. */
 export function missingColumns(fields: readonly ImportField[], form: MappingForm): Problem | null {
-  const missing = fields.filter((f) => f.required && (form.columns[f.field] ?? '') === '');
+  const missing = fields.filter((f) => f.required && (form.columns[f.field] ?? '') === '' && (form.defaults[f.field] ?? '') === '');
   if (missing.length === 0) return null;
   return {
     status: 422,
@@ -139,12 +163,12 @@ export function decisionOf(row: number, value: ChoiceValue): ImportDecision | nu
   return null;
 }
 
-/** What the server holds for a row (a merge into its first existing candidate), or null if undecided. */
+/** What the server holds for a row (a merge names its patient, else the only candidate), or null if undecided. */
 export function savedChoice(d: ImportDuplicate): ChoiceValue | null {
   if (!d.action) return null;
   if (d.action !== 'merge') return d.action;
-  const target = mergeTargets(d)[0];
-  return target ? choiceValue('merge', target.patient_id) : null;
+  const target = d.patient_id ?? mergeTargets(d)[0]?.patient_id;
+  return target ? choiceValue('merge', target) : null;
 }
 
 /** The choice "all rows: `action`" gives a row; null where it cannot apply (a merge with no existing patient). */

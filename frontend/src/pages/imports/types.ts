@@ -1,5 +1,6 @@
 // TEMPORARY: the Import schemas of the wire contract (issue 19), declared here until the
-// server's spec carries them. Once `npm run gen:api` has them, each type below becomes
+// server's spec carries them; shaped as the server under way answers (lists paged by
+// `cursor`, fields as `{ items }`, a mapping's `defaults`, a duplicate's chosen patient). Once `npm run gen:api` has them, each type below becomes
 // `components['schemas'][…]` of the same name and `ImportPaths` goes away (the calls in
 // src/api/imports.ts then use the shared `api` client).
 
@@ -14,11 +15,13 @@ export type DuplicateAction = (typeof DUPLICATE_ACTIONS)[number];
 export const PAST_FOLLOW_UPS = ['not_recorded', 'open'] as const;
 export type PastFollowUps = (typeof PAST_FOLLOW_UPS)[number];
 
-export type ImportValueKind = 'text' | 'date' | 'datetime' | 'number' | 'code' | 'bool' | 'list';
+export type ImportValueKind = 'text' | 'date' | 'date_time' | 'number' | 'code' | 'bool' | 'list';
 
 export interface ImportCode {
   value: string;
   label: string;
+  /** Words in a file that mean this code without a value mapping. */
+  words?: string[];
 }
 
 export interface ImportField {
@@ -31,9 +34,10 @@ export interface ImportField {
 }
 
 export interface ImportMapping {
-  columns: { [field: string]: string };
-  values?: { [field: string]: { [fileValue: string]: string } } | null;
-  past_follow_ups?: PastFollowUps | null;
+  columns?: { [field: string]: string };
+  values?: { [field: string]: { [fileValue: string]: string } };
+  /** What an empty cell or a missing column stands for: field → value. */
+  defaults?: { [field: string]: string };
 }
 
 export interface ImportProgress {
@@ -62,6 +66,7 @@ export interface Import {
   mapping: ImportMapping;
   progress: ImportProgress;
   counts: ImportCounts;
+  skip_invalid?: boolean;
   failure?: string | null;
   created_by: string;
   created_at: string;
@@ -82,6 +87,10 @@ export interface ImportProblem {
   code: string;
   message: string;
   value?: string | null;
+}
+
+export interface ImportFieldList {
+  items: ImportField[];
 }
 
 export interface ImportProblemList {
@@ -106,6 +115,8 @@ export interface ImportDuplicate {
   birth_date?: string | null;
   candidates: ImportCandidate[];
   action?: DuplicateAction | null;
+  /** With `merge`: the registered patient the row is. */
+  patient_id?: string | null;
 }
 
 export interface ImportDuplicateList {
@@ -125,7 +136,7 @@ export interface UpdateImport {
 }
 
 export interface CommitImport {
-  skip_invalid: boolean;
+  skip_invalid?: boolean;
 }
 
 // The paths in the shape openapi-typescript writes them, so that openapi-fetch types the
@@ -157,7 +168,7 @@ interface IdPath {
   cookie?: never;
 }
 interface PagePath {
-  query?: { after?: string; limit?: number };
+  query?: { limit?: number; cursor?: string };
   header?: never;
   path: { id: string };
   cookie?: never;
@@ -166,12 +177,12 @@ interface PagePath {
 export interface ImportPaths {
   '/api/v1/imports': {
     parameters: NoParams;
-    get: Get<{ query?: { after?: string; limit?: number }; header?: never; path?: never; cookie?: never }, ImportList>;
+    get: Get<{ query?: { limit?: number; cursor?: string }; header?: never; path?: never; cookie?: never }, ImportList>;
     post: Op<NoParams, { content: { 'multipart/form-data': { file: string; kind: ImportKind; mapping?: string } } }, Import>;
   };
   '/api/v1/imports/fields': {
     parameters: NoParams;
-    get: Get<{ query: { kind: ImportKind }; header?: never; path?: never; cookie?: never }, ImportField[]>;
+    get: Get<{ query: { kind: ImportKind }; header?: never; path?: never; cookie?: never }, ImportFieldList>;
   };
   '/api/v1/imports/{id}': {
     parameters: NoParams;
