@@ -10,7 +10,7 @@ describe('the words of an import', () => {
       [IMPORT_KINDS, importKindKey],
       [IMPORT_STATES, importStateKey],
       [IMPORT_ENCODINGS, importEncodingKey],
-      [['kana_birth_date', 'phone'], duplicateReasonKey],
+      [['same_reading_and_birth_date', 'same_phone'], duplicateReasonKey],
     ];
     for (const [values, table] of lists) {
       for (const dict of [ja, en] as Record<string, string>[]) {

@@ -24,8 +24,8 @@ export const importEncodingKey: Record<ImportEncoding, MessageKey> = {
 };
 
 export const duplicateReasonKey: Record<DuplicateReason, MessageKey> = {
-  kana_birth_date: 'import.reason.kana_birth_date',
-  phone: 'import.reason.phone',
+  same_reading_and_birth_date: 'import.reason.same_reading_and_birth_date',
+  same_phone: 'import.reason.same_phone',
 };
 
 /** A label for a value the server may add later: its own word rather than nothing. */

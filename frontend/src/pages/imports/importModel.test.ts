@@ -23,29 +23,31 @@ import {
 import type { ImportDuplicate, ImportField } from './types';
 
 const FIELDS: ImportField[] = [
-  { field: 'family_name', label: '氏', required: true, value_kind: 'text', aliases: ['氏', '姓'] },
-  { field: 'birth_date', label: '生年月日', required: true, value_kind: 'date', aliases: ['生年月日', '誕生日'] },
-  { field: 'phone', label: '電話番号', required: false, value_kind: 'text' },
+  { field: 'family_name', label: '氏', required: true, value_kind: 'text', codes: [], aliases: ['氏', '姓'] },
+  { field: 'birth_date', label: '生年月日', required: true, value_kind: 'date', codes: [], aliases: ['生年月日', '誕生日'] },
+  { field: 'phone', label: '電話番号', required: false, value_kind: 'text', codes: [], aliases: [] },
   {
     field: 'employment_status',
     label: '就労状況',
     required: false,
     value_kind: 'code',
     codes: [
-      { value: 'employed', label: '就労中' },
-      { value: 'job_seeking', label: '求職中' },
+      { value: 'employed', label: '就労中', words: ['就労中', '在職'] },
+      { value: 'job_seeking', label: '求職中', words: ['求職中'] },
     ],
+    aliases: [],
   },
-  { field: 'topics', label: '相談内容', required: false, value_kind: 'list', codes: [] },
+  { field: 'topics', label: '相談内容', required: false, value_kind: 'list', codes: [], aliases: [] },
   {
     field: 'program',
     label: '事業',
     required: true,
     value_kind: 'code',
     codes: [
-      { value: 'nanbyo', label: '難病' },
-      { value: 'shoman', label: '小慢' },
+      { value: 'nanbyo', label: '難病', words: ['難病'] },
+      { value: 'shoman', label: '小慢', words: ['小慢'] },
     ],
+    aliases: ['事業'],
   },
 ];
 
@@ -124,7 +126,7 @@ const dup = (row: number, patients: (string | null)[], action: ImportDuplicate['
   name: `患者 ${row}`,
   kana: null,
   birth_date: null,
-  candidates: patients.map((p, i) => ({ patient_id: p, row: p === null ? i + 1 : null, case_number: p ? `C-${p}` : null, name: 'x', reasons: ['kana_birth_date'] })),
+  candidates: patients.map((p, i) => ({ patient_id: p, row: p === null ? i + 1 : null, case_number: p ? `C-${p}` : null, name: 'x', reasons: ['same_reading_and_birth_date'] })),
   action,
 });
 

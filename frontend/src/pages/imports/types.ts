@@ -21,7 +21,7 @@ export interface ImportCode {
   value: string;
   label: string;
   /** Words in a file that mean this code without a value mapping. */
-  words?: string[];
+  words: string[];
 }
 
 export interface ImportField {
@@ -29,8 +29,8 @@ export interface ImportField {
   label: string;
   required: boolean;
   value_kind: ImportValueKind;
-  codes?: ImportCode[] | null;
-  aliases?: string[] | null;
+  codes: ImportCode[];
+  aliases: string[];
 }
 
 export interface ImportMapping {
@@ -98,7 +98,7 @@ export interface ImportProblemList {
   next_cursor?: string | null;
 }
 
-export type DuplicateReason = 'kana_birth_date' | 'phone';
+export type DuplicateReason = 'same_reading_and_birth_date' | 'same_phone';
 
 export interface ImportCandidate {
   patient_id?: string | null;
