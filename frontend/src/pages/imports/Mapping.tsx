@@ -61,6 +61,19 @@ function ValueMapping({
     >
       <legend className="px-1 text-std-16B-170">{t('import.values.legend', { field: field.label })}</legend>
       <p className="text-dns-16N-130 text-solid-gray-700">{t('import.values.hint')}</p>
+      {field.codes.some((c) => c.words.length > 0) && (
+        <details className="text-dns-16N-130">
+          <summary className="cursor-pointer text-blue-900 underline">{t('import.values.words')}</summary>
+          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+            {field.codes.map((c) => (
+              <div key={c.value} className="contents">
+                <dt className="font-bold">{c.label}</dt>
+                <dd>{c.words.join('、')}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
       {errors.length > 0 && (
         <ul className="text-dns-16N-130 text-error-1">
           {errors.map((e) => (
