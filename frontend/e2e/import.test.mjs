@@ -317,7 +317,7 @@ describe('台帳の取込: a supervisor moves a Shift_JIS 台帳 in', () => {
     const past = page.getByRole('table', { name: 'これまでの取込' });
     const line = past.getByRole('row').filter({ hasText: FILE_NAME });
     await line.getByText('取込済み').waitFor();
-    await line.getByText('4行').waitFor();
+    await line.getByText('新規登録2・統合1・スキップ1').waitFor();
     assert.deepEqual(pageProblems, []);
   });
 });

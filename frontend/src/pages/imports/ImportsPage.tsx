@@ -159,7 +159,7 @@ function PastImports() {
     <>
       <Table
         caption={t('import.past')}
-        head={[t('import.fileName'), t('import.kind'), t('common.status'), t('import.count.rows'), t('import.uploadedAt'), t('import.committedAt')]}
+        head={[t('import.fileName'), t('import.kind'), t('common.status'), t('import.list.figures'), t('import.uploadedAt'), t('import.committedAt')]}
       >
         {list.items.map((imp) => (
           <Row key={imp.id}>
@@ -170,7 +170,12 @@ function PastImports() {
             </Cell>
             <Cell>{labelOr(t, importKindKey, imp.kind)}</Cell>
             <Cell>{labelOr(t, importStateKey, imp.state)}</Cell>
-            <Cell>{t('import.rowsCount', { count: imp.counts.rows.toLocaleString('ja-JP') })}</Cell>
+            <Cell>
+              {/* A committed import is told by what it wrote; before that, by its rows. */}
+              {imp.state === 'committed'
+                ? t('import.list.result', { created: imp.counts.created, merged: imp.counts.merged, skipped: imp.counts.skipped })
+                : t('import.rowsCount', { count: imp.counts.rows.toLocaleString('ja-JP') })}
+            </Cell>
             <Cell>
               <span className="whitespace-nowrap">{i.dateTime(imp.created_at)}</span>
             </Cell>
