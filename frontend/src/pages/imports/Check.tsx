@@ -14,7 +14,7 @@ import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
 import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
-import { problemMessage, type MessageKey } from '../../i18n/translate';
+import { fieldErrorMessage, problemMessage, type MessageKey } from '../../i18n/translate';
 import { DownloadButtons } from '../reports/Downloads';
 import { duplicateReasonKey, labelOr } from './importLabels';
 import { bulkChoice, changedDecisions, choiceValue, currentChoice, mergeTargets, undecided, type ChoiceValue } from './importModel';
@@ -219,7 +219,17 @@ function Duplicates({ imp }: { imp: Import }) {
         ))}
       </ul>
       <ListFooter count={list.items.length} hasMore={list.hasMore} loadingMore={list.loadingMore} loadMore={list.loadMore} />
-      {problem && <Notice tone="error" live="assertive" title={problemMessage(problem, lang)} />}
+      {problem && (
+        <Notice tone="error" live="assertive" title={problemMessage(problem, lang)}>
+          {problem.errors.length > 0 ? (
+            <ul className="list-disc pl-6">
+              {problem.errors.map((e, i) => (
+                <li key={`${e.field}-${i}`}>{fieldErrorMessage(e, lang)}</li>
+              ))}
+            </ul>
+          ) : undefined}
+        </Notice>
+      )}
       <p className="text-std-16N-170" data-testid="undecided">
         {open > 0 ? t('import.dup.undecided', { count: open }) : t('import.dup.allDecided')}
       </p>
