@@ -268,6 +268,8 @@ pub struct TestApp {
     pub admin_token: String,
     pub config: tsunagu_server::Config,
     webhooks: Option<tsunagu_server::webhooks::Worker>,
+    /// Runs imports' dry runs and commits, as in the served binary.
+    imports: Option<tsunagu_server::imports::Worker>,
     /// `http://host:port` of the separate metrics address, when configured.
     pub metrics_base: Option<String>,
 }
@@ -349,6 +351,7 @@ pub async fn spawn_on(db: TestDb, tweak: impl FnOnce(&mut tsunagu_server::Config
         admin_token: String::new(),
         config: cfg,
         webhooks: running.webhooks,
+        imports: Some(running.imports),
         metrics_base: running.metrics_addr.map(|a| format!("http://{a}")),
     };
     app.admin_token = app.login("admin", ADMIN_PASSWORD).await;
@@ -360,6 +363,9 @@ impl Drop for TestApp {
         // Stop accepting work; the runtime ends with the test.
         drop(self.handle.stop(false));
         if let Some(w) = self.webhooks.take() {
+            w.stop();
+        }
+        if let Some(w) = self.imports.take() {
             w.stop();
         }
     }
@@ -386,6 +392,9 @@ impl TestApp {
         self.base = format!("http://{}", running.addr);
         self.services = running.services;
         self.webhooks = running.webhooks;
+        if let Some(w) = self.imports.replace(running.imports) {
+            w.stop();
+        }
         self.metrics_base = running.metrics_addr.map(|a| format!("http://{a}"));
     }
 

@@ -21,6 +21,7 @@ mod exchange;
 mod faults;
 mod http_surface;
 mod idempotency;
+mod imports;
 mod integrations;
 mod passwords;
 mod patient_merges;

@@ -34,6 +34,8 @@ pub struct Services {
     pub(crate) idempotency_lease: chrono::Duration,
     /// The SMTP relay agency links are e-mailed through; `None` when none is configured.
     pub(crate) mailer: Option<Arc<dyn Mailer>>,
+    /// Imports running in this process (see [`crate::exchange::import::ImportRuns`]).
+    pub(crate) import_runs: Arc<crate::exchange::import::ImportRuns>,
 }
 
 pub const NAME_MAX: usize = 100;
@@ -52,7 +54,22 @@ impl Services {
             webhook_allow: Arc::default(),
             idempotency_lease: crate::idempotency::LEASE,
             mailer: None,
+            import_runs: Arc::default(),
         }
+    }
+
+    /// The same services over another store: an import's commit runs the use cases on a
+    /// store inside one transaction.
+    pub(crate) fn with_store(&self, store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            ..self.clone()
+        }
+    }
+
+    /// Imports waiting for a worker are announced here (the server's import worker waits on it).
+    pub fn import_runs(&self) -> &Arc<crate::exchange::import::ImportRuns> {
+        &self.import_runs
     }
 
     /// How long a request's claim on its `Idempotency-Key` lasts

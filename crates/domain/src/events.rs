@@ -112,6 +112,18 @@ actions! {
     /// Everything held about a patient, produced for disclosure to them (APPI
     /// 保有個人データの開示).
     PatientDisclosure = ("patient.disclosure", "patient"),
+    /// A center's 台帳 uploaded for import (the file's kind, rows and encoding in the detail).
+    ImportCreate = ("import.create", "import"),
+    /// An import's problems, duplicates or state read.
+    ImportRead = ("import.read", "import"),
+    /// The error report (the file's rows with their problems) downloaded.
+    ImportReport = ("import.report", "import"),
+    /// An import's mapping, duplicate decisions or commit request changed.
+    ImportUpdate = ("import.update", "import"),
+    /// An import's records written (counts in the detail); each record has its own event.
+    ImportCommit = ("import.commit", "import"),
+    /// An import's check or commit could not finish; nothing of a failed commit was written.
+    ImportFail = ("import.fail", "import"),
     PatientUpdate = ("patient.update", "patient"),
     /// A patient registered twice merged into the record that stays: the event's resource
     /// is the merged record, its patient the survivor, and its detail names both and what
@@ -425,6 +437,12 @@ impl Action {
             | A::PatientTimeline
             | A::PatientFhir
             | A::PatientDisclosure
+            | A::ImportCreate
+            | A::ImportRead
+            | A::ImportReport
+            | A::ImportUpdate
+            | A::ImportCommit
+            | A::ImportFail
             | A::PatientMergePreview
             | A::ConsentCreate
             | A::ConsentRead

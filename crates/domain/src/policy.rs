@@ -489,6 +489,13 @@ pub fn export_patient(actor: &Actor) -> Result<Uuid, DomainError> {
     permit_in_center(actor, Permission::CaseWork)
 }
 
+/// Importing a center's existing 台帳: the center's supervisor in person. An import brings
+/// in whole cases at once and decides which rows are patients already registered, which,
+/// like a merge, a person answers for and a machine cannot judge.
+pub fn import(actor: &Actor) -> Result<Uuid, DomainError> {
+    permit_in_center(actor, Permission::MergePatients)
+}
+
 /// Producing everything held about a patient for disclosure to them (APPI
 /// 保有個人データの開示): the center's supervisor in person, who answers for the request. It
 /// includes who read the record, which no case worker or API client reads otherwise.

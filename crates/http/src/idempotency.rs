@@ -207,11 +207,13 @@ pub async fn layer(
     }
 }
 
-/// How much of a body is read to fingerprint it: a meeting's paper (a file, not JSON) up
-/// to the largest paper, every other body up to the JSON limit.
+/// How much of a body is read to fingerprint it: a meeting's paper or an import's file (a
+/// file, not JSON) up to the largest accepted, every other body up to the JSON limit.
 fn body_limit(path: &str) -> usize {
     if crate::regional::meetings::is_attachment_upload(path) {
         tsunagu_domain::regional::meetings::ATTACHMENT_MAX_BYTES
+    } else if crate::handlers::imports::is_upload(path) {
+        tsunagu_domain::exchange::import::MAX_FILE_BYTES
     } else {
         crate::JSON_LIMIT
     }

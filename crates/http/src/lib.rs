@@ -104,8 +104,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     use activities::{events, outreach, supporter_sessions, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
-        exchange, follow_ups, liaison, master, oauth, patient_merges, patients, peer_support,
-        referrals, reports, shoman_projects, supervision, support_plans, users, webhooks,
+        exchange, follow_ups, imports, liaison, master, oauth, patient_merges, patients,
+        peer_support, referrals, reports, shoman_projects, supervision, support_plans, users,
+        webhooks,
     };
     use regional::{administrations, councils, issues as regional_issues, meetings, publication};
     scope("/api/v1")
@@ -184,6 +185,15 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(exchange::patient_fhir)
         .service(exchange::disclosure)
         .service(exchange::code_system)
+        .service(imports::list_fields)
+        .service(imports::create)
+        .service(imports::list)
+        .service(imports::get)
+        .service(imports::update)
+        .service(imports::commit)
+        .service(imports::list_problems)
+        .service(imports::list_duplicates)
+        .service(imports::report)
         .service(peer_support::list)
         .service(peer_support::assign)
         .service(peer_support::end)

@@ -378,6 +378,10 @@ problem_set!(
     PublicLinkProblems = [404, 410, 429]
 );
 problem_set!(
+    /// Changing an import, whose state may not allow it (409 `import_not_checked`).
+    ImportChangeProblems = [401, 403, 404, 409, 422]
+);
+problem_set!(
     /// Changing a record with `If-Match`.
     UpdateProblems = [401, 403, 404, 412, 422, 428]
 );

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bench_http;
 pub mod demo;
 pub mod housekeeping;
+pub mod imports;
 pub mod mail;
 pub mod webhooks;
 
@@ -531,6 +532,8 @@ pub struct Running {
     pub metrics_addr: Option<SocketAddr>,
     /// Purges expired idempotency keys; dropping it stops it.
     pub housekeeping: housekeeping::Housekeeper,
+    /// Runs imports' dry runs and commits; dropping it stops it.
+    pub imports: imports::Worker,
 }
 
 /// Opens the store, creates the first system administrator if there is none, binds the
@@ -616,6 +619,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         housekeeping::PURGE_EVERY,
         cfg.audit_checkpoint_every,
     );
+    let imports = imports::Worker::spawn(services.clone());
     Ok(Running {
         addr,
         server,
@@ -624,6 +628,7 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
         webhooks,
         metrics_addr,
         housekeeping,
+        imports,
     })
 }
 

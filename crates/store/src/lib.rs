@@ -31,6 +31,7 @@ mod follow_ups;
 mod held;
 mod history;
 mod idempotency;
+mod imports;
 mod liaison;
 mod outbox;
 mod paging;

@@ -1005,8 +1005,88 @@ diesel::joinable!(follow_ups -> patients (patient_id));
 diesel::joinable!(reviews -> referrals (referral_id));
 diesel::joinable!(support_plans -> patients (patient_id));
 
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        center_id -> Text,
+        kind -> Text,
+        state -> Text,
+        file_name -> Text,
+        encoding -> Text,
+        headers -> Text,
+        mapping -> Text,
+        rows_total -> Integer,
+        progress_done -> Integer,
+        counts -> Text,
+        skip_invalid -> Bool,
+        failure -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        committed_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    import_files (import_id) {
+        import_id -> Text,
+        cells -> Text,
+    }
+}
+
+diesel::table! {
+    import_problems (import_id, seq) {
+        import_id -> Text,
+        seq -> Integer,
+        row_no -> Integer,
+        column_name -> Nullable<Text>,
+        field -> Nullable<Text>,
+        code -> Text,
+        message -> Text,
+        value -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    import_duplicates (import_id, row_no) {
+        import_id -> Text,
+        row_no -> Integer,
+        detail -> Text,
+        action -> Nullable<Text>,
+        patient_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    import_mappings (center_id, kind) {
+        center_id -> Text,
+        kind -> Text,
+        mapping -> Text,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_keys (center_id, kind, row_key) {
+        center_id -> Text,
+        kind -> Text,
+        row_key -> Text,
+        record_id -> Text,
+        import_id -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     centers,
+    imports,
+    import_files,
+    import_problems,
+    import_duplicates,
+    import_mappings,
+    import_keys,
     administrations,
     users,
     sessions,
@@ -1982,6 +2062,56 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "published_at",
             "version",
         ],
+    ),
+    (
+        "imports",
+        &[
+            "id",
+            "center_id",
+            "kind",
+            "state",
+            "file_name",
+            "encoding",
+            "headers",
+            "mapping",
+            "rows_total",
+            "progress_done",
+            "counts",
+            "skip_invalid",
+            "failure",
+            "lease_until",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "committed_at",
+            "version",
+        ],
+    ),
+    ("import_files", &["import_id", "cells"]),
+    (
+        "import_problems",
+        &[
+            "import_id",
+            "seq",
+            "row_no",
+            "column_name",
+            "field",
+            "code",
+            "message",
+            "value",
+        ],
+    ),
+    (
+        "import_duplicates",
+        &["import_id", "row_no", "detail", "action", "patient_id"],
+    ),
+    (
+        "import_mappings",
+        &["center_id", "kind", "mapping", "updated_by", "updated_at"],
+    ),
+    (
+        "import_keys",
+        &["center_id", "kind", "row_key", "record_id", "import_id"],
     ),
 ];
 

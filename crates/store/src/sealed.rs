@@ -1,5 +1,6 @@
-//! Secrets at rest: `users.totp_secret`, `webhooks.secret` and the answers kept in
-//! `idempotency_keys.body` are stored sealed ([`tsunagu_domain::data_keys`]); this file
+//! Secrets at rest: `users.totp_secret`, `webhooks.secret`, the answers kept in
+//! `idempotency_keys.body` and the staged files of imports (`import_files.cells`) are stored
+//! sealed ([`tsunagu_domain::data_keys`]); this file
 //! seals and opens them for the feature files, tells which keys the database needs, and
 //! re-seals every value under the current key (start-up sealing of old plaintext and
 //! `tsunagu keys rotate`).
@@ -7,7 +8,7 @@
 use crate::DieselStore;
 use crate::db::{DbConn, write_tx};
 use crate::error::{R, StoreError};
-use crate::schema::{idempotency_keys, users, webhooks};
+use crate::schema::{idempotency_keys, import_files, users, webhooks};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use std::collections::BTreeSet;
@@ -147,6 +148,24 @@ fn reseal(conn: &mut DbConn, keys: &DataKeys, rotate: bool) -> R<Resealed> {
         }
         Ok::<_, StoreError>(())
     })?;
+    write_tx(conn, |c| {
+        // Staged import files: a bulk copy of health data until the import is committed.
+        let rows: Vec<(String, String)> = import_files::table
+            .select((import_files::import_id, import_files::cells))
+            .load(c)?;
+        for (id, v) in rows {
+            if let Some(new) = again(&v, &format!("import_files.cells:{id}"), &mut n)? {
+                diesel::update(
+                    import_files::table
+                        .filter(import_files::import_id.eq(&id))
+                        .filter(import_files::cells.eq(&v)),
+                )
+                .set(import_files::cells.eq(new))
+                .execute(c)?;
+            }
+        }
+        Ok::<_, StoreError>(())
+    })?;
     if n != Resealed::default() {
         // Re-sealing rewrites no meaning, but when and under which key it happened is for
         // the trail (the values themselves never are).
@@ -176,6 +195,7 @@ pub fn sealed_key_ids(conn: &mut DbConn) -> Result<BTreeSet<String>, diesel::res
              SELECT totp_secret AS v FROM users
              UNION ALL SELECT secret AS v FROM webhooks
              UNION ALL SELECT body AS v FROM idempotency_keys
+             UNION ALL SELECT cells AS v FROM import_files
          ) s WHERE v LIKE 'enc:v1:%'",
     )
     .load(conn)?;

@@ -147,6 +147,18 @@ export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 export const NOTIFICATION_KINDS = ['follow_up_escalated', 'review_returned'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+// --- moving a 台帳 in (imports) --------------------------------------------------------
+export const IMPORT_KINDS = ['patients', 'consultations', 'referrals', 'follow_ups'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+export const IMPORT_STATES = ['checking', 'checked', 'committing', 'committed', 'failed'] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+export const IMPORT_ENCODINGS = ['utf-8', 'shift_jis', 'xlsx'] as const;
+export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
+export const DUPLICATE_ACTIONS = ['merge', 'create', 'skip'] as const;
+export type DuplicateAction = (typeof DUPLICATE_ACTIONS)[number];
+export const IMPORT_VALUE_KINDS = ['text', 'date', 'date_time', 'number', 'code', 'list', 'bool'] as const;
+export type ImportValueKind = (typeof IMPORT_VALUE_KINDS)[number];
+
 // --- the center's other work: outreach (周知), training (研修), events ------------------
 
 /** How a patient heard of the center; the first ten are also the kinds of outreach. */
@@ -344,6 +356,11 @@ export type EnumsMatchTheSpec = [
   Assert<Same<ReviewState, S['ReviewState']>>,
   Assert<Same<ReviewDecision, S['ReviewDecision']>>,
   Assert<Same<NotificationKind, S['NotificationKind']>>,
+  Assert<Same<ImportKind, S['ImportKind']>>,
+  Assert<Same<ImportState, S['ImportState']>>,
+  Assert<Same<ImportEncoding, S['ImportEncoding']>>,
+  Assert<Same<DuplicateAction, S['DuplicateAction']>>,
+  Assert<Same<ImportValueKind, S['ImportValueKind']>>,
   Assert<Same<ApiScope, S['ApiScope']>>,
   Assert<Same<WebhookEvent, S['WebhookEvent']>>,
   Assert<Same<ReferralSource, S['ReferralSource']>>,

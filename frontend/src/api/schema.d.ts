@@ -764,6 +764,149 @@ export interface paths {
         patch: operations["update_follow_up"];
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The center's imports, newest first. */
+        get: operations["list_imports"];
+        put?: never;
+        /**
+         * Uploads a 台帳 and starts its dry run: 202 with the import in state `checking`. A
+         *     supervisor in person only. Audited as `import.create`.
+         */
+        post: operations["create_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fields a kind of import fills in, with the header names and words it understands. */
+        get: operations["list_import_fields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: its state, progress and counts. */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * A new mapping (the dry run runs again: 202, state `checking`) and/or decisions for the
+         *     duplicate rows. Only once the dry run is done (else 409 `import_not_checked`).
+         */
+        patch: operations["update_import"];
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Writes the checked import: every record in one transaction (all or none), in the
+         *     background (202, state `committing`, then `committed` or `failed`). Refused while rows
+         *     have problems (422 `import_has_errors`, unless `skip_invalid`) or a duplicate is
+         *     undecided (422 `duplicates_undecided`).
+         */
+        post: operations["commit_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rows that may be patients already registered (or repeat an earlier row), with their
+         *     candidates and decisions. Audited as `import.read`.
+         */
+        get: operations["list_import_duplicates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The problems the last dry run found, in row order. They quote the file's cells: audited
+         *     as `import.read`.
+         */
+        get: operations["list_import_problems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The error report: every row of the file as .xlsx, with 「行」 and 「エラー」 in front of
+         *     the file's own columns, so it can be fixed in Excel and uploaded again (the two columns
+         *     are not read). 410 `import_file_deleted` once the import is committed. Audited as
+         *     `import.report`.
+         */
+        get: operations["get_import_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/liaison-contacts": {
         parameters: {
             query?: never;
@@ -3255,6 +3398,10 @@ export interface components {
             /** @example Bearer */
             token_type: string;
         };
+        CommitImport: {
+            /** @description Leave the rows with problems out (else 422 `import_has_errors` while any remain). */
+            skip_invalid?: boolean;
+        };
         /**
          * @description The agency's answer.
          * @example {
@@ -4483,6 +4630,12 @@ export interface components {
             number: number;
         };
         /**
+         * @description What becomes of a row that may be a registered patient: its records go to that patient
+         *     (`merge`), a new patient is registered anyway (`create`), or the row is left out (`skip`).
+         * @enum {string}
+         */
+        DuplicateAction: "merge" | "create" | "skip";
+        /**
          * @description Why a registered patient may be the same person.
          * @enum {string}
          */
@@ -4759,6 +4912,216 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** @description A registered patient, or an earlier row of the file, that a row may be. */
+        ImportCandidate: {
+            case_number?: string | null;
+            name: string;
+            /**
+             * Format: uuid
+             * @description `null` for an earlier row of the same file (see `row`).
+             */
+            patient_id?: string | null;
+            reasons: components["schemas"]["DuplicateReason"][];
+            /** Format: int32 */
+            row?: number | null;
+        };
+        /** @description A code of a field and its label. */
+        ImportCode: {
+            label: string;
+            value: string;
+            /** @description Words in a file that mean this code without a value mapping. */
+            words: string[];
+        };
+        /** @description How many rows are what. */
+        ImportCountsDto: {
+            /**
+             * Format: int32
+             * @description Rows imported by an earlier run of the same file: nothing is created for them again.
+             */
+            already_imported: number;
+            /** Format: int32 */
+            created: number;
+            /**
+             * Format: int32
+             * @description Rows that may be patients already registered (or earlier rows of the file).
+             */
+            duplicates: number;
+            /** Format: int32 */
+            invalid: number;
+            /** Format: int32 */
+            merged: number;
+            /** Format: int32 */
+            rows: number;
+            /** Format: int32 */
+            skipped: number;
+            /** Format: int32 */
+            valid: number;
+        };
+        /** @description A decision for one duplicate row. */
+        ImportDecision: {
+            action: components["schemas"]["DuplicateAction"];
+            /**
+             * Format: uuid
+             * @description With `merge`, which registered patient (may be left out when there is one candidate).
+             */
+            patient_id?: string | null;
+            /** Format: int32 */
+            row: number;
+        };
+        /** @description An import of a center's 台帳. */
+        ImportDto: {
+            /** @description The file's header row. */
+            columns: string[];
+            /** Format: date-time */
+            committed_at?: string | null;
+            counts: components["schemas"]["ImportCountsDto"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            encoding: components["schemas"]["ImportEncoding"];
+            /** @description Why the last run failed (Japanese); nothing of a failed commit was written. */
+            failure?: string | null;
+            /** @example 相談者台帳_2023.csv */
+            file_name: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ImportKind"];
+            /** @description The mapping the last dry run used. */
+            mapping: components["schemas"]["ImportMappingDto"];
+            progress: components["schemas"]["ImportProgress"];
+            /** @description Whether invalid rows are left out of the commit. */
+            skip_invalid: boolean;
+            state: components["schemas"]["ImportState"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A row that may be a patient already registered, and what is to become of it. */
+        ImportDuplicate: {
+            action?: components["schemas"]["DuplicateAction"] | null;
+            /** Format: date */
+            birth_date?: string | null;
+            candidates: components["schemas"]["ImportCandidate"][];
+            kana?: string | null;
+            name: string;
+            /**
+             * Format: uuid
+             * @description With `merge`: the registered patient the row is.
+             */
+            patient_id?: string | null;
+            /** Format: int32 */
+            row: number;
+        };
+        /**
+         * @description How an import's file was read: UTF-8 or Shift_JIS (CP932) text, or an .xlsx workbook.
+         * @enum {string}
+         */
+        ImportEncoding: "utf-8" | "shift_jis" | "xlsx";
+        /** @description A field an import fills in. */
+        ImportField: {
+            /** @description Header names that are mapped to this field without asking. */
+            aliases: string[];
+            codes: components["schemas"]["ImportCode"][];
+            /** @example birth_date */
+            field: string;
+            /** @example 生年月日 */
+            label: string;
+            /** @description A row without it (and without a default) is invalid. */
+            required: boolean;
+            value_kind: components["schemas"]["ImportValueKind"];
+        };
+        /**
+         * @description What an import's file holds, one kind per file (`referrals` and `follow_ups` answer
+         *     422 `kind_not_supported` in this version).
+         * @enum {string}
+         */
+        ImportKind: "patients" | "consultations" | "referrals" | "follow_ups";
+        /**
+         * @description Which column of the file feeds which field (`columns`: field → header), what the file's
+         *     words mean as Tsunagu's codes (`values`: field → {word → code}), and what an empty cell
+         *     or a missing column stands for (`defaults`: field → value).
+         * @example {
+         *       "columns": {
+         *         "birth_date": "生年月日",
+         *         "name": "氏名",
+         *         "name_kana": "フリガナ"
+         *       },
+         *       "defaults": {
+         *         "program": "nanbyo",
+         *         "support_awareness": "unaware"
+         *       },
+         *       "values": {
+         *         "employment_status": {
+         *           "休職": "on_leave"
+         *         }
+         *       }
+         *     }
+         */
+        ImportMappingDto: {
+            columns?: {
+                [key: string]: string;
+            };
+            defaults?: {
+                [key: string]: string;
+            };
+            values?: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /** @description One thing wrong with one row. */
+        ImportProblem: {
+            /** @example invalid_date */
+            code: string;
+            /** @description The column's header in the file. */
+            column?: string | null;
+            field?: string | null;
+            /** @example 「生年月日」を日付として読めません（例: 2023/4/1、R5.4.1、令和5年4月1日） */
+            message: string;
+            /**
+             * Format: int32
+             * @description The data row, from 1 (the spreadsheet's line under the header).
+             */
+            row: number;
+            /** @description The cell as written. */
+            value?: string | null;
+        };
+        /** @description How far the dry run or the commit is. */
+        ImportProgress: {
+            /** Format: int32 */
+            done: number;
+            /** Format: int32 */
+            total: number;
+        };
+        /**
+         * @description `checking` (the dry run) → `checked` → `committing` → `committed`; `failed` with its
+         *     reason when a run could not finish (nothing of a failed commit is written).
+         * @enum {string}
+         */
+        ImportState: "checking" | "checked" | "committing" | "committed" | "failed";
+        /** @description The upload's parts. */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description The 台帳: CSV (UTF-8, with or without BOM, or Shift_JIS/CP932) or .xlsx (its first
+             *     sheet); the first row names the columns. At most 50 MB.
+             */
+            file: string;
+            kind: components["schemas"]["ImportKind"];
+            /**
+             * @description An `ImportMapping` as JSON text; without it the center's mapping of its last import of
+             *     the kind is used, else one guessed from the header names.
+             */
+            mapping?: string | null;
+        };
+        /**
+         * @description How an import field's cells are read.
+         * @enum {string}
+         */
+        ImportValueKind: "text" | "date" | "date_time" | "number" | "code" | "list" | "bool";
         IndicatorDto: {
             after: components["schemas"]["ShownValueDto"];
             /** Format: int32 */
@@ -4945,6 +5308,21 @@ export interface components {
                  * @description 告示番号.
                  */
                 number: number;
+            }[];
+        };
+        /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
+        ItemsOf_ImportField: {
+            items: {
+                /** @description Header names that are mapped to this field without asking. */
+                aliases: string[];
+                codes: components["schemas"]["ImportCode"][];
+                /** @example birth_date */
+                field: string;
+                /** @example 生年月日 */
+                label: string;
+                /** @description A row without it (and without a default) is invalid. */
+                required: boolean;
+                value_kind: components["schemas"]["ImportValueKind"];
             }[];
         };
         /** @description A list that is never long enough to page (a patient's consents, provisions, levels). */
@@ -5740,6 +6118,81 @@ export interface components {
                 state: components["schemas"]["FollowUpState"];
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ImportDto: {
+            items: {
+                /** @description The file's header row. */
+                columns: string[];
+                /** Format: date-time */
+                committed_at?: string | null;
+                counts: components["schemas"]["ImportCountsDto"];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                encoding: components["schemas"]["ImportEncoding"];
+                /** @description Why the last run failed (Japanese); nothing of a failed commit was written. */
+                failure?: string | null;
+                /** @example 相談者台帳_2023.csv */
+                file_name: string;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["ImportKind"];
+                /** @description The mapping the last dry run used. */
+                mapping: components["schemas"]["ImportMappingDto"];
+                progress: components["schemas"]["ImportProgress"];
+                /** @description Whether invalid rows are left out of the commit. */
+                skip_invalid: boolean;
+                state: components["schemas"]["ImportState"];
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: int32 */
+                version: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ImportDuplicate: {
+            items: {
+                action?: components["schemas"]["DuplicateAction"] | null;
+                /** Format: date */
+                birth_date?: string | null;
+                candidates: components["schemas"]["ImportCandidate"][];
+                kana?: string | null;
+                name: string;
+                /**
+                 * Format: uuid
+                 * @description With `merge`: the registered patient the row is.
+                 */
+                patient_id?: string | null;
+                /** Format: int32 */
+                row: number;
+            }[];
+            /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a list: follow `next_cursor` until it is `null`. */
+        ListOf_ImportProblem: {
+            items: {
+                /** @example invalid_date */
+                code: string;
+                /** @description The column's header in the file. */
+                column?: string | null;
+                field?: string | null;
+                /** @example 「生年月日」を日付として読めません（例: 2023/4/1、R5.4.1、令和5年4月1日） */
+                message: string;
+                /**
+                 * Format: int32
+                 * @description The data row, from 1 (the spreadsheet's line under the header).
+                 */
+                row: number;
+                /** @description The cell as written. */
+                value?: string | null;
             }[];
             /** @description Pass as `?cursor=` for the next page; `null` on the last page. */
             next_cursor?: string | null;
@@ -7468,6 +7921,14 @@ export interface components {
         };
         /** @enum {string} */
         ReviewState: "none" | "pending" | "approved" | "returned";
+        /**
+         * @description A new mapping (the dry run runs again, and the mapping is kept for the center's next
+         *     file of the kind) and/or decisions for duplicate rows.
+         */
+        ReviseImport: {
+            decisions?: components["schemas"]["ImportDecision"][];
+            mapping?: components["schemas"]["ImportMappingDto"] | null;
+        };
         /**
          * @description What a person may do (see the contract).
          * @enum {string}
@@ -14244,6 +14705,837 @@ export interface operations {
             };
             /** @description No `If-Match` (`if_match_required`) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_imports: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ImportDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Stored; the dry run runs in the background */
+            202: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is over 50 MB (`file_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_import_fields: {
+        parameters: {
+            query: {
+                kind: components["schemas"]["ImportKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsOf_ImportField"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviseImport"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    commit_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitImport"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_import_duplicates: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ImportDuplicate"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_import_problems: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 100). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOf_ImportProblem"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_import_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An .xlsx workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The import was committed and its file deleted (`import_file_deleted`) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -275,6 +275,31 @@ impl Consultations<'_> {
     }
 }
 
+/// Whether a new consultation's own fields pass the rules of [`Consultations::create`]
+/// (not who it is with or by, which need the store): what an import's dry run checks.
+pub fn check_fields(input: &ConsultationInput, now: DateTime<Utc>) -> Result<(), DomainError> {
+    let blank = Consultation {
+        id: Uuid::nil(),
+        center_id: Uuid::nil(),
+        patient_id: None,
+        occurred_at: now,
+        channel: Channel::Phone,
+        requester: Requester::Patient,
+        topics: Vec::new(),
+        duration_minutes: None,
+        with_employment_supporter: false,
+        summary: None,
+        shoman_menu: None,
+        shoman_requester: None,
+        consultant_id: Uuid::nil(),
+        created_by: Uuid::nil(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    apply_fields(blank, input, true, now).map(|_| ())
+}
+
 /// Parses the input's own fields onto `c`. A create names the channel, who asked and the
 /// topics.
 fn apply_fields(

@@ -36,7 +36,7 @@ pub use consents::{
     ADULT_AGE, ConsentInput, ConsentUpdate, Consents, Giver, SHOMAN_GUARDIAN_AGE, age_on,
     check_giver,
 };
-pub use consultations::{ConsultationInput, ConsultationQuery, Consultations};
+pub use consultations::{ConsultationInput, ConsultationQuery, Consultations, check_fields};
 pub use follow_ups::{
     FollowUpInput, FollowUpQuery, FollowUpUpdate, FollowUps, REASSIGN_MAX, ReassignInput,
     reassign_target,
@@ -47,7 +47,7 @@ pub use merges::{
 };
 pub use patients::{
     DuplicateCheck, DuplicateProbe, DuplicateReason, PatientInput, PatientList, PatientListInput,
-    Patients, duplicate_reasons, format_case_number, list_filter, phone_digits,
+    Patients, check_new, duplicate_reasons, format_case_number, list_filter, phone_digits,
 };
 pub use referrals::{ReferralInput, ReferralQuery, ReferralUpdate, Referrals};
 pub use timeline::{TimelineEntry, TimelineItem};

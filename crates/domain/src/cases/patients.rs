@@ -105,17 +105,30 @@ crate::facade!(
 impl Patients<'_> {
     #[tracing::instrument(name = "patients.create", skip_all, fields(center_id = ?ctx.actor.center_id))]
     pub fn create(&self, ctx: &Ctx, input: PatientInput) -> Result<Patient, DomainError> {
+        self.create_registered(ctx, input, None)
+    }
+
+    /// Registers a patient who was registered on `registered` (a record moved in from a
+    /// center's earlier 台帳): the record keeps that day as its creation date and its case
+    /// number is of that fiscal year, so it counts where it happened. `None` is now.
+    pub(crate) fn create_registered(
+        &self,
+        ctx: &Ctx,
+        input: PatientInput,
+        registered: Option<DateTime<Utc>>,
+    ) -> Result<Patient, DomainError> {
         self.guard(ctx, Action::PatientCreate, None, || {
             let center = require_case_worker(&ctx.actor)?;
             let now = self.clock.now();
-            let blank = blank(center, ctx.actor.user_id, now);
-            let p = apply(blank, input, true, self.today())?;
+            let mut p = check_new(center, ctx.actor.user_id, now, input, self.today())?;
+            let on = registered.filter(|r| *r < now).unwrap_or(now);
+            p.created_at = on;
             let ev = self
                 .ev(ctx, Action::PatientCreate)
                 .resource(p.id)
                 .patient(p.id);
             self.store
-                .insert_patient(&p, values::fiscal_year(tokyo_date(now)), &ev)
+                .insert_patient(&p, values::fiscal_year(tokyo_date(on)), &ev)
         })
     }
 
@@ -337,6 +350,18 @@ fn blank(center: Uuid, by: Uuid, now: DateTime<Utc>) -> Patient {
         created_at: now,
         updated_at: now,
     }
+}
+
+/// A new patient from a registration's input, by the same rules as [`Patients::create`]
+/// (without storing it): what an import's dry run checks each row with.
+pub fn check_new(
+    center: Uuid,
+    by: Uuid,
+    now: DateTime<Utc>,
+    input: PatientInput,
+    today: NaiveDate,
+) -> Result<Patient, DomainError> {
+    apply(blank(center, by, now), input, true, today)
 }
 
 /// A blank patient for other modules' rule tests.

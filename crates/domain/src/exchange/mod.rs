@@ -1,9 +1,10 @@
 //! Data leaving Tsunagu in forms others read: one patient's case as FHIR R4 ([`fhir`]) and
 //! the disclosure of everything held about a patient to that patient (APPI
-//! 保有個人データの開示, [`disclosure`]). Import and the bulk export are not here yet.
+//! 保有個人データの開示, [`disclosure`]), and a center's existing 台帳 moved in ([`import`]).
 
 pub mod disclosure;
 pub mod fhir;
+pub mod import;
 
 use crate::app::Ctx;
 use crate::error::DomainError;

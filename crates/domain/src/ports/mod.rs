@@ -21,6 +21,7 @@ mod follow_ups;
 mod health;
 mod history;
 mod idempotency;
+mod imports;
 mod liaison;
 mod mail;
 mod outbox;
@@ -53,6 +54,7 @@ pub use follow_ups::{FollowUpFilter, FollowUpState, FollowUpStore};
 pub use health::Health;
 pub use history::CaseHistoryStore;
 pub use idempotency::{CommittedChange, IdempotencyBegin, IdempotencyStore, StoredResponse};
+pub use imports::{CheckResult, ImportStore};
 pub use liaison::LiaisonStore;
 pub use mail::Mailer;
 pub use outbox::Outbox;
@@ -102,6 +104,7 @@ store_of!(
     AuditLog,
     SessionStore,
     IdempotencyStore,
+    ImportStore,
     CenterStore,
     AdministrationStore,
     CouncilStore,
@@ -135,9 +138,9 @@ pub mod prelude {
     pub use super::{
         ActivityStore, AdministrationStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog,
         CaseHistoryStore, CenterStore, ConsentStore, ConsultationStore, CouncilStore,
-        FollowUpStore, Health, IdempotencyStore, LiaisonStore, Outbox, PatientMergeStore,
-        PatientStore, PeerSupportStore, PublicationStore, ReferralStore, RegionalIssueStore,
-        ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore, SupportPlanStore,
-        SupporterSessionStore, UserStore, WebhookStore,
+        FollowUpStore, Health, IdempotencyStore, ImportStore, LiaisonStore, Outbox,
+        PatientMergeStore, PatientStore, PeerSupportStore, PublicationStore, ReferralStore,
+        RegionalIssueStore, ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore,
+        SupportPlanStore, SupporterSessionStore, UserStore, WebhookStore,
     };
 }

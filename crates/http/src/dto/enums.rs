@@ -405,6 +405,40 @@ wire_enum!(NotificationKind {
     ReviewReturned
 });
 
+// --- moving a 台帳 in ----------------------------------------------------------------------
+
+wire_enum!(
+    /// What an import's file holds, one kind per file (`referrals` and `follow_ups` answer
+    /// 422 `kind_not_supported` in this version).
+    ImportKind { Patients, Consultations, Referrals, FollowUps }
+);
+wire_enum!(
+    /// `checking` (the dry run) → `checked` → `committing` → `committed`; `failed` with its
+    /// reason when a run could not finish (nothing of a failed commit is written).
+    ImportState { Checking, Checked, Committing, Committed, Failed }
+);
+wire_enum!(
+    /// What becomes of a row that may be a registered patient: its records go to that patient
+    /// (`merge`), a new patient is registered anyway (`create`), or the row is left out (`skip`).
+    DuplicateAction { Merge, Create, Skip }
+);
+wire_enum!(
+    /// How an import field's cells are read.
+    ImportValueKind { Text, Date, DateTime, Number, Code, List, Bool }
+);
+
+/// How an import's file was read: UTF-8 or Shift_JIS (CP932) text, or an .xlsx workbook.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum ImportEncoding {
+    #[schema(rename = "utf-8")]
+    Utf8,
+    #[schema(rename = "shift_jis")]
+    ShiftJis,
+    #[schema(rename = "xlsx")]
+    Xlsx,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,6 +566,46 @@ mod tests {
             .map(|s| s.as_str())
             .collect();
         c.table::<crate::activities::outreach::OutreachKind>(&outreach);
+        {
+            use tsunagu_domain::exchange::import::{self as i, fields::ValueKind as V};
+            let names = |all: &[&'static str]| all.to_vec();
+            c.table::<ImportKind>(&names(
+                &i::ImportKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>(),
+            ));
+            c.table::<ImportState>(&names(
+                &i::ImportState::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>(),
+            ));
+            c.table::<ImportEncoding>(&names(
+                &i::Encoding::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>(),
+            ));
+            c.table::<DuplicateAction>(&names(
+                &i::DuplicateAction::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>(),
+            ));
+            c.table::<ImportValueKind>(
+                &[
+                    V::Text,
+                    V::Date,
+                    V::DateTime,
+                    V::Number,
+                    V::Code,
+                    V::List,
+                    V::Bool,
+                ]
+                .map(V::as_str),
+            );
+        }
         use tsunagu_domain::cases::DuplicateReason as D;
         c.table::<crate::dto::DuplicateReason>(&[
             D::SameReadingAndBirthDate.as_str(),

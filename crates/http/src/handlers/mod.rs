@@ -11,6 +11,7 @@ pub mod consents;
 pub mod consultations;
 pub mod exchange;
 pub mod follow_ups;
+pub mod imports;
 pub mod liaison;
 pub mod master;
 pub mod oauth;
