@@ -1,8 +1,6 @@
 // 台帳の取込 (issue 19): a center's existing records (CSV or Excel) checked in a dry run, then
 // written at once. Every call is the center supervisor's; the work runs in the background
 // on the server, so the screens poll the import while it is `checking` or `committing`.
-import createClient from 'openapi-fetch';
-import { authenticatedFetch } from '../auth/session';
 import type {
   Import,
   ImportDecision,
@@ -11,14 +9,10 @@ import type {
   ImportKind,
   ImportList,
   ImportMapping,
-  ImportPaths,
   ImportProblemList,
 } from '../pages/imports/types';
-import { API_ORIGIN, call, session } from './client';
+import { api, call } from './client';
 import { fileNameFrom, FILE_TYPES, type DownloadedFile } from './reports';
-
-// TEMPORARY: typed by the contract's paths until the generated spec has them; then `api`.
-const importApi = createClient<ImportPaths>({ baseUrl: API_ORIGIN, fetch: authenticatedFetch(session) });
 
 export const importKeys = {
   all: ['imports'] as const,
@@ -30,12 +24,12 @@ export const importKeys = {
 };
 
 export async function listImports(cursor?: string): Promise<ImportList> {
-  return (await call(importApi.GET('/api/v1/imports', { params: { query: { cursor: cursor, limit: 20 } } }))).data;
+  return (await call(api.GET('/api/v1/imports', { params: { query: { cursor, limit: 20 } } }))).data;
 }
 
 /** The fields of a kind; a kind the server does not import (yet) answers 422 `kind_not_supported`. */
 export async function importFields(kind: ImportKind): Promise<ImportField[]> {
-  return (await call(importApi.GET('/api/v1/imports/fields', { params: { query: { kind } } }))).data.items;
+  return (await call(api.GET('/api/v1/imports/fields', { params: { query: { kind } } }))).data.items;
 }
 
 /**
@@ -49,7 +43,7 @@ export async function uploadImport(kind: ImportKind, file: File, mapping?: Impor
   form.append('file', file, file.name);
   return (
     await call(
-      importApi.POST('/api/v1/imports', {
+      api.POST('/api/v1/imports', {
         body: form as never,
         bodySerializer: (b: unknown) => b as BodyInit,
       }),
@@ -58,23 +52,23 @@ export async function uploadImport(kind: ImportKind, file: File, mapping?: Impor
 }
 
 export async function getImport(id: string): Promise<Import> {
-  return (await call(importApi.GET('/api/v1/imports/{id}', { params: { path: { id } } }))).data;
+  return (await call(api.GET('/api/v1/imports/{id}', { params: { path: { id } } }))).data;
 }
 
 /** A new mapping or duplicate decisions: the server checks the file again. */
 export async function updateImport(id: string, body: { mapping?: ImportMapping; decisions?: ImportDecision[] }): Promise<Import> {
-  return (await call(importApi.PATCH('/api/v1/imports/{id}', { params: { path: { id } }, body }))).data;
+  return (await call(api.PATCH('/api/v1/imports/{id}', { params: { path: { id } }, body }))).data;
 }
 
 export async function listImportProblems(id: string, cursor?: string): Promise<ImportProblemList> {
   return (
-    await call(importApi.GET('/api/v1/imports/{id}/problems', { params: { path: { id }, query: { cursor: cursor, limit: 50 } } }))
+    await call(api.GET('/api/v1/imports/{id}/problems', { params: { path: { id }, query: { cursor, limit: 50 } } }))
   ).data;
 }
 
 export async function listImportDuplicates(id: string, cursor?: string, limit = 50): Promise<ImportDuplicateList> {
   return (
-    await call(importApi.GET('/api/v1/imports/{id}/duplicates', { params: { path: { id }, query: { cursor: cursor, limit } } }))
+    await call(api.GET('/api/v1/imports/{id}/duplicates', { params: { path: { id }, query: { cursor, limit } } }))
   ).data;
 }
 
@@ -93,7 +87,7 @@ export async function allImportDuplicates(id: string): Promise<ImportDuplicateLi
 /** The file's rows with an 「エラー」 column, fetched with the token (a link could not carry it). */
 export async function downloadImportReport(id: string, fallback: string): Promise<DownloadedFile> {
   const { data, response } = await call(
-    importApi.GET('/api/v1/imports/{id}/report', {
+    api.GET('/api/v1/imports/{id}/report', {
       params: { path: { id } },
       headers: { Accept: FILE_TYPES.xlsx },
       parseAs: 'blob',
@@ -104,6 +98,6 @@ export async function downloadImportReport(id: string, fallback: string): Promis
 
 export async function commitImport(id: string, skipInvalid: boolean): Promise<Import> {
   return (
-    await call(importApi.POST('/api/v1/imports/{id}/commit', { params: { path: { id } }, body: { skip_invalid: skipInvalid } }))
+    await call(api.POST('/api/v1/imports/{id}/commit', { params: { path: { id } }, body: { skip_invalid: skipInvalid } }))
   ).data;
 }
