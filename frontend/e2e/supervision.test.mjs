@@ -1,8 +1,9 @@
 // The supervisor's screens end to end, in a real browser against the real server: the audit
 // queue with its reasons, a review returned with a comment (and the four-eyes refusal on a
 // referral the supervisor made), the consultant's notification and correction, the approval,
-// the follow-up summary, the audit trail with its CSV and tamper check, and "who viewed this
-// record" on the patient's page. Every new page is checked with axe-core.
+// the follow-up summary, the audit trail with its CSV and tamper check, the bulk export of
+// the center's records, and "who viewed this record" on the patient's page. Every new page is
+// checked with axe-core.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -401,6 +402,28 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await page.getByRole('button', { name: '改ざん検証' }).click();
     await page.getByTestId('verify-result').getByText(/^改ざんは見つかりませんでした（\d+件を検証）。$/).waitFor();
     await expectAccessible('the audit trail, verified');
+  });
+
+  step('exports the center’s records as CSV, Excel and JSON', async () => {
+    await subNav('データの一括出力');
+    await expectHeading('データの一括出力');
+    await field('記録の種類').selectOption('patients');
+    const csv = await download(page.getByTestId('downloads-export-csv').getByRole('button', { name: /CSV をダウンロード/ }));
+    assert.match(csv.name, /^tsunagu-export-patients-\d{8}\.csv$/);
+    const text = csv.bytes.toString('utf8');
+    assert.ok(text.startsWith('\ufeffID,ケース番号,'), text.slice(0, 60));
+    assert.ok(text.includes(PATIENT_NAME.split(' ')[0] ?? ''), text.slice(0, 400));
+    const xlsx = await download(page.getByTestId('downloads-export-all').getByRole('button', { name: /Excel をダウンロード/ }));
+    assert.match(xlsx.name, /^tsunagu-export-all-\d{8}\.xlsx$/);
+    assert.equal(xlsx.bytes.subarray(0, 2).toString('latin1'), 'PK');
+    const json = await download(page.getByTestId('downloads-export-all').getByRole('button', { name: /JSON をダウンロード/ }));
+    const doc = JSON.parse(json.bytes.toString('utf8'));
+    assert.ok(
+      doc.patients.some((/** @type {{ family_name: string }} */ p) => p.family_name === PATIENT_NAME.split(' ')[0]),
+      JSON.stringify(doc.patients),
+    );
+    assert.ok(Array.isArray(doc.referrals) && doc.referrals.length >= 1);
+    await expectAccessible('the bulk export');
   });
 
   step('shows who viewed the patient’s record on the patient’s page', async () => {

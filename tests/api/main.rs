@@ -18,6 +18,7 @@ mod cases;
 mod councils;
 mod demo;
 mod exchange;
+mod exports;
 mod faults;
 mod http_surface;
 mod idempotency;

@@ -124,6 +124,14 @@ actions! {
     ImportCommit = ("import.commit", "import"),
     /// An import's check or commit could not finish; nothing of a failed commit was written.
     ImportFail = ("import.fail", "import"),
+    /// A bulk export of the center's case data requested (its detail: format, kind, rows
+    /// per kind).
+    ExportCreate = ("export.create", "export"),
+    /// A bulk export's state read (no personal data).
+    ExportRead = ("export.read", "export"),
+    /// A bulk export's file read: every record of its kinds (its detail: format, kind, rows
+    /// per kind when the download began).
+    ExportDownload = ("export.download", "export"),
     PatientUpdate = ("patient.update", "patient"),
     /// A patient registered twice merged into the record that stays: the event's resource
     /// is the merged record, its patient the survivor, and its detail names both and what
@@ -443,6 +451,9 @@ impl Action {
             | A::ImportUpdate
             | A::ImportCommit
             | A::ImportFail
+            | A::ExportCreate
+            | A::ExportRead
+            | A::ExportDownload
             | A::PatientMergePreview
             | A::ConsentCreate
             | A::ConsentRead

@@ -503,6 +503,13 @@ pub fn disclose_patient(actor: &Actor) -> Result<Uuid, DomainError> {
     permit_in_center(actor, Permission::Supervise)
 }
 
+/// A bulk export of the center's case data (every patient, consultation, referral,
+/// follow-up and consent): the center's supervisor in person, who answers for it. Not an
+/// API client (a mirror of changes uses the lists with `updated_since`), not a consultant.
+pub fn export_center(actor: &Actor) -> Result<Uuid, DomainError> {
+    permit_in_center(actor, Permission::Supervise)
+}
+
 /// Whether a consultation is within a peer supporter's reach: one with an assigned
 /// patient, or an anonymous one they recorded. `assigned` says whether the consultation's
 /// patient is assigned to them now.
@@ -859,6 +866,25 @@ mod tests {
         }
         assert_eq!(
             disclose_patient(&officer(Uuid::now_v7())),
+            Err(DomainError::NotFound)
+        );
+    }
+
+    #[test]
+    fn only_the_supervisor_exports_the_center() {
+        let c = Uuid::now_v7();
+        assert_eq!(export_center(&actor(Role::Supervisor, Some(c))), Ok(c));
+        for a in [
+            actor(Role::Consultant, Some(c)),
+            actor(Role::SelfRelianceWorker, Some(c)),
+            actor(Role::PeerSupporter, Some(c)),
+            actor(Role::CenterAdmin, Some(c)),
+            client(c),
+        ] {
+            assert_eq!(export_center(&a), Err(insufficient_role()), "{a:?}");
+        }
+        assert_eq!(
+            export_center(&officer(Uuid::now_v7())),
             Err(DomainError::NotFound)
         );
     }

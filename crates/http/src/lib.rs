@@ -7,6 +7,7 @@ pub mod auth;
 mod deadline;
 pub mod dto;
 mod edge;
+mod export_file;
 mod handlers;
 mod idempotency;
 mod json;
@@ -104,7 +105,7 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
     use activities::{events, outreach, supporter_sessions, trainings};
     use handlers::{
         agencies, agency_links, api_clients, audit, auth, centers, consents, consultations,
-        exchange, follow_ups, imports, liaison, master, oauth, patient_merges, patients,
+        exchange, exports, follow_ups, imports, liaison, master, oauth, patient_merges, patients,
         peer_support, referrals, reports, shoman_projects, supervision, support_plans, users,
         webhooks,
     };
@@ -194,6 +195,9 @@ fn api_v1() -> utoipa_actix_web::scope::Scope<
         .service(imports::list_problems)
         .service(imports::list_duplicates)
         .service(imports::report)
+        .service(exports::create)
+        .service(exports::read)
+        .service(exports::download)
         .service(peer_support::list)
         .service(peer_support::assign)
         .service(peer_support::end)

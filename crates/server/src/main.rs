@@ -7,7 +7,7 @@ use tsunagu_domain::SystemClock;
 use tsunagu_server::{Config, open_store};
 
 const USAGE: &str =
-    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search|http]
+    "usage: tsunagu [serve | migrate | openapi | audit verify|checkpoint | keys generate|rotate | backup FILE | restore FILE [--force] | demo-data [OPTIONS] | bench reports|reads|search|http|export]
 
   serve         run the API and the web app (the default)
   migrate       apply pending database migrations and exit
@@ -52,6 +52,10 @@ const USAGE: &str =
                 in-process: requests per second, p50/p99, and statements, context
                 switches and CPU ms per request; signs in as TSUNAGU_BENCH_LOGIN
                 (default demo.consultant1) with TSUNAGU_BENCH_PASSWORD
+  bench export  download every bulk export (CSV per kind, JSON, xlsx) from a child
+                `tsunagu serve`: rows, MB, rows/s and the server's resident memory
+                before and at its peak; signs in as TSUNAGU_BENCH_LOGIN (default
+                demo.supervisor) with TSUNAGU_BENCH_PASSWORD
 
 Configuration comes from TSUNAGU_* environment variables; see the README.";
 
@@ -186,6 +190,13 @@ fn main() -> ExitCode {
             match Config::from_env()
                 .and_then(|cfg| tsunagu_server::bench_http::run(&cfg, &center, seconds))
             {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        ["bench", "export"] => {
+            init_logging();
+            match Config::from_env().and_then(|cfg| tsunagu_server::bench_export::run(&cfg)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),
             }

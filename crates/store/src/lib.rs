@@ -27,6 +27,7 @@ mod consultations;
 mod councils;
 pub mod db;
 mod error;
+mod exports;
 mod follow_ups;
 mod held;
 mod history;

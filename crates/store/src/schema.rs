@@ -1030,6 +1030,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    exports (id) {
+        id -> Text,
+        center_id -> Text,
+        format -> Text,
+        kind -> Nullable<Text>,
+        state -> Text,
+        counts -> Text,
+        written -> Nullable<Text>,
+        downloads -> Integer,
+        requested_by -> Text,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
     import_files (import_id) {
         import_id -> Text,
         cells -> Text,
@@ -1087,6 +1104,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     import_duplicates,
     import_mappings,
     import_keys,
+    exports,
     administrations,
     users,
     sessions,
@@ -2112,6 +2130,23 @@ pub const TABLES: &[(&str, &[&str])] = &[
     (
         "import_keys",
         &["center_id", "kind", "row_key", "record_id", "import_id"],
+    ),
+    (
+        "exports",
+        &[
+            "id",
+            "center_id",
+            "format",
+            "kind",
+            "state",
+            "counts",
+            "written",
+            "downloads",
+            "requested_by",
+            "created_at",
+            "completed_at",
+            "version",
+        ],
     ),
 ];
 

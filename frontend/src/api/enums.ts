@@ -310,6 +310,15 @@ export function fromChecks<T extends string>(values: readonly string[]): T[] {
 
 // --- the lists above are the spec's enums, no more, no less ----------------------------
 
+// --- the bulk export (/exports) -----------------------------------------------------------
+
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_KINDS = ['patients', 'consultations', 'referrals', 'follow_ups', 'consents'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+export const EXPORT_STATES = ['ready', 'completed'] as const;
+export type ExportState = (typeof EXPORT_STATES)[number];
+
 type S = components['schemas'];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
@@ -368,4 +377,7 @@ export type EnumsMatchTheSpec = [
   Assert<Same<TrainingCourse, S['TrainingCourse']>>,
   Assert<Same<EventKind, S['EventKind']>>,
   Assert<Same<AttendeeRole, S['AttendeeRole']>>,
+  Assert<Same<ExportFormat, S['ExportFormat']>>,
+  Assert<Same<ExportKind, S['ExportKind']>>,
+  Assert<Same<ExportState, S['ExportState']>>,
 ];

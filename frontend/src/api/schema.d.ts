@@ -679,6 +679,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a bulk export of the caller's center: `csv` (one record kind: `kind` is
+         *     required), `xlsx` (a sheet per kind) or `json` (one document with every kind). The
+         *     center's supervisor only; audited as `export.create` with the rows each kind holds. The
+         *     file is at `file` (`GET /exports/{id}/file`).
+         */
+        post: operations["create_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bulk export's state: its format and kind, the rows each kind had when it was
+         *     requested, and once a download was produced whole (`completed`), the rows it wrote.
+         *     Another center's export answers 404.
+         */
+        get: operations["get_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The export's file, produced from the center's records as it is sent: CSV (UTF-8 with a
+         *     BOM, Japanese column names and labels, dates in ISO 8601), an .xlsx workbook (a sheet
+         *     per kind) or a JSON document (`{"export": …, "patients": […], …}`, records as the API
+         *     answers them). Audited as `export.download` (format, kind, rows per kind) before the
+         *     first byte; the export turns `completed` once the file was produced whole. It may be
+         *     downloaded again (each time from the records as they are then).
+         */
+        get: operations["get_export_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fhir/CodeSystem/{name}": {
         parameters: {
             query?: never;
@@ -3887,6 +3954,19 @@ export interface components {
             title: string;
         };
         /**
+         * @description What to export: `csv` (one record kind per file: `kind` is required), `xlsx` (a workbook
+         *     with a sheet per kind) or `json` (one document with every kind); for `xlsx` and `json`
+         *     a `kind` narrows the file to that kind.
+         * @example {
+         *       "format": "csv",
+         *       "kind": "patients"
+         *     }
+         */
+        CreateExport: {
+            format: components["schemas"]["ExportFormat"];
+            kind?: components["schemas"]["ExportKind"] | null;
+        };
+        /**
          * @description Schedule a follow-up; the assignee defaults to the referral's consultant.
          * @example {
          *       "due_on": "2026-07-01"
@@ -4735,6 +4815,63 @@ export interface components {
             rows: components["schemas"]["EventKindFigures"][];
             total: components["schemas"]["EventKindFigures"];
         };
+        /** @description Rows per record kind; a kind the export does not hold is absent. */
+        ExportCountsDto: {
+            /** Format: int64 */
+            consents?: number | null;
+            /** Format: int64 */
+            consultations?: number | null;
+            /** Format: int64 */
+            follow_ups?: number | null;
+            /** Format: int64 */
+            patients?: number | null;
+            /** Format: int64 */
+            referrals?: number | null;
+        };
+        /**
+         * @description A bulk export of the center's case data. The file is produced from the records while it
+         *     is downloaded (`file`), as often as it is asked for; `state` is `completed` once a
+         *     download was produced whole, with the rows it wrote in `written`.
+         */
+        ExportDto: {
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** @description Rows per kind when the export was requested. */
+            counts: components["schemas"]["ExportCountsDto"];
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int32
+             * @description How many downloads were produced whole.
+             */
+            downloads: number;
+            /** @description Where to download the file: `/api/v1/exports/{id}/file`. */
+            file: string;
+            format: components["schemas"]["ExportFormat"];
+            /** Format: uuid */
+            id: string;
+            kind?: components["schemas"]["ExportKind"] | null;
+            /** Format: uuid */
+            requested_by: string;
+            state: components["schemas"]["ExportState"];
+            written?: components["schemas"]["ExportCountsDto"] | null;
+        };
+        /**
+         * @description The file of a bulk export: `csv` (UTF-8 with a BOM, one record kind), `xlsx` (a sheet
+         *     per kind) or `json` (one document with every kind).
+         * @enum {string}
+         */
+        ExportFormat: "csv" | "xlsx" | "json";
+        /**
+         * @description The case records a bulk export holds.
+         * @enum {string}
+         */
+        ExportKind: "patients" | "consultations" | "referrals" | "follow_ups" | "consents";
+        /**
+         * @description `ready` until a download was produced whole, then `completed`.
+         * @enum {string}
+         */
+        ExportState: "ready" | "completed";
         /**
          * @description A live figure from the centers' data: `referrals_information_only_share` (parameter:
          *     an agency type), `overdue_follow_ups` (no parameter), `open_shoman_needs` (parameter:
@@ -14199,6 +14336,248 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExport"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportDto"];
+                };
+            };
+            /** @description The body is not JSON (`malformed_json`) or the query string cannot be read (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body did not arrive in time (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input (`validation_failed`, with `errors`) or refused by a rule (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportDto"];
+                };
+            };
+            /** @description Not signed in, or the token expired (`invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role does not allow it (`insufficient_role`, `center_staff_only`, …) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record in your center (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the rate limit (`rate_limited`, with `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_export_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (`Content-Disposition: attachment`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "application/json": Record<string, never>;
                 };
             };
             /** @description Not signed in, or the token expired (`invalid_token`) */

@@ -215,6 +215,7 @@ export const routes: RouteObject[] = [
       supervisionRoute('supervision', 'queue'),
       supervisionRoute('supervision/summary', 'summary'),
       supervisionRoute('supervision/audit', 'audit'),
+      supervisionRoute('supervision/exports', 'exports'),
       regionalRoute('administrations', 'administrations'),
       regionalRoute('administrations/new', 'administrationNew'),
       regionalRoute('administrations/:id', 'administration'),

@@ -1,8 +1,10 @@
 //! Data leaving Tsunagu in forms others read: one patient's case as FHIR R4 ([`fhir`]) and
 //! the disclosure of everything held about a patient to that patient (APPI
-//! 保有個人データの開示, [`disclosure`]), and a center's existing 台帳 moved in ([`import`]).
+//! 保有個人データの開示, [`disclosure`]), a center's existing 台帳 moved in ([`import`]), and
+//! the bulk export of a center's case data ([`export`]).
 
 pub mod disclosure;
+pub mod export;
 pub mod fhir;
 pub mod import;
 

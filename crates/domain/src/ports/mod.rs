@@ -17,6 +17,7 @@ mod centers;
 mod consents;
 mod consultations;
 mod councils;
+mod exports;
 mod follow_ups;
 mod health;
 mod history;
@@ -50,6 +51,7 @@ pub use centers::{CenterChanges, CenterStore};
 pub use consents::ConsentStore;
 pub use consultations::{ConsultationFilter, ConsultationStore};
 pub use councils::{CouncilFilter, CouncilStore};
+pub use exports::ExportStore;
 pub use follow_ups::{FollowUpFilter, FollowUpState, FollowUpStore};
 pub use health::Health;
 pub use history::CaseHistoryStore;
@@ -118,6 +120,7 @@ store_of!(
     FollowUpStore,
     AgencyLinkStore,
     CaseHistoryStore,
+    ExportStore,
     ReportStore,
     RegionalIssueStore,
     PublicationStore,
@@ -137,7 +140,7 @@ store_of!(
 pub mod prelude {
     pub use super::{
         ActivityStore, AdministrationStore, AgencyLinkStore, AgencyStore, ApiClientStore, AuditLog,
-        CaseHistoryStore, CenterStore, ConsentStore, ConsultationStore, CouncilStore,
+        CaseHistoryStore, CenterStore, ConsentStore, ConsultationStore, CouncilStore, ExportStore,
         FollowUpStore, Health, IdempotencyStore, ImportStore, LiaisonStore, Outbox,
         PatientMergeStore, PatientStore, PeerSupportStore, PublicationStore, ReferralStore,
         RegionalIssueStore, ReportStore, SessionStore, ShomanProjectStore, Store, SupervisionStore,

@@ -74,6 +74,22 @@ wire_enum!(
     AgencyType = values::AgencyType { HelloWork, EmploymentLifeSupportCenter, VocationalCenter, Other }
 );
 
+// --- the bulk export -----------------------------------------------------------------------
+
+wire_enum!(
+    /// The file of a bulk export: `csv` (UTF-8 with a BOM, one record kind), `xlsx` (a sheet
+    /// per kind) or `json` (one document with every kind).
+    ExportFormat = tsunagu_domain::exchange::export::ExportFormat { Csv, Xlsx, Json }
+);
+wire_enum!(
+    /// The case records a bulk export holds.
+    ExportKind = tsunagu_domain::exchange::export::RecordKind { Patients, Consultations, Referrals, FollowUps, Consents }
+);
+wire_enum!(
+    /// `ready` until a download was produced whole, then `completed`.
+    ExportState = tsunagu_domain::exchange::export::ExportState { Ready, Completed }
+);
+
 // --- regional councils --------------------------------------------------------------------
 
 wire_enum!(
@@ -552,6 +568,9 @@ mod tests {
         c.mirror::<IssueStage>();
         c.mirror::<MeasureStatus>();
         c.mirror::<FigureKind>();
+        c.mirror::<ExportFormat>();
+        c.mirror::<ExportKind>();
+        c.mirror::<ExportState>();
         let scopes: Vec<&str> = platform::SCOPES.iter().map(|(k, _)| *k).collect();
         c.table::<ApiScope>(&scopes);
         let events: Vec<&str> = tsunagu_domain::events::WebhookEvent::ALL

@@ -10,6 +10,7 @@ pub mod centers;
 pub mod consents;
 pub mod consultations;
 pub mod exchange;
+pub mod exports;
 pub mod follow_ups;
 pub mod imports;
 pub mod liaison;

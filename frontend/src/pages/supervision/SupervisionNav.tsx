@@ -7,6 +7,7 @@ const PAGES = [
   { to: '/supervision', key: 'supervision.queue' },
   { to: '/supervision/summary', key: 'supervision.summary' },
   { to: '/supervision/audit', key: 'supervision.audit' },
+  { to: '/supervision/exports', key: 'supervision.exports' },
 ] as const;
 
 /** The supervision pages, one click apart. */

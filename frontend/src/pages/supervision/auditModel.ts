@@ -68,6 +68,9 @@ export const AUDIT_ACTIONS = [
   'import.update',
   'import.commit',
   'import.fail',
+  'export.create',
+  'export.read',
+  'export.download',
   'patient.update',
   'patient.merge',
   'patient.merge_preview',
@@ -229,6 +232,7 @@ export const AUDIT_TARGETS = [
   'data_key',
   'database',
   'event',
+  'export',
   'follow_up',
   'liaison_contact',
   'liaison_provision',
@@ -305,6 +309,7 @@ export function actionGroup(action: string): ActionGroup {
     case 'notification':
     case 'supervision':
     case 'audit':
+    case 'export':
       return 'supervision';
     case 'support_plan':
     case 'support_plan_review':
@@ -413,6 +418,12 @@ const DETAIL_KEYS = [
   'survivor_id',
   'merged_id',
   'moved',
+  'format',
+  'patients',
+  'consultations',
+  'referrals',
+  'follow_ups',
+  'consents',
 ] as const;
 export type DetailKey = (typeof DETAIL_KEYS)[number];
 

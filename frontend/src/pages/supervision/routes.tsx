@@ -2,12 +2,14 @@
 import { RequireCapability } from '../../app/guards';
 import { AuditQueuePage } from './AuditQueuePage';
 import { AuditTrailPage } from './AuditTrailPage';
+import { ExportsPage } from './ExportsPage';
 import { SummaryPage } from './SummaryPage';
 
 const pages = {
   queue: AuditQueuePage,
   summary: SummaryPage,
   audit: AuditTrailPage,
+  exports: ExportsPage,
 };
 
 export type SupervisionPage = keyof typeof pages;
