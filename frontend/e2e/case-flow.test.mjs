@@ -578,7 +578,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await signOut();
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督', '台帳の取込']);
     await nav('監督');
     await expectHeading('要確認リスト');
     // Only the level-4 referral had follow-up work recorded: it alone awaits review. (The

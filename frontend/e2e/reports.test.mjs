@@ -297,7 +297,7 @@ describe('reports: the ministry figures for a fiscal year', () => {
   step('opens the last completed fiscal year for a supervisor', async () => {
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督', '台帳の取込']);
     await nav('報告');
     await expectHeading('報告');
     assert.equal(await field('年度').inputValue(), String(FY));

@@ -249,7 +249,7 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
   step('shows the supervisor the audit queue, most urgent first, with its reasons', async () => {
     await signIn(SUPERVISOR.login, SUPERVISOR.password);
     await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
-    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関', '報告', '監督', '台帳の取込']);
     // The escalated follow-ups are the supervisor's notifications too.
     await page.getByTestId('notification-badge').waitFor();
     await page.getByTestId('notifications').getByText('期限超過が続いているフォローアップ').waitFor();

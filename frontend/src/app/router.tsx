@@ -7,6 +7,7 @@ import type { ShomanScreen } from '../pages/shoman/routes';
 import type { ActivitiesScreen } from '../pages/activities/routes';
 import type { RegionalScreen } from '../pages/regional/routes';
 import type { CouncilScreen } from '../pages/councils/routes';
+import type { ImportScreen } from '../pages/imports/routes';
 import { AgenciesPage } from '../pages/agencies/AgenciesPage';
 import { AgencyEditPage } from '../pages/agencies/AgencyEditPage';
 import { AgencyNewPage } from '../pages/agencies/AgencyNewPage';
@@ -108,6 +109,17 @@ function councilRoute(path: string, page: CouncilScreen): RouteObject {
     lazy: async () => {
       const { councilElement } = await import('../pages/councils/routes');
       return { element: councilElement(page) };
+    },
+  };
+}
+
+/** 台帳の取込 (a supervisor moves the center's existing records in): loaded on first visit. */
+function importRoute(path: string, page: ImportScreen): RouteObject {
+  return {
+    path,
+    lazy: async () => {
+      const { importElement } = await import('../pages/imports/routes');
+      return { element: importElement(page) };
     },
   };
 }
@@ -230,6 +242,8 @@ export const routes: RouteObject[] = [
       councilRoute('meetings/:id', 'meeting'),
       councilRoute('pledge', 'pledge'),
       councilRoute('council-issues/:id', 'issue'),
+      importRoute('imports', 'imports'),
+      importRoute('imports/:id', 'import'),
       {
         // Charts are heavy and only some roles report: the screen loads on first visit.
         path: 'reports',

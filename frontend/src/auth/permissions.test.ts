@@ -19,7 +19,7 @@ describe('navigation by role', () => {
   });
 
   it('gives supervisors and consultants the case screens, and agencies to read', () => {
-    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'followUpCalendar', 'activities', 'agencies', 'reports', 'supervision']);
+    expect(navItems('supervisor').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'followUpCalendar', 'activities', 'agencies', 'reports', 'supervision', 'imports']);
     expect(navItems('consultant').map((i) => i.key)).toEqual(['home', 'patients', 'followUps', 'followUpCalendar', 'activities', 'agencies']);
     for (const role of ['supervisor', 'consultant'] as const) {
       expect(capabilities(role)).toMatchObject({
@@ -39,6 +39,14 @@ describe('navigation by role', () => {
       expect(navItems(role).map((i) => i.key)).not.toContain('supervision');
     }
     expect(navItems('supervisor').find((i) => i.key === 'supervision')?.to).toBe('/supervision');
+  });
+
+  it('offers 台帳の取込 to supervisors only', () => {
+    expect(navItems('supervisor').find((i) => i.key === 'imports')?.to).toBe('/imports');
+    for (const role of ['system_admin', 'center_admin', 'consultant', 'self_reliance_worker', 'peer_supporter', 'municipal_officer', 'council_member', null] as const) {
+      expect(capabilities(role).importRecords).toBe(false);
+      expect(navItems(role).map((i) => i.key)).not.toContain('imports');
+    }
   });
 
   it('keeps patients away from administrators', () => {
@@ -127,6 +135,7 @@ describe('navigation by role', () => {
       runCouncils: false,
       readCouncils: false,
       pledgeCouncil: false,
+      importRecords: false,
     });
   });
 

@@ -78,6 +78,11 @@ export interface Capabilities {
   readonly readCouncils: boolean;
   /** A council member: the confidentiality pledge and the issues of their councils. */
   readonly pledgeCouncil: boolean;
+  /**
+   * 台帳の取込: move the center's existing records (Excel, CSV) in. A center's supervisor
+   * only: it writes patients in bulk and decides which are the same person.
+   */
+  readonly importRecords: boolean;
 }
 
 /** The center's case workers: the 自立支援員 has a consultant's reach. */
@@ -112,6 +117,7 @@ export function capabilities(role: Role | null): Capabilities {
     runCouncils: role === 'municipal_officer',
     readCouncils: role === 'municipal_officer' || role === 'system_admin' || role === 'council_member',
     pledgeCouncil: role === 'council_member',
+    importRecords: role === 'supervisor',
   };
 }
 
@@ -137,7 +143,8 @@ export type NavKey =
   | 'regionalIssues'
   | 'publication'
   | 'regionalFigures'
-  | 'councils';
+  | 'councils'
+  | 'imports';
 
 /** 地域の課題: the officer's board of regional issues. */
 export const REGIONAL_ISSUES_PATH = '/regional-issues';
@@ -200,6 +207,7 @@ export function navItems(role: Role | null, programs: readonly string[] = []): N
   if (can.supervise) items.push({ key: 'supervision', to: '/supervision' });
   // Administrators read the trail without the supervisor's other screens.
   else if (can.readAuditTrail) items.push({ key: 'auditTrail', to: '/supervision/audit' });
+  if (can.importRecords) items.push({ key: 'imports', to: '/imports' });
   if (can.manageIntegrations) items.push({ key: 'integrations', to: '/integrations' });
   if (can.readCouncils) items.push({ key: 'councils', to: '/councils' });
   return items;
