@@ -346,7 +346,7 @@ async fn sqlite_backup_while_serving_and_restore_into_a_fresh_database() {
     };
     let err = tsunagu_server::backup::restore(&cfg, edited_path, false).unwrap_err();
     assert!(
-        err.contains("does not verify") && err.contains("seq 5"),
+        err.contains("does not verify") && err.contains("content_changed"),
         "{err}"
     );
 
