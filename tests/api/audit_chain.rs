@@ -35,9 +35,7 @@ async fn activity(app: &TestApp) -> (String, String) {
 
 async fn activity_of(app: &TestApp, code: &str) -> (String, String) {
     let c = app.center(code).await;
-    let (_, sup) = app
-        .staff(&c, &format!("{code}.suzuki"), "supervisor")
-        .await;
+    let (_, sup) = app.staff(&c, &format!("{code}.suzuki"), "supervisor").await;
     app.get("/api/v1/me", &sup).await.expect(200);
     app.agency(&c, "hello_work", "ハローワーク").await;
     (c.id, sup)
@@ -181,7 +179,11 @@ async fn a_forged_event_with_a_recomputed_link_is_found(db: Db) {
             ),
         );
         rechain(&app, &mut c, &center, last + 1, &how);
-        assert_eq!(verdict(&app), (center.clone(), Some(last + 1), want), "{case}");
+        assert_eq!(
+            verdict(&app),
+            (center.clone(), Some(last + 1), want),
+            "{case}"
+        );
         let v = app
             .get("/api/v1/audit-events/verify", &sup)
             .await
@@ -291,10 +293,7 @@ async fn a_checkpoint_pins_every_chain_before_it(db: Db) {
     // It leaves the database as text and comes back.
     let cp = Checkpoint::parse(&text).unwrap();
     let pins = trail.check_checkpoint(&cp).unwrap();
-    assert_eq!(
-        pins[0].seq,
-        events(&app, &center).last().unwrap().chain_seq
-    );
+    assert_eq!(pins[0].seq, events(&app, &center).last().unwrap().chain_seq);
     let platform_seq = cp.chain(PLATFORM_CHAIN).unwrap().seq;
     assert_eq!(
         platform_seq,
@@ -541,10 +540,128 @@ async fn postgres_centers_write_without_waiting_for_each_other() {
     assert_eq!(verdict(&app), (String::new(), None, "intact"));
 }
 
+/// A database from before per-center chains: its single keyed chain (events of a center and
+/// of none, mixed) and a center. After the upgrade the old trail is the start of the
+/// platform chain and still verifies, a checkpoint made before the upgrade still pins it, the center has a chain of its own that new events go to, and the platform chain goes
+/// on from the old head.
+async fn a_single_chain_from_before_becomes_the_start_of_the_platform_chain(db: Db) {
+    let test_db = crate::helpers::TestDb::create(db);
+    let url = test_db.url();
+    let keys = DataKeys::from_base64(crate::helpers::TEST_DATA_KEY, &[]).unwrap();
+    let center = uuid::Uuid::now_v7();
+    let (mut prev, n) = (GENESIS_HASH.to_owned(), 6_i64);
+    {
+        let mut c = test_db.raw();
+        tsunagu_store::db::run_migrations_through(&mut c, "20261204000280").unwrap();
+        exec(
+            &mut c,
+            &format!(
+                "INSERT INTO centers (id, code, name, prefecture_code, operating_type, created_at, updated_at) \
+                 VALUES ('{center}', 'old', '旧センター', '34', 'other', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ),
+        );
+        let (key_id, key) = keys.current_audit_mac_key();
+        for seq in 1..=n {
+            let t = chrono::DateTime::from_timestamp(1_780_000_000 + seq, 0).unwrap();
+            // Every other event is the center's: one chain held them all.
+            let d = AuditDraft::system(t, Action::AuditVerify)
+                .center((seq % 2 == 0).then_some(center))
+                .resource(seq);
+            let r = d.record();
+            let hash = keyed_chain_hash(key, &prev, &r.canonical(seq));
+            exec(
+                &mut c,
+                &format!(
+                    "INSERT INTO audit_events (seq, id, occurred_at, actor_kind, center_id, action, resource_type, resource_id, outcome, request_id, prev_hash, hash, key_id) \
+                     VALUES ({seq}, '{}', '{}', 'system', {}, '{}', '{}', '{seq}', 'success', '', '{prev}', '{hash}', '{key_id}')",
+                    r.id,
+                    t.naive_utc().format("%Y-%m-%d %H:%M:%S%.6f"),
+                    r.center_id.map_or("NULL".to_owned(), |c| format!("'{c}'")),
+                    r.action,
+                    r.resource_type,
+                ),
+            );
+            prev = hash;
+        }
+        exec(
+            &mut c,
+            &format!(
+                "UPDATE audit_chain_head SET seq = {n}, hash = '{prev}', last_change_at = '2026-05-01 00:00:00' WHERE id = 1"
+            ),
+        );
+    }
+    let app = crate::helpers::spawn_on(test_db, |cfg| {
+        let mut vars = crate::helpers::config_vars(&url);
+        vars.insert(
+            "TSUNAGU_DATA_KEY".to_owned(),
+            crate::helpers::TEST_DATA_KEY.to_owned(),
+        );
+        *cfg = tsunagu_server::Config::from_map(&vars).unwrap();
+    })
+    .await;
+    let platform = events(&app, PLATFORM_CHAIN);
+    assert!(platform.len() as i64 > n, "the platform chain goes on");
+    for (i, e) in platform.iter().take(n as usize).enumerate() {
+        assert_eq!((e.seq, e.chain_seq), (i as i64 + 1, i as i64 + 1));
+    }
+    assert_eq!(platform[n as usize].prev_hash, prev);
+    assert!(events(&app, &center.to_string()).is_empty());
+    let head = app
+        .services
+        .store()
+        .audit_chain_head(&center.to_string())
+        .unwrap()
+        .unwrap();
+    assert_eq!((head.seq, head.keyed_from_seq), (0, 1));
+    assert_eq!(verdict(&app), (String::new(), None, "intact"));
+    // Where the old chain ended, as a checkpoint made before the upgrade pins it (the old
+    // checkpoint format is read as the platform chain's: see the checkpoint's unit tests).
+    let pins = [tsunagu_domain::audit::Pin {
+        chain: PLATFORM_CHAIN.to_owned(),
+        seq: n,
+        hash: prev.clone(),
+        keyed_from_seq: 1,
+    }];
+    assert_eq!(
+        pinned_verdict(
+            app.services
+                .audit_trail()
+                .verify_chain_pinned(&pins)
+                .unwrap()
+        ),
+        (String::new(), None, "intact")
+    );
+    // The old center's new events go to its own chain; the old trail stays as it was.
+    app.services
+        .store()
+        .append_audit(&[
+            AuditDraft::system(chrono::Utc::now(), Action::AuditVerify).center(Some(center))
+        ])
+        .unwrap();
+    let own = events(&app, &center.to_string());
+    assert_eq!(own.len(), 1);
+    assert_eq!(
+        (own[0].chain_seq, own[0].prev_hash.as_str()),
+        (1, GENESIS_HASH)
+    );
+    assert_eq!(verdict(&app), (String::new(), None, "intact"));
+    // An edit of the old trail is still found, in the platform chain.
+    let mut c = superuser(&app, db);
+    exec(
+        &mut c,
+        "UPDATE audit_events SET resource_id = 'x' WHERE seq = 4",
+    );
+    assert_eq!(
+        verdict(&app),
+        (PLATFORM_CHAIN.to_owned(), Some(4), "content_changed")
+    );
+}
+
 db_tests!(
     a_forged_event_with_a_recomputed_link_is_found,
     a_mid_chain_edit_rechained_without_the_key_is_found,
     truncation_and_a_wiped_chain_are_found,
     a_checkpoint_pins_every_chain_before_it,
     each_center_verifies_its_own_chain,
+    a_single_chain_from_before_becomes_the_start_of_the_platform_chain,
 );

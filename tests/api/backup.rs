@@ -136,10 +136,7 @@ fn chain(app: &TestApp) -> Vec<(i64, String)> {
         app.services
             .flush_access_log(std::time::Duration::from_secs(10))
     );
-    app.trail()
-        .into_iter()
-        .map(|e| (e.seq, e.hash))
-        .collect()
+    app.trail().into_iter().map(|e| (e.seq, e.hash)).collect()
 }
 
 /// The restored server holds the backup's trail event for event (`live` up to `audit_seq`)

@@ -512,11 +512,17 @@ async fn verification_finds_a_changed_a_deleted_and_an_inserted_row(db: Db) {
             Db::Postgres => "nextval('audit_events_seq_seq')",
         };
         let sql = match case {
-            "change" => format!("UPDATE audit_events SET detail = 'role=supervisor' WHERE chain = '{chain}' AND chain_seq = 3"),
-            "delete" => format!("DELETE FROM audit_events WHERE chain = '{chain}' AND chain_seq = 3"),
-            _ => format!("INSERT INTO audit_events (seq, chain, chain_seq, id, occurred_at, actor_kind, action, resource_type, outcome, request_id, prev_hash, hash) \
+            "change" => format!(
+                "UPDATE audit_events SET detail = 'role=supervisor' WHERE chain = '{chain}' AND chain_seq = 3"
+            ),
+            "delete" => {
+                format!("DELETE FROM audit_events WHERE chain = '{chain}' AND chain_seq = 3")
+            }
+            _ => format!(
+                "INSERT INTO audit_events (seq, chain, chain_seq, id, occurred_at, actor_kind, action, resource_type, outcome, request_id, prev_hash, hash) \
                   SELECT {next_seq}, chain, chain_seq + 1, 'forged', occurred_at, 'system', 'patient.delete', 'patient', 'success', 'x', 'forged', 'forged' FROM audit_events \
-                  WHERE chain = '{chain}' AND chain_seq = (SELECT MAX(chain_seq) FROM audit_events WHERE chain = '{chain}')"),
+                  WHERE chain = '{chain}' AND chain_seq = (SELECT MAX(chain_seq) FROM audit_events WHERE chain = '{chain}')"
+            ),
         };
         diesel::sql_query(sql).execute(&mut c).unwrap();
         let v = app

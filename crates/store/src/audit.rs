@@ -11,7 +11,6 @@ use crate::schema::{audit_chain_head, audit_events, centers};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 use std::sync::Arc;
-use uuid::Uuid;
 use tsunagu_domain::audit::{
     AuditDraft, AuditEvent, AuditRecord, ChainHead, GENESIS_HASH, chain_of, keyed_chain_hash,
     lock_order,
@@ -19,6 +18,7 @@ use tsunagu_domain::audit::{
 use tsunagu_domain::data_keys::DataKeys;
 use tsunagu_domain::platform;
 use tsunagu_domain::ports::{AuditFilter, AuditLog, StoreResult};
+use uuid::Uuid;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
@@ -222,7 +222,10 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
     }
     for (chain, seq, hash) in heads {
         diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain)))
-            .set((audit_chain_head::seq.eq(seq), audit_chain_head::hash.eq(hash)))
+            .set((
+                audit_chain_head::seq.eq(seq),
+                audit_chain_head::hash.eq(hash),
+            ))
             .execute(conn)?;
     }
     // A change made under an Idempotency-Key completes the key in this same transaction.
@@ -373,9 +376,11 @@ mod tests {
 
     #[test]
     fn stamps_rise_past_the_last_one_given() {
-        let t = |us: i64| chrono::DateTime::from_timestamp_micros(1_800_000_000_000_000 + us)
-            .unwrap()
-            .naive_utc();
+        let t = |us: i64| {
+            chrono::DateTime::from_timestamp_micros(1_800_000_000_000_000 + us)
+                .unwrap()
+                .naive_utc()
+        };
         assert_eq!(next_stamp(None, t(5)), t(5));
         assert_eq!(next_stamp(Some(t(3)), t(5)), t(5));
         // A clock behind the last stamp (another replica's, or the same instant).

@@ -2,7 +2,6 @@
 
 use crate::DieselStore;
 use crate::audit::{append_event, ensure_head};
-use tsunagu_domain::audit::chain_of;
 use crate::error::missing_or_stale;
 use crate::paging::after_key;
 use crate::rows::{choice, convert, naive, utc, uuid};
@@ -11,6 +10,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
+use tsunagu_domain::audit::chain_of;
 use tsunagu_domain::entities::Center;
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{CenterChanges, CenterStore, StoreResult};

@@ -286,22 +286,22 @@ impl<'k> ChainWalker<'k> {
             reason,
         };
         let broken = self.broken.clone().or_else(|| {
-            if let Some(p) = &self.pin {
-                if self.prev_seq < p.seq {
-                    return Some(link(self.prev_seq + 1, "", reasons::TRUNCATED));
-                }
+            if self.pin.as_ref().is_some_and(|p| self.prev_seq < p.seq) {
+                return Some(link(self.prev_seq + 1, "", reasons::TRUNCATED));
             }
             let Some(head) = head else {
                 return Some(link(self.prev_seq, &self.prev_id, reasons::HEAD_MISSING));
             };
-            if let Some(p) = &self.pin {
-                if p.keyed_from_seq != head.keyed_from_seq {
-                    return Some(link(
-                        head.keyed_from_seq,
-                        "",
-                        reasons::UPGRADE_POINT_CHANGED,
-                    ));
-                }
+            if self
+                .pin
+                .as_ref()
+                .is_some_and(|p| p.keyed_from_seq != head.keyed_from_seq)
+            {
+                return Some(link(
+                    head.keyed_from_seq,
+                    "",
+                    reasons::UPGRADE_POINT_CHANGED,
+                ));
             }
             if head.seq > self.prev_seq {
                 return Some(link(self.prev_seq + 1, "", reasons::TRUNCATED));
@@ -666,7 +666,10 @@ mod tests {
         );
         assert_eq!(lock_order([PLATFORM_CHAIN]), vec![PLATFORM_CHAIN]);
         // Whatever order the events came in, two transactions lock in the same order.
-        assert_eq!(lock_order([a, PLATFORM_CHAIN]), lock_order([PLATFORM_CHAIN, a]));
+        assert_eq!(
+            lock_order([a, PLATFORM_CHAIN]),
+            lock_order([PLATFORM_CHAIN, a])
+        );
     }
 
     /// Events of one center, chained in their own chain under their own head: what the
@@ -727,7 +730,10 @@ mod tests {
         assert_eq!((reason(&ra), reason(&rb)), ("intact", "intact"));
         assert_eq!((ra.last_seq, ra.last_event_seq), (4, 8));
         let trail = TrailReport::new(vec![ra.clone(), rb.clone()]);
-        assert_eq!((trail.checked, trail.last_seq, trail.first_broken.clone()), (7, 8, None));
+        assert_eq!(
+            (trail.checked, trail.last_seq, trail.first_broken.clone()),
+            (7, 8, None)
+        );
 
         // Center B's third event changed: B's chain breaks there, A's does not.
         let mut tampered = cb.clone();

@@ -422,7 +422,10 @@ mod tests {
     fn malformed_checkpoints_are_refused() {
         let k = keys();
         let good = sample(&k).encode();
-        let center_group = format!("chain: {CENTER}\nseq: 9\nhash: {}\nkeyed_from: 1\n", "cd".repeat(32));
+        let center_group = format!(
+            "chain: {CENTER}\nseq: 9\nhash: {}\nkeyed_from: 1\n",
+            "cd".repeat(32)
+        );
         for bad in [
             String::new(),
             "hello".to_owned(),
@@ -436,7 +439,8 @@ mod tests {
             good.replace("seq: 42\n", ""),
             good.replace(CENTER, "Center-A"),
             good.replace(&center_group, &format!("{center_group}{center_group}")),
-            good.replace(&center_group, "").replace("chain: platform\nseq: 42\n", ""),
+            good.replace(&center_group, "")
+                .replace("chain: platform\nseq: 42\n", ""),
             format!("{good}extra: 1\n"),
         ] {
             assert!(

@@ -28,8 +28,7 @@ pub trait AuditLog {
     /// has one from its creation) and any that events name. In no particular order.
     fn audit_chain_names(&self) -> StoreResult<Vec<String>>;
     /// Events of `chain` with `chain_seq > after_seq` in chain order, for verification.
-    fn audit_chain(&self, chain: &str, after_seq: i64, limit: i64)
-    -> StoreResult<Vec<AuditEvent>>;
+    fn audit_chain(&self, chain: &str, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>>;
     /// A chain's head row, if it has one.
     fn audit_chain_head(&self, chain: &str) -> StoreResult<Option<ChainHead>>;
     /// The keys events are chained under (the data keys, whose audit MAC keys the store
