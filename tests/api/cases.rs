@@ -2126,10 +2126,7 @@ async fn patients_are_filtered_sorted_and_counted(db: Db) {
     // The access log names the filters asked.
     app.audit_actions();
     let details: Vec<String> = app
-        .services
-        .store()
-        .audit_chain(0, 100_000)
-        .unwrap()
+        .trail()
         .into_iter()
         .filter(|e| e.record.action == "patient.search")
         .filter_map(|e| e.record.detail)

@@ -583,31 +583,30 @@ impl TestApp {
         .id()
     }
 
-    /// Every audit event so far (queued access events included), in chain order.
-    pub fn audit_events(&self) -> Vec<tsunagu_domain::audit::AuditRecord> {
+    /// Every audit event so far (queued access events included), of every chain, in the
+    /// trail's global order (`seq`), straight from the store.
+    pub fn trail(&self) -> Vec<tsunagu_domain::audit::AuditEvent> {
         assert!(
             self.services
                 .flush_access_log(std::time::Duration::from_secs(10))
         );
-        self.services
+        let mut all = self
+            .services
             .store()
-            .audit_chain(0, 1_000_000)
-            .unwrap()
-            .into_iter()
-            .map(|e| e.record)
-            .collect()
+            .audit_events(&tsunagu_domain::ports::AuditFilter::default(), 1_000_000)
+            .unwrap();
+        all.reverse();
+        all
     }
 
-    /// Every audit event so far, in chain order, straight from the store.
+    /// Every audit event so far (queued access events included), in the trail's order.
+    pub fn audit_events(&self) -> Vec<tsunagu_domain::audit::AuditRecord> {
+        self.trail().into_iter().map(|e| e.record).collect()
+    }
+
+    /// Every audit event so far, in the trail's order, straight from the store.
     pub fn audit_actions(&self) -> Vec<(String, String)> {
-        assert!(
-            self.services
-                .flush_access_log(std::time::Duration::from_secs(10))
-        );
-        self.services
-            .store()
-            .audit_chain(0, 100_000)
-            .unwrap()
+        self.trail()
             .into_iter()
             .map(|e| (e.record.action, e.record.outcome))
             .collect()

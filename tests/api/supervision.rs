@@ -505,11 +505,24 @@ async fn verification_finds_a_changed_a_deleted_and_an_inserted_row(db: Db) {
             Db::Postgres => "ALTER TABLE audit_events DISABLE TRIGGER USER;",
         };
         diesel::connection::SimpleConnection::batch_execute(&mut c, lift).unwrap();
+        // In the center's own chain, which its supervisor verifies.
+        let chain = &k.c.id;
+        let next_seq = match db {
+            Db::Sqlite => "(SELECT MAX(seq) + 1 FROM audit_events)",
+            Db::Postgres => "nextval('audit_events_seq_seq')",
+        };
         let sql = match case {
-            "change" => "UPDATE audit_events SET detail = 'role=supervisor' WHERE seq = 3".to_owned(),
-            "delete" => "DELETE FROM audit_events WHERE seq = 3".to_owned(),
-            _ => "INSERT INTO audit_events (seq, id, occurred_at, actor_kind, action, resource_type, outcome, request_id, prev_hash, hash) \
-                  SELECT MAX(seq) + 1, 'forged', MAX(occurred_at), 'system', 'patient.delete', 'patient', 'success', 'x', 'forged', 'forged' FROM audit_events".to_owned(),
+            "change" => format!(
+                "UPDATE audit_events SET detail = 'role=supervisor' WHERE chain = '{chain}' AND chain_seq = 3"
+            ),
+            "delete" => {
+                format!("DELETE FROM audit_events WHERE chain = '{chain}' AND chain_seq = 3")
+            }
+            _ => format!(
+                "INSERT INTO audit_events (seq, chain, chain_seq, id, occurred_at, actor_kind, action, resource_type, outcome, request_id, prev_hash, hash) \
+                  SELECT {next_seq}, chain, chain_seq + 1, 'forged', occurred_at, 'system', 'patient.delete', 'patient', 'success', 'x', 'forged', 'forged' FROM audit_events \
+                  WHERE chain = '{chain}' AND chain_seq = (SELECT MAX(chain_seq) FROM audit_events WHERE chain = '{chain}')"
+            ),
         };
         diesel::sql_query(sql).execute(&mut c).unwrap();
         let v = app
@@ -518,6 +531,7 @@ async fn verification_finds_a_changed_a_deleted_and_an_inserted_row(db: Db) {
             .expect(200);
         assert_eq!(v.body["valid"], false, "{case}");
         assert_eq!(v.body["first_broken"]["reason"], want, "{case}: {}", v.body);
+        assert_eq!(v.body["first_broken"]["chain"], k.c.id.as_str());
         if case != "insert" {
             assert_eq!(
                 v.body["first_broken"]["seq"],

@@ -8,6 +8,12 @@
 //! Events written before the chain was keyed keep their plain SHA-256 hashes: they are
 //! accepted only below the head's `keyed_from_seq`, the upgrade point recorded by the
 //! migration that introduced the key.
+//!
+//! There is one chain per center and one for the platform (events of no center; see
+//! [`chain_of`]), each with its own head row, so that writes of different centers never wait
+//! for each other's lock. A trail from before that became the start of the platform chain
+//! as it was. Each chain is walked, keyed, checkpointed and verified on its own; the global
+//! `seq` only orders the audit list.
 
 pub mod chain;
 pub mod checkpoint;
@@ -139,6 +145,11 @@ impl AuditDraft {
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
+    }
+
+    /// The chain it is appended to ([`chain_of`] its center).
+    pub fn chain(&self) -> String {
+        chain_of(self.center_id)
     }
 
     /// The event as the strings that are stored and hashed.

@@ -276,17 +276,18 @@ fn verify_and_record(services: &Services, from: &Path) -> Result<i64, String> {
         .map_err(|e| format!("cannot read the backup's audit trail: {e}"))?;
     if let Some(b) = report.first_broken {
         return Err(format!(
-            "the backup's audit trail does not verify (broken at seq {}: {}): it is not restored",
-            b.seq, b.reason
+            "the backup's audit trail does not verify (broken in chain {} at seq {}: {}): it is not restored",
+            b.chain, b.seq, b.reason
         ));
     }
     let event = AuditDraft::system(chrono::Utc::now(), Action::DatabaseRestore)
         .resource("database")
         .detail(format!(
-            "from={}; audit_seq={}; audit_hash={}",
+            "from={}; audit_seq={}; audit_chains={}; audit_events={}",
             from.display(),
             report.last_seq,
-            report.last_hash
+            report.chains.len(),
+            report.checked
         ));
     services
         .store()

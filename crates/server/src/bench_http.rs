@@ -9,6 +9,12 @@
 //!
 //! Statements come from the store's count (the server's through `/metrics`); context
 //! switches and CPU time from `/proc` (Linux), for the server process or this one.
+//!
+//! Then writes: POST /consultations at 16 connections spread over ten centers (`bench-w01`
+//! to `bench-w10`, made on the first run), against the same 16 connections all in one
+//! center, in alternating rounds. One center's writes take turns on its audit chain head,
+//! which is what every write of the installation did before the chains were per center, so
+//! the ratio is what per-center chains gain on this machine and database.
 
 use crate::bench::Figures;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -251,6 +257,178 @@ pub async fn over_http(
     Ok((latencies, began.elapsed()))
 }
 
+/// The write side: `connections` clients POST to `path` for `length`, client `t` as
+/// `writers[t % writers.len()]` (a token and a body), each answer a 201. Answers each
+/// request's latency and the time it took.
+pub async fn post_over_http(
+    base: &str,
+    path: &str,
+    writers: &[(String, String)],
+    connections: usize,
+    length: Duration,
+) -> Result<(Vec<Duration>, Duration), String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    let began = Instant::now();
+    for t in 0..connections {
+        let stop = stop.clone();
+        let url = format!("{base}{path}");
+        let (token, body) = writers[t % writers.len()].clone();
+        let auth = format!("Bearer {token}");
+        tasks.push(actix_web::rt::spawn(async move {
+            let client = awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .finish();
+            let mut mine = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let t0 = Instant::now();
+                let mut res = client
+                    .post(&url)
+                    .insert_header(("Authorization", auth.as_str()))
+                    .insert_header(("Content-Type", "application/json"))
+                    .send_body(body.clone())
+                    .await
+                    .map_err(|e| format!("POST {url}: {e}"))?;
+                let status = res.status();
+                let answer = res
+                    .body()
+                    .limit(1024 * 1024)
+                    .await
+                    .map_err(|e| format!("POST {url}: {e}"))?;
+                if status.as_u16() != 201 {
+                    return Err(format!(
+                        "POST {url}: {status} {}",
+                        String::from_utf8_lossy(&answer)
+                    ));
+                }
+                mine.push(t0.elapsed());
+            }
+            Ok::<_, String>(mine)
+        }));
+    }
+    actix_web::rt::time::sleep(length).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.map_err(|e| e.to_string())??);
+    }
+    Ok((latencies, began.elapsed()))
+}
+
+/// Centers that write at once in the write workload.
+pub const WRITING_CENTERS: usize = 10;
+
+/// The code of the write workload's `i`-th center (from 0).
+fn write_center_code(i: usize) -> String {
+    format!("bench-w{:02}", i + 1)
+}
+
+/// The write workload's writers: centers `bench-w01`… (made on the first run, through
+/// the use cases, as the system administrator), in each a consultant made for this run (a
+/// fresh login, so its password is known) signed in in-process, and the patient they write
+/// about. Answers each center's (user, session, patient).
+fn write_centers(
+    services: &Services,
+    existing: Vec<Option<tsunagu_domain::entities::Center>>,
+) -> Result<Vec<(Uuid, Uuid, Uuid)>, String> {
+    use tsunagu_domain::cases::PatientInput;
+    use tsunagu_domain::entities::Actor;
+    use tsunagu_domain::staff::centers::CreateCenterInput;
+    use tsunagu_domain::staff::users::CreateUserInput;
+    use tsunagu_domain::values::{OperatingType, Role};
+    let err = |e: DomainError| e.to_string();
+    let actor = |user_id, role, center_id| Ctx {
+        actor: Actor {
+            user_id,
+            session_id: Uuid::now_v7(),
+            role,
+            center_id,
+            administration_id: None,
+            login: "bench".into(),
+            display_name: "bench".into(),
+            totp_enabled: false,
+            must_enroll_totp: false,
+            must_change_password: false,
+            scopes: None,
+        },
+        meta: RequestMeta {
+            request_id: "bench".into(),
+            source: Some("tsunagu bench http".into()),
+            idempotency: None,
+        },
+    };
+    // The command line acts as the system administrator, as `tsunagu demo-data` does.
+    let system = actor(Uuid::nil(), Role::SystemAdmin, None);
+    let run = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    let mut out = Vec::new();
+    for (i, center) in existing.into_iter().enumerate() {
+        let code = write_center_code(i);
+        let center = match center {
+            Some(c) => c,
+            None => services
+                .centers()
+                .create(
+                    &system,
+                    CreateCenterInput {
+                        code: code.clone(),
+                        name: format!("ベンチマーク用センター（{code}）"),
+                        prefecture_code: "34".into(),
+                        operating_type: OperatingType::PatientOrganization.as_str().into(),
+                        programs: None,
+                    },
+                )
+                .map_err(err)?,
+        };
+        let password = random_text(16);
+        let login = format!("{code}.w{run}");
+        services
+            .users()
+            .create(
+                &system,
+                CreateUserInput {
+                    center_id: Some(center.id),
+                    administration_id: None,
+                    login: login.clone(),
+                    display_name: "ベンチ 書子".into(),
+                    role: Role::Consultant.as_str().into(),
+                    password: password.clone(),
+                    must_change_password: false,
+                },
+            )
+            .map_err(err)?;
+        let meta = RequestMeta {
+            request_id: "bench".into(),
+            source: None,
+            idempotency: None,
+        };
+        let issued = services
+            .sign_in()
+            .login(&meta, &login, &password, None)
+            .result
+            .map_err(|e| format!("cannot sign in as {login}: {e}"))?;
+        let writer = ctx_of(services, issued.user_id, issued.session_id)?;
+        let patient = services
+            .patients()
+            .create(
+                &writer,
+                PatientInput {
+                    family_name: Some("書込".into()),
+                    given_name: Some("試験".into()),
+                    family_name_kana: Some("カキコミ".into()),
+                    given_name_kana: Some("シケン".into()),
+                    birth_date: Some("1980-01-01".into()),
+                    program: Some("nanbyo".into()),
+                    employment_status: Some("job_seeking".into()),
+                    support_awareness: Some("unaware".into()),
+                    ..Default::default()
+                },
+            )
+            .map_err(err)?;
+        out.push((issued.user_id, issued.session_id, patient.id));
+    }
+    Ok(out)
+}
+
 /// A caller for the reference, as the server would make it from the session.
 pub fn ctx_of(services: &Services, user: Uuid, session: Uuid) -> Result<Ctx, String> {
     let actor = services
@@ -336,6 +514,10 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
     if ids.is_empty() {
         return Err("the center has no patients; run `tsunagu demo-data` first".into());
     }
+    let existing = (0..WRITING_CENTERS)
+        .map(|i| store.center_by_code(&write_center_code(i)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
     let backend = store.backend();
     let services = Services::new(Arc::new(store), Arc::new(tsunagu_domain::SystemClock));
     let meta = RequestMeta {
@@ -377,6 +559,21 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         .map_err(|_| "cannot issue an access token".to_owned())?;
     let length = Duration::from_secs(seconds.max(1));
     let rounds = 3;
+    // The write workload's writers, one per center, each with its own token.
+    let writers: Vec<(String, String)> = write_centers(&services, existing)?
+        .into_iter()
+        .map(|(user, session, patient)| {
+            let (token, _) = keys
+                .issue(user, session, chrono::Utc::now())
+                .map_err(|_| "cannot issue an access token".to_owned())?;
+            let body = serde_json::json!({
+                "patient_id": patient, "channel": "phone", "requester": "patient",
+                "topics": ["employment"], "summary": "ベンチマーク"
+            })
+            .to_string();
+            Ok((token, body))
+        })
+        .collect::<Result<_, String>>()?;
 
     let workloads: [(&str, bool); 2] = [
         ("GET /patients/{id}", false),
@@ -468,6 +665,50 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 );
             }
         }
+        // Writes: 16 connections POST consultations, spread over ten centers, then all in
+        // one center — whose writes still take turns on its chain head, as every write of
+        // the installation did on the one head before chains were per center. Same server,
+        // same round, alternating.
+        let c = 16;
+        println!(
+            "  POST /consultations, c={c}: {WRITING_CENTERS} centers writing at once vs one center (its writes share one chain head)"
+        );
+        println!(
+            "  {:<28} {:>3} | {:>8} {:>7} {:>7} {:>6} {:>6} {:>6}",
+            "centers", "c", "req/s", "p50 ms", "p99 ms", "stmt", "cs", "cpu ms"
+        );
+        let one = vec![writers[0].clone()];
+        let (mut many_sides, mut one_sides) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            for (who, into) in [(&writers, &mut many_sides), (&one, &mut one_sides)] {
+                let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
+                let (lat, elapsed) =
+                    post_over_http(&base, "/api/v1/consultations", who, c, length).await?;
+                let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
+                into.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
+            }
+        }
+        let (Some(many), Some(single)) = (median_side(many_sides), median_side(one_sides)) else {
+            return Ok(());
+        };
+        for (label, x) in [(format!("{WRITING_CENTERS} centers"), &many), ("1 center".to_owned(), &single)] {
+            let (st, cs, cpu) = x.per_request();
+            println!(
+                "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2}",
+                label,
+                c,
+                x.per_second,
+                x.latency.p50.as_secs_f64() * 1000.0,
+                x.p99.as_secs_f64() * 1000.0,
+                st,
+                cs,
+                cpu
+            );
+        }
+        println!(
+            "  {WRITING_CENTERS} centers over 1 center: {:.2}",
+            many.per_second / single.per_second.max(1e-9)
+        );
         Ok::<(), String>(())
     })?;
     println!("  stmt: statements per request; cs: context switches per request (server process,");

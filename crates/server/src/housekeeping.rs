@@ -82,22 +82,28 @@ fn run(
     }
 }
 
-/// Verifies the chain and logs a signed checkpoint of it (its fields are those of the
-/// checkpoint file `tsunagu audit verify --checkpoint` reads), or, if it is broken, an error.
+/// Verifies every chain and logs a signed checkpoint of them (its fields are those of the
+/// checkpoint file `tsunagu audit verify --checkpoint` reads; `chains` holds one
+/// `chain seq hash keyed_from` group per chain, in the file's order), or, if one is broken,
+/// an error.
 fn log_checkpoint(services: &Services) {
     let span = tracing::info_span!("audit_checkpoint");
     let _guard = span.enter();
     match services.audit_trail().checkpoint() {
         Ok(Ok(cp)) => tracing::info!(
-            seq = cp.seq,
-            hash = %cp.hash,
-            keyed_from = cp.keyed_from,
             time = %cp.time.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             key_id = %cp.key_id,
+            chains = %cp
+                .chains
+                .iter()
+                .map(|c| format!("{} {} {} {}", c.chain, c.seq, c.hash, c.keyed_from))
+                .collect::<Vec<_>>()
+                .join("; "),
             mac = %cp.mac,
             "audit trail checkpoint"
         ),
         Ok(Err(b)) => tracing::error!(
+            chain = %b.chain,
             seq = b.seq,
             id = %b.id,
             reason = b.reason,

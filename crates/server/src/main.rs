@@ -329,45 +329,59 @@ fn audit_verify(cfg: Config, checkpoint: Option<&str>) -> Result<(), String> {
     let store = open_store(&cfg)?;
     let services = tsunagu_domain::app::Services::new(Arc::new(store), Arc::new(SystemClock));
     let trail = services.audit_trail();
-    let pin = match checkpoint {
-        None => None,
+    let pins = match checkpoint {
+        None => Vec::new(),
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read the checkpoint {path}: {e}"))?;
             let cp = Checkpoint::parse(&text).map_err(|e| format!("{path}: {e}"))?;
-            Some(
-                trail
-                    .check_checkpoint(&cp)
-                    .map_err(|e| format!("{path}: {e}"))?,
-            )
+            trail
+                .check_checkpoint(&cp)
+                .map_err(|e| format!("{path}: {e}"))?
         }
     };
-    let pinned = pin.as_ref().map(|p| p.seq);
     let report = trail
-        .verify_chain_pinned(pin)
+        .verify_chain_pinned(&pins)
         .map_err(|e| format!("cannot read the audit trail: {e}"))?;
+    // One line per chain, so a broken center's chain is seen beside the intact ones.
+    for c in &report.chains {
+        let pinned = pins.iter().find(|p| p.chain == c.chain).map(|p| p.seq);
+        println!(
+            "  chain {}: {} events checked, {}{}{}",
+            c.chain,
+            c.checked,
+            match &c.first_broken {
+                None => format!("intact to its head (seq {})", c.last_seq),
+                Some(b) => format!("BROKEN at seq {}: {}", b.seq, b.reason),
+            },
+            pinned.map_or_else(String::new, |s| format!("; checkpoint at seq {s}")),
+            if c.keyed_from_seq > 1 {
+                format!(
+                    "; events before seq {} predate the keyed chain (plain SHA-256)",
+                    c.keyed_from_seq
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     match report.first_broken {
         None => {
             println!(
-                "audit trail intact: {} events checked, ending at the chain's head (seq {}){}{}",
+                "audit trail intact: {} events checked in {} chains, each ending at its head{}",
                 report.checked,
-                report.last_seq,
-                pinned.map_or_else(String::new, |s| format!(
-                    "; matches the checkpoint at seq {s}"
-                )),
-                if report.keyed_from_seq > 1 {
-                    format!(
-                        "; events before seq {} predate the keyed chain (plain SHA-256)",
-                        report.keyed_from_seq
-                    )
-                } else {
+                report.chains.len(),
+                if pins.is_empty() {
                     String::new()
-                }
+                } else {
+                    format!("; matches the checkpoint's {} chains", pins.len())
+                },
             );
             Ok(())
         }
         Some(b) => Err(format!(
-            "audit trail BROKEN at seq {}{}: {}; {} events checked",
+            "audit trail BROKEN in chain {} at seq {}{}: {}; {} events checked",
+            b.chain,
             b.seq,
             if b.id.is_empty() {
                 String::new()
@@ -391,8 +405,8 @@ fn audit_checkpoint(cfg: Config, out: Option<&str>) -> Result<(), String> {
         Ok(cp) => cp,
         Err(b) => {
             return Err(format!(
-                "no checkpoint: the audit trail is BROKEN at seq {}: {}",
-                b.seq, b.reason
+                "no checkpoint: the audit trail is BROKEN in chain {} at seq {}: {}",
+                b.chain, b.seq, b.reason
             ));
         }
     };
@@ -402,8 +416,8 @@ fn audit_checkpoint(cfg: Config, out: Option<&str>) -> Result<(), String> {
             std::fs::write(path, cp.encode())
                 .map_err(|e| format!("cannot write the checkpoint {path}: {e}"))?;
             eprintln!(
-                "wrote a checkpoint of the audit trail at seq {} to {path}; keep it outside the database",
-                cp.seq
+                "wrote a checkpoint of the audit trail's {} chains to {path}; keep it outside the database",
+                cp.chains.len()
             );
         }
     }

@@ -231,7 +231,7 @@ impl AgencyLinkStore for DieselStore {
             if n == 0 {
                 return Ok(Err(Raced));
             }
-            let stamp = change_stamp(conn, c.follow_up.updated_at)?;
+            let stamp = change_stamp(conn, c.follow_up.center_id, c.follow_up.updated_at)?;
             if !write_follow_up(conn, c, stamp)? {
                 // Undo the spent link with the rest: nothing of this answer is kept.
                 return Err(StoreError::from(DomainError::Conflict {

@@ -7,16 +7,20 @@ use crate::db::DbConn;
 use crate::error::R;
 use crate::outbox;
 use crate::rows::{naive, utc};
-use crate::schema::{audit_chain_head, audit_events};
+use crate::schema::{audit_chain_head, audit_events, centers};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 use std::sync::Arc;
-use tsunagu_domain::audit::{AuditDraft, AuditEvent, AuditRecord, ChainHead, keyed_chain_hash};
+use tsunagu_domain::audit::{
+    AuditDraft, AuditEvent, AuditRecord, ChainHead, GENESIS_HASH, chain_of, keyed_chain_hash,
+    lock_order,
+};
 use tsunagu_domain::data_keys::DataKeys;
 use tsunagu_domain::platform;
 use tsunagu_domain::ports::{AuditFilter, AuditLog, StoreResult};
+use uuid::Uuid;
 
-#[derive(Queryable, Selectable, Insertable)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
 pub struct AuditRow {
     pub seq: i64,
@@ -39,36 +43,45 @@ pub struct AuditRow {
     /// The data key whose audit MAC key chained the event; `NULL` for the unkeyed events
     /// of a database from before the chain was keyed.
     pub key_id: Option<String>,
+    pub chain: String,
+    pub chain_seq: i64,
+}
+
+/// An event as appended. `seq` (the global order) is `None` on PostgreSQL, where the
+/// column's sequence gives it without a lock; SQLite, whose writers take turns anyway, is
+/// given the next number.
+#[derive(Insertable)]
+#[diesel(table_name = audit_events)]
+struct NewAuditRow<'a> {
+    seq: Option<i64>,
+    id: String,
+    occurred_at: NaiveDateTime,
+    actor_kind: &'a str,
+    actor_id: Option<String>,
+    actor_role: Option<&'a str>,
+    center_id: Option<String>,
+    action: &'a str,
+    resource_type: &'a str,
+    resource_id: Option<&'a str>,
+    patient_id: Option<String>,
+    outcome: &'a str,
+    request_id: &'a str,
+    source: Option<&'a str>,
+    detail: Option<&'a str>,
+    prev_hash: String,
+    hash: String,
+    key_id: Option<&'a str>,
+    chain: &'a str,
+    chain_seq: i64,
 }
 
 impl AuditRow {
-    pub fn new(seq: i64, d: &AuditDraft, prev_hash: String, hash: String, key_id: &str) -> Self {
-        Self {
-            seq,
-            id: d.id.to_string(),
-            occurred_at: naive(d.occurred_at),
-            actor_kind: d.actor_kind.to_owned(),
-            actor_id: d.actor_id.map(|u| u.to_string()),
-            actor_role: d.actor_role.clone(),
-            center_id: d.center_id.map(|u| u.to_string()),
-            action: d.action.as_str().to_owned(),
-            resource_type: d.action.resource_type().to_owned(),
-            resource_id: d.resource_id.clone(),
-            patient_id: d.patient_id.map(|u| u.to_string()),
-            outcome: d.outcome.as_str().to_owned(),
-            request_id: d.request_id.clone(),
-            source: d.source.clone(),
-            detail: d.detail.clone(),
-            prev_hash,
-            hash,
-            key_id: Some(key_id.to_owned()),
-        }
-    }
-
     /// Reads a stored event back as raw strings, so verification hashes exactly what is stored.
     pub fn into_event(self) -> AuditEvent {
         AuditEvent {
             seq: self.seq,
+            chain: self.chain,
+            chain_seq: self.chain_seq,
             record: AuditRecord {
                 id: self.id,
                 occurred_at: utc(self.occurred_at).to_rfc3339_opts(SecondsFormat::Micros, true),
@@ -92,43 +105,129 @@ impl AuditRow {
     }
 }
 
-/// Records the events of a change inside the caller's transaction: appends each to the hash
-/// chain and, when it announces a webhook event, writes that event's outbox rows, so the
-/// change, its audit trail and its deliveries commit (or fail) together — and so does the
-/// mark that completes the request's `Idempotency-Key`, if it has one.
+/// The head of a chain that has no event yet: keyed from its first event.
+fn new_head(chain: &str) -> (String, i64, String, i64) {
+    (chain.to_owned(), 0, GENESIS_HASH.to_owned(), 1)
+}
+
+/// Makes `chain`'s head row if it has none (a new center's, in the transaction that creates
+/// the center). Waits for, and then leaves alone, one another transaction is making.
+pub(crate) fn ensure_head(conn: &mut DbConn, chain: &str) -> R<()> {
+    use audit_chain_head::dsl as h;
+    let (c, seq, hash, keyed_from) = new_head(chain);
+    let row = (
+        h::chain.eq(c),
+        h::seq.eq(seq),
+        h::hash.eq(hash),
+        h::keyed_from_seq.eq(keyed_from),
+    );
+    per_backend!(conn, c => diesel::insert_into(h::audit_chain_head)
+        .values(row)
+        .on_conflict(h::chain)
+        .do_nothing()
+        .execute(c))?;
+    Ok(())
+}
+
+/// Locks `chain`'s head row for the rest of the transaction and reads it: `(seq, hash,
+/// last_change_at)`. A chain without a head row (a center made before its head was, by
+/// another path) gets one first.
+fn lock_head(conn: &mut DbConn, chain: &str) -> R<(i64, String, Option<NaiveDateTime>)> {
+    use audit_chain_head::dsl as h;
+    let lock = |conn: &mut DbConn| {
+        diesel::update(h::audit_chain_head.filter(h::chain.eq(chain)))
+            .set(h::seq.eq(h::seq))
+            .returning((h::seq, h::hash, h::last_change_at))
+            .get_result(conn)
+            .optional()
+    };
+    if let Some(head) = lock(conn)? {
+        return Ok(head);
+    }
+    ensure_head(conn, chain)?;
+    Ok(lock(conn)?.ok_or(diesel::result::Error::NotFound)?)
+}
+
+/// Records the events of a change inside the caller's transaction: appends each to its
+/// chain (its center's, or the platform's) and, when it announces a webhook event, writes
+/// that event's outbox rows, so the change, its audit trail and its deliveries commit (or
+/// fail) together — and so does the mark that completes the request's `Idempotency-Key`, if
+/// it has one.
 ///
-/// Updating the head row first takes its lock, which serialises appends across connections
-/// and API replicas; the head then tells the sequence number and hash to continue from.
-/// Each link is an HMAC under the current data key's audit MAC key (see
-/// [`tsunagu_domain::audit`]), and the event records that key's id.
+/// Updating a chain's head row first takes its lock, which serialises appends to that chain
+/// across connections and API replicas (and only to that chain: another center's writes go
+/// on); the head then tells the chain's sequence number and hash to continue from. Heads
+/// are locked in [`lock_order`]. Each link is an HMAC under the current data key's audit
+/// MAC key (see [`tsunagu_domain::audit`]), and the event records that key's id.
 pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditDraft]) -> R<()> {
     if drafts.is_empty() {
         return Ok(());
     }
-    let (mut seq, mut prev): (i64, String) =
-        diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
-            .set(audit_chain_head::seq.eq(audit_chain_head::seq))
-            .returning((audit_chain_head::seq, audit_chain_head::hash))
-            .get_result(conn)?;
+    let names: Vec<String> = drafts.iter().map(AuditDraft::chain).collect();
+    let mut heads: Vec<(&str, i64, String)> = Vec::new();
+    for chain in lock_order(names.iter().map(String::as_str)) {
+        let (seq, hash, _) = lock_head(conn, chain)?;
+        heads.push((chain, seq, hash));
+    }
+    // The global order: SQLite's writers take turns (BEGIN IMMEDIATE), so the next number
+    // is the last one's successor; PostgreSQL's sequence needs no lock.
+    let mut global = match conn {
+        DbConn::Sqlite(_) => Some(
+            audit_events::table
+                .select(diesel::dsl::max(audit_events::seq))
+                .first::<Option<i64>>(conn)?
+                .unwrap_or(0),
+        ),
+        DbConn::Pg(_) => None,
+    };
     let (key_id, key) = keys.current_audit_mac_key();
-    for d in drafts {
-        seq += 1;
-        let hash = keyed_chain_hash(key, &prev, &d.record().canonical(seq));
-        diesel::insert_into(audit_events::table)
-            .values(AuditRow::new(seq, d, prev, hash.clone(), key_id))
-            .execute(conn)?;
-        prev = hash;
+    for (d, chain) in drafts.iter().zip(&names) {
+        let Some(head) = heads.iter_mut().find(|h| h.0 == chain) else {
+            return Err(diesel::result::Error::NotFound.into());
+        };
+        let chain_seq = head.1 + 1;
+        let record = d.record();
+        let hash = keyed_chain_hash(key, &head.2, &record.canonical(chain_seq));
+        global = global.map(|g| g + 1);
+        let row = NewAuditRow {
+            seq: global,
+            id: record.id,
+            occurred_at: naive(d.occurred_at),
+            actor_kind: d.actor_kind,
+            actor_id: record.actor_id,
+            actor_role: d.actor_role.as_deref(),
+            center_id: record.center_id,
+            action: d.action.as_str(),
+            resource_type: d.action.resource_type(),
+            resource_id: d.resource_id.as_deref(),
+            patient_id: record.patient_id,
+            outcome: d.outcome.as_str(),
+            request_id: &d.request_id,
+            source: d.source.as_deref(),
+            detail: d.detail.as_deref(),
+            prev_hash: std::mem::replace(&mut head.2, hash.clone()),
+            hash,
+            key_id: Some(key_id),
+            chain,
+            chain_seq,
+        };
+        head.1 = chain_seq;
+        per_backend!(conn, c => diesel::insert_into(audit_events::table)
+            .values(&row)
+            .execute(c))?;
         // The one place an audited change becomes an outbound event.
         if let Some(e) = platform::event_of(d) {
             outbox::enqueue(conn, &e, d.occurred_at)?;
         }
     }
-    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
-        .set((
-            audit_chain_head::seq.eq(seq),
-            audit_chain_head::hash.eq(prev),
-        ))
-        .execute(conn)?;
+    for (chain, seq, hash) in heads {
+        diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain)))
+            .set((
+                audit_chain_head::seq.eq(seq),
+                audit_chain_head::hash.eq(hash),
+            ))
+            .execute(conn)?;
+    }
     // A change made under an Idempotency-Key completes the key in this same transaction.
     crate::idempotency::mark_committed(conn, drafts)
 }
@@ -137,25 +236,34 @@ pub(crate) fn append_event(conn: &mut DbConn, keys: &DataKeys, d: &AuditDraft) -
     append_events(conn, keys, std::slice::from_ref(d))
 }
 
-/// The `updated_at` of a change to case records, taken under the audit chain's lock (which
-/// the transaction holds until it commits): never before `proposed`, and always after the
-/// last one given. So these times follow commit order, and a client syncing with
-/// `updated_since` cannot miss a change that committed late with an earlier time.
-pub(crate) fn change_stamp(conn: &mut DbConn, proposed: DateTime<Utc>) -> R<NaiveDateTime> {
-    let last: Option<NaiveDateTime> =
-        diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
-            .set(audit_chain_head::seq.eq(audit_chain_head::seq))
-            .returning(audit_chain_head::last_change_at)
-            .get_result(conn)?;
-    let proposed = naive(proposed);
-    let stamp = match last {
-        Some(l) if l >= proposed => l + chrono::Duration::microseconds(1),
-        _ => proposed,
-    };
-    diesel::update(audit_chain_head::table.filter(audit_chain_head::id.eq(1)))
+/// The `updated_at` of a change to a center's records, taken under the lock of the center's
+/// audit chain head (which the transaction holds until it commits): never before
+/// `proposed`, and always after the last one given in that center. So these times follow
+/// the order in which the center's changes commit, and a client syncing a center's records
+/// with `updated_since` (every such list is one center's) cannot miss a change that
+/// committed late with an earlier time — while other centers' changes go on meanwhile.
+/// The change's events go to the same chain (they name the same center), so the
+/// transaction holds one head.
+pub(crate) fn change_stamp(
+    conn: &mut DbConn,
+    center: Uuid,
+    proposed: DateTime<Utc>,
+) -> R<NaiveDateTime> {
+    let chain = chain_of(Some(center));
+    let (_, _, last) = lock_head(conn, &chain)?;
+    let stamp = next_stamp(last, naive(proposed));
+    diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(&chain)))
         .set(audit_chain_head::last_change_at.eq(Some(stamp)))
         .execute(conn)?;
     Ok(stamp)
+}
+
+/// `proposed`, or just after the last stamp given when that is not earlier.
+fn next_stamp(last: Option<NaiveDateTime>, proposed: NaiveDateTime) -> NaiveDateTime {
+    match last {
+        Some(l) if l >= proposed => l + chrono::Duration::microseconds(1),
+        _ => proposed,
+    }
 }
 
 impl AuditLog for DieselStore {
@@ -165,21 +273,42 @@ impl AuditLog for DieselStore {
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
-    fn audit_chain_head(&self) -> StoreResult<ChainHead> {
+    fn audit_chain_names(&self) -> StoreResult<Vec<String>> {
         self.read(|c| {
-            let (seq, hash, keyed_from_seq) = audit_chain_head::table
-                .filter(audit_chain_head::id.eq(1))
+            let mut names: std::collections::BTreeSet<String> = audit_chain_head::table
+                .select(audit_chain_head::chain)
+                .load::<String>(c)?
+                .into_iter()
+                .collect();
+            names.extend(centers::table.select(centers::id).load::<String>(c)?);
+            names.extend(
+                audit_events::table
+                    .select(audit_events::chain)
+                    .distinct()
+                    .load::<String>(c)?,
+            );
+            Ok(names.into_iter().collect())
+        })
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(chain = chain))]
+    fn audit_chain_head(&self, chain: &str) -> StoreResult<Option<ChainHead>> {
+        self.read(|c| {
+            let head = audit_chain_head::table
+                .filter(audit_chain_head::chain.eq(chain))
                 .select((
                     audit_chain_head::seq,
                     audit_chain_head::hash,
                     audit_chain_head::keyed_from_seq,
                 ))
-                .first(c)?;
-            Ok(ChainHead {
+                .first::<(i64, String, i64)>(c)
+                .optional()?;
+            Ok(head.map(|(seq, hash, keyed_from_seq)| ChainHead {
+                chain: chain.to_owned(),
                 seq,
                 hash,
                 keyed_from_seq,
-            })
+            }))
         })
     }
 
@@ -187,12 +316,13 @@ impl AuditLog for DieselStore {
         self.keys.clone()
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(after_seq = after_seq, limit = limit))]
-    fn audit_chain(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>> {
+    #[tracing::instrument(level = "debug", skip_all, fields(chain = chain, after_seq = after_seq, limit = limit))]
+    fn audit_chain(&self, chain: &str, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>> {
         self.read(|c| {
             let rows: Vec<AuditRow> = audit_events::table
-                .filter(audit_events::seq.gt(after_seq))
-                .order(audit_events::seq.asc())
+                .filter(audit_events::chain.eq(chain))
+                .filter(audit_events::chain_seq.gt(after_seq))
+                .order(audit_events::chain_seq.asc())
                 .limit(limit)
                 .select(AuditRow::as_select())
                 .load(c)?;
@@ -237,5 +367,24 @@ impl AuditLog for DieselStore {
             let rows: Vec<AuditRow> = q.load(c)?;
             Ok(rows.into_iter().map(AuditRow::into_event).collect())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_rise_past_the_last_one_given() {
+        let t = |us: i64| {
+            chrono::DateTime::from_timestamp_micros(1_800_000_000_000_000 + us)
+                .unwrap()
+                .naive_utc()
+        };
+        assert_eq!(next_stamp(None, t(5)), t(5));
+        assert_eq!(next_stamp(Some(t(3)), t(5)), t(5));
+        // A clock behind the last stamp (another replica's, or the same instant).
+        assert_eq!(next_stamp(Some(t(5)), t(5)), t(6));
+        assert_eq!(next_stamp(Some(t(9)), t(5)), t(10));
     }
 }

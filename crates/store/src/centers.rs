@@ -1,7 +1,7 @@
 //! Centers: the units that own every record below them.
 
 use crate::DieselStore;
-use crate::audit::append_event;
+use crate::audit::{append_event, ensure_head};
 use crate::error::missing_or_stale;
 use crate::paging::after_key;
 use crate::rows::{choice, convert, naive, utc, uuid};
@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::AuditDraft;
+use tsunagu_domain::audit::chain_of;
 use tsunagu_domain::entities::Center;
 use tsunagu_domain::page::{Page, PageRequest};
 use tsunagu_domain::ports::{CenterChanges, CenterStore, StoreResult};
@@ -101,6 +102,9 @@ impl CenterStore for DieselStore {
             diesel::insert_into(centers::table)
                 .values(CenterRow::from_entity(center))
                 .execute(c)?;
+            // The center's own audit chain starts with it: from now on a center without a
+            // head row is a deleted chain to verification.
+            ensure_head(c, &chain_of(Some(center.id)))?;
             append_event(c, &self.keys, audit)
         })
     }

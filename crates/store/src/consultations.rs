@@ -123,7 +123,7 @@ impl ConsultationStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<DateTime<Utc>> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, x.updated_at)?;
+            let stamp = change_stamp(conn, x.center_id, x.updated_at)?;
             let mut row = ConsultationRow::from_entity(x);
             row.updated_at = stamp;
             diesel::insert_into(consultations::table)
@@ -215,7 +215,7 @@ impl ConsultationStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<Consultation> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, x.updated_at)?;
+            let stamp = change_stamp(conn, x.center_id, x.updated_at)?;
             let old = consultation(conn, x.center_id, x.id)?;
             let mut row = ConsultationRow::from_entity(x);
             row.updated_at = stamp;

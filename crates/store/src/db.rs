@@ -215,6 +215,29 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
     applied.map_err(|e| e.to_string())
 }
 
+/// Applies this binary's pending migrations one by one up to and including `version` (as
+/// `__diesel_schema_migrations` stores it, e.g. `20261204000280`), and stops there: a
+/// database as an earlier version left it, for tests of an upgrade.
+pub fn run_migrations_through(conn: &mut DbConn, version: &str) -> Result<(), String> {
+    use diesel::migration::Migration;
+    macro_rules! through {
+        ($c:expr, $source:expr) => {{
+            let pending = $c.pending_migrations($source).map_err(|e| e.to_string())?;
+            for m in pending {
+                if m.name().version().to_string().as_str() > version {
+                    break;
+                }
+                $c.run_migration(&*m).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }};
+    }
+    match conn {
+        DbConn::Pg(c) => through!(c, PG_MIGRATIONS),
+        DbConn::Sqlite(c) => through!(c, SQLITE_MIGRATIONS),
+    }
+}
+
 /// The versions of this binary's migrations for `backend`, as `__diesel_schema_migrations`
 /// stores them.
 pub(crate) fn migration_versions(

@@ -214,7 +214,7 @@ impl FollowUpStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %f.center_id, id = %f.id))]
     fn insert_follow_up(&self, f: &FollowUp, audit: &AuditDraft) -> StoreResult<DateTime<Utc>> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, f.updated_at)?;
+            let stamp = change_stamp(conn, f.center_id, f.updated_at)?;
             let mut row = FollowUpRow::from_entity(f);
             row.updated_at = stamp;
             diesel::insert_into(follow_ups::table)
@@ -331,7 +331,7 @@ impl FollowUpStore for DieselStore {
         audit: &[AuditDraft],
     ) -> StoreResult<FollowUp> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, f.updated_at)?;
+            let stamp = change_stamp(conn, f.center_id, f.updated_at)?;
             let mut row = FollowUpRow::from_entity(f);
             row.updated_at = stamp;
             let n = diesel::update(
@@ -384,7 +384,7 @@ impl FollowUpStore for DieselStore {
         audit: &[AuditDraft],
     ) -> StoreResult<()> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, at)?;
+            let stamp = change_stamp(conn, center, at)?;
             for (id, version) in follow_ups {
                 let n = diesel::update(
                     follow_ups::table

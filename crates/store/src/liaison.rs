@@ -217,7 +217,7 @@ impl LiaisonStore for DieselStore {
         provision_audit: Option<&AuditDraft>,
     ) -> StoreResult<DateTime<Utc>> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, c.updated_at)?;
+            let stamp = change_stamp(conn, c.center_id, c.updated_at)?;
             let mut row = ContactRow::from_entity(c);
             row.updated_at = stamp;
             diesel::insert_into(liaison_contacts::table)
@@ -285,7 +285,7 @@ impl LiaisonStore for DieselStore {
         provision_audit: Option<&AuditDraft>,
     ) -> StoreResult<LiaisonContact> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, c.updated_at)?;
+            let stamp = change_stamp(conn, c.center_id, c.updated_at)?;
             let row = ContactRow::from_entity(c);
             let n = diesel::update(
                 liaison_contacts::table

@@ -340,9 +340,10 @@ impl PatientMergeStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<(Patient, MergeCounts)> {
         self.write(|conn| {
-            // The stamp takes the chain head's row lock: merges (and every other change)
-            // are serialised, so two crossing merges cannot both pass the check below.
-            let stamp = change_stamp(conn, at)?;
+            // The stamp takes the lock of the center's chain head: the center's merges (and
+            // every other change of the center) are serialised, so two crossing merges
+            // cannot both pass the check below.
+            let stamp = change_stamp(conn, center, at)?;
             both_live(conn, center, survivor, merged)?;
             let counts = merge(conn, center, survivor, merged, by, stamp, today)?;
             let ev = audit.clone().detail(format!(

@@ -426,7 +426,7 @@ impl PatientStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<Patient> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, p.updated_at)?;
+            let stamp = change_stamp(conn, p.center_id, p.updated_at)?;
             let n = next_case_number(conn, &p.center_id.to_string(), fiscal_year)?;
             let mut p = p.clone();
             p.updated_at = utc(stamp);
@@ -597,7 +597,7 @@ impl PatientStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<Patient> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, p.updated_at)?;
+            let stamp = change_stamp(conn, p.center_id, p.updated_at)?;
             let mut row = PatientRow::from_entity(p);
             row.version = expected_version + 1;
             row.updated_at = stamp;

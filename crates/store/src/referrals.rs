@@ -84,7 +84,7 @@ impl ReferralStore for DieselStore {
         audit: &[AuditDraft],
     ) -> StoreResult<DateTime<Utc>> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, r.updated_at)?;
+            let stamp = change_stamp(conn, r.center_id, r.updated_at)?;
             let mut row = ReferralRow::from_entity(r);
             row.updated_at = stamp;
             diesel::insert_into(referrals::table)
@@ -174,7 +174,7 @@ impl ReferralStore for DieselStore {
         audit: &[AuditDraft],
     ) -> StoreResult<Referral> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, r.updated_at)?;
+            let stamp = change_stamp(conn, r.center_id, r.updated_at)?;
             let old = referral(conn, r.center_id, r.id)?;
             let mut row = ReferralRow::from_entity(r);
             row.updated_at = stamp;

@@ -121,12 +121,14 @@ diesel::table! {
         prev_hash -> Text,
         hash -> Text,
         key_id -> Nullable<Text>,
+        chain -> Text,
+        chain_seq -> BigInt,
     }
 }
 
 diesel::table! {
-    audit_chain_head (id) {
-        id -> Integer,
+    audit_chain_head (chain) {
+        chain -> Text,
         seq -> BigInt,
         hash -> Text,
         last_change_at -> Nullable<Timestamp>,
@@ -1276,11 +1278,13 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "prev_hash",
             "hash",
             "key_id",
+            "chain",
+            "chain_seq",
         ],
     ),
     (
         "audit_chain_head",
-        &["id", "seq", "hash", "last_change_at", "keyed_from_seq"],
+        &["chain", "seq", "hash", "last_change_at", "keyed_from_seq"],
     ),
     (
         "case_counters",

@@ -379,7 +379,7 @@ impl ShomanProjectStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %p.center_id, id = %p.id))]
     fn insert_project(&self, p: &Project, audit: &AuditDraft) -> StoreResult<Project> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, p.updated_at)?;
+            let stamp = change_stamp(conn, p.center_id, p.updated_at)?;
             let mut row = ProjectRow::from_entity(p);
             row.updated_at = stamp;
             diesel::insert_into(shoman_projects::table)
@@ -433,7 +433,7 @@ impl ShomanProjectStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<Project> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, p.updated_at)?;
+            let stamp = change_stamp(conn, p.center_id, p.updated_at)?;
             let row = ProjectRow::from_entity(p);
             let n = diesel::update(
                 shoman_projects::table
@@ -469,7 +469,7 @@ impl ShomanProjectStore for DieselStore {
         audit: &[AuditDraft],
     ) -> StoreResult<ProjectSession> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, s.updated_at)?;
+            let stamp = change_stamp(conn, s.center_id, s.updated_at)?;
             let mut row = SessionRow::from_entity(s);
             row.updated_at = stamp;
             diesel::insert_into(shoman_project_sessions::table)
@@ -516,7 +516,7 @@ impl ShomanProjectStore for DieselStore {
         audit: &[AuditDraft],
     ) -> StoreResult<ProjectSession> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, s.updated_at)?;
+            let stamp = change_stamp(conn, s.center_id, s.updated_at)?;
             let row = SessionRow::from_entity(s);
             use shoman_project_sessions::dsl as t;
             let n = diesel::update(
@@ -552,7 +552,7 @@ impl ShomanProjectStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %n.center_id, id = %n.id))]
     fn insert_need(&self, n: &Need, audit: &AuditDraft) -> StoreResult<Need> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, n.updated_at)?;
+            let stamp = change_stamp(conn, n.center_id, n.updated_at)?;
             let mut row = NeedRow::from_entity(n);
             row.updated_at = stamp;
             diesel::insert_into(shoman_needs::table)
@@ -597,7 +597,7 @@ impl ShomanProjectStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %n.center_id, id = %n.id))]
     fn save_need(&self, n: &Need, expected_version: i32, audit: &AuditDraft) -> StoreResult<Need> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, n.updated_at)?;
+            let stamp = change_stamp(conn, n.center_id, n.updated_at)?;
             let row = NeedRow::from_entity(n);
             use shoman_needs::dsl as t;
             let count = diesel::update(

@@ -245,7 +245,7 @@ impl SupervisionStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<Referral> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, rv.created_at)?;
+            let stamp = change_stamp(conn, rv.center_id, rv.created_at)?;
             let center = rv.center_id.to_string();
             let rid = rv.referral_id.to_string();
             let n = diesel::update(

@@ -327,7 +327,7 @@ impl SupportPlanStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<DateTime<Utc>> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, p.updated_at)?;
+            let stamp = change_stamp(conn, p.center_id, p.updated_at)?;
             let mut row = PlanRow::from_entity(p);
             row.updated_at = stamp;
             diesel::insert_into(support_plans::table)
@@ -415,7 +415,7 @@ impl SupportPlanStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<SupportPlan> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, p.updated_at)?;
+            let stamp = change_stamp(conn, p.center_id, p.updated_at)?;
             let row = PlanRow::from_entity(p);
             let n = diesel::update(
                 support_plans::table
@@ -486,7 +486,7 @@ impl SupportPlanStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %a.center_id, id = %a.id))]
     fn insert_plan_action(&self, a: &PlanAction, audit: &AuditDraft) -> StoreResult<PlanAction> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, a.updated_at)?;
+            let stamp = change_stamp(conn, a.center_id, a.updated_at)?;
             let mut row = ActionRow::from_entity(a);
             row.updated_at = stamp;
             diesel::insert_into(support_plan_actions::table)
@@ -531,7 +531,7 @@ impl SupportPlanStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<PlanAction> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, a.updated_at)?;
+            let stamp = change_stamp(conn, a.center_id, a.updated_at)?;
             let row = ActionRow::from_entity(a);
             let n = diesel::update(
                 support_plan_actions::table

@@ -407,7 +407,7 @@ impl SupporterSessionStore for DieselStore {
         audit: &AuditDraft,
     ) -> StoreResult<SupporterSchedule> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, s.updated_at)?;
+            let stamp = change_stamp(conn, s.center_id, s.updated_at)?;
             let mut row = ScheduleRow::from_entity(s);
             row.updated_at = stamp;
             diesel::insert_into(supporter_schedules::table)
@@ -432,7 +432,7 @@ impl SupporterSessionStore for DieselStore {
     ) -> StoreResult<SupporterSchedule> {
         self.write(|conn| {
             use supporter_schedules::dsl as t;
-            let stamp = change_stamp(conn, s.updated_at)?;
+            let stamp = change_stamp(conn, s.center_id, s.updated_at)?;
             let row = ScheduleRow::from_entity(s);
             let n = diesel::update(
                 supporter_schedules::table
@@ -496,7 +496,7 @@ impl SupporterSessionStore for DieselStore {
             let Some(first) = sessions.first() else {
                 return Ok(vec![]);
             };
-            let stamp = change_stamp(conn, first.updated_at)?;
+            let stamp = change_stamp(conn, first.center_id, first.updated_at)?;
             // One row at a time: a batch insert does not compile for both backends at once.
             for s in sessions {
                 let mut row = SessionRow::from_entity(s);
@@ -584,7 +584,7 @@ impl SupporterSessionStore for DieselStore {
     ) -> StoreResult<SupporterSession> {
         self.write(|conn| {
             use supporter_sessions::dsl as t;
-            let stamp = change_stamp(conn, s.updated_at)?;
+            let stamp = change_stamp(conn, s.center_id, s.updated_at)?;
             let row = SessionRow::from_entity(s);
             let updated = diesel::update(
                 supporter_sessions::table
@@ -623,7 +623,7 @@ impl SupporterSessionStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(center = %b.center_id, session = %b.session_id))]
     fn insert_supporter_booking(&self, b: &Booking, audit: &AuditDraft) -> StoreResult<Booking> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, b.updated_at)?;
+            let stamp = change_stamp(conn, b.center_id, b.updated_at)?;
             let mut row = BookingRow::from_entity(b);
             row.updated_at = stamp;
             let inserted = diesel::insert_into(supporter_bookings::table)
@@ -662,7 +662,7 @@ impl SupporterSessionStore for DieselStore {
     ) -> StoreResult<Booking> {
         self.write(|conn| {
             use supporter_bookings::dsl as t;
-            let stamp = change_stamp(conn, b.updated_at)?;
+            let stamp = change_stamp(conn, b.center_id, b.updated_at)?;
             let row = BookingRow::from_entity(b);
             let updated = diesel::update(
                 supporter_bookings::table

@@ -271,7 +271,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Walks the audit trail's hash chain and names the first broken link: a changed byte, a
+         * Walks the audit trail's hash chains in the caller's reach (a center's own chain; every
+         *     chain for the system administrator) and names the first broken link: a changed byte, a
          *     deleted or an inserted row is found.
          */
         get: operations["verify_audit_events"];
@@ -3217,6 +3218,24 @@ export interface components {
          * @enum {string}
          */
         AttendeeRole: "patient" | "family";
+        /** @description One chain's walk. */
+        AuditChainState: {
+            /** @description A center's id, or `platform`. */
+            chain: string;
+            /**
+             * Format: int64
+             * @description Events checked in this chain.
+             */
+            checked: number;
+            /** @description The hash of that event (the genesis hash, all zeros, for an empty chain). */
+            last_hash: string;
+            /**
+             * Format: int64
+             * @description Where the chain ends (its last `chain_seq`; 0 when it has no event yet).
+             */
+            last_seq: number;
+            valid: boolean;
+        };
         /** @description Who did or read what. Never the personal data itself. */
         AuditEventDto: {
             /** @description e.g. `patient.read`, `referral.create`, `auth.login`. */
@@ -3226,6 +3245,16 @@ export interface components {
             actor_kind: string;
             actor_role?: string | null;
             center_id?: string | null;
+            /**
+             * @description The hash chain the event is in: its center's id, or `platform` for events of no
+             *     center.
+             */
+            chain: string;
+            /**
+             * Format: int64
+             * @description Position in that chain: 1, 2, 3, … without gaps.
+             */
+            chain_seq: number;
             /** @description Non-personal context: changed field names, a query and its count, an error code. */
             detail?: string | null;
             id: string;
@@ -3239,7 +3268,8 @@ export interface components {
             resource_type: string;
             /**
              * Format: int64
-             * @description Position in the hash chain.
+             * @description The global order of the trail (newest first in lists; the cursor). Rising, with
+             *     gaps; not part of any hash.
              */
             seq: number;
             /** @description The client's address. */
@@ -3262,14 +3292,19 @@ export interface components {
              */
             total: number;
         };
-        /** @description The result of walking the hash chain. */
+        /**
+         * @description The result of walking the hash chains in the reader's reach: a center's supervisor or
+         *     administrator their center's chain, the system administrator every chain.
+         */
         AuditVerification: {
+            chains: components["schemas"]["AuditChainState"][];
             /**
              * Format: int64
-             * @description Events checked (up to and including a broken one).
+             * @description Events checked (up to and including a broken one), in all chains walked.
              */
             checked: number;
             first_broken?: components["schemas"]["BrokenLinkDto"] | null;
+            /** @description Every chain walked is intact. */
             valid: boolean;
         };
         AwarenessRowDto: {
@@ -3300,18 +3335,22 @@ export interface components {
          */
         BodyKind: "school" | "employer" | "hospital" | "welfare_office" | "hello_work" | "other_center" | "optional_project" | "other";
         BrokenLinkDto: {
+            /** @description The chain it is in: a center's id, or `platform`. */
+            chain: string;
             /** @description The event's id; empty when the event is missing. */
             id: string;
             /**
              * @description `content_changed`, `previous_hash_mismatch`, `sequence_gap`, `not_keyed` (an
              *     unkeyed link after the upgrade point: written without the audit key), `unknown_key`
              *     (chained under a data key that is not configured), `truncated` (the trail ends
-             *     before the chain's head says), `head_mismatch` or `upgrade_point_changed`.
+             *     before the chain's head says), `head_mismatch`, `head_missing` (the chain's head
+             *     row is gone) or `upgrade_point_changed`.
              */
             reason: string;
             /**
              * Format: int64
-             * @description The event at fault; for `truncated`, the first missing `seq`.
+             * @description The event's position in its chain (`chain_seq`); for `truncated`, the first missing
+             *     one.
              */
             seq: number;
         };
@@ -5931,6 +5970,16 @@ export interface components {
                 actor_kind: string;
                 actor_role?: string | null;
                 center_id?: string | null;
+                /**
+                 * @description The hash chain the event is in: its center's id, or `platform` for events of no
+                 *     center.
+                 */
+                chain: string;
+                /**
+                 * Format: int64
+                 * @description Position in that chain: 1, 2, 3, … without gaps.
+                 */
+                chain_seq: number;
                 /** @description Non-personal context: changed field names, a query and its count, an error code. */
                 detail?: string | null;
                 id: string;
@@ -5944,7 +5993,8 @@ export interface components {
                 resource_type: string;
                 /**
                  * Format: int64
-                 * @description Position in the hash chain.
+                 * @description The global order of the trail (newest first in lists; the cursor). Rising, with
+                 *     gaps; not part of any hash.
                  */
                 seq: number;
                 /** @description The client's address. */

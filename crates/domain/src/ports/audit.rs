@@ -15,18 +15,22 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    /// Newest first: events with `seq` below this.
+    /// Newest first: events with (global) `seq` below this.
     pub before_seq: Option<i64>,
 }
 
-/// The audit trail: a hash chain that changes are appended to in their own transactions.
+/// The audit trail: hash chains (one per center, one for the platform) that changes are
+/// appended to in their own transactions.
 pub trait AuditLog {
     /// Appends events that go with no other change (reads, denials, failed sign-ins).
     fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()>;
-    /// Events with `seq > after_seq` in chain order, for verification.
-    fn audit_chain(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>>;
-    /// The chain's head row.
-    fn audit_chain_head(&self) -> StoreResult<ChainHead>;
+    /// Every chain there is reason to walk: those with a head row, every center's (which
+    /// has one from its creation) and any that events name. In no particular order.
+    fn audit_chain_names(&self) -> StoreResult<Vec<String>>;
+    /// Events of `chain` with `chain_seq > after_seq` in chain order, for verification.
+    fn audit_chain(&self, chain: &str, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// A chain's head row, if it has one.
+    fn audit_chain_head(&self, chain: &str) -> StoreResult<Option<ChainHead>>;
     /// The keys events are chained under (the data keys, whose audit MAC keys the store
     /// appends with), for verification and checkpoints.
     fn audit_chain_keys(&self) -> Arc<DataKeys>;

@@ -2,8 +2,11 @@
 //! and the verification of its hash chain.
 
 use crate::app::Ctx;
-use crate::audit::checkpoint::{Checkpoint, CheckpointError};
-use crate::audit::{AuditEvent, BrokenLink, ChainReport, ChainWalker, Pin};
+use crate::audit::checkpoint::{ChainPoint, Checkpoint, CheckpointError};
+use crate::audit::{
+    AuditEvent, BrokenLink, ChainReport, ChainWalker, Pin, TrailReport, chain_of, lock_order,
+};
+use crate::data_keys::DataKeys;
 use crate::entities::Actor;
 use crate::error::{DomainError, FieldError, Validator};
 use crate::events::Action;
@@ -31,8 +34,8 @@ pub const EXPORT_MAX: i64 = 100_000;
 /// Events read from the store at a time while verifying the chain.
 const VERIFY_BATCH: i64 = 5_000;
 
-/// Most times a verification catches up with events appended while it walked, before it
-/// compares with the head it last read (which then names events it did not walk, and is
+/// Most times a verification catches up with events appended to a chain while it walked,
+/// before it compares with the head it last read (which then names events it did not walk, and is
 /// reported as truncation only if those events are indeed missing: see `verify_chain`).
 const VERIFY_ROUNDS: usize = 20;
 
@@ -143,16 +146,18 @@ impl AuditTrail<'_> {
         })
     }
 
-    /// Walks the whole chain (for supervisors, administrators and the system administrator).
+    /// Walks the chains in the reader's reach: a center's supervisor or administrator their
+    /// center's chain, the system administrator every chain.
     #[tracing::instrument(skip_all)]
-    pub fn verify(&self, ctx: &Ctx) -> Result<ChainReport, DomainError> {
+    pub fn verify(&self, ctx: &Ctx) -> Result<TrailReport, DomainError> {
         self.guard(ctx, Action::AuditVerify, None, || {
-            trail_scope(&ctx.actor)?;
-            // Everything queued so far belongs to the chain being checked.
+            let only = trail_scope(&ctx.actor)?.map(|c| chain_of(Some(c)));
+            // Everything queued so far belongs to the chains being checked.
             self.access.flush(std::time::Duration::from_secs(5));
-            let report = self.verify_chain()?;
+            let report = self.verify_chains(only.as_deref(), &[])?;
             self.log_impersonal_read(self.ev(ctx, Action::AuditVerify).detail(format!(
-                "checked={}; valid={}",
+                "chains={}; checked={}; valid={}",
+                report.chains.len(),
                 report.checked,
                 report.first_broken.is_none()
             )));
@@ -160,23 +165,58 @@ impl AuditTrail<'_> {
         })
     }
 
-    /// Walks the whole audit chain in batches (`tsunagu audit verify`, and [`Self::verify`]),
-    /// then checks that it ends where the head row says.
+    /// Walks every audit chain in batches (`tsunagu audit verify`, restore, checkpoints),
+    /// each to where its head row says it ends.
     ///
-    /// The head is read after the events: an append commits its events and the head
+    /// A chain's head is read after its events: an append commits its events and the head
     /// together, so a head past the last event read means either events appended meanwhile
     /// (walked in another round) or events removed (found when a round finds none).
-    pub fn verify_chain(&self) -> Result<ChainReport, DomainError> {
-        self.verify_chain_pinned(None)
+    pub fn verify_chain(&self) -> Result<TrailReport, DomainError> {
+        self.verify_chains(None, &[])
     }
 
-    /// [`Self::verify_chain`], also requiring the chain to pass through `pin` (from a
-    /// checkpoint [`Self::check_checkpoint`] accepted).
-    #[tracing::instrument(skip_all, fields(checked = tracing::field::Empty))]
-    pub fn verify_chain_pinned(&self, pin: Option<Pin>) -> Result<ChainReport, DomainError> {
+    /// [`Self::verify_chain`], also requiring each chain a pin names to exist and pass
+    /// through it (pins from a checkpoint [`Self::check_checkpoint`] accepted).
+    pub fn verify_chain_pinned(&self, pins: &[Pin]) -> Result<TrailReport, DomainError> {
+        self.verify_chains(None, pins)
+    }
+
+    #[tracing::instrument(skip_all, fields(chains = tracing::field::Empty, checked = tracing::field::Empty))]
+    fn verify_chains(&self, only: Option<&str>, pins: &[Pin]) -> Result<TrailReport, DomainError> {
         let keys = self.store.audit_chain_keys();
-        let mut head = self.store.audit_chain_head()?;
-        let mut walker = ChainWalker::new(&keys, head.keyed_from_seq);
+        // A center's reader walks one chain: no need to look for every chain there is.
+        let mut names = match only {
+            Some(chain) => vec![chain.to_owned()],
+            None => self.store.audit_chain_names()?,
+        };
+        names.extend(pins.iter().map(|p| p.chain.clone()));
+        let names: Vec<String> = lock_order(names.iter().map(String::as_str))
+            .into_iter()
+            .filter(|c| only.is_none_or(|o| o == *c))
+            .map(str::to_owned)
+            .collect();
+        let mut reports = Vec::with_capacity(names.len());
+        for chain in &names {
+            let pin = pins.iter().find(|p| &p.chain == chain).cloned();
+            reports.push(self.walk_chain(&keys, chain, pin)?);
+        }
+        let report = TrailReport::new(reports);
+        let span = tracing::Span::current();
+        span.record("chains", report.chains.len());
+        span.record("checked", report.checked);
+        Ok(report)
+    }
+
+    /// Walks one chain to its head, catching up with events appended while it walked.
+    fn walk_chain(
+        &self,
+        keys: &DataKeys,
+        chain: &str,
+        pin: Option<Pin>,
+    ) -> Result<ChainReport, DomainError> {
+        let mut head = self.store.audit_chain_head(chain)?;
+        let keyed_from = head.as_ref().map_or(1, |h| h.keyed_from_seq);
+        let mut walker = ChainWalker::new(keys, chain, keyed_from);
         if let Some(pin) = pin {
             walker = walker.pinned(pin);
         }
@@ -184,32 +224,31 @@ impl AuditTrail<'_> {
         for _round in 0..VERIFY_ROUNDS {
             let start = after;
             'batches: loop {
-                let batch = self.store.audit_chain(after, VERIFY_BATCH)?;
+                let batch = self.store.audit_chain(chain, after, VERIFY_BATCH)?;
                 let Some(last) = batch.last() else { break };
-                after = last.seq;
+                after = last.chain_seq;
                 for ev in &batch {
                     if !walker.feed(ev) {
                         break 'batches;
                     }
                 }
             }
-            head = self.store.audit_chain_head()?;
-            if walker.is_broken() || head.seq <= after || after == start {
+            head = self.store.audit_chain_head(chain)?;
+            if walker.is_broken() || head.as_ref().is_none_or(|h| h.seq <= after) || after == start
+            {
                 break;
             }
         }
-        let report = walker.finish(&head);
-        tracing::Span::current().record("checked", report.checked);
-        Ok(report)
+        Ok(walker.finish(head.as_ref()))
     }
 
     /// Checks a checkpoint's signature (`tsunagu audit verify --checkpoint FILE`); on
-    /// success, the point it pins for [`Self::verify_chain_pinned`].
-    pub fn check_checkpoint(&self, cp: &Checkpoint) -> Result<Pin, CheckpointError> {
+    /// success, the points it pins for [`Self::verify_chain_pinned`].
+    pub fn check_checkpoint(&self, cp: &Checkpoint) -> Result<Vec<Pin>, CheckpointError> {
         cp.verify(&self.store.audit_chain_keys())
     }
 
-    /// Verifies the chain and, when it is intact, signs a checkpoint of where it ends
+    /// Verifies every chain and, when all are intact, signs a checkpoint of where each ends
     /// (`tsunagu audit checkpoint`, and the periodic checkpoint in the log). A broken chain
     /// gets no checkpoint: signing it would vouch for the damage.
     #[tracing::instrument(skip_all)]
@@ -218,16 +257,20 @@ impl AuditTrail<'_> {
         if let Some(broken) = report.first_broken {
             return Ok(Err(broken));
         }
-        // What the walk verified, not a head read later: events appended since are not
+        // What the walk verified, not heads read later: events appended since are not
         // vouched for.
         let keys = self.store.audit_chain_keys();
-        Ok(Ok(Checkpoint::sign(
-            &keys,
-            report.last_seq,
-            &report.last_hash,
-            report.keyed_from_seq,
-            self.clock.now(),
-        )))
+        let chains = report
+            .chains
+            .into_iter()
+            .map(|c| ChainPoint {
+                chain: c.chain,
+                seq: c.last_seq,
+                hash: c.last_hash,
+                keyed_from: c.keyed_from_seq,
+            })
+            .collect();
+        Ok(Ok(Checkpoint::sign(&keys, chains, self.clock.now())))
     }
 }
 

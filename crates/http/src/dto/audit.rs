@@ -1,4 +1,4 @@
-//! Wire types of the audit trail: its events (also as CSV rows) and the chain's verification.
+//! Wire types of the audit trail: its events (also as CSV rows) and the chains' verification.
 
 use crate::sheet::Cell;
 use serde::{Deserialize, Serialize};
@@ -7,8 +7,14 @@ use utoipa::{IntoParams, ToSchema};
 /// Who did or read what. Never the personal data itself.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventDto {
-    /// Position in the hash chain.
+    /// The global order of the trail (newest first in lists; the cursor). Rising, with
+    /// gaps; not part of any hash.
     pub seq: i64,
+    /// The hash chain the event is in: its center's id, or `platform` for events of no
+    /// center.
+    pub chain: String,
+    /// Position in that chain: 1, 2, 3, … without gaps.
+    pub chain_seq: i64,
     pub id: String,
     #[schema(format = DateTime)]
     pub occurred_at: String,
@@ -36,6 +42,8 @@ impl From<tsunagu_domain::audit::AuditEvent> for AuditEventDto {
         let r = e.record;
         Self {
             seq: e.seq,
+            chain: e.chain,
+            chain_seq: e.chain_seq,
             id: r.id,
             occurred_at: r.occurred_at,
             actor_kind: r.actor_kind,
@@ -117,22 +125,44 @@ pub struct AuditListQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BrokenLinkDto {
-    /// The event at fault; for `truncated`, the first missing `seq`.
+    /// The chain it is in: a center's id, or `platform`.
+    pub chain: String,
+    /// The event's position in its chain (`chain_seq`); for `truncated`, the first missing
+    /// one.
     pub seq: i64,
     /// The event's id; empty when the event is missing.
     pub id: String,
     /// `content_changed`, `previous_hash_mismatch`, `sequence_gap`, `not_keyed` (an
     /// unkeyed link after the upgrade point: written without the audit key), `unknown_key`
     /// (chained under a data key that is not configured), `truncated` (the trail ends
-    /// before the chain's head says), `head_mismatch` or `upgrade_point_changed`.
+    /// before the chain's head says), `head_mismatch`, `head_missing` (the chain's head
+    /// row is gone) or `upgrade_point_changed`.
     pub reason: &'static str,
 }
 
-/// The result of walking the hash chain.
+/// One chain's walk.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditChainState {
+    /// A center's id, or `platform`.
+    pub chain: String,
+    pub valid: bool,
+    /// Events checked in this chain.
+    pub checked: i64,
+    /// Where the chain ends (its last `chain_seq`; 0 when it has no event yet).
+    pub last_seq: i64,
+    /// The hash of that event (the genesis hash, all zeros, for an empty chain).
+    pub last_hash: String,
+}
+
+/// The result of walking the hash chains in the reader's reach: a center's supervisor or
+/// administrator their center's chain, the system administrator every chain.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditVerification {
+    /// Every chain walked is intact.
     pub valid: bool,
-    /// Events checked (up to and including a broken one).
+    /// Events checked (up to and including a broken one), in all chains walked.
     pub checked: i64,
+    /// The first broken link of the first broken chain.
     pub first_broken: Option<BrokenLinkDto>,
+    pub chains: Vec<AuditChainState>,
 }

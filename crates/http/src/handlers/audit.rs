@@ -3,7 +3,9 @@
 
 use crate::AppState;
 use crate::auth::Caller;
-use crate::dto::{AuditEventDto, AuditListQuery, AuditVerification, BrokenLinkDto, ListOf};
+use crate::dto::{
+    AuditChainState, AuditEventDto, AuditListQuery, AuditVerification, BrokenLinkDto, ListOf,
+};
 use crate::problem::{ApiError, ListProblems};
 use crate::sheet::{self, Section, Sheet};
 use actix_web::http::header;
@@ -106,7 +108,8 @@ pub async fn list(
     }))
 }
 
-/// Walks the audit trail's hash chain and names the first broken link: a changed byte, a
+/// Walks the audit trail's hash chains in the caller's reach (a center's own chain; every
+/// chain for the system administrator) and names the first broken link: a changed byte, a
 /// deleted or an inserted row is found.
 #[utoipa::path(
     tag = "audit",
@@ -122,9 +125,21 @@ pub async fn verify(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
         valid: r.first_broken.is_none(),
         checked: r.checked,
         first_broken: r.first_broken.map(|b| BrokenLinkDto {
+            chain: b.chain,
             seq: b.seq,
             id: b.id,
             reason: b.reason,
         }),
+        chains: r
+            .chains
+            .into_iter()
+            .map(|c| AuditChainState {
+                valid: c.first_broken.is_none(),
+                chain: c.chain,
+                checked: c.checked,
+                last_seq: c.last_seq,
+                last_hash: c.last_hash,
+            })
+            .collect(),
     }))
 }

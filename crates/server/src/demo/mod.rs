@@ -272,7 +272,7 @@ pub fn generate(
 }
 
 /// Patients per commit: enough that commits cost little, few enough that the one row every
-/// change updates (the audit chain's head) does not pile up row versions inside one
+/// change of the center updates (its audit chain's head) does not pile up row versions inside one
 /// PostgreSQL transaction, which made each update slower than the last (measured: 300
 /// patients took 122 s in one transaction per 1,000 patients).
 const COMMIT_EVERY: usize = 10;

@@ -236,7 +236,7 @@ impl DieselStore {
         audit: &AuditDraft,
     ) -> Result<Event, DomainError> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, e.updated_at)?;
+            let stamp = change_stamp(conn, e.center_id, e.updated_at)?;
             let mut row = EventRow::from_entity(e);
             row.updated_at = stamp;
             diesel::insert_into(events::table)
@@ -292,7 +292,7 @@ impl DieselStore {
     ) -> Result<Event, DomainError> {
         self.write(|conn| {
             use events::dsl as t;
-            let stamp = change_stamp(conn, e.updated_at)?;
+            let stamp = change_stamp(conn, e.center_id, e.updated_at)?;
             let row = EventRow::from_entity(e);
             let n = diesel::update(
                 events::table
@@ -337,7 +337,7 @@ impl DieselStore {
         audit: &AuditDraft,
     ) -> Result<Event, DomainError> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, a.created_at)?;
+            let stamp = change_stamp(conn, center, a.created_at)?;
             let inserted = diesel::insert_into(event_attendees::table)
                 .values(AttendeeRow {
                     event_id: event_id.to_string(),
@@ -375,7 +375,7 @@ impl DieselStore {
         audit: &AuditDraft,
     ) -> Result<Event, DomainError> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, audit.occurred_at)?;
+            let stamp = change_stamp(conn, center, audit.occurred_at)?;
             let n = diesel::delete(
                 event_attendees::table
                     .filter(event_attendees::event_id.eq(event_id.to_string()))

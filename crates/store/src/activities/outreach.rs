@@ -99,7 +99,7 @@ impl DieselStore {
         audit: &AuditDraft,
     ) -> Result<OutreachActivity, DomainError> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, a.updated_at)?;
+            let stamp = change_stamp(conn, a.center_id, a.updated_at)?;
             let mut row = OutreachRow::from_entity(a);
             row.updated_at = stamp;
             diesel::insert_into(outreach_activities::table)
@@ -156,7 +156,7 @@ impl DieselStore {
     ) -> Result<OutreachActivity, DomainError> {
         self.write(|conn| {
             use outreach_activities::dsl as t;
-            let stamp = change_stamp(conn, a.updated_at)?;
+            let stamp = change_stamp(conn, a.center_id, a.updated_at)?;
             let row = OutreachRow::from_entity(a);
             let n = diesel::update(
                 outreach_activities::table

@@ -119,7 +119,7 @@ impl DieselStore {
         audit: &AuditDraft,
     ) -> Result<Training, DomainError> {
         self.write(|conn| {
-            let stamp = change_stamp(conn, t.updated_at)?;
+            let stamp = change_stamp(conn, t.center_id, t.updated_at)?;
             let mut row = TrainingRow::from_entity(t);
             row.updated_at = stamp;
             diesel::insert_into(trainings::table)
@@ -179,7 +179,7 @@ impl DieselStore {
     ) -> Result<Training, DomainError> {
         self.write(|conn| {
             use trainings::dsl as x;
-            let stamp = change_stamp(conn, t.updated_at)?;
+            let stamp = change_stamp(conn, t.center_id, t.updated_at)?;
             let row = TrainingRow::from_entity(t);
             let n = diesel::update(
                 trainings::table
