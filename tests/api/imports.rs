@@ -435,7 +435,10 @@ async fn a_messy_shift_jis_ledger_moves_in_exactly_once(db: Db) {
     let b = settled(&app, &sup, &id).await;
     assert_eq!(b["state"], "committed", "{b}");
     assert_eq!(b["counts"]["created"], 4998);
-    assert_eq!(b["counts"]["rows"], 5000, "what the rows were stays beside what became of them");
+    assert_eq!(
+        b["counts"]["rows"], 5000,
+        "what the rows were stays beside what became of them"
+    );
     assert_eq!(b["counts"]["merged"], 1);
     assert_eq!(b["counts"]["skipped"], 1);
     assert!(b["committed_at"].is_string());
