@@ -23,7 +23,7 @@ let browser;
 let page;
 const pageProblems = /** @type {string[]} */ ([]);
 const ids = { existing: '', existingCase: '', supervisorToken: '' };
-/** Field name → the label the server gives it (GET /imports/fields). */
+/** Field name → the label the server gives it (GET /import-fields). */
 const labels = /** @type {Record<string, string>} */ ({});
 /** Field name → its codes' labels by value. */
 const codeLabels = /** @type {Record<string, Record<string, string>>} */ ({});
@@ -133,7 +133,7 @@ describe('台帳の取込: a supervisor moves a Shift_JIS 台帳 in', () => {
     });
     ids.existing = existing.id;
     ids.existingCase = existing.case_number;
-    for (const f of (await h.apiCall('GET', '/imports/fields?kind=patients', c.tokens.supervisor)).items) {
+    for (const f of (await h.apiCall('GET', '/import-fields?kind=patients', c.tokens.supervisor)).items) {
       labels[f.field] = f.label;
       codeLabels[f.field] = Object.fromEntries((f.codes ?? []).map((/** @type {{value: string, label: string}} */ x) => [x.value, x.label]));
     }

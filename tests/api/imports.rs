@@ -799,8 +799,14 @@ async fn files_that_are_not_ledgers_are_refused_clearly(db: Db) {
     )
     .await
     .problem(422, "validation_failed");
+    // A kind not imported yet has no fields (how a client knows not to offer it).
+    let none = app
+        .get("/api/v1/import-fields?kind=follow_ups", &sup)
+        .await
+        .expect(200);
+    assert_eq!(none.body["items"], json!([]));
     let f = app
-        .get("/api/v1/imports/fields?kind=consultations", &sup)
+        .get("/api/v1/import-fields?kind=consultations", &sup)
         .await
         .expect(200);
     let channel = f.body["items"]

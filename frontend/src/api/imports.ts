@@ -27,9 +27,9 @@ export async function listImports(cursor?: string): Promise<ImportList> {
   return (await call(api.GET('/api/v1/imports', { params: { query: { cursor, limit: 20 } } }))).data;
 }
 
-/** The fields of a kind; a kind the server does not import (yet) answers 422 `kind_not_supported`. */
+/** The fields of a kind; a kind the server does not import (yet) has none. */
 export async function importFields(kind: ImportKind): Promise<ImportField[]> {
-  return (await call(api.GET('/api/v1/imports/fields', { params: { query: { kind } } }))).data.items;
+  return (await call(api.GET('/api/v1/import-fields', { params: { query: { kind } } }))).data.items;
 }
 
 /**

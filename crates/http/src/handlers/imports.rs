@@ -324,9 +324,9 @@ pub struct ImportUpload {
     file: Vec<u8>,
     #[schema(value_type = crate::dto::ImportKind)]
     kind: String,
-    /// An `ImportMapping` as JSON text; without it the center's mapping of its last import of
-    /// the kind is used, else one guessed from the header names.
-    mapping: Option<String>,
+    /// An `ImportMapping` (sent as JSON); without it the center's mapping of its last import
+    /// of the kind is used, else one guessed from the header names.
+    mapping: Option<ImportMappingDto>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -396,14 +396,15 @@ async fn read_upload(mut form: Multipart) -> Result<Upload, ApiError> {
             }
             "kind" => upload.kind = String::from_utf8_lossy(&bytes).trim().to_owned(),
             "mapping" => {
-                let m: ImportMappingDto = serde_json::from_slice(&bytes).map_err(|e| {
+                // `null` (or nothing) is no mapping: the center's or a guessed one is used.
+                let m: Option<ImportMappingDto> = serde_json::from_slice(&bytes).map_err(|e| {
                     ApiError::from(DomainError::field(
                         "mapping",
                         "invalid_mapping",
                         format!("the mapping is not an ImportMapping: {e}"),
                     ))
                 })?;
-                upload.mapping = Some(m.into());
+                upload.mapping = m.map(Into::into);
             }
             _ => {}
         }
@@ -470,7 +471,9 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(ListOf::from_page(page, ImportDto::from)))
 }
 
-/// The fields a kind of import fills in, with the header names and words it understands.
+/// The fields a kind of import fills in, with the header names and words it understands;
+/// none for a kind not imported yet. (Beside `/imports`, not under it, so that no path
+/// under `/imports/` is both a record id and a word.)
 #[utoipa::path(
     tag = "imports",
     operation_id = "list_import_fields",
@@ -478,7 +481,7 @@ pub async fn list(
     responses((status = 200, body = ItemsOf<ImportField>), ListProblems),
     security(("bearer" = []))
 )]
-#[get("/imports/fields")]
+#[get("/import-fields")]
 pub async fn list_fields(
     _caller: Caller,
     q: web::Query<FieldsQuery>,
@@ -609,7 +612,7 @@ fn rows_page(q: &RowsQuery) -> Result<(Option<i32>, i64), ApiError> {
             "must be 1 to 500",
         ));
     }
-    let after = match q.cursor.as_deref() {
+    let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
         Some(c) => match c.parse::<i32>() {
             Ok(n) if n >= 0 => Some(n),

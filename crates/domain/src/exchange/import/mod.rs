@@ -295,9 +295,11 @@ fn kind_of(raw: &str) -> Result<ImportKind, DomainError> {
     Ok(kind)
 }
 
-/// The fields a kind of import fills in.
+/// The fields a kind of import fills in; none for a kind not imported yet (which is how a
+/// client tells which kinds it can offer).
 pub fn fields_of(kind: &str) -> Result<&'static [fields::FieldSpec], DomainError> {
-    Ok(fields::fields(kind_of(kind)?))
+    let kind = ImportKind::parse("kind", kind).map_err(|e| DomainError::Validation(vec![e]))?;
+    Ok(fields::fields(kind))
 }
 
 /// Checks a mapping names only the kind's fields and codes, so a typo in a third party's
