@@ -5282,7 +5282,7 @@ export interface components {
          * @enum {string}
          */
         ImportState: "checking" | "checked" | "committing" | "committed" | "failed";
-        /** @description The upload's parts. */
+        /** @description The upload's parts; no others (the document says so, so clients and generators send none). */
         ImportUpload: {
             /**
              * Format: binary

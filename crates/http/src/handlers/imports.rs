@@ -314,8 +314,9 @@ pub struct CommitImport {
     pub skip_invalid: bool,
 }
 
-/// The upload's parts.
-#[derive(ToSchema)]
+/// The upload's parts; no others (the document says so, so clients and generators send none).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ImportUpload {
     /// The 台帳: CSV (UTF-8, with or without BOM, or Shift_JIS/CP932) or .xlsx (its first
