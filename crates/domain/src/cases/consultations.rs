@@ -67,25 +67,7 @@ impl Consultations<'_> {
                 ));
             }
             let now = self.clock.now();
-            let blank = Consultation {
-                id: Uuid::now_v7(),
-                center_id: center,
-                patient_id: None,
-                occurred_at: now,
-                channel: Channel::Phone,
-                requester: Requester::Patient,
-                topics: Vec::new(),
-                duration_minutes: None,
-                with_employment_supporter: false,
-                summary: None,
-                shoman_menu: None,
-                shoman_requester: None,
-                consultant_id: ctx.actor.user_id,
-                created_by: ctx.actor.user_id,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
+            let blank = blank(Uuid::now_v7(), center, ctx.actor.user_id, now);
             let c = self.apply(ctx, reach, blank, input, true)?;
             let mut ev = self.ev(ctx, Action::ConsultationCreate).resource(c.id);
             if let Some(p) = c.patient_id {
@@ -278,9 +260,15 @@ impl Consultations<'_> {
 /// Whether a new consultation's own fields pass the rules of [`Consultations::create`]
 /// (not who it is with or by, which need the store): what an import's dry run checks.
 pub fn check_fields(input: &ConsultationInput, now: DateTime<Utc>) -> Result<(), DomainError> {
-    let blank = Consultation {
-        id: Uuid::nil(),
-        center_id: Uuid::nil(),
+    let blank = blank(Uuid::nil(), Uuid::nil(), Uuid::nil(), now);
+    apply_fields(blank, input, true, now).map(|_| ())
+}
+
+/// A new consultation before its input is applied, recorded by `by` for themselves.
+fn blank(id: Uuid, center: Uuid, by: Uuid, now: DateTime<Utc>) -> Consultation {
+    Consultation {
+        id,
+        center_id: center,
         patient_id: None,
         occurred_at: now,
         channel: Channel::Phone,
@@ -291,13 +279,12 @@ pub fn check_fields(input: &ConsultationInput, now: DateTime<Utc>) -> Result<(),
         summary: None,
         shoman_menu: None,
         shoman_requester: None,
-        consultant_id: Uuid::nil(),
-        created_by: Uuid::nil(),
+        consultant_id: by,
+        created_by: by,
         version: 1,
         created_at: now,
         updated_at: now,
-    };
-    apply_fields(blank, input, true, now).map(|_| ())
+    }
 }
 
 /// Parses the input's own fields onto `c`. A create names the channel, who asked and the
