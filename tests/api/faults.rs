@@ -840,7 +840,10 @@ async fn crash_loop_loses_nothing_and_makes_nothing_twice(db: Db) {
     spec.audit_verify();
 }
 
-crate::db_tests!(crash_loop_loses_nothing_and_makes_nothing_twice);
+crate::db_tests!(
+    crash_loop_loses_nothing_and_makes_nothing_twice,
+    an_import_killed_while_committing_leaves_nothing,
+);
 
 // --- a PostgreSQL of the test's own ----------------------------------------------------------
 
@@ -1269,4 +1272,155 @@ async fn two_replicas_one_killed_the_other_serves_and_delivers_each_webhook() {
         began.elapsed().as_secs_f64(),
         deliveries.len()
     );
+}
+
+// --- 4. an import killed while it commits ----------------------------------------------------
+
+/// Runs `sql` (a statement changing rows) on the database at `url`.
+fn execute(url: &str, sql: &str) {
+    use r2d2::ManageConnection as _;
+    let mut conn = tsunagu_store::db::Manager::new(tsunagu_store::DatabaseUrl::parse(url))
+        .connect()
+        .unwrap();
+    diesel::sql_query(sql).execute(&mut conn).unwrap();
+}
+
+/// Polls the import until `done` says so of its body.
+async fn import_until(api: &Api, token: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let r = api.read(&format!("/api/v1/imports/{id}"), token).await;
+        if done(&r.body) {
+            return r.body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "import {id} stuck: {}",
+            r.body
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+const IMPORT_ROWS: usize = 3000;
+
+/// `kill -9` of the process committing an import, half-way through its rows: nothing of the
+/// batch is left (no patient, no row key, no event of its records), the import still waits
+/// to be committed, and once the dead worker's lease has run out the restarted server
+/// commits it exactly once, with a verifying audit chain.
+async fn an_import_killed_while_committing_leaves_nothing(db: Db) {
+    let test_db = TestDb::create(db);
+    let url = test_db.url();
+    let spec = Spec::new(&url, &[]);
+    let mut server = spec.start_async().await;
+    let api = Api::new(vec![server.base.clone()]);
+    let t = team(&api, "impk").await;
+
+    let mut csv = String::from("相談者番号,氏名,フリガナ,生年月日,就労状況,登録日\n");
+    for i in 1..=IMPORT_ROWS {
+        let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap()
+            + chrono::Duration::days(i as i64 * 5);
+        csv.push_str(&format!(
+            "K{i:05},山田 花子{i},ヤマダ ハナコ,{birth},求職中,R5.4.1\n"
+        ));
+    }
+    let mapping = json!({
+        "columns": {"row_key": "相談者番号", "name": "氏名", "name_kana": "フリガナ",
+                    "birth_date": "生年月日", "employment_status": "就労状況",
+                    "registered_on": "登録日"},
+        "defaults": {"program": "nanbyo", "support_awareness": "unaware"}
+    });
+    let body = crate::imports::form("patients", "台帳.csv", csv.as_bytes(), Some(&mapping));
+    let mut res = api
+        .client
+        .post(format!("{}/api/v1/imports", api.base()))
+        .insert_header(("authorization", format!("Bearer {}", t.supervisor)))
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={}", crate::imports::BOUNDARY),
+        ))
+        .send_body(body)
+        .await
+        .unwrap();
+    let created: Value = res.json().limit(1 << 20).await.unwrap();
+    assert_eq!(res.status().as_u16(), 202, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let checked = import_until(&api, &t.supervisor, &id, |b| b["state"] != "checking").await;
+    assert_eq!(checked["counts"]["valid"], IMPORT_ROWS, "{checked}");
+    api.must(
+        Method::POST,
+        &format!("/api/v1/imports/{id}/commit"),
+        Some(&t.supervisor),
+        json!({}),
+    )
+    .await;
+    // Half-way through its rows (the replica running it answers the progress), kill it.
+    let half = import_until(&api, &t.supervisor, &id, |b| {
+        b["state"] != "committing" || b["progress"]["done"].as_u64() >= Some(IMPORT_ROWS as u64 / 2)
+    })
+    .await;
+    assert_eq!(
+        half["state"], "committing",
+        "finished before the kill: {half}"
+    );
+    server.kill();
+    // On PostgreSQL the commit also wrote its progress beside its transaction (every 1,000
+    // rows) for the other replicas; SQLite's one writer was the commit.
+    let published: i64 = ids(
+        &url,
+        &format!("SELECT CAST(progress_done AS TEXT) AS id FROM imports WHERE id = '{id}'"),
+    )[0]
+    .parse()
+    .unwrap();
+    match db {
+        Db::Postgres => assert!(published >= 1000, "published {published}"),
+        Db::Sqlite => assert_eq!(published, 0),
+    }
+
+    let count = |sql: &str| ids(&url, sql).len();
+    assert_eq!(
+        count("SELECT id FROM patients"),
+        0,
+        "patients of the killed batch"
+    );
+    assert_eq!(count("SELECT row_key AS id FROM import_keys"), 0);
+    let by_import = format!("SELECT id FROM audit_events WHERE request_id = 'import:{id}'");
+    assert_eq!(count(&by_import), 0, "events of records never written");
+    assert_eq!(
+        ids(
+            &url,
+            &format!("SELECT state AS id FROM imports WHERE id = '{id}'")
+        ),
+        ["committing"]
+    );
+
+    // Time passes: the dead worker's lease runs out (15 minutes; moved here, not waited).
+    execute(&url, "UPDATE imports SET lease_until = NULL");
+    server = spec.start_async().await;
+    *api.bases.borrow_mut() = vec![server.base.clone()];
+    let done = import_until(&api, &t.supervisor, &id, |b| b["state"] != "committing").await;
+    assert_eq!(done["state"], "committed", "{done}");
+    assert_eq!(done["counts"]["created"], IMPORT_ROWS, "{done}");
+    server.kill();
+    assert_eq!(count("SELECT id FROM patients"), IMPORT_ROWS);
+    assert_eq!(count("SELECT row_key AS id FROM import_keys"), IMPORT_ROWS);
+    // The commit kept the case-number counter (and the chain head) in memory and wrote it
+    // back once: every number given once, and the counter where the next registration of
+    // that fiscal year continues.
+    assert_eq!(
+        count("SELECT DISTINCT case_number AS id FROM patients"),
+        IMPORT_ROWS
+    );
+    assert_eq!(
+        ids(
+            &url,
+            "SELECT CAST(last_number AS TEXT) AS id FROM case_counters WHERE fiscal_year = 2023"
+        ),
+        [IMPORT_ROWS.to_string()]
+    );
+    let created_events = format!(
+        "SELECT id FROM audit_events WHERE request_id = 'import:{id}' AND action = 'patient.create'"
+    );
+    assert_eq!(count(&created_events), IMPORT_ROWS);
+    spec.audit_verify();
 }

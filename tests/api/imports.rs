@@ -10,10 +10,10 @@ use actix_web::http::Method;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde_json::{Value, json};
 
-const BOUNDARY: &str = "----tsunagu-import-test";
+pub(crate) const BOUNDARY: &str = "----tsunagu-import-test";
 
 /// A `multipart/form-data` body, as a browser's form sends it.
-fn form(kind: &str, file_name: &str, file: &[u8], mapping: Option<&Value>) -> Vec<u8> {
+pub(crate) fn form(kind: &str, file_name: &str, file: &[u8], mapping: Option<&Value>) -> Vec<u8> {
     let mut b = Vec::new();
     let mut text = |name: &str, value: &str| {
         b.extend_from_slice(
@@ -778,16 +778,6 @@ async fn files_that_are_not_ledgers_are_refused_clearly(db: Db) {
     )
     .await
     .problem(422, "validation_failed");
-    upload(
-        &app,
-        &sup,
-        "referrals",
-        "x.csv",
-        "氏名\n山田 太郎\n".as_bytes(),
-        None,
-    )
-    .await
-    .problem(422, "kind_not_supported");
     let bad_mapping = json!({"columns": {"nmae": "氏名"}});
     upload(
         &app,
@@ -799,12 +789,30 @@ async fn files_that_are_not_ledgers_are_refused_clearly(db: Db) {
     )
     .await
     .problem(422, "validation_failed");
-    // A kind not imported yet has no fields (how a client knows not to offer it).
-    let none = app
+    let fu = app
         .get("/api/v1/import-fields?kind=follow_ups", &sup)
         .await
         .expect(200);
-    assert_eq!(none.body["items"], json!([]));
+    assert!(
+        fu.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["field"] == "referral_key" && x["required"] == true),
+        "{}",
+        fu.body
+    );
+    // Not recorded is a choice for follow-ups, which patients do not have.
+    upload(
+        &app,
+        &sup,
+        "patients",
+        "x.csv",
+        "氏名\n山田 太郎\n".as_bytes(),
+        Some(&json!({"past_follow_ups": "not_recorded"})),
+    )
+    .await
+    .problem(422, "validation_failed");
     let f = app
         .get("/api/v1/import-fields?kind=consultations", &sup)
         .await
@@ -839,7 +847,360 @@ async fn files_that_are_not_ledgers_are_refused_clearly(db: Db) {
     assert_eq!(b["counts"]["valid"], 1, "{b}");
 }
 
+/// Commits a checked import (leaving invalid rows out when asked) and waits for it.
+async fn commit(app: &TestApp, token: &str, id: &str, skip_invalid: bool) -> Value {
+    app.post(
+        &format!("/api/v1/imports/{id}/commit"),
+        token,
+        json!({"skip_invalid": skip_invalid}),
+    )
+    .await
+    .expect(202);
+    let b = settled(app, token, id).await;
+    assert_eq!(b["state"], "committed", "{b}");
+    b
+}
+
+async fn referrals_of(app: &TestApp, token: &str) -> Vec<Value> {
+    app.get("/api/v1/referrals?limit=100", token)
+        .await
+        .expect(200)
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// A 紹介台帳 and then its follow-ups move in after the patients: agencies named or written
+/// as their kind (「HW」), levels in the ledger's words, consent days recorded where none was
+/// on file, ended referrals closed; follow-ups fill the ones the levels scheduled, years-old
+/// promises kept as not recorded (the mapping's choice) instead of flooding the queue, and
+/// every figure in the fiscal year of its day.
+async fn referrals_and_follow_ups_move_in_with_their_past(db: Db) {
+    let app = spawn(db).await;
+    let center = app.center("imr").await;
+    let (_, sup) = app.staff(&center, "imr.sup", "supervisor").await;
+    app.agency(&center, "hello_work", "ハローワーク札幌").await;
+    app.agency(
+        &center,
+        "employment_life_support_center",
+        "就業・生活支援センターさっぽろ",
+    )
+    .await;
+    app.agency(&center, "vocational_center", "職業センター北")
+        .await;
+    app.agency(&center, "vocational_center", "職業センター南")
+        .await;
+
+    let mut patients = String::from("相談者番号,氏名,フリガナ,生年月日,就労状況,登録日\n");
+    for i in 1..=6 {
+        let (name, kana, _, birth) = person(i);
+        patients.push_str(&format!("P{i:03},{name},{kana},{birth},求職中,R5.4.{i}\n"));
+    }
+    let r = upload(
+        &app,
+        &sup,
+        "patients",
+        "相談者.csv",
+        patients.as_bytes(),
+        Some(&patient_mapping()),
+    )
+    .await
+    .expect(202);
+    let pid = r.id();
+    assert_eq!(settled(&app, &sup, &pid).await["counts"]["valid"], 6);
+    commit(&app, &sup, &pid, false).await;
+
+    // --- referrals ---------------------------------------------------------------------
+    let ledger = "紹介番号,相談者番号,紹介日,紹介先,目的,対応レベル,提供した情報,同意日,終了日,結果\n\
+        R1,P001,R5.6.1,HW,就職,情報提供,,,R5.7.1,就職\n\
+        R2,P002,R5.8.1,ハローワーク札幌,就職,電話,氏名・連絡先,R5.7.30,,\n\
+        R3,P003,2023/9/1,ﾅｶﾎﾟﾂ,継続,同行＋FU,氏名、病名,R5.9.1,,\n\
+        R4,P004,R6.5.1,職業センター,就職,同行,氏名,R6.5.1,,\n\
+        R5,P005,R6.5.2,HW,就職,電話,氏名,,,\n\
+        R6,P006,R6.6.1,HW,就職,４,氏名,R6.6.1,R6.7.1,就職\n\
+        R7,P999,R6.6.2,HW,就職,情報提供,,,,\n\
+        R8,P001,R6.4.10,職業センター北,就職,同行＋ＦＵ,氏名,R6.4.1,,\n";
+    let mapping = json!({
+        "columns": {
+            "row_key": "紹介番号", "patient_key": "相談者番号", "referred_on": "紹介日",
+            "agency": "紹介先", "purpose": "目的", "level": "対応レベル",
+            "shared_items": "提供した情報", "consent_given_on": "同意日",
+            "closed_on": "終了日", "outcome": "結果"
+        },
+        "past_follow_ups": "not_recorded"
+    });
+    let r = upload(
+        &app,
+        &sup,
+        "referrals",
+        "紹介台帳.csv",
+        &sjis(ledger),
+        Some(&mapping),
+    )
+    .await
+    .expect(202);
+    let rid = r.id();
+    let b = settled(&app, &sup, &rid).await;
+    assert_eq!(b["counts"]["valid"], 4, "{b}");
+    let p = app
+        .get(&format!("/api/v1/imports/{rid}/problems"), &sup)
+        .await
+        .expect(200);
+    assert_eq!(
+        problems_of(&p.body),
+        vec![
+            (4, "紹介先".into(), "agency_ambiguous".into()),
+            (5, "同意日".into(), "consent_required".into()),
+            (6, "終了日".into(), "follow_up_required".into()),
+            (7, "相談者番号".into(), "patient_not_found".into()),
+        ]
+    );
+    let b = commit(&app, &sup, &rid, true).await;
+    assert_eq!(
+        (
+            b["counts"]["created"].as_i64(),
+            b["counts"]["skipped"].as_i64()
+        ),
+        (Some(4), Some(4)),
+        "{b}"
+    );
+    let referrals = referrals_of(&app, &sup).await;
+    assert_eq!(referrals.len(), 4);
+    let by_day = |d: &str| {
+        referrals
+            .iter()
+            .find(|r| r["referred_on"] == d)
+            .unwrap_or_else(|| panic!("no referral of {d}"))
+            .clone()
+    };
+    let r1 = by_day("2023-06-01");
+    assert_eq!(
+        (
+            r1["status"].as_str(),
+            r1["outcome"].as_str(),
+            r1["level"].as_str()
+        ),
+        (Some("closed"), Some("employed"), Some("information_only"))
+    );
+    let r2 = by_day("2023-08-01");
+    assert_eq!(r2["level"], "phone_mediation");
+    assert_eq!(r2["agency_type"], "hello_work");
+    let consents = app
+        .get(
+            &format!(
+                "/api/v1/patients/{}/consents",
+                r2["patient_id"].as_str().unwrap()
+            ),
+            &sup,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        consents.body["items"][0]["given_on"], "2023-07-30",
+        "{}",
+        consents.body
+    );
+    let r3 = by_day("2023-09-01");
+    assert_eq!(
+        (r3["level"].as_str(), r3["agency_type"].as_str()),
+        (
+            Some("accompanied_with_follow_up"),
+            Some("employment_life_support_center")
+        )
+    );
+    // The follow-ups the level-4 referrals promised years ago are not in the queue.
+    let queue = app.get("/api/v1/follow-ups", &sup).await.expect(200);
+    assert_eq!(queue.body["items"], json!([]), "{}", queue.body);
+    let r8 = by_day("2024-04-10");
+    let fus = app
+        .get(
+            &format!(
+                "/api/v1/referrals/{}/follow-ups",
+                r8["id"].as_str().unwrap()
+            ),
+            &sup,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        fus.body["items"][0]["state"], "not_recorded",
+        "{}",
+        fus.body
+    );
+    // Each referral counts in the fiscal year of its day.
+    for (fy, n) in [(2023, 3), (2024, 1)] {
+        let r = app
+            .get(
+                &format!("/api/v1/reports/referral-levels?fiscal_year={fy}"),
+                &sup,
+            )
+            .await
+            .expect(200);
+        let total: i64 = r.body["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["total"].as_i64().unwrap())
+            .sum();
+        assert_eq!(total, n, "FY{fy}: {}", r.body);
+    }
+
+    // --- follow-ups --------------------------------------------------------------------
+    let ahead = (chrono::Utc::now() + Duration::days(40)).date_naive();
+    let ledger = format!(
+        "FU番号,紹介番号,予定日,実施日,方法,確認先,結果,紹介終了\n\
+        F1,R3,R5.9.15,R5.9.20,電話,本人,就労継続,○\n\
+        F2,R8,,R6.4.30,訪問,事業所,就職,\n\
+        F3,R8,R6.6.1,,,,,\n\
+        F4,R2,{ahead},,,,,\n\
+        F5,R1,R5.7.10,R5.7.10,電話,本人,就職,\n\
+        F6,R99,R6.1.1,,,,,\n\
+        F7,R8,R6.5.1,R6.5.1,,,,\n"
+    );
+    let r = upload(
+        &app,
+        &sup,
+        "follow_ups",
+        "フォローアップ台帳.csv",
+        ledger.as_bytes(),
+        Some(&json!({"past_follow_ups": "not_recorded"})),
+    )
+    .await
+    .expect(202);
+    assert_eq!(
+        r.body["mapping"]["columns"]["referral_key"], "紹介番号",
+        "guessed from the header"
+    );
+    assert_eq!(r.body["mapping"]["columns"]["closes_referral"], "紹介終了");
+    let fid = r.id();
+    let b = settled(&app, &sup, &fid).await;
+    assert_eq!(b["counts"]["valid"], 4, "{b}");
+    let p = app
+        .get(&format!("/api/v1/imports/{fid}/problems"), &sup)
+        .await
+        .expect(200);
+    assert_eq!(
+        problems_of(&p.body),
+        vec![
+            (5, "紹介番号".into(), "referral_closed".into()),
+            (6, "紹介番号".into(), "referral_not_found".into()),
+            (7, "方法".into(), "required".into()),
+            (7, "確認先".into(), "required".into()),
+            (7, "結果".into(), "required".into()),
+        ]
+    );
+    let b = commit(&app, &sup, &fid, true).await;
+    assert_eq!(b["counts"]["created"], 4, "{b}");
+    // R3 was followed up and closed with the follow-up's outcome.
+    let r3 = app
+        .get(
+            &format!("/api/v1/referrals/{}", r3["id"].as_str().unwrap()),
+            &sup,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (
+            r3.body["status"].as_str(),
+            r3.body["outcome"].as_str(),
+            r3.body["closed_on"].as_str()
+        ),
+        (Some("closed"), Some("retained"), Some("2023-09-20"))
+    );
+    // R8: its promised follow-up filled by F2 (done), F3 kept as not recorded.
+    let fus = app
+        .get(
+            &format!(
+                "/api/v1/referrals/{}/follow-ups",
+                r8["id"].as_str().unwrap()
+            ),
+            &sup,
+        )
+        .await
+        .expect(200);
+    let states: Vec<(String, String)> = fus.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["due_on"].as_str().unwrap().to_owned(),
+                f["state"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ("2024-04-30".to_owned(), "done".to_owned()),
+            ("2024-06-01".to_owned(), "not_recorded".to_owned())
+        ],
+        "{}",
+        fus.body
+    );
+    // Years-old recorded work is history, not work for the supervisor to review.
+    let r8 = app
+        .get(
+            &format!("/api/v1/referrals/{}", r8["id"].as_str().unwrap()),
+            &sup,
+        )
+        .await
+        .expect(200);
+    assert_eq!(r8.body["review_state"], "none", "{}", r8.body);
+    // Only the follow-up still ahead is in the queue.
+    let queue = app.get("/api/v1/follow-ups", &sup).await.expect(200);
+    let items = queue.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", queue.body);
+    assert_eq!(
+        (items[0]["due_on"].as_str(), items[0]["state"].as_str()),
+        (Some(ahead.to_string().as_str()), Some("due"))
+    );
+
+    // --- the same files again create nothing ---------------------------------------------
+    for (kind, file, mapping) in [
+        ("referrals", sjis(ledger_again_referrals()), mapping.clone()),
+        (
+            "follow_ups",
+            ledger.clone().into_bytes(),
+            json!({"past_follow_ups": "not_recorded"}),
+        ),
+    ] {
+        let r = upload(&app, &sup, kind, "again.csv", &file, Some(&mapping))
+            .await
+            .expect(202);
+        let id = r.id();
+        let b = settled(&app, &sup, &id).await;
+        assert_eq!(b["counts"]["already_imported"], 4, "{kind}: {b}");
+        let b = commit(&app, &sup, &id, true).await;
+        assert_eq!(b["counts"]["created"], 0, "{kind}: {b}");
+    }
+    assert_eq!(referrals_of(&app, &sup).await.len(), 4);
+    let events = app.audit_events();
+    let request = format!("import:{fid}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "follow_up.record" && e.request_id == request)
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "referral.close" && e.request_id == request)
+    );
+}
+
+/// The referral ledger's valid rows, as a second run of the same file reads them.
+fn ledger_again_referrals() -> &'static str {
+    "紹介番号,相談者番号,紹介日,紹介先,目的,対応レベル,提供した情報,同意日,終了日,結果\n\
+        R1,P001,R5.6.1,HW,就職,情報提供,,,R5.7.1,就職\n\
+        R2,P002,R5.8.1,ハローワーク札幌,就職,電話,氏名・連絡先,R5.7.30,,\n\
+        R3,P003,2023/9/1,ﾅｶﾎﾟﾂ,継続,同行＋FU,氏名、病名,R5.9.1,,\n\
+        R8,P001,R6.4.10,職業センター北,就職,同行＋ＦＵ,氏名,R6.4.1,,\n"
+}
+
 db_tests!(
+    referrals_and_follow_ups_move_in_with_their_past,
     a_messy_shift_jis_ledger_moves_in_exactly_once,
     a_commit_that_fails_half_way_leaves_nothing,
     files_that_are_not_ledgers_are_refused_clearly,

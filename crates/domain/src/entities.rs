@@ -347,8 +347,12 @@ pub struct FollowUp {
     pub outcome: Option<CaseOutcome>,
     pub notes: Option<String>,
     pub next_due_on: Option<NaiveDate>,
-    /// Set when its referral was closed before it was done.
+    /// Set when it left the queue without being done: its referral was closed, or it was
+    /// imported from a 台帳 as not recorded (then `not_recorded`, and this is the import's day).
     pub cancelled_on: Option<NaiveDate>,
+    /// Its day had passed when a 台帳 was imported, with nothing written about it: kept as
+    /// not recorded rather than shown as years overdue.
+    pub not_recorded: bool,
     /// Who recorded it as done; `None` when the agency confirmed it through a link.
     pub recorded_by: Option<Uuid>,
     /// The one-time link through which the agency confirmed it (then `contacted` is

@@ -113,6 +113,7 @@ pub fn header(kind: RecordKind) -> (&'static str, &'static [&'static str]) {
                 "備考",
                 "次回予定日",
                 "取消日",
+                "記録なし（台帳の取込）",
                 "登録日時",
                 "更新日時",
             ],
@@ -366,6 +367,7 @@ pub fn follow_up_row(f: &FollowUp, numbers: &HashMap<Uuid, String>) -> Vec<Cell>
         opt_text(f.notes.as_deref()),
         day(f.next_due_on),
         day(f.cancelled_on),
+        yes_no(f.not_recorded),
         moment(f.created_at),
         moment(f.updated_at),
     ]
@@ -442,6 +444,8 @@ struct FollowUpJson<'a> {
     notes: Option<&'a str>,
     next_due_on: Option<String>,
     cancelled_on: Option<String>,
+    /// Imported from a 台帳 after its day had passed with nothing written.
+    not_recorded: bool,
     recorded_by: Option<Uuid>,
     agency_link_id: Option<Uuid>,
     agency_outcome: Option<&'static str>,
@@ -474,6 +478,7 @@ pub fn json_items(page: &RecordPage) -> Result<Vec<Vec<u8>>, serde_json::Error> 
             notes: f.notes.as_deref(),
             next_due_on: f.next_due_on.map(date),
             cancelled_on: f.cancelled_on.map(date),
+            not_recorded: f.not_recorded,
             recorded_by: f.recorded_by,
             agency_link_id: f.agency_link_id,
             agency_outcome: f.agency_outcome.map(|a| a.as_str()),

@@ -5,6 +5,7 @@
 use crate::DieselStore;
 use crate::db::DbConn;
 use crate::error::R;
+use crate::held_rows;
 use crate::outbox;
 use crate::rows::{naive, utc};
 use crate::schema::{audit_chain_head, audit_events, centers};
@@ -133,13 +134,30 @@ pub(crate) fn ensure_head(conn: &mut DbConn, chain: &str) -> R<()> {
 /// last_change_at)`. A chain without a head row (a center made before its head was, by
 /// another path) gets one first.
 fn lock_head(conn: &mut DbConn, chain: &str) -> R<(i64, String, Option<NaiveDateTime>)> {
+    if let Some(head) = held_rows::head(conn, chain) {
+        return Ok(head);
+    }
+    let head = lock_head_row(conn, chain)?;
+    held_rows::keep_head(conn, chain, &head);
+    Ok(head)
+}
+
+fn lock_head_row(conn: &mut DbConn, chain: &str) -> R<(i64, String, Option<NaiveDateTime>)> {
     use audit_chain_head::dsl as h;
     let lock = |conn: &mut DbConn| {
-        diesel::update(h::audit_chain_head.filter(h::chain.eq(chain)))
-            .set(h::seq.eq(h::seq))
-            .returning((h::seq, h::hash, h::last_change_at))
-            .get_result(conn)
-            .optional()
+        let head = h::audit_chain_head.filter(h::chain.eq(chain)).select((
+            h::seq,
+            h::hash,
+            h::last_change_at,
+        ));
+        match conn {
+            // A row lock, not an update: an update per lock left a dead version of the row
+            // each time, and a transaction writing many records (an import's commit) walked
+            // ever longer chains of them, row after row.
+            DbConn::Pg(c) => head.for_no_key_update().first(c).optional(),
+            // The writer's BEGIN IMMEDIATE holds the whole database already.
+            DbConn::Sqlite(c) => head.first(c).optional(),
+        }
     };
     if let Some(head) = lock(conn)? {
         return Ok(head);
@@ -221,6 +239,9 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
         }
     }
     for (chain, seq, hash) in heads {
+        if held_rows::advance_head(conn, chain, seq, &hash) {
+            continue;
+        }
         diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain)))
             .set((
                 audit_chain_head::seq.eq(seq),
@@ -252,9 +273,11 @@ pub(crate) fn change_stamp(
     let chain = chain_of(Some(center));
     let (_, _, last) = lock_head(conn, &chain)?;
     let stamp = next_stamp(last, naive(proposed));
-    diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(&chain)))
-        .set(audit_chain_head::last_change_at.eq(Some(stamp)))
-        .execute(conn)?;
+    if !held_rows::stamp_head(conn, &chain, stamp) {
+        diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(&chain)))
+            .set(audit_chain_head::last_change_at.eq(Some(stamp)))
+            .execute(conn)?;
+    }
     Ok(stamp)
 }
 

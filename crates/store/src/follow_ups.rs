@@ -45,6 +45,7 @@ pub struct FollowUpRow {
     pub recorded_by: Option<String>,
     pub agency_link_id: Option<String>,
     pub agency_outcome: Option<String>,
+    pub not_recorded: bool,
 }
 
 impl FollowUpRow {
@@ -66,6 +67,7 @@ impl FollowUpRow {
             recorded_by: f.recorded_by.map(|x| x.to_string()),
             agency_link_id: f.agency_link_id.map(|x| x.to_string()),
             agency_outcome: f.agency_outcome.map(|x| x.as_str().to_owned()),
+            not_recorded: f.not_recorded,
             created_by: f.created_by.to_string(),
             version: f.version,
             created_at: naive(f.created_at),
@@ -100,6 +102,7 @@ impl FollowUpRow {
             notes: self.notes,
             next_due_on: self.next_due_on,
             cancelled_on: self.cancelled_on,
+            not_recorded: self.not_recorded,
             recorded_by: opt_uuid("follow_ups.recorded_by", self.recorded_by.as_deref())?,
             agency_link_id: opt_uuid("follow_ups.agency_link_id", self.agency_link_id.as_deref())?,
             agency_outcome: opt_choice(
@@ -350,6 +353,8 @@ impl FollowUpStore for DieselStore {
                 follow_ups::notes.eq(&row.notes),
                 follow_ups::next_due_on.eq(row.next_due_on),
                 follow_ups::recorded_by.eq(&row.recorded_by),
+                follow_ups::cancelled_on.eq(row.cancelled_on),
+                follow_ups::not_recorded.eq(row.not_recorded),
                 follow_ups::version.eq(expected_version + 1),
                 follow_ups::updated_at.eq(row.updated_at),
             ))

@@ -349,6 +349,31 @@ impl ImportStore for DieselStore {
         })
     }
 
+    fn publish_commit_progress(
+        &self,
+        id: Uuid,
+        done: i32,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        if self.backend() == crate::Backend::Sqlite {
+            return Ok(false);
+        }
+        // Only while the import is still committing: the commit's own last write wins.
+        self.write(|c| {
+            diesel::update(
+                imports::table
+                    .filter(imports::id.eq(id.to_string()))
+                    .filter(imports::state.eq("committing")),
+            )
+            .set((
+                imports::progress_done.eq(done),
+                imports::lease_until.eq(Some(naive(lease_until))),
+            ))
+            .execute(c)?;
+            Ok(true)
+        })
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(id = %r.import.id, problems = r.problems.len(), duplicates = r.duplicates.len()))]
     fn save_check(&self, r: &CheckResult<'_>) -> StoreResult<Import> {
         let id = r.import.id.to_string();
@@ -633,7 +658,7 @@ impl ImportStore for DieselStore {
         &self,
         work: &mut dyn FnMut(Arc<dyn Store>) -> StoreResult<()>,
     ) -> StoreResult<()> {
-        let (store, batch) = self.batched()?;
+        let (store, batch) = self.batched_flat()?;
         let store: Arc<dyn Store> = Arc::new(store);
         work(store.clone())?;
         drop(store);

@@ -30,6 +30,7 @@ mod error;
 mod exports;
 mod follow_ups;
 mod held;
+mod held_rows;
 mod history;
 mod idempotency;
 mod imports;
@@ -77,6 +78,9 @@ pub struct DieselStore {
     backend: Backend,
     /// The one connection every call uses inside a [`Batch`]; `None` for the pool.
     pinned: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
+    /// Inside a [`Batch`]: each write in a savepoint of its own (so a refused step rolls
+    /// back alone), or not (see [`DieselStore::batched_flat`]).
+    savepoints: bool,
     /// Seals and opens the secrets kept at rest (see [`sealed`]).
     keys: std::sync::Arc<DataKeys>,
     /// Which request-held connections are this store's (see [`held`]).
@@ -93,6 +97,7 @@ impl DieselStore {
             pool,
             backend,
             pinned: None,
+            savepoints: true,
             keys: std::sync::Arc::new(keys),
             id: held::next_store_id(),
             suspect: std::sync::Arc::default(),
@@ -178,6 +183,10 @@ impl DieselStore {
         &self,
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> StoreResult<T> {
+        if self.pinned.is_some() && !self.savepoints {
+            // Already inside the batch's transaction, which any error ends.
+            return self.on_conn(f);
+        }
         self.on_conn(|c| write_tx(c, f))
     }
 }

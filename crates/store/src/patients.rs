@@ -157,6 +157,9 @@ fn like_escape(s: &str) -> String {
 /// registrations at the same moment never get the same number (or a unique-key error).
 fn next_case_number(conn: &mut DbConn, center: &str, fiscal_year: i32) -> R<i32> {
     use case_counters::dsl as cc;
+    if let Some(n) = crate::held_rows::next_number(conn, center, fiscal_year) {
+        return Ok(n);
+    }
     let n: i32 = per_backend!(conn, c => diesel::insert_into(cc::case_counters)
         .values((cc::center_id.eq(center), cc::fiscal_year.eq(fiscal_year), cc::last_number.eq(1)))
         .on_conflict((cc::center_id, cc::fiscal_year))
@@ -164,6 +167,7 @@ fn next_case_number(conn: &mut DbConn, center: &str, fiscal_year: i32) -> R<i32>
         .set(cc::last_number.eq(cc::last_number + 1))
         .returning(cc::last_number)
         .get_result(c))?;
+    crate::held_rows::keep_number(conn, center, fiscal_year, n);
     Ok(n)
 }
 

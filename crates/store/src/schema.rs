@@ -304,6 +304,7 @@ diesel::table! {
         overdue_announced_at -> Nullable<Timestamp>,
         agency_link_id -> Nullable<Text>,
         agency_outcome -> Nullable<Text>,
+        not_recorded -> Bool,
     }
 }
 
@@ -1444,6 +1445,7 @@ pub const TABLES: &[(&str, &[&str])] = &[
             "overdue_announced_at",
             "agency_link_id",
             "agency_outcome",
+            "not_recorded",
         ],
     ),
     (

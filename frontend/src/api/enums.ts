@@ -116,7 +116,7 @@ export type Contacted = (typeof CONTACTED)[number];
 export const CASE_OUTCOMES = ['searching', 'employed', 'retained', 'left_job', 'declined', 'lost_contact', 'other'] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
-export const FOLLOW_UP_STATES = ['due', 'overdue', 'done', 'cancelled'] as const;
+export const FOLLOW_UP_STATES = ['due', 'overdue', 'done', 'cancelled', 'not_recorded'] as const;
 export type FollowUpState = (typeof FOLLOW_UP_STATES)[number];
 
 export const REFERRAL_STATUSES = ['open', 'closed'] as const;

@@ -840,8 +840,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The fields a kind of import fills in, with the header names and words it understands;
-         *     none for a kind not imported yet. (Beside `/imports`, not under it, so that no path
+         * The fields a kind of import fills in, with the header names and words it understands.
+         *     (Beside `/imports`, not under it, so that no path
          *     under `/imports/` is both a record id and a word.)
          */
         get: operations["list_import_fields"];
@@ -4953,7 +4953,11 @@ export interface components {
             agency_type: components["schemas"]["AgencyType"];
             /** Format: uuid */
             assignee_id: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description The day it left the queue undone: its referral was closed, or (state `not_recorded`)
+             *     the day it was imported as not recorded.
+             */
             cancelled_on?: string | null;
             case_number: string;
             contacted?: components["schemas"]["Contacted"] | null;
@@ -4994,10 +4998,11 @@ export interface components {
         FollowUpMethod: "phone" | "in_person" | "email" | "visit" | "online" | "other";
         /**
          * @description `due` (open, due today or later), `overdue` (open, past its due date in Asia/Tokyo),
-         *     `done`, or `cancelled` (its referral was closed first).
+         *     `done`, `cancelled` (its referral was closed first), or `not_recorded` (imported from
+         *     a 台帳 after its day had passed with nothing written; out of the queue).
          * @enum {string}
          */
-        FollowUpState: "due" | "overdue" | "done" | "cancelled";
+        FollowUpState: "due" | "overdue" | "done" | "cancelled" | "not_recorded";
         /**
          * @description The days to generate sessions for: `fiscal_year`, or `from` and `to` (at most 400 days).
          * @example {
@@ -5213,8 +5218,10 @@ export interface components {
             value_kind: components["schemas"]["ImportValueKind"];
         };
         /**
-         * @description What an import's file holds, one kind per file (`referrals` and `follow_ups` answer
-         *     422 `kind_not_supported` in this version).
+         * @description What an import's file holds, one kind per file. Referrals name their patients by the
+         *     patients' row keys (or case numbers); follow-ups name their referrals by the referrals'
+         *     row keys, so a center imports patients, then consultations and referrals, then
+         *     follow-ups.
          * @enum {string}
          */
         ImportKind: "patients" | "consultations" | "referrals" | "follow_ups";
@@ -5246,6 +5253,7 @@ export interface components {
             defaults?: {
                 [key: string]: string;
             };
+            past_follow_ups?: components["schemas"]["PastFollowUps"] | null;
             values?: {
                 [key: string]: {
                     [key: string]: string;
@@ -6269,7 +6277,11 @@ export interface components {
                 agency_type: components["schemas"]["AgencyType"];
                 /** Format: uuid */
                 assignee_id: string;
-                /** Format: date */
+                /**
+                 * Format: date
+                 * @description The day it left the queue undone: its referral was closed, or (state `not_recorded`)
+                 *     the day it was imported as not recorded.
+                 */
                 cancelled_on?: string | null;
                 case_number: string;
                 contacted?: components["schemas"]["Contacted"] | null;
@@ -7376,6 +7388,13 @@ export interface components {
          * @enum {string}
          */
         ParticipantRole: "child" | "family";
+        /**
+         * @description What an import of referrals or follow-ups makes of a follow-up whose day has passed with
+         *     nothing written: `overdue` (the default; it stays in the queue) or `not_recorded` (kept
+         *     in the history, out of the queue).
+         * @enum {string}
+         */
+        PastFollowUps: "overdue" | "not_recorded";
         /** @description A person the center supports. Every read of it is recorded in the audit trail. */
         PatientDto: {
             /** Format: date */

@@ -26,6 +26,7 @@ const stateTone = {
   overdue: 'border-error-1 bg-red-50 text-error-2 font-bold',
   done: 'border-success-2 text-success-2',
   cancelled: 'border-solid-gray-600 bg-solid-gray-50 text-solid-gray-700',
+  not_recorded: 'border-dashed border-solid-gray-600 text-solid-gray-700',
 } as const;
 
 /** A follow-up's state, overdue ones in red. */

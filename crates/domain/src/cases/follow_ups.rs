@@ -217,6 +217,31 @@ impl FollowUps<'_> {
         if_match: IfMatch,
         input: FollowUpUpdate,
     ) -> Result<FollowUpView, DomainError> {
+        self.change(ctx, id, if_match, input, true)
+    }
+
+    /// [`Self::update`] for a follow-up an import brings in from a 台帳: the same rules,
+    /// rows and events, but work recorded years ago is not put to the supervisor for review
+    /// (a 台帳 holds hundreds of such follow-ups; the import is the supervisor's own, and
+    /// audited as theirs).
+    pub(crate) fn update_imported(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        if_match: IfMatch,
+        input: FollowUpUpdate,
+    ) -> Result<FollowUpView, DomainError> {
+        self.change(ctx, id, if_match, input, false)
+    }
+
+    fn change(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        if_match: IfMatch,
+        input: FollowUpUpdate,
+        review: bool,
+    ) -> Result<FollowUpView, DomainError> {
         self.guard(ctx, Action::FollowUpUpdate, Some(id), || {
             let center = require_case_worker(&ctx.actor)?;
             let view = self
@@ -272,8 +297,13 @@ impl FollowUps<'_> {
             }
             f.updated_at = self.clock.now();
             // Recorded follow-up work goes to the supervisor for review.
-            self.store
-                .save_follow_up(&f, expected_version, next.as_ref(), recording, &events)?;
+            self.store.save_follow_up(
+                &f,
+                expected_version,
+                next.as_ref(),
+                recording && review,
+                &events,
+            )?;
             self.store
                 .follow_up(center, id)?
                 .ok_or(DomainError::NotFound)
@@ -398,12 +428,96 @@ impl FollowUps<'_> {
             .is_empty())
     }
 
+    /// The follow-ups of a referral an imported follow-up row fills in, oldest due first: the
+    /// open ones, then those an earlier import left as not recorded.
+    pub(crate) fn unfilled(
+        &self,
+        center: Uuid,
+        referral_id: Uuid,
+    ) -> Result<Vec<FollowUp>, DomainError> {
+        let filter = of_referral(referral_id, FollowUpState::All, self.today());
+        let page = PageRequest {
+            limit: 200,
+            ..PageRequest::default()
+        };
+        let mut found: Vec<FollowUp> = self
+            .store
+            .follow_ups(center, &filter, page)?
+            .items
+            .into_iter()
+            .map(|v| v.follow_up)
+            .filter(|f| f.is_open() || (f.not_recorded && f.done_on.is_none()))
+            .collect();
+        found.sort_by_key(|f| (!f.is_open(), f.due_on, f.id));
+        Ok(found)
+    }
+
+    /// Takes a follow-up whose day had passed, with nothing written, when its 台帳 was
+    /// imported out of the queue as not recorded (the import's choice), audited as a change.
+    pub(crate) fn leave_unrecorded(
+        &self,
+        ctx: &Ctx,
+        f: &FollowUp,
+    ) -> Result<FollowUp, DomainError> {
+        let next = not_recorded(f, self.today(), self.clock.now());
+        let ev = self
+            .ev(ctx, Action::FollowUpUpdate)
+            .resource(f.id)
+            .patient(f.patient_id)
+            .detail("not_recorded");
+        self.store
+            .save_follow_up(&next, f.version, None, false, &[ev])
+    }
+
+    /// Brings a follow-up an earlier import left as not recorded back, for a later import
+    /// that has its record (the 台帳 of follow-ups after the 台帳 of referrals).
+    pub(crate) fn reopen_unrecorded(
+        &self,
+        ctx: &Ctx,
+        f: &FollowUp,
+    ) -> Result<FollowUp, DomainError> {
+        let mut next = f.clone();
+        next.not_recorded = false;
+        next.cancelled_on = None;
+        next.updated_at = self.clock.now();
+        let ev = self
+            .ev(ctx, Action::FollowUpUpdate)
+            .resource(f.id)
+            .patient(f.patient_id)
+            .detail("not_recorded=false");
+        self.store
+            .save_follow_up(&next, f.version, None, false, &[ev])
+    }
+
     pub(super) fn schedule_event(&self, ctx: &Ctx, f: &FollowUp) -> AuditDraft {
         self.ev(ctx, Action::FollowUpSchedule)
             .resource(f.id)
             .patient(f.patient_id)
             .detail(format!("referral={}; due_on={}", f.referral_id, f.due_on))
     }
+}
+
+/// `f` out of the queue as not recorded, from `today`.
+fn not_recorded(f: &FollowUp, today: NaiveDate, now: DateTime<Utc>) -> FollowUp {
+    FollowUp {
+        not_recorded: true,
+        cancelled_on: Some(today),
+        updated_at: now,
+        ..f.clone()
+    }
+}
+
+/// Whether a follow-up due on `due_on` could be recorded as `input` says (an import's dry
+/// run, before the follow-up exists): the same rules as recording one.
+pub(crate) fn check_record(
+    due_on: NaiveDate,
+    input: &FollowUpUpdate,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
+    // Only the due day matters to the rules; the rest is a follow-up not yet made.
+    let nil = Uuid::nil();
+    let f = open(nil, nil, nil, nil, due_on, nil, DateTime::<Utc>::UNIX_EPOCH);
+    apply_update(&f, input, today).map(|_| ())
 }
 
 /// An open follow-up of `r`, due on `due_on`.
@@ -414,12 +528,25 @@ pub(super) fn schedule(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> FollowUp {
+    open(r.center_id, r.id, r.patient_id, assignee, due_on, by, now)
+}
+
+/// A new open follow-up, due on `due_on`, nothing recorded.
+fn open(
+    center_id: Uuid,
+    referral_id: Uuid,
+    patient_id: Uuid,
+    assignee_id: Uuid,
+    due_on: NaiveDate,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> FollowUp {
     FollowUp {
         id: Uuid::now_v7(),
-        center_id: r.center_id,
-        referral_id: r.id,
-        patient_id: r.patient_id,
-        assignee_id: assignee,
+        center_id,
+        referral_id,
+        patient_id,
+        assignee_id,
         due_on,
         done_on: None,
         method: None,
@@ -428,6 +555,7 @@ pub(super) fn schedule(
         notes: None,
         next_due_on: None,
         cancelled_on: None,
+        not_recorded: false,
         recorded_by: None,
         agency_link_id: None,
         agency_outcome: None,
@@ -546,6 +674,12 @@ fn due_window(
 /// A follow-up is changed at the version the caller read, and not once cancelled.
 fn editable(current: &FollowUp, if_match: IfMatch) -> Result<i32, DomainError> {
     let expected_version = if_match.against(current.version)?;
+    if current.not_recorded {
+        return Err(DomainError::rule(
+            "follow_up_not_recorded",
+            "this follow-up was imported as not recorded; schedule a new one",
+        ));
+    }
     if current.cancelled_on.is_some() {
         return Err(DomainError::rule(
             "follow_up_cancelled",

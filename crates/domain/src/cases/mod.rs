@@ -37,6 +37,7 @@ pub use consents::{
     check_giver,
 };
 pub use consultations::{ConsultationInput, ConsultationQuery, Consultations, check_fields};
+pub(crate) use follow_ups::check_record;
 pub use follow_ups::{
     FollowUpInput, FollowUpQuery, FollowUpUpdate, FollowUps, REASSIGN_MAX, ReassignInput,
     reassign_target,
@@ -50,6 +51,7 @@ pub use patients::{
     Patients, check_new, duplicate_reasons, format_case_number, list_filter, phone_digits,
 };
 pub use referrals::{ReferralInput, ReferralQuery, ReferralUpdate, Referrals};
+pub(crate) use referrals::{check_closing, check_new_referral};
 pub use timeline::{TimelineEntry, TimelineItem};
 
 use crate::entities::Actor;

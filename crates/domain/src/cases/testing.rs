@@ -89,6 +89,7 @@ pub(super) fn follow_up(due_on: NaiveDate) -> FollowUp {
         notes: None,
         next_due_on: None,
         cancelled_on: None,
+        not_recorded: false,
         recorded_by: None,
         agency_link_id: None,
         agency_outcome: None,

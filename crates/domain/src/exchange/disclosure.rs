@@ -234,9 +234,12 @@ pub fn document(d: &Disclosure) -> Vec<DocLine> {
             out.push(DocLine::Text(format!(
                 "  フォローアップ 予定 {} 実施 {} 結果 {} {}",
                 f.due_on,
-                f.done_on
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into()),
+                match (f.done_on, f.not_recorded) {
+                    (Some(d), _) => d.to_string(),
+                    // Imported from a 台帳 whose day had passed with nothing written.
+                    (None, true) => "記録なし".into(),
+                    (None, false) => "—".into(),
+                },
                 f.outcome.map_or("—", |o| o.as_str()),
                 opt(f.notes.as_deref())
             )));

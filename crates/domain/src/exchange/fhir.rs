@@ -780,6 +780,7 @@ pub(crate) mod tests {
             notes: None,
             next_due_on: None,
             cancelled_on: None,
+            not_recorded: false,
             recorded_by: None,
             agency_link_id: None,
             agency_outcome: agency,

@@ -40,6 +40,16 @@ pub trait ImportStore {
         done: i32,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// A running commit's progress, for the replicas not running it, and its lease renewed:
+    /// written beside the commit's transaction where the database lets two transactions
+    /// write at once (PostgreSQL; `true`). SQLite has one writer, the commit, and one
+    /// process, which answers the progress from memory: nothing is written (`false`).
+    fn publish_commit_progress(
+        &self,
+        id: Uuid,
+        done: i32,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Replaces what the last dry run found and stores the import as checked.
     fn save_check(&self, result: &CheckResult<'_>) -> StoreResult<Import>;
     fn import_problems(

@@ -388,8 +388,9 @@ wire_enum!(
 
 wire_enum!(
     /// `due` (open, due today or later), `overdue` (open, past its due date in Asia/Tokyo),
-    /// `done`, or `cancelled` (its referral was closed first).
-    FollowUpState { Due, Overdue, Done, Cancelled }
+    /// `done`, `cancelled` (its referral was closed first), or `not_recorded` (imported from
+    /// a 台帳 after its day had passed with nothing written; out of the queue).
+    FollowUpState { Due, Overdue, Done, Cancelled, NotRecorded }
 );
 wire_enum!(
     /// Which follow-ups the queue lists; `all` (open, done and cancelled) suits a calendar.
@@ -424,9 +425,17 @@ wire_enum!(NotificationKind {
 // --- moving a 台帳 in ----------------------------------------------------------------------
 
 wire_enum!(
-    /// What an import's file holds, one kind per file (`referrals` and `follow_ups` answer
-    /// 422 `kind_not_supported` in this version).
+    /// What an import's file holds, one kind per file. Referrals name their patients by the
+    /// patients' row keys (or case numbers); follow-ups name their referrals by the referrals'
+    /// row keys, so a center imports patients, then consultations and referrals, then
+    /// follow-ups.
     ImportKind { Patients, Consultations, Referrals, FollowUps }
+);
+wire_enum!(
+    /// What an import of referrals or follow-ups makes of a follow-up whose day has passed with
+    /// nothing written: `overdue` (the default; it stays in the queue) or `not_recorded` (kept
+    /// in the history, out of the queue).
+    PastFollowUps { Overdue, NotRecorded }
 );
 wire_enum!(
     /// `checking` (the dry run) → `checked` → `committing` → `committed`; `failed` with its
@@ -602,6 +611,12 @@ mod tests {
             ));
             c.table::<ImportEncoding>(&names(
                 &i::Encoding::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>(),
+            ));
+            c.table::<PastFollowUps>(&names(
+                &i::PastFollowUps::ALL
                     .iter()
                     .map(|k| k.as_str())
                     .collect::<Vec<_>>(),

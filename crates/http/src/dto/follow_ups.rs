@@ -43,6 +43,8 @@ pub struct FollowUpDto {
     /// The due date of the follow-up this one scheduled.
     #[schema(format = Date)]
     pub next_due_on: Option<String>,
+    /// The day it left the queue undone: its referral was closed, or (state `not_recorded`)
+    /// the day it was imported as not recorded.
     #[schema(format = Date)]
     pub cancelled_on: Option<String>,
     /// Who recorded it as done; `null` when the agency confirmed it through a one-time link.
@@ -64,6 +66,8 @@ impl FollowUpDto {
         let f = v.follow_up;
         let state = if f.done_on.is_some() {
             "done"
+        } else if f.not_recorded {
+            "not_recorded"
         } else if f.cancelled_on.is_some() {
             "cancelled"
         } else if f.due_on < today {

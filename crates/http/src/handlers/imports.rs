@@ -42,6 +42,11 @@ pub struct ImportMappingDto {
     pub values: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     pub defaults: BTreeMap<String, String>,
+    /// Referrals and follow-ups: a follow-up whose day has passed with nothing written stays
+    /// in the queue as overdue (`overdue`, the default) or is kept as `not_recorded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::dto::PastFollowUps>)]
+    pub past_follow_ups: Option<String>,
 }
 
 impl From<ImportMapping> for ImportMappingDto {
@@ -50,6 +55,7 @@ impl From<ImportMapping> for ImportMappingDto {
             columns: m.columns,
             values: m.values,
             defaults: m.defaults,
+            past_follow_ups: m.past_follow_ups,
         }
     }
 }
@@ -60,6 +66,7 @@ impl From<ImportMappingDto> for ImportMapping {
             columns: m.columns,
             values: m.values,
             defaults: m.defaults,
+            past_follow_ups: m.past_follow_ups,
         }
     }
 }
@@ -472,8 +479,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(ListOf::from_page(page, ImportDto::from)))
 }
 
-/// The fields a kind of import fills in, with the header names and words it understands;
-/// none for a kind not imported yet. (Beside `/imports`, not under it, so that no path
+/// The fields a kind of import fills in, with the header names and words it understands.
+/// (Beside `/imports`, not under it, so that no path
 /// under `/imports/` is both a record id and a word.)
 #[utoipa::path(
     tag = "imports",

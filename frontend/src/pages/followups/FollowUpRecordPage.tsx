@@ -248,6 +248,8 @@ export function FollowUpRecordPage() {
             </Notice>
           ) : f.state === 'cancelled' ? (
             <Notice tone="info" title={t('followUp.cancelledNotice')} />
+          ) : f.state === 'not_recorded' ? (
+            <Notice tone="info" title={t('followUp.notRecordedNotice')} />
           ) : (
             <RecordForm initial={q.data} back={from ?? caseReturn(from, f.referral_id)} done={caseReturn(from, f.referral_id)} />
           )}

@@ -150,7 +150,7 @@ function MappingEditor({ imp, fields }: { imp: Import; fields: readonly ImportFi
   // The values the last check could not read, from the first pages of its problems.
   const problems = useCursorList(importKeys.problems(imp.id, imp.version), (after) => listImportProblems(imp.id, after));
   const suggestions = unmappedValues(problems.items, form);
-  const followUps = imp.kind === 'follow_ups';
+  const followUps = imp.kind === 'follow_ups' || imp.kind === 'referrals';
 
   const save = useMutation({
     mutationFn: () => updateImport(imp.id, { mapping: toMapping(form, followUps) }),
@@ -231,10 +231,10 @@ function MappingEditor({ imp, fields }: { imp: Import; fields: readonly ImportFi
           hint={t('import.pastFollowUps.hint')}
           choices={[
             { value: 'not_recorded', label: t('import.pastFollowUps.not_recorded'), description: t('import.pastFollowUps.not_recorded.hint') },
-            { value: 'open', label: t('import.pastFollowUps.open'), description: t('import.pastFollowUps.open.hint') },
+            { value: 'overdue', label: t('import.pastFollowUps.overdue'), description: t('import.pastFollowUps.overdue.hint') },
           ]}
           value={form.pastFollowUps}
-          onChange={(v) => setForm((f) => ({ ...f, pastFollowUps: v === 'open' ? 'open' : 'not_recorded' }))}
+          onChange={(v) => setForm((f) => ({ ...f, pastFollowUps: v === 'overdue' ? 'overdue' : 'not_recorded' }))}
           errors={errorsFor('mapping.past_follow_ups')}
         />
       )}

@@ -24,7 +24,7 @@ describe('the words of an import', () => {
   it('speak of 台帳 and 取込 as a 保健師 does', () => {
     expect(ja['nav.imports']).toBe('台帳の取込');
     expect(ja['import.pastFollowUps.not_recorded']).toBe('未記録として取り込む');
-    expect(ja['import.pastFollowUps.open']).toBe('未完了として取り込む');
+    expect(ja['import.pastFollowUps.overdue']).toBe('未完了として取り込む');
     expect([ja['import.count.rows'], ja['import.count.valid'], ja['import.count.invalid'], ja['import.count.already_imported']]).toEqual([
       '行数',
       '正常',

@@ -83,14 +83,14 @@ describe('the mapping form', () => {
         employment_status: [valueRow(' 就労中 ', 'employed'), valueRow('', 'job_seeking'), valueRow('求職', ''), valueRow('HW求職', 'job_seeking')],
       },
       defaults: { program: 'nanbyo', employment_status: '' },
-      pastFollowUps: 'open' as const,
+      pastFollowUps: 'overdue' as const,
     };
     expect(toMapping(form, false)).toEqual({
       columns: { family_name: '氏名（姓）', birth_date: '誕生日', employment_status: '就労' },
       values: { employment_status: { 就労中: 'employed', HW求職: 'job_seeking' } },
       defaults: { program: 'nanbyo' },
     });
-    expect(toMapping(form, true).past_follow_ups).toBe('open');
+    expect(toMapping(form, true).past_follow_ups).toBe('overdue');
   });
 
   it('names the required fields left without a column or a default, at their controls', () => {

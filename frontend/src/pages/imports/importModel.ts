@@ -31,8 +31,8 @@ export interface MappingForm {
   readonly pastFollowUps: PastFollowUps;
 }
 
-/** A mapping as sent: for follow-ups, also what a past one without outcome becomes. */
-export type SentMapping = ImportMapping & { past_follow_ups?: PastFollowUps };
+/** A mapping as sent: for referrals and follow-ups, also what a past follow-up without outcome becomes. */
+export type SentMapping = ImportMapping;
 
 /** Fields whose values are codes: they get a value mapping. */
 export function hasCodes(field: ImportField): boolean {

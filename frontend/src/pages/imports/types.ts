@@ -17,11 +17,10 @@ export {
 type S = components['schemas'];
 
 /**
- * Follow-ups (which this server does not import yet): what a past one without outcome
- * becomes. Not in the spec's mapping; sent only for a follow-ups import.
+ * Referrals and follow-ups: what a past follow-up with nothing recorded becomes (the
+ * mapping's `past_follow_ups`; sent only for those kinds).
  */
-export const PAST_FOLLOW_UPS = ['not_recorded', 'open'] as const;
-export type PastFollowUps = (typeof PAST_FOLLOW_UPS)[number];
+export type PastFollowUps = NonNullable<S['ImportMappingDto']['past_follow_ups']>;
 
 export type ImportCode = S['ImportCode'];
 export type ImportField = S['ImportField'];

@@ -7,6 +7,8 @@
 mod levels;
 mod update;
 
+pub(crate) use update::check_closing;
+
 use super::{assign, consents, describe, follow_ups, missing, not_in_future, require_case_worker};
 use crate::app::{Ctx, NOTES_MAX};
 use crate::audit::AuditDraft;
@@ -253,6 +255,14 @@ struct NewReferral {
     handed_over: Option<String>,
     notes: Option<String>,
     items: Vec<SharedItem>,
+}
+
+/// Whether a new referral's own fields hold (an import's dry run, before anything is written).
+pub(crate) fn check_new_referral(
+    input: &ReferralInput,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
+    parse_new(input, today).map(|_| ())
 }
 
 /// Parses a new referral: made today unless a past day is given, naming the shared items

@@ -290,6 +290,29 @@ fn closing(
     }
 }
 
+/// Whether a referral could be closed on `closed_on` with `outcome` (an imported 台帳's
+/// 終了日 and 結果): the closing's own rules, then the level's, given how many of its
+/// follow-ups are done.
+pub(crate) fn check_closing(
+    level: Level,
+    referred_on: NaiveDate,
+    outcome: Option<&str>,
+    closed_on: NaiveDate,
+    today: NaiveDate,
+    done_follow_ups: i64,
+) -> Result<(), DomainError> {
+    let mut v = Validator::new();
+    let input = ReferralUpdate {
+        status: Some("closed".into()),
+        outcome: outcome.map(str::to_owned),
+        closed_on: Some(closed_on.to_string()),
+        ..ReferralUpdate::default()
+    };
+    closing(&mut v, &input, referred_on, today);
+    v.finish()?;
+    may_close(level, done_follow_ups)
+}
+
 /// A referral that promises follow-up is not closed before a follow-up is done.
 fn may_close(level: Level, done_follow_ups: i64) -> Result<(), DomainError> {
     if level.promises_follow_up() && done_follow_ups == 0 {

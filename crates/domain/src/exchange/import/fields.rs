@@ -397,13 +397,341 @@ const CONSULTATIONS: &[FieldSpec] = &[
     ),
 ];
 
-/// The fields of a kind; empty for a kind this version does not import yet.
+const PURPOSE: &[Code] = &[
+    (
+        "new_employment",
+        &["新規就労", "新規就職", "就職", "就職支援", "求職", "新規"],
+    ),
+    (
+        "job_retention",
+        &[
+            "就労継続",
+            "雇用継続",
+            "継続",
+            "定着",
+            "職場定着",
+            "在職者支援",
+        ],
+    ),
+];
+/// The survey's four levels (対応内容), by number and by the words of a 紹介台帳.
+const LEVEL: &[Code] = &[
+    (
+        "information_only",
+        &["情報提供", "情報提供のみ", "紹介のみ", "1", "レベル1"],
+    ),
+    (
+        "phone_mediation",
+        &[
+            "電話仲介",
+            "電話連絡",
+            "電話",
+            "電話でつなぐ",
+            "2",
+            "レベル2",
+        ],
+    ),
+    ("accompanied", &["同行", "同行支援", "3", "レベル3"]),
+    (
+        "accompanied_with_follow_up",
+        &[
+            "同行+FU",
+            "同行＋FU",
+            "同行+フォローアップ",
+            "同行＋フォローアップ",
+            "同行・FU",
+            "同行FU",
+            "同行とフォローアップ",
+            "4",
+            "レベル4",
+        ],
+    ),
+];
+const SHARED_ITEM: &[Code] = &[
+    ("name", &["氏名", "名前"]),
+    ("birth_date", &["生年月日", "年齢"]),
+    ("contact", &["連絡先", "電話番号", "電話", "メール"]),
+    ("address", &["住所"]),
+    ("diagnosis", &["病名", "疾病名", "診断名", "病状"]),
+    ("disability_certificate", &["障害者手帳", "手帳"]),
+    ("employment_history", &["職歴", "就労歴", "就労経験"]),
+    ("consultation_record", &["相談記録", "相談内容", "相談経過"]),
+];
+const OUTCOME: &[Code] = &[
+    ("searching", &["求職中", "活動中", "就職活動中", "支援中"]),
+    ("employed", &["就職", "就職決定", "採用", "就労開始"]),
+    ("retained", &["就労継続", "定着", "雇用継続", "継続就労"]),
+    ("left_job", &["離職", "退職"]),
+    ("declined", &["辞退", "利用せず", "本人辞退"]),
+    (
+        "lost_contact",
+        &["連絡不通", "連絡とれず", "連絡が取れない", "音信不通"],
+    ),
+    ("other", &["その他"]),
+];
+const METHOD: &[Code] = &[
+    ("phone", &["電話", "TEL"]),
+    ("in_person", &["面談", "来所", "対面"]),
+    ("email", &["メール", "E-mail", "email"]),
+    ("visit", &["訪問", "同行訪問"]),
+    ("online", &["オンライン", "Web", "Zoom"]),
+    ("other", &["その他"]),
+];
+const CONTACTED: &[Code] = &[
+    ("patient", &["本人", "患者", "相談者"]),
+    ("agency", &["機関", "関係機関", "紹介先", "支援機関"]),
+    ("employer", &["事業所", "企業", "職場", "雇用主"]),
+];
+
+const REFERRALS: &[FieldSpec] = &[
+    f(
+        "row_key",
+        "取込キー（紹介の番号）",
+        false,
+        Text,
+        &[],
+        &["紹介番号", "紹介ID", "記録番号", "No", "No.", "通し番号"],
+    ),
+    f(
+        "patient_key",
+        "相談者の取込キー",
+        false,
+        Text,
+        &[],
+        &["相談者番号", "相談者ID", "台帳番号", "管理番号", "患者番号"],
+    ),
+    f(
+        "case_number",
+        "ケース番号",
+        false,
+        Text,
+        &[],
+        &["ケース番号", "Tsunagu番号"],
+    ),
+    f(
+        "agency",
+        "紹介先",
+        true,
+        Text,
+        &[],
+        &["紹介先", "紹介先機関", "紹介機関", "機関名", "連携先"],
+    ),
+    f(
+        "purpose",
+        "紹介の目的",
+        true,
+        C,
+        PURPOSE,
+        &["目的", "紹介目的", "紹介の目的", "支援の目的"],
+    ),
+    f(
+        "level",
+        "対応レベル",
+        true,
+        C,
+        LEVEL,
+        &["対応レベル", "レベル", "対応内容", "紹介方法", "支援方法"],
+    ),
+    f(
+        "referred_on",
+        "紹介日",
+        true,
+        Date,
+        &[],
+        &["紹介日", "紹介年月日", "実施日", "日付"],
+    ),
+    f(
+        "shared_items",
+        "提供した情報",
+        false,
+        List,
+        SHARED_ITEM,
+        &["提供した情報", "提供情報", "情報提供項目", "提供項目"],
+    ),
+    f(
+        "consent_given_on",
+        "同意日",
+        false,
+        Date,
+        &[],
+        &["同意日", "同意取得日", "同意年月日"],
+    ),
+    f(
+        "handed_over",
+        "引継ぎ事項",
+        false,
+        Text,
+        &[],
+        &["引継ぎ事項", "引継ぎ", "引継ぎ内容", "申し送り", "申送り"],
+    ),
+    f("notes", "備考", false, Text, &[], &["備考", "メモ"]),
+    f(
+        "consultant",
+        "担当者",
+        false,
+        Text,
+        &[],
+        &["担当者", "相談員", "担当"],
+    ),
+    f(
+        "closed_on",
+        "終了日",
+        false,
+        Date,
+        &[],
+        &["終了日", "終結日", "支援終了日"],
+    ),
+    f(
+        "outcome",
+        "結果",
+        false,
+        C,
+        OUTCOME,
+        &["結果", "転帰", "支援結果", "紹介結果"],
+    ),
+];
+
+const FOLLOW_UPS: &[FieldSpec] = &[
+    f(
+        "row_key",
+        "取込キー（フォローアップの番号）",
+        false,
+        Text,
+        &[],
+        &[
+            "フォローアップ番号",
+            "FU番号",
+            "記録番号",
+            "No",
+            "No.",
+            "通し番号",
+        ],
+    ),
+    f(
+        "referral_key",
+        "紹介の取込キー",
+        true,
+        Text,
+        &[],
+        &["紹介番号", "紹介ID"],
+    ),
+    f(
+        "due_on",
+        "予定日",
+        false,
+        Date,
+        &[],
+        &["予定日", "フォローアップ予定日", "FU予定日", "期日", "予定"],
+    ),
+    f(
+        "done_on",
+        "実施日",
+        false,
+        Date,
+        &[],
+        &["実施日", "フォローアップ日", "FU実施日", "FU日", "確認日"],
+    ),
+    f(
+        "method",
+        "方法",
+        false,
+        C,
+        METHOD,
+        &["方法", "確認方法", "フォローアップ方法", "手段"],
+    ),
+    f(
+        "contacted",
+        "確認先",
+        false,
+        C,
+        CONTACTED,
+        &["確認先", "連絡先", "確認相手", "相手"],
+    ),
+    f(
+        "outcome",
+        "結果",
+        false,
+        C,
+        OUTCOME,
+        &["結果", "状況", "転帰"],
+    ),
+    f(
+        "notes",
+        "記録",
+        false,
+        Text,
+        &[],
+        &["記録", "内容", "備考", "メモ"],
+    ),
+    f(
+        "consultant",
+        "担当者",
+        false,
+        Text,
+        &[],
+        &["担当者", "相談員", "担当"],
+    ),
+    f(
+        "closes_referral",
+        "紹介の終了",
+        false,
+        Bool,
+        &[],
+        &["紹介終了", "紹介の終了", "終了", "支援終了"],
+    ),
+];
+
+/// The fields of a kind.
 pub fn fields(kind: ImportKind) -> &'static [FieldSpec] {
     match kind {
         ImportKind::Patients => PATIENTS,
         ImportKind::Consultations => CONSULTATIONS,
-        ImportKind::Referrals | ImportKind::FollowUps => &[],
+        ImportKind::Referrals => REFERRALS,
+        ImportKind::FollowUps => FOLLOW_UPS,
     }
+}
+
+/// The words a 紹介台帳 uses for a kind of agency instead of its name.
+const AGENCY_TYPE: &[Code] = &[
+    (
+        "hello_work",
+        &[
+            "ハローワーク",
+            "HW",
+            "ハロワ",
+            "公共職業安定所",
+            "職業安定所",
+            "職安",
+        ],
+    ),
+    (
+        "employment_life_support_center",
+        &[
+            "障害者就業・生活支援センター",
+            "就業・生活支援センター",
+            "就業生活支援センター",
+            "ナカポツ",
+            "なかぽつ",
+        ],
+    ),
+    (
+        "vocational_center",
+        &[
+            "地域障害者職業センター",
+            "障害者職業センター",
+            "職業センター",
+        ],
+    ),
+];
+
+/// The kind of agency a word names (「HW」 → Hello Work), for a 台帳 that wrote the kind
+/// rather than the agency's name.
+pub fn agency_type_of(word: &str) -> Option<crate::values::AgencyType> {
+    let k = key(word);
+    AGENCY_TYPE
+        .iter()
+        .find(|(code, words)| key(code) == k || words.iter().any(|w| key(w) == k))
+        .and_then(|(code, _)| crate::values::AgencyType::parse("agency", code).ok())
 }
 
 pub fn spec(kind: ImportKind, field: &str) -> Option<&'static FieldSpec> {
@@ -524,6 +852,50 @@ mod tests {
     }
 
     #[test]
+    fn a_ledger_may_name_the_kind_of_agency_instead_of_the_agency() {
+        use crate::values::AgencyType;
+        assert_eq!(agency_type_of("ＨＷ"), Some(AgencyType::HelloWork));
+        assert_eq!(
+            agency_type_of("ﾅｶﾎﾟﾂ"),
+            Some(AgencyType::EmploymentLifeSupportCenter)
+        );
+        assert_eq!(
+            agency_type_of("職業センター"),
+            Some(AgencyType::VocationalCenter)
+        );
+        assert_eq!(agency_type_of("〇〇株式会社"), None);
+    }
+
+    #[test]
+    fn a_referral_ledger_says_its_levels_in_its_own_words() {
+        let level = spec(ImportKind::Referrals, "level").unwrap();
+        assert_eq!(
+            code_of(level, "同行＋ＦＵ"),
+            Some("accompanied_with_follow_up")
+        );
+        assert_eq!(
+            code_of(level, "同行+フォローアップ"),
+            Some("accompanied_with_follow_up")
+        );
+        assert_eq!(code_of(level, "４"), Some("accompanied_with_follow_up"));
+        assert_eq!(code_of(level, "電話"), Some("phone_mediation"));
+        assert_eq!(code_of(level, "同行"), Some("accompanied"));
+        // No word means two codes of one field.
+        for kind in ImportKind::ALL.iter().copied() {
+            for s in fields(kind) {
+                let mut seen = std::collections::BTreeMap::new();
+                for (code, words) in s.codes {
+                    for w in words.iter().copied().chain([*code]) {
+                        if let Some(other) = seen.insert(key(w), *code) {
+                            assert_eq!(other, *code, "{}: {w}", s.field);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_words_people_write_mean_codes() {
         let channel = spec(ImportKind::Consultations, "channel").unwrap();
         assert_eq!(code_of(channel, "ＴＥＬ"), Some("phone"));
@@ -540,7 +912,8 @@ mod tests {
     #[test]
     fn every_code_is_one_the_domain_knows() {
         use crate::values::{
-            Channel, EmploymentStatus, Program, Requester, Sex, SupportAwareness, Topic,
+            CaseOutcome, Channel, Contacted, EmploymentStatus, FollowUpMethod, Level, Program,
+            Purpose, Requester, Sex, SharedItem, SupportAwareness, Topic,
         };
         let ok = |field: &str, code: &str| match field {
             "sex" => Sex::parse(field, code).is_ok(),
@@ -550,9 +923,15 @@ mod tests {
             "channel" => Channel::parse(field, code).is_ok(),
             "requester" => Requester::parse(field, code).is_ok(),
             "topics" => Topic::parse(field, code).is_ok(),
+            "purpose" => Purpose::parse(field, code).is_ok(),
+            "level" => Level::parse(field, code).is_ok(),
+            "shared_items" => SharedItem::parse(field, code).is_ok(),
+            "outcome" => CaseOutcome::parse(field, code).is_ok(),
+            "method" => FollowUpMethod::parse(field, code).is_ok(),
+            "contacted" => Contacted::parse(field, code).is_ok(),
             _ => false,
         };
-        for kind in [ImportKind::Patients, ImportKind::Consultations] {
+        for kind in ImportKind::ALL.iter().copied() {
             for s in fields(kind).iter().filter(|s| !s.codes.is_empty()) {
                 for (code, words) in s.codes {
                     assert!(ok(s.field, code), "{} {code}", s.field);

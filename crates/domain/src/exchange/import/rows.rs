@@ -6,7 +6,7 @@
 
 use super::fields::{self, FieldSpec};
 use super::{ImportKind, ImportMapping, Problem};
-use crate::cases::{ConsultationInput, PatientInput};
+use crate::cases::{ConsultationInput, FollowUpUpdate, PatientInput, ReferralInput};
 use crate::error::FieldError;
 use crate::values::wareki;
 use chrono::{NaiveDate, NaiveTime};
@@ -94,6 +94,15 @@ impl<'a> Reader<'a> {
             message,
             value,
         });
+    }
+
+    /// A required field with nothing in its cell (and no default): said once, unless the
+    /// cell was there and could not be read (that problem is already said).
+    pub fn required(&mut self, field: &str, missing: bool) {
+        if missing && self.raw(field).is_none() {
+            let label = self.label(field);
+            self.problem(field, "required", japanese("required", label), None);
+        }
     }
 
     fn label(&self, field: &str) -> &'static str {
@@ -346,6 +355,11 @@ fn source_field(kind: ImportKind, domain_field: &str, mapped: impl Fn(&str) -> b
         (ImportKind::Patients, "given_name_kana") => &["given_name_kana", "name_kana"],
         (ImportKind::Consultations, "patient_id") => &["patient_key", "case_number"],
         (ImportKind::Consultations, "consultant_id") => &["consultant"],
+        (ImportKind::Referrals, "patient_id") => &["patient_key", "case_number"],
+        (ImportKind::Referrals, "agency_id") => &["agency"],
+        (ImportKind::Referrals, "consultant_id") => &["consultant"],
+        (ImportKind::FollowUps, "done_on" | "next_due_on") => &["done_on"],
+        (ImportKind::FollowUps, "assignee_id") => &["consultant"],
         _ => &[],
     };
     candidates
@@ -455,6 +469,93 @@ pub fn consultation_input(r: &mut Reader<'_>) -> ConsultationInput {
         shoman_menu: None,
         shoman_requester: None,
         consultant_id: None,
+    }
+}
+
+/// A referral row as read: the API's input (its patient and agency resolved by the caller,
+/// who needs the store), with what a 紹介台帳 adds: the day consent was given, and how the
+/// referral ended.
+pub struct ReferralRow {
+    pub input: ReferralInput,
+    pub referred_on: Option<NaiveDate>,
+    pub agency: Option<String>,
+    pub consent_given_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub outcome: Option<String>,
+}
+
+pub fn referral_row(r: &mut Reader<'_>) -> ReferralRow {
+    let purpose = r.code("purpose");
+    let level = r.code("level");
+    let referred_on = r.date("referred_on");
+    for (field, missing) in [
+        ("purpose", purpose.is_none()),
+        ("level", level.is_none()),
+        ("referred_on", referred_on.is_none()),
+    ] {
+        r.required(field, missing);
+    }
+    let input = ReferralInput {
+        patient_id: uuid::Uuid::nil(),
+        consultation_id: None,
+        agency_id: uuid::Uuid::nil(),
+        purpose: purpose.unwrap_or_default(),
+        level: level.unwrap_or_default(),
+        referred_on: referred_on.map(|d| d.to_string()),
+        handed_over: r.text("handed_over"),
+        notes: r.text("notes"),
+        shared_items: r.list("shared_items"),
+        consultant_id: None,
+    };
+    let agency = r.text("agency");
+    r.required("agency", agency.is_none());
+    ReferralRow {
+        input,
+        referred_on,
+        agency,
+        consent_given_on: r.date("consent_given_on"),
+        closed_on: r.date("closed_on"),
+        outcome: r.code("outcome"),
+    }
+}
+
+/// A follow-up row as read: when it was due and, if it was done, the recording the API
+/// takes (its referral and assignee resolved by the caller).
+pub struct FollowUpRow {
+    pub due_on: Option<NaiveDate>,
+    pub record: FollowUpUpdate,
+    pub closes_referral: bool,
+}
+
+pub fn follow_up_row(r: &mut Reader<'_>) -> FollowUpRow {
+    let due = r.date("due_on");
+    let done = r.date("done_on");
+    // A 台帳 that wrote only the day it was done had it due that day.
+    let due_on = due.or(done);
+    if due_on.is_none()
+        && r.problems
+            .iter()
+            .all(|p| p.field.as_deref() != Some("done_on"))
+    {
+        r.problem(
+            "due_on",
+            "required",
+            "「予定日」か「実施日」のどちらかを書いてください".to_owned(),
+            None,
+        );
+    }
+    let record = FollowUpUpdate {
+        done_on: done.map(|d| Some(d.to_string())),
+        method: r.code("method"),
+        contacted: r.code("contacted"),
+        outcome: r.code("outcome"),
+        notes: r.text("notes").map(Some),
+        ..FollowUpUpdate::default()
+    };
+    FollowUpRow {
+        due_on,
+        record,
+        closes_referral: r.boolean("closes_referral").unwrap_or(false),
     }
 }
 
@@ -581,6 +682,97 @@ mod tests {
         let key_a = Reader::new(ImportKind::Patients, 1, &columns, &a, &keyed).row_key();
         let key_b = Reader::new(ImportKind::Patients, 2, &columns, &b, &keyed).row_key();
         assert_eq!((key_a.as_str(), key_b.as_str()), ("k:12", "k:12"));
+    }
+
+    #[test]
+    fn a_referral_row_reads_the_ledgers_words_and_says_each_problem_once() {
+        let columns = cols(&[
+            "紹介日",
+            "紹介先",
+            "目的",
+            "対応レベル",
+            "提供した情報",
+            "同意日",
+        ]);
+        let mut m = ImportMapping::default();
+        for (f, c) in [
+            ("referred_on", "紹介日"),
+            ("agency", "紹介先"),
+            ("purpose", "目的"),
+            ("level", "対応レベル"),
+            ("shared_items", "提供した情報"),
+            ("consent_given_on", "同意日"),
+        ] {
+            m.columns.insert(f.into(), c.into());
+        }
+        let cells = cols(&[
+            "R5.6.1",
+            "HW",
+            "就職",
+            "同行＋FU",
+            "氏名・連絡先",
+            "R5.5.31",
+        ]);
+        let mut r = Reader::new(ImportKind::Referrals, 1, &columns, &cells, &m);
+        let row = referral_row(&mut r);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(row.input.level, "accompanied_with_follow_up");
+        assert_eq!(row.input.purpose, "new_employment");
+        assert_eq!(row.input.referred_on.as_deref(), Some("2023-06-01"));
+        assert_eq!(
+            row.input.shared_items,
+            Some(vec!["name".to_owned(), "contact".to_owned()])
+        );
+        assert_eq!(row.agency.as_deref(), Some("HW"));
+        assert_eq!(row.consent_given_on, NaiveDate::from_ymd_opt(2023, 5, 31));
+        let cells = cols(&["いつか", "", "", "同行", "", ""]);
+        let mut r = Reader::new(ImportKind::Referrals, 2, &columns, &cells, &m);
+        let row = referral_row(&mut r);
+        assert_eq!(row.referred_on, None);
+        let got: Vec<(&str, &str)> = r
+            .problems
+            .iter()
+            .map(|p| (p.column.as_deref().unwrap_or_default(), p.code.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("紹介日", "invalid_date"),
+                ("目的", "required"),
+                ("紹介先", "required")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_follow_up_row_done_on_a_day_was_due_that_day_unless_it_says_otherwise() {
+        let columns = cols(&["予定日", "実施日", "方法", "確認先", "結果", "紹介終了"]);
+        let mut m = ImportMapping::default();
+        for (f, c) in [
+            ("due_on", "予定日"),
+            ("done_on", "実施日"),
+            ("method", "方法"),
+            ("contacted", "確認先"),
+            ("outcome", "結果"),
+            ("closes_referral", "紹介終了"),
+        ] {
+            m.columns.insert(f.into(), c.into());
+        }
+        let cells = cols(&["", "R6.4.30", "訪問", "事業所", "就職", "○"]);
+        let mut r = Reader::new(ImportKind::FollowUps, 1, &columns, &cells, &m);
+        let row = follow_up_row(&mut r);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert_eq!(row.due_on, NaiveDate::from_ymd_opt(2024, 4, 30));
+        assert_eq!(row.record.method.as_deref(), Some("visit"));
+        assert_eq!(row.record.contacted.as_deref(), Some("employer"));
+        assert_eq!(row.record.outcome.as_deref(), Some("employed"));
+        assert!(row.closes_referral);
+        let cells = cols(&["", "", "", "", "", ""]);
+        let mut r = Reader::new(ImportKind::FollowUps, 2, &columns, &cells, &m);
+        let row = follow_up_row(&mut r);
+        assert_eq!((row.due_on, row.closes_referral), (None, false));
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].column.as_deref(), Some("予定日"));
     }
 
     #[test]

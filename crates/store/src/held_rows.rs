@@ -1,0 +1,169 @@
+//! The hot rows one long all-or-nothing transaction holds (an import's commit, see
+//! `DieselStore::batched_flat`): the audit chain heads and the case-number counters its
+//! records take. Each is locked by the first write that needs it, then kept here and written
+//! back once, before the transaction commits.
+//!
+//! Writing such a row at every record made PostgreSQL keep a new version of that one row per
+//! record, which the open transaction can neither prune nor skip: every later read of the row
+//! walked all of them, and a commit of 100,000 records slowed down record by record. Keeping
+//! them is safe: the transaction holds the rows' locks from its first use to its end, so no
+//! other transaction appends, stamps or numbers in between. Kept per thread and for the
+//! batch's one connection only, so nothing else on the thread is affected; dropped unwritten
+//! when the transaction rolls back.
+
+use crate::db::DbConn;
+use crate::schema::{audit_chain_head, case_counters};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// A chain head as the audit trail reads it: sequence number, hash, last change stamp.
+pub(crate) type HeadRow = (i64, String, Option<NaiveDateTime>);
+
+struct Head {
+    row: HeadRow,
+    dirty: bool,
+}
+
+struct Counter {
+    last_number: i32,
+    dirty: bool,
+}
+
+struct Held {
+    conn: usize,
+    heads: BTreeMap<String, Head>,
+    counters: BTreeMap<(String, i32), Counter>,
+}
+
+thread_local! {
+    static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
+}
+
+fn id(conn: &DbConn) -> usize {
+    std::ptr::from_ref(conn) as usize
+}
+
+fn with<T>(conn: &DbConn, f: impl FnOnce(&mut Held) -> T) -> Option<T> {
+    HELD.with(|h| match h.borrow_mut().as_mut() {
+        Some(held) if held.conn == id(conn) => Some(f(held)),
+        _ => None,
+    })
+}
+
+/// From now on this thread keeps the rows `conn`'s transaction locks.
+pub(crate) fn start(conn: &DbConn) {
+    HELD.with(|h| {
+        *h.borrow_mut() = Some(Held {
+            conn: id(conn),
+            heads: BTreeMap::new(),
+            counters: BTreeMap::new(),
+        });
+    });
+}
+
+/// Writes the rows that changed back (before the commit) and stops keeping them.
+pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
+    let held = HELD.with(|h| h.borrow_mut().take());
+    let Some(held) = held.filter(|held| held.conn == id(conn)) else {
+        return Ok(());
+    };
+    for (chain, head) in held.heads.into_iter().filter(|(_, h)| h.dirty) {
+        let (seq, hash, last_change_at) = head.row;
+        diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain)))
+            .set((
+                audit_chain_head::seq.eq(seq),
+                audit_chain_head::hash.eq(hash),
+                audit_chain_head::last_change_at.eq(last_change_at),
+            ))
+            .execute(conn)?;
+    }
+    for ((center, fiscal_year), c) in held.counters.into_iter().filter(|(_, c)| c.dirty) {
+        diesel::update(
+            case_counters::table
+                .filter(case_counters::center_id.eq(center))
+                .filter(case_counters::fiscal_year.eq(fiscal_year)),
+        )
+        .set(case_counters::last_number.eq(c.last_number))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Stops keeping rows without writing them (the transaction rolls back).
+pub(crate) fn forget() {
+    HELD.with(|h| *h.borrow_mut() = None);
+}
+
+/// The chain's head, when it is kept.
+pub(crate) fn head(conn: &DbConn, chain: &str) -> Option<HeadRow> {
+    with(conn, |held| held.heads.get(chain).map(|h| h.row.clone())).flatten()
+}
+
+/// Keeps the chain's head as just read and locked (when rows are kept at all).
+pub(crate) fn keep_head(conn: &DbConn, chain: &str, row: &HeadRow) {
+    with(conn, |held| {
+        held.heads.insert(
+            chain.to_owned(),
+            Head {
+                row: row.clone(),
+                dirty: false,
+            },
+        );
+    });
+}
+
+/// The chain's new last event, when its head is kept; `false` when it is not.
+pub(crate) fn advance_head(conn: &DbConn, chain: &str, seq: i64, hash: &str) -> bool {
+    with(conn, |held| match held.heads.get_mut(chain) {
+        Some(h) => {
+            h.row.0 = seq;
+            hash.clone_into(&mut h.row.1);
+            h.dirty = true;
+            true
+        }
+        None => false,
+    })
+    .unwrap_or(false)
+}
+
+/// The chain's new change stamp, when its head is kept; `false` when it is not.
+pub(crate) fn stamp_head(conn: &DbConn, chain: &str, at: NaiveDateTime) -> bool {
+    with(conn, |held| match held.heads.get_mut(chain) {
+        Some(h) => {
+            h.row.2 = Some(at);
+            h.dirty = true;
+            true
+        }
+        None => false,
+    })
+    .unwrap_or(false)
+}
+
+/// The next case number of the center's fiscal year, when its counter is kept.
+pub(crate) fn next_number(conn: &DbConn, center: &str, fiscal_year: i32) -> Option<i32> {
+    with(conn, |held| {
+        held.counters
+            .get_mut(&(center.to_owned(), fiscal_year))
+            .map(|c| {
+                c.last_number += 1;
+                c.dirty = true;
+                c.last_number
+            })
+    })
+    .flatten()
+}
+
+/// Keeps the counter as just taken (and locked) from its row.
+pub(crate) fn keep_number(conn: &DbConn, center: &str, fiscal_year: i32, last_number: i32) {
+    with(conn, |held| {
+        held.counters.insert(
+            (center.to_owned(), fiscal_year),
+            Counter {
+                last_number,
+                dirty: false,
+            },
+        );
+    });
+}
