@@ -12,9 +12,11 @@
 //!
 //! Then writes: POST /consultations at 16 connections spread over ten centers (`bench-w01`
 //! to `bench-w10`, made on the first run), against the same 16 connections all in one
-//! center, in alternating rounds. One center's writes take turns on its audit chain head,
-//! which is what every write of the installation did before the chains were per center, so
-//! the ratio is what per-center chains gain on this machine and database.
+//! center, and the same use case in-process from 16 threads over the ten centers, in
+//! alternating rounds. One center's writes take turns on its audit chain head, which is what
+//! every write of the installation did before the chains were per center, so the first
+//! ratio is what per-center chains gain on this machine and database; the second is what
+//! the server layer costs on writes. Last, the server's memory with 16 sign-ins at once.
 
 use crate::bench::Figures;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -140,6 +142,35 @@ pub fn in_process(
     length: Duration,
     work: &(dyn Fn(&Services, &Ctx, Uuid) -> Result<(), DomainError> + Sync),
 ) -> Result<Side, String> {
+    let pick = |t: usize, i: usize| (ctx, ids[(t + i * threads) % ids.len()]);
+    run_threads(services, threads, length, &pick, work)
+}
+
+/// The reference for writes: thread `t` acts as `callers[t % callers.len()]` (a caller and
+/// the record it writes about) throughout, as the server side's client `t` does.
+pub fn in_process_as(
+    services: &Services,
+    callers: &[(Ctx, Uuid)],
+    threads: usize,
+    length: Duration,
+    work: &(dyn Fn(&Services, &Ctx, Uuid) -> Result<(), DomainError> + Sync),
+) -> Result<Side, String> {
+    let pick = |t: usize, _: usize| {
+        let (c, id) = &callers[t % callers.len()];
+        (c, *id)
+    };
+    run_threads(services, threads, length, &pick, work)
+}
+
+/// `threads` threads call `work` for `length`, thread `t`'s `i`-th call as `pick(t, i)`
+/// says, each in one connection after the session check.
+fn run_threads<'c>(
+    services: &Services,
+    threads: usize,
+    length: Duration,
+    pick: &(dyn Fn(usize, usize) -> (&'c Ctx, Uuid) + Sync),
+    work: &(dyn Fn(&Services, &Ctx, Uuid) -> Result<(), DomainError> + Sync),
+) -> Result<Side, String> {
     let start = Arc::new(Barrier::new(threads + 1));
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(Barrier::new(threads + 1));
@@ -152,10 +183,10 @@ pub fn in_process(
             s.spawn(move || {
                 let mut mine = Vec::new();
                 start.wait();
-                let mut i = t;
+                let mut i = 0;
                 while !stop.load(Ordering::Relaxed) {
-                    let id = ids[i % ids.len()];
-                    i += threads;
+                    let (ctx, id) = pick(t, i);
+                    i += 1;
                     let began = Instant::now();
                     let r = services.in_one_connection(|| {
                         services
@@ -476,6 +507,60 @@ async fn server_statements(base: &str, token: &str) -> Result<u64, String> {
         .ok_or_else(|| "the server's /metrics has no statement count".to_owned())
 }
 
+/// The server's resident memory now and at its peak (`VmRSS`, `VmHWM`), in MB.
+fn memory(pid: u32) -> Result<(f64, f64), String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map_err(|e| format!("cannot read /proc/{pid}/status: {e}"))?;
+    let kb = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    Ok((kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0))
+}
+
+/// `n` sign-ins over HTTP at once; answers how many succeeded (all, or an error).
+async fn parallel_sign_ins(
+    base: &str,
+    login: &str,
+    password: &str,
+    n: usize,
+) -> Result<usize, String> {
+    let body = serde_json::json!({"login": login, "password": password}).to_string();
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let (url, body) = (format!("{base}/api/v1/auth/login"), body.clone());
+        tasks.push(actix_web::rt::spawn(async move {
+            let mut res = awc::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .finish()
+                .post(&url)
+                .insert_header(("Content-Type", "application/json"))
+                .send_body(body)
+                .await
+                .map_err(|e| format!("POST {url}: {e}"))?;
+            let status = res.status();
+            let answer = res.body().await.map_err(|e| format!("POST {url}: {e}"))?;
+            if status.is_success() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "POST {url}: {status} {}",
+                    String::from_utf8_lossy(&answer)
+                ))
+            }
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        t.await.map_err(|e| e.to_string())??;
+        ok += 1;
+    }
+    Ok(ok)
+}
+
 /// The round whose rate is the median of the rounds.
 fn median_side(mut sides: Vec<Side>) -> Option<Side> {
     sides.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
@@ -560,7 +645,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
     let length = Duration::from_secs(seconds.max(1));
     let rounds = 3;
     // The write workload's writers, one per center, each with its own token.
-    let writers: Vec<(String, String)> = write_centers(&services, existing)?
+    let writing = write_centers(&services, existing)?;
+    let callers: Vec<(Ctx, Uuid)> = writing
+        .iter()
+        .map(|(user, session, patient)| Ok((ctx_of(&services, *user, *session)?, *patient)))
+        .collect::<Result<_, String>>()?;
+    let writers: Vec<(String, String)> = writing
         .into_iter()
         .map(|(user, session, patient)| {
             let (token, _) = keys
@@ -678,7 +768,22 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             "centers", "c", "req/s", "p50 ms", "p99 ms", "stmt", "cs", "cpu ms"
         );
         let one = vec![writers[0].clone()];
-        let (mut many_sides, mut one_sides) = (Vec::new(), Vec::new());
+        let write = |s: &Services, c: &Ctx, patient: Uuid| -> Result<(), DomainError> {
+            s.consultations()
+                .create(
+                    c,
+                    tsunagu_domain::cases::ConsultationInput {
+                        patient_id: Some(Some(patient)),
+                        channel: Some("phone".into()),
+                        requester: Some("patient".into()),
+                        topics: Some(vec!["employment".into()]),
+                        summary: Some(Some("ベンチマーク".into())),
+                        ..Default::default()
+                    },
+                )
+                .map(drop)
+        };
+        let (mut many_sides, mut one_sides, mut local_sides) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..rounds {
             for (who, into) in [(&writers, &mut many_sides), (&one, &mut one_sides)] {
                 let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
@@ -687,11 +792,18 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
                 into.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
             }
+            local_sides.push(in_process_as(&services, &callers, c, length, &write)?);
         }
-        let (Some(many), Some(single)) = (median_side(many_sides), median_side(one_sides)) else {
+        let (Some(many), Some(single), Some(local)) =
+            (median_side(many_sides), median_side(one_sides), median_side(local_sides))
+        else {
             return Ok(());
         };
-        for (label, x) in [(format!("{WRITING_CENTERS} centers"), &many), ("1 center".to_owned(), &single)] {
+        for (label, x) in [
+            (format!("{WRITING_CENTERS} centers"), &many),
+            ("1 center".to_owned(), &single),
+            (format!("{WRITING_CENTERS} centers, in-process"), &local),
+        ] {
             let (st, cs, cpu) = x.per_request();
             println!(
                 "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2}",
@@ -706,8 +818,18 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             );
         }
         println!(
-            "  {WRITING_CENTERS} centers over 1 center: {:.2}",
-            many.per_second / single.per_second.max(1e-9)
+            "  {WRITING_CENTERS} centers over 1 center: {:.2}; over HTTP vs in-process: {:.2}",
+            many.per_second / single.per_second.max(1e-9),
+            many.per_second / local.per_second.max(1e-9)
+        );
+        // Memory: the server after all that, then with 16 sign-ins at once (each hashes a
+        // password with argon2id's 19 MiB; the hashing pool bounds how many at a time).
+        let rss_before = memory(pid)?;
+        let signed_in = parallel_sign_ins(&base, &login, &password, 16).await?;
+        let rss_after = memory(pid)?;
+        println!(
+            "  server memory: {:.0} MB resident before {signed_in} parallel sign-ins, {:.0} MB after; peak (VmHWM) {:.0} MB",
+            rss_before.0, rss_after.0, rss_after.1
         );
         Ok::<(), String>(())
     })?;
