@@ -122,6 +122,8 @@ describe('follow-up calendar: week and month, a phone, the supervisor', () => {
     await page.getByRole('button', { name: '次の週' }).click();
     await day(tokyoDate()).waitFor();
     await page.getByRole('button', { name: '次の週' }).click();
+    // The next week is drawn before today is looked for (the click does not wait for it).
+    await day(tokyoDate(7)).waitFor();
     assert.equal(await day(tokyoDate()).count(), 0);
     await page.getByRole('button', { name: '今日' }).click();
     await day(tokyoDate()).getByRole('link', { name: MINE }).click();
