@@ -604,6 +604,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     let backend = store.backend();
+    let scratch = store.clone();
     let services = Services::new(Arc::new(store), Arc::new(tsunagu_domain::SystemClock));
     let meta = RequestMeta {
         request_id: "bench".into(),
@@ -665,6 +666,40 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         })
         .collect::<Result<_, String>>()?;
 
+    // The database's ceiling (PostgreSQL): each workload's statements captured once here
+    // and replayed by pgbench in the same rounds.
+    let ceiling = if backend == tsunagu_store::Backend::Postgres {
+        Some(Ceiling::make(&scratch, &cfg.database_url, |what| {
+            let since = chrono::Utc::now();
+            let (out, captured) = tsunagu_store::db::capture_statements(|| match what {
+                Capture::Get => services.in_one_connection(|| {
+                    services
+                        .sign_in()
+                        .authenticate(ctx.actor.session_id, ctx.actor.user_id)?;
+                    services.patients().get(&ctx, ids[0]).map(drop)
+                }),
+                Capture::Timeline => services.in_one_connection(|| {
+                    services
+                        .sign_in()
+                        .authenticate(ctx.actor.session_id, ctx.actor.user_id)?;
+                    services.patients().timeline(&ctx, ids[0]).map(drop)
+                }),
+                Capture::Write(i) => {
+                    let (c, patient) = &callers[i % callers.len()];
+                    services.in_one_connection(|| {
+                        services
+                            .sign_in()
+                            .authenticate(c.actor.session_id, c.actor.user_id)?;
+                        write_one(&services, c, *patient)
+                    })
+                }
+            });
+            out.map_err(|e| e.to_string())?;
+            crate::bench_ceiling::pgbench_script(&captured, since)
+        })?)
+    } else {
+        None
+    };
     let workloads: [(&str, bool); 2] = [
         ("GET /patients/{id}", false),
         ("GET /patients/{id}/timeline", true),
@@ -674,7 +709,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         length.as_secs()
     );
     println!(
-        "  {:<28} {:>3} | {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} | {:>8} {:>6} {:>6} {:>6} | {:>5}",
+        "  {:<28} {:>3} | {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} | {:>8} {:>6} {:>6} {:>6} | {:>5} | {:>8} {:>5} | {:>5}",
         "work",
         "c",
         "req/s",
@@ -687,6 +722,9 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         "stmt",
         "cs",
         "cpu ms",
+        "ratio",
+        "pgbench",
+        "stmt",
         "ratio"
     );
     actix_web::rt::System::new().block_on(async {
@@ -724,21 +762,27 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                     s.patients().get(c, id).map(drop)
                 }
             };
+            let script = if timeline { Capture::Timeline } else { Capture::Get };
             for c in [4usize, 16] {
-                let (mut http, mut local) = (Vec::new(), Vec::new());
+                let (mut http, mut local, mut database) = (Vec::new(), Vec::new(), Vec::new());
                 for _ in 0..rounds {
                     let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
                     let (lat, elapsed) = over_http(&base, &token, &paths, c, length).await?;
                     let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
                     http.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
                     local.push(in_process(&services, &ctx, &ids, c, length, &work)?);
+                    if let Some(ceiling) = &ceiling {
+                        database.push(ceiling.run(&[script], c, length)?);
+                    }
                 }
                 let (Some(h), Some(l)) = (median_side(http), median_side(local)) else {
                     continue;
                 };
                 let ((hs, hc, hu), (ls, lc, lu)) = (h.per_request(), l.per_request());
+                let db = median_rate(database);
+                let statements = ceiling.as_ref().map(|x| x.statements(script));
                 println!(
-                    "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2} | {:>8.0} {:>6.1} {:>6.1} {:>6.2} | {:>5.2}",
+                    "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2} | {:>8.0} {:>6.1} {:>6.1} {:>6.2} | {:>5.2} | {} | {}",
                     name,
                     c,
                     h.per_second,
@@ -751,7 +795,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                     ls,
                     lc,
                     lu,
-                    h.per_second / l.per_second.max(1e-9)
+                    h.per_second / l.per_second.max(1e-9),
+                    db.zip(statements).map_or_else(
+                        || format!("{:>8} {:>5}", "-", "-"),
+                        |(d, n)| format!("{d:>8.0} {n:>5}")
+                    ),
+                    db.map_or_else(|| format!("{:>5}", "-"), |d| format!("{:>5.2}", h.per_second / d.max(1e-9)))
                 );
             }
         }
@@ -768,22 +817,10 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             "centers", "c", "req/s", "p50 ms", "p99 ms", "stmt", "cs", "cpu ms"
         );
         let one = vec![writers[0].clone()];
-        let write = |s: &Services, c: &Ctx, patient: Uuid| -> Result<(), DomainError> {
-            s.consultations()
-                .create(
-                    c,
-                    tsunagu_domain::cases::ConsultationInput {
-                        patient_id: Some(Some(patient)),
-                        channel: Some("phone".into()),
-                        requester: Some("patient".into()),
-                        topics: Some(vec!["employment".into()]),
-                        summary: Some(Some("ベンチマーク".into())),
-                        ..Default::default()
-                    },
-                )
-                .map(drop)
-        };
+        let write = write_one;
+        let all_centers: Vec<Capture> = (0..WRITING_CENTERS).map(Capture::Write).collect();
         let (mut many_sides, mut one_sides, mut local_sides) = (Vec::new(), Vec::new(), Vec::new());
+        let mut database = Vec::new();
         for _ in 0..rounds {
             for (who, into) in [(&writers, &mut many_sides), (&one, &mut one_sides)] {
                 let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
@@ -793,7 +830,11 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 into.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
             }
             local_sides.push(in_process_as(&services, &callers, c, length, &write)?);
+            if let Some(ceiling) = &ceiling {
+                database.push(ceiling.run(&all_centers, c, length)?);
+            }
         }
+        let db = median_rate(database);
         let (Some(many), Some(single), Some(local)) =
             (median_side(many_sides), median_side(one_sides), median_side(local_sides))
         else {
@@ -817,10 +858,22 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 cpu
             );
         }
+        if let (Some(d), Some(x)) = (db, &ceiling) {
+            println!(
+                "  {:<28} {:>3} | {:>8.0} {:>7} {:>7} {:>6}",
+                format!("{WRITING_CENTERS} centers, pgbench"),
+                c,
+                d,
+                "",
+                "",
+                x.statements(Capture::Write(0))
+            );
+        }
         println!(
-            "  {WRITING_CENTERS} centers over 1 center: {:.2}; over HTTP vs in-process: {:.2}",
+            "  {WRITING_CENTERS} centers over 1 center: {:.2}; over HTTP vs in-process: {:.2}; over HTTP vs pgbench: {}",
             many.per_second / single.per_second.max(1e-9),
-            many.per_second / local.per_second.max(1e-9)
+            many.per_second / local.per_second.max(1e-9),
+            db.map_or_else(|| "-".to_owned(), |d| format!("{:.2}", many.per_second / d.max(1e-9)))
         );
         // Memory: the server after all that, then with 16 sign-ins at once (each hashes a
         // password with argon2id's 19 MiB; the hashing pool bounds how many at a time).
@@ -833,10 +886,115 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         );
         Ok::<(), String>(())
     })?;
+    drop(ceiling);
     println!("  stmt: statements per request; cs: context switches per request (server process,");
     println!(
         "  or this process for the reference); cpu ms: CPU time per request; ratio: req/s over ops/s"
     );
+    if backend == tsunagu_store::Backend::Postgres {
+        println!(
+            "  pgbench: transactions per second of pgbench replaying the statements of one such request"
+        );
+        println!(
+            "  (captured from the store, values written in), same connections; ratio: req/s over it"
+        );
+    }
     drop(child);
     Ok(())
+}
+
+/// One consultation written, as the write workload's POST does.
+fn write_one(s: &Services, c: &Ctx, patient: Uuid) -> Result<(), DomainError> {
+    s.consultations()
+        .create(
+            c,
+            tsunagu_domain::cases::ConsultationInput {
+                patient_id: Some(Some(patient)),
+                channel: Some("phone".into()),
+                requester: Some("patient".into()),
+                topics: Some(vec!["employment".into()]),
+                summary: Some(Some("ベンチマーク".into())),
+                ..Default::default()
+            },
+        )
+        .map(drop)
+}
+
+/// The median of the rounds' rates.
+fn median_rate(mut rates: Vec<f64>) -> Option<f64> {
+    rates.sort_by(f64::total_cmp);
+    rates.get(rates.len() / 2).copied()
+}
+
+/// A workload whose statements pgbench replays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Capture {
+    Get,
+    Timeline,
+    /// A consultation written in the `i`-th writing center.
+    Write(usize),
+}
+
+/// The pgbench side: one script per workload in a directory of its own, and the scratch
+/// schema they write into; both removed when dropped.
+struct Ceiling<'s> {
+    store: &'s tsunagu_store::DieselStore,
+    url: String,
+    /// Holds the scripts; removed with them when dropped.
+    _dir: tempfile::TempDir,
+    scripts: std::collections::BTreeMap<Capture, (std::path::PathBuf, usize)>,
+}
+
+impl<'s> Ceiling<'s> {
+    fn make(
+        store: &'s tsunagu_store::DieselStore,
+        url: &str,
+        capture: impl Fn(Capture) -> Result<crate::bench_ceiling::Script, String>,
+    ) -> Result<Self, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("tsunagu-bench-pgbench-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        let mut scripts = std::collections::BTreeMap::new();
+        let mut written = std::collections::BTreeSet::new();
+        let all = [Capture::Get, Capture::Timeline]
+            .into_iter()
+            .chain((0..WRITING_CENTERS).map(Capture::Write));
+        for (i, what) in all.enumerate() {
+            let script = capture(what)?;
+            let path = dir.path().join(format!("{i:02}.sql"));
+            std::fs::write(&path, &script.text).map_err(|e| e.to_string())?;
+            written.extend(script.written);
+            scripts.insert(what, (path, script.statements));
+        }
+        let tables: Vec<String> = written.into_iter().collect();
+        store.make_ceiling_schema(&tables)?;
+        Ok(Self {
+            store,
+            url: url.to_owned(),
+            _dir: dir,
+            scripts,
+        })
+    }
+
+    fn statements(&self, what: Capture) -> usize {
+        self.scripts.get(&what).map_or(0, |s| s.1)
+    }
+
+    /// pgbench's transactions per second over `what` (each transaction one of them).
+    fn run(&self, what: &[Capture], clients: usize, length: Duration) -> Result<f64, String> {
+        let paths: Vec<&std::path::Path> = what
+            .iter()
+            .filter_map(|w| self.scripts.get(w).map(|s| s.0.as_path()))
+            .collect();
+        crate::bench_ceiling::pgbench(&self.url, &paths, clients, length).map(|p| p.per_second)
+    }
+}
+
+impl Drop for Ceiling<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.store.drop_ceiling_schema() {
+            eprintln!("could not drop the scratch schema: {e}");
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod bench;
+pub mod bench_ceiling;
 pub mod bench_export;
 pub mod bench_http;
 pub mod bench_import;

@@ -8,7 +8,8 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(diesel::MultiConnection)]
@@ -140,13 +141,43 @@ pub fn statements_sent() -> u64 {
     STATEMENTS.load(Ordering::Relaxed)
 }
 
-/// Counts each statement as diesel sends it (an atomic add; nothing is recorded).
+/// Whether statements are being captured (`capture_statements`); read on every statement,
+/// so it is a plain flag beside the list.
+static CAPTURING: AtomicBool = AtomicBool::new(false);
+static CAPTURED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Counts each statement as diesel sends it (an atomic add), and while `capture_statements`
+/// runs, keeps its text with its bind values.
 fn counting() -> Option<Box<dyn Instrumentation>> {
     Some(Box::new(|event: InstrumentationEvent<'_>| {
-        if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
             STATEMENTS.fetch_add(1, Ordering::Relaxed);
+            if CAPTURING.load(Ordering::Relaxed)
+                && let Ok(mut captured) = CAPTURED.lock()
+            {
+                captured.push(query.to_string());
+            }
         }
     }))
+}
+
+/// Runs `f` and answers the statements this process sent meanwhile (from every thread, so
+/// a group commit's insert is among them), each as diesel shows it: the SQL, then
+/// ` -- binds: [...]` with the bind values as Rust shows them. For `bench http`, which
+/// replays one request's statements with pgbench (the database's own ceiling for the same
+/// SQL); run it while nothing else uses the store.
+pub fn capture_statements<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+    if let Ok(mut captured) = CAPTURED.lock() {
+        captured.clear();
+    }
+    CAPTURING.store(true, Ordering::SeqCst);
+    let out = f();
+    CAPTURING.store(false, Ordering::SeqCst);
+    let captured = CAPTURED
+        .lock()
+        .map(|mut c| std::mem::take(&mut *c))
+        .unwrap_or_default();
+    (out, captured)
 }
 
 /// Marks a connection unusable, so the pool drops it instead of handing it out again.

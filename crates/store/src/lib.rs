@@ -21,6 +21,7 @@ mod api_clients;
 mod audit;
 pub mod backup;
 mod batch;
+pub mod ceiling;
 mod centers;
 mod consents;
 mod consultations;
