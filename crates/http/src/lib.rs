@@ -71,7 +71,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub limits: Arc<ratelimit::RateLimits>,
     pub(crate) scopes: Arc<scopes::ScopeTable>,
-    spec: Arc<OpenApi>,
+    /// The OpenAPI document as served, serialized once: the document itself (utoipa's
+    /// structures) took tens of MB of resident memory; its JSON is about 1.4 MB.
+    spec_json: web::Bytes,
     routes: Arc<Vec<(Vec<String>, Vec<String>)>>,
 }
 
@@ -87,7 +89,8 @@ impl AppState {
             jwt,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
-            spec: Arc::new(spec),
+            // Maps with string keys and plain values: serializing cannot fail.
+            spec_json: web::Bytes::from(serde_json::to_vec(&spec).unwrap_or_default()),
             routes: Arc::new(routes),
         }
     }
@@ -484,7 +487,9 @@ fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
 }
 
 async fn serve_spec(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(&*state.spec)
+    HttpResponse::Ok()
+        .insert_header(header::ContentType::json())
+        .body(state.spec_json.clone())
 }
 
 /// Only `GET /metrics`, unauthenticated, for the separate metrics address

@@ -804,13 +804,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 );
             }
         }
-        // Writes: 16 connections POST consultations, spread over ten centers, then all in
+        // Writes: 4 and 16 connections POST consultations, spread over ten centers, then all in
         // one center — whose writes still take turns on its chain head, as every write of
         // the installation did on the one head before chains were per center. Same server,
         // same round, alternating.
-        let c = 16;
         println!(
-            "  POST /consultations, c={c}: {WRITING_CENTERS} centers writing at once vs one center (its writes share one chain head)"
+            "  POST /consultations: {WRITING_CENTERS} centers writing at once vs one center (its writes share one chain head)"
         );
         println!(
             "  {:<28} {:>3} | {:>8} {:>7} {:>7} {:>6} {:>6} {:>6}",
@@ -819,62 +818,64 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         let one = vec![writers[0].clone()];
         let write = write_one;
         let all_centers: Vec<Capture> = (0..WRITING_CENTERS).map(Capture::Write).collect();
-        let (mut many_sides, mut one_sides, mut local_sides) = (Vec::new(), Vec::new(), Vec::new());
-        let mut database = Vec::new();
-        for _ in 0..rounds {
-            for (who, into) in [(&writers, &mut many_sides), (&one, &mut one_sides)] {
-                let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
-                let (lat, elapsed) =
-                    post_over_http(&base, "/api/v1/consultations", who, c, length).await?;
-                let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
-                into.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
+        for c in [4usize, 16] {
+            let (mut many_sides, mut one_sides, mut local_sides) = (Vec::new(), Vec::new(), Vec::new());
+            let mut database = Vec::new();
+            for _ in 0..rounds {
+                for (who, into) in [(&writers, &mut many_sides), (&one, &mut one_sides)] {
+                    let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
+                    let (lat, elapsed) =
+                        post_over_http(&base, "/api/v1/consultations", who, c, length).await?;
+                    let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
+                    into.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
+                }
+                local_sides.push(in_process_as(&services, &callers, c, length, &write)?);
+                if let Some(ceiling) = &ceiling {
+                    database.push(ceiling.run(&all_centers, c, length)?);
+                }
             }
-            local_sides.push(in_process_as(&services, &callers, c, length, &write)?);
-            if let Some(ceiling) = &ceiling {
-                database.push(ceiling.run(&all_centers, c, length)?);
+            let db = median_rate(database);
+            let (Some(many), Some(single), Some(local)) =
+                (median_side(many_sides), median_side(one_sides), median_side(local_sides))
+            else {
+                continue;
+            };
+            for (label, x) in [
+                (format!("{WRITING_CENTERS} centers"), &many),
+                ("1 center".to_owned(), &single),
+                (format!("{WRITING_CENTERS} centers, in-process"), &local),
+            ] {
+                let (st, cs, cpu) = x.per_request();
+                println!(
+                    "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2}",
+                    label,
+                    c,
+                    x.per_second,
+                    x.latency.p50.as_secs_f64() * 1000.0,
+                    x.p99.as_secs_f64() * 1000.0,
+                    st,
+                    cs,
+                    cpu
+                );
             }
-        }
-        let db = median_rate(database);
-        let (Some(many), Some(single), Some(local)) =
-            (median_side(many_sides), median_side(one_sides), median_side(local_sides))
-        else {
-            return Ok(());
-        };
-        for (label, x) in [
-            (format!("{WRITING_CENTERS} centers"), &many),
-            ("1 center".to_owned(), &single),
-            (format!("{WRITING_CENTERS} centers, in-process"), &local),
-        ] {
-            let (st, cs, cpu) = x.per_request();
+            if let (Some(d), Some(x)) = (db, &ceiling) {
+                println!(
+                    "  {:<28} {:>3} | {:>8.0} {:>7} {:>7} {:>6}",
+                    format!("{WRITING_CENTERS} centers, pgbench"),
+                    c,
+                    d,
+                    "",
+                    "",
+                    x.statements(Capture::Write(0))
+                );
+            }
             println!(
-                "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2}",
-                label,
-                c,
-                x.per_second,
-                x.latency.p50.as_secs_f64() * 1000.0,
-                x.p99.as_secs_f64() * 1000.0,
-                st,
-                cs,
-                cpu
+                "  c={c}: {WRITING_CENTERS} centers over 1 center: {:.2}; over HTTP vs in-process: {:.2}; over HTTP vs pgbench: {}",
+                many.per_second / single.per_second.max(1e-9),
+                many.per_second / local.per_second.max(1e-9),
+                db.map_or_else(|| "-".to_owned(), |d| format!("{:.2}", many.per_second / d.max(1e-9)))
             );
         }
-        if let (Some(d), Some(x)) = (db, &ceiling) {
-            println!(
-                "  {:<28} {:>3} | {:>8.0} {:>7} {:>7} {:>6}",
-                format!("{WRITING_CENTERS} centers, pgbench"),
-                c,
-                d,
-                "",
-                "",
-                x.statements(Capture::Write(0))
-            );
-        }
-        println!(
-            "  {WRITING_CENTERS} centers over 1 center: {:.2}; over HTTP vs in-process: {:.2}; over HTTP vs pgbench: {}",
-            many.per_second / single.per_second.max(1e-9),
-            many.per_second / local.per_second.max(1e-9),
-            db.map_or_else(|| "-".to_owned(), |d| format!("{:.2}", many.per_second / d.max(1e-9)))
-        );
         // Memory: the server after all that, then with 16 sign-ins at once (each hashes a
         // password with argon2id's 19 MiB; the hashing pool bounds how many at a time).
         let rss_before = memory(pid)?;

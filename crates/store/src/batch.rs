@@ -124,6 +124,7 @@ impl DieselStore {
             id: self.id,
             suspect: self.suspect.clone(),
             checkouts: self.checkouts.clone(),
+            writer: self.writer.clone(),
         };
         Ok((
             store,

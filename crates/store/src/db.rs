@@ -109,7 +109,7 @@ impl r2d2::ManageConnection for Manager {
                 // the busy timeout makes concurrent writers wait instead of failing. It comes
                 // first: two connections switching a file that is not yet in WAL mode (a new
                 // or restored database) would otherwise fail with "database is locked".
-                c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+                c.batch_execute(&format!("PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", SQLITE_BUSY_TIMEOUT.as_millis()))
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(c))
             }
@@ -130,6 +130,10 @@ impl r2d2::ManageConnection for Manager {
         )
     }
 }
+
+/// How long a SQLite writer waits for the one before it, in SQLite's busy handler or for
+/// its turn in this process (`DieselStore::writer_turn`).
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Statements sent to the database by this process (every connection, every pool).
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);

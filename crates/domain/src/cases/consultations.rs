@@ -216,9 +216,12 @@ impl Consultations<'_> {
     ) -> Result<Consultation, DomainError> {
         let center = reach.center();
         let mut c = apply_fields(current, &input, create, self.clock.now())?;
+        // The patient the input names, as read for the reach check: the menu check below
+        // needs its program, and reading it twice was a statement more on every record.
+        let mut named = None;
         if let Some(p) = input.patient_id {
             if let Some(pid) = p {
-                match self.patients().reachable(reach, pid) {
+                named = match self.patients().reachable(reach, pid) {
                     Err(DomainError::NotFound) => {
                         return Err(DomainError::field(
                             "patient_id",
@@ -226,7 +229,7 @@ impl Consultations<'_> {
                             "no such patient in your center",
                         ));
                     }
-                    other => other?,
+                    other => Some(other?),
                 };
             }
             c.patient_id = p;
@@ -238,9 +241,10 @@ impl Consultations<'_> {
             || input.shoman_menu.is_some()
             || input.shoman_requester.is_some()
         {
-            let program = match c.patient_id {
-                Some(pid) => self.store.patient(center, pid)?.map(|p| p.program),
-                None => None,
+            let program = match (c.patient_id, named) {
+                (Some(pid), Some(p)) if p.id == pid => Some(p.program),
+                (Some(pid), _) => self.store.patient(center, pid)?.map(|p| p.program),
+                (None, _) => None,
             };
             let runs_shoman = self
                 .store
