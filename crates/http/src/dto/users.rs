@@ -58,7 +58,9 @@ pub struct CreateUser {
     /// Required for a `municipal_officer` (system administrator only); absent otherwise.
     pub administration_id: Option<Uuid>,
     /// 3 to 64 characters: letters, digits and `. _ - @`; case-insensitive.
+    #[schema(pattern = "{login}")]
     pub login: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub display_name: String,
     /// The role. `system_admin` and `municipal_officer` are the system administrator's to
     /// give; `council_member` sign-ins are made from the council's member records.
@@ -75,6 +77,7 @@ pub struct CreateUser {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub display_name: Option<String>,
     #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
