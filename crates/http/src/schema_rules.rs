@@ -425,8 +425,18 @@ mod tests {
         let pattern = re("{optional_fiscal_year}");
         let mut years: Vec<String> = (1990..=2110).map(|y| y.to_string()).collect();
         years.extend(
-            ["", " ", "\u{3000}\t", " 2025", "2025 ", "02025", "２０２５", "+2025", "abcd"]
-                .map(String::from),
+            [
+                "",
+                " ",
+                "\u{3000}\t",
+                " 2025",
+                "2025 ",
+                "02025",
+                "２０２５",
+                "+2025",
+                "abcd",
+            ]
+            .map(String::from),
         );
         for y in years {
             // `POST …/generate` reads a blank year as none (then `from` and `to`).
@@ -444,7 +454,15 @@ mod tests {
             let c = format!("{n:06}");
             assert_eq!(pattern.is_match(&c), municipality(&c).is_some(), "{c}");
         }
-        for c in ["", "01100", "0110022", " 011002", "011002 ", "０１１００２", "abcdef"] {
+        for c in [
+            "",
+            "01100",
+            "0110022",
+            " 011002",
+            "011002 ",
+            "０１１００２",
+            "abcdef",
+        ] {
             assert!(!pattern.is_match(c) && municipality(c).is_none(), "{c:?}");
         }
     }
@@ -464,7 +482,13 @@ mod tests {
             assert_eq!(pattern.is_match(&c), any_kind(&c), "{c}");
         }
         for c in [
-            " 340006\t", "\u{3000}131016", "011002", "011011", "01100", "", "３４０００６",
+            " 340006\t",
+            "\u{3000}131016",
+            "011002",
+            "011011",
+            "01100",
+            "",
+            "３４０００６",
         ] {
             assert_eq!(pattern.is_match(c), any_kind(c), "{c:?}");
         }
@@ -482,7 +506,12 @@ mod tests {
             .chain(NeedKind::ALL.iter().map(|x| x.as_str()));
         let mut samples: Vec<String> = Vec::new();
         for w in words.chain(["", "x", "other ", "Other", "hello_work_", "employment\u{0}"]) {
-            samples.extend([w.to_owned(), format!(" {w}\t"), format!("{w}x"), format!("x{w}")]);
+            samples.extend([
+                w.to_owned(),
+                format!(" {w}\t"),
+                format!("{w}x"),
+                format!("x{w}"),
+            ]);
         }
         for s in samples {
             let ok = FigureKind::ALL

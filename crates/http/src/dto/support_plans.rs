@@ -19,7 +19,11 @@ use uuid::Uuid;
 pub struct GoalDto {
     #[schema(value_type = GoalKind)]
     pub kind: String,
-    #[schema(example = "高校卒業後の就職に向けて職場体験に参加する", pattern = "{required_prose}", max_length = 1000)]
+    #[schema(
+        example = "高校卒業後の就職に向けて職場体験に参加する",
+        pattern = "{required_prose}",
+        max_length = 1000
+    )]
     pub text: String,
     /// The day the goal was reached; recorded by revising the plan, so its reviewer sees it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -68,7 +68,7 @@ pub struct CreateUser {
     pub role: String,
     /// The initial password: at least 12 characters and not easy to guess; no composition
     /// rules. The user must change it at their first sign-in (`must_change_password`).
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 12, max_length = 256)]
     pub password: String,
 }
 
@@ -85,7 +85,7 @@ pub struct UpdateUser {
     /// A new password. Set by an administrator for someone else, the user must change it
     /// at their next sign-in (`must_change_password`); your own is simply changed (prefer
     /// `POST /me/password`, which checks the current one).
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 12, max_length = 256)]
     pub password: Option<String>,
 }
 
