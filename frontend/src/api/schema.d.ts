@@ -3980,7 +3980,7 @@ export interface components {
             kind: components["schemas"]["EventKind"];
             /** @description Required for `other`, refused for the coded kinds. */
             kind_other?: string | null;
-            /** @description At most 30 items of up to 200 characters. */
+            /** @description At most 30 items that are not blank (blank ones are skipped), each at most 200 characters once trimmed. */
             materials?: string[];
             notes?: string | null;
             online?: boolean;
@@ -8902,6 +8902,7 @@ export interface components {
             held_on?: string | null;
             kind?: components["schemas"]["EventKind"] | null;
             kind_other?: string | null;
+            /** @description At most 30 items that are not blank (blank ones are skipped), each at most 200 characters once trimmed. */
             materials?: string[] | null;
             notes?: string | null;
             online?: boolean | null;

@@ -117,6 +117,33 @@ impl From<Event> for EventDto {
     }
 }
 
+/// An event's materials: each item trimmed, blank items skipped, each at most 200
+/// characters once trimmed (which no `maxLength` states, as the length of what is sent may be
+/// longer), at most 30 items that are not blank.
+fn material_items() -> utoipa::openapi::schema::ArrayBuilder {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("{optional_name}")),
+        )
+        .description(Some(
+            "At most 30 items that are not blank (blank ones are skipped), each at most 200 characters once trimmed.",
+        ))
+}
+
+fn materials() -> utoipa::openapi::schema::Array {
+    material_items().build()
+}
+
+fn optional_materials() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    material_items()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .build()
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"kind": "cafe", "title": "難病カフェ 6月", "held_on": "2026-06-20", "start_time": "13:30", "end_time": "15:30", "place": "県民文化センター 会議室", "online": false, "staff_ids": [], "patients_count": 8, "families_count": 3, "professionals_count": 1, "materials": ["就労支援ガイド"], "series": "難病カフェ"}))]
@@ -124,7 +151,9 @@ pub struct CreateEvent {
     #[schema(value_type = EventKind)]
     pub kind: String,
     /// Required for `other`, refused for the coded kinds.
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub kind_other: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub title: String,
     #[schema(format = Date)]
     pub held_on: String,
@@ -134,6 +163,7 @@ pub struct CreateEvent {
     /// `HH:MM`, after `start_time`.
     #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub end_time: Option<String>,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<String>,
     #[serde(default)]
     pub online: bool,
@@ -146,10 +176,12 @@ pub struct CreateEvent {
     pub families_count: i32,
     #[serde(default)]
     pub professionals_count: i32,
-    /// At most 30 items of up to 200 characters.
     #[serde(default)]
+    #[schema(schema_with = materials)]
     pub materials: Vec<String>,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub series: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -161,7 +193,9 @@ pub struct UpdateEvent {
     #[schema(value_type = Option<EventKind>)]
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub kind_other: Option<Option<String>>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub title: Option<String>,
     #[schema(format = Date)]
     pub held_on: Option<String>,
@@ -172,6 +206,7 @@ pub struct UpdateEvent {
     #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub end_time: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<Option<String>>,
     pub online: Option<bool>,
     pub staff_ids: Option<Vec<Uuid>>,
@@ -181,10 +216,13 @@ pub struct UpdateEvent {
     pub families_count: Option<i32>,
     #[schema(minimum = 0)]
     pub professionals_count: Option<i32>,
+    #[schema(schema_with = optional_materials)]
     pub materials: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub series: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 

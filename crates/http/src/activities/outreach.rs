@@ -95,16 +95,20 @@ pub struct CreateOutreachActivity {
     #[schema(value_type = OutreachKind)]
     pub kind: String,
     /// Required for `other`, refused for the coded kinds.
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub kind_other: Option<String>,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub target: Option<String>,
     #[schema(format = Date)]
     pub held_on: String,
     #[schema(minimum = 0)]
     pub quantity: Option<i32>,
     /// What the quantity counts; only with a quantity.
+    #[schema(pattern = "{optional_name}", max_length = 20)]
     pub unit: Option<String>,
     #[schema(minimum = 0)]
     pub facility_count: Option<i32>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -115,18 +119,22 @@ pub struct UpdateOutreachActivity {
     #[schema(value_type = Option<OutreachKind>)]
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub kind_other: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub target: Option<Option<String>>,
     #[schema(format = Date)]
     pub held_on: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub quantity: Option<Option<i32>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 20)]
     pub unit: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     pub facility_count: Option<Option<i32>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 

@@ -106,7 +106,9 @@ pub struct CreateSupporterSchedule {
     /// 10 to 240; the session must hold at least one slot.
     #[schema(minimum = 10, maximum = 240)]
     pub slot_minutes: i32,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<String>,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub supporter_name: Option<String>,
 }
 
@@ -115,6 +117,7 @@ pub struct CreateSupporterSchedule {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"fiscal_year": "2026"}))]
 pub struct GenerateSupporterSessions {
+    #[schema(pattern = "{optional_fiscal_year}")]
     pub fiscal_year: Option<String>,
     #[schema(format = Date)]
     pub from: Option<String>,
@@ -236,8 +239,10 @@ pub struct UpdateSupporterSchedule {
     #[schema(minimum = 10, maximum = 240)]
     pub slot_minutes: Option<i32>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub supporter_name: Option<Option<String>>,
     pub active: Option<bool>,
 }
@@ -418,11 +423,14 @@ pub struct CreateSupporterSession {
     pub end_time: String,
     #[schema(minimum = 10, maximum = 240)]
     pub slot_minutes: i32,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<String>,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub supporter_name: Option<String>,
     /// Active staff of the center.
     #[serde(default)]
     pub staff_ids: Vec<Uuid>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -440,13 +448,16 @@ pub struct UpdateSupporterSession {
     pub end_time: Option<String>,
     pub slot_minutes: Option<i32>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub supporter_name: Option<Option<String>>,
     pub staff_ids: Option<Vec<Uuid>>,
     #[schema(value_type = Option<SupporterSessionStatus>)]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 
@@ -719,6 +730,7 @@ pub struct CreateSupporterBooking {
     #[schema(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub slot_start: String,
     pub patient_id: Uuid,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -746,6 +758,7 @@ pub struct UpdateSupporterBooking {
     #[serde(default, deserialize_with = "double_option")]
     pub employed: Option<Option<bool>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 

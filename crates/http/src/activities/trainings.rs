@@ -75,7 +75,9 @@ pub struct CreateTraining {
     pub participation: String,
     #[schema(value_type = TrainingCourse)]
     pub course: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub title: String,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub organiser: Option<String>,
     #[schema(format = Date)]
     pub held_on: String,
@@ -85,6 +87,7 @@ pub struct CreateTraining {
     /// At least 0.01, at most two decimals and 24 hours a day (422 `over_24_per_day`).
     #[schema(minimum = 0.01, maximum = 8784)]
     pub hours: f64,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -97,8 +100,10 @@ pub struct UpdateTraining {
     pub participation: Option<String>,
     #[schema(value_type = Option<TrainingCourse>)]
     pub course: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub organiser: Option<Option<String>>,
     #[schema(format = Date)]
     pub held_on: Option<String>,
@@ -108,6 +113,7 @@ pub struct UpdateTraining {
     #[schema(minimum = 0.01, maximum = 8784)]
     pub hours: Option<f64>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 

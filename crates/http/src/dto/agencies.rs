@@ -58,9 +58,13 @@ impl From<Agency> for AgencyDto {
 pub struct CreateAgency {
     #[schema(value_type = AgencyType)]
     pub agency_type: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: String,
+    #[schema(pattern = "{optional_name}", max_length = 30)]
     pub phone: Option<String>,
+    #[schema(pattern = "{optional_name}", max_length = 200)]
     pub address: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -70,15 +74,16 @@ pub struct CreateAgency {
 pub struct UpdateAgency {
     #[schema(value_type = Option<AgencyType>)]
     pub agency_type: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{optional_name}", max_length = 30)]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{optional_name}", max_length = 200)]
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
     pub active: Option<bool>,
 }

@@ -165,6 +165,7 @@ pub struct ConfirmAgencyLink {
     #[schema(value_type = AgencyOutcome)]
     pub outcome: String,
     /// Up to 500 characters.
+    #[schema(pattern = "{prose}", max_length = 500)]
     pub note: Option<String>,
 }
 

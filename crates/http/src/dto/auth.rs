@@ -80,6 +80,7 @@ pub struct ChangePassword {
     pub current_password: String,
     /// At least 12 characters, not easily guessed (the same rules as every password), and
     /// not the current one (field code `password_reused`).
+    #[schema(min_length = 12, max_length = 256)]
     pub new_password: String,
 }
 

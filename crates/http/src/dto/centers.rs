@@ -81,6 +81,7 @@ pub struct CreateCenter {
     pub code: String,
     #[schema(pattern = "{name}", max_length = 100)]
     pub name: String,
+    #[schema(pattern = "{prefecture}")]
     pub prefecture_code: String,
     #[schema(value_type = OperatingType)]
     pub operating_type: String,
@@ -95,7 +96,9 @@ pub struct CreateCenter {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCenter {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: Option<String>,
+    #[schema(pattern = "{prefecture}")]
     pub prefecture_code: Option<String>,
     #[schema(value_type = Option<OperatingType>)]
     pub operating_type: Option<String>,

@@ -99,6 +99,7 @@ pub struct CreateConsultation {
     /// 1 to 1440.
     pub duration_minutes: Option<i32>,
     pub with_employment_supporter: Option<bool>,
+    #[schema(pattern = "{prose}", max_length = 4000)]
     pub summary: Option<String>,
     /// Required for a patient of the `shoman` program (422 `shoman_menu_required`), refused
     /// for other patients (422 `shoman_menu_not_applicable`); for an anonymous consultation,
@@ -132,7 +133,7 @@ pub struct UpdateConsultation {
     pub duration_minutes: Option<Option<i32>>,
     pub with_employment_supporter: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 4000)]
     pub summary: Option<Option<String>>,
     /// Checked against the patient whenever it, `shoman_requester` or `patient_id` is sent.
     #[serde(default, deserialize_with = "double_option")]

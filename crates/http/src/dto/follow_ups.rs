@@ -112,6 +112,7 @@ pub struct CreateFollowUp {
     #[schema(format = Date)]
     pub due_on: String,
     pub assignee_id: Option<Uuid>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -134,7 +135,7 @@ pub struct UpdateFollowUp {
     #[schema(value_type = Option<CaseOutcome>)]
     pub outcome: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
     #[schema(format = Date)]
     pub next_due_on: Option<String>,

@@ -156,6 +156,7 @@ pub struct ApiClientWithSecret {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "県庁ダッシュボード", "scopes": ["reports:read"]}))]
 pub struct CreateApiClient {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: String,
     #[schema(value_type = Vec<ApiScope>)]
     pub scopes: Vec<String>,
@@ -164,6 +165,7 @@ pub struct CreateApiClient {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateApiClient {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: Option<String>,
     #[schema(value_type = Option<Vec<ApiScope>>)]
     pub scopes: Option<Vec<String>>,
@@ -202,7 +204,7 @@ pub struct OAuthError {
 /// authenticate with HTTP Basic instead of `client_id` and `client_secret`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenForm {
-    #[schema(example = "client_credentials")]
+    #[schema(example = "client_credentials", pattern = "^client_credentials$")]
     pub grant_type: String,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
@@ -258,6 +260,7 @@ pub struct CreateWebhook {
     pub url: String,
     #[schema(value_type = Vec<WebhookEvent>)]
     pub events: Vec<String>,
+    #[schema(pattern = "{optional_name}", max_length = 200)]
     pub description: Option<String>,
 }
 
@@ -268,7 +271,7 @@ pub struct UpdateWebhook {
     #[schema(value_type = Option<Vec<WebhookEvent>>)]
     pub events: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{optional_name}", max_length = 200)]
     pub description: Option<Option<String>>,
     pub active: Option<bool>,
 }

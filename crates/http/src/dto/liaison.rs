@@ -103,13 +103,16 @@ pub struct CreateLiaisonContact {
     pub action_id: Option<Uuid>,
     #[schema(value_type = BodyKind)]
     pub body_kind: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub body_name: String,
+    #[schema(pattern = "{prose}", max_length = 100)]
     pub contact_person: Option<String>,
     #[schema(value_type = LiaisonChannel)]
     pub channel: String,
     /// Not in the future (Asia/Tokyo).
     #[schema(format = Date)]
     pub contacted_on: String,
+    #[schema(pattern = "{required_prose}", max_length = 4000)]
     pub summary: String,
     /// Default false.
     pub shared_data: Option<bool>,
@@ -131,14 +134,16 @@ pub struct UpdateLiaisonContact {
     pub action_id: Option<Option<Uuid>>,
     #[schema(value_type = Option<BodyKind>)]
     pub body_kind: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub body_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 100)]
     pub contact_person: Option<Option<String>>,
     #[schema(value_type = Option<LiaisonChannel>)]
     pub channel: Option<String>,
     #[schema(format = Date)]
     pub contacted_on: Option<String>,
+    #[schema(pattern = "{required_prose}", max_length = 4000)]
     pub summary: Option<String>,
     pub shared_data: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]

@@ -109,7 +109,9 @@ pub struct CreatePatient {
     #[schema(value_type = Option<Sex>)]
     pub sex: Option<String>,
     /// `"01"` … `"47"`; implied by `municipality_code` when absent.
+    #[schema(pattern = "{prefecture}")]
     pub prefecture_code: Option<String>,
+    #[schema(pattern = "{municipality}")]
     pub municipality_code: Option<String>,
     pub phone: Option<String>,
     #[schema(format = Email)]
@@ -150,10 +152,10 @@ pub struct UpdatePatient {
     #[schema(value_type = Option<Sex>)]
     pub sex: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prefecture}")]
     pub prefecture_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{municipality}")]
     pub municipality_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

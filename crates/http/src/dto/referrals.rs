@@ -86,7 +86,9 @@ pub struct CreateReferral {
     /// Defaults to today (Asia/Tokyo).
     #[schema(format = Date)]
     pub referred_on: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 500)]
     pub handed_over: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
     /// Required from `phone_mediation` up; refused at `information_only`.
     #[schema(value_type = Option<Vec<SharedItem>>)]
@@ -106,14 +108,15 @@ pub struct UpdateReferral {
     pub purpose: Option<String>,
     #[schema(value_type = Option<Level>)]
     pub level: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub level_reason: Option<String>,
     #[schema(value_type = Option<Vec<SharedItem>>)]
     pub shared_items: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 500)]
     pub handed_over: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
     pub consultant_id: Option<Uuid>,
     /// Only `closed`.

@@ -68,13 +68,16 @@ impl ProjectDto {
 pub struct CreateProject {
     #[schema(value_type = ProjectKind)]
     pub kind: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: String,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub description: Option<String>,
     #[schema(format = Date)]
     pub started_on: String,
     /// Not before `started_on`.
     #[schema(format = Date)]
     pub ended_on: Option<String>,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub partner: Option<String>,
 }
 
@@ -85,8 +88,10 @@ pub struct CreateProject {
 pub struct UpdateProject {
     #[schema(value_type = Option<ProjectKind>)]
     pub kind: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub description: Option<Option<String>>,
     #[schema(format = Date)]
     pub started_on: Option<String>,
@@ -94,6 +99,7 @@ pub struct UpdateProject {
     #[schema(format = Date)]
     pub ended_on: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub partner: Option<Option<String>>,
 }
 
@@ -198,6 +204,7 @@ pub struct CreateProjectSession {
     /// Must fit the project's kind (422 `activity_not_for_kind`).
     #[schema(value_type = SessionActivity)]
     pub activity: String,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<String>,
     #[serde(default)]
     pub online: bool,
@@ -214,6 +221,7 @@ pub struct CreateProjectSession {
     /// `participant_without_consent`, `participant_not_found`).
     #[serde(default)]
     pub participants: Vec<ParticipantDto>,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<String>,
 }
 
@@ -226,6 +234,7 @@ pub struct UpdateProjectSession {
     #[schema(value_type = Option<SessionActivity>)]
     pub activity: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub place: Option<Option<String>>,
     pub online: Option<bool>,
     pub staff_ids: Option<Vec<Uuid>>,
@@ -233,6 +242,7 @@ pub struct UpdateProjectSession {
     pub family_count: Option<i32>,
     pub participants: Option<Vec<ParticipantDto>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub notes: Option<Option<String>>,
 }
 
@@ -293,6 +303,7 @@ impl From<Need> for NeedDto {
 pub struct CreateNeed {
     #[schema(value_type = NeedKind)]
     pub kind: String,
+    #[schema(pattern = "{required_prose}", max_length = 2000)]
     pub description: String,
     #[schema(format = Date)]
     pub noted_on: String,
@@ -313,6 +324,7 @@ pub struct CreateNeed {
 pub struct UpdateNeed {
     #[schema(value_type = Option<NeedKind>)]
     pub kind: Option<String>,
+    #[schema(pattern = "{required_prose}", max_length = 2000)]
     pub description: Option<String>,
     #[schema(format = Date)]
     pub noted_on: Option<String>,

@@ -43,6 +43,7 @@ pub struct CreateReview {
     #[schema(value_type = ReviewDecision)]
     pub decision: String,
     /// Required when returning.
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub comment: Option<String>,
 }
 

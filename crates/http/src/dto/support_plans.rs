@@ -19,7 +19,11 @@ use uuid::Uuid;
 pub struct GoalDto {
     #[schema(value_type = GoalKind)]
     pub kind: String,
-    #[schema(example = "高校卒業後の就職に向けて職場体験に参加する")]
+    #[schema(
+        example = "高校卒業後の就職に向けて職場体験に参加する",
+        pattern = "{required_prose}",
+        max_length = 1000
+    )]
     pub text: String,
     /// The day the goal was reached; recorded by revising the plan, so its reviewer sees it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,7 +131,9 @@ impl SupportPlanDto {
 pub struct CreateSupportPlan {
     /// A patient of the `shoman` program (422 `patient_not_shoman` otherwise).
     pub patient_id: Uuid,
+    #[schema(pattern = "{prose}", max_length = 4000)]
     pub situation: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 4000)]
     pub wishes: Option<String>,
     #[serde(default)]
     pub goals: Vec<GoalDto>,
@@ -144,8 +150,10 @@ pub struct CreateSupportPlan {
 #[serde(deny_unknown_fields)]
 pub struct UpdateSupportPlan {
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 4000)]
     pub situation: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 4000)]
     pub wishes: Option<Option<String>>,
     pub goals: Option<Vec<GoalDto>>,
     /// Only `submitted`.
@@ -240,6 +248,7 @@ pub struct CreatePlanReview {
     #[schema(value_type = ReviewDecision)]
     pub decision: String,
     /// Required when returning: what to revise.
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub comment: Option<String>,
     /// On approval: the next review (after today), e.g. entering high school or turning
     /// 18; without it, six months after the approval.
@@ -304,8 +313,11 @@ impl PlanActionDto {
 pub struct CreatePlanAction {
     #[schema(value_type = BodyKind)]
     pub body_kind: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub body_name: String,
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub description: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub responsible: String,
     #[schema(format = Date)]
     pub due_on: String,
@@ -318,15 +330,19 @@ pub struct CreatePlanAction {
 pub struct UpdatePlanAction {
     #[schema(value_type = Option<BodyKind>)]
     pub body_kind: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub body_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub description: Option<Option<String>>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub responsible: Option<String>,
     #[schema(format = Date)]
     pub due_on: Option<String>,
     #[schema(value_type = Option<ActionState>)]
     pub state: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{prose}", max_length = 2000)]
     pub outcome: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(format = Date)]

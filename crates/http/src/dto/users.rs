@@ -58,7 +58,9 @@ pub struct CreateUser {
     /// Required for a `municipal_officer` (system administrator only); absent otherwise.
     pub administration_id: Option<Uuid>,
     /// 3 to 64 characters: letters, digits and `. _ - @`; case-insensitive.
+    #[schema(pattern = "{login}")]
     pub login: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub display_name: String,
     /// The role. `system_admin` and `municipal_officer` are the system administrator's to
     /// give; `council_member` sign-ins are made from the council's member records.
@@ -66,7 +68,7 @@ pub struct CreateUser {
     pub role: String,
     /// The initial password: at least 12 characters and not easy to guess; no composition
     /// rules. The user must change it at their first sign-in (`must_change_password`).
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 12, max_length = 256)]
     pub password: String,
 }
 
@@ -75,6 +77,7 @@ pub struct CreateUser {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub display_name: Option<String>,
     #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
@@ -82,7 +85,7 @@ pub struct UpdateUser {
     /// A new password. Set by an administrator for someone else, the user must change it
     /// at their next sign-in (`must_change_password`); your own is simply changed (prefer
     /// `POST /me/password`, which checks the current one).
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 12, max_length = 256)]
     pub password: Option<String>,
 }
 

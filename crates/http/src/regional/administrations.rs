@@ -93,10 +93,12 @@ impl AdministrationDto {
 pub struct CreateAdministration {
     /// A code of this kind from the shipped master (`/master/municipalities`; a
     /// prefecture's is its two digits, `000` and the check digit). 422 `unknown_code`.
+    #[schema(pattern = "{administration_code}")]
     pub code: String,
     #[schema(value_type = AdministrationKind)]
     pub kind: String,
     /// The master's name when absent or blank.
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub name: Option<String>,
     /// 1 to 100 (default 5).
     #[schema(minimum = 1, maximum = 100)]
@@ -108,6 +110,7 @@ pub struct CreateAdministration {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAdministration {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: Option<String>,
     #[schema(minimum = 1, maximum = 100)]
     pub suppression_threshold: Option<i32>,

@@ -75,11 +75,13 @@ impl From<Council> for CouncilDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "広島県難病対策地域協議会", "kind": "intractable", "scope": "prefecture", "established_on": "2016-04-01"}))]
 pub struct CreateCouncil {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: String,
     #[schema(value_type = CouncilKind)]
     pub kind: String,
     #[schema(value_type = CouncilScope)]
     pub scope: String,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub area_name: Option<String>,
     #[schema(format = Date)]
     pub established_on: Option<String>,
@@ -92,12 +94,14 @@ pub struct CreateCouncil {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCouncil {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: Option<String>,
     #[schema(value_type = Option<CouncilKind>)]
     pub kind: Option<String>,
     #[schema(value_type = Option<CouncilScope>)]
     pub scope: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub area_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(format = Date)]
@@ -170,7 +174,9 @@ impl From<CouncilMember> for CouncilMemberDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "山田 太郎", "organization": "広島県医師会", "category": "medical", "council_role": "chair", "term_start": "2026-04-01", "term_end": "2028-03-31"}))]
 pub struct CreateCouncilMember {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub organization: String,
     #[schema(value_type = MemberCategory)]
     pub category: String,
@@ -188,7 +194,9 @@ pub struct CreateCouncilMember {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCouncilMember {
+    #[schema(pattern = "{name}", max_length = 100)]
     pub name: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub organization: Option<String>,
     #[schema(value_type = Option<MemberCategory>)]
     pub category: Option<String>,
@@ -205,6 +213,7 @@ pub struct UpdateCouncilMember {
 #[schema(example = json!({"login": "hiroshima.council"}))]
 pub struct CreateMemberAccount {
     /// The member's sign-in name (409 `login_taken` when in use).
+    #[schema(pattern = "{login}")]
     pub login: String,
 }
 

@@ -247,10 +247,13 @@ impl From<IssueComment> for IssueCommentDto {
 #[schema(example = json!({"title": "就労支援機関への紹介が案内のみに留まる", "category": "employment"}))]
 pub struct CreateRegionalIssue {
     /// 1 to 200 characters.
+    #[schema(pattern = "{text}", max_length = 200)]
     pub title: String,
+    #[schema(pattern = "{prose}", max_length = 8000)]
     pub description: Option<String>,
     #[schema(value_type = IssueCategory)]
     pub category: String,
+    #[schema(pattern = "{prose}", max_length = 8000)]
     pub evidence: Option<String>,
     /// A council of the same administration that works on it.
     pub council_id: Option<Uuid>,
@@ -263,12 +266,16 @@ pub struct CreateRegionalIssue {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRegionalIssue {
+    #[schema(pattern = "{text}", max_length = 200)]
     pub title: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 8000)]
     pub description: Option<String>,
     #[schema(value_type = Option<IssueCategory>)]
     pub category: Option<String>,
+    #[schema(pattern = "{prose}", max_length = 8000)]
     pub evidence: Option<String>,
     /// The evaluation (④対策の評価) in words.
+    #[schema(pattern = "{prose}", max_length = 8000)]
     pub evaluation: Option<String>,
     /// `null` detaches the council.
     #[serde(default, deserialize_with = "double_option")]
@@ -296,6 +303,7 @@ pub struct CreateStageChange {
     #[schema(value_type = IssueStage)]
     pub to_stage: String,
     /// Why (1 to 2000 characters).
+    #[schema(pattern = "{text}", max_length = 2000)]
     pub reason: String,
     /// An API client names the officer of its administration it records for (required for
     /// a client; an officer records as themselves and leaves it out).
@@ -313,8 +321,10 @@ pub struct StageChangeResult {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"title": "同行支援の手引きを作成", "owner": "難病相談支援センター", "due_on": "2027-03-31"}))]
 pub struct CreateMeasure {
+    #[schema(pattern = "{text}", max_length = 200)]
     pub title: String,
     /// Who carries it out.
+    #[schema(pattern = "{text}", max_length = 100)]
     pub owner: String,
     #[schema(format = Date)]
     pub due_on: Option<String>,
@@ -329,7 +339,9 @@ pub struct CreateMeasure {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeasure {
+    #[schema(pattern = "{text}", max_length = 200)]
     pub title: Option<String>,
+    #[schema(pattern = "{text}", max_length = 100)]
     pub owner: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = Date)]
@@ -348,10 +360,13 @@ pub struct LinkFigure {
     #[schema(value_type = FigureKind)]
     pub kind: String,
     /// An agency type, a topic or a need kind, as the kind asks.
+    #[schema(pattern = "{figure_parameter}")]
     pub parameter: Option<String>,
     /// Defaults to the figure's Japanese name.
+    #[schema(pattern = "{optional_text}")]
     pub label: Option<String>,
     /// The council's target, in words.
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub target: Option<String>,
 }
 
@@ -359,6 +374,7 @@ pub struct LinkFigure {
 #[serde(deny_unknown_fields)]
 pub struct CreateIssueComment {
     /// 1 to 2000 characters.
+    #[schema(pattern = "{text}", max_length = 2000)]
     pub body: String,
 }
 

@@ -86,10 +86,15 @@ pub struct CreateMeeting {
     pub status: Option<String>,
     #[schema(format = Date)]
     pub held_on: String,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub title: String,
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub location: Option<String>,
+    #[schema(pattern = "{multiline_prose}")]
     pub agenda: Option<String>,
+    #[schema(pattern = "{multiline_prose}")]
     pub minutes: Option<String>,
+    #[schema(pattern = "{multiline_prose}")]
     pub decisions: Option<String>,
     /// Members of this council (else 422 `not_a_member` at `attendee_ids`).
     #[serde(default)]
@@ -107,11 +112,16 @@ pub struct UpdateMeeting {
     pub status: Option<String>,
     #[schema(format = Date)]
     pub held_on: Option<String>,
+    #[schema(pattern = "{name}", max_length = 100)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "{optional_name}", max_length = 100)]
     pub location: Option<Option<String>>,
+    #[schema(pattern = "{multiline_prose}")]
     pub agenda: Option<String>,
+    #[schema(pattern = "{multiline_prose}")]
     pub minutes: Option<String>,
+    #[schema(pattern = "{multiline_prose}")]
     pub decisions: Option<String>,
     pub attendee_ids: Option<Vec<Uuid>>,
 }
