@@ -668,7 +668,14 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
 
     // The database's ceiling (PostgreSQL): each workload's statements captured once here
     // and replayed by pgbench in the same rounds.
-    let ceiling = if backend == tsunagu_store::Backend::Postgres {
+    let pgbench_found = std::process::Command::new("pgbench")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if backend == tsunagu_store::Backend::Postgres && !pgbench_found {
+        println!("  (pgbench is not on the PATH: no database ceiling in this run)");
+    }
+    let ceiling = if backend == tsunagu_store::Backend::Postgres && pgbench_found {
         Some(Ceiling::make(&scratch, &cfg.database_url, |what| {
             let since = chrono::Utc::now();
             let (out, captured) = tsunagu_store::db::capture_statements(|| match what {
