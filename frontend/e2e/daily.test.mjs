@@ -414,7 +414,9 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     const inProgress = page.getByRole('checkbox', { name: '紹介が進行中の人' });
     await inProgress.click();
     await page.waitForFunction(() => new URL(location.href).searchParams.get('open_referral') === 'true');
-    assert.equal(await inProgress.isChecked(), true);
+    // The box follows the address on the render after it; wait for that render, not a
+    // snapshot taken right after the address changed (a race on a busy machine).
+    await page.getByRole('checkbox', { name: '紹介が進行中の人', checked: true }).waitFor();
     await page.getByText('この条件に当てはまる患者はいません。').waitFor();
     // The question is in the address, so "back" from a patient returns to it.
     const url = new URL(page.url());
