@@ -324,3 +324,17 @@ pub fn reads(
         unlogged,
     })
 }
+
+/// Resident memory of a process in KiB: (now, peak so far).
+pub fn memory(pid: u32) -> Result<(u64, u64), String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map_err(|e| format!("cannot read /proc/{pid}/status: {e}"))?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Ok((field("VmRSS:"), field("VmHWM:")))
+}

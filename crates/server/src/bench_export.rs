@@ -14,20 +14,6 @@ use std::time::{Duration, Instant};
 use tsunagu_domain::app::Services;
 use tsunagu_domain::entities::RequestMeta;
 
-/// Resident memory of a process in KiB: (now, peak so far).
-fn memory(pid: u32) -> Result<(u64, u64), String> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .map_err(|e| format!("cannot read /proc/{pid}/status: {e}"))?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    Ok((field("VmRSS:"), field("VmHWM:")))
-}
-
 struct Child(std::process::Child);
 
 impl Drop for Child {
@@ -142,7 +128,7 @@ pub fn run(cfg: &crate::Config) -> Result<(), String> {
                 .as_object()
                 .map(|m| m.values().filter_map(serde_json::Value::as_i64).sum())
                 .unwrap_or(0);
-            let (before, _) = memory(pid)?;
+            let (before, _) = crate::bench::memory(pid)?;
             let started = Instant::now();
             let mut res = client
                 .get(format!("{base}{file}"))
@@ -158,7 +144,7 @@ pub fn run(cfg: &crate::Config) -> Result<(), String> {
                 bytes += chunk.map_err(|e| format!("GET {file}: {e}"))?.len();
             }
             let took = started.elapsed().as_secs_f64();
-            let (_, peak) = memory(pid)?;
+            let (_, peak) = crate::bench::memory(pid)?;
             let label = format!("{format} {}", kind.unwrap_or("all"));
             println!(
                 "  {:<22} {:>10} {:>10.1} {:>8.2} {:>10.0} | {:>11.1} {:>11.1}",

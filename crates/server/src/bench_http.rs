@@ -509,16 +509,8 @@ async fn server_statements(base: &str, token: &str) -> Result<u64, String> {
 
 /// The server's resident memory now and at its peak (`VmRSS`, `VmHWM`), in MB.
 fn memory(pid: u32) -> Result<(f64, f64), String> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .map_err(|e| format!("cannot read /proc/{pid}/status: {e}"))?;
-    let kb = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    Ok((kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0))
+    let (now, peak) = crate::bench::memory(pid)?;
+    Ok((now as f64 / 1024.0, peak as f64 / 1024.0))
 }
 
 /// `n` sign-ins over HTTP at once; answers how many succeeded (all, or an error).
