@@ -246,10 +246,12 @@ impl Consultations<'_> {
                 (Some(pid), _) => self.store.patient(center, pid)?.map(|p| p.program),
                 (None, _) => None,
             };
-            let runs_shoman = self
-                .store
-                .center(center)?
-                .is_some_and(|x| x.programs.contains(&Program::Shoman));
+            let runs_shoman =
+                menu::needs_center_programs(program, c.shoman_menu, c.shoman_requester)
+                    && self
+                        .store
+                        .center(center)?
+                        .is_some_and(|x| x.programs.contains(&Program::Shoman));
             menu::consultation_menu(program, runs_shoman, c.shoman_menu, c.shoman_requester)?;
         }
         if let Some(who) = input.consultant_id

@@ -45,6 +45,17 @@ pub fn consultation_menu(
     Ok(())
 }
 
+/// Whether [`consultation_menu`]'s answer depends on the center running `shoman`: only for
+/// an anonymous consultation that names a menu or a requester. Otherwise the center need
+/// not be read (most consultations: one statement less on each).
+pub fn needs_center_programs(
+    patient_program: Option<Program>,
+    menu: Option<ShomanMenu>,
+    requester: Option<ShomanRequester>,
+) -> bool {
+    patient_program.is_none() && (menu.is_some() || requester.is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +108,29 @@ mod tests {
             code(consultation_menu(None, false, m, r)),
             "shoman_menu_not_applicable"
         );
+    }
+
+    #[test]
+    fn the_center_is_needed_only_where_it_changes_the_answer() {
+        let programs = [None, Some(Program::Shoman), Some(Program::Nanbyo)];
+        let menus = [None, Some(ShomanMenu::PeerCounseling)];
+        let requesters = [None, Some(ShomanRequester::Family)];
+        let mut needed = 0;
+        for p in programs {
+            for m in menus {
+                for r in requesters {
+                    let with = code(consultation_menu(p, true, m, r));
+                    let without = code(consultation_menu(p, false, m, r));
+                    assert_eq!(
+                        needs_center_programs(p, m, r),
+                        with != without,
+                        "{p:?} {m:?} {r:?}"
+                    );
+                    needed += usize::from(needs_center_programs(p, m, r));
+                }
+            }
+        }
+        // Anonymous with a menu, a requester, or both.
+        assert_eq!(needed, 3);
     }
 }
