@@ -7,6 +7,7 @@ use crate::db::DbConn;
 use crate::error::R;
 use crate::held_rows;
 use crate::outbox;
+use crate::prepared::prepared;
 use crate::rows::{naive, utc};
 use crate::schema::{audit_chain_head, audit_events, centers};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
@@ -230,9 +231,9 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
             chain_seq,
         };
         head.1 = chain_seq;
-        per_backend!(conn, c => diesel::insert_into(audit_events::table)
-            .values(&row)
-            .execute(c))?;
+        per_backend!(conn, c => prepared(diesel::insert_into(audit_events::table)
+            .values(&row))
+            .run(c))?;
         // The one place an audited change becomes an outbound event.
         if let Some(e) = platform::event_of(d) {
             outbox::enqueue(conn, &e, d.occurred_at)?;
@@ -242,12 +243,15 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
         if held_rows::advance_head(conn, chain, seq, &hash) {
             continue;
         }
-        diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain)))
-            .set((
-                audit_chain_head::seq.eq(seq),
-                audit_chain_head::hash.eq(hash),
-            ))
-            .execute(conn)?;
+        prepared(
+            diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain))).set(
+                (
+                    audit_chain_head::seq.eq(seq),
+                    audit_chain_head::hash.eq(hash),
+                ),
+            ),
+        )
+        .run(conn)?;
     }
     // A change made under an Idempotency-Key completes the key in this same transaction.
     crate::idempotency::mark_committed(conn, drafts)
@@ -409,5 +413,84 @@ mod tests {
         // A clock behind the last stamp (another replica's, or the same instant).
         assert_eq!(next_stamp(Some(t(5)), t(5)), t(6));
         assert_eq!(next_stamp(Some(t(9)), t(5)), t(10));
+    }
+
+    use crate::db::write_tx;
+    use std::sync::Mutex;
+    use tsunagu_domain::events::Action;
+
+    /// A migrated in-memory database whose statements touching the chain heads are kept in
+    /// the answer's list.
+    fn memory_db() -> (DbConn, Arc<Mutex<Vec<String>>>) {
+        let mut c = DbConn::Sqlite(
+            diesel::sqlite::SqliteConnection::establish(":memory:").expect("in-memory SQLite"),
+        );
+        crate::db::run_migrations(&mut c).expect("migrations");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        c.set_instrumentation(move |e: diesel::connection::InstrumentationEvent<'_>| {
+            if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = e {
+                let sql = query.to_string();
+                if sql.contains("audit_chain_head") {
+                    log.lock().expect("log").push(sql);
+                }
+            }
+        });
+        (c, seen)
+    }
+
+    fn head_row(c: &mut DbConn, chain: &str) -> (i64, Option<NaiveDateTime>) {
+        audit_chain_head::table
+            .filter(audit_chain_head::chain.eq(chain))
+            .select((audit_chain_head::seq, audit_chain_head::last_change_at))
+            .first(c)
+            .expect("head")
+    }
+
+    #[test]
+    fn a_write_locks_and_writes_its_chain_head_once_and_a_failed_one_leaves_it_alone() {
+        let keys =
+            DataKeys::from_base64(&tsunagu_domain::data_keys::generate_key(), &[]).expect("key");
+        let (mut c, seen) = memory_db();
+        let center = Uuid::now_v7();
+        let chain = chain_of(Some(center));
+        write_tx(&mut c, |c| ensure_head(c, &chain)).expect("head");
+        seen.lock().expect("log").clear();
+
+        // A change stamps its record and appends two events: one lock, one update.
+        let at = Utc::now();
+        // A new event (id) each time.
+        let ev = || AuditDraft::system(at, Action::PatientRead).center(Some(center));
+        let stamp = write_tx(&mut c, |c| -> R<NaiveDateTime> {
+            let stamp = change_stamp(c, center, at)?;
+            append_event(c, &keys, &ev())?;
+            append_event(c, &keys, &ev())?;
+            Ok(stamp)
+        })
+        .expect("write");
+        let statements = std::mem::take(&mut *seen.lock().expect("log"));
+        assert_eq!(statements.len(), 2, "{statements:#?}");
+        assert!(statements[0].starts_with("SELECT"), "{statements:#?}");
+        assert!(statements[1].starts_with("UPDATE"), "{statements:#?}");
+        assert_eq!(head_row(&mut c, &chain), (2, Some(stamp)));
+
+        // A change that fails after taking the head rolls back, and what was kept of the
+        // head goes with it: the next write reads the head again and continues from it.
+        let failed = write_tx(&mut c, |c| -> R<()> {
+            change_stamp(c, center, at)?;
+            append_event(c, &keys, &ev())?;
+            Err(diesel::result::Error::RollbackTransaction.into())
+        });
+        assert!(failed.is_err());
+        assert_eq!(head_row(&mut c, &chain), (2, Some(stamp)));
+        write_tx(&mut c, |c| append_event(c, &keys, &ev())).expect("write after the failure");
+        assert_eq!(head_row(&mut c, &chain).0, 3);
+        let seqs: Vec<i64> = audit_events::table
+            .filter(audit_events::chain.eq(&chain))
+            .order(audit_events::chain_seq.asc())
+            .select(audit_events::chain_seq)
+            .load(&mut c)
+            .expect("events");
+        assert_eq!(seqs, vec![1, 2, 3]);
     }
 }

@@ -5,6 +5,7 @@ use crate::audit::{append_event, change_stamp};
 use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
 use crate::paging::{cursor_time, time_key};
+use crate::prepared::prepared;
 use crate::rollup::Deltas;
 use crate::rows::{choice, convert, naive, opt_uuid, utc, uuid};
 use crate::schema::consultations;
@@ -126,9 +127,7 @@ impl ConsultationStore for DieselStore {
             let stamp = change_stamp(conn, x.center_id, x.updated_at)?;
             let mut row = ConsultationRow::from_entity(x);
             row.updated_at = stamp;
-            diesel::insert_into(consultations::table)
-                .values(row)
-                .execute(conn)?;
+            prepared(diesel::insert_into(consultations::table).values(row)).run(conn)?;
             let mut d = Deltas::default();
             d.consultation(x, 1);
             d.apply(conn)?;

@@ -1,17 +1,21 @@
-//! The hot rows one long all-or-nothing transaction holds (an import's commit, see
-//! `DieselStore::batched_flat`): the audit chain heads and the case-number counters its
-//! records take. Each is locked by the first write that needs it, then kept here and written
-//! back once, before the transaction commits.
+//! The hot rows a write transaction holds: the audit chain heads and the case-number
+//! counters its records take. Each is locked by the first write that needs it, then kept
+//! here and written back once, before the transaction commits. Every transaction of its own
+//! keeps them (see [`crate::db::write_tx`]), and so does one long all-or-nothing
+//! transaction (an import's commit, see `DieselStore::batched_flat`).
 //!
-//! Writing such a row at every record made PostgreSQL keep a new version of that one row per
+//! Writing such a row at every use made PostgreSQL keep a new version of that one row per
 //! record, which the open transaction can neither prune nor skip: every later read of the row
-//! walked all of them, and a commit of 100,000 records slowed down record by record. Keeping
+//! walked all of them, and a commit of 100,000 records slowed down record by record. In an
+//! ordinary write it cost two statements more (a change stamps its record, then appends its
+//! event, each locking and updating the head) while the center's other writers waited. Keeping
 //! them is safe: the transaction holds the rows' locks from its first use to its end, so no
 //! other transaction appends, stamps or numbers in between. Kept per thread and for the
-//! batch's one connection only, so nothing else on the thread is affected; dropped unwritten
-//! when the transaction rolls back.
+//! transaction's one connection only, so nothing else on the thread is affected; dropped
+//! unwritten when the transaction rolls back.
 
 use crate::db::DbConn;
+use crate::prepared::prepared;
 use crate::schema::{audit_chain_head, case_counters};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -63,6 +67,25 @@ pub(crate) fn start(conn: &DbConn) {
     });
 }
 
+/// Starts keeping the rows `conn`'s new transaction locks unless this thread keeps rows
+/// already (a batch's transaction on another connection); `true` when it started. What is
+/// kept is dropped by [`ForgetUnlessFinished`] when the transaction fails or the thread
+/// unwinds from a panic before [`finish`].
+pub(crate) fn start_if_idle(conn: &DbConn) -> bool {
+    HELD.with(|h| {
+        let mut h = h.borrow_mut();
+        if h.is_some() {
+            return false;
+        }
+        *h = Some(Held {
+            conn: id(conn),
+            heads: BTreeMap::new(),
+            counters: BTreeMap::new(),
+        });
+        true
+    })
+}
+
 /// Writes the rows that changed back (before the commit) and stops keeping them.
 pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
     let held = HELD.with(|h| h.borrow_mut().take());
@@ -71,13 +94,16 @@ pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
     };
     for (chain, head) in held.heads.into_iter().filter(|(_, h)| h.dirty) {
         let (seq, hash, last_change_at) = head.row;
-        diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain)))
-            .set((
-                audit_chain_head::seq.eq(seq),
-                audit_chain_head::hash.eq(hash),
-                audit_chain_head::last_change_at.eq(last_change_at),
-            ))
-            .execute(conn)?;
+        prepared(
+            diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain))).set(
+                (
+                    audit_chain_head::seq.eq(seq),
+                    audit_chain_head::hash.eq(hash),
+                    audit_chain_head::last_change_at.eq(last_change_at),
+                ),
+            ),
+        )
+        .run(conn)?;
     }
     for ((center, fiscal_year), c) in held.counters.into_iter().filter(|(_, c)| c.dirty) {
         diesel::update(
@@ -89,6 +115,19 @@ pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
         .execute(conn)?;
     }
     Ok(())
+}
+
+/// Stops keeping what [`start_if_idle`] started (`.0`) when dropped: after [`finish`] there
+/// is nothing left, after an error or a panic the transaction rolls back and what was kept
+/// must not outlive it.
+pub(crate) struct ForgetUnlessFinished(pub(crate) bool);
+
+impl Drop for ForgetUnlessFinished {
+    fn drop(&mut self) {
+        if self.0 {
+            forget();
+        }
+    }
 }
 
 /// Stops keeping rows without writing them (the transaction rolls back).

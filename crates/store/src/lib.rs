@@ -41,6 +41,7 @@ mod paging;
 mod patient_merges;
 mod patients;
 mod peer_support;
+mod prepared;
 mod publications;
 mod referral_rows;
 mod referrals;

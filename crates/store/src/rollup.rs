@@ -3,6 +3,7 @@
 
 use crate::db::DbConn;
 use crate::error::R;
+use crate::prepared::prepared_if;
 use crate::schema::{
     consultation_counts, consultation_patients, follow_ups, referral_counts,
     referral_outcome_totals, referral_patients, referrals,
@@ -18,6 +19,21 @@ use tsunagu_domain::values::{self, CaseOutcome};
 
 /// Both backends cap bind parameters per statement; stay well under SQLite's 32766.
 const MAX_BINDS: usize = 30_000;
+
+/// Up to this many rows an upsert is kept prepared (see [`crate::prepared`]): one record's
+/// deltas are a few rows; a batch's chunks of hundreds would each be a statement kept.
+const FEW_ROWS: usize = 16;
+
+/// Runs an upsert of many rows: on PostgreSQL kept prepared when they are few; SQLite's batch
+/// inserts go through diesel's own path for that backend.
+macro_rules! upsert {
+    ($conn:expr, $few:expr, $c:ident => $query:expr) => {
+        match $conn {
+            DbConn::Pg($c) => prepared_if($few, $query).run($c),
+            DbConn::Sqlite($c) => $query.execute($c).map(drop),
+        }
+    };
+}
 
 /// Center, day, dimension and value of the daily consultation counts.
 type ConsultationKey = (String, NaiveDate, &'static str, String);
@@ -127,12 +143,11 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 5) {
             use consultation_counts::dsl as t_;
-            per_backend!(conn, c => diesel::insert_into(t_::consultation_counts)
+            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_counts)
                 .values(chunk)
                 .on_conflict((t_::center_id, t_::day, t_::dim, t_::value))
                 .do_update()
-                .set(t_::n.eq(t_::n + excluded(t_::n)))
-                .execute(c))?;
+                .set(t_::n.eq(t_::n + excluded(t_::n))))?;
         }
         let rows: Vec<_> = self
             .consulted
@@ -150,12 +165,11 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 4) {
             use consultation_patients::dsl as t_;
-            per_backend!(conn, c => diesel::insert_into(t_::consultation_patients)
+            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_patients)
                 .values(chunk)
                 .on_conflict((t_::center_id, t_::fiscal_year, t_::patient_id))
                 .do_update()
-                .set(t_::n.eq(t_::n + excluded(t_::n)))
-                .execute(c))?;
+                .set(t_::n.eq(t_::n + excluded(t_::n))))?;
         }
         let rows: Vec<_> = self
             .referrals
@@ -175,12 +189,11 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 6) {
             use referral_counts::dsl as t_;
-            per_backend!(conn, c => diesel::insert_into(t_::referral_counts)
+            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::referral_counts)
                 .values(chunk)
                 .on_conflict((t_::center_id, t_::day, t_::agency_type, t_::purpose, t_::level))
                 .do_update()
-                .set(t_::n.eq(t_::n + excluded(t_::n)))
-                .execute(c))?;
+                .set(t_::n.eq(t_::n + excluded(t_::n))))?;
         }
         // Patients referred and achieving, per year, type and purpose, follow from how each
         // patient's row moves across zero: read the rows the deltas touch, then write both.
@@ -246,15 +259,14 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 7) {
             use referral_patients::dsl as t_;
-            per_backend!(conn, c => diesel::insert_into(t_::referral_patients)
-                .values(chunk)
-                .on_conflict((t_::center_id, t_::fiscal_year, t_::agency_type, t_::purpose, t_::patient_id))
-                .do_update()
-                .set((
-                    t_::referrals.eq(t_::referrals + excluded(t_::referrals)),
-                    t_::achieved.eq(t_::achieved + excluded(t_::achieved)),
-                ))
-                .execute(c))?;
+            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::referral_patients)
+            .values(chunk)
+            .on_conflict((t_::center_id, t_::fiscal_year, t_::agency_type, t_::purpose, t_::patient_id))
+            .do_update()
+            .set((
+                t_::referrals.eq(t_::referrals + excluded(t_::referrals)),
+                t_::achieved.eq(t_::achieved + excluded(t_::achieved)),
+            )))?;
         }
         let rows: Vec<_> = totals
             .into_iter()
@@ -273,15 +285,14 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 6) {
             use referral_outcome_totals::dsl as t_;
-            per_backend!(conn, c => diesel::insert_into(t_::referral_outcome_totals)
-                .values(chunk)
-                .on_conflict((t_::center_id, t_::fiscal_year, t_::agency_type, t_::purpose))
-                .do_update()
-                .set((
-                    t_::patients.eq(t_::patients + excluded(t_::patients)),
-                    t_::achieved.eq(t_::achieved + excluded(t_::achieved)),
-                ))
-                .execute(c))?;
+            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::referral_outcome_totals)
+            .values(chunk)
+            .on_conflict((t_::center_id, t_::fiscal_year, t_::agency_type, t_::purpose))
+            .do_update()
+            .set((
+                t_::patients.eq(t_::patients + excluded(t_::patients)),
+                t_::achieved.eq(t_::achieved + excluded(t_::achieved)),
+            )))?;
         }
         Ok(())
     }
