@@ -36,12 +36,17 @@ impl CaseHistoryStore for DieselStore {
                 .select(ReferralRow::as_select())
                 .load(conn)?;
             let referral_ids: Vec<String> = referral_rows.iter().map(|r| r.id.clone()).collect();
-            let level_rows: Vec<LevelChangeRow> = referral_level_changes::table
-                .filter(referral_level_changes::referral_id.eq_any(&referral_ids))
-                .filter(referral_level_changes::center_id.eq(&c))
-                .order(referral_level_changes::changed_at.asc())
-                .select(LevelChangeRow::as_select())
-                .load(conn)?;
+            // No referral, no level change: no round trip for them.
+            let level_rows: Vec<LevelChangeRow> = if referral_ids.is_empty() {
+                Vec::new()
+            } else {
+                referral_level_changes::table
+                    .filter(referral_level_changes::referral_id.eq_any(&referral_ids))
+                    .filter(referral_level_changes::center_id.eq(&c))
+                    .order(referral_level_changes::changed_at.asc())
+                    .select(LevelChangeRow::as_select())
+                    .load(conn)?
+            };
             let follow_rows: Vec<ViewRow> = follow_up_views!()
                 .filter(follow_ups::patient_id.eq(&p))
                 .filter(follow_ups::center_id.eq(&c))

@@ -228,6 +228,10 @@ fn project(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Project>> {
 
 /// Sessions read back with their named participants (one query for all of them).
 fn with_participants(conn: &mut DbConn, rows: Vec<SessionRow>) -> R<Vec<ProjectSession>> {
+    // Most patients' timelines name none: no round trip to look up the names of nothing.
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let named: Vec<ParticipantRow> = shoman_session_participants::table
         .filter(shoman_session_participants::session_id.eq_any(&ids))

@@ -141,6 +141,10 @@ struct AttendeeRow {
 
 /// Events read back with their attendees (one query for all of them).
 fn with_attendees(conn: &mut DbConn, rows: Vec<EventRow>) -> R<Vec<Event>> {
+    // Most patients' timelines name none: no round trip to look up the names of nothing.
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let named: Vec<AttendeeRow> = event_attendees::table
         .filter(event_attendees::event_id.eq_any(&ids))
