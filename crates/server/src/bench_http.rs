@@ -54,6 +54,21 @@ impl Side {
             self.cost.cpu.as_secs_f64() * 1000.0 / n,
         )
     }
+
+    /// Rate, p50 and p99 in ms, then statements, context switches and CPU ms per request:
+    /// the columns every table of `bench http` prints for a side.
+    pub fn columns(&self) -> String {
+        let (statements, switches, cpu) = self.per_request();
+        format!(
+            "{:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2}",
+            self.per_second,
+            self.latency.p50.as_secs_f64() * 1000.0,
+            self.p99.as_secs_f64() * 1000.0,
+            statements,
+            switches,
+            cpu
+        )
+    }
 }
 
 /// CPU time and context switches of a process so far, from `/proc/<pid>`; context switches
@@ -777,19 +792,14 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 let (Some(h), Some(l)) = (median_side(http), median_side(local)) else {
                     continue;
                 };
-                let ((hs, hc, hu), (ls, lc, lu)) = (h.per_request(), l.per_request());
+                let (ls, lc, lu) = l.per_request();
                 let db = median_rate(database);
                 let statements = ceiling.as_ref().map(|x| x.statements(script));
                 println!(
-                    "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2} | {:>8.0} {:>6.1} {:>6.1} {:>6.2} | {:>5.2} | {} | {}",
+                    "  {:<28} {:>3} | {} | {:>8.0} {:>6.1} {:>6.1} {:>6.2} | {:>5.2} | {} | {}",
                     name,
                     c,
-                    h.per_second,
-                    h.latency.p50.as_secs_f64() * 1000.0,
-                    h.p99.as_secs_f64() * 1000.0,
-                    hs,
-                    hc,
-                    hu,
+                    h.columns(),
                     l.per_second,
                     ls,
                     lc,
@@ -844,18 +854,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 ("1 center".to_owned(), &single),
                 (format!("{WRITING_CENTERS} centers, in-process"), &local),
             ] {
-                let (st, cs, cpu) = x.per_request();
-                println!(
-                    "  {:<28} {:>3} | {:>8.0} {:>7.2} {:>7.2} {:>6.1} {:>6.1} {:>6.2}",
-                    label,
-                    c,
-                    x.per_second,
-                    x.latency.p50.as_secs_f64() * 1000.0,
-                    x.p99.as_secs_f64() * 1000.0,
-                    st,
-                    cs,
-                    cpu
-                );
+                println!("  {:<28} {:>3} | {}", label, c, x.columns());
             }
             if let (Some(d), Some(x)) = (db, &ceiling) {
                 println!(
