@@ -22,6 +22,7 @@ db_tests!(
     rate_limits_per_user_and_per_client,
     webhooks_are_managed_by_the_center_admin,
     webhooks_are_signed_and_carry_ids_only,
+    a_paused_webhook_is_sent_nothing_until_resumed,
     support_plan_changes_are_announced,
     outbox_survives_a_restart_and_retries_with_backoff,
     overdue_follow_ups_are_announced_once,
@@ -808,6 +809,87 @@ async fn webhooks_are_managed_by_the_center_admin(db: Db) {
     for a in ["webhook.create", "webhook.update", "webhook.delete"] {
         assert!(actions.iter().any(|(x, _)| x == a), "{a}");
     }
+}
+
+/// Pausing and resuming a subscription, and deleting another, change what the center's
+/// next writes announce at once (the center's writes read whether it has an active
+/// subscription from the chain head they lock).
+async fn a_paused_webhook_is_sent_nothing_until_resumed(db: Db) {
+    let app = spawn(db).await;
+    let rx = receiver(0).await;
+    let center = app.center("hiroshima").await;
+    let (_, consultant) = app.staff(&center, "sato", "consultant").await;
+    let (wid, _) = subscribe(&app, &center.admin, &rx.url, &["patient.created"]).await;
+    let queued = |n: usize| {
+        let app = &app;
+        let (wid, admin) = (wid.clone(), center.admin.clone());
+        async move {
+            let log = app
+                .get(&format!("/api/v1/webhooks/{wid}/deliveries"), &admin)
+                .await
+                .expect(200);
+            assert_eq!(
+                log.body["items"].as_array().unwrap().len(),
+                n,
+                "{}",
+                log.body
+            );
+        }
+    };
+    app.post("/api/v1/patients", &consultant, patient_json("一"))
+        .await
+        .expect(201);
+    wait_for(&rx, 1).await;
+    queued(1).await;
+
+    let w = app
+        .get(&format!("/api/v1/webhooks/{wid}"), &center.admin)
+        .await
+        .expect(200);
+    let paused = app
+        .patch(
+            &format!("/api/v1/webhooks/{wid}"),
+            &center.admin,
+            Some(&w.etag()),
+            json!({"active": false}),
+        )
+        .await
+        .expect(200);
+    app.post("/api/v1/patients", &consultant, patient_json("二"))
+        .await
+        .expect(201);
+    queued(1).await;
+
+    // A second subscription made and deleted meanwhile leaves the first one paused.
+    let (other, _) = subscribe(&app, &center.admin, &rx.url, &["consultation.created"]).await;
+    app.request(
+        Method::DELETE,
+        &format!("/api/v1/webhooks/{other}"),
+        Some(&center.admin),
+        &[],
+        None,
+    )
+    .await
+    .expect(204);
+    app.post("/api/v1/patients", &consultant, patient_json("三"))
+        .await
+        .expect(201);
+    queued(1).await;
+
+    app.patch(
+        &format!("/api/v1/webhooks/{wid}"),
+        &center.admin,
+        Some(&paused.etag()),
+        json!({"active": true}),
+    )
+    .await
+    .expect(200);
+    app.post("/api/v1/patients", &consultant, patient_json("四"))
+        .await
+        .expect(201);
+    queued(2).await;
+    let got = wait_for(&rx, 2).await;
+    assert_eq!(got.len(), 2);
 }
 
 async fn webhooks_are_signed_and_carry_ids_only(db: Db) {

@@ -5,11 +5,11 @@
 use crate::DieselStore;
 use crate::db::DbConn;
 use crate::error::R;
-use crate::held_rows;
+use crate::held_rows::{self, HeadRow};
 use crate::outbox;
 use crate::prepared::prepared;
 use crate::rows::{naive, utc};
-use crate::schema::{audit_chain_head, audit_events, centers};
+use crate::schema::{audit_chain_head, audit_events, centers, webhooks};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 use std::sync::Arc;
@@ -132,9 +132,9 @@ pub(crate) fn ensure_head(conn: &mut DbConn, chain: &str) -> R<()> {
 }
 
 /// Locks `chain`'s head row for the rest of the transaction and reads it: `(seq, hash,
-/// last_change_at)`. A chain without a head row (a center made before its head was, by
-/// another path) gets one first.
-fn lock_head(conn: &mut DbConn, chain: &str) -> R<(i64, String, Option<NaiveDateTime>)> {
+/// last_change_at, has_active_webhooks)`. A chain without a head row (a center made before
+/// its head was, by another path) gets one first.
+fn lock_head(conn: &mut DbConn, chain: &str) -> R<HeadRow> {
     if let Some(head) = held_rows::head(conn, chain) {
         return Ok(head);
     }
@@ -143,13 +143,14 @@ fn lock_head(conn: &mut DbConn, chain: &str) -> R<(i64, String, Option<NaiveDate
     Ok(head)
 }
 
-fn lock_head_row(conn: &mut DbConn, chain: &str) -> R<(i64, String, Option<NaiveDateTime>)> {
+fn lock_head_row(conn: &mut DbConn, chain: &str) -> R<HeadRow> {
     use audit_chain_head::dsl as h;
     let lock = |conn: &mut DbConn| {
         let head = h::audit_chain_head.filter(h::chain.eq(chain)).select((
             h::seq,
             h::hash,
             h::last_change_at,
+            h::has_active_webhooks,
         ));
         match conn {
             // A row lock, not an update: an update per lock left a dead version of the row
@@ -183,10 +184,10 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
         return Ok(());
     }
     let names: Vec<String> = drafts.iter().map(AuditDraft::chain).collect();
-    let mut heads: Vec<(&str, i64, String)> = Vec::new();
+    let mut heads: Vec<(&str, i64, String, bool)> = Vec::new();
     for chain in lock_order(names.iter().map(String::as_str)) {
-        let (seq, hash, _) = lock_head(conn, chain)?;
-        heads.push((chain, seq, hash));
+        let (seq, hash, _, announces) = lock_head(conn, chain)?;
+        heads.push((chain, seq, hash, announces));
     }
     // The global order: SQLite's writers take turns (BEGIN IMMEDIATE), so the next number
     // is the last one's successor; PostgreSQL's sequence needs no lock.
@@ -234,12 +235,15 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
         per_backend!(conn, c => prepared(diesel::insert_into(audit_events::table)
             .values(&row))
             .run(c))?;
-        // The one place an audited change becomes an outbound event.
-        if let Some(e) = platform::event_of(d) {
+        // The one place an audited change becomes an outbound event: read from the locked
+        // head, a center with no active subscription needs no look-up of them.
+        if head.3
+            && let Some(e) = platform::event_of(d)
+        {
             outbox::enqueue(conn, &e, d.occurred_at)?;
         }
     }
-    for (chain, seq, hash) in heads {
+    for (chain, seq, hash, _) in heads {
         if held_rows::advance_head(conn, chain, seq, &hash) {
             continue;
         }
@@ -275,7 +279,7 @@ pub(crate) fn change_stamp(
     proposed: DateTime<Utc>,
 ) -> R<NaiveDateTime> {
     let chain = chain_of(Some(center));
-    let (_, _, last) = lock_head(conn, &chain)?;
+    let (_, _, last, _) = lock_head(conn, &chain)?;
     let stamp = next_stamp(last, naive(proposed));
     if !held_rows::stamp_head(conn, &chain, stamp) {
         diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(&chain)))
@@ -283,6 +287,28 @@ pub(crate) fn change_stamp(
             .execute(conn)?;
     }
     Ok(stamp)
+}
+
+/// Writes on the center's chain head whether the center has an active webhook subscription,
+/// after its webhooks changed in this transaction; the center's writes read it from the
+/// head they lock (see [`append_events`]) instead of looking up the subscriptions each time.
+/// The head is locked first, so the look-up — a statement after the lock — sees every
+/// subscription another transaction committed, and none can commit a change of its own in
+/// between: the flag a write reads is never stale.
+pub(crate) fn note_webhooks_changed(conn: &mut DbConn, center: Uuid) -> R<()> {
+    let chain = chain_of(Some(center));
+    lock_head(conn, &chain)?;
+    let active: bool = diesel::select(diesel::dsl::exists(
+        webhooks::table
+            .filter(webhooks::center_id.eq(center.to_string()))
+            .filter(webhooks::active.eq(true)),
+    ))
+    .get_result(conn)?;
+    diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(&chain)))
+        .set(audit_chain_head::has_active_webhooks.eq(active))
+        .execute(conn)?;
+    held_rows::note_webhooks(conn, &chain, active);
+    Ok(())
 }
 
 /// `proposed`, or just after the last stamp given when that is not earlier.
@@ -492,5 +518,91 @@ mod tests {
             .load(&mut c)
             .expect("events");
         assert_eq!(seqs, vec![1, 2, 3]);
+    }
+
+    /// Whether the center's subscriptions were looked up, how many deliveries were queued.
+    fn announced(
+        c: &mut DbConn,
+        keys: &DataKeys,
+        center: Uuid,
+        seen: &Arc<Mutex<Vec<String>>>,
+    ) -> (bool, i64) {
+        seen.lock().expect("log").clear();
+        let ev = AuditDraft::system(Utc::now(), Action::ConsultationCreate)
+            .center(Some(center))
+            .resource(Uuid::now_v7());
+        write_tx(c, |c| append_event(c, keys, &ev)).expect("write");
+        let looked = seen
+            .lock()
+            .expect("log")
+            .iter()
+            .any(|q| q.contains("FROM `webhooks`") || q.contains("FROM \"webhooks\""));
+        let queued = crate::schema::webhook_deliveries::table
+            .count()
+            .get_result(c)
+            .expect("deliveries");
+        (looked, queued)
+    }
+
+    #[test]
+    fn a_write_looks_up_subscriptions_only_when_its_chain_head_says_the_center_has_one() {
+        let keys =
+            DataKeys::from_base64(&tsunagu_domain::data_keys::generate_key(), &[]).expect("key");
+        let mut c = DbConn::Sqlite(
+            diesel::sqlite::SqliteConnection::establish(":memory:").expect("in-memory SQLite"),
+        );
+        crate::db::run_migrations(&mut c).expect("migrations");
+        diesel::sql_query("PRAGMA foreign_keys = OFF")
+            .execute(&mut c)
+            .expect("pragma");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        c.set_instrumentation(move |e: diesel::connection::InstrumentationEvent<'_>| {
+            if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = e {
+                log.lock().expect("log").push(query.to_string());
+            }
+        });
+        let center = Uuid::now_v7();
+        write_tx(&mut c, |c| ensure_head(c, &chain_of(Some(center)))).expect("head");
+
+        // No subscription: no look-up, nothing queued.
+        assert_eq!(announced(&mut c, &keys, center, &seen), (false, 0));
+
+        // One is made (as the webhook store does: the row, then the head's flag).
+        let hook = Uuid::now_v7().to_string();
+        let now = Utc::now().naive_utc();
+        write_tx(&mut c, |c| -> R<()> {
+            diesel::insert_into(webhooks::table)
+                .values((
+                    webhooks::id.eq(&hook),
+                    webhooks::center_id.eq(center.to_string()),
+                    webhooks::url.eq("https://example.jp/hook"),
+                    webhooks::events.eq("consultation.created"),
+                    webhooks::secret.eq("sealed"),
+                    webhooks::active.eq(true),
+                    webhooks::created_by.eq("test"),
+                    webhooks::created_at.eq(now),
+                    webhooks::updated_at.eq(now),
+                    webhooks::version.eq(1),
+                ))
+                .execute(c)?;
+            note_webhooks_changed(c, center)
+        })
+        .expect("subscribe");
+        assert_eq!(announced(&mut c, &keys, center, &seen), (true, 1));
+        // Another center's writes are not its business.
+        let other = Uuid::now_v7();
+        write_tx(&mut c, |c| ensure_head(c, &chain_of(Some(other)))).expect("head");
+        assert_eq!(announced(&mut c, &keys, other, &seen), (false, 1));
+
+        // Paused: the flag goes down with it, and writes stop looking.
+        write_tx(&mut c, |c| -> R<()> {
+            diesel::update(webhooks::table.filter(webhooks::id.eq(&hook)))
+                .set(webhooks::active.eq(false))
+                .execute(c)?;
+            note_webhooks_changed(c, center)
+        })
+        .expect("pause");
+        assert_eq!(announced(&mut c, &keys, center, &seen), (false, 1));
     }
 }

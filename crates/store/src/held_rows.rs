@@ -22,8 +22,9 @@ use diesel::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-/// A chain head as the audit trail reads it: sequence number, hash, last change stamp.
-pub(crate) type HeadRow = (i64, String, Option<NaiveDateTime>);
+/// A chain head as the audit trail reads it: sequence number, hash, last change stamp, and
+/// whether the chain's center has an active webhook subscription.
+pub(crate) type HeadRow = (i64, String, Option<NaiveDateTime>, bool);
 
 struct Head {
     row: HeadRow,
@@ -93,7 +94,9 @@ pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
         return Ok(());
     };
     for (chain, head) in held.heads.into_iter().filter(|(_, h)| h.dirty) {
-        let (seq, hash, last_change_at) = head.row;
+        // The subscription flag is never dirty: it is written where it changes (see
+        // `audit::note_webhooks_changed`), under the same lock.
+        let (seq, hash, last_change_at, _) = head.row;
         prepared(
             diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain))).set(
                 (
@@ -178,6 +181,16 @@ pub(crate) fn stamp_head(conn: &DbConn, chain: &str, at: NaiveDateTime) -> bool 
         None => false,
     })
     .unwrap_or(false)
+}
+
+/// Whether the chain's center has an active webhook subscription, as just written to its
+/// kept head (the row itself was updated by the caller).
+pub(crate) fn note_webhooks(conn: &DbConn, chain: &str, active: bool) {
+    with(conn, |held| {
+        if let Some(h) = held.heads.get_mut(chain) {
+            h.row.3 = active;
+        }
+    });
 }
 
 /// The next case number of the center's fiscal year, when its counter is kept.

@@ -133,6 +133,7 @@ diesel::table! {
         hash -> Text,
         last_change_at -> Nullable<Timestamp>,
         keyed_from_seq -> BigInt,
+        has_active_webhooks -> Bool,
     }
 }
 
@@ -1285,7 +1286,14 @@ pub const TABLES: &[(&str, &[&str])] = &[
     ),
     (
         "audit_chain_head",
-        &["chain", "seq", "hash", "last_change_at", "keyed_from_seq"],
+        &[
+            "chain",
+            "seq",
+            "hash",
+            "last_change_at",
+            "keyed_from_seq",
+            "has_active_webhooks",
+        ],
     ),
     (
         "case_counters",

@@ -1,7 +1,7 @@
 //! Webhook subscriptions and the log of their deliveries.
 
 use crate::DieselStore;
-use crate::audit::append_event;
+use crate::audit::{append_event, note_webhooks_changed};
 use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
 use crate::outbox::{DeliveryTuple, delivery, delivery_columns};
@@ -120,6 +120,7 @@ impl WebhookStore for DieselStore {
                     webhooks::secret.eq(self.seal(&webhook_context(&w.id.to_string()), secret)),
                 ))
                 .execute(c)?;
+            note_webhooks_changed(c, w.center_id)?;
             append_event(c, &self.keys, audit)
         })
     }
@@ -171,6 +172,7 @@ impl WebhookStore for DieselStore {
                 let exists = webhook(c, w.center_id, w.id)?.is_some();
                 return Err(missing_or_stale(exists));
             }
+            note_webhooks_changed(c, w.center_id)?;
             append_event(c, &self.keys, audit)?;
             webhook(c, w.center_id, w.id)?.ok_or_else(not_found)
         })
@@ -202,6 +204,7 @@ impl WebhookStore for DieselStore {
             )
             .execute(c)?;
             diesel::delete(webhooks::table.filter(webhooks::id.eq(&id))).execute(c)?;
+            note_webhooks_changed(c, center)?;
             append_event(c, &self.keys, audit)
         })
     }
