@@ -527,14 +527,12 @@ mod tests {
         center: Uuid,
         seen: &Arc<Mutex<Vec<String>>>,
     ) -> (bool, i64) {
-        seen.lock().expect("log").clear();
+        crate::testing::sent(seen);
         let ev = AuditDraft::system(Utc::now(), Action::ConsultationCreate)
             .center(Some(center))
             .resource(Uuid::now_v7());
         write_tx(c, |c| append_event(c, keys, &ev)).expect("write");
-        let looked = seen
-            .lock()
-            .expect("log")
+        let looked = crate::testing::sent(seen)
             .iter()
             .any(|q| q.contains("FROM `webhooks`") || q.contains("FROM \"webhooks\""));
         let queued = crate::schema::webhook_deliveries::table
@@ -548,20 +546,7 @@ mod tests {
     fn a_write_looks_up_subscriptions_only_when_its_chain_head_says_the_center_has_one() {
         let keys =
             DataKeys::from_base64(&tsunagu_domain::data_keys::generate_key(), &[]).expect("key");
-        let mut c = DbConn::Sqlite(
-            diesel::sqlite::SqliteConnection::establish(":memory:").expect("in-memory SQLite"),
-        );
-        crate::db::run_migrations(&mut c).expect("migrations");
-        diesel::sql_query("PRAGMA foreign_keys = OFF")
-            .execute(&mut c)
-            .expect("pragma");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        c.set_instrumentation(move |e: diesel::connection::InstrumentationEvent<'_>| {
-            if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = e {
-                log.lock().expect("log").push(query.to_string());
-            }
-        });
+        let (mut c, seen) = crate::testing::memory_db();
         let center = Uuid::now_v7();
         write_tx(&mut c, |c| ensure_head(c, &chain_of(Some(center)))).expect("head");
 

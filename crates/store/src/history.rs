@@ -104,43 +104,25 @@ impl Present {
     /// One statement of `EXISTS` look-ups, each on an index that starts with the patient.
     fn of(conn: &mut DbConn, center: &str, patient: &str) -> R<Self> {
         use diesel::dsl::exists;
+        // Each table names the patient and the center in columns of the same names.
+        macro_rules! has {
+            ($t:ident) => {
+                exists(
+                    $t::table
+                        .filter($t::patient_id.eq(patient))
+                        .filter($t::center_id.eq(center)),
+                )
+            };
+        }
         let (referrals, follow_ups, consents, provisions, program_changes, sessions, events) =
             diesel::select((
-                exists(
-                    referrals::table
-                        .filter(referrals::patient_id.eq(patient))
-                        .filter(referrals::center_id.eq(center)),
-                ),
-                exists(
-                    follow_ups::table
-                        .filter(follow_ups::patient_id.eq(patient))
-                        .filter(follow_ups::center_id.eq(center)),
-                ),
-                exists(
-                    consents::table
-                        .filter(consents::patient_id.eq(patient))
-                        .filter(consents::center_id.eq(center)),
-                ),
-                exists(
-                    data_provisions::table
-                        .filter(data_provisions::patient_id.eq(patient))
-                        .filter(data_provisions::center_id.eq(center)),
-                ),
-                exists(
-                    patient_program_changes::table
-                        .filter(patient_program_changes::patient_id.eq(patient))
-                        .filter(patient_program_changes::center_id.eq(center)),
-                ),
-                exists(
-                    shoman_session_participants::table
-                        .filter(shoman_session_participants::patient_id.eq(patient))
-                        .filter(shoman_session_participants::center_id.eq(center)),
-                ),
-                exists(
-                    event_attendees::table
-                        .filter(event_attendees::patient_id.eq(patient))
-                        .filter(event_attendees::center_id.eq(center)),
-                ),
+                has!(referrals),
+                has!(follow_ups),
+                has!(consents),
+                has!(data_provisions),
+                has!(patient_program_changes),
+                has!(shoman_session_participants),
+                has!(event_attendees),
             ))
             .get_result::<(bool, bool, bool, bool, bool, bool, bool)>(conn)?;
         Ok(Self {
@@ -163,27 +145,7 @@ fn when<T>(present: bool, read: impl FnOnce() -> R<Vec<T>>) -> R<Vec<T>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-
-    /// A migrated in-memory database (foreign keys off: rows stand alone) that
-    /// counts the statements sent.
-    fn memory_db() -> (DbConn, Arc<Mutex<usize>>) {
-        let mut c = DbConn::Sqlite(
-            diesel::sqlite::SqliteConnection::establish(":memory:").expect("in-memory SQLite"),
-        );
-        crate::db::run_migrations(&mut c).expect("migrations");
-        diesel::sql_query("PRAGMA foreign_keys = OFF")
-            .execute(&mut c)
-            .expect("pragma");
-        let sent = Arc::new(Mutex::new(0));
-        let count = sent.clone();
-        c.set_instrumentation(move |e: diesel::connection::InstrumentationEvent<'_>| {
-            if let diesel::connection::InstrumentationEvent::StartQuery { .. } = e {
-                *count.lock().expect("count") += 1;
-            }
-        });
-        (c, sent)
-    }
+    use crate::testing::{memory_db, sent};
 
     fn attend(c: &mut DbConn, center: &str, patient: &str) {
         diesel::insert_into(event_attendees::table)
@@ -201,12 +163,12 @@ mod tests {
 
     #[test]
     fn one_statement_tells_which_kinds_of_record_a_patient_has_in_the_center() {
-        let (mut c, sent) = memory_db();
+        let (mut c, seen) = memory_db();
         let (center, other_center) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
         let patient = Uuid::now_v7().to_string();
-        let before = *sent.lock().expect("count");
+        sent(&seen);
         let none = Present::of(&mut c, &center, &patient).expect("probe");
-        assert_eq!(*sent.lock().expect("count") - before, 1);
+        assert_eq!(sent(&seen).len(), 1);
         assert!(
             !(none.referrals
                 || none.follow_ups

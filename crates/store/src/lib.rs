@@ -56,6 +56,8 @@ mod shoman_projects;
 mod supervision;
 mod support_plans;
 mod supporter_sessions;
+#[cfg(test)]
+mod testing;
 mod users;
 mod webhooks;
 
