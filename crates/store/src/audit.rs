@@ -445,24 +445,12 @@ mod tests {
     use std::sync::Mutex;
     use tsunagu_domain::events::Action;
 
-    /// A migrated in-memory database whose statements touching the chain heads are kept in
-    /// the answer's list.
-    fn memory_db() -> (DbConn, Arc<Mutex<Vec<String>>>) {
-        let mut c = DbConn::Sqlite(
-            diesel::sqlite::SqliteConnection::establish(":memory:").expect("in-memory SQLite"),
-        );
-        crate::db::run_migrations(&mut c).expect("migrations");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        c.set_instrumentation(move |e: diesel::connection::InstrumentationEvent<'_>| {
-            if let diesel::connection::InstrumentationEvent::StartQuery { query, .. } = e {
-                let sql = query.to_string();
-                if sql.contains("audit_chain_head") {
-                    log.lock().expect("log").push(sql);
-                }
-            }
-        });
-        (c, seen)
+    /// The statements sent since the last call that touched the chain heads.
+    fn head_statements(seen: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+        crate::testing::sent(seen)
+            .into_iter()
+            .filter(|q| q.contains("audit_chain_head"))
+            .collect()
     }
 
     fn head_row(c: &mut DbConn, chain: &str) -> (i64, Option<NaiveDateTime>) {
@@ -477,11 +465,11 @@ mod tests {
     fn a_write_locks_and_writes_its_chain_head_once_and_a_failed_one_leaves_it_alone() {
         let keys =
             DataKeys::from_base64(&tsunagu_domain::data_keys::generate_key(), &[]).expect("key");
-        let (mut c, seen) = memory_db();
+        let (mut c, seen) = crate::testing::memory_db();
         let center = Uuid::now_v7();
         let chain = chain_of(Some(center));
         write_tx(&mut c, |c| ensure_head(c, &chain)).expect("head");
-        seen.lock().expect("log").clear();
+        head_statements(&seen);
 
         // A change stamps its record and appends two events: one lock, one update.
         let at = Utc::now();
@@ -494,7 +482,7 @@ mod tests {
             Ok(stamp)
         })
         .expect("write");
-        let statements = std::mem::take(&mut *seen.lock().expect("log"));
+        let statements = head_statements(&seen);
         assert_eq!(statements.len(), 2, "{statements:#?}");
         assert!(statements[0].starts_with("SELECT"), "{statements:#?}");
         assert!(statements[1].starts_with("UPDATE"), "{statements:#?}");

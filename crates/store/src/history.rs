@@ -37,16 +37,14 @@ impl CaseHistoryStore for DieselStore {
             // other kinds of record exist, and only those are read (a timeline of
             // consultations, referrals and consents reads 5 times, not 9).
             let has = Present::of(conn, &c, &p)?;
-            let referral_rows: Vec<ReferralRow> = if has.referrals {
-                referrals::table
+            let referral_rows: Vec<ReferralRow> = when(has.referrals, || {
+                Ok(referrals::table
                     .filter(referrals::patient_id.eq(&p))
                     .filter(referrals::center_id.eq(&c))
                     .order(referrals::referred_on.asc())
                     .select(ReferralRow::as_select())
-                    .load(conn)?
-            } else {
-                Vec::new()
-            };
+                    .load(conn)?)
+            })?;
             let referral_ids: Vec<String> = referral_rows.iter().map(|r| r.id.clone()).collect();
             // No referral, no level change: no round trip for them.
             let level_rows: Vec<LevelChangeRow> = if referral_ids.is_empty() {
@@ -59,15 +57,13 @@ impl CaseHistoryStore for DieselStore {
                     .select(LevelChangeRow::as_select())
                     .load(conn)?
             };
-            let follow_rows: Vec<ViewRow> = if has.follow_ups {
-                follow_up_views!()
+            let follow_rows: Vec<ViewRow> = when(has.follow_ups, || {
+                Ok(follow_up_views!()
                     .filter(follow_ups::patient_id.eq(&p))
                     .filter(follow_ups::center_id.eq(&c))
                     .order(follow_ups::due_on.asc())
-                    .load(conn)?
-            } else {
-                Vec::new()
-            };
+                    .load(conn)?)
+            })?;
             Ok(CaseHistory {
                 consents: when(has.consents, || consents_of(conn, center, patient_id))?,
                 consultations: convert(consultations, ConsultationRow::into_entity)?,
