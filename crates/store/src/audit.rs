@@ -232,9 +232,7 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
             chain_seq,
         };
         head.1 = chain_seq;
-        per_backend!(conn, c => prepared(diesel::insert_into(audit_events::table)
-            .values(&row))
-            .run(c))?;
+        prepared(diesel::insert_into(audit_events::table).values(&row)).run_direct(conn)?;
         // The one place an audited change becomes an outbound event: read from the locked
         // head, a center with no active subscription needs no look-up of them.
         if head.3
@@ -255,7 +253,7 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
                 ),
             ),
         )
-        .run(conn)?;
+        .run_direct(conn)?;
     }
     // A change made under an Idempotency-Key completes the key in this same transaction.
     crate::idempotency::mark_committed(conn, drafts)

@@ -93,12 +93,12 @@ pub(crate) fn consent(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Con
 }
 
 pub(crate) fn consents_of(conn: &mut DbConn, center: Uuid, patient_id: Uuid) -> R<Vec<Consent>> {
-    let rows: Vec<ConsentRow> = consents::table
+    let rows: Vec<ConsentRow> = per_backend!(conn, c => consents::table
         .filter(consents::patient_id.eq(patient_id.to_string()))
         .filter(consents::center_id.eq(center.to_string()))
         .order((consents::given_on.asc(), consents::id.asc()))
         .select(ConsentRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     convert(rows, ConsentRow::into_entity)
 }
 

@@ -107,12 +107,12 @@ impl ConsultationRow {
 }
 
 fn consultation(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Consultation>> {
-    let row: Option<ConsultationRow> = consultations::table
+    let row: Option<ConsultationRow> = per_backend!(conn, c => consultations::table
         .filter(consultations::id.eq(id.to_string()))
         .filter(consultations::center_id.eq(center.to_string()))
         .select(ConsultationRow::as_select())
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     Ok(row.map(ConsultationRow::into_entity).transpose()?)
 }
 
@@ -127,7 +127,7 @@ impl ConsultationStore for DieselStore {
             let stamp = change_stamp(conn, x.center_id, x.updated_at)?;
             let mut row = ConsultationRow::from_entity(x);
             row.updated_at = stamp;
-            prepared(diesel::insert_into(consultations::table).values(row)).run(conn)?;
+            prepared(diesel::insert_into(consultations::table).values(row)).run_direct(conn)?;
             let mut d = Deltas::default();
             d.consultation(x, 1);
             d.apply(conn)?;

@@ -106,7 +106,7 @@ pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
                 ),
             ),
         )
-        .run(conn)?;
+        .run_direct(conn)?;
     }
     for ((center, fiscal_year), c) in held.counters.into_iter().filter(|(_, c)| c.dirty) {
         diesel::update(

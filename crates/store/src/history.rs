@@ -27,42 +27,42 @@ impl CaseHistoryStore for DieselStore {
         self.read(|conn| {
             let c = center.to_string();
             let p = patient_id.to_string();
-            let consultations: Vec<ConsultationRow> = consultations::table
+            let consultations: Vec<ConsultationRow> = per_backend!(conn, db => consultations::table
                 .filter(consultations::patient_id.eq(&p))
                 .filter(consultations::center_id.eq(&c))
                 .order(consultations::occurred_at.asc())
                 .select(ConsultationRow::as_select())
-                .load(conn)?;
+                .load(db))?;
             // Most patients have consultations and little else: one round trip asks which
             // other kinds of record exist, and only those are read (a timeline of
             // consultations, referrals and consents reads 5 times, not 9).
             let has = Present::of(conn, &c, &p)?;
             let referral_rows: Vec<ReferralRow> = when(has.referrals, || {
-                Ok(referrals::table
+                Ok(per_backend!(conn, db => referrals::table
                     .filter(referrals::patient_id.eq(&p))
                     .filter(referrals::center_id.eq(&c))
                     .order(referrals::referred_on.asc())
                     .select(ReferralRow::as_select())
-                    .load(conn)?)
+                    .load(db))?)
             })?;
             let referral_ids: Vec<String> = referral_rows.iter().map(|r| r.id.clone()).collect();
             // No referral, no level change: no round trip for them.
             let level_rows: Vec<LevelChangeRow> = if referral_ids.is_empty() {
                 Vec::new()
             } else {
-                referral_level_changes::table
+                per_backend!(conn, db => referral_level_changes::table
                     .filter(referral_level_changes::referral_id.eq_any(&referral_ids))
                     .filter(referral_level_changes::center_id.eq(&c))
                     .order(referral_level_changes::changed_at.asc())
                     .select(LevelChangeRow::as_select())
-                    .load(conn)?
+                    .load(db))?
             };
             let follow_rows: Vec<ViewRow> = when(has.follow_ups, || {
-                Ok(follow_up_views!()
+                Ok(per_backend!(conn, db => follow_up_views!()
                     .filter(follow_ups::patient_id.eq(&p))
                     .filter(follow_ups::center_id.eq(&c))
                     .order(follow_ups::due_on.asc())
-                    .load(conn)?)
+                    .load(db))?)
             })?;
             Ok(CaseHistory {
                 consents: when(has.consents, || consents_of(conn, center, patient_id))?,
@@ -110,8 +110,7 @@ impl Present {
                 )
             };
         }
-        let (referrals, follow_ups, consents, provisions, program_changes, sessions, events) =
-            diesel::select((
+        let (referrals, follow_ups, consents, provisions, program_changes, sessions, events) = per_backend!(conn, c => diesel::select((
                 has!(referrals),
                 has!(follow_ups),
                 has!(consents),
@@ -120,7 +119,7 @@ impl Present {
                 has!(shoman_session_participants),
                 has!(event_attendees),
             ))
-            .get_result::<(bool, bool, bool, bool, bool, bool, bool)>(conn)?;
+            .get_result::<(bool, bool, bool, bool, bool, bool, bool)>(c))?;
         Ok(Self {
             referrals,
             follow_ups,

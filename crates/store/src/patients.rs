@@ -248,12 +248,12 @@ pub(crate) fn program_changes_of(
     center: Uuid,
     patient_id: Uuid,
 ) -> R<Vec<ProgramChange>> {
-    let rows: Vec<ProgramChangeRow> = patient_program_changes::table
+    let rows: Vec<ProgramChangeRow> = per_backend!(conn, c => patient_program_changes::table
         .filter(patient_program_changes::patient_id.eq(patient_id.to_string()))
         .filter(patient_program_changes::center_id.eq(center.to_string()))
         .order(patient_program_changes::created_at.asc())
         .select(ProgramChangeRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     convert(rows, ProgramChangeRow::into_entity)
 }
 
@@ -287,12 +287,12 @@ pub(crate) fn labels_of(conn: &mut DbConn, center: Uuid, ids: &[Uuid]) -> R<Vec<
 /// [`DomainError::PatientMerged`] instead, so each route of a merged id points at the
 /// survivor and nothing is recorded against the merged row.
 pub(crate) fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Patient>> {
-    let row: Option<(PatientRow, Option<String>)> = patients::table
+    let row: Option<(PatientRow, Option<String>)> = per_backend!(conn, c => patients::table
         .filter(patients::id.eq(id.to_string()))
         .filter(patients::center_id.eq(center.to_string()))
         .select((PatientRow::as_select(), patients::merged_into))
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     match row {
         None => Ok(None),
         Some((_, Some(into))) => Err(DomainError::PatientMerged {

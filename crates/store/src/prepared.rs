@@ -11,11 +11,12 @@
 //! not by the data. Bulk statements (an import's rows, chunks of hundreds of values) are not
 //! wrapped: every row count would be a statement kept for the connection's life.
 
+use crate::db::DbConn;
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::Untyped;
-use diesel::{QueryResult, QueryableByName, RunQueryDsl};
+use diesel::{PgConnection, QueryResult, QueryableByName, RunQueryDsl, SqliteConnection};
 
 /// `query`, prepared on the connection on first use and reused by its SQL text after.
 pub(crate) fn prepared<Q>(query: Q) -> Prepared<Q> {
@@ -70,6 +71,18 @@ impl<Q> Prepared<Q> {
         Self: LoadQuery<'q, Conn, NoRow> + 'q,
     {
         self.load::<NoRow>(conn).map(drop)
+    }
+
+    /// [`Self::run`] on the backend's own connection, not through `MultiConnection`'s
+    /// wrapper (see `per_backend!` in the crate root): for the statements every write runs.
+    pub(crate) fn run_direct<'q>(self, conn: &mut DbConn) -> QueryResult<()>
+    where
+        Self: LoadQuery<'q, PgConnection, NoRow> + LoadQuery<'q, SqliteConnection, NoRow> + 'q,
+    {
+        match conn {
+            DbConn::Pg(c) => self.run(c),
+            DbConn::Sqlite(c) => self.run(c),
+        }
     }
 }
 

@@ -273,7 +273,7 @@ impl SessionStore for DieselStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Actor>> {
         self.read(|c| {
-            let row: Option<(UserRow, bool, Option<String>)> = sessions::table
+            let row: Option<(UserRow, bool, Option<String>)> = per_backend!(c, c => sessions::table
                 .inner_join(users::table.left_join(centers::table))
                 .filter(sessions::id.eq(session_id.to_string()))
                 .filter(sessions::user_id.eq(user_id.to_string()))
@@ -288,7 +288,7 @@ impl SessionStore for DieselStore {
                     centers::totp_roles.nullable(),
                 ))
                 .first(c)
-                .optional()?;
+                .optional())?;
             let Some((r, totp_enabled, required)) = row else {
                 return Ok(None);
             };
