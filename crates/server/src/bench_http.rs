@@ -7,8 +7,11 @@
 //! that slows down during the run slows both. Beside each figure: statements sent to the
 //! database, context switches and CPU time per request, so a regression shows its cause.
 //!
-//! Statements come from the store's count (the server's through `/metrics`); context
-//! switches and CPU time from `/proc` (Linux), for the server process or this one.
+//! The server's clients are wrk's connections (see [`crate::bench_wrk`] for why not a
+//! client in this process). Statements come from the store's count (the server's through
+//! `/metrics`); context switches and CPU time from `/proc` (Linux), for the server process
+//! or this one; beside them the CPU time of the client (wrk, or pgbench) and of the
+//! database's processes, when it runs on this host.
 //!
 //! Then writes: POST /consultations at 16 connections spread over ten centers (`bench-w01`
 //! to `bench-w10`, made on the first run), against the same 16 connections all in one
@@ -19,6 +22,7 @@
 //! the server layer costs on writes. Last, the server's memory with 16 sign-ins at once.
 
 use crate::bench::Figures;
+use crate::bench_wrk::Request;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
@@ -33,6 +37,10 @@ pub struct Cost {
     pub statements: u64,
     pub context_switches: u64,
     pub cpu: Duration,
+    /// This process's CPU time as the HTTP client, when the side served is another process.
+    pub client_cpu: Option<Duration>,
+    /// The CPU time of PostgreSQL's processes on this host (see [`database_ticks`]).
+    pub database_cpu: Option<Duration>,
 }
 
 /// One side of one workload.
@@ -52,6 +60,15 @@ impl Side {
             self.cost.statements as f64 / n,
             self.cost.context_switches as f64 / n,
             self.cost.cpu.as_secs_f64() * 1000.0 / n,
+        )
+    }
+
+    /// CPU ms per request of the client and of the database, when measured.
+    pub fn other_cpu(&self) -> (Option<f64>, Option<f64>) {
+        let per = |d: Duration| d.as_secs_f64() * 1000.0 / self.requests.max(1) as f64;
+        (
+            self.cost.client_cpu.map(per),
+            self.cost.database_cpu.map(per),
         )
     }
 
@@ -77,24 +94,75 @@ impl Side {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProcStat {
     cpu_ticks: u64,
+    /// CPU of its children that ended and were waited for (for this process: pgbench).
+    child_ticks: u64,
     switches: u64,
+}
+
+/// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture.
+const TICKS_PER_SECOND: u64 = 100;
+
+fn ticks(n: u64) -> Duration {
+    Duration::from_millis(n * 1000 / TICKS_PER_SECOND)
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name, and the name.
+fn stat_fields(stat: &str) -> (&str, Vec<&str>) {
+    // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
+    let name = stat
+        .split_once('(')
+        .and_then(|(_, r)| r.rsplit_once(')'))
+        .map_or("", |(n, _)| n);
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    (name, after.split_whitespace().collect())
+}
+
+/// Field `i` after the command name as a number: utime and stime (fields 14 and 15 of the
+/// whole line) are 11 and 12, cutime and cstime 13 and 14.
+fn stat_number(fields: &[&str], i: usize) -> u64 {
+    fields
+        .get(i)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+}
+
+/// CPU ticks so far of the PostgreSQL processes on this host: every process named
+/// `postgres` (the postmaster, its backends and helpers) and the children each has waited
+/// for — the postmaster's ended backends, such as a pgbench run's connections, which are
+/// gone by the snapshot after it. `None` when there is none (SQLite, or the database runs
+/// on another host). The benchmark expects nothing else of PostgreSQL's to run meanwhile.
+pub fn database_ticks() -> Option<u64> {
+    let mut total = None;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let name = entry.file_name();
+        if !name
+            .to_str()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue; // ended meanwhile
+        };
+        let (command, fields) = stat_fields(&stat);
+        if command == "postgres" {
+            let own: u64 = [11, 12, 13, 14]
+                .iter()
+                .map(|&i| stat_number(&fields, i))
+                .sum();
+            total = Some(total.unwrap_or(0) + own);
+        }
+    }
+    total
 }
 
 impl ProcStat {
     pub fn read(pid: u32) -> Result<Self, String> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .map_err(|e| format!("cannot read /proc/{pid}/stat: {e}"))?;
-        // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
-        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after ')'.
-        let tick = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        let cpu_ticks = tick(11) + tick(12);
+        let (_, fields) = stat_fields(&stat);
+        let cpu_ticks = stat_number(&fields, 11) + stat_number(&fields, 12);
+        let child_ticks = stat_number(&fields, 13) + stat_number(&fields, 14);
         let mut switches = 0;
         let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
             .map_err(|e| format!("cannot list /proc/{pid}/task: {e}"))?;
@@ -113,20 +181,55 @@ impl ProcStat {
         }
         Ok(Self {
             cpu_ticks,
+            child_ticks,
             switches,
         })
     }
 
     pub fn since(&self, earlier: &ProcStat, statements: u64) -> Cost {
-        // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture.
-        const TICKS_PER_SECOND: u64 = 100;
         Cost {
             statements,
             context_switches: self.switches.saturating_sub(earlier.switches),
-            cpu: Duration::from_millis(
-                self.cpu_ticks.saturating_sub(earlier.cpu_ticks) * 1000 / TICKS_PER_SECOND,
-            ),
+            cpu: ticks(self.cpu_ticks.saturating_sub(earlier.cpu_ticks)),
+            client_cpu: None,
+            database_cpu: None,
         }
+    }
+}
+
+/// CPU time around one side's round: the process serving it, this process as its HTTP
+/// client (when the server is another process), and the database, so the benchmark can say
+/// where the machine's time went (at 4 connections the three share two cores).
+pub struct Meter {
+    server_pid: u32,
+    server: ProcStat,
+    client: Option<ProcStat>,
+    database: Option<u64>,
+}
+
+impl Meter {
+    pub fn start(server_pid: u32) -> Result<Self, String> {
+        let me = std::process::id();
+        Ok(Self {
+            server_pid,
+            server: ProcStat::read(server_pid)?,
+            client: (server_pid != me).then(|| ProcStat::read(me)).transpose()?,
+            database: database_ticks(),
+        })
+    }
+
+    /// What each process spent since [`Meter::start`].
+    pub fn stop(&self, statements: u64) -> Result<Cost, String> {
+        let mut cost = ProcStat::read(self.server_pid)?.since(&self.server, statements);
+        if let Some(before) = &self.client {
+            let now = ProcStat::read(std::process::id())?;
+            cost.client_cpu = Some(ticks(now.cpu_ticks.saturating_sub(before.cpu_ticks)));
+        }
+        cost.database_cpu = self
+            .database
+            .zip(database_ticks())
+            .map(|(before, now)| ticks(now.saturating_sub(before)));
+        Ok(cost)
     }
 }
 
@@ -226,7 +329,7 @@ fn run_threads<'c>(
         }
         start.wait();
         let (before, stmts) = (
-            ProcStat::read(std::process::id()),
+            Meter::start(std::process::id()),
             tsunagu_store::db::statements_sent(),
         );
         let began = Instant::now();
@@ -235,130 +338,33 @@ fn run_threads<'c>(
         // Give the workers a moment to finish their last call before the snapshot.
         std::thread::sleep(Duration::from_millis(50));
         let elapsed = began.elapsed();
-        let after = ProcStat::read(std::process::id());
         let stmts = tsunagu_store::db::statements_sent() - stmts;
+        let cost = before.and_then(|m| m.stop(stmts));
         done.wait();
-        Ok::<_, String>((before?, after?, stmts, elapsed))
+        Ok::<_, String>((cost?, elapsed))
     });
-    let (before, after, stmts, elapsed) = outcome?;
+    let (cost, elapsed) = outcome?;
     if let Some(e) = failures.lock().ok().and_then(|mut f| f.take()) {
         return Err(format!("the in-process reference failed: {e}"));
     }
     let latencies = latencies.into_inner().map_err(|e| e.to_string())?;
-    Ok(side(latencies, elapsed, after.since(&before, stmts)))
+    Ok(side(latencies, elapsed, cost))
 }
 
-/// The server side: `connections` clients GET `paths` (round robin) for `length`; answers
-/// each request's latency and the time it took. The caller snapshots the server around it.
-pub async fn over_http(
-    base: &str,
-    token: &str,
-    paths: &[String],
-    connections: usize,
-    length: Duration,
-) -> Result<(Vec<Duration>, Duration), String> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    let began = Instant::now();
-    for t in 0..connections {
-        let stop = stop.clone();
-        let urls: Vec<String> = paths.iter().map(|p| format!("{base}{p}")).collect();
-        let auth = format!("Bearer {token}");
-        tasks.push(actix_web::rt::spawn(async move {
-            // One client per task: each keeps its own keep-alive connection.
-            let client = awc::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .finish();
-            let mut mine = Vec::new();
-            let mut i = t;
-            while !stop.load(Ordering::Relaxed) {
-                let url = &urls[i % urls.len()];
-                i += connections;
-                let t0 = Instant::now();
-                let mut res = client
-                    .get(url)
-                    .insert_header(("Authorization", auth.as_str()))
-                    .send()
-                    .await
-                    .map_err(|e| format!("GET {url}: {e}"))?;
-                let status = res.status();
-                res.body()
-                    .limit(16 * 1024 * 1024)
-                    .await
-                    .map_err(|e| format!("GET {url}: {e}"))?;
-                if !status.is_success() {
-                    return Err(format!("GET {url}: {status}"));
-                }
-                mine.push(t0.elapsed());
-            }
-            Ok::<_, String>(mine)
-        }));
+/// A side measured by wrk (the server's): its rate and latencies, with the processes'
+/// cost the caller metered around the round.
+fn side_of_load(load: &crate::bench_wrk::Load, cost: Cost) -> Side {
+    Side {
+        per_second: load.requests as f64 / load.elapsed.as_secs_f64().max(1e-9),
+        latency: Figures {
+            p50: load.p50,
+            p95: load.p95,
+            mean: load.mean,
+        },
+        p99: load.p99,
+        requests: usize::try_from(load.requests).unwrap_or(usize::MAX),
+        cost,
     }
-    actix_web::rt::time::sleep(length).await;
-    stop.store(true, Ordering::Relaxed);
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await.map_err(|e| e.to_string())??);
-    }
-    Ok((latencies, began.elapsed()))
-}
-
-/// The write side: `connections` clients POST to `path` for `length`, client `t` as
-/// `writers[t % writers.len()]` (a token and a body), each answer a 201. Answers each
-/// request's latency and the time it took.
-pub async fn post_over_http(
-    base: &str,
-    path: &str,
-    writers: &[(String, String)],
-    connections: usize,
-    length: Duration,
-) -> Result<(Vec<Duration>, Duration), String> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    let began = Instant::now();
-    for t in 0..connections {
-        let stop = stop.clone();
-        let url = format!("{base}{path}");
-        let (token, body) = writers[t % writers.len()].clone();
-        let auth = format!("Bearer {token}");
-        tasks.push(actix_web::rt::spawn(async move {
-            let client = awc::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .finish();
-            let mut mine = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
-                let t0 = Instant::now();
-                let mut res = client
-                    .post(&url)
-                    .insert_header(("Authorization", auth.as_str()))
-                    .insert_header(("Content-Type", "application/json"))
-                    .send_body(body.clone())
-                    .await
-                    .map_err(|e| format!("POST {url}: {e}"))?;
-                let status = res.status();
-                let answer = res
-                    .body()
-                    .limit(1024 * 1024)
-                    .await
-                    .map_err(|e| format!("POST {url}: {e}"))?;
-                if status.as_u16() != 201 {
-                    return Err(format!(
-                        "POST {url}: {status} {}",
-                        String::from_utf8_lossy(&answer)
-                    ));
-                }
-                mine.push(t0.elapsed());
-            }
-            Ok::<_, String>(mine)
-        }));
-    }
-    actix_web::rt::time::sleep(length).await;
-    stop.store(true, Ordering::Relaxed);
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await.map_err(|e| e.to_string())??);
-    }
-    Ok((latencies, began.elapsed()))
 }
 
 /// Centers that write at once in the write workload.
@@ -582,6 +588,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
     let login = std::env::var("TSUNAGU_BENCH_LOGIN").unwrap_or_else(|_| "demo.consultant1".into());
     let password = std::env::var("TSUNAGU_BENCH_PASSWORD")
         .map_err(|_| "set TSUNAGU_BENCH_PASSWORD to the password of TSUNAGU_BENCH_LOGIN (default demo.consultant1; `demo-data` prints it)".to_owned())?;
+    if !crate::bench_wrk::available() {
+        return Err(
+            "bench http drives the server with wrk, which is not on the PATH (Debian: apt-get install wrk)"
+                .into(),
+        );
+    }
     let store = crate::open_store(cfg)?;
     let center = store
         .center_by_code(center_code)
@@ -658,7 +670,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         .iter()
         .map(|(user, session, patient)| Ok((ctx_of(&services, *user, *session)?, *patient)))
         .collect::<Result<_, String>>()?;
-    let writers: Vec<(String, String)> = writing
+    let writers: Vec<Request> = writing
         .into_iter()
         .map(|(user, session, patient)| {
             let (token, _) = keys
@@ -669,7 +681,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                 "topics": ["employment"], "summary": "ベンチマーク"
             })
             .to_string();
-            Ok((token, body))
+            Ok(Request {
+                method: "POST",
+                path: "/api/v1/consultations".into(),
+                bearer: token,
+                body: Some(body),
+            })
         })
         .collect::<Result<_, String>>()?;
 
@@ -759,14 +776,17 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             actix_web::rt::time::sleep(Duration::from_millis(200)).await;
         }
         for (name, timeline) in workloads {
-            let paths: Vec<String> = ids
+            let reads: Vec<Request> = ids
                 .iter()
-                .map(|id| {
-                    if timeline {
+                .map(|id| Request {
+                    method: "GET",
+                    path: if timeline {
                         format!("/api/v1/patients/{id}/timeline")
                     } else {
                         format!("/api/v1/patients/{id}")
-                    }
+                    },
+                    bearer: token.clone(),
+                    body: None,
                 })
                 .collect();
             let work = move |s: &Services, c: &Ctx, id: Uuid| -> Result<(), DomainError> {
@@ -780,10 +800,10 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             for c in [4usize, 16] {
                 let (mut http, mut local, mut database) = (Vec::new(), Vec::new(), Vec::new());
                 for _ in 0..rounds {
-                    let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
-                    let (lat, elapsed) = over_http(&base, &token, &paths, c, length).await?;
-                    let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
-                    http.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
+                    let before = (Meter::start(pid)?, server_statements(&base, &metrics_token).await?);
+                    let load = crate::bench_wrk::run(&base, &reads, c, length)?;
+                    let statements = server_statements(&base, &metrics_token).await?;
+                    http.push(side_of_load(&load, before.0.stop(statements.saturating_sub(before.1))?));
                     local.push(in_process(&services, &ctx, &ids, c, length, &work)?);
                     if let Some(ceiling) = &ceiling {
                         database.push(ceiling.run(&[script], c, length)?);
@@ -793,7 +813,8 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                     continue;
                 };
                 let (ls, lc, lu) = l.per_request();
-                let db = median_rate(database);
+                let replay = median_replay(database);
+                let db = replay.map(|r| r.per_second);
                 let statements = ceiling.as_ref().map(|x| x.statements(script));
                 println!(
                     "  {:<28} {:>3} | {} | {:>8.0} {:>6.1} {:>6.1} {:>6.2} | {:>5.2} | {} | {}",
@@ -811,6 +832,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
                     ),
                     db.map_or_else(|| format!("{:>5}", "-"), |d| format!("{:>5.2}", h.per_second / d.max(1e-9)))
                 );
+                println!("  {:<28} {:>3} | {}", "", c, cpu_line(&h, Some(&l), replay.as_ref()));
             }
         }
         // Writes: 4 and 16 connections POST consultations, spread over ten centers, then all in
@@ -832,18 +854,18 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             let mut database = Vec::new();
             for _ in 0..rounds {
                 for (who, into) in [(&writers, &mut many_sides), (&one, &mut one_sides)] {
-                    let before = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
-                    let (lat, elapsed) =
-                        post_over_http(&base, "/api/v1/consultations", who, c, length).await?;
-                    let after = (ProcStat::read(pid)?, server_statements(&base, &metrics_token).await?);
-                    into.push(side(lat, elapsed, after.0.since(&before.0, after.1.saturating_sub(before.1))));
+                    let before = (Meter::start(pid)?, server_statements(&base, &metrics_token).await?);
+                    let load = crate::bench_wrk::run(&base, who, c, length)?;
+                    let statements = server_statements(&base, &metrics_token).await?;
+                    into.push(side_of_load(&load, before.0.stop(statements.saturating_sub(before.1))?));
                 }
                 local_sides.push(in_process_as(&services, &callers, c, length, &write)?);
                 if let Some(ceiling) = &ceiling {
                     database.push(ceiling.run(&all_centers, c, length)?);
                 }
             }
-            let db = median_rate(database);
+            let replay = median_replay(database);
+            let db = replay.map(|r| r.per_second);
             let (Some(many), Some(single), Some(local)) =
                 (median_side(many_sides), median_side(one_sides), median_side(local_sides))
             else {
@@ -856,6 +878,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             ] {
                 println!("  {:<28} {:>3} | {}", label, c, x.columns());
             }
+            println!(
+                "  {:<28} {:>3} | {}",
+                format!("{WRITING_CENTERS} centers"),
+                c,
+                cpu_line(&many, Some(&local), replay.as_ref())
+            );
             if let (Some(d), Some(x)) = (db, &ceiling) {
                 println!(
                     "  {:<28} {:>3} | {:>8.0} {:>7} {:>7} {:>6}",
@@ -890,6 +918,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
     println!(
         "  or this process for the reference); cpu ms: CPU time per request; ratio: req/s over ops/s"
     );
+    println!(
+        "  the line under each: CPU ms per request of the server, of this process as its HTTP client"
+    );
+    println!(
+        "  and of PostgreSQL's processes on this host; of the in-process reference; of pgbench per transaction"
+    );
     if backend == tsunagu_store::Backend::Postgres {
         println!(
             "  pgbench: transactions per second of pgbench replaying the statements of one such request"
@@ -919,10 +953,58 @@ fn write_one(s: &Services, c: &Ctx, patient: Uuid) -> Result<(), DomainError> {
         .map(drop)
 }
 
-/// The median of the rounds' rates.
-fn median_rate(mut rates: Vec<f64>) -> Option<f64> {
-    rates.sort_by(f64::total_cmp);
-    rates.get(rates.len() / 2).copied()
+/// One pgbench round: transactions per second, and CPU ms per transaction of pgbench itself
+/// and of the database.
+#[derive(Debug, Clone, Copy)]
+struct Replay {
+    per_second: f64,
+    client_ms: f64,
+    database_ms: Option<f64>,
+}
+
+/// The round whose rate is the median of the rounds.
+fn median_replay(mut rounds: Vec<Replay>) -> Option<Replay> {
+    rounds.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
+    rounds.get(rounds.len() / 2).copied()
+}
+
+/// Where the machine's CPU went per request, for the HTTP side, the in-process reference
+/// and pgbench: at 4 connections all of them share the two cores, so a side's rate follows
+/// the sum more than any one part.
+fn cpu_line(http: &Side, local: Option<&Side>, replay: Option<&Replay>) -> String {
+    let ms = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
+    let sum = |parts: &[Option<f64>]| {
+        parts
+            .iter()
+            .try_fold(0.0, |acc, p| p.map(|p| acc + p))
+            .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
+    };
+    let (_, _, server) = http.per_request();
+    let (client, database) = http.other_cpu();
+    let mut line = format!(
+        "cpu ms: server {server:.2} + client {} + database {} = {}",
+        ms(client),
+        ms(database),
+        sum(&[Some(server), client, database])
+    );
+    if let Some(l) = local {
+        let (_, _, own) = l.per_request();
+        let (_, database) = l.other_cpu();
+        line.push_str(&format!(
+            " | in-process {own:.2} + database {} = {}",
+            ms(database),
+            sum(&[Some(own), database])
+        ));
+    }
+    if let Some(r) = replay {
+        line.push_str(&format!(
+            " | pgbench {:.2} + database {} = {}",
+            r.client_ms,
+            ms(r.database_ms),
+            sum(&[Some(r.client_ms), r.database_ms])
+        ));
+    }
+    line
 }
 
 /// A workload whose statements pgbench replays.
@@ -980,13 +1062,26 @@ impl<'s> Ceiling<'s> {
         self.scripts.get(&what).map_or(0, |s| s.1)
     }
 
-    /// pgbench's transactions per second over `what` (each transaction one of them).
-    fn run(&self, what: &[Capture], clients: usize, length: Duration) -> Result<f64, String> {
+    /// pgbench's transactions per second over `what` (each transaction one of them), and
+    /// the CPU time pgbench and the database spent per transaction.
+    fn run(&self, what: &[Capture], clients: usize, length: Duration) -> Result<Replay, String> {
         let paths: Vec<&std::path::Path> = what
             .iter()
             .filter_map(|w| self.scripts.get(w).map(|s| s.0.as_path()))
             .collect();
-        crate::bench_ceiling::pgbench(&self.url, &paths, clients, length).map(|p| p.per_second)
+        let me = std::process::id();
+        let before = (ProcStat::read(me)?, database_ticks());
+        let per_second =
+            crate::bench_ceiling::pgbench(&self.url, &paths, clients, length)?.per_second;
+        let after = (ProcStat::read(me)?, database_ticks());
+        let transactions = (per_second * length.as_secs_f64()).max(1.0);
+        let per = |n: u64| ticks(n).as_secs_f64() * 1000.0 / transactions;
+        Ok(Replay {
+            per_second,
+            // pgbench is this process's child, waited for: its CPU is in ours as a child's.
+            client_ms: per(after.0.child_ticks.saturating_sub(before.0.child_ticks)),
+            database_ms: before.1.zip(after.1).map(|(b, a)| per(a.saturating_sub(b))),
+        })
     }
 }
 
@@ -995,5 +1090,37 @@ impl Drop for Ceiling<'_> {
         if let Err(e) = self.store.drop_ceiling_schema() {
             eprintln!("could not drop the scratch schema: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_fields_survive_a_command_name_with_spaces_and_parentheses() {
+        // pid (comm) state ppid … utime stime cutime cstime …
+        let line = "4321 (post (x) gres) S 1 4321 4321 0 -1 4194304 10 0 0 0 7 3 250 40 20 0 1";
+        let (name, fields) = stat_fields(line);
+        assert_eq!(name, "post (x) gres");
+        assert_eq!(fields[0], "S");
+        assert_eq!(stat_number(&fields, 11), 7);
+        assert_eq!(stat_number(&fields, 12), 3);
+        assert_eq!(stat_number(&fields, 13), 250);
+        assert_eq!(stat_number(&fields, 14), 40);
+        assert_eq!(stat_number(&fields, 99), 0);
+    }
+
+    #[test]
+    fn this_process_is_metered() {
+        let me = ProcStat::read(std::process::id()).expect("own /proc entry");
+        // Burn a little CPU, so the count moves by at least a tick.
+        let until = Instant::now() + Duration::from_millis(60);
+        let mut x = 0u64;
+        while Instant::now() < until {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        let later = ProcStat::read(std::process::id()).expect("own /proc entry");
+        assert!(later.since(&me, 0).cpu >= Duration::from_millis(10));
     }
 }

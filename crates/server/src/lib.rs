@@ -8,6 +8,7 @@ pub mod bench_ceiling;
 pub mod bench_export;
 pub mod bench_http;
 pub mod bench_import;
+pub mod bench_wrk;
 pub mod demo;
 pub mod housekeeping;
 pub mod imports;
