@@ -208,13 +208,15 @@ pub struct Meter {
 }
 
 impl Meter {
-    pub fn start(server_pid: u32) -> Result<Self, String> {
+    /// `database`: whether the database's processes run on this host (PostgreSQL); SQLite
+    /// runs inside the process served, and other PostgreSQL clusters here are not its.
+    pub fn start(server_pid: u32, database: bool) -> Result<Self, String> {
         let me = std::process::id();
         Ok(Self {
             server_pid,
             server: ProcStat::read(server_pid)?,
             client: (server_pid != me).then(|| ProcStat::read(me)).transpose()?,
-            database: database_ticks(),
+            database: database.then(database_ticks).flatten(),
         })
     }
 
@@ -227,7 +229,7 @@ impl Meter {
         }
         cost.database_cpu = self
             .database
-            .zip(database_ticks())
+            .and_then(|before| Some(before).zip(database_ticks()))
             .map(|(before, now)| ticks(now.saturating_sub(before)));
         Ok(cost)
     }
@@ -251,9 +253,11 @@ pub fn side(latencies: Vec<Duration>, elapsed: Duration, cost: Cost) -> Side {
 }
 
 /// The reference: `threads` threads run `work` for `length`, each call in one connection
-/// after the session check, as the server runs a request.
+/// after the session check, as the server runs a request. `metered_database`: whether to
+/// meter the database's processes too (PostgreSQL on this host).
 pub fn in_process(
     services: &Services,
+    metered_database: bool,
     ctx: &Ctx,
     ids: &[Uuid],
     threads: usize,
@@ -261,13 +265,14 @@ pub fn in_process(
     work: &(dyn Fn(&Services, &Ctx, Uuid) -> Result<(), DomainError> + Sync),
 ) -> Result<Side, String> {
     let pick = |t: usize, i: usize| (ctx, ids[(t + i * threads) % ids.len()]);
-    run_threads(services, threads, length, &pick, work)
+    run_threads(services, metered_database, threads, length, &pick, work)
 }
 
 /// The reference for writes: thread `t` acts as `callers[t % callers.len()]` (a caller and
 /// the record it writes about) throughout, as the server side's client `t` does.
 pub fn in_process_as(
     services: &Services,
+    metered_database: bool,
     callers: &[(Ctx, Uuid)],
     threads: usize,
     length: Duration,
@@ -277,13 +282,14 @@ pub fn in_process_as(
         let (c, id) = &callers[t % callers.len()];
         (c, *id)
     };
-    run_threads(services, threads, length, &pick, work)
+    run_threads(services, metered_database, threads, length, &pick, work)
 }
 
 /// `threads` threads call `work` for `length`, thread `t`'s `i`-th call as `pick(t, i)`
 /// says, each in one connection after the session check.
 fn run_threads<'c>(
     services: &Services,
+    metered_database: bool,
     threads: usize,
     length: Duration,
     pick: &(dyn Fn(usize, usize) -> (&'c Ctx, Uuid) + Sync),
@@ -329,7 +335,7 @@ fn run_threads<'c>(
         }
         start.wait();
         let (before, stmts) = (
-            Meter::start(std::process::id()),
+            Meter::start(std::process::id(), metered_database),
             tsunagu_store::db::statements_sent(),
         );
         let began = Instant::now();
@@ -623,6 +629,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     let backend = store.backend();
+    let on_postgres = backend == tsunagu_store::Backend::Postgres;
     let scratch = store.clone();
     let services = Services::new(Arc::new(store), Arc::new(tsunagu_domain::SystemClock));
     let meta = RequestMeta {
@@ -800,11 +807,11 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             for c in [4usize, 16] {
                 let (mut http, mut local, mut database) = (Vec::new(), Vec::new(), Vec::new());
                 for _ in 0..rounds {
-                    let before = (Meter::start(pid)?, server_statements(&base, &metrics_token).await?);
+                    let before = (Meter::start(pid, on_postgres)?, server_statements(&base, &metrics_token).await?);
                     let load = crate::bench_wrk::run(&base, &reads, c, length)?;
                     let statements = server_statements(&base, &metrics_token).await?;
                     http.push(side_of_load(&load, before.0.stop(statements.saturating_sub(before.1))?));
-                    local.push(in_process(&services, &ctx, &ids, c, length, &work)?);
+                    local.push(in_process(&services, on_postgres, &ctx, &ids, c, length, &work)?);
                     if let Some(ceiling) = &ceiling {
                         database.push(ceiling.run(&[script], c, length)?);
                     }
@@ -854,12 +861,12 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
             let mut database = Vec::new();
             for _ in 0..rounds {
                 for (who, into) in [(&writers, &mut many_sides), (&one, &mut one_sides)] {
-                    let before = (Meter::start(pid)?, server_statements(&base, &metrics_token).await?);
+                    let before = (Meter::start(pid, on_postgres)?, server_statements(&base, &metrics_token).await?);
                     let load = crate::bench_wrk::run(&base, who, c, length)?;
                     let statements = server_statements(&base, &metrics_token).await?;
                     into.push(side_of_load(&load, before.0.stop(statements.saturating_sub(before.1))?));
                 }
-                local_sides.push(in_process_as(&services, &callers, c, length, &write)?);
+                local_sides.push(in_process_as(&services, on_postgres, &callers, c, length, &write)?);
                 if let Some(ceiling) = &ceiling {
                     database.push(ceiling.run(&all_centers, c, length)?);
                 }
@@ -972,39 +979,45 @@ fn median_replay(mut rounds: Vec<Replay>) -> Option<Replay> {
 /// and pgbench: at 4 connections all of them share the two cores, so a side's rate follows
 /// the sum more than any one part.
 fn cpu_line(http: &Side, local: Option<&Side>, replay: Option<&Replay>) -> String {
-    let ms = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
-    let sum = |parts: &[Option<f64>]| {
-        parts
-            .iter()
-            .try_fold(0.0, |acc, p| p.map(|p| acc + p))
-            .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"))
-    };
     let (_, _, server) = http.per_request();
     let (client, database) = http.other_cpu();
     let mut line = format!(
-        "cpu ms: server {server:.2} + client {} + database {} = {}",
-        ms(client),
-        ms(database),
-        sum(&[Some(server), client, database])
+        "cpu ms: {}",
+        cpu_sum(&[
+            ("server", Some(server)),
+            ("client", client),
+            ("database", database)
+        ])
     );
     if let Some(l) = local {
         let (_, _, own) = l.per_request();
         let (_, database) = l.other_cpu();
-        line.push_str(&format!(
-            " | in-process {own:.2} + database {} = {}",
-            ms(database),
-            sum(&[Some(own), database])
-        ));
+        line.push_str(" | ");
+        line.push_str(&cpu_sum(&[
+            ("in-process", Some(own)),
+            ("database", database),
+        ]));
     }
     if let Some(r) = replay {
-        line.push_str(&format!(
-            " | pgbench {:.2} + database {} = {}",
-            r.client_ms,
-            ms(r.database_ms),
-            sum(&[Some(r.client_ms), r.database_ms])
-        ));
+        line.push_str(" | ");
+        line.push_str(&cpu_sum(&[
+            ("pgbench", Some(r.client_ms)),
+            ("database", r.database_ms),
+        ]));
     }
     line
+}
+
+/// `a 1.00 + b 2.00 = 3.00` over the parts measured (a database inside the process served,
+/// SQLite, has no part of its own).
+fn cpu_sum(parts: &[(&str, Option<f64>)]) -> String {
+    let present: Vec<(&str, f64)> = parts
+        .iter()
+        .filter_map(|(n, v)| v.map(|v| (*n, v)))
+        .collect();
+    let terms: Vec<String> = present.iter().map(|(n, v)| format!("{n} {v:.2}")).collect();
+    let total: f64 = present.iter().map(|(_, v)| v).sum();
+    format!("{} = {total:.2}", terms.join(" + "))
 }
 
 /// A workload whose statements pgbench replays.
@@ -1109,6 +1122,22 @@ mod tests {
         assert_eq!(stat_number(&fields, 13), 250);
         assert_eq!(stat_number(&fields, 14), 40);
         assert_eq!(stat_number(&fields, 99), 0);
+    }
+
+    #[test]
+    fn a_cpu_sum_names_only_the_parts_measured() {
+        assert_eq!(
+            cpu_sum(&[
+                ("server", Some(1.0)),
+                ("client", Some(0.25)),
+                ("database", None)
+            ]),
+            "server 1.00 + client 0.25 = 1.25"
+        );
+        assert_eq!(
+            cpu_sum(&[("pgbench", Some(0.5)), ("database", Some(2.0))]),
+            "pgbench 0.50 + database 2.00 = 2.50"
+        );
     }
 
     #[test]
