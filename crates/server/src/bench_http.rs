@@ -1008,7 +1008,7 @@ fn cpu_line(http: &Side, local: Option<&Side>, replay: Option<&Replay>) -> Strin
     line
 }
 
-/// `a 1.00 + b 2.00 = 3.00` over the parts measured (a database inside the process served,
+/// `a 1.00 + b 2.00 = 3.00` (or `a 1.00` alone) over the parts measured (a database inside the process served,
 /// SQLite, has no part of its own).
 fn cpu_sum(parts: &[(&str, Option<f64>)]) -> String {
     let present: Vec<(&str, f64)> = parts
@@ -1017,6 +1017,9 @@ fn cpu_sum(parts: &[(&str, Option<f64>)]) -> String {
         .collect();
     let terms: Vec<String> = present.iter().map(|(n, v)| format!("{n} {v:.2}")).collect();
     let total: f64 = present.iter().map(|(_, v)| v).sum();
+    if present.len() < 2 {
+        return terms.join("");
+    }
     format!("{} = {total:.2}", terms.join(" + "))
 }
 
@@ -1137,6 +1140,10 @@ mod tests {
         assert_eq!(
             cpu_sum(&[("pgbench", Some(0.5)), ("database", Some(2.0))]),
             "pgbench 0.50 + database 2.00 = 2.50"
+        );
+        assert_eq!(
+            cpu_sum(&[("in-process", Some(1.5)), ("database", None)]),
+            "in-process 1.50"
         );
     }
 
