@@ -594,16 +594,20 @@ async fn a_request_takes_one_connection(db: Db) {
         format!("/api/v1/patients/{patient}"),
         format!("/api/v1/patients/{patient}/timeline"),
     ] {
-        let before = taken();
+        // One at a time, so each read's access event commits in its own batch. The server's
+        // background work (the imports worker looks for queued imports every 2 s) takes a
+        // connection now and then, which may fall inside one request's count on a slow
+        // machine: the median of five is the request's own.
+        let mut counts = Vec::new();
         for _ in 0..5 {
+            let before = taken();
             app.get(&path, &token).await.expect(200);
-            // One at a time, so each read's access event commits in its own batch.
-            taken();
+            counts.push(taken() - before);
         }
-        let per_request = (taken() - before) as f64 / 5.0;
+        counts.sort_unstable();
         assert!(
-            per_request <= 2.0,
-            "{path}: {per_request} connections per request (one, and one for the access log)"
+            counts[2] <= 2,
+            "{path}: {counts:?} connections per request (one, and one for the access log)"
         );
     }
     let metrics = app
