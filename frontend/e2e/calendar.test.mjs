@@ -48,13 +48,15 @@ describe('follow-up calendar: week and month, a phone, the supervisor', () => {
         given_name_kana: 'テスト',
         birth_date: '1979-03-03',
       });
-      await h.apiCall('POST', `/patients/${p.id}/consents`, token, { given_on: tokyoDate(-30), scope: 'employment_agencies' });
+      await h.apiCall('POST', `/patients/${p.id}/consents`, token, { given_on: tokyoDate(-40), scope: 'employment_agencies' });
       return h.apiCall('POST', '/referrals', token, {
         patient_id: p.id,
         agency_id: c.agency.id,
         purpose: 'new_employment',
         level: 'accompanied_with_follow_up',
-        referred_on: tokyoDate(-20),
+        // The level brings a first follow-up the center's 14 days later: 16 days ago, never
+        // in this week (20 days ago put it 6 days ago, in this week on a Sunday).
+        referred_on: tokyoDate(-30),
         shared_items: ['name'],
       });
     };
