@@ -229,8 +229,7 @@ impl Meter {
         }
         cost.database_cpu = self
             .database
-            .and_then(|before| Some(before).zip(database_ticks()))
-            .map(|(before, now)| ticks(now.saturating_sub(before)));
+            .and_then(|before| database_ticks().map(|now| ticks(now.saturating_sub(before))));
         Ok(cost)
     }
 }
