@@ -132,6 +132,25 @@ fn stat_number(fields: &[&str], i: usize) -> u64 {
 /// gone by the snapshot after it. `None` when there is none (SQLite, or the database runs
 /// on another host). The benchmark expects nothing else of PostgreSQL's to run meanwhile.
 pub fn database_ticks() -> Option<u64> {
+    database_processes().map(|(ticks, _)| ticks)
+}
+
+/// Waits (at most two seconds) until no more PostgreSQL processes run than `before` did:
+/// the backends of clients that disconnected, such as pgbench's, end a moment after their
+/// client, and a backend reaped between the snapshot's reading of the postmaster and of
+/// itself would be counted nowhere.
+pub fn database_settled(before: Option<usize>) {
+    let Some(before) = before else { return };
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while database_processes().is_some_and(|(_, n)| n > before)
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// [`database_ticks`] and how many PostgreSQL processes there are.
+pub fn database_processes() -> Option<(u64, usize)> {
     let mut total = None;
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
         let name = entry.file_name();
@@ -150,7 +169,8 @@ pub fn database_ticks() -> Option<u64> {
                 .iter()
                 .map(|&i| stat_number(&fields, i))
                 .sum();
-            total = Some(total.unwrap_or(0) + own);
+            let (sum, n) = total.unwrap_or((0, 0));
+            total = Some((sum + own, n + 1));
         }
     }
     total
@@ -1085,9 +1105,11 @@ impl<'s> Ceiling<'s> {
             .filter_map(|w| self.scripts.get(w).map(|s| s.0.as_path()))
             .collect();
         let me = std::process::id();
-        let before = (ProcStat::read(me)?, database_ticks());
+        let processes = database_processes();
+        let before = (ProcStat::read(me)?, processes.map(|p| p.0));
         let per_second =
             crate::bench_ceiling::pgbench(&self.url, &paths, clients, length)?.per_second;
+        database_settled(processes.map(|p| p.1));
         let after = (ProcStat::read(me)?, database_ticks());
         let transactions = (per_second * length.as_secs_f64()).max(1.0);
         let per = |n: u64| ticks(n).as_secs_f64() * 1000.0 / transactions;
