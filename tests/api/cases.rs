@@ -290,6 +290,22 @@ async fn whole_path_to_a_closed_level_four_referral(db: Db) {
         "accompanied_with_follow_up"
     );
     assert_eq!(items(&tl)[4]["follow_up"]["state"], "done");
+    // The timeline labels each follow-up from the patient and the referral it read
+    // already; the follow-up's own resource joins them: the two agree.
+    for entry in &items(&tl)[4..] {
+        let shown = &entry["follow_up"];
+        let own = app
+            .get(
+                &format!("/api/v1/follow-ups/{}", shown["id"].as_str().unwrap()),
+                t,
+            )
+            .await
+            .expect(200);
+        assert_eq!(*shown, own.body);
+        assert_eq!(shown["case_number"], "2026-0001");
+        assert_eq!(shown["level"], "accompanied_with_follow_up");
+        assert!(!shown["agency_name"].as_str().unwrap().is_empty());
+    }
 
     // Every step is in the audit trail, naming the patient.
     let events = app.audit_events();

@@ -17,16 +17,16 @@ use crate::schema::{
 };
 use crate::shoman_projects::sessions_naming;
 use diesel::prelude::*;
-use tsunagu_domain::entities::CaseHistory;
+use tsunagu_domain::entities::{CaseHistory, FollowUpView, Patient};
 use tsunagu_domain::ports::{CaseHistoryStore, StoreResult};
 use uuid::Uuid;
 
 impl CaseHistoryStore for DieselStore {
-    #[tracing::instrument(level = "debug", skip_all, fields(%center, patient = %patient_id))]
-    fn case_history(&self, center: Uuid, patient_id: Uuid) -> StoreResult<CaseHistory> {
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, patient = %patient.id))]
+    fn case_history(&self, center: Uuid, patient: &Patient) -> StoreResult<CaseHistory> {
         self.read(|conn| {
             let c = center.to_string();
-            let p = patient_id.to_string();
+            let p = patient.id.to_string();
             let consultations: Vec<ConsultationRow> = per_backend!(conn, db => consultations::table
                 .filter(consultations::patient_id.eq(&p))
                 .filter(consultations::center_id.eq(&c))
@@ -37,15 +37,18 @@ impl CaseHistoryStore for DieselStore {
             // other kinds of record exist, and only those are read (a timeline of
             // consultations, referrals and consents reads 5 times, not 9).
             let has = Present::of(conn, &c, &p)?;
-            let referral_rows: Vec<ReferralRow> = when(has.referrals, || {
+            // Each referral with its agency's name and kind, which label the follow-ups too.
+            let referral_rows: Vec<(ReferralRow, String, String)> = when(has.referrals, || {
                 Ok(per_backend!(conn, db => referrals::table
+                    .inner_join(agencies::table)
                     .filter(referrals::patient_id.eq(&p))
                     .filter(referrals::center_id.eq(&c))
                     .order(referrals::referred_on.asc())
-                    .select(ReferralRow::as_select())
+                    .select((ReferralRow::as_select(), agencies::name, agencies::agency_type))
                     .load(db))?)
             })?;
-            let referral_ids: Vec<String> = referral_rows.iter().map(|r| r.id.clone()).collect();
+            let referral_ids: Vec<String> =
+                referral_rows.iter().map(|(r, _, _)| r.id.clone()).collect();
             // No referral, no level change: no round trip for them.
             let level_rows: Vec<LevelChangeRow> = if referral_ids.is_empty() {
                 Vec::new()
@@ -57,29 +60,95 @@ impl CaseHistoryStore for DieselStore {
                     .select(LevelChangeRow::as_select())
                     .load(db))?
             };
-            let follow_rows: Vec<ViewRow> = when(has.follow_ups, || {
-                Ok(per_backend!(conn, db => follow_up_views!()
-                    .filter(follow_ups::patient_id.eq(&p))
-                    .filter(follow_ups::center_id.eq(&c))
-                    .order(follow_ups::due_on.asc())
-                    .load(db))?)
+            let follow_ups = when(has.follow_ups, || {
+                follow_ups_of(conn, &c, &Named::from(patient), &referral_rows)
             })?;
             Ok(CaseHistory {
-                consents: when(has.consents, || consents_of(conn, center, patient_id))?,
+                consents: when(has.consents, || consents_of(conn, center, patient.id))?,
                 consultations: convert(consultations, ConsultationRow::into_entity)?,
-                referrals: convert(referral_rows, ReferralRow::into_entity)?,
+                referrals: convert(
+                    referral_rows.into_iter().map(|(r, _, _)| r).collect(),
+                    ReferralRow::into_entity,
+                )?,
                 level_changes: convert(level_rows, LevelChangeRow::into_entity)?,
-                follow_ups: convert(follow_rows, view)?,
-                provisions: when(has.provisions, || provisions_of(conn, center, patient_id))?,
+                follow_ups,
+                provisions: when(has.provisions, || provisions_of(conn, center, patient.id))?,
                 program_changes: when(has.program_changes, || {
-                    program_changes_of(conn, center, patient_id)
+                    program_changes_of(conn, center, patient.id)
                 })?,
                 project_sessions: when(has.project_sessions, || {
-                    sessions_naming(conn, center, patient_id)
+                    sessions_naming(conn, center, patient.id)
                 })?,
-                events: when(has.events, || events_naming(conn, center, patient_id))?,
+                events: when(has.events, || events_naming(conn, center, patient.id))?,
             })
         })
+    }
+}
+
+/// The patient's follow-ups in `center`, labelled with the patient and with their
+/// referral's agency and level, which the caller read already (`referrals`, each with its
+/// agency's name and kind). One table, not the join [`follow_up_views`] makes: PostgreSQL
+/// plans that four-table join anew on every execution (its generic plan never looks
+/// cheaper than a custom one), which cost more than the rest of a timeline's statements
+/// together. A follow-up whose referral is not among them (which the case's rules do not
+/// let happen) sends the read to that join, so the answer is the same either way.
+fn follow_ups_of(
+    conn: &mut DbConn,
+    center: &str,
+    patient: &Named<'_>,
+    referrals: &[(ReferralRow, String, String)],
+) -> R<Vec<FollowUpView>> {
+    let p = &patient.id;
+    let rows: Vec<FollowUpRow> = per_backend!(conn, db => follow_ups::table
+        .filter(follow_ups::patient_id.eq(p))
+        .filter(follow_ups::center_id.eq(center))
+        .order(follow_ups::due_on.asc())
+        .select(FollowUpRow::as_select())
+        .load(db))?;
+    let labelled: Option<Vec<ViewRow>> = rows
+        .into_iter()
+        .map(|f| {
+            let (r, agency_name, agency_type) =
+                referrals.iter().find(|(r, _, _)| r.id == f.referral_id)?;
+            Some((
+                f,
+                patient.case_number.to_owned(),
+                patient.family_name.to_owned(),
+                patient.given_name.to_owned(),
+                r.agency_id.clone(),
+                agency_name.clone(),
+                agency_type.clone(),
+                r.level.clone(),
+            ))
+        })
+        .collect();
+    let rows = match labelled {
+        Some(rows) => rows,
+        None => per_backend!(conn, db => follow_up_views!()
+            .filter(follow_ups::patient_id.eq(p))
+            .filter(follow_ups::center_id.eq(center))
+            .order(follow_ups::due_on.asc())
+            .load(db))?,
+    };
+    convert(rows, view)
+}
+
+/// How a follow-up names its patient.
+struct Named<'a> {
+    id: String,
+    case_number: &'a str,
+    family_name: &'a str,
+    given_name: &'a str,
+}
+
+impl<'a> From<&'a Patient> for Named<'a> {
+    fn from(p: &'a Patient) -> Self {
+        Self {
+            id: p.id.to_string(),
+            case_number: &p.case_number,
+            family_name: &p.family_name,
+            given_name: &p.given_name,
+        }
     }
 }
 
@@ -184,6 +253,94 @@ mod tests {
         let some = Present::of(&mut c, &center, &patient).expect("probe");
         assert!(some.events);
         assert!(!(some.referrals || some.consents || some.project_sessions));
+    }
+
+    /// A patient, an agency, a referral to it and a follow-up of that referral: raw rows,
+    /// since foreign keys are off. Returns the referral's id.
+    fn referred_and_followed(c: &mut DbConn, center: &str, patient: &str) -> String {
+        let (agency, referral) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+        for sql in [
+            format!(
+                "INSERT INTO patients (id, center_id, case_number, family_name, given_name, \
+                 family_name_kana, given_name_kana, birth_date, program, employment_status, \
+                 support_awareness, search_key, created_by, created_at, updated_at) VALUES \
+                 ('{patient}', '{center}', '2026-0007', '山田', '花子', 'ヤマダ', 'ハナコ', \
+                 '1990-01-01', 'nanbyo', 'job_seeking', 'unaware', '', 'test', \
+                 '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+            ),
+            format!(
+                "INSERT INTO agencies (id, center_id, agency_type, name, created_at, updated_at) \
+                 VALUES ('{agency}', '{center}', 'hello_work', 'ハローワーク飯田橋', \
+                 '2026-12-01 00:00:00', '2026-12-01 00:00:00')"
+            ),
+            format!(
+                "INSERT INTO referrals (id, center_id, patient_id, agency_id, purpose, level, \
+                 referred_on, status, consultant_id, created_by, created_at, updated_at) VALUES \
+                 ('{referral}', '{center}', '{patient}', '{agency}', 'new_employment', \
+                 'accompanied', '2026-12-01', 'open', 'test', 'test', '2026-12-01 00:00:00', \
+                 '2026-12-01 00:00:00')"
+            ),
+            format!(
+                "INSERT INTO follow_ups (id, center_id, referral_id, patient_id, assignee_id, \
+                 due_on, created_by, created_at, updated_at) VALUES ('{}', '{center}', \
+                 '{referral}', '{patient}', '{}', '2026-12-15', '{}', '2026-12-01 00:00:00', \
+                 '2026-12-01 00:00:00')",
+                Uuid::now_v7(),
+                Uuid::now_v7(),
+                Uuid::now_v7()
+            ),
+        ] {
+            diesel::sql_query(sql).execute(c).expect("row");
+        }
+        referral
+    }
+
+    #[test]
+    fn follow_ups_are_labelled_from_what_was_read_and_joined_only_when_it_falls_short() {
+        let (mut c, seen) = memory_db();
+        let (center, patient) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+        let referral = referred_and_followed(&mut c, &center, &patient);
+        let named = Named {
+            id: patient.clone(),
+            case_number: "2026-0007",
+            family_name: "山田",
+            given_name: "花子",
+        };
+        let referrals: Vec<(ReferralRow, String, String)> = referrals::table
+            .inner_join(agencies::table)
+            .filter(referrals::id.eq(&referral))
+            .select((
+                ReferralRow::as_select(),
+                agencies::name,
+                agencies::agency_type,
+            ))
+            .load(&mut c)
+            .expect("referral");
+        sent(&seen);
+        let labelled = follow_ups_of(&mut c, &center, &named, &referrals).expect("read");
+        // One table read: the labels come from the patient and the referral given.
+        let statements = sent(&seen);
+        assert_eq!(statements.len(), 1);
+        assert!(!statements[0].contains("JOIN"), "{}", statements[0]);
+        // Without the referral (which the case's rules do not let happen), the join
+        // labels the follow-up from the stored rows instead: the same answer.
+        let joined = follow_ups_of(&mut c, &center, &named, &[]).expect("read");
+        assert!(sent(&seen).iter().any(|s| s.contains("JOIN")));
+        assert_eq!(labelled, joined);
+        let [f] = labelled.as_slice() else {
+            panic!("one follow-up: {labelled:?}")
+        };
+        assert_eq!(f.case_number, "2026-0007");
+        assert_eq!(f.patient_name, "山田 花子");
+        assert_eq!(f.agency_name, "ハローワーク飯田橋");
+        assert_eq!(f.level, tsunagu_domain::values::Level::Accompanied);
+        // Another center's follow-ups are not this center's.
+        let other = Uuid::now_v7().to_string();
+        assert!(
+            follow_ups_of(&mut c, &other, &named, &referrals)
+                .expect("read")
+                .is_empty()
+        );
     }
 
     #[test]

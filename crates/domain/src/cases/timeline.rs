@@ -54,7 +54,7 @@ impl Patients<'_> {
         self.guard(ctx, Action::PatientTimeline, Some(id), || {
             let reach = policy::patient_reach(&ctx.actor)?;
             let p = self.reachable(reach, id)?;
-            let history = self.store.case_history(reach.center(), id)?;
+            let history = self.store.case_history(reach.center(), &p)?;
             let mut items = merge(history);
             if reach.supporter().is_some() {
                 items.retain(|e| peer_sees(&e.item));

@@ -56,7 +56,7 @@ impl Exchange<'_> {
             let reach = policy::PatientReach::Center(center_id);
             let patient = self.patients().reachable(reach, id)?;
             let center = self.store.center(center_id)?.ok_or(DomainError::NotFound)?;
-            let history = self.store.case_history(center_id, id)?;
+            let history = self.store.case_history(center_id, &patient)?;
             let mut agencies: Vec<Agency> = Vec::new();
             let named = history
                 .referrals
