@@ -657,7 +657,51 @@ async fn a_single_chain_from_before_becomes_the_start_of_the_platform_chain(db: 
     );
 }
 
+/// Forty events appended at once (a burst of the access log's group commit) go in as they
+/// would one by one: in order, each linked to the one before, NULLs where a value is absent,
+/// the chain intact. PostgreSQL gets them in inserts of up to sixteen rows (three
+/// statements, asserted); SQLite, in the process, one each.
+async fn a_batch_of_events_goes_in_sixteen_rows_at_a_time(db: Db) {
+    let app = spawn(db).await;
+    let (center, _) = activity(&app).await;
+    let center_id: uuid::Uuid = center.parse().unwrap();
+    let before = events(&app, &center).len();
+    let marker = format!("batch-{}", uuid::Uuid::now_v7());
+    let drafts: Vec<AuditDraft> = (0..40)
+        .map(|i| {
+            let mut d =
+                AuditDraft::system(chrono::Utc::now(), Action::AuditVerify).center(Some(center_id));
+            d.request_id = format!("{marker}-{i:02}");
+            // Every other event names a resource: rows of both shapes share a statement.
+            d.resource_id = (i % 2 == 0).then(|| format!("r{i}"));
+            d
+        })
+        .collect();
+    let (appended, sent) =
+        tsunagu_store::db::capture_statements(|| app.services.store().append_audit(&drafts));
+    appended.unwrap();
+    // Other tests run meanwhile: count only the inserts that carry this batch.
+    if db == Db::Postgres {
+        let inserts = sent
+            .iter()
+            .filter(|s| s.starts_with("INSERT INTO \"audit_events\"") && s.contains(&marker))
+            .count();
+        assert_eq!(inserts, 3);
+    }
+    let all = events(&app, &center);
+    let added = &all[before..];
+    assert_eq!(added.len(), 40);
+    for (i, e) in added.iter().enumerate() {
+        assert_eq!(e.record.request_id, format!("{marker}-{i:02}"));
+        assert_eq!(e.record.resource_id, (i % 2 == 0).then(|| format!("r{i}")));
+        assert_eq!(e.chain_seq, all[before + i - 1].chain_seq + 1);
+        assert_eq!(e.prev_hash, all[before + i - 1].hash);
+    }
+    assert_eq!(verdict(&app), (String::new(), None, "intact"));
+}
+
 db_tests!(
+    a_batch_of_events_goes_in_sixteen_rows_at_a_time,
     a_forged_event_with_a_recomputed_link_is_found,
     a_mid_chain_edit_rechained_without_the_key_is_found,
     truncation_and_a_wiped_chain_are_found,

@@ -50,11 +50,15 @@ pub struct AuditRow {
 }
 
 /// An event as appended. `seq` (the global order) is `None` on PostgreSQL, where the
-/// column's sequence gives it without a lock; SQLite, whose writers take turns anyway, is
-/// given the next number.
+/// column's sequence gives it without a lock (`DEFAULT`); SQLite, whose writers take turns
+/// anyway, is given the next number. Every other absent value is written as a bound `NULL`,
+/// not `DEFAULT` (no other column has a default), so the statement's text depends only on
+/// how many rows it carries: each row count is one prepared statement.
 #[derive(Insertable)]
 #[diesel(table_name = audit_events)]
+#[diesel(treat_none_as_default_value = false)]
 struct NewAuditRow<'a> {
+    #[diesel(treat_none_as_default_value = true)]
     seq: Option<i64>,
     id: String,
     occurred_at: NaiveDateTime,
@@ -201,6 +205,8 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
         DbConn::Pg(_) => None,
     };
     let (key_id, key) = keys.current_audit_mac_key();
+    let mut rows = Vec::with_capacity(drafts.len());
+    let mut announced = Vec::new();
     for (d, chain) in drafts.iter().zip(&names) {
         let Some(head) = heads.iter_mut().find(|h| h.0 == chain) else {
             return Err(diesel::result::Error::NotFound.into());
@@ -232,14 +238,18 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
             chain_seq,
         };
         head.1 = chain_seq;
-        prepared(diesel::insert_into(audit_events::table).values(&row)).run_direct(conn)?;
+        rows.push(row);
         // The one place an audited change becomes an outbound event: read from the locked
         // head, a center with no active subscription needs no look-up of them.
         if head.3
             && let Some(e) = platform::event_of(d)
         {
-            outbox::enqueue(conn, &e, d.occurred_at)?;
+            announced.push((e, d.occurred_at));
         }
+    }
+    insert_rows(conn, &rows)?;
+    for (e, at) in announced {
+        outbox::enqueue(conn, &e, at)?;
     }
     for (chain, seq, hash, _) in heads {
         if held_rows::advance_head(conn, chain, seq, &hash) {
@@ -257,6 +267,30 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
     }
     // A change made under an Idempotency-Key completes the key in this same transaction.
     crate::idempotency::mark_committed(conn, drafts)
+}
+
+/// Most events one insert carries on PostgreSQL; each count up to it is one prepared form.
+const ROWS_PER_INSERT: usize = 16;
+
+/// Inserts the events: on PostgreSQL up to [`ROWS_PER_INSERT`] in one statement, so a batch
+/// of the access log's group commit (or the events of an import's commit) costs a round
+/// trip per sixteen events rather than one each. On SQLite, inside the process, a statement
+/// is a call rather than a round trip, and diesel would write a multi-row insert that may
+/// hold `DEFAULT` (the column `seq`) as one insert per row anyway.
+fn insert_rows(conn: &mut DbConn, rows: &[NewAuditRow<'_>]) -> R<()> {
+    match conn {
+        DbConn::Pg(c) => {
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                prepared(diesel::insert_into(audit_events::table).values(chunk)).run(c)?;
+            }
+        }
+        DbConn::Sqlite(_) => {
+            for row in rows {
+                prepared(diesel::insert_into(audit_events::table).values(row)).run_direct(conn)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn append_event(conn: &mut DbConn, keys: &DataKeys, d: &AuditDraft) -> R<()> {
