@@ -61,7 +61,13 @@ impl CaseHistoryStore for DieselStore {
                     .load(db))?
             };
             let follow_ups = when(has.follow_ups, || {
-                follow_ups_of(conn, &c, &Named::from(patient), &referral_rows)
+                let named = Named {
+                    id: &p,
+                    case_number: &patient.case_number,
+                    family_name: &patient.family_name,
+                    given_name: &patient.given_name,
+                };
+                follow_ups_of(conn, &c, &named, &referral_rows)
             })?;
             Ok(CaseHistory {
                 consents: when(has.consents, || consents_of(conn, center, patient.id))?,
@@ -98,7 +104,7 @@ fn follow_ups_of(
     patient: &Named<'_>,
     referrals: &[(ReferralRow, String, String)],
 ) -> R<Vec<FollowUpView>> {
-    let p = &patient.id;
+    let p = patient.id;
     let rows: Vec<FollowUpRow> = per_backend!(conn, db => follow_ups::table
         .filter(follow_ups::patient_id.eq(p))
         .filter(follow_ups::center_id.eq(center))
@@ -135,21 +141,10 @@ fn follow_ups_of(
 
 /// How a follow-up names its patient.
 struct Named<'a> {
-    id: String,
+    id: &'a str,
     case_number: &'a str,
     family_name: &'a str,
     given_name: &'a str,
-}
-
-impl<'a> From<&'a Patient> for Named<'a> {
-    fn from(p: &'a Patient) -> Self {
-        Self {
-            id: p.id.to_string(),
-            case_number: &p.case_number,
-            family_name: &p.family_name,
-            given_name: &p.given_name,
-        }
-    }
 }
 
 /// Which kinds of record a patient has besides consultations (which nearly every patient
@@ -301,7 +296,7 @@ mod tests {
         let (center, patient) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
         let referral = referred_and_followed(&mut c, &center, &patient);
         let named = Named {
-            id: patient.clone(),
+            id: &patient,
             case_number: "2026-0007",
             family_name: "山田",
             given_name: "花子",
