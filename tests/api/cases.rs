@@ -1560,7 +1560,9 @@ async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
     }
     // The writer retries the refused batch; reads answer again once it went through.
     let mut answered = false;
+    let mut asked = 6;
     for _ in 0..50 {
+        asked += 1;
         if app.get(&path, t).await.status == 200 {
             answered = true;
             break;
@@ -1571,6 +1573,13 @@ async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
         answered,
         "reads did not recover after the database accepted events again"
     );
+    // Every read is in the trail, those answered 503 too (their events were retried), and
+    // nothing is left waiting in the queue.
+    let n = diesel::sql_query(&count)
+        .get_result::<N>(&mut raw)
+        .unwrap()
+        .n;
+    assert_eq!(n, asked);
     assert!(
         app.services
             .audit_trail()

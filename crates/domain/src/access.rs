@@ -2,14 +2,19 @@
 //! carrying the data leaves only once that event is durable (the MHLW guideline asks that
 //! every access be logged; an event that a crash could lose after the data went out would
 //! break that). Reads are frequent, so events are written by group commit: each reader
-//! queues its event and waits; one writer appends everything queued to the hash chain in
-//! one transaction and releases every reader of that batch when it commits. Under load many
-//! readers share one commit, so the cost per read falls as concurrency rises (see
-//! `tsunagu bench reads`).
+//! queues its event; when no batch is being written, the reader writes everything queued
+//! itself (it leads the batch), appending it to the hash chain in one transaction on the
+//! connection it already holds, and releases every reader of that batch when it commits;
+//! readers who arrive while a batch is written wait, and one of them leads the next. Under
+//! load many readers share one commit, so the cost per read falls as concurrency rises (see
+//! `tsunagu bench reads`). The reader leading writes on its own thread: handing the batch
+//! to a writer thread and being woken by it cost two thread switches per read, and at four
+//! connections most batches hold one or two events.
 //!
 //! If the database refuses a batch, its readers are told at once (the read fails with
-//! `Unavailable`, never answered unaudited) and the writer retries the batch: the trail may
-//! then record a read whose answer was an error, never the opposite. Reads that answer no
+//! `Unavailable`, never answered unaudited) and the writer thread retries the batch after a
+//! backoff, during which no reader leads: the trail may then record a read whose answer
+//! was an error, never the opposite. The writer thread also writes what is only queued. Reads that answer no
 //! personal data (report totals, the supervision summary's counts, a chain verification)
 //! only queue their event ([`AccessLog::queue`]): they must answer even while the trail
 //! cannot be appended to, which is when a verification is needed most. Changes never go
@@ -38,6 +43,31 @@ struct State {
     /// reader waiting on a ticket in a refused batch gives up at once.
     refusals: u64,
     refused_through: u64,
+    /// A batch is being written (by a reader leading it or by the writer thread): the next
+    /// waits for it, so batches reach the chain in the order their events were queued.
+    writing: bool,
+    /// After a refusal: no batch is tried before this instant, and the wait before the next
+    /// retry doubles up to [`RETRY_MAX`].
+    retry_at: Option<Instant>,
+    backoff: Duration,
+    /// Readers waiting for their events: they lead the batches of what is queued, so the
+    /// writer thread is woken only when none is left to (it would take their turn).
+    waiting: usize,
+}
+
+impl State {
+    /// Whether a batch may be started now: none is being written, something is queued, and
+    /// no retry is being waited for.
+    fn may_lead(&self, now: Instant) -> bool {
+        !self.writing && !self.queue.is_empty() && self.retry_at.is_none_or(|t| now >= t)
+    }
+
+    /// Takes the next batch to write and marks it as being written.
+    fn lead(&mut self) -> Vec<AuditDraft> {
+        self.writing = true;
+        let n = self.queue.len().min(MAX_BATCH);
+        self.queue.drain(..n).collect()
+    }
 }
 
 struct Inner {
@@ -54,6 +84,71 @@ impl Inner {
         // A panic while holding this lock cannot leave the queue inconsistent (every update
         // is a single push or swap), so a poisoned lock is still safe to use.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes `batch` (taken with [`State::lead`]) and settles it: on commit its readers are
+    /// released; on refusal they are told, the events go back in front, in order, so the
+    /// trail keeps its sequence, and a retry is set after the backoff. Either way the next
+    /// batch may then start: waiting readers and the writer thread are woken.
+    fn write(&self, batch: Vec<AuditDraft>) {
+        // Counts and times only: the events themselves name patients.
+        let span = tracing::info_span!(
+            "access_log_batch",
+            events = batch.len(),
+            duration_ms = tracing::field::Empty
+        );
+        let _entered = span.enter();
+        let started = Instant::now();
+        // A panic inside the store must not leave the batch marked as being written.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.store.append_audit(&batch)
+        }))
+        .unwrap_or_else(|_| {
+            Err(DomainError::Internal(
+                "the access-log batch panicked".into(),
+            ))
+        });
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        let mut st = self.lock();
+        st.writing = false;
+        match result {
+            Ok(()) => {
+                tracing::debug!("access events written");
+                st.written += batch.len() as u64;
+                st.retry_at = None;
+                st.backoff = RETRY_MIN;
+            }
+            Err(e) => {
+                let backoff = st.backoff.max(RETRY_MIN);
+                tracing::warn!(
+                    error = %e,
+                    retry_in_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX),
+                    "writing access events failed; will retry"
+                );
+                st.refusals += 1;
+                st.refused_through = st.written + batch.len() as u64;
+                let rest = std::mem::take(&mut st.queue);
+                st.queue = batch;
+                st.queue.extend(rest);
+                st.retry_at = Some(Instant::now() + backoff);
+                st.backoff = (backoff * 2).min(RETRY_MAX);
+            }
+        }
+        let wake_writer = self.needs_writer(&st);
+        drop(st);
+        self.written.notify_all();
+        if wake_writer {
+            self.arrived.notify_one();
+        }
+    }
+
+    /// Whether what is queued needs the writer thread: a retry (it keeps the backoff), or
+    /// events no waiting reader will lead (only queued, or left by readers who gave up).
+    fn needs_writer(&self, st: &State) -> bool {
+        !st.queue.is_empty() && (st.waiting == 0 || st.retry_at.is_some())
     }
 }
 
@@ -131,28 +226,63 @@ impl AccessLog {
         if self.inline {
             return self.inner.store.append_audit(std::slice::from_ref(&event));
         }
-        // The writer needs a pooled connection to commit what this thread waits for.
-        self.inner.store.release_held_connection();
         let mut st = self.inner.lock();
         st.queue.push(event);
         st.queued += 1;
-        let (ticket, refusals) = (st.queued, st.refusals);
-        self.inner.arrived.notify_one();
+        st.waiting += 1;
+        let ticket = st.queued;
+        let (mut st, outcome) = self.wait_for(st, ticket, timeout);
+        st.waiting -= 1;
+        let wake_writer = self.inner.needs_writer(&st);
+        drop(st);
+        if wake_writer {
+            self.inner.arrived.notify_one();
+        }
+        outcome
+    }
+
+    /// Waits until the event of `ticket` is written, leading a batch whenever one may start;
+    /// gives the lock back with the outcome.
+    fn wait_for<'a>(
+        &'a self,
+        mut st: MutexGuard<'a, State>,
+        ticket: u64,
+        timeout: Duration,
+    ) -> (MutexGuard<'a, State>, Result<(), DomainError>) {
+        let refusals = st.refusals;
         let deadline = Instant::now() + timeout;
+        // Whoever leads writes on the connection this thread holds; a reader that waits
+        // gives its connection back first, for the one leading the batch it waits for.
+        let mut holds_connection = true;
         loop {
             if st.written >= ticket {
-                return Ok(());
+                return (st, Ok(()));
             }
             if st.refusals != refusals && st.refused_through >= ticket {
-                return Err(DomainError::Unavailable(
-                    "the access log could not be written".into(),
-                ));
+                let refused =
+                    DomainError::Unavailable("the access log could not be written".into());
+                return (st, Err(refused));
             }
-            let left = deadline.saturating_duration_since(Instant::now());
+            let now = Instant::now();
+            if st.may_lead(now) {
+                let batch = st.lead();
+                drop(st);
+                self.inner.write(batch);
+                st = self.inner.lock();
+                continue;
+            }
+            let left = deadline.saturating_duration_since(now);
             if left.is_zero() {
-                return Err(DomainError::Unavailable(
-                    "the access log was not written in time".into(),
-                ));
+                let late =
+                    DomainError::Unavailable("the access log was not written in time".into());
+                return (st, Err(late));
+            }
+            if holds_connection {
+                drop(st);
+                self.inner.store.release_held_connection();
+                holds_connection = false;
+                st = self.inner.lock();
+                continue;
             }
             st = match self.inner.written.wait_timeout(st, left) {
                 Ok((g, _)) => g,
@@ -181,69 +311,34 @@ impl AccessLog {
     }
 }
 
+/// The writer thread: writes what is only queued (reads that answer no personal data), and
+/// retries a refused batch once its backoff has passed. Readers who wait lead their own
+/// batches (see [`AccessLog::record`]).
 fn writer(weak: &Weak<Inner>) {
-    let mut backoff = RETRY_MIN;
     loop {
         let Some(inner) = weak.upgrade() else { return };
         let batch = {
             let mut st = inner.lock();
-            if st.queue.is_empty() {
-                // Wake up now and then to notice that every handle is gone.
-                st = match inner.arrived.wait_timeout(st, Duration::from_millis(500)) {
+            let now = Instant::now();
+            if !st.may_lead(now) {
+                // Until a retry is due; otherwise wake up now and then to notice that every
+                // handle is gone.
+                let wait = st
+                    .retry_at
+                    .filter(|_| !st.writing && !st.queue.is_empty())
+                    .map_or(Duration::from_millis(500), |t| {
+                        t.saturating_duration_since(now)
+                    });
+                st = match inner.arrived.wait_timeout(st, wait) {
                     Ok((g, _)) => g,
                     Err(p) => p.into_inner().0,
                 };
             }
-            if st.queue.is_empty() {
+            if !st.may_lead(Instant::now()) {
                 continue;
             }
-            let n = st.queue.len().min(MAX_BATCH);
-            st.queue.drain(..n).collect::<Vec<_>>()
+            st.lead()
         };
-        // Counts and times only: the events themselves name patients.
-        let span = tracing::info_span!(
-            "access_log_batch",
-            events = batch.len(),
-            duration_ms = tracing::field::Empty
-        );
-        let entered = span.enter();
-        let started = Instant::now();
-        let result = inner.store.append_audit(&batch);
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
-        match result {
-            Ok(()) => {
-                tracing::debug!("access events written");
-                backoff = RETRY_MIN;
-                let mut st = inner.lock();
-                st.written += batch.len() as u64;
-                drop(st);
-                inner.written.notify_all();
-            }
-            Err(e) => {
-                tracing::warn!(
-                    error = %e,
-                    retry_in_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX),
-                    "writing access events failed; will retry"
-                );
-                {
-                    // Tell this batch's readers, then put the events back in front, in
-                    // order, so the trail keeps its sequence.
-                    let mut st = inner.lock();
-                    st.refusals += 1;
-                    st.refused_through = st.written + batch.len() as u64;
-                    let rest = std::mem::take(&mut st.queue);
-                    st.queue = batch;
-                    st.queue.extend(rest);
-                }
-                inner.written.notify_all();
-                drop(entered);
-                drop(inner);
-                std::thread::sleep(backoff);
-                backoff = (backoff * 2).min(RETRY_MAX);
-            }
-        }
+        inner.write(batch);
     }
 }
