@@ -498,7 +498,7 @@ fn act(
             office_time(rng, d.day)
         };
         day = Some(d.day);
-        clock.set(at);
+        at = clock.set(at);
         let ctx: &Ctx = &demo.workers[d.worker.unwrap_or(own)];
         let patient = made.patient.unwrap_or_default();
         match d.step {
@@ -516,7 +516,7 @@ fn act(
                     input.shoman_requester = Some(Some("family".into()));
                 }
                 at += Duration::minutes(input.duration_minutes.flatten().unwrap_or(10).into());
-                clock.set(at);
+                at = clock.set(at);
                 let c = services.consultations().create(ctx, *input)?;
                 if named {
                     made.first_consultation.get_or_insert(c.id);
