@@ -607,8 +607,14 @@ fn median_side(mut sides: Vec<Side>) -> Option<Side> {
 
 /// `tsunagu bench http`: see the module documentation. Signs in as `login` (the demo
 /// center's consultant by default) in-process, and gives the server child the same JWT key,
-/// so both sides act for the same session.
-pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), String> {
+/// so both sides act for the same session. Each side runs `rounds` rounds (odd), and its
+/// median round is shown: more rounds ride out a noisy stretch of a shared machine.
+pub fn run(
+    cfg: &crate::Config,
+    center_code: &str,
+    seconds: u64,
+    rounds: usize,
+) -> Result<(), String> {
     use tsunagu_domain::ports::prelude::*;
     let login = std::env::var("TSUNAGU_BENCH_LOGIN").unwrap_or_else(|_| "demo.consultant1".into());
     let password = std::env::var("TSUNAGU_BENCH_PASSWORD")
@@ -689,7 +695,7 @@ pub fn run(cfg: &crate::Config, center_code: &str, seconds: u64) -> Result<(), S
         .issue(issued.user_id, issued.session_id, chrono::Utc::now())
         .map_err(|_| "cannot issue an access token".to_owned())?;
     let length = Duration::from_secs(seconds.max(1));
-    let rounds = 3;
+    let rounds = rounds.max(1);
     // The write workload's writers, one per center, each with its own token.
     let writing = write_centers(&services, existing)?;
     let callers: Vec<(Ctx, Uuid)> = writing

@@ -47,10 +47,11 @@ const USAGE: &str =
   bench search [--center CODE]
                 measure patient search on this database: with the n-gram index and,
                 as the reference in the same run, by scanning the names
-  bench http [--center CODE] [--seconds N]
+  bench http [--center CODE] [--seconds N] [--rounds N]
                 the server (a child `tsunagu serve`) against the same use cases run
-                in-process: requests per second, p50/p99, and statements, context
-                switches and CPU ms per request; signs in as TSUNAGU_BENCH_LOGIN
+                in-process, in N alternating rounds (odd; 3), the median shown:
+                requests per second, p50/p99, and statements, context switches and
+                CPU ms per request; signs in as TSUNAGU_BENCH_LOGIN
                 (default demo.consultant1) with TSUNAGU_BENCH_PASSWORD
   bench import [--center CODE] [--rows N]
                 import N generated patient rows (Shift_JIS CSV, default 100000) into
@@ -224,13 +225,17 @@ fn main() -> ExitCode {
             }
         }
         ["bench", "http", rest @ ..] => {
-            let (mut center, mut seconds) = ("demo".to_owned(), 3u64);
+            let (mut center, mut seconds, mut rounds) = ("demo".to_owned(), 3u64, 3usize);
             let mut it = rest.iter();
             while let Some(flag) = it.next() {
                 match (*flag, it.next().copied()) {
                     ("--center", Some(c)) => center = c.to_owned(),
                     ("--seconds", Some(n)) if n.parse::<u64>().is_ok_and(|n| n > 0) => {
                         seconds = n.parse().unwrap_or(3);
+                    }
+                    // Odd, so the median is one round's figure.
+                    ("--rounds", Some(n)) if n.parse::<usize>().is_ok_and(|n| n % 2 == 1) => {
+                        rounds = n.parse().unwrap_or(3);
                     }
                     _ => {
                         eprintln!("{USAGE}");
@@ -240,7 +245,7 @@ fn main() -> ExitCode {
             }
             init_logging();
             match Config::from_env()
-                .and_then(|cfg| tsunagu_server::bench_http::run(&cfg, &center, seconds))
+                .and_then(|cfg| tsunagu_server::bench_http::run(&cfg, &center, seconds, rounds))
             {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&e),
