@@ -267,6 +267,12 @@ async fn a_peer_supporter_reaches_only_assigned_patients(db: Db) {
     app.get(&format!("/api/v1/patients/{mine}"), &peer)
         .await
         .expect(404);
+    // The timeline reads the patient with its history, then checks the reach: nothing.
+    let gone = app
+        .get(&format!("/api/v1/patients/{mine}/timeline"), &peer)
+        .await
+        .expect(404);
+    assert!(gone.body.get("items").is_none(), "{}", gone.body);
     app.get(&format!("/api/v1/consultations/{own}"), &peer)
         .await
         .expect(404);

@@ -7,7 +7,7 @@ use crate::consultations::ConsultationRow;
 use crate::db::DbConn;
 use crate::error::R;
 use crate::follow_ups::{FollowUpRow, ViewRow, follow_up_views, view};
-use crate::patients::program_changes_of;
+use crate::patients::{PatientRow, patient_unless_merged, program_changes_of};
 use crate::referral_rows::{LevelChangeRow, ReferralRow, provisions_of};
 use crate::rows::convert;
 use crate::schema::{
@@ -25,70 +25,88 @@ impl CaseHistoryStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(%center, patient = %patient.id))]
     fn case_history(&self, center: Uuid, patient: &Patient) -> StoreResult<CaseHistory> {
         self.read(|conn| {
-            let c = center.to_string();
-            let p = patient.id.to_string();
-            let consultations: Vec<ConsultationRow> = per_backend!(conn, db => consultations::table
-                .filter(consultations::patient_id.eq(&p))
-                .filter(consultations::center_id.eq(&c))
-                .order(consultations::occurred_at.asc())
-                .select(ConsultationRow::as_select())
-                .load(db))?;
-            // Most patients have consultations and little else: one round trip asks which
-            // other kinds of record exist, and only those are read (a timeline of
-            // consultations, referrals and consents reads 5 times, not 9).
-            let has = Present::of(conn, &c, &p)?;
-            // Each referral with its agency's name and kind, which label the follow-ups too.
-            let referral_rows: Vec<(ReferralRow, String, String)> = when(has.referrals, || {
-                Ok(per_backend!(conn, db => referrals::table
-                    .inner_join(agencies::table)
-                    .filter(referrals::patient_id.eq(&p))
-                    .filter(referrals::center_id.eq(&c))
-                    .order(referrals::referred_on.asc())
-                    .select((ReferralRow::as_select(), agencies::name, agencies::agency_type))
-                    .load(db))?)
-            })?;
-            let referral_ids: Vec<String> =
-                referral_rows.iter().map(|(r, _, _)| r.id.clone()).collect();
-            // No referral, no level change: no round trip for them.
-            let level_rows: Vec<LevelChangeRow> = if referral_ids.is_empty() {
-                Vec::new()
-            } else {
-                per_backend!(conn, db => referral_level_changes::table
-                    .filter(referral_level_changes::referral_id.eq_any(&referral_ids))
-                    .filter(referral_level_changes::center_id.eq(&c))
-                    .order(referral_level_changes::changed_at.asc())
-                    .select(LevelChangeRow::as_select())
-                    .load(db))?
-            };
-            let follow_ups = when(has.follow_ups, || {
-                let named = Named {
-                    id: &p,
-                    case_number: &patient.case_number,
-                    family_name: &patient.family_name,
-                    given_name: &patient.given_name,
-                };
-                follow_ups_of(conn, &c, &named, &referral_rows)
-            })?;
-            Ok(CaseHistory {
-                consents: when(has.consents, || consents_of(conn, center, patient.id))?,
-                consultations: convert(consultations, ConsultationRow::into_entity)?,
-                referrals: convert(
-                    referral_rows.into_iter().map(|(r, _, _)| r).collect(),
-                    ReferralRow::into_entity,
-                )?,
-                level_changes: convert(level_rows, LevelChangeRow::into_entity)?,
-                follow_ups,
-                provisions: when(has.provisions, || provisions_of(conn, center, patient.id))?,
-                program_changes: when(has.program_changes, || {
-                    program_changes_of(conn, center, patient.id)
-                })?,
-                project_sessions: when(has.project_sessions, || {
-                    sessions_naming(conn, center, patient.id)
-                })?,
-                events: when(has.events, || events_naming(conn, center, patient.id))?,
-            })
+            let has = Present::of(conn, &center.to_string(), &patient.id.to_string())?;
+            history_of(conn, center, patient, has)
         })
     }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(%center, %id))]
+    fn patient_with_history(
+        &self,
+        center: Uuid,
+        id: Uuid,
+    ) -> StoreResult<Option<(Patient, CaseHistory)>> {
+        self.read(|conn| {
+            let Some((patient, has)) = Present::with_patient(conn, center, id)? else {
+                return Ok(None);
+            };
+            let history = history_of(conn, center, &patient, has)?;
+            Ok(Some((patient, history)))
+        })
+    }
+}
+
+/// The patient's history in `center`, reading only the kinds of record `has` says exist:
+/// most patients have consultations and little else (a timeline of consultations,
+/// referrals and consents reads 5 times, not 9).
+fn history_of(conn: &mut DbConn, center: Uuid, patient: &Patient, has: Present) -> R<CaseHistory> {
+    let c = center.to_string();
+    let p = patient.id.to_string();
+    let consultations: Vec<ConsultationRow> = per_backend!(conn, db => consultations::table
+        .filter(consultations::patient_id.eq(&p))
+        .filter(consultations::center_id.eq(&c))
+        .order(consultations::occurred_at.asc())
+        .select(ConsultationRow::as_select())
+        .load(db))?;
+    // Each referral with its agency's name and kind, which label the follow-ups too.
+    let referral_rows: Vec<(ReferralRow, String, String)> = when(has.referrals, || {
+        Ok(per_backend!(conn, db => referrals::table
+            .inner_join(agencies::table)
+            .filter(referrals::patient_id.eq(&p))
+            .filter(referrals::center_id.eq(&c))
+            .order(referrals::referred_on.asc())
+            .select((ReferralRow::as_select(), agencies::name, agencies::agency_type))
+            .load(db))?)
+    })?;
+    let referral_ids: Vec<String> = referral_rows.iter().map(|(r, _, _)| r.id.clone()).collect();
+    // No referral, no level change: no round trip for them.
+    let level_rows: Vec<LevelChangeRow> = if referral_ids.is_empty() {
+        Vec::new()
+    } else {
+        per_backend!(conn, db => referral_level_changes::table
+            .filter(referral_level_changes::referral_id.eq_any(&referral_ids))
+            .filter(referral_level_changes::center_id.eq(&c))
+            .order(referral_level_changes::changed_at.asc())
+            .select(LevelChangeRow::as_select())
+            .load(db))?
+    };
+    let follow_ups = when(has.follow_ups, || {
+        let named = Named {
+            id: &p,
+            case_number: &patient.case_number,
+            family_name: &patient.family_name,
+            given_name: &patient.given_name,
+        };
+        follow_ups_of(conn, &c, &named, &referral_rows)
+    })?;
+    Ok(CaseHistory {
+        consents: when(has.consents, || consents_of(conn, center, patient.id))?,
+        consultations: convert(consultations, ConsultationRow::into_entity)?,
+        referrals: convert(
+            referral_rows.into_iter().map(|(r, _, _)| r).collect(),
+            ReferralRow::into_entity,
+        )?,
+        level_changes: convert(level_rows, LevelChangeRow::into_entity)?,
+        follow_ups,
+        provisions: when(has.provisions, || provisions_of(conn, center, patient.id))?,
+        program_changes: when(has.program_changes, || {
+            program_changes_of(conn, center, patient.id)
+        })?,
+        project_sessions: when(has.project_sessions, || {
+            sessions_naming(conn, center, patient.id)
+        })?,
+        events: when(has.events, || events_naming(conn, center, patient.id))?,
+    })
 }
 
 /// The patient's follow-ups in `center`, labelled with the patient and with their
@@ -149,7 +167,7 @@ struct Named<'a> {
 
 /// Which kinds of record a patient has besides consultations (which nearly every patient
 /// has, so they are read without asking).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Present {
     referrals: bool,
     follow_ups: bool,
@@ -160,31 +178,88 @@ struct Present {
     events: bool,
 }
 
-impl Present {
-    /// One statement of `EXISTS` look-ups, each on an index that starts with the patient.
-    fn of(conn: &mut DbConn, center: &str, patient: &str) -> R<Self> {
+/// The `EXISTS` look-ups of [`Present`], each on an index that starts with the patient; each
+/// table names the patient and the center in columns of the same names.
+macro_rules! presence {
+    ($center:expr, $patient:expr) => {{
         use diesel::dsl::exists;
-        // Each table names the patient and the center in columns of the same names.
         macro_rules! has {
             ($t:ident) => {
                 exists(
                     $t::table
-                        .filter($t::patient_id.eq(patient))
-                        .filter($t::center_id.eq(center)),
+                        .filter($t::patient_id.eq($patient))
+                        .filter($t::center_id.eq($center)),
                 )
             };
         }
-        let (referrals, follow_ups, consents, provisions, program_changes, sessions, events) = per_backend!(conn, c => diesel::select((
-                has!(referrals),
-                has!(follow_ups),
-                has!(consents),
-                has!(data_provisions),
-                has!(patient_program_changes),
-                has!(shoman_session_participants),
-                has!(event_attendees),
+        (
+            has!(referrals),
+            has!(follow_ups),
+            has!(consents),
+            has!(data_provisions),
+            has!(patient_program_changes),
+            has!(shoman_session_participants),
+            has!(event_attendees),
+        )
+    }};
+}
+
+type Flags = (bool, bool, bool, bool, bool, bool, bool);
+
+impl Present {
+    /// One statement of `EXISTS` look-ups.
+    fn of(conn: &mut DbConn, center: &str, patient: &str) -> R<Self> {
+        let flags = per_backend!(conn, c => diesel::select(presence!(center, patient))
+            .get_result::<Flags>(c))?;
+        Ok(Self::from(flags))
+    }
+
+    /// The patient with the same look-ups, in the one statement that reads the patient: the
+    /// timeline reads the patient anyway, and a round trip costs more than the look-ups.
+    fn with_patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<(Patient, Self)>> {
+        let (c, p) = (center.to_string(), id.to_string());
+        let (referrals, follow_ups, consents, provisions, changes, sessions, events) =
+            presence!(&c, &p);
+        type Row = (
+            PatientRow,
+            Option<String>,
+            bool,
+            bool,
+            bool,
+            bool,
+            bool,
+            bool,
+            bool,
+        );
+        let row: Option<Row> = per_backend!(conn, db => patients::table
+            .filter(patients::id.eq(&p))
+            .filter(patients::center_id.eq(&c))
+            .select((
+                PatientRow::as_select(),
+                patients::merged_into,
+                referrals,
+                follow_ups,
+                consents,
+                provisions,
+                changes,
+                sessions,
+                events,
             ))
-            .get_result::<(bool, bool, bool, bool, bool, bool, bool)>(c))?;
-        Ok(Self {
+            .first(db)
+            .optional())?;
+        row.map(|(row, merged_into, r, f, c, p, ch, s, e)| {
+            let patient = patient_unless_merged((row, merged_into))?;
+            Ok((patient, Self::from((r, f, c, p, ch, s, e))))
+        })
+        .transpose()
+    }
+}
+
+impl From<Flags> for Present {
+    fn from(
+        (referrals, follow_ups, consents, provisions, program_changes, sessions, events): Flags,
+    ) -> Self {
+        Self {
             referrals,
             follow_ups,
             consents,
@@ -192,7 +267,7 @@ impl Present {
             program_changes,
             project_sessions: sessions,
             events,
-        })
+        }
     }
 }
 
@@ -288,6 +363,57 @@ mod tests {
             diesel::sql_query(sql).execute(c).expect("row");
         }
         referral
+    }
+
+    #[test]
+    fn the_patient_comes_with_the_kinds_of_its_records_in_one_statement() {
+        let (mut c, seen) = memory_db();
+        let (center, other_center, id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (center_s, id_s) = (center.to_string(), id.to_string());
+        referred_and_followed(&mut c, &center_s, &id_s);
+        attend(&mut c, &center_s, &id_s);
+        // The fixture's raw row names its maker as text; a patient read wants a user's id.
+        diesel::sql_query(format!(
+            "UPDATE patients SET created_by = '{}' WHERE id = '{id}'",
+            Uuid::now_v7()
+        ))
+        .execute(&mut c)
+        .expect("maker");
+        sent(&seen);
+        let (patient, has) = Present::with_patient(&mut c, center, id)
+            .expect("read")
+            .expect("the center's patient");
+        assert_eq!(sent(&seen).len(), 1);
+        // The same as the patient read and the look-ups on their own.
+        assert_eq!(
+            Some(&patient),
+            crate::patients::patient(&mut c, center, id)
+                .expect("read")
+                .as_ref()
+        );
+        assert_eq!(
+            has,
+            Present::of(&mut c, &center_s, &id_s).expect("look-ups")
+        );
+        assert!(has.referrals && has.follow_ups && has.events && !has.consents);
+        // Another center's patient is not there; a merged one says where it went.
+        assert!(
+            Present::with_patient(&mut c, other_center, id)
+                .expect("read")
+                .is_none()
+        );
+        let into = Uuid::now_v7();
+        diesel::sql_query(format!(
+            "UPDATE patients SET merged_into = '{into}' WHERE id = '{id}'"
+        ))
+        .execute(&mut c)
+        .expect("merge");
+        assert!(matches!(
+            Present::with_patient(&mut c, center, id),
+            Err(crate::error::StoreError::Domain(
+                tsunagu_domain::DomainError::PatientMerged { into: i }
+            )) if i == into
+        ));
     }
 
     #[test]

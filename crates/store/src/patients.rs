@@ -293,13 +293,20 @@ pub(crate) fn patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<Pat
         .select((PatientRow::as_select(), patients::merged_into))
         .first(c)
         .optional())?;
-    match row {
-        None => Ok(None),
-        Some((_, Some(into))) => Err(DomainError::PatientMerged {
+    row.map(patient_unless_merged).transpose()
+}
+
+/// A patient row as read with its `merged_into`: the patient, or the answer that it was
+/// merged into another (which the caller is sent to).
+pub(crate) fn patient_unless_merged(
+    (row, merged_into): (PatientRow, Option<String>),
+) -> R<Patient> {
+    match merged_into {
+        Some(into) => Err(DomainError::PatientMerged {
             into: uuid("patients.merged_into", &into)?,
         }
         .into()),
-        Some((r, None)) => Ok(Some(r.into_entity()?)),
+        None => Ok(row.into_entity()?),
     }
 }
 

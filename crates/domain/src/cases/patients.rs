@@ -246,11 +246,18 @@ impl Patients<'_> {
             .store
             .patient(reach.center(), id)?
             .ok_or(DomainError::NotFound)?;
+        self.within_reach(reach, id)?;
+        Ok(p)
+    }
+
+    /// `NotFound` unless the center's patient `id` is within `reach`: a peer supporter
+    /// reaches only the patients assigned to them.
+    pub(crate) fn within_reach(&self, reach: PatientReach, id: Uuid) -> Result<(), DomainError> {
         match reach.supporter() {
             Some(s) if !self.store.is_assigned(reach.center(), id, s)? => {
                 Err(DomainError::NotFound)
             }
-            _ => Ok(p),
+            _ => Ok(()),
         }
     }
 

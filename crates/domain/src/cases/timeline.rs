@@ -53,8 +53,13 @@ impl Patients<'_> {
     ) -> Result<(Patient, Vec<TimelineEntry>), DomainError> {
         self.guard(ctx, Action::PatientTimeline, Some(id), || {
             let reach = policy::patient_reach(&ctx.actor)?;
-            let p = self.reachable(reach, id)?;
-            let history = self.store.case_history(reach.center(), &p)?;
+            // The patient and its history in one read (a round trip fewer), the center's
+            // only; a peer supporter's reach is checked before anything of it is answered.
+            let (p, history) = self
+                .store
+                .patient_with_history(reach.center(), id)?
+                .ok_or(DomainError::NotFound)?;
+            self.within_reach(reach, id)?;
             let mut items = merge(history);
             if reach.supporter().is_some() {
                 items.retain(|e| peer_sees(&e.item));

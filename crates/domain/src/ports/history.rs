@@ -6,4 +6,13 @@ pub trait CaseHistoryStore {
     /// Everything on one patient's path in `center`, for the timeline. The caller has read
     /// the patient already; its name and case number label the follow-ups.
     fn case_history(&self, center: Uuid, patient: &Patient) -> StoreResult<CaseHistory>;
+
+    /// The patient of `center` and its history, for a caller that has not read the patient:
+    /// one round trip fewer than [`Self::case_history`] after reading it. `None` when the
+    /// center has no such patient; a merged patient's answer names the one it went into.
+    fn patient_with_history(
+        &self,
+        center: Uuid,
+        id: Uuid,
+    ) -> StoreResult<Option<(Patient, CaseHistory)>>;
 }
