@@ -14,10 +14,10 @@
 //! If the database refuses a batch, its readers are told at once (the read fails with
 //! `Unavailable`, never answered unaudited) and the writer thread retries the batch after a
 //! backoff, during which no reader leads: the trail may then record a read whose answer
-//! was an error, never the opposite. The writer thread also writes what is only queued. Reads that answer no
-//! personal data (report totals, the supervision summary's counts, a chain verification)
-//! only queue their event ([`AccessLog::queue`]): they must answer even while the trail
-//! cannot be appended to, which is when a verification is needed most. Changes never go
+//! was an error, never the opposite. Reads that answer no personal data (report totals, the
+//! supervision summary's counts, a chain verification) only queue their event
+//! ([`AccessLog::queue`]), which the writer thread writes: they must answer even while the
+//! trail cannot be appended to, which is when a verification is needed most. Changes never go
 //! through here: their events are written in the change's own transaction.
 
 use crate::audit::AuditDraft;
@@ -67,6 +67,12 @@ impl State {
         self.writing = true;
         let n = self.queue.len().min(MAX_BATCH);
         self.queue.drain(..n).collect()
+    }
+
+    /// Whether what is queued needs the writer thread: a retry (it keeps the backoff), or
+    /// events no waiting reader will lead (only queued, or left by readers who gave up).
+    fn needs_writer(&self) -> bool {
+        !self.queue.is_empty() && (self.waiting == 0 || self.retry_at.is_some())
     }
 }
 
@@ -122,7 +128,7 @@ impl Inner {
                 st.backoff = RETRY_MIN;
             }
             Err(e) => {
-                let backoff = st.backoff.max(RETRY_MIN);
+                let backoff = st.backoff;
                 tracing::warn!(
                     error = %e,
                     retry_in_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX),
@@ -137,18 +143,12 @@ impl Inner {
                 st.backoff = (backoff * 2).min(RETRY_MAX);
             }
         }
-        let wake_writer = self.needs_writer(&st);
+        let wake_writer = st.needs_writer();
         drop(st);
         self.written.notify_all();
         if wake_writer {
             self.arrived.notify_one();
         }
-    }
-
-    /// Whether what is queued needs the writer thread: a retry (it keeps the backoff), or
-    /// events no waiting reader will lead (only queued, or left by readers who gave up).
-    fn needs_writer(&self, st: &State) -> bool {
-        !st.queue.is_empty() && (st.waiting == 0 || st.retry_at.is_some())
     }
 }
 
@@ -181,7 +181,10 @@ impl AccessLog {
     /// handle is dropped (the remaining events are then written by `Inner::drop`).
     pub fn start(store: Arc<dyn Store>) -> Self {
         let inner = Arc::new(Inner {
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                backoff: RETRY_MIN,
+                ..State::default()
+            }),
             arrived: Condvar::new(),
             written: Condvar::new(),
             store,
@@ -233,7 +236,7 @@ impl AccessLog {
         let ticket = st.queued;
         let (mut st, outcome) = self.wait_for(st, ticket, timeout);
         st.waiting -= 1;
-        let wake_writer = self.inner.needs_writer(&st);
+        let wake_writer = st.needs_writer();
         drop(st);
         if wake_writer {
             self.inner.arrived.notify_one();
@@ -340,5 +343,70 @@ fn writer(weak: &Weak<Inner>) {
             st.lead()
         };
         inner.write(batch);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::Action;
+
+    fn event() -> AuditDraft {
+        AuditDraft::system(chrono::Utc::now(), Action::AuditVerify)
+    }
+
+    fn queued(n: usize) -> State {
+        State {
+            queue: (0..n).map(|_| event()).collect(),
+            queued: n as u64,
+            backoff: RETRY_MIN,
+            ..State::default()
+        }
+    }
+
+    #[test]
+    fn a_batch_starts_only_when_none_is_written_something_is_queued_and_no_retry_is_due() {
+        let now = Instant::now();
+        assert!(!queued(0).may_lead(now));
+        let mut st = queued(3);
+        assert!(st.may_lead(now));
+        let batch = st.lead();
+        assert_eq!((batch.len(), st.queue.len()), (3, 0));
+        st.queue.push(event());
+        assert!(!st.may_lead(now), "one batch at a time, in order");
+        st.writing = false;
+        st.retry_at = Some(now + Duration::from_millis(50));
+        assert!(!st.may_lead(now), "the backoff after a refusal");
+        assert!(st.may_lead(now + Duration::from_millis(50)));
+    }
+
+    #[test]
+    fn a_batch_holds_at_most_max_batch_events_taken_from_the_front() {
+        let mut st = queued(MAX_BATCH + 5);
+        for (i, e) in st.queue.iter_mut().enumerate() {
+            e.request_id = i.to_string();
+        }
+        let batch = st.lead();
+        assert_eq!(batch.len(), MAX_BATCH);
+        assert_eq!(batch[0].request_id, "0");
+        assert_eq!(st.queue.len(), 5);
+        assert_eq!(st.queue[0].request_id, MAX_BATCH.to_string());
+    }
+
+    #[test]
+    fn the_writer_thread_is_needed_only_for_what_no_waiting_reader_will_lead() {
+        let mut st = queued(0);
+        assert!(!st.needs_writer(), "nothing queued");
+        st = queued(2);
+        st.waiting = 1;
+        assert!(!st.needs_writer(), "a waiting reader leads it");
+        st.waiting = 0;
+        assert!(
+            st.needs_writer(),
+            "only queued, or left by readers who gave up"
+        );
+        st.waiting = 1;
+        st.retry_at = Some(Instant::now());
+        assert!(st.needs_writer(), "a retry keeps the backoff");
     }
 }
