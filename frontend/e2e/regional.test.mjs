@@ -363,6 +363,8 @@ describe('regional councils: administrations, the officer’s issues and publica
     const issues = page.getByRole('table', { name: '分野別・段階別の地域の課題' });
     // The issue of 広島県 stands at ③対策の実施 in the area 就労.
     const row = issues.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '就労', exact: true }) });
+    // The table comes with the year's figures: read its cells once the row is there.
+    await row.waitFor();
     assert.deepEqual((await row.getByRole('cell').allTextContents()).map((x) => x.trim()), ['0', '0', '1', '0']);
     const prefectures = page.getByRole('table', { name: '自治体の種類別の設置状況' });
     await prefectures.getByRole('rowheader', { name: '都道府県' }).waitFor();
