@@ -175,9 +175,7 @@ pub fn pgbench_script(
     let mut written = BTreeSet::new();
     for line in captured {
         let (sql, binds) = parse_captured(line)?;
-        if let Some(table) = written_table(&sql) {
-            written.insert(table);
-        }
+        written.extend(written_tables(&sql));
         let columns = insert_columns(&sql);
         let mut out = String::with_capacity(sql.len());
         let mut rest = sql.as_str();
@@ -195,7 +193,7 @@ pub fn pgbench_script(
             let bind = binds
                 .get(n.wrapping_sub(1))
                 .ok_or_else(|| format!("${n} has no bind value in {line}"))?;
-            let column = columns.as_ref().and_then(|c| c.get(&n)).map(String::as_str);
+            let column = columns.get(&n).map(String::as_str);
             if column.is_some_and(|c| FRESH_NUMBER_COLUMNS.contains(&c)) {
                 out.push_str(&format!("(:n::bigint * 16 + {fresh_numbers})"));
                 fresh_numbers += 1;
@@ -214,43 +212,64 @@ pub fn pgbench_script(
     })
 }
 
-/// The table an INSERT, UPDATE or DELETE writes (or a SELECT … FOR UPDATE locks).
-fn written_table(sql: &str) -> Option<String> {
-    let after = ["INSERT INTO \"", "UPDATE \"", "DELETE FROM \""]
-        .iter()
-        .find_map(|p| sql.strip_prefix(p))
-        .or_else(|| {
-            (sql.starts_with("SELECT") && sql.contains(" FOR ") && sql.ends_with("UPDATE"))
-                .then(|| sql.split(" FROM \"").nth(1))
-                .flatten()
-        })?;
-    after.split('"').next().map(str::to_owned)
-}
-
-/// For an INSERT, which column each `$n` of its VALUES fills.
-fn insert_columns(sql: &str) -> Option<std::collections::HashMap<usize, String>> {
-    let rest = sql.strip_prefix("INSERT INTO \"")?;
-    let open = rest.find(" (")?;
-    let close = rest.find(") VALUES ")?;
-    let columns: Vec<&str> = rest[open + 2..close]
-        .split(", ")
-        .map(|c| c.trim_matches('"'))
-        .collect();
-    let values = &rest[close + ") VALUES ".len()..];
-    let mut map = std::collections::HashMap::new();
-    for tuple in values.split("), (") {
-        let items = tuple
-            .trim_start_matches('(')
-            .split(')')
-            .next()
-            .unwrap_or("");
-        for (column, item) in columns.iter().zip(items.split(", ")) {
-            if let Some(n) = item.trim().strip_prefix('$').and_then(|d| d.parse().ok()) {
-                map.insert(n, (*column).to_owned());
+/// The tables a statement writes (or a SELECT … FOR UPDATE locks): an INSERT, UPDATE or
+/// DELETE, or several joined in one statement as the parts of a `WITH` (see the store's
+/// `later`).
+fn written_tables(sql: &str) -> Vec<String> {
+    if sql.starts_with("SELECT") && sql.contains(" FOR ") && sql.ends_with("UPDATE") {
+        return sql
+            .split(" FROM \"")
+            .nth(1)
+            .and_then(|after| after.split('"').next())
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+    }
+    let mut tables = Vec::new();
+    for verb in ["INSERT INTO \"", "UPDATE \"", "DELETE FROM \""] {
+        for (at, _) in sql.match_indices(verb) {
+            // A statement, or a part of one: at the start, or after `AS (`.
+            let starts = at == 0 || sql[..at].ends_with("AS (") || sql[..at].ends_with(") ");
+            if starts && let Some(table) = sql[at + verb.len()..].split('"').next() {
+                tables.push(table.to_owned());
             }
         }
     }
-    Some(map)
+    tables
+}
+
+/// For each INSERT of a statement (one, or the parts of a `WITH`), which column each `$n`
+/// of its VALUES fills.
+fn insert_columns(sql: &str) -> std::collections::HashMap<usize, String> {
+    let mut map = std::collections::HashMap::new();
+    for (at, _) in sql.match_indices("INSERT INTO \"") {
+        let rest = &sql[at..];
+        let (Some(open), Some(close)) = (rest.find(" ("), rest.find(") VALUES ")) else {
+            continue;
+        };
+        if open > close {
+            continue;
+        }
+        let columns: Vec<&str> = rest[open + 2..close]
+            .split(", ")
+            .map(|c| c.trim_matches('"'))
+            .collect();
+        // The tuples: `($1, $2, DEFAULT), ($3, …)`, up to the first text that is not one.
+        let mut values = &rest[close + ") VALUES ".len()..];
+        while let Some(tuple) = values.strip_prefix('(') {
+            let Some(end) = tuple.find(')') else { break };
+            for (column, item) in columns.iter().zip(tuple[..end].split(", ")) {
+                if let Some(n) = item.trim().strip_prefix('$').and_then(|d| d.parse().ok()) {
+                    map.insert(n, (*column).to_owned());
+                }
+            }
+            match tuple[end + 1..].strip_prefix(", ") {
+                Some(next) => values = next,
+                None => break,
+            }
+        }
+    }
+    map
 }
 
 /// A value as an SQL literal, or as an expression fresh in each transaction for an id made
@@ -431,6 +450,34 @@ mod tests {
         // The same new id is the same fresh value in the next statement; the old one stays.
         assert!(lines[4].ends_with(&format!("VALUES (md5(:n::text || '-0'), '{old}');")));
         assert_eq!(lines[5], "COMMIT;");
+    }
+
+    #[test]
+    fn a_joined_statement_writes_each_of_its_tables_with_fresh_chain_numbers() {
+        let since = chrono::DateTime::parse_from_rfc3339("2026-12-05T02:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let new = Uuid::now_v7().to_string();
+        let captured = vec![format!(
+            r#"WITH l0 AS (INSERT INTO "consultation_counts" ("center_id", "n") VALUES ($1, $2), ($3, $4) ON CONFLICT ("center_id") DO UPDATE SET "n" = ("consultation_counts"."n" + excluded."n")) , l1 AS (INSERT INTO "audit_events" ("seq", "id", "chain_seq") VALUES (DEFAULT, $5, $6)) UPDATE "audit_chain_head" SET "seq" = $7 WHERE ("audit_chain_head"."chain" = $8) -- binds: ["c", 1, "c", 2, "{new}", 41, 41, "center:c"]"#
+        )];
+        let s = pgbench_script(&captured, since).unwrap();
+        assert_eq!(
+            s.written.iter().map(String::as_str).collect::<Vec<_>>(),
+            vec!["audit_chain_head", "audit_events", "consultation_counts"]
+        );
+        let line = s.text.lines().nth(1).unwrap();
+        assert!(
+            line.contains("VALUES ('c', 1), ('c', 2) ON CONFLICT"),
+            "{line}"
+        );
+        assert!(
+            line.contains("VALUES (DEFAULT, md5(:n::text || '-0'), (:n::bigint * 16 + 0)))"),
+            "{line}"
+        );
+        // The head's own number is a bind of the UPDATE, not of an INSERT's column.
+        assert!(line.contains("SET \"seq\" = 41 WHERE"), "{line}");
+        assert_eq!(s.statements, 1);
     }
 
     #[test]

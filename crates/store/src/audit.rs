@@ -57,27 +57,27 @@ pub struct AuditRow {
 #[derive(Insertable)]
 #[diesel(table_name = audit_events)]
 #[diesel(treat_none_as_default_value = false)]
-struct NewAuditRow<'a> {
+struct NewAuditRow {
     #[diesel(treat_none_as_default_value = true)]
     seq: Option<i64>,
     id: String,
     occurred_at: NaiveDateTime,
-    actor_kind: &'a str,
+    actor_kind: &'static str,
     actor_id: Option<String>,
-    actor_role: Option<&'a str>,
+    actor_role: Option<String>,
     center_id: Option<String>,
-    action: &'a str,
-    resource_type: &'a str,
-    resource_id: Option<&'a str>,
+    action: &'static str,
+    resource_type: &'static str,
+    resource_id: Option<String>,
     patient_id: Option<String>,
-    outcome: &'a str,
-    request_id: &'a str,
-    source: Option<&'a str>,
-    detail: Option<&'a str>,
+    outcome: &'static str,
+    request_id: String,
+    source: Option<String>,
+    detail: Option<String>,
     prev_hash: String,
     hash: String,
-    key_id: Option<&'a str>,
-    chain: &'a str,
+    key_id: Option<String>,
+    chain: String,
     chain_seq: i64,
 }
 
@@ -221,20 +221,20 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
             occurred_at: naive(d.occurred_at),
             actor_kind: d.actor_kind,
             actor_id: record.actor_id,
-            actor_role: d.actor_role.as_deref(),
+            actor_role: d.actor_role.clone(),
             center_id: record.center_id,
             action: d.action.as_str(),
             resource_type: d.action.resource_type(),
-            resource_id: d.resource_id.as_deref(),
+            resource_id: d.resource_id.clone(),
             patient_id: record.patient_id,
             outcome: d.outcome.as_str(),
-            request_id: &d.request_id,
-            source: d.source.as_deref(),
-            detail: d.detail.as_deref(),
+            request_id: d.request_id.clone(),
+            source: d.source.clone(),
+            detail: d.detail.clone(),
             prev_hash: std::mem::replace(&mut head.2, hash.clone()),
             hash,
-            key_id: Some(key_id),
-            chain,
+            key_id: Some(key_id.to_owned()),
+            chain: chain.clone(),
             chain_seq,
         };
         head.1 = chain_seq;
@@ -247,7 +247,7 @@ pub(crate) fn append_events(conn: &mut DbConn, keys: &DataKeys, drafts: &[AuditD
             announced.push((e, d.occurred_at));
         }
     }
-    insert_rows(conn, &rows)?;
+    insert_rows(conn, rows)?;
     for (e, at) in announced {
         outbox::enqueue(conn, &e, at)?;
     }
@@ -274,14 +274,20 @@ const ROWS_PER_INSERT: usize = 16;
 
 /// Inserts the events: on PostgreSQL up to [`ROWS_PER_INSERT`] in one statement, so a batch
 /// of the access log's group commit (or the events of an import's commit) costs a round
-/// trip per sixteen events rather than one each. On SQLite, inside the process, a statement
-/// is a call rather than a round trip, and diesel would write a multi-row insert that may
-/// hold `DEFAULT` (the column `seq`) as one insert per row anyway.
-fn insert_rows(conn: &mut DbConn, rows: &[NewAuditRow<'_>]) -> R<()> {
+/// trip per sixteen events rather than one each, and sent with the chain head's write-back
+/// where the transaction holds it (see [`crate::later`]). On SQLite, inside the process, a
+/// statement is a call rather than a round trip, and diesel would write a multi-row insert
+/// that may hold `DEFAULT` (the column `seq`) as one insert per row anyway.
+fn insert_rows(conn: &mut DbConn, rows: Vec<NewAuditRow>) -> R<()> {
     match conn {
-        DbConn::Pg(c) => {
-            for chunk in rows.chunks(ROWS_PER_INSERT) {
-                prepared(diesel::insert_into(audit_events::table).values(chunk)).run(c)?;
+        DbConn::Pg(_) => {
+            let mut rows = rows.into_iter().peekable();
+            while rows.peek().is_some() {
+                let chunk: Vec<NewAuditRow> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+                held_rows::write_later(
+                    conn,
+                    Box::new(diesel::insert_into(audit_events::table).values(chunk)),
+                )?;
             }
         }
         DbConn::Sqlite(_) => {
@@ -474,6 +480,7 @@ mod tests {
     }
 
     use crate::db::write_tx;
+    use chrono::SubsecRound;
     use std::sync::Mutex;
     use tsunagu_domain::events::Action;
 
@@ -538,6 +545,63 @@ mod tests {
             .load(&mut c)
             .expect("events");
         assert_eq!(seqs, vec![1, 2, 3]);
+    }
+
+    /// On PostgreSQL a write's events go with its chain head's write-back as one statement
+    /// after the head's lock: four statements in all, however many events; a write that
+    /// fails sends neither.
+    #[test]
+    fn on_postgresql_a_write_sends_its_events_with_its_head_in_one_statement() {
+        let keys =
+            DataKeys::from_base64(&tsunagu_domain::data_keys::generate_key(), &[]).expect("key");
+        let (mut c, seen, _db) = crate::testing::pg_db();
+        let center = Uuid::now_v7();
+        let chain = chain_of(Some(center));
+        write_tx(&mut c, |c| ensure_head(c, &chain)).expect("head");
+        crate::testing::sent(&seen);
+
+        let at = Utc::now();
+        let ev = || AuditDraft::system(at, Action::PatientRead).center(Some(center));
+        let stamp = write_tx(&mut c, |c| -> R<NaiveDateTime> {
+            let stamp = change_stamp(c, center, at)?;
+            append_event(c, &keys, &ev())?;
+            append_event(c, &keys, &ev())?;
+            Ok(stamp)
+        })
+        .expect("write");
+        let sent = crate::testing::sent(&seen);
+        assert_eq!(sent.len(), 4, "{sent:#?}");
+        assert!(sent[1].contains("FOR NO KEY UPDATE"), "{sent:#?}");
+        assert!(
+            sent[2].starts_with("WITH l0 AS (INSERT INTO \"audit_events\""),
+            "{sent:#?}"
+        );
+        assert!(
+            sent[2].contains(") UPDATE \"audit_chain_head\""),
+            "{sent:#?}"
+        );
+        assert_eq!(head_row(&mut c, &chain), (2, Some(stamp.trunc_subsecs(6))));
+
+        let failed = write_tx(&mut c, |c| -> R<()> {
+            append_event(c, &keys, &ev())?;
+            Err(diesel::result::Error::RollbackTransaction.into())
+        });
+        assert!(failed.is_err());
+        assert!(
+            !crate::testing::sent(&seen)
+                .iter()
+                .any(|q| q.contains("INSERT")),
+            "a failed write sends no event"
+        );
+        write_tx(&mut c, |c| append_event(c, &keys, &ev())).expect("write after the failure");
+        let seqs: Vec<i64> = audit_events::table
+            .filter(audit_events::chain.eq(&chain))
+            .order(audit_events::chain_seq.asc())
+            .select(audit_events::chain_seq)
+            .load(&mut c)
+            .expect("events");
+        assert_eq!(seqs, vec![1, 2, 3]);
+        assert_eq!(head_row(&mut c, &chain).0, 3);
     }
 
     /// Whether the center's subscriptions were looked up, how many deliveries were queued.

@@ -15,6 +15,7 @@
 //! unwritten when the transaction rolls back.
 
 use crate::db::DbConn;
+use crate::later::{Joined, Later, MOST_DEFERRED};
 use crate::prepared::prepared;
 use crate::schema::{audit_chain_head, case_counters};
 use chrono::NaiveDateTime;
@@ -40,6 +41,9 @@ struct Held {
     conn: usize,
     heads: BTreeMap<String, Head>,
     counters: BTreeMap<(String, i32), Counter>,
+    /// Writes sent with the rows' write-back (see [`crate::later`]); `None` where the
+    /// transaction writes at once (a batch's long transaction: its writes are many).
+    deferred: Option<Vec<Later>>,
 }
 
 thread_local! {
@@ -64,6 +68,7 @@ pub(crate) fn start(conn: &DbConn) {
             conn: id(conn),
             heads: BTreeMap::new(),
             counters: BTreeMap::new(),
+            deferred: None,
         });
     });
 }
@@ -82,42 +87,77 @@ pub(crate) fn start_if_idle(conn: &DbConn) -> bool {
             conn: id(conn),
             heads: BTreeMap::new(),
             counters: BTreeMap::new(),
+            deferred: matches!(conn, DbConn::Pg(_)).then(Vec::new),
         });
         true
     })
 }
 
-/// Writes the rows that changed back (before the commit) and stops keeping them.
+/// Writes the rows that changed back (before the commit), with the writes deferred until
+/// then, and stops keeping them. On PostgreSQL all of it is one statement.
 pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
     let held = HELD.with(|h| h.borrow_mut().take());
     let Some(held) = held.filter(|held| held.conn == id(conn)) else {
         return Ok(());
     };
+    let mut writes = held.deferred.unwrap_or_default();
     for (chain, head) in held.heads.into_iter().filter(|(_, h)| h.dirty) {
         // The subscription flag is never dirty: it is written where it changes (see
         // `audit::note_webhooks_changed`), under the same lock.
         let (seq, hash, last_change_at, _) = head.row;
-        prepared(
-            diesel::update(audit_chain_head::table.filter(audit_chain_head::chain.eq(chain))).set(
-                (
-                    audit_chain_head::seq.eq(seq),
-                    audit_chain_head::hash.eq(hash),
-                    audit_chain_head::last_change_at.eq(last_change_at),
-                ),
-            ),
+        let update = diesel::update(
+            audit_chain_head::table.filter(audit_chain_head::chain.eq(chain)),
         )
-        .run_direct(conn)?;
+        .set((
+            audit_chain_head::seq.eq(seq),
+            audit_chain_head::hash.eq(hash),
+            audit_chain_head::last_change_at.eq(last_change_at),
+        ));
+        match conn {
+            DbConn::Pg(_) => writes.push(Box::new(update)),
+            DbConn::Sqlite(_) => prepared(update).run_direct(conn)?,
+        }
     }
     for ((center, fiscal_year), c) in held.counters.into_iter().filter(|(_, c)| c.dirty) {
-        diesel::update(
+        let update = diesel::update(
             case_counters::table
                 .filter(case_counters::center_id.eq(center))
                 .filter(case_counters::fiscal_year.eq(fiscal_year)),
         )
-        .set(case_counters::last_number.eq(c.last_number))
-        .execute(conn)?;
+        .set(case_counters::last_number.eq(c.last_number));
+        match conn {
+            DbConn::Pg(_) => writes.push(Box::new(update)),
+            DbConn::Sqlite(_) => update.execute(conn).map(drop)?,
+        }
     }
-    Ok(())
+    match conn {
+        DbConn::Pg(c) if !writes.is_empty() => prepared(Joined(writes)).run(c),
+        _ => Ok(()),
+    }
+}
+
+/// Sends `write` (PostgreSQL's; kept prepared) with the held rows' write-back when `conn`'s
+/// transaction defers writes and has not deferred [`MOST_DEFERRED`] already; else now.
+pub(crate) fn write_later(conn: &mut DbConn, write: Later) -> Result<(), diesel::result::Error> {
+    let me = id(conn);
+    let now = HELD.with(|h| match h.borrow_mut().as_mut() {
+        Some(Held {
+            conn,
+            deferred: Some(list),
+            ..
+        }) if *conn == me && list.len() < MOST_DEFERRED => {
+            list.push(write);
+            None
+        }
+        _ => Some(write),
+    });
+    match (now, conn) {
+        (None, _) => Ok(()),
+        (Some(write), DbConn::Pg(c)) => prepared(Joined(vec![write])).run(c),
+        (Some(_), DbConn::Sqlite(_)) => Err(diesel::result::Error::QueryBuilderError(
+            "a PostgreSQL statement on SQLite".into(),
+        )),
+    }
 }
 
 /// Stops keeping what [`start_if_idle`] started (`.0`) when dropped: after [`finish`] there

@@ -45,6 +45,7 @@ mod held_rows;
 mod history;
 mod idempotency;
 mod imports;
+mod later;
 mod liaison;
 mod outbox;
 mod paging;

@@ -3,6 +3,7 @@
 
 use crate::db::DbConn;
 use crate::error::R;
+use crate::held_rows;
 use crate::prepared::prepared_if;
 use crate::schema::{
     consultation_counts, consultation_patients, follow_ups, referral_counts,
@@ -31,6 +32,18 @@ macro_rules! upsert {
         match $conn {
             DbConn::Pg($c) => prepared_if($few, $query).run($c),
             DbConn::Sqlite($c) => $query.execute($c).map(drop),
+        }
+    };
+}
+
+/// [`upsert!`] for a count nothing reads back in the same transaction: on PostgreSQL a few
+/// rows are sent with the transaction's last statement (see [`crate::later`]).
+macro_rules! count {
+    ($conn:expr, $few:expr, $c:ident => $query:expr) => {
+        if $few && matches!($conn, DbConn::Pg(_)) {
+            held_rows::write_later($conn, Box::new($query))
+        } else {
+            upsert!($conn, false, $c => $query)
         }
     };
 }
@@ -143,8 +156,8 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 5) {
             use consultation_counts::dsl as t_;
-            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_counts)
-                .values(chunk)
+            count!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_counts)
+                .values(chunk.to_vec())
                 .on_conflict((t_::center_id, t_::day, t_::dim, t_::value))
                 .do_update()
                 .set(t_::n.eq(t_::n + excluded(t_::n))))?;
@@ -165,8 +178,8 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 4) {
             use consultation_patients::dsl as t_;
-            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_patients)
-                .values(chunk)
+            count!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_patients)
+                .values(chunk.to_vec())
                 .on_conflict((t_::center_id, t_::fiscal_year, t_::patient_id))
                 .do_update()
                 .set(t_::n.eq(t_::n + excluded(t_::n))))?;
@@ -189,8 +202,8 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 6) {
             use referral_counts::dsl as t_;
-            upsert!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::referral_counts)
-                .values(chunk)
+            count!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::referral_counts)
+                .values(chunk.to_vec())
                 .on_conflict((t_::center_id, t_::day, t_::agency_type, t_::purpose, t_::level))
                 .do_update()
                 .set(t_::n.eq(t_::n + excluded(t_::n))))?;
