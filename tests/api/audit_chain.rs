@@ -703,7 +703,88 @@ async fn a_batch_of_events_goes_in_sixteen_rows_at_a_time(db: Db) {
     assert_eq!(verdict(&app), (String::new(), None, "intact"));
 }
 
+/// A new consultation: on PostgreSQL its row, its report counts and its audit event go with
+/// the chain head's write-back as one statement (after the head's lock), so the center's
+/// next writer waits for fewer round trips; on both databases all of it is stored.
+async fn a_new_consultation_goes_with_its_chain_head_in_one_statement(db: Db) {
+    use tsunagu_domain::entities::Consultation;
+    use tsunagu_domain::values::{Channel, Requester, Topic};
+    let app = spawn(db).await;
+    let c = app.center("c1").await;
+    let (user, _) = app.staff(&c, "c1.sato", "consultant").await;
+    let (center, user): (uuid::Uuid, uuid::Uuid) = (c.id.parse().unwrap(), user.parse().unwrap());
+    let now = app.clock_now();
+    let x = Consultation {
+        id: uuid::Uuid::now_v7(),
+        center_id: center,
+        patient_id: None,
+        occurred_at: now,
+        channel: Channel::Phone,
+        requester: Requester::Patient,
+        topics: vec![Topic::Employment],
+        duration_minutes: None,
+        with_employment_supporter: false,
+        summary: None,
+        shoman_menu: None,
+        shoman_requester: None,
+        consultant_id: user,
+        created_by: user,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let audit = AuditDraft::system(now, Action::ConsultationCreate)
+        .center(Some(center))
+        .resource(x.id);
+    let (stored, sent) = tsunagu_store::db::capture_statements(|| {
+        app.services.store().insert_consultation(&x, &audit)
+    });
+    stored.unwrap();
+    if db == Db::Postgres {
+        // Other tests run meanwhile: only the statements that carry this consultation.
+        let id = x.id.to_string();
+        let carrying: Vec<&String> = sent.iter().filter(|s| s.contains(&id)).collect();
+        assert_eq!(carrying.len(), 1, "{carrying:#?}");
+        assert!(carrying[0].starts_with("WITH l0 AS ("), "{}", carrying[0]);
+        for part in [
+            "INSERT INTO \"consultations\"",
+            "INSERT INTO \"consultation_counts\"",
+            "INSERT INTO \"audit_events\"",
+            ") UPDATE \"audit_chain_head\"",
+        ] {
+            assert!(carrying[0].contains(part), "{part} in {}", carrying[0]);
+        }
+    }
+    let back = app.services.store().consultation(center, x.id).unwrap();
+    assert_eq!(back.map(|b| b.id), Some(x.id));
+    let counted: i64 = diesel::sql_query(format!(
+        "SELECT CAST(SUM(n) AS BIGINT) AS n FROM consultation_counts \
+         WHERE center_id = '{center}' AND dim = 'total'"
+    ))
+    .get_result::<Count>(&mut app.db.raw())
+    .unwrap()
+    .n;
+    assert_eq!(counted, 1);
+    let own = events(&app, &c.id);
+    let last = own.last().unwrap();
+    assert_eq!(
+        (
+            last.record.action.as_str(),
+            last.record.resource_id.as_deref()
+        ),
+        ("consultation.create", Some(x.id.to_string().as_str()))
+    );
+    assert_eq!(verdict(&app), (String::new(), None, "intact"));
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
 db_tests!(
+    a_new_consultation_goes_with_its_chain_head_in_one_statement,
     a_batch_of_events_goes_in_sixteen_rows_at_a_time,
     a_forged_event_with_a_recomputed_link_is_found,
     a_mid_chain_edit_rechained_without_the_key_is_found,

@@ -4,6 +4,7 @@ use crate::DieselStore;
 use crate::audit::{append_event, change_stamp};
 use crate::db::DbConn;
 use crate::error::{R, missing_or_stale, not_found};
+use crate::held_rows;
 use crate::paging::{cursor_time, time_key};
 use crate::prepared::prepared;
 use crate::rollup::Deltas;
@@ -19,8 +20,11 @@ use tsunagu_domain::ports::{ConsultationFilter, ConsultationStore, StoreResult};
 use tsunagu_domain::values::{self, Channel, Requester, ShomanMenu, ShomanRequester, Topic};
 use uuid::Uuid;
 
+/// Absent values are bound as `NULL` (no optional column has another default), so the
+/// insert has one text whatever is absent: one prepared form.
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = consultations)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct ConsultationRow {
     pub id: String,
     pub center_id: String,
@@ -127,7 +131,13 @@ impl ConsultationStore for DieselStore {
             let stamp = change_stamp(conn, x.center_id, x.updated_at)?;
             let mut row = ConsultationRow::from_entity(x);
             row.updated_at = stamp;
-            prepared(diesel::insert_into(consultations::table).values(row)).run_direct(conn)?;
+            let insert = diesel::insert_into(consultations::table).values(row);
+            // Nothing in this transaction reads the new row back: on PostgreSQL it goes with
+            // the transaction's last statement (see `crate::later`).
+            match conn {
+                DbConn::Pg(_) => held_rows::write_later(conn, Box::new(insert))?,
+                DbConn::Sqlite(_) => prepared(insert).run_direct(conn)?,
+            }
             let mut d = Deltas::default();
             d.consultation(x, 1);
             d.apply(conn)?;
