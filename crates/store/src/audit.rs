@@ -500,27 +500,53 @@ mod tests {
             .expect("head")
     }
 
+    /// The chain's events' sequence numbers, in order.
+    fn chain_seqs(c: &mut DbConn, chain: &str) -> Vec<i64> {
+        audit_events::table
+            .filter(audit_events::chain.eq(chain))
+            .order(audit_events::chain_seq.asc())
+            .select(audit_events::chain_seq)
+            .load(c)
+            .expect("events")
+    }
+
+    /// A new center's chain, with its head: the center and the chain's name.
+    fn new_chain(c: &mut DbConn) -> (Uuid, String) {
+        let center = Uuid::now_v7();
+        let chain = chain_of(Some(center));
+        write_tx(c, |c| ensure_head(c, &chain)).expect("head");
+        (center, chain)
+    }
+
+    /// A change that stamps its record and appends two events (a new id each): the stamp.
+    fn stamp_and_two_events(
+        c: &mut DbConn,
+        keys: &DataKeys,
+        center: Uuid,
+        at: DateTime<Utc>,
+    ) -> NaiveDateTime {
+        let ev = || AuditDraft::system(at, Action::PatientRead).center(Some(center));
+        write_tx(c, |c| -> R<NaiveDateTime> {
+            let stamp = change_stamp(c, center, at)?;
+            append_event(c, keys, &ev())?;
+            append_event(c, keys, &ev())?;
+            Ok(stamp)
+        })
+        .expect("write")
+    }
+
     #[test]
     fn a_write_locks_and_writes_its_chain_head_once_and_a_failed_one_leaves_it_alone() {
         let keys =
             DataKeys::from_base64(&tsunagu_domain::data_keys::generate_key(), &[]).expect("key");
         let (mut c, seen) = crate::testing::memory_db();
-        let center = Uuid::now_v7();
-        let chain = chain_of(Some(center));
-        write_tx(&mut c, |c| ensure_head(c, &chain)).expect("head");
+        let (center, chain) = new_chain(&mut c);
         head_statements(&seen);
 
         // A change stamps its record and appends two events: one lock, one update.
         let at = Utc::now();
-        // A new event (id) each time.
         let ev = || AuditDraft::system(at, Action::PatientRead).center(Some(center));
-        let stamp = write_tx(&mut c, |c| -> R<NaiveDateTime> {
-            let stamp = change_stamp(c, center, at)?;
-            append_event(c, &keys, &ev())?;
-            append_event(c, &keys, &ev())?;
-            Ok(stamp)
-        })
-        .expect("write");
+        let stamp = stamp_and_two_events(&mut c, &keys, center, at);
         let statements = head_statements(&seen);
         assert_eq!(statements.len(), 2, "{statements:#?}");
         assert!(statements[0].starts_with("SELECT"), "{statements:#?}");
@@ -538,13 +564,7 @@ mod tests {
         assert_eq!(head_row(&mut c, &chain), (2, Some(stamp)));
         write_tx(&mut c, |c| append_event(c, &keys, &ev())).expect("write after the failure");
         assert_eq!(head_row(&mut c, &chain).0, 3);
-        let seqs: Vec<i64> = audit_events::table
-            .filter(audit_events::chain.eq(&chain))
-            .order(audit_events::chain_seq.asc())
-            .select(audit_events::chain_seq)
-            .load(&mut c)
-            .expect("events");
-        assert_eq!(seqs, vec![1, 2, 3]);
+        assert_eq!(chain_seqs(&mut c, &chain), vec![1, 2, 3]);
     }
 
     /// On PostgreSQL a write's events go with its chain head's write-back as one statement
@@ -555,20 +575,12 @@ mod tests {
         let keys =
             DataKeys::from_base64(&tsunagu_domain::data_keys::generate_key(), &[]).expect("key");
         let (mut c, seen, _db) = crate::testing::pg_db();
-        let center = Uuid::now_v7();
-        let chain = chain_of(Some(center));
-        write_tx(&mut c, |c| ensure_head(c, &chain)).expect("head");
+        let (center, chain) = new_chain(&mut c);
         crate::testing::sent(&seen);
 
         let at = Utc::now();
         let ev = || AuditDraft::system(at, Action::PatientRead).center(Some(center));
-        let stamp = write_tx(&mut c, |c| -> R<NaiveDateTime> {
-            let stamp = change_stamp(c, center, at)?;
-            append_event(c, &keys, &ev())?;
-            append_event(c, &keys, &ev())?;
-            Ok(stamp)
-        })
-        .expect("write");
+        let stamp = stamp_and_two_events(&mut c, &keys, center, at);
         let sent = crate::testing::sent(&seen);
         assert_eq!(sent.len(), 4, "{sent:#?}");
         assert!(sent[1].contains("FOR NO KEY UPDATE"), "{sent:#?}");
@@ -594,13 +606,7 @@ mod tests {
             "a failed write sends no event"
         );
         write_tx(&mut c, |c| append_event(c, &keys, &ev())).expect("write after the failure");
-        let seqs: Vec<i64> = audit_events::table
-            .filter(audit_events::chain.eq(&chain))
-            .order(audit_events::chain_seq.asc())
-            .select(audit_events::chain_seq)
-            .load(&mut c)
-            .expect("events");
-        assert_eq!(seqs, vec![1, 2, 3]);
+        assert_eq!(chain_seqs(&mut c, &chain), vec![1, 2, 3]);
         assert_eq!(head_row(&mut c, &chain).0, 3);
     }
 
