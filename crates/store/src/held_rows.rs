@@ -43,7 +43,17 @@ struct Held {
     counters: BTreeMap<(String, i32), Counter>,
     /// Writes sent with the rows' write-back (see [`crate::later`]); `None` where the
     /// transaction writes at once (a batch's long transaction: its writes are many).
-    deferred: Option<Vec<Later>>,
+    deferred: Option<Deferred>,
+}
+
+/// The writes a transaction keeps for its last statement, and the tables of the upserts
+/// among them: PostgreSQL refuses a statement whose parts upsert the same row twice ("ON
+/// CONFLICT DO UPDATE command cannot affect row a second time"), so a second upsert of a
+/// table sends the writes kept so far first.
+#[derive(Default)]
+struct Deferred {
+    writes: Vec<Later>,
+    upserted: Vec<&'static str>,
 }
 
 thread_local! {
@@ -87,7 +97,7 @@ pub(crate) fn start_if_idle(conn: &DbConn) -> bool {
             conn: id(conn),
             heads: BTreeMap::new(),
             counters: BTreeMap::new(),
-            deferred: matches!(conn, DbConn::Pg(_)).then(Vec::new),
+            deferred: matches!(conn, DbConn::Pg(_)).then(Deferred::default),
         });
         true
     })
@@ -100,7 +110,7 @@ pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
     let Some(held) = held.filter(|held| held.conn == id(conn)) else {
         return Ok(());
     };
-    let mut writes = held.deferred.unwrap_or_default();
+    let mut writes = held.deferred.unwrap_or_default().writes;
     for (chain, head) in held.heads.into_iter().filter(|(_, h)| h.dirty) {
         // The subscription flag is never dirty: it is written where it changes (see
         // `audit::note_webhooks_changed`), under the same lock.
@@ -139,21 +149,42 @@ pub(crate) fn finish(conn: &mut DbConn) -> Result<(), diesel::result::Error> {
 /// Sends `write` (PostgreSQL's; kept prepared) with the held rows' write-back when `conn`'s
 /// transaction defers writes and has not deferred [`MOST_DEFERRED`] already; else now.
 pub(crate) fn write_later(conn: &mut DbConn, write: Later) -> Result<(), diesel::result::Error> {
+    later(conn, None, write)
+}
+
+/// [`write_later`] for an upsert into `table` (`ON CONFLICT … DO UPDATE`).
+pub(crate) fn upsert_later(
+    conn: &mut DbConn,
+    table: &'static str,
+    write: Later,
+) -> Result<(), diesel::result::Error> {
+    later(conn, Some(table), write)
+}
+
+fn later(
+    conn: &mut DbConn,
+    upserts: Option<&'static str>,
+    write: Later,
+) -> Result<(), diesel::result::Error> {
     let me = id(conn);
-    let now = HELD.with(|h| match h.borrow_mut().as_mut() {
+    // What to send now: nothing (kept), the writes kept before this one, or this one.
+    let now: Option<Vec<Later>> = HELD.with(|h| match h.borrow_mut().as_mut() {
         Some(Held {
             conn,
-            deferred: Some(list),
+            deferred: Some(d),
             ..
-        }) if *conn == me && list.len() < MOST_DEFERRED => {
-            list.push(write);
-            None
+        }) if *conn == me && d.writes.len() < MOST_DEFERRED => {
+            let again = upserts.is_some_and(|t| d.upserted.contains(&t));
+            let before = again.then(|| std::mem::take(d));
+            d.writes.push(write);
+            d.upserted.extend(upserts);
+            before.map(|b| b.writes)
         }
-        _ => Some(write),
+        _ => Some(vec![write]),
     });
     match (now, conn) {
         (None, _) => Ok(()),
-        (Some(write), DbConn::Pg(c)) => prepared(Joined(vec![write])).run(c),
+        (Some(writes), DbConn::Pg(c)) => prepared(Joined(writes)).run(c),
         (Some(_), DbConn::Sqlite(_)) => Err(diesel::result::Error::QueryBuilderError(
             "a PostgreSQL statement on SQLite".into(),
         )),

@@ -139,6 +139,49 @@ mod tests {
         assert_eq!(a, vec![(1, 10)]);
     }
 
+    /// Two upserts of one row in one transaction (a use case that counted twice): PostgreSQL
+    /// would refuse them as parts of one statement, so the first goes before the second is
+    /// kept, and both count.
+    #[test]
+    fn a_second_upsert_of_a_table_sends_what_was_kept_first() {
+        let (mut c, seen, _db) = crate::testing::pg_db();
+        if let crate::db::DbConn::Pg(pg) = &mut c {
+            pg.batch_execute(
+                "CREATE TEMPORARY TABLE later_a (id integer PRIMARY KEY, n integer NOT NULL);
+                 CREATE TEMPORARY TABLE later_b (id integer PRIMARY KEY, note text NOT NULL);
+                 INSERT INTO later_a VALUES (1, 10);",
+            )
+            .expect("tables");
+        }
+        crate::testing::sent(&seen);
+        crate::db::write_tx(&mut c, |c| -> QueryResult<()> {
+            crate::held_rows::upsert_later(c, "later_a", upsert(1, 5))?;
+            crate::held_rows::upsert_later(c, "later_a", upsert(1, 3))?;
+            crate::held_rows::write_later(
+                c,
+                Box::new(
+                    diesel::insert_into(later_b::table)
+                        .values((later_b::id.eq(9), later_b::note.eq("nine"))),
+                ),
+            )
+        })
+        .expect("both counted");
+        let sent = crate::testing::sent(&seen);
+        // BEGIN, the first upsert, the second with the insert, COMMIT.
+        assert_eq!(sent.len(), 4, "{sent:#?}");
+        assert!(
+            sent[2].starts_with("WITH l0 AS (INSERT INTO \"later_a\""),
+            "{sent:#?}"
+        );
+        let crate::db::DbConn::Pg(pg) = &mut c else {
+            unreachable!("PostgreSQL")
+        };
+        let a: Vec<(i32, i32)> = later_a::table.load(pg).expect("a");
+        assert_eq!(a, vec![(1, 18)]);
+        let b: Vec<(i32, String)> = later_b::table.load(pg).expect("b");
+        assert_eq!(b, vec![(9, "nine".to_owned())]);
+    }
+
     #[test]
     fn nothing_to_run_is_an_error_not_a_panic() {
         let mut c = conn();

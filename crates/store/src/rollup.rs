@@ -39,9 +39,9 @@ macro_rules! upsert {
 /// [`upsert!`] for a count nothing reads back in the same transaction: on PostgreSQL a few
 /// rows are sent with the transaction's last statement (see [`crate::later`]).
 macro_rules! count {
-    ($conn:expr, $few:expr, $c:ident => $query:expr) => {
+    ($conn:expr, $table:literal, $few:expr, $c:ident => $query:expr) => {
         if $few && matches!($conn, DbConn::Pg(_)) {
-            held_rows::write_later($conn, Box::new($query))
+            held_rows::upsert_later($conn, $table, Box::new($query))
         } else {
             upsert!($conn, false, $c => $query)
         }
@@ -156,7 +156,7 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 5) {
             use consultation_counts::dsl as t_;
-            count!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_counts)
+            count!(conn, "consultation_counts", chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_counts)
                 .values(chunk.to_vec())
                 .on_conflict((t_::center_id, t_::day, t_::dim, t_::value))
                 .do_update()
@@ -178,7 +178,7 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 4) {
             use consultation_patients::dsl as t_;
-            count!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_patients)
+            count!(conn, "consultation_patients", chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::consultation_patients)
                 .values(chunk.to_vec())
                 .on_conflict((t_::center_id, t_::fiscal_year, t_::patient_id))
                 .do_update()
@@ -202,7 +202,7 @@ impl Deltas {
             .collect();
         for chunk in rows.chunks(MAX_BINDS / 6) {
             use referral_counts::dsl as t_;
-            count!(conn, chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::referral_counts)
+            count!(conn, "referral_counts", chunk.len() <= FEW_ROWS, c => diesel::insert_into(t_::referral_counts)
                 .values(chunk.to_vec())
                 .on_conflict((t_::center_id, t_::day, t_::agency_type, t_::purpose, t_::level))
                 .do_update()
