@@ -703,6 +703,29 @@ async fn a_batch_of_events_goes_in_sixteen_rows_at_a_time(db: Db) {
     assert_eq!(verdict(&app), (String::new(), None, "intact"));
 }
 
+/// Events appended again (a retry whose first commit went through unanswered, as when the
+/// database restarts between the commit and its answer) are stored once: those already
+/// stored are left out, the rest appended, the chain intact.
+async fn events_appended_again_are_stored_once(db: Db) {
+    let app = spawn(db).await;
+    let (center, _) = activity(&app).await;
+    let center_id: uuid::Uuid = center.parse().unwrap();
+    let before = events(&app, &center).len();
+    let draft =
+        || AuditDraft::system(chrono::Utc::now(), Action::AuditVerify).center(Some(center_id));
+    let (a, b) = (draft(), draft());
+    let store = app.services.store();
+    store.append_audit(std::slice::from_ref(&a)).unwrap();
+    store.append_audit(std::slice::from_ref(&a)).unwrap();
+    store.append_audit(&[a.clone(), b.clone()]).unwrap();
+    let ids: Vec<String> = events(&app, &center)[before..]
+        .iter()
+        .map(|e| e.record.id.clone())
+        .collect();
+    assert_eq!(ids, vec![a.id.to_string(), b.id.to_string()]);
+    assert_eq!(verdict(&app), (String::new(), None, "intact"));
+}
+
 /// A new consultation: on PostgreSQL its row, its report counts and its audit event go with
 /// the chain head's write-back as one statement (after the head's lock), so the center's
 /// next writer waits for fewer round trips; on both databases all of it is stored.
@@ -784,6 +807,7 @@ struct Count {
 }
 
 db_tests!(
+    events_appended_again_are_stored_once,
     a_new_consultation_goes_with_its_chain_head_in_one_statement,
     a_batch_of_events_goes_in_sixteen_rows_at_a_time,
     a_forged_event_with_a_recomputed_link_is_found,

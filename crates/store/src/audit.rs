@@ -360,7 +360,32 @@ fn next_stamp(last: Option<NaiveDateTime>, proposed: NaiveDateTime) -> NaiveDate
 impl AuditLog for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
     fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()> {
-        self.write(|c| append_events(c, &self.keys, events))
+        let refused = match self.write(|c| append_events(c, &self.keys, events)) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        // A retry of events whose commit went through while its answer was lost (the
+        // database restarted between the two) would be refused for ever, their ids taken:
+        // the access log retries its batch until it is stored. An event is its id, so those
+        // stored are left out and the rest appended.
+        let ids: Vec<String> = events.iter().map(|d| d.id.to_string()).collect();
+        let Ok(stored) = self.read(|c| {
+            Ok(audit_events::table
+                .filter(audit_events::id.eq_any(&ids))
+                .select(audit_events::id)
+                .load::<String>(c)?)
+        }) else {
+            return Err(refused);
+        };
+        if stored.is_empty() {
+            return Err(refused);
+        }
+        let rest: Vec<AuditDraft> = events
+            .iter()
+            .filter(|d| !stored.contains(&d.id.to_string()))
+            .cloned()
+            .collect();
+        self.write(|c| append_events(c, &self.keys, &rest))
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
