@@ -26,7 +26,7 @@ impl CaseHistoryStore for DieselStore {
     fn case_history(&self, center: Uuid, patient: &Patient) -> StoreResult<CaseHistory> {
         self.read(|conn| {
             let has = Present::of(conn, &center.to_string(), &patient.id.to_string())?;
-            history_of(conn, center, patient, has)
+            history_of(conn, center, patient, has, None)
         })
     }
 
@@ -37,48 +37,44 @@ impl CaseHistoryStore for DieselStore {
         id: Uuid,
     ) -> StoreResult<Option<(Patient, CaseHistory)>> {
         self.read(|conn| {
-            let Some((patient, has)) = Present::with_patient(conn, center, id)? else {
+            let Some((patient, has, consultations)) = Present::with_patient(conn, center, id)?
+            else {
                 return Ok(None);
             };
-            let history = history_of(conn, center, &patient, has)?;
+            let history = history_of(conn, center, &patient, has, Some(consultations))?;
             Ok(Some((patient, history)))
         })
     }
 }
 
 /// The patient's history in `center`, reading only the kinds of record `has` says exist:
-/// most patients have consultations and little else (a timeline of consultations,
-/// referrals and consents reads 5 times, not 9).
-fn history_of(conn: &mut DbConn, center: Uuid, patient: &Patient, has: Present) -> R<CaseHistory> {
+/// most patients have consultations and little else (the timeline of a patient with
+/// consultations, referrals and consents is three statements, the patient's included).
+/// `consultations` when the caller read them already (with the patient).
+fn history_of(
+    conn: &mut DbConn,
+    center: Uuid,
+    patient: &Patient,
+    has: Present,
+    consultations: Option<Vec<ConsultationRow>>,
+) -> R<CaseHistory> {
     let c = center.to_string();
     let p = patient.id.to_string();
-    let consultations: Vec<ConsultationRow> = per_backend!(conn, db => consultations::table
-        .filter(consultations::patient_id.eq(&p))
-        .filter(consultations::center_id.eq(&c))
-        .order(consultations::occurred_at.asc())
-        .select(ConsultationRow::as_select())
-        .load(db))?;
-    // Each referral with its agency's name and kind, which label the follow-ups too.
-    let referral_rows: Vec<(ReferralRow, String, String)> = when(has.referrals, || {
-        Ok(per_backend!(conn, db => referrals::table
-            .inner_join(agencies::table)
-            .filter(referrals::patient_id.eq(&p))
-            .filter(referrals::center_id.eq(&c))
-            .order(referrals::referred_on.asc())
-            .select((ReferralRow::as_select(), agencies::name, agencies::agency_type))
-            .load(db))?)
-    })?;
-    let referral_ids: Vec<String> = referral_rows.iter().map(|(r, _, _)| r.id.clone()).collect();
-    // No referral, no level change: no round trip for them.
-    let level_rows: Vec<LevelChangeRow> = if referral_ids.is_empty() {
-        Vec::new()
+    let consultations: Vec<ConsultationRow> = match consultations {
+        Some(read) => read,
+        None => per_backend!(conn, db => consultations::table
+            .filter(consultations::patient_id.eq(&p))
+            .filter(consultations::center_id.eq(&c))
+            .order(consultations::occurred_at.asc())
+            .select(ConsultationRow::as_select())
+            .load(db))?,
+    };
+    // Each referral with its agency's name and kind, which label the follow-ups too, and
+    // with its level changes (every referral has at least its first level).
+    let (referral_rows, level_rows) = if has.referrals {
+        referrals_of(conn, &c, &p)?
     } else {
-        per_backend!(conn, db => referral_level_changes::table
-            .filter(referral_level_changes::referral_id.eq_any(&referral_ids))
-            .filter(referral_level_changes::center_id.eq(&c))
-            .order(referral_level_changes::changed_at.asc())
-            .select(LevelChangeRow::as_select())
-            .load(db))?
+        (Vec::new(), Vec::new())
     };
     let follow_ups = when(has.follow_ups, || {
         let named = Named {
@@ -107,6 +103,55 @@ fn history_of(conn: &mut DbConn, center: Uuid, patient: &Patient, has: Present) 
         })?,
         events: when(has.events, || events_naming(conn, center, patient.id))?,
     })
+}
+
+/// The patient's referrals in `center`, each with its agency's name and kind, in order of
+/// their date, and their level changes in order of time: one statement, the referrals
+/// joined to their changes (a referral's row comes once per change; a referral has a few),
+/// where two would each cost a round trip.
+fn referrals_of(conn: &mut DbConn, center: &str, patient: &str) -> R<ReferralsAndLevels> {
+    type Row = (ReferralRow, String, String, Option<LevelChangeRow>);
+    let rows: Vec<Row> = per_backend!(conn, db => referrals::table
+        .inner_join(agencies::table)
+        .left_join(
+            referral_level_changes::table.on(referral_level_changes::referral_id
+                .eq(referrals::id)
+                .and(referral_level_changes::center_id.eq(referrals::center_id))),
+        )
+        .filter(referrals::patient_id.eq(patient))
+        .filter(referrals::center_id.eq(center))
+        .order((
+            referrals::referred_on.asc(),
+            referrals::id.asc(),
+            referral_level_changes::changed_at.asc(),
+        ))
+        .select((
+            ReferralRow::as_select(),
+            agencies::name,
+            agencies::agency_type,
+            Option::<LevelChangeRow>::as_select(),
+        ))
+        .load(db))?;
+    Ok(split_referral_rows(rows))
+}
+
+type ReferralsAndLevels = (Vec<(ReferralRow, String, String)>, Vec<LevelChangeRow>);
+
+/// The referrals of [`referrals_of`]'s rows, once each in the rows' order, and all their
+/// level changes in order of time (a referral's own rows are consecutive).
+fn split_referral_rows(
+    rows: Vec<(ReferralRow, String, String, Option<LevelChangeRow>)>,
+) -> ReferralsAndLevels {
+    let mut referrals: Vec<(ReferralRow, String, String)> = Vec::new();
+    let mut levels = Vec::new();
+    for (referral, agency_name, agency_type, level) in rows {
+        levels.extend(level);
+        if referrals.last().is_none_or(|(r, _, _)| r.id != referral.id) {
+            referrals.push((referral, agency_name, agency_type));
+        }
+    }
+    levels.sort_by_key(|l: &LevelChangeRow| l.changed_at);
+    (referrals, levels)
 }
 
 /// The patient's follow-ups in `center`, labelled with the patient and with their
@@ -214,9 +259,14 @@ impl Present {
         Ok(Self::from(flags))
     }
 
-    /// The patient with the same look-ups, in the one statement that reads the patient: the
-    /// timeline reads the patient anyway, and a round trip costs more than the look-ups.
-    fn with_patient(conn: &mut DbConn, center: Uuid, id: Uuid) -> R<Option<(Patient, Self)>> {
+    /// The patient with the same look-ups and its consultations, in the one statement that
+    /// reads the patient: the timeline reads all three anyway, and a round trip costs more
+    /// than the look-ups or the patient's columns sent again with each consultation.
+    fn with_patient(
+        conn: &mut DbConn,
+        center: Uuid,
+        id: Uuid,
+    ) -> R<Option<(Patient, Self, Vec<ConsultationRow>)>> {
         let (c, p) = (center.to_string(), id.to_string());
         let (referrals, follow_ups, consents, provisions, changes, sessions, events) =
             presence!(&c, &p);
@@ -230,10 +280,17 @@ impl Present {
             bool,
             bool,
             bool,
+            Option<ConsultationRow>,
         );
-        let row: Option<Row> = per_backend!(conn, db => patients::table
+        let rows: Vec<Row> = per_backend!(conn, db => patients::table
+            .left_join(
+                consultations::table.on(consultations::patient_id
+                    .eq(patients::id.nullable())
+                    .and(consultations::center_id.eq(patients::center_id))),
+            )
             .filter(patients::id.eq(&p))
             .filter(patients::center_id.eq(&c))
+            .order(consultations::occurred_at.asc())
             .select((
                 PatientRow::as_select(),
                 patients::merged_into,
@@ -244,14 +301,23 @@ impl Present {
                 changes,
                 sessions,
                 events,
+                Option::<ConsultationRow>::as_select(),
             ))
-            .first(db)
-            .optional())?;
-        row.map(|(row, merged_into, r, f, c, p, ch, s, e)| {
-            let patient = patient_unless_merged((row, merged_into))?;
-            Ok((patient, Self::from((r, f, c, p, ch, s, e))))
-        })
-        .transpose()
+            .load(db))?;
+        let mut rows = rows.into_iter();
+        let Some((row, merged_into, r, f, c, p, ch, s, e, first)) = rows.next() else {
+            return Ok(None);
+        };
+        let patient = patient_unless_merged((row, merged_into))?;
+        let consultations = first
+            .into_iter()
+            .chain(rows.filter_map(|row| row.9))
+            .collect();
+        Ok(Some((
+            patient,
+            Self::from((r, f, c, p, ch, s, e)),
+            consultations,
+        )))
     }
 }
 
@@ -325,6 +391,33 @@ mod tests {
         assert!(!(some.referrals || some.consents || some.project_sessions));
     }
 
+    /// A consultation of `patient` at `at` (a raw row); returns its id.
+    fn consult(c: &mut DbConn, center: &str, patient: &str, at: &str) -> String {
+        let id = Uuid::now_v7().to_string();
+        diesel::sql_query(format!(
+            "INSERT INTO consultations (id, center_id, patient_id, occurred_at, channel, \
+             requester, topics, consultant_id, created_by, created_at, updated_at) VALUES \
+             ('{id}', '{center}', '{patient}', '{at}', 'phone', 'patient', 'employment', \
+             'test', 'test', '{at}', '{at}')"
+        ))
+        .execute(c)
+        .expect("consultation");
+        id
+    }
+
+    /// A change of `referral`'s level at `at` (a raw row); returns its id.
+    fn change_level(c: &mut DbConn, center: &str, referral: &str, at: &str) -> String {
+        let id = Uuid::now_v7().to_string();
+        diesel::sql_query(format!(
+            "INSERT INTO referral_level_changes (id, center_id, referral_id, from_level, \
+             to_level, changed_by, changed_at) VALUES ('{id}', '{center}', '{referral}', \
+             'information_only', 'accompanied', 'test', '{at}')"
+        ))
+        .execute(c)
+        .expect("level change");
+        id
+    }
+
     /// A patient, an agency, a referral to it and a follow-up of that referral: raw rows,
     /// since foreign keys are off. Returns the referral's id.
     fn referred_and_followed(c: &mut DbConn, center: &str, patient: &str) -> String {
@@ -379,11 +472,23 @@ mod tests {
         ))
         .execute(&mut c)
         .expect("maker");
+        // Two consultations of the patient, entered out of order, and one of another center
+        // naming the same id (not this center's record).
+        let later = consult(&mut c, &center_s, &id_s, "2026-12-03 10:00:00");
+        let earlier = consult(&mut c, &center_s, &id_s, "2026-12-02 09:00:00");
+        consult(
+            &mut c,
+            &other_center.to_string(),
+            &id_s,
+            "2026-12-02 12:00:00",
+        );
         sent(&seen);
-        let (patient, has) = Present::with_patient(&mut c, center, id)
+        let (patient, has, consultations) = Present::with_patient(&mut c, center, id)
             .expect("read")
             .expect("the center's patient");
         assert_eq!(sent(&seen).len(), 1);
+        let ids: Vec<&str> = consultations.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, [earlier.as_str(), later.as_str()]);
         // The same as the patient read and the look-ups on their own.
         assert_eq!(
             Some(&patient),
@@ -396,6 +501,15 @@ mod tests {
             Present::of(&mut c, &center_s, &id_s).expect("look-ups")
         );
         assert!(has.referrals && has.follow_ups && has.events && !has.consents);
+        // Without consultations the patient and the look-ups are answered all the same.
+        diesel::delete(consultations::table)
+            .execute(&mut c)
+            .expect("delete");
+        let (alone, has_alone, none) = Present::with_patient(&mut c, center, id)
+            .expect("read")
+            .expect("the center's patient");
+        assert_eq!((alone, has_alone), (patient, has));
+        assert!(none.is_empty());
         // Another center's patient is not there; a merged one says where it went.
         assert!(
             Present::with_patient(&mut c, other_center, id)
@@ -462,6 +576,73 @@ mod tests {
                 .expect("read")
                 .is_empty()
         );
+    }
+
+    /// On PostgreSQL (`TSUNAGU_TEST_POSTGRES_URL`): the joined read of the patient is planned
+    /// once on its connection and the plan reused, not planned again on every execution.
+    #[test]
+    fn on_postgresql_the_patient_read_is_planned_once() {
+        #[derive(QueryableByName)]
+        struct Plans {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            generic_plans: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            custom_plans: i64,
+        }
+        let (mut c, _, _drop) = crate::testing::pg_db();
+        let (center, id) = (Uuid::now_v7(), Uuid::now_v7());
+        for _ in 0..8 {
+            assert!(
+                Present::with_patient(&mut c, center, id)
+                    .expect("read")
+                    .is_none()
+            );
+        }
+        let plans: Plans = diesel::sql_query(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+             WHERE statement LIKE '%LEFT OUTER JOIN \"consultations\"%'",
+        )
+        .get_result(&mut c)
+        .expect("the statement, prepared");
+        assert_eq!((plans.generic_plans, plans.custom_plans), (8, 0));
+    }
+
+    #[test]
+    fn referrals_come_with_their_level_changes_in_one_statement() {
+        let (mut c, seen) = memory_db();
+        let (center, patient) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+        let first = referred_and_followed(&mut c, &center, &patient);
+        // A second referral, of a later date, through the same agency.
+        let second = Uuid::now_v7().to_string();
+        diesel::sql_query(format!(
+            "INSERT INTO referrals (id, center_id, patient_id, agency_id, purpose, level, \
+             referred_on, status, consultant_id, created_by, created_at, updated_at) \
+             SELECT '{second}', center_id, patient_id, agency_id, purpose, level, \
+             '2026-12-05', status, consultant_id, created_by, created_at, updated_at \
+             FROM referrals WHERE id = '{first}'"
+        ))
+        .execute(&mut c)
+        .expect("second referral");
+        // Level changes interleaved in time across the two referrals.
+        let a = change_level(&mut c, &center, &first, "2026-12-01 09:00:00");
+        let b = change_level(&mut c, &center, &second, "2026-12-05 09:00:00");
+        let d = change_level(&mut c, &center, &first, "2026-12-06 09:00:00");
+        sent(&seen);
+        let (referrals, levels) = referrals_of(&mut c, &center, &patient).expect("read");
+        assert_eq!(sent(&seen).len(), 1);
+        let ids: Vec<&str> = referrals.iter().map(|(r, _, _)| r.id.as_str()).collect();
+        assert_eq!(ids, [first.as_str(), second.as_str()]);
+        assert!(
+            referrals
+                .iter()
+                .all(|(_, name, kind)| name == "ハローワーク飯田橋" && kind == "hello_work")
+        );
+        let ids: Vec<&str> = levels.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, [a.as_str(), b.as_str(), d.as_str()]);
+        // Another center's read of the same patient finds nothing.
+        let other = Uuid::now_v7().to_string();
+        let (none, no_levels) = referrals_of(&mut c, &other, &patient).expect("read");
+        assert!(none.is_empty() && no_levels.is_empty());
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub(crate) fn sent(seen: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
 }
 
 /// A fresh, migrated PostgreSQL database on the server the API tests use
-/// (`TSUNAGU_TEST_POSTGRES_URL`), dropped with the guard, and the statements sent to it.
+/// (`TSUNAGU_TEST_POSTGRES_URL`), dropped with the guard, and the statements sent to it;
+/// connected as the store connects.
 pub(crate) fn pg_db() -> (DbConn, Arc<Mutex<Vec<String>>>, DropDatabase) {
     use diesel::connection::SimpleConnection;
     let url = std::env::var("TSUNAGU_TEST_POSTGRES_URL")
@@ -43,7 +44,9 @@ pub(crate) fn pg_db() -> (DbConn, Arc<Mutex<Vec<String>>>, DropDatabase) {
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("database");
     let (base, _) = url.rsplit_once('/').expect("a database in the URL");
-    let mut c = DbConn::Pg(PgConnection::establish(&format!("{base}/{name}")).expect("connect"));
+    // As the server connects (its session settings included).
+    let url = crate::db::DatabaseUrl::parse(&format!("{base}/{name}"));
+    let mut c = r2d2::ManageConnection::connect(&crate::db::Manager::new(url)).expect("connect");
     crate::db::run_migrations(&mut c).expect("migrations");
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
