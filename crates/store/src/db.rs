@@ -146,7 +146,7 @@ impl r2d2::ManageConnection for Manager {
 /// so the plan does not change with the values, and planning again is pure cost — most of
 /// all for a join (measured: PostgreSQL's CPU per timeline, whose reads are joined to save
 /// round trips, 1.05 → 0.69 ms; README, "Benchmarks").
-pub const PG_SESSION_SETTINGS: &str = "SET plan_cache_mode = force_generic_plan";
+const PG_SESSION_SETTINGS: &str = "SET plan_cache_mode = force_generic_plan";
 
 /// How long a SQLite writer waits for the one before it, in SQLite's busy handler or for
 /// its turn in this process (`DieselStore::writer_turn`).

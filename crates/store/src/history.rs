@@ -25,8 +25,10 @@ impl CaseHistoryStore for DieselStore {
     #[tracing::instrument(level = "debug", skip_all, fields(%center, patient = %patient.id))]
     fn case_history(&self, center: Uuid, patient: &Patient) -> StoreResult<CaseHistory> {
         self.read(|conn| {
-            let has = Present::of(conn, &center.to_string(), &patient.id.to_string())?;
-            history_of(conn, center, patient, has, None)
+            let (c, p) = (center.to_string(), patient.id.to_string());
+            let has = Present::of(conn, &c, &p)?;
+            let consultations = consultations_of(conn, &c, &p)?;
+            history_of(conn, center, patient, has, consultations)
         })
     }
 
@@ -41,7 +43,7 @@ impl CaseHistoryStore for DieselStore {
             else {
                 return Ok(None);
             };
-            let history = history_of(conn, center, &patient, has, Some(consultations))?;
+            let history = history_of(conn, center, &patient, has, consultations)?;
             Ok(Some((patient, history)))
         })
     }
@@ -50,25 +52,16 @@ impl CaseHistoryStore for DieselStore {
 /// The patient's history in `center`, reading only the kinds of record `has` says exist:
 /// most patients have consultations and little else (the timeline of a patient with
 /// consultations, referrals and consents is three statements, the patient's included).
-/// `consultations` when the caller read them already (with the patient).
+/// The caller reads the consultations (with the patient, where it reads the patient).
 fn history_of(
     conn: &mut DbConn,
     center: Uuid,
     patient: &Patient,
     has: Present,
-    consultations: Option<Vec<ConsultationRow>>,
+    consultations: Vec<ConsultationRow>,
 ) -> R<CaseHistory> {
     let c = center.to_string();
     let p = patient.id.to_string();
-    let consultations: Vec<ConsultationRow> = match consultations {
-        Some(read) => read,
-        None => per_backend!(conn, db => consultations::table
-            .filter(consultations::patient_id.eq(&p))
-            .filter(consultations::center_id.eq(&c))
-            .order(consultations::occurred_at.asc())
-            .select(ConsultationRow::as_select())
-            .load(db))?,
-    };
     // Each referral with its agency's name and kind, which label the follow-ups too, and
     // with its level changes (every referral has at least its first level).
     let (referral_rows, level_rows) = if has.referrals {
@@ -103,6 +96,16 @@ fn history_of(
         })?,
         events: when(has.events, || events_naming(conn, center, patient.id))?,
     })
+}
+
+/// The patient's consultations in `center`, in order of time.
+fn consultations_of(conn: &mut DbConn, center: &str, patient: &str) -> R<Vec<ConsultationRow>> {
+    Ok(per_backend!(conn, db => consultations::table
+        .filter(consultations::patient_id.eq(patient))
+        .filter(consultations::center_id.eq(center))
+        .order(consultations::occurred_at.asc())
+        .select(ConsultationRow::as_select())
+        .load(db))?)
 }
 
 /// The patient's referrals in `center`, each with its agency's name and kind, in order of
