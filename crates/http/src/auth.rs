@@ -347,12 +347,34 @@ impl FromRequest for SignedIn {
     }
 }
 
-/// The bearer token, verified without the database (or the API client the scope layer
-/// checked).
-fn pending(req: &HttpRequest) -> Result<Pending, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(ApiError::internal)?;
+/// The outcome of verifying a request's bearer token, kept in the request's extensions:
+/// the scope layer, the idempotency layer and the caller extractor each need to know who
+/// is calling, and verifying (a base64 decode, an HMAC and a JSON parse) once serves all
+/// three. The error is kept as its problem `code` (every refusal here is a 401).
+#[derive(Clone)]
+struct VerifiedToken(Result<Principal, &'static str>);
+
+/// Who the request's bearer token speaks for, verified without the database; verified
+/// once per request, whichever of the layers and the extractor asks first.
+pub(crate) fn bearer(req: &HttpRequest, state: &AppState) -> Result<Principal, ApiError> {
+    verified_once(req, |req| verify_bearer(req, state)).map_err(ApiError::unauthenticated)
+}
+
+/// `verify(req)`, or what it answered the first time it was asked for this request.
+fn verified_once(
+    req: &HttpRequest,
+    verify: impl FnOnce(&HttpRequest) -> Result<Principal, &'static str>,
+) -> Result<Principal, &'static str> {
+    let cached = req.extensions().get::<VerifiedToken>().cloned();
+    if let Some(VerifiedToken(outcome)) = cached {
+        return outcome;
+    }
+    let outcome = verify(req);
+    req.extensions_mut().insert(VerifiedToken(outcome.clone()));
+    outcome
+}
+
+fn verify_bearer(req: &HttpRequest, state: &AppState) -> Result<Principal, &'static str> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -363,7 +385,19 @@ fn pending(req: &HttpRequest) -> Result<Pending, ApiError> {
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::unauthenticated("missing_token"))?;
+        .ok_or("missing_token")?;
+    state
+        .jwt
+        .verify(token, state.services.clock().now())
+        .map_err(|e| e.code)
+}
+
+/// The bearer token, verified without the database (or the API client the scope layer
+/// checked).
+fn pending(req: &HttpRequest) -> Result<Pending, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(ApiError::internal)?;
     let services = state.services.clone();
     // An API client was checked (rate, revocation, scope) by `scopes::layer`.
     let checked = req.extensions().get::<CheckedClient>().cloned();
@@ -374,8 +408,7 @@ fn pending(req: &HttpRequest) -> Result<Pending, ApiError> {
             meta: request_meta(req),
         });
     }
-    let principal = state.jwt.verify(token, state.services.clock().now())?;
-    let Principal::User { user, session } = principal else {
+    let Principal::User { user, session } = bearer(req, state)? else {
         // A client token on a route the layer did not see: refuse, never guess.
         return Err(ApiError::unauthenticated("invalid_token"));
     };
@@ -410,6 +443,37 @@ mod tests {
             jti: Uuid::now_v7().to_string(),
         };
         keys.sign(&claims, exp - iat).unwrap().0
+    }
+
+    #[test]
+    fn a_request_s_token_is_verified_once_whoever_asks() {
+        let user = Principal::User {
+            user: Uuid::now_v7(),
+            session: Uuid::now_v7(),
+        };
+        let req = actix_web::test::TestRequest::default().to_http_request();
+        let mut calls = 0;
+        for _ in 0..3 {
+            let got = verified_once(&req, |_| {
+                calls += 1;
+                Ok(user.clone())
+            });
+            assert_eq!(got, Ok(user.clone()));
+        }
+        assert_eq!(calls, 1);
+        // A refusal is kept too, and stays a refusal.
+        let req = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(
+            verified_once(&req, |_| Err("token_expired")),
+            Err("token_expired")
+        );
+        assert_eq!(
+            verified_once(&req, |_| Ok(user.clone())),
+            Err("token_expired")
+        );
+        // Another request verifies its own.
+        let other = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(verified_once(&other, |_| Ok(user.clone())), Ok(user));
     }
 
     #[test]

@@ -44,14 +44,7 @@ fn problem(
 /// Which caller a request is for: the token's subject. Requests without a valid token pass
 /// through untouched (the handler answers 401).
 fn caller(req: &ServiceRequest, state: &AppState) -> Option<String> {
-    let auth = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = auth
-        .strip_prefix("Bearer ")
-        .or_else(|| auth.strip_prefix("bearer "))?;
-    let principal = state
-        .jwt
-        .verify(token.trim(), state.services.clock().now())
-        .ok()?;
+    let principal = crate::auth::bearer(req.request(), state).ok()?;
     Some(match principal {
         crate::auth::Principal::User { user, .. } => format!("user:{user}"),
         crate::auth::Principal::Client { client, .. } => format!("client:{client}"),

@@ -95,13 +95,7 @@ pub async fn layer(
 }
 
 async fn check(req: &ServiceRequest, state: &web::Data<AppState>) -> Option<ApiError> {
-    let auth = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = auth
-        .strip_prefix("Bearer ")
-        .or_else(|| auth.strip_prefix("bearer "))?;
-    let Ok(Principal::Client { client, scopes }) =
-        state.jwt.verify(token.trim(), state.services.clock().now())
-    else {
+    let Ok(Principal::Client { client, scopes }) = crate::auth::bearer(req.request(), state) else {
         return None; // people, and bad tokens, are the Caller extractor's business
     };
     // The limit comes before the database.
