@@ -68,9 +68,10 @@ pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// `YYYY-MM-DD`.
+/// `YYYY-MM-DD`. chrono's own ISO form: a format string (`%Y-%m-%d`) is parsed again on
+/// every call, and a timeline writes dozens of dates per answer.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    d.to_string()
 }
 
 /// A page of a list: follow `next_cursor` until it is `null`.
@@ -113,4 +114,23 @@ pub struct ItemsOf<T: ToSchema> {
 pub struct Health {
     #[schema(example = "ok")]
     pub status: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_year_month_day() {
+        for (y, m, d) in [
+            (1, 1, 1),
+            (868, 2, 3),
+            (1989, 1, 8),
+            (2019, 5, 1),
+            (9999, 12, 31),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(date(day), format!("{y:04}-{m:02}-{d:02}"));
+        }
+    }
 }
