@@ -198,35 +198,181 @@ pub struct AuditRecord {
 
 impl AuditRecord {
     /// The exact bytes the chain hashes. Field order and escaping are fixed forever: changing
-    /// them would break every stored chain.
+    /// them would break every stored chain. Each field is a line `name=value`; a value has
+    /// each `\` doubled and each line break written `\n`; an optional value is `-` when
+    /// absent and starts with `'` when present. Written into one buffer: it runs for every
+    /// audited read and change, and again for every event a verification walks.
     pub fn canonical(&self, seq: i64) -> String {
+        let mut out = String::with_capacity(CANONICAL_CAPACITY);
+        out.push_str("seq=");
+        out.push_str(&seq.to_string());
+        required(&mut out, "id", &self.id);
+        required(&mut out, "occurred_at", &self.occurred_at);
+        required(&mut out, "actor_kind", &self.actor_kind);
+        optional(&mut out, "actor_id", self.actor_id.as_deref());
+        optional(&mut out, "actor_role", self.actor_role.as_deref());
+        optional(&mut out, "center_id", self.center_id.as_deref());
+        required(&mut out, "action", &self.action);
+        required(&mut out, "resource_type", &self.resource_type);
+        optional(&mut out, "resource_id", self.resource_id.as_deref());
+        optional(&mut out, "patient_id", self.patient_id.as_deref());
+        required(&mut out, "outcome", &self.outcome);
+        required(&mut out, "request_id", &self.request_id);
+        optional(&mut out, "source", self.source.as_deref());
+        optional(&mut out, "detail", self.detail.as_deref());
+        out
+    }
+}
+
+/// Room for a typical event's canonical form (ids, a time, short names), so it is written
+/// without growing the buffer.
+const CANONICAL_CAPACITY: usize = 512;
+
+/// Appends the line of a field of [`AuditRecord::canonical`] that always has a value.
+fn required(out: &mut String, name: &str, value: &str) {
+    out.push('\n');
+    out.push_str(name);
+    out.push('=');
+    escaped(out, value);
+}
+
+/// Appends the line of an optional field: `-` when absent, `'value` when present.
+fn optional(out: &mut String, name: &str, value: Option<&str>) {
+    out.push('\n');
+    out.push_str(name);
+    out.push('=');
+    match value {
+        None => out.push('-'),
+        Some(v) => {
+            out.push('\'');
+            escaped(out, v);
+        }
+    }
+}
+
+/// Appends `s` with each `\` doubled and each line break written `\n`, nothing else changed.
+fn escaped(out: &mut String, s: &str) {
+    let mut rest = s;
+    // Bytes, not chars: both are ASCII (so a match is at a char boundary), and a byte scan
+    // skips decoding each char.
+    while let Some(i) = rest.bytes().position(|b| b == b'\\' || b == b'\n') {
+        out.push_str(&rest[..i]);
+        out.push_str(if rest.as_bytes()[i] == b'\\' {
+            "\\\\"
+        } else {
+            "\\n"
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> AuditRecord {
+        AuditRecord {
+            id: "01a24b74-f701-72ba-b61b-a565a7be8461".into(),
+            occurred_at: "2026-12-06T13:09:43.653482Z".into(),
+            actor_kind: "user".into(),
+            actor_id: Some("01a24b74-f5ea-71d9-8d14-76c3bf5867c2".into()),
+            actor_role: None,
+            center_id: Some("01a24b74-f54a-75d9-88ab-eda7ca484260".into()),
+            action: "patient.timeline".into(),
+            resource_type: "patient".into(),
+            resource_id: Some("p1".into()),
+            patient_id: None,
+            outcome: "success".into(),
+            request_id: "r-1".into(),
+            source: Some("127.0.0.1".into()),
+            detail: Some("a\\b\nc\\n 相談".into()),
+        }
+    }
+
+    /// The form every stored chain was hashed with, written down: a change to the field
+    /// order, a name, the markers of optional values or the escaping breaks this test (and
+    /// would break every chain).
+    #[test]
+    fn the_canonical_form_is_the_one_stored_chains_were_hashed_with() {
+        assert_eq!(
+            record().canonical(42),
+            "seq=42\n\
+             id=01a24b74-f701-72ba-b61b-a565a7be8461\n\
+             occurred_at=2026-12-06T13:09:43.653482Z\n\
+             actor_kind=user\n\
+             actor_id='01a24b74-f5ea-71d9-8d14-76c3bf5867c2\n\
+             actor_role=-\n\
+             center_id='01a24b74-f54a-75d9-88ab-eda7ca484260\n\
+             action=patient.timeline\n\
+             resource_type=patient\n\
+             resource_id='p1\n\
+             patient_id=-\n\
+             outcome=success\n\
+             request_id=r-1\n\
+             source='127.0.0.1\n\
+             detail='a\\\\b\\nc\\\\n 相談"
+        );
+    }
+
+    /// The definition the chains began with (a string per field, escaped by two
+    /// replacements, joined), kept here to hold the one-buffer writer to it.
+    fn first_definition(r: &AuditRecord, seq: i64) -> String {
         fn esc(s: &str) -> String {
             s.replace('\\', "\\\\").replace('\n', "\\n")
         }
         fn opt(s: Option<&String>) -> String {
             s.map_or_else(|| "-".to_owned(), |s| format!("'{}", esc(s)))
         }
-        let fields = [
+        [
             ("seq", seq.to_string()),
-            ("id", esc(&self.id)),
-            ("occurred_at", esc(&self.occurred_at)),
-            ("actor_kind", esc(&self.actor_kind)),
-            ("actor_id", opt(self.actor_id.as_ref())),
-            ("actor_role", opt(self.actor_role.as_ref())),
-            ("center_id", opt(self.center_id.as_ref())),
-            ("action", esc(&self.action)),
-            ("resource_type", esc(&self.resource_type)),
-            ("resource_id", opt(self.resource_id.as_ref())),
-            ("patient_id", opt(self.patient_id.as_ref())),
-            ("outcome", esc(&self.outcome)),
-            ("request_id", esc(&self.request_id)),
-            ("source", opt(self.source.as_ref())),
-            ("detail", opt(self.detail.as_ref())),
+            ("id", esc(&r.id)),
+            ("occurred_at", esc(&r.occurred_at)),
+            ("actor_kind", esc(&r.actor_kind)),
+            ("actor_id", opt(r.actor_id.as_ref())),
+            ("actor_role", opt(r.actor_role.as_ref())),
+            ("center_id", opt(r.center_id.as_ref())),
+            ("action", esc(&r.action)),
+            ("resource_type", esc(&r.resource_type)),
+            ("resource_id", opt(r.resource_id.as_ref())),
+            ("patient_id", opt(r.patient_id.as_ref())),
+            ("outcome", esc(&r.outcome)),
+            ("request_id", esc(&r.request_id)),
+            ("source", opt(r.source.as_ref())),
+            ("detail", opt(r.detail.as_ref())),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+
+    #[test]
+    fn the_one_buffer_writer_agrees_with_the_first_definition() {
+        let awkward = [
+            "",
+            "\\",
+            "\n",
+            "\\n",
+            "\n\\",
+            "\\\\\n\n",
+            "'",
+            "-",
+            "=x\r\n",
+            "相談\\メモ\n二行目",
+            "end\\",
         ];
-        fields
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        for (i, s) in awkward.iter().enumerate() {
+            let mut r = record();
+            r.id = (*s).to_owned();
+            r.request_id = format!("{s}{s}");
+            r.actor_role = Some((*s).to_owned());
+            r.patient_id = (i % 2 == 0).then(|| (*s).to_owned());
+            r.detail = (i % 3 != 0).then(|| format!("x{s}y"));
+            r.source = None;
+            for seq in [0, 1, -7, i64::MAX] {
+                assert_eq!(r.canonical(seq), first_definition(&r, seq), "{s:?} {seq}");
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 use crate::DieselStore;
 use crate::audit::append_event;
 use crate::error::StoreError;
-use crate::rows::{naive, utc, uuid};
+use crate::rows::{choice, naive, utc, uuid};
 use crate::schema::{centers, login_throttles, recovery_codes, refresh_tokens, sessions, users};
 use crate::sealed::totp_context;
 use crate::users::UserRow;
@@ -14,6 +14,7 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::audit::{AuditDraft, Outcome};
 use tsunagu_domain::entities::{Actor, LoginThrottle, Session, UserCredentials};
 use tsunagu_domain::ports::{RefreshOutcome, SessionStore, StoreResult};
+use tsunagu_domain::values::Role;
 use uuid::Uuid;
 
 /// A refresh token with what decides whether it may be rotated.
@@ -27,6 +28,22 @@ struct RefreshLookup {
     role: String,
     active: bool,
     center_id: Option<String>,
+}
+
+/// What every request's session check reads of its user: who they are and what they must
+/// still do. Not the password hash, which only a sign-in or a password change needs: it
+/// stays out of the process's memory on every other request.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct SignedInUser {
+    id: String,
+    center_id: Option<String>,
+    administration_id: Option<String>,
+    login: String,
+    display_name: String,
+    role: String,
+    totp_enabled: bool,
+    must_change_password: bool,
 }
 
 fn totp_already_enabled() -> StoreError {
@@ -273,7 +290,7 @@ impl SessionStore for DieselStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Actor>> {
         self.read(|c| {
-            let row: Option<(UserRow, bool, Option<String>)> = per_backend!(c, c => sessions::table
+            let row: Option<(SignedInUser, Option<String>)> = per_backend!(c, c => sessions::table
                 .inner_join(users::table.left_join(centers::table))
                 .filter(sessions::id.eq(session_id.to_string()))
                 .filter(sessions::user_id.eq(user_id.to_string()))
@@ -282,31 +299,34 @@ impl SessionStore for DieselStore {
                 .filter(users::active.eq(true))
                 // A deactivated center locks out its staff; the system administrator has none.
                 .filter(users::center_id.is_null().or(centers::active.eq(true)))
-                .select((
-                    UserRow::as_select(),
-                    users::totp_enabled,
-                    centers::totp_roles.nullable(),
-                ))
+                .select((SignedInUser::as_select(), centers::totp_roles.nullable()))
                 .first(c)
                 .optional())?;
-            let Some((r, totp_enabled, required)) = row else {
+            let Some((u, required)) = row else {
                 return Ok(None);
             };
-            let u = r.into_entity()?;
+            let role = choice("users.role", Role::from_db(&u.role))?;
             let center_requires =
-                required.is_some_and(|roles| roles.split(',').any(|x| x == u.role.as_str()));
-            let must_enroll_totp = !totp_enabled
-                && tsunagu_domain::policy::second_factor_required(u.role, center_requires);
+                required.is_some_and(|roles| roles.split(',').any(|x| x == role.as_str()));
             Ok(Some(Actor {
-                user_id: u.id,
+                user_id: uuid("users.id", &u.id)?,
                 session_id,
-                role: u.role,
-                center_id: u.center_id,
-                administration_id: u.administration_id,
+                role,
+                center_id: u
+                    .center_id
+                    .as_deref()
+                    .map(|x| uuid("users.center_id", x))
+                    .transpose()?,
+                administration_id: u
+                    .administration_id
+                    .as_deref()
+                    .map(|x| uuid("users.administration_id", x))
+                    .transpose()?,
                 login: u.login,
                 display_name: u.display_name,
-                totp_enabled,
-                must_enroll_totp,
+                totp_enabled: u.totp_enabled,
+                must_enroll_totp: !u.totp_enabled
+                    && tsunagu_domain::policy::second_factor_required(role, center_requires),
                 must_change_password: u.must_change_password,
                 scopes: None,
             }))
