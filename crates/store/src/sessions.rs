@@ -4,7 +4,7 @@
 use crate::DieselStore;
 use crate::audit::append_event;
 use crate::error::StoreError;
-use crate::rows::{choice, naive, utc, uuid};
+use crate::rows::{choice, naive, opt_uuid, utc, uuid};
 use crate::schema::{centers, login_throttles, recovery_codes, refresh_tokens, sessions, users};
 use crate::sealed::totp_context;
 use crate::users::UserRow;
@@ -312,16 +312,11 @@ impl SessionStore for DieselStore {
                 user_id: uuid("users.id", &u.id)?,
                 session_id,
                 role,
-                center_id: u
-                    .center_id
-                    .as_deref()
-                    .map(|x| uuid("users.center_id", x))
-                    .transpose()?,
-                administration_id: u
-                    .administration_id
-                    .as_deref()
-                    .map(|x| uuid("users.administration_id", x))
-                    .transpose()?,
+                center_id: opt_uuid("users.center_id", u.center_id.as_deref())?,
+                administration_id: opt_uuid(
+                    "users.administration_id",
+                    u.administration_id.as_deref(),
+                )?,
                 login: u.login,
                 display_name: u.display_name,
                 totp_enabled: u.totp_enabled,
