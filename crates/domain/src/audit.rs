@@ -228,19 +228,22 @@ impl AuditRecord {
 /// without growing the buffer.
 const CANONICAL_CAPACITY: usize = 512;
 
-/// Appends the line of a field of [`AuditRecord::canonical`] that always has a value.
-fn required(out: &mut String, name: &str, value: &str) {
+/// Starts the line of a field of [`AuditRecord::canonical`]: `\nname=`.
+fn line(out: &mut String, name: &str) {
     out.push('\n');
     out.push_str(name);
     out.push('=');
+}
+
+/// Appends the line of a field that always has a value.
+fn required(out: &mut String, name: &str, value: &str) {
+    line(out, name);
     escaped(out, value);
 }
 
 /// Appends the line of an optional field: `-` when absent, `'value` when present.
 fn optional(out: &mut String, name: &str, value: Option<&str>) {
-    out.push('\n');
-    out.push_str(name);
-    out.push('=');
+    line(out, name);
     match value {
         None => out.push('-'),
         Some(v) => {

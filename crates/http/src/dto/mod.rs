@@ -73,12 +73,10 @@ pub fn ts(t: DateTime<Utc>) -> String {
 /// writes a dozen or more per answer. Years outside 0–9999 (chrono writes them with a sign)
 /// are left to chrono.
 pub fn date(d: NaiveDate) -> String {
-    let Ok(year) = u32::try_from(d.year()) else {
-        return d.to_string();
+    let year = match u32::try_from(d.year()) {
+        Ok(y) if y <= 9999 => y,
+        _ => return d.to_string(),
     };
-    if year > 9999 {
-        return d.to_string();
-    }
     let mut out = String::with_capacity(10);
     push_digits(&mut out, year, 4);
     out.push('-');
