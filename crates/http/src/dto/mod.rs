@@ -1,7 +1,7 @@
 //! Wire types: what the public API accepts and returns. Field names and enum values are a
 //! promise to third parties (see the contract); doc comments become the OpenAPI descriptions.
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use tsunagu_domain::page::Page;
 use utoipa::{IntoParams, ToSchema};
@@ -63,9 +63,27 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// RFC 3339 in UTC with `Z` and microseconds: the same on both backends.
+/// RFC 3339 in UTC with `Z` and microseconds (`2026-12-06T09:30:00.123456Z`): the same on
+/// both backends, as chrono's `to_rfc3339_opts(SecondsFormat::Micros, true)` writes it.
+/// Written digit by digit for the reason [`date`] is: chrono pads the fraction through the
+/// formatter, about 1,100 instructions a timestamp, and a timeline answer carries dozens.
+/// Years outside 0–9999 and leap seconds are left to chrono.
 pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+    let nanos = t.nanosecond();
+    let mut out = String::with_capacity(27);
+    if nanos >= 1_000_000_000 || !push_date(&mut out, t.date_naive()) {
+        return t.to_rfc3339_opts(SecondsFormat::Micros, true);
+    }
+    out.push('T');
+    push_digits(&mut out, t.hour(), 2);
+    out.push(':');
+    push_digits(&mut out, t.minute(), 2);
+    out.push(':');
+    push_digits(&mut out, t.second(), 2);
+    out.push('.');
+    push_digits(&mut out, nanos / 1000, 6);
+    out.push('Z');
+    out
 }
 
 /// `YYYY-MM-DD`, as chrono writes it. Written digit by digit: chrono's `Display` goes through
@@ -73,17 +91,26 @@ pub fn ts(t: DateTime<Utc>) -> String {
 /// writes a dozen or more per answer. Years outside 0–9999 (chrono writes them with a sign)
 /// are left to chrono.
 pub fn date(d: NaiveDate) -> String {
+    let mut out = String::with_capacity(10);
+    if push_date(&mut out, d) {
+        out
+    } else {
+        d.to_string()
+    }
+}
+
+/// Appends `YYYY-MM-DD`; false (nothing appended) for a year outside 0–9999.
+fn push_date(out: &mut String, d: NaiveDate) -> bool {
     let year = match u32::try_from(d.year()) {
         Ok(y) if y <= 9999 => y,
-        _ => return d.to_string(),
+        _ => return false,
     };
-    let mut out = String::with_capacity(10);
-    push_digits(&mut out, year, 4);
+    push_digits(out, year, 4);
     out.push('-');
-    push_digits(&mut out, d.month(), 2);
+    push_digits(out, d.month(), 2);
     out.push('-');
-    push_digits(&mut out, d.day(), 2);
-    out
+    push_digits(out, d.day(), 2);
+    true
 }
 
 /// Appends the last `width` decimal digits of `n`, zero-padded.
@@ -170,5 +197,59 @@ mod tests {
             date(NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap()),
             "+10000-01-01"
         );
+    }
+
+    fn chrono_ts(t: DateTime<Utc>) -> String {
+        t.to_rfc3339_opts(SecondsFormat::Micros, true)
+    }
+
+    #[test]
+    fn timestamps_are_written_in_utc_with_microseconds() {
+        let t = NaiveDate::from_ymd_opt(2026, 12, 6)
+            .unwrap()
+            .and_hms_nano_opt(9, 5, 7, 123_456_789)
+            .unwrap()
+            .and_utc();
+        assert_eq!(ts(t), "2026-12-06T09:05:07.123456Z");
+        let midnight = NaiveDate::from_ymd_opt(1989, 1, 8)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc();
+        assert_eq!(ts(midnight), "1989-01-08T00:00:00.000000Z");
+    }
+
+    /// Every minute boundary of a leap year and a spread of seconds and fractions, the
+    /// edges of the four-digit years, years beyond them and a leap second: written exactly
+    /// as chrono writes them.
+    #[test]
+    fn timestamps_are_written_as_chrono_writes_them() {
+        let mut t = NaiveDate::from_ymd_opt(2024, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc();
+        let mut step = 0u32;
+        while t.year() == 2024 {
+            assert_eq!(ts(t), chrono_ts(t));
+            step = step.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            // A minute plus a varying number of seconds and nanoseconds.
+            t += chrono::Duration::seconds(60 + i64::from(step % 60))
+                + chrono::Duration::nanoseconds(i64::from(step % 1_000_000_000));
+        }
+        for (y, m, d, h, mi, s, n) in [
+            (0, 1, 1, 0, 0, 0, 0),
+            (9999, 12, 31, 23, 59, 59, 999_999_999),
+            (-1, 12, 31, 23, 59, 59, 1_000),
+            (10_000, 1, 1, 0, 0, 0, 999),
+            (2016, 12, 31, 23, 59, 59, 1_500_000_000),
+        ] {
+            let t = NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_nano_opt(h, mi, s, n)
+                .unwrap()
+                .and_utc();
+            assert_eq!(ts(t), chrono_ts(t), "{y}-{m}-{d} {h}:{mi}:{s}.{n}");
+        }
     }
 }
