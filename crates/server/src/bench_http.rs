@@ -865,6 +865,16 @@ pub fn run(
                     db.map_or_else(|| format!("{:>5}", "-"), |d| format!("{:>5.2}", h.per_second / d.max(1e-9)))
                 );
                 println!("  {:<28} {:>3} | {}", "", c, cpu_line(&h, Some(&l), replay.as_ref()));
+                // What the server could reach at best against the same ceiling: the use case
+                // itself with no HTTP, no thread hand-off and no JSON.
+                if let Some(d) = db {
+                    println!(
+                        "  {:<28} {:>3} | in-process vs pgbench: {:.2} (the use case alone, no HTTP: the server's bound)",
+                        "",
+                        c,
+                        l.per_second / d.max(1e-9)
+                    );
+                }
             }
         }
         // Writes: 4 and 16 connections POST consultations, spread over ten centers, then all in
