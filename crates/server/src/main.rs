@@ -135,11 +135,11 @@ fn no_transparent_huge_pages() {}
 /// Two arenas for glibc's malloc, which SQLite, libpq and OpenSSL allocate from (Rust's own
 /// allocations go to mimalloc). By default glibc gives each thread that allocates an arena
 /// of its own, up to eight per core, and an arena keeps what it freed for its thread, so
-/// every blocking thread that ran SQLite holds its own leftovers. Measured on SQLite under
-/// the timeline load (4, then 16 connections): 42.5 MB of anonymous memory resident with
-/// the default, 33.6 MB with one arena, at the same requests per second; `bench http` on
-/// SQLite had peaked at 121 MB with its 16 sign-ins, over issue 14's 120 MB. Two, not one,
-/// so that two threads allocating at once (two cores here) do not wait on one lock.
+/// every blocking thread that ran SQLite holds its own leftovers. `bench http` on SQLite
+/// peaked at 121 MB with its 16 sign-ins (80 MB before them), over issue 14's 120 MB; with
+/// two arenas, 108 MB (68 before), at the same requests per second. One arena held a little
+/// less under the timeline load (33.6 MB of anonymous memory against 42.5 with the default);
+/// two, so that two threads allocating at once (two cores here) do not wait on one lock.
 /// `MALLOC_ARENA_MAX` in the environment still wins.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
@@ -148,7 +148,7 @@ fn few_malloc_arenas() {
         return;
     }
     // SAFETY: mallopt sets one of glibc's documented tunables and takes no pointers; it runs
-    // first thing in `main`, before any thread allocates. A refusal (0) leaves the default:
+    // at the start of `main`, before any thread is started. A refusal (0) leaves the default:
     // the server then only uses more memory.
     let _ = unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
 }

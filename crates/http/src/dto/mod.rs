@@ -219,9 +219,9 @@ mod tests {
         assert_eq!(ts(midnight), "1989-01-08T00:00:00.000000Z");
     }
 
-    /// Every minute boundary of a leap year and a spread of seconds and fractions, the
-    /// edges of the four-digit years, years beyond them and a leap second: written exactly
-    /// as chrono writes them.
+    /// A leap year walked in steps of one to two minutes with varying seconds and fractions,
+    /// the edges of the four-digit years, years beyond them and a leap second: written
+    /// exactly as chrono writes them.
     #[test]
     fn timestamps_are_written_as_chrono_writes_them() {
         let mut t = NaiveDate::from_ymd_opt(2024, 1, 1)
