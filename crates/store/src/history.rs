@@ -17,6 +17,7 @@ use crate::schema::{
 };
 use crate::shoman_projects::sessions_naming;
 use diesel::prelude::*;
+use tsunagu_domain::DomainError;
 use tsunagu_domain::entities::{CaseHistory, FollowUpView, Patient};
 use tsunagu_domain::ports::{CaseHistoryStore, StoreResult};
 use uuid::Uuid;
@@ -264,64 +265,101 @@ impl Present {
 
     /// The patient with the same look-ups and its consultations, in the one statement that
     /// reads the patient: the timeline reads all three anyway, and a round trip costs more
-    /// than the look-ups or the patient's columns sent again with each consultation.
+    /// than the look-ups sent again with each consultation. The patient's own columns come
+    /// on one row only (the one of its first consultation, or the only row when it has
+    /// none), joined a second time on that row alone; the other rows carry NULLs, so
+    /// neither the database nor the decoding repeats them for every consultation of a long
+    /// history (a patient of an intractable disease may have hundreds).
     fn with_patient(
         conn: &mut DbConn,
         center: Uuid,
         id: Uuid,
     ) -> R<Option<(Patient, Self, Vec<ConsultationRow>)>> {
-        let (c, p) = (center.to_string(), id.to_string());
-        let (referrals, follow_ups, consents, provisions, changes, sessions, events) =
-            presence!(&c, &p);
-        type Row = (
-            PatientRow,
-            Option<String>,
-            bool,
-            bool,
-            bool,
-            bool,
-            bool,
-            bool,
-            bool,
-            Option<ConsultationRow>,
-        );
-        let rows: Vec<Row> = per_backend!(conn, db => patients::table
-            .left_join(
-                consultations::table.on(consultations::patient_id
-                    .eq(patients::id.nullable())
-                    .and(consultations::center_id.eq(patients::center_id))),
-            )
-            .filter(patients::id.eq(&p))
-            .filter(patients::center_id.eq(&c))
-            .order(consultations::occurred_at.asc())
-            .select((
-                PatientRow::as_select(),
-                patients::merged_into,
-                referrals,
-                follow_ups,
-                consents,
-                provisions,
-                changes,
-                sessions,
-                events,
-                Option::<ConsultationRow>::as_select(),
-            ))
-            .load(db))?;
-        let mut rows = rows.into_iter();
-        let Some((row, merged_into, r, f, c, p, ch, s, e, first)) = rows.next() else {
+        let rows = joined_rows(conn, &center.to_string(), &id.to_string())?;
+        let Some(&(_, ref merged_into, r, f, c, p, ch, s, e, _)) = rows.first() else {
             return Ok(None);
         };
+        let (merged_into, has) = (merged_into.clone(), Self::from((r, f, c, p, ch, s, e)));
+        let mut carried = None;
+        let mut consultations = Vec::with_capacity(rows.len());
+        for (patient, _, _, _, _, _, _, _, _, consultation) in rows {
+            carried = carried.or(patient);
+            consultations.extend(consultation);
+        }
+        let row = carried.ok_or_else(|| {
+            DomainError::Internal("the patient read came without the patient's columns".into())
+        })?;
         let patient = patient_unless_merged((row, merged_into))?;
-        let consultations = first
-            .into_iter()
-            .chain(rows.filter_map(|row| row.9))
-            .collect();
-        Ok(Some((
-            patient,
-            Self::from((r, f, c, p, ch, s, e)),
-            consultations,
-        )))
+        Ok(Some((patient, has, consultations)))
     }
+}
+
+/// A row of [`Present::with_patient`]'s statement: the patient's columns (on one row only),
+/// its `merged_into`, the look-ups, and one consultation (none if it has none).
+type JoinedRow = (
+    Option<PatientRow>,
+    Option<String>,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    bool,
+    Option<ConsultationRow>,
+);
+
+/// The rows of [`Present::with_patient`]'s one statement, in order of time.
+fn joined_rows(conn: &mut DbConn, c: &str, p: &str) -> R<Vec<JoinedRow>> {
+    let (referrals, follow_ups, consents, provisions, changes, sessions, events) = presence!(c, p);
+    // The patient as found (its center's, merged or not) and as carried (its columns).
+    let (found, earlier) = diesel::alias!(patients as found, consultations as earlier);
+    let first_recorded = earlier
+        .filter(earlier.field(consultations::patient_id).eq(p))
+        .filter(earlier.field(consultations::center_id).eq(c))
+        // The first in time, on the patient's (patient, time) index: `min(id)` would be
+        // planned as a walk of the primary key until the patient's first row turned up.
+        .order((
+            earlier.field(consultations::occurred_at).asc(),
+            earlier.field(consultations::id).asc(),
+        ))
+        .select(earlier.field(consultations::id))
+        .limit(1)
+        .single_value();
+    Ok(per_backend!(conn, db => found
+        .left_join(
+            consultations::table.on(consultations::patient_id
+                .eq(found.field(patients::id).nullable())
+                .and(consultations::center_id.eq(found.field(patients::center_id)))),
+        )
+        // The patient's key on the carrying row, NULL on the others: a key the index
+        // look-up matches nothing with at once, where a condition beside the key would
+        // look the patient up on every row and drop it after.
+        .left_join(
+            patients::table.on(patients::id.nullable().eq(diesel::dsl::case_when(
+                consultations::id
+                    .nullable()
+                    .eq(first_recorded)
+                    .or(consultations::id.nullable().is_null()),
+                found.field(patients::id),
+            ))),
+        )
+        .filter(found.field(patients::id).eq(p))
+        .filter(found.field(patients::center_id).eq(c))
+        .order(consultations::occurred_at.asc())
+        .select((
+            Option::<PatientRow>::as_select(),
+            found.field(patients::merged_into),
+            referrals,
+            follow_ups,
+            consents,
+            provisions,
+            changes,
+            sessions,
+            events,
+            Option::<ConsultationRow>::as_select(),
+        ))
+        .load(db))?)
 }
 
 impl From<Flags> for Present {
@@ -492,6 +530,15 @@ mod tests {
         assert_eq!(sent(&seen).len(), 1);
         let ids: Vec<&str> = consultations.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, [earlier.as_str(), later.as_str()]);
+        // The patient's columns come once, on the row of its first consultation, not again
+        // with every consultation.
+        let rows = joined_rows(&mut c, &center_s, &id_s).expect("rows");
+        let carrying: Vec<Option<&str>> = rows
+            .iter()
+            .filter(|r| r.0.is_some())
+            .map(|r| r.9.as_ref().map(|c| c.id.as_str()))
+            .collect();
+        assert_eq!(carrying, [Some(earlier.as_str())]);
         // The same as the patient read and the look-ups on their own.
         assert_eq!(
             Some(&patient),
@@ -513,6 +560,8 @@ mod tests {
             .expect("the center's patient");
         assert_eq!((alone, has_alone), (patient, has));
         assert!(none.is_empty());
+        let rows = joined_rows(&mut c, &center_s, &id_s).expect("rows");
+        assert!(matches!(rows.as_slice(), [(Some(_), .., None)]));
         // Another center's patient is not there; a merged one says where it went.
         assert!(
             Present::with_patient(&mut c, other_center, id)
@@ -531,6 +580,24 @@ mod tests {
                 tsunagu_domain::DomainError::PatientMerged { into: i }
             )) if i == into
         ));
+    }
+
+    #[test]
+    fn consultations_at_the_same_moment_still_carry_the_patient_once() {
+        let (mut c, _) = memory_db();
+        let (center, id) = (Uuid::now_v7(), Uuid::now_v7());
+        let (center_s, id_s) = (center.to_string(), id.to_string());
+        referred_and_followed(&mut c, &center_s, &id_s);
+        let at = "2026-12-02 09:00:00";
+        let mut made: Vec<String> = (0..3)
+            .map(|_| consult(&mut c, &center_s, &id_s, at))
+            .collect();
+        let rows = joined_rows(&mut c, &center_s, &id_s).expect("rows");
+        assert_eq!(rows.iter().filter(|r| r.0.is_some()).count(), 1);
+        let mut read: Vec<String> = rows.into_iter().filter_map(|r| r.9.map(|c| c.id)).collect();
+        made.sort();
+        read.sort();
+        assert_eq!(read, made);
     }
 
     #[test]
