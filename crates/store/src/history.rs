@@ -314,7 +314,7 @@ fn joined_rows(conn: &mut DbConn, c: &str, p: &str) -> R<Vec<JoinedRow>> {
     let (referrals, follow_ups, consents, provisions, changes, sessions, events) = presence!(c, p);
     // The patient as found (its center's, merged or not) and as carried (its columns).
     let (found, earlier) = diesel::alias!(patients as found, consultations as earlier);
-    let first_recorded = earlier
+    let first_in_time = earlier
         .filter(earlier.field(consultations::patient_id).eq(p))
         .filter(earlier.field(consultations::center_id).eq(c))
         // The first in time, on the patient's (patient, time) index: `min(id)` would be
@@ -339,7 +339,7 @@ fn joined_rows(conn: &mut DbConn, c: &str, p: &str) -> R<Vec<JoinedRow>> {
             patients::table.on(patients::id.nullable().eq(diesel::dsl::case_when(
                 consultations::id
                     .nullable()
-                    .eq(first_recorded)
+                    .eq(first_in_time)
                     .or(consultations::id.nullable().is_null()),
                 found.field(patients::id),
             ))),
