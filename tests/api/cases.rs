@@ -1504,7 +1504,8 @@ async fn every_read_of_patient_data_is_logged(db: Db) {
 
 /// A read answers only once its access event is stored: right after each answer the event
 /// is in the database (nothing is flushed), and while the database refuses access events a
-/// read answers 503 instead of the data; once it accepts them again, reads answer.
+/// read answers 503 instead of the data; once it accepts them again, reads answer. The
+/// timeline queues its event while it is still reading, and still answers only after it.
 async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
     use diesel::RunQueryDsl;
     use diesel::sql_types::BigInt;
@@ -1531,16 +1532,31 @@ async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
             .n;
         assert_eq!(n, i, "the answer came before its access event was stored");
     }
+    let timeline = format!("{path}/timeline");
+    let timeline_count = format!(
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'patient.timeline' AND patient_id = '{pid}' AND outcome = 'success'"
+    );
+    for i in 1..=3 {
+        app.get(&timeline, t).await.expect(200);
+        let n = diesel::sql_query(&timeline_count)
+            .get_result::<N>(&mut raw)
+            .unwrap()
+            .n;
+        assert_eq!(
+            n, i,
+            "the timeline answered before its access event was stored"
+        );
+    }
     let (refuse, allow): (&[&str], &[&str]) = match raw {
         DbConn::Sqlite(_) => (
             &[
-                "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_events WHEN NEW.action = 'patient.read' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_events WHEN NEW.action IN ('patient.read', 'patient.timeline') BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
             ],
             &["DROP TRIGGER refuse_reads"],
         ),
         DbConn::Pg(_) => (
             &[
-                "CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'patient.read' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$",
+                "CREATE FUNCTION refuse_reads() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action IN ('patient.read', 'patient.timeline') THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$",
                 "CREATE TRIGGER refuse_reads BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_reads()",
             ],
             &["DROP TRIGGER refuse_reads ON audit_events"],
@@ -1555,6 +1571,8 @@ async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
         "{}",
         refused.body
     );
+    let refused = app.get(&timeline, t).await.problem(503, "unavailable");
+    assert!(refused.body.get("patient").is_none(), "{}", refused.body);
     for sql in allow {
         diesel::sql_query(*sql).execute(&mut raw).unwrap();
     }

@@ -7,7 +7,10 @@
 //! connection it already holds, and releases every reader of that batch when it commits;
 //! readers who arrive while a batch is written wait, and one of them leads the next. Under
 //! load many readers share one commit, so the cost per read falls as concurrency rises (see
-//! `tsunagu bench reads`). The reader leading writes on its own thread: handing the batch
+//! `tsunagu bench reads`). A read that goes on after the patient is known (the timeline reads
+//! the rest of the history) queues its event at that point ([`AccessLog::queue_read`]) and
+//! waits for it only when it is about to answer: a batch led meanwhile by another reader
+//! carries it, so the batches grow and the reader often finds its event written already. The reader leading writes on its own thread: handing the batch
 //! to a writer thread and being woken by it cost two thread switches per read, and at four
 //! connections most batches hold one or two events.
 //!
@@ -22,7 +25,7 @@
 
 use crate::audit::AuditDraft;
 use crate::error::DomainError;
-use crate::ports::Store;
+use crate::ports::{Store, StoreResult};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
@@ -53,6 +56,10 @@ struct State {
     /// Readers waiting for their events: they lead the batches of what is queued, so the
     /// writer thread is woken only when none is left to (it would take their turn).
     waiting: usize,
+    /// Readers whose events are queued while they are still reading: each comes back to
+    /// wait for its event (and leads a batch if none is being written), so, like waiting
+    /// readers, they keep the writer thread asleep.
+    expected: usize,
 }
 
 impl State {
@@ -70,9 +77,10 @@ impl State {
     }
 
     /// Whether what is queued needs the writer thread: a retry (it keeps the backoff), or
-    /// events no waiting reader will lead (only queued, or left by readers who gave up).
+    /// events no reader, waiting or still to come back, will lead (only queued, or left by
+    /// readers who gave up or failed before answering).
     fn needs_writer(&self) -> bool {
-        !self.queue.is_empty() && (self.waiting == 0 || self.retry_at.is_some())
+        !self.queue.is_empty() && (self.waiting + self.expected == 0 || self.retry_at.is_some())
     }
 }
 
@@ -82,7 +90,27 @@ struct Inner {
     arrived: Condvar,
     /// Wakes `flush` callers when a batch is written.
     written: Condvar,
-    store: Arc<dyn Store>,
+    store: Arc<dyn Trail>,
+}
+
+/// What the access log needs of the store: appending events, and giving back the connection
+/// a waiting reader holds. Its own trait so the log's concurrency is tested without a
+/// database.
+trait Trail: Send + Sync {
+    fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()>;
+    fn release_held_connection(&self);
+}
+
+struct OfStore(Arc<dyn Store>);
+
+impl Trail for OfStore {
+    fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()> {
+        self.0.append_audit(events)
+    }
+
+    fn release_held_connection(&self) {
+        self.0.release_held_connection();
+    }
 }
 
 impl Inner {
@@ -180,6 +208,10 @@ impl AccessLog {
     /// Starts the writer thread. It holds only a weak reference, so it ends once every
     /// handle is dropped (the remaining events are then written by `Inner::drop`).
     pub fn start(store: Arc<dyn Store>) -> Self {
+        Self::start_on(Arc::new(OfStore(store)))
+    }
+
+    fn start_on(store: Arc<dyn Trail>) -> Self {
         let inner = Arc::new(Inner {
             state: Mutex::new(State {
                 backoff: RETRY_MIN,
@@ -224,35 +256,49 @@ impl AccessLog {
 
     /// Appends one event and returns once it is durable (committed with its batch), or an
     /// `Unavailable` error if the database refused the batch or `timeout` passed first.
-    pub fn record(&self, mut event: AuditDraft, timeout: Duration) -> Result<(), DomainError> {
+    pub fn record(&self, event: AuditDraft, timeout: Duration) -> Result<(), DomainError> {
+        self.queue_read(event).durable(timeout)
+    }
+
+    /// Queues the event of a read whose data is not answered yet; the reader calls
+    /// [`PendingRead::durable`] before answering. Queued as soon as the patient is known, the
+    /// event rides on any batch written while the reader goes on reading. If the reader
+    /// fails before answering, the event is written all the same (the data was read).
+    pub fn queue_read(&self, mut event: AuditDraft) -> PendingRead<'_> {
+        // A read never completes an idempotent request: only a change's own transaction does.
         event.idempotency = None;
         if self.inline {
-            return self.inner.store.append_audit(std::slice::from_ref(&event));
+            return PendingRead {
+                log: self,
+                inline: Some(event),
+                ticket: 0,
+                refusals: 0,
+                settled: false,
+            };
         }
         let mut st = self.inner.lock();
         st.queue.push(event);
         st.queued += 1;
-        st.waiting += 1;
-        let ticket = st.queued;
-        let (mut st, outcome) = self.wait_for(st, ticket, timeout);
-        st.waiting -= 1;
-        let wake_writer = st.needs_writer();
-        drop(st);
-        if wake_writer {
-            self.inner.arrived.notify_one();
+        st.expected += 1;
+        PendingRead {
+            log: self,
+            inline: None,
+            ticket: st.queued,
+            refusals: st.refusals,
+            settled: false,
         }
-        outcome
     }
 
     /// Waits until the event of `ticket` is written, leading a batch whenever one may start;
-    /// gives the lock back with the outcome.
+    /// gives the lock back with the outcome. `refusals` is the count when the event was
+    /// queued: a refusal since then that took the ticket's batch ends the wait at once.
     fn wait_for<'a>(
         &'a self,
         mut st: MutexGuard<'a, State>,
         ticket: u64,
+        refusals: u64,
         timeout: Duration,
     ) -> (MutexGuard<'a, State>, Result<(), DomainError>) {
-        let refusals = st.refusals;
         let deadline = Instant::now() + timeout;
         // Whoever leads writes on the connection this thread holds; a reader that waits
         // gives its connection back first, for the one leading the batch it waits for.
@@ -311,6 +357,69 @@ impl AccessLog {
             };
         }
         true
+    }
+}
+
+/// A read's event queued ahead of the answer (see [`AccessLog::queue_read`]).
+#[must_use = "the answer waits for its event: call `durable`"]
+pub struct PendingRead<'a> {
+    log: &'a AccessLog,
+    /// The event, when there is no writer thread and events are written one by one.
+    inline: Option<AuditDraft>,
+    ticket: u64,
+    /// The log's refusal count when the event was queued.
+    refusals: u64,
+    settled: bool,
+}
+
+impl PendingRead<'_> {
+    /// Returns once the event is durable, leading a batch if none is being written; or
+    /// `Unavailable` if the database refused its batch or `timeout` passed first.
+    pub fn durable(mut self, timeout: Duration) -> Result<(), DomainError> {
+        self.settled = true;
+        let log = self.log;
+        if let Some(event) = self.inline.take() {
+            return log.inner.store.append_audit(std::slice::from_ref(&event));
+        }
+        let mut st = log.inner.lock();
+        st.expected -= 1;
+        st.waiting += 1;
+        let (mut st, outcome) = log.wait_for(st, self.ticket, self.refusals, timeout);
+        st.waiting -= 1;
+        let wake_writer = st.needs_writer();
+        drop(st);
+        if wake_writer {
+            log.inner.arrived.notify_one();
+        }
+        outcome
+    }
+}
+
+impl Drop for PendingRead<'_> {
+    /// A reader that failed before answering: its event is still written (its data was
+    /// read), by the next batch or, if no reader is left to lead one, the writer thread.
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        if let Some(event) = self.inline.take() {
+            if let Err(e) = self
+                .log
+                .inner
+                .store
+                .append_audit(std::slice::from_ref(&event))
+            {
+                tracing::error!(error = %e, "an access event could not be written");
+            }
+            return;
+        }
+        let mut st = self.log.inner.lock();
+        st.expected -= 1;
+        let wake_writer = st.needs_writer();
+        drop(st);
+        if wake_writer {
+            self.log.inner.arrived.notify_one();
+        }
     }
 }
 
@@ -408,5 +517,115 @@ mod tests {
         st.waiting = 1;
         st.retry_at = Some(Instant::now());
         assert!(st.needs_writer(), "a retry keeps the backoff");
+        st.retry_at = None;
+        st.waiting = 0;
+        st.expected = 1;
+        assert!(
+            !st.needs_writer(),
+            "a reader still reading comes back to lead it"
+        );
+    }
+
+    /// A trail that records the size of each batch it is given, and refuses while `refuse`.
+    #[derive(Default)]
+    struct Recorded {
+        batches: Mutex<Vec<usize>>,
+        refuse: std::sync::atomic::AtomicBool,
+    }
+
+    impl Trail for Recorded {
+        fn append_audit(&self, events: &[AuditDraft]) -> StoreResult<()> {
+            if self.refuse.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(DomainError::Unavailable("refused".into()));
+            }
+            self.batches.lock().unwrap().push(events.len());
+            Ok(())
+        }
+
+        fn release_held_connection(&self) {}
+    }
+
+    fn log_on(trail: &Arc<Recorded>) -> AccessLog {
+        AccessLog::start_on(trail.clone())
+    }
+
+    const WAIT: Duration = Duration::from_secs(5);
+
+    #[test]
+    fn an_event_queued_ahead_rides_on_the_batch_another_reader_leads() {
+        let trail = Arc::new(Recorded::default());
+        let log = log_on(&trail);
+        let still_reading = log.queue_read(event());
+        log.record(event(), WAIT).unwrap();
+        assert_eq!(
+            *trail.batches.lock().unwrap(),
+            vec![2],
+            "one batch for both"
+        );
+        still_reading.durable(WAIT).unwrap();
+        assert_eq!(
+            *trail.batches.lock().unwrap(),
+            vec![2],
+            "written already: nothing more to write"
+        );
+    }
+
+    #[test]
+    fn a_reader_that_comes_back_first_leads_the_batch_itself() {
+        let trail = Arc::new(Recorded::default());
+        let log = log_on(&trail);
+        let first = log.queue_read(event());
+        let second = log.queue_read(event());
+        first.durable(WAIT).unwrap();
+        second.durable(WAIT).unwrap();
+        assert_eq!(*trail.batches.lock().unwrap(), vec![2]);
+    }
+
+    #[test]
+    fn the_event_of_a_reader_that_failed_before_answering_is_still_written() {
+        let trail = Arc::new(Recorded::default());
+        let log = log_on(&trail);
+        drop(log.queue_read(event()));
+        assert!(log.flush(WAIT), "the writer thread writes it");
+        assert_eq!(*trail.batches.lock().unwrap(), vec![1]);
+    }
+
+    #[test]
+    fn a_refused_batch_fails_its_readers_at_once_and_is_retried() {
+        let trail = Arc::new(Recorded::default());
+        trail
+            .refuse
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let log = log_on(&trail);
+        let pending = log.queue_read(event());
+        let started = Instant::now();
+        let refused = pending.durable(WAIT);
+        assert!(matches!(refused, Err(DomainError::Unavailable(_))));
+        assert!(started.elapsed() < WAIT, "told at once, not at the timeout");
+        trail
+            .refuse
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            log.flush(WAIT),
+            "the writer thread retries after the backoff"
+        );
+        assert_eq!(*trail.batches.lock().unwrap(), vec![1]);
+    }
+
+    #[test]
+    fn without_a_writer_thread_events_are_written_when_the_reader_answers_or_fails() {
+        let trail = Arc::new(Recorded::default());
+        let log = AccessLog {
+            inline: true,
+            ..log_on(&trail)
+        };
+        let pending = log.queue_read(event());
+        assert!(
+            trail.batches.lock().unwrap().is_empty(),
+            "not before the answer"
+        );
+        pending.durable(WAIT).unwrap();
+        drop(log.queue_read(event()));
+        assert_eq!(*trail.batches.lock().unwrap(), vec![1, 1]);
     }
 }

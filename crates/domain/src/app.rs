@@ -3,7 +3,7 @@
 //! reads of personal data. Each feature reaches its use cases through a facade declared
 //! with [`crate::facade!`], e.g. `services.patients().create(ctx, input)`.
 
-use crate::access::AccessLog;
+use crate::access::{AccessLog, PendingRead};
 use crate::audit::{AuditDraft, Outcome};
 use crate::clock::{Clock, tokyo_date};
 use crate::entities::{Actor, RequestMeta};
@@ -40,7 +40,7 @@ pub struct Services {
 
 pub const NAME_MAX: usize = 100;
 /// How long a read waits for its access event to commit before it answers 503 instead.
-const ACCESS_LOG_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+pub(crate) const ACCESS_LOG_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 pub const NOTES_MAX: usize = 2000;
 
 impl Services {
@@ -186,6 +186,19 @@ impl Services {
         patient: Uuid,
     ) -> Result<(), DomainError> {
         self.log_access(self.ev(ctx, action).resource(id).patient(patient))
+    }
+
+    /// Queues the event of a read of one patient's data that goes on reading: the answer
+    /// waits for it with [`PendingRead::durable`] (see [`AccessLog::queue_read`]).
+    pub(crate) fn queue_read(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        id: Uuid,
+        patient: Uuid,
+    ) -> PendingRead<'_> {
+        self.access
+            .queue_read(self.ev(ctx, action).resource(id).patient(patient))
     }
 
     /// Appends a read's access event; returns once it is durable. For every read that

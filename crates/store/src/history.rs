@@ -38,12 +38,14 @@ impl CaseHistoryStore for DieselStore {
         &self,
         center: Uuid,
         id: Uuid,
+        found: &mut dyn FnMut(&Patient),
     ) -> StoreResult<Option<(Patient, CaseHistory)>> {
         self.read(|conn| {
             let Some((patient, has, consultations)) = Present::with_patient(conn, center, id)?
             else {
                 return Ok(None);
             };
+            found(&patient);
             let history = history_of(conn, center, &patient, has, consultations)?;
             Ok(Some((patient, history)))
         })

@@ -4,7 +4,7 @@
 
 use super::patients::Patients;
 use crate::activities::Event;
-use crate::app::Ctx;
+use crate::app::{ACCESS_LOG_WAIT, Ctx};
 use crate::clock::tokyo_date;
 use crate::entities::{
     CaseHistory, Consent, Consultation, FollowUpView, LevelChange, Patient, ProgramChange,
@@ -53,18 +53,27 @@ impl Patients<'_> {
     ) -> Result<(Patient, Vec<TimelineEntry>), DomainError> {
         self.guard(ctx, Action::PatientTimeline, Some(id), || {
             let reach = policy::patient_reach(&ctx.actor)?;
+            // A peer supporter's reach first: nothing of a patient out of it is read, and
+            // a read in reach is one the access log may record as soon as it is found.
+            self.within_reach(reach, id)?;
             // The patient and its history in one read (a round trip fewer), the center's
-            // only; a peer supporter's reach is checked before anything of it is answered.
+            // only. The access event is queued once the patient is found, while the rest
+            // of the history is read: a batch another reader writes meanwhile carries it.
+            let mut logged = None;
             let (p, history) = self
                 .store
-                .patient_with_history(reach.center(), id)?
+                .patient_with_history(reach.center(), id, &mut |_| {
+                    logged = Some(self.queue_read(ctx, Action::PatientTimeline, id, id));
+                })?
                 .ok_or(DomainError::NotFound)?;
-            self.within_reach(reach, id)?;
             let mut items = merge(history);
             if reach.supporter().is_some() {
                 items.retain(|e| peer_sees(&e.item));
             }
-            self.log_read(ctx, Action::PatientTimeline, id, id)?;
+            match logged {
+                Some(pending) => pending.durable(ACCESS_LOG_WAIT)?,
+                None => self.log_read(ctx, Action::PatientTimeline, id, id)?,
+            }
             Ok((p, items))
         })
     }
