@@ -19,12 +19,14 @@ pub struct ConsultationDto {
     pub patient_name: Option<String>,
     #[schema(format = DateTime)]
     pub occurred_at: String,
+    // The codes are the domain's own strings, borrowed rather than copied: a timeline
+    // carries dozens of consultations, and each copy was an allocation.
     #[schema(value_type = Channel)]
-    pub channel: String,
+    pub channel: &'static str,
     #[schema(value_type = Requester)]
-    pub requester: String,
+    pub requester: &'static str,
     #[schema(value_type = Vec<Topic>)]
-    pub topics: Vec<String>,
+    pub topics: Vec<&'static str>,
     pub duration_minutes: Option<i32>,
     /// Joint with the 難病患者就職サポーター.
     pub with_employment_supporter: bool,
@@ -65,9 +67,9 @@ impl From<Consultation> for ConsultationDto {
             case_number: None,
             patient_name: None,
             occurred_at: ts(c.occurred_at),
-            channel: c.channel.as_str().to_owned(),
-            requester: c.requester.as_str().to_owned(),
-            topics: c.topics.iter().map(|t| t.as_str().to_owned()).collect(),
+            channel: c.channel.as_str(),
+            requester: c.requester.as_str(),
+            topics: c.topics.iter().map(|t| t.as_str()).collect(),
             duration_minutes: c.duration_minutes,
             with_employment_supporter: c.with_employment_supporter,
             summary: c.summary,
