@@ -1521,15 +1521,14 @@ async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
     let pid = patient(&app, t, "佐藤", "花子", "サトウ", "ハナコ").await;
     let path = format!("/api/v1/patients/{pid}");
     let mut raw = app.db.raw();
+    let counted =
+        |raw: &mut DbConn, sql: &str| diesel::sql_query(sql).get_result::<N>(raw).unwrap().n;
     let count = format!(
         "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'patient.read' AND patient_id = '{pid}'"
     );
     for i in 1..=5 {
         app.get(&path, t).await.expect(200);
-        let n = diesel::sql_query(&count)
-            .get_result::<N>(&mut raw)
-            .unwrap()
-            .n;
+        let n = counted(&mut raw, &count);
         assert_eq!(n, i, "the answer came before its access event was stored");
     }
     let timeline = format!("{path}/timeline");
@@ -1538,10 +1537,7 @@ async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
     );
     for i in 1..=3 {
         app.get(&timeline, t).await.expect(200);
-        let n = diesel::sql_query(&timeline_count)
-            .get_result::<N>(&mut raw)
-            .unwrap()
-            .n;
+        let n = counted(&mut raw, &timeline_count);
         assert_eq!(
             n, i,
             "the timeline answered before its access event was stored"
@@ -1593,10 +1589,7 @@ async fn a_read_answers_only_after_its_access_event_is_stored(db: Db) {
     );
     // Every read is in the trail, those answered 503 too (their events were retried), and
     // nothing is left waiting in the queue.
-    let n = diesel::sql_query(&count)
-        .get_result::<N>(&mut raw)
-        .unwrap()
-        .n;
+    let n = counted(&mut raw, &count);
     assert_eq!(n, asked);
     assert!(
         app.services

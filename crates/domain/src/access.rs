@@ -10,9 +10,10 @@
 //! `tsunagu bench reads`). A read that goes on after the patient is known (the timeline reads
 //! the rest of the history) queues its event at that point ([`AccessLog::queue_read`]) and
 //! waits for it only when it is about to answer: a batch led meanwhile by another reader
-//! carries it, so the batches grow and the reader often finds its event written already. The reader leading writes on its own thread: handing the batch
-//! to a writer thread and being woken by it cost two thread switches per read, and at four
-//! connections most batches hold one or two events.
+//! carries it, so the batches grow and the reader often finds its event written already.
+//! The reader leading writes on its own thread: handing the batch to a writer thread and
+//! being woken by it cost two thread switches per read, and at four connections most
+//! batches hold one or two events.
 //!
 //! If the database refuses a batch, its readers are told at once (the read fails with
 //! `Unavailable`, never answered unaudited) and the writer thread retries the batch after a
@@ -178,6 +179,21 @@ impl Inner {
             self.arrived.notify_one();
         }
     }
+
+    /// Gives the lock back, waking the writer thread if what is queued needs it (see
+    /// [`State::needs_writer`]).
+    fn wake_writer_if_needed(&self, st: MutexGuard<'_, State>) {
+        let wake = st.needs_writer();
+        drop(st);
+        if wake {
+            self.arrived.notify_one();
+        }
+    }
+
+    /// Writes one event at once: without a writer thread, events are not batched.
+    fn append_one(&self, event: &AuditDraft) -> StoreResult<()> {
+        self.store.append_audit(std::slice::from_ref(event))
+    }
 }
 
 impl Drop for Inner {
@@ -242,7 +258,7 @@ impl AccessLog {
         // A read never completes an idempotent request: only a change's own transaction does.
         event.idempotency = None;
         if self.inline {
-            if let Err(e) = self.inner.store.append_audit(std::slice::from_ref(&event)) {
+            if let Err(e) = self.inner.append_one(&event) {
                 tracing::error!(error = %e, "an access event could not be written");
             }
             return;
@@ -379,18 +395,14 @@ impl PendingRead<'_> {
         self.settled = true;
         let log = self.log;
         if let Some(event) = self.inline.take() {
-            return log.inner.store.append_audit(std::slice::from_ref(&event));
+            return log.inner.append_one(&event);
         }
         let mut st = log.inner.lock();
         st.expected -= 1;
         st.waiting += 1;
         let (mut st, outcome) = log.wait_for(st, self.ticket, self.refusals, timeout);
         st.waiting -= 1;
-        let wake_writer = st.needs_writer();
-        drop(st);
-        if wake_writer {
-            log.inner.arrived.notify_one();
-        }
+        log.inner.wake_writer_if_needed(st);
         outcome
     }
 }
@@ -403,23 +415,14 @@ impl Drop for PendingRead<'_> {
             return;
         }
         if let Some(event) = self.inline.take() {
-            if let Err(e) = self
-                .log
-                .inner
-                .store
-                .append_audit(std::slice::from_ref(&event))
-            {
+            if let Err(e) = self.log.inner.append_one(&event) {
                 tracing::error!(error = %e, "an access event could not be written");
             }
             return;
         }
         let mut st = self.log.inner.lock();
         st.expected -= 1;
-        let wake_writer = st.needs_writer();
-        drop(st);
-        if wake_writer {
-            self.log.inner.arrived.notify_one();
-        }
+        self.log.inner.wake_writer_if_needed(st);
     }
 }
 

@@ -185,7 +185,8 @@ impl Services {
         id: Uuid,
         patient: Uuid,
     ) -> Result<(), DomainError> {
-        self.log_access(self.ev(ctx, action).resource(id).patient(patient))
+        self.queue_read(ctx, action, id, patient)
+            .durable(ACCESS_LOG_WAIT)
     }
 
     /// Queues the event of a read of one patient's data that goes on reading: the answer
