@@ -157,7 +157,9 @@ impl Services {
     ) {
         let outcome = match err {
             DomainError::NotFound => Outcome::NotFound,
-            DomainError::Forbidden { .. } | DomainError::Unauthenticated { .. } => Outcome::Denied,
+            DomainError::Forbidden { .. }
+            | DomainError::InsufficientScope { .. }
+            | DomainError::Unauthenticated { .. } => Outcome::Denied,
             _ => return,
         };
         let mut ev =

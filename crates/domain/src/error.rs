@@ -67,6 +67,9 @@ pub enum DomainError {
     Unauthenticated { code: &'static str },
     /// Signed in, but the role or scope does not allow it (403).
     Forbidden { code: &'static str, detail: String },
+    /// An API client without the scope the operation needs (403 `insufficient_scope`,
+    /// naming the scope, as RFC 6750 §3.1 has it).
+    InsufficientScope { scope: String },
     /// The record changed since the caller read it (412).
     PreconditionFailed,
     /// A uniqueness or state conflict, e.g. a login already in use (409).
@@ -118,6 +121,7 @@ impl fmt::Display for DomainError {
             Self::NotFound => f.write_str("not found"),
             Self::Unauthenticated { code } => write!(f, "unauthenticated: {code}"),
             Self::Forbidden { code, .. } => write!(f, "forbidden: {code}"),
+            Self::InsufficientScope { scope } => write!(f, "insufficient scope: needs {scope}"),
             Self::PreconditionFailed => f.write_str("precondition failed"),
             Self::Conflict { code, .. } => write!(f, "conflict: {code}"),
             Self::Rule { code, .. } => write!(f, "rule: {code}"),

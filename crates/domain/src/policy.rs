@@ -748,6 +748,19 @@ pub fn second_factor_in_place(actor: &Actor) -> Result<(), DomainError> {
     }
 }
 
+/// Whether an API client's scopes, as they are now (its token's, less any withdrawn since),
+/// include the one an operation needs. People have no scopes and pass: their role decides.
+pub fn client_scope(actor: &Actor, scope: &str) -> Result<(), DomainError> {
+    match &actor.scopes {
+        Some(granted) if !granted.iter().any(|g| g == scope) => {
+            Err(DomainError::InsufficientScope {
+                scope: scope.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// While the caller's password is one an administrator chose (a new account, or a password
 /// set for them), only their own account is open: reading it (`GET /me`), changing the
 /// password (`POST /me/password`) and signing out. Every other operation — second-factor
@@ -820,6 +833,27 @@ mod tests {
             scopes: Some(vec!["patients:read".into()]),
             ..actor(Role::Supervisor, Some(center))
         }
+    }
+
+    #[test]
+    fn a_client_needs_the_scope_and_a_person_does_not() {
+        let center = Uuid::now_v7();
+        assert_eq!(client_scope(&client(center), "patients:read"), Ok(()));
+        assert_eq!(
+            client_scope(&client(center), "patients:write"),
+            Err(DomainError::InsufficientScope {
+                scope: "patients:write".into()
+            })
+        );
+        let withdrawn = Actor {
+            scopes: Some(vec![]),
+            ..client(center)
+        };
+        assert!(client_scope(&withdrawn, "patients:read").is_err());
+        assert_eq!(
+            client_scope(&actor(Role::Consultant, Some(center)), "patients:write"),
+            Ok(())
+        );
     }
 
     fn code(r: Result<Reach, DomainError>) -> &'static str {

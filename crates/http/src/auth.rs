@@ -16,6 +16,7 @@ use tsunagu_domain::DomainError;
 use tsunagu_domain::app::{Ctx, Services};
 use tsunagu_domain::auth::ACCESS_TOKEN_TTL;
 use tsunagu_domain::entities::{Actor, RequestMeta};
+use tsunagu_domain::events::Action;
 use tsunagu_domain::integrations::ClientGrant;
 use tsunagu_domain::platform::CLIENT_TOKEN_TTL;
 use tsunagu_domain::policy;
@@ -191,10 +192,50 @@ pub fn request_meta(req: &HttpRequest) -> RequestMeta {
     }
 }
 
-/// An API client's actor, loaded (and its scopes checked) by the scope layer
-/// ([`crate::scopes::layer`]) before the body is read, for the extractors to reuse.
+/// An API client's actor as it is now, checked by the idempotency layer (which must know
+/// the client is live before it answers from its store), for the extractors to reuse.
 #[derive(Clone)]
 pub struct CheckedClient(pub Actor);
+
+/// An API client's call that the scope layer ([`crate::scopes::layer`]) let through on its
+/// token alone (signed, live, carrying the scope the operation needs). Whether the client is
+/// still so — not revoked, the scope not withdrawn since the token was issued — is checked
+/// with the use case, on its blocking thread and its connection ([`Caller::run`]): one
+/// hand-off and one checkout per request, as for people, whose sessions are checked there.
+#[derive(Clone)]
+pub(crate) struct ClientCall {
+    pub client: Uuid,
+    pub token_scopes: Vec<String>,
+    /// The scope the operation needs; `None`: any client may call it.
+    pub needs: Option<String>,
+    /// `METHOD path`, for the trail of a refusal.
+    pub operation: String,
+}
+
+impl ClientCall {
+    /// The client as it is now: 401 when revoked, 403 `insufficient_scope` (audited) when
+    /// the scope the operation needs has been withdrawn.
+    pub(crate) fn check(
+        self,
+        services: &Services,
+        meta: &RequestMeta,
+    ) -> Result<Actor, DomainError> {
+        let actor = services
+            .oauth()
+            .authenticate(self.client, &self.token_scopes)?;
+        if let Some(scope) = &self.needs
+            && let Err(e) = policy::client_scope(&actor, scope)
+        {
+            let ctx = Ctx {
+                actor,
+                meta: meta.clone(),
+            };
+            services.audit_refusal(&ctx, Action::ScopeCheck, Some(self.operation), &e);
+            return Err(e);
+        }
+        Ok(actor)
+    }
+}
 
 /// An authenticated caller. Extracting it verifies the bearer token (signature, lifetime,
 /// rate) without the database; the live session is checked by [`Caller::run`], on the same
@@ -243,8 +284,10 @@ enum Who {
         user: Uuid,
         session: Uuid,
     },
-    /// An API client the scope layer has checked already.
+    /// An API client the idempotency layer has checked already.
     Client(Actor),
+    /// An API client to check with the use case.
+    ClientCall(ClientCall),
 }
 
 impl Pending {
@@ -262,6 +305,7 @@ impl Pending {
         services.in_one_connection(|| {
             let actor = match who {
                 Who::Client(actor) => actor,
+                Who::ClientCall(call) => call.check(&services, &meta)?,
                 Who::User { user, session } => services.sign_in().authenticate(session, user)?,
             };
             // The password first: a user asked for both changes it, then enrols.
@@ -399,12 +443,19 @@ fn pending(req: &HttpRequest) -> Result<Pending, ApiError> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(ApiError::internal)?;
     let services = state.services.clone();
-    // An API client was checked (rate, revocation, scope) by `scopes::layer`.
+    // An API client: let through by `scopes::layer` (rate, the token's scopes), and maybe
+    // checked as it is now by the idempotency layer.
     let checked = req.extensions().get::<CheckedClient>().cloned();
-    if let Some(CheckedClient(actor)) = checked {
+    let call = req.extensions().get::<ClientCall>().cloned();
+    let client = match (checked, call) {
+        (Some(CheckedClient(actor)), _) => Some(Who::Client(actor)),
+        (None, Some(call)) => Some(Who::ClientCall(call)),
+        (None, None) => None,
+    };
+    if let Some(who) = client {
         return Ok(Pending {
             services,
-            who: Who::Client(actor),
+            who,
             meta: request_meta(req),
         });
     }

@@ -16,6 +16,7 @@
 //! Keys are per caller and kept 24 hours. Sign-in and `/me/…` (TOTP enrolment) are outside.
 
 use crate::AppState;
+use crate::auth::{CheckedClient, ClientCall};
 use crate::problem::ApiError;
 use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
@@ -26,6 +27,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse, ResponseError, web};
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
+use tsunagu_domain::DomainError;
 use tsunagu_domain::ports::{CommittedChange, IdempotencyBegin, StoredResponse};
 
 const KEY_HEADER: &str = "idempotency-key";
@@ -115,10 +117,23 @@ pub async fn layer(
     h.update(&body);
     let hash = hex::encode(h.finalize());
 
+    // A client the scope layer let through on its token is checked as it is now first:
+    // what is kept for the key is answered only to a client still allowed the operation.
+    let call = http_req.extensions().get::<ClientCall>().cloned();
+    let meta = crate::auth::request_meta(&http_req);
     let s = state.services.clone();
-    let begun = web::block(move || s.idempotency().begin(&caller, &key, &hash)).await;
+    let begun = web::block(move || {
+        let client = call.map(|c| c.check(&s, &meta)).transpose()?;
+        Ok::<_, DomainError>((client, s.idempotency().begin(&caller, &key, &hash)?))
+    })
+    .await;
     let begun = match begun {
-        Ok(Ok(b)) => b,
+        Ok(Ok((client, b))) => {
+            if let Some(actor) = client {
+                http_req.extensions_mut().insert(CheckedClient(actor));
+            }
+            b
+        }
         Ok(Err(e)) => {
             return Ok(ServiceResponse::new(
                 http_req,
@@ -300,7 +315,7 @@ async fn reread(
     };
     let readable = path.as_deref().filter(|p| {
         // A client's read goes through the same scope table as any other GET.
-        match http_req.extensions().get::<crate::auth::CheckedClient>() {
+        match http_req.extensions().get::<CheckedClient>() {
             None => true,
             Some(client) => match state.scopes.required("GET", p) {
                 Some(Some(scope)) => client

@@ -193,6 +193,9 @@ impl From<DomainError> for ApiError {
             DomainError::NotFound => Self::not_found(),
             DomainError::Unauthenticated { code } => Self::unauthenticated(code),
             DomainError::Forbidden { code, detail } => Self::new(StatusCode::FORBIDDEN, code, "Forbidden").detail(detail),
+            DomainError::InsufficientScope { scope } => Self::new(StatusCode::FORBIDDEN, "insufficient_scope", "Outside the client's scopes")
+                .detail(format!("this operation needs the scope {scope}"))
+                .header(header::WWW_AUTHENTICATE, format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\"")),
             DomainError::PreconditionFailed => Self::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", "The record has changed")
                 .detail("someone changed this record after you read it; read it again and reapply your change"),
             DomainError::Conflict { code, detail } => Self::new(StatusCode::CONFLICT, code, "Conflict").detail(detail),

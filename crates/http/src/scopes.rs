@@ -3,12 +3,12 @@
 //! enforced.
 
 use crate::AppState;
-use crate::auth::{CheckedClient, Principal};
+use crate::auth::{ClientCall, Principal};
 use crate::problem::ApiError;
 use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 use std::collections::HashMap;
@@ -75,8 +75,11 @@ impl ScopeTable {
     }
 }
 
-/// Refuses an API client's call outside its scopes before anything else reads the request
-/// (so the answer does not depend on the body), and audits the refusal.
+/// Refuses an API client's call outside its token's scopes, or on an operation not open to
+/// clients, before anything else reads the request (so the answer does not depend on the
+/// body), and audits the refusal. A call its token allows goes on without the database:
+/// whether the client is still allowed it (not revoked, the scope not withdrawn since the
+/// token was issued) is checked with the use case ([`crate::auth::ClientCall`]).
 pub async fn layer(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -105,53 +108,47 @@ async fn check(req: &ServiceRequest, state: &web::Data<AppState>) -> Option<ApiE
             return Some(e);
         }
     }
-    // The client as it is now: revoked → 401, withdrawn scopes gone.
-    let services = state.services.clone();
-    let actor = match web::block(move || services.oauth().authenticate(client, &scopes)).await {
-        Ok(Ok(a)) => a,
-        Ok(Err(e)) => return Some(ApiError::from(e)),
-        Err(_) => return Some(ApiError::internal()),
-    };
-    let method = req.method().as_str().to_owned();
-    let path = req.path().to_owned();
-    let granted = actor.scopes.clone().unwrap_or_default();
-    let refusal = match state.scopes.required(&method, &path) {
-        Some(Some(scope)) if !granted.iter().any(|s| s == scope) => ApiError::new(
-            StatusCode::FORBIDDEN,
-            "insufficient_scope",
-            "Outside the client's scopes",
-        )
-        .detail(format!("this operation needs the scope {scope}"))
-        .header(
-            header::WWW_AUTHENTICATE,
-            format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\""),
-        ),
-        Some(_) => {
-            req.extensions_mut().insert(CheckedClient(actor));
-            return None;
-        }
+    let operation = format!("{} {}", req.method(), req.path());
+    let refusal = match state.scopes.required(req.method().as_str(), req.path()) {
         None => ApiError::new(
             StatusCode::FORBIDDEN,
             "client_not_allowed",
             "Not open to API clients",
         )
         .detail("this operation is for the center's staff, not for API clients"),
+        Some(Some(scope)) if !scopes.iter().any(|s| s == scope) => {
+            ApiError::from(DomainError::InsufficientScope {
+                scope: scope.to_owned(),
+            })
+        }
+        Some(needs) => {
+            req.extensions_mut().insert(ClientCall {
+                client,
+                token_scopes: scopes,
+                needs: needs.map(str::to_owned),
+                operation,
+            });
+            return None;
+        }
     };
-    // The trail names the client and the operation it tried.
+    // Refused. A revoked client hears that first (401); otherwise the trail names the client
+    // and the operation it tried.
     let services = state.services.clone();
-    let ctx = Ctx {
-        actor,
-        meta: crate::auth::request_meta(req.request()),
-    };
+    let meta = crate::auth::request_meta(req.request());
     let code = refusal.code;
-    let _ = web::block(move || {
+    let trail = web::block(move || {
+        let actor = services.oauth().authenticate(client, &scopes)?;
         services.audit_refusal(
-            &ctx,
+            &Ctx { actor, meta },
             Action::ScopeCheck,
-            Some(format!("{method} {path}")),
+            Some(operation),
             &DomainError::forbidden(code, ""),
         );
-    })
-    .await;
-    Some(refusal)
+        Ok::<(), DomainError>(())
+    });
+    match trail.await {
+        Ok(Ok(())) => Some(refusal),
+        Ok(Err(e)) => Some(ApiError::from(e)),
+        Err(_) => Some(ApiError::internal()),
+    }
 }
