@@ -145,7 +145,7 @@ impl r2d2::ManageConnection for Manager {
 /// statement here names its center and its record's key, on indexes that start with them,
 /// so the plan does not change with the values, and planning again is pure cost — most of
 /// all for a join (measured: PostgreSQL's CPU per timeline, whose reads are joined to save
-/// round trips, 1.05 → 0.69 ms; README, "Benchmarks").
+/// round trips, 1.05 → 0.69 ms; `deploy/benchmarks-history.md`).
 const PG_SESSION_SETTINGS: &str = "SET plan_cache_mode = force_generic_plan";
 
 /// How long a SQLite writer waits for the one before it, in SQLite's busy handler or for
