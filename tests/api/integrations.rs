@@ -30,6 +30,7 @@ db_tests!(
     deliveries_to_addresses_inside_are_refused_and_logged_generically,
     sync_by_updated_since_misses_nothing_under_concurrent_writes,
     an_administrations_client_does_regional_work_and_reaches_no_patient,
+    a_clients_retry_is_answered_only_while_the_client_is_live,
 );
 
 const ALL_SCOPES: &[&str] = &[
@@ -1605,4 +1606,65 @@ async fn an_administrations_client_does_regional_work_and_reaches_no_patient(db:
     let refused = token_request(&app, &form, None).await;
     assert_eq!(refused.status.as_u16(), 401);
     assert_eq!(refused.body["error"], "invalid_client");
+}
+
+/// The idempotency layer answers a retry from what it kept, so it must know the client is
+/// still live first: the scope layer lets a call through on its token alone.
+async fn a_clients_retry_is_answered_only_while_the_client_is_live(db: Db) {
+    let app = spawn(db).await;
+    let center = app.center("hiroshima").await;
+    let c = register(&app, &center.admin, &["patients:read", "patients:write"]).await;
+    let t = client_token(&app, &c, None).await;
+    let post = |key: &'static str| {
+        let t = t.clone();
+        let app = &app;
+        async move {
+            app.request(
+                Method::POST,
+                "/api/v1/patients",
+                Some(&t),
+                &[
+                    ("content-type", "application/json"),
+                    ("idempotency-key", key),
+                ],
+                Some(patient_json("広島").to_string().into_bytes()),
+            )
+            .await
+        }
+    };
+    let first = post("client-retry-1").await.expect(201);
+    let again = post("client-retry-1").await.expect(201);
+    assert_eq!(again.id(), first.id());
+    // Withdrawn: the write scope bites the retry too.
+    let current = app
+        .get(&format!("/api/v1/api-clients/{}", c.id), &center.admin)
+        .await
+        .expect(200);
+    app.patch(
+        &format!("/api/v1/api-clients/{}", c.id),
+        &center.admin,
+        Some(&current.etag()),
+        json!({"scopes": ["patients:read"]}),
+    )
+    .await
+    .expect(200);
+    post("client-retry-1")
+        .await
+        .problem(403, "insufficient_scope");
+    app.post(
+        &format!("/api/v1/api-clients/{}/revoke", c.id),
+        &center.admin,
+        json!({}),
+    )
+    .await
+    .expect(200);
+    post("client-retry-1").await.problem(401, "invalid_token");
+    post("client-retry-2").await.problem(401, "invalid_token");
+    // The refusals are in the trail.
+    let refused = app
+        .audit_events()
+        .into_iter()
+        .filter(|e| e.action == "api.scope_check" && e.actor_kind == "client")
+        .count();
+    assert_eq!(refused, 1);
 }
