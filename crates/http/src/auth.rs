@@ -446,11 +446,13 @@ fn pending(req: &HttpRequest) -> Result<Pending, ApiError> {
     // An API client: let through by `scopes::layer` (rate, the token's scopes), and maybe
     // checked as it is now by the idempotency layer.
     let checked = req.extensions().get::<CheckedClient>().cloned();
-    let call = req.extensions().get::<ClientCall>().cloned();
-    let client = match (checked, call) {
-        (Some(CheckedClient(actor)), _) => Some(Who::Client(actor)),
-        (None, Some(call)) => Some(Who::ClientCall(call)),
-        (None, None) => None,
+    let client = match checked {
+        Some(CheckedClient(actor)) => Some(Who::Client(actor)),
+        None => req
+            .extensions()
+            .get::<ClientCall>()
+            .cloned()
+            .map(Who::ClientCall),
     };
     if let Some(who) = client {
         return Ok(Pending {

@@ -321,8 +321,8 @@ async fn reread(
                 Some(Some(scope)) => client
                     .0
                     .scopes
-                    .as_ref()
-                    .is_some_and(|s| s.iter().any(|g| g == scope)),
+                    .as_deref()
+                    .is_some_and(|s| tsunagu_domain::policy::grants(s, scope).is_ok()),
                 Some(None) => true,
                 None => false,
             },

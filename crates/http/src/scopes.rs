@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use tsunagu_domain::DomainError;
 use tsunagu_domain::app::Ctx;
 use tsunagu_domain::events::Action;
+use tsunagu_domain::policy;
 use utoipa::openapi::OpenApi;
 
 /// `(METHOD, path pattern)` → the scope needed (`None`: any client token), for operations
@@ -116,11 +117,7 @@ async fn check(req: &ServiceRequest, state: &web::Data<AppState>) -> Option<ApiE
             "Not open to API clients",
         )
         .detail("this operation is for the center's staff, not for API clients"),
-        Some(Some(scope)) if !scopes.iter().any(|s| s == scope) => {
-            ApiError::from(DomainError::InsufficientScope {
-                scope: scope.to_owned(),
-            })
-        }
+        Some(Some(scope)) if let Err(e) = policy::grants(&scopes, scope) => ApiError::from(e),
         Some(needs) => {
             req.extensions_mut().insert(ClientCall {
                 client,
