@@ -41,7 +41,7 @@ pub struct Config {
     pub jwt_secret: Option<Vec<u8>>,
     pub cors_origins: Vec<String>,
     pub spa_dir: Option<PathBuf>,
-    /// HTTP worker threads; the default is one per core.
+    /// HTTP worker threads; the default is [`default_workers`].
     pub workers: usize,
     pub rate_limits: RateLimitConfig,
     /// Whether this process sends webhook deliveries (several replicas may; each delivery
@@ -387,7 +387,9 @@ impl Config {
                 .unwrap_or_default(),
             spa_dir,
             workers: match get("TSUNAGU_WORKERS") {
-                None => std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+                None => default_workers(
+                    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+                ),
                 Some(s) => s
                     .parse::<usize>()
                     .ok()
@@ -636,9 +638,30 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
     })
 }
 
+/// HTTP worker threads for a machine of `cores` when `TSUNAGU_WORKERS` is not set: one for
+/// every three cores, at least one. A worker only reads requests, routes them, checks the
+/// token and writes the answer's JSON; the use cases run on the blocking pool, and the
+/// workers' part measured a fifth to a quarter of the server's CPU (`bench http`), so a
+/// third of the cores leaves them room. More workers than that only compete with the
+/// blocking threads and the database for the cores: on two cores, one worker instead of
+/// two served the timeline 5–15 % faster with 4–10 % less CPU per request, at 4 and at 16
+/// connections (see `deploy/benchmarks-history.md`).
+pub fn default_workers(cores: usize) -> usize {
+    cores.div_ceil(3).max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_worker_for_every_three_cores_at_least_one() {
+        let workers: Vec<usize> = [1, 2, 3, 4, 6, 8, 16].map(default_workers).to_vec();
+        assert_eq!(workers, [1, 1, 1, 2, 2, 3, 6]);
+        assert_eq!(default_workers(0), 1);
+        assert_eq!(with("TSUNAGU_WORKERS", "4").map(|c| c.workers), Ok(4));
+        assert!(with("TSUNAGU_WORKERS", "0").is_err());
+    }
 
     fn with(k: &str, v: &str) -> Result<Config, String> {
         Config::from_map(&HashMap::from([(k.to_owned(), v.to_owned())]))
