@@ -641,11 +641,12 @@ pub fn start(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Running, String> {
 /// HTTP worker threads for a machine of `cores` when `TSUNAGU_WORKERS` is not set: one for
 /// every three cores, at least one. A worker only reads requests, routes them, checks the
 /// token and writes the answer's JSON; the use cases run on the blocking pool, and the
-/// workers' part measured a fifth to a quarter of the server's CPU (`bench http`), so a
-/// third of the cores leaves them room. More workers than that only compete with the
-/// blocking threads and the database for the cores: on two cores, one worker instead of
-/// two served the timeline 5–15 % faster with 4–10 % less CPU per request, at 4 and at 16
-/// connections (see `deploy/benchmarks-history.md`).
+/// workers' part measured a quarter of the server's CPU (`perf`, the timeline at four
+/// connections), so a third of the cores leaves them room. More workers than that only
+/// compete with the blocking threads and the database for the cores: on two cores with
+/// PostgreSQL, one worker instead of two served the timeline 5–15 % faster with 4–10 % less
+/// CPU per request, at 4 and at 16 connections; on SQLite it made no difference (see
+/// `deploy/benchmarks-history.md`).
 pub fn default_workers(cores: usize) -> usize {
     cores.div_ceil(3).max(1)
 }
