@@ -119,11 +119,15 @@ pub async fn layer(
 
     // A client the scope layer let through on its token is checked as it is now first:
     // what is kept for the key is answered only to a client still allowed the operation.
-    let call = http_req.extensions().get::<ClientCall>().cloned();
-    let meta = crate::auth::request_meta(&http_req);
+    // (The request's metadata is built only for such a client, for the trail of a refusal.)
+    let call = http_req
+        .extensions()
+        .get::<ClientCall>()
+        .cloned()
+        .map(|c| (c, crate::auth::request_meta(&http_req)));
     let s = state.services.clone();
     let begun = web::block(move || {
-        let client = call.map(|c| c.check(&s, &meta)).transpose()?;
+        let client = call.map(|(c, meta)| c.check(&s, &meta)).transpose()?;
         Ok::<_, DomainError>((client, s.idempotency().begin(&caller, &key, &hash)?))
     })
     .await;
