@@ -58,13 +58,24 @@ pub enum Principal {
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// What `verify` asks of every token, built once: building it allocates a set for each
+    /// of the issuer, the audience and the required claims, on every request otherwise.
+    validation: Validation,
 }
 
 impl JwtKeys {
     pub fn from_secret(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        // The times are checked in `verify`, against the injectable clock.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            validation,
         }
     }
 
@@ -127,13 +138,7 @@ impl JwtKeys {
     /// Checks signature, algorithm, issuer, audience and presence of every claim; the times
     /// are checked against the injectable clock (not the system clock) so tests can expire tokens.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Principal, ApiError> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.set_issuer(&[ISSUER]);
-        v.set_audience(&[AUDIENCE]);
-        v.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        v.validate_exp = false;
-        v.validate_nbf = false;
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|_| ApiError::unauthenticated("invalid_token"))?;
         let c = data.claims;
         let t = now.timestamp();
@@ -527,6 +532,38 @@ mod tests {
         // Another request verifies its own.
         let other = actix_web::test::TestRequest::default().to_http_request();
         assert_eq!(verified_once(&other, |_| Ok(user.clone())), Ok(user));
+    }
+
+    #[test]
+    fn a_token_of_another_issuer_audience_or_algorithm_or_missing_a_claim_is_refused() {
+        // The validation is built once with the keys and shared by every request: each
+        // thing it asks of a token is checked here, on a token otherwise like an issued one.
+        let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap();
+        let t = now.timestamp();
+        let claims = serde_json::json!({
+            "iss": ISSUER, "aud": AUDIENCE, "sub": Uuid::now_v7().to_string(),
+            "sid": Uuid::now_v7().to_string(), "exp": t + 600, "nbf": t, "iat": t,
+            "jti": Uuid::now_v7().to_string(),
+        });
+        let sign = |c: &serde_json::Value, alg: Algorithm| {
+            jsonwebtoken::encode(&Header::new(alg), c, &keys.encoding).unwrap()
+        };
+        assert!(keys.verify(&sign(&claims, Algorithm::HS256), now).is_ok());
+        let mut refused = vec![sign(&claims, Algorithm::HS384)];
+        for (claim, value) in [("iss", "someone-else"), ("aud", "another-api")] {
+            let mut c = claims.clone();
+            c[claim] = value.into();
+            refused.push(sign(&c, Algorithm::HS256));
+        }
+        for claim in ["exp", "nbf", "iss", "aud", "sub"] {
+            let mut c = claims.clone();
+            c.as_object_mut().unwrap().remove(claim);
+            refused.push(sign(&c, Algorithm::HS256));
+        }
+        for token in refused {
+            assert_eq!(keys.verify(&token, now).unwrap_err().code, "invalid_token");
+        }
     }
 
     #[test]
