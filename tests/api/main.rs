@@ -16,6 +16,7 @@ mod auth;
 mod backup;
 mod cases;
 mod councils;
+mod db_limits;
 mod demo;
 mod exchange;
 mod exports;

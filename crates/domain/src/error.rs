@@ -84,7 +84,8 @@ pub enum DomainError {
     PatientMerged { into: uuid::Uuid },
     /// Too many attempts; try again after this many seconds (429).
     TooManyAttempts { retry_after_secs: u64 },
-    /// The database cannot be reached (503).
+    /// The database cannot be reached, or could not answer now: a wait cut off by its
+    /// limits, a deadlock, a standby refusing writes (503; trying again is right).
     Unavailable(String),
     /// A defect or an unexpected storage failure (500). The text is logged, never shown.
     Internal(String),

@@ -213,7 +213,7 @@ impl From<DomainError> for ApiError {
                 .header(header::RETRY_AFTER, retry_after_secs.to_string()),
             DomainError::Unavailable(msg) => {
                 tracing::warn!(error = %msg, "database unavailable");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable").detail("the database cannot be reached; try again shortly").header(header::RETRY_AFTER, "5")
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable").detail("the database cannot be reached or could not answer in time; try again shortly").header(header::RETRY_AFTER, "5")
             }
             DomainError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
@@ -238,7 +238,7 @@ fn problem_responses(
                 413 => "The body is too large (`payload_too_large`)",
                 415 => "The body is not `application/json` (`unsupported_media_type`)",
                 429 => "Over the rate limit (`rate_limited`, with `Retry-After`)",
-                503 => "The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`)",
+                503 => "The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`)",
                 401 => "Not signed in, or the token expired (`invalid_token`)",
                 403 => "The role does not allow it (`insufficient_role`, `center_staff_only`, …)",
                 404 => "No such record in your center (`not_found`)",

@@ -58,6 +58,8 @@ pub struct Config {
     pub idempotency_lease: std::time::Duration,
     /// Connection limits and timeouts against slow and idle clients.
     pub http_limits: HttpLimits,
+    /// How long PostgreSQL lets a statement, a lock wait or an idle transaction run.
+    pub db_limits: tsunagu_store::SessionLimits,
     /// The bearer token for `GET /metrics` on the API's address; without it metrics are not
     /// served there.
     pub metrics_token: Option<String>,
@@ -278,6 +280,30 @@ impl Config {
                     .ok_or("TSUNAGU_HTTP_MAX_CONNECTIONS must be a number from 1 to 100000")?,
             },
         };
+        // Zero turns a limit off (PostgreSQL's own meaning of 0).
+        let db_millis =
+            |k: &str, default: std::time::Duration| -> Result<std::time::Duration, String> {
+                match get(k) {
+                    None => Ok(default),
+                    Some(s) => s
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| *n == 0 || (100..=3_600_000).contains(n))
+                        .map(std::time::Duration::from_millis)
+                        .ok_or_else(|| {
+                            format!("{k} must be 0 (no limit) or milliseconds from 100 to 3600000")
+                        }),
+                }
+            };
+        let d = tsunagu_store::SessionLimits::default();
+        let db_limits = tsunagu_store::SessionLimits {
+            statement: db_millis("TSUNAGU_DB_STATEMENT_TIMEOUT_MS", d.statement)?,
+            lock: db_millis("TSUNAGU_DB_LOCK_TIMEOUT_MS", d.lock)?,
+            idle_in_transaction: db_millis(
+                "TSUNAGU_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS",
+                d.idle_in_transaction,
+            )?,
+        };
         let metrics_token = match get("TSUNAGU_METRICS_TOKEN") {
             None => None,
             Some(t) if t.len() >= 32 && t.bytes().all(|b| b.is_ascii_graphic()) => Some(t),
@@ -370,6 +396,7 @@ impl Config {
             webhook_allow_hosts,
             webhook_timeout,
             idempotency_lease,
+            db_limits,
             listen: get("TSUNAGU_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into()),
             database_url: get("TSUNAGU_DATABASE_URL")
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -405,7 +432,8 @@ impl Config {
 /// returns the store.
 pub fn open_store(cfg: &Config) -> Result<DieselStore, String> {
     let url = DatabaseUrl::parse(&cfg.database_url);
-    let pool = tsunagu_store::open_pool(&url, cfg.pool_size).map_err(|e| e.to_string())?;
+    let pool = tsunagu_store::open_pool_limited(&url, cfg.pool_size, cfg.db_limits)
+        .map_err(|e| e.to_string())?;
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot connect to {}: {e}", url.redacted()))?;
@@ -702,5 +730,34 @@ mod tests {
         for bad in ["-1", "x", "10081"] {
             assert!(every(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn database_limits_default_and_bounds_and_zero_turns_one_off() {
+        use std::time::Duration;
+        let d = Config::from_map(&HashMap::new()).unwrap().db_limits;
+        assert_eq!(
+            (d.statement, d.lock, d.idle_in_transaction),
+            (
+                Duration::from_secs(30),
+                Duration::from_secs(10),
+                Duration::from_secs(60)
+            )
+        );
+        let statement =
+            |v: &str| with("TSUNAGU_DB_STATEMENT_TIMEOUT_MS", v).map(|c| c.db_limits.statement);
+        assert_eq!(statement("0"), Ok(Duration::ZERO));
+        assert_eq!(statement("5000"), Ok(Duration::from_secs(5)));
+        for bad in ["99", "3600001", "-1", "x"] {
+            assert!(statement(bad).is_err(), "{bad}");
+        }
+        let lock = |v: &str| with("TSUNAGU_DB_LOCK_TIMEOUT_MS", v).map(|c| c.db_limits.lock);
+        assert_eq!(lock("0"), Ok(Duration::ZERO));
+        let idle = |v: &str| {
+            with("TSUNAGU_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", v)
+                .map(|c| c.db_limits.idle_in_transaction)
+        };
+        assert_eq!(idle("120000"), Ok(Duration::from_secs(120)));
+        assert!(idle("50").is_err());
     }
 }

@@ -84,11 +84,17 @@ impl DatabaseUrl {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    limits: SessionLimits,
 }
 
 impl Manager {
+    /// A manager whose PostgreSQL sessions have the default [`SessionLimits`].
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self::with_limits(url, SessionLimits::default())
+    }
+
+    pub fn with_limits(url: DatabaseUrl, limits: SessionLimits) -> Self {
+        Self { url, limits }
     }
 }
 
@@ -101,7 +107,7 @@ impl r2d2::ManageConnection for Manager {
             Backend::Postgres => {
                 let mut c = PgConnection::establish(&self.url.target)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
-                c.batch_execute(PG_SESSION_SETTINGS)
+                c.batch_execute(&self.limits.session_settings())
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Pg(c))
             }
@@ -135,18 +141,59 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// Set on every PostgreSQL connection this process makes.
-///
-/// `plan_cache_mode = force_generic_plan`: each statement is planned once per connection
-/// and its plan reused, whatever the values bound. By default PostgreSQL plans a prepared
-/// statement again on every execution for as long as a plan made for the values looks
-/// cheaper than the generic one, which skewed statistics make so for good: a patient with
-/// few consultations among patients with many looks cheaper to read than the average. Every
-/// statement here names its center and its record's key, on indexes that start with them,
-/// so the plan does not change with the values, and planning again is pure cost — most of
-/// all for a join (measured: PostgreSQL's CPU per timeline, whose reads are joined to save
-/// round trips, 1.05 → 0.69 ms; `deploy/benchmarks-history.md`).
-const PG_SESSION_SETTINGS: &str = "SET plan_cache_mode = force_generic_plan";
+/// How long PostgreSQL lets one of this process's sessions wait, so that no request waits
+/// for ever: a statement (`statement_timeout`, its lock waits included), a lock
+/// (`lock_timeout`: a row held by a stuck transaction, an operator's `LOCK TABLE`, a
+/// migration of another replica), and a transaction left open and idle
+/// (`idle_in_transaction_session_timeout`: PostgreSQL ends the session of a client that
+/// stopped mid-transaction, so its locks do not hold up every other replica). A statement
+/// cut off this way answers 503 `unavailable` with `Retry-After`, and its transaction is
+/// rolled back (`crate::error::query_error`). Zero turns a limit off. Migrations run
+/// without the statement limit (`run_migrations`): building an index on a large table may
+/// take minutes. SQLite waits for a lock at most `SQLITE_BUSY_TIMEOUT` and has no other
+/// waits to bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub statement: Duration,
+    pub lock: Duration,
+    pub idle_in_transaction: Duration,
+}
+
+impl Default for SessionLimits {
+    /// Far above any request's statements (a report over 100,000 patients takes some 35 ms,
+    /// exports and verifications go in pages), and below the minute after which a reverse
+    /// proxy or a person gives up.
+    fn default() -> Self {
+        Self {
+            statement: Duration::from_secs(30),
+            lock: Duration::from_secs(10),
+            idle_in_transaction: Duration::from_secs(60),
+        }
+    }
+}
+
+impl SessionLimits {
+    /// Set on every PostgreSQL connection this process makes: the limits, and
+    /// `plan_cache_mode = force_generic_plan`: each statement is planned once per connection
+    /// and its plan reused, whatever the values bound. By default PostgreSQL plans a prepared
+    /// statement again on every execution for as long as a plan made for the values looks
+    /// cheaper than the generic one, which skewed statistics make so for good: a patient with
+    /// few consultations among patients with many looks cheaper to read than the average. Every
+    /// statement here names its center and its record's key, on indexes that start with them,
+    /// so the plan does not change with the values, and planning again is pure cost — most of
+    /// all for a join (measured: PostgreSQL's CPU per timeline, whose reads are joined to save
+    /// round trips, 1.05 → 0.69 ms; `deploy/benchmarks-history.md`).
+    fn session_settings(&self) -> String {
+        let ms = |d: Duration| d.as_millis();
+        format!(
+            "SET plan_cache_mode = force_generic_plan; SET statement_timeout = {}; \
+             SET lock_timeout = {}; SET idle_in_transaction_session_timeout = {}",
+            ms(self.statement),
+            ms(self.lock),
+            ms(self.idle_in_transaction)
+        )
+    }
+}
 
 /// How long a SQLite writer waits for the one before it, in SQLite's busy handler or for
 /// its turn in this process (`DieselStore::writer_turn`).
@@ -223,17 +270,31 @@ pub enum OpenError {
 
 /// Opens the pool, failing fast with a clear message when the database cannot be reached.
 pub fn open_pool(url: &DatabaseUrl, size: u32) -> Result<Pool, OpenError> {
-    pool_keeping(url, size, 1)
+    open_pool_limited(url, size, SessionLimits::default())
+}
+
+/// [`open_pool`] with the operator's [`SessionLimits`].
+pub fn open_pool_limited(
+    url: &DatabaseUrl,
+    size: u32,
+    limits: SessionLimits,
+) -> Result<Pool, OpenError> {
+    pool_keeping(url, size, 1, limits)
 }
 
 /// A pool for a short task on a file that is moved or deleted right after (a restore): it
 /// keeps no idle connection, so no background thread of the pool opens the file again once
 /// the pool is dropped.
 pub fn open_short_lived_pool(url: &DatabaseUrl, size: u32) -> Result<Pool, OpenError> {
-    pool_keeping(url, size, 0)
+    pool_keeping(url, size, 0, SessionLimits::default())
 }
 
-fn pool_keeping(url: &DatabaseUrl, size: u32, min_idle: u32) -> Result<Pool, OpenError> {
+fn pool_keeping(
+    url: &DatabaseUrl,
+    size: u32,
+    min_idle: u32,
+    limits: SessionLimits,
+) -> Result<Pool, OpenError> {
     static COUNTING: std::sync::Once = std::sync::Once::new();
     COUNTING.call_once(|| {
         if let Err(e) = diesel::connection::set_default_instrumentation(counting) {
@@ -247,7 +308,7 @@ fn pool_keeping(url: &DatabaseUrl, size: u32, min_idle: u32) -> Result<Pool, Ope
         // No `SELECT 1` per checkout: a lost connection is found on first use instead (see
         // `DieselStore::conn`).
         .test_on_check_out(false)
-        .build(Manager::new(url.clone()))
+        .build(Manager::with_limits(url.clone(), limits))
         .map_err(|source| OpenError::Connect {
             url: url.redacted(),
             source,
@@ -256,15 +317,44 @@ fn pool_keeping(url: &DatabaseUrl, size: u32, min_idle: u32) -> Result<Pool, Ope
 
 /// Applies pending migrations of the connection's backend; returns their names.
 pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, String> {
-    let applied = match conn {
-        DbConn::Pg(c) => c
-            .run_pending_migrations(PG_MIGRATIONS)
-            .map(|v| v.iter().map(ToString::to_string).collect()),
+    match conn {
+        DbConn::Pg(c) => without_statement_limit(c, |c| {
+            c.run_pending_migrations(PG_MIGRATIONS)
+                .map(|v| v.iter().map(ToString::to_string).collect())
+                .map_err(|e| e.to_string())
+        }),
         DbConn::Sqlite(c) => c
             .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|v| v.iter().map(ToString::to_string).collect()),
-    };
-    applied.map_err(|e| e.to_string())
+            .map(|v| v.iter().map(ToString::to_string).collect())
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Runs `f` with the session's statement limit off (a migration may build an index on a
+/// large table for minutes), and puts the limit back after: the connection goes back to the
+/// pool. The lock limit stays: a migration that cannot get its lock in time fails, and the
+/// start is tried again, rather than queueing every request behind it.
+fn without_statement_limit<T>(
+    c: &mut PgConnection,
+    f: impl FnOnce(&mut PgConnection) -> Result<T, String>,
+) -> Result<T, String> {
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let before: Setting = diesel::sql_query("SELECT current_setting('statement_timeout') AS v")
+        .get_result(c)
+        .map_err(|e| e.to_string())?;
+    c.batch_execute("SET statement_timeout = 0")
+        .map_err(|e| e.to_string())?;
+    let out = f(c);
+    let restored = diesel::sql_query("SELECT set_config('statement_timeout', $1, false)")
+        .bind::<diesel::sql_types::Text, _>(&before.v)
+        .execute(c);
+    let value = out?;
+    restored.map_err(|e| format!("cannot restore the statement limit: {e}"))?;
+    Ok(value)
 }
 
 /// Applies this binary's pending migrations one by one up to and including `version` (as

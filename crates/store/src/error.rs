@@ -46,9 +46,48 @@ pub(crate) fn query_error(e: DieselError) -> DomainError {
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             info,
         ) => DomainError::Unavailable(info.message().to_owned()),
+        DieselError::DatabaseError(kind, info) if is_transient(&kind, info.message()) => {
+            DomainError::Unavailable(info.message().to_owned())
+        }
         other => DomainError::Internal(other.to_string()),
     }
 }
+
+/// Whether a database error means "not now" rather than "wrong", so the caller is told to
+/// try again (503 `unavailable`, `Retry-After`) instead of being shown a server fault: a
+/// serialization conflict or a deadlock (the transaction was rolled back whole and may be
+/// tried again as it was), a statement or lock wait cut off by the session's limits
+/// (`db::SessionLimits`) or by an operator, a session ended by the database, or a database
+/// that refuses writes (a standby, or a switch-over under way). diesel names only the first
+/// and the last of these; the others are known by PostgreSQL's message, in English or in
+/// Japanese (a server installed with a Japanese locale answers in Japanese, and only a
+/// superuser may change `lc_messages`), and by SQLite's when its busy wait ran out. A
+/// message in another language stays a 500: a server fault, never a wait without end.
+fn is_transient(kind: &DatabaseErrorKind, message: &str) -> bool {
+    match kind {
+        DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::ReadOnlyTransaction => true,
+        DatabaseErrorKind::Unknown => TRANSIENT_MESSAGES.iter().any(|m| message.contains(m)),
+        _ => false,
+    }
+}
+
+/// Parts of the messages of transient failures (see [`is_transient`]). PostgreSQL's
+/// Japanese translation words them differently from version to version, so the parts are
+/// the few words every version's message has.
+const TRANSIENT_MESSAGES: &[&str] = &[
+    // 57014 (statement timeout, cancel request), 55P03 (lock timeout), and 40001 on a
+    // standby (conflict with recovery): "canceling statement due to …".
+    "canceling statement due to",
+    "キャンセル",
+    // 40P01.
+    "deadlock detected",
+    "デッドロック",
+    // 57P01 and idle_in_transaction_session_timeout: "terminating connection due to …".
+    "terminating connection due to",
+    "接続を終了",
+    // SQLite's SQLITE_BUSY once its busy timeout passed.
+    "database is locked",
+];
 
 /// After an update matched no row: the record is gone (or another center's), or its version moved.
 pub(crate) fn missing_or_stale(exists: bool) -> StoreError {
@@ -62,4 +101,66 @@ pub(crate) fn missing_or_stale(exists: bool) -> StoreError {
 /// A record that was just written and cannot be read back (another center's, or deleted).
 pub(crate) fn not_found() -> StoreError {
     StoreError::Domain(DomainError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_deadlocks_and_refused_writes_are_transient_in_english_and_japanese() {
+        let unknown = DatabaseErrorKind::Unknown;
+        for message in [
+            "canceling statement due to statement timeout",
+            "canceling statement due to lock timeout",
+            "canceling statement due to user request",
+            "canceling statement due to conflict with recovery",
+            "deadlock detected",
+            "terminating connection due to idle-in-transaction timeout",
+            "terminating connection due to administrator command",
+            "ステートメントのタイムアウトのためステートメントをキャンセルしています",
+            "ロックのタイムアウトのためステートメントをキャンセルしています",
+            "ユーザーからの要求により文をキャンセルしています",
+            "デッドロックを検出しました",
+            "トランザクション中アイドルタイムアウトのため接続を終了します",
+            "管理者コマンドにより接続を終了しています",
+            "database is locked",
+        ] {
+            assert!(is_transient(&unknown, message), "{message}");
+        }
+        assert!(is_transient(
+            &DatabaseErrorKind::SerializationFailure,
+            "could not serialize access due to concurrent update"
+        ));
+        assert!(is_transient(
+            &DatabaseErrorKind::ReadOnlyTransaction,
+            "cannot execute INSERT in a read-only transaction"
+        ));
+    }
+
+    #[test]
+    fn faults_of_the_statement_itself_are_not_transient() {
+        for (kind, message) in [
+            (
+                DatabaseErrorKind::Unknown,
+                "syntax error at or near \"FROM\"",
+            ),
+            (DatabaseErrorKind::Unknown, "column \"x\" does not exist"),
+            (
+                DatabaseErrorKind::Unknown,
+                "value too long for type character varying(20)",
+            ),
+            (
+                DatabaseErrorKind::NotNullViolation,
+                "null value in column \"id\"",
+            ),
+            (
+                DatabaseErrorKind::CheckViolation,
+                "new row violates check constraint",
+            ),
+            (DatabaseErrorKind::ForeignKeyViolation, "deadlock detected"),
+        ] {
+            assert!(!is_transient(&kind, message), "{message}");
+        }
+    }
 }

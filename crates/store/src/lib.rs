@@ -83,8 +83,8 @@ use tsunagu_domain::ports::{Health, StoreResult};
 
 pub use batch::Batch;
 pub use db::{
-    Backend, DatabaseUrl, OpenError, default_pool_size, open_pool, open_short_lived_pool,
-    run_migrations,
+    Backend, DatabaseUrl, OpenError, SessionLimits, default_pool_size, open_pool,
+    open_pool_limited, open_short_lived_pool, run_migrations,
 };
 
 #[derive(Clone)]

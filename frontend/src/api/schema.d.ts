@@ -9380,7 +9380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9495,7 +9495,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9562,7 +9562,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9699,7 +9699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9792,7 +9792,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9858,7 +9858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9974,7 +9974,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10050,7 +10050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10153,7 +10153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10220,7 +10220,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10351,7 +10351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10411,7 +10411,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10520,7 +10520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10598,7 +10598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10704,7 +10704,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10771,7 +10771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10908,7 +10908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10975,7 +10975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11109,7 +11109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11196,7 +11196,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11260,7 +11260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11351,7 +11351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11447,7 +11447,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11492,7 +11492,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11588,7 +11588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11665,7 +11665,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11778,7 +11778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11834,7 +11834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11967,7 +11967,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12034,7 +12034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12171,7 +12171,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12259,7 +12259,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12365,7 +12365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12432,7 +12432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12569,7 +12569,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12658,7 +12658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12764,7 +12764,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12831,7 +12831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12968,7 +12968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13057,7 +13057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13174,7 +13174,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13263,7 +13263,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13380,7 +13380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13448,7 +13448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13586,7 +13586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13712,7 +13712,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13788,7 +13788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13874,7 +13874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13980,7 +13980,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14047,7 +14047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14184,7 +14184,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14250,7 +14250,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14376,7 +14376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14444,7 +14444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14550,7 +14550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14617,7 +14617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14686,7 +14686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14754,7 +14754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14876,7 +14876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -14966,7 +14966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15033,7 +15033,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15170,7 +15170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15245,7 +15245,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15323,7 +15323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15430,7 +15430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15497,7 +15497,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15622,7 +15622,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15747,7 +15747,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15836,7 +15836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -15925,7 +15925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16001,7 +16001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16082,7 +16082,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16188,7 +16188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16255,7 +16255,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16392,7 +16392,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16439,7 +16439,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16494,7 +16494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16597,7 +16597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16650,7 +16650,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16751,7 +16751,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16818,7 +16818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -16955,7 +16955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17021,7 +17021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17150,7 +17150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17228,7 +17228,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17294,7 +17294,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17360,7 +17360,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17475,7 +17475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17551,7 +17551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17632,7 +17632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17738,7 +17738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17805,7 +17805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17942,7 +17942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18006,7 +18006,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18102,7 +18102,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18186,7 +18186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18292,7 +18292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18359,7 +18359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18496,7 +18496,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18600,7 +18600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18722,7 +18722,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18846,7 +18846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18945,7 +18945,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19051,7 +19051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19129,7 +19129,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19277,7 +19277,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19354,7 +19354,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19482,7 +19482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19570,7 +19570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19648,7 +19648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19714,7 +19714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19839,7 +19839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19906,7 +19906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19983,7 +19983,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20060,7 +20060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20124,7 +20124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20191,7 +20191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20328,7 +20328,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20409,7 +20409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20515,7 +20515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20582,7 +20582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20719,7 +20719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20808,7 +20808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20925,7 +20925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21003,7 +21003,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21088,7 +21088,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21194,7 +21194,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21261,7 +21261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21398,7 +21398,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21464,7 +21464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21580,7 +21580,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21656,7 +21656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21745,7 +21745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21862,7 +21862,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21928,7 +21928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21994,7 +21994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22110,7 +22110,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22190,7 +22190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22305,7 +22305,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22372,7 +22372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22509,7 +22509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22575,7 +22575,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22690,7 +22690,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22805,7 +22805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22871,7 +22871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -22988,7 +22988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23126,7 +23126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23192,7 +23192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23329,7 +23329,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23417,7 +23417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23511,7 +23511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23605,7 +23605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23699,7 +23699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23793,7 +23793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23887,7 +23887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -23981,7 +23981,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24075,7 +24075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24157,7 +24157,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24251,7 +24251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24345,7 +24345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24439,7 +24439,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24533,7 +24533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24627,7 +24627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24721,7 +24721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24815,7 +24815,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24906,7 +24906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24993,7 +24993,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25099,7 +25099,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25166,7 +25166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25303,7 +25303,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25369,7 +25369,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25486,7 +25486,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25554,7 +25554,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25692,7 +25692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25758,7 +25758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25874,7 +25874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25940,7 +25940,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26018,7 +26018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26124,7 +26124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26191,7 +26191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26328,7 +26328,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26452,7 +26452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26541,7 +26541,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26656,7 +26656,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26723,7 +26723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26869,7 +26869,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -26935,7 +26935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27061,7 +27061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27129,7 +27129,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27276,7 +27276,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27362,7 +27362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27468,7 +27468,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27535,7 +27535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27672,7 +27672,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27755,7 +27755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27822,7 +27822,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27935,7 +27935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27991,7 +27991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28122,7 +28122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28184,7 +28184,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28262,7 +28262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28368,7 +28368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28435,7 +28435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28500,7 +28500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28637,7 +28637,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28726,7 +28726,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database cannot be reached, or the access log cannot be written (`unavailable`, with `Retry-After`) */
+            /** @description The database cannot be reached or could not answer in time, or the access log cannot be written (`unavailable`, with `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
