@@ -487,6 +487,32 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
       [`/patients/${ids.patient}`, PATIENT_NAME],
     ]);
     await expectAccessible('the patient page on a phone (supervisor)');
+    // The review list on a phone: each referral a card, each cell beside its column's name,
+    // nothing in the table scrolled out of sight (a six-column table squeezed Japanese text
+    // to a character a line here before).
+    await inAppGo('/supervision');
+    await expectHeading('要確認リスト');
+    const firstRow = page.getByTestId('queue-open').first();
+    await firstRow.waitFor();
+    const card = await page.evaluate(() => {
+      const table = document.querySelector('table');
+      const scroller = table?.parentElement;
+      const row = table?.querySelector('tbody tr');
+      const cells = Array.from(row?.querySelectorAll('td') ?? []);
+      return {
+        scrolls: scroller ? scroller.scrollWidth > scroller.clientWidth : true,
+        rowDisplay: row ? getComputedStyle(row).display : '',
+        labels: cells.map((c) => c.dataset.label),
+        labelShown: cells[0] ? getComputedStyle(cells[0], '::before').content : '',
+        titleFirst: row ? row.firstElementChild?.tagName === 'TH' && row.querySelector('th')?.getBoundingClientRect().top <= cells[0].getBoundingClientRect().top : false,
+      };
+    });
+    assert.equal(card.scrolls, false, 'the review list scrolls sideways on a phone');
+    assert.equal(card.rowDisplay, 'flex', 'a row is not drawn as a card on a phone');
+    assert.deepEqual(card.labels, ['理由', '対応内容', '紹介先', '期限超過', '担当']);
+    assert.match(card.labelShown, /理由/);
+    assert.ok(card.titleFirst, "the patient's name is not the card's title");
+    await expectAccessible('the review list on a phone');
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await expectHeading('ログイン');

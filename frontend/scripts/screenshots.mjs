@@ -149,6 +149,15 @@ try {
   await go('/supervision');
   await page.getByRole('heading', { level: 1 }).waitFor();
   await shoot('review-list');
+  // The same on a phone, from the counts down: each referral a card.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('queue-open').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.locator('#queue-summary').evaluate((h) => h.closest('section')?.scrollIntoView());
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(OUT, 'review-list-phone.png') });
+  console.log(`  ${join(OUT, 'review-list-phone.png')}`);
+  await page.setViewportSize(VIEWPORT);
   await go('/reports');
   await page.getByRole('heading', { level: 1, name: /報告/ }).waitFor();
   await shoot('reports');

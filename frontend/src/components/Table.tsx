@@ -1,4 +1,20 @@
-import { useId, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import {
+  Children,
+  cloneElement,
+  createContext,
+  isValidElement,
+  useContext,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactElement,
+  type ReactNode,
+  type RefObject,
+} from 'react';
+
+/** The column headings of the table a row is in: each cell is labelled with its own on a phone. */
+const Headings = createContext<readonly string[]>([]);
 
 /**
  * Whether an element's content is wider than the element (so it scrolls sideways): checked
@@ -20,7 +36,14 @@ function useScrollsSideways(ref: RefObject<HTMLElement | null>): boolean {
   return scrolls;
 }
 
-/** A data table with a caption (visually hidden when the page heading already says it). */
+/**
+ * A data table with a caption (visually hidden when the page heading already says it). On a
+ * phone (narrower than 40rem) each row is drawn as a card, each cell on a line beside its
+ * column's name (`.cards-on-phone` in index.css): a table of six columns squeezed into a
+ * phone's width wrapped Japanese text a character a line, and what did not fit scrolled out
+ * of sight. The roles are stated because a table drawn as blocks loses its table semantics
+ * in some browsers.
+ */
 export function Table({
   caption,
   captionHidden = true,
@@ -42,25 +65,27 @@ export function Table({
       ref={scroller}
       // `relative`: screen-reader-only text in a cell is positioned absolutely; without a
       // positioned scroller it escapes the clipping and widens the whole page on a phone.
-      className="relative overflow-x-auto"
+      className="cards-on-phone relative overflow-x-auto"
       tabIndex={scrolls ? 0 : undefined}
       role={scrolls ? 'region' : undefined}
       aria-labelledby={scrolls ? captionId : undefined}
     >
-      <table className="w-full min-w-[40rem] text-left text-std-16N-170">
+      <table role="table" className="w-full min-w-[40rem] text-left text-std-16N-170">
         <caption id={captionId} className={captionHidden ? 'sr-only' : 'mb-2 text-left text-std-18B-160'}>
           {caption}
         </caption>
-        <thead>
-          <tr className="border-b-2 border-solid-gray-900">
+        <thead role="rowgroup">
+          <tr role="row" className="border-b-2 border-solid-gray-900">
             {head.map((h) => (
-              <th key={h} scope="col" className="px-3 py-2 text-std-16B-170 whitespace-nowrap">
+              <th key={h} scope="col" role="columnheader" className="px-3 py-2 text-std-16B-170 whitespace-nowrap">
                 {h}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody>{children}</tbody>
+        <tbody role="rowgroup">
+          <Headings.Provider value={head}>{children}</Headings.Provider>
+        </tbody>
       </table>
     </div>
   );
@@ -68,20 +93,32 @@ export function Table({
 
 /** A row; `highlight` tints it (say why in the row's text too: colour alone tells nothing to some). */
 export function Row({ children, highlight = false }: { children: ReactNode; highlight?: boolean }) {
+  const head = useContext(Headings);
+  // Each cell learns its column's name from its place in the row (arrays of cells count
+  // cell by cell, as the table lays them out).
+  const labelled = Children.map(children, (child, n) =>
+    isValidElement(child) && child.type === Cell ? cloneElement(child as ReactElement<CellProps>, { label: head[n] }) : child,
+  );
   return (
-    <tr className={'border-b border-solid-gray-420 align-top' + (highlight ? ' bg-red-50' : '')} data-highlight={highlight || undefined}>
-      {children}
+    <tr role="row" className={'border-b border-solid-gray-420 align-top' + (highlight ? ' bg-red-50' : '')} data-highlight={highlight || undefined}>
+      {labelled}
     </tr>
   );
 }
 
-export function Cell({ children, header = false }: { children: ReactNode; header?: boolean }) {
+type CellProps = { children: ReactNode; header?: boolean; label?: string };
+
+/** A cell; `header` makes it the row's heading (the card's title on a phone). */
+export function Cell({ children, header = false, label }: CellProps) {
   return header ? (
-    <th scope="row" className="px-3 py-2 text-left font-normal">
+    <th scope="row" role="rowheader" className="px-3 py-2 text-left font-normal">
       {children}
     </th>
   ) : (
-    <td className="px-3 py-2">{children}</td>
+    // The inner block keeps the content one piece beside the label on a phone.
+    <td role="cell" className="px-3 py-2" data-label={label}>
+      <div>{children}</div>
+    </td>
   );
 }
 
