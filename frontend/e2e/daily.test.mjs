@@ -504,7 +504,7 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
         rowDisplay: row ? getComputedStyle(row).display : '',
         labels: cells.map((c) => c.dataset.label),
         labelShown: cells[0] ? getComputedStyle(cells[0], '::before').content : '',
-        titleFirst: row ? row.firstElementChild?.tagName === 'TH' && row.querySelector('th')?.getBoundingClientRect().top <= cells[0].getBoundingClientRect().top : false,
+        titleFirst: (row?.querySelector('th')?.getBoundingClientRect().top ?? Infinity) <= (cells[0]?.getBoundingClientRect().top ?? -Infinity),
       };
     });
     assert.equal(card.scrolls, false, 'the review list scrolls sideways on a phone');
