@@ -251,20 +251,27 @@ impl Config {
         let webhook_allow_hosts =
             AllowHosts::parse(&get("TSUNAGU_WEBHOOK_ALLOW_HOSTS").unwrap_or_default())
                 .map_err(|e| format!("TSUNAGU_WEBHOOK_ALLOW_HOSTS: {e}"))?;
+        // Milliseconds from 100 up to `max`; with `off`, also 0 (a limit turned off).
+        let millis_up_to = |k: &str,
+                            default: std::time::Duration,
+                            max: u64,
+                            off: bool|
+         -> Result<std::time::Duration, String> {
+            match get(k) {
+                None => Ok(default),
+                Some(s) => s
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (off && *n == 0) || (100..=max).contains(n))
+                    .map(std::time::Duration::from_millis)
+                    .ok_or_else(|| {
+                        let zero = if off { "0 (no limit) or " } else { "" };
+                        format!("{k} must be {zero}a number of milliseconds from 100 to {max}")
+                    }),
+            }
+        };
         let millis =
-            |k: &str, default: std::time::Duration| -> Result<std::time::Duration, String> {
-                match get(k) {
-                    None => Ok(default),
-                    Some(s) => s
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|n| (100..=600_000).contains(n))
-                        .map(std::time::Duration::from_millis)
-                        .ok_or_else(|| {
-                            format!("{k} must be a number of milliseconds from 100 to 600000")
-                        }),
-                }
-            };
+            |k: &str, default: std::time::Duration| millis_up_to(k, default, 600_000, false);
         let d = HttpLimits::default();
         let http_limits = HttpLimits {
             header_timeout: millis("TSUNAGU_HTTP_HEADER_TIMEOUT_MS", d.header_timeout)?,
@@ -282,19 +289,7 @@ impl Config {
         };
         // Zero turns a limit off (PostgreSQL's own meaning of 0).
         let db_millis =
-            |k: &str, default: std::time::Duration| -> Result<std::time::Duration, String> {
-                match get(k) {
-                    None => Ok(default),
-                    Some(s) => s
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|n| *n == 0 || (100..=3_600_000).contains(n))
-                        .map(std::time::Duration::from_millis)
-                        .ok_or_else(|| {
-                            format!("{k} must be 0 (no limit) or milliseconds from 100 to 3600000")
-                        }),
-                }
-            };
+            |k: &str, default: std::time::Duration| millis_up_to(k, default, 3_600_000, true);
         let d = tsunagu_store::SessionLimits::default();
         let db_limits = tsunagu_store::SessionLimits {
             statement: db_millis("TSUNAGU_DB_STATEMENT_TIMEOUT_MS", d.statement)?,
