@@ -94,11 +94,15 @@ export function Table({
 /** A row; `highlight` tints it (say why in the row's text too: colour alone tells nothing to some). */
 export function Row({ children, highlight = false }: { children: ReactNode; highlight?: boolean }) {
   const head = useContext(Headings);
-  // Each cell learns its column's name from its place in the row (arrays of cells count
-  // cell by cell, as the table lays them out).
-  const labelled = Children.map(children, (child, n) =>
-    isValidElement(child) && child.type === Cell ? cloneElement(child as ReactElement<CellProps>, { label: head[n] }) : child,
-  );
+  // Each cell learns its column's name from its place among the row's cells: arrays count
+  // cell by cell and a cell left out (`{shown && <Cell>}`, its column left out of `head` too)
+  // not at all, as the table lays them out.
+  let column = 0;
+  const labelled = Children.map(children, (child) => {
+    if (!isValidElement(child)) return child;
+    const label = head[column++];
+    return child.type === Cell ? cloneElement(child as ReactElement<CellProps>, { label }) : child;
+  });
   return (
     <tr role="row" className={'border-b border-solid-gray-420 align-top' + (highlight ? ' bg-red-50' : '')} data-highlight={highlight || undefined}>
       {labelled}
