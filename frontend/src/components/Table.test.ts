@@ -12,19 +12,19 @@ describe('Table', () => {
   it('labels each cell with its column, counting only the cells that are there', () => {
     const showAssignee = false;
     const html = renderToStaticMarkup(
-      h(
-        Table,
-        { caption: 'c', head: ['期限', '状態', '患者', '操作'] },
-        h(
-          Row,
-          null,
-          h(Cell, { header: true }, '12月7日'),
-          h(Cell, null, '予定'),
-          showAssignee && h(Cell, null, '担当者'),
-          [h(Cell, { key: 'p' }, '宮崎 彩')],
-          h(Cell, null, '記録する'),
-        ),
-      ),
+      h(Table, {
+        caption: 'c',
+        head: ['期限', '状態', '患者', '操作'],
+        children: h(Row, {
+          children: [
+            h(Cell, { key: 'due', header: true, children: '12月7日' }),
+            h(Cell, { key: 'state', children: '予定' }),
+            showAssignee && h(Cell, { key: 'assignee', children: '担当者' }),
+            [h(Cell, { key: 'patient', children: '宮崎 彩' })],
+            h(Cell, { key: 'actions', children: '記録する' }),
+          ],
+        }),
+      }),
     );
     expect(labels(html)).toEqual(['状態', '患者', '操作']);
     // The row's heading is a row header, not a labelled cell.
