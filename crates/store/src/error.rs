@@ -42,10 +42,6 @@ pub(crate) fn query_error(e: DieselError) -> DomainError {
                 )
             }
         }
-        DieselError::DatabaseError(
-            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-            info,
-        ) => DomainError::Unavailable(info.message().to_owned()),
         DieselError::DatabaseError(kind, info) if is_transient(&kind, info.message()) => {
             DomainError::Unavailable(info.message().to_owned())
         }
@@ -55,17 +51,20 @@ pub(crate) fn query_error(e: DieselError) -> DomainError {
 
 /// Whether a database error means "not now" rather than "wrong", so the caller is told to
 /// try again (503 `unavailable`, `Retry-After`) instead of being shown a server fault: a
-/// serialization conflict or a deadlock (the transaction was rolled back whole and may be
+/// connection lost or closed, a serialization conflict or a deadlock (the transaction was rolled back whole and may be
 /// tried again as it was), a statement or lock wait cut off by the session's limits
 /// (`db::SessionLimits`) or by an operator, a session ended by the database, or a database
-/// that refuses writes (a standby, or a switch-over under way). diesel names only the first
-/// and the last of these; the others are known by PostgreSQL's message, in English or in
+/// that refuses writes (a standby, or a switch-over under way). diesel names the lost
+/// connection, the conflict and the refused write; the others are known by PostgreSQL's message, in English or in
 /// Japanese (a server installed with a Japanese locale answers in Japanese, and only a
 /// superuser may change `lc_messages`), and by SQLite's when its busy wait ran out. A
 /// message in another language stays a 500: a server fault, never a wait without end.
 fn is_transient(kind: &DatabaseErrorKind, message: &str) -> bool {
     match kind {
-        DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::ReadOnlyTransaction => true,
+        DatabaseErrorKind::ClosedConnection
+        | DatabaseErrorKind::UnableToSendCommand
+        | DatabaseErrorKind::SerializationFailure
+        | DatabaseErrorKind::ReadOnlyTransaction => true,
         DatabaseErrorKind::Unknown => TRANSIENT_MESSAGES.iter().any(|m| message.contains(m)),
         _ => false,
     }

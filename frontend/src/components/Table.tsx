@@ -74,7 +74,7 @@ export function Table({
         <caption id={captionId} className={captionHidden ? 'sr-only' : 'mb-2 text-left text-std-18B-160'}>
           {caption}
         </caption>
-        <thead role="rowgroup">
+        <thead role="rowgroup" className="max-sm:sr-only">
           <tr role="row" className="border-b-2 border-solid-gray-900">
             {head.map((h) => (
               <th key={h} scope="col" role="columnheader" className="px-3 py-2 text-std-16B-170 whitespace-nowrap">
