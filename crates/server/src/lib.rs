@@ -437,6 +437,7 @@ pub fn open_store(cfg: &Config) -> Result<DieselStore, String> {
     for m in applied {
         tracing::info!(migration = %m, "applied migration");
     }
+    tsunagu_store::warn_unless_messages_read(&mut conn);
     let needed = tsunagu_store::sealed::sealed_key_ids(&mut conn)
         .map_err(|e| format!("cannot read {}: {e}", url.redacted()))?;
     drop(conn);

@@ -338,23 +338,50 @@ fn without_statement_limit<T>(
     c: &mut PgConnection,
     f: impl FnOnce(&mut PgConnection) -> Result<T, String>,
 ) -> Result<T, String> {
+    let before = setting(c, "statement_timeout")?;
+    c.batch_execute("SET statement_timeout = 0")
+        .map_err(|e| e.to_string())?;
+    let out = f(c);
+    let restored = diesel::sql_query("SELECT set_config('statement_timeout', $1, false)")
+        .bind::<diesel::sql_types::Text, _>(&before)
+        .execute(c);
+    let value = out?;
+    restored.map_err(|e| format!("cannot restore the statement limit: {e}"))?;
+    Ok(value)
+}
+
+/// A PostgreSQL session's setting `name`, as `current_setting` gives it.
+fn setting(c: &mut PgConnection, name: &str) -> Result<String, String> {
     #[derive(QueryableByName)]
     struct Setting {
         #[diesel(sql_type = diesel::sql_types::Text)]
         v: String,
     }
-    let before: Setting = diesel::sql_query("SELECT current_setting('statement_timeout') AS v")
-        .get_result(c)
-        .map_err(|e| e.to_string())?;
-    c.batch_execute("SET statement_timeout = 0")
-        .map_err(|e| e.to_string())?;
-    let out = f(c);
-    let restored = diesel::sql_query("SELECT set_config('statement_timeout', $1, false)")
-        .bind::<diesel::sql_types::Text, _>(&before.v)
-        .execute(c);
-    let value = out?;
-    restored.map_err(|e| format!("cannot restore the statement limit: {e}"))?;
-    Ok(value)
+    diesel::sql_query("SELECT current_setting($1) AS v")
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result::<Setting>(c)
+        .map(|s| s.v)
+        .map_err(|e| e.to_string())
+}
+
+/// Tells the operator, once at start, when PostgreSQL answers in a language the server does
+/// not read: a wait cut off by the session's limits or a deadlock is known by its message
+/// (diesel gives no SQLSTATE for them; see `error::is_transient`), so under such a
+/// `lc_messages` it answers 500 instead of 503 with `Retry-After`. Only a superuser may
+/// change the setting, so the server cannot set it for itself.
+pub fn warn_unless_messages_read(conn: &mut DbConn) {
+    let DbConn::Pg(c) = conn else { return };
+    match setting(c, "lc_messages") {
+        Ok(lc) if !crate::error::messages_read(&lc) => tracing::warn!(
+            lc_messages = %lc,
+            "PostgreSQL answers in a language this server does not read: a statement or lock \
+             wait cut off by its limit, or a deadlock, will answer 500 instead of 503; have a \
+             superuser set lc_messages to C, an en_* or a ja_* locale for this database \
+             (ALTER DATABASE … SET lc_messages = 'C')"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot read lc_messages"),
+    }
 }
 
 /// Applies this binary's pending migrations one by one up to and including `version` (as

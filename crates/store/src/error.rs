@@ -88,6 +88,16 @@ const TRANSIENT_MESSAGES: &[&str] = &[
     "database is locked",
 ];
 
+/// Whether messages under PostgreSQL's `lc_messages` setting `lc` are in a language
+/// [`TRANSIENT_MESSAGES`] covers: English (also the untranslated `C` and `POSIX`) or
+/// Japanese, by POSIX or Windows locale name. An empty setting takes the server's own
+/// environment, which cannot be seen from a session: not warned about.
+pub(crate) fn messages_read(lc: &str) -> bool {
+    let lc = lc.trim().to_ascii_lowercase();
+    let language = lc.split(['_', '.', '@']).next().unwrap_or_default();
+    lc.is_empty() || ["c", "posix", "en", "ja", "english", "japanese"].contains(&language)
+}
+
 /// After an update matched no row: the record is gone (or another center's), or its version moved.
 pub(crate) fn missing_or_stale(exists: bool) -> StoreError {
     StoreError::Domain(if exists {
@@ -135,6 +145,34 @@ mod tests {
             &DatabaseErrorKind::ReadOnlyTransaction,
             "cannot execute INSERT in a read-only transaction"
         ));
+    }
+
+    #[test]
+    fn english_and_japanese_messages_are_read_and_others_are_not() {
+        for lc in [
+            "C",
+            "C.UTF-8",
+            "POSIX",
+            "en_US.UTF-8",
+            "en_GB",
+            "ja_JP.UTF-8",
+            "ja_JP.eucJP",
+            "English_United States.1252",
+            "Japanese_Japan.932",
+            "",
+        ] {
+            assert!(messages_read(lc), "{lc}");
+        }
+        for lc in [
+            "fr_FR.UTF-8",
+            "de_DE",
+            "zh_CN.UTF-8",
+            "ko_KR.UTF-8",
+            "es",
+            "cs_CZ",
+        ] {
+            assert!(!messages_read(lc), "{lc}");
+        }
     }
 
     #[test]

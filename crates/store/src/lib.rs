@@ -84,7 +84,7 @@ use tsunagu_domain::ports::{Health, StoreResult};
 pub use batch::Batch;
 pub use db::{
     Backend, DatabaseUrl, OpenError, SessionLimits, default_pool_size, open_pool,
-    open_pool_limited, open_short_lived_pool, run_migrations,
+    open_pool_limited, open_short_lived_pool, run_migrations, warn_unless_messages_read,
 };
 
 #[derive(Clone)]
