@@ -367,8 +367,9 @@ fn setting(c: &mut PgConnection, name: &str) -> Result<String, String> {
 /// Tells the operator, once at start, when PostgreSQL answers in a language the server does
 /// not read: a wait cut off by the session's limits or a deadlock is known by its message
 /// (diesel gives no SQLSTATE for them; see `error::is_transient`), so under such a
-/// `lc_messages` it answers 500 instead of 503 with `Retry-After`. Only a superuser may
-/// change the setting, so the server cannot set it for itself.
+/// `lc_messages` it answers 500 instead of 503 with `Retry-After`. Only a superuser (or, on
+/// PostgreSQL 15, a role granted `SET` on it) may change the setting, so the server does not
+/// try to set it for itself.
 pub fn warn_unless_messages_read(conn: &mut DbConn) {
     let DbConn::Pg(c) = conn else { return };
     match setting(c, "lc_messages") {

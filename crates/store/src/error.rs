@@ -51,14 +51,16 @@ pub(crate) fn query_error(e: DieselError) -> DomainError {
 
 /// Whether a database error means "not now" rather than "wrong", so the caller is told to
 /// try again (503 `unavailable`, `Retry-After`) instead of being shown a server fault: a
-/// connection lost or closed, a serialization conflict or a deadlock (the transaction was rolled back whole and may be
-/// tried again as it was), a statement or lock wait cut off by the session's limits
-/// (`db::SessionLimits`) or by an operator, a session ended by the database, or a database
-/// that refuses writes (a standby, or a switch-over under way). diesel names the lost
-/// connection, the conflict and the refused write; the others are known by PostgreSQL's message, in English or in
-/// Japanese (a server installed with a Japanese locale answers in Japanese, and only a
-/// superuser may change `lc_messages`), and by SQLite's when its busy wait ran out. A
-/// message in another language stays a 500: a server fault, never a wait without end.
+/// connection lost or closed, a serialization conflict or a deadlock (the transaction was
+/// rolled back whole and may be tried again as it was), a statement or lock wait cut off by
+/// the session's limits (`db::SessionLimits`) or by an operator, a session ended by the
+/// database, or a database that refuses writes (a standby, or a switch-over under way).
+/// diesel names the lost connection, the conflict and the refused write; the others are
+/// known by PostgreSQL's message, in English or in Japanese (a server installed with a
+/// Japanese locale answers in Japanese, and only a superuser, or on PostgreSQL 15 a role
+/// granted `SET` on it, may change `lc_messages`), and by SQLite's when its busy wait ran
+/// out. A message in another language stays a 500 — a server fault, never a wait without
+/// end — and the server warns of such a setting at start (`db::warn_unless_messages_read`).
 fn is_transient(kind: &DatabaseErrorKind, message: &str) -> bool {
     match kind {
         DatabaseErrorKind::ClosedConnection
