@@ -42,6 +42,22 @@ pub(crate) fn query_error(e: DieselError) -> DomainError {
                 )
             }
         }
+        // A record the change names was removed, or one it removes came to be named, between
+        // the use case's checks and the write: a race the rules cannot see from inside one
+        // request. Nothing was written (the statement failed, so did its transaction): the
+        // caller may reload and try again. Logged with the constraint (a name, never a value)
+        // so that a fault of ours that looks like one is still seen.
+        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+            tracing::warn!(
+                constraint = info.constraint_name().unwrap_or("?"),
+                table = info.table_name().unwrap_or("?"),
+                "a write named a record that changed meanwhile: answered 409 reference_changed"
+            );
+            DomainError::conflict(
+                "reference_changed",
+                "a record this change refers to was changed or removed meanwhile; reload and try again",
+            )
+        }
         DieselError::DatabaseError(kind, info) if is_transient(&kind, info.message()) => {
             DomainError::Unavailable(info.message().to_owned())
         }
@@ -117,6 +133,71 @@ pub(crate) fn not_found() -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A foreign key broken by a write, on the database itself: the migrated schema with its
+    /// keys on, as the server runs it. An insert naming a patient that is not there, and a
+    /// delete of a patient a consultation still names, each answer 409 `reference_changed`.
+    fn a_broken_reference_is_a_conflict_on(c: &mut crate::db::DbConn) {
+        use diesel::RunQueryDsl;
+        let (center, patient) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let at = "2026-12-01 00:00:00";
+        let insert_consultation = format!(
+            "INSERT INTO consultations (id, center_id, patient_id, occurred_at, channel, \
+             requester, topics, consultant_id, created_by, created_at, updated_at) VALUES \
+             ('{}', '{center}', '{patient}', '{at}', 'phone', 'patient', 'employment', \
+             'u', 'u', '{at}', '{at}')",
+            uuid::Uuid::now_v7()
+        );
+        let conflict = |e: DieselError| match query_error(e) {
+            DomainError::Conflict { code, .. } => code,
+            other => panic!("not a conflict: {other:?}"),
+        };
+        let e = diesel::sql_query(&insert_consultation)
+            .execute(c)
+            .expect_err("the patient is not there");
+        assert_eq!(conflict(e), "reference_changed");
+        // The same patient present (with its center and maker), then removed while named.
+        for sql in [
+            format!(
+                "INSERT INTO centers (id, code, name, prefecture_code, operating_type, \
+                 created_at, updated_at) VALUES ('{center}', 'fk', 'FK', '13', 'other', '{at}', '{at}')"
+            ),
+            format!(
+                "INSERT INTO users (id, center_id, login, display_name, role, password_hash, \
+                 created_at, updated_at) VALUES ('u', '{center}', 'fk.u', 'U', 'consultant', \
+                 'x', '{at}', '{at}')"
+            ),
+            format!(
+                "INSERT INTO patients (id, center_id, case_number, family_name, given_name, \
+                 family_name_kana, given_name_kana, birth_date, program, employment_status, \
+                 support_awareness, search_key, created_by, created_at, updated_at) VALUES \
+                 ('{patient}', '{center}', '2026-0001', '山田', '花子', 'ヤマダ', 'ハナコ', \
+                 '1990-01-01', 'nanbyo', 'job_seeking', 'unaware', '', 'u', '{at}', '{at}')"
+            ),
+            insert_consultation.clone(),
+        ] {
+            diesel::sql_query(sql).execute(c).expect("row");
+        }
+        let e = diesel::sql_query(format!("DELETE FROM patients WHERE id = '{patient}'"))
+            .execute(c)
+            .expect_err("a consultation names the patient");
+        assert_eq!(conflict(e), "reference_changed");
+    }
+
+    #[test]
+    fn a_broken_reference_is_a_conflict_on_sqlite() {
+        let (mut c, _) = crate::testing::memory_db();
+        diesel::RunQueryDsl::execute(diesel::sql_query("PRAGMA foreign_keys = ON"), &mut c)
+            .expect("keys on, as the server runs");
+        a_broken_reference_is_a_conflict_on(&mut c);
+    }
+
+    /// On PostgreSQL (`TSUNAGU_TEST_POSTGRES_URL`).
+    #[test]
+    fn a_broken_reference_is_a_conflict_on_postgresql() {
+        let (mut c, _, _drop) = crate::testing::pg_db();
+        a_broken_reference_is_a_conflict_on(&mut c);
+    }
 
     #[test]
     fn timeouts_deadlocks_and_refused_writes_are_transient_in_english_and_japanese() {

@@ -255,6 +255,8 @@ export const ja = {
   'problem.code_taken': 'このセンターコードはすでに使われています。',
   'problem.login_taken': 'このログインIDはすでに使われています。',
   'problem.already_exists': '同じ内容がすでに登録されています。',
+  'problem.reference_changed':
+    '関連する記録がその間に変更または削除されました。画面を読み込み直してからもう一度お試しください。',
   'problem.if_match_required': '更新に必要な版の情報がありません。画面を読み込み直してください。',
   'problem.internal_error': 'サーバーでエラーが起きました。時間をおいてもう一度お試しください。',
   'problem.unavailable': 'サーバーが一時的に利用できません。少し待ってからもう一度お試しください。',
@@ -3086,6 +3088,8 @@ export const en: Messages = {
   'problem.code_taken': 'This center code is already in use.',
   'problem.login_taken': 'This login is already in use.',
   'problem.already_exists': 'The same thing is already registered.',
+  'problem.reference_changed':
+    'A related record was changed or removed meanwhile. Please reload and try again.',
   'problem.if_match_required': 'The version to update is missing. Please reload the page.',
   'problem.internal_error': 'The server had a problem. Please try again later.',
   'problem.unavailable': 'The server is unavailable for a moment. Please try again shortly.',
