@@ -479,6 +479,31 @@ describe('integration: API clients and webhooks', () => {
     await attempts.getByRole('cell', { name: '503', exact: true }).waitFor();
     assert.equal(await row.getByRole('button', { name: /^試行の記録を閉じる/ }).getAttribute('aria-expanded'), 'true');
     await expectAccessible('the delivery log with its attempts');
+    // On a phone each delivery is a card, its cells labelled with their column's name, and
+    // nothing runs off the side of the screen — the attempts included.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await attempts.getByRole('cell', { name: '503', exact: true }).waitFor();
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+      assert.ok(scroll <= inner, `scrollWidth ${scroll} > innerWidth ${inner}`);
+      const scrollers = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="deliveries"] .cards-on-phone')].map((el) => el.scrollWidth - el.clientWidth),
+      );
+      assert.equal(scrollers.length, 2, 'the log and the attempts, each a table of cards');
+      assert.deepEqual(
+        scrollers.filter((d) => d > 0),
+        [],
+        'no table of the delivery log scrolls sideways on a phone',
+      );
+      const label = await row
+        .getByRole('cell', { name: 'HTTP 503', exact: true })
+        .evaluate((td) => getComputedStyle(td, '::before').content);
+      assert.match(label, /最後の応答/);
+      await page.screenshot({ path: '/tmp/deliveries-phone.png', fullPage: true });
+      await expectAccessible('the delivery log on a phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
     await subNav('Webhook');
     await expectHeading('Webhook');
   });

@@ -4,6 +4,7 @@ import { listDeliveries, type Delivery } from '../../api/integrations';
 import { Button } from '../../components/Button';
 import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
+import { Cell, Row, Table } from '../../components/Table';
 import { useCursorList } from '../../components/useCursorList';
 import { useI18n } from '../../i18n/I18nProvider';
 import { deliveryStateLabel, eventLabel, lastResponse, newestFirst } from './integrationModel';
@@ -26,45 +27,28 @@ function StateBadge({ state }: { state: string }) {
   );
 }
 
-const th = 'px-3 py-2 text-std-16B-170 whitespace-nowrap';
-
 /** The attempts at one delivery, oldest first (the order they were made). */
 function Attempts({ delivery, caption }: { delivery: Delivery; caption: string }) {
   const i = useI18n();
   const { t } = i;
   if (delivery.log.length === 0) return <p className="text-std-16N-170">{t('delivery.noAttempts')}</p>;
   return (
-    <table className="w-full text-left text-dns-16N-130">
-      <caption className="mb-1 text-left text-std-16B-170">{caption}</caption>
-      <thead>
-        <tr className="border-b border-solid-gray-900">
-          <th scope="col" className={th}>
-            {t('delivery.attemptedAt')}
-          </th>
-          <th scope="col" className={th}>
-            {t('delivery.status')}
-          </th>
-          <th scope="col" className={th}>
-            {t('delivery.duration')}
-          </th>
-          <th scope="col" className={th}>
-            {t('delivery.error')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {delivery.log.map((a, n) => (
-          <tr key={`${a.attempted_at}-${n}`} className="border-b border-solid-gray-420 align-top">
-            <td className="px-3 py-1 whitespace-nowrap">{i.dateTime(a.attempted_at)}</td>
-            <td className="px-3 py-1">{a.status != null ? String(a.status) : t('delivery.noAnswer')}</td>
-            <td className="px-3 py-1 whitespace-nowrap">{t('delivery.durationMs', { ms: a.duration_ms })}</td>
-            <td className="px-3 py-1 break-all">
-              {a.error && a.error !== `HTTP ${a.status}` ? a.error : t('common.none')}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      caption={caption}
+      captionHidden={false}
+      head={[t('delivery.attemptedAt'), t('delivery.status'), t('delivery.duration'), t('delivery.error')]}
+    >
+      {delivery.log.map((a, n) => (
+        <Row key={`${a.attempted_at}-${n}`}>
+          <Cell>{i.dateTime(a.attempted_at)}</Cell>
+          <Cell>{a.status != null ? String(a.status) : t('delivery.noAnswer')}</Cell>
+          <Cell>{t('delivery.durationMs', { ms: a.duration_ms })}</Cell>
+          <Cell>
+            <span className="break-all">{a.error && a.error !== `HTTP ${a.status}` ? a.error : t('common.none')}</span>
+          </Cell>
+        </Row>
+      ))}
+    </Table>
   );
 }
 
@@ -115,71 +99,58 @@ export function DeliveryLog({ webhookId }: { webhookId: string }) {
         </p>
       ) : (
         <>
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[48rem] text-left text-std-16N-170" data-testid="deliveries">
-              <caption className="sr-only">{t('delivery.title')}</caption>
-              <thead>
-                <tr className="border-b-2 border-solid-gray-900">
-                  {head.map((h) => (
-                    <th key={h} scope="col" className={th}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((d) => {
-                  const expanded = open.has(d.id);
-                  const when = i.dateTime(d.created_at);
-                  const event = eventLabel(i, d.event_type);
-                  const logId = `delivery-${d.id}-log`;
-                  return (
-                    <Fragment key={d.id}>
-                      <tr
-                        className={'border-b border-solid-gray-420 align-top' + (d.state === 'failed' ? ' bg-red-50' : '')}
-                      >
-                        <th scope="row" className="px-3 py-2 text-left font-normal whitespace-nowrap">
-                          {when}
-                        </th>
-                        <td className="px-3 py-2">
-                          {event}
-                          <code className="block text-dns-16N-130 text-solid-gray-700">{d.event_type}</code>
-                        </td>
-                        <td className="px-3 py-2">
-                          <StateBadge state={d.state} />
-                        </td>
-                        <td className="px-3 py-2">
-                          <span className="mr-3">{d.attempts}</span>
-                          <Button
-                            variant="text"
-                            size="sm"
-                            aria-expanded={expanded}
-                            aria-controls={logId}
-                            onClick={() => toggle(d.id)}
-                          >
-                            {expanded ? t('delivery.hideLog') : t('delivery.showLog')}
-                            <span className="sr-only">{t('delivery.logContext', { event, date: when })}</span>
-                          </Button>
-                        </td>
-                        <td className="px-3 py-2 break-all">{lastResponse(i, d)}</td>
-                        <td className="px-3 py-2">
-                          {d.delivered_at && <span className="block">{t('delivery.deliveredAt', { date: i.dateTime(d.delivered_at) })}</span>}
-                          {d.next_attempt_at && d.state === 'pending' && (
-                            <span className="block">{t('delivery.nextAttempt', { date: i.dateTime(d.next_attempt_at) })}</span>
-                          )}
-                          {!d.delivered_at && !(d.next_attempt_at && d.state === 'pending') && t('common.none')}
-                        </td>
-                      </tr>
-                      <tr id={logId} hidden={!expanded} className="border-b border-solid-gray-420 bg-solid-gray-50">
-                        <td colSpan={head.length} className="px-3 py-3">
-                          {expanded && <Attempts delivery={d} caption={t('delivery.logCaption', { event, date: when })} />}
-                        </td>
-                      </tr>
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-            </table>
+          {/* On a phone each delivery is a card (the shared table's), its attempts below it. */}
+          <div data-testid="deliveries">
+            <Table caption={t('delivery.title')} head={head}>
+              {items.map((d) => {
+                const expanded = open.has(d.id);
+                const when = i.dateTime(d.created_at);
+                const event = eventLabel(i, d.event_type);
+                const logId = `delivery-${d.id}-log`;
+                return (
+                  <Fragment key={d.id}>
+                    <Row highlight={d.state === 'failed'}>
+                      <Cell header>{when}</Cell>
+                      <Cell>
+                        {event}
+                        <code className="block text-dns-16N-130 text-solid-gray-700">{d.event_type}</code>
+                      </Cell>
+                      <Cell>
+                        <StateBadge state={d.state} />
+                      </Cell>
+                      <Cell>
+                        <span className="mr-3">{d.attempts}</span>
+                        <Button
+                          variant="text"
+                          size="sm"
+                          aria-expanded={expanded}
+                          aria-controls={logId}
+                          onClick={() => toggle(d.id)}
+                        >
+                          {expanded ? t('delivery.hideLog') : t('delivery.showLog')}
+                          <span className="sr-only">{t('delivery.logContext', { event, date: when })}</span>
+                        </Button>
+                      </Cell>
+                      <Cell>
+                        <span className="break-all">{lastResponse(i, d)}</span>
+                      </Cell>
+                      <Cell>
+                        {d.delivered_at && <span className="block">{t('delivery.deliveredAt', { date: i.dateTime(d.delivered_at) })}</span>}
+                        {d.next_attempt_at && d.state === 'pending' && (
+                          <span className="block">{t('delivery.nextAttempt', { date: i.dateTime(d.next_attempt_at) })}</span>
+                        )}
+                        {!d.delivered_at && !(d.next_attempt_at && d.state === 'pending') && t('common.none')}
+                      </Cell>
+                    </Row>
+                    <tr id={logId} role="row" hidden={!expanded} className="border-b border-solid-gray-420 bg-solid-gray-50">
+                      <td role="cell" colSpan={head.length} className="px-3 py-3">
+                        {expanded && <Attempts delivery={d} caption={t('delivery.logCaption', { event, date: when })} />}
+                      </td>
+                    </tr>
+                  </Fragment>
+                );
+              })}
+            </Table>
           </div>
           <ListFooter count={items.length} hasMore={list.hasMore} loadingMore={list.loadingMore} loadMore={list.loadMore} />
         </>
