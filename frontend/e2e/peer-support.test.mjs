@@ -72,7 +72,15 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
     ids.peer2 = (await createStaff(server.url, centerAdmin, { ...PEER2, role: 'peer_supporter' })).id;
     const consultant = await token(CONSULTANT.login, CONSULTANT.password);
     tokens.supervisor = await token(SUPERVISOR.login, SUPERVISOR.password);
-    ids.assigned = (await apiCall('POST', '/patients', consultant, patientBody('青木', '花子', 'アオキ', 'ハナコ'))).id;
+    // With a long e-mail address (no place to break it) and the longest term of the profile
+    // (センターを知ったきっかけ): the profile must still fit a phone (checked at the end).
+    ids.assigned = (
+      await apiCall('POST', '/patients', consultant, {
+        ...patientBody('青木', '花子', 'アオキ', 'ハナコ'),
+        email: 'hanako.aoki.contact-address@example.jp',
+        referral_source: 'leaflet_at_application',
+      })
+    ).id;
     ids.other = (await apiCall('POST', '/patients', consultant, patientBody('馬場', '次郎', 'ババ', 'ジロウ'))).id;
 
     browser = await launchBrowser();
