@@ -487,7 +487,7 @@ describe('integration: API clients and webhooks', () => {
       const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
       assert.ok(scroll <= inner, `scrollWidth ${scroll} > innerWidth ${inner}`);
       const scrollers = await page.evaluate(() =>
-        [...document.querySelectorAll('[data-testid="deliveries"] .cards-on-phone')].map((el) => el.scrollWidth - el.clientWidth),
+        Array.from(document.querySelectorAll('[data-testid="deliveries"] .cards-on-phone'), (el) => el.scrollWidth - el.clientWidth),
       );
       assert.equal(scrollers.length, 2, 'the log and the attempts, each a table of cards');
       assert.deepEqual(
