@@ -373,6 +373,13 @@ describe('reports: the ministry figures for a fiscal year', () => {
     // On a phone the wide tables scroll sideways: they must then be reachable by keyboard.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('region', { name: '機関の種類・対応内容別の紹介件数' }).waitFor();
+    // A short table (an item, its count, its share) fits the phone as it is: no scrolling.
+    for (const name of ['相談方法別', '月別の相談件数', '就労支援の認知と利用の状況']) {
+      const table = page.getByRole('table', { name, exact: true });
+      const [wide, room] = await table.evaluate((t) => [t.getBoundingClientRect().width, t.parentElement?.clientWidth ?? 0]);
+      assert.ok(wide <= room, `${name}: ${wide}px in ${room}px`);
+      assert.equal(await page.getByRole('region', { name, exact: true }).count(), 0, `${name} is not a scrolling region`);
+    }
     await expectAccessible('the reports on a phone');
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByRole('region', { name: '機関の種類・対応内容別の紹介件数' }).waitFor({ state: 'detached' });

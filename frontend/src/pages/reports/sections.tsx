@@ -85,16 +85,26 @@ export function FigureTable({
   testId?: string;
 }) {
   const captionId = useId();
+  // A cross-tab of five columns or more keeps a width it can be read at and scrolls on a
+  // phone; a list of up to four (an item, its count, its share) fits a phone as it is.
+  const wide = head.length >= 5;
   return (
     <ScrollArea labelledBy={captionId}>
-      <table className="w-full min-w-[32rem] text-left text-std-16N-170" data-testid={testId}>
+      <table className={'w-full text-left text-std-16N-170' + (wide ? ' min-w-[32rem]' : '')} data-testid={testId}>
         <caption id={captionId} className="mb-2 text-left text-std-17B-170">
           {caption}
         </caption>
         <thead>
           <tr className="border-b-2 border-solid-gray-900 align-bottom">
             {head.map((h, idx) => (
-              <th key={h} scope="col" className={'px-3 py-2 text-dns-16B-130 ' + (idx >= numericFrom ? 'text-right' : '')}>
+              <th
+                key={h}
+                scope="col"
+                // A short table's figure headings break only between words (件数 stays one
+                // word above its figures; 参考：国の調査 breaks after the colon); a
+                // cross-tab's wrap wherever they must.
+                className={'px-3 py-2 text-dns-16B-130 ' + (idx >= numericFrom ? 'text-right' + (wide ? '' : ' [word-break:keep-all]') : '')}
+              >
                 {h}
               </th>
             ))}
