@@ -11,7 +11,8 @@ import { Authenticator } from './support/totp.mjs';
 const CENTER = { code: 'hiroshima', name: '広島県難病相談支援センター', prefecture: '34', operatingType: 'patient_organization' };
 // `password` is the initial one an administrator gives; `own` the one they change it to.
 const CENTER_ADMIN = { login: 'hiroshima.admin', name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026', own: 'Kure-harbour-crane-sunrise-41' };
-const CONSULTANT = { login: 'sato.hanako', name: '佐藤 花子', password: 'Miyajima-deer-oyster-77', own: 'Itsukushima-tide-lantern-52' };
+// A long login with no place to break it (no hyphen): the staff list must still fit a phone.
+const CONSULTANT = { login: 'sato.hanako_kure_intractable_disease_consultation_center', name: '佐藤 花子', password: 'Miyajima-deer-oyster-77', own: 'Itsukushima-tide-lantern-52' };
 const AGENCY = { name: 'ハローワーク広島', phone: '082-223-8609' };
 
 /** @type {import('./support/server.mjs').RunningServer} */
@@ -369,6 +370,20 @@ describe('administration, first slice', () => {
     await expectHeading('職員');
     await page.getByRole('row', { name: new RegExp(CONSULTANT.name) }).getByRole('cell', { name: '相談員', exact: true }).waitFor();
     await expectAccessible('the staff list (center administrator)');
+    // On a phone each member is a card; the long login breaks rather than widening it.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const card = page.getByRole('row', { name: new RegExp(CONSULTANT.name) });
+      const [right, room] = await card.evaluate((row) => {
+        const scroller = row.closest('.cards-on-phone');
+        return [Math.max(...Array.from(row.querySelectorAll('*'), (el) => el.getBoundingClientRect().right)), scroller?.getBoundingClientRect().right ?? 0];
+      });
+      assert.ok(right <= room + 0.5, `the card's content reaches ${right}px, its table ${room}px`);
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+      assert.ok(scroll <= inner, `scrollWidth ${scroll} > innerWidth ${inner}`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
   });
 
   step('signs the center administrator in again with the authenticator app’s code', async () => {

@@ -21,7 +21,9 @@ const CENTER = {
 };
 const CENTER_ADMIN = { login: 'hiroshima.admin', display_name: '山田 太郎', password: 'Setouchi-lemon-ferry-2026' };
 const WORKER = { login: 'takahashi.yui', display_name: '高橋 結衣', password: 'Kure-battleship-yamato-55' };
-const SUPERVISOR = { login: 'suzuki.ichiro', display_name: '鈴木 一郎', password: 'Onomichi-cycling-bridge-88' };
+// A long login with no place to break it (no hyphen): the home page's account facts must
+// still fit a phone.
+const SUPERVISOR = { login: 'suzuki.ichiro_kure_shoman_self_reliance_support', display_name: '鈴木 一郎', password: 'Onomichi-cycling-bridge-88' };
 const CHILD_NAME = '中村 陽太';
 const NO_CONSENT_NAME = '中村 美咲';
 const SCHOOL = '広島県立〇〇高等学校';

@@ -324,7 +324,7 @@ function StaffHome() {
         <h2 id="home-account" className="text-std-22B-150">
           {t('home.account')}
         </h2>
-        <dl className="grid max-w-3xl grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-std-16N-170">
+        <dl className="facts max-w-3xl gap-x-6 gap-y-2 text-std-16N-170">
           <dt className="font-bold">{t('home.role')}</dt>
           <dd data-testid="home-role">{roleLabel(i, me.role)}</dd>
           <dt className="font-bold">{t('home.login')}</dt>

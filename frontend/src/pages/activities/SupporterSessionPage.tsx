@@ -163,7 +163,7 @@ export function SupporterSessionPage() {
       <p>
         <Link to="/activities/supporter-sessions">{t('supporter.back')}</Link>
       </p>
-      <dl className="grid max-w-3xl grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
+      <dl className="facts max-w-3xl gap-x-6 gap-y-2">
         {facts.map(([k, v]) => (
           <div key={k} className="contents">
             <dt className="text-std-16B-170">{k}</dt>

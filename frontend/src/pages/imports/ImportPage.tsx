@@ -46,7 +46,7 @@ function Meta({ imp }: { imp: Import }) {
     { term: t('import.uploadedAt'), value: dateTime(imp.created_at) },
   ];
   return (
-    <dl className="grid max-w-3xl grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-std-16N-170" data-testid="import-meta">
+    <dl className="facts max-w-3xl gap-x-4 gap-y-1 text-std-16N-170" data-testid="import-meta">
       {items.map((i) => (
         <div key={i.term} className="contents">
           <dt className="text-solid-gray-700">{i.term}</dt>

@@ -64,7 +64,7 @@ function ValueMapping({
       {field.codes.some((c) => c.words.length > 0) && (
         <details className="text-dns-16N-130">
           <summary className="cursor-pointer text-blue-900 underline">{t('import.values.words')}</summary>
-          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+          <dl className="facts mt-2 gap-x-4 gap-y-1">
             {field.codes.map((c) => (
               <div key={c.value} className="contents">
                 <dt className="font-bold">{c.label}</dt>

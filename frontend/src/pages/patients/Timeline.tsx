@@ -27,15 +27,12 @@ import {
 /** A short list of facts: term and description side by side. */
 export function Facts({ items }: { items: readonly (readonly [string, ReactNode] | null | false | undefined)[] }) {
   const shown = items.filter((x): x is readonly [string, ReactNode] => Boolean(x));
-  // On a phone the terms' column is at most 9rem (a long term such as センターを知ったきっかけ
-  // wraps) and a description breaks anywhere if it must (an e-mail address has no place to
-  // break): at their full widths the two ran off the side of the screen.
   return (
-    <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1 text-std-16N-170 max-sm:grid-cols-[fit-content(9rem)_minmax(0,1fr)]">
+    <dl className="facts gap-x-4 gap-y-1 text-std-16N-170">
       {shown.map(([term, desc]) => (
         <div key={term} className="contents">
           <dt className="font-bold">{term}</dt>
-          <dd className="whitespace-pre-wrap [overflow-wrap:anywhere]">{desc}</dd>
+          <dd className="whitespace-pre-wrap">{desc}</dd>
         </div>
       ))}
     </dl>

@@ -141,7 +141,7 @@ function Scan({
         <p className="text-std-16N-170">{t('twoFactor.scanLead')}</p>
         <QrCode value={uri} label={t('twoFactor.qrAlt', { account })} />
         <p className="text-std-16N-170">{t('twoFactor.manualLead')}</p>
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-std-16N-170">
+        <dl className="facts gap-x-6 gap-y-2 text-std-16N-170">
           <dt className="font-bold">{t('twoFactor.account')}</dt>
           <dd>{account}</dd>
           <dt className="font-bold">{t('twoFactor.secret')}</dt>
