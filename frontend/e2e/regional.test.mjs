@@ -155,7 +155,11 @@ describe('regional councils: administrations, the officer’s issues and publica
     await expectAccessible('new issue');
     await field('課題名').fill(ISSUE);
     await field('分野').selectOption({ label: '就労' });
-    await field('根拠（課題を示す事実）').fill('紹介の多くがレベル1（案内のみ）');
+    // With a long address in it (its last part has nowhere to break): the issue's page
+    // must still fit a phone (checked below).
+    await field('根拠（課題を示す事実）').fill(
+      '紹介の多くがレベル1（案内のみ）。出典：https://www.example.lg.jp/nanbyo/soudan_shien_center_houkoku_reiwa7nendo_zenbun_kaisetsu_shiryou.html',
+    );
     await page.getByRole('button', { name: '登録する' }).click();
     await expectHeading(ISSUE);
     ids.issue = new URL(page.url()).pathname.split('/').pop() ?? '';
@@ -163,6 +167,13 @@ describe('regional councils: administrations, the officer’s issues and publica
     assert.equal(await page.getByTestId('issue-stage').textContent(), '①課題の抽出');
     await page.getByText('まだこの課題を扱った会議の記録はありません。').waitFor();
     await expectAccessible('issue');
+    await page.setViewportSize({ width: 375, height: 740 });
+    try {
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+      assert.ok(scroll <= inner, `scrollWidth ${scroll} > innerWidth ${inner}`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
   });
 
   step('moves it from ①課題の抽出 to ②対策の検討 with the keyboard only, the reason asked first', async () => {

@@ -155,7 +155,8 @@ function IssueView({ issue }: { issue: Versioned<RegionalIssueDetail> }) {
           />
         ) : (
           <>
-            <dl className="grid max-w-4xl grid-cols-1 gap-x-6 gap-y-2 text-std-16N-170 md:grid-cols-[max-content_1fr]">
+            {/* A long address in the text breaks anywhere rather than running off a phone. */}
+            <dl className="grid max-w-4xl grid-cols-1 gap-x-6 gap-y-2 text-std-16N-170 [overflow-wrap:anywhere] md:grid-cols-[max-content_minmax(0,1fr)]">
               <dt className="font-bold">{t('issue.category')}</dt>
               <dd data-testid="issue-category">{categoryLabel(i, d.category)}</dd>
               <dt className="font-bold">{t('issue.description')}</dt>
