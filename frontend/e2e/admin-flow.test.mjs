@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { launchBrowser } from './support/browser.mjs';
+import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { Authenticator } from './support/totp.mjs';
 
@@ -26,56 +27,15 @@ let app = /** @type {Authenticator | null} */ (null);
 /** Uncaught errors and Content-Security-Policy violations seen in the page. */
 const pageProblems = /** @type {string[]} */ ([]);
 
-/** Steps build on each other: after one fails, the rest are skipped rather than time out. */
-let broken = false;
+const { step, field, expectAccessible, expectHeading, signIn, signOut: harnessSignOut, nav, inAppGo, menu, apiFull, apiCall, token } = harness(
+  'admin-flow',
+  () => page,
+  () => server,
+);
 
-/** @param {string} name @param {() => Promise<void> | void} fn */
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      broken = true;
-      throw e;
-    }
-  });
-}
-
-/**
- * The form control labelled `label` (its accessible name may end with the ※必須 badge).
- * @param {string} label
- */
-function field(label) {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}(※必須)?$`));
-}
-
-/** @param {string} name */
-async function expectAccessible(name) {
-  const violations = await seriousViolations(page);
-  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
-}
-
-/** @param {string} text */
-async function expectHeading(text) {
-  await page.getByRole('heading', { level: 1, name: text }).waitFor();
-}
-
-/** @param {string} login @param {string} password */
-async function signIn(login, password) {
-  await expectHeading('ログイン');
-  await field('ログインID').fill(login);
-  await field('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-}
-
+// Kept local: this test also checks the notice the sign-in page shows after signing out.
 async function signOut() {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expectHeading('ログイン');
+  await harnessSignOut();
   await page.getByText('ログアウトしました。', { exact: true }).waitFor();
 }
 
@@ -90,23 +50,6 @@ async function changeInitialPassword(current, next) {
   await field('新しいパスワード').fill(next);
   await field('新しいパスワード（確認）').fill(next);
   await page.getByRole('button', { name: 'パスワードを変更する' }).click();
-}
-
-/** @param {string} name */
-async function nav(name) {
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
-}
-
-/** A token for calls made beside the browser (to play "someone else"). */
-async function apiToken() {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ login: ADMIN_LOGIN, password: ADMIN_PASSWORD }),
-  });
-  assert.equal(res.status, 200);
-  const body = /** @type {{access_token: string}} */ (await res.json());
-  return body.access_token;
 }
 
 describe('administration, first slice', () => {
@@ -144,8 +87,7 @@ describe('administration, first slice', () => {
     await expectHeading('ようこそ（システム管理者）');
     assert.equal(await page.getByTestId('home-role').textContent(), 'システム管理者');
     await page.getByText(/令和\d+年度/).first().waitFor();
-    const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', 'センター', '自治体', '職員', '報告', '操作・閲覧の記録', '協議会']);
+    assert.deepEqual(await menu(), ['ホーム', 'センター', '自治体', '職員', '報告', '操作・閲覧の記録', '協議会']);
     // Tokens stay in memory: web storage is empty (only a language choice would go there).
     const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]);
     assert.deepEqual(stored, []);
@@ -189,20 +131,11 @@ describe('administration, first slice', () => {
     await field('センター名').fill(`${CENTER.name}（本所）`);
 
     // Meanwhile another administrator changes the operating type.
-    const token = await apiToken();
-    const list = await (await fetch(`${server.url}/api/v1/centers`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const admin = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
+    const list = await apiCall('GET', '/centers', admin);
     const id = list.items[0].id;
-    const current = await fetch(`${server.url}/api/v1/centers/${id}`, { headers: { Authorization: `Bearer ${token}` } });
-    const patched = await fetch(`${server.url}/api/v1/centers/${id}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
-        'If-Match': current.headers.get('ETag') ?? '',
-      },
-      body: JSON.stringify({ operating_type: 'medical_institution' }),
-    });
-    assert.equal(patched.status, 200);
+    const current = await apiFull('GET', `/centers/${id}`, admin);
+    await apiFull('PATCH', `/centers/${id}`, admin, { operating_type: 'medical_institution' }, { 'If-Match': current.etag });
 
     await page.getByRole('button', { name: '保存する' }).click();
     await page.getByRole('heading', { name: '他の人がこのセンターを更新しました' }).waitFor();
@@ -221,7 +154,7 @@ describe('administration, first slice', () => {
     await savedRow.getByRole('cell', { name: '医療機関委託', exact: true }).waitFor();
 
     // Shown in Asia/Tokyo although this browser lives in New York.
-    const saved = await (await fetch(`${server.url}/api/v1/centers/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const saved = await apiCall('GET', `/centers/${id}`, admin);
     const tokyo = new Intl.DateTimeFormat('ja-JP', {
       timeZone: 'Asia/Tokyo',
       year: 'numeric',
@@ -275,10 +208,7 @@ describe('administration, first slice', () => {
     await page.getByText('センターの方針により、二段階認証の設定が必要です', { exact: true }).waitFor();
     assert.equal(await page.getByRole('navigation', { name: 'メインメニュー' }).count(), 0);
     // Another screen by its address (in the app: a reload would forget the in-memory session).
-    await page.evaluate(() => {
-      history.pushState(null, '', '/agencies');
-      dispatchEvent(new PopStateEvent('popstate'));
-    });
+    await inAppGo('/agencies');
     await expectHeading('二段階認証');
     assert.equal(new URL(page.url()).pathname, '/two-factor');
     await expectAccessible('two-step sign-in (required)');
@@ -321,8 +251,7 @@ describe('administration, first slice', () => {
     await page.getByRole('button', { name: '続ける' }).click();
     await expectHeading(`ようこそ、${CENTER_ADMIN.name}さん`);
     await page.getByText(`${CENTER.name}（本所）（広島県）`, { exact: true }).waitFor();
-    const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
+    assert.deepEqual(await menu(), ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
     await expectAccessible('home (center administrator)');
   });
 

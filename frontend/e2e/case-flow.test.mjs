@@ -6,7 +6,8 @@
 // axe-core.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { launchBrowser } from './support/browser.mjs';
+import { escapeRegExp, harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
 import { createStaff } from './support/staff.mjs';
@@ -36,70 +37,11 @@ let levelFourReferral = '';
 /** Uncaught errors and Content-Security-Policy violations seen in the page. */
 const pageProblems = /** @type {string[]} */ ([]);
 
-/** Steps build on each other: after one fails, the rest are skipped rather than time out. */
-let broken = false;
-
-/** @param {string} name @param {() => Promise<void> | void} fn */
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      broken = true;
-      throw e;
-    }
-  });
-}
-
-/** @param {string} text */
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * The form control labelled `label` (its accessible name may end with the ※必須 badge).
- * @param {string} label
- */
-function field(label) {
-  return page.getByLabel(new RegExp(`^${escape(label)}(※必須)?$`));
-}
-
-/** @param {string} name */
-async function expectAccessible(name) {
-  const violations = await seriousViolations(page);
-  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
-}
-
-/** @param {string | RegExp} text */
-async function expectHeading(text) {
-  await page.getByRole('heading', { level: 1, name: text }).waitFor();
-}
-
-/** @param {string} login @param {string} password */
-async function signIn(login, password) {
-  await expectHeading('ログイン');
-  await field('ログインID').fill(login);
-  await field('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expectHeading('ログイン');
-}
-
-/** @param {string} name */
-async function nav(name) {
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
-}
-
-async function menu() {
-  return page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-}
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, menu, apiFull, apiCall, token } = harness(
+  'case-flow',
+  () => page,
+  () => server,
+);
 
 /** The audit queue's rows of referrals in the queue for `reason`. @param {string} reason */
 function queueRows(reason) {
@@ -113,30 +55,6 @@ function queueRows(reason) {
 async function rowCells(table, header) {
   const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: header, exact: true }) });
   return (await row.getByRole('cell').allTextContents()).map((s) => s.trim());
-}
-
-/**
- * A call to the API beside the browser.
- * @param {string} method @param {string} path @param {string | null} token @param {unknown} [body]
- */
-async function apiCall(method, path, token, body) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
-  return text === '' ? null : JSON.parse(text);
-}
-
-/** @param {string} login @param {string} password */
-async function token(login, password) {
-  const body = await apiCall('POST', '/auth/login', null, { login, password });
-  return /** @type {string} */ (body.access_token);
 }
 
 /** Today and a later day in Asia/Tokyo, YYYY-MM-DD, as the server counts them. */
@@ -208,8 +126,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await page.getByRole('button', { name: '確認してログイン' }).click();
     await expectHeading(`ようこそ、${CENTER_ADMIN.display_name}さん`);
     // Health data is for case workers only: no patient screens for an administrator.
-    const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
+    assert.deepEqual(await menu(), ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
     assert.equal(await page.getByTestId('record-consultation').count(), 0);
     await page.getByRole('link', { name: 'センターの設定' }).click();
     await expectHeading('センターの設定');
@@ -224,15 +141,13 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await page.getByRole('button', { name: '保存する' }).click();
     await expectHeading(`ようこそ、${CENTER_ADMIN.display_name}さん`);
     await page.getByText('保存しました。', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'ログアウト' }).click();
-    await expectHeading('ログイン');
+    await signOut();
   });
 
   step('signs the consultant in to a home page with an empty follow-up queue', async () => {
     await signIn(CONSULTANT.login, CONSULTANT.password);
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
-    const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関']);
+    assert.deepEqual(await menu(), ['ホーム', '患者', 'フォローアップ', '予定表', 'センター活動', '就労支援機関']);
     await page.getByText('予定されているフォローアップはありません。', { exact: true }).waitFor();
     await page.getByText('まだ相談の記録がありません。', { exact: true }).waitFor();
     await expectAccessible('home (consultant)');
@@ -327,17 +242,8 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
 
     // Meanwhile the supervisor records that the patient went on leave.
     const supervisor = await token(SUPERVISOR.login, SUPERVISOR.password);
-    const current = await fetch(`${server.url}/api/v1/patients/${patientId}`, { headers: { Authorization: `Bearer ${supervisor}` } });
-    const patched = await fetch(`${server.url}/api/v1/patients/${patientId}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${supervisor}`,
-        'Content-Type': 'application/json',
-        'If-Match': current.headers.get('ETag') ?? '',
-      },
-      body: JSON.stringify({ employment_status: 'on_leave' }),
-    });
-    assert.equal(patched.status, 200);
+    const current = await apiFull('GET', `/patients/${patientId}`, supervisor);
+    await apiFull('PATCH', `/patients/${patientId}`, supervisor, { employment_status: 'on_leave' }, { 'If-Match': current.etag });
 
     await page.getByRole('button', { name: '保存する' }).click();
     const conflict = page.getByRole('region', { name: '他の人がこの患者情報を更新しました' });
@@ -589,7 +495,7 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await awaiting.getByRole('link', { name: new RegExp(`^${PATIENT_NAME}`) }).waitFor();
     await awaiting.getByText('●●●●', { exact: true }).waitFor();
     await awaiting.getByText('就労支援機関の相談に同席し、その後もフォローアップ').waitFor();
-    const agencyCell = awaiting.getByRole('cell', { name: new RegExp(`^${escape(`${HELLO_WORK.name}（${HELLO_WORK_LABEL}）`)}`) });
+    const agencyCell = awaiting.getByRole('cell', { name: new RegExp(`^${escapeRegExp(`${HELLO_WORK.name}（${HELLO_WORK_LABEL}）`)}`) });
     await agencyCell.getByText(jaDate(tokyoDate()), { exact: true }).waitFor();
     await awaiting.getByText(CONSULTANT.display_name).waitFor();
     await expectAccessible('the audit queue');

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { launchBrowser } from './support/browser.mjs';
+import { escapeRegExp, harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
 import { createStaff } from './support/staff.mjs';
@@ -37,53 +38,11 @@ const received = /** @type {{ headers: import('node:http').IncomingHttpHeaders, 
 /** Uncaught errors and Content-Security-Policy violations seen in the page. */
 const pageProblems = /** @type {string[]} */ ([]);
 
-/** Steps build on each other: after one fails, the rest are skipped rather than time out. */
-let broken = false;
-
-/** @param {string} name @param {() => Promise<void> | void} fn */
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      broken = true;
-      throw e;
-    }
-  });
-}
-
-/** @param {string} text */
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * The form control labelled `label` (its accessible name may end with the ※必須 badge).
- * @param {string} label
- */
-function field(label) {
-  return page.getByLabel(new RegExp(`^${escape(label)}(※必須)?$`));
-}
-
-/** @param {string} name */
-async function expectAccessible(name) {
-  const violations = await seriousViolations(page);
-  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
-}
-
-/** @param {string | RegExp} text */
-async function expectHeading(text) {
-  await page.getByRole('heading', { level: 1, name: text }).waitFor();
-}
-
-/** @param {string} name */
-async function nav(name) {
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
-}
+const { step, field, expectAccessible, expectHeading, signIn, nav, inAppGo, menu, apiFull, apiCall, token } = harness(
+  'integrations',
+  () => page,
+  () => server,
+);
 
 /** @param {string} name */
 async function subNav(name) {
@@ -95,27 +54,7 @@ async function subNav(name) {
  * @param {string} group @param {string} label
  */
 function choice(group, label) {
-  return page.getByRole('group', { name: group, exact: true }).getByRole('checkbox', { name: new RegExp(`^${escape(label)}`) });
-}
-
-/**
- * A call to the API beside the browser.
- * @param {string} method @param {string} path @param {string | null} token @param {unknown} [body]
- * @param {Record<string, string>} [headers]
- */
-async function apiCall(method, path, token, body, headers = {}) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
-  return { body: text === '' ? null : JSON.parse(text), etag: res.headers.get('ETag') ?? '' };
+  return page.getByRole('group', { name: group, exact: true }).getByRole('checkbox', { name: new RegExp(`^${escapeRegExp(label)}`) });
 }
 
 /**
@@ -140,9 +79,9 @@ describe('integration: API clients and webhooks', () => {
   before(async () => {
     server = await startServer();
     // The center and its administrator come through the API: the first slice's test covers those screens.
-    const { body: sys } = await apiCall('POST', '/auth/login', null, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD });
-    const { body: center } = await apiCall('POST', '/centers', sys.access_token, CENTER);
-    await createStaff(server.url, sys.access_token, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
+    const sys = await token(ADMIN_LOGIN, ADMIN_PASSWORD);
+    const center = await apiCall('POST', '/centers', sys, CENTER);
+    await createStaff(server.url, sys, { ...CENTER_ADMIN, role: 'center_admin', center_id: center.id });
     // The center requires two factors of its administrator: it enrols through the API (its
     // authenticator signs in below) and relaxes the requirement for the rest of the staff.
     const enrolled = await enrolAdminAndRelax(server.url, CENTER_ADMIN.login, CENTER_ADMIN.password, center.id);
@@ -183,16 +122,12 @@ describe('integration: API clients and webhooks', () => {
 
   step('offers the center administrator the integration pages', async () => {
     await page.goto(`${server.url}/`);
-    await expectHeading('ログイン');
-    await field('ログインID').fill(CENTER_ADMIN.login);
-    await field('パスワード').fill(CENTER_ADMIN.password);
-    await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+    await signIn(CENTER_ADMIN.login, CENTER_ADMIN.password);
     await expectHeading('確認コードの入力');
     await field('確認コード（6桁）').fill(await /** @type {import('./support/totp.mjs').Authenticator} */ (app).code());
     await page.getByRole('button', { name: '確認してログイン' }).click();
     await expectHeading(`ようこそ、${CENTER_ADMIN.display_name}さん`);
-    const menu = await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-    assert.deepEqual(menu, ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
+    assert.deepEqual(await menu(), ['ホーム', '職員', '就労支援機関', '報告', '操作・閲覧の記録', '外部連携']);
     await page.getByRole('link', { name: '外部連携を管理する' }).waitFor();
 
     await nav('外部連携');
@@ -269,8 +204,8 @@ describe('integration: API clients and webhooks', () => {
   step('renames the client while someone else changes its scopes, and reapplies', async () => {
     await field('アプリ名').fill(CLIENT_RENAMED);
     // Meanwhile the client gets agencies:read through the API.
-    const current = await apiCall('GET', `/api-clients/${client.id}`, centerAdminToken);
-    await apiCall(
+    const current = await apiFull('GET', `/api-clients/${client.id}`, centerAdminToken);
+    await apiFull(
       'PATCH',
       `/api-clients/${client.id}`,
       centerAdminToken,
@@ -385,7 +320,7 @@ describe('integration: API clients and webhooks', () => {
 
     await page.getByRole('link', { name: '一覧へ戻る' }).click();
     await expectHeading('Webhook');
-    const row = page.getByRole('row', { name: new RegExp(escape(HOOK_URL)) });
+    const row = page.getByRole('row', { name: new RegExp(escapeRegExp(HOOK_URL)) });
     await row.waitFor();
     assert.deepEqual(await row.getByTestId('events').getByRole('listitem').allTextContents(), [
       '就労支援機関に紹介した',
@@ -410,7 +345,7 @@ describe('integration: API clients and webhooks', () => {
     await page.getByRole('button', { name: '保存する' }).click();
     await expectHeading('Webhook');
     await page.getByText('保存しました。', { exact: true }).waitFor();
-    await page.getByRole('row', { name: new RegExp(escape(HOOK_URL)) }).getByRole('cell', { name: '一時停止中', exact: true }).waitFor();
+    await page.getByRole('row', { name: new RegExp(escapeRegExp(HOOK_URL)) }).getByRole('cell', { name: '一時停止中', exact: true }).waitFor();
   });
 
   step('deletes the webhook after a confirmation', async () => {
@@ -428,14 +363,14 @@ describe('integration: API clients and webhooks', () => {
   step('logs a delivery the receiver refused, with its attempts', async () => {
     const address = /** @type {import('node:net').AddressInfo} */ (receiver?.address());
     const localUrl = `http://127.0.0.1:${address.port}/hook`;
-    const { body: hook } = await apiCall('POST', '/webhooks', centerAdminToken, {
+    const hook = await apiCall('POST', '/webhooks', centerAdminToken, {
       url: localUrl,
       events: ['patient.created'],
       description: '保守中の受信側',
     });
     // A consultant registers a patient: the subscription's event.
-    const { body: login } = await apiCall('POST', '/auth/login', null, { login: CONSULTANT.login, password: CONSULTANT.password });
-    await apiCall('POST', '/patients', login.access_token, {
+    const consultant = await token(CONSULTANT.login, CONSULTANT.password);
+    await apiCall('POST', '/patients', consultant, {
       family_name: '山本',
       given_name: '和子',
       family_name_kana: 'ヤマモト',
@@ -447,10 +382,7 @@ describe('integration: API clients and webhooks', () => {
     });
 
     // Its page by its address (in the app: a reload would forget the in-memory session).
-    await page.evaluate((path) => {
-      history.pushState(null, '', path);
-      dispatchEvent(new PopStateEvent('popstate'));
-    }, `/integrations/webhooks/${hook.id}`);
+    await inAppGo(`/integrations/webhooks/${hook.id}`);
     await expectHeading('Webhookの設定');
     assert.equal(await field('送信先URL').inputValue(), localUrl);
     // The worker sends within about a second: refresh until the attempt is logged.

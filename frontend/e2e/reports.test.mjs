@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { launchBrowser } from './support/browser.mjs';
+import { harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
 import { createStaff } from './support/staff.mjs';
@@ -52,99 +53,11 @@ let page;
 /** Uncaught errors and Content-Security-Policy violations seen in the page. */
 const pageProblems = /** @type {string[]} */ ([]);
 
-/** Steps build on each other: after one fails, the rest are skipped rather than time out. */
-let broken = false;
-
-/** @param {string} name @param {() => Promise<void> | void} fn */
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      broken = true;
-      throw e;
-    }
-  });
-}
-
-/** @param {string} text */
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** @param {string} label */
-function field(label) {
-  return page.getByLabel(new RegExp(`^${escape(label)}(※必須)?$`));
-}
-
-/** @param {string} name */
-async function expectAccessible(name) {
-  const violations = await seriousViolations(page);
-  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
-}
-
-/** @param {string | RegExp} text */
-async function expectHeading(text) {
-  await page.getByRole('heading', { level: 1, name: text }).waitFor();
-}
-
-/** @param {string} login @param {string} password */
-async function signIn(login, password) {
-  await expectHeading('ログイン');
-  await field('ログインID').fill(login);
-  await field('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expectHeading('ログイン');
-}
-
-/** @param {string} name */
-async function nav(name) {
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
-}
-
-/** Goes to an address inside the app as its router would, without a reload. @param {string} path */
-async function inAppGo(path) {
-  await page.evaluate((to) => {
-    history.pushState(null, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
-
-async function menu() {
-  return page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-}
-
-/**
- * A call to the API beside the browser.
- * @param {string} method @param {string} path @param {string | null} token @param {unknown} [body]
- */
-async function apiCall(method, path, token, body) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
-  return text === '' ? null : JSON.parse(text);
-}
-
-/** @param {string} login @param {string} password */
-async function token(login, password) {
-  const body = await apiCall('POST', '/auth/login', null, { login, password });
-  return /** @type {string} */ (body.access_token);
-}
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiCall, token } = harness(
+  'reports',
+  () => page,
+  () => server,
+);
 
 /** The section of one report. @param {string} name e.g. 'referral-levels' */
 function report(name) {

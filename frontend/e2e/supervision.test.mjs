@@ -6,8 +6,9 @@
 // checked with axe-core.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
-import { describeViolations, launchBrowser, seriousViolations } from './support/browser.mjs';
+import { after, before, describe } from 'node:test';
+import { launchBrowser } from './support/browser.mjs';
+import { escapeRegExp, harness } from './support/harness.mjs';
 import { ADMIN_LOGIN, ADMIN_PASSWORD, startServer } from './support/server.mjs';
 import { enrolAdminAndRelax } from './support/totp.mjs';
 import { createStaff } from './support/staff.mjs';
@@ -29,109 +30,15 @@ let page;
 const ids = { patient: '', reviewed: '', overdue: '', supervisors: '' };
 const pageProblems = /** @type {string[]} */ ([]);
 
-let broken = false;
-
-/** @param {string} name @param {() => Promise<void> | void} fn */
-function step(name, fn) {
-  it(name, async (t) => {
-    if (broken) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      broken = true;
-      throw e;
-    }
-  });
-}
-
-/** @param {string} text */
-function escape(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** @param {string} label */
-function field(label) {
-  return page.getByLabel(new RegExp(`^${escape(label)}(※必須)?$`));
-}
-
-/** @param {string} name */
-async function expectAccessible(name) {
-  const violations = await seriousViolations(page);
-  assert.equal(violations.length, 0, `axe found serious or critical violations on ${name}:\n${describeViolations(violations)}`);
-}
-
-/** @param {string | RegExp} text */
-async function expectHeading(text) {
-  await page.getByRole('heading', { level: 1, name: text }).waitFor();
-}
-
-/** @param {string} login @param {string} password */
-async function signIn(login, password) {
-  await expectHeading('ログイン');
-  await field('ログインID').fill(login);
-  await field('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expectHeading('ログイン');
-}
-
-/** @param {string} name */
-async function nav(name) {
-  await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name, exact: true }).click();
-}
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token } = harness(
+  'supervision',
+  () => page,
+  () => server,
+);
 
 /** @param {string} name */
 async function subNav(name) {
   await page.getByRole('navigation', { name: '監督のページ' }).getByRole('link', { name, exact: true }).click();
-}
-
-/** Goes to an address inside the app as its router would, without a reload. @param {string} path */
-async function inAppGo(path) {
-  await page.evaluate((to) => {
-    history.pushState(null, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
-
-async function menu() {
-  return page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents();
-}
-
-/**
- * A call to the API beside the browser; answers the body and the ETag.
- * @param {string} method @param {string} path @param {string | null} token @param {unknown} [body]
- * @param {Record<string, string>} [headers]
- */
-async function apiFull(method, path, token, body, headers = {}) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
-  return { body: text === '' ? null : JSON.parse(text), etag: res.headers.get('ETag') ?? '' };
-}
-
-/** @param {string} method @param {string} path @param {string | null} token @param {unknown} [body] */
-async function apiCall(method, path, token, body) {
-  return (await apiFull(method, path, token, body)).body;
-}
-
-/** @param {string} login @param {string} password */
-async function token(login, password) {
-  const body = await apiCall('POST', '/auth/login', null, { login, password });
-  return /** @type {string} */ (body.access_token);
 }
 
 /** A day in Asia/Tokyo, YYYY-MM-DD, `offsetDays` from today. */
@@ -366,12 +273,12 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     // Targets, outcomes and details in words; people and patients by name.
     const created = trail.getByRole('row').filter({ has: page.locator('[data-action="patient.create"]') });
     await created.getByText('患者', { exact: true }).waitFor();
-    await created.getByRole('link', { name: new RegExp(`${escape(PATIENT_NAME)}$`) }).waitFor();
+    await created.getByRole('link', { name: new RegExp(`${escapeRegExp(PATIENT_NAME)}$`) }).waitFor();
     await created.getByRole('cell', { name: '成功', exact: true }).waitFor();
     await trail.getByRole('row').filter({ has: page.locator('[data-action="referral.create"]') }).first().getByText('紹介', { exact: true }).waitFor();
     // The consultant's page opening: one line (with the follow-up list the setup reads next,
     // within the same seconds), its raw reads behind a disclosure.
-    const opening = trail.getByRole('row').filter({ hasText: new RegExp(`${escape(PATIENT_NAME)}さんの記録を閲覧（経過・同意`) });
+    const opening = trail.getByRole('row').filter({ hasText: new RegExp(`${escapeRegExp(PATIENT_NAME)}さんの記録を閲覧（経過・同意`) });
     await opening.waitFor();
     assert.equal(await opening.getByRole('cell', { name: CONSULTANT.display_name }).count(), 1);
     assert.equal(await trail.locator('[data-action="patient.timeline"]').isVisible(), false);
@@ -394,7 +301,7 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await actions.selectOption({ label: 'すべての操作' });
     await field('患者').fill(PATIENT_NAME);
     await page.getByRole('button', { name: '絞り込む' }).click();
-    await page.getByTestId('audit-patient').getByText(new RegExp(`${escape(PATIENT_NAME)}$`)).waitFor();
+    await page.getByTestId('audit-patient').getByText(new RegExp(`${escapeRegExp(PATIENT_NAME)}$`)).waitFor();
     assert.equal(new URL(page.url()).searchParams.get('patient'), ids.patient);
     await trail.getByRole('cell', { name: '患者の登録' }).waitFor();
     await expectAccessible('the audit trail, filtered by action and patient');
@@ -433,7 +340,7 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await viewed.getByRole('heading', { name: '閲覧履歴' }).waitFor();
     const row = viewed
       .getByRole('row')
-      .filter({ hasText: new RegExp(`${escape(PATIENT_NAME)}さんの記録を閲覧（経過・同意`) })
+      .filter({ hasText: new RegExp(`${escapeRegExp(PATIENT_NAME)}さんの記録を閲覧（経過・同意`) })
       .filter({ hasText: CONSULTANT.display_name });
     await row.first().waitFor();
     await expectAccessible('the patient page with who viewed it');
@@ -445,7 +352,7 @@ describe('supervision: audit queue, reviews, notifications, summary and audit tr
     await expectHeading(`ようこそ、${CONSULTANT.display_name}さん`);
     assert.match((await page.getByTestId('notification-badge').textContent()) ?? '', /^お知らせ \d+件$/);
     const returned = page.getByTestId('returned-notification');
-    await returned.getByText(new RegExp(escape(RETURN_COMMENT))).waitFor();
+    await returned.getByText(new RegExp(escapeRegExp(RETURN_COMMENT))).waitFor();
     // The notice names whose referral to which agency, before it is opened.
     assert.match((await returned.textContent()) ?? '', /さん（\d{4}-\d{4}）のハローワーク広島への紹介が、/);
     await expectAccessible('home (consultant, with a returned referral)');
