@@ -90,6 +90,15 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
     await expectAccessible('outreach (empty)');
     await field('周知の種類').selectOption({ label: '申請時のリーフレット' });
     await field('対象').fill('県内の保健所');
+    // A unit without its quantity: the server's rule comes back in Japanese, on the field,
+    // never as its English text (which names API fields).
+    await field('単位').fill('枚');
+    await page.getByRole('button', { name: '周知活動を記録する' }).click();
+    const unitError = page.locator('#field-unit-error');
+    await unitError.waitFor();
+    assert.equal(await unitError.textContent(), '＊単位を入力するときは数量も入力してください。');
+    assert.equal(await field('単位').getAttribute('aria-invalid'), 'true');
+    assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /quantity/);
     await field('数量').fill('300');
     await field('単位').fill('枚');
     await field('施設数').fill('12');
@@ -104,6 +113,14 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
   step('registers a patient who heard of the center from a leaflet', async () => {
     await inAppGo('/patients/new');
     await expectHeading('患者の登録');
+    // On a phone, a reading typed as one long word (read back as 登録されるフリガナ under
+    // the fieldset) wraps inside the form instead of widening it past the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await field('セイ').fill('a'.repeat(300));
+    await page.getByTestId('kana-preview').waitFor();
+    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+    assert.ok(scroll <= inner, `scrollWidth ${scroll} > innerWidth ${inner} with a long reading`);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await field('姓').fill('石井');
     await field('名').fill('一郎');
     await field('セイ').fill('イシイ');
@@ -126,7 +143,8 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
     await field('イベントの種類').selectOption({ label: '難病カフェ' });
     await field('名称').fill(CAFE);
     await field('会場').fill('岡山市民会館');
-    await field('患者の人数').fill('6');
+    // Typed with a Japanese input method (full-width digits): read as 6, not dropped as 0.
+    await field('患者の人数').fill('６');
     await field('家族の人数').fill('2');
     await field('配布資料').fill('就労支援ガイド\n医療費助成のしおり');
     await field('シリーズ').fill('難病カフェ');
@@ -140,11 +158,31 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
     await page.getByRole('status').getByText(`${CONSENTED}さんを参加者に追加しました。`).waitFor();
     await page.getByRole('table', { name: '参加した患者（同意のある方）' }).getByRole('link', { name: CONSENTED }).waitFor();
     await expectAccessible('event (one attendee)');
+    // A patient without a consent in force is refused: the refusal is announced (an alert),
+    // not only drawn where a screen reader user would not look.
+    await field('参加者を氏名で検索').fill('イシイ');
+    await page.getByRole('button', { name: new RegExp(`参加者に追加.*${NEW_PATIENT}`) }).click();
+    await page.getByRole('alert').filter({ hasText: 'この方には、開催日に有効な同意がありません。' }).waitFor({ timeout: 5_000 });
+    await expectAccessible('event (an attendee refused)');
     // The event is on the patient's timeline.
     await page.getByRole('link', { name: CONSENTED }).click();
     await expectHeading(CONSENTED);
     await page.getByText('イベントへの参加').first().waitFor();
     await page.getByRole('link', { name: CAFE }).waitFor();
+
+    // A title with nowhere to break (an address, a code) still fits a phone as the page's heading.
+    const consultant = await token(CONSULTANT.login, CONSULTANT.password);
+    const longTitle = `https://www.example.lg.jp/${'nanbyo_cafe_'.repeat(6)}`;
+    const { body: ev } = await apiFull('POST', '/events', consultant, { kind: 'cafe', title: longTitle, held_on: tokyoDay(-1), online: false, staff_ids: [], materials: [] }, { 'Idempotency-Key': 'long-title-event' });
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await inAppGo(`/activities/events/${ev.id}`);
+      await expectHeading(longTitle);
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+      assert.ok(scroll <= inner, `scrollWidth ${scroll} > innerWidth ${inner} with a long event title`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
   });
 
   step('shows the supervisor the outreach effect with its chart', async () => {

@@ -530,6 +530,20 @@ describe("daily work: corrections, the patient's page, follow-ups, 和暦, a pho
     await page.getByRole('button', { name: 'ログアウト' }).click();
     await expectHeading('ログイン');
 
+    // The audit trail's patient filter: a patient it cannot find is said on the field, which
+    // takes focus (the list below does not change, so nothing else would tell).
+    await signIn(SUPERVISOR.login, SUPERVISOR.password);
+    await expectHeading(`ようこそ、${SUPERVISOR.display_name}さん`);
+    await inAppGo('/supervision/audit');
+    await expectHeading('操作・閲覧の記録');
+    await field('患者').fill('該当しない名前');
+    await page.getByRole('button', { name: '絞り込む' }).click();
+    await page.locator('#field-patient_id-error').getByText('該当する患者が見つかりません。').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'field-patient_id', null, { timeout: 5_000 });
+    assert.equal(await field('患者').getAttribute('aria-invalid'), 'true');
+    await page.getByRole('button', { name: 'ログアウト' }).click();
+    await expectHeading('ログイン');
+
     await signIn(ADMIN_LOGIN, ADMIN_PASSWORD);
     await expectHeading('ようこそ（システム管理者）');
     assert.equal(await page.getByText('System administratorさん').count(), 0);

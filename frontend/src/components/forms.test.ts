@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, optionalText, reapplyChanges } from './forms';
+import { changedFields, optionalText, readNumber, reapplyChanges } from './forms';
 
 describe('changedFields', () => {
   it('keeps only what the user changed', () => {
@@ -41,5 +41,26 @@ describe('reapplyChanges', () => {
 
   it('lets the user win where both changed the same field', () => {
     expect(reapplyChanges({ name: 'A' }, { name: 'B' }, { name: 'C' })).toEqual({ name: 'B' });
+  });
+});
+
+describe('readNumber', () => {
+  it('reads full-width digits, minus and point as typed with a Japanese input method', () => {
+    expect(readNumber('１２')).toBe(12);
+    expect(readNumber('－３')).toBe(-3);
+    expect(readNumber('\u22123')).toBe(-3);
+    expect(readNumber('１．５')).toBe(1.5);
+    expect(readNumber(' 300 ')).toBe(300);
+  });
+
+  it('ignores thousands separators, half- or full-width', () => {
+    expect(readNumber('1,000')).toBe(1000);
+    expect(readNumber('１，０００')).toBe(1000);
+  });
+
+  it('is null when empty and NaN for anything that is not a plain decimal number', () => {
+    expect(readNumber('')).toBeNull();
+    expect(readNumber('　')).toBeNull();
+    for (const odd of ['abc', '12人', '1e3', '0x10', '1.2.3', '-', 'Infinity']) expect(readNumber(odd)).toBeNaN();
   });
 });

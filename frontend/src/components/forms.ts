@@ -26,6 +26,18 @@ export function reapplyChanges<F extends object>(base: F, mine: F, current: F): 
   return { ...current, ...changedFields(base, mine) };
 }
 
+/**
+ * A number typed in a text box, read as people type it in Japan: full-width digits, minus
+ * and point (１２, －３, １．５) like their ASCII forms, thousands separators (1,000 / １，０００)
+ * and spaces ignored. Null when empty; NaN when it is not a plain decimal number, so that
+ * nothing a person typed is quietly read as another number.
+ */
+export function readNumber(text: string): number | null {
+  const s = text.normalize('NFKC').replace(/\u2212/g, '-').replace(/[\s,]/g, '');
+  if (s === '') return null;
+  return /^-?(\d+(\.\d*)?|\.\d+)$/.test(s) ? Number(s) : Number.NaN;
+}
+
 /** Optional text as the API wants it: trimmed, and null when empty. */
 export function optionalText(value: string): string | null {
   const v = value.trim();

@@ -185,6 +185,27 @@ describe('problem messages', () => {
   });
 });
 
+describe('field errors the activity, 小慢 and council forms meet', () => {
+  // The server's own messages are English and name API fields (`start_time`): a form in
+  // Japanese must never show them for an input someone can make on a screen.
+  it('say order, sign and amount rules in Japanese and English, never the server text', () => {
+    const cases: [string, string, string][] = [
+      ['not_after_start', '開始時刻より後の時刻を入力してください。', 'must be after start_time'],
+      ['before_started_on', '開始日より前の日付は入力できません。', 'must not be before started_on'],
+      ['negative', '0以上の数を入力してください。', 'must not be negative'],
+      ['not_positive', '0.01以上の数を入力してください。', 'must be at least 0.01'],
+      ['without_quantity', '単位を入力するときは数量も入力してください。', 'a unit says what the quantity counts: give the quantity too'],
+      ['invalid_type', '選び直すか、正しい形で入力してください。', 'UUID parsing failed: invalid length: found 0'],
+    ];
+    for (const [code, ja, server] of cases) {
+      expect(fieldErrorMessage({ field: 'x', code, message: server }, 'ja')).toBe(ja);
+      const en = fieldErrorMessage({ field: 'x', code, message: server }, 'en');
+      expect(en).not.toBe(server);
+      expect(en).not.toMatch(/_|UUID/);
+    }
+  });
+});
+
 describe('field errors of checkbox groups', () => {
   it('ask to choose at least one instead of "enter a value"', () => {
     expect(fieldErrorMessage({ field: 'topics', code: 'required', message: 'is required' }, 'ja')).toBe('1つ以上選んでください。');

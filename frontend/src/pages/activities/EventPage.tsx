@@ -85,7 +85,7 @@ export function EventPage() {
         <p role="status" className="text-std-16N-170">
           {message}
         </p>
-        {problem && <Notice tone="error" title={problemMessage(problem, i.lang)} />}
+        {problem && <Notice tone="error" live="assertive" title={problemMessage(problem, i.lang)} />}
         {e.attendees.length === 0 ? (
           <p className="text-std-16N-170">{t('event.noAttendees')}</p>
         ) : (

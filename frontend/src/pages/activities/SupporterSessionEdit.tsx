@@ -111,7 +111,7 @@ function ConfirmedAction({
   const problem = asProblem(action.error);
   return (
     <div className="flex flex-col gap-3">
-      {problem && <Notice tone="error" title={problemMessage(problem, i.lang)} />}
+      {problem && <Notice tone="error" live="assertive" title={problemMessage(problem, i.lang)} />}
       <div>
         <Button
           ref={button}

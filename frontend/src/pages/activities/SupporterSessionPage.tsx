@@ -77,7 +77,7 @@ function BookingForm({ sessionId, booking, onSaved }: { sessionId: string; booki
         if (!save.isPending) save.mutate();
       }}
     >
-      {problem && <Notice tone="error" title={problemMessage(problem, i.lang)} />}
+      {problem && <Notice tone="error" live="assertive" title={problemMessage(problem, i.lang)} />}
       <div className="flex flex-wrap gap-4">
         <SelectField
           name={`${prefix}_status`}
@@ -213,7 +213,7 @@ export function SupporterSessionPage() {
             {t('supporter.bookTitle')}
           </h2>
           <p className="text-std-16N-170">{t('supporter.bookLead')}</p>
-          {problem && <Notice tone="error" title={problemMessage(problem, i.lang)} />}
+          {problem && <Notice tone="error" live="assertive" title={problemMessage(problem, i.lang)} />}
           <SelectField
             name="slot_start"
             label={t('supporter.slotToBook')}

@@ -25,3 +25,12 @@ describe('the change bodies of the activity forms', () => {
     expect(trainingPatch({ user_id: 'colleague', hours: '3.5' }, 'me')).toEqual({ user_id: 'colleague', hours: 3.5 });
   });
 });
+
+describe('numbers typed with a Japanese input method', () => {
+  it('read full-width digits and separators instead of dropping them', () => {
+    expect(eventPatch({ patients_count: '６' })).toEqual({ patients_count: 6 });
+    expect(outreachPatch({ quantity: '１，２００', facility_count: '１２' })).toEqual({ quantity: 1200, facility_count: 12 });
+    expect(trainingPatch({ hours: '１．５' }, 'me')).toEqual({ hours: 1.5 });
+    expect(schedulePatch({ slot_minutes: '３０' })).toMatchObject({ slot_minutes: 30 });
+  });
+});

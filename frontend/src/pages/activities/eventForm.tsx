@@ -4,7 +4,7 @@
 import type { ActivityEvent, CreateEvent, UpdateEvent } from '../../api/activities';
 import { EVENT_KINDS, fromSelect, type EventKind } from '../../api/enums';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
-import { optionalText } from '../../components/forms';
+import { optionalText, readNumber } from '../../components/forms';
 import type { I18n } from '../../i18n/I18nProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
@@ -29,8 +29,8 @@ export type EventForm = {
 
 /** A headcount typed in a text box (0 when empty; the server refuses what is not a whole number ≥ 0). */
 function count(v: string): number {
-  const n = Number(v.trim());
-  return v.trim() === '' || !Number.isFinite(n) ? 0 : n;
+  const n = readNumber(v);
+  return n === null || Number.isNaN(n) ? 0 : n;
 }
 
 export function emptyEvent(): EventForm {

@@ -3,7 +3,7 @@
 import type { CreateOutreachActivity, OutreachActivity, UpdateOutreachActivity } from '../../api/activities';
 import { fromSelect, OUTREACH_KINDS, type OutreachKind } from '../../api/enums';
 import { SelectField, TextField } from '../../components/Field';
-import { optionalText } from '../../components/forms';
+import { optionalText, readNumber } from '../../components/forms';
 import type { I18n } from '../../i18n/I18nProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
@@ -21,8 +21,8 @@ export type OutreachForm = {
 
 /** A number typed in a text box, or null when empty or not a number. */
 export function numberOrNull(v: string): number | null {
-  const n = Number(v.trim());
-  return v.trim() === '' || !Number.isFinite(n) ? null : n;
+  const n = readNumber(v);
+  return n === null || Number.isNaN(n) ? null : n;
 }
 
 const text = (v: number | null | undefined) => (v == null ? '' : String(v));

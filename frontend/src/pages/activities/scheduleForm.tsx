@@ -3,7 +3,7 @@
 // office is chosen only when making one: a schedule does not move to another office.
 import type { SupporterSchedule } from '../../api/supporterSessions';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
-import { optionalText } from '../../components/forms';
+import { optionalText, readNumber } from '../../components/forms';
 import type { I18n } from '../../i18n/I18nProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FieldsProps } from './EditRecord';
@@ -44,7 +44,7 @@ export function scheduleBody(f: ScheduleForm) {
     weeks: f.weeks,
     start_time: f.start_time,
     end_time: f.end_time,
-    slot_minutes: Number(f.slot_minutes) || 0,
+    slot_minutes: readNumber(f.slot_minutes) || 0,
     place: optionalText(f.place),
     supporter_name: optionalText(f.supporter_name),
   };

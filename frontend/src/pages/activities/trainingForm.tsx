@@ -5,7 +5,7 @@ import { fromSelect, TRAINING_COURSES, TRAINING_PARTICIPATIONS, type TrainingCou
 import { useAuth, useMe } from '../../auth/AuthProvider';
 import { capabilities } from '../../auth/permissions';
 import { SelectField, TextField } from '../../components/Field';
-import { optionalText } from '../../components/forms';
+import { optionalText, readNumber } from '../../components/forms';
 import type { I18n } from '../../i18n/I18nProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
@@ -27,8 +27,8 @@ export type TrainingForm = {
 
 /** Hours as typed; 0 when not a number, which the server refuses with a field error. */
 function hours(v: string): number {
-  const n = Number(v.trim());
-  return v.trim() === '' || !Number.isFinite(n) ? 0 : n;
+  const n = readNumber(v);
+  return n === null || Number.isNaN(n) ? 0 : n;
 }
 
 export function emptyTraining(): TrainingForm {

@@ -23,7 +23,7 @@ import {
   type Requester,
   type Topic,
 } from '../../api/enums';
-import { optionalText } from '../../components/forms';
+import { optionalText, readNumber } from '../../components/forms';
 import { fromTokyoLocalInput, toTokyoLocalInput } from '../../lib/datetime';
 
 // --- consultation --------------------------------------------------------------------
@@ -63,9 +63,8 @@ export function toConsultationPatch(changes: Partial<ConsultationEdit>): UpdateC
   // An emptied list goes as it is, for the API to say a topic is needed.
   if (changes.topics !== undefined) body.topics = fromChecks<Topic>(changes.topics);
   if (changes.duration_minutes !== undefined) {
-    const raw = changes.duration_minutes.trim();
-    const n = Number(raw);
-    body.duration_minutes = raw === '' || Number.isNaN(n) ? null : n;
+    const n = readNumber(changes.duration_minutes);
+    body.duration_minutes = n === null || Number.isNaN(n) ? null : n;
   }
   if (changes.with_employment_supporter !== undefined) body.with_employment_supporter = changes.with_employment_supporter;
   if (changes.summary !== undefined) body.summary = optionalText(changes.summary);

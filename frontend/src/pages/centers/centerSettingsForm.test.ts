@@ -23,6 +23,7 @@ describe('center settings form', () => {
   it('sends only what changed', () => {
     expect(settingsPatch({})).toEqual({});
     expect(settingsPatch({ follow_up_days: '10' })).toEqual({ follow_up_days: 10 });
+    expect(settingsPatch({ follow_up_days: '１４' })).toEqual({ follow_up_days: 14 });
     expect(settingsPatch({ child_assent_age: '0' })).toEqual({ child_assent_age: 0 });
     expect(settingsPatch({ child_assent_age: ' ' })).toEqual({ child_assent_age: null });
     expect(settingsPatch({ totp_roles: '' })).toEqual({ totp_roles: [] });

@@ -1,6 +1,7 @@
 // The center settings form (days to the first follow-up, roles that sign in with two
 // factors, the age from which a minor's own assent is recorded) and its mapping to the API.
 import type { Center, UpdateCenter } from '../../api/client';
+import { readNumber } from '../../components/forms';
 
 /**
  * The center roles a center can require two-factor sign-in for, in the order shown. A
@@ -42,11 +43,11 @@ export function toSettingsForm(c: Center): SettingsForm {
 /** The PATCH body for the changed fields only. */
 export function settingsPatch(changes: Partial<SettingsForm>): UpdateCenter {
   const body: UpdateCenter = {};
-  if (changes.follow_up_days !== undefined) body.follow_up_days = Number(changes.follow_up_days);
+  if (changes.follow_up_days !== undefined) body.follow_up_days = readNumber(changes.follow_up_days) ?? Number.NaN;
   if (changes.totp_roles !== undefined) body.totp_roles = rolesOf(changes.totp_roles);
   // Empty is sent as not-a-number (null on the wire) for the server to name the field.
   if (changes.child_assent_age !== undefined) {
-    body.child_assent_age = changes.child_assent_age.trim() === '' ? null : Number(changes.child_assent_age);
+    body.child_assent_age = readNumber(changes.child_assent_age);
   }
   return body;
 }

@@ -2,7 +2,7 @@
 import type { CreateConsultation } from '../../api/client';
 import { fromChecks, fromSelect, type Channel, type Requester, type ShomanMenu, type ShomanRequester, type Topic } from '../../api/enums';
 import type { Problem } from '../../api/problem';
-import { optionalText } from '../../components/forms';
+import { optionalText, readNumber } from '../../components/forms';
 import { fromTokyoLocalInput } from '../../lib/datetime';
 
 /** Whose consultation: a patient's id, anonymous, or not chosen yet. */
@@ -62,7 +62,7 @@ export function newConsultation(now: string, patientId: string | null): Consulta
  * says); an emptied field also means now.
  */
 export function toCreateConsultation(f: ConsultationForm, startedAt: string, shoman: ShomanFields = 'hidden'): CreateConsultation {
-  const minutes = f.duration_minutes.trim() === '' ? null : Number(f.duration_minutes);
+  const minutes = readNumber(f.duration_minutes);
   // Sent only where the form shows them: a required one left empty goes as null for the
   // server to name; an optional pair left empty is simply not said.
   const menu =

@@ -14,7 +14,7 @@ import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxField, ReadOnlyField, SelectField, TextField } from '../../components/Field';
 import { FlashNotice } from '../../components/Flash';
-import { useEditForm } from '../../components/forms';
+import { readNumber, useEditForm } from '../../components/forms';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
@@ -71,7 +71,7 @@ function AdministrationSettings({ initial, onSaved }: { initial: Versioned<Admin
         a.id,
         {
           ...(active === undefined ? {} : { active }),
-          ...(suppression_threshold === undefined ? {} : { suppression_threshold: Number(suppression_threshold) }),
+          ...(suppression_threshold === undefined ? {} : { suppression_threshold: readNumber(suppression_threshold) ?? Number.NaN }),
         },
         etag,
       );

@@ -17,6 +17,8 @@ describe('toCount', () => {
     expect(toCount(' 3 ')).toBe(3);
     expect(toCount('')).toBeNaN();
     expect(toCount('-1')).toBe(-1);
+    expect(toCount('１２')).toBe(12);
+    expect(toCount('12人')).toBeNaN();
   });
 });
 

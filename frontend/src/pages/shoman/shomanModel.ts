@@ -2,6 +2,7 @@
 // the API's enums in the order the screens offer them, which activities fit which project,
 // and how a session's form becomes the API's body. The server decides for real.
 import type { NeedFilter, ProjectFilter, NeedKind, NeedStatus, ParticipantRole, ProjectKind, SessionActivity } from '../../api/projects';
+import { readNumber } from '../../components/forms';
 
 /** 療養生活支援, 相互交流支援, 就職支援, 介護者支援, その他 (the paper's order). */
 export const PROJECT_KINDS = ['respite', 'exchange', 'employment', 'caregiver', 'other'] as const satisfies readonly ProjectKind[];
@@ -63,9 +64,7 @@ export function isOneOf<T extends string>(values: readonly T[], v: string): v is
  * empty) so that the server names the mistake on the field.
  */
 export function toCount(text: string): number {
-  const trimmed = text.trim();
-  if (trimmed === '') return Number.NaN;
-  return Number(trimmed);
+  return readNumber(text) ?? Number.NaN;
 }
 
 /**

@@ -1,6 +1,6 @@
 // 監査ログ: who read or changed what, newest first; the CSV export and the tamper check.
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { keys } from '../../api/client';
 import { asProblem, networkProblem } from '../../api/problem';
@@ -8,7 +8,7 @@ import { downloadAuditEvents, listAuditEvents, verifyAuditEvents, type AuditFilt
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { DateField, SelectField, TextField } from '../../components/Field';
+import { DateField, fieldId, SelectField, TextField } from '../../components/Field';
 import { ListFooter } from '../../components/ListFooter';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -106,6 +106,11 @@ export function AuditTrailPage() {
   const filter = apiFilter(applied);
   const [form, setForm] = useState<FormState>(applied);
   const [patientError, setPatientError] = useState<string | null>(null);
+  // A patient the filter could not find is said on the field, which takes focus so that
+  // keyboard and screen-reader users learn of it (the list below did not change).
+  useEffect(() => {
+    if (patientError) document.getElementById(fieldId('patient_id'))?.focus();
+  }, [patientError]);
   const [resolving, setResolving] = useState(false);
   const chosenPatient = usePatientNames([applied.patient]).label(applied.patient);
   const actionGroups = groupedActions().map((g) => ({
