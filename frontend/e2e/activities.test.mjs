@@ -143,6 +143,17 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
     await field('イベントの種類').selectOption({ label: '難病カフェ' });
     await field('名称').fill(CAFE);
     await field('会場').fill('岡山市民会館');
+    // Letters in a headcount are refused beside the field and in the summary, which takes the
+    // focus, and nothing is sent (they had gone as 0 without a word).
+    await field('患者の人数').fill('abc');
+    await page.getByRole('button', { name: 'イベントを記録する' }).click();
+    await page.getByRole('heading', { name: '入力内容を確認してください' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-labelledby')), 'event-errors-title');
+    await page.getByRole('link', { name: '患者の人数：半角または全角の数字で入力してください。' }).waitFor();
+    assert.equal(await page.locator('#field-patients_count-error').textContent(), '＊半角または全角の数字で入力してください。');
+    assert.equal(await field('患者の人数').getAttribute('aria-invalid'), 'true');
+    assert.equal(new URL(page.url()).pathname, '/activities/events');
+    await expectAccessible('events (a headcount that is not a number)');
     // Typed with a Japanese input method (full-width digits): read as 6, not dropped as 0.
     await field('患者の人数').fill('６');
     await field('家族の人数').fill('2');

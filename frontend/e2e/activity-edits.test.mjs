@@ -117,6 +117,13 @@ describe('センター活動の修正: an event, an outreach activity after a co
     assert.equal(await field('名称').inputValue(), CAFE);
     assert.equal(await field('患者の人数').inputValue(), '6');
     await expectAccessible('correcting an event');
+    // Letters are refused on the field before sending (they had been saved as 0 without a word).
+    await field('患者の人数').fill('abc');
+    await page.getByRole('button', { name: '保存する' }).click();
+    await page.getByRole('heading', { name: '入力内容を確認してください' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-labelledby')), 'error-summary-title');
+    assert.equal(await page.locator('#field-patients_count-error').textContent(), '＊半角または全角の数字で入力してください。');
+    await expectHeading('イベント・集団活動の修正');
     await field('患者の人数').fill('8');
     await page.getByRole('button', { name: '保存する' }).click();
     await expectHeading('イベント・集団活動');

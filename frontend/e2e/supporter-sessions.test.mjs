@@ -98,6 +98,15 @@ describe('出張相談: the schedule makes the sessions; a patient is booked int
     await page.getByRole('link', { name: '出張相談（難病患者就職サポーター）' }).click();
     await expectHeading('出張相談（難病患者就職サポーター）');
     await expectAccessible('supporter sessions');
+    // No office chosen is said as a choice left unmade, beside the field (an empty id had come
+    // back as a malformed value); minutes that are not a number are refused with it, unsent.
+    await field('1枠の時間（分）').fill('abc');
+    await page.getByRole('button', { name: `登録して${fiscalYear(tokyoDay())}年度の日程を作成する` }).click();
+    await page.getByRole('heading', { name: '入力内容を確認してください' }).waitFor();
+    assert.equal(await page.locator('#field-agency_id-error').textContent(), '＊入力してください。');
+    assert.equal(await page.locator('#field-slot_minutes-error').textContent(), '＊半角または全角の数字で入力してください。');
+    await page.getByRole('link', { name: 'ハローワーク：入力してください。' }).waitFor();
+    await field('1枠の時間（分）').fill('45');
     await field('ハローワーク').selectOption({ label: OFFICE });
     assert.equal(await field('曜日').inputValue(), '2');
     assert.equal(await page.getByRole('checkbox', { name: '第2' }).isChecked(), true);

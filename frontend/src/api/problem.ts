@@ -135,6 +135,23 @@ export function toProblem(status: number, body: unknown, headers?: Headers | nul
   };
 }
 
+/**
+ * A refusal the form makes itself before sending, shaped as the server's 422 so that the
+ * error summary and the fields show it as they show the server's; null when `errors` is empty.
+ */
+export function validationProblem(errors: readonly FieldError[]): Problem | null {
+  if (errors.length === 0) return null;
+  return {
+    status: 422,
+    code: 'validation_failed',
+    title: 'The input is not valid',
+    detail: null,
+    type: null,
+    errors: [...errors],
+    retryAfterSeconds: null,
+  };
+}
+
 /** The Problem for a request that got no answer at all. */
 export function networkProblem(cause: unknown): Problem {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, optionalText, readNumber, reapplyChanges } from './forms';
+import { changedFields, checkNumbers, numberErrors, optionalText, readNumber, reapplyChanges } from './forms';
 
 describe('changedFields', () => {
   it('keeps only what the user changed', () => {
@@ -62,5 +62,24 @@ describe('readNumber', () => {
     expect(readNumber('')).toBeNull();
     expect(readNumber('　')).toBeNull();
     for (const odd of ['abc', '12人', '1e3', '0x10', '1.2.3', '-', 'Infinity']) expect(readNumber(odd)).toBeNaN();
+  });
+});
+
+describe('numberErrors and checkNumbers', () => {
+  const form = { count: 'abc', hours: '１．５', minutes: '', note: '1.2.3' };
+
+  it('refuse each number field whose text is not a number, and only those', () => {
+    expect(numberErrors(form, ['count', 'hours', 'minutes'])).toEqual([{ field: 'count', code: 'not_a_number', message: 'is not a number' }]);
+    expect(numberErrors({ count: '1.2.3', hours: '12人' }, ['count', 'hours']).map((e) => e.field)).toEqual(['count', 'hours']);
+  });
+
+  it('pass empty fields (whether one is required is the server’s to say) and fields a PATCH leaves out', () => {
+    expect(numberErrors({ minutes: '' }, ['minutes'])).toEqual([]);
+    expect(numberErrors<typeof form>({ hours: '2' }, ['count', 'hours'])).toEqual([]);
+  });
+
+  it('make a 422 problem for the error summary and the fields, or nothing when all numbers read', () => {
+    expect(checkNumbers(form, ['count'])).toMatchObject({ status: 422, code: 'validation_failed', errors: [{ field: 'count', code: 'not_a_number' }] });
+    expect(checkNumbers(form, ['hours', 'minutes'])).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type KeyboardEvent } from 'react';
 import type { Versioned } from '../api/client';
-import { asProblem, type Problem } from '../api/problem';
+import { asProblem, validationProblem, type FieldError, type Problem } from '../api/problem';
 
 /** Equal form values: lists (checkbox groups) by their items, in order; the rest as they are. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -36,6 +36,29 @@ export function readNumber(text: string): number | null {
   const s = text.normalize('NFKC').replace(/\u2212/g, '-').replace(/[\s,]/g, '');
   if (s === '') return null;
   return /^-?(\d+(\.\d*)?|\.\d+)$/.test(s) ? Number(s) : Number.NaN;
+}
+
+/** The field error of a number field whose text is not a number (see readNumber). */
+export const NOT_A_NUMBER = 'not_a_number';
+
+/**
+ * The number fields of `values` whose text is not a number, each with a `not_a_number`
+ * error. A form checks them before sending, so that what a person typed is never sent as
+ * another number (0) or as nothing. Empty fields and fields not in `values` (a PATCH's
+ * unchanged ones) pass: whether a number is required is the server's to say.
+ */
+export function numberErrors<F extends object>(values: Partial<F>, fields: readonly (keyof F & string)[]): FieldError[] {
+  return fields
+    .filter((field) => {
+      const text = values[field];
+      return typeof text === 'string' && Number.isNaN(readNumber(text));
+    })
+    .map((field) => ({ field, code: NOT_A_NUMBER, message: 'is not a number' }));
+}
+
+/** The form's own refusal of number fields that are not numbers, or null when they all read. */
+export function checkNumbers<F extends object>(values: Partial<F>, fields: readonly (keyof F & string)[]): Problem | null {
+  return validationProblem(numberErrors(values, fields));
 }
 
 /** Optional text as the API wants it: trimmed, and null when empty. */
@@ -73,8 +96,13 @@ export function useEditForm<T, F extends object>(options: {
   /** Reads the current version (after a 412). */
   reload: () => Promise<Versioned<T>>;
   onSaved: (saved: Versioned<T> | null) => void;
+  /**
+   * What the form refuses before sending, given the changed fields (e.g. checkNumbers):
+   * the problem is shown as the server's would be, and nothing is sent.
+   */
+  check?: (changes: Partial<F>) => Problem | null;
 }): EditForm<T, F> {
-  const { initial, toForm, save, reload, onSaved } = options;
+  const { initial, toForm, save, reload, onSaved, check } = options;
   const [base, setBase] = useState(initial);
   const [values, setValues] = useState(() => toForm(initial.data));
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -114,7 +142,13 @@ export function useEditForm<T, F extends object>(options: {
     conflict,
     saving: mutation.isPending,
     submit: () => {
-      if (!mutation.isPending) mutation.mutate();
+      if (mutation.isPending) return;
+      const refused = check?.(changedFields(toForm(base.data), values)) ?? null;
+      if (refused) {
+        setProblem(refused);
+        return;
+      }
+      mutation.mutate();
     },
     reapply: () => {
       if (!conflict) return;

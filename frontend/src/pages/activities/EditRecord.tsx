@@ -11,7 +11,7 @@ import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
-import { submitOnCtrlEnter, useEditForm, type EditForm } from '../../components/forms';
+import { checkNumbers, submitOnCtrlEnter, useEditForm, type EditForm } from '../../components/forms';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
 import { conflictRows } from '../cases/conflictRows';
@@ -39,6 +39,8 @@ export interface EditRecordProps<T, F extends object> {
   /** Where to go after saving or cancelling (the list). */
   back: string;
   fields: (props: FieldsProps<F>) => ReactNode;
+  /** The number fields: a changed one that is not a number is refused before sending. */
+  numbers?: readonly (keyof F & string)[];
 }
 
 export function EditRecordPage<T, F extends object>(props: EditRecordProps<T, F>) {
@@ -60,6 +62,7 @@ function EditRecordForm<T, F extends object>(props: EditRecordProps<T, F> & { in
     toForm: props.toForm,
     save: props.save,
     reload: props.load,
+    check: (changes) => checkNumbers(changes, props.numbers ?? []),
     onSaved: () => {
       void queryClient.invalidateQueries({ queryKey: props.invalidate });
       void navigate(props.back, flash('saved'));

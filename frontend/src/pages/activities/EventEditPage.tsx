@@ -4,7 +4,7 @@ import { useParams } from 'react-router';
 import { getEvent, updateEvent, type ActivityEvent } from '../../api/activities';
 import { useI18n } from '../../i18n/I18nProvider';
 import { EditRecordPage } from './EditRecord';
-import { eventDisplay, EventFields, eventLabels, eventPatch, eventToForm, type EventForm } from './eventForm';
+import { EVENT_NUMBERS, eventDisplay, EventFields, eventLabels, eventPatch, eventToForm, type EventForm } from './eventForm';
 import { EVENTS_KEY } from './EventsPage';
 
 export function EventEditPage() {
@@ -24,6 +24,7 @@ export function EventEditPage() {
       display={(f) => eventDisplay(i, f)}
       back="/activities/events"
       fields={(p) => <EventFields {...p} />}
+      numbers={EVENT_NUMBERS}
     />
   );
 }

@@ -4,7 +4,7 @@ import { getOutreach, updateOutreach, type OutreachActivity } from '../../api/ac
 import { useI18n } from '../../i18n/I18nProvider';
 import { EditRecordPage } from './EditRecord';
 import { OUTREACH_KEY } from './OutreachPage';
-import { outreachDisplay, OutreachFields, outreachLabels, outreachPatch, outreachToForm, type OutreachForm } from './outreachForm';
+import { OUTREACH_NUMBERS, outreachDisplay, OutreachFields, outreachLabels, outreachPatch, outreachToForm, type OutreachForm } from './outreachForm';
 
 export function OutreachEditPage() {
   const { id = '' } = useParams();
@@ -23,6 +23,7 @@ export function OutreachEditPage() {
       display={(f) => outreachDisplay(i, f)}
       back="/activities/outreach"
       fields={(p) => <OutreachFields {...p} />}
+      numbers={OUTREACH_NUMBERS}
     />
   );
 }

@@ -8,6 +8,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
+import { checkNumbers } from '../../components/forms';
 import { FlashNotice } from '../../components/Flash';
 import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -17,7 +18,7 @@ import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { currentFiscalYear } from '../../lib/datetime';
 import { FiscalYearFilter } from './common';
-import { emptyOutreach, outreachBody, OutreachFields, outreachLabels, type OutreachForm } from './outreachForm';
+import { emptyOutreach, OUTREACH_NUMBERS, outreachBody, OutreachFields, outreachLabels, type OutreachForm } from './outreachForm';
 
 export const OUTREACH_KEY = ['activities', 'outreach'] as const;
 
@@ -43,7 +44,13 @@ function AddOutreach({ onDone }: { onDone: (message: string) => void }) {
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (!mutation.isPending) mutation.mutate();
+    if (mutation.isPending) return;
+    const refused = checkNumbers(values, OUTREACH_NUMBERS);
+    if (refused) {
+      setProblem(refused);
+      return;
+    }
+    mutation.mutate();
   };
   return (
     <section aria-labelledby="add-outreach" className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 p-4">

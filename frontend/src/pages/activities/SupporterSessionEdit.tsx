@@ -18,13 +18,13 @@ import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
-import { optionalText, submitOnCtrlEnter, useEditForm, type EditForm } from '../../components/forms';
+import { checkNumbers, optionalText, submitOnCtrlEnter, useEditForm, type EditForm } from '../../components/forms';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
 import { problemMessage, type Lang } from '../../i18n/translate';
 import { conflictRows } from '../cases/conflictRows';
-import { scheduleDisplay, ScheduleFields, scheduleLabels, schedulePatch, scheduleToForm, type ScheduleForm } from './scheduleForm';
+import { SCHEDULE_NUMBERS, scheduleDisplay, ScheduleFields, scheduleLabels, schedulePatch, scheduleToForm, type ScheduleForm } from './scheduleForm';
 import { SUPPORTER_KEY } from './SupporterSessionsPage';
 
 type SessionForm = { place: string; start_time: string; end_time: string; supporter_name: string };
@@ -282,6 +282,7 @@ function ScheduleChangeForm({ schedule, onChanged }: { schedule: Versioned<Suppo
     toForm: scheduleToForm,
     save: (changes, etag) => updateSupporterSchedule(s.id, etag, schedulePatch(changes)),
     reload: () => getSupporterSchedule(s.id),
+    check: (changes) => checkNumbers(changes, SCHEDULE_NUMBERS),
     onSaved: () => {
       setEditing(false);
       void onChanged(t('supporter.scheduleSaved'));

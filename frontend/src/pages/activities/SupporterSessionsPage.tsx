@@ -16,7 +16,7 @@ import { LoadError, Loading } from '../../components/QueryState';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { currentFiscalYear, todayInTokyo } from '../../lib/datetime';
-import { emptySchedule, scheduleBody, ScheduleFields, scheduleLabels, WEEKDAYS, type ScheduleForm } from './scheduleForm';
+import { checkNewSchedule, emptySchedule, scheduleBody, ScheduleFields, scheduleLabels, WEEKDAYS, type ScheduleForm } from './scheduleForm';
 
 export const SUPPORTER_KEY = ['cases', 'activities', 'supporter-sessions'] as const;
 
@@ -74,7 +74,13 @@ function AddSchedule({ onMade }: { onMade: (n: number) => void }) {
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (!mutation.isPending) mutation.mutate();
+    if (mutation.isPending) return;
+    const refused = checkNewSchedule(agency, values);
+    if (refused) {
+      setProblem(refused);
+      return;
+    }
+    mutation.mutate();
   };
   const helloWork = (offices.data ?? []).filter((a) => a.agency_type === 'hello_work' && a.active);
   return (

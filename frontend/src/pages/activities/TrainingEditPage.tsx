@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useStaffName } from '../cases/useCaseData';
 import { EditRecordPage } from './EditRecord';
 import { TRAINING_KEY } from './TrainingsPage';
-import { trainingDisplay, TrainingFields, trainingLabels, trainingPatch, trainingToForm, type TrainingForm } from './trainingForm';
+import { TRAINING_NUMBERS, trainingDisplay, TrainingFields, trainingLabels, trainingPatch, trainingToForm, type TrainingForm } from './trainingForm';
 
 export function TrainingEditPage() {
   const { id = '' } = useParams();
@@ -27,6 +27,7 @@ export function TrainingEditPage() {
       display={(f) => trainingDisplay(i, f, staffName, me.display_name)}
       back="/activities/trainings"
       fields={(p) => <TrainingFields {...p} />}
+      numbers={TRAINING_NUMBERS}
     />
   );
 }

@@ -10,6 +10,7 @@ import { useAuth, useMe } from '../../auth/AuthProvider';
 import { capabilities, PEER_SUPPORT_REPORT_PATH } from '../../auth/permissions';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
+import { checkNumbers } from '../../components/forms';
 import { FlashNotice } from '../../components/Flash';
 import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -20,7 +21,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { currentFiscalYear } from '../../lib/datetime';
 import { useStaffName } from '../cases/useCaseData';
 import { FiscalYearFilter } from './common';
-import { emptyTraining, trainingBody, TrainingFields, trainingLabels, type TrainingForm } from './trainingForm';
+import { emptyTraining, TRAINING_NUMBERS, trainingBody, TrainingFields, trainingLabels, type TrainingForm } from './trainingForm';
 
 export const TRAINING_KEY = ['activities', 'trainings'] as const;
 
@@ -47,7 +48,13 @@ function AddTraining({ onDone }: { onDone: (message: string) => void }) {
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (!mutation.isPending) mutation.mutate();
+    if (mutation.isPending) return;
+    const refused = checkNumbers(values, TRAINING_NUMBERS);
+    if (refused) {
+      setProblem(refused);
+      return;
+    }
+    mutation.mutate();
   };
   return (
     <section aria-labelledby="add-training" className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 p-4">

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { eventPatch } from './eventForm';
-import { outreachPatch } from './outreachForm';
-import { schedulePatch } from './scheduleForm';
-import { trainingPatch } from './trainingForm';
+import { EVENT_NUMBERS, eventPatch } from './eventForm';
+import { OUTREACH_NUMBERS, outreachPatch } from './outreachForm';
+import { checkNewSchedule, emptySchedule, SCHEDULE_NUMBERS, schedulePatch } from './scheduleForm';
+import { TRAINING_NUMBERS, trainingPatch } from './trainingForm';
+import { checkNumbers } from '../../components/forms';
+import { emptyEvent } from './eventForm';
+import { emptyOutreach } from './outreachForm';
+import { emptyTraining } from './trainingForm';
 
 describe('the change bodies of the activity forms', () => {
   it('send only what changed, as the API types it', () => {
@@ -32,5 +36,27 @@ describe('numbers typed with a Japanese input method', () => {
     expect(outreachPatch({ quantity: '１，２００', facility_count: '１２' })).toEqual({ quantity: 1200, facility_count: 12 });
     expect(trainingPatch({ hours: '１．５' }, 'me')).toEqual({ hours: 1.5 });
     expect(schedulePatch({ slot_minutes: '３０' })).toMatchObject({ slot_minutes: 30 });
+  });
+});
+
+describe('what is typed that is not a number', () => {
+  it('is refused on its field before sending, on each activity form, instead of going as 0 or as nothing', () => {
+    const fields = (p: ReturnType<typeof checkNumbers>) => p?.errors.map((e) => [e.field, e.code]);
+    expect(fields(checkNumbers({ ...emptyEvent(), patients_count: 'abc', families_count: '２', professionals_count: '1.2.3' }, EVENT_NUMBERS))).toEqual([
+      ['patients_count', 'not_a_number'],
+      ['professionals_count', 'not_a_number'],
+    ]);
+    expect(fields(checkNumbers({ ...emptyOutreach(), quantity: '百' }, OUTREACH_NUMBERS))).toEqual([['quantity', 'not_a_number']]);
+    expect(fields(checkNumbers({ ...emptyTraining(), hours: '1時間' }, TRAINING_NUMBERS))).toEqual([['hours', 'not_a_number']]);
+    expect(fields(checkNumbers({ ...emptySchedule(), slot_minutes: 'abc' }, SCHEDULE_NUMBERS))).toEqual([['slot_minutes', 'not_a_number']]);
+    expect(checkNumbers({ ...emptyEvent(), patients_count: '６' }, EVENT_NUMBERS)).toBeNull();
+  });
+});
+
+describe('a new 出張相談 schedule', () => {
+  it('needs a Hello Work office chosen (an empty id would come back as a malformed UUID), shown with the other errors at once', () => {
+    expect(checkNewSchedule('', emptySchedule())?.errors).toEqual([expect.objectContaining({ field: 'agency_id', code: 'required' })]);
+    expect(checkNewSchedule('', { ...emptySchedule(), slot_minutes: 'abc' })?.errors.map((e) => e.field)).toEqual(['agency_id', 'slot_minutes']);
+    expect(checkNewSchedule('0190c2a4-0000-7000-8000-000000000001', emptySchedule())).toBeNull();
   });
 });

@@ -27,7 +27,13 @@ export type EventForm = {
   series: string;
 };
 
-/** A headcount typed in a text box (0 when empty; the server refuses what is not a whole number ≥ 0). */
+/** The headcounts: typed as text, refused by the form when not a number (checkNumbers). */
+export const EVENT_NUMBERS = ['patients_count', 'families_count', 'professionals_count'] as const;
+
+/**
+ * A headcount typed in a text box (0 when empty; the server refuses what is not a whole
+ * number ≥ 0). What is not a number never gets here: the form refuses it first.
+ */
 function count(v: string): number {
   const n = readNumber(v);
   return n === null || Number.isNaN(n) ? 0 : n;

@@ -19,7 +19,10 @@ export type OutreachForm = {
   facility_count: string;
 };
 
-/** A number typed in a text box, or null when empty or not a number. */
+/** The number fields, refused by the form when what is typed is not a number (checkNumbers). */
+export const OUTREACH_NUMBERS = ['quantity', 'facility_count'] as const;
+
+/** A number typed in a text box, or null when empty (what is not a number the form refuses first). */
 export function numberOrNull(v: string): number | null {
   const n = readNumber(v);
   return n === null || Number.isNaN(n) ? null : n;

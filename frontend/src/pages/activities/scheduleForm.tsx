@@ -1,9 +1,10 @@
 // The 出張相談 schedule's fields (weekday, weeks of the month, times, slot length, place, the
 // supporter's name), one form for making a schedule and for changing it. The Hello Work
 // office is chosen only when making one: a schedule does not move to another office.
+import { validationProblem, type Problem } from '../../api/problem';
 import type { SupporterSchedule } from '../../api/supporterSessions';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
-import { optionalText, readNumber } from '../../components/forms';
+import { numberErrors, optionalText, readNumber } from '../../components/forms';
 import type { I18n } from '../../i18n/I18nProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FieldsProps } from './EditRecord';
@@ -37,7 +38,13 @@ export function scheduleToForm(s: SupporterSchedule): ScheduleForm {
   };
 }
 
-/** The body fields both the create and the change send (0 minutes is refused with a field error). */
+/** The number fields, refused by the form when what is typed is not a number (checkNumbers). */
+export const SCHEDULE_NUMBERS = ['slot_minutes'] as const;
+
+/**
+ * The body fields both the create and the change send (empty minutes go as 0, which is
+ * refused with a field error; what is not a number the form refuses first).
+ */
 export function scheduleBody(f: ScheduleForm) {
   return {
     weekday: Number(f.weekday),
@@ -48,6 +55,18 @@ export function scheduleBody(f: ScheduleForm) {
     place: optionalText(f.place),
     supporter_name: optionalText(f.supporter_name),
   };
+}
+
+/**
+ * What the making form refuses before sending: no Hello Work office chosen (an empty id is
+ * not a UUID, which the API refuses as a malformed value, not as a choice left unmade) and
+ * minutes that are not a number; both show at once.
+ */
+export function checkNewSchedule(agencyId: string, f: ScheduleForm): Problem | null {
+  return validationProblem([
+    ...(agencyId === '' ? [{ field: 'agency_id', code: 'required', message: 'is required' }] : []),
+    ...numberErrors(f, SCHEDULE_NUMBERS),
+  ]);
 }
 
 export function schedulePatch(changes: Partial<ScheduleForm>) {

@@ -25,7 +25,10 @@ export type TrainingForm = {
   hours: string;
 };
 
-/** Hours as typed; 0 when not a number, which the server refuses with a field error. */
+/** The number fields, refused by the form when what is typed is not a number (checkNumbers). */
+export const TRAINING_NUMBERS = ['hours'] as const;
+
+/** Hours as typed; 0 when empty, which the server refuses with a field error (what is not a number the form refuses first). */
 function hours(v: string): number {
   const n = readNumber(v);
   return n === null || Number.isNaN(n) ? 0 : n;

@@ -63,6 +63,7 @@ export function toConsultationPatch(changes: Partial<ConsultationEdit>): UpdateC
   // An emptied list goes as it is, for the API to say a topic is needed.
   if (changes.topics !== undefined) body.topics = fromChecks<Topic>(changes.topics);
   if (changes.duration_minutes !== undefined) {
+    // What is not a number never gets here: the form refuses it first (checkNumbers).
     const n = readNumber(changes.duration_minutes);
     body.duration_minutes = n === null || Number.isNaN(n) ? null : n;
   }

@@ -10,10 +10,10 @@ import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxGroupField, ReadOnlyField, TextField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
-import { useEditForm } from '../../components/forms';
+import { checkNumbers, useEditForm } from '../../components/forms';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
-import { rolesField, rolesOf, settingsPatch, toSettingsForm, TOTP_ROLES, type SettingsForm } from './centerSettingsForm';
+import { rolesField, rolesOf, settingsPatch, SETTINGS_NUMBERS, toSettingsForm, TOTP_ROLES, type SettingsForm } from './centerSettingsForm';
 
 /**
  * What a center administrator sets for its own center: the days to the first follow-up, the
@@ -52,6 +52,7 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
     toForm: toSettingsForm,
     save: (changes, etag) => updateCenter(id, settingsPatch(changes), etag),
     reload: () => getCenter(id),
+    check: (changes) => checkNumbers(changes, SETTINGS_NUMBERS),
     onSaved: (saved) => {
       if (saved) queryClient.setQueryData(keys.center(id), saved);
       void navigate('/', flash('saved'));
@@ -100,10 +101,7 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
         <ReadOnlyField label={t('center.name')} value={form.base.data.name} />
         <TextField
           name="follow_up_days"
-          type="number"
           inputMode="numeric"
-          min={1}
-          max={365}
           label={labels.follow_up_days}
           hint={t('centerSettings.followUpDays.hint')}
           required
@@ -122,10 +120,7 @@ function SettingsForm({ id, initial }: { id: string; initial: Versioned<Center> 
         />
         <TextField
           name="child_assent_age"
-          type="number"
           inputMode="numeric"
-          min={0}
-          max={20}
           label={labels.child_assent_age}
           hint={t('centerSettings.childAssentAge.hint')}
           required

@@ -40,6 +40,9 @@ export function toSettingsForm(c: Center): SettingsForm {
   };
 }
 
+/** The number fields, refused by the form when what is typed is not a number (checkNumbers). */
+export const SETTINGS_NUMBERS = ['follow_up_days', 'child_assent_age'] as const;
+
 /** The PATCH body for the changed fields only. */
 export function settingsPatch(changes: Partial<SettingsForm>): UpdateCenter {
   const body: UpdateCenter = {};

@@ -15,7 +15,7 @@ import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxField, CheckboxGroupField, RadioGroupField, TextAreaField, TextField } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
-import { submitOnCtrlEnter, useEditForm } from '../../components/forms';
+import { checkNumbers, submitOnCtrlEnter, useEditForm } from '../../components/forms';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useI18n } from '../../i18n/I18nProvider';
 import { fromTokyoLocalInput } from '../../lib/datetime';
@@ -72,6 +72,7 @@ function EditForm({ id, initial }: { id: string; initial: Versioned<Consultation
     toForm: consultationToForm,
     save: (changes, etag) => updateConsultation(id, toConsultationPatch(changes), etag),
     reload: () => getConsultation(id),
+    check: (changes) => checkNumbers(changes, ['duration_minutes']),
     onSaved: () => {
       void queryClient.invalidateQueries({ queryKey: keys.cases });
       void navigate(back, flash('saved'));
@@ -120,10 +121,7 @@ function EditForm({ id, initial }: { id: string; initial: Versioned<Consultation
           />
           <TextField
             name="duration_minutes"
-            type="number"
             inputMode="numeric"
-            min={1}
-            max={1440}
             label={labels.duration_minutes}
             value={form.values.duration_minutes}
             onChange={(e) => form.set('duration_minutes', e.target.value)}

@@ -207,10 +207,7 @@ export function ConsultationNewPage() {
           />
           <TextField
             name="duration_minutes"
-            type="number"
             inputMode="numeric"
-            min={1}
-            max={1440}
             label={labels.duration_minutes}
             value={values.duration_minutes}
             onChange={(e) => set('duration_minutes', e.target.value)}

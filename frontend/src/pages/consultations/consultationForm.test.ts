@@ -55,6 +55,14 @@ describe('checkConsultation', () => {
     expect(checkConsultation({ ...newConsultation(START, null), who: ANONYMOUS })).toBeNull();
     expect(checkConsultation(newConsultation(START, 'p1'))).toBeNull();
   });
+
+  it('refuses minutes that are not a number (sent as nothing, they would be lost), with the other errors', () => {
+    expect(checkConsultation({ ...newConsultation(START, 'p1'), duration_minutes: '30分' })?.errors).toEqual([
+      expect.objectContaining({ field: 'duration_minutes', code: 'not_a_number' }),
+    ]);
+    expect(checkConsultation({ ...newConsultation(START, null), duration_minutes: 'abc' })?.errors.map((e) => e.field)).toEqual(['patient_id', 'duration_minutes']);
+    expect(checkConsultation({ ...newConsultation(START, 'p1'), duration_minutes: '３０' })).toBeNull();
+  });
 });
 
 describe('the 小慢 menu and requester', () => {

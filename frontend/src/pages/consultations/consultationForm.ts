@@ -1,8 +1,8 @@
 // The consultation form's values and the body they become (pure, unit-tested).
 import type { CreateConsultation } from '../../api/client';
 import { fromChecks, fromSelect, type Channel, type Requester, type ShomanMenu, type ShomanRequester, type Topic } from '../../api/enums';
-import type { Problem } from '../../api/problem';
-import { optionalText, readNumber } from '../../components/forms';
+import { validationProblem, type Problem } from '../../api/problem';
+import { numberErrors, optionalText, readNumber } from '../../components/forms';
 import { fromTokyoLocalInput } from '../../lib/datetime';
 
 /** Whose consultation: a patient's id, anonymous, or not chosen yet. */
@@ -79,6 +79,7 @@ export function toCreateConsultation(f: ConsultationForm, startedAt: string, sho
     channel: fromSelect<Channel>(f.channel),
     requester: fromSelect<Requester>(f.requester),
     topics: fromChecks<Topic>(f.topics),
+    // What is not a number never gets here: checkConsultation refuses it first.
     duration_minutes: minutes === null || Number.isNaN(minutes) ? null : minutes,
     with_employment_supporter: f.with_employment_supporter,
     summary: optionalText(f.summary),
@@ -88,19 +89,14 @@ export function toCreateConsultation(f: ConsultationForm, startedAt: string, sho
 
 /**
  * What the form itself refuses before sending: not saying whose consultation it is
- * (anonymous is a choice to make, not a default to slip into).
+ * (anonymous is a choice to make, not a default to slip into), and minutes that are not a
+ * number (sent as nothing, they would be lost without a word).
  */
 export function checkConsultation(f: ConsultationForm): Problem | null {
-  if (f.who !== '') return null;
-  return {
-    status: 422,
-    code: 'validation_failed',
-    title: 'The input is not valid',
-    detail: null,
-    type: null,
-    errors: [{ field: 'patient_id', code: 'choose_who', message: 'choose a patient or anonymous' }],
-    retryAfterSeconds: null,
-  };
+  return validationProblem([
+    ...(f.who === '' ? [{ field: 'patient_id', code: 'choose_who', message: 'choose a patient or anonymous' }] : []),
+    ...numberErrors(f, ['duration_minutes']),
+  ]);
 }
 
 /** The server's 小慢 menu rules, and the field each one is about. */

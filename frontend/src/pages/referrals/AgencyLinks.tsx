@@ -12,6 +12,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
+import { checkNumbers, readNumber } from '../../components/forms';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
@@ -86,9 +87,11 @@ export function AgencyLinksSection({ referralId, level, open }: { referralId: st
   };
   const create = useMutation({
     mutationFn: () => {
-      const n = Number(days);
+      // Empty leaves the server's default; a number that is not whole goes as typed, for the
+      // server to refuse on the field (what is not a number at all the form refuses first).
+      const n = readNumber(days);
       const body = {
-        expires_in_days: Number.isInteger(n) ? n : undefined,
+        expires_in_days: n ?? undefined,
         ...(email.trim() === '' ? {} : { email: email.trim() }),
       };
       return createAgencyLink(referralId, body, idempotencyKey);
@@ -168,16 +171,19 @@ export function AgencyLinksSection({ referralId, level, open }: { referralId: st
             className="flex flex-wrap items-end gap-4"
             onSubmit={(e) => {
               e.preventDefault();
-              if (!create.isPending) create.mutate();
+              if (create.isPending) return;
+              const refused = checkNumbers({ expires_in_days: days }, ['expires_in_days']);
+              if (refused) {
+                setProblem(refused);
+                return;
+              }
+              create.mutate();
             }}
           >
             <div className="w-40">
               <TextField
                 name="expires_in_days"
-                type="number"
                 inputMode="numeric"
-                min={1}
-                max={60}
                 label={labels.expires_in_days}
                 value={days}
                 onChange={(e) => setDays(e.target.value)}

@@ -14,7 +14,7 @@ import { ConflictPanel } from '../../components/ConflictPanel';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxField, ReadOnlyField, SelectField, TextField } from '../../components/Field';
 import { FlashNotice } from '../../components/Flash';
-import { readNumber, useEditForm } from '../../components/forms';
+import { checkNumbers, readNumber, useEditForm } from '../../components/forms';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
@@ -77,6 +77,8 @@ function AdministrationSettings({ initial, onSaved }: { initial: Versioned<Admin
       );
     },
     reload: () => getAdministration(a.id),
+    // What is not a number would go as null, which the server reads as "no change" and answers "saved".
+    check: (changes) => checkNumbers(changes, ['suppression_threshold']),
     onSaved: (v) => {
       onSaved(v !== null);
       void queryClient.invalidateQueries({ queryKey: keys.administrations });

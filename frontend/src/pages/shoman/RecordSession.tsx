@@ -10,7 +10,7 @@ import { createProjectSession, type ParticipantRole, type Project, type SessionA
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxField, CheckboxGroupField, DateField, fieldId, SelectField, TextAreaField, TextField } from '../../components/Field';
-import { optionalText } from '../../components/forms';
+import { checkNumbers, optionalText } from '../../components/forms';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
@@ -94,7 +94,13 @@ export function RecordSession({ project, onDone }: { project: Project; onDone: (
   });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (!mutation.isPending) mutation.mutate();
+    if (mutation.isPending) return;
+    const refused = checkNumbers({ children_count: children, family_count: family }, ['children_count', 'family_count']);
+    if (refused) {
+      setProblem(refused);
+      return;
+    }
+    mutation.mutate();
   };
   const staffChoices = (staff.data ?? [])
     .filter((u) => u.active && CASE_ROLES.includes(u.role))
@@ -156,9 +162,7 @@ export function RecordSession({ project, onDone }: { project: Project; onDone: (
           <div className="w-40">
             <TextField
               name="children_count"
-              type="number"
               inputMode="numeric"
-              min={0}
               label={labels.children_count}
               required
               value={children}
@@ -169,9 +173,7 @@ export function RecordSession({ project, onDone }: { project: Project; onDone: (
           <div className="w-40">
             <TextField
               name="family_count"
-              type="number"
               inputMode="numeric"
-              min={0}
               label={labels.family_count}
               required
               value={family}

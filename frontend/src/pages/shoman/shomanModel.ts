@@ -61,7 +61,8 @@ export function isOneOf<T extends string>(values: readonly T[], v: string): v is
 
 /**
  * A count typed into a number field: whole and not negative, else kept as typed (NaN for
- * empty) so that the server names the mistake on the field.
+ * empty) so that the server names the mistake on the field. What is not a number the form
+ * refuses before sending (checkNumbers).
  */
 export function toCount(text: string): number {
   return readNumber(text) ?? Number.NaN;
