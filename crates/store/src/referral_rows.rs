@@ -217,7 +217,8 @@ pub(crate) fn provisions_of(
     center: Uuid,
     patient_id: Uuid,
 ) -> R<Vec<Provision>> {
-    let rows: Vec<ProvisionRow> = data_provisions::table
+    // On the backend's own connection: one of the timeline's reads (see `per_backend!`).
+    let rows: Vec<ProvisionRow> = per_backend!(conn, c => data_provisions::table
         .filter(data_provisions::patient_id.eq(patient_id.to_string()))
         .filter(data_provisions::center_id.eq(center.to_string()))
         .order((
@@ -225,6 +226,6 @@ pub(crate) fn provisions_of(
             data_provisions::id.asc(),
         ))
         .select(ProvisionRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     convert(rows, ProvisionRow::into_entity)
 }

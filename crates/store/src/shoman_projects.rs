@@ -233,10 +233,10 @@ fn with_participants(conn: &mut DbConn, rows: Vec<SessionRow>) -> R<Vec<ProjectS
         return Ok(Vec::new());
     }
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let named: Vec<ParticipantRow> = shoman_session_participants::table
+    let named: Vec<ParticipantRow> = per_backend!(conn, c => shoman_session_participants::table
         .filter(shoman_session_participants::session_id.eq_any(&ids))
         .select(ParticipantRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     let mut by_session: HashMap<String, Vec<Participant>> = HashMap::new();
     for p in named {
         let participant = Participant {
@@ -283,7 +283,8 @@ pub(crate) fn sessions_naming(
         .filter(shoman_session_participants::patient_id.eq(patient.to_string()))
         .filter(shoman_session_participants::center_id.eq(center.to_string()))
         .select(shoman_session_participants::session_id);
-    let rows: Vec<SessionRow> = shoman_project_sessions::table
+    // On the backend's own connection: one of the timeline's reads (see `per_backend!`).
+    let rows: Vec<SessionRow> = per_backend!(conn, c => shoman_project_sessions::table
         .filter(shoman_project_sessions::center_id.eq(center.to_string()))
         .filter(shoman_project_sessions::id.eq_any(named))
         .order((
@@ -291,7 +292,7 @@ pub(crate) fn sessions_naming(
             shoman_project_sessions::id.asc(),
         ))
         .select(SessionRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     with_participants(conn, rows)
 }
 

@@ -146,10 +146,10 @@ fn with_attendees(conn: &mut DbConn, rows: Vec<EventRow>) -> R<Vec<Event>> {
         return Ok(Vec::new());
     }
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let named: Vec<AttendeeRow> = event_attendees::table
+    let named: Vec<AttendeeRow> = per_backend!(conn, c => event_attendees::table
         .filter(event_attendees::event_id.eq_any(&ids))
         .select(AttendeeRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     let mut by_event: HashMap<String, Vec<Attendee>> = HashMap::new();
     for a in named {
         let attendee = Attendee {
@@ -188,12 +188,13 @@ pub(crate) fn events_naming(conn: &mut DbConn, center: Uuid, patient: Uuid) -> R
         .filter(event_attendees::patient_id.eq(patient.to_string()))
         .filter(event_attendees::center_id.eq(center.to_string()))
         .select(event_attendees::event_id);
-    let rows: Vec<EventRow> = events::table
+    // On the backend's own connection: one of the timeline's reads (see `per_backend!`).
+    let rows: Vec<EventRow> = per_backend!(conn, c => events::table
         .filter(events::center_id.eq(center.to_string()))
         .filter(events::id.eq_any(named))
         .order((events::held_on.asc(), events::id.asc()))
         .select(EventRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     with_attendees(conn, rows)
 }
 
