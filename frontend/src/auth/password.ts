@@ -1,6 +1,6 @@
 // パスワードの変更: what the form checks before asking the server (the password rules
 // themselves — length, guessability, not the current one — are the server's).
-import type { FieldError, Problem } from '../api/problem';
+import { validationProblem, type FieldError, type Problem } from '../api/problem';
 
 export interface PasswordForm {
   readonly current_password: string;
@@ -23,14 +23,5 @@ export function checkPasswordForm(f: PasswordForm): Problem | null {
   else if (f.new_password !== '' && f.new_password !== f.new_password_confirm) {
     errors.push({ field: 'new_password_confirm', code: 'password_mismatch', message: 'password_mismatch' });
   }
-  if (errors.length === 0) return null;
-  return {
-    status: 0,
-    code: 'validation_failed',
-    title: '',
-    detail: null,
-    type: null,
-    errors,
-    retryAfterSeconds: null,
-  };
+  return validationProblem(errors);
 }

@@ -1,6 +1,6 @@
 // The pure parts of the import wizard: the mapping form built from the server's fields and
 // the file's columns and back, the duplicate decisions, the steps and the progress.
-import type { Problem } from '../../api/problem';
+import { validationProblem, type Problem } from '../../api/problem';
 import type {
   DuplicateAction,
   ImportCandidate,
@@ -128,16 +128,7 @@ export const COLUMN_REQUIRED = 'import_column_required';
 /** The required fields left without a column or a default, as a problem for the error summary; null when none. */
 export function missingColumns(fields: readonly ImportField[], form: MappingForm): Problem | null {
   const missing = fields.filter((f) => f.required && (form.columns[f.field] ?? '') === '' && (form.defaults[f.field] ?? '') === '');
-  if (missing.length === 0) return null;
-  return {
-    status: 422,
-    code: 'validation_failed',
-    title: 'Unprocessable Content',
-    detail: null,
-    type: null,
-    errors: missing.map((f) => ({ field: columnFieldName(f.field), code: COLUMN_REQUIRED, message: 'required' })),
-    retryAfterSeconds: null,
-  };
+  return validationProblem(missing.map((f) => ({ field: columnFieldName(f.field), code: COLUMN_REQUIRED, message: 'required' })));
 }
 
 // --- duplicates -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import {
   type Purpose,
   type SharedItem,
 } from '../../api/enums';
-import type { Problem } from '../../api/problem';
+import { validationProblem, type Problem } from '../../api/problem';
 import { optionalText } from '../../components/forms';
 import { levelPassesData, levelRank } from '../../lib/cases';
 import { tokyoDate } from '../../lib/datetime';
@@ -72,15 +72,7 @@ export function toCreateReferral(patientId: string, f: ReferralForm): CreateRefe
 export function checkReferral(f: ReferralForm): Problem | null {
   const missing = (['agency_type', 'agency_id', 'purpose', 'level'] as const).filter((k) => f[k] === '');
   if (!missing.includes('agency_id')) return null;
-  return {
-    status: 422,
-    code: 'validation_failed',
-    title: 'The input is not valid',
-    detail: null,
-    type: null,
-    errors: missing.map((field) => ({ field, code: 'required', message: 'is required' })),
-    retryAfterSeconds: null,
-  };
+  return validationProblem(missing.map((field) => ({ field, code: 'required', message: 'is required' })));
 }
 
 /**

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { keys } from '../../api/client';
 import type { Problem } from '../../api/problem';
-import { asProblem } from '../../api/problem';
+import { asProblem, validationProblem } from '../../api/problem';
 import {
   REPORT_NAMES,
   downloadAnnualWorkbook,
@@ -54,16 +54,7 @@ function missingDates(from: string, to: string): Problem | null {
     from === '' && { field: 'from', code: 'required', message: 'is required' },
     to === '' && { field: 'to', code: 'required', message: 'is required' },
   ].filter((e): e is { field: string; code: string; message: string } => Boolean(e));
-  if (errors.length === 0) return null;
-  return {
-    status: 422,
-    code: 'validation_failed',
-    title: 'The input is not valid',
-    detail: null,
-    type: null,
-    errors,
-    retryAfterSeconds: null,
-  };
+  return validationProblem(errors);
 }
 
 export function ReportsPage() {
