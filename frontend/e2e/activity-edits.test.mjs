@@ -205,6 +205,12 @@ describe('センター活動の修正: an event, an outreach activity after a co
     await schedule.getByText(/毎月 第1・2・3・4・5週の金 10:00–12:00/).waitFor();
     await schedule.getByRole('button', { name: '定期の日程を変更' }).click();
     assert.equal(await field('場所').inputValue(), '第1相談室');
+    // Minutes that are not a number: the summary's link lands on the field (whose id carries the form's prefix).
+    await field('1枠の時間（分）').fill('abc');
+    await schedule.getByRole('button', { name: '保存する' }).click();
+    await schedule.getByRole('link', { name: '1枠の時間（分）：半角または全角の数字で入力してください。' }).click();
+    assert.equal(await field('1枠の時間（分）').evaluate((el) => el === document.activeElement), true);
+    await field('1枠の時間（分）').fill('60');
     await field('場所').fill('センター2階 面談室');
     await expectAccessible('changing a schedule');
     await schedule.getByRole('button', { name: '保存する' }).click();

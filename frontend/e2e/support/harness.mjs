@@ -108,11 +108,33 @@ export function harness(name, getPage, getServer) {
     return (await apiFull(method, path, token, body)).body;
   }
 
+  /**
+   * Counts the browser's own calls to the API from now on (`path` under /api/v1), e.g. to
+   * show that a form refused its input without sending it; `stop()` ends the count and
+   * answers it.
+   * @param {string} method @param {string} path
+   */
+  function countCalls(method, path) {
+    const page = getPage();
+    let count = 0;
+    /** @param {import('playwright-core').Request} r */
+    const seen = (r) => {
+      if (r.method() === method && new URL(r.url()).pathname === `/api/v1${path}`) count += 1;
+    };
+    page.on('request', seen);
+    return {
+      stop() {
+        page.off('request', seen);
+        return count;
+      },
+    };
+  }
+
   /** @param {string} login @param {string} password */
   async function token(login, password) {
     const body = await apiCall('POST', '/auth/login', null, { login, password });
     return /** @type {string} */ (body.access_token);
   }
 
-  return { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token };
+  return { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token, countCalls };
 }

@@ -19,12 +19,19 @@ export function ErrorSummary({
   problem,
   fields,
   id = 'error-summary',
+  namePrefix = '',
 }: {
   problem: Problem | null;
   /** API field name → its label on this form. */
   fields: Readonly<Record<string, string>>;
   /** Distinguishes a second form's summary on the same page. */
   id?: string;
+  /**
+   * The prefix this form's field names carry before the API's (`schedule_` for
+   * `schedule_slot_minutes`), where two forms with the same fields share a page: each link
+   * then lands on this form's field.
+   */
+  namePrefix?: string;
 }) {
   const { t, lang } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
@@ -39,19 +46,20 @@ export function ErrorSummary({
     const label = fields[e.field];
     const message = fieldErrorMessage(e, lang);
     const key = `${e.field}-${e.code}-${i}`;
+    const target = fieldId(`${namePrefix}${e.field}`);
     if (label === undefined) {
       return <li key={key}>{e.field ? `${e.field}: ${message}` : message}</li>;
     }
     return (
       <li key={key}>
         <a
-          href={`#${fieldId(e.field)}`}
+          href={`#${target}`}
           onClick={(ev) => {
-            const target = document.getElementById(fieldId(e.field));
-            if (target) {
+            const control = document.getElementById(target);
+            if (control) {
               ev.preventDefault();
-              target.focus();
-              target.scrollIntoView({ block: 'center' });
+              control.focus();
+              control.scrollIntoView({ block: 'center' });
             }
           }}
         >

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { changedFields, checkNumbers, numberErrors, optionalText, readNumber, reapplyChanges } from './forms';
+import type { FormEvent } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import type { Problem } from '../api/problem';
+import { changedFields, checkNumbers, numberErrors, optionalText, readNumber, reapplyChanges, submitChecked } from './forms';
 
 describe('changedFields', () => {
   it('keeps only what the user changed', () => {
@@ -81,5 +83,39 @@ describe('numberErrors and checkNumbers', () => {
   it('make a 422 problem for the error summary and the fields, or nothing when all numbers read', () => {
     expect(checkNumbers(form, ['count'])).toMatchObject({ status: 422, code: 'validation_failed', errors: [{ field: 'count', code: 'not_a_number' }] });
     expect(checkNumbers(form, ['hours', 'minutes'])).toBeNull();
+  });
+});
+
+describe('submitChecked', () => {
+  const refusal = checkNumbers({ count: 'abc' }, ['count']);
+
+  /** A form's submit with its mutation (pending or not) and its check; answers what happened. */
+  function submit(pending: boolean, refused: Problem | null) {
+    const event = { preventDefault: vi.fn() };
+    const mutate = vi.fn();
+    const check = vi.fn(() => refused);
+    const setProblem = vi.fn();
+    submitChecked({ isPending: pending, mutate }, check, setProblem)(event as unknown as FormEvent);
+    return { prevented: event.preventDefault.mock.calls.length, checked: check.mock.calls.length, sent: mutate.mock.calls.length, shown: setProblem.mock.calls };
+  }
+
+  it('sends what the check lets through, once, and keeps the browser from submitting the page', () => {
+    expect(submit(false, null)).toEqual({ prevented: 1, checked: 1, sent: 1, shown: [] });
+  });
+
+  it('shows what the check refuses, as a problem, and sends nothing', () => {
+    expect(refusal).not.toBeNull();
+    expect(submit(false, refusal)).toEqual({ prevented: 1, checked: 1, sent: 0, shown: [[refusal]] });
+  });
+
+  it('sends nothing and shows nothing while a save is on its way, refused or not', () => {
+    expect(submit(true, null)).toEqual({ prevented: 1, checked: 0, sent: 0, shown: [] });
+    expect(submit(true, refusal)).toEqual({ prevented: 1, checked: 0, sent: 0, shown: [] });
+  });
+
+  it('works without an event, as a submit called from code', () => {
+    const mutate = vi.fn();
+    submitChecked({ isPending: false, mutate }, () => null, vi.fn())();
+    expect(mutate).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Versioned } from '../api/client';
 import { asProblem, validationProblem, type FieldError, type Problem } from '../api/problem';
 
@@ -59,6 +59,32 @@ export function numberErrors<F extends object>(values: Partial<F>, fields: reado
 /** The form's own refusal of number fields that are not numbers, or null when they all read. */
 export function checkNumbers<F extends object>(values: Partial<F>, fields: readonly (keyof F & string)[]): Problem | null {
   return validationProblem(numberErrors(values, fields));
+}
+
+/**
+ * The submit handler of a form that refuses some input itself before sending (a number that
+ * is not a number, a choice left unmade). Nothing is sent while a save is still on its way
+ * (a second submit before the first is answered); what `check` refuses is shown through
+ * `setProblem` as the server's 422 would be (error summary and fields), and nothing is sent;
+ * otherwise the mutation runs. One handler for every such form, so that none forgets the
+ * check or sends twice. `check` reads the values as they are at the submit. Called without
+ * an event (a submit from code, as useEditForm's) it does the same, without preventDefault.
+ */
+export function submitChecked(
+  mutation: { readonly isPending: boolean; readonly mutate: () => void },
+  check: () => Problem | null,
+  setProblem: (problem: Problem) => void,
+): (e?: FormEvent) => void {
+  return (e) => {
+    e?.preventDefault();
+    if (mutation.isPending) return;
+    const refused = check();
+    if (refused) {
+      setProblem(refused);
+      return;
+    }
+    mutation.mutate();
+  };
 }
 
 /** Optional text as the API wants it: trimmed, and null when empty. */
@@ -141,15 +167,7 @@ export function useEditForm<T, F extends object>(options: {
     problem,
     conflict,
     saving: mutation.isPending,
-    submit: () => {
-      if (mutation.isPending) return;
-      const refused = check?.(changedFields(toForm(base.data), values)) ?? null;
-      if (refused) {
-        setProblem(refused);
-        return;
-      }
-      mutation.mutate();
-    },
+    submit: submitChecked(mutation, () => check?.(changedFields(toForm(base.data), values)) ?? null, setProblem),
     reapply: () => {
       if (!conflict) return;
       setValues(reapplyChanges(toForm(base.data), values, toForm(conflict.data)));

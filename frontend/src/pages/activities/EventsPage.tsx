@@ -1,14 +1,14 @@
 // イベント・集団活動: ピア相談会, 難病カフェ, seminars… with who came, and a form to record one.
 // Each row opens the event, where the patients who came can be named.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { createEvent, listEvents } from '../../api/activities';
 import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { checkNumbers } from '../../components/forms';
+import { checkNumbers, submitChecked } from '../../components/forms';
 import { flash, FlashNotice } from '../../components/Flash';
 import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -40,16 +40,7 @@ function AddEvent() {
     },
     onError: (e) => setProblem(asProblem(e)),
   });
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (mutation.isPending) return;
-    const refused = checkNumbers(values, EVENT_NUMBERS);
-    if (refused) {
-      setProblem(refused);
-      return;
-    }
-    mutation.mutate();
-  };
+  const onSubmit = submitChecked(mutation, () => checkNumbers(values, EVENT_NUMBERS), setProblem);
   return (
     <section aria-labelledby="add-event" className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 p-4">
       <h2 id="add-event" className="text-std-22B-150">

@@ -1,14 +1,14 @@
 // 周知活動: the center's outreach (posters, leaflets, talks, the homepage…) with what and how
 // much went where, a form to record one, and each row's link to correct it.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { createOutreach, listOutreach } from '../../api/activities';
 import { asProblem, type Problem } from '../../api/problem';
 import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { checkNumbers } from '../../components/forms';
+import { checkNumbers, submitChecked } from '../../components/forms';
 import { FlashNotice } from '../../components/Flash';
 import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -42,16 +42,7 @@ function AddOutreach({ onDone }: { onDone: (message: string) => void }) {
     },
     onError: (e) => setProblem(asProblem(e)),
   });
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (mutation.isPending) return;
-    const refused = checkNumbers(values, OUTREACH_NUMBERS);
-    if (refused) {
-      setProblem(refused);
-      return;
-    }
-    mutation.mutate();
-  };
+  const onSubmit = submitChecked(mutation, () => checkNumbers(values, OUTREACH_NUMBERS), setProblem);
   return (
     <section aria-labelledby="add-outreach" className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 p-4">
       <h2 id="add-outreach" className="text-std-22B-150">

@@ -39,13 +39,18 @@ function sessionPatch(changes: Partial<SessionForm>) {
   return out;
 }
 
-/** The edit form's frame: conflict panel, error summary, the fields, save and close. */
+/**
+ * The edit form's frame: conflict panel, error summary, the fields, save and close.
+ * `namePrefix` is the prefix of the fields' names (they share the page with other forms),
+ * so that the error summary's links land on them.
+ */
 function InPlaceForm<T, F extends object>({
   form,
   labels,
   toForm,
   display,
   resource,
+  namePrefix,
   onClose,
   children,
 }: {
@@ -54,6 +59,7 @@ function InPlaceForm<T, F extends object>({
   toForm: (record: T) => F;
   display: (f: F) => Record<keyof F & string, string>;
   resource: string;
+  namePrefix: string;
   onClose: () => void;
   children: ReactNode;
 }) {
@@ -72,7 +78,7 @@ function InPlaceForm<T, F extends object>({
           onDiscard={form.discard}
         />
       )}
-      <ErrorSummary problem={form.problem} fields={labels} />
+      <ErrorSummary id={`${namePrefix}errors`} problem={form.problem} fields={labels} namePrefix={namePrefix} />
       <form onSubmit={onSubmit} onKeyDown={submitOnCtrlEnter} noValidate className="flex max-w-3xl flex-col gap-4">
         {children}
         <div className="flex flex-wrap gap-4">
@@ -191,7 +197,7 @@ export function SessionChange({ session, onChanged }: { session: Versioned<Suppo
         {t('supporter.editSession')}
       </h2>
       {editing ? (
-        <InPlaceForm form={form} labels={labels} toForm={sessionToForm} display={(f: SessionForm) => f} resource={t('supporter.sessionResource')} onClose={() => setEditing(false)}>
+        <InPlaceForm form={form} labels={labels} toForm={sessionToForm} display={(f: SessionForm) => f} resource={t('supporter.sessionResource')} namePrefix="session_" onClose={() => setEditing(false)}>
           <p className="text-std-16N-170">{t('supporter.editSessionLead')}</p>
           <TextField name="session_place" label={labels.place} value={form.values.place} onChange={(e) => form.set('place', e.target.value)} errors={errorsFor('place')} />
           <div className="flex flex-wrap gap-4">
@@ -277,6 +283,8 @@ function ScheduleChangeForm({ schedule, onChanged }: { schedule: Versioned<Suppo
   const [editing, setEditing] = useState(false);
   const s = schedule.data;
   const labels = scheduleLabels(t);
+  // The fields' ids apart from the session form's (both have a place and times); the error summary links with it too.
+  const prefix = 'schedule_';
   const form = useEditForm<SupporterSchedule, ScheduleForm>({
     initial: schedule,
     toForm: scheduleToForm,
@@ -301,9 +309,9 @@ function ScheduleChangeForm({ schedule, onChanged }: { schedule: Versioned<Suppo
       ) : (
         <>
           {editing ? (
-            <InPlaceForm form={form} labels={labels} toForm={scheduleToForm} display={(f: ScheduleForm) => scheduleDisplay(t, f)} resource={t('supporter.scheduleResource')} onClose={() => setEditing(false)}>
+            <InPlaceForm form={form} labels={labels} toForm={scheduleToForm} display={(f: ScheduleForm) => scheduleDisplay(t, f)} resource={t('supporter.scheduleResource')} namePrefix={prefix} onClose={() => setEditing(false)}>
               <p className="text-std-16N-170">{t('supporter.editScheduleLead')}</p>
-              <ScheduleFields prefix="schedule_" values={form.values} set={form.set} errorsFor={errorsFor} />
+              <ScheduleFields prefix={prefix} values={form.values} set={form.set} errorsFor={errorsFor} />
             </InPlaceForm>
           ) : (
             <div>

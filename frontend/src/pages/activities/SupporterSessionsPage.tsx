@@ -3,7 +3,7 @@
 // month at a time, and a form to record a recurring schedule (e.g. the 2nd and 4th Tuesday)
 // that makes the fiscal year's sessions at once.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { asProblem, type Problem } from '../../api/problem';
 import { allAgencies } from '../../api/resources';
@@ -12,6 +12,7 @@ import { PageTitle } from '../../app/PageTitle';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { SelectField } from '../../components/Field';
+import { submitChecked } from '../../components/forms';
 import { LoadError, Loading } from '../../components/QueryState';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -72,16 +73,7 @@ function AddSchedule({ onMade }: { onMade: (n: number) => void }) {
     },
     onError: (e) => setProblem(asProblem(e)),
   });
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (mutation.isPending) return;
-    const refused = checkNewSchedule(agency, values);
-    if (refused) {
-      setProblem(refused);
-      return;
-    }
-    mutation.mutate();
-  };
+  const onSubmit = submitChecked(mutation, () => checkNewSchedule(agency, values), setProblem);
   const helloWork = (offices.data ?? []).filter((a) => a.agency_type === 'hello_work' && a.active);
   return (
     <section aria-labelledby="add-schedule" className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 p-4">

@@ -1,7 +1,7 @@
 // 研修: the trainings the center's staff attended or gave, with their hours, and a form to
 // record one's own.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { createTraining, listTrainings } from '../../api/activities';
 import { asProblem, type Problem } from '../../api/problem';
@@ -10,7 +10,7 @@ import { useAuth, useMe } from '../../auth/AuthProvider';
 import { capabilities, PEER_SUPPORT_REPORT_PATH } from '../../auth/permissions';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
-import { checkNumbers } from '../../components/forms';
+import { checkNumbers, submitChecked } from '../../components/forms';
 import { FlashNotice } from '../../components/Flash';
 import { ListFooter } from '../../components/ListFooter';
 import { LoadError, Loading } from '../../components/QueryState';
@@ -46,16 +46,7 @@ function AddTraining({ onDone }: { onDone: (message: string) => void }) {
     },
     onError: (e) => setProblem(asProblem(e)),
   });
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (mutation.isPending) return;
-    const refused = checkNumbers(values, TRAINING_NUMBERS);
-    if (refused) {
-      setProblem(refused);
-      return;
-    }
-    mutation.mutate();
-  };
+  const onSubmit = submitChecked(mutation, () => checkNumbers(values, TRAINING_NUMBERS), setProblem);
   return (
     <section aria-labelledby="add-training" className="flex flex-col gap-3 rounded-8 border border-solid-gray-420 p-4">
       <h2 id="add-training" className="text-std-22B-150">

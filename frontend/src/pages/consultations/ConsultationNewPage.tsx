@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { keys, type Patient } from '../../api/client';
 import { CHANNELS, REQUESTERS, SHOMAN_MENUS, SHOMAN_REQUESTERS, TOPICS } from '../../api/enums';
@@ -21,7 +21,7 @@ import {
 } from '../../components/Field';
 import { flash } from '../../components/Flash';
 import { FormActions, formClass } from '../../components/FormActions';
-import { submitOnCtrlEnter } from '../../components/forms';
+import { submitChecked, submitOnCtrlEnter } from '../../components/forms';
 import { useDebounced } from '../../components/useDebounced';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -168,15 +168,7 @@ export function ConsultationNewPage() {
     },
   });
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const refused = checkConsultation(values);
-    if (refused) {
-      setProblem(refused);
-      return;
-    }
-    if (!mutation.isPending) mutation.mutate();
-  };
+  const onSubmit = submitChecked(mutation, () => checkConsultation(values), setProblem);
 
   const caseWorkers = (staff.data ?? []).filter(
     (u) => u.active && (u.role === 'consultant' || u.role === 'supervisor' || u.role === 'self_reliance_worker') && u.id !== me.id,

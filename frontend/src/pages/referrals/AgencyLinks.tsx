@@ -12,7 +12,7 @@ import { asProblem, type Problem } from '../../api/problem';
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
-import { checkNumbers, readNumber } from '../../components/forms';
+import { checkNumbers, readNumber, submitChecked } from '../../components/forms';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
 import { Cell, Row, Table } from '../../components/Table';
@@ -169,16 +169,7 @@ export function AgencyLinksSection({ referralId, level, open }: { referralId: st
           <form
             noValidate
             className="flex flex-wrap items-end gap-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (create.isPending) return;
-              const refused = checkNumbers({ expires_in_days: days }, ['expires_in_days']);
-              if (refused) {
-                setProblem(refused);
-                return;
-              }
-              create.mutate();
-            }}
+            onSubmit={submitChecked(create, () => checkNumbers({ expires_in_days: days }, ['expires_in_days']), setProblem)}
           >
             <div className="w-40">
               <TextField

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { keys } from '../../api/client';
 import { AGENCY_TYPES, LEVELS, PURPOSES, SHARED_ITEMS, isLevel, type ConsentScope } from '../../api/enums';
@@ -15,7 +15,7 @@ import { FormActions, formClass } from '../../components/FormActions';
 import { LevelBadge } from '../../components/LevelBadge';
 import { Notice } from '../../components/Notice';
 import { LoadError, Loading } from '../../components/QueryState';
-import { submitOnCtrlEnter } from '../../components/forms';
+import { submitChecked, submitOnCtrlEnter } from '../../components/forms';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { consentScopesFor, levelPromisesFollowUp } from '../../lib/cases';
@@ -171,15 +171,7 @@ export function ReferralNewPage() {
     onError: (e) => setProblem(asProblem(e)),
   });
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const refused = checkReferral(values);
-    if (refused) {
-      setProblem(refused);
-      return;
-    }
-    if (!mutation.isPending) mutation.mutate();
-  };
+  const onSubmit = submitChecked(mutation, () => checkReferral(values), setProblem);
 
   const patient = timeline.data?.patient;
 

@@ -2,7 +2,7 @@
 // who ran it, how many children and family members came, and those named who consented.
 // A participant without a consent in force that day is refused (422) and shown on the field.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { keys } from '../../api/client';
 import { fromSelect } from '../../api/enums';
 import { asProblem, type Problem } from '../../api/problem';
@@ -10,7 +10,7 @@ import { createProjectSession, type ParticipantRole, type Project, type SessionA
 import { Button } from '../../components/Button';
 import { ErrorSummary, useFieldErrors } from '../../components/ErrorSummary';
 import { CheckboxField, CheckboxGroupField, DateField, fieldId, SelectField, TextAreaField, TextField } from '../../components/Field';
-import { checkNumbers, optionalText } from '../../components/forms';
+import { checkNumbers, optionalText, submitChecked } from '../../components/forms';
 import { useIdempotencyKey } from '../../components/useIdempotencyKey';
 import { useI18n } from '../../i18n/I18nProvider';
 import { todayInTokyo } from '../../lib/datetime';
@@ -92,16 +92,7 @@ export function RecordSession({ project, onDone }: { project: Project; onDone: (
       );
     },
   });
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (mutation.isPending) return;
-    const refused = checkNumbers({ children_count: children, family_count: family }, ['children_count', 'family_count']);
-    if (refused) {
-      setProblem(refused);
-      return;
-    }
-    mutation.mutate();
-  };
+  const onSubmit = submitChecked(mutation, () => checkNumbers({ children_count: children, family_count: family }, ['children_count', 'family_count']), setProblem);
   const staffChoices = (staff.data ?? [])
     .filter((u) => u.active && CASE_ROLES.includes(u.role))
     .map((u) => ({ value: u.id, label: u.display_name }));
