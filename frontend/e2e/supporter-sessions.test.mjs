@@ -113,6 +113,16 @@ describe('出張相談: the schedule makes the sessions; a patient is booked int
     assert.equal(await page.getByRole('checkbox', { name: '第4' }).isChecked(), true);
     await field('場所').fill('センター相談室');
     await field('就職サポーター').fill('就職サポーター 田中');
+    // No week ticked: the server's refusal shows under the weeks, and the summary's link lands
+    // on the first of them (the checkboxes had no error of their own and no link target).
+    await page.getByRole('checkbox', { name: '第2' }).uncheck();
+    await page.getByRole('checkbox', { name: '第4' }).uncheck();
+    await page.getByRole('button', { name: `登録して${fiscalYear(tokyoDay())}年度の日程を作成する` }).click();
+    await page.getByRole('link', { name: /^第何週：/ }).click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-weeks');
+    assert.match((await page.locator('#field-weeks-error').textContent()) ?? '', /^＊/);
+    await page.getByRole('checkbox', { name: '第2' }).check();
+    await page.getByRole('checkbox', { name: '第4' }).check();
     await page.getByRole('button', { name: `登録して${fiscalYear(tokyoDay())}年度の日程を作成する` }).click();
     await page.getByRole('status').getByText(/定期日程を登録し、\d+件の出張相談を作成しました。/).waitFor();
   });

@@ -3,7 +3,7 @@
 // office is chosen only when making one: a schedule does not move to another office.
 import { validationProblem, type Problem } from '../../api/problem';
 import type { SupporterSchedule } from '../../api/supporterSessions';
-import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { CheckboxGroupField, SelectField, TextField } from '../../components/Field';
 import { numberErrors, optionalText, readNumber } from '../../components/forms';
 import type { I18n } from '../../i18n/I18nProvider';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -100,7 +100,6 @@ export function scheduleDisplay(t: I18n['t'], f: ScheduleForm): Record<keyof Sch
 export function ScheduleFields({ values, set, errorsFor, prefix = '' }: FieldsProps<ScheduleForm> & { prefix?: string }) {
   const { t } = useI18n();
   const labels = scheduleLabels(t);
-  const toggle = (w: number, on: boolean) => set('weeks', on ? [...values.weeks, w].sort() : values.weeks.filter((x) => x !== w));
   return (
     <>
       <SelectField
@@ -112,20 +111,16 @@ export function ScheduleFields({ values, set, errorsFor, prefix = '' }: FieldsPr
         onChange={(e) => set('weekday', e.target.value)}
         errors={errorsFor('weekday')}
       />
-      <fieldset className="flex flex-col gap-2">
-        <legend className="text-std-16B-170">{labels.weeks}</legend>
-        <div className="flex flex-wrap gap-4">
-          {WEEKS.map((w) => (
-            <CheckboxField
-              key={w}
-              name={`${prefix}week_${w}`}
-              label={t('supporter.weekN', { n: String(w) })}
-              checked={values.weeks.includes(w)}
-              onChange={(e) => toggle(w, e.target.checked)}
-            />
-          ))}
-        </div>
-      </fieldset>
+      <CheckboxGroupField
+        name={`${prefix}weeks`}
+        label={labels.weeks}
+        required
+        columns={3}
+        choices={WEEKS.map((w) => ({ value: String(w), label: t('supporter.weekN', { n: String(w) }) }))}
+        values={values.weeks.map(String)}
+        onChange={(ticked) => set('weeks', ticked.map(Number))}
+        errors={errorsFor('weeks')}
+      />
       <div className="flex flex-wrap gap-4">
         <TextField
           name={`${prefix}start_time`}
