@@ -27,7 +27,7 @@ let browser;
 let page;
 const pageProblems = /** @type {string[]} */ ([]);
 
-const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token, countCalls } = harness(
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token, expectNumberRefused } = harness(
   'activities',
   () => page,
   () => server,
@@ -100,12 +100,7 @@ describe('センター活動: outreach, a patient who heard of the center, an ev
     assert.equal(await field('単位').getAttribute('aria-invalid'), 'true');
     assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /quantity/);
     // Letters in a number are refused beside the field and in the summary, and nothing is sent.
-    const posts = countCalls('POST', '/outreach-activities');
-    await field('数量').fill('abc');
-    await page.getByRole('button', { name: '周知活動を記録する' }).click();
-    await page.getByRole('link', { name: '数量：半角または全角の数字で入力してください。' }).waitFor();
-    assert.equal(await page.locator('#field-quantity-error').textContent(), '＊半角または全角の数字で入力してください。');
-    assert.equal(posts.stop(), 0);
+    await expectNumberRefused({ label: '数量', name: 'quantity', submit: '周知活動を記録する', path: '/outreach-activities' });
     await field('数量').fill('300');
     await field('単位').fill('枚');
     await field('施設数').fill('12');

@@ -39,7 +39,7 @@ const tokens = { supervisor: '' };
 /** The center administrator's authenticator (enrolled through the API). @type {import('./support/totp.mjs').Authenticator | null} */
 let adminApp = null;
 
-const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiCall, token, countCalls } = harness(
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiCall, token, expectNumberRefused } = harness(
   'peer-support',
   () => page,
   () => server,
@@ -285,12 +285,7 @@ describe('ピア・サポーター: assigned by a supervisor, reaching only thei
     await field('研修の種類').selectOption({ label: 'ピア・サポーター養成講習会' });
     await field('研修名').fill('ピア・サポーター養成講習会（基礎）');
     // Hours that are not a number are refused beside the field and in the summary, and nothing is sent.
-    const posts = countCalls('POST', '/trainings');
-    await field('時間数').fill('abc');
-    await page.getByRole('button', { name: '研修を記録する' }).click();
-    await page.getByRole('link', { name: '時間数：半角または全角の数字で入力してください。' }).waitFor();
-    assert.equal(await page.locator('#field-hours-error').textContent(), '＊半角または全角の数字で入力してください。');
-    assert.equal(posts.stop(), 0);
+    await expectNumberRefused({ label: '時間数', name: 'hours', submit: '研修を記録する', path: '/trainings' });
     await field('時間数').fill('6');
     await expectAccessible('the trainings page (supervisor, for a colleague)');
     await page.getByRole('button', { name: '研修を記録する' }).click();

@@ -130,11 +130,28 @@ export function harness(name, getPage, getServer) {
     };
   }
 
+  /**
+   * Types letters into the number field labelled `label` (API name `name`), submits with the
+   * button `submit`, and expects the form's own refusal beside the field and in the error
+   * summary, with nothing sent to `path` (a new record's POST).
+   * @param {{ label: string, name: string, submit: string, path: string }} f
+   */
+  async function expectNumberRefused({ label, name, submit, path }) {
+    const page = getPage();
+    const message = '半角または全角の数字で入力してください。';
+    const posts = countCalls('POST', path);
+    await field(label).fill('abc');
+    await page.getByRole('button', { name: submit }).click();
+    await page.getByRole('link', { name: `${label}：${message}` }).waitFor();
+    assert.equal(await page.locator(`#field-${name}-error`).textContent(), `＊${message}`);
+    assert.equal(posts.stop(), 0);
+  }
+
   /** @param {string} login @param {string} password */
   async function token(login, password) {
     const body = await apiCall('POST', '/auth/login', null, { login, password });
     return /** @type {string} */ (body.access_token);
   }
 
-  return { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token, countCalls };
+  return { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token, countCalls, expectNumberRefused };
 }
