@@ -285,7 +285,14 @@ describe('reports: the ministry figures for a fiscal year', () => {
     await expectAccessible('the reports (supervisor)');
     // On a phone the wide tables scroll sideways: they must then be reachable by keyboard.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByRole('region', { name: '機関の種類・対応内容別の紹介件数' }).waitFor();
+    const scroller = page.getByRole('region', { name: '機関の種類・対応内容別の紹介件数' });
+    await scroller.waitFor();
+    // Scrolled to its last column, the cross-tab still shows each row's heading at its left edge.
+    const rowHead = scroller.getByRole('rowheader').first();
+    const before = await rowHead.boundingBox();
+    await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await page.waitForFunction((el) => el instanceof Element && el.scrollLeft > 0, await scroller.elementHandle());
+    assert.equal((await rowHead.boundingBox())?.x, before?.x, 'the row heading stays in view');
     // A short table (an item, its count, its share) fits the phone as it is: no scrolling.
     for (const name of ['相談方法別', '月別の相談件数', '就労支援の認知と利用の状況']) {
       const table = page.getByRole('table', { name, exact: true });

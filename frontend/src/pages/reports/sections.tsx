@@ -86,11 +86,12 @@ export function FigureTable({
 }) {
   const captionId = useId();
   // A cross-tab of five columns or more keeps a width it can be read at and scrolls on a
-  // phone; a list of up to four (an item, its count, its share) fits a phone as it is.
+  // phone, its row headings staying in view; a list of up to four (an item, its count, its
+  // share) fits a phone as it is.
   const wide = head.length >= 5;
   return (
     <ScrollArea labelledBy={captionId}>
-      <table className={'w-full text-left text-std-16N-170' + (wide ? ' min-w-[32rem]' : '')} data-testid={testId}>
+      <table className={'w-full text-left text-std-16N-170' + (wide ? ' row-heads-stay min-w-[32rem]' : '')} data-testid={testId}>
         <caption id={captionId} className="mb-2 text-left text-std-17B-170">
           {caption}
         </caption>
