@@ -129,8 +129,9 @@ export function Num({ children, strong = false }: { children: ReactNode; strong?
   return <td className={'px-3 py-2 text-right tabular-nums whitespace-nowrap ' + (strong ? 'font-bold' : '')}>{children}</td>;
 }
 
+/** A cell of words (a median's answer, a note): in a cross-tab kept readable on a phone (index.css). */
 export function Text({ children }: { children: ReactNode }) {
-  return <td className="px-3 py-2">{children}</td>;
+  return <td className="text-cell px-3 py-2">{children}</td>;
 }
 
 export function TableRow({ children, total = false }: { children: ReactNode; total?: boolean }) {
