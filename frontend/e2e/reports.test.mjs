@@ -290,6 +290,8 @@ describe('reports: the ministry figures for a fiscal year', () => {
     // Scrolled to its last column, the cross-tab still shows each row's heading at its left edge.
     const rowHead = scroller.getByRole('rowheader').first();
     const before = await rowHead.boundingBox();
+    // …and wide enough to read (the table layout had squeezed it to two characters a line).
+    assert.ok((before?.width ?? 0) >= 120, `the row heading is ${before?.width}px wide`);
     await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
     await page.waitForFunction((el) => el instanceof Element && el.scrollLeft > 0, await scroller.elementHandle());
     assert.equal((await rowHead.boundingBox())?.x, before?.x, 'the row heading stays in view');
