@@ -37,7 +37,7 @@ let levelFourReferral = '';
 /** Uncaught errors and Content-Security-Policy violations seen in the page. */
 const pageProblems = /** @type {string[]} */ ([]);
 
-const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, menu, apiFull, apiCall, token } = harness(
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, menu, apiFull, apiCall, token, expectNumberRefused } = harness(
   'case-flow',
   () => page,
   () => server,
@@ -274,6 +274,8 @@ describe('the case: patient, consultation, consent, referral, follow-up, review,
     await page.getByRole('radio', { name: '面談' }).check();
     await page.getByRole('checkbox', { name: '就労' }).check();
     await page.getByRole('checkbox', { name: '病気・療養' }).check();
+    // Minutes typed as words are refused on the form, not saved as no duration.
+    await expectNumberRefused({ label: '所要時間（分）', name: 'duration_minutes', submit: '相談を記録する', path: '/consultations' });
     await field('所要時間（分）').fill('45');
     await field('概要').fill('職場に病気をどう伝えるか相談');
     // Ctrl+Enter saves from the text area.

@@ -38,7 +38,7 @@ let page;
 const ids = { child: '', noConsent: '', plan: '', project: '' };
 const pageProblems = /** @type {string[]} */ ([]);
 
-const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token } = harness(
+const { step, field, expectAccessible, expectHeading, signIn, signOut, nav, inAppGo, menu, apiFull, apiCall, token, expectNumberRefused } = harness(
   'shoman',
   () => page,
   () => server,
@@ -192,6 +192,10 @@ describe('小慢: the 自立支援員\'s home, projects, needs and liaison; the 
     await field('実施内容').selectOption({ label: '児童等の交流会' });
     await field('実施場所').fill('広島市中区地域福祉センター');
     await page.getByRole('checkbox', { name: WORKER.display_name }).check();
+    // A headcount typed as words is refused on the form, not sent as no count.
+    const project = new URL(page.url()).pathname.split('/').pop() ?? '';
+    assert.match(project, /^[0-9a-f-]{36}$/, 'on the project’s page');
+    await expectNumberRefused({ label: '児童等の人数', name: 'children_count', submit: '実施を記録する', path: `/projects/${project}/sessions` });
     await field('児童等の人数').fill('5');
     await field('家族の人数').fill('3');
     await field('参加者を氏名で検索').fill('ミサキ');
